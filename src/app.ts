@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Docker from 'dockerode';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { AppError } from './errors.ts';
+import type { Config, StoreConfig } from './config/load-config.ts';
+import { DockerPostgres } from './adapters/docker/docker-postgres.ts';
+import { ExternalPostgres } from './adapters/postgres/external-postgres.ts';
+import { DropboxSource } from './adapters/dropbox/dropbox-source.ts';
+import { FolderSource } from './adapters/folder/folder-source.ts';
+import type { BackupSource, RestoreTarget } from './pipeline/ports.ts';
+import { openOpsDatabase } from './pipeline/ops/ops-database.ts';
+import { RunHistory } from './pipeline/run-history.ts';
+import type { SyncDeps } from './pipeline/sync/sync-store.ts';
+
+/**
+ * The composition root: the one place that builds real adapters from the config and wires the
+ * pipeline. Everything else receives what it needs.
+ */
+export interface App {
+  config: Config;
+  logger: Logger;
+  target: RestoreTarget;
+  ops: pg.Pool;
+  history: RunHistory;
+  sync: SyncDeps;
+  store(id?: string): StoreConfig;
+  close(): Promise<void>;
+}
+
+/** The container's superuser password: from PG_DOCKER_PASSWORD, else made once and kept under DATA_DIR. */
+async function dockerPassword(config: Config): Promise<string> {
+  if (config.env.PG_DOCKER_PASSWORD) return config.env.PG_DOCKER_PASSWORD;
+  const file = path.join(config.dataDir, 'pg-docker-password');
+  const saved = await readFile(file, 'utf8').catch(() => '');
+  if (saved.trim()) return saved.trim();
+  const made = randomBytes(18).toString('base64url');
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await writeFile(file, `${made}\n`, { mode: 0o600 });
+  return made;
+}
+
+export async function buildTarget(config: Config, logger: Logger): Promise<RestoreTarget> {
+  const env = config.env;
+  if (env.RESTORE_TARGET === 'external') return new ExternalPostgres({ url: env.PG_URL as string, logger });
+  return new DockerPostgres({
+    docker: new Docker({ socketPath: env.DOCKER_SOCKET }),
+    image: env.PG_DOCKER_IMAGE,
+    containerName: env.PG_DOCKER_CONTAINER,
+    volume: env.PG_DOCKER_VOLUME,
+    port: env.PG_DOCKER_PORT,
+    network: env.PG_DOCKER_NETWORK,
+    user: 'postgres',
+    password: await dockerPassword(config),
+    logger,
+  });
+}
+
+export function buildSource(config: Config, store: StoreConfig, logger: Logger): BackupSource {
+  if (store.source.type === 'folder') return new FolderSource(store.source.dir);
+  const env = config.env;
+  return new DropboxSource({
+    folder: store.source.folder,
+    appKey: env.DROPBOX_APP_KEY,
+    appSecret: env.DROPBOX_APP_SECRET,
+    refreshToken: env.DROPBOX_REFRESH_TOKEN,
+    accessToken: env.DROPBOX_ACCESS_TOKEN,
+    apiUrl: env.DROPBOX_API_URL,
+    contentUrl: env.DROPBOX_CONTENT_URL,
+    logger,
+  });
+}
+
+export async function createApp(config: Config, logger: Logger): Promise<App> {
+  const target = await buildTarget(config, logger);
+  await target.ensure((text) => logger.info(text));
+  const ops = await openOpsDatabase(target, config.env.OPS_DATABASE);
+  const history = new RunHistory(ops);
+  const env = config.env;
+  const sync: SyncDeps = {
+    ops, history, target, logger, dataDir: config.dataDir,
+    sourceFor: (store) => buildSource(config, store, logger),
+    settings: { exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, zipMaxBytes: env.ZIP_MAX_MB * 1024 * 1024, restoreJobs: env.RESTORE_JOBS },
+  };
+  return {
+    config, logger, target, ops, history, sync,
+    store(id) {
+      const found = id ? config.stores.find((s) => s.id === id) : config.stores[0];
+      if (!found) {
+        throw new AppError('not-found', `Unknown store "${id}". Configured stores: ${config.stores.map((s) => s.id).join(', ')}.`);
+      }
+      return found;
+    },
+    close: () => ops.end(),
+  };
+}

@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import dotenv from 'dotenv';
+import { AppError, describeError, isAppError } from './errors.ts';
+import { loadConfig } from './config/load-config.ts';
+import { createLogger } from './log.ts';
+import { createApp, type App } from './app.ts';
+import { readArchive, renderArchiveInfo } from './pipeline/archive/archive-reader.ts';
+import { syncStore } from './pipeline/sync/sync-store.ts';
+import { storeStatus } from './pipeline/status.ts';
+import { searchPrices } from './pipeline/search/price-search.ts';
+import { priceAnswer } from './bot/price-answer.ts';
+import { renderText } from './bot/render-text.ts';
+import { outcomeLine, progressLine, statusText } from './cli/format-sync.ts';
+
+const USAGE = `Usage:
+  tokobot sync [--store ID] [--json]     sync the newest backup of one store (default: every store)
+  tokobot inspect FILE [--json]          check an .i5bu archive and show its contents
+  tokobot status [--json]                freshness and last runs per store
+  tokobot ask "TEXT" [--store ID]        answer a price question from the published list`;
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger(config.env.LOG_LEVEL);
+  const app = await createApp(config, logger);
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function sync(store: string | undefined, json: boolean): Promise<number> {
+  return withApp(async (app) => {
+    const stores = store ? [app.store(store)] : app.config.stores;
+    const outcomes = [];
+    for (const s of stores) {
+      const o = await syncStore(app.sync, s, 'cli', (p) => { if (!json) process.stderr.write(`${progressLine(s.id, p)}\n`); });
+      outcomes.push(o);
+      if (!json) print(outcomeLine(o));
+    }
+    if (json) print(JSON.stringify(outcomes.length === 1 ? outcomes[0] : outcomes, null, 2));
+    return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+  });
+}
+
+async function status(json: boolean): Promise<number> {
+  return withApp(async (app) => {
+    const all = [];
+    for (const s of app.config.stores) all.push(await storeStatus(app.ops, app.history, s));
+    print(json ? JSON.stringify(all, null, 2) : all.map(statusText).join('\n\n'));
+    return 0;
+  });
+}
+
+async function ask(text: string, store: string | undefined): Promise<number> {
+  return withApp(async (app) => {
+    const s = app.store(store);
+    const result = await searchPrices(app.ops, s.id, text);
+    print(renderText(priceAnswer(s.name, result)));
+    return 0;
+  });
+}
+
+async function inspect(file: string, json: boolean): Promise<number> {
+  const info = await readArchive(file);
+  print(json ? JSON.stringify(info, null, 2) : renderArchiveInfo(info));
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true,
+      options: { store: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    throw new AppError('usage', `${describeError(err)}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  const json = values.json ?? false;
+  switch (command) {
+    case 'sync': return sync(values.store, json);
+    case 'status': return status(json);
+    case 'inspect':
+      if (!rest[0]) throw new AppError('usage', 'tokobot inspect needs a file: tokobot inspect BACKUP.i5bu');
+      return inspect(rest[0], json);
+    case 'ask':
+      if (!rest.length) throw new AppError('usage', 'tokobot ask needs a question: tokobot ask "indomie goreng"');
+      return ask(rest.join(' '), values.store);
+    default:
+      print(USAGE);
+      return command && !values.help ? 2 : 0;
+  }
+}
+
+dotenv.config({ quiet: true });
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    if (isAppError(err)) {
+      process.stderr.write(`tokobot: ${err.message}\n`);
+      process.exitCode = err.code === 'config' || err.code === 'usage' ? 2 : 1;
+    } else {
+      process.stderr.write(`tokobot: unexpected error: ${describeError(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable tokobot reads, with its default and meaning. `.env.example` and the
+ * README's configuration table are kept in step with this list by a test.
+ */
+const optionalText = z.string().trim().min(1).optional();
+const optionalUrl = z.url({ message: 'expected a URL such as http://127.0.0.1:8080' }).optional();
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const envSchema = z.object({
+  SOURCE: z.enum(['dropbox', 'folder']).default('dropbox').describe('Where backups come from: dropbox or folder'),
+  SOURCE_DIR: optionalText.describe('Folder holding .i5bu/.zip backups when SOURCE=folder'),
+  DROPBOX_APP_KEY: optionalText.describe('Dropbox app key (with the secret and refresh token)'),
+  DROPBOX_APP_SECRET: optionalText.describe('Dropbox app secret'),
+  DROPBOX_REFRESH_TOKEN: optionalText.describe('Dropbox refresh token (long-lived; preferred)'),
+  DROPBOX_ACCESS_TOKEN: optionalText.describe('Dropbox access token (short-lived; instead of key+secret+refresh token)'),
+  DROPBOX_FOLDER: optionalText.describe('Dropbox folder of the store\'s backups, e.g. /iPOS/backup'),
+  DROPBOX_API_URL: optionalUrl.describe('Override https://api.dropboxapi.com (tests, proxies)'),
+  DROPBOX_CONTENT_URL: optionalUrl.describe('Override https://content.dropboxapi.com (tests, proxies)'),
+  RESTORE_TARGET: z.enum(['docker', 'external']).default('docker').describe('PostgreSQL to restore into: docker or external'),
+  PG_URL: optionalText.describe('External server URL, postgres://user:pass@host:5432/postgres (a role that may create databases)'),
+  PG_DOCKER_IMAGE: z.string().default('postgres:16-alpine').describe('Image of the managed PostgreSQL container'),
+  PG_DOCKER_CONTAINER: z.string().default('tokobot-postgres').describe('Name of the managed container'),
+  PG_DOCKER_VOLUME: z.string().default('tokobot-pgdata').describe('Named volume holding its data'),
+  PG_DOCKER_PORT: port.default(55432).describe('Loopback port the container\'s server is reached on'),
+  PG_DOCKER_NETWORK: z.enum(['bridge', 'host']).default('bridge').describe('bridge (port published on 127.0.0.1) or host'),
+  PG_DOCKER_PASSWORD: optionalText.describe('Superuser password of the container (generated into DATA_DIR when unset)'),
+  DOCKER_SOCKET: z.string().default('/var/run/docker.sock').describe('Docker Engine socket'),
+  DATA_DIR: z.string().default('./data').describe('Downloads, exports and state'),
+  TOKOBOT_CONFIG: optionalText.describe('Config file (YAML or JSON) listing stores and later sections'),
+  STORE_ID: z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected 1-32 characters a-z, 0-9 or _').default('main').describe('Id of the single store configured by environment'),
+  STORE_NAME: optionalText.describe('Display name of that store'),
+  OPS_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a plain database name').default('tokobot').describe('Ops database (run history, price list)'),
+  EXPORT_KEEP: z.coerce.number().int().min(1).default(5).describe('Price list CSV files kept per store'),
+  MAX_ROW_DROP: z.coerce.number().min(0).max(1).default(0.2).describe('Largest allowed drop in row count against the published list (0.2 = 20%)'),
+  ZIP_MAX_MB: z.coerce.number().int().min(1).default(20480).describe('Ceiling on a zip\'s uncompressed size in MB (zip bombs)'),
+  RESTORE_JOBS: z.coerce.number().int().min(1).max(16).default(2).describe('Parallel pg_restore jobs'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { envSchema, type Env } from './env-schema.ts';
+import { fileSchema, type FileConfig } from './file-schema.ts';
+import { AppError } from '../errors.ts';
+
+export interface StoreConfig {
+  id: string;
+  name: string;
+  source: { type: 'dropbox'; folder: string } | { type: 'folder'; dir: string };
+}
+
+export interface Config {
+  env: Env;
+  dataDir: string;
+  stores: StoreConfig[];
+}
+
+function issueLines(prefix: (p: PropertyKey[]) => string, error: z.ZodError): string[] {
+  return error.issues.map((i) => `${prefix(i.path)}: ${i.message}`);
+}
+
+function readConfigFile(file: string): FileConfig {
+  let raw: unknown;
+  try {
+    const text = readFileSync(file, 'utf8');
+    raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw new AppError('config', `TOKOBOT_CONFIG: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = fileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const where = (p: PropertyKey[]) => `${file}: ${p.length ? p.map(String).join('.') : '(top level)'}`;
+    throw new AppError('config', issueLines(where, parsed.error).join('\n'));
+  }
+  return parsed.data;
+}
+
+function storesFrom(env: Env, file: FileConfig, problems: string[]): StoreConfig[] {
+  if (file.stores) {
+    const ids = new Set<string>();
+    return file.stores.map((s) => {
+      if (ids.has(s.id)) problems.push(`stores: store id "${s.id}" is listed twice`);
+      ids.add(s.id);
+      const source = s.dropboxFolder
+        ? { type: 'dropbox' as const, folder: s.dropboxFolder }
+        : { type: 'folder' as const, dir: s.dir as string };
+      return { id: s.id, name: s.name ?? s.id, source };
+    });
+  }
+  if (env.SOURCE === 'folder') {
+    if (!env.SOURCE_DIR) problems.push('SOURCE_DIR: required when SOURCE=folder (the folder holding the .i5bu/.zip backups)');
+    return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, source: { type: 'folder', dir: env.SOURCE_DIR ?? '' } }];
+  }
+  if (!env.DROPBOX_FOLDER) problems.push('DROPBOX_FOLDER: required when SOURCE=dropbox (e.g. /iPOS/backup), or list stores in TOKOBOT_CONFIG');
+  return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, source: { type: 'dropbox', folder: env.DROPBOX_FOLDER ?? '' } }];
+}
+
+function checkCombinations(env: Env, stores: StoreConfig[], problems: string[]): void {
+  if (stores.some((s) => s.source.type === 'dropbox')) {
+    const hasRefresh = env.DROPBOX_APP_KEY && env.DROPBOX_APP_SECRET && env.DROPBOX_REFRESH_TOKEN;
+    if (!hasRefresh && !env.DROPBOX_ACCESS_TOKEN) {
+      problems.push('DROPBOX_APP_KEY, DROPBOX_APP_SECRET, DROPBOX_REFRESH_TOKEN: all three are required for Dropbox (or DROPBOX_ACCESS_TOKEN)');
+    }
+  }
+  if (env.RESTORE_TARGET === 'external' && !env.PG_URL) {
+    problems.push('PG_URL: required when RESTORE_TARGET=external (postgres://user:password@host:5432/postgres)');
+  }
+}
+
+/**
+ * Parses the environment and the config file once, at start. Every problem becomes one line
+ * naming the variable or field; nothing else in the program reads process.env.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // `KEY=` in .env means "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) throw new AppError('config', issueLines((p) => String(p[0]), parsed.error).join('\n'));
+  const env = parsed.data;
+  const file = env.TOKOBOT_CONFIG ? readConfigFile(env.TOKOBOT_CONFIG) : {};
+  const problems: string[] = [];
+  const stores = storesFrom(env, file, problems);
+  checkCombinations(env, stores, problems);
+  if (problems.length) throw new AppError('config', problems.join('\n'));
+  return { env, dataDir: path.resolve(env.DATA_DIR), stores };
+}

@@ -1,0 +1,73 @@
+/**
+ * Versioned schema of the ops database. Append new versions; never edit an applied one.
+ */
+export const migrations: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'sync runs, published lists, price list',
+    sql: `
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+      CREATE TABLE sync_runs (
+        id bigserial PRIMARY KEY,
+        store text NOT NULL,
+        trigger text NOT NULL,
+        status text NOT NULL CHECK (status IN ('running', 'success', 'no-change', 'failed')),
+        stage text,
+        stages jsonb NOT NULL DEFAULT '[]',
+        started_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        source_file text,
+        source_modified timestamptz,
+        content_hash text,
+        bytes bigint,
+        archive jsonb,
+        row_count integer,
+        validation jsonb,
+        error text
+      );
+      CREATE INDEX sync_runs_store_started ON sync_runs (store, started_at DESC);
+
+      CREATE TABLE published (
+        store text PRIMARY KEY,
+        run_id bigint NOT NULL REFERENCES sync_runs (id),
+        content_hash text NOT NULL,
+        source_file text NOT NULL,
+        source_modified timestamptz,
+        archive jsonb,
+        row_count integer NOT NULL,
+        csv_path text,
+        published_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE price_rows (
+        store text NOT NULL,
+        kodeitem text NOT NULL,
+        namaitem text NOT NULL,
+        jenis text,
+        merek text,
+        satuan text,
+        konversi numeric NOT NULL,
+        barcode text,
+        sistemhargajual text,
+        level integer,
+        jmlsampai numeric,
+        hargapokok numeric,
+        hargajual numeric NOT NULL,
+        stok numeric
+      );
+      CREATE INDEX price_rows_item ON price_rows (store, kodeitem);
+
+      CREATE TABLE price_items (
+        store text NOT NULL,
+        kodeitem text NOT NULL,
+        namaitem text NOT NULL,
+        search_text text NOT NULL,
+        codes text[] NOT NULL,
+        PRIMARY KEY (store, kodeitem)
+      );
+      CREATE INDEX price_items_search ON price_items USING gin (search_text gin_trgm_ops);
+      CREATE INDEX price_items_codes ON price_items USING gin (codes);
+    `,
+  },
+];

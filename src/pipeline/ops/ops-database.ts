@@ -1,0 +1,53 @@
+import pg from 'pg';
+import { migrations } from './migrations.ts';
+import { quoteIdent } from '../databases.ts';
+import type { RestoreTarget } from '../ports.ts';
+
+const MIGRATION_LOCK = 7_302_001;
+
+/**
+ * Opens the ops database on the restore server, creating it when missing, and brings its schema
+ * up to date. Safe to call from several processes at once (an advisory lock orders them).
+ */
+export async function openOpsDatabase(target: RestoreTarget, name: string): Promise<pg.Pool> {
+  const admin = new pg.Client(target.connection('postgres'));
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      await admin.query(`CREATE DATABASE ${quoteIdent(name)}`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await admin.end();
+  }
+  const pool = new pg.Pool({ ...target.connection(name), max: 8 });
+  await migrate(pool);
+  return pool;
+}
+
+export async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r) => r.version as number));
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,120 @@
+import type pg from 'pg';
+
+export type RunStatus = 'running' | 'success' | 'no-change' | 'failed';
+export type Trigger = string; // 'cli', 'schedule', or 'chat:<user id>'
+
+export interface StageRecord {
+  name: string;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export interface SyncRun {
+  id: number;
+  store: string;
+  trigger: string;
+  status: RunStatus;
+  stage: string | null;
+  stages: StageRecord[];
+  startedAt: Date;
+  finishedAt: Date | null;
+  sourceFile: string | null;
+  sourceModified: Date | null;
+  contentHash: string | null;
+  bytes: number | null;
+  archive: unknown;
+  rowCount: number | null;
+  validation: unknown;
+  error: string | null;
+}
+
+/** Fields a run fills in as it goes. */
+export interface RunDetails {
+  stage?: string;
+  stages?: StageRecord[];
+  sourceFile?: string;
+  sourceModified?: Date;
+  contentHash?: string;
+  bytes?: number;
+  archive?: unknown;
+  rowCount?: number;
+  validation?: unknown;
+  error?: string;
+}
+
+const columns: Record<keyof RunDetails, string> = {
+  stage: 'stage', stages: 'stages', sourceFile: 'source_file', sourceModified: 'source_modified',
+  contentHash: 'content_hash', bytes: 'bytes', archive: 'archive', rowCount: 'row_count',
+  validation: 'validation', error: 'error',
+};
+
+function toRun(r: Record<string, unknown>): SyncRun {
+  return {
+    id: Number(r.id), store: r.store as string, trigger: r.trigger as string, status: r.status as RunStatus,
+    stage: r.stage as string | null, stages: (r.stages as StageRecord[]) ?? [], startedAt: r.started_at as Date,
+    finishedAt: r.finished_at as Date | null, sourceFile: r.source_file as string | null,
+    sourceModified: r.source_modified as Date | null, contentHash: r.content_hash as string | null,
+    bytes: r.bytes === null ? null : Number(r.bytes), archive: r.archive, rowCount: r.row_count as number | null,
+    validation: r.validation, error: r.error as string | null,
+  };
+}
+
+export class RunHistory {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async start(store: string, trigger: Trigger): Promise<number> {
+    const res = await this.pool.query(
+      "INSERT INTO sync_runs (store, trigger, status) VALUES ($1, $2, 'running') RETURNING id", [store, trigger]);
+    return Number(res.rows[0].id);
+  }
+
+  async update(id: number, details: RunDetails, status?: RunStatus): Promise<void> {
+    const sets: string[] = [];
+    const values: unknown[] = [id];
+    for (const [key, value] of Object.entries(details)) {
+      if (value === undefined) continue;
+      values.push(key === 'stages' || key === 'archive' || key === 'validation' ? JSON.stringify(value) : value);
+      sets.push(`${columns[key as keyof RunDetails]} = $${values.length}`);
+    }
+    if (status) {
+      values.push(status);
+      sets.push(`status = $${values.length}`);
+      if (status !== 'running') sets.push('finished_at = now()');
+    }
+    if (sets.length) await this.pool.query(`UPDATE sync_runs SET ${sets.join(', ')} WHERE id = $1`, values);
+  }
+
+  /**
+   * Marks runs left "running" by a process that died as failed. Only call while holding the
+   * store's sync lock, so no live run can be mistaken for a dead one.
+   */
+  async failInterrupted(store: string): Promise<number> {
+    const res = await this.pool.query(
+      `UPDATE sync_runs SET status = 'failed', finished_at = now(),
+         error = 'interrupted: tokobot stopped during the ' || coalesce(stage, 'first') || ' stage (crash or restart); nothing was published from this run'
+       WHERE store = $1 AND status = 'running'`, [store]);
+    return res.rowCount ?? 0;
+  }
+
+  async recent(store: string | null, limit: number): Promise<SyncRun[]> {
+    const res = await this.pool.query(
+      'SELECT * FROM sync_runs WHERE ($1::text IS NULL OR store = $1) ORDER BY started_at DESC, id DESC LIMIT $2',
+      [store, limit]);
+    return res.rows.map(toRun);
+  }
+
+  async lastWith(store: string, statuses: RunStatus[]): Promise<SyncRun | null> {
+    const res = await this.pool.query(
+      'SELECT * FROM sync_runs WHERE store = $1 AND status = ANY($2) ORDER BY started_at DESC, id DESC LIMIT 1',
+      [store, statuses]);
+    return res.rows[0] ? toRun(res.rows[0]) : null;
+  }
+
+  /** The newest backup the source showed, from any run that got that far. */
+  async newestSeen(store: string): Promise<SyncRun | null> {
+    const res = await this.pool.query(
+      `SELECT * FROM sync_runs WHERE store = $1 AND source_modified IS NOT NULL
+       ORDER BY source_modified DESC, id DESC LIMIT 1`, [store]);
+    return res.rows[0] ? toRun(res.rows[0]) : null;
+  }
+}

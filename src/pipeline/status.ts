@@ -1,0 +1,61 @@
+import type pg from 'pg';
+import type { StoreConfig } from '../config/load-config.ts';
+import type { RunHistory, SyncRun } from './run-history.ts';
+import { tryLock } from './sync/store-lock.ts';
+import { publishedOf } from './publish.ts';
+
+export type Freshness = 'OK' | 'ATTENTION' | 'CHECK' | 'FAILED' | 'RUNNING';
+
+export interface StoreStatus {
+  store: string;
+  name: string;
+  freshness: Freshness;
+  newestBackup: { file: string; modifiedAt: Date; ageHours: number; archive: unknown } | null;
+  lastSuccess: { at: Date; file: string; rows: number } | null;
+  lastRun: { id: number; status: string; startedAt: Date; finishedAt: Date | null; rows: number | null; trigger: string } | null;
+  lastFailure: { at: Date; stage: string | null; error: string | null } | null;
+  published: { rows: number; at: Date; file: string } | null;
+}
+
+const HOUR = 3_600_000;
+
+/** OK under 24 h, ATTENTION to 48 h, CHECK beyond (or never seen); a failed or running last run says so instead. */
+export function freshness(running: boolean, lastRun: SyncRun | null, backupAgeHours: number | null): Freshness {
+  if (running) return 'RUNNING';
+  if (lastRun?.status === 'failed') return 'FAILED';
+  if (backupAgeHours === null || backupAgeHours > 48) return 'CHECK';
+  return backupAgeHours >= 24 ? 'ATTENTION' : 'OK';
+}
+
+async function isRunning(ops: pg.Pool, store: string): Promise<boolean> {
+  const release = await tryLock(ops, `sync:${store}`);
+  if (!release) return true;
+  await release();
+  return false;
+}
+
+export async function storeStatus(ops: pg.Pool, history: RunHistory, store: StoreConfig, now = new Date()): Promise<StoreStatus> {
+  const [running, recent, success, failure, newest, published] = await Promise.all([
+    isRunning(ops, store.id),
+    history.recent(store.id, 1),
+    history.lastWith(store.id, ['success']),
+    history.lastWith(store.id, ['failed']),
+    history.newestSeen(store.id),
+    publishedOf(ops, store.id),
+  ]);
+  const lastRun = recent[0] ?? null;
+  const ageHours = newest?.sourceModified ? (now.getTime() - newest.sourceModified.getTime()) / HOUR : null;
+  return {
+    store: store.id,
+    name: store.name,
+    freshness: freshness(running, lastRun, ageHours),
+    newestBackup: newest?.sourceModified
+      ? { file: newest.sourceFile ?? '', modifiedAt: newest.sourceModified, ageHours: ageHours ?? 0, archive: newest.archive }
+      : null,
+    lastSuccess: success ? { at: success.finishedAt ?? success.startedAt, file: success.sourceFile ?? '', rows: success.rowCount ?? 0 } : null,
+    lastRun: lastRun ? { id: lastRun.id, status: lastRun.status, startedAt: lastRun.startedAt, finishedAt: lastRun.finishedAt,
+      rows: lastRun.rowCount, trigger: lastRun.trigger } : null,
+    lastFailure: failure ? { at: failure.finishedAt ?? failure.startedAt, stage: failure.stage, error: failure.error } : null,
+    published: published ? { rows: published.row_count, at: published.published_at, file: published.source_file } : null,
+  };
+}

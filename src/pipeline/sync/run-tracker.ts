@@ -1,0 +1,50 @@
+import type { RunDetails, RunHistory, StageRecord } from '../run-history.ts';
+
+export type SyncStage = 'check' | 'download' | 'extract' | 'inspect' | 'restore' | 'export' | 'validate' | 'publish';
+
+export interface SyncProgress {
+  stage: SyncStage;
+  /** Bytes or items done and expected, when the stage can tell. */
+  done?: number;
+  total?: number;
+  text?: string;
+}
+
+export type SyncProgressFn = (p: SyncProgress) => void;
+
+/** Records each stage of one run in the history as it starts and ends, and reports progress. */
+export class RunTracker {
+  readonly stages: StageRecord[] = [];
+  current: SyncStage | null = null;
+
+  constructor(
+    private readonly history: RunHistory,
+    readonly runId: number,
+    private readonly onProgress: SyncProgressFn = () => undefined,
+  ) {}
+
+  async begin(stage: SyncStage, text?: string): Promise<void> {
+    this.close();
+    this.current = stage;
+    this.stages.push({ name: stage, startedAt: new Date().toISOString() });
+    await this.history.update(this.runId, { stage, stages: this.stages });
+    this.onProgress({ stage, text });
+  }
+
+  progress(done: number, total: number, text?: string): void {
+    if (this.current) this.onProgress({ stage: this.current, done, total, text });
+  }
+
+  async record(details: RunDetails): Promise<void> {
+    await this.history.update(this.runId, details);
+  }
+
+  close(): void {
+    const last = this.stages.at(-1);
+    if (last && !last.endedAt) last.endedAt = new Date().toISOString();
+  }
+
+  durations(): Record<string, number> {
+    return Object.fromEntries(this.stages.map((s) => [s.name, s.endedAt ? Date.parse(s.endedAt) - Date.parse(s.startedAt) : 0]));
+  }
+}

@@ -1,0 +1,30 @@
+import type pg from 'pg';
+
+const LOCK_CLASS = 7302;
+
+/**
+ * A PostgreSQL session advisory lock per store and job kind, held on its own connection: two
+ * syncs of one store never run at once, even from two processes, and the lock goes away with a
+ * process that dies.
+ */
+export async function tryLock(pool: pg.Pool, name: string): Promise<(() => Promise<void>) | null> {
+  const client = await pool.connect();
+  try {
+    const res = await client.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LOCK_CLASS, name]);
+    if (!res.rows[0].ok) {
+      client.release();
+      return null;
+    }
+  } catch (err) {
+    client.release();
+    throw err;
+  }
+  return async () => {
+    try {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, name]);
+      client.release();
+    } catch {
+      client.release(true); // a broken connection drops its locks with it
+    }
+  };
+}

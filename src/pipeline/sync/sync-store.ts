@@ -1,0 +1,164 @@
+import { rename, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { AppError, describeError, isAppError } from '../../errors.ts';
+import type { StoreConfig } from '../../config/load-config.ts';
+import type { BackupFile, BackupSource, RestoreTarget } from '../ports.ts';
+import { createDatabase, dropDatabase, promoteStaging, storeDatabases } from '../databases.ts';
+import { exportPriceCsv } from '../export-csv.ts';
+import { validatePriceCsv, type ValidationReport } from '../validate-prices.ts';
+import { publishedOf, publishPriceList } from '../publish.ts';
+import type { RunHistory } from '../run-history.ts';
+import { tryLock } from './store-lock.ts';
+import { RunTracker, type SyncProgressFn } from './run-tracker.ts';
+import { cleanLeftovers, ensureSpace, exportDir, freeSpace, prepareDirs, pruneExports, stamp, workDir, type FreeSpaceFn } from './work-files.ts';
+import { prepareArchive, type ArchiveSummary } from './prepare-archive.ts';
+
+export interface SyncSettings {
+  exportKeep: number;
+  maxRowDrop: number;
+  zipMaxBytes: number;
+  restoreJobs: number;
+}
+
+export interface SyncDeps {
+  ops: pg.Pool;
+  history: RunHistory;
+  target: RestoreTarget;
+  sourceFor: (store: StoreConfig) => BackupSource;
+  dataDir: string;
+  settings: SyncSettings;
+  logger: Logger;
+  freeSpace?: FreeSpaceFn;
+}
+
+export interface SyncOutcome {
+  runId: number;
+  store: string;
+  status: 'success' | 'no-change' | 'failed';
+  file?: string;
+  bytes?: number;
+  archive?: ArchiveSummary;
+  rows?: number;
+  validation?: ValidationReport;
+  csvPath?: string;
+  failedStage?: string;
+  error?: string;
+  durationsMs: Record<string, number>;
+}
+
+function newest(files: BackupFile[]): BackupFile | undefined {
+  return [...files].sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime() || b.name.localeCompare(a.name))[0];
+}
+
+/**
+ * Turns a store's newest backup into its published price list: check, download, extract,
+ * inspect, restore into a staging database, export, validate, publish. The live database and
+ * the published list change only at the very end, together; any failure leaves them as they
+ * were and removes what the run made. Throws only when the store is already being synced.
+ */
+export async function syncStore(deps: SyncDeps, store: StoreConfig, trigger: string, onProgress?: SyncProgressFn): Promise<SyncOutcome> {
+  const release = await tryLock(deps.ops, `sync:${store.id}`);
+  if (!release) {
+    throw new AppError('busy', `A sync of store "${store.name}" is already running; wait for it to finish.`, { retryable: true });
+  }
+  try {
+    const interrupted = await deps.history.failInterrupted(store.id);
+    if (interrupted) deps.logger.warn({ store: store.id, interrupted }, 'marked interrupted runs as failed');
+    await cleanLeftovers(deps.dataDir, store.id);
+    await dropDatabase(deps.target, storeDatabases(store.id).staging);
+    await prepareDirs(deps.dataDir, store.id);
+    const tracker = new RunTracker(deps.history, await deps.history.start(store.id, trigger), onProgress);
+    return await runStages(deps, store, tracker);
+  } finally {
+    await release();
+  }
+}
+
+async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker): Promise<SyncOutcome> {
+  const dbs = storeDatabases(store.id);
+  const work = workDir(deps.dataDir, store.id);
+  const base = { runId: t.runId, store: store.id };
+  let tmpCsv: string | undefined;
+  try {
+    await t.begin('check');
+    const source = deps.sourceFor(store);
+    const file = newest(await source.list());
+    if (!file) {
+      throw new AppError('source-not-found',
+        `No .i5bu or .zip backup found in ${source.description}. Check that iPOS (or the tool that copies its backups) saves them there.`);
+    }
+    await t.record({ sourceFile: file.name, sourceModified: file.modifiedAt, bytes: file.size });
+    const published = await publishedOf(deps.ops, store.id);
+    const unchanged = async (hash: string) => {
+      t.close();
+      await t.record({ contentHash: hash });
+      await deps.history.update(t.runId, {}, 'no-change');
+      return { ...base, status: 'no-change' as const, file: file.name, durationsMs: t.durations() };
+    };
+    if (file.contentHash && published?.content_hash === file.contentHash) return await unchanged(file.contentHash);
+
+    await t.begin('download', file.name);
+    await ensureSpace(deps.dataDir, file.name, file.size, deps.freeSpace ?? freeSpace);
+    const downloaded = path.join(work, path.basename(file.name));
+    const got = await source.download(file, `${downloaded}.part`, (done, total) => t.progress(done, total));
+    await rename(`${downloaded}.part`, downloaded);
+    if (published?.content_hash === got.contentHash) return await unchanged(got.contentHash);
+    await t.record({ contentHash: got.contentHash, bytes: got.bytes });
+
+    const archive = await prepareArchive(deps, t, downloaded, work);
+    await t.record({ archive: archive.summary });
+
+    await t.begin('restore', `${archive.summary.tables} tables`);
+    await createDatabase(deps.target, dbs.staging);
+    await deps.target.restore(archive.path, dbs.staging, { jobs: deps.settings.restoreJobs });
+
+    await t.begin('export');
+    const name = `${store.id}_${stamp(new Date())}.csv`;
+    tmpCsv = path.join(exportDir(deps.dataDir, store.id), `${name}.tmp`);
+    await exportPriceCsv(deps.target.connection(dbs.staging), store.id, tmpCsv);
+
+    await t.begin('validate');
+    const validation = await validatePriceCsv(tmpCsv, { previousRows: published?.row_count ?? null, maxDrop: deps.settings.maxRowDrop });
+    await t.record({ validation, rowCount: validation.rows });
+    if (!validation.ok) {
+      throw new AppError('validation-failed',
+        `The new price list failed its checks and was not published (the previous list stays in use): ${validation.summary}`);
+    }
+
+    await t.begin('publish', `${validation.rows} rows`);
+    const csvPath = tmpCsv.slice(0, -'.tmp'.length);
+    await rename(tmpCsv, csvPath);
+    tmpCsv = csvPath; // removed again if publishing fails
+    const undoSwap = await promoteStaging(deps.target, store.id);
+    try {
+      await publishPriceList(deps.ops, { store: store.id, runId: t.runId, csvPath, contentHash: got.contentHash,
+        sourceFile: file.name, sourceModified: file.modifiedAt, archive: archive.summary, rowCount: validation.rows });
+    } catch (err) {
+      await undoSwap().catch((undoErr) => deps.logger.error({ err: undoErr }, 'could not undo the database swap'));
+      throw err;
+    }
+    tmpCsv = undefined;
+    await pruneExports(deps.dataDir, store.id, deps.settings.exportKeep);
+    t.close();
+    await deps.history.update(t.runId, { stages: t.stages }, 'success');
+    return { ...base, status: 'success', file: file.name, bytes: got.bytes, archive: archive.summary,
+      rows: validation.rows, validation, csvPath, durationsMs: t.durations() };
+  } catch (err) {
+    return await recordFailure(deps, store, t, err);
+  } finally {
+    if (tmpCsv) await unlink(tmpCsv).catch(() => undefined);
+    await rm(work, { recursive: true, force: true }).catch(() => undefined);
+    await dropDatabase(deps.target, dbs.staging).catch((err) => deps.logger.warn({ err }, 'could not drop the staging database'));
+  }
+}
+
+async function recordFailure(deps: SyncDeps, store: StoreConfig, t: RunTracker, err: unknown): Promise<SyncOutcome> {
+  const stage = t.current ?? 'check';
+  const message = isAppError(err) ? err.message : `Unexpected error during ${stage}: ${describeError(err)}`;
+  deps.logger.error({ err, store: store.id, stage, runId: t.runId }, 'sync failed');
+  t.close();
+  await deps.history.update(t.runId, { stage, stages: t.stages, error: message }, 'failed');
+  return { runId: t.runId, store: store.id, status: 'failed', failedStage: stage, error: message, durationsMs: t.durations() };
+}

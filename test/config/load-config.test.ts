@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { isAppError } from '../../src/errors.ts';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(isAppError(err) && err.code === 'config', `expected a config error, got ${err}`);
+    return err.message.split('\n');
+  }
+  assert.fail('config was accepted');
+}
+
+test('a single folder store from the environment alone', () => {
+  const c = loadConfig({ SOURCE: 'folder', SOURCE_DIR: '/srv/backups', RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres' });
+  assert.deepEqual(c.stores, [{ id: 'main', name: 'main', source: { type: 'folder', dir: '/srv/backups' } }]);
+  assert.equal(c.env.PG_DOCKER_IMAGE, 'postgres:16-alpine');
+  assert.equal(c.env.EXPORT_KEEP, 5);
+  assert.equal(c.env.MAX_ROW_DROP, 0.2);
+});
+
+test('each problem is one line naming the variable', () => {
+  const lines = problems({ SOURCE: 'ftp', PG_DOCKER_PORT: 'abc', RESTORE_TARGET: 'docker' });
+  assert.ok(lines.some((l) => l.startsWith('SOURCE:')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith('PG_DOCKER_PORT:')), lines.join('\n'));
+});
+
+test('combinations: Dropbox credentials and PG_URL are required where they are used', () => {
+  const lines = problems({ DROPBOX_FOLDER: '/ipos', DROPBOX_APP_KEY: 'k', RESTORE_TARGET: 'external' });
+  assert.ok(lines.some((l) => l.includes('DROPBOX_REFRESH_TOKEN')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith('PG_URL:')), lines.join('\n'));
+});
+
+test('empty values in .env count as unset', () => {
+  const c = loadConfig({ SOURCE: 'folder', SOURCE_DIR: '/b', DROPBOX_API_URL: '', PG_DOCKER_PORT: '' });
+  assert.equal(c.env.DROPBOX_API_URL, undefined);
+  assert.equal(c.env.PG_DOCKER_PORT, 55432);
+});
+
+test('secrets never appear in config errors', () => {
+  const lines = problems({ SOURCE: 'dropbox', DROPBOX_FOLDER: '/x', DROPBOX_APP_SECRET: 'sekret-value-123', PG_DOCKER_PORT: '99999' });
+  assert.ok(!lines.join('\n').includes('sekret-value-123'));
+});
+
+test('several stores from a YAML file; errors name the field', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-config-'));
+  const good = path.join(dir, 'good.yaml');
+  writeFileSync(good, 'stores:\n  - id: pusat\n    name: Toko Pusat\n    dir: /srv/pusat\n  - id: cabang1\n    dropboxFolder: /iPOS/cabang1\n');
+  const c = loadConfig({ TOKOBOT_CONFIG: good, DROPBOX_ACCESS_TOKEN: 't' });
+  assert.deepEqual(c.stores.map((s) => [s.id, s.name, s.source.type]), [['pusat', 'Toko Pusat', 'folder'], ['cabang1', 'cabang1', 'dropbox']]);
+
+  const bad = path.join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ stores: [{ id: 'Toko Besar', dir: '/a' }, { id: 'x' }] }));
+  const lines = problems({ TOKOBOT_CONFIG: bad });
+  assert.ok(lines.some((l) => l.includes('stores.0.id')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes('stores.1') && l.includes('dropboxFolder or dir')), lines.join('\n'));
+});
