@@ -7,7 +7,7 @@ import { createApp, type App } from './app.ts';
 import { readArchive, renderArchiveInfo } from './pipeline/archive/archive-reader.ts';
 import { syncStore } from './pipeline/sync/sync-store.ts';
 import { storeStatus } from './pipeline/status.ts';
-import { searchPrices } from './pipeline/search/price-search.ts';
+import { PriceSearch } from './pipeline/search/price-search.ts';
 import { priceAnswer } from './bot/price-answer.ts';
 import { renderText } from './bot/render-text.ts';
 import { outcomeLine, progressLine, statusText } from './cli/format-sync.ts';
@@ -57,7 +57,7 @@ async function status(json: boolean): Promise<number> {
 async function ask(text: string, store: string | undefined): Promise<number> {
   return withApp(async (app) => {
     const s = app.store(store);
-    const result = await searchPrices(app.ops, s.id, text);
+    const result = await new PriceSearch(app.ops).search(s.id, text);
     print(renderText(priceAnswer(s.name, result)));
     return 0;
   });

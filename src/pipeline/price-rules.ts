@@ -29,8 +29,8 @@ export const priceExportSql = (storeId: string) => `
     SELECT kodeitem, sum(stok) AS stok FROM tbl_itemstok GROUP BY kodeitem
   ), items AS (
     SELECT * FROM tbl_item
-    WHERE coalesce(upper(statusjual), '') <> 'N'
-      AND coalesce(upper(statushapus), '') NOT IN ('Y', 'T', '1')
+    WHERE upper(trim(coalesce(statusjual, ''))) <> 'N'
+      AND upper(trim(coalesce(statushapus, ''))) NOT IN ('Y', 'T', '1')
   ), entries AS (
     SELECT i.kodeitem, i.satuan, NULL::integer AS level, NULL::numeric AS jmlsampai, i.hargajual1 AS hargajual
     FROM items i WHERE i.sistemhargajual = 'O'

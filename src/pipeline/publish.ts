@@ -3,7 +3,6 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PRICE_COLUMNS } from './price-rules.ts';
-import { searchText } from './search/search-text.ts';
 
 export interface Publication {
   store: string;
@@ -16,28 +15,14 @@ export interface Publication {
   rowCount: number;
 }
 
-async function rebuildSearchIndex(client: pg.PoolClient, store: string): Promise<void> {
+/** One row per item with its code and barcodes: what the search index is loaded from. */
+async function rebuildItems(client: pg.PoolClient, store: string): Promise<void> {
   await client.query('DELETE FROM price_items WHERE store = $1', [store]);
-  const res = await client.query(
-    `SELECT kodeitem, min(namaitem) AS namaitem,
-            array_remove(array_agg(DISTINCT upper(barcode)), '') AS barcodes
-     FROM price_rows WHERE store = $1 GROUP BY kodeitem`, [store]);
-  const codes: string[] = [];
-  const names: string[] = [];
-  const texts: string[] = [];
-  const allCodes: string[] = [];
-  for (const r of res.rows) {
-    codes.push(r.kodeitem);
-    names.push(r.namaitem);
-    texts.push(searchText(r.namaitem));
-    // text[][] must be rectangular, so codes travel as one joined string and are split in SQL.
-    allCodes.push([String(r.kodeitem).toUpperCase(), ...(r.barcodes as string[])].join('\u001f'));
-  }
   await client.query(
-    `INSERT INTO price_items (store, kodeitem, namaitem, search_text, codes)
-     SELECT $1, k, n, t, string_to_array(c, chr(31))
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(k, n, t, c)`,
-    [store, codes, names, texts, allCodes]);
+    `INSERT INTO price_items (store, kodeitem, namaitem, codes)
+     SELECT store, kodeitem, min(namaitem),
+            array_remove(array_agg(DISTINCT upper(barcode)), '') || upper(kodeitem)
+     FROM price_rows WHERE store = $1 GROUP BY store, kodeitem`, [store]);
 }
 
 /**
@@ -51,7 +36,7 @@ export async function publishPriceList(pool: pg.Pool, p: Publication): Promise<v
     await client.query('DELETE FROM price_rows WHERE store = $1', [p.store]);
     const copy = client.query(copyFrom(`COPY price_rows (${PRICE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
     await pipeline(createReadStream(p.csvPath), copy);
-    await rebuildSearchIndex(client, p.store);
+    await rebuildItems(client, p.store);
     await client.query(
       `INSERT INTO published (store, run_id, content_hash, source_file, source_modified, archive, row_count, csv_path, published_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())

@@ -6,8 +6,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     version: 1,
     name: 'sync runs, published lists, price list',
     sql: `
-      CREATE EXTENSION IF NOT EXISTS pg_trgm;
-
       CREATE TABLE sync_runs (
         id bigserial PRIMARY KEY,
         store text NOT NULL,
@@ -62,12 +60,9 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         store text NOT NULL,
         kodeitem text NOT NULL,
         namaitem text NOT NULL,
-        search_text text NOT NULL,
         codes text[] NOT NULL,
         PRIMARY KEY (store, kodeitem)
       );
-      CREATE INDEX price_items_search ON price_items USING gin (search_text gin_trgm_ops);
-      CREATE INDEX price_items_codes ON price_items USING gin (codes);
     `,
   },
 ];

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { canonicalWords } from './abbreviations.ts';
+import { PriceIndex } from './price-index.ts';
 
 export interface PriceEntry {
   satuan: string;
@@ -35,78 +35,58 @@ export interface SearchOptions {
   offset?: number;
 }
 
-// Lower than pg_trgm's default 0.6 so one or two typos in a word still match.
-const WORD_THRESHOLD = 0.45;
-const MAX_CANDIDATES = 200;
-
-async function exactCodes(client: pg.PoolClient, store: string, query: string): Promise<string[]> {
-  const code = query.trim();
-  if (!code || /\s/.test(code)) return [];
-  const res = await client.query(
-    'SELECT kodeitem FROM price_items WHERE store = $1 AND codes @> ARRAY[$2::text] ORDER BY kodeitem LIMIT 20',
-    [store, code.toUpperCase()]);
-  return res.rows.map((r) => r.kodeitem as string);
-}
-
-async function nameMatches(client: pg.PoolClient, store: string, query: string): Promise<string[]> {
-  const tokens = [...new Set(canonicalWords(query))].slice(0, 8);
-  if (tokens.length === 0) return [];
-  const params: unknown[] = [store, tokens.join(' ')];
-  const score: string[] = [];
-  const filter: string[] = [];
-  for (const t of tokens) {
-    params.push(t);
-    const p = `$${params.length}`;
-    score.push(`word_similarity(${p}, search_text)`);
-    filter.push(`${p} <% search_text`);
-  }
-  await client.query(`SET pg_trgm.word_similarity_threshold = ${WORD_THRESHOLD}`);
-  const res = await client.query(
-    `SELECT kodeitem FROM price_items
-     WHERE store = $1 AND (${filter.join(' OR ')})
-     ORDER BY (${score.join(' + ')}) + similarity($2, search_text) DESC, namaitem
-     LIMIT ${MAX_CANDIDATES}`,
-    params);
-  return res.rows.map((r) => r.kodeitem as string);
-}
-
-async function loadItems(client: pg.PoolClient, store: string, codes: string[]): Promise<PriceItem[]> {
-  if (codes.length === 0) return [];
-  const res = await client.query(
-    `SELECT kodeitem, namaitem, jenis, merek, sistemhargajual, stok::text AS stok, satuan, konversi::text AS konversi,
-            coalesce(barcode, '') AS barcode, level, jmlsampai::text AS jmlsampai, hargapokok::text AS hargapokok,
-            hargajual::text AS hargajual
-     FROM price_rows WHERE store = $1 AND kodeitem = ANY($2)
-     ORDER BY konversi, satuan, level NULLS FIRST, jmlsampai NULLS FIRST`,
-    [store, codes]);
-  const byCode = new Map<string, PriceItem>();
-  for (const r of res.rows) {
-    let item = byCode.get(r.kodeitem);
-    if (!item) {
-      item = { kodeitem: r.kodeitem, namaitem: r.namaitem, jenis: r.jenis, merek: r.merek,
-        sistemhargajual: r.sistemhargajual, stok: r.stok, entries: [] };
-      byCode.set(r.kodeitem, item);
-    }
-    item.entries.push({ satuan: r.satuan, konversi: r.konversi, barcode: r.barcode, level: r.level,
-      jmlsampai: r.jmlsampai, hargapokok: r.hargapokok, hargajual: r.hargajual });
-  }
-  return codes.map((c) => byCode.get(c)).filter((i): i is PriceItem => Boolean(i));
-}
-
 /**
- * Answers a price question from a store's published list: an exact item code or barcode first,
- * otherwise names ranked by how well each word matches (typos, any order, iPOS shorthand).
+ * Answers price questions from the published lists. Each store's search index is built in
+ * memory from the ops database and rebuilt when that store's list is published again (one
+ * cheap query per question checks that).
  */
-export async function searchPrices(pool: pg.Pool, store: string, query: string, options: SearchOptions = {}): Promise<SearchResult> {
-  const limit = options.limit ?? 10;
-  const offset = options.offset ?? 0;
-  const client = await pool.connect();
-  try {
-    const exact = await exactCodes(client, store, query);
-    const codes = exact.length > 0 ? exact : await nameMatches(client, store, query);
+export class PriceSearch {
+  private readonly indexes = new Map<string, { version: string; index: PriceIndex }>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async indexOf(store: string): Promise<PriceIndex> {
+    const res = await this.pool.query('SELECT run_id::text AS version FROM published WHERE store = $1', [store]);
+    const version = (res.rows[0]?.version as string | undefined) ?? 'none';
+    const cached = this.indexes.get(store);
+    if (cached?.version === version) return cached.index;
+    const items = await this.pool.query('SELECT kodeitem, namaitem, codes FROM price_items WHERE store = $1', [store]);
+    const index = new PriceIndex(items.rows);
+    this.indexes.set(store, { version, index });
+    return index;
+  }
+
+  /** An exact item code or barcode first; otherwise names ranked by how well each word matches. */
+  async search(store: string, query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const limit = options.limit ?? 10;
+    const offset = options.offset ?? 0;
+    const index = await this.indexOf(store);
+    const exact = index.exact(query);
+    const codes = exact.length > 0 ? exact.map((i) => i.kodeitem) : index.rank(query).map((r) => r.item.kodeitem);
     const page = codes.slice(offset, offset + limit);
-    return { store, query, exact: exact.length > 0, total: codes.length, items: await loadItems(client, store, page) };
-  } finally {
-    client.release();
+    return { store, query, exact: exact.length > 0, total: codes.length, items: await this.load(store, page) };
+  }
+
+  private async load(store: string, codes: string[]): Promise<PriceItem[]> {
+    if (codes.length === 0) return [];
+    const res = await this.pool.query(
+      `SELECT kodeitem, namaitem, jenis, merek, sistemhargajual, stok::text AS stok, satuan, konversi::text AS konversi,
+              coalesce(barcode, '') AS barcode, level, jmlsampai::text AS jmlsampai, hargapokok::text AS hargapokok,
+              hargajual::text AS hargajual
+       FROM price_rows WHERE store = $1 AND kodeitem = ANY($2)
+       ORDER BY konversi, satuan, level NULLS FIRST, jmlsampai NULLS FIRST`,
+      [store, codes]);
+    const byCode = new Map<string, PriceItem>();
+    for (const r of res.rows) {
+      let item = byCode.get(r.kodeitem);
+      if (!item) {
+        item = { kodeitem: r.kodeitem, namaitem: r.namaitem, jenis: r.jenis, merek: r.merek,
+          sistemhargajual: r.sistemhargajual, stok: r.stok, entries: [] };
+        byCode.set(r.kodeitem, item);
+      }
+      item.entries.push({ satuan: r.satuan, konversi: r.konversi, barcode: r.barcode, level: r.level,
+        jmlsampai: r.jmlsampai, hargapokok: r.hargapokok, hargajual: r.hargajual });
+    }
+    return codes.map((c) => byCode.get(c)).filter((i): i is PriceItem => Boolean(i));
   }
 }

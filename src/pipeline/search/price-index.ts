@@ -1,0 +1,80 @@
+import { canonicalWords, words } from './abbreviations.ts';
+import { matchWeight } from './word-match.ts';
+
+export interface IndexedItem {
+  kodeitem: string;
+  namaitem: string;
+  /** Item code and barcodes, upper case. */
+  codes: string[];
+}
+
+export interface Ranked {
+  item: IndexedItem;
+  /** How many words of the question this item matched. */
+  matched: number;
+  score: number;
+}
+
+/**
+ * An in-memory search index of one store's price list: item codes and barcodes for exact
+ * look-ups, and an inverted index from name words to items. A question's words are matched
+ * against the vocabulary (exact, unfinished, typo, shorthand), so ranking costs a vocabulary
+ * scan plus the postings of the matching words, not a pass over every item.
+ */
+export class PriceIndex {
+  private readonly byCode = new Map<string, number[]>();
+  private readonly postings = new Map<string, number[]>();
+  /** Vocabulary by first character: every kind of match but a typo in the first letter agrees on it. */
+  private readonly vocabulary = new Map<string, string[]>();
+
+  constructor(readonly items: IndexedItem[]) {
+    items.forEach((item, i) => {
+      for (const code of item.codes) this.byCode.set(code, [...(this.byCode.get(code) ?? []), i]);
+      for (const w of new Set([...words(item.namaitem), ...canonicalWords(item.namaitem)])) {
+        const list = this.postings.get(w);
+        if (list) list.push(i);
+        else this.postings.set(w, [i]);
+      }
+    });
+    for (const w of this.postings.keys()) {
+      const bucket = this.vocabulary.get(w[0] as string);
+      if (bucket) bucket.push(w);
+      else this.vocabulary.set(w[0] as string, [w]);
+    }
+  }
+
+  exact(text: string): IndexedItem[] {
+    const code = text.trim().toUpperCase();
+    if (!code || /\s/.test(code)) return [];
+    return (this.byCode.get(code) ?? []).map((i) => this.items[i] as IndexedItem);
+  }
+
+  private bestPerItem(token: string): Map<number, number> {
+    const best = new Map<number, number>();
+    for (const word of this.vocabulary.get(token[0] as string) ?? []) {
+      const weight = matchWeight(token, word);
+      if (weight === 0) continue;
+      for (const i of this.postings.get(word) as number[]) {
+        if ((best.get(i) ?? 0) < weight) best.set(i, weight);
+      }
+    }
+    return best;
+  }
+
+  /** Items matching any word of the question: most words matched first, then best matches, then shorter names. */
+  rank(question: string): Ranked[] {
+    const tokens = [...new Set(canonicalWords(question))].slice(0, 8);
+    const totals = new Map<number, { matched: number; score: number }>();
+    for (const token of tokens) {
+      for (const [i, weight] of this.bestPerItem(token)) {
+        const t = totals.get(i) ?? { matched: 0, score: 0 };
+        t.matched++;
+        t.score += weight;
+        totals.set(i, t);
+      }
+    }
+    const ranked = [...totals].map(([i, t]) => ({ item: this.items[i] as IndexedItem, ...t }));
+    return ranked.sort((a, b) => b.matched - a.matched || b.score - a.score
+      || a.item.namaitem.length - b.item.namaitem.length || a.item.namaitem.localeCompare(b.item.namaitem));
+  }
+}

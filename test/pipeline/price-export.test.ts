@@ -1,0 +1,84 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Papa from 'papaparse';
+import pg from 'pg';
+import { exportPriceCsv } from '../../src/pipeline/export-csv.ts';
+import { validatePriceCsv } from '../../src/pipeline/validate-prices.ts';
+import { publishPriceList } from '../../src/pipeline/publish.ts';
+import { migrate } from '../../src/pipeline/ops/ops-database.ts';
+import { RunHistory } from '../../src/pipeline/run-history.ts';
+import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
+import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
+import { comparePriceRows, type PriceRow } from '../fixtures/expected-prices.ts';
+import { createScratchDb, dropScratchDb, localConnection, pgRestoreInto, requireLocalPg } from '../helpers/local-pg.ts';
+
+const skip = await requireLocalPg();
+const ipos = `tokobot_t_export_${process.pid}`;
+const opsName = `tokobot_t_exportops_${process.pid}`;
+const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-export-'));
+const csvPath = path.join(dir, 'toko1.csv');
+let fixture: SharedFixture;
+let ops: pg.Pool;
+
+before(async () => {
+  if (skip) return;
+  fixture = await getSharedFixture('small', { storeId: 'toko1' });
+  await createScratchDb(ipos);
+  await pgRestoreInto(ipos, fixture.i5buPath);
+  await exportPriceCsv(localConnection(ipos), 'toko1', csvPath);
+  await createScratchDb(opsName);
+  ops = new pg.Pool(localConnection(opsName));
+  await migrate(ops);
+});
+
+after(async () => {
+  await ops?.end();
+  await dropScratchDb(ipos);
+  await dropScratchDb(opsName);
+});
+
+test('the exported CSV equals the prices computed independently from the fixture data', { skip }, () => {
+  const parsed = Papa.parse<PriceRow>(readFileSync(csvPath, 'utf8'), { header: true, skipEmptyLines: true });
+  assert.deepEqual(parsed.errors, []);
+  const got = [...parsed.data].sort(comparePriceRows);
+  const want = [...fixture.expectedRows].sort(comparePriceRows);
+  assert.ok(want.length > 500, `fixture too small: ${want.length} rows`);
+  assert.equal(got.length, want.length);
+  for (let i = 0; i < want.length; i++) assert.deepEqual(got[i], want[i], `row ${i + 1}`);
+  for (const system of ['O', 'S', 'L', 'J']) assert.ok(got.some((r) => r.sistemhargajual === system), `no ${system} rows`);
+});
+
+test('the export passes validation and is published, then found by code, barcode and name', { skip }, async () => {
+  const report = await validatePriceCsv(csvPath, { previousRows: null, maxDrop: 0.2 });
+  assert.equal(report.ok, true, report.summary);
+  assert.equal(report.rows, fixture.expectedRows.length);
+
+  const runId = await new RunHistory(ops).start('toko1', 'test');
+  await publishPriceList(ops, { store: 'toko1', runId, csvPath, contentHash: 'h', sourceFile: 'f.i5bu', sourceModified: null,
+    archive: {}, rowCount: report.rows });
+  const count = await ops.query("SELECT count(*)::int AS n FROM price_rows WHERE store = 'toko1'");
+  assert.equal(count.rows[0].n, report.rows);
+
+  const withBarcode = fixture.expectedRows.find((r) => r.barcode !== '' && r.kodeitem !== r.barcode)!;
+  const byBarcode = await new PriceSearch(ops).search('toko1', withBarcode.barcode);
+  assert.equal(byBarcode.exact, true);
+  assert.equal(byBarcode.items[0]?.kodeitem, withBarcode.kodeitem);
+
+  const byCode = await new PriceSearch(ops).search('toko1', withBarcode.kodeitem.toLowerCase());
+  assert.equal(byCode.items[0]?.kodeitem, withBarcode.kodeitem);
+
+  // The name's words reversed, with one letter dropped from the longest word.
+  const words = withBarcode.namaitem.split(' ').reverse();
+  const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
+  const typo = words.map((w) => (w === longest ? w.slice(0, 2) + w.slice(3) : w)).join(' ').toLowerCase();
+  const byName = await new PriceSearch(ops).search('toko1', typo);
+  assert.ok(byName.items.some((i) => i.kodeitem === withBarcode.kodeitem), `"${typo}" did not find ${withBarcode.namaitem}`);
+  const item = byName.items.find((i) => i.kodeitem === withBarcode.kodeitem)!;
+  assert.equal(item.entries.length, fixture.expectedRows.filter((r) => r.kodeitem === withBarcode.kodeitem).length);
+
+  const none = await new PriceSearch(ops).search('toko1', 'qwxzv jjjkkk');
+  assert.equal(none.items.length, 0);
+});
