@@ -1,0 +1,95 @@
+import { createWriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { AppError } from '../../errors.ts';
+
+export interface Extracted {
+  path: string;
+  entryName: string;
+  /** Other .i5bu entries, older than the one used. */
+  ignored: string[];
+}
+
+const refuse = (zip: string, what: string, cause?: unknown) =>
+  new AppError('zip-invalid', `${path.basename(zip)}: ${what}`, { cause });
+
+const unsafe = (name: string) => name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes('..');
+
+function openZip(file: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    // yauzl's own name check would reject "../" entries with a terse error; names are checked here instead.
+    yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zip) => (err ? reject(err) : resolve(zip)));
+  });
+}
+
+function listEntries(zip: ZipFile): Promise<Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: Entry[] = [];
+    zip.on('entry', (e: Entry) => { entries.push(e); zip.readEntry(); });
+    zip.on('end', () => resolve(entries));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
+function entryName(e: Entry): string {
+  const raw = e.fileName as unknown as Buffer;
+  // Bit 11 marks UTF-8 names; others are CP437, where ASCII (all that matters here) is the same.
+  return raw.toString((e.generalPurposeBitFlag & 0x800) !== 0 ? 'utf8' : 'latin1');
+}
+
+/** Counts bytes as they pass and fails once there are more than allowed (declared sizes can lie). */
+function ceiling(max: number, onExceed: () => Error): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      done(seen > max ? onExceed() : null, chunk);
+    },
+  });
+}
+
+/**
+ * Takes the .i5bu out of a zip, streaming, into `destDir`. Refuses unsafe entry names, zips
+ * without a backup and anything that unpacks past the ceiling. With several backups inside, the
+ * newest (by the zip's own timestamps) wins. Nothing is left behind on failure.
+ */
+export async function extractI5bu(zipPath: string, destDir: string, options: { maxUncompressedBytes: number }): Promise<Extracted> {
+  const max = options.maxUncompressedBytes;
+  let zip: ZipFile;
+  try {
+    zip = await openZip(zipPath);
+  } catch (err) {
+    throw refuse(zipPath, `not a readable zip file (${(err as Error).message}). Check the file in the Dropbox folder or take a new backup.`, err);
+  }
+  const tmp = path.join(destDir, `.extract-${process.pid}-${Date.now()}.tmp`);
+  try {
+    const entries = (await listEntries(zip)).map((e) => ({ e, name: entryName(e) }));
+    const bad = entries.find((x) => unsafe(x.name));
+    if (bad) throw refuse(zipPath, `refused: the zip holds an entry with an unsafe path "${bad.name}" (absolute or with ".."). Do not use this file.`);
+    const backups = entries.filter((x) => /\.i5bu$/i.test(x.name) && !x.name.endsWith('/'))
+      .sort((a, b) => b.e.getLastModDate().getTime() - a.e.getLastModDate().getTime());
+    const chosen = backups[0];
+    if (!chosen) {
+      const names = entries.map((x) => x.name).slice(0, 10).join(', ') || 'nothing';
+      throw refuse(zipPath, `the zip holds no .i5bu backup (it has: ${names}).`);
+    }
+    const tooBig = () => refuse(zipPath, `the backup inside unpacks to more than ${Math.round(max / 1048576)} MB (ZIP_MAX_MB); refused as a possible zip bomb. Raise ZIP_MAX_MB if the backup is really that large.`);
+    if (chosen.e.uncompressedSize > max) throw tooBig();
+    const input = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+      zip.openReadStream(chosen.e, (err, s) => (err ? reject(err) : resolve(s))));
+    await pipeline(input, ceiling(max, tooBig), createWriteStream(tmp, { mode: 0o600 }));
+    const out = path.join(destDir, path.basename(chosen.name));
+    await rename(tmp, out);
+    return { path: out, entryName: chosen.name, ignored: backups.slice(1).map((x) => x.name) };
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    if (err instanceof AppError) throw err;
+    throw refuse(zipPath, `the zip is damaged (${(err as Error).message}). Take a new backup.`, err);
+  } finally {
+    zip.close();
+  }
+}
