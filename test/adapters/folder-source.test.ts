@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FolderSource } from '../../src/adapters/folder/folder-source.ts';
+import { contentHashOfFile } from '../../src/adapters/content-hash.ts';
+import { isAppError } from '../../src/errors.ts';
+
+test('lists only backups, with their times, and copies one with its content hash', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-folder-'));
+  writeFileSync(path.join(dir, 'a.i5bu'), 'PGDMP-a');
+  writeFileSync(path.join(dir, 'B.ZIP'), 'PK-b');
+  writeFileSync(path.join(dir, 'notes.txt'), 'x');
+  mkdirSync(path.join(dir, 'old.i5bu'));
+  utimesSync(path.join(dir, 'a.i5bu'), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+  const source = new FolderSource(dir);
+  const files = (await source.list()).sort((a, b) => (a.name < b.name ? -1 : 1));
+  assert.deepEqual(files.map((f) => [f.name, f.size]), [['B.ZIP', 4], ['a.i5bu', 7]]);
+  assert.equal(files[1]!.modifiedAt.toISOString(), '2026-01-01T00:00:00.000Z');
+
+  const dest = path.join(dir, 'copy.part');
+  const seen: number[] = [];
+  const got = await source.download(files[1]!, dest, (done) => seen.push(done));
+  assert.equal(readFileSync(dest, 'utf8'), 'PGDMP-a');
+  assert.deepEqual(got, { bytes: 7, contentHash: await contentHashOfFile(path.join(dir, 'a.i5bu')) });
+  assert.equal(seen.at(-1), 7);
+});
+
+test('a missing folder says which setting to check', async () => {
+  await assert.rejects(new FolderSource('/nonexistent/tokobot').list(), (err) =>
+    isAppError(err) && err.code === 'source-not-found' && /SOURCE_DIR/.test(err.message));
+});
