@@ -9,6 +9,7 @@ import type { Config, StoreConfig } from './config/load-config.ts';
 import { DockerPostgres } from './adapters/docker/docker-postgres.ts';
 import { ExternalPostgres } from './adapters/postgres/external-postgres.ts';
 import { DropboxSource } from './adapters/dropbox/dropbox-source.ts';
+import type { RetryPolicy } from './adapters/dropbox/retry.ts';
 import { FolderSource } from './adapters/folder/folder-source.ts';
 import type { BackupSource, RestoreTarget } from './pipeline/ports.ts';
 import { openOpsDatabase } from './pipeline/ops/ops-database.ts';
@@ -58,7 +59,7 @@ export async function buildTarget(config: Config, logger: Logger): Promise<Resto
   });
 }
 
-export function buildSource(config: Config, store: StoreConfig, logger: Logger): BackupSource {
+export function buildSource(config: Config, store: StoreConfig, logger: Logger, retry?: RetryPolicy): BackupSource {
   if (store.source.type === 'folder') return new FolderSource(store.source.dir);
   const env = config.env;
   return new DropboxSource({
@@ -69,6 +70,7 @@ export function buildSource(config: Config, store: StoreConfig, logger: Logger):
     accessToken: env.DROPBOX_ACCESS_TOKEN,
     apiUrl: env.DROPBOX_API_URL,
     contentUrl: env.DROPBOX_CONTENT_URL,
+    retry,
     logger,
   });
 }
