@@ -4,7 +4,7 @@ import { AppError, describeError, isAppError } from './errors.ts';
 import { loadConfig } from './config/load-config.ts';
 import { createLogger } from './log.ts';
 import { createApp, type App } from './app.ts';
-import { readArchive } from './pipeline/archive/archive-reader.ts';
+import { inspectFile } from './pipeline/archive/inspect-file.ts';
 import { renderArchiveInfo } from './pipeline/archive/render-archive.ts';
 import { syncStore } from './pipeline/sync/sync-store.ts';
 import { storeStatus } from './pipeline/status.ts';
@@ -65,7 +65,8 @@ async function ask(text: string, store: string | undefined): Promise<number> {
 }
 
 async function inspect(file: string, json: boolean): Promise<number> {
-  const info = await readArchive(file);
+  // Needs no config: inspecting a file must work before anything is set up.
+  const info = await inspectFile(file, 20480 * 1024 * 1024);
   print(json ? JSON.stringify(info, null, 2) : renderArchiveInfo(info));
   return 0;
 }

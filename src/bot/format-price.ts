@@ -1,10 +1,11 @@
 import type { PriceEntry, PriceItem } from '../pipeline/search/price-search.ts';
 
-/** Rupiah the Indonesian way: "Rp 132.000", "Rp 12,5". */
+/** Whole rupiah the Indonesian way: "Rp 132.000". iPOS keeps up to 20 decimals; nobody pays them. */
 export function rupiah(value: string): string {
-  const [whole = '0', fraction] = value.replace(/^-/, '').split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  return `${value.startsWith('-') ? '-' : ''}Rp ${grouped}${fraction ? `,${fraction}` : ''}`;
+  const negative = value.startsWith('-');
+  const [whole = '0', fraction = ''] = value.replace(/^-/, '').split('.');
+  const rounded = (BigInt(whole) + (fraction[0] !== undefined && fraction[0] >= '5' ? 1n : 0n)).toString();
+  return `${negative ? '-' : ''}Rp ${rounded.replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
 }
 
 function quantity(value: string): string {

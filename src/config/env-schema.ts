@@ -6,7 +6,8 @@ import { z } from 'zod';
  */
 const optionalText = z.string().trim().min(1).optional();
 const optionalUrl = z.url({ message: 'expected a URL such as http://127.0.0.1:8080' }).optional();
-const port = z.coerce.number().int().min(1).max(65535);
+const port = z.coerce.number({ message: 'expected a port number (1-65535)' }).int().min(1).max(65535);
+const count = (min: number) => z.coerce.number({ message: 'expected a whole number' }).int().min(min);
 
 export const envSchema = z.object({
   SOURCE: z.enum(['dropbox', 'folder']).default('dropbox').describe('Where backups come from: dropbox or folder'),
@@ -32,10 +33,10 @@ export const envSchema = z.object({
   STORE_ID: z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected 1-32 characters a-z, 0-9 or _').default('main').describe('Id of the single store configured by environment'),
   STORE_NAME: optionalText.describe('Display name of that store'),
   OPS_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a plain database name').default('tokobot').describe('Ops database (run history, price list)'),
-  EXPORT_KEEP: z.coerce.number().int().min(1).default(5).describe('Price list CSV files kept per store'),
-  MAX_ROW_DROP: z.coerce.number().min(0).max(1).default(0.2).describe('Largest allowed drop in row count against the published list (0.2 = 20%)'),
-  ZIP_MAX_MB: z.coerce.number().int().min(1).default(20480).describe('Ceiling on a zip\'s uncompressed size in MB (zip bombs)'),
-  RESTORE_JOBS: z.coerce.number().int().min(1).max(16).default(2).describe('Parallel pg_restore jobs'),
+  EXPORT_KEEP: count(1).default(5).describe('Price list CSV files kept per store'),
+  MAX_ROW_DROP: z.coerce.number({ message: 'expected a share between 0 and 1, e.g. 0.2' }).min(0).max(1).default(0.2).describe('Largest allowed drop in row count against the published list (0.2 = 20%)'),
+  ZIP_MAX_MB: count(1).default(20480).describe('Ceiling on a zip\'s uncompressed size in MB (zip bombs)'),
+  RESTORE_JOBS: count(1).max(16).default(2).describe('Parallel pg_restore jobs'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 

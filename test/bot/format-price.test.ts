@@ -8,11 +8,13 @@ const entry = (over: Partial<PriceEntry>): PriceEntry => ({ satuan: 'PCS', konve
 const item = (system: string, entries: PriceEntry[]): PriceItem => ({ kodeitem: 'X', namaitem: 'INDOMIE GORENG 85G', jenis: null,
   merek: null, sistemhargajual: system, stok: '0', entries });
 
-test('rupiah uses dots for thousands and a comma for decimals', () => {
+test('rupiah: dots for thousands, rounded to whole rupiah', () => {
   assert.equal(rupiah('3500'), 'Rp 3.500');
   assert.equal(rupiah('132000'), 'Rp 132.000');
-  assert.equal(rupiah('1250000.5'), 'Rp 1.250.000,5');
-  assert.equal(rupiah('999'), 'Rp 999');
+  assert.equal(rupiah('1250000.5'), 'Rp 1.250.001');
+  assert.equal(rupiah('2570.69408740359897172237'), 'Rp 2.571');
+  assert.equal(rupiah('999.49'), 'Rp 999');
+  assert.equal(rupiah('-1500'), '-Rp 1.500');
 });
 
 test('units and prices the Indonesian way', () => {

@@ -73,8 +73,8 @@ export class PriceSearch {
       `SELECT kodeitem, namaitem, jenis, merek, sistemhargajual, stok::text AS stok, satuan, konversi::text AS konversi,
               coalesce(barcode, '') AS barcode, level, jmlsampai::text AS jmlsampai, hargapokok::text AS hargapokok,
               hargajual::text AS hargajual
-       FROM price_rows WHERE store = $1 AND kodeitem = ANY($2)
-       ORDER BY konversi, satuan, level NULLS FIRST, jmlsampai NULLS FIRST`,
+       FROM price_rows p WHERE store = $1 AND kodeitem = ANY($2)
+       ORDER BY p.konversi, p.satuan, p.level NULLS FIRST, p.jmlsampai NULLS FIRST`,
       [store, codes]);
     const byCode = new Map<string, PriceItem>();
     for (const r of res.rows) {

@@ -1,0 +1,89 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getSharedFixture, type SharedFixture } from './fixtures/shared-fixture.ts';
+import { adminQuery, LOCAL_PG_URL, requireLocalPg } from './helpers/local-pg.ts';
+
+const skip = await requireLocalPg();
+const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tokobot.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-cli-'));
+const STORE = `cli${process.pid}`;
+const env = {
+  PATH: process.env.PATH ?? '', HOME: dir, SOURCE: 'folder', SOURCE_DIR: path.join(dir, 'backups'), RESTORE_TARGET: 'external',
+  PG_URL: LOCAL_PG_URL, DATA_DIR: path.join(dir, 'data'), OPS_DATABASE: `tokobot_t_ops_${STORE}`, STORE_ID: STORE, STORE_NAME: 'Toko CLI',
+};
+let fixture: SharedFixture;
+
+function run(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd: dir, env: { ...env, ...extraEnv }, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+before(async () => {
+  if (skip) return;
+  fixture = await getSharedFixture('small', { storeId: 'toko1' });
+  mkdirSync(env.SOURCE_DIR);
+  copyFileSync(fixture.zipPath, path.join(env.SOURCE_DIR, 'backup_harian.zip'));
+});
+after(async () => {
+  if (!skip) {
+    for (const db of [env.OPS_DATABASE, `ipos_${STORE}`, `ipos_${STORE}__previous`]) {
+      await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db]);
+      await adminQuery(`DROP DATABASE IF EXISTS "${db}"`);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('sync, then no new backup, then status and ask — exit codes and readable output', { skip }, async () => {
+  const first = await run(['sync']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, new RegExp(`\\[${STORE}\\] published ${fixture.expectedRows.length} price rows from backup_harian.zip`));
+  assert.match(first.stderr, /restore/);
+
+  const again = await run(['sync', '--json']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).status, 'no-change');
+
+  const status = await run(['status', '--json']);
+  assert.equal(status.code, 0, status.stderr);
+  const [s] = JSON.parse(status.stdout);
+  assert.equal(s.freshness, 'OK');
+  assert.equal(s.lastSuccess.rows, fixture.expectedRows.length);
+
+  const row = fixture.expectedRows.find((r) => r.barcode)!;
+  const ask = await run(['ask', row.barcode]);
+  assert.equal(ask.code, 0, ask.stderr);
+  assert.match(ask.stdout, /^\[Toko CLI\]\n/);
+  assert.ok(ask.stdout.includes(`${row.namaitem} — `), ask.stdout);
+  assert.match(ask.stdout, /Rp \d/);
+});
+
+test('inspect reads an .i5bu or a zip without any config; a bad file is one line and exit 1', { skip }, async () => {
+  const good = await run(['inspect', fixture.zipPath], { SOURCE: 'ftp' });
+  assert.equal(good.code, 0, good.stderr);
+  assert.match(good.stdout, /Format:\s+PostgreSQL custom archive 1\.14/);
+  const json = await run(['inspect', fixture.i5buPath, '--json']);
+  assert.ok(JSON.parse(json.stdout).entries.length > 50);
+  const bad = await run(['inspect', fixture.bad.truncated]);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  assert.match(bad.stderr, /^tokobot: .*truncated/);
+});
+
+test('bad settings stop tokobot with one line per problem and exit 2', async () => {
+  const r = await run(['status'], { RESTORE_TARGET: 'cloud', PG_DOCKER_PORT: 'abc', PG_URL: 'postgres://u:hunter2-secret@db/x' });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /RESTORE_TARGET: /);
+  assert.match(r.stderr, /PG_DOCKER_PORT: expected a port number/);
+  assert.ok(!r.stderr.includes('hunter2-secret'));
+  const usage = await run(['frobnicate']);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stdout, /Usage:/);
+});
