@@ -20,7 +20,3 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
   return pino(options, destination);
 }
 
-/** Removes the password from a connection URL before it is shown anywhere. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
-}

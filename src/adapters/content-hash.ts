@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
 
 const BLOCK = 4 * 1024 * 1024;
 
@@ -38,4 +39,19 @@ export async function contentHashOfFile(path: string): Promise<string> {
   const h = new ContentHasher();
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest();
+}
+
+/** A pass-through stage that hashes and counts what flows into a file, reporting progress. */
+export function hashingCounter(total: number, onProgress?: (done: number, total: number) => void) {
+  const hasher = new ContentHasher();
+  let bytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hasher.update(chunk);
+      bytes += chunk.length;
+      onProgress?.(bytes, total);
+      done(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ bytes, contentHash: hasher.digest() }) };
 }

@@ -16,8 +16,6 @@ export const PRICE_COLUMNS = [
   'sistemhargajual', 'level', 'jmlsampai', 'hargapokok', 'hargajual', 'stok',
 ] as const;
 
-export type PriceColumn = (typeof PRICE_COLUMNS)[number];
-
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 // numeric::text never uses exponent notation; this only strips trailing zeros ("3500.000" → "3500").

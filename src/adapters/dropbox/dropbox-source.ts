@@ -1,12 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Dropbox, DropboxAuth, type files } from 'dropbox';
 import nodeFetch from 'node-fetch';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import type { BackupFile, BackupSource, DownloadResult, ProgressFn } from '../../pipeline/ports.ts';
-import { ContentHasher } from '../content-hash.ts';
+import { hashingCounter } from '../content-hash.ts';
 import { isAuthExpired, retryVerdict, toAppError, type DropboxHttpError } from './dropbox-errors.ts';
 import { defaultRetry, withRetry, type RetryPolicy } from './retry.ts';
 
@@ -114,18 +113,9 @@ export class DropboxSource implements BackupSource {
       try { error = JSON.parse(text); } catch { /* plain text error */ }
       throw { status: res.status, error, headers: res.headers } satisfies DropboxHttpError;
     }
-    const hasher = new ContentHasher();
-    let bytes = 0;
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hasher.update(chunk);
-        bytes += chunk.length;
-        onProgress?.(bytes, file.size);
-        done(null, chunk);
-      },
-    });
-    await pipeline(res.body, count, createWriteStream(destPath, { mode: 0o600 }));
-    const contentHash = hasher.digest();
+    const counter = hashingCounter(file.size, onProgress);
+    await pipeline(res.body, counter.stream, createWriteStream(destPath, { mode: 0o600 }));
+    const { bytes, contentHash } = counter.result();
     if (bytes !== file.size || (file.contentHash && contentHash !== file.contentHash)) {
       throw new AppError('download-corrupt', `The download of ${file.name} was damaged (${bytes} of ${file.size} bytes, ` +
         `content hash ${contentHash === file.contentHash ? 'matches' : 'differs'}); the sync will try again.`, { retryable: true });

@@ -1,11 +1,10 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../errors.ts';
 import type { BackupFile, BackupSource, DownloadResult, ProgressFn } from '../../pipeline/ports.ts';
-import { ContentHasher } from '../content-hash.ts';
+import { hashingCounter } from '../content-hash.ts';
 
 const BACKUP = /\.(i5bu|zip)$/i;
 
@@ -35,17 +34,8 @@ export class FolderSource implements BackupSource {
   }
 
   async download(file: BackupFile, destPath: string, onProgress?: ProgressFn): Promise<DownloadResult> {
-    const hasher = new ContentHasher();
-    let bytes = 0;
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hasher.update(chunk);
-        bytes += chunk.length;
-        onProgress?.(bytes, file.size);
-        done(null, chunk);
-      },
-    });
-    await pipeline(createReadStream(file.id, { highWaterMark: 1 << 20 }), count, createWriteStream(destPath, { mode: 0o600 }));
-    return { bytes, contentHash: hasher.digest() };
+    const counter = hashingCounter(file.size, onProgress);
+    await pipeline(createReadStream(file.id, { highWaterMark: 1 << 20 }), counter.stream, createWriteStream(destPath, { mode: 0o600 }));
+    return counter.result();
   }
 }
