@@ -82,7 +82,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const history = new RunHistory(ops);
   const env = config.env;
   const sync: SyncDeps = {
-    ops, history, target, logger, dataDir: config.dataDir,
+    stores: config.stores, ops, history, target, logger, dataDir: config.dataDir,
     sourceFor: (store) => buildSource(config, store, logger),
     settings: { exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, zipMaxBytes: env.ZIP_MAX_MB * 1024 * 1024, restoreJobs: env.RESTORE_JOBS },
   };

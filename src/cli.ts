@@ -9,11 +9,14 @@ import { renderArchiveInfo } from './pipeline/archive/render-archive.ts';
 import { syncStore } from './pipeline/sync/sync-store.ts';
 import { storeStatus } from './pipeline/status.ts';
 import { PriceSearch } from './pipeline/search/price-search.ts';
-import { priceAnswer } from './bot/price-answer.ts';
+import { searchReply } from './bot/price-replies.ts';
+import { Tokens } from './bot/tokens.ts';
+import { startService } from './service.ts';
 import { renderText } from './bot/render-text.ts';
 import { outcomeLine, progressLine, statusText } from './cli/format-sync.ts';
 
 const USAGE = `Usage:
+  tokobot start                          run the Telegram bot and the sync schedule
   tokobot sync [--store ID] [--json]     sync the newest backup of one store (default: every store)
   tokobot inspect FILE [--json]          check an .i5bu archive and show its contents
   tokobot status [--json]                freshness and last runs per store
@@ -58,10 +61,26 @@ async function status(json: boolean): Promise<number> {
 async function ask(text: string, store: string | undefined): Promise<number> {
   return withApp(async (app) => {
     const s = app.store(store);
-    const result = await new PriceSearch(app.ops).search(s.id, text);
-    print(renderText(priceAnswer(s.name, result)));
+    const who = { id: 0, name: 'cli', access: 'staff' as const, lang: 'id' as const, store: s };
+    print(renderText(await searchReply({ search: new PriceSearch(app.ops) }, new Tokens(), who, s, text, 0)));
     return 0;
   });
+}
+
+/** Runs until SIGTERM or SIGINT, then stops taking updates and lets running work finish or stop cleanly. */
+async function start(): Promise<number> {
+  const config = loadConfig();
+  const logger = createLogger(config.env.LOG_LEVEL);
+  const app = await createApp(config, logger);
+  const service = await startService(app).catch(async (err) => { await app.close(); throw err; });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => { logger.info({ signal }, 'stopping'); resolve(); };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await service.stop();
+  await app.close();
+  return 0;
 }
 
 async function inspect(file: string, json: boolean): Promise<number> {
@@ -85,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   const json = values.json ?? false;
   switch (command) {
+    case 'start': return start();
     case 'sync': return sync(values.store, json);
     case 'status': return status(json);
     case 'inspect':

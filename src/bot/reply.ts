@@ -4,7 +4,7 @@
  */
 export interface Button {
   text: string;
-  /** Opaque data the channel sends back when the button is pressed. */
+  /** Opaque data the channel sends back when the button is pressed (at most 64 bytes). */
   data: string;
 }
 
@@ -13,4 +13,15 @@ export interface Reply {
   title?: string;
   lines: string[];
   buttons?: Button[][];
+  /** For a button press: show this in place of the message that had the button (pages, choices). */
+  replace?: boolean;
+  /** A file to send with the reply (the /export CSV). */
+  document?: { path: string; filename: string; caption: string };
+  /**
+   * Work that reports as it goes (a sync): the channel shows this reply first, then calls
+   * `live` with a function that replaces the shown reply, and shows what `live` returns last.
+   */
+  live?: (update: (r: Reply) => Promise<void>) => Promise<Reply>;
 }
+
+export const say = (lines: string[], severity: Reply['severity'] = 'info', title?: string): Reply => ({ severity, title, lines });

@@ -7,6 +7,8 @@ import { z } from 'zod';
 const optionalText = z.string().trim().min(1).optional();
 const optionalUrl = z.url({ message: 'expected a URL such as http://127.0.0.1:8080' }).optional();
 const port = z.coerce.number({ message: 'expected a port number (1-65535)' }).int().min(1).max(65535);
+const idList = z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'expected Telegram user ids separated by commas, e.g. 12345678,87654321').optional();
+const flag = z.enum(['true', 'false'], { message: 'expected true or false' }).default('false');
 const count = (min: number) => z.coerce.number({ message: 'expected a whole number' }).int().min(min);
 
 export const envSchema = z.object({
@@ -37,6 +39,16 @@ export const envSchema = z.object({
   MAX_ROW_DROP: z.coerce.number({ message: 'expected a share between 0 and 1, e.g. 0.2' }).min(0).max(1).default(0.2).describe('Largest allowed drop in row count against the published list (0.2 = 20%)'),
   ZIP_MAX_MB: count(1).default(20480).describe('Ceiling on a zip\'s uncompressed size in MB (zip bombs)'),
   RESTORE_JOBS: count(1).max(16).default(2).describe('Parallel pg_restore jobs'),
+  TELEGRAM_BOT_TOKEN: optionalText.describe('Bot token from @BotFather (needed by tokobot start)'),
+  TELEGRAM_API_ROOT: optionalUrl.describe('A self-hosted Bot API server instead of https://api.telegram.org'),
+  TELEGRAM_OWNERS: idList.describe('Telegram user ids of owners (everything, cost prices included)'),
+  TELEGRAM_ADMINS: idList.describe('Telegram user ids of admins (prices, status, sync)'),
+  TELEGRAM_STAFF: idList.describe('Telegram user ids of staff (prices, status)'),
+  TELEGRAM_PUBLIC: flag.describe('true: anyone may ask prices (and nothing else)'),
+  TELEGRAM_WEBHOOK_URL: optionalUrl.describe('Public HTTPS URL for webhook mode (empty: long polling)'),
+  TELEGRAM_WEBHOOK_PORT: port.default(8443).describe('Local port the webhook server listens on'),
+  TELEGRAM_RATE_LIMIT: count(1).default(20).describe('Messages per minute one user may send'),
+  SYNC_CRON: z.string().default('*/30 * * * *').describe('When tokobot start syncs every store (cron)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 

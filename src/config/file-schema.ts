@@ -18,6 +18,14 @@ export const storeSchema = z
 export const fileSchema = z
   .object({
     stores: z.array(storeSchema).min(1, 'list at least one store').optional(),
+    telegram: z
+      .object({
+        owners: z.array(z.number().int().positive()).optional(),
+        admins: z.array(z.number().int().positive()).optional(),
+        staff: z.array(z.number().int().positive()).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

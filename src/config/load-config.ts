@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import cron from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { envSchema, type Env } from './env-schema.ts';
@@ -12,10 +13,27 @@ export interface StoreConfig {
   source: { type: 'dropbox'; folder: string } | { type: 'folder'; dir: string };
 }
 
+export type Role = 'owner' | 'admin' | 'staff';
+
 export interface Config {
   env: Env;
   dataDir: string;
   stores: StoreConfig[];
+  /** Telegram user id → role, from TELEGRAM_* and the config file's telegram section (the higher role wins). */
+  roles: Map<number, Role>;
+}
+
+const ids = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+
+function rolesFrom(env: Env, file: FileConfig): Map<number, Role> {
+  const roles = new Map<number, Role>();
+  const t = file.telegram ?? {};
+  // Lowest first, so that a user listed twice keeps the higher role.
+  for (const [role, list] of [['staff', [...ids(env.TELEGRAM_STAFF), ...(t.staff ?? [])]], ['admin', [...ids(env.TELEGRAM_ADMINS), ...(t.admins ?? [])]],
+    ['owner', [...ids(env.TELEGRAM_OWNERS), ...(t.owners ?? [])]]] as const) {
+    for (const id of list) roles.set(id, role);
+  }
+  return roles;
 }
 
 function issueLines(prefix: (p: PropertyKey[]) => string, error: z.ZodError): string[] {
@@ -65,6 +83,7 @@ function checkCombinations(env: Env, stores: StoreConfig[], problems: string[]):
       problems.push('DROPBOX_APP_KEY, DROPBOX_APP_SECRET, DROPBOX_REFRESH_TOKEN: all three are required for Dropbox (or DROPBOX_ACCESS_TOKEN)');
     }
   }
+  if (!cron.validate(env.SYNC_CRON)) problems.push(`SYNC_CRON: "${env.SYNC_CRON}" is not a cron expression (e.g. */30 * * * * for every 30 minutes)`);
   if (env.RESTORE_TARGET === 'external' && !env.PG_URL) {
     problems.push('PG_URL: required when RESTORE_TARGET=external (postgres://user:password@host:5432/postgres)');
   }
@@ -85,5 +104,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const stores = storesFrom(env, file, problems);
   checkCombinations(env, stores, problems);
   if (problems.length) throw new AppError('config', problems.join('\n'));
-  return { env, dataDir: path.resolve(env.DATA_DIR), stores };
+  return { env, dataDir: path.resolve(env.DATA_DIR), stores, roles: rolesFrom(env, file) };
 }

@@ -65,4 +65,26 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'chat users, strangers told to owners, migrated chats',
+    sql: `
+      CREATE TABLE chat_users (
+        user_id bigint PRIMARY KEY,
+        lang text NOT NULL DEFAULT 'id' CHECK (lang IN ('id', 'en')),
+        store text,
+        first_seen timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE strangers (
+        user_id bigint PRIMARY KEY,
+        name text,
+        told_owners_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE chat_migrations (
+        old_chat_id bigint PRIMARY KEY,
+        new_chat_id bigint NOT NULL,
+        migrated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

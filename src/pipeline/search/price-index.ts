@@ -1,5 +1,5 @@
 import { canonicalWords, words } from './abbreviations.ts';
-import { matchWeight } from './word-match.ts';
+import { editDistance, matchWeight } from './word-match.ts';
 
 export interface IndexedItem {
   kodeitem: string;
@@ -59,6 +59,23 @@ export class PriceIndex {
       }
     }
     return best;
+  }
+
+  /** Names close to a question that matched nothing: each word against the whole vocabulary, a few letters apart. */
+  closeNames(question: string, n = 3): string[] {
+    const tokens = [...new Set(canonicalWords(question))].slice(0, 8);
+    const near = new Map<number, number>();
+    for (const token of tokens) {
+      if (token.length < 3) continue;
+      for (const bucket of this.vocabulary.values()) {
+        for (const word of bucket) {
+          const d = editDistance(token, word, 3);
+          if (d > 3) continue;
+          for (const i of this.postings.get(word) as number[]) near.set(i, (near.get(i) ?? 0) + (4 - d));
+        }
+      }
+    }
+    return [...near].sort((a, b) => b[1] - a[1]).slice(0, n).map(([i]) => (this.items[i] as IndexedItem).namaitem);
   }
 
   /** Items matching any word of the question: most words matched first, then best matches, then shorter names. */

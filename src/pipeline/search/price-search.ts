@@ -67,6 +67,16 @@ export class PriceSearch {
     return { store, query, exact: exact.length > 0, total: codes.length, items: await this.load(store, page) };
   }
 
+  /** Close names for a question that found nothing ("did you mean"). */
+  async suggest(store: string, query: string): Promise<string[]> {
+    return (await this.indexOf(store)).closeNames(query);
+  }
+
+  /** One item with all its price rows (for its card), or null. */
+  async item(store: string, kodeitem: string): Promise<PriceItem | null> {
+    return (await this.load(store, [kodeitem]))[0] ?? null;
+  }
+
   private async load(store: string, codes: string[]): Promise<PriceItem[]> {
     if (codes.length === 0) return [];
     const res = await this.pool.query(

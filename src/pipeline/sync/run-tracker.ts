@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.ts';
 import type { RunDetails, RunHistory, StageRecord } from '../run-history.ts';
 
 export type SyncStage = 'check' | 'download' | 'extract' | 'inspect' | 'restore' | 'export' | 'validate' | 'publish';
@@ -21,9 +22,14 @@ export class RunTracker {
     private readonly history: RunHistory,
     readonly runId: number,
     private readonly onProgress: SyncProgressFn = () => undefined,
+    private readonly signal?: AbortSignal,
   ) {}
 
+  /** Starts a stage; a run asked to stop (shutdown) ends here, between stages. */
   async begin(stage: SyncStage, text?: string): Promise<void> {
+    if (this.signal?.aborted) {
+      throw new AppError('interrupted', 'Stopped because tokobot is shutting down; nothing was published. The next sync will try again.');
+    }
     this.close();
     this.current = stage;
     this.stages.push({ name: stage, startedAt: new Date().toISOString() });

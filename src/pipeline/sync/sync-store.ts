@@ -23,6 +23,8 @@ export interface SyncSettings {
 }
 
 export interface SyncDeps {
+  /** Every configured store (the schedule syncs them all). */
+  stores: StoreConfig[];
   ops: pg.Pool;
   history: RunHistory;
   target: RestoreTarget;
@@ -58,7 +60,7 @@ function newest(files: BackupFile[]): BackupFile | undefined {
  * the published list change only at the very end, together; any failure leaves them as they
  * were and removes what the run made. Throws only when the store is already being synced.
  */
-export async function syncStore(deps: SyncDeps, store: StoreConfig, trigger: string, onProgress?: SyncProgressFn): Promise<SyncOutcome> {
+export async function syncStore(deps: SyncDeps, store: StoreConfig, trigger: string, onProgress?: SyncProgressFn, signal?: AbortSignal): Promise<SyncOutcome> {
   const release = await tryLock(deps.ops, `sync:${store.id}`);
   if (!release) {
     throw new AppError('busy', `A sync of store "${store.name}" is already running; wait for it to finish.`, { retryable: true });
@@ -69,14 +71,14 @@ export async function syncStore(deps: SyncDeps, store: StoreConfig, trigger: str
     await cleanLeftovers(deps.dataDir, store.id);
     await dropDatabase(deps.target, storeDatabases(store.id).staging);
     await prepareDirs(deps.dataDir, store.id);
-    const tracker = new RunTracker(deps.history, await deps.history.start(store.id, trigger), onProgress);
-    return await runStages(deps, store, tracker);
+    const tracker = new RunTracker(deps.history, await deps.history.start(store.id, trigger), onProgress, signal);
+    return await runStages(deps, store, tracker, signal);
   } finally {
     await release();
   }
 }
 
-async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker): Promise<SyncOutcome> {
+async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, signal?: AbortSignal): Promise<SyncOutcome> {
   const dbs = storeDatabases(store.id);
   const work = workDir(deps.dataDir, store.id);
   const base = { runId: t.runId, store: store.id };
@@ -112,7 +114,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker): Pro
 
     await t.begin('restore', `${archive.summary.tables} tables`);
     await createDatabase(deps.target, dbs.staging);
-    await deps.target.restore(archive.path, dbs.staging, { jobs: deps.settings.restoreJobs });
+    await deps.target.restore(archive.path, dbs.staging, { jobs: deps.settings.restoreJobs, signal });
 
     await t.begin('export');
     const name = `${store.id}_${stamp(new Date())}.csv`;

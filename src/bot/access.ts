@@ -1,0 +1,41 @@
+import type { Role } from '../config/load-config.ts';
+
+/** Who may do what. "public" is anyone, when public mode is on: prices only. */
+export type Access = Role | 'public';
+
+export type Command = 'price' | 'help' | 'whoami' | 'lang' | 'toko' | 'status' | 'history' | 'sync' | 'export';
+
+const LEVEL: Record<Access, number> = { public: 0, staff: 1, admin: 2, owner: 3 };
+const NEEDS: Record<Command, Access> = {
+  price: 'public', help: 'public', whoami: 'public', lang: 'public',
+  toko: 'staff', status: 'staff', history: 'staff', sync: 'admin', export: 'owner',
+};
+
+export function may(access: Access, command: Command): boolean {
+  return LEVEL[access] >= LEVEL[NEEDS[command]];
+}
+
+export function requiredRole(command: Command): Access {
+  return NEEDS[command];
+}
+
+export function commandsFor(access: Access): Command[] {
+  return (Object.keys(NEEDS) as Command[]).filter((c) => may(access, c));
+}
+
+/** At most `limit` messages per user in any minute; the first refusal is answered, the rest ignored. */
+export class RateLimiter {
+  private readonly seen = new Map<number, number[]>();
+
+  constructor(private readonly limit: number, private readonly windowMs = 60_000, private readonly now = () => Date.now()) {}
+
+  /** 'ok', 'refuse' (say so once) or 'drop' (already said). */
+  check(userId: number): 'ok' | 'refuse' | 'drop' {
+    const now = this.now();
+    const recent = (this.seen.get(userId) ?? []).filter((t) => now - t < this.windowMs);
+    recent.push(now);
+    this.seen.set(userId, recent);
+    if (recent.length <= this.limit) return 'ok';
+    return recent.length === this.limit + 1 ? 'refuse' : 'drop';
+  }
+}

@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { Role, StoreConfig } from '../config/load-config.ts';
+import type { ChatState, Lang } from '../pipeline/chat-state.ts';
+import type { OfficeStock } from '../pipeline/item-stock.ts';
+import type { SyncRun } from '../pipeline/run-history.ts';
+import type { PriceSearch } from '../pipeline/search/price-search.ts';
+import type { StoreStatus } from '../pipeline/status.ts';
+import type { SyncProgress, SyncProgressFn } from '../pipeline/sync/run-tracker.ts';
+import type { SyncOutcome } from '../pipeline/sync/sync-store.ts';
+import type { Access } from './access.ts';
+
+/** What the command core needs from the pipeline: data and actions, never SQL or Docker. */
+export interface CoreDeps {
+  stores: StoreConfig[];
+  roles: Map<number, Role>;
+  publicMode: boolean;
+  rateLimitPerMinute: number;
+  search: Pick<PriceSearch, 'search' | 'suggest' | 'item'>;
+  status: (store: StoreConfig) => Promise<StoreStatus>;
+  history: (store: string, limit: number) => Promise<SyncRun[]>;
+  /** Starts a sync; rejects with AppError 'busy' when one of that store runs (in any process). */
+  runSync: (store: StoreConfig, trigger: string, onProgress: SyncProgressFn) => Promise<SyncOutcome>;
+  /** Progress of a sync this process runs for the store, if any. */
+  syncInProgress: (store: string) => SyncProgress | null;
+  latestExport: (store: string) => Promise<{ path: string; rows: number } | null>;
+  officeStock: (store: string, kodeitem: string) => Promise<OfficeStock[]>;
+  chat: Pick<ChatState, 'user' | 'setLang' | 'setStore' | 'firstSightOfStranger'>;
+  /** Tells every owner something, each in their own language. */
+  notifyOwners: (text: (lang: Lang) => string) => Promise<void>;
+  nextSync: () => Date | null;
+  logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+}
+
+/** The person a message came from, as the core sees them. */
+export interface Who {
+  id: number;
+  name: string;
+  access: Access;
+  lang: Lang;
+  store: StoreConfig;
+}

@@ -1,0 +1,37 @@
+import type { Lang } from '../pipeline/chat-state.ts';
+
+export type { Lang };
+
+/** Every sentence the bot says, in Indonesian (the default) and English. */
+const text = {
+  noMatch: { id: 'Tidak ada barang yang cocok dengan "{q}".', en: 'No item matches "{q}".' },
+  didYouMean: { id: 'Mungkin maksud Anda: {s}', en: 'Did you mean: {s}' },
+  pageOf: { id: '{from}–{to} dari {total}', en: '{from}–{to} of {total}' },
+  noList: { id: 'Daftar harga toko ini belum ada: belum pernah sync berhasil.', en: 'This store has no price list yet: no successful sync so far.' },
+  refused: { id: 'Maaf, Anda belum terdaftar untuk bot ini. Minta pemilik toko menambahkan ID Telegram Anda: {id}', en: 'Sorry, you are not registered for this bot. Ask the shop owner to add your Telegram ID: {id}' },
+  notAllowed: { id: 'Maaf, perintah ini hanya untuk {role}.', en: 'Sorry, this command is for {role} only.' },
+  tooFast: { id: 'Terlalu banyak pesan. Coba lagi sebentar lagi.', en: 'Too many messages. Please try again in a moment.' },
+  apology: { id: 'Maaf, terjadi kesalahan. Kode referensi: {ref}', en: 'Sorry, something went wrong. Reference: {ref}' },
+  whoami: { id: 'ID Telegram Anda: {id}\nPeran: {role}', en: 'Your Telegram ID: {id}\nRole: {role}' },
+  strangerToOwner: { id: 'Pengguna belum terdaftar menghubungi bot: {name} (ID {id}). Tambahkan ID ini ke TELEGRAM_STAFF jika boleh.', en: 'An unregistered user contacted the bot: {name} (ID {id}). Add this ID to TELEGRAM_STAFF if they may use it.' },
+  langSet: { id: 'Bahasa: Indonesia.', en: 'Language: English.' },
+  storeSet: { id: 'Toko dipilih: {store}.', en: 'Store selected: {store}.' },
+  pickStore: { id: 'Pilih toko:', en: 'Pick a store:' },
+  unknownStore: { id: 'Toko "{store}" tidak ada. Pilihan: {list}.', en: 'There is no store "{store}". Choose from: {list}.' },
+  syncStarted: { id: 'Sync {store} dimulai…', en: 'Sync of {store} started…' },
+  syncBusy: { id: 'Sync {store} sedang berjalan: {stage}.', en: 'A sync of {store} is already running: {stage}.' },
+  syncDone: { id: 'Sync {store} berhasil: {rows} baris harga dari {file}.', en: 'Sync of {store} succeeded: {rows} price rows from {file}.' },
+  syncSame: { id: 'Sync {store}: tidak ada backup baru ({file} sudah dipakai).', en: 'Sync of {store}: no new backup ({file} is already in use).' },
+  syncFailed: { id: 'Sync {store} gagal saat {stage}: {error}', en: 'Sync of {store} failed during {stage}: {error}' },
+  noExport: { id: 'Belum ada file daftar harga untuk {store}.', en: 'There is no price list file for {store} yet.' },
+  exportCaption: { id: 'Daftar harga {store} ({rows} baris)', en: 'Price list of {store} ({rows} rows)' },
+  noRuns: { id: 'Belum ada riwayat sync.', en: 'No sync history yet.' },
+  stopping: { id: 'Bot sedang berhenti; coba lagi sebentar lagi.', en: 'The bot is shutting down; try again in a moment.' },
+  expired: { id: 'Tombol ini sudah kedaluwarsa; kirim pencarian lagi.', en: 'This button has expired; send the search again.' },
+} as const;
+
+export type TextKey = keyof typeof text;
+
+export function t(lang: Lang, key: TextKey, params: Record<string, string | number> = {}): string {
+  return text[key][lang].replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? `{${k}}`));
+}

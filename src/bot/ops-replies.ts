@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { isAppError } from '../errors.ts';
+import type { StoreConfig } from '../config/load-config.ts';
+import type { StoreStatus } from '../pipeline/status.ts';
+import type { SyncProgress } from '../pipeline/sync/run-tracker.ts';
+import type { CoreDeps, Who } from './context.ts';
+import { t, type Lang } from './i18n.ts';
+import type { Reply } from './reply.ts';
+
+const time = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+const hours = (h: number, lang: Lang) => (h < 48 ? `${h.toFixed(1).replace('.', ',')} ${lang === 'id' ? 'jam' : 'h'}` : `${(h / 24).toFixed(1).replace('.', ',')} ${lang === 'id' ? 'hari' : 'days'}`);
+
+function statusLines(s: StoreStatus, lang: Lang, next: Date | null): string[] {
+  const id = lang === 'id';
+  const lines = [`${s.name}: ${s.freshness}`];
+  if (s.newestBackup) {
+    const a = s.newestBackup.archive as { dumpTime?: string; database?: string; pgDumpVersion?: string } | null;
+    lines.push(`${id ? 'Backup terbaru' : 'Newest backup'}: ${s.newestBackup.file}, ${hours(s.newestBackup.ageHours, lang)}${id ? ' lalu' : ' ago'}`);
+    if (a?.dumpTime) lines.push(`  dump ${a.dumpTime} · ${a.database ?? '?'} · pg_dump ${a.pgDumpVersion ?? '?'}`);
+  } else {
+    lines.push(id ? 'Backup terbaru: belum ada' : 'Newest backup: none seen yet');
+  }
+  if (s.lastRun) lines.push(`${id ? 'Sync terakhir' : 'Last sync'}: ${s.lastRun.status}, ${time(s.lastRun.startedAt)}${s.lastRun.rows !== null ? `, ${s.lastRun.rows} ${id ? 'baris' : 'rows'}` : ''}`);
+  if (s.lastFailure) lines.push(`${id ? 'Gagal terakhir' : 'Last failure'}: ${time(s.lastFailure.at)} (${s.lastFailure.stage}): ${s.lastFailure.error}`);
+  if (next) lines.push(`${id ? 'Sync berikutnya' : 'Next sync'}: ${time(next)} UTC`);
+  return lines;
+}
+
+export async function statusReply(deps: CoreDeps, who: Who): Promise<Reply> {
+  const lines: string[] = [];
+  let severity: Reply['severity'] = 'info';
+  for (const store of deps.stores) {
+    const s = await deps.status(store);
+    if (s.freshness === 'FAILED' || s.freshness === 'CHECK') severity = 'error';
+    else if (s.freshness === 'ATTENTION' && severity === 'info') severity = 'warning';
+    if (lines.length) lines.push('');
+    lines.push(...statusLines(s, who.lang, deps.nextSync()));
+  }
+  return { severity, title: 'Status', lines };
+}
+
+export async function historyReply(deps: CoreDeps, who: Who): Promise<Reply> {
+  const runs = await deps.history(who.store.id, 10);
+  if (!runs.length) return { severity: 'info', title: who.store.name, lines: [t(who.lang, 'noRuns')] };
+  return { severity: 'info', title: who.store.name, lines: runs.map((r) =>
+    `${time(r.startedAt)} ${r.status}${r.rowCount !== null ? ` ${r.rowCount}` : ''}${r.sourceFile ? ` · ${r.sourceFile}` : ''}${r.error ? ` · ${r.stage}: ${r.error.slice(0, 120)}` : ''} (${r.trigger})`) };
+}
+
+function progressText(store: StoreConfig, p: SyncProgress, lang: Lang): string {
+  const pct = p.total ? ` ${Math.floor(((p.done ?? 0) / p.total) * 100)}% (${((p.done ?? 0) / 1048576).toFixed(1)} / ${(p.total / 1048576).toFixed(1)} MB)` : '';
+  return `${store.name}: ${p.stage}${pct}${p.text && !pct ? ` — ${p.text}` : ''}${lang === 'id' ? '…' : '…'}`;
+}
+
+/** /sync: one message, edited as the stages advance, ending with the result. */
+export function syncReply(deps: CoreDeps, who: Who, store: StoreConfig): Reply {
+  const running = deps.syncInProgress(store.id);
+  if (running) return { severity: 'warning', title: store.name, lines: [t(who.lang, 'syncBusy', { store: store.name, stage: progressText(store, running, who.lang) })] };
+  return {
+    severity: 'info', title: store.name, lines: [t(who.lang, 'syncStarted', { store: store.name })],
+    live: async (update) => {
+      let last = 0;
+      let lastStage = '';
+      const onProgress = (p: SyncProgress) => {
+        const now = Date.now();
+        // Edits are rate-limited by Telegram: a new stage always shows, byte counts at most every 2 s.
+        if (p.stage === lastStage && now - last < 2000) return;
+        last = now;
+        lastStage = p.stage;
+        void update({ severity: 'info', title: store.name, lines: [progressText(store, p, who.lang)] }).catch(() => undefined);
+      };
+      try {
+        const o = await deps.runSync(store, `chat:${who.id}`, onProgress);
+        if (o.status === 'success') return { severity: 'info', title: store.name, lines: [t(who.lang, 'syncDone', { store: store.name, rows: o.rows ?? 0, file: o.file ?? '' })] };
+        if (o.status === 'no-change') return { severity: 'info', title: store.name, lines: [t(who.lang, 'syncSame', { store: store.name, file: o.file ?? '' })] };
+        return { severity: 'error', title: store.name, lines: [t(who.lang, 'syncFailed', { store: store.name, stage: o.failedStage ?? '?', error: o.error ?? '' })] };
+      } catch (err) {
+        if (isAppError(err) && err.code === 'busy') return { severity: 'warning', title: store.name, lines: [t(who.lang, 'syncBusy', { store: store.name, stage: 'sync' })] };
+        throw err;
+      }
+    },
+  };
+}
+
+export async function exportReply(deps: CoreDeps, who: Who): Promise<Reply> {
+  const found = await deps.latestExport(who.store.id);
+  if (!found) return { severity: 'warning', title: who.store.name, lines: [t(who.lang, 'noExport', { store: who.store.name })] };
+  const caption = t(who.lang, 'exportCaption', { store: who.store.name, rows: found.rows });
+  return { severity: 'info', title: who.store.name, lines: [caption], document: { path: found.path, filename: path.basename(found.path), caption } };
+}

@@ -1,0 +1,68 @@
+import type { StoreConfig } from '../config/load-config.ts';
+import type { PriceItem } from '../pipeline/search/price-search.ts';
+import type { CoreDeps, Who } from './context.ts';
+import { priceLine, rupiah } from './format-price.ts';
+import { t } from './i18n.ts';
+import type { Button, Reply } from './reply.ts';
+import type { Tokens } from './tokens.ts';
+
+export const PAGE = 10;
+
+export type Pointer = { store: string; query: string } | { store: string; kodeitem: string };
+
+/** A page of search results: one line per item, a button per item for its card, ◀ ▶ to turn pages. */
+export async function searchReply(deps: Pick<CoreDeps, 'search'>, tokens: Tokens<Pointer>, who: Who, store: StoreConfig, query: string, page: number): Promise<Reply> {
+  const result = await deps.search.search(store.id, query, { limit: PAGE, offset: page * PAGE });
+  if (result.items.length === 0) {
+    if (result.total === 0 && page === 0) {
+      const close = await deps.search.suggest(store.id, query);
+      const lines = [t(who.lang, 'noMatch', { q: query })];
+      if (close.length) lines.push(t(who.lang, 'didYouMean', { s: close.join(' · ') }));
+      return { severity: 'warning', title: store.name, lines };
+    }
+  }
+  const lines = result.items.map(priceLine);
+  const buttons: Button[][] = result.items.map((item, i) => [{
+    text: `${page * PAGE + i + 1}. ${item.namaitem}`.slice(0, 60),
+    data: `it:${tokens.put({ store: store.id, kodeitem: item.kodeitem })}`,
+  }]);
+  const pages = Math.ceil(result.total / PAGE);
+  if (pages > 1) {
+    const q = tokens.put({ store: store.id, query });
+    const nav: Button[] = [];
+    if (page > 0) nav.push({ text: '◀', data: `pg:${q}:${page - 1}` });
+    if (page < pages - 1) nav.push({ text: '▶', data: `pg:${q}:${page + 1}` });
+    buttons.push(nav);
+    lines.push(t(who.lang, 'pageOf', { from: page * PAGE + 1, to: page * PAGE + result.items.length, total: result.total }));
+  }
+  return { severity: 'info', title: store.name, lines, buttons };
+}
+
+function entryLine(item: PriceItem, e: PriceItem['entries'][number], owner: boolean): string {
+  const unit = e.konversi === '1' ? e.satuan : `${e.satuan} (${e.konversi.replace('.', ',')})`;
+  const tier = item.sistemhargajual === 'L' && e.level !== null ? ` level ${e.level}`
+    : item.sistemhargajual === 'J' && e.jmlsampai !== null ? ` s/d ${e.jmlsampai.replace('.', ',')}` : '';
+  let line = `${unit}${tier}: ${rupiah(e.hargajual)}`;
+  if (owner && e.hargapokok !== null) {
+    const cost = Number(e.hargapokok);
+    const margin = cost > 0 ? ` (${(((Number(e.hargajual) - cost) / cost) * 100).toFixed(1).replace('.', ',')}%)` : '';
+    line += ` — pokok ${rupiah(e.hargapokok)}${margin}`;
+  }
+  return line + (e.barcode ? ` — ${e.barcode}` : '');
+}
+
+/** An item's card: code, units with konversi and barcode, every level or tier, stock per office; cost only for owners. */
+export async function cardReply(deps: CoreDeps, who: Who, storeId: string, kodeitem: string): Promise<Reply | null> {
+  const item = await deps.search.item(storeId, kodeitem);
+  if (!item) return null;
+  const store = deps.stores.find((s) => s.id === storeId);
+  const stock = await deps.officeStock(storeId, kodeitem);
+  const owner = who.access === 'owner';
+  const lines = [
+    `${item.namaitem}`,
+    `Kode: ${item.kodeitem}${item.merek ? ` · ${item.merek}` : ''}${item.jenis ? ` · ${item.jenis}` : ''}`,
+    ...item.entries.map((e) => entryLine(item, e, owner)),
+    `Stok: ${item.stok.replace('.', ',')}${stock.length ? ` (${stock.map((s) => `${s.name} ${s.stok.replace('.', ',')}`).join(', ')})` : ''}`,
+  ];
+  return { severity: 'info', title: store?.name ?? storeId, lines };
+}

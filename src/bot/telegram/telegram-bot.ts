@@ -1,0 +1,93 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
+import { Bot, InputFile, type Api, type Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Logger } from 'pino';
+import type { Role } from '../../config/load-config.ts';
+import type { CommandCore } from '../core.ts';
+import { HELP, SLASH } from '../core.ts';
+import { commandsFor, type Access } from '../access.ts';
+import type { Lang } from '../i18n.ts';
+import type { Reply } from '../reply.ts';
+import { renderHtml } from './render-html.ts';
+
+export interface TelegramBotOptions {
+  token: string;
+  /** A self-hosted Bot API server (and the tests' fake). */
+  apiRoot?: string;
+  core: CommandCore;
+  roles: Map<number, Role>;
+  publicMode: boolean;
+  onMigrate: (oldChatId: number, newChatId: number) => Promise<void>;
+  logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  /** Known bot identity, so that no getMe call is needed (tests). */
+  botInfo?: UserFromGetMe;
+}
+
+const nameOf = (ctx: Context) => [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || ctx.from?.username || 'unknown';
+
+/** The Telegram channel: grammY in front of the command core. Rendering and sending only; no decisions. */
+export function createTelegramBot(o: TelegramBotOptions): Bot {
+  const bot = new Bot(o.token, { client: o.apiRoot ? { apiRoot: o.apiRoot } : undefined, botInfo: o.botInfo });
+  // Outgoing calls wait their turn (Telegram's limits), and a 429 waits retry_after and tries again.
+  bot.api.config.use(apiThrottler());
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  const send = async (ctx: Context, reply: Reply) => {
+    if (reply.document) {
+      await ctx.replyWithDocument(new InputFile(reply.document.path, reply.document.filename), { caption: reply.document.caption });
+      return;
+    }
+    const shown = await ctx.reply(renderHtml(reply).text, { parse_mode: 'HTML', reply_markup: renderHtml(reply).reply_markup });
+    if (!reply.live) return;
+    const edit = async (r: Reply) => {
+      const { text, reply_markup } = renderHtml(r);
+      await ctx.api.editMessageText(shown.chat.id, shown.message_id, text, { parse_mode: 'HTML', reply_markup }).catch((err: Error) => {
+        if (!/message is not modified/.test(err.message)) throw err;
+      });
+    };
+    // A slow command must not hold up other users: it runs on while the next updates are handled.
+    void reply.live(edit).then(edit, async (err) => edit(o.core.failure(err, 'id', ctx.from?.id ?? 0)))
+      .catch((err) => o.logger.warn({ err }, 'could not show the end of a live reply'));
+  };
+
+  bot.on('message:migrate_to_chat_id', async (ctx) => {
+    await o.onMigrate(ctx.chat.id, ctx.msg.migrate_to_chat_id);
+    o.logger.info({ from: ctx.chat.id, to: ctx.msg.migrate_to_chat_id }, 'group became a supergroup; chat id follows');
+  });
+
+  bot.on('message:text', async (ctx) => {
+    const reply = await o.core.message({ userId: ctx.from.id, name: nameOf(ctx), text: ctx.msg.text });
+    if (reply) await send(ctx, reply);
+  });
+
+  bot.on('callback_query:data', async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    const reply = await o.core.action(ctx.from.id, nameOf(ctx), ctx.callbackQuery.data);
+    if (!reply) return;
+    if (reply.replace && ctx.callbackQuery.message) {
+      const { text, reply_markup } = renderHtml(reply);
+      await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup }).catch((err: Error) => {
+        if (!/message is not modified/.test(err.message)) throw err;
+      });
+    } else {
+      await send(ctx, reply);
+    }
+  });
+
+  bot.catch((err) => o.logger.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
+  return bot;
+}
+
+function menu(access: Access, lang: Lang) {
+  return commandsFor(access).map((c) => ({ command: SLASH[c], description: HELP[c][lang] }));
+}
+
+/** Command menus per role: each known user sees their own; everyone else only what they may do. */
+export async function registerMenus(api: Api, roles: Map<number, Role>, publicMode: boolean, langOf: (id: number) => Promise<Lang>): Promise<void> {
+  const strangers = publicMode ? menu('public', 'id') : [{ command: 'whoami', description: HELP.whoami.id }];
+  await api.setMyCommands(strangers, { scope: { type: 'default' } });
+  for (const [userId, role] of roles) {
+    await api.setMyCommands(menu(role, await langOf(userId)), { scope: { type: 'chat', chat_id: userId } });
+  }
+}

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import cron, { type ScheduledTask } from 'node-cron';
+import { webhookCallback, type Bot } from 'grammy';
+import { AppError } from './errors.ts';
+import type { App } from './app.ts';
+import { CommandCore } from './bot/core.ts';
+import type { CoreDeps } from './bot/context.ts';
+import { createTelegramBot, registerMenus } from './bot/telegram/telegram-bot.ts';
+import { ChatState } from './pipeline/chat-state.ts';
+import { officeStock } from './pipeline/item-stock.ts';
+import { publishedOf } from './pipeline/publish.ts';
+import { PriceSearch } from './pipeline/search/price-search.ts';
+import { storeStatus } from './pipeline/status.ts';
+import { SyncRunner } from './pipeline/sync/sync-runner.ts';
+
+export interface Service {
+  bot: Bot;
+  core: CommandCore;
+  runner: SyncRunner;
+  stop(): Promise<void>;
+}
+
+/** The command core over the real pipeline. */
+export function coreDeps(app: App, runner: SyncRunner, chat: ChatState, notifyOwners: CoreDeps['notifyOwners'], nextSync: () => Date | null): CoreDeps {
+  const env = app.config.env;
+  return {
+    stores: app.config.stores, roles: app.config.roles, publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
+    search: new PriceSearch(app.ops),
+    status: (store) => storeStatus(app.ops, app.history, store),
+    history: (store, limit) => app.history.recent(store, limit),
+    runSync: (store, trigger, onProgress) => runner.run(store, trigger, onProgress),
+    syncInProgress: (store) => runner.progress(store),
+    latestExport: async (store) => {
+      const p = await publishedOf(app.ops, store);
+      return p?.csv_path && existsSync(p.csv_path) ? { path: p.csv_path, rows: p.row_count } : null;
+    },
+    officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
+    chat, notifyOwners, nextSync, logger: app.logger,
+  };
+}
+
+/** `tokobot start`: the Telegram bot and the sync schedule in one process, stopped cleanly on SIGTERM. */
+export async function startService(app: App): Promise<Service> {
+  const env = app.config.env;
+  if (!env.TELEGRAM_BOT_TOKEN) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
+  const runner = new SyncRunner(app.sync, app.logger);
+  const chat = new ChatState(app.ops);
+  let task: ScheduledTask | undefined;
+  let bot: Bot | undefined;
+  const owners = [...app.config.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
+  const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
+    for (const id of owners) await bot?.api.sendMessage(id, text((await chat.user(id)).lang));
+  };
+  const core = new CommandCore(coreDeps(app, runner, chat, notifyOwners, () => task?.getNextRun() ?? null));
+  bot = createTelegramBot({
+    token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, core, roles: app.config.roles,
+    publicMode: env.TELEGRAM_PUBLIC === 'true', logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
+  });
+  await bot.init();
+  await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang);
+  task = cron.schedule(env.SYNC_CRON, async () => { await runner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
+
+  let server: http.Server | undefined;
+  if (env.TELEGRAM_WEBHOOK_URL) {
+    const secret = randomBytes(24).toString('hex');
+    server = http.createServer(webhookCallback(bot, 'http', { secretToken: secret }));
+    await new Promise<void>((resolve) => server?.listen(env.TELEGRAM_WEBHOOK_PORT, '127.0.0.1', resolve));
+    await bot.api.setWebhook(env.TELEGRAM_WEBHOOK_URL, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
+    app.logger.info({ port: env.TELEGRAM_WEBHOOK_PORT }, 'telegram webhook mode');
+  } else {
+    await bot.api.deleteWebhook();
+    void bot.start({ allowed_updates: ['message', 'callback_query'] }).catch((err) => app.logger.error({ err }, 'telegram polling stopped'));
+    app.logger.info({ bot: bot.botInfo.username }, 'telegram long polling');
+  }
+  return {
+    bot, core, runner,
+    async stop() {
+      await task?.stop();
+      if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+      else await bot?.stop();
+      await runner.shutdown(30_000);
+    },
+  };
+}
