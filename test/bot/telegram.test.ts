@@ -1,0 +1,158 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ChatState } from '../../src/pipeline/chat-state.ts';
+import { startService, type Service } from '../../src/service.ts';
+import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
+import { FakeTelegram, type SentMessage, type TgUser } from '../fakes/fake-telegram.ts';
+import { requireLocalPg } from '../helpers/local-pg.ts';
+import { startHarness, type Harness } from '../helpers/sync-harness.ts';
+import { sync } from '../helpers/sync-checks.ts';
+
+const skip = await requireLocalPg();
+const STORE = `tg${process.pid}`;
+const owner: TgUser = { id: 1001, first_name: 'Bu Sri' };
+const admin: TgUser = { id: 1002, first_name: 'Andi' };
+const staff: TgUser = { id: 1003, first_name: 'Dewi' };
+const stranger: TgUser = { id: 9999, first_name: 'Orang', username: 'asing' };
+let tg: FakeTelegram;
+let h: Harness;
+let service: Service;
+let fixture: SharedFixture;
+
+before(async () => {
+  if (skip) return;
+  fixture = await getSharedFixture('small', { storeId: 'toko1' });
+  tg = await FakeTelegram.start();
+  h = await startHarness('external', STORE, {
+    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_OWNERS: String(owner.id), TELEGRAM_ADMINS: String(admin.id),
+    TELEGRAM_STAFF: String(staff.id), TELEGRAM_RATE_LIMIT: '15', STORE_NAME: 'Toko Makmur',
+  });
+  await h.fake.addFile(`${h.folder}/backup.zip`, fixture.zipPath, new Date(Date.UTC(2026, 10, 22)));
+  assert.equal((await sync(h)).status, 'success');
+  service = await startService(h.app);
+});
+after(async () => {
+  await service?.stop();
+  await h?.close();
+  await tg?.close();
+});
+
+const lastTo = (chat: number) => tg.messages(chat).at(-1);
+async function ask(user: TgUser, text: string): Promise<SentMessage> {
+  const before = tg.messages(user.id).length;
+  tg.userSays(user, text);
+  return tg.until(() => tg.messages(user.id).length > before && lastTo(user.id));
+}
+
+test('command menus are registered per role', { skip }, async () => {
+  const menus = tg.calls.filter((c) => c.method === 'setMyCommands');
+  const forChat = (id: number) => (menus.find((c) => (c.payload.scope as { chat_id?: number }).chat_id === id)?.payload.commands as { command: string }[]).map((c) => c.command);
+  assert.deepEqual((menus.find((c) => (c.payload.scope as { type: string }).type === 'default')?.payload.commands as { command: string }[]).map((c) => c.command), ['whoami']);
+  assert.ok(forChat(owner.id).includes('export') && forChat(owner.id).includes('sync'));
+  assert.ok(forChat(admin.id).includes('sync') && !forChat(admin.id).includes('export'));
+  assert.ok(forChat(staff.id).includes('status') && !forChat(staff.id).includes('sync'));
+});
+
+test('a price question: store name, prices, a button per item, ◀ ▶ pages edited in place', { skip }, async () => {
+  const word = fixture.expectedRows[0]!.namaitem.split(' ')[0]!.toLowerCase();
+  const msg = await ask(staff, word);
+  assert.match(msg.text ?? '', /<b>Toko Makmur<\/b>/);
+  assert.match(msg.text ?? '', /Rp \d/);
+  const rows = msg.reply_markup?.inline_keyboard ?? [];
+  assert.ok(rows.length >= 1);
+  const next = rows.at(-1)?.find((b) => b.text === '▶');
+  if (next) {
+    const firstPage = msg.text;
+    tg.userPresses(staff, msg, next.callback_data);
+    await tg.until(() => lastTo(staff.id)?.text !== firstPage && tg.calls.some((c) => c.method === 'editMessageText'));
+    assert.match(lastTo(staff.id)?.text ?? '', /11–/);
+    assert.equal(tg.messages(staff.id).length, tg.messages(staff.id).indexOf(msg) + 1, 'the page was sent as a new message');
+  }
+});
+
+test('an item card: staff never sees cost prices, the owner does', { skip }, async () => {
+  const row = fixture.expectedRows.find((r) => r.barcode && r.hargapokok)!;
+  for (const [user, seesCost] of [[staff, false], [owner, true]] as const) {
+    const list = await ask(user, row.barcode);
+    assert.match(list.text ?? '', new RegExp(row.namaitem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    const count = tg.messages(user.id).length;
+    tg.userPresses(user, list, list.reply_markup!.inline_keyboard[0]![0]!.callback_data);
+    const card = await tg.until(() => tg.messages(user.id).length > count && lastTo(user.id));
+    assert.match(card.text ?? '', new RegExp(`Kode: ${row.kodeitem}`));
+    assert.match(card.text ?? '', /Stok: /);
+    assert.equal(/pokok/.test(card.text ?? ''), seesCost, card.text);
+  }
+});
+
+test('strangers are refused politely and the owner hears of them once; /whoami works for them', { skip }, async () => {
+  const refusal = await ask(stranger, 'harga gula');
+  assert.match(refusal.text ?? '', new RegExp(`ID Telegram Anda: ${stranger.id}|${stranger.id}`));
+  await tg.until(() => tg.messages(owner.id).some((m) => m.text?.includes(String(stranger.id))));
+  await ask(stranger, '/status');
+  const told = tg.messages(owner.id).filter((m) => m.text?.includes(String(stranger.id)));
+  assert.equal(told.length, 1);
+  assert.match((await ask(stranger, '/whoami')).text ?? '', /9999/);
+});
+
+test('admin and owner commands are refused to staff and strangers', { skip }, async () => {
+  for (const cmd of ['/sync', '/export']) {
+    assert.match((await ask(staff, cmd)).text ?? '', /hanya untuk (admin|owner)/);
+    assert.match((await ask(stranger, cmd)).text ?? '', /belum terdaftar/);
+  }
+  assert.match((await ask(admin, '/export')).text ?? '', /hanya untuk owner/);
+});
+
+test('/sync shows one message that follows the stages and ends with the result', { skip }, async () => {
+  await h.fake.addFile(`${h.folder}/backup-baru.i5bu`, fixture.i5buPath, new Date(Date.UTC(2026, 10, 23)));
+  const first = await ask(admin, '/sync');
+  assert.match(first.text ?? '', /Sync Toko Makmur dimulai/);
+  const done = await tg.until(() => /berhasil/.test(first.text ?? '') && first, 30_000);
+  assert.match(done.text ?? '', new RegExp(`${fixture.expectedRows.length} baris harga dari backup-baru.i5bu`));
+  const edits = tg.calls.filter((c) => c.method === 'editMessageText' && c.payload.message_id === first.message_id).map((c) => String(c.payload.text));
+  assert.ok(edits.some((t) => /restore/.test(t)), edits.join(' | '));
+  assert.equal(tg.messages(admin.id).at(-1), first, 'progress must edit, not send new messages');
+});
+
+test('/export sends the newest CSV to an owner', { skip }, async () => {
+  const msg = await ask(owner, '/export');
+  assert.match(msg.document?.file_name ?? '', new RegExp(`^${STORE}_\\d{8}_\\d{6}\\.csv$`));
+  const published = await h.app.ops.query('SELECT csv_path FROM published WHERE store = $1', [STORE]);
+  assert.deepEqual(msg.document?.bytes, readFileSync(published.rows[0].csv_path));
+});
+
+test('/lang en switches the replies to English', { skip }, async () => {
+  assert.match((await ask(staff, '/lang en')).text ?? '', /Language: English/);
+  assert.match((await ask(staff, 'zzzqqq xxyyzz')).text ?? '', /No item matches/);
+  await ask(staff, '/lang id');
+});
+
+test('a 429 from Telegram is waited out and the reply still arrives', { skip }, async () => {
+  tg.tooManyRequests('sendMessage', 1);
+  const t0 = Date.now();
+  const msg = await ask(staff, '/whoami');
+  assert.match(msg.text ?? '', /1003/);
+  assert.ok(Date.now() - t0 >= 900, 'retry_after was not honoured');
+});
+
+test('a group that becomes a supergroup: the chat id follows', { skip }, async () => {
+  tg.groupMigrates(-100, -1001234, admin);
+  const chat = new ChatState(h.app.ops);
+  let moved = -100;
+  for (let i = 0; i < 200 && moved === -100; i++) {
+    moved = await chat.currentChatId(-100);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(moved, -1001234);
+});
+
+test('a user sending too fast is told once, then ignored for the rest of the minute', { skip }, async () => {
+  const flooder: TgUser = { id: 1003, first_name: 'Dewi' };
+  const before = tg.messages(flooder.id).length;
+  for (let i = 0; i < 20; i++) tg.userSays(flooder, '/whoami');
+  await tg.until(() => tg.messages(flooder.id).some((m, i) => i >= before && /Terlalu banyak pesan/.test(m.text ?? '')));
+  await new Promise((r) => setTimeout(r, 300));
+  const got = tg.messages(flooder.id).slice(before);
+  assert.equal(got.filter((m) => /Terlalu banyak/.test(m.text ?? '')).length, 1);
+  assert.ok(got.length < 20, `${got.length} replies to 20 messages`);
+});

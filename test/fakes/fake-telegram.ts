@@ -1,0 +1,176 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the Telegram Bot API (https://core.telegram.org/bots/api) that grammY
+ * talks to through `apiRoot`: getUpdates honours offset and timeout (so polling does not spin),
+ * messages sent and edited are kept per chat, every call is recorded, user updates can be
+ * injected, and a method can be made to answer 429 with retry_after.
+ */
+export interface Call {
+  method: string;
+  payload: Record<string, unknown>;
+  files: { field: string; filename: string; bytes: Buffer }[];
+  at: number;
+}
+
+export interface SentMessage {
+  message_id: number;
+  chat: { id: number; type: string };
+  text?: string;
+  reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
+  document?: { file_name: string; bytes: Buffer };
+}
+
+export interface TgUser { id: number; first_name: string; username?: string }
+
+const MAX_WAIT_MS = 2000;
+
+function parseMultipart(body: Buffer, contentType: string) {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const sep = Buffer.from(`--${boundary?.[1] ?? boundary?.[2]}`);
+  const fields: Record<string, unknown> = {};
+  const files: Call['files'] = [];
+  let start = body.indexOf(sep);
+  while (start >= 0) {
+    const next = body.indexOf(sep, start + sep.length);
+    if (next < 0) break;
+    const part = body.subarray(start + sep.length + 2, next - 2);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    const headers = part.subarray(0, headerEnd).toString();
+    const content = part.subarray(headerEnd + 4);
+    // grammY writes filename=r.csv without quotes, which stricter parsers refuse.
+    const name = /name="?([^";\r\n]+)"?/.exec(headers)?.[1] ?? '';
+    const filename = /filename="?([^";\r\n]+)"?/.exec(headers)?.[1];
+    if (filename) files.push({ field: name, filename, bytes: Buffer.from(content) });
+    else fields[name] = content.toString();
+    start = next;
+  }
+  return { fields, files };
+}
+
+export class FakeTelegram {
+  readonly token = '123456:fake-telegram-token';
+  readonly calls: Call[] = [];
+  readonly chats = new Map<number, SentMessage[]>();
+  private readonly updates: Record<string, unknown>[] = [];
+  private readonly faults = new Map<string, number[]>();
+  private waiters: (() => void)[] = [];
+  private nextUpdate = 1;
+  private nextMessage = 1000;
+  private server!: http.Server;
+  url = '';
+
+  static async start(): Promise<FakeTelegram> {
+    const f = new FakeTelegram();
+    f.server = http.createServer((req, res) => { f.handle(req, res).catch((err) => { res.statusCode = 500; res.end(String(err)); }); });
+    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
+    f.url = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
+    return f;
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.waiters) w();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The next `times` calls of `method` answer 429 with this retry_after. */
+  tooManyRequests(method: string, retryAfter: number, times = 1): void {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), ...Array<number>(times).fill(retryAfter)]);
+  }
+
+  private push(update: Record<string, unknown>): void {
+    this.updates.push({ update_id: this.nextUpdate++, ...update });
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+
+  userSays(from: TgUser, text: string, chat: { id: number; type: string } = { id: from.id, type: 'private' }): void {
+    this.push({ message: { message_id: this.nextMessage++, from: { ...from, is_bot: false }, chat, date: Math.floor(Date.now() / 1000), text } });
+  }
+
+  userPresses(from: TgUser, message: SentMessage, data: string): void {
+    this.push({ callback_query: { id: String(this.nextUpdate), from: { ...from, is_bot: false }, chat_instance: '1', data,
+      message: { message_id: message.message_id, chat: message.chat, date: Math.floor(Date.now() / 1000), text: message.text } } });
+  }
+
+  groupMigrates(chatId: number, toChatId: number, from: TgUser): void {
+    this.push({ message: { message_id: this.nextMessage++, from: { ...from, is_bot: false }, chat: { id: chatId, type: 'group', title: 'Toko' },
+      date: Math.floor(Date.now() / 1000), migrate_to_chat_id: toChatId } });
+  }
+
+  messages(chatId: number): SentMessage[] {
+    return this.chats.get(chatId) ?? [];
+  }
+
+  /** Waits (bounded) until `check` returns something. */
+  async until<T>(check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const v = check();
+      if (v) return v;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('fake telegram: timed out waiting');
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const m = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? '');
+    const send = (status: number, value: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(value)); };
+    if (!m || m[1] !== this.token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const method = m[2] as string;
+    const type = req.headers['content-type'] ?? '';
+    const { fields, files } = type.startsWith('multipart/') ? parseMultipart(body, type)
+      : { fields: body.length ? JSON.parse(body.toString()) as Record<string, unknown> : {}, files: [] };
+    if (method !== 'getUpdates') this.calls.push({ method, payload: fields, files, at: Date.now() });
+    const fault = this.faults.get(method)?.shift();
+    if (fault !== undefined) {
+      return send(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault}`, parameters: { retry_after: fault } });
+    }
+    const ok = (result: unknown) => send(200, { ok: true, result });
+    switch (method) {
+      case 'getMe': return ok({ id: 42, is_bot: true, first_name: 'Tokobot', username: 'tokobot_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
+      case 'getUpdates': return ok(await this.getUpdates(fields));
+      case 'sendMessage': return ok(this.store(fields, { text: String(fields.text) }));
+      case 'sendDocument': {
+        const doc = files[0];
+        return ok(this.store(fields, { document: { file_name: doc?.filename ?? '', bytes: doc?.bytes ?? Buffer.alloc(0) } }));
+      }
+      case 'editMessageText': {
+        const msg = this.messages(Number(fields.chat_id)).find((x) => x.message_id === Number(fields.message_id));
+        if (!msg) return send(400, { ok: false, error_code: 400, description: 'Bad Request: message to edit not found' });
+        if (msg.text === fields.text && JSON.stringify(msg.reply_markup) === JSON.stringify(fields.reply_markup)) {
+          return send(400, { ok: false, error_code: 400, description: 'Bad Request: message is not modified' });
+        }
+        msg.text = String(fields.text);
+        msg.reply_markup = fields.reply_markup as SentMessage['reply_markup'];
+        return ok({ ...msg, date: 0 });
+      }
+      case 'answerCallbackQuery': case 'setMyCommands': case 'deleteWebhook': case 'setWebhook': return ok(true);
+      default: return send(404, { ok: false, error_code: 404, description: `Not Found: method ${method}` });
+    }
+  }
+
+  private store(fields: Record<string, unknown>, content: Partial<SentMessage>): SentMessage {
+    const chatId = Number(fields.chat_id);
+    const markup = typeof fields.reply_markup === 'string' ? JSON.parse(fields.reply_markup) : fields.reply_markup;
+    const msg: SentMessage = { message_id: this.nextMessage++, chat: { id: chatId, type: chatId > 0 ? 'private' : 'group' }, ...content, reply_markup: markup };
+    this.chats.set(chatId, [...this.messages(chatId), msg]);
+    return { ...msg, document: undefined, date: 0 } as SentMessage;
+  }
+
+  private async getUpdates(fields: Record<string, unknown>): Promise<unknown[]> {
+    const offset = Number(fields.offset ?? 0);
+    const pending = () => this.updates.filter((u) => (u.update_id as number) >= offset);
+    if (pending().length === 0) {
+      const wait = Math.min(Number(fields.timeout ?? 0) * 1000, MAX_WAIT_MS);
+      await new Promise<void>((resolve) => { const t = setTimeout(resolve, wait); this.waiters.push(() => { clearTimeout(t); resolve(); }); });
+    }
+    return pending().slice(0, Number(fields.limit ?? 100));
+  }
+}
