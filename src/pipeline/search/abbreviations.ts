@@ -40,3 +40,14 @@ export function words(text: string): string[] {
 export function canonicalWords(text: string): string[] {
   return words(text).map((w) => ABBREVIATIONS[w] ?? w);
 }
+
+/** How people ask ("berapa harga indomie goreng ya kak?"): words that say nothing about the item. */
+const FILLER = new Set(['berapa', 'brp', 'harga', 'hrg', 'ada', 'yang', 'yg', 'dong', 'kak', 'min', 'gan', 'ya', 'sih',
+  'tolong', 'cek', 'info', 'mau', 'beli', 'jual', 'stok', 'price', 'how', 'much', 'is', 'the', 'of', 'for']);
+
+/** A question's words worth searching for. When every word is filler, the words themselves are searched. */
+export function questionWords(text: string): string[] {
+  const all = [...new Set(canonicalWords(text))];
+  const meaningful = all.filter((w) => !FILLER.has(w));
+  return (meaningful.length ? meaningful : all).slice(0, 8);
+}

@@ -1,4 +1,4 @@
-import { canonicalWords, words } from './abbreviations.ts';
+import { canonicalWords, questionWords, words } from './abbreviations.ts';
 import { editDistance, matchWeight } from './word-match.ts';
 
 export interface IndexedItem {
@@ -63,7 +63,7 @@ export class PriceIndex {
 
   /** Names close to a question that matched nothing: each word against the whole vocabulary, a few letters apart. */
   closeNames(question: string, n = 3): string[] {
-    const tokens = [...new Set(canonicalWords(question))].slice(0, 8);
+    const tokens = questionWords(question);
     const near = new Map<number, number>();
     for (const token of tokens) {
       if (token.length < 3) continue;
@@ -80,7 +80,7 @@ export class PriceIndex {
 
   /** Items matching any word of the question: most words matched first, then best matches, then shorter names. */
   rank(question: string): Ranked[] {
-    const tokens = [...new Set(canonicalWords(question))].slice(0, 8);
+    const tokens = questionWords(question);
     const totals = new Map<number, { matched: number; score: number }>();
     for (const token of tokens) {
       for (const [i, weight] of this.bestPerItem(token)) {
