@@ -3,7 +3,8 @@
  *  (a) a bare pg_restore of a ~200 MB iPOS-shaped archive into this machine's PostgreSQL;
  *  (b) `tokobot sync` of the same archive from the fake Dropbox into the same server, stage by
  *      stage, with the tokobot process's peak RSS;
- *  (c) price search latency in-process over a 100,000-row price list.
+ *  (c) price search latency in-process over a 100,000-row price list;
+ *  (d) Telegram message-in to reply-out with 50 users asking at once, through the fake Bot API.
  * Prints the figures and (b)/(a), and writes bench/results/sync-<time>.json.
  */
 import { execFile } from 'node:child_process';
@@ -15,7 +16,9 @@ import { promisify } from 'node:util';
 import { getSharedFixture } from '../test/fixtures/shared-fixture.ts';
 import { FakeDropbox } from '../test/fakes/fake-dropbox.ts';
 import { adminQuery, createScratchDb, dropScratchDb, LOCAL_PG_URL, localConnection } from '../test/helpers/local-pg.ts';
+import { benchPriceList } from './bench-price-list.ts';
 import { searchBench } from './search-bench.ts';
+import { telegramBench } from './telegram-bench.ts';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -82,14 +85,27 @@ try {
   const ratio = Math.round((sync.ms / bareMs) * 100) / 100;
   console.log(`(b)/(a) = ${ratio}  (target <= 1.25)   peak RSS ${sync.peakRssMb} MB (target <= 300)`);
 
-  const search = await searchBench(100_000, work);
-  console.log(`(c) search over ${search.rows} rows: p50 ${search.latencyMs.p50} ms, p95 ${search.latencyMs.p95} ms, p99 ${search.latencyMs.p99} ms (target p95 <= 15)`);
+  const list = await benchPriceList(100_000, work);
+  let search;
+  let telegram;
+  try {
+    search = await searchBench(list);
+    console.log(`(c) search over ${list.rows} rows, in-process: p50 ${search.p50} ms, p95 ${search.p95} ms, p99 ${search.p99} ms (target p95 <= 15)`);
+    const own = await telegramBench(list, false);
+    const limited = await telegramBench(list, true);
+    telegram = { withoutThrottle: own, withTelegramLimits: limited };
+    console.log(`(d) Telegram message in to reply out, 50 users at once, fake Bot API on loopback:`);
+    console.log(`      the bot itself (throttle off): p50 ${own.p50} ms, p95 ${own.p95} ms, p99 ${own.p99} ms (target p95 <= 60)`);
+    console.log(`      with Telegram's limits (30 msg/s): p50 ${limited.p50} ms, p95 ${limited.p95} ms, p99 ${limited.p99} ms`);
+  } finally {
+    await list.close();
+  }
 
   const result = {
     at: new Date().toISOString(), restoreJobs: JOBS, archiveBytes,
     bareRestoreSeconds: seconds(bareMs), bareRestoreRunsSeconds: [seconds(bareBefore), seconds(bareAfter)], syncSeconds: seconds(sync.ms), ratio, peakRssMb: sync.peakRssMb,
     stagesSeconds: Object.fromEntries(Object.entries(sync.outcome.durationsMs as Record<string, number>).map(([k, v]) => [k, seconds(v)])),
-    priceRows: sync.outcome.rows, search,
+    priceRows: sync.outcome.rows, searchRows: list.rows, searchMs: search, telegramMs: telegram,
   };
   mkdirSync(path.join(here, 'results'), { recursive: true });
   const out = path.join(here, 'results', `sync-${result.at.replace(/[:.]/g, '-')}.json`);

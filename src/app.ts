@@ -78,7 +78,7 @@ export function buildSource(config: Config, store: StoreConfig, logger: Logger, 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const target = await buildTarget(config, logger);
   await target.ensure((text) => logger.info(text));
-  const ops = await openOpsDatabase(target, config.env.OPS_DATABASE);
+  const ops = await openOpsDatabase(target, config.env.OPS_DATABASE, (err) => logger.warn({ err }, 'ops database connection dropped; it will reconnect'));
   const history = new RunHistory(ops);
   const env = config.env;
   const sync: SyncDeps = {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import { webhookCallback, type Bot } from 'grammy';
+import { run, type RunnerHandle } from '@grammyjs/runner';
 import { AppError } from './errors.ts';
 import type { App } from './app.ts';
 import { CommandCore } from './bot/core.ts';
@@ -23,11 +24,12 @@ export interface Service {
 }
 
 /** The command core over the real pipeline. */
-export function coreDeps(app: App, runner: SyncRunner, chat: ChatState, notifyOwners: CoreDeps['notifyOwners'], nextSync: () => Date | null): CoreDeps {
+export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat: ChatState, notifyOwners: CoreDeps['notifyOwners'],
+  nextSync: () => Date | null): CoreDeps {
   const env = app.config.env;
   return {
     stores: app.config.stores, roles: app.config.roles, publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
-    search: new PriceSearch(app.ops),
+    search,
     status: (store) => storeStatus(app.ops, app.history, store),
     history: (store, limit) => app.history.recent(store, limit),
     runSync: (store, trigger, onProgress) => runner.run(store, trigger, onProgress),
@@ -53,7 +55,9 @@ export async function startService(app: App): Promise<Service> {
   const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
     for (const id of owners) await bot?.api.sendMessage(id, text((await chat.user(id)).lang));
   };
-  const core = new CommandCore(coreDeps(app, runner, chat, notifyOwners, () => task?.getNextRun() ?? null));
+  const search = new PriceSearch(app.ops);
+  const core = new CommandCore(coreDeps(app, search, runner, chat, notifyOwners, () => task?.getNextRun() ?? null));
+  for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
   bot = createTelegramBot({
     token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, core, roles: app.config.roles,
     publicMode: env.TELEGRAM_PUBLIC === 'true', logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
@@ -63,6 +67,7 @@ export async function startService(app: App): Promise<Service> {
   task = cron.schedule(env.SYNC_CRON, async () => { await runner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
 
   let server: http.Server | undefined;
+  let polling: RunnerHandle | undefined;
   if (env.TELEGRAM_WEBHOOK_URL) {
     const secret = randomBytes(24).toString('hex');
     server = http.createServer(webhookCallback(bot, 'http', { secretToken: secret }));
@@ -71,7 +76,8 @@ export async function startService(app: App): Promise<Service> {
     app.logger.info({ port: env.TELEGRAM_WEBHOOK_PORT }, 'telegram webhook mode');
   } else {
     await bot.api.deleteWebhook();
-    void bot.start({ allowed_updates: ['message', 'callback_query'] }).catch((err) => app.logger.error({ err }, 'telegram polling stopped'));
+    // Updates are handled concurrently (one user's slow command never holds up another), in order per chat.
+    polling = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
     app.logger.info({ bot: bot.botInfo.username }, 'telegram long polling');
   }
   return {
@@ -79,7 +85,7 @@ export async function startService(app: App): Promise<Service> {
     async stop() {
       await task?.stop();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
-      else await bot?.stop();
+      else await polling?.stop();
       await runner.shutdown(30_000);
     },
   };

@@ -55,15 +55,15 @@ export class CommandCore {
     return this.deps.roles.get(userId) ?? (this.deps.publicMode ? 'public' : null);
   }
 
-  private async who(userId: number, name: string, access: Access): Promise<Who> {
-    const saved = await this.deps.chat.user(userId);
+  private who(userId: number, name: string, access: Access, saved: { lang: Lang; store: string | null }): Who {
     const store = this.deps.stores.find((s) => s.id === saved.store) ?? (this.deps.stores[0] as StoreConfig);
     return { id: userId, name, access, lang: saved.lang, store };
   }
 
   /** null: say nothing (a user over the rate limit who was already told). */
   async message(m: Incoming): Promise<Reply | null> {
-    return this.guard(m.userId, async (lang) => {
+    return this.guard(m.userId, async (saved) => {
+      const lang = saved.lang;
       const text = m.text.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
       const cmd = /^\/([a-zA-Z_]+)(?:@\w+)?\s*(.*)$/s.exec(text);
       const command: Command = cmd ? COMMANDS[(cmd[1] as string).toLowerCase()] ?? 'help' : 'price';
@@ -71,16 +71,17 @@ export class CommandCore {
       const access = this.accessOf(m.userId);
       if (!access) return this.stranger(m, lang, command);
       if (!may(access, command)) return { severity: 'warning', lines: [t(lang, 'notAllowed', { role: requiredRole(command) })] };
-      return this.run(command, args, await this.who(m.userId, m.name, access));
+      return this.run(command, args, this.who(m.userId, m.name, access, saved));
     });
   }
 
   /** A button press: data made by this core (pages, item cards, store choice). */
   async action(userId: number, name: string, data: string): Promise<Reply | null> {
-    return this.guard(userId, async (lang) => {
+    return this.guard(userId, async (saved) => {
+      const lang = saved.lang;
       const access = this.accessOf(userId);
       if (!access) return { severity: 'warning', lines: [t(lang, 'refused', { id: userId })] };
-      const who = await this.who(userId, name, access);
+      const who = this.who(userId, name, access, saved);
       const [kind, token, page] = data.split(':');
       if (kind === 'st' && token && may(access, 'toko')) return { ...(await this.setStore(who, token)), replace: true };
       const pointer = token ? this.tokens.get(token) : undefined;
@@ -94,14 +95,15 @@ export class CommandCore {
     });
   }
 
-  private async guard(userId: number, fn: (lang: Lang) => Promise<Reply>): Promise<Reply | null> {
+  private async guard(userId: number, fn: (saved: { lang: Lang; store: string | null }) => Promise<Reply>): Promise<Reply | null> {
     let lang: Lang = 'id';
     try {
-      lang = (await this.deps.chat.user(userId)).lang;
       const verdict = this.limiter.check(userId);
       if (verdict === 'drop') return null;
+      const saved = await this.deps.chat.user(userId);
+      lang = saved.lang;
       if (verdict === 'refuse') return { severity: 'warning', lines: [t(lang, 'tooFast')] };
-      return await fn(lang);
+      return await fn(saved);
     } catch (err) {
       return this.failure(err, lang, userId);
     }

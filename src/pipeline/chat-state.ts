@@ -4,21 +4,30 @@ export type Lang = 'id' | 'en';
 
 /** What the bot remembers per chat user (language, chosen store), and which strangers the owners heard of. */
 export class ChatState {
+  /** Read on every message, written only through this object: cached, written through. */
+  private readonly users = new Map<number, { lang: Lang; store: string | null }>();
+
   constructor(private readonly pool: pg.Pool) {}
 
   async user(userId: number): Promise<{ lang: Lang; store: string | null }> {
+    const cached = this.users.get(userId);
+    if (cached) return cached;
     const res = await this.pool.query('SELECT lang, store FROM chat_users WHERE user_id = $1', [userId]);
-    return res.rows[0] ?? { lang: 'id', store: null };
+    const user = res.rows[0] ?? { lang: 'id', store: null };
+    this.users.set(userId, user);
+    return user;
   }
 
   async setLang(userId: number, lang: Lang): Promise<void> {
     await this.pool.query(`INSERT INTO chat_users (user_id, lang) VALUES ($1, $2)
       ON CONFLICT (user_id) DO UPDATE SET lang = EXCLUDED.lang`, [userId, lang]);
+    this.users.delete(userId);
   }
 
   async setStore(userId: number, store: string): Promise<void> {
     await this.pool.query(`INSERT INTO chat_users (user_id, store) VALUES ($1, $2)
       ON CONFLICT (user_id) DO UPDATE SET store = EXCLUDED.store`, [userId, store]);
+    this.users.delete(userId);
   }
 
   /** True the first time a stranger is seen: only then are the owners told. */

@@ -60,6 +60,8 @@ export class FakeTelegram {
   private nextMessage = 1000;
   private server!: http.Server;
   url = '';
+  /** Called as each message is stored (benchmarks time replies with it). */
+  onMessage?: (msg: SentMessage) => void;
 
   static async start(): Promise<FakeTelegram> {
     const f = new FakeTelegram();
@@ -161,6 +163,7 @@ export class FakeTelegram {
     const markup = typeof fields.reply_markup === 'string' ? JSON.parse(fields.reply_markup) : fields.reply_markup;
     const msg: SentMessage = { message_id: this.nextMessage++, chat: { id: chatId, type: chatId > 0 ? 'private' : 'group' }, ...content, reply_markup: markup };
     this.chats.set(chatId, [...this.messages(chatId), msg]);
+    this.onMessage?.(msg);
     return { ...msg, document: undefined, date: 0 } as SentMessage;
   }
 

@@ -34,7 +34,7 @@ const index = new PriceIndex([
   { kodeitem: 'BRG4', namaitem: 'SUSU KNTL MNS FRISIAN FLAG 370G', codes: ['BRG4'] },
   { kodeitem: '8991002101104', namaitem: 'KOPI KAPAL API SPC MIX', codes: ['8991002101104'] },
 ]);
-const top = (q: string) => index.rank(q)[0]?.item.kodeitem;
+const top = (q: string) => index.rank(q).ranked[0]?.item.kodeitem;
 
 test('codes and barcodes are found exactly, in any case', () => {
   assert.deepEqual(index.exact('8998866200301').map((i) => i.kodeitem), ['BRG1']);
@@ -50,5 +50,5 @@ test('names: word order, typos, full words against shorthand and back', () => {
   assert.equal(top('susu kental manis'), 'BRG4');
   assert.equal(top('kopi kapal api spesial'), '8991002101104');
   assert.equal(top('soto indomie'), 'BRG2');
-  assert.deepEqual(index.rank('qwxzv'), []);
+  assert.deepEqual(index.rank('qwxzv'), { ranked: [], total: 0 });
 });

@@ -1,5 +1,6 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
+import { sequentialize } from '@grammyjs/runner';
 import { Bot, InputFile, type Api, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
@@ -22,6 +23,8 @@ export interface TelegramBotOptions {
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   /** Known bot identity, so that no getMe call is needed (tests). */
   botInfo?: UserFromGetMe;
+  /** Keep to Telegram's sending limits (default). Off only to measure the bot itself against a fake API. */
+  throttle?: boolean;
 }
 
 const nameOf = (ctx: Context) => [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || ctx.from?.username || 'unknown';
@@ -29,8 +32,10 @@ const nameOf = (ctx: Context) => [ctx.from?.first_name, ctx.from?.last_name].fil
 /** The Telegram channel: grammY in front of the command core. Rendering and sending only; no decisions. */
 export function createTelegramBot(o: TelegramBotOptions): Bot {
   const bot = new Bot(o.token, { client: o.apiRoot ? { apiRoot: o.apiRoot } : undefined, botInfo: o.botInfo });
+  // With concurrent update handling, one chat's updates must still be answered in order.
+  bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   // Outgoing calls wait their turn (Telegram's limits), and a 429 waits retry_after and tries again.
-  bot.api.config.use(apiThrottler());
+  if (o.throttle !== false) bot.api.config.use(apiThrottler());
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
 
   const send = async (ctx: Context, reply: Reply) => {

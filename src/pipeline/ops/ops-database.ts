@@ -9,7 +9,7 @@ const MIGRATION_LOCK = 7_302_001;
  * Opens the ops database on the restore server, creating it when missing, and brings its schema
  * up to date. Safe to call from several processes at once (an advisory lock orders them).
  */
-export async function openOpsDatabase(target: RestoreTarget, name: string): Promise<pg.Pool> {
+export async function openOpsDatabase(target: RestoreTarget, name: string, onIdleError?: (err: Error) => void): Promise<pg.Pool> {
   const admin = new pg.Client(target.connection('postgres'));
   await admin.connect();
   try {
@@ -23,6 +23,8 @@ export async function openOpsDatabase(target: RestoreTarget, name: string): Prom
     await admin.end();
   }
   const pool = new pg.Pool({ ...target.connection(name), max: 8 });
+  // An idle connection the server drops (restart, admin) must not crash a long-running tokobot.
+  pool.on('error', (err) => onIdleError?.(err));
   await migrate(pool);
   return pool;
 }

@@ -26,10 +26,16 @@ export class PriceIndex {
   private readonly postings = new Map<string, number[]>();
   /** Vocabulary by first character: every kind of match but a typo in the first letter agrees on it. */
   private readonly vocabulary = new Map<string, string[]>();
+  /** What each question word matched, kept for the next questions (staff ask for the same things all day). */
+  private readonly matches = new Map<string, Map<number, number>>();
 
   constructor(readonly items: IndexedItem[]) {
     items.forEach((item, i) => {
-      for (const code of item.codes) this.byCode.set(code, [...(this.byCode.get(code) ?? []), i]);
+      for (const code of item.codes) {
+        const list = this.byCode.get(code);
+        if (list) list.push(i);
+        else this.byCode.set(code, [i]);
+      }
       for (const w of new Set([...words(item.namaitem), ...canonicalWords(item.namaitem)])) {
         const list = this.postings.get(w);
         if (list) list.push(i);
@@ -50,6 +56,8 @@ export class PriceIndex {
   }
 
   private bestPerItem(token: string): Map<number, number> {
+    const cached = this.matches.get(token);
+    if (cached) return cached;
     const best = new Map<number, number>();
     for (const word of this.vocabulary.get(token[0] as string) ?? []) {
       const weight = matchWeight(token, word);
@@ -58,6 +66,8 @@ export class PriceIndex {
         if ((best.get(i) ?? 0) < weight) best.set(i, weight);
       }
     }
+    if (this.matches.size >= 5000) this.matches.delete(this.matches.keys().next().value as string);
+    this.matches.set(token, best);
     return best;
   }
 
@@ -78,20 +88,35 @@ export class PriceIndex {
     return [...near].sort((a, b) => b[1] - a[1]).slice(0, n).map(([i]) => (this.items[i] as IndexedItem).namaitem);
   }
 
-  /** Items matching any word of the question: most words matched first, then best matches, then shorter names. */
-  rank(question: string): Ranked[] {
+  /**
+   * Items matching any word of the question: most words matched first, then best matches, then
+   * shorter names. Only the first `need` are put in order (a page needs ten); `total` counts all.
+   */
+  rank(question: string, need = Infinity): { ranked: Ranked[]; total: number } {
     const tokens = questionWords(question);
-    const totals = new Map<number, { matched: number; score: number }>();
+    const matched = new Map<number, number>();
+    const score = new Map<number, number>();
     for (const token of tokens) {
       for (const [i, weight] of this.bestPerItem(token)) {
-        const t = totals.get(i) ?? { matched: 0, score: 0 };
-        t.matched++;
-        t.score += weight;
-        totals.set(i, t);
+        matched.set(i, (matched.get(i) ?? 0) + 1);
+        score.set(i, (score.get(i) ?? 0) + weight);
       }
     }
-    const ranked = [...totals].map(([i, t]) => ({ item: this.items[i] as IndexedItem, ...t }));
-    return ranked.sort((a, b) => b.matched - a.matched || b.score - a.score
-      || a.item.namaitem.length - b.item.namaitem.length || a.item.namaitem.localeCompare(b.item.namaitem));
+    // Ordering is by words matched first: sort only the best groups that fill what is needed.
+    const byMatched = new Map<number, number[]>();
+    for (const [i, m] of matched) {
+      const group = byMatched.get(m);
+      if (group) group.push(i);
+      else byMatched.set(m, [i]);
+    }
+    const levels = [...byMatched.keys()].sort((a, b) => b - a);
+    const ranked: Ranked[] = [];
+    for (const level of levels) {
+      if (ranked.length >= need) break;
+      const group = (byMatched.get(level) as number[]).map((i) => ({ item: this.items[i] as IndexedItem, matched: level, score: score.get(i) as number }));
+      group.sort((a, b) => b.score - a.score || a.item.namaitem.length - b.item.namaitem.length || a.item.namaitem.localeCompare(b.item.namaitem));
+      ranked.push(...group);
+    }
+    return { ranked: ranked.slice(0, need), total: matched.size };
   }
 }

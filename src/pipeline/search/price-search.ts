@@ -35,68 +35,89 @@ export interface SearchOptions {
   offset?: number;
 }
 
+interface StoreList {
+  index: PriceIndex;
+  items: Map<string, PriceItem>;
+}
+
+const ROWS_SQL = `
+  SELECT kodeitem, namaitem, jenis, merek, sistemhargajual, stok::text AS stok, satuan, konversi::text AS konversi,
+         coalesce(barcode, '') AS barcode, level, jmlsampai::text AS jmlsampai, hargapokok::text AS hargapokok,
+         hargajual::text AS hargajual
+  FROM price_rows p WHERE store = $1
+  ORDER BY p.kodeitem, p.konversi, p.satuan, p.level NULLS FIRST, p.jmlsampai NULLS FIRST`;
+
+async function loadList(pool: pg.Pool, store: string): Promise<StoreList> {
+  const [items, rows] = await Promise.all([
+    pool.query('SELECT kodeitem, namaitem, codes FROM price_items WHERE store = $1', [store]),
+    pool.query(ROWS_SQL, [store]),
+  ]);
+  const byCode = new Map<string, PriceItem>();
+  for (const r of rows.rows) {
+    let item = byCode.get(r.kodeitem);
+    if (!item) {
+      item = { kodeitem: r.kodeitem, namaitem: r.namaitem, jenis: r.jenis, merek: r.merek, sistemhargajual: r.sistemhargajual, stok: r.stok, entries: [] };
+      byCode.set(r.kodeitem, item);
+    }
+    item.entries.push({ satuan: r.satuan, konversi: r.konversi, barcode: r.barcode, level: r.level, jmlsampai: r.jmlsampai,
+      hargapokok: r.hargapokok, hargajual: r.hargajual });
+  }
+  return { index: new PriceIndex(items.rows), items: byCode };
+}
+
 /**
- * Answers price questions from the published lists. Each store's search index is built in
- * memory from the ops database and rebuilt when that store's list is published again (one
- * cheap query per question checks that).
+ * Answers price questions from the published lists. Each store's list and search index live in
+ * memory (about 20 MB per 100,000 rows), loaded from the ops database once per publication, so a
+ * question costs no database round trip beyond a version check at most once a second.
  */
 export class PriceSearch {
-  private readonly indexes = new Map<string, { version: string; index: PriceIndex }>();
+  private readonly lists = new Map<string, { version: string; list: Promise<StoreList>; checkedAt: number }>();
 
   constructor(private readonly pool: pg.Pool) {}
 
-  private async indexOf(store: string): Promise<PriceIndex> {
+  private async listOf(store: string): Promise<StoreList> {
+    const fresh = this.lists.get(store);
+    if (fresh && Date.now() - fresh.checkedAt < 1000) return fresh.list;
     const res = await this.pool.query('SELECT run_id::text AS version FROM published WHERE store = $1', [store]);
     const version = (res.rows[0]?.version as string | undefined) ?? 'none';
-    const cached = this.indexes.get(store);
-    if (cached?.version === version) return cached.index;
-    const items = await this.pool.query('SELECT kodeitem, namaitem, codes FROM price_items WHERE store = $1', [store]);
-    const index = new PriceIndex(items.rows);
-    this.indexes.set(store, { version, index });
-    return index;
+    const cached = this.lists.get(store);
+    if (cached?.version === version) {
+      cached.checkedAt = Date.now();
+      return cached.list;
+    }
+    // The promise is cached, not the result: many first questions at once share one load.
+    const list = loadList(this.pool, store);
+    this.lists.set(store, { version, list, checkedAt: Date.now() });
+    list.catch(() => this.lists.delete(store));
+    return list;
+  }
+
+  /** Loads a store's list ahead of the first question. */
+  async warm(store: string): Promise<void> {
+    await this.listOf(store);
   }
 
   /** An exact item code or barcode first; otherwise names ranked by how well each word matches. */
   async search(store: string, query: string, options: SearchOptions = {}): Promise<SearchResult> {
     const limit = options.limit ?? 10;
     const offset = options.offset ?? 0;
-    const index = await this.indexOf(store);
+    const { index, items } = await this.listOf(store);
     const exact = index.exact(query);
-    const codes = exact.length > 0 ? exact.map((i) => i.kodeitem) : index.rank(query).map((r) => r.item.kodeitem);
-    const page = codes.slice(offset, offset + limit);
-    return { store, query, exact: exact.length > 0, total: codes.length, items: await this.load(store, page) };
+    const found = exact.length > 0 ? { codes: exact.map((i) => i.kodeitem), total: exact.length } : (() => {
+      const r = index.rank(query, offset + limit);
+      return { codes: r.ranked.map((x) => x.item.kodeitem), total: r.total };
+    })();
+    const page = found.codes.slice(offset, offset + limit).map((c) => items.get(c)).filter((i): i is PriceItem => Boolean(i));
+    return { store, query, exact: exact.length > 0, total: found.total, items: page };
   }
 
   /** Close names for a question that found nothing ("did you mean"). */
   async suggest(store: string, query: string): Promise<string[]> {
-    return (await this.indexOf(store)).closeNames(query);
+    return (await this.listOf(store)).index.closeNames(query);
   }
 
   /** One item with all its price rows (for its card), or null. */
   async item(store: string, kodeitem: string): Promise<PriceItem | null> {
-    return (await this.load(store, [kodeitem]))[0] ?? null;
-  }
-
-  private async load(store: string, codes: string[]): Promise<PriceItem[]> {
-    if (codes.length === 0) return [];
-    const res = await this.pool.query(
-      `SELECT kodeitem, namaitem, jenis, merek, sistemhargajual, stok::text AS stok, satuan, konversi::text AS konversi,
-              coalesce(barcode, '') AS barcode, level, jmlsampai::text AS jmlsampai, hargapokok::text AS hargapokok,
-              hargajual::text AS hargajual
-       FROM price_rows p WHERE store = $1 AND kodeitem = ANY($2)
-       ORDER BY p.konversi, p.satuan, p.level NULLS FIRST, p.jmlsampai NULLS FIRST`,
-      [store, codes]);
-    const byCode = new Map<string, PriceItem>();
-    for (const r of res.rows) {
-      let item = byCode.get(r.kodeitem);
-      if (!item) {
-        item = { kodeitem: r.kodeitem, namaitem: r.namaitem, jenis: r.jenis, merek: r.merek,
-          sistemhargajual: r.sistemhargajual, stok: r.stok, entries: [] };
-        byCode.set(r.kodeitem, item);
-      }
-      item.entries.push({ satuan: r.satuan, konversi: r.konversi, barcode: r.barcode, level: r.level,
-        jmlsampai: r.jmlsampai, hargapokok: r.hargapokok, hargajual: r.hargajual });
-    }
-    return codes.map((c) => byCode.get(c)).filter((i): i is PriceItem => Boolean(i));
+    return (await this.listOf(store)).items.get(kodeitem) ?? null;
   }
 }

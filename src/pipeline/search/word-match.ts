@@ -4,30 +4,30 @@
  */
 export const WEIGHT = { exact: 1, prefix: 0.85, typo1: 0.75, typo2: 0.6, shorthand: 0.6 } as const;
 
-/** Damerau-Levenshtein distance, giving up (returning max + 1) once it must exceed `max`. */
+const MAX_WORD = 64;
+// Three rolling rows, allocated once: this runs for every vocabulary word a question is checked against.
+const rows = [new Int32Array(MAX_WORD + 1), new Int32Array(MAX_WORD + 1), new Int32Array(MAX_WORD + 1)] as const;
+
+/** Damerau-Levenshtein distance (adjacent swaps count one), giving up (returning max + 1) once it must exceed `max`. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row = new Array<number>(b.length + 1);
-    row[0] = i;
-    rows.push(row);
-  }
-  for (let j = 0; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  if (a.length > MAX_WORD || b.length > MAX_WORD) return a === b ? 0 : max + 1;
+  let [older, prev, row] = rows;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = rows[i] as number[];
-    const prev = rows[i - 1] as number[];
-    let best = Infinity;
+    row[0] = i;
+    let best = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2] as number[])[j - 2] as number + 1);
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) d = Math.min(d, older[j - 2]! + 1);
       row[j] = d;
       if (d < best) best = d;
     }
     if (best > max) return max + 1;
+    [older, prev, row] = [prev, row, older];
   }
-  return (rows[a.length] as number[])[b.length] as number;
+  return prev[b.length]!;
 }
 
 /** "grg" shortens "goreng": same first letter, and every letter of it appears in order. */

@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import pg from 'pg';
+import { migrate } from '../src/pipeline/ops/ops-database.ts';
+import { publishPriceList } from '../src/pipeline/publish.ts';
+import { RunHistory } from '../src/pipeline/run-history.ts';
+import { generateStore } from '../test/fixtures/ipos-data.ts';
+import { expectedPriceRows, PRICE_COLUMNS, type PriceRow } from '../test/fixtures/expected-prices.ts';
+import { Prng } from '../test/fixtures/prng.ts';
+import { createScratchDb, dropScratchDb, localConnection } from '../test/helpers/local-pg.ts';
+
+export interface BenchList {
+  pool: pg.Pool;
+  store: string;
+  rows: number;
+  /** Questions as staff type them: shuffled words, a dropped letter, lower case, codes and barcodes. */
+  questions(n: number): string[];
+  close(): Promise<void>;
+}
+
+/** A published price list of at least `minRows` rows in a scratch ops database. */
+export async function benchPriceList(minRows: number, workDir: string): Promise<BenchList> {
+  const items = Math.ceil(minRows / 4);
+  let rows: PriceRow[] = expectedPriceRows(generateStore({ items, salesLines: 0, seed: 11 }), 'bench');
+  if (rows.length < minRows) rows = expectedPriceRows(generateStore({ items: Math.ceil((items * minRows) / rows.length) + 100, salesLines: 0, seed: 11 }), 'bench');
+  const csvPath = path.join(workDir, 'bench-list.csv');
+  writeFileSync(csvPath, Papa.unparse({ fields: [...PRICE_COLUMNS], data: rows.map((r) => PRICE_COLUMNS.map((c) => r[c])) }));
+  const db = `tokobot_bench_list_${process.pid}`;
+  await createScratchDb(db);
+  const pool = new pg.Pool({ ...localConnection(db), max: 8 });
+  pool.on('error', () => undefined); // idle clients ended by the final DROP DATABASE
+  await migrate(pool);
+  const runId = await new RunHistory(pool).start('bench', 'bench');
+  await publishPriceList(pool, { store: 'bench', runId, csvPath, contentHash: 'x', sourceFile: 'x', sourceModified: null, archive: {}, rowCount: rows.length });
+  return {
+    pool, store: 'bench', rows: rows.length,
+    questions(n) {
+      const rng = new Prng(7);
+      return Array.from({ length: n }, (_, i) => {
+        const r = rows[rng.int(0, rows.length - 1)] as PriceRow;
+        if (i % 5 === 0) return r.barcode || r.kodeitem;
+        if (i % 5 === 1) return r.kodeitem;
+        const words = r.namaitem.toLowerCase().split(' ').slice(0, 3);
+        if (i % 5 === 3) words.reverse();
+        if (i % 5 === 4) words[0] = (words[0] ?? '').slice(0, -1);
+        return words.join(' ');
+      });
+    },
+    async close() {
+      await pool.end();
+      await dropScratchDb(db);
+    },
+  };
+}
