@@ -43,7 +43,8 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
       await ctx.replyWithDocument(new InputFile(reply.document.path, reply.document.filename), { caption: reply.document.caption });
       return;
     }
-    const shown = await ctx.reply(renderHtml(reply).text, { parse_mode: 'HTML', reply_markup: renderHtml(reply).reply_markup });
+    const html = renderHtml(reply);
+    const shown = await ctx.reply(html.text, { parse_mode: 'HTML', reply_markup: html.reply_markup });
     if (!reply.live) return;
     const edit = async (r: Reply) => {
       const { text, reply_markup } = renderHtml(r);
