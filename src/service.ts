@@ -58,7 +58,9 @@ export async function startService(app: App): Promise<Service> {
   const search = new PriceSearch(app.ops);
   const core = new CommandCore(coreDeps(app, search, runner, chat, notifyOwners, () => task?.getNextRun() ?? null));
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
+  const stopping = new AbortController();
   bot = createTelegramBot({
+    signal: stopping.signal,
     token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, core, roles: app.config.roles,
     publicMode: env.TELEGRAM_PUBLIC === 'true', logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
   });
@@ -84,6 +86,7 @@ export async function startService(app: App): Promise<Service> {
     bot, core, runner,
     async stop() {
       await task?.stop();
+      stopping.abort();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
       else await polling?.stop();
       await runner.shutdown(30_000);

@@ -1,57 +1,83 @@
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { OutputCollector, type RunResult } from '../postgres/pg-restore-process.ts';
 
-export interface ExecResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+export type ExecResult = RunResult;
+
+export interface ExecOptions {
+  env?: string[];
+  /** Streamed to the command's stdin, then ended, which the command sees as EOF. */
+  stdinFile?: string;
+  onLine?: (line: string) => void;
+  /**
+   * Stops feeding stdin and bounds the wait for the command to end. It does not kill the
+   * command: Docker has no API for that, the caller kills it inside the container.
+   */
+  signal?: AbortSignal;
 }
 
-const tail = (s: string) => s.slice(-20_000);
+type Demux = { demuxStream: (s: NodeJS.ReadableStream, o: NodeJS.WritableStream, e: NodeJS.WritableStream) => void };
+
+/** How long an aborted command may take to end before we stop waiting for it. */
+const ABORT_GRACE_MS = 10_000;
 
 /**
- * Runs a command in a container and waits for its exit code. With `stdinFile`, the file is
- * streamed to the command's stdin and the stream ended, which the command sees as EOF (the exec
- * must be started with hijack, or stdin never arrives).
+ * Runs a command in a container and waits for its exit code (null when it could not be read).
+ * Stdin only arrives when the exec is started with hijack (without it the exec ends with 126).
  */
-export async function runExec(container: Dockerode.Container, modem: { demuxStream: (s: NodeJS.ReadableStream, o: NodeJS.WritableStream, e: NodeJS.WritableStream) => void },
-  cmd: string[], options: { env?: string[]; stdinFile?: string } = {}): Promise<ExecResult> {
-  const exec = await container.exec({ Cmd: cmd, Env: options.env, AttachStdin: Boolean(options.stdinFile), AttachStdout: true, AttachStderr: true, Tty: false });
-  const stream = await exec.start({ hijack: true, stdin: Boolean(options.stdinFile) });
-  let stdout = '';
-  let stderr = '';
-  const out = new PassThrough();
-  const err = new PassThrough();
-  out.on('data', (d: Buffer) => { stdout = tail(stdout + d.toString()); });
-  err.on('data', (d: Buffer) => { stderr = tail(stderr + d.toString()); });
+export async function runExec(container: Dockerode.Container, modem: Demux, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const withStdin = Boolean(options.stdinFile);
+  const exec = await container.exec({ Cmd: cmd, Env: options.env, AttachStdin: withStdin, AttachStdout: true, AttachStderr: true, Tty: false });
+  const stream = await exec.start({ hijack: true, stdin: withStdin });
+  const output = new OutputCollector(options.onLine);
+  const out = new PassThrough().on('data', (d: Buffer) => output.out(d));
+  const err = new PassThrough().on('data', (d: Buffer) => output.err(d));
   modem.demuxStream(stream, out, err);
   const done = new Promise<void>((resolve) => {
     stream.on('end', resolve);
     stream.on('close', resolve);
     stream.on('error', () => resolve());
   });
-  if (options.stdinFile) {
-    const input = createReadStream(options.stdinFile, { highWaterMark: 1 << 20 });
+
+  const input = options.stdinFile ? createReadStream(options.stdinFile, { highWaterMark: 1 << 20 }) : undefined;
+  if (input) {
     input.on('error', () => stream.end());
     input.pipe(stream);
   }
-  await done;
+  let giveUp: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    input?.unpipe(stream);
+    input?.destroy();
+    giveUp = setTimeout(() => stream.destroy(), ABORT_GRACE_MS);
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await done;
+  } finally {
+    clearTimeout(giveUp);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  output.flush();
+
   // ExitCode can still be null for a moment after the stream closes.
   for (let i = 0; i < 200; i++) {
     const info = await exec.inspect();
-    if (!info.Running && info.ExitCode !== null) return { code: info.ExitCode, stdout, stderr };
+    if (!info.Running && info.ExitCode !== null) return { code: info.ExitCode, stdout: output.stdout, stderr: output.stderr };
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { code: null, stdout, stderr };
+  return { code: null, stdout: output.stdout, stderr: output.stderr };
 }
 
-/** Copies a file into the container (as a one-file tar), for pg_restore -j, which cannot read stdin. */
+/** Copies a file into the container as a one-file tar (pg_restore -j cannot read stdin). */
 export async function putFile(container: Dockerode.Container, file: string, size: number, dir: string, name: string): Promise<void> {
   const tar = await import('tar-stream'); // only parallel restores need it
   const pack = tar.pack();
   const entry = pack.entry({ name, size, mode: 0o644 });
-  createReadStream(file).pipe(entry);
+  const source = createReadStream(file);
+  source.on('error', (err) => pack.destroy(err));
+  source.pipe(entry);
   entry.on('finish', () => pack.finalize());
   await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: dir });
 }

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import type { RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
-import { parseMajor, restoreFailure } from '../postgres/pg-restore-process.ts';
+import { parseMajor, restoreFailure, restoreInterrupted } from '../postgres/pg-restore-process.ts';
 import { putFile, runExec } from './docker-exec.ts';
 
 export interface DockerPostgresOptions {
@@ -20,18 +21,50 @@ export interface DockerPostgresOptions {
   password: string;
   logger?: Pick<Logger, 'info' | 'warn'>;
   readyTimeoutMs?: number;
+  /** A pull that reports nothing for this long is abandoned (a registry that never answers). */
+  pullIdleTimeoutMs?: number;
 }
 
 const DATA_DIR = '/var/lib/postgresql/data';
 const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function dockerDown(err: unknown): AppError | null {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
-    return new AppError('restore-server', `Docker Engine is not running or its socket cannot be opened (${code}): start Docker, ` +
+  if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'EPERM') {
+    return new AppError('restore-server', `Docker Engine is not running or its socket is not accessible (${code}): start Docker, ` +
       'check DOCKER_SOCKET and that this user may use it, or set RESTORE_TARGET=external with PG_URL.', { cause: err, retryable: true });
   }
   return null;
+}
+
+/** Pulls with progress; a pull that reports nothing for idleMs (a registry that never answers) is abandoned. */
+function pullImage(docker: Dockerode, image: string, idleMs: number, say: (text: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = (err?: Error | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) stream?.destroy?.();
+      if (err) reject(err); else resolve();
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(new Error(`no progress for ${Math.round(idleMs / 1000)} s`)), idleMs);
+    };
+    arm();
+    (docker.pull(image) as Promise<NodeJS.ReadableStream>).then((s) => {
+      stream = s;
+      if (settled) return void stream.destroy?.();
+      docker.modem.followProgress(s, (err: Error | null) => finish(err), (e: { status?: string; progress?: string }) => {
+        arm();
+        if (e.status) say(`pull ${image}: ${e.status} ${e.progress ?? ''}`.trim());
+      });
+    }, finish);
+  });
 }
 
 /** A PostgreSQL server that tokobot runs itself, in one Docker container with a named volume. */
@@ -51,40 +84,51 @@ export class DockerPostgres implements RestoreTarget {
     return this.o.docker.getContainer(this.o.containerName);
   }
 
-  async ensure(onStatus: (text: string) => void = () => undefined): Promise<void> {
+  /** Runs fn, turning "no Docker Engine" and "container not running" into messages the owner can act on. */
+  private async engine<T>(fn: () => Promise<T>): Promise<T> {
     try {
+      return await fn();
+    } catch (err) {
+      if (statusOf(err) === 409 && /is not running|is paused|is restarting/i.test(String((err as Error).message))) {
+        throw new AppError('restore-server', `The PostgreSQL container ${this.o.containerName} is not running; tokobot starts it before each sync.`,
+          { cause: err, retryable: true });
+      }
+      throw dockerDown(err) ?? err;
+    }
+  }
+
+  async ensure(onStatus: (text: string) => void = () => undefined): Promise<void> {
+    const say = (text: string) => { this.o.logger?.info({ container: this.o.containerName }, text); onStatus(text); };
+    await this.engine(async () => {
       let info = await this.container().inspect().catch((err) => { if (statusOf(err) === 404) return null; throw err; });
       if (!info) {
-        await this.ensureImage(onStatus);
-        onStatus(`creating the PostgreSQL container ${this.o.containerName}`);
+        await this.ensureImage(say);
+        say(`creating the PostgreSQL container ${this.o.containerName}`);
         await this.create();
         info = await this.container().inspect();
       }
       if (!info.State.Running) {
-        onStatus(`starting the PostgreSQL container ${this.o.containerName}`);
-        await this.container().start();
+        say(`starting the PostgreSQL container ${this.o.containerName}`);
+        // 304: someone else started it in the meantime.
+        await this.container().start().catch((err) => { if (statusOf(err) !== 304) throw err; });
       }
-    } catch (err) {
-      throw dockerDown(err) ?? err;
-    }
+    });
     await this.waitReady();
   }
 
-  private async ensureImage(onStatus: (text: string) => void): Promise<void> {
+  private async ensureImage(say: (text: string) => void): Promise<void> {
     const present = await this.o.docker.getImage(this.o.image).inspect().then(() => true, (err) => {
       if (statusOf(err) === 404) return false;
       throw err;
     });
     if (present) return;
-    onStatus(`pulling ${this.o.image}`);
+    say(`pulling ${this.o.image}`);
     try {
-      const stream = await this.o.docker.pull(this.o.image);
-      await new Promise<void>((resolve, reject) => this.o.docker.modem.followProgress(stream,
-        (err: Error | null) => (err ? reject(err) : resolve()),
-        (e: { status?: string; progress?: string }) => { if (e.status) onStatus(`pull ${this.o.image}: ${e.status} ${e.progress ?? ''}`.trim()); }));
+      await pullImage(this.o.docker, this.o.image, this.o.pullIdleTimeoutMs ?? 120_000, say);
     } catch (err) {
-      throw new AppError('restore-server', `The PostgreSQL image ${this.o.image} is not on this machine and could not be pulled ` +
-        `(${(err as Error).message.split('\n')[0]}). Load it with "docker load", or set PG_DOCKER_IMAGE to an image that is present.`, { cause: err });
+      throw dockerDown(err) ?? new AppError('restore-server', `The PostgreSQL image ${this.o.image} is not on this machine and could not be pulled ` +
+        `(${(err as Error).message.split('\n')[0]}). Load it with "docker load -i FILE", or set PG_DOCKER_IMAGE to an image that is present.`,
+      { cause: err, retryable: true });
     }
   }
 
@@ -95,7 +139,9 @@ export class DockerPostgres implements RestoreTarget {
       Image: this.o.image,
       Env: [`POSTGRES_USER=${this.o.user}`, `POSTGRES_PASSWORD=${this.o.password}`, `PGDATA=${DATA_DIR}`],
       Cmd: host ? ['postgres', '-p', String(this.o.port), '-c', 'listen_addresses=127.0.0.1'] : undefined,
-      Labels: { 'tokobot.role': 'restore-server' },
+      Labels: { 'tokobot.role': 'restore-server', 'tokobot.volume': this.o.volume },
+      // PostgreSQL's fast shutdown; SIGTERM would wait for every client to disconnect.
+      StopSignal: 'SIGINT',
       ExposedPorts: host ? undefined : { '5432/tcp': {} },
       HostConfig: {
         NetworkMode: host ? 'host' : 'bridge',
@@ -103,11 +149,12 @@ export class DockerPostgres implements RestoreTarget {
         Binds: [`${this.o.volume}:${DATA_DIR}`],
         RestartPolicy: { Name: 'unless-stopped' },
       },
-    });
+    }).catch((err) => { if (statusOf(err) !== 409) throw err; }); // 409: a concurrent ensure() made it
   }
 
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + (this.o.readyTimeoutMs ?? 60_000);
+    const timeoutMs = this.o.readyTimeoutMs ?? 60_000;
+    const deadline = Date.now() + timeoutMs;
     let last: unknown;
     while (Date.now() < deadline) {
       const client = new pg.Client({ ...this.connection('postgres'), connectionTimeoutMillis: 2000 });
@@ -117,22 +164,27 @@ export class DockerPostgres implements RestoreTarget {
         return;
       } catch (err) {
         last = err;
-        const info = await this.container().inspect();
-        if (!info.State.Running && !info.State.Restarting) {
-          const logs = (await this.container().logs({ stdout: true, stderr: true, tail: 5 })).toString().replace(/[^\x20-\x7e\n]/g, '').trim();
-          throw new AppError('restore-server', `The PostgreSQL container ${this.o.containerName} stopped (exit code ${info.State.ExitCode}). Its last lines: ${logs}`);
-        }
+        await this.failIfStopped();
       } finally {
         await client.end().catch(() => undefined);
       }
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
     }
     throw new AppError('restore-server', `The PostgreSQL container ${this.o.containerName} did not accept connections on 127.0.0.1:${this.o.port} ` +
-      `within ${Math.round((this.o.readyTimeoutMs ?? 60_000) / 1000)} s (${(last as Error)?.message ?? 'no answer'}). Check "docker logs ${this.o.containerName}".`, { retryable: true });
+      `within ${Math.round(timeoutMs / 1000)} s (${(last as Error | undefined)?.message ?? 'no answer'}). Check "docker logs ${this.o.containerName}".`,
+    { retryable: true });
   }
 
-  private exec(cmd: string[], stdinFile?: string) {
-    return runExec(this.container(), this.o.docker.modem, cmd, { env: [`PGPASSWORD=${this.o.password}`], stdinFile });
+  private async failIfStopped(): Promise<void> {
+    const info = await this.engine(() => this.container().inspect());
+    if (info.State.Running || info.State.Restarting) return;
+    const logs = (await this.container().logs({ stdout: true, stderr: true, tail: 5 })).toString().replace(/[^\x20-\x7e\n]/g, '').trim();
+    throw new AppError('restore-server', `The PostgreSQL container ${this.o.containerName} stopped (exit code ${info.State.ExitCode}). Its last lines: ${logs}`);
+  }
+
+  private exec(cmd: string[], options: { stdinFile?: string; onLine?: (line: string) => void; signal?: AbortSignal } = {}) {
+    // The password goes in the exec's environment, never on a command line.
+    return this.engine(() => runExec(this.container(), this.o.docker.modem, cmd, { env: [`PGPASSWORD=${this.o.password}`], ...options }));
   }
 
   async pgRestoreMajor(): Promise<number> {
@@ -140,27 +192,38 @@ export class DockerPostgres implements RestoreTarget {
   }
 
   async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {
-    const args = ['pg_restore', '--no-owner', '--no-privileges', '--exit-on-error', '-h', '/var/run/postgresql',
-      '-p', String(this.internalPort), '-U', this.o.user, '-d', database];
+    const { signal, onOutput } = options;
+    if (signal?.aborted) throw restoreInterrupted();
     const jobs = options.jobs ?? 1;
-    const onAbort = () => { void this.exec(['pkill', '-f', `pg_restore .* -d ${database}`]).catch(() => undefined); };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    const pidFile = `/tmp/tokobot-restore-${id}.pid`;
+    const copy = jobs > 1 ? `/tmp/tokobot-restore-${id}.i5bu` : undefined;
+    const args = ['--no-owner', '--no-privileges', '--exit-on-error', '-h', '/var/run/postgresql',
+      '-p', String(this.internalPort), '-U', this.o.user, '-d', database, ...(copy ? ['-j', String(jobs), copy] : [])];
+    // The shell records pg_restore's pid before becoming it, so an abort can kill exactly that
+    // process with shell builtins (pkill is missing from the Debian-based official images).
+    const cmd = ['sh', '-c', 'echo $$ > "$0" && exec pg_restore "$@"', pidFile, ...args];
+    let finished = false;
+    const onAbort = () => { void this.killRestore(pidFile, () => finished); };
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      let result;
-      if (jobs <= 1) {
-        result = await this.exec(args, archivePath);
-      } else {
-        const name = `tokobot-restore-${process.pid}-${Date.now()}.i5bu`;
-        await putFile(this.container(), archivePath, (await stat(archivePath)).size, '/tmp', name);
-        try {
-          result = await this.exec([...args, '-j', String(jobs), `/tmp/${name}`]);
-        } finally {
-          await this.exec(['rm', '-f', `/tmp/${name}`]).catch(() => undefined);
-        }
-      }
+      if (copy) await this.engine(async () => putFile(this.container(), archivePath, (await stat(archivePath)).size, '/tmp', copy.slice(5)));
+      if (signal?.aborted) throw restoreInterrupted();
+      const result = await this.exec(cmd, { stdinFile: copy ? undefined : archivePath, onLine: onOutput, signal });
+      if (signal?.aborted) throw restoreInterrupted();
       if (result.code !== 0) throw restoreFailure(result.stderr, result.code);
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
+      finished = true;
+      signal?.removeEventListener('abort', onAbort);
+      await this.exec(['rm', '-f', pidFile, ...(copy ? [copy] : [])]).catch(() => undefined);
+    }
+  }
+
+  /** Retries (bounded) because the abort can come before the shell has written the pid file. */
+  private async killRestore(pidFile: string, finished: () => boolean): Promise<void> {
+    for (let i = 0; i < 20 && !finished(); i++) {
+      await this.exec(['sh', '-c', 'read p < "$0" && kill -TERM "$p"', pidFile]).catch(() => undefined);
+      await sleep(500);
     }
   }
 }

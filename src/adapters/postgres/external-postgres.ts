@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import type { RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
-import { parseMajor, restoreFailure, runProgram } from './pg-restore-process.ts';
+import { parseMajor, restoreFailure, restoreInterrupted, runProgram } from './pg-restore-process.ts';
 
 export interface ExternalPostgresOptions {
   /** postgres://user:password@host:port/database — a role that may create databases. */
@@ -24,7 +24,8 @@ export class ExternalPostgres implements RestoreTarget {
   constructor(options: ExternalPostgresOptions) {
     const u = new URL(options.url);
     this.base = {
-      host: decodeURIComponent(u.hostname) || '127.0.0.1',
+      // new URL keeps the brackets of an IPv6 host ([::1]); libpq and pg want them off.
+      host: decodeURIComponent(u.hostname).replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
       port: Number(u.port || 5432),
       user: decodeURIComponent(u.username) || 'postgres',
       password: u.password ? decodeURIComponent(u.password) : undefined,
@@ -58,11 +59,13 @@ export class ExternalPostgres implements RestoreTarget {
       ...(this.base.password ? { PGPASSWORD: String(this.base.password) } : {}) };
   }
 
-  private async run(args: string[], signal?: AbortSignal) {
+  private async run(args: string[], options: RestoreOptions = {}) {
+    if (options.signal?.aborted) throw restoreInterrupted();
     try {
-      return await runProgram(this.pgRestore, args, this.env(), signal);
+      return await runProgram(this.pgRestore, args, this.env(), { signal: options.signal, onLine: options.onOutput });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('restore-server', MISSING, { cause: err });
+      if (options.signal?.aborted) throw restoreInterrupted();
       throw err;
     }
   }
@@ -74,7 +77,7 @@ export class ExternalPostgres implements RestoreTarget {
   async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {
     const args = ['--no-owner', '--no-privileges', '--exit-on-error', '-d', database];
     if ((options.jobs ?? 1) > 1) args.push('-j', String(options.jobs));
-    const result = await this.run([...args, archivePath], options.signal);
+    const result = await this.run([...args, archivePath], options);
     if (result.code !== 0) throw restoreFailure(result.stderr, result.code);
   }
 }

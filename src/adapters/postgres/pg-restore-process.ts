@@ -9,6 +9,10 @@ export function restoreFailure(stderr: string, exitCode: number | null): AppErro
   return new AppError('restore-failed', `pg_restore failed: ${quoted}`);
 }
 
+export function restoreInterrupted(): AppError {
+  return new AppError('interrupted', 'The restore was stopped before it finished; the partly restored database must be dropped.');
+}
+
 /** "pg_restore (PostgreSQL) 15.20 (Debian ...)" → 15 */
 export function parseMajor(versionOutput: string): number {
   const m = /\(PostgreSQL\)\s+(\d+)/.exec(versionOutput);
@@ -22,15 +26,48 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a local program, keeping only the tail of its output; the abort signal kills it. */
-export function runProgram(command: string, args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<RunResult> {
+/**
+ * Collects a program's output, keeping only the tail (a restore can print for hours), and hands
+ * each complete stderr line to `onLine`.
+ */
+export class OutputCollector {
+  stdout = '';
+  stderr = '';
+  private partial = '';
+
+  constructor(private readonly onLine?: (line: string) => void) {}
+
+  out(chunk: Buffer): void {
+    this.stdout = (this.stdout + chunk.toString()).slice(-20_000);
+  }
+
+  err(chunk: Buffer): void {
+    const text = chunk.toString();
+    this.stderr = (this.stderr + text).slice(-20_000);
+    if (!this.onLine) return;
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) this.onLine(line);
+  }
+
+  flush(): void {
+    if (this.onLine && this.partial.trim()) this.onLine(this.partial);
+    this.partial = '';
+  }
+}
+
+/** Runs a local program; the abort signal kills it (the promise then rejects with an AbortError). */
+export function runProgram(command: string, args: string[], env: NodeJS.ProcessEnv,
+  options: { signal?: AbortSignal; onLine?: (line: string) => void } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], signal });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout = (stdout + d.toString()).slice(-20_000); });
-    child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000); });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
+    const output = new OutputCollector(options.onLine);
+    child.stdout.on('data', (d: Buffer) => output.out(d));
+    child.stderr.on('data', (d: Buffer) => output.err(d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      output.flush();
+      resolve({ code, stdout: output.stdout, stderr: output.stderr });
+    });
   });
 }

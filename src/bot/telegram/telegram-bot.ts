@@ -25,6 +25,8 @@ export interface TelegramBotOptions {
   botInfo?: UserFromGetMe;
   /** Keep to Telegram's sending limits (default). Off only to measure the bot itself against a fake API. */
   throttle?: boolean;
+  /** Aborted when tokobot stops: progress edits still waiting are dropped, one under way is cancelled. */
+  signal?: AbortSignal;
 }
 
 const nameOf = (ctx: Context) => [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || ctx.from?.username || 'unknown';
@@ -46,15 +48,31 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
     const html = renderHtml(reply);
     const shown = await ctx.reply(html.text, { parse_mode: 'HTML', reply_markup: html.reply_markup });
     if (!reply.live) return;
+    // Progress comes faster than Telegram lets one chat be edited (about once a second): one edit
+    // is under way at a time and only the newest waiting state is shown next.
+    let waiting: Reply | null = null;
+    let busy = false;
     const edit = async (r: Reply) => {
-      const { text, reply_markup } = renderHtml(r);
-      await ctx.api.editMessageText(shown.chat.id, shown.message_id, text, { parse_mode: 'HTML', reply_markup }).catch((err: Error) => {
-        if (!/message is not modified/.test(err.message)) throw err;
-      });
+      waiting = r;
+      if (busy) return;
+      busy = true;
+      try {
+        while (waiting && !o.signal?.aborted) {
+          const { text, reply_markup } = renderHtml(waiting);
+          waiting = null;
+          // grammY types its signal with the abort-controller shim; Node's own AbortSignal is what it uses at run time.
+          const signal = o.signal as Parameters<Api['editMessageText']>[4];
+          await ctx.api.editMessageText(shown.chat.id, shown.message_id, text, { parse_mode: 'HTML', reply_markup }, signal).catch((err: Error) => {
+            if (!/message is not modified/.test(err.message)) throw err;
+          });
+        }
+      } finally {
+        busy = false;
+      }
     };
     // A slow command must not hold up other users: it runs on while the next updates are handled.
     void reply.live(edit).then(edit, async (err) => edit(o.core.failure(err, 'id', ctx.from?.id ?? 0)))
-      .catch((err) => o.logger.warn({ err }, 'could not show the end of a live reply'));
+      .catch((err) => { if (!o.signal?.aborted) o.logger.warn({ err }, 'could not show the end of a live reply'); });
   };
 
   bot.on('message:migrate_to_chat_id', async (ctx) => {
