@@ -23,7 +23,7 @@ copy() { # copy a file keeping its path, following links
 }
 
 bins="$PGBIN/postgres $PGBIN/initdb $PGBIN/pg_ctl $PGBIN/pg_restore $PGBIN/pg_dump $PGBIN/psql $PGBIN/pg_isready"
-tools="/bin/sh /usr/bin/setpriv /bin/mkdir /bin/chown /bin/chmod /bin/rm /usr/bin/id /bin/cat /bin/sleep /bin/kill /usr/bin/pkill"
+tools="/bin/sh /usr/bin/setpriv /bin/mkdir /bin/chown /bin/chmod /bin/rm /usr/bin/id /bin/cat"
 for f in $bins $tools; do copy "$f"; done
 mkdir -p "$root/usr/lib/postgresql/15/lib"
 # Everything but the LLVM JIT (huge, and optional: without it the server simply does not JIT).
@@ -47,6 +47,7 @@ printf 'root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:PostgreSQL:/var/lib/po
 printf 'root:x:0:\npostgres:x:999:\n' > "$root/etc/group"
 install -m 0755 "$HERE/entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
 
+old=$(docker image inspect "$IMAGE" --format '{{.Id}}' 2>/dev/null || true)
 tar -C "$root" -c . | docker import \
   --change 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin' \
   --change 'ENV PGDATA=/var/lib/postgresql/data' \
@@ -54,4 +55,7 @@ tar -C "$root" -c . | docker import \
   --change 'CMD ["postgres"]' \
   --change 'EXPOSE 5432' \
   - "$IMAGE" >/dev/null
+new=$(docker image inspect "$IMAGE" --format '{{.Id}}')
+# A --force rebuild leaves the old image untagged; drop it unless a container still uses it.
+if [ -n "$old" ] && [ "$old" != "$new" ]; then docker rmi "$old" >/dev/null 2>&1 || true; fi
 echo "build: $IMAGE built ($(docker image inspect "$IMAGE" --format '{{.Size}}') bytes)"

@@ -1,29 +1,27 @@
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Docker from 'dockerode';
+import pg from 'pg';
 import { DockerPostgres, type DockerPostgresOptions } from '../../src/adapters/docker/docker-postgres.ts';
-import { isAppError, type AppError } from '../../src/errors.ts';
-import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
+import { isAppError } from '../../src/errors.ts';
 import { restoreTargetContract } from './restore-target-contract.ts';
 import { dockerSkipReason, TEST_IMAGE, removeContainer } from '../helpers/docker.ts';
+import { requireLocalPg } from '../helpers/local-pg.ts';
 
 const docker = new Docker();
 const skip = await dockerSkipReason(docker);
-const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-docker-'));
 const name = `tokobot-test-pg-${process.pid}`;
-const options = (over: Partial<DockerPostgresOptions> = {}): DockerPostgresOptions => ({
-  docker, image: TEST_IMAGE, containerName: name, volume: `${name}-data`, port: 55433, network: 'host',
-  user: 'postgres', password: 'test-pw-123', readyTimeoutMs: 30_000, ...over,
-});
-let fixture: SharedFixture;
+const created = new Set<string>();
+const options = (over: Partial<DockerPostgresOptions> = {}): DockerPostgresOptions => {
+  const o: DockerPostgresOptions = { docker, image: TEST_IMAGE, containerName: name, volume: `${name}-data`, port: 55433, network: 'host',
+    user: 'postgres', password: 'test-pw-123', readyTimeoutMs: 30_000, ...over };
+  created.add(o.containerName);
+  return o;
+};
 
-before(async () => { if (!skip) fixture = await getSharedFixture('small', { storeId: 'toko1' }); });
 after(async () => {
-  if (!skip) await removeContainer(docker, name, `${name}-data`);
-  rmSync(dir, { recursive: true, force: true });
+  if (skip) return;
+  for (const c of created) await removeContainer(docker, c, c === name ? `${name}-data` : undefined);
 });
 
 test('creates the container when missing and starts it when stopped', { skip }, async () => {
@@ -34,24 +32,47 @@ test('creates the container when missing and starts it when stopped', { skip }, 
   assert.ok(said.some((t) => t.startsWith('creating')), said.join('; '));
   const info = await docker.getContainer(name).inspect();
   assert.equal(info.HostConfig.NetworkMode, 'host');
+  assert.equal(info.HostConfig.RestartPolicy?.Name, 'unless-stopped');
   assert.equal(info.Config.Labels['tokobot.role'], 'restore-server');
-  await docker.getContainer(name).stop({ t: 5 });
+  assert.ok(info.Mounts.some((m) => m.Name === `${name}-data` && m.Destination === '/var/lib/postgresql/data'));
+  await docker.getContainer(name).stop({ t: 10 });
   said.length = 0;
   await target.ensure((t) => said.push(t));
   assert.ok(said.some((t) => t.startsWith('starting')), said.join('; '));
+  assert.ok(!said.some((t) => t.startsWith('creating')), said.join('; '));
 });
 
-restoreTargetContract('docker', async () => new DockerPostgres(options()), () => fixture.i5buPath,
-  () => fixture.data.tables.tbl_item.length, () => dir, skip);
+test('the server wants the password over TCP, and pg_trgm is available', { skip }, async () => {
+  const target = new DockerPostgres(options());
+  await target.ensure();
+  const wrong = new pg.Client({ ...target.connection('postgres'), password: 'wrong' });
+  await assert.rejects(wrong.connect(), (err: { code?: string }) => err.code === '28P01');
+  await wrong.end().catch(() => undefined);
+  const c = new pg.Client(target.connection('postgres'));
+  await c.connect();
+  try {
+    await c.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    const { rows } = await c.query("SELECT similarity('kopi susu', 'kopi susu gula') > 0.5 AS close");
+    assert.equal(rows[0].close, true);
+  } finally {
+    await c.query('DROP EXTENSION IF EXISTS pg_trgm').catch(() => undefined);
+    await c.end();
+  }
+});
+
+restoreTargetContract('docker', async () => new DockerPostgres(options()), skip ?? await requireLocalPg());
 
 test('an image that is not here and cannot be pulled gets a message saying how to load one', { skip }, async () => {
-  const target = new DockerPostgres(options({ image: 'tokobot/does-not-exist:1', containerName: `${name}-missing` }));
-  await assert.rejects(target.ensure(), (err: AppError) => isAppError(err) && err.code === 'restore-server'
-    && /could not be pulled/.test(err.message) && /docker load/.test(err.message));
+  const target = new DockerPostgres(options({ image: 'tokobot/does-not-exist:1', containerName: `${name}-missing`, pullIdleTimeoutMs: 20_000 }));
+  const started = Date.now();
+  await assert.rejects(target.ensure(), (err) => isAppError(err) && err.code === 'restore-server'
+    && /could not be pulled/.test(err.message) && /docker load/.test(err.message) && /PG_DOCKER_IMAGE/.test(err.message));
+  assert.ok(Date.now() - started < 25_000);
+  await assert.rejects(docker.getContainer(`${name}-missing`).inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
 });
 
 test('no Docker Engine at the socket: a readable message', async () => {
-  const target = new DockerPostgres(options({ docker: new Docker({ socketPath: '/nonexistent/docker.sock' }) }));
-  await assert.rejects(target.ensure(), (err: AppError) => isAppError(err) && /Docker Engine is not running/.test(err.message)
-    && !err.message.includes('test-pw-123'));
+  const target = new DockerPostgres(options({ docker: new Docker({ socketPath: '/nonexistent/docker.sock' }), containerName: `${name}-nosocket` }));
+  await assert.rejects(target.ensure(), (err) => isAppError(err) && err.code === 'restore-server'
+    && /Docker Engine is not running/.test(err.message) && /RESTORE_TARGET=external/.test(err.message) && !err.message.includes('test-pw-123'));
 });

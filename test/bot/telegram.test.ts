@@ -26,7 +26,7 @@ before(async () => {
   tg = await FakeTelegram.start();
   h = await startHarness('external', STORE, {
     TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_OWNERS: String(owner.id), TELEGRAM_ADMINS: String(admin.id),
-    TELEGRAM_STAFF: String(staff.id), TELEGRAM_RATE_LIMIT: '15', STORE_NAME: 'Toko Makmur',
+    TELEGRAM_STAFF: String(staff.id), TELEGRAM_RATE_LIMIT: '25', STORE_NAME: 'Toko Makmur',
   });
   await h.fake.addFile(`${h.folder}/backup.zip`, fixture.zipPath, new Date(Date.UTC(2026, 10, 22)));
   assert.equal((await sync(h)).status, 'success');
@@ -52,6 +52,20 @@ test('command menus are registered per role', { skip }, async () => {
   assert.ok(forChat(owner.id).includes('export') && forChat(owner.id).includes('sync'));
   assert.ok(forChat(admin.id).includes('sync') && !forChat(admin.id).includes('export'));
   assert.ok(forChat(staff.id).includes('status') && !forChat(staff.id).includes('sync'));
+});
+
+test('/status, /history and /help: per store freshness and runs; help lists only what the role may do', { skip }, async () => {
+  const status = (await ask(staff, '/status')).text ?? '';
+  assert.match(status, /Toko Makmur: (OK|ATTENTION|CHECK)/);
+  assert.match(status, /Backup terbaru: backup\.zip/);
+  assert.match(status, /pg_dump 15\./);
+  assert.match(status, /Sync terakhir: success/);
+  assert.match(status, /Sync berikutnya: \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  assert.match((await ask(staff, '/history')).text ?? '', /success \d+ · backup\.zip \(test\)/);
+  const staffHelp = (await ask(staff, '/help')).text ?? '';
+  const adminHelp = (await ask(admin, '/start')).text ?? '';
+  assert.ok(staffHelp.includes('/status') && !staffHelp.includes('/sync') && !staffHelp.includes('/export'), staffHelp);
+  assert.ok(adminHelp.includes('/sync') && !adminHelp.includes('/export'), adminHelp);
 });
 
 test('a price question: store name, prices, a button per item, ◀ ▶ pages edited in place', { skip }, async () => {
