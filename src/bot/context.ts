@@ -29,6 +29,8 @@ export interface CoreDeps {
   notifyOwners: (text: (lang: Lang) => string) => Promise<void>;
   nextSync: () => Date | null;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  /** The clock of the rate limit (tests). */
+  now?: () => number;
 }
 
 /** The person a message came from, as the core sees them. */

@@ -48,7 +48,7 @@ export class CommandCore {
   private readonly tokens = new Tokens<Pointer>();
 
   constructor(private readonly deps: CoreDeps) {
-    this.limiter = new RateLimiter(deps.rateLimitPerMinute);
+    this.limiter = new RateLimiter(deps.rateLimitPerMinute, 60_000, deps.now);
   }
 
   accessOf(userId: number): Access | null {

@@ -76,3 +76,26 @@ test('no Docker Engine at the socket: a readable message', async () => {
   await assert.rejects(target.ensure(), (err) => isAppError(err) && err.code === 'restore-server'
     && /Docker Engine is not running/.test(err.message) && /RESTORE_TARGET=external/.test(err.message) && !err.message.includes('test-pw-123'));
 });
+
+// dockerd runs here without a bridge network, so the bridge settings are checked against a
+// stand-in Engine; readiness is still a real connection (to the machine's PostgreSQL).
+test('bridge network: 5432 published on the loopback only', { skip: await requireLocalPg() }, async () => {
+  const made: Docker.ContainerCreateOptions[] = [];
+  let exists = false;
+  const engine = {
+    getContainer: () => ({
+      inspect: async () => {
+        if (!exists) throw Object.assign(new Error('no such container'), { statusCode: 404 });
+        return { State: { Running: true } };
+      },
+    }),
+    getImage: () => ({ inspect: async () => ({}) }),
+    createContainer: async (o: Docker.ContainerCreateOptions) => { made.push(o); exists = true; },
+  } as unknown as Docker;
+  await new DockerPostgres(options({ docker: engine, containerName: `${name}-bridge`, network: 'bridge', port: 5432 })).ensure();
+  const o = made[0];
+  assert.equal(o?.HostConfig?.NetworkMode, 'bridge');
+  assert.deepEqual(o?.HostConfig?.PortBindings, { '5432/tcp': [{ HostIp: '127.0.0.1', HostPort: '5432' }] });
+  assert.equal(o?.Cmd, undefined);
+  assert.ok(o?.Env?.includes('POSTGRES_PASSWORD=test-pw-123'));
+});

@@ -155,7 +155,7 @@ async function makeArchive(dir: string, suffix: string): Promise<string> {
     }
     const conn = localConnection(source);
     await promisify(execFile)('pg_dump', ['-Fc', '-h', String(conn.host), '-p', String(conn.port), '-U', String(conn.user), '-f', file, source],
-      { env: { ...process.env, PGPASSWORD: conn.password ?? '' } });
+      { env: { ...process.env, PGPASSWORD: typeof conn.password === 'string' ? conn.password : '' } });
   } finally {
     await dropScratchDb(source);
     await adminQuery(`DROP ROLE IF EXISTS ${role}`);

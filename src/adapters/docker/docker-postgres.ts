@@ -29,10 +29,12 @@ const DATA_DIR = '/var/lib/postgresql/data';
 const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function dockerDown(err: unknown): AppError | null {
+function dockerDown(err: unknown, docker: Dockerode): AppError | null {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'EPERM') {
-    return new AppError('restore-server', `Docker Engine is not running or its socket is not accessible (${code}): start Docker, ` +
+    const socket = (docker.modem as { socketPath?: unknown }).socketPath;
+    const where = typeof socket === 'string' ? socket : 'its socket';
+    return new AppError('restore-server', `Docker Engine is not running or ${where} is not accessible (${code}): start Docker, ` +
       'check DOCKER_SOCKET and that this user may use it, or set RESTORE_TARGET=external with PG_URL.', { cause: err, retryable: true });
   }
   return null;
@@ -93,7 +95,7 @@ export class DockerPostgres implements RestoreTarget {
         throw new AppError('restore-server', `The PostgreSQL container ${this.o.containerName} is not running; tokobot starts it before each sync.`,
           { cause: err, retryable: true });
       }
-      throw dockerDown(err) ?? err;
+      throw dockerDown(err, this.o.docker) ?? err;
     }
   }
 
@@ -126,7 +128,7 @@ export class DockerPostgres implements RestoreTarget {
     try {
       await pullImage(this.o.docker, this.o.image, this.o.pullIdleTimeoutMs ?? 120_000, say);
     } catch (err) {
-      throw dockerDown(err) ?? new AppError('restore-server', `The PostgreSQL image ${this.o.image} is not on this machine and could not be pulled ` +
+      throw dockerDown(err, this.o.docker) ?? new AppError('restore-server', `The PostgreSQL image ${this.o.image} is not on this machine and could not be pulled ` +
         `(${(err as Error).message.split('\n')[0]}). Load it with "docker load -i FILE", or set PG_DOCKER_IMAGE to an image that is present.`,
       { cause: err, retryable: true });
     }

@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CommandCore } from '../../src/bot/core.ts';
+import type { CoreDeps } from '../../src/bot/context.ts';
+import { AppError } from '../../src/errors.ts';
+import type { Role } from '../../src/config/load-config.ts';
+import type { Lang } from '../../src/pipeline/chat-state.ts';
+
+const OWNER = 1, ADMIN = 2, STAFF = 3, STRANGER = 99;
+const item = { kodeitem: 'A1', namaitem: 'INDOMIE GRG 85G', jenis: null, merek: null, sistemhargajual: 'O', stok: '5',
+  entries: [{ satuan: 'PCS', konversi: '1', barcode: '899', level: null, jmlsampai: null, hargapokok: '3000', hargajual: '3500' }] };
+
+/** The core over stand-ins that record what was asked of them: no channel, no database. */
+function core(over: Partial<CoreDeps> = {}) {
+  const told: string[] = [];
+  const logged: unknown[] = [];
+  let clock = 0;
+  const seen = new Set<number>();
+  const langs = new Map<number, Lang>();
+  const deps: CoreDeps = {
+    stores: [{ id: 'main', name: 'Toko Utama', source: { type: 'folder', dir: '/x' } }],
+    roles: new Map<number, Role>([[OWNER, 'owner'], [ADMIN, 'admin'], [STAFF, 'staff']]),
+    publicMode: false, rateLimitPerMinute: 5,
+    search: {
+      search: async (store, query) => ({ store, query, exact: false, total: 1, items: [item] }),
+      suggest: async () => [], item: async () => item,
+    },
+    status: async () => { throw new Error('not under test'); },
+    history: async () => [],
+    runSync: async () => { throw new AppError('busy', 'A sync of store "Toko Utama" is already running; wait for it to finish.'); },
+    syncInProgress: () => null,
+    latestExport: async () => ({ path: '/tmp/x.csv', rows: 10 }),
+    officeStock: async () => [{ office: 'UTM', name: 'Pusat', stok: '5' }],
+    chat: {
+      user: async (id) => ({ lang: langs.get(id) ?? 'id', store: null }),
+      setLang: async (id, lang) => { langs.set(id, lang); }, setStore: async () => undefined,
+      firstSightOfStranger: async (id) => { const first = !seen.has(id); seen.add(id); return first; },
+    },
+    notifyOwners: async (text) => { told.push(text('id')); },
+    nextSync: () => null,
+    logger: { info: () => undefined, warn: () => undefined, error: (o: unknown) => { logged.push(o); } },
+    now: () => clock,
+    ...over,
+  };
+  return { core: new CommandCore(deps), told, logged, tick: (ms: number) => { clock += ms; } };
+}
+const say = (c: CommandCore, userId: number, text: string) => c.message({ userId, name: `user ${userId}`, text });
+const text = (r: { lines: string[] } | null) => r?.lines.join('\n') ?? '(nothing)';
+
+test('every admin and owner command is refused to staff and strangers; strangers may only ask /whoami', async () => {
+  const { core: c } = core({ rateLimitPerMinute: 100 });
+  for (const cmd of ['/sync', '/export']) assert.match(text(await say(c, STAFF, cmd)), /hanya untuk (admin|owner)/);
+  assert.match(text(await say(c, ADMIN, '/export')), /hanya untuk owner/);
+  for (const cmd of ['/status', '/sync', '/export', '/history', '/toko', 'indomie', '/harga gula']) {
+    assert.match(text(await say(c, STRANGER, cmd)), /belum terdaftar.*99/s, cmd);
+  }
+  assert.match(text(await say(c, STRANGER, '/whoami')), /ID Telegram Anda: 99/);
+});
+
+test('owners hear of a stranger once', async () => {
+  const { core: c, told } = core();
+  await say(c, STRANGER, 'halo');
+  await say(c, STRANGER, 'halo lagi');
+  assert.equal(told.length, 1);
+  assert.match(told[0]!, /user 99 \(ID 99\)/);
+});
+
+test('public mode: anyone may ask prices, nothing else', async () => {
+  const { core: c } = core({ publicMode: true });
+  assert.match(text(await say(c, STRANGER, 'indomie')), /INDOMIE GRG 85G — PCS Rp 3\.500/);
+  assert.match(text(await say(c, STRANGER, '/status')), /hanya untuk staff/);
+});
+
+test('cost prices appear on item cards for owners only', async () => {
+  const { core: c } = core();
+  const list = await say(c, STAFF, 'indomie');
+  const press = list!.buttons![0]![0]!.data;
+  assert.doesNotMatch(text(await c.action(STAFF, 'x', press)), /pokok/);
+  const ownerList = await say(c, OWNER, 'indomie');
+  assert.match(text(await c.action(OWNER, 'x', ownerList!.buttons![0]![0]!.data)), /pokok Rp 3\.000 \(16,7%\)/);
+  assert.match(text(await c.action(STAFF, 'x', 'it:zzzz')), /kedaluwarsa/);
+});
+
+test('errors: a known problem says what it is; anything else gets an apology with a reference, logged', async () => {
+  const { core: c, logged } = core({ search: { search: async () => { throw new Error('socket hang up'); }, suggest: async () => [], item: async () => null } });
+  const reply = await say(c, STAFF, 'gula');
+  assert.match(text(reply), /^Maaf, terjadi kesalahan\. Kode referensi: [0-9a-f]{8}$/);
+  assert.equal(logged.length, 1);
+  assert.ok(JSON.stringify(logged[0]).includes(text(reply).slice(-8)));
+  const busy = await say(core().core, ADMIN, '/sync');
+  assert.match(text(await busy!.live!(async () => undefined)), /sedang berjalan/);
+});
+
+test('a user over the rate limit is told once, then ignored until the minute has passed', async () => {
+  const { core: c, tick } = core();
+  const replies = [];
+  for (let i = 0; i < 8; i++) replies.push(await say(c, STAFF, '/whoami'));
+  assert.equal(replies.filter((r) => r && /ID Telegram/.test(text(r))).length, 5);
+  assert.equal(replies.filter((r) => r && /Terlalu banyak/.test(text(r))).length, 1);
+  assert.equal(replies.filter((r) => r === null).length, 2);
+  assert.match(text(await say(c, OWNER, '/whoami')), /ID Telegram Anda: 1/, 'other users are not affected');
+  tick(60_001);
+  assert.match(text(await say(c, STAFF, '/whoami')), /ID Telegram/);
+});
+
+test('/lang switches one user to English', async () => {
+  const { core: c } = core();
+  assert.match(text(await say(c, STAFF, '/lang en')), /Language: English/);
+  assert.match(text(await say(c, STAFF, '/sync')), /this command is for admin only/);
+  assert.match(text(await say(c, ADMIN, '/export')), /hanya untuk owner/);
+});
