@@ -110,12 +110,27 @@ export class PriceIndex {
       else byMatched.set(m, [i]);
     }
     const levels = [...byMatched.keys()].sort((a, b) => b - a);
+    const better = (a: number, b: number) => {
+      const d = (score.get(b) as number) - (score.get(a) as number);
+      if (d !== 0) return d < 0;
+      const na = (this.items[a] as IndexedItem).namaitem;
+      const nb = (this.items[b] as IndexedItem).namaitem;
+      return na.length !== nb.length ? na.length < nb.length : na < nb;
+    };
     const ranked: Ranked[] = [];
     for (const level of levels) {
       if (ranked.length >= need) break;
-      const group = (byMatched.get(level) as number[]).map((i) => ({ item: this.items[i] as IndexedItem, matched: level, score: score.get(i) as number }));
-      group.sort((a, b) => b.score - a.score || a.item.namaitem.length - b.item.namaitem.length || a.item.namaitem.localeCompare(b.item.namaitem));
-      ranked.push(...group);
+      // Keep only the best `want` of the group in order (a page needs ten), not the whole group sorted.
+      const want = need - ranked.length;
+      const best: number[] = [];
+      for (const i of byMatched.get(level) as number[]) {
+        if (best.length === want && !better(i, best[best.length - 1] as number)) continue;
+        let at = best.length;
+        while (at > 0 && better(i, best[at - 1] as number)) at--;
+        best.splice(at, 0, i);
+        if (best.length > want) best.pop();
+      }
+      for (const i of best) ranked.push({ item: this.items[i] as IndexedItem, matched: level, score: score.get(i) as number });
     }
     return { ranked: ranked.slice(0, need), total: matched.size };
   }
