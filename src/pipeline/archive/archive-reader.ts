@@ -1,14 +1,15 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.ts';
-import { FileCursor, PastEnd } from './file-cursor.ts';
+import { Damaged, FileCursor, PastEnd } from './file-cursor.ts';
 import {
-  COMPRESSION_ALGORITHMS, FORMAT_CUSTOM, MAGIC, NEWEST, OFFSET, OLDEST, SECTIONS, version,
+  COMPRESSION_ALGORITHMS, FORMAT_CUSTOM, MAGIC, NEWEST, OFFSET, OLDEST, SECTIONS, version, writtenBy,
   type CompressionAlgorithm, type DataState, type Section,
 } from './archive-format.ts';
 import { walkData } from './data-blocks.ts';
 
 export { minimumPgRestoreMajor, serverMajor } from './archive-format.ts';
+export { renderArchiveInfo } from './render-archive.ts';
 
 export interface TocEntry {
   dumpId: number;
@@ -46,50 +47,83 @@ export interface ArchiveInfo {
 }
 
 const refuse = (file: string, what: string) => new AppError('archive-invalid', `${path.basename(file)}: ${what}`);
-const TRUNCATED = 'the upload or copy of the backup did not finish. Take a new backup in iPOS (or wait for the next one) and sync again.';
+const NEW_BACKUP = 'Take a new backup in iPOS (or wait for the next one) and sync again.';
+const TRUNCATED = `The upload or copy of the backup did not finish. ${NEW_BACKUP}`;
+
+/** The dump time and the three names that end the header, in every layout since 1.10. */
+async function readHeaderTail(c: FileCursor, intSize: number) {
+  const tm = [];
+  for (let i = 0; i < 7; i++) tm.push(await c.int(intSize));
+  const [sec, min, hour, mday, mon, year] = tm as [number, number, number, number, number, number];
+  const p = (n: number) => String(n).padStart(2, '0');
+  // struct tm fields as the dumping machine saw them: local time, no zone is stored.
+  const dumpTime = `${year + 1900}-${p(mon + 1)}-${p(mday)} ${p(hour)}:${p(min)}:${p(sec)}`;
+  const database = (await c.str(intSize)) ?? '';
+  const serverVersion = (await c.str(intSize)) ?? '';
+  const pgDumpVersion = (await c.str(intSize)) ?? '';
+  return { dumpTime, database, serverVersion, pgDumpVersion };
+}
+
+/** For a format tokobot does not read: what the header says made it, if the layout still parses. */
+async function claimedPgDump(c: FileCursor, intSize: number, algorithmByte: boolean): Promise<string | null> {
+  try {
+    if (algorithmByte) await c.byte();
+    else await c.int(intSize);
+    const v = (await readHeaderTail(c, intSize)).pgDumpVersion;
+    return /^\d+(\.\d+)*( \(.{1,60}\))?$/.test(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
 
 async function readHeader(c: FileCursor, file: string) {
   if (c.size === 0) throw refuse(file, 'the file is empty (0 bytes): the backup was not written or not uploaded. Take a new backup in iPOS.');
-  const magic = (await c.bytes(Math.min(5, c.size))).toString('latin1');
-  if (magic !== MAGIC) {
-    throw refuse(file, `not a PostgreSQL custom-format archive (it starts with ${JSON.stringify(magic)}, not "PGDMP"). Is this really an iPOS .i5bu backup?`);
+  const magic = await c.bytes(Math.min(5, c.size));
+  if (c.size < 5 && MAGIC.startsWith(magic.toString('latin1'))) throw refuse(file, `the backup is truncated: the file stops after ${c.size} bytes. ${TRUNCATED}`);
+  if (magic.toString('latin1') !== MAGIC) {
+    const shown = JSON.stringify(magic.toString('latin1').replace(/[^\x20-\x7e]/g, '?'));
+    const hint = magic[0] === 0x50 && magic[1] === 0x4b ? ' It looks like a zip file: name it .zip.' : '';
+    throw refuse(file, `not a PostgreSQL custom-format archive (it starts with ${shown}, not "PGDMP"). Is this really an iPOS .i5bu backup?${hint}`);
   }
   const major = await c.byte();
   const minor = await c.byte();
   await c.byte(); // revision
-  const v = version(major, minor);
-  if (v < version(...OLDEST) || v > version(...NEWEST)) {
-    throw refuse(file, `archive format ${major}.${minor} is not supported: tokobot reads ${OLDEST.join('.')} to ${NEWEST.join('.')} ` +
-      `(pg_dump 9.0 to 17). ${v > version(...NEWEST) ? 'It was made by a newer pg_dump; update tokobot.' : 'It was made by a very old pg_dump.'}`);
-  }
   const intSize = await c.byte();
   const offSize = await c.byte();
-  if (intSize < 1 || intSize > 8 || offSize < 1 || offSize > 8) throw refuse(file, `damaged header (integer size ${intSize}, offset size ${offSize}).`);
   const format = await c.byte();
+  const v = version(major, minor);
+  if (v < version(...OLDEST) || v > version(...NEWEST)) {
+    const claimed = intSize >= 1 && intSize <= 8 ? await claimedPgDump(c, intSize, v >= version(1, 15)) : null;
+    const by = claimed ? `pg_dump ${claimed}` : writtenBy(major, minor);
+    const todo = v > version(...NEWEST)
+      ? 'Update tokobot, or make the backup with pg_dump 17 or older.'
+      : 'iPOS 5 backups are never that old: check that this is the right file.';
+    throw refuse(file, `archive format ${major}.${minor} is not supported: it was made by ${by}, and tokobot reads formats ` +
+      `${OLDEST.join('.')} to ${NEWEST.join('.')} (pg_dump 9.0 to 17). ${todo}`);
+  }
+  // pg_dump writes sizeof(int) and sizeof(off_t): 4 and 8 on every platform iPOS runs on.
+  if (intSize < 1 || intSize > 8 || offSize < 1 || offSize > 8) {
+    throw refuse(file, `the header is damaged (integer size ${intSize}, offset size ${offSize}; expected 4 and 8). Take a new backup.`);
+  }
   if (format !== FORMAT_CUSTOM) throw refuse(file, `archive format code ${format} is not the custom format (pg_dump -Fc) that iPOS writes.`);
   let compression: ArchiveInfo['compression'];
   if (v >= version(1, 15)) {
     const code = await c.byte();
     const algorithm = COMPRESSION_ALGORITHMS[code];
-    if (!algorithm) throw refuse(file, `unknown compression code ${code}.`);
+    if (!algorithm) throw refuse(file, `unknown compression code ${code} in the header: the file is damaged or made by an unknown pg_dump.`);
+    // From 1.15 on only the algorithm is stored, not the level.
     compression = { algorithm, level: null };
   } else {
     const level = await c.int(intSize);
     compression = { algorithm: level === 0 ? 'none' : 'gzip', level };
   }
-  const tm = [];
-  for (let i = 0; i < 7; i++) tm.push(await c.int(intSize));
-  const [sec, min, hour, mday, mon, year] = tm as [number, number, number, number, number, number];
-  const p = (n: number) => String(n).padStart(2, '0');
-  const dumpTime = `${year + 1900}-${p(mon + 1)}-${p(mday)} ${p(hour)}:${p(min)}:${p(sec)}`;
-  const database = (await c.str(intSize)) ?? '';
-  const serverVersion = (await c.str(intSize)) ?? '';
-  const pgDumpVersion = (await c.str(intSize)) ?? '';
-  return { v, formatVersion: `${major}.${minor}`, intSize, offSize, compression, dumpTime, database, serverVersion, pgDumpVersion };
+  const tail = await readHeaderTail(c, intSize);
+  return { v, formatVersion: `${major}.${minor}`, intSize, offSize, compression, ...tail };
 }
 
 async function readEntry(c: FileCursor, v: number, intSize: number, offSize: number): Promise<TocEntry> {
   const dumpId = await c.int(intSize);
+  if (dumpId <= 0) throw new Damaged(`entry id ${dumpId} is out of range`);
   const hadDumper = (await c.int(intSize)) !== 0;
   await c.str(intSize); // table oid
   await c.str(intSize); // oid
@@ -110,7 +144,7 @@ async function readEntry(c: FileCursor, v: number, intSize: number, offSize: num
   const off = await c.offset(offSize);
   const dataState: DataState = off.flag === OFFSET.set ? 'pos-set' : off.flag === OFFSET.notSet ? 'pos-not-set' : 'no-data';
   if (off.flag !== OFFSET.set && off.flag !== OFFSET.notSet && off.flag !== OFFSET.noData) {
-    throw new PastEnd(`bad data offset flag ${off.flag} in entry ${dumpId}`);
+    throw new Damaged(`bad data offset flag ${off.flag} in entry ${dumpId}`);
   }
   return { dumpId, hadDumper, desc, section, namespace, tag, owner, tableAm, dependencies, defn, copyStmt, dataState,
     dataOffset: off.flag === OFFSET.set ? off.value : null, dataLength: null };
@@ -131,7 +165,7 @@ export async function readArchive(file: string): Promise<ArchiveInfo> {
       const h = await readHeader(c, file);
       stage = 'the table of contents';
       const count = await c.int(h.intSize);
-      if (count < 0 || count > 10_000_000) throw refuse(file, `damaged table of contents (it claims ${count} entries).`);
+      if (count < 0 || count > 10_000_000) throw new Damaged(`it claims ${count} entries`);
       const entries: TocEntry[] = [];
       for (let i = 0; i < count; i++) {
         stage = `the table of contents (entry ${i + 1} of ${count})`;
@@ -144,7 +178,10 @@ export async function readArchive(file: string): Promise<ArchiveInfo> {
       const { v: _v, ...header } = h;
       return { file, fileSize: size, ...header, entries, countsByKind };
     } catch (err) {
-      if (err instanceof PastEnd) throw refuse(file, `the backup is truncated or damaged (${stage} ends early or points past the end of the ${size}-byte file): ${TRUNCATED}`);
+      if (err instanceof PastEnd) {
+        throw refuse(file, `the backup is truncated: ${stage} is cut off (${err.message} of the ${size}-byte file). ${TRUNCATED}`);
+      }
+      if (err instanceof Damaged) throw refuse(file, `the backup is damaged: ${stage} is not readable (${err.message}). ${NEW_BACKUP}`);
       throw err;
     }
   } finally {

@@ -1,11 +1,11 @@
 import { BLOCK } from './archive-format.ts';
-import { FileCursor, PastEnd } from './file-cursor.ts';
+import { Damaged, FileCursor, PastEnd } from './file-cursor.ts';
 import type { TocEntry } from './archive-reader.ts';
 
 /** Skips one run of chunks (length, bytes, ..., 0); only the lengths are read. */
 async function skipChunks(c: FileCursor, intSize: number): Promise<void> {
   for (let len = await c.int(intSize); len !== 0; len = await c.int(intSize)) {
-    if (len < 0) throw new PastEnd(`negative chunk length ${len} at ${c.pos}`);
+    if (len < 0) throw new Damaged(`negative chunk length ${len} at byte ${c.pos}`);
     c.skip(len);
   }
 }
@@ -19,7 +19,7 @@ async function skipBlock(c: FileCursor, intSize: number): Promise<number> {
   } else if (type === BLOCK.blobs) {
     for (let oid = await c.int(intSize); oid !== 0; oid = await c.int(intSize)) await skipChunks(c, intSize);
   } else {
-    throw new PastEnd(`unknown data block type ${type} at ${c.pos - 1 - intSize - 1}`);
+    throw new Damaged(`unknown data block type ${type} at byte ${c.pos - 1 - intSize - 1}`);
   }
   return dumpId;
 }
@@ -37,10 +37,10 @@ export async function walkData(c: FileCursor, entries: TocEntry[], intSize: numb
   for (const e of positioned) {
     setStage(label(e));
     const offset = e.dataOffset as number;
-    if (offset >= c.size) throw new PastEnd(`data offset ${offset} of entry ${e.dumpId} is past the end`);
+    if (offset >= c.size) throw new PastEnd(`it starts at byte ${offset}, past the end`);
     c.pos = offset;
     const id = await skipBlock(c, intSize);
-    if (id !== e.dumpId) throw new PastEnd(`data at ${offset} belongs to entry ${id}, not ${e.dumpId}`);
+    if (id !== e.dumpId) throw new Damaged(`the block at byte ${offset} belongs to entry ${id}, not ${e.dumpId}`);
     e.dataLength = c.pos - offset;
   }
 

@@ -3,6 +3,9 @@ import type { FileHandle } from 'node:fs/promises';
 /** Raised when a read would go past the end of the file; the reader turns it into a message. */
 export class PastEnd extends Error {}
 
+/** Raised when bytes are there but cannot be what pg_dump writes (a bad flag, a block of another entry). */
+export class Damaged extends Error {}
+
 /**
  * Sequential reads over a file through one fixed buffer, so that reading a table of contents
  * and walking the data blocks of a large archive needs little memory and few system calls.
@@ -14,11 +17,11 @@ export class FileCursor {
   private bufLen = 0;
 
   constructor(private readonly fh: FileHandle, readonly size: number, bufferSize = 1 << 20) {
-    this.buf = Buffer.alloc(bufferSize);
+    this.buf = Buffer.alloc(Math.max(64, Math.min(bufferSize, size)));
   }
 
   private async fill(need: number): Promise<void> {
-    if (this.pos + need > this.size) throw new PastEnd(`need ${need} bytes at ${this.pos}, file has ${this.size}`);
+    if (this.pos + need > this.size) throw new PastEnd(`needs ${need} bytes at byte ${this.pos}`);
     if (this.pos >= this.bufStart && this.pos + need <= this.bufStart + this.bufLen) return;
     if (need > this.buf.length) this.buf = Buffer.alloc(need);
     const { bytesRead } = await this.fh.read(this.buf, 0, this.buf.length, this.pos);
@@ -40,7 +43,7 @@ export class FileCursor {
   }
 
   skip(n: number): void {
-    if (this.pos + n > this.size) throw new PastEnd(`skip of ${n} at ${this.pos} passes the end (${this.size})`);
+    if (this.pos + n > this.size) throw new PastEnd(`a chunk of ${n} bytes at byte ${this.pos} runs past the end`);
     this.pos += n;
   }
 
@@ -56,7 +59,7 @@ export class FileCursor {
   async str(intSize: number): Promise<string | null> {
     const len = await this.int(intSize);
     if (len < 0) return null;
-    if (this.pos + len > this.size) throw new PastEnd(`string of ${len} bytes at ${this.pos}`);
+    if (this.pos + len > this.size) throw new PastEnd(`a text of ${len} bytes at byte ${this.pos} runs past the end`);
     return (await this.bytes(len)).toString('utf8');
   }
 

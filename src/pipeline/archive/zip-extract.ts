@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
+import zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { AppError } from '../../errors.ts';
@@ -16,7 +17,7 @@ export interface Extracted {
 const refuse = (zip: string, what: string, cause?: unknown) =>
   new AppError('zip-invalid', `${path.basename(zip)}: ${what}`, { cause });
 
-const unsafe = (name: string) => name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes('..');
+const unsafe = (name: string) => /^[\\/]/.test(name) || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes('..');
 
 function openZip(file: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
@@ -41,16 +42,28 @@ function entryName(e: Entry): string {
   return raw.toString((e.generalPurposeBitFlag & 0x800) !== 0 ? 'utf8' : 'latin1');
 }
 
-/** Counts bytes as they pass and fails once there are more than allowed (declared sizes can lie). */
-function ceiling(max: number, onExceed: () => Error): Transform {
+/**
+ * Counts bytes as they pass and fails once there are more than allowed (declared sizes can lie),
+ * and checks the CRC-32 at the end: yauzl does not, and a flipped bit would otherwise pass.
+ */
+function checked(max: number, expectedCrc: number, onExceed: () => Error, onBadCrc: () => Error): Transform {
   let seen = 0;
+  let crc = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      done(seen > max ? onExceed() : null, chunk);
+      if (seen > max) return done(onExceed());
+      crc = zlib.crc32(chunk, crc);
+      done(null, chunk);
+    },
+    flush(done) {
+      done(crc >>> 0 === expectedCrc >>> 0 ? null : onBadCrc());
     },
   });
 }
+
+/** The file name to write: the entry's last path part, with only harmless characters. */
+const outputName = (name: string) => (name.split(/[\\/]/).pop() ?? 'backup.i5bu').replace(/[^\w.\- ]/g, '_');
 
 /**
  * Takes the .i5bu out of a zip, streaming, into `destDir`. Refuses unsafe entry names, zips
@@ -74,20 +87,28 @@ export async function extractI5bu(zipPath: string, destDir: string, options: { m
       .sort((a, b) => b.e.getLastModDate().getTime() - a.e.getLastModDate().getTime());
     const chosen = backups[0];
     if (!chosen) {
-      const names = entries.map((x) => x.name).slice(0, 10).join(', ') || 'nothing';
+      const more = entries.length > 10 ? ` and ${entries.length - 10} more` : '';
+      const names = (entries.map((x) => x.name).slice(0, 10).join(', ') || 'nothing') + more;
       throw refuse(zipPath, `the zip holds no .i5bu backup (it has: ${names}).`);
     }
     const tooBig = () => refuse(zipPath, `the backup inside unpacks to more than ${Math.round(max / 1048576)} MB (ZIP_MAX_MB); refused as a possible zip bomb. Raise ZIP_MAX_MB if the backup is really that large.`);
     if (chosen.e.uncompressedSize > max) throw tooBig();
     const input = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
       zip.openReadStream(chosen.e, (err, s) => (err ? reject(err) : resolve(s))));
-    await pipeline(input, ceiling(max, tooBig), createWriteStream(tmp, { mode: 0o600 }));
-    const out = path.join(destDir, path.basename(chosen.name));
+    const badCrc = () => refuse(zipPath, `the backup "${chosen.name}" inside the zip is damaged (its checksum does not match): the file was corrupted on the way. Download it again or take a new backup.`);
+    await pipeline(input, checked(max, chosen.e.crc32, tooBig, badCrc), createWriteStream(tmp, { mode: 0o600 }));
+    const out = path.join(destDir, outputName(chosen.name));
     await rename(tmp, out);
     return { path: out, entryName: chosen.name, ignored: backups.slice(1).map((x) => x.name) };
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     if (err instanceof AppError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new AppError('disk-full', `Not enough disk space in ${destDir} to unpack ${path.basename(zipPath)}. Free some space and sync again.`, { cause: err });
+    }
+    // Failures of this machine (a missing or read-only folder) are not the zip's fault.
+    if (code && (err as NodeJS.ErrnoException).syscall) throw err;
     throw refuse(zipPath, `the zip is damaged (${(err as Error).message}). Take a new backup.`, err);
   } finally {
     zip.close();

@@ -22,7 +22,7 @@ export interface ArchiveSummary {
 export function summarize(info: ArchiveInfo): ArchiveSummary {
   return {
     formatVersion: info.formatVersion,
-    compression: info.compression.algorithm === 'none' ? 'none' : `${info.compression.algorithm} ${info.compression.level}`,
+    compression: info.compression.algorithm === 'none' || info.compression.level === null ? info.compression.algorithm : `${info.compression.algorithm} ${info.compression.level}`,
     dumpTime: info.dumpTime,
     database: info.database,
     serverVersion: info.serverVersion,
