@@ -29,8 +29,10 @@ export class ContentHasher {
     }
   }
 
+  /** Call once, after the last update. */
   digest(): string {
     if (this.inBlock > 0) this.digests.push(this.block.digest());
+    this.inBlock = 0;
     return createHash('sha256').update(Buffer.concat(this.digests)).digest('hex');
   }
 }
@@ -41,7 +43,9 @@ export async function contentHashOfFile(path: string): Promise<string> {
   return h.digest();
 }
 
-/** A pass-through stage that hashes and counts what flows into a file, reporting progress. */
+/** A pass-through stage that hashes and counts what flows into a file, reporting progress. result() ends the hash. */
+export type HashingCounter = ReturnType<typeof hashingCounter>;
+
 export function hashingCounter(total: number, onProgress?: (done: number, total: number) => void) {
   const hasher = new ContentHasher();
   let bytes = 0;
@@ -53,5 +57,5 @@ export function hashingCounter(total: number, onProgress?: (done: number, total:
       done(null, chunk);
     },
   });
-  return { stream, result: () => ({ bytes, contentHash: hasher.digest() }) };
+  return { stream, bytes: () => bytes, result: () => ({ bytes, contentHash: hasher.digest() }) };
 }

@@ -5,56 +5,112 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DropboxSource, type DropboxSourceOptions } from '../../src/adapters/dropbox/dropbox-source.ts';
-import { isAppError, type AppError } from '../../src/errors.ts';
+import { AppError, isAppError } from '../../src/errors.ts';
 import { FakeDropbox } from '../fakes/fake-dropbox.ts';
 
 let fake: FakeDropbox;
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-dropbox-'));
+const folder = '/iPOS/Toko Ümmü';
 const backup = randomBytes(300_000);
 const retry = { attempts: 3, baseDelayMs: 10, maxDelayMs: 1500 };
+const errors: AppError[] = [];
+const logLines: string[] = [];
+const logger = {
+  info: (obj: object, msg?: string) => void logLines.push(JSON.stringify({ obj, msg })),
+  warn: (obj: object, msg?: string) => void logLines.push(JSON.stringify({ obj, msg })),
+  debug: (obj: object, msg?: string) => void logLines.push(JSON.stringify({ obj, msg })),
+};
 
 before(async () => {
   fake = await FakeDropbox.start();
-  for (let i = 1; i <= 5; i++) await fake.addFile(`/iPOS/Toko Ümmü/backup_${i}.i5bu`, Buffer.from(`PGDMP${i}`), new Date(Date.UTC(2026, 0, i)));
-  await fake.addFile('/iPOS/Toko Ümmü/besar.zip', backup, new Date(Date.UTC(2026, 0, 9)));
-  await fake.addFile('/iPOS/Toko Ümmü/catatan.txt', Buffer.from('x'));
-  await fake.addFile('/iPOS/Toko Ümmü/arsip/lama.i5bu', Buffer.from('old'));
+  for (let i = 1; i <= 5; i++) await fake.addFile(`${folder}/backup_${i}.i5bu`, Buffer.from(`PGDMP${i}`), { serverModified: new Date(Date.UTC(2026, 0, i)) });
+  await fake.addFile(`${folder}/besar.zip`, backup, { serverModified: new Date(Date.UTC(2026, 0, 9)) });
+  await fake.addFile(`${folder}/catatan.txt`, Buffer.from('x'));
+  await fake.addFile(`${folder}/arsip/lama.i5bu`, Buffer.from('old'));
 });
-after(async () => { await fake.close(); rmSync(dir, { recursive: true, force: true }); });
+
+after(async () => {
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const source = (over: Partial<DropboxSourceOptions> = {}) => new DropboxSource({
-  folder: '/iPOS/Toko Ümmü', appKey: fake.appKey, appSecret: fake.appSecret, refreshToken: fake.refreshToken,
-  apiUrl: fake.url, contentUrl: fake.url, retry, ...over,
+  folder, appKey: fake.appKey, appSecret: fake.appSecret, refreshToken: fake.refreshToken,
+  apiUrl: fake.url, contentUrl: fake.url, retry, logger, ...over,
 });
-const secrets = () => [fake.appSecret, fake.refreshToken];
-const noSecrets = (err: AppError) => secrets().every((s) => !err.message.includes(s));
+
+/** Rejects with an AppError of `code` whose message matches; kept for the no-secrets check at the end. */
+async function rejects(promise: Promise<unknown>, code: string, message?: RegExp): Promise<AppError> {
+  const err = await promise.then(() => assert.fail(`expected ${code}`), (e: unknown) => e);
+  assert.ok(isAppError(err), `not an AppError: ${String(err)}`);
+  assert.equal(err.code, code, err.message);
+  if (message) assert.match(err.message, message);
+  errors.push(err);
+  return err;
+}
+
+const zipOf = async (s: DropboxSource) => (await s.list()).find((f) => f.name === 'besar.zip')!;
 
 test('lists every backup across pages, with Dropbox content hashes, after one token refresh', async () => {
-  const before = fake.count('token');
+  const tokensBefore = fake.count('token');
   const files = await source().list();
   assert.deepEqual(files.map((f) => f.name).sort(), ['backup_1.i5bu', 'backup_2.i5bu', 'backup_3.i5bu', 'backup_4.i5bu', 'backup_5.i5bu', 'besar.zip']);
   assert.ok(fake.count('list_folder/continue') >= 3, 'pagination was not used');
-  assert.equal(fake.count('token') - before, 1);
+  assert.equal(fake.count('token') - tokensBefore, 1);
   const zip = files.find((f) => f.name === 'besar.zip')!;
   assert.equal(zip.size, backup.length);
   assert.equal(zip.modifiedAt.toISOString(), '2026-01-09T00:00:00.000Z');
   assert.match(zip.contentHash ?? '', /^[0-9a-f]{64}$/);
+  assert.match(zip.id, /^id:/);
 });
 
 test('a plain access token works without refreshing', async () => {
-  const before = fake.count('token');
+  const tokensBefore = fake.count('token');
   const files = await source({ appKey: undefined, appSecret: undefined, refreshToken: undefined, accessToken: fake.issueToken() }).list();
   assert.equal(files.length, 6);
-  assert.equal(fake.count('token'), before);
+  assert.equal(fake.count('token'), tokensBefore);
+});
+
+test('a token close to its expiry is renewed by the SDK before the call, with no 401 on the way', async () => {
+  fake.tokenLifetimeSeconds = 120;
+  try {
+    const s = source();
+    const tokensBefore = fake.count('token');
+    const requestsBefore = fake.requests.length;
+    await s.list();
+    await s.list();
+    assert.ok(fake.count('token') - tokensBefore >= 2, 'the SDK did not renew a token about to expire');
+    const seen = fake.requests.slice(requestsBefore).map((r) => r.authorization);
+    assert.ok(new Set(seen.filter(Boolean)).size >= 2, 'every call used the same token');
+  } finally {
+    fake.tokenLifetimeSeconds = 14_400;
+  }
 });
 
 test('an access token that expired early is renewed once on the 401', async () => {
   const s = source();
   await s.list();
   fake.expireAllTokens();
-  const before = fake.count('token');
+  const tokensBefore = fake.count('token');
   assert.equal((await s.list()).length, 6);
-  assert.equal(fake.count('token') - before, 1);
+  assert.equal(fake.count('token') - tokensBefore, 1);
+});
+
+test('a token still refused after renewing it is renewed only once, then reported', async () => {
+  const s = source();
+  await s.list();
+  const refused = { status: 401, body: { error_summary: 'invalid_access_token/..', error: { '.tag': 'invalid_access_token' } } };
+  fake.failNext('list_folder', refused, 2);
+  const tokensBefore = fake.count('token');
+  await rejects(s.list(), 'source-auth', /wrong or has expired/);
+  assert.equal(fake.count('token') - tokensBefore, 1);
+});
+
+test('a wrong plain access token says so and how to avoid it', async () => {
+  const token = 'sl.wrong-token-value-123';
+  const err = await rejects(source({ appKey: undefined, appSecret: undefined, refreshToken: undefined, accessToken: token }).list(),
+    'source-auth', /access token is wrong or has expired.*DROPBOX_REFRESH_TOKEN/);
+  assert.ok(!err.message.includes(token));
 });
 
 test('429 waits for Retry-After and 500 is retried', async () => {
@@ -63,39 +119,101 @@ test('429 waits for Retry-After and 500 is retried', async () => {
   const t0 = Date.now();
   assert.equal((await source().list()).length, 6);
   assert.ok(Date.now() - t0 >= 950, 'Retry-After was not honoured');
+  assert.ok(logLines.some((l) => /retrying/.test(l) && /429/.test(l)), 'the retry was not logged');
 });
 
-test('owner messages: folder not found, wrong app secret, Dropbox unreachable — and never a secret', async () => {
-  await assert.rejects(source({ folder: '/iPOS/tidak-ada' }).list(), (err: AppError) =>
-    err.code === 'source-not-found' && /DROPBOX_FOLDER/.test(err.message) && err.message.includes('/iPOS/tidak-ada'));
-  await assert.rejects(source({ appSecret: 'wrong-secret-xyz' }).list(), (err: AppError) =>
-    err.code === 'source-auth' && /DROPBOX_APP_SECRET/.test(err.message) && !err.message.includes('wrong-secret-xyz') && noSecrets(err));
-  await assert.rejects(source({ apiUrl: 'http://127.0.0.1:1', contentUrl: 'http://127.0.0.1:1' }).list(), (err: AppError) =>
-    isAppError(err) && err.code === 'source-unreachable' && err.retryable && noSecrets(err));
+test('failures that keep coming end with a retryable error after the bounded attempts', async () => {
+  fake.failNext('list_folder', { status: 503 }, retry.attempts);
+  const before = fake.count('list_folder');
+  const err = await rejects(source().list(), 'source-unreachable', /server error \(503\)/);
+  assert.ok(err.retryable);
+  assert.equal(fake.count('list_folder') - before, retry.attempts);
+});
+
+test('owner messages: folder not found, wrong app secret or refresh token, Dropbox unreachable', async () => {
+  await rejects(source({ folder: '/iPOS/tidak-ada' }).list(), 'source-not-found', /Dropbox folder "\/iPOS\/tidak-ada" not found: check DROPBOX_FOLDER/);
+  await rejects(source({ folder: `${folder}/besar.zip` }).list(), 'source-not-found', /check DROPBOX_FOLDER/);
+  const badSecret = await rejects(source({ appSecret: 'wrong-secret-xyz' }).list(), 'source-auth', /rejected the app key\/secret.*DROPBOX_APP_SECRET/);
+  assert.ok(!badSecret.message.includes('wrong-secret-xyz'));
+  const badRefresh = await rejects(source({ refreshToken: 'wrong-refresh-abc' }).list(), 'source-auth', /invalid_grant.*DROPBOX_REFRESH_TOKEN/);
+  assert.ok(!badRefresh.message.includes('wrong-refresh-abc'));
+  const down = await rejects(source({ apiUrl: 'http://127.0.0.1:1', contentUrl: 'http://127.0.0.1:1' }).list(), 'source-unreachable', /ECONNREFUSED/);
+  assert.ok(down.retryable);
   fake.failNext('list_folder', { status: 400, body: { error_summary: 'bad', error: {} } });
-  await assert.rejects(source().list(), (err: AppError) => err.code === 'source-rejected');
+  await rejects(source().list(), 'source-rejected');
 });
 
-test('downloads stream to disk with the content hash checked; a cut-off download is retried', async () => {
+test('downloads stream to disk with the content hash checked and progress reported', async () => {
   const s = source();
-  const zip = (await s.list()).find((f) => f.name === 'besar.zip')!;
+  const zip = await zipOf(s);
   const dest = path.join(dir, 'a.part');
-  const progress: number[] = [];
-  const got = await s.download(zip, dest, (done) => progress.push(done));
+  const progress: Array<[number, number]> = [];
+  const got = await s.download(zip, dest, (done, total) => progress.push([done, total]));
   assert.deepEqual(readFileSync(dest), backup);
-  assert.equal(got.contentHash, zip.contentHash);
-  assert.equal(progress.at(-1), backup.length);
+  assert.deepEqual(got, { bytes: backup.length, contentHash: zip.contentHash });
+  assert.deepEqual(progress.at(-1), [backup.length, backup.length]);
+  const call = fake.requests.filter((r) => r.endpoint === 'download').at(-1)!;
+  assert.equal(call.apiArg, JSON.stringify({ path: zip.id }));
+  assert.ok(!call.url.includes('?'), 'the download carried parameters in its URL');
+});
 
+test('a download cut off midway is retried from the start; one cut every time ends as damaged', async () => {
+  const s = source();
+  const zip = await zipOf(s);
+  const dest = path.join(dir, 'b.part');
   fake.failNext('download', { cutAfterBytes: 1000 });
+  fake.failNext('download', { status: 503 });
   const before = fake.count('download');
   await s.download(zip, dest);
-  assert.equal(fake.count('download') - before, 2);
+  assert.equal(fake.count('download') - before, 3);
   assert.deepEqual(readFileSync(dest), backup);
+
+  fake.failNext('download', { cutAfterBytes: 150_001 }, retry.attempts);
+  const err = await rejects(s.download(zip, dest), 'download-corrupt', /damaged.*the sync will try again/);
+  assert.ok(err.retryable);
 });
 
-test('bytes that never match the content hash end as a damaged download', async () => {
+test('a short answer and corrupted bytes are both reported as a damaged download', async () => {
   const s = source();
-  const zip = (await s.list()).find((f) => f.name === 'besar.zip')!;
+  const zip = await zipOf(s);
+  fake.failNext('download', { truncateTo: 1234 }, retry.attempts);
+  await rejects(s.download(zip, path.join(dir, 'c.part')), 'download-corrupt', /1234 of 300000 bytes/);
   fake.failNext('download', { corrupt: true }, retry.attempts);
-  await assert.rejects(s.download(zip, path.join(dir, 'b.part')), (err: AppError) => err.code === 'download-corrupt' && err.retryable);
+  await rejects(s.download(zip, path.join(dir, 'c.part')), 'download-corrupt', /content hash/);
+  fake.failNext('download', { corrupt: true });
+  assert.equal((await s.download(zip, path.join(dir, 'c.part'))).contentHash, zip.contentHash, 'the retry did not recover');
+});
+
+test('a download that stalls is abandoned after the idle timeout and retried', async () => {
+  const s = source({ idleTimeoutMs: 200 });
+  const zip = await zipOf(s);
+  fake.failNext('download', { stallAfterBytes: 100 });
+  const t0 = Date.now();
+  await s.download(zip, path.join(dir, 'd.part'));
+  assert.ok(Date.now() - t0 < 5000);
+  assert.deepEqual(readFileSync(path.join(dir, 'd.part')), backup);
+});
+
+test('a backup replaced or deleted after the listing is reported, not retried in vain', async () => {
+  const s = source();
+  await fake.addFile(`${folder}/ganti.zip`, Buffer.from('first version'));
+  const listed = (await s.list()).find((f) => f.name === 'ganti.zip')!;
+  await fake.addFile(`${folder}/ganti.zip`, Buffer.from('second, longer version'));
+  const before = fake.count('download');
+  await rejects(s.download(listed, path.join(dir, 'e.part')), 'download-corrupt', /changed in Dropbox after it was listed/);
+  assert.equal(fake.count('download') - before, 1);
+  fake.removeFile(`${folder}/ganti.zip`);
+  await rejects(s.download(listed, path.join(dir, 'e.part')), 'source-not-found', /ganti\.zip is no longer in the Dropbox folder/);
+});
+
+test('no secret or access token appears in any error message or log line', () => {
+  assert.ok(errors.length >= 10, `only ${errors.length} errors were collected`);
+  const tokens = fake.requests.map((r) => /^Bearer (.+)$/.exec(r.authorization ?? '')?.[1]).filter((t): t is string => Boolean(t));
+  const secrets = [fake.appSecret, fake.refreshToken, 'wrong-secret-xyz', 'wrong-refresh-abc', 'sl.wrong-token-value-123', ...new Set(tokens)];
+  const texts = [...errors.map((e) => `${e.message} ${String(e.cause ?? '')}`), ...logLines];
+  for (const secret of secrets) {
+    for (const text of texts) assert.ok(!text.includes(secret), `a secret leaked into: ${text}`);
+  }
+  const downloads = fake.requests.filter((r) => r.endpoint !== 'token');
+  for (const r of downloads) assert.ok(!r.url.includes(fake.appSecret) && !r.url.includes(fake.refreshToken));
 });

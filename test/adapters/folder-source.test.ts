@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FolderSource } from '../../src/adapters/folder/folder-source.ts';
@@ -25,9 +25,27 @@ test('lists only backups, with their times, and copies one with its content hash
   assert.equal(readFileSync(dest, 'utf8'), 'PGDMP-a');
   assert.deepEqual(got, { bytes: 7, contentHash: await contentHashOfFile(path.join(dir, 'a.i5bu')) });
   assert.equal(seen.at(-1), 7);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a missing folder says which setting to check', async () => {
   await assert.rejects(new FolderSource('/nonexistent/tokobot').list(), (err) =>
     isAppError(err) && err.code === 'source-not-found' && /SOURCE_DIR/.test(err.message));
+});
+
+test('a file that changes or disappears between listing and copying is reported, not passed on', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-folder-'));
+  try {
+    writeFileSync(path.join(dir, 'sync.i5bu'), 'PGDMP-partial');
+    const source = new FolderSource(dir);
+    const [listed] = await source.list();
+    writeFileSync(path.join(dir, 'sync.i5bu'), 'PGDMP-partial-and-the-rest');
+    await assert.rejects(source.download(listed!, path.join(dir, 'x.part')), (err) =>
+      isAppError(err) && err.code === 'download-corrupt' && err.retryable && /changed while being copied/.test(err.message));
+    rmSync(path.join(dir, 'sync.i5bu'));
+    await assert.rejects(source.download(listed!, path.join(dir, 'x.part')), (err) =>
+      isAppError(err) && err.code === 'source-not-found' && /sync\.i5bu disappeared/.test(err.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

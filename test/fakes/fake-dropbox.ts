@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';
 import { Readable } from 'node:stream';
@@ -7,14 +7,22 @@ import { contentHashOfFile, ContentHasher } from '../../src/adapters/content-has
 
 /**
  * A local stand-in for Dropbox's HTTP API (the api and content hosts on one port), enough for the
- * SDK's real code paths: OAuth refresh, list_folder with cursors, download, get_metadata. Faults
- * can be queued per endpoint, and every request is logged so tests can check what was sent.
+ * SDK's real code paths: OAuth refresh, list_folder with cursors, download, get_metadata, uploads
+ * (plain and in sessions). Faults can be queued per endpoint, and every request is logged so
+ * tests can check what was sent (and that no secret went where it should not).
  */
-export type Endpoint = 'token' | 'list_folder' | 'list_folder/continue' | 'download' | 'get_metadata' | 'get_current_account';
+export type Endpoint = 'token' | 'list_folder' | 'list_folder/continue' | 'download' | 'get_metadata' | 'get_current_account'
+  | 'upload' | 'upload_session/start' | 'upload_session/append_v2' | 'upload_session/finish';
 
 export type Fault =
   | { status: number; retryAfter?: number; body?: unknown }
+  /** Send this many body bytes, then destroy the socket. */
   | { cutAfterBytes: number }
+  /** Send this many body bytes, then nothing more until the client gives up. */
+  | { stallAfterBytes: number }
+  /** Announce and send only this many bytes (a short but well-formed answer). */
+  | { truncateTo: number }
+  /** Flip the first byte. */
   | { corrupt: true };
 
 interface StoredFile {
@@ -24,18 +32,25 @@ interface StoredFile {
   size: number;
   contentHash: string;
   serverModified: Date;
+  rev: number;
 }
 
 export interface LoggedRequest {
   endpoint: string;
   url: string;
   authorization?: string;
+  apiArg?: string;
   body: string;
 }
+
+type Json = (status: number, value: unknown, headers?: Record<string, string>) => void;
 
 // Dropbox sends non-ASCII in headers as \uXXXX escapes.
 const headerSafeJson = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const hashOf = (b: Buffer) => { const h = new ContentHasher(); h.update(b); return h.digest(); };
+const pathError = (tag: string) => ({ error_summary: `path/${tag}/..`, error: { '.tag': 'path', path: { '.tag': tag } } });
+class BadRequest extends Error {}
 
 export class FakeDropbox {
   readonly appKey = 'fake-app-key';
@@ -46,16 +61,24 @@ export class FakeDropbox {
   pageSize = 2;
   tokenLifetimeSeconds = 14_400;
   private readonly files = new Map<string, StoredFile>();
-  private readonly folders = new Set<string>(['']);
+  /** Lower-case path → display path; '' is the root. */
+  private readonly folders = new Map<string, string>([['', '']]);
   private readonly faults = new Map<string, Fault[]>();
   private readonly tokens = new Map<string, number>();
+  private readonly sessions = new Map<string, Buffer[]>();
   private issued = 0;
   private server!: http.Server;
   url = '';
 
   static async start(): Promise<FakeDropbox> {
     const fake = new FakeDropbox();
-    fake.server = http.createServer((req, res) => { fake.handle(req, res).catch((err) => { res.statusCode = 500; res.end(String(err)); }); });
+    fake.server = http.createServer((req, res) => {
+      fake.handle(req, res).catch((err) => {
+        if (res.headersSent) return void res.destroy();
+        res.writeHead(err instanceof BadRequest ? 400 : 500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(err instanceof BadRequest ? err.message : String(err));
+      });
+    });
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
     return fake;
@@ -68,26 +91,46 @@ export class FakeDropbox {
 
   /** An access token valid now, for tests that use a plain token. */
   issueToken(): string {
-    const token = `fake-access-${++this.issued}`;
+    const token = `fake-access-${++this.issued}-${randomUUID().slice(0, 8)}`;
     this.tokens.set(token, Date.now() + this.tokenLifetimeSeconds * 1000);
     return token;
   }
 
-  expireAllTokens(): void {
-    for (const t of this.tokens.keys()) this.tokens.set(t, 0);
+  /** Ends one token (or all) early, as when the owner revokes the app or the clock jumps. */
+  expireToken(token?: string): void {
+    for (const t of this.tokens.keys()) if (token === undefined || t === token) this.tokens.set(t, 0);
   }
 
-  async addFile(path: string, content: Buffer | string, serverModified = new Date()): Promise<void> {
+  expireAllTokens(): void {
+    this.expireToken();
+  }
+
+  /** `content` is the bytes, or the path of a local file served from disk (for big fixtures). */
+  async addFile(path: string, content: Buffer | string, options: Date | { serverModified?: Date } = {}): Promise<void> {
+    const serverModified = (options instanceof Date ? options : options.serverModified) ?? new Date();
     const size = typeof content === 'string' ? statSync(content).size : content.length;
-    const contentHash = typeof content === 'string' ? await contentHashOfFile(content) : (() => { const h = new ContentHasher(); h.update(content); return h.digest(); })();
-    const id = `id:${createHash('sha1').update(path).digest('base64url').slice(0, 16)}`;
-    this.files.set(path.toLowerCase(), { pathDisplay: path, id, source: content, size, contentHash, serverModified });
+    const contentHash = typeof content === 'string' ? await contentHashOfFile(content) : hashOf(content);
+    this.store(path, content, size, contentHash, serverModified);
+  }
+
+  private store(path: string, source: Buffer | string, size: number, contentHash: string, serverModified: Date): StoredFile {
+    const old = this.files.get(path.toLowerCase());
+    const id = old?.id ?? `id:${createHash('sha1').update(path.toLowerCase()).digest('base64url').slice(0, 16)}`;
+    const file = { pathDisplay: path, id, source, size, contentHash, serverModified, rev: (old?.rev ?? 0) + 1 };
+    this.files.set(path.toLowerCase(), file);
     const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) this.folders.add(parts.slice(0, i).join('/').toLowerCase());
+    for (let i = 1; i < parts.length; i++) this.folders.set(parts.slice(0, i).join('/').toLowerCase(), parts.slice(0, i).join('/'));
+    return file;
   }
 
   removeFile(path: string): void {
     this.files.delete(path.toLowerCase());
+  }
+
+  /** The bytes stored at a path (uploads included), or undefined. */
+  fileBytes(path: string): Buffer | undefined {
+    const f = this.files.get(path.toLowerCase());
+    return f && (typeof f.source === 'string' ? undefined : f.source);
   }
 
   failNext(endpoint: Endpoint, fault: Fault, times = 1): void {
@@ -101,10 +144,15 @@ export class FakeDropbox {
   }
 
   private metadata(f: StoredFile) {
-    const name = f.pathDisplay.split('/').pop() as string;
-    return { '.tag': 'file', name, path_lower: f.pathDisplay.toLowerCase(), path_display: f.pathDisplay, id: f.id,
-      client_modified: iso(f.serverModified), server_modified: iso(f.serverModified), rev: '015f0000000001', size: f.size,
-      is_downloadable: true, content_hash: f.contentHash };
+    return { '.tag': 'file', name: f.pathDisplay.split('/').pop() as string, path_lower: f.pathDisplay.toLowerCase(), path_display: f.pathDisplay,
+      id: f.id, client_modified: iso(f.serverModified), server_modified: iso(f.serverModified), rev: `0${f.rev.toString(16).padStart(8, '0')}`,
+      size: f.size, is_downloadable: true, content_hash: f.contentHash };
+  }
+
+  private folderMetadata(lower: string) {
+    const display = this.folders.get(lower) ?? lower;
+    return { '.tag': 'folder', name: display.split('/').pop(), path_lower: lower, path_display: display,
+      id: `id:${createHash('sha1').update(`dir${lower}`).digest('base64url').slice(0, 16)}` };
   }
 
   private find(arg: string): StoredFile | undefined {
@@ -115,11 +163,13 @@ export class FakeDropbox {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', this.url);
     const endpoint = url.pathname === '/oauth2/token' ? 'token' : url.pathname.replace(/^\/2\/(files|users)\//, '');
-    this.requests.push({ endpoint, url: req.url ?? '', authorization: req.headers.authorization, body });
-    const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
+    const apiArg = req.headers['dropbox-api-arg'] as string | undefined;
+    const isContent = apiArg !== undefined || endpoint.startsWith('upload');
+    this.requests.push({ endpoint, url: req.url ?? '', authorization: req.headers.authorization, apiArg, body: isContent ? '' : raw.toString('utf8') });
+    const json: Json = (status, value, headers = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(value));
     };
@@ -139,19 +189,23 @@ export class FakeDropbox {
     if (expires === undefined) return json(401, { error_summary: 'invalid_access_token/..', error: { '.tag': 'invalid_access_token' } });
     if (expires < Date.now()) return json(401, { error_summary: 'expired_access_token/..', error: { '.tag': 'expired_access_token' } });
 
-    if (endpoint === 'list_folder' || endpoint === 'list_folder/continue') return this.list(endpoint, body, json);
+    const arg = parseArg(isContent ? apiArg ?? '{}' : raw.toString('utf8') || 'null');
+    if (endpoint === 'list_folder' || endpoint === 'list_folder/continue') return this.list(endpoint, arg, json);
     if (endpoint === 'get_metadata') {
-      const f = this.find(JSON.parse(body).path);
-      return f ? json(200, this.metadata(f)) : json(409, { error_summary: 'path/not_found/..', error: { '.tag': 'path', path: { '.tag': 'not_found' } } });
+      const f = this.find(String(arg.path ?? ''));
+      if (f) return json(200, this.metadata(f));
+      const lower = String(arg.path ?? '').toLowerCase();
+      return this.folders.has(lower) && lower !== '' ? json(200, this.folderMetadata(lower)) : json(409, pathError('not_found'));
     }
     if (endpoint === 'get_current_account') return json(200, { account_id: 'dbid:fake', name: { display_name: 'Toko Test' }, email: 'toko@example.invalid' });
-    if (endpoint === 'download') return this.download(req, res, fault, json);
+    if (endpoint === 'download') return this.download(arg, res, fault, json);
+    if (endpoint.startsWith('upload')) return this.upload(endpoint, arg, raw, json);
     json(400, { error_summary: `unknown endpoint ${url.pathname}` });
   }
 
-  private token(url: URL, json: (s: number, v: unknown) => void): void {
+  private token(url: URL, json: Json): void {
     const q = url.searchParams;
-    if (q.get('client_id') !== this.appKey || q.get('client_secret') !== this.appSecret) {
+    if (q.get('client_id') !== this.appKey || (q.has('client_secret') && q.get('client_secret') !== this.appSecret)) {
       return json(400, { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' });
     }
     if (q.get('grant_type') !== 'refresh_token' || q.get('refresh_token') !== this.refreshToken) {
@@ -160,22 +214,25 @@ export class FakeDropbox {
     json(200, { access_token: this.issueToken(), token_type: 'bearer', expires_in: this.tokenLifetimeSeconds });
   }
 
-  private list(endpoint: string, body: string, json: (s: number, v: unknown) => void): void {
-    const arg = JSON.parse(body || '{}');
+  private list(endpoint: string, arg: Record<string, unknown>, json: Json): void {
     let folder: string;
     let offset = 0;
     let limit = this.pageSize;
     if (endpoint === 'list_folder') {
       folder = String(arg.path ?? '').replace(/\/$/, '').toLowerCase();
-      if (arg.limit) limit = Math.min(limit, Number(arg.limit));
-      if (!this.folders.has(folder)) return json(409, { error_summary: 'path/not_found/..', error: { '.tag': 'path', path: { '.tag': 'not_found' } } });
+      if (arg.limit !== undefined) limit = Math.max(1, Math.min(limit, Number(arg.limit)));
+      if (this.files.has(folder)) return json(409, pathError('not_folder'));
+      if (!this.folders.has(folder)) return json(409, pathError('not_found'));
     } else {
-      const c = JSON.parse(Buffer.from(String(arg.cursor), 'base64url').toString());
-      ({ folder, offset, limit } = c);
+      try {
+        ({ folder, offset, limit } = JSON.parse(Buffer.from(String(arg.cursor), 'base64url').toString()));
+      } catch {
+        return json(409, { error_summary: 'reset/..', error: { '.tag': 'reset' } });
+      }
     }
     const inFolder = (p: string) => p.startsWith(`${folder}/`) && !p.slice(folder.length + 1).includes('/');
     const entries = [
-      ...[...this.folders].filter(inFolder).map((p) => ({ '.tag': 'folder', name: p.split('/').pop(), path_lower: p, path_display: p, id: `id:dir${p.length}` })),
+      ...[...this.folders.keys()].filter(inFolder).map((p) => this.folderMetadata(p)),
       ...[...this.files.values()].filter((f) => inFolder(f.pathDisplay.toLowerCase())).map((f) => this.metadata(f)),
     ];
     const page = entries.slice(offset, offset + limit);
@@ -184,19 +241,27 @@ export class FakeDropbox {
     json(200, { entries: page, cursor, has_more: next < entries.length });
   }
 
-  private download(req: http.IncomingMessage, res: http.ServerResponse, fault: Fault | undefined, json: (s: number, v: unknown) => void): void {
-    const arg = JSON.parse(String(req.headers['dropbox-api-arg'] ?? '{}'));
+  private download(arg: Record<string, unknown>, res: http.ServerResponse, fault: Fault | undefined, json: Json): void {
     const f = this.find(String(arg.path ?? ''));
-    if (!f) return json(409, { error_summary: 'path/not_found/..', error: { '.tag': 'path', path: { '.tag': 'not_found' } } });
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(f.size),
+    if (!f) return json(409, pathError('not_found'));
+    const announced = fault && 'truncateTo' in fault ? Math.min(f.size, fault.truncateTo) : f.size;
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(announced),
       'dropbox-api-result': headerSafeJson(this.metadata(f)) });
-    const stream = typeof f.source === 'string' ? createReadStream(f.source) : createReadStreamFromBuffer(f.source);
+    const stream = typeof f.source === 'string' && announced > 0 ? createReadStream(f.source, { end: announced - 1 })
+      : twoChunks(typeof f.source === 'string' ? Buffer.alloc(0) : f.source.subarray(0, announced));
+    const stopAt = fault && 'cutAfterBytes' in fault ? fault.cutAfterBytes : fault && 'stallAfterBytes' in fault ? fault.stallAfterBytes : Infinity;
     let sent = 0;
-    stream.on('data', (chunk: Buffer) => {
-      if (fault && 'cutAfterBytes' in fault && sent + chunk.length > fault.cutAfterBytes) {
-        res.write(chunk.subarray(0, Math.max(0, fault.cutAfterBytes - sent)));
+    let stopped = false;
+    res.on('close', () => stream.destroy());
+    stream.on('data', (data: Buffer | string) => {
+      let chunk = Buffer.from(data);
+      if (stopped) return;
+      if (sent + chunk.length > stopAt) {
+        stopped = true;
         stream.destroy();
-        res.socket?.destroy();
+        res.write(chunk.subarray(0, Math.max(0, stopAt - sent)));
+        // destroySoon lets the headers and the prefix leave first, so the client sees a body cut short.
+        if (fault && 'cutAfterBytes' in fault) res.socket?.destroySoon();
         return;
       }
       if (fault && 'corrupt' in fault && sent === 0) chunk = Buffer.from(chunk.map((b, i) => (i === 0 ? b ^ 0xff : b)));
@@ -205,9 +270,45 @@ export class FakeDropbox {
     });
     stream.on('end', () => res.end());
   }
+
+  /** Uploads as Dropbox takes them: plain (up to 150 MB) or a session whose every append names its offset. */
+  private upload(endpoint: string, arg: Record<string, unknown>, body: Buffer, json: Json): void {
+    const cursor = (arg.cursor ?? {}) as { session_id?: string; offset?: number };
+    const parts = this.sessions.get(String(cursor.session_id));
+    const have = parts?.reduce((n, p) => n + p.length, 0) ?? 0;
+    const finish = endpoint === 'upload_session/finish';
+    if (endpoint === 'upload_session/append_v2' || finish) {
+      if (!parts) return json(409, { error_summary: `${finish ? 'lookup_failed/' : ''}not_found/..`, error: finish ? { '.tag': 'lookup_failed', lookup_failed: { '.tag': 'not_found' } } : { '.tag': 'not_found' } });
+      if (cursor.offset !== have) {
+        const wrong = { '.tag': 'incorrect_offset', correct_offset: have };
+        return json(409, finish ? { error_summary: 'lookup_failed/incorrect_offset/..', error: { '.tag': 'lookup_failed', lookup_failed: wrong } }
+          : { error_summary: 'incorrect_offset/..', error: wrong });
+      }
+      parts.push(body);
+      if (!finish) return json(200, null);
+    }
+    if (endpoint === 'upload_session/start') {
+      const id = randomUUID();
+      this.sessions.set(id, [body]);
+      return json(200, { session_id: id });
+    }
+    const bytes = finish ? Buffer.concat(parts ?? []) : body;
+    if (finish) this.sessions.delete(String(cursor.session_id));
+    const path = String((finish ? (arg.commit as Record<string, unknown> | undefined)?.path : arg.path) ?? '');
+    if (!path.startsWith('/')) return json(400, { error_summary: 'path/malformed_path/..' });
+    json(200, this.metadata(this.store(path, bytes, bytes.length, hashOf(bytes), new Date())));
+  }
+}
+
+function parseArg(text: string): Record<string, unknown> {
+  try {
+    return (JSON.parse(text) ?? {}) as Record<string, unknown>;
+  } catch {
+    throw new BadRequest('Error in call to API function: request body: could not decode input as JSON');
+  }
 }
 
 /** Two chunks, so that a cut-off can fall between them. */
-function createReadStreamFromBuffer(b: Buffer): Readable {
+function twoChunks(b: Buffer): Readable {
   return Readable.from([b.subarray(0, Math.floor(b.length / 2)), b.subarray(Math.floor(b.length / 2))]);
 }

@@ -8,23 +8,49 @@ export interface DropboxHttpError {
   headers?: { get(name: string): string | null };
 }
 
+/** The file's bytes on Dropbox are not the ones listed: retrying now would fetch the same new bytes. */
+export class FileChangedError extends Error {
+  constructor(readonly fileName: string) {
+    super(`${fileName} changed after it was listed`);
+  }
+}
+
+/** What an owner message may name: never anything from the request itself (URLs carry secrets). */
+export interface ErrorContext {
+  folder: string;
+  canRefresh: boolean;
+  fileName?: string;
+}
+
 export function isHttpError(err: unknown): err is DropboxHttpError {
   return typeof err === 'object' && err !== null && typeof (err as DropboxHttpError).status === 'number' && 'error' in err;
 }
 
-function summary(err: DropboxHttpError): string {
+/** Dropbox's error_summary for API errors, the OAuth `error` for token errors, else a short text. */
+export function summary(err: DropboxHttpError): string {
   const e = err.error as { error_summary?: string; error?: unknown } | string | undefined;
   if (typeof e === 'string') return e.slice(0, 200);
   if (typeof e?.error_summary === 'string') return e.error_summary;
   if (typeof e?.error === 'string') return e.error;
-  return '';
+  const tag = (e?.error as { '.tag'?: unknown } | undefined)?.['.tag'];
+  return typeof tag === 'string' ? tag : '';
 }
 
-const NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|socket hang up|premature close|network/i;
+const NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH|ENETUNREACH|socket hang up|premature close|network/i;
 
-function isNetwork(err: unknown): boolean {
-  const e = err as { code?: string; type?: string; message?: string };
-  return e?.type === 'system' || NETWORK.test(String(e?.code ?? '')) || NETWORK.test(String(e?.message ?? ''));
+type TransportError = { code?: string; type?: string; name?: string; message?: string; cause?: { code?: string } };
+
+/**
+ * node-fetch v2 (the SDK's calls) reports transport failures as FetchError with a `type`; Node's
+ * fetch (downloads) as TypeError('fetch failed') with the system error as `cause`; aborts come
+ * from our own idle timer.
+ */
+export function isNetworkError(err: unknown): boolean {
+  const e = err as TransportError | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (e.type === 'system' || e.type === 'request-timeout' || e.type === 'body-timeout' || e.name === 'AbortError') return true;
+  if (e.name === 'TypeError' && e.message === 'fetch failed') return true;
+  return NETWORK.test(String(e.code ?? e.cause?.code ?? '')) || NETWORK.test(String(e.message ?? ''));
 }
 
 export function retryVerdict(err: unknown): RetryVerdict {
@@ -38,40 +64,69 @@ export function retryVerdict(err: unknown): RetryVerdict {
     }
     return { retry: err.status >= 500 };
   }
-  return { retry: isNetwork(err) };
+  return { retry: isNetworkError(err) };
 }
 
+/** A 401 that a renewed access token can cure (the SDK renews only ahead of the expiry it was told). */
 export function isAuthExpired(err: unknown): boolean {
-  return isHttpError(err) && err.status === 401 && /expired_access_token|invalid_access_token/.test(summary(err) || JSON.stringify(err.error));
+  return isHttpError(err) && err.status === 401 && /^(expired_access_token|invalid_access_token)/.test(summary(err));
 }
+
+const KEYS = 'DROPBOX_APP_KEY, DROPBOX_APP_SECRET and DROPBOX_REFRESH_TOKEN';
+
+function fromHttp(err: DropboxHttpError, ctx: ErrorContext): AppError {
+  const what = summary(err);
+  if ((err.status === 400 || err.status === 401) && /^(invalid_grant|invalid_client)/.test(what)) {
+    return new AppError('source-auth', `Dropbox rejected the app key/secret or the refresh token (${what}): check ${KEYS}; ` +
+      'a refresh token only works with the app key it was made with, so after changing the app make a new one.');
+  }
+  if (err.status === 401 && what.startsWith('missing_scope')) {
+    return new AppError('source-auth', 'The Dropbox app is missing the files.metadata.read / files.content.read permission: ' +
+      `tick them in the app's Permissions tab, then make a new refresh token (${KEYS}).`);
+  }
+  if (err.status === 401) {
+    const fix = ctx.canRefresh
+      ? `check ${KEYS}; the app may have been disconnected from the Dropbox account`
+      : `access tokens last about four hours: set ${KEYS} instead of DROPBOX_ACCESS_TOKEN so tokobot can renew it`;
+    return new AppError('source-auth', `Dropbox says the access token is wrong or has expired (${what || 'unauthorized'}): ${fix}.`);
+  }
+  if (err.status === 409 && what.startsWith('path/not_found') && ctx.fileName) {
+    return new AppError('source-not-found', `${ctx.fileName} is no longer in ${displayFolder(ctx.folder)} (moved or deleted after ` +
+      'the listing); the next sync will pick the newest backup again.', { retryable: true });
+  }
+  if (err.status === 409 && /^path\/(not_found|not_folder)/.test(what)) {
+    return new AppError('source-not-found', `Dropbox folder "${ctx.folder || '/'}" not found: check DROPBOX_FOLDER ` +
+      '(the folder path as seen from the app\'s root; for an "App folder" app that is the app\'s own folder).');
+  }
+  if (err.status === 429) {
+    return new AppError('source-unreachable', 'Dropbox is limiting requests (429 too many requests); the next sync will try again.', { retryable: true });
+  }
+  if (err.status >= 500) {
+    return new AppError('source-unreachable', `Dropbox had a server error (${err.status}); the next sync will try again.`, { retryable: true });
+  }
+  return new AppError('source-rejected', `Dropbox refused the request (${err.status}${what ? ` ${what}` : ''}). ` +
+    'Check DROPBOX_FOLDER and that the app has the files.content.read permission.');
+}
+
+const displayFolder = (folder: string) => `the Dropbox folder ${folder || '/'}`;
 
 /**
- * Turns whatever the SDK or the network threw into a message for the owner. Raw error text can
- * hold the token URL (node-fetch puts it in its messages), so it is never passed through.
+ * Turns whatever the SDK or the network threw into a message for the owner. Raw error text is
+ * never passed through, nor kept as `cause`: node-fetch puts the request URL in its messages, and
+ * the token refresh URL holds the app secret and refresh token in its query string.
  */
-export function toAppError(err: unknown, folder: string): AppError {
+export function toAppError(err: unknown, ctx: ErrorContext): AppError {
   if (err instanceof AppError) return err;
-  if (isHttpError(err)) {
-    const what = summary(err);
-    if ((err.status === 400 || err.status === 401) && /invalid_grant|invalid_client/.test(what)) {
-      return new AppError('source-auth', `Dropbox rejected the app key, app secret or refresh token (${what}). Check DROPBOX_APP_KEY, ` +
-        'DROPBOX_APP_SECRET and DROPBOX_REFRESH_TOKEN (a refresh token belongs to the app key it was made with).');
-    }
-    if (err.status === 401) {
-      return new AppError('source-auth', `Dropbox refused the access token (${what || 'unauthorized'}). Set DROPBOX_APP_KEY, DROPBOX_APP_SECRET ` +
-        'and DROPBOX_REFRESH_TOKEN so tokobot can renew it, or put a fresh DROPBOX_ACCESS_TOKEN.');
-    }
-    if (err.status === 409 && what.startsWith('path/not_found')) {
-      return new AppError('source-not-found', `Dropbox folder "${folder || '/'}" not found: check DROPBOX_FOLDER (the folder path as the app ` +
-        'sees it; for an "App folder" app, relative to that folder).');
-    }
-    if (err.status === 429) return new AppError('source-unreachable', 'Dropbox is limiting requests (429, too many requests); the next sync will try again.', { retryable: true });
-    if (err.status >= 500) return new AppError('source-unreachable', `Dropbox had a server error (${err.status}); the next sync will try again.`, { retryable: true });
-    return new AppError('source-rejected', `Dropbox refused the request (${err.status}${what ? ` ${what}` : ''}). Check that the app has the files.content.read permission.`);
+  if (err instanceof FileChangedError) {
+    return new AppError('download-corrupt', `The download of ${err.fileName} was damaged: the file changed in Dropbox after it was ` +
+      'listed (it may still be uploading). The sync will try again.', { retryable: true });
   }
-  if (isNetwork(err)) {
-    const code = (err as { code?: string }).code ?? 'network error';
-    return new AppError('source-unreachable', `Cannot reach Dropbox (${code}): check this server's internet connection; the next sync will try again.`, { retryable: true });
+  if (isHttpError(err)) return fromHttp(err, ctx);
+  if (isNetworkError(err)) {
+    const e = err as TransportError;
+    const reason = e.code ?? e.cause?.code ?? (e.name === 'AbortError' || /timeout/.test(e.type ?? '') ? 'timed out' : 'network error');
+    return new AppError('source-unreachable', `Cannot reach Dropbox (${reason}): check this server's internet connection; ` +
+      'the next sync will try again.', { retryable: true });
   }
-  return new AppError('source-rejected', `Unexpected answer from Dropbox (${(err as Error)?.name ?? 'error'}).`);
+  return new AppError('source-rejected', `Unexpected answer from Dropbox (${(err as Error)?.name ?? 'error'}); the next sync will try again.`);
 }

@@ -1,18 +1,22 @@
 import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebStream } from 'node:stream/web';
 import { Dropbox, DropboxAuth, type files } from 'dropbox';
 import nodeFetch from 'node-fetch';
-import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import type { BackupFile, BackupSource, DownloadResult, ProgressFn } from '../../pipeline/ports.ts';
-import { hashingCounter } from '../content-hash.ts';
-import { isAuthExpired, retryVerdict, toAppError, type DropboxHttpError } from './dropbox-errors.ts';
+import { hashingCounter, type HashingCounter } from '../content-hash.ts';
+import { FileChangedError, isAuthExpired, retryVerdict, toAppError, type DropboxHttpError, type ErrorContext } from './dropbox-errors.ts';
 import { defaultRetry, withRetry, type RetryPolicy } from './retry.ts';
 
 type FetchFn = typeof nodeFetch;
+type LogFn = (obj: object, msg?: string) => void;
 
 export interface DropboxSourceOptions {
+  /** Path as seen from the app's root ('' or '/' for the root itself). */
   folder: string;
+  /** App key + secret + refresh token (renewed as needed), or a plain short-lived access token. */
   appKey?: string;
   appSecret?: string;
   refreshToken?: string;
@@ -20,14 +24,20 @@ export interface DropboxSourceOptions {
   /** Replace https://api.dropboxapi.com and https://content.dropboxapi.com (tests, proxies). */
   apiUrl?: string;
   contentUrl?: string;
+  /** For the SDK's calls (listing, token refresh); downloads use Node's fetch, see downloadOnce. */
   fetch?: FetchFn;
   retry?: RetryPolicy;
-  logger?: Pick<Logger, 'warn'>;
+  /** A download that receives nothing for this long is abandoned (and retried). */
+  idleTimeoutMs?: number;
+  logger?: { info: LogFn; warn: LogFn; debug: LogFn };
 }
 
 const API = 'https://api.dropboxapi.com';
 const CONTENT = 'https://content.dropboxapi.com';
 const BACKUP = /\.(i5bu|zip)$/i;
+const MAX_PAGES = 10_000;
+/** node-fetch v2's own timeout covers the SDK's JSON calls (headers and body); downloads use the idle timer. */
+const CALL_TIMEOUT_MS = 120_000;
 
 /** The SDK has its hosts built in; requests are pointed elsewhere by rewriting their URLs. */
 function rewritingFetch(base: FetchFn, apiUrl?: string, contentUrl?: string): FetchFn {
@@ -37,12 +47,20 @@ function rewritingFetch(base: FetchFn, apiUrl?: string, contentUrl?: string): Fe
     let target = String(url);
     if (api && target.startsWith(API)) target = api + target.slice(API.length);
     if (content && target.startsWith(CONTENT)) target = content + target.slice(CONTENT.length);
-    return base(target, init);
+    return base(target, { timeout: CALL_TIMEOUT_MS, ...init });
   }) as FetchFn;
 }
 
 /** Dropbox wants non-ASCII in its JSON headers as \uXXXX escapes. */
 const headerJson = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+function announcedHash(res: { headers: { get(name: string): string | null } }): string | undefined {
+  try {
+    return (JSON.parse(res.headers.get('dropbox-api-result') ?? '{}') as { content_hash?: string }).content_hash;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A store's backups in a Dropbox folder, through the official SDK (listing) and a streamed download. */
 export class DropboxSource implements BackupSource {
@@ -51,8 +69,8 @@ export class DropboxSource implements BackupSource {
   private readonly fetch: FetchFn;
   private readonly auth: DropboxAuth;
   private readonly dbx: Dropbox;
-  private readonly retry: RetryPolicy;
-  private readonly canRefresh: boolean;
+  private readonly ctx: ErrorContext;
+  private readonly contentUrl: string;
 
   constructor(private readonly o: DropboxSourceOptions) {
     const trimmed = o.folder.trim().replace(/\/+$/, '');
@@ -61,25 +79,31 @@ export class DropboxSource implements BackupSource {
     this.fetch = rewritingFetch(o.fetch ?? nodeFetch, o.apiUrl, o.contentUrl);
     this.auth = new DropboxAuth({ clientId: o.appKey, clientSecret: o.appSecret, refreshToken: o.refreshToken, accessToken: o.accessToken, fetch: this.fetch });
     this.dbx = new Dropbox({ auth: this.auth, fetch: this.fetch });
-    this.retry = o.retry ?? defaultRetry;
-    this.canRefresh = Boolean(o.appKey && o.refreshToken);
+    this.contentUrl = o.contentUrl?.replace(/\/$/, '') ?? CONTENT;
+    this.ctx = { folder: this.folder, canRefresh: Boolean(o.appKey && o.refreshToken) };
   }
 
-  /** Retries what may pass, and renews the token once when Dropbox says it expired (the SDK only renews ahead of time). */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Retries what may pass (429, 5xx, network) and renews the token once on a 401, since the SDK
+   * only renews ahead of the expiry it was told. Every failure leaves as an AppError.
+   */
+  private async call<T>(fn: () => Promise<T>, ctx: ErrorContext = this.ctx): Promise<T> {
+    const once = async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!ctx.canRefresh || !isAuthExpired(err)) throw err;
+        this.o.logger?.debug({ folder: this.folder }, 'Dropbox access token refused; renewing it once');
+        await this.auth.refreshAccessToken();
+        return await fn();
+      }
+    };
+    const onRetry = (err: unknown, attempt: number, waitMs: number) =>
+      this.o.logger?.warn({ attempt, waitMs, reason: toAppError(err, ctx).message }, 'Dropbox call failed; retrying');
     try {
-      return await withRetry(async () => {
-        try {
-          return await fn();
-        } catch (err) {
-          if (!this.canRefresh || !isAuthExpired(err)) throw err;
-          await this.auth.refreshAccessToken();
-          return await fn();
-        }
-      }, retryVerdict, this.retry, (err, attempt, waitMs) =>
-        this.o.logger?.warn({ attempt, waitMs, reason: toAppError(err, this.folder).message }, 'Dropbox call failed; retrying'));
+      return await withRetry(once, retryVerdict, this.o.retry ?? defaultRetry, onRetry);
     } catch (err) {
-      throw toAppError(err, this.folder);
+      throw toAppError(err, ctx);
     }
   }
 
@@ -87,39 +111,82 @@ export class DropboxSource implements BackupSource {
     const entries: files.ListFolderResult['entries'] = [];
     let page = await this.call(() => this.dbx.filesListFolder({ path: this.folder, limit: 2000 }));
     entries.push(...page.result.entries);
-    for (let pages = 1; page.result.has_more && pages < 10_000; pages++) {
+    let pages = 1;
+    for (; page.result.has_more && pages < MAX_PAGES; pages++) {
       const cursor = page.result.cursor;
       page = await this.call(() => this.dbx.filesListFolderContinue({ cursor }));
       entries.push(...page.result.entries);
     }
-    return entries
+    const backups = entries
       .filter((e): e is files.FileMetadataReference => e['.tag'] === 'file' && BACKUP.test(e.name))
       .map((e) => ({ id: e.id, name: e.name, size: e.size, modifiedAt: new Date(e.server_modified), contentHash: e.content_hash }));
+    this.o.logger?.debug({ folder: this.folder, pages, entries: entries.length, backups: backups.length }, 'Dropbox folder listed');
+    return backups;
   }
 
+  /** A retried download starts the file again from its first byte (the write stream truncates). */
   async download(file: BackupFile, destPath: string, onProgress?: ProgressFn): Promise<DownloadResult> {
-    return this.call(() => this.downloadOnce(file, destPath, onProgress));
+    const started = Date.now();
+    const result = await this.call(() => this.downloadOnce(file, destPath, onProgress), { ...this.ctx, fileName: file.name });
+    this.o.logger?.info({ file: file.name, bytes: result.bytes, ms: Date.now() - started }, 'Dropbox backup downloaded');
+    return result;
   }
 
+  /**
+   * Node's own fetch, not node-fetch: node-fetch v2 never reports a body cut short when the answer
+   * has a Content-Length (it only checks chunked ones), so a dropped connection would just stall.
+   */
   private async downloadOnce(file: BackupFile, destPath: string, onProgress?: ProgressFn): Promise<DownloadResult> {
     await this.auth.checkAndRefreshAccessToken();
-    const res = await this.fetch(`${CONTENT}/2/files/download`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${this.auth.getAccessToken()}`, 'Dropbox-API-Arg': headerJson({ path: file.id }) },
-    });
-    if (!res.ok) {
-      const text = await res.text();
-      let error: unknown = text;
-      try { error = JSON.parse(text); } catch { /* plain text error */ }
-      throw { status: res.status, error, headers: res.headers } satisfies DropboxHttpError;
+    const abort = new AbortController();
+    const idleMs = this.o.idleTimeoutMs ?? 120_000;
+    let idle = setTimeout(() => abort.abort(), idleMs);
+    const touch = () => { clearTimeout(idle); idle = setTimeout(() => abort.abort(), idleMs); };
+    try {
+      const res = await fetch(`${this.contentUrl}/2/files/download`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${this.auth.getAccessToken()}`, 'Dropbox-API-Arg': headerJson({ path: file.id }) },
+        signal: abort.signal,
+      });
+      if (!res.ok) {
+        const text = await res.text();
+        let error: unknown = text;
+        try { error = JSON.parse(text); } catch { /* Dropbox answers some errors in plain text */ }
+        throw { status: res.status, error, headers: res.headers } satisfies DropboxHttpError;
+      }
+      const announced = announcedHash(res);
+      if (file.contentHash && announced && announced !== file.contentHash) {
+        abort.abort();
+        throw new FileChangedError(file.name);
+      }
+      const counter = hashingCounter(file.size, (done, total) => { touch(); onProgress?.(done, total); });
+      await this.stream(res.body ? Readable.fromWeb(res.body as WebStream) : Readable.from([]), counter, destPath, file);
+      const { bytes, contentHash } = counter.result();
+      const expected = file.contentHash ?? announced;
+      if (bytes !== file.size || (expected && contentHash !== expected)) {
+        const what = bytes !== file.size ? `${bytes} of ${file.size} bytes arrived` : 'its content hash does not match Dropbox\'s';
+        throw new AppError('download-corrupt', `The download of ${file.name} was damaged (${what}); the sync will try again.`, { retryable: true });
+      }
+      return { bytes, contentHash };
+    } finally {
+      clearTimeout(idle);
     }
-    const counter = hashingCounter(file.size, onProgress);
-    await pipeline(res.body, counter.stream, createWriteStream(destPath, { mode: 0o600 }));
-    const { bytes, contentHash } = counter.result();
-    if (bytes !== file.size || (file.contentHash && contentHash !== file.contentHash)) {
-      throw new AppError('download-corrupt', `The download of ${file.name} was damaged (${bytes} of ${file.size} bytes, ` +
-        `content hash ${contentHash === file.contentHash ? 'matches' : 'differs'}); the sync will try again.`, { retryable: true });
+  }
+
+  /** Failures while the body flows are a damaged download; failures writing it are this server's disk. */
+  private async stream(body: Readable, counter: HashingCounter, destPath: string, file: BackupFile): Promise<void> {
+    try {
+      await pipeline(body, counter.stream, createWriteStream(destPath, { mode: 0o600 }));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw new AppError('disk-full', `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`, { cause: err });
+      }
+      if (code && /^E(ACCES|PERM|ROFS|NOENT|ISDIR)$/.test(code)) {
+        throw new AppError('config', `Cannot write ${destPath} (${code}): check that the data folder exists and tokobot may write to it.`, { cause: err });
+      }
+      throw new AppError('download-corrupt', `The download of ${file.name} was damaged (cut off after ${counter.bytes()} of ${file.size} bytes); ` +
+        'the sync will try again.', { retryable: true });
     }
-    return { bytes, contentHash };
   }
 }

@@ -8,7 +8,11 @@ import { hashingCounter } from '../content-hash.ts';
 
 const BACKUP = /\.(i5bu|zip)$/i;
 
-/** Backups in a local folder: one the Dropbox desktop client keeps in sync, or a demo folder. */
+/**
+ * Backups in a local folder: one the Dropbox desktop client keeps in sync, or a demo folder.
+ * The client may still be writing a file while it is copied, so a copy whose size differs from
+ * the listing is reported as damaged rather than passed on.
+ */
 export class FolderSource implements BackupSource {
   readonly description: string;
 
@@ -21,8 +25,9 @@ export class FolderSource implements BackupSource {
     try {
       names = await readdir(this.dir);
     } catch (err) {
-      throw new AppError('source-not-found',
-        `The backup folder ${this.dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): check SOURCE_DIR (or the store's "dir") and its permissions.`, { cause: err });
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new AppError('source-not-found', `The backup folder ${this.dir} cannot be read (${code}): check SOURCE_DIR ` +
+        '(or the store\'s "dir") and that tokobot may read it.', { cause: err });
     }
     const files: BackupFile[] = [];
     for (const name of names.filter((n) => BACKUP.test(n))) {
@@ -35,7 +40,29 @@ export class FolderSource implements BackupSource {
 
   async download(file: BackupFile, destPath: string, onProgress?: ProgressFn): Promise<DownloadResult> {
     const counter = hashingCounter(file.size, onProgress);
-    await pipeline(createReadStream(file.id, { highWaterMark: 1 << 20 }), counter.stream, createWriteStream(destPath, { mode: 0o600 }));
-    return counter.result();
+    try {
+      await pipeline(createReadStream(file.id, { highWaterMark: 1 << 20 }), counter.stream, createWriteStream(destPath, { mode: 0o600 }));
+    } catch (err) {
+      throw copyError(err, file, destPath);
+    }
+    const result = counter.result();
+    if (result.bytes !== file.size || (file.contentHash && file.contentHash !== result.contentHash)) {
+      throw new AppError('download-corrupt', `The copy of ${file.name} was damaged: it changed while being copied ` +
+        `(${result.bytes} bytes, ${file.size} when listed; it may still be syncing). The sync will try again.`, { retryable: true });
+    }
+    return result;
   }
+}
+
+function copyError(err: unknown, file: BackupFile, destPath: string): AppError {
+  const e = err as NodeJS.ErrnoException;
+  if (e.path === file.id && e.code === 'ENOENT') {
+    return new AppError('source-not-found', `${file.name} disappeared from ${path.dirname(file.id)} after it was listed; ` +
+      'the next sync will pick the newest backup again.', { retryable: true, cause: err });
+  }
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') {
+    return new AppError('disk-full', `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`, { cause: err });
+  }
+  const where = e.path === file.id ? `read ${file.id}` : `write ${destPath}`;
+  return new AppError('config', `Cannot ${where} (${e.code ?? 'error'}): check that the folder exists and tokobot may use it.`, { cause: err });
 }
