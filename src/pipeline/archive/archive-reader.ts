@@ -9,7 +9,6 @@ import {
 import { walkData } from './data-blocks.ts';
 
 export { minimumPgRestoreMajor, serverMajor } from './archive-format.ts';
-export { renderArchiveInfo } from './render-archive.ts';
 
 export interface TocEntry {
   dumpId: number;
