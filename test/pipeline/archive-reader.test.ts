@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { minimumPgRestoreMajor, readArchive, serverMajor } from '../../src/pipeline/archive/archive-reader.ts';
+import { minimumPgRestoreMajor, readArchive, serverMajor, type ArchiveInfo } from '../../src/pipeline/archive/archive-reader.ts';
 import { renderArchiveInfo } from '../../src/pipeline/archive/render-archive.ts';
 import { isAppError } from '../../src/errors.ts';
 import { inflateArchive, offsetFields, rewriteArchive } from '../helpers/archive-rewrite.ts';
