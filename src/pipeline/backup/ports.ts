@@ -1,0 +1,42 @@
+import type { Readable, Writable } from 'node:stream';
+
+export type ByteProgress = (done: number, total: number) => void;
+
+/** A finished backup file as a destination holds it. */
+export interface StoredBackupFile {
+  name: string;
+  size: number;
+  modifiedAt: Date;
+}
+
+/**
+ * Where finished backup files go (a local folder, a Dropbox folder). put() copies a complete local
+ * file under `name`, checks what arrived (size and checksum) and only then gives it its final
+ * name; a failed put leaves no file under `name`. list() returns the files directly in the
+ * destination; remove() deletes one by name and is idempotent.
+ */
+export interface BackupDestination {
+  readonly description: string;
+  put(localPath: string, name: string, options?: { onProgress?: ByteProgress; signal?: AbortSignal }): Promise<{ location: string }>;
+  list(): Promise<StoredBackupFile[]>;
+  remove(name: string): Promise<void>;
+}
+
+/** Row counts per table, as read inside the dump's snapshot (table name → rows). */
+export type TableCounts = Record<string, number>;
+
+/**
+ * A MySQL/MariaDB server reached by a URL naming one database. dump() writes that database as
+ * plain (uncompressed) SQL text from one consistent snapshot, never holding a table in memory, and
+ * resolves with the row counts it wrote. load() runs such a dump into another, existing and empty,
+ * database on the same server. Everything rejects with an AppError whose message says what to do.
+ */
+export interface MysqlServer {
+  readonly database: string;
+  dump(out: Writable, options?: { signal?: AbortSignal; onRows?: (rows: number) => void }): Promise<TableCounts>;
+  load(input: Readable, database: string, options?: { signal?: AbortSignal }): Promise<void>;
+  countRows(database: string): Promise<TableCounts>;
+  createDatabase(name: string): Promise<void>;
+  dropDatabase(name: string): Promise<void>;
+  close(): Promise<void>;
+}
