@@ -15,6 +15,13 @@ import type { BackupSource, RestoreTarget } from './pipeline/ports.ts';
 import { openOpsDatabase } from './pipeline/ops/ops-database.ts';
 import { RunHistory } from './pipeline/run-history.ts';
 import type { SyncDeps } from './pipeline/sync/sync-store.ts';
+import type { JobConfig } from './config/load-config.ts';
+import { ContainerPgDump } from './adapters/docker/container-pg-dump.ts';
+import { FolderDestination } from './adapters/folder/folder-destination.ts';
+import { HostPgDump } from './adapters/postgres/pg-dump.ts';
+import { BackupLog } from './pipeline/backup/backup-log.ts';
+import type { BackupDeps } from './pipeline/backup/backup-job.ts';
+import type { BackupDestination } from './pipeline/backup/ports.ts';
 
 /**
  * The composition root: the one place that builds real adapters from the config and wires the
@@ -27,7 +34,9 @@ export interface App {
   ops: pg.Pool;
   history: RunHistory;
   sync: SyncDeps;
+  backups: BackupDeps;
   store(id?: string): StoreConfig;
+  job(id: string): JobConfig;
   close(): Promise<void>;
 }
 
@@ -75,6 +84,25 @@ export function buildSource(config: Config, store: StoreConfig, logger: Logger, 
   });
 }
 
+function destinationsFor(config: Config, job: JobConfig, logger: Logger): BackupDestination[] {
+  return job.destinations.map((d) => {
+    if (d.type === 'local') return new FolderDestination(d.dir);
+    throw new AppError('config', `jobs (${job.id}): Dropbox destinations are not wired yet (${logger ? d.folder : ''}).`);
+  });
+}
+
+function buildBackups(config: Config, logger: Logger, ops: pg.Pool, target: RestoreTarget): BackupDeps {
+  let docker: Docker | undefined;
+  return {
+    log: new BackupLog(ops), ops, target, logger, workRoot: path.join(config.dataDir, 'backups'),
+    postgres: (job) => (job.container
+      ? new ContainerPgDump(docker ??= new Docker({ socketPath: config.env.DOCKER_SOCKET }), job.container, job.url)
+      : new HostPgDump(job.url)),
+    mysql: (job) => { throw new AppError('config', `jobs (${job.id}): MySQL is not wired yet.`); },
+    destinations: (job) => destinationsFor(config, job, logger),
+  };
+}
+
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const target = await buildTarget(config, logger);
   await target.ensure((text) => logger.info(text));
@@ -86,8 +114,17 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     sourceFor: (store) => buildSource(config, store, logger),
     settings: { exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, zipMaxBytes: env.ZIP_MAX_MB * 1024 * 1024, restoreJobs: env.RESTORE_JOBS },
   };
+  const backups = buildBackups(config, logger, ops, target);
   return {
-    config, logger, target, ops, history, sync,
+    config, logger, target, ops, history, sync, backups,
+    job(id) {
+      const found = config.jobs.find((j) => j.id === id);
+      if (!found) {
+        throw new AppError('not-found', config.jobs.length ? `Unknown backup job "${id}". Configured jobs: ${config.jobs.map((j) => j.id).join(', ')}.`
+          : `Unknown backup job "${id}": no jobs are configured (add a jobs section to the config file, see the README).`);
+      }
+      return found;
+    },
     store(id) {
       const found = id ? config.stores.find((s) => s.id === id) : config.stores[0];
       if (!found) {

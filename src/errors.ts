@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'busy'
   | 'not-found'
   | 'usage'
+  | 'upload-failed'
   | 'interrupted';
 
 export class AppError extends Error {

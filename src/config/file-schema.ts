@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobSchema } from './job-schema.ts';
 
 const storeId = z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected 1-32 characters a-z, 0-9 or _');
 
@@ -26,6 +27,7 @@ export const fileSchema = z
       })
       .strict()
       .optional(),
+    jobs: z.array(jobSchema).optional(),
   })
   .strict();
 

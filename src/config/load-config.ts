@@ -6,6 +6,9 @@ import type { z } from 'zod';
 import { envSchema, type Env } from './env-schema.ts';
 import { fileSchema, type FileConfig } from './file-schema.ts';
 import { AppError } from '../errors.ts';
+import { jobsFrom, type JobConfig } from './jobs-from.ts';
+
+export type { JobConfig } from './jobs-from.ts';
 
 export interface StoreConfig {
   id: string;
@@ -21,6 +24,8 @@ export interface Config {
   stores: StoreConfig[];
   /** Telegram user id → role, from TELEGRAM_* and the config file's telegram section (the higher role wins). */
   roles: Map<number, Role>;
+  /** Backup jobs from the config file's jobs section, with URLs and passphrases resolved. */
+  jobs: JobConfig[];
 }
 
 const ids = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number);
@@ -76,12 +81,13 @@ function storesFrom(env: Env, file: FileConfig, problems: string[]): StoreConfig
   return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, source: { type: 'dropbox', folder: env.DROPBOX_FOLDER ?? '' } }];
 }
 
+function hasDropboxCredentials(env: Env): boolean {
+  return Boolean((env.DROPBOX_APP_KEY && env.DROPBOX_APP_SECRET && env.DROPBOX_REFRESH_TOKEN) || env.DROPBOX_ACCESS_TOKEN);
+}
+
 function checkCombinations(env: Env, stores: StoreConfig[], problems: string[]): void {
-  if (stores.some((s) => s.source.type === 'dropbox')) {
-    const hasRefresh = env.DROPBOX_APP_KEY && env.DROPBOX_APP_SECRET && env.DROPBOX_REFRESH_TOKEN;
-    if (!hasRefresh && !env.DROPBOX_ACCESS_TOKEN) {
-      problems.push('DROPBOX_APP_KEY, DROPBOX_APP_SECRET, DROPBOX_REFRESH_TOKEN: all three are required for Dropbox (or DROPBOX_ACCESS_TOKEN)');
-    }
+  if (stores.some((s) => s.source.type === 'dropbox') && !hasDropboxCredentials(env)) {
+    problems.push('DROPBOX_APP_KEY, DROPBOX_APP_SECRET, DROPBOX_REFRESH_TOKEN: all three are required for Dropbox (or DROPBOX_ACCESS_TOKEN)');
   }
   if (!cron.validate(env.SYNC_CRON)) problems.push(`SYNC_CRON: "${env.SYNC_CRON}" is not a cron expression (e.g. */30 * * * * for every 30 minutes)`);
   if (env.RESTORE_TARGET === 'external' && !env.PG_URL) {
@@ -103,6 +109,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const stores = storesFrom(env, file, problems);
   checkCombinations(env, stores, problems);
+  const jobs = jobsFrom(file.jobs ?? [], present, problems);
+  if (jobs.some((j) => j.destinations.some((d) => d.type === 'dropbox')) && !hasDropboxCredentials(env)) {
+    problems.push('jobs: a dropbox destination needs DROPBOX_APP_KEY, DROPBOX_APP_SECRET and DROPBOX_REFRESH_TOKEN (or DROPBOX_ACCESS_TOKEN)');
+  }
   if (problems.length) throw new AppError('config', problems.join('\n'));
-  return { env, dataDir: path.resolve(env.DATA_DIR), stores, roles: rolesFrom(env, file) };
+  return { env, dataDir: path.resolve(env.DATA_DIR), stores, roles: rolesFrom(env, file), jobs };
 }

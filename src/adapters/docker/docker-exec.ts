@@ -81,3 +81,42 @@ export async function putFile(container: Dockerode.Container, file: string, size
   entry.on('finish', () => pack.finalize());
   await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: dir });
 }
+
+/**
+ * Runs a command in a container with its stdout streamed into `out` (not ended, backpressure
+ * respected) and returns its exit code and stderr. Aborting destroys the stream, so the command
+ * dies of a broken pipe at its next write.
+ */
+export async function execToStream(container: Dockerode.Container, modem: Demux, cmd: string[], out: NodeJS.WritableStream,
+  options: { env?: string[]; signal?: AbortSignal } = {}): Promise<ExecResult> {
+  const exec = await container.exec({ Cmd: cmd, Env: options.env, AttachStdout: true, AttachStderr: true, Tty: false });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const output = new OutputCollector();
+  const stdout = new PassThrough({ highWaterMark: 1 << 20 });
+  const err = new PassThrough().on('data', (d: Buffer) => output.err(d));
+  modem.demuxStream(stream, stdout, err);
+  stdout.on('data', (d: Buffer) => {
+    if (!out.write(d)) { stream.pause(); out.once('drain', () => stream.resume()); }
+  });
+  const done = new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  });
+  const onAbort = () => stream.destroy();
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await done;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  output.flush();
+  for (let i = 0; i < 200; i++) {
+    const info = await exec.inspect();
+    if (!info.Running && info.ExitCode !== null) return { code: info.ExitCode, stdout: '', stderr: output.stderr };
+    if (options.signal?.aborted) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { code: null, stdout: '', stderr: output.stderr };
+}

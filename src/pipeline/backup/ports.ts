@@ -40,3 +40,12 @@ export interface MysqlServer {
   dropDatabase(name: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A PostgreSQL database dumped in pg_dump's custom format (-Fc). dump() writes the archive to
+ * `out` (without ending it) and rejects with an AppError quoting pg_dump's own error lines.
+ */
+export interface PostgresDumper {
+  readonly description: string;
+  dump(out: Writable, options?: { signal?: AbortSignal }): Promise<void>;
+}

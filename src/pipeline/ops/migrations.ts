@@ -87,4 +87,26 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'backup job runs',
+    sql: `
+      CREATE TABLE backup_runs (
+        id bigserial PRIMARY KEY,
+        job text NOT NULL,
+        trigger text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'running', 'success', 'failed')),
+        stage text,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        file_name text,
+        bytes bigint,
+        sha256 text,
+        destinations jsonb NOT NULL DEFAULT '[]',
+        verification jsonb,
+        error text
+      );
+      CREATE INDEX backup_runs_job_started ON backup_runs (job, started_at DESC);
+    `,
+  },
 ];

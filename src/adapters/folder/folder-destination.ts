@@ -1,0 +1,89 @@
+import { constants } from 'node:fs';
+import { chmod, copyFile, link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../../errors.ts';
+import type { BackupDestination, StoredBackupFile } from '../../pipeline/backup/ports.ts';
+
+async function fsyncPath(p: string): Promise<void> {
+  const h = await open(p, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * Backups kept in a local folder (a second disk, a NAS mount). Files are 0600 in a 0700 folder,
+ * arrive under a dot-name and are renamed once complete and synced, so a crash never leaves a
+ * partial file under a final name. On the same file system the work file is hard-linked
+ * instead of copied.
+ */
+export class FolderDestination implements BackupDestination {
+  readonly description: string;
+
+  constructor(private readonly dir: string) {
+    this.description = `the folder ${dir}`;
+  }
+
+  private failure(err: unknown, name: string): AppError {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      return new AppError('disk-full', `The disk holding ${this.dir} is full, so ${name} could not be stored there: free some space or lower the job's retention.`, { cause: err });
+    }
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      return new AppError('disk-full', `tokobot may not write to ${this.dir} (${code}): fix the folder's owner or permissions.`, { cause: err });
+    }
+    return new AppError('disk-full', `Could not store ${name} in ${this.dir}: ${(err as Error).message}`, { cause: err });
+  }
+
+  async put(localPath: string, name: string): Promise<{ location: string }> {
+    const partial = path.join(this.dir, `.${name}.partial`);
+    const final = path.join(this.dir, name);
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await chmod(this.dir, 0o700);
+      await unlink(partial).catch(() => undefined);
+      try {
+        await link(localPath, partial);
+      } catch (err) {
+        if (!['EXDEV', 'EPERM', 'ENOTSUP'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        await copyFile(localPath, partial, constants.COPYFILE_FICLONE);
+      }
+      await chmod(partial, 0o600);
+      const [want, got] = await Promise.all([stat(localPath), stat(partial)]);
+      if (want.size !== got.size) throw new Error(`the copy has ${got.size} bytes instead of ${want.size}`);
+      await fsyncPath(partial);
+      await rename(partial, final);
+      await fsyncPath(this.dir);
+    } catch (err) {
+      await unlink(partial).catch(() => undefined);
+      throw this.failure(err, name);
+    }
+    return { location: final };
+  }
+
+  async list(): Promise<StoredBackupFile[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw this.failure(err, 'the list');
+    }
+    const files: StoredBackupFile[] = [];
+    for (const name of names) {
+      if (name.startsWith('.')) continue;
+      const s = await stat(path.join(this.dir, name)).catch(() => null);
+      if (s?.isFile()) files.push({ name, size: s.size, modifiedAt: s.mtime });
+    }
+    return files;
+  }
+
+  async remove(name: string): Promise<void> {
+    await unlink(path.join(this.dir, name)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw this.failure(err, name);
+    });
+  }
+
+}

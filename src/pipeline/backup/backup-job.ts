@@ -1,0 +1,187 @@
+import path from 'node:path';
+import { createGzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { JobConfig } from '../../config/load-config.ts';
+import { AppError, describeError } from '../../errors.ts';
+import type { RestoreTarget } from '../ports.ts';
+import { tryLock } from '../sync/store-lock.ts';
+import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
+import type { BackupLog, BackupRun, DeliveredCopy, Verification } from './backup-log.ts';
+import type { BackupDestination, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
+import { pruneDestination } from './prune.ts';
+import { verifyMysql, verifyPostgres } from './verify-backup.ts';
+
+export interface BackupDeps {
+  log: BackupLog;
+  /** The ops database, whose advisory locks keep a job from overlapping itself across processes. */
+  ops: pg.Pool;
+  target: RestoreTarget;
+  /** DATA_DIR/backups: each job makes its files in a folder of its own there. */
+  workRoot: string;
+  postgres(job: JobConfig): PostgresDumper;
+  mysql(job: JobConfig): MysqlServer;
+  destinations(job: JobConfig): BackupDestination[];
+  logger: Pick<Logger, 'info' | 'warn'>;
+  now?: () => Date;
+}
+
+export type BackupStage = 'dump' | 'verify' | 'encrypt' | 'upload' | 'prune';
+
+export interface BackupProgress {
+  stage: BackupStage;
+  /** Bytes dumped or sent so far, and the total when known. */
+  done?: number;
+  total?: number;
+  rows?: number;
+  destination?: string;
+}
+
+export type BackupProgressFn = (p: BackupProgress) => void;
+
+interface Made {
+  file: string;
+  bytes: number;
+  sha256: string;
+  snapshot?: TableCounts;
+}
+
+async function dump(deps: BackupDeps, job: JobConfig, file: string, signal: AbortSignal, progress: BackupProgressFn): Promise<Made> {
+  if (job.type === 'postgres') {
+    const dumper = deps.postgres(job);
+    const made = await writeHashed(file, (into, stop) => dumper.dump(into, { signal: stop }),
+      { onBytes: (n) => progress({ stage: 'dump', done: n }), signal });
+    return { file, ...made };
+  }
+  const server = deps.mysql(job);
+  let snapshot: TableCounts = {};
+  let rows = 0;
+  let bytes = 0;
+  try {
+    const made = await writeHashed(file, async (into, stop) => {
+      const gzip = createGzip({ level: 6 });
+      const compressed = pipeline(gzip, into, { end: false });
+      snapshot = await server.dump(gzip, { signal: stop, onRows: (n) => { rows = n; progress({ stage: 'dump', done: bytes, rows }); } });
+      gzip.end();
+      await compressed;
+    }, { onBytes: (n) => { bytes = n; progress({ stage: 'dump', done: n, rows }); }, signal });
+    return { file, ...made, snapshot };
+  } finally {
+    await server.close().catch(() => undefined);
+  }
+}
+
+async function verify(deps: BackupDeps, job: JobConfig, made: Made, signal: AbortSignal): Promise<Verification> {
+  if (job.type === 'postgres') return verifyPostgres(deps.target, job.id, made.file, signal);
+  const server = deps.mysql(job);
+  try {
+    return await verifyMysql(server, job.id, made.file, made.snapshot ?? {}, signal);
+  } finally {
+    await server.close().catch(() => undefined);
+  }
+}
+
+async function deliver(deps: BackupDeps, job: JobConfig, made: Made, name: string, signal: AbortSignal, progress: BackupProgressFn): Promise<DeliveredCopy[]> {
+  const copies: DeliveredCopy[] = [];
+  for (const destination of deps.destinations(job)) {
+    if (signal.aborted) throw signal.reason;
+    try {
+      const { location } = await destination.put(made.file, name, {
+        signal, onProgress: (done, total) => progress({ stage: 'upload', done, total, destination: destination.description }),
+      });
+      copies.push({ destination: destination.description, location });
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      copies.push({ destination: destination.description, error: describeError(err) });
+    }
+  }
+  return copies;
+}
+
+/** Retention runs after a good run only, and only where this run's file arrived. */
+async function prune(deps: BackupDeps, job: JobConfig, copies: DeliveredCopy[]): Promise<void> {
+  for (const destination of deps.destinations(job)) {
+    if (!copies.some((c) => c.destination === destination.description && c.location)) continue;
+    const result = await pruneDestination(job, destination, false);
+    if (result.error) deps.logger.warn({ job: job.id, destination: result.destination, error: result.error }, 'retention could not prune this destination');
+    else if (result.removed.length) deps.logger.info({ job: job.id, destination: result.destination, removed: result.removed }, 'retention removed old backups');
+  }
+}
+
+function timeoutError(job: JobConfig): AppError {
+  return new AppError('interrupted', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; no file from it was kept. ` +
+    'Raise timeoutMinutes for this job if the database has grown.');
+}
+
+/**
+ * One run of a backup job: dump into the job's work folder, verify, encrypt, deliver to each
+ * destination, apply retention. Files only get their final name at a destination once complete
+ * and checked; whatever fails, the run ends as "failed" in the log with a reason the admin can
+ * act on, and the work folder is emptied. Throws only when the job is already running.
+ */
+export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: string, onProgress: BackupProgressFn = () => undefined,
+  stopSignal?: AbortSignal): Promise<BackupRun> {
+  const release = await tryLock(deps.ops, `backup:${job.id}`);
+  if (!release) throw new AppError('busy', `The backup ${job.id} is already running; wait for it to finish.`, { retryable: true });
+  const work = await jobWorkDir(deps.workRoot, job.id);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(timeoutError(job)), job.timeoutMs);
+  const signal = stopSignal ? AbortSignal.any([stopSignal, controller.signal]) : controller.signal;
+  try {
+    const interrupted = await deps.log.failInterrupted(job.id);
+    if (interrupted) deps.logger.warn({ job: job.id, runs: interrupted }, 'marked backup runs interrupted by a crash as failed');
+    await clearWorkDir(work);
+    const id = await deps.log.start(job.id, trigger);
+    const name = backupName(job.id, job.extension, (deps.now ?? (() => new Date()))());
+    let stage: BackupStage = 'dump';
+    const progress: BackupProgressFn = (p) => onProgress(p);
+    const enter = async (next: BackupStage) => {
+      if (signal.aborted) throw signal.reason;
+      stage = next;
+      await deps.log.update(id, { stage }, 'running');
+      progress({ stage });
+    };
+    try {
+      await enter('dump');
+      const plainName = job.passphrase ? name.slice(0, -'.enc'.length) : name;
+      let made = await dump(deps, job, path.join(work, `${plainName}.partial`), signal, progress);
+      await deps.log.update(id, { fileName: name, bytes: made.bytes, sha256: made.sha256 });
+      let verification: Verification = { ok: true, detail: 'not verified (verify: false in the job)' };
+      if (job.verify) {
+        await enter('verify');
+        verification = await verify(deps, job, made, signal);
+      }
+      await deps.log.update(id, { verification });
+      if (job.passphrase) {
+        await enter('encrypt');
+        const sealed = path.join(work, `${name}.partial`);
+        made = { ...made, file: sealed, ...(await encryptAndCheck(made.file, sealed, job.passphrase, made.sha256, signal)) };
+        await deps.log.update(id, { bytes: made.bytes, sha256: made.sha256 });
+      }
+      await enter('upload');
+      const copies = await deliver(deps, job, made, name, signal, progress);
+      await deps.log.update(id, { destinations: copies });
+      const failed = copies.filter((c) => c.error);
+      if (failed.length) {
+        const stored = copies.filter((c) => c.location).map((c) => c.destination);
+        throw new AppError('upload-failed', `${failed.map((c) => `Not stored in ${c.destination}: ${c.error}`).join(' ')}` +
+          (stored.length ? ` (stored in ${stored.join(', ')})` : ' The backup was not stored anywhere.'));
+      }
+      await enter('prune');
+      await prune(deps, job, copies);
+      await deps.log.update(id, {}, 'success');
+    } catch (err) {
+      const reason = signal.aborted && signal.reason instanceof Error ? signal.reason : err;
+      const message = `${stage}: ${describeError(reason)}`;
+      deps.logger.warn({ job: job.id, run: id, err: reason }, 'backup failed');
+      await deps.log.update(id, { error: message }, 'failed');
+    } finally {
+      await clearWorkDir(work).catch(() => undefined);
+    }
+    return (await deps.log.get(id)) as BackupRun;
+  } finally {
+    clearTimeout(timer);
+    await release();
+  }
+}

@@ -1,0 +1,115 @@
+import type pg from 'pg';
+
+export type BackupStatus = 'pending' | 'running' | 'success' | 'failed';
+
+export interface DeliveredCopy {
+  destination: string;
+  location?: string;
+  error?: string;
+}
+
+export interface Verification {
+  ok: boolean;
+  detail: string;
+  tables?: number;
+  rows?: number;
+}
+
+export interface BackupRun {
+  id: number;
+  job: string;
+  trigger: string;
+  status: BackupStatus;
+  stage: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  fileName: string | null;
+  bytes: number | null;
+  sha256: string | null;
+  destinations: DeliveredCopy[];
+  verification: Verification | null;
+  error: string | null;
+}
+
+export interface BackupRunDetails {
+  stage?: string;
+  fileName?: string;
+  bytes?: number;
+  sha256?: string;
+  destinations?: DeliveredCopy[];
+  verification?: Verification;
+  error?: string;
+}
+
+const columns: Record<keyof BackupRunDetails, string> = {
+  stage: 'stage', fileName: 'file_name', bytes: 'bytes', sha256: 'sha256', destinations: 'destinations',
+  verification: 'verification', error: 'error',
+};
+
+function toRun(r: Record<string, unknown>): BackupRun {
+  return {
+    id: Number(r.id), job: r.job as string, trigger: r.trigger as string, status: r.status as BackupStatus,
+    stage: r.stage as string | null, startedAt: r.started_at as Date, finishedAt: r.finished_at as Date | null,
+    fileName: r.file_name as string | null, bytes: r.bytes === null ? null : Number(r.bytes), sha256: r.sha256 as string | null,
+    destinations: (r.destinations as DeliveredCopy[]) ?? [], verification: r.verification as Verification | null, error: r.error as string | null,
+  };
+}
+
+/** The backup jobs' run log in the ops database. */
+export class BackupLog {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async start(job: string, trigger: string): Promise<number> {
+    const res = await this.pool.query("INSERT INTO backup_runs (job, trigger, status) VALUES ($1, $2, 'pending') RETURNING id", [job, trigger]);
+    return Number(res.rows[0].id);
+  }
+
+  async update(id: number, details: BackupRunDetails, status?: BackupStatus): Promise<void> {
+    const sets: string[] = [];
+    const values: unknown[] = [id];
+    for (const [key, value] of Object.entries(details)) {
+      if (value === undefined) continue;
+      values.push(key === 'destinations' || key === 'verification' ? JSON.stringify(value) : value);
+      sets.push(`${columns[key as keyof BackupRunDetails]} = $${values.length}`);
+    }
+    if (status) {
+      values.push(status);
+      sets.push(`status = $${values.length}`);
+      if (status === 'success' || status === 'failed') sets.push('finished_at = now()');
+    }
+    if (sets.length) await this.pool.query(`UPDATE backup_runs SET ${sets.join(', ')} WHERE id = $1`, values);
+  }
+
+  /**
+   * Marks a job's unfinished runs failed. Called while holding the job's lock, so any run still
+   * "running" belongs to a process that died.
+   */
+  async failInterrupted(job: string): Promise<number> {
+    const res = await this.pool.query(
+      `UPDATE backup_runs SET status = 'failed', finished_at = now(),
+         error = 'tokobot stopped during this backup (crash, restart or power cut); no file from it was kept. The next run makes a new one.'
+       WHERE job = $1 AND status IN ('pending', 'running')`, [job]);
+    return res.rowCount ?? 0;
+  }
+
+  async get(id: number): Promise<BackupRun | null> {
+    const res = await this.pool.query('SELECT * FROM backup_runs WHERE id = $1', [id]);
+    return res.rows[0] ? toRun(res.rows[0]) : null;
+  }
+
+  async recent(job?: string, limit = 10): Promise<BackupRun[]> {
+    const res = await this.pool.query(
+      'SELECT * FROM backup_runs WHERE ($1::text IS NULL OR job = $1) ORDER BY started_at DESC, id DESC LIMIT $2', [job ?? null, limit]);
+    return res.rows.map(toRun);
+  }
+
+  /** The latest run of each job, and the latest successful one. */
+  async latest(): Promise<Map<string, { last: BackupRun; lastGood?: BackupRun }>> {
+    const res = await this.pool.query(`
+      SELECT DISTINCT ON (job) * FROM backup_runs ORDER BY job, started_at DESC, id DESC`);
+    const good = await this.pool.query(`
+      SELECT DISTINCT ON (job) * FROM backup_runs WHERE status = 'success' ORDER BY job, started_at DESC, id DESC`);
+    const goodByJob = new Map(good.rows.map((r) => [r.job as string, toRun(r)]));
+    return new Map(res.rows.map((r) => [r.job as string, { last: toRun(r), lastGood: goodByJob.get(r.job as string) }]));
+  }
+}

@@ -1,0 +1,79 @@
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import pg from 'pg';
+import { AppError } from '../../errors.ts';
+import { createDatabase, dropDatabase, quoteIdent } from '../databases.ts';
+import type { RestoreTarget } from '../ports.ts';
+import type { Verification } from './backup-log.ts';
+import type { MysqlServer, TableCounts } from './ports.ts';
+
+/** The scratch database a job's verification restores into; one per job, so two jobs never collide. */
+export function scratchName(jobId: string): string {
+  return `tokobot_verify_${jobId.replace(/-/g, '_')}`;
+}
+
+async function countPostgresRows(target: RestoreTarget, database: string): Promise<{ tables: number; rows: number }> {
+  const client = new pg.Client(target.connection(database));
+  await client.connect();
+  try {
+    const tables = (await client.query(
+      "SELECT schemaname, relname FROM pg_stat_user_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2")).rows;
+    let rows = 0;
+    for (const t of tables) {
+      const res = await client.query(`SELECT count(*)::bigint AS n FROM ${quoteIdent(t.schemaname)}.${quoteIdent(t.relname)}`);
+      rows += Number(res.rows[0].n);
+    }
+    return { tables: tables.length, rows };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Restores a pg_dump archive into a scratch database on the restore target, counts what arrived, and drops it. */
+export async function verifyPostgres(target: RestoreTarget, jobId: string, file: string, signal?: AbortSignal): Promise<Verification> {
+  const scratch = scratchName(jobId);
+  await dropDatabase(target, scratch);
+  await createDatabase(target, scratch);
+  try {
+    await target.restore(file, scratch, { signal });
+    const { tables, rows } = await countPostgresRows(target, scratch);
+    return { ok: true, detail: `restored into a scratch database: ${tables} tables, ${rows} rows`, tables, rows };
+  } finally {
+    await dropDatabase(target, scratch).catch(() => undefined);
+  }
+}
+
+/** Differences between the snapshot's row counts and the restored ones, as readable lines. */
+export function countDifferences(expected: TableCounts, actual: TableCounts): string[] {
+  const names = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+  return names.flatMap((n) => {
+    if (!(n in actual)) return [`${n}: missing after restore`];
+    if (!(n in expected)) return [`${n}: not in the dump's snapshot`];
+    return expected[n] === actual[n] ? [] : [`${n}: ${expected[n]} rows in the snapshot, ${actual[n]} restored`];
+  });
+}
+
+/**
+ * Loads a gzipped MySQL dump into a scratch database on the same server and compares every
+ * table's row count with the snapshot's, then drops the scratch database.
+ */
+export async function verifyMysql(server: MysqlServer, jobId: string, file: string, snapshot: TableCounts, signal?: AbortSignal): Promise<Verification> {
+  const scratch = scratchName(jobId);
+  await server.dropDatabase(scratch);
+  await server.createDatabase(scratch);
+  try {
+    const sql = createGunzip();
+    createReadStream(file).on('error', (err) => sql.destroy(err)).pipe(sql);
+    await server.load(sql, scratch, { signal });
+    const restored = await server.countRows(scratch);
+    const diffs = countDifferences(snapshot, restored);
+    const tables = Object.keys(snapshot).length;
+    const rows = Object.values(snapshot).reduce((a, b) => a + b, 0);
+    if (diffs.length) {
+      throw new AppError('validation-failed', `The backup does not restore to the same data: ${diffs.slice(0, 5).join('; ')}${diffs.length > 5 ? ` (and ${diffs.length - 5} more)` : ''}.`);
+    }
+    return { ok: true, detail: `loaded into a scratch database: ${tables} tables, ${rows} rows, every count equal to the snapshot`, tables, rows };
+  } finally {
+    await server.dropDatabase(scratch).catch(() => undefined);
+  }
+}

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { createLogger } from '../../src/log.ts';
+import { LOCAL_PG_URL, localConnection } from './local-pg.ts';
+
+export interface BackupHarness {
+  app: App;
+  dataDir: string;
+  env: Record<string, string>;
+  query(database: string, sql: string, params?: unknown[]): Promise<pg.QueryResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * The app as `tokobot backup` builds it from a config file listing `jobs`, with this machine's
+ * PostgreSQL as restore target (verification) and ops database.
+ */
+export async function startBackupHarness(name: string, jobs: object[], extraEnv: Record<string, string> = {}): Promise<BackupHarness> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `tokobot-backup-${name}-`));
+  const configFile = path.join(dataDir, 'tokobot.json');
+  writeFileSync(configFile, JSON.stringify({ jobs }));
+  const env: Record<string, string> = {
+    SOURCE: 'folder', SOURCE_DIR: dataDir, RESTORE_TARGET: 'external', PG_URL: LOCAL_PG_URL, DATA_DIR: path.join(dataDir, 'data'),
+    OPS_DATABASE: `tokobot_t_ops_${name}`, TOKOBOT_CONFIG: configFile, LOG_LEVEL: 'silent', ...extraEnv,
+  };
+  const app = await createApp(loadConfig(env), createLogger('silent'));
+  const query = async (database: string, sql: string, params: unknown[] = []) => {
+    const c = new pg.Client(localConnection(database));
+    await c.connect();
+    try {
+      return await c.query(sql, params);
+    } finally {
+      await c.end();
+    }
+  };
+  return {
+    app, dataDir, env, query,
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

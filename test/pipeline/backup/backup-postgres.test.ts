@@ -1,0 +1,143 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
+import { decryptStream } from '../../../src/pipeline/backup/encryption.ts';
+import { tryLock } from '../../../src/pipeline/sync/store-lock.ts';
+import { inspectFile } from '../../../src/pipeline/archive/inspect-file.ts';
+import { startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';
+import { LOCAL_PG_URL, createScratchDb, dropScratchDb, pgRestoreInto } from '../../helpers/local-pg.ts';
+import { makePgSource, pgDigest } from '../../helpers/pg-source.ts';
+
+const SOURCE = 'tokobot_t_bsrc_pg';
+const RESTORED = 'tokobot_t_bsrc_pg_restored';
+const url = (db: string) => LOCAL_PG_URL.replace(/\/[^/]*$/, `/${db}`);
+const PASSPHRASE = 'correct horse battery staple';
+let h: BackupHarness;
+let dest: string;
+let sourceDigest: Record<string, string>;
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+before(async () => {
+  await makePgSource(SOURCE);
+  sourceDigest = await pgDigest(SOURCE);
+  h = await startBackupHarness('pgjobs', [
+    { id: 'shop', type: 'postgres', url: url(SOURCE), destinations: [{ type: 'local', dir: 'DEST' }], retention: { keepLast: 2, daily: 0, weekly: 0, monthly: 0 } },
+    { id: 'sealed', type: 'postgres', urlEnv: 'SEALED_URL', encryption: { passphraseEnv: 'SEALED_PASS' }, destinations: [{ type: 'local', dir: 'DEST' }] },
+    { id: 'ipos', type: 'postgres', ipos: true, url: url(SOURCE), verify: false, destinations: [{ type: 'local', dir: 'DEST' }] },
+    { id: 'down', type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/x', destinations: [{ type: 'local', dir: 'DEST' }] },
+    { id: 'nobody', type: 'postgres', url: url(SOURCE).replace('postgres@', 'no_such_role@'), destinations: [{ type: 'local', dir: 'DEST' }] },
+    { id: 'slow', type: 'postgres', url: url(SOURCE), destinations: [{ type: 'local', dir: 'DEST' }] },
+  ].map((j) => JSON.parse(JSON.stringify(j).replaceAll('"DEST"', JSON.stringify('DEST')))), { SEALED_URL: url(SOURCE), SEALED_PASS: PASSPHRASE });
+  dest = path.join(h.dataDir, 'dest');
+  for (const j of h.app.config.jobs) j.destinations = [{ type: 'local', dir: dest }];
+});
+
+after(async () => {
+  await h?.close();
+  await dropScratchDb(SOURCE);
+  await dropScratchDb(RESTORED);
+});
+
+const filesIn = (dir: string) => readdirSync(dir).sort();
+
+test('a postgres job: dump, verify by restoring, store 0600 in a 0700 folder; the file restores to identical data', async () => {
+  const run = await runBackup(h.app.backups, h.app.job('shop'), 'cli');
+  assert.equal(run.status, 'success', run.error ?? '');
+  assert.match(run.fileName ?? '', /^shop_\d{8}_\d{6}\.dump$/);
+  assert.match(run.verification?.detail ?? '', /restored into a scratch database: 5 tables, 1000004 rows/);
+  const file = path.join(dest, run.fileName as string);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(statSync(dest).mode & 0o777, 0o700);
+  assert.equal(run.sha256, sha256(file));
+  assert.equal(run.bytes, statSync(file).size);
+  assert.deepEqual(run.destinations, [{ destination: `the folder ${dest}`, location: file }]);
+  await createScratchDb(RESTORED);
+  await pgRestoreInto(RESTORED, file);
+  assert.deepEqual(await pgDigest(RESTORED), sourceDigest);
+  const scratch = await h.query('postgres', "SELECT datname FROM pg_database WHERE datname LIKE 'tokobot_verify%'");
+  assert.equal(scratch.rowCount, 0, 'the verification database is dropped');
+  assert.deepEqual(readdirSync(path.join(h.app.config.dataDir, 'backups', 'shop')), [], 'the work folder is emptied');
+});
+
+test('an encrypted job: the stored file decrypts to an archive that restores to identical data; a changed byte is refused', async () => {
+  const run = await runBackup(h.app.backups, h.app.job('sealed'), 'cli');
+  assert.equal(run.status, 'success', run.error ?? '');
+  assert.match(run.fileName ?? '', /^sealed_\d{8}_\d{6}\.dump\.enc$/);
+  const file = path.join(dest, run.fileName as string);
+  assert.equal(run.sha256, sha256(file));
+  const plain = path.join(h.dataDir, 'sealed.dump');
+  await pipeline(createReadStream(file), decryptStream(PASSPHRASE), createWriteStream(plain));
+  await dropScratchDb(RESTORED);
+  await createScratchDb(RESTORED);
+  await pgRestoreInto(RESTORED, plain);
+  assert.deepEqual(await pgDigest(RESTORED), sourceDigest);
+  const tampered = readFileSync(file);
+  const mid = tampered.length >> 1;
+  tampered.writeUInt8((tampered.readUInt8(mid) ^ 1), mid);
+  writeFileSync(plain + '.enc', tampered);
+  await assert.rejects(pipeline(createReadStream(plain + '.enc'), decryptStream(PASSPHRASE), createWriteStream(plain)), /damaged|changed|tamper|authenticat/i);
+});
+
+test('an iPOS job names its file .i5bu, and the sync pipeline reads it as an archive', async () => {
+  const run = await runBackup(h.app.backups, h.app.job('ipos'), 'schedule');
+  assert.equal(run.status, 'success', run.error ?? '');
+  assert.match(run.fileName ?? '', /^ipos_\d{8}_\d{6}\.i5bu$/);
+  assert.equal(run.verification?.detail, 'not verified (verify: false in the job)');
+  const info = await inspectFile(path.join(dest, run.fileName as string), 1 << 30);
+  assert.ok(info.entries.some((e) => e.desc === 'TABLE DATA' && e.tag === 'big'), "the big table's data is in the archive");
+  assert.equal(info.database, SOURCE);
+});
+
+test('retention keeps the last 2 of a job and leaves other files alone', async () => {
+  const job = { ...h.app.job('shop'), verify: false };
+  let t = Date.UTC(2026, 0, 1);
+  const backups = { ...h.app.backups, now: () => new Date((t += 60_000)) };
+  for (let i = 0; i < 3; i++) assert.equal((await runBackup(backups, job, 'cli')).status, 'success');
+  const shop = filesIn(dest).filter((n) => n.startsWith('shop_'));
+  assert.equal(shop.length, 2, shop.join(', '));
+  assert.ok(filesIn(dest).some((n) => n.startsWith('sealed_')));
+});
+
+test('source down and unknown role: failed runs with a reason the admin can act on, and no file', async () => {
+  const before = filesIn(dest);
+  const down = await runBackup(h.app.backups, h.app.job('down'), 'cli');
+  assert.equal(down.status, 'failed');
+  assert.match(down.error ?? '', /^dump: Cannot reach PostgreSQL for x on 127\.0\.0\.1:1: is the server running/);
+  const nobody = await runBackup(h.app.backups, h.app.job('nobody'), 'cli');
+  assert.equal(nobody.status, 'failed');
+  assert.match(nobody.error ?? '', /refused the login|check the user and password/);
+  assert.deepEqual(filesIn(dest), before);
+});
+
+test('a job never overlaps itself; a run left "running" by a crash is marked failed at the next run', async () => {
+  const release = await tryLock(h.app.ops, 'backup:shop');
+  assert.ok(release);
+  try {
+    await assert.rejects(runBackup(h.app.backups, h.app.job('shop'), 'cli'), /already running/);
+  } finally {
+    await release();
+  }
+  const ghost = await h.app.backups.log.start('shop', 'cli');
+  await h.app.backups.log.update(ghost, { stage: 'dump' }, 'running');
+  const run = await runBackup(h.app.backups, { ...h.app.job('shop'), verify: false }, 'cli');
+  assert.equal(run.status, 'success');
+  const old = await h.app.backups.log.get(ghost);
+  assert.equal(old?.status, 'failed');
+  assert.match(old?.error ?? '', /stopped during this backup/);
+});
+
+test('a job over its time limit is stopped and failed, leaving no file', async () => {
+  const before = filesIn(dest);
+  const job = { ...h.app.job('slow'), timeoutMs: 150 };
+  const run = await runBackup(h.app.backups, job, 'cli');
+  assert.equal(run.status, 'failed');
+  assert.match(run.error ?? '', /took longer than its limit/);
+  assert.deepEqual(filesIn(dest), before);
+  assert.deepEqual(readdirSync(path.join(h.app.config.dataDir, 'backups', 'slow')), []);
+});
