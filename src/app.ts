@@ -15,7 +15,7 @@ import type { BackupSource, RestoreTarget } from './pipeline/ports.ts';
 import { openOpsDatabase } from './pipeline/ops/ops-database.ts';
 import { RunHistory } from './pipeline/run-history.ts';
 import type { SyncDeps } from './pipeline/sync/sync-store.ts';
-import type { JobConfig } from './config/load-config.ts';
+import { findJob, type JobConfig } from './config/jobs-from.ts';
 import { ContainerPgDump } from './adapters/docker/container-pg-dump.ts';
 import { FolderDestination } from './adapters/folder/folder-destination.ts';
 import { HostPgDump } from './adapters/postgres/pg-dump.ts';
@@ -117,14 +117,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const backups = buildBackups(config, logger, ops, target);
   return {
     config, logger, target, ops, history, sync, backups,
-    job(id) {
-      const found = config.jobs.find((j) => j.id === id);
-      if (!found) {
-        throw new AppError('not-found', config.jobs.length ? `Unknown backup job "${id}". Configured jobs: ${config.jobs.map((j) => j.id).join(', ')}.`
-          : `Unknown backup job "${id}": no jobs are configured (add a jobs section to the config file, see the README).`);
-      }
-      return found;
-    },
+    job: (id) => findJob(config.jobs, id),
     store(id) {
       const found = id ? config.stores.find((s) => s.id === id) : config.stores[0];
       if (!found) {

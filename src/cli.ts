@@ -14,13 +14,18 @@ import { Tokens } from './bot/tokens.ts';
 import { startService } from './service.ts';
 import { renderText } from './bot/render-text.ts';
 import { outcomeLine, progressLine, statusText } from './cli/format-sync.ts';
+import { backupDecrypt, backupList, backupPrune, backupRun } from './cli/backup-commands.ts';
 
 const USAGE = `Usage:
   tokobot start                          run the Telegram bot and the sync schedule
   tokobot sync [--store ID] [--json]     sync the newest backup of one store (default: every store)
   tokobot inspect FILE [--json]          check an .i5bu archive and show its contents
   tokobot status [--json]                freshness and last runs per store
-  tokobot ask "TEXT" [--store ID]        answer a price question from the published list`;
+  tokobot ask "TEXT" [--store ID]        answer a price question from the published list
+  tokobot backup run JOB [--json]        run a backup job now (dump, verify, store, prune)
+  tokobot backup list [--json]           jobs, their schedules and last results, recent runs
+  tokobot backup prune [JOB] [--dry-run] apply retention; with --dry-run only show what would go and why
+  tokobot backup decrypt FILE [--out P]  decrypt an .enc backup (passphrase from its job, or stdin)`;
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -83,6 +88,30 @@ async function start(): Promise<number> {
   return 0;
 }
 
+async function backup(args: string[], values: { json?: boolean; 'dry-run'?: boolean; out?: string }): Promise<number> {
+  const [sub, arg] = args;
+  const json = values.json ?? false;
+  switch (sub) {
+    case 'run':
+      if (!arg) throw new AppError('usage', 'tokobot backup run needs a job: tokobot backup run JOB (tokobot backup list shows them)');
+      return withApp((app) => backupRun(app, arg, json));
+    case 'list': return withApp((app) => backupList(app, json));
+    case 'prune': return withApp((app) => backupPrune(app, arg, values['dry-run'] ?? false, json));
+    case 'decrypt': {
+      if (!arg) throw new AppError('usage', 'tokobot backup decrypt needs a file: tokobot backup decrypt FILE.enc');
+      let jobs: ReturnType<typeof loadConfig>['jobs'] = [];
+      try {
+        jobs = loadConfig().jobs;
+      } catch {
+        // Decrypting must work on a machine without tokobot's config: the passphrase then comes from stdin.
+      }
+      return backupDecrypt(jobs, arg, values.out);
+    }
+    default:
+      throw new AppError('usage', `tokobot backup: expected run, list, prune or decrypt\n${USAGE}`);
+  }
+}
+
 async function inspect(file: string, json: boolean): Promise<number> {
   // Needs no config: inspecting a file must work before anything is set up.
   const info = await inspectFile(file, 20480 * 1024 * 1024);
@@ -95,7 +124,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args: argv, allowPositionals: true,
-      options: { store: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        store: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+        'dry-run': { type: 'boolean', default: false }, out: { type: 'string' },
+      },
     });
   } catch (err) {
     throw new AppError('usage', `${describeError(err)}\n${USAGE}`);
@@ -110,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'inspect':
       if (!rest[0]) throw new AppError('usage', 'tokobot inspect needs a file: tokobot inspect BACKUP.i5bu');
       return inspect(rest[0], json);
+    case 'backup': return backup(rest, values);
     case 'ask':
       if (!rest.length) throw new AppError('usage', 'tokobot ask needs a question: tokobot ask "indomie goreng"');
       return ask(rest.join(' '), values.store);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import cron from 'node-cron';
+import { AppError } from '../errors.ts';
 import type { JobFileConfig } from './job-schema.ts';
 
 export type JobDestination = { type: 'local'; dir: string } | { type: 'dropbox'; folder: string };
@@ -55,4 +56,11 @@ export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | und
       extension: extensionOf(job),
     };
   });
+}
+
+export function findJob(jobs: JobConfig[], id: string): JobConfig {
+  const found = jobs.find((j) => j.id === id);
+  if (found) return found;
+  throw new AppError('not-found', jobs.length ? `Unknown backup job "${id}". Configured jobs: ${jobs.map((j) => j.id).join(', ')}.`
+    : `Unknown backup job "${id}": no jobs are configured (add a jobs section to the config file, see the README).`);
 }

@@ -1,5 +1,26 @@
-import { adminQuery, createScratchDb, localConnection } from './local-pg.ts';
 import pg from 'pg';
+import { adminQuery, createScratchDb, localConnection } from './local-pg.ts';
+
+/** The shared source of the backup tests: made once, then reused by every test file (and run). */
+export const PG_SOURCE = 'tokobot_t_backup_source';
+
+/** Makes the shared source unless a complete one is there (the marker table is made last). */
+export async function ensurePgSource(): Promise<void> {
+  const exists = await adminQuery('SELECT 1 FROM pg_database WHERE datname = $1', [PG_SOURCE]);
+  if (exists.rowCount) {
+    const c = new pg.Client(localConnection(PG_SOURCE));
+    await c.connect();
+    try {
+      if ((await c.query("SELECT to_regclass('public.fixture_complete') IS NOT NULL AS ok")).rows[0].ok) return;
+    } finally {
+      await c.end();
+    }
+  }
+  await makePgSource(PG_SOURCE);
+  const c = new pg.Client(localConnection(PG_SOURCE));
+  await c.connect();
+  await c.query('CREATE TABLE fixture_complete (id int PRIMARY KEY)').finally(() => c.end());
+}
 
 /**
  * A PostgreSQL database with the data backups get wrong: NULLs in every column, bytea with every

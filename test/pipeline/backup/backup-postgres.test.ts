@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, rmSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
@@ -11,36 +12,34 @@ import { tryLock } from '../../../src/pipeline/sync/store-lock.ts';
 import { inspectFile } from '../../../src/pipeline/archive/inspect-file.ts';
 import { startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';
 import { LOCAL_PG_URL, createScratchDb, dropScratchDb, pgRestoreInto } from '../../helpers/local-pg.ts';
-import { makePgSource, pgDigest } from '../../helpers/pg-source.ts';
+import { ensurePgSource, PG_SOURCE, pgDigest } from '../../helpers/pg-source.ts';
 
-const SOURCE = 'tokobot_t_bsrc_pg';
+const SOURCE = PG_SOURCE;
 const RESTORED = 'tokobot_t_bsrc_pg_restored';
 const url = (db: string) => LOCAL_PG_URL.replace(/\/[^/]*$/, `/${db}`);
 const PASSPHRASE = 'correct horse battery staple';
 let h: BackupHarness;
-let dest: string;
+const dest = path.join(mkdtempSync(path.join(tmpdir(), 'tokobot-dest-')), 'backups');
 let sourceDigest: Record<string, string>;
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 before(async () => {
-  await makePgSource(SOURCE);
+  await ensurePgSource();
   sourceDigest = await pgDigest(SOURCE);
   h = await startBackupHarness('pgjobs', [
-    { id: 'shop', type: 'postgres', url: url(SOURCE), destinations: [{ type: 'local', dir: 'DEST' }], retention: { keepLast: 2, daily: 0, weekly: 0, monthly: 0 } },
-    { id: 'sealed', type: 'postgres', urlEnv: 'SEALED_URL', encryption: { passphraseEnv: 'SEALED_PASS' }, destinations: [{ type: 'local', dir: 'DEST' }] },
-    { id: 'ipos', type: 'postgres', ipos: true, url: url(SOURCE), verify: false, destinations: [{ type: 'local', dir: 'DEST' }] },
-    { id: 'down', type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/x', destinations: [{ type: 'local', dir: 'DEST' }] },
-    { id: 'nobody', type: 'postgres', url: url(SOURCE).replace('postgres@', 'no_such_role@'), destinations: [{ type: 'local', dir: 'DEST' }] },
-    { id: 'slow', type: 'postgres', url: url(SOURCE), destinations: [{ type: 'local', dir: 'DEST' }] },
-  ].map((j) => JSON.parse(JSON.stringify(j).replaceAll('"DEST"', JSON.stringify('DEST')))), { SEALED_URL: url(SOURCE), SEALED_PASS: PASSPHRASE });
-  dest = path.join(h.dataDir, 'dest');
-  for (const j of h.app.config.jobs) j.destinations = [{ type: 'local', dir: dest }];
+    { id: 'shop', type: 'postgres', url: url(SOURCE), destinations: [{ type: 'local', dir: dest }], retention: { keepLast: 2, daily: 0, weekly: 0, monthly: 0 } },
+    { id: 'sealed', type: 'postgres', urlEnv: 'SEALED_URL', encryption: { passphraseEnv: 'SEALED_PASS' }, destinations: [{ type: 'local', dir: dest }] },
+    { id: 'ipos', type: 'postgres', ipos: true, url: url(SOURCE), verify: false, destinations: [{ type: 'local', dir: dest }] },
+    { id: 'down', type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/x', destinations: [{ type: 'local', dir: dest }] },
+    { id: 'nobody', type: 'postgres', url: url(SOURCE).replace('postgres@', 'no_such_role@'), destinations: [{ type: 'local', dir: dest }] },
+    { id: 'slow', type: 'postgres', url: url(SOURCE), destinations: [{ type: 'local', dir: dest }] },
+  ], { SEALED_URL: url(SOURCE), SEALED_PASS: PASSPHRASE });
 });
 
 after(async () => {
   await h?.close();
-  await dropScratchDb(SOURCE);
+  rmSync(path.dirname(dest), { recursive: true, force: true });
   await dropScratchDb(RESTORED);
 });
 
@@ -50,7 +49,7 @@ test('a postgres job: dump, verify by restoring, store 0600 in a 0700 folder; th
   const run = await runBackup(h.app.backups, h.app.job('shop'), 'cli');
   assert.equal(run.status, 'success', run.error ?? '');
   assert.match(run.fileName ?? '', /^shop_\d{8}_\d{6}\.dump$/);
-  assert.match(run.verification?.detail ?? '', /restored into a scratch database: 5 tables, 1000004 rows/);
+  assert.match(run.verification?.detail ?? '', /restored into a scratch database: 6 tables, 1000004 rows/);
   const file = path.join(dest, run.fileName as string);
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.equal(statSync(dest).mode & 0o777, 0o700);

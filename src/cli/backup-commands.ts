@@ -1,0 +1,92 @@
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import type { App } from '../app.ts';
+import { AppError } from '../errors.ts';
+import type { JobConfig } from '../config/load-config.ts';
+import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+import { decryptStream } from '../pipeline/backup/encryption.ts';
+import { pruneDestination } from '../pipeline/backup/prune.ts';
+import { backupProgressLine, backupRunLines, jobStateLines, pruneLines } from './format-backup.ts';
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+/** `tokobot backup run JOB`: exit 1 when the run failed. */
+export async function backupRun(app: App, jobId: string, json: boolean): Promise<number> {
+  const runner = new BackupRunner(app.backups, app.config.jobs, app.logger);
+  let last = '';
+  const run = await runner.run(app.job(jobId), 'cli', (p) => {
+    const line = backupProgressLine(jobId, p);
+    if (!json && line !== last) process.stderr.write(`${line}\n`);
+    last = line;
+  });
+  print(json ? JSON.stringify(run, null, 2) : backupRunLines(run).join('\n'));
+  return run.status === 'success' ? 0 : 1;
+}
+
+export async function backupList(app: App, json: boolean): Promise<number> {
+  const states = await new BackupRunner(app.backups, app.config.jobs, app.logger).states(() => null);
+  const recent = await app.backups.log.recent(undefined, 20);
+  if (json) {
+    print(JSON.stringify({ jobs: states.map((s) => ({ ...s, job: { ...s.job, url: undefined, passphrase: undefined } })), recent }, null, 2));
+    return 0;
+  }
+  if (!states.length) print('No backup jobs are configured: add a jobs section to the config file (see the README).');
+  for (const s of states) print(jobStateLines(s).join('\n'));
+  if (recent.length) {
+    print('\nRecent runs:');
+    for (const r of recent) print(`  ${r.startedAt.toISOString().slice(0, 19)}Z ${r.job} ${r.status} (${r.trigger})${r.fileName ? ` ${r.fileName}` : ''}${r.error ? ` — ${r.error}` : ''}`);
+  }
+  return 0;
+}
+
+/** `tokobot backup prune [JOB] [--dry-run]`: what retention keeps and deletes, and why. */
+export async function backupPrune(app: App, jobId: string | undefined, dryRun: boolean, json: boolean): Promise<number> {
+  const jobs = jobId ? [app.job(jobId)] : app.config.jobs;
+  const results = [];
+  for (const job of jobs) {
+    for (const destination of app.backups.destinations(job)) {
+      const r = await pruneDestination(job, destination, dryRun);
+      results.push({ job: job.id, ...r });
+      if (!json) print(pruneLines(job.id, r, dryRun).join('\n'));
+    }
+  }
+  if (json) print(JSON.stringify(results, null, 2));
+  return results.some((r) => r.error) ? 1 : 0;
+}
+
+async function readLine(): Promise<string> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of rl) return line;
+    return '';
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * `tokobot backup decrypt FILE [--out PATH]`: the passphrase comes from the job whose files look
+ * like FILE, or from the first line of stdin (on a machine without the config).
+ */
+export async function backupDecrypt(jobs: JobConfig[], file: string, out: string | undefined): Promise<number> {
+  if (!existsSync(file)) throw new AppError('not-found', `There is no file ${file}.`);
+  const job = jobs.find((j) => j.passphrase && path.basename(file).startsWith(`${j.id}_`));
+  const passphrase = job?.passphrase ?? (await readLine()).trim();
+  if (!passphrase) throw new AppError('usage', `No passphrase: ${file} belongs to no encrypted job in the config, so give the passphrase on stdin (echo "$PASS" | tokobot backup decrypt FILE).`);
+  const target = out ?? file.replace(/\.enc$/, '');
+  if (target === file) throw new AppError('usage', `Give --out PATH: ${file} does not end in .enc.`);
+  if (existsSync(target)) throw new AppError('usage', `${target} exists already; move it away or give --out PATH.`);
+  const partial = `${target}.partial`;
+  try {
+    await pipeline(createReadStream(file), decryptStream(passphrase), createWriteStream(partial, { mode: 0o600 }));
+    await rename(partial, target);
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
+  print(`decrypted ${file} → ${target}`);
+  return 0;
+}
