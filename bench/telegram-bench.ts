@@ -29,6 +29,7 @@ export async function telegramBench(list: BenchList, throttle: boolean): Promise
     rateLimitPerMinute: 1000, search, chat: new ChatState(list.pool), logger: silent,
     status: unused, history: unused, runSync: unused, syncInProgress: () => null, latestExport: unused, officeStock: unused,
     notifyOwners: async () => undefined, nextSync: () => null,
+    backups: { jobs: [], run: unused, progress: () => null, states: async () => [] },
   });
   const bot = createTelegramBot({ token: ready.token, apiRoot: ready.url, core, roles, publicMode: false, logger: silent, onMigrate: async () => undefined, throttle });
   await bot.init();

@@ -15,17 +15,19 @@ import { publishedOf } from './pipeline/publish.ts';
 import { PriceSearch } from './pipeline/search/price-search.ts';
 import { storeStatus } from './pipeline/status.ts';
 import { SyncRunner } from './pipeline/sync/sync-runner.ts';
+import { BackupRunner } from './pipeline/backup/backup-runner.ts';
 
 export interface Service {
   bot: Bot;
   core: CommandCore;
   runner: SyncRunner;
+  backups: BackupRunner;
   stop(): Promise<void>;
 }
 
 /** The command core over the real pipeline. */
 export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat: ChatState, notifyOwners: CoreDeps['notifyOwners'],
-  nextSync: () => Date | null): CoreDeps {
+  nextSync: () => Date | null, backups: BackupRunner, nextBackup: (jobId: string) => Date | null): CoreDeps {
   const env = app.config.env;
   return {
     stores: app.config.stores, roles: app.config.roles, publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
@@ -40,6 +42,12 @@ export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
     chat, notifyOwners, nextSync, logger: app.logger,
+    backups: {
+      jobs: app.config.jobs,
+      run: (jobId, trigger, onProgress) => backups.run(app.job(jobId), trigger, onProgress),
+      progress: (jobId) => backups.progress(jobId),
+      states: () => backups.states(nextBackup),
+    },
   };
 }
 
@@ -56,7 +64,11 @@ export async function startService(app: App): Promise<Service> {
     for (const id of owners) await bot?.api.sendMessage(id, text((await chat.user(id)).lang));
   };
   const search = new PriceSearch(app.ops);
-  const core = new CommandCore(coreDeps(app, search, runner, chat, notifyOwners, () => task?.getNextRun() ?? null));
+  const backups = new BackupRunner(app.backups, app.config.jobs, app.logger);
+  await backups.recover();
+  const jobTasks = new Map<string, ScheduledTask>();
+  const core = new CommandCore(coreDeps(app, search, runner, chat, notifyOwners, () => task?.getNextRun() ?? null,
+    backups, (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null));
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
   const stopping = new AbortController();
   bot = createTelegramBot({
@@ -67,6 +79,12 @@ export async function startService(app: App): Promise<Service> {
   await bot.init();
   await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang);
   task = cron.schedule(env.SYNC_CRON, async () => { await runner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
+  for (const job of app.config.jobs) {
+    if (!job.schedule) continue;
+    jobTasks.set(job.id, cron.schedule(job.schedule, async () => {
+      await backups.run(job, 'schedule').catch((err: Error) => app.logger.warn({ job: job.id, err }, 'scheduled backup did not start'));
+    }, { noOverlap: true, name: `backup:${job.id}` }));
+  }
 
   let server: http.Server | undefined;
   let polling: RunnerHandle | undefined;
@@ -83,13 +101,14 @@ export async function startService(app: App): Promise<Service> {
     app.logger.info({ bot: bot.botInfo.username }, 'telegram long polling');
   }
   return {
-    bot, core, runner,
+    bot, core, runner, backups,
     async stop() {
       await task?.stop();
+      for (const t of jobTasks.values()) await t.stop();
       stopping.abort();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
       else await polling?.stop();
-      await runner.shutdown(30_000);
+      await Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]);
     },
   };
 }

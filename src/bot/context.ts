@@ -8,6 +8,9 @@ import type { StoreStatus } from '../pipeline/status.ts';
 import type { SyncProgress, SyncProgressFn } from '../pipeline/sync/run-tracker.ts';
 import type { SyncOutcome } from '../pipeline/sync/sync-store.ts';
 import type { Access } from './access.ts';
+import type { BackupProgress, BackupProgressFn } from '../pipeline/backup/backup-job.ts';
+import type { BackupRun } from '../pipeline/backup/backup-log.ts';
+import type { JobState } from '../pipeline/backup/backup-runner.ts';
 
 /** What the command core needs from the pipeline: data and actions, never SQL or Docker. */
 export interface CoreDeps {
@@ -28,6 +31,13 @@ export interface CoreDeps {
   /** Tells every owner something, each in their own language. */
   notifyOwners: (text: (lang: Lang) => string) => Promise<void>;
   nextSync: () => Date | null;
+  backups: {
+    jobs: { id: string }[];
+    /** Starts a run; rejects with AppError 'busy' when the job runs (in any process). */
+    run: (jobId: string, trigger: string, onProgress: BackupProgressFn) => Promise<BackupRun>;
+    progress: (jobId: string) => BackupProgress | null;
+    states: () => Promise<JobState[]>;
+  };
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   /** The clock of the rate limit (tests). */
   now?: () => number;

@@ -4,6 +4,7 @@ import type { StoreConfig } from '../config/load-config.ts';
 import { commandsFor, may, RateLimiter, requiredRole, type Access, type Command } from './access.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from './i18n.ts';
+import { backupReply, jobsReply } from './backup-replies.ts';
 import { exportReply, historyReply, statusReply, syncReply } from './ops-replies.ts';
 import { cardReply, searchReply, type Pointer } from './price-replies.ts';
 import type { Reply } from './reply.ts';
@@ -20,6 +21,7 @@ const MAX_QUESTION = 200;
 const COMMANDS: Record<string, Command> = {
   start: 'help', help: 'help', bantuan: 'help', harga: 'price', toko: 'toko', status: 'status', sync: 'sync',
   history: 'history', riwayat: 'history', export: 'export', whoami: 'whoami', lang: 'lang', bahasa: 'lang',
+  backup: 'backup', cadangan: 'backup', jobs: 'jobs', jadwal: 'jobs',
 };
 
 export const HELP: Record<Command, { id: string; en: string }> = {
@@ -32,11 +34,14 @@ export const HELP: Record<Command, { id: string; en: string }> = {
   history: { id: 'riwayat sync', en: 'sync history' },
   sync: { id: 'sync sekarang', en: 'sync now' },
   export: { id: 'kirim file daftar harga (CSV)', en: 'send the price list file (CSV)' },
+  backup: { id: 'backup database sekarang', en: 'back up a database now' },
+  jobs: { id: 'jadwal dan hasil backup', en: 'backup schedules and results' },
 };
 
 /** The slash command for each command, as shown in menus. */
 export const SLASH: Record<Command, string> = {
   price: 'harga', help: 'help', whoami: 'whoami', lang: 'lang', toko: 'toko', status: 'status', history: 'history', sync: 'sync', export: 'export',
+  backup: 'backup', jobs: 'jobs',
 };
 
 /**
@@ -84,6 +89,9 @@ export class CommandCore {
       const who = this.who(userId, name, access, saved);
       const [kind, token, page] = data.split(':');
       if (kind === 'st' && token && may(access, 'toko')) return { ...(await this.setStore(who, token)), replace: true };
+      if (kind === 'bk' && token) {
+        return may(access, 'backup') ? backupReply(this.deps, who, token) : { severity: 'warning', lines: [t(lang, 'notAllowed', { role: requiredRole('backup') })] };
+      }
       const pointer = token ? this.tokens.get(token) : undefined;
       if (!pointer) return { severity: 'warning', lines: [t(lang, 'expired')] };
       const store = this.deps.stores.find((s) => s.id === pointer.store) ?? who.store;
@@ -159,6 +167,10 @@ export class CommandCore {
         if (!store) return { severity: 'warning', lines: [t(who.lang, 'unknownStore', { store: args, list: this.deps.stores.map((s) => s.id).join(', ') })] };
         return syncReply(this.deps, who, store);
       }
+      case 'backup':
+        return backupReply(this.deps, who, args);
+      case 'jobs':
+        return jobsReply(this.deps, who);
       default:
         return this.help(who);
     }

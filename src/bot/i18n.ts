@@ -28,6 +28,14 @@ const text = {
   noRuns: { id: 'Belum ada riwayat sync.', en: 'No sync history yet.' },
   stopping: { id: 'Bot sedang berhenti; coba lagi sebentar lagi.', en: 'The bot is shutting down; try again in a moment.' },
   expired: { id: 'Tombol ini sudah kedaluwarsa; kirim pencarian lagi.', en: 'This button has expired; send the search again.' },
+  noJobs: { id: 'Belum ada job backup. Tambahkan bagian jobs di file konfigurasi (lihat README).', en: 'No backup jobs are configured. Add a jobs section to the config file (see the README).' },
+  pickJob: { id: 'Backup yang mana?', en: 'Which backup?' },
+  unknownJob: { id: 'Job backup "{job}" tidak ada. Pilihan: {list}.', en: 'There is no backup job "{job}". Choose from: {list}.' },
+  backupStarted: { id: 'Backup {job} dimulai…', en: 'Backup {job} started…' },
+  backupBusy: { id: 'Backup {job} sedang berjalan: {stage}.', en: 'Backup {job} is already running: {stage}.' },
+  backupDone: { id: 'Backup {job} berhasil: {file}, {size}.', en: 'Backup {job} succeeded: {file}, {size}.' },
+  backupFailed: { id: 'Backup {job} GAGAL: {error}', en: 'Backup {job} FAILED: {error}' },
+  backupsTitle: { id: 'Backup', en: 'Backups' },
 } as const;
 
 export type TextKey = keyof typeof text;

@@ -6,6 +6,7 @@ import type { SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from './i18n.ts';
 import type { Reply } from './reply.ts';
+import { jobLines, jobsSeverity } from './backup-replies.ts';
 
 const time = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 const hours = (h: number, lang: Lang) => (h < 48 ? `${h.toFixed(1).replace('.', ',')} ${lang === 'id' ? 'jam' : 'h'}` : `${(h / 24).toFixed(1).replace('.', ',')} ${lang === 'id' ? 'hari' : 'days'}`);
@@ -35,6 +36,13 @@ export async function statusReply(deps: CoreDeps, who: Who): Promise<Reply> {
     else if (s.freshness === 'ATTENTION' && severity === 'info') severity = 'warning';
     if (lines.length) lines.push('');
     lines.push(...statusLines(s, who.lang, deps.nextSync()));
+  }
+  if (who.access === 'admin' || who.access === 'owner') {
+    const jobs = await deps.backups.states();
+    if (jobs.length) {
+      lines.push('', `${t(who.lang, 'backupsTitle')}:`, ...jobs.flatMap((s) => jobLines(s, who.lang)));
+      if (jobsSeverity(jobs) === 'error') severity = 'error';
+    }
   }
   return { severity, title: 'Status', lines };
 }

@@ -38,6 +38,7 @@ function core(over: Partial<CoreDeps> = {}) {
     },
     notifyOwners: async (text) => { told.push(text('id')); },
     nextSync: () => null,
+    backups: { jobs: [], run: async () => { throw new Error('not under test'); }, progress: () => null, states: async () => [] },
     logger: { info: () => undefined, warn: () => undefined, error: (o: unknown) => { logged.push(o); } },
     now: () => clock,
     ...over,
@@ -108,4 +109,61 @@ test('/lang switches one user to English', async () => {
   assert.match(text(await say(c, STAFF, '/lang en')), /Language: English/);
   assert.match(text(await say(c, STAFF, '/sync')), /this command is for admin only/);
   assert.match(text(await say(c, ADMIN, '/export')), /hanya untuk owner/);
+});
+
+const job = { id: 'webshop', type: 'mysql' as const, url: 'mysql://x', destinations: [], retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0 },
+  verify: true, timeoutMs: 1000, extension: '.sql.gz', schedule: '0 2 * * *' };
+const goodRun = { id: 7, job: 'webshop', trigger: 'chat:2', status: 'success' as const, stage: 'prune', startedAt: new Date('2026-11-23T02:00:00Z'),
+  finishedAt: new Date('2026-11-23T02:01:00Z'), fileName: 'webshop_20261123_020000.sql.gz', bytes: 5 * 1048576, sha256: 'ab'.repeat(32),
+  destinations: [{ destination: 'the folder /srv/b', location: '/srv/b/webshop_20261123_020000.sql.gz' }],
+  verification: { ok: true, detail: 'loaded into a scratch database: 3 tables, 10 rows, every count equal to the snapshot' }, error: null };
+
+test('/backup: admins get the jobs as buttons; a press runs the job with progress and shows size, checksum, where it went', async () => {
+  const progress: string[] = [];
+  const { core: c } = core({ rateLimitPerMinute: 100, backups: {
+    jobs: [job], progress: () => null, states: async () => [],
+    run: async (id, trigger, onProgress) => {
+      assert.equal(id, 'webshop');
+      assert.equal(trigger, `chat:${ADMIN}`);
+      onProgress({ stage: 'dump', done: 3 * 1048576, rows: 1200 });
+      onProgress({ stage: 'upload', done: 1, total: 4 * 1048576, destination: 'Dropbox /b' });
+      return goodRun;
+    },
+  } });
+  assert.match(text(await say(c, STAFF, '/backup')), /hanya untuk admin/);
+  const menu = await say(c, ADMIN, '/backup');
+  assert.deepEqual(menu?.buttons, [[{ text: 'webshop', data: 'bk:webshop' }]]);
+  assert.match(text(await c.action(STAFF, 'staff', 'bk:webshop')), /hanya untuk admin/);
+  const started = await c.action(ADMIN, 'admin', 'bk:webshop');
+  assert.match(text(started), /Backup webshop dimulai/);
+  const end = await started?.live?.(async (r) => { progress.push(text(r)); });
+  assert.match(progress[0] ?? '', /webshop: dump 3,0 MB, 1200 baris/);
+  assert.match(progress[1] ?? '', /kirim Dropbox \/b 0% \(4,0 MB\)/);
+  assert.match(text(end ?? null), /Backup webshop berhasil: webshop_20261123_020000\.sql\.gz, 5,0 MB/);
+  assert.match(text(end ?? null), /SHA-256 abab/);
+  assert.match(text(end ?? null), /→ \/srv\/b\/webshop_20261123_020000\.sql\.gz/);
+  assert.match(text(await say(c, ADMIN, '/backup nope')), /Job backup "nope" tidak ada\. Pilihan: webshop/);
+});
+
+test('/backup of a failed run says why; /jobs and /status show schedules, next run and the last result', async () => {
+  const failed = { ...goodRun, id: 8, status: 'failed' as const, error: 'dump: Cannot reach MySQL at 127.0.0.1:3306', fileName: null };
+  const { core: c } = core({ rateLimitPerMinute: 100,
+    status: async (store) => ({ store: store.id, name: store.name, freshness: 'OK', newestBackup: null, lastRun: null, lastFailure: null }) as never,
+    backups: {
+      jobs: [job], progress: () => null, run: async () => failed,
+      states: async () => [{ job, nextRun: new Date('2026-11-24T02:00:00Z'), last: failed, lastGood: goodRun, running: null }],
+    } });
+  const started = await say(c, ADMIN, '/backup webshop');
+  const end = await started?.live?.(async () => undefined);
+  assert.equal(end?.severity, 'error');
+  assert.match(text(end ?? null), /Backup webshop GAGAL: dump: Cannot reach MySQL/);
+  const jobs = await say(c, ADMIN, '/jobs');
+  assert.equal(jobs?.severity, 'error');
+  assert.match(text(jobs), /webshop \(mysql\)\n  Jadwal: 0 2 \* \* \* · berikutnya 2026-11-24 02:00 UTC/);
+  assert.match(text(jobs), /Terakhir: FAILED .*Cannot reach MySQL/);
+  assert.match(text(jobs), /Terakhir berhasil: 2026-11-23 02:00 UTC · webshop_20261123_020000\.sql\.gz/);
+  const status = await say(c, OWNER, '/status');
+  assert.match(text(status), /Backup:\nwebshop \(mysql\)/);
+  assert.equal(status?.severity, 'error');
+  assert.doesNotMatch(text(await say(c, STAFF, '/status')), /webshop/, 'staff see the stores, not the backup jobs');
 });
