@@ -60,3 +60,48 @@ test('several stores from a YAML file; errors name the field', () => {
   assert.ok(lines.some((l) => l.includes('stores.0.id')), lines.join('\n'));
   assert.ok(lines.some((l) => l.includes('stores.1') && l.includes('dropboxFolder or dir')), lines.join('\n'));
 });
+
+function withConfigFile(content: object, env: Record<string, string> = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-jobs-'));
+  const file = path.join(dir, 'tokobot.json');
+  writeFileSync(file, JSON.stringify(content));
+  return { SOURCE: 'folder', SOURCE_DIR: dir, RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres', TOKOBOT_CONFIG: file, ...env };
+}
+
+test('jobs: defaults, URLs and passphrases from the environment, file endings', () => {
+  const c = loadConfig(withConfigFile({ jobs: [
+    { id: 'ipos', type: 'postgres', ipos: true, urlEnv: 'IPOS_URL', destinations: [{ type: 'local', dir: '/srv/backup' }] },
+    { id: 'web-shop', type: 'mysql', url: 'mysql://root@127.0.0.1/shop', schedule: '30 1 * * *', encryption: { passphraseEnv: 'WEB_PASS' },
+      destinations: [{ type: 'local', dir: '/srv/backup' }], retention: { keepLast: 3 }, verify: false, timeoutMinutes: 5 },
+  ] }, { IPOS_URL: 'postgres://ipos@10.0.0.5/i5', WEB_PASS: 'twelve chars long' }));
+  const [ipos, web] = c.jobs;
+  assert.equal(ipos?.url, 'postgres://ipos@10.0.0.5/i5');
+  assert.equal(ipos?.extension, '.i5bu');
+  assert.deepEqual(ipos?.retention, { keepLast: 7, daily: 7, weekly: 4, monthly: 6 });
+  assert.equal(ipos?.verify, true);
+  assert.equal(ipos?.timeoutMs, 60 * 60_000);
+  assert.equal(web?.extension, '.sql.gz.enc');
+  assert.equal(web?.passphrase, 'twelve chars long');
+  assert.deepEqual(web?.retention, { keepLast: 3, daily: 7, weekly: 4, monthly: 6 });
+  assert.equal(web?.timeoutMs, 5 * 60_000);
+});
+
+test('jobs: each problem names the job and field, and no secret is repeated', () => {
+  const lines = problems(withConfigFile({ jobs: [
+    { id: 'a', type: 'postgres', urlEnv: 'MISSING_URL', destinations: [{ type: 'local', dir: '/b' }], schedule: 'every night' },
+    { id: 'b', type: 'mysql', url: 'postgres://secret-pw@x/y', destinations: [{ type: 'dropbox', folder: '/b' }], encryption: { passphraseEnv: 'SHORT' } },
+    { id: 'a', type: 'postgres', url: 'postgres://x/y', destinations: [{ type: 'local', dir: '/b' }] },
+  ] }, { SHORT: 'tiny' }));
+  const all = lines.join('\n');
+  assert.match(all, /jobs\.0 \(a\)\.urlEnv: the environment variable MISSING_URL is not set/);
+  assert.match(all, /jobs\.0 \(a\)\.schedule: "every night" is not a cron expression/);
+  assert.match(all, /jobs\.1 \(b\): the URL must start with mysql:\/\//);
+  assert.match(all, /jobs\.1 \(b\)\.encryption: the passphrase in SHORT is too short/);
+  assert.match(all, /jobs\.2 \(a\): job id "a" is listed twice/);
+  assert.match(all, /jobs: a dropbox destination needs DROPBOX_APP_KEY/);
+  assert.doesNotMatch(all, /secret-pw|tiny/);
+  const shape = problems(withConfigFile({ jobs: [{ id: 'Bad Id', type: 'oracle', destinations: [{ type: 's3' }], url: 'x', urlEnv: 'Y' }] }));
+  assert.ok(shape.some((l) => /jobs\.0\.id: expected 1-40 characters/.test(l)), shape.join('\n'));
+  assert.ok(shape.some((l) => /jobs\.0\.type:/.test(l)), shape.join('\n'));
+  assert.ok(shape.some((l) => /jobs\.0\.destinations\.0/.test(l)), shape.join('\n'));
+});
