@@ -13,9 +13,9 @@ export function renderHtml(reply: Reply): { text: string; reply_markup?: InlineK
   if (text.length > LIMIT) text = `${text.slice(0, LIMIT)}…`;
   if (!reply.buttons?.length) return { text };
   const keyboard = new InlineKeyboard();
-  for (const row of reply.buttons) {
+  reply.buttons.forEach((row, i) => {
+    if (i > 0) keyboard.row(); // a trailing row() would send an empty row
     for (const b of row) keyboard.text(b.text, b.data);
-    keyboard.row();
-  }
+  });
   return { text, reply_markup: keyboard };
 }
