@@ -1,12 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readdirSync, rmSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
+import type { BackupRun } from '../../../src/pipeline/backup/backup-log.ts';
+import { BackupRunner } from '../../../src/pipeline/backup/backup-runner.ts';
 import { decryptStream } from '../../../src/pipeline/backup/encryption.ts';
 import { tryLock } from '../../../src/pipeline/sync/store-lock.ts';
 import { inspectFile } from '../../../src/pipeline/archive/inspect-file.ts';
@@ -29,7 +31,7 @@ before(async () => {
   sourceDigest = await pgDigest(SOURCE);
   h = await startBackupHarness('pgjobs', [
     { id: 'shop', type: 'postgres', url: url(SOURCE), destinations: [{ type: 'local', dir: dest }], retention: { keepLast: 2, daily: 0, weekly: 0, monthly: 0 } },
-    { id: 'sealed', type: 'postgres', urlEnv: 'SEALED_URL', encryption: { passphraseEnv: 'SEALED_PASS' }, destinations: [{ type: 'local', dir: dest }] },
+    { id: 'sealed', type: 'postgres', urlEnv: 'SEALED_URL', verify: false, encryption: { passphraseEnv: 'SEALED_PASS' }, destinations: [{ type: 'local', dir: dest }] },
     { id: 'ipos', type: 'postgres', ipos: true, url: url(SOURCE), verify: false, destinations: [{ type: 'local', dir: dest }] },
     { id: 'down', type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/x', destinations: [{ type: 'local', dir: dest }] },
     { id: 'nobody', type: 'postgres', url: url(SOURCE).replace('postgres@', 'no_such_role@'), destinations: [{ type: 'local', dir: dest }] },
@@ -43,7 +45,7 @@ after(async () => {
   await dropScratchDb(RESTORED);
 });
 
-const filesIn = (dir: string) => readdirSync(dir).sort();
+const filesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 test('a postgres job: dump, verify by restoring, store 0600 in a 0700 folder; the file restores to identical data', async () => {
   const run = await runBackup(h.app.backups, h.app.job('shop'), 'cli');
@@ -139,4 +141,29 @@ test('a job over its time limit is stopped and failed, leaving no file', async (
   assert.match(run.error ?? '', /took longer than its limit/);
   assert.deepEqual(filesIn(dest), before);
   assert.deepEqual(readdirSync(path.join(h.app.config.dataDir, 'backups', 'slow')), []);
+});
+
+test('the runner reports every finished run to its listeners (alerts) and stops a running backup cleanly on shutdown', async () => {
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const runner = new BackupRunner(h.app.backups, h.app.config.jobs, quiet);
+  const seen: BackupRun[] = [];
+  runner.onFinished((r) => seen.push(r));
+  await runner.run(h.app.job('down'), 'schedule');
+  assert.deepEqual(seen.map((r) => [r.job, r.status, r.trigger]), [['down', 'failed', 'schedule']]);
+  assert.match(seen[0]?.error ?? '', /Cannot reach PostgreSQL/);
+
+  const before = filesIn(dest);
+  let dumping!: () => void;
+  const started = new Promise<void>((resolve) => { dumping = resolve; });
+  const running = runner.run({ ...h.app.job('slow'), verify: false }, 'cli', (p) => { if (p.stage === 'dump' && p.done) dumping(); });
+  await started;
+  assert.equal(runner.progress('slow')?.stage, 'dump');
+  await assert.rejects(runner.run(h.app.job('slow'), 'cli'), /already running/);
+  await runner.shutdown(0);
+  const run = await running;
+  assert.equal(run.status, 'failed');
+  assert.match(run.error ?? '', /shut down during this backup; no file from it was kept/);
+  assert.deepEqual(filesIn(dest), before);
+  assert.equal(seen.length, 2);
+  await assert.rejects(runner.run(h.app.job('shop'), 'cli'), /shutting down/);
 });
