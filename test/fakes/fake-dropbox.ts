@@ -7,12 +7,12 @@ import { contentHashOfFile, ContentHasher } from '../../src/adapters/content-has
 
 /**
  * A local stand-in for Dropbox's HTTP API (the api and content hosts on one port), enough for the
- * SDK's real code paths: OAuth refresh, list_folder with cursors, download, get_metadata, uploads
- * (plain and in sessions). Faults can be queued per endpoint, and every request is logged so
+ * SDK's real code paths: OAuth refresh, list_folder with cursors, download, get_metadata, delete_v2,
+ * uploads (plain up to 150 MiB, and in sessions, within an optional quota). Faults can be queued per endpoint, and every request is logged so
  * tests can check what was sent (and that no secret went where it should not).
  */
 export type Endpoint = 'token' | 'list_folder' | 'list_folder/continue' | 'download' | 'get_metadata' | 'get_current_account'
-  | 'upload' | 'upload_session/start' | 'upload_session/append_v2' | 'upload_session/finish';
+  | 'upload' | 'upload_session/start' | 'upload_session/append_v2' | 'upload_session/finish' | 'delete_v2';
 
 export type Fault =
   | { status: number; retryAfter?: number; body?: unknown }
@@ -22,8 +22,10 @@ export type Fault =
   | { stallAfterBytes: number }
   /** Announce and send only this many bytes (a short but well-formed answer). */
   | { truncateTo: number }
-  /** Flip the first byte. */
-  | { corrupt: true };
+  /** Flip the first byte (of a download as sent, of an upload as stored). */
+  | { corrupt: true }
+  /** Do what the request asks, then close the connection without an answer (a reply lost on the way). */
+  | { acceptThenCut: true };
 
 interface StoredFile {
   pathDisplay: string;
@@ -41,6 +43,8 @@ export interface LoggedRequest {
   authorization?: string;
   apiArg?: string;
   body: string;
+  /** Length of the request body. */
+  bytes: number;
 }
 
 type Json = (status: number, value: unknown, headers?: Record<string, string>) => void;
@@ -50,6 +54,8 @@ const headerSafeJson = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const hashOf = (b: Buffer) => { const h = new ContentHasher(); h.update(b); return h.digest(); };
 const pathError = (tag: string) => ({ error_summary: `path/${tag}/..`, error: { '.tag': 'path', path: { '.tag': tag } } });
+/** files/upload and each upload_session request take at most 150 MiB (their error tag payload_too_large). */
+export const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
 class BadRequest extends Error {}
 
 export class FakeDropbox {
@@ -60,6 +66,8 @@ export class FakeDropbox {
   /** Entries per list_folder page unless the request sets a smaller limit: small, so pagination is exercised. */
   pageSize = 2;
   tokenLifetimeSeconds = 14_400;
+  /** Bytes the account may hold; an upload that would pass it is refused with insufficient_space. */
+  quotaBytes = Infinity;
   private readonly files = new Map<string, StoredFile>();
   /** Lower-case path → display path; '' is the root. */
   private readonly folders = new Map<string, string>([['', '']]);
@@ -168,13 +176,13 @@ export class FakeDropbox {
     const endpoint = url.pathname === '/oauth2/token' ? 'token' : url.pathname.replace(/^\/2\/(files|users)\//, '');
     const apiArg = req.headers['dropbox-api-arg'] as string | undefined;
     const isContent = apiArg !== undefined || endpoint.startsWith('upload');
-    this.requests.push({ endpoint, url: req.url ?? '', authorization: req.headers.authorization, apiArg, body: isContent ? '' : raw.toString('utf8') });
-    const json: Json = (status, value, headers = {}) => {
+    this.requests.push({ endpoint, url: req.url ?? '', authorization: req.headers.authorization, apiArg, body: isContent ? '' : raw.toString('utf8'), bytes: raw.length });
+    const fault = this.faults.get(endpoint)?.shift();
+    const json: Json = fault && 'acceptThenCut' in fault ? () => void res.socket?.destroy() : (status, value, headers = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(value));
     };
 
-    const fault = this.faults.get(endpoint)?.shift();
     if (fault && 'status' in fault) {
       const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
       const value = fault.body ?? (fault.status === 429
@@ -199,7 +207,8 @@ export class FakeDropbox {
     }
     if (endpoint === 'get_current_account') return json(200, { account_id: 'dbid:fake', name: { display_name: 'Toko Test' }, email: 'toko@example.invalid' });
     if (endpoint === 'download') return this.download(arg, res, fault, json);
-    if (endpoint.startsWith('upload')) return this.upload(endpoint, arg, raw, json);
+    if (endpoint.startsWith('upload')) return this.upload(endpoint, arg, fault && 'corrupt' in fault ? flipFirst(raw) : raw, json);
+    if (endpoint === 'delete_v2') return this.delete(String(arg.path ?? ''), json);
     json(400, { error_summary: `unknown endpoint ${url.pathname}` });
   }
 
@@ -271,8 +280,12 @@ export class FakeDropbox {
     stream.on('end', () => res.end());
   }
 
-  /** Uploads as Dropbox takes them: plain (up to 150 MB) or a session whose every append names its offset. */
+  /**
+   * Uploads as Dropbox takes them: plain (up to 150 MiB) or a session whose every append names its
+   * offset. Mode add (the default) refuses to replace a file with other content; overwrite does.
+   */
   private upload(endpoint: string, arg: Record<string, unknown>, body: Buffer, json: Json): void {
+    if (body.length > MAX_REQUEST_BYTES) return json(409, { error_summary: 'payload_too_large/..', error: { '.tag': 'payload_too_large' } });
     const cursor = (arg.cursor ?? {}) as { session_id?: string; offset?: number };
     const parts = this.sessions.get(String(cursor.session_id));
     const have = parts?.reduce((n, p) => n + p.length, 0) ?? 0;
@@ -294,9 +307,40 @@ export class FakeDropbox {
     }
     const bytes = finish ? Buffer.concat(parts ?? []) : body;
     if (finish) this.sessions.delete(String(cursor.session_id));
-    const path = String((finish ? (arg.commit as Record<string, unknown> | undefined)?.path : arg.path) ?? '');
+    const commit = (finish ? arg.commit : arg) as Record<string, unknown> | undefined;
+    const path = String(commit?.path ?? '');
     if (!path.startsWith('/')) return json(400, { error_summary: 'path/malformed_path/..' });
-    json(200, this.metadata(this.store(path, bytes, bytes.length, hashOf(bytes), new Date())));
+    // files/upload reports a write failure as {reason}, upload_session/finish as {path}.
+    const writeFailed = (tag: string, detail: Record<string, unknown> = {}) => json(409, {
+      error_summary: `path/${tag}/${'conflict' in detail ? 'file/' : ''}..`,
+      error: finish ? { '.tag': 'path', path: { '.tag': tag, ...detail } } : { '.tag': 'path', reason: { '.tag': tag, ...detail }, upload_session_id: randomUUID() },
+    });
+    const old = this.files.get(path.toLowerCase());
+    const hash = hashOf(bytes);
+    const mode = typeof commit?.mode === 'string' ? commit.mode : (commit?.mode as { '.tag'?: string } | undefined)?.['.tag'] ?? 'add';
+    if (old && mode === 'add' && old.contentHash !== hash) return writeFailed('conflict', { conflict: { '.tag': 'file' } });
+    if (this.usedBytes() - (old?.size ?? 0) + bytes.length > this.quotaBytes) return writeFailed('insufficient_space');
+    json(200, this.metadata(this.store(path, bytes, bytes.length, hash, new Date())));
+  }
+
+  private usedBytes(): number {
+    return [...this.files.values()].reduce((n, f) => n + f.size, 0);
+  }
+
+  private delete(path: string, json: Json): void {
+    const f = this.find(path);
+    if (f) {
+      this.files.delete(f.pathDisplay.toLowerCase());
+      return json(200, { metadata: this.metadata(f) });
+    }
+    const lower = path.toLowerCase();
+    if (lower === '' || !this.folders.has(lower)) {
+      return json(409, { error_summary: 'path_lookup/not_found/..', error: { '.tag': 'path_lookup', path_lookup: { '.tag': 'not_found' } } });
+    }
+    const metadata = this.folderMetadata(lower);
+    for (const key of [...this.files.keys()]) if (key.startsWith(`${lower}/`)) this.files.delete(key);
+    for (const key of [...this.folders.keys()]) if (key === lower || key.startsWith(`${lower}/`)) this.folders.delete(key);
+    json(200, { metadata });
   }
 }
 
@@ -307,6 +351,8 @@ function parseArg(text: string): Record<string, unknown> {
     throw new BadRequest('Error in call to API function: request body: could not decode input as JSON');
   }
 }
+
+const flipFirst = (b: Buffer) => (b.length ? Buffer.concat([Buffer.from([(b[0] ?? 0) ^ 0xff]), b.subarray(1)]) : b);
 
 /** Two chunks, so that a cut-off can fall between them. */
 function twoChunks(b: Buffer): Readable {

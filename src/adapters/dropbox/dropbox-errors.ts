@@ -20,6 +20,8 @@ export interface ErrorContext {
   folder: string;
   canRefresh: boolean;
   fileName?: string;
+  /** 'destination' when tokobot stores backups there: other permission, other advice. Default 'source'. */
+  role?: 'source' | 'destination';
 }
 
 export function isHttpError(err: unknown): err is DropboxHttpError {
@@ -74,14 +76,15 @@ export function isAuthExpired(err: unknown): boolean {
 
 const KEYS = 'DROPBOX_APP_KEY, DROPBOX_APP_SECRET and DROPBOX_REFRESH_TOKEN';
 
-function fromHttp(err: DropboxHttpError, ctx: ErrorContext): AppError {
-  const what = summary(err);
+/** The credentials are shared by every Dropbox source and destination, so these errors read the same for both. */
+function authError(err: DropboxHttpError, what: string, ctx: ErrorContext): AppError | undefined {
   if ((err.status === 400 || err.status === 401) && /^(invalid_grant|invalid_client)/.test(what)) {
     return new AppError('source-auth', `Dropbox rejected the app key/secret or the refresh token (${what}): check ${KEYS}; ` +
       'a refresh token only works with the app key it was made with, so after changing the app make a new one.');
   }
   if (err.status === 401 && what.startsWith('missing_scope')) {
-    return new AppError('source-auth', 'The Dropbox app is missing the files.metadata.read / files.content.read permission: ' +
+    const scopes = ctx.role === 'destination' ? 'files.metadata.read / files.content.write' : 'files.metadata.read / files.content.read';
+    return new AppError('source-auth', `The Dropbox app is missing the ${scopes} permission: ` +
       `tick them in the app's Permissions tab, then make a new refresh token (${KEYS}).`);
   }
   if (err.status === 401) {
@@ -90,6 +93,14 @@ function fromHttp(err: DropboxHttpError, ctx: ErrorContext): AppError {
       : `access tokens last about four hours: set ${KEYS} instead of DROPBOX_ACCESS_TOKEN so tokobot can renew it`;
     return new AppError('source-auth', `Dropbox says the access token is wrong or has expired (${what || 'unauthorized'}): ${fix}.`);
   }
+  return undefined;
+}
+
+function fromHttp(err: DropboxHttpError, ctx: ErrorContext): AppError {
+  const what = summary(err);
+  const auth = authError(err, what, ctx);
+  if (auth) return auth;
+  if (ctx.role === 'destination') return destinationError(err, what, ctx);
   if (err.status === 409 && what.startsWith('path/not_found') && ctx.fileName) {
     return new AppError('source-not-found', `${ctx.fileName} is no longer in ${displayFolder(ctx.folder)} (moved or deleted after ` +
       'the listing); the next sync will pick the newest backup again.', { retryable: true });
@@ -110,6 +121,36 @@ function fromHttp(err: DropboxHttpError, ctx: ErrorContext): AppError {
 
 const displayFolder = (folder: string) => `the Dropbox folder ${folder || '/'}`;
 
+/** What went wrong while tokobot was storing, listing or deleting backups in a Dropbox folder. */
+function destinationError(err: DropboxHttpError, what: string, ctx: ErrorContext): AppError {
+  const file = ctx.fileName ?? 'the backups';
+  const where = displayFolder(ctx.folder);
+  if (what.includes('insufficient_space')) {
+    return new AppError('upload-failed', `Dropbox is full: ${file} could not be stored in ${where}. Free some space in that Dropbox ` +
+      'account (or upgrade its plan), or keep fewer backups there (the job\'s retention).');
+  }
+  if (what.includes('payload_too_large')) {
+    return new AppError('upload-failed', `Dropbox refused ${file}: one request may carry at most 150 MB (payload_too_large). ` +
+      'Larger files must go in parts: the Dropbox destination\'s session threshold is set too high.');
+  }
+  if (/conflict\/(file|folder)/.test(what)) {
+    return new AppError('upload-failed', `A different file or folder named ${file} is already in ${where}; tokobot does not overwrite it: ` +
+      'move or rename it, then run the backup again.');
+  }
+  if (/no_write_permission|team_folder|disallowed_name|malformed_path|not_folder/.test(what)) {
+    return new AppError('upload-failed', `Dropbox does not let tokobot write ${file} into ${where} (${what}): check the job's Dropbox folder ` +
+      '(a folder path as seen from the app\'s root) and that the app has the files.content.write permission.');
+  }
+  if (err.status === 429) {
+    return new AppError('upload-failed', `Dropbox is limiting requests (429 too many requests) while storing ${file}; the next backup will try again.`, { retryable: true });
+  }
+  if (err.status >= 500) {
+    return new AppError('upload-failed', `Dropbox had a server error (${err.status}) while storing ${file}; the next backup will try again.`, { retryable: true });
+  }
+  return new AppError('upload-failed', `Dropbox refused to store ${file} in ${where} (${err.status}${what ? ` ${what}` : ''}): check the job's ` +
+    'Dropbox folder and that the app has the files.content.write permission.');
+}
+
 /**
  * Turns whatever the SDK or the network threw into a message for the owner. Raw error text is
  * never passed through, nor kept as `cause`: node-fetch puts the request URL in its messages, and
@@ -122,11 +163,31 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
       'listed (it may still be uploading). The sync will try again.', { retryable: true });
   }
   if (isHttpError(err)) return fromHttp(err, ctx);
+  const destination = ctx.role === 'destination';
   if (isNetworkError(err)) {
     const e = err as TransportError;
     const reason = e.code ?? e.cause?.code ?? (e.name === 'AbortError' || /timeout/.test(e.type ?? '') ? 'timed out' : 'network error');
-    return new AppError('source-unreachable', `Cannot reach Dropbox (${reason}): check this server's internet connection; ` +
-      'the next sync will try again.', { retryable: true });
+    return new AppError(destination ? 'upload-failed' : 'source-unreachable', `Cannot reach Dropbox (${reason}): check this server's internet connection; ` +
+      `the next ${destination ? 'backup' : 'sync'} will try again.`, { retryable: true });
   }
-  return new AppError('source-rejected', `Unexpected answer from Dropbox (${(err as Error)?.name ?? 'error'}); the next sync will try again.`);
+  return new AppError(destination ? 'upload-failed' : 'source-rejected',
+    `Unexpected answer from Dropbox (${(err as Error)?.name ?? 'error'}); the next ${destination ? 'backup' : 'sync'} will try again.`);
+}
+
+/** The error_summary of a 409 (Dropbox's "the request was understood but refused"), else undefined. */
+export function refusal(err: unknown): string | undefined {
+  return isHttpError(err) && err.status === 409 ? summary(err) : undefined;
+}
+
+type OffsetError = { '.tag'?: string; correct_offset?: unknown; lookup_failed?: OffsetError };
+
+/**
+ * The offset an upload session really stands at, when Dropbox refused ours: an append whose answer
+ * was lost had arrived, and the retry repeats it. Appends say so at the top, finish under lookup_failed.
+ */
+export function correctOffset(err: unknown): number | undefined {
+  if (refusal(err) === undefined) return undefined;
+  const top = (err as DropboxHttpError & { error: { error?: OffsetError } }).error?.error;
+  const wrong = top?.['.tag'] === 'lookup_failed' ? top.lookup_failed : top;
+  return wrong?.['.tag'] === 'incorrect_offset' && typeof wrong.correct_offset === 'number' ? wrong.correct_offset : undefined;
 }

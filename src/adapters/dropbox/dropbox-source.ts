@@ -2,54 +2,23 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebStream } from 'node:stream/web';
-import { Dropbox, DropboxAuth, type files } from 'dropbox';
-import nodeFetch from 'node-fetch';
+import type { files } from 'dropbox';
 import { AppError } from '../../errors.ts';
 import type { BackupFile, BackupSource, DownloadResult, ProgressFn } from '../../pipeline/ports.ts';
 import { hashingCounter, type HashingCounter } from '../content-hash.ts';
-import { FileChangedError, isAuthExpired, retryVerdict, toAppError, type DropboxHttpError, type ErrorContext } from './dropbox-errors.ts';
-import { defaultRetry, withRetry, type RetryPolicy } from './retry.ts';
+import { DropboxClient, normalizeFolder, type DropboxClientOptions } from './dropbox-client.ts';
+import { FileChangedError, type DropboxHttpError, type ErrorContext } from './dropbox-errors.ts';
 
-type FetchFn = typeof nodeFetch;
-type LogFn = (obj: object, msg?: string) => void;
-
-export interface DropboxSourceOptions {
+/** Downloads use Node's fetch, not `fetch` (see downloadOnce). */
+export interface DropboxSourceOptions extends DropboxClientOptions {
   /** Path as seen from the app's root ('' or '/' for the root itself). */
   folder: string;
-  /** App key + secret + refresh token (renewed as needed), or a plain short-lived access token. */
-  appKey?: string;
-  appSecret?: string;
-  refreshToken?: string;
-  accessToken?: string;
-  /** Replace https://api.dropboxapi.com and https://content.dropboxapi.com (tests, proxies). */
-  apiUrl?: string;
-  contentUrl?: string;
-  /** For the SDK's calls (listing, token refresh); downloads use Node's fetch, see downloadOnce. */
-  fetch?: FetchFn;
-  retry?: RetryPolicy;
   /** A download that receives nothing for this long is abandoned (and retried). */
   idleTimeoutMs?: number;
-  logger?: { info: LogFn; warn: LogFn; debug: LogFn };
 }
 
-const API = 'https://api.dropboxapi.com';
-const CONTENT = 'https://content.dropboxapi.com';
 const BACKUP = /\.(i5bu|zip)$/i;
 const MAX_PAGES = 10_000;
-/** node-fetch v2's own timeout covers the SDK's JSON calls (headers and body); downloads use the idle timer. */
-const CALL_TIMEOUT_MS = 120_000;
-
-/** The SDK has its hosts built in; requests are pointed elsewhere by rewriting their URLs. */
-function rewritingFetch(base: FetchFn, apiUrl?: string, contentUrl?: string): FetchFn {
-  const api = apiUrl?.replace(/\/$/, '');
-  const content = contentUrl?.replace(/\/$/, '');
-  return ((url: string, init?: Parameters<FetchFn>[1]) => {
-    let target = String(url);
-    if (api && target.startsWith(API)) target = api + target.slice(API.length);
-    if (content && target.startsWith(CONTENT)) target = content + target.slice(CONTENT.length);
-    return base(target, { timeout: CALL_TIMEOUT_MS, ...init });
-  }) as FetchFn;
-}
 
 /** Dropbox wants non-ASCII in its JSON headers as \uXXXX escapes. */
 const headerJson = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -66,55 +35,28 @@ function announcedHash(res: { headers: { get(name: string): string | null } }): 
 export class DropboxSource implements BackupSource {
   readonly description: string;
   private readonly folder: string;
-  private readonly fetch: FetchFn;
-  private readonly auth: DropboxAuth;
-  private readonly dbx: Dropbox;
+  private readonly client: DropboxClient;
   private readonly ctx: ErrorContext;
-  private readonly contentUrl: string;
 
   constructor(private readonly o: DropboxSourceOptions) {
-    const trimmed = o.folder.trim().replace(/\/+$/, '');
-    this.folder = trimmed === '' ? '' : trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+    this.folder = normalizeFolder(o.folder);
     this.description = `the Dropbox folder ${this.folder || '/'}`;
-    this.fetch = rewritingFetch(o.fetch ?? nodeFetch, o.apiUrl, o.contentUrl);
-    this.auth = new DropboxAuth({ clientId: o.appKey, clientSecret: o.appSecret, refreshToken: o.refreshToken, accessToken: o.accessToken, fetch: this.fetch });
-    this.dbx = new Dropbox({ auth: this.auth, fetch: this.fetch });
-    this.contentUrl = o.contentUrl?.replace(/\/$/, '') ?? CONTENT;
-    this.ctx = { folder: this.folder, canRefresh: Boolean(o.appKey && o.refreshToken) };
+    this.client = new DropboxClient(o);
+    this.ctx = { folder: this.folder, canRefresh: this.client.canRefresh };
   }
 
-  /**
-   * Retries what may pass (429, 5xx, network) and renews the token once on a 401, since the SDK
-   * only renews ahead of the expiry it was told. Every failure leaves as an AppError.
-   */
-  private async call<T>(fn: () => Promise<T>, ctx: ErrorContext = this.ctx): Promise<T> {
-    const once = async () => {
-      try {
-        return await fn();
-      } catch (err) {
-        if (!ctx.canRefresh || !isAuthExpired(err)) throw err;
-        this.o.logger?.debug({ folder: this.folder }, 'Dropbox access token refused; renewing it once');
-        await this.auth.refreshAccessToken();
-        return await fn();
-      }
-    };
-    const onRetry = (err: unknown, attempt: number, waitMs: number) =>
-      this.o.logger?.warn({ attempt, waitMs, reason: toAppError(err, ctx).message }, 'Dropbox call failed; retrying');
-    try {
-      return await withRetry(once, retryVerdict, this.o.retry ?? defaultRetry, onRetry);
-    } catch (err) {
-      throw toAppError(err, ctx);
-    }
+  private call<T>(fn: () => Promise<T>, ctx: ErrorContext = this.ctx): Promise<T> {
+    return this.client.call(fn, ctx);
   }
 
   async list(): Promise<BackupFile[]> {
     const entries: files.ListFolderResult['entries'] = [];
-    let page = await this.call(() => this.dbx.filesListFolder({ path: this.folder, limit: 2000 }));
+    let page = await this.call(() => this.client.dbx.filesListFolder({ path: this.folder, limit: 2000 }));
     entries.push(...page.result.entries);
     let pages = 1;
     for (; page.result.has_more && pages < MAX_PAGES; pages++) {
       const cursor = page.result.cursor;
-      page = await this.call(() => this.dbx.filesListFolderContinue({ cursor }));
+      page = await this.call(() => this.client.dbx.filesListFolderContinue({ cursor }));
       entries.push(...page.result.entries);
     }
     const backups = entries
@@ -137,15 +79,15 @@ export class DropboxSource implements BackupSource {
    * has a Content-Length (it only checks chunked ones), so a dropped connection would just stall.
    */
   private async downloadOnce(file: BackupFile, destPath: string, onProgress?: ProgressFn): Promise<DownloadResult> {
-    await this.auth.checkAndRefreshAccessToken();
+    await this.client.auth.checkAndRefreshAccessToken();
     const abort = new AbortController();
     const idleMs = this.o.idleTimeoutMs ?? 120_000;
     let idle = setTimeout(() => abort.abort(), idleMs);
     const touch = () => { clearTimeout(idle); idle = setTimeout(() => abort.abort(), idleMs); };
     try {
-      const res = await fetch(`${this.contentUrl}/2/files/download`, {
+      const res = await fetch(`${this.client.contentUrl}/2/files/download`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${this.auth.getAccessToken()}`, 'Dropbox-API-Arg': headerJson({ path: file.id }) },
+        headers: { Authorization: `Bearer ${this.client.auth.getAccessToken()}`, 'Dropbox-API-Arg': headerJson({ path: file.id }) },
         signal: abort.signal,
       });
       if (!res.ok) {
