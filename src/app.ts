@@ -9,6 +9,8 @@ import type { Config, StoreConfig } from './config/load-config.ts';
 import { DockerPostgres } from './adapters/docker/docker-postgres.ts';
 import { ExternalPostgres } from './adapters/postgres/external-postgres.ts';
 import { DropboxSource } from './adapters/dropbox/dropbox-source.ts';
+import type { DropboxClientOptions } from './adapters/dropbox/dropbox-client.ts';
+import { DropboxDestination } from './adapters/dropbox/dropbox-destination.ts';
 import type { RetryPolicy } from './adapters/dropbox/retry.ts';
 import { FolderSource } from './adapters/folder/folder-source.ts';
 import type { BackupSource, RestoreTarget } from './pipeline/ports.ts';
@@ -19,6 +21,7 @@ import { findJob, type JobConfig } from './config/jobs-from.ts';
 import { ContainerPgDump } from './adapters/docker/container-pg-dump.ts';
 import { FolderDestination } from './adapters/folder/folder-destination.ts';
 import { HostPgDump } from './adapters/postgres/pg-dump.ts';
+import { MysqlDatabase } from './adapters/mysql/mysql-database.ts';
 import { BackupLog } from './pipeline/backup/backup-log.ts';
 import type { BackupDeps } from './pipeline/backup/backup-job.ts';
 import type { BackupDestination } from './pipeline/backup/ports.ts';
@@ -68,27 +71,23 @@ export async function buildTarget(config: Config, logger: Logger): Promise<Resto
   });
 }
 
-export function buildSource(config: Config, store: StoreConfig, logger: Logger, retry?: RetryPolicy): BackupSource {
-  if (store.source.type === 'folder') return new FolderSource(store.source.dir);
+/** The Dropbox account of the sources and destinations, from the environment. */
+function dropboxAccount(config: Config): DropboxClientOptions {
   const env = config.env;
-  return new DropboxSource({
-    folder: store.source.folder,
-    appKey: env.DROPBOX_APP_KEY,
-    appSecret: env.DROPBOX_APP_SECRET,
-    refreshToken: env.DROPBOX_REFRESH_TOKEN,
-    accessToken: env.DROPBOX_ACCESS_TOKEN,
-    apiUrl: env.DROPBOX_API_URL,
-    contentUrl: env.DROPBOX_CONTENT_URL,
-    retry,
-    logger,
-  });
+  return {
+    appKey: env.DROPBOX_APP_KEY, appSecret: env.DROPBOX_APP_SECRET, refreshToken: env.DROPBOX_REFRESH_TOKEN,
+    accessToken: env.DROPBOX_ACCESS_TOKEN, apiUrl: env.DROPBOX_API_URL, contentUrl: env.DROPBOX_CONTENT_URL,
+  };
 }
 
-function destinationsFor(config: Config, job: JobConfig, logger: Logger): BackupDestination[] {
-  return job.destinations.map((d) => {
-    if (d.type === 'local') return new FolderDestination(d.dir);
-    throw new AppError('config', `jobs (${job.id}): Dropbox destinations are not wired yet (${logger ? d.folder : ''}).`);
-  });
+export function buildSource(config: Config, store: StoreConfig, logger: Logger, retry?: RetryPolicy): BackupSource {
+  if (store.source.type === 'folder') return new FolderSource(store.source.dir);
+  return new DropboxSource({ ...dropboxAccount(config), folder: store.source.folder, retry, logger });
+}
+
+export function buildDestinations(config: Config, job: JobConfig, logger: Logger, retry?: RetryPolicy): BackupDestination[] {
+  return job.destinations.map((d) => (d.type === 'local' ? new FolderDestination(d.dir)
+    : new DropboxDestination({ ...dropboxAccount(config), folder: d.folder, retry, logger })));
 }
 
 function buildBackups(config: Config, logger: Logger, ops: pg.Pool, target: RestoreTarget): BackupDeps {
@@ -98,8 +97,8 @@ function buildBackups(config: Config, logger: Logger, ops: pg.Pool, target: Rest
     postgres: (job) => (job.container
       ? new ContainerPgDump(docker ??= new Docker({ socketPath: config.env.DOCKER_SOCKET }), job.container, job.url)
       : new HostPgDump(job.url)),
-    mysql: (job) => { throw new AppError('config', `jobs (${job.id}): MySQL is not wired yet.`); },
-    destinations: (job) => destinationsFor(config, job, logger),
+    mysql: (job) => new MysqlDatabase({ url: job.url }),
+    destinations: (job) => buildDestinations(config, job, logger),
   };
 }
 

@@ -14,7 +14,7 @@ import { Tokens } from './bot/tokens.ts';
 import { startService } from './service.ts';
 import { renderText } from './bot/render-text.ts';
 import { outcomeLine, progressLine, statusText } from './cli/format-sync.ts';
-import { backupDecrypt, backupList, backupPrune, backupRun } from './cli/backup-commands.ts';
+import { backupDecrypt, backupList, backupPrune, backupRestore, backupRun } from './cli/backup-commands.ts';
 
 const USAGE = `Usage:
   tokobot start                          run the Telegram bot and the sync schedule
@@ -25,7 +25,8 @@ const USAGE = `Usage:
   tokobot backup run JOB [--json]        run a backup job now (dump, verify, store, prune)
   tokobot backup list [--json]           jobs, their schedules and last results, recent runs
   tokobot backup prune [JOB] [--dry-run] apply retention; with --dry-run only show what would go and why
-  tokobot backup decrypt FILE [--out P]  decrypt an .enc backup (passphrase from its job, or stdin)`;
+  tokobot backup decrypt FILE [--out P]  decrypt an .enc backup (passphrase from its job, or stdin)
+  tokobot backup restore FILE --into DB  load a MySQL job's backup into a new database on its server`;
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -88,7 +89,7 @@ async function start(): Promise<number> {
   return 0;
 }
 
-async function backup(args: string[], values: { json?: boolean; 'dry-run'?: boolean; out?: string }): Promise<number> {
+async function backup(args: string[], values: { json?: boolean; 'dry-run'?: boolean; out?: string; into?: string }): Promise<number> {
   const [sub, arg] = args;
   const json = values.json ?? false;
   switch (sub) {
@@ -97,6 +98,9 @@ async function backup(args: string[], values: { json?: boolean; 'dry-run'?: bool
       return withApp((app) => backupRun(app, arg, json));
     case 'list': return withApp((app) => backupList(app, json));
     case 'prune': return withApp((app) => backupPrune(app, arg, values['dry-run'] ?? false, json));
+    case 'restore':
+      if (!arg) throw new AppError('usage', 'tokobot backup restore needs a file: tokobot backup restore FILE --into NEW_DATABASE');
+      return withApp((app) => backupRestore(app, arg, values.into));
     case 'decrypt': {
       if (!arg) throw new AppError('usage', 'tokobot backup decrypt needs a file: tokobot backup decrypt FILE.enc');
       let jobs: ReturnType<typeof loadConfig>['jobs'] = [];
@@ -108,7 +112,7 @@ async function backup(args: string[], values: { json?: boolean; 'dry-run'?: bool
       return backupDecrypt(jobs, arg, values.out);
     }
     default:
-      throw new AppError('usage', `tokobot backup: expected run, list, prune or decrypt\n${USAGE}`);
+      throw new AppError('usage', `tokobot backup: expected run, list, prune, decrypt or restore\n${USAGE}`);
   }
 }
 
@@ -126,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
       args: argv, allowPositionals: true,
       options: {
         store: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-        'dry-run': { type: 'boolean', default: false }, out: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, into: { type: 'string' },
       },
     });
   } catch (err) {

@@ -8,7 +8,8 @@ import { AppError } from '../errors.ts';
 import type { JobConfig } from '../config/load-config.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { decryptStream } from '../pipeline/backup/encryption.ts';
-import { pruneDestination } from '../pipeline/backup/prune.ts';
+import { backupTime, pruneDestination } from '../pipeline/backup/prune.ts';
+import { openSqlDump } from '../pipeline/backup/backup-files.ts';
 import { backupProgressLine, backupRunLines, jobStateLines, pruneLines } from './format-backup.ts';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -88,5 +89,31 @@ export async function backupDecrypt(jobs: JobConfig[], file: string, out: string
     throw err;
   }
   print(`decrypted ${file} → ${target}`);
+  return 0;
+}
+
+/**
+ * `tokobot backup restore FILE --into DATABASE`: loads a MySQL job's backup (.sql.gz, or
+ * .sql.gz.enc) into a new or empty database on the job's server, with tokobot's own loader.
+ */
+export async function backupRestore(app: App, file: string, into: string | undefined): Promise<number> {
+  if (!into) throw new AppError('usage', 'tokobot backup restore needs a target: tokobot backup restore FILE --into NEW_DATABASE');
+  if (!existsSync(file)) throw new AppError('not-found', `There is no file ${file}.`);
+  const name = path.basename(file);
+  const job = app.config.jobs.find((j) => backupTime(j, name));
+  if (!job) throw new AppError('usage', `${name} is not named like the backups of any configured job (<job>_<YYYYMMDD_HHmmss>.<ext>).`);
+  if (job.type !== 'mysql') throw new AppError('usage', `${job.id} is a PostgreSQL job: restore its backups with pg_restore -d DATABASE ${file}.`);
+  const server = app.backups.mysql(job);
+  try {
+    if (Object.keys(await server.countRows(into)).length) {
+      throw new AppError('usage', `The database ${into} already has tables; restore into a new name so nothing is overwritten.`);
+    }
+    await server.createDatabase(into).catch(() => undefined); // it may exist, empty
+    await server.load(openSqlDump(file, job.passphrase), into);
+    const counts = await server.countRows(into);
+    print(`restored ${name} into ${into}: ${Object.keys(counts).length} tables, ${Object.values(counts).reduce((a, b) => a + b, 0)} rows`);
+  } finally {
+    await server.close();
+  }
   return 0;
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../errors.ts';
 import { stamp } from '../sync/work-files.ts';
@@ -82,4 +83,15 @@ export async function encryptAndCheck(plain: string, sealed: string, passphrase:
   await pipeline(createReadStream(sealed), decryptStream(passphrase), check, async function* (source) { for await (const _ of source) { /* drain */ } }, { signal });
   if (check.digest() !== plainSha) throw new AppError('validation-failed', 'The encrypted file does not decrypt to the backup it was made from; nothing was delivered. Run the backup again.');
   return written;
+}
+
+/** The SQL text of a MySQL backup file (.sql.gz, decrypted first when a passphrase is given); a failure of any step ends the stream with it. */
+export function openSqlDump(file: string, passphrase?: string): Readable {
+  const steps: Transform[] = [...(passphrase ? [decryptStream(passphrase)] : []), createGunzip()];
+  let out: Readable = createReadStream(file);
+  for (const step of steps) {
+    out.on('error', (err) => step.destroy(err));
+    out = out.pipe(step);
+  }
+  return out;
 }

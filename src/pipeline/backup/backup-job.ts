@@ -62,7 +62,13 @@ async function dump(deps: BackupDeps, job: JobConfig, file: string, signal: Abor
     const made = await writeHashed(file, async (into, stop) => {
       const gzip = createGzip({ level: 6 });
       const compressed = pipeline(gzip, into, { end: false });
-      snapshot = await server.dump(gzip, { signal: stop, onRows: (n) => { rows = n; progress({ stage: 'dump', done: bytes, rows }); } });
+      compressed.catch(() => undefined); // its failure reaches us through the dump or the await below
+      try {
+        snapshot = await server.dump(gzip, { signal: stop, onRows: (n) => { rows = n; progress({ stage: 'dump', done: bytes, rows }); } });
+      } catch (err) {
+        gzip.destroy();
+        throw err;
+      }
       gzip.end();
       await compressed;
     }, { onBytes: (n) => { bytes = n; progress({ stage: 'dump', done: n, rows }); }, signal });

@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { AppError } from '../../errors.ts';
 import { createDatabase, dropDatabase, quoteIdent } from '../databases.ts';
 import type { RestoreTarget } from '../ports.ts';
 import type { Verification } from './backup-log.ts';
 import type { MysqlServer, TableCounts } from './ports.ts';
+import { openSqlDump } from './backup-files.ts';
 
 /** The scratch database a job's verification restores into; one per job, so two jobs never collide. */
 export function scratchName(jobId: string): string {
@@ -62,9 +61,7 @@ export async function verifyMysql(server: MysqlServer, jobId: string, file: stri
   await server.dropDatabase(scratch);
   await server.createDatabase(scratch);
   try {
-    const sql = createGunzip();
-    createReadStream(file).on('error', (err) => sql.destroy(err)).pipe(sql);
-    await server.load(sql, scratch, { signal });
+    await server.load(openSqlDump(file), scratch, { signal });
     const restored = await server.countRows(scratch);
     const diffs = countDifferences(snapshot, restored);
     const tables = Object.keys(snapshot).length;

@@ -1,0 +1,60 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildDestinations } from '../../../src/app.ts';
+import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
+import { createLogger } from '../../../src/log.ts';
+import { FakeDropbox } from '../../fakes/fake-dropbox.ts';
+import { startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';
+import { LOCAL_PG_URL } from '../../helpers/local-pg.ts';
+
+/** A job that stores in a local folder and in Dropbox (the fake, through the real SDK); it backs up the harness's small ops database. */
+const dest = path.join(mkdtempSync(path.join(tmpdir(), 'tokobot-ddest-')), 'backups');
+const OPS = 'tokobot_t_ops_dropboxjobs';
+let fake: FakeDropbox;
+let h: BackupHarness;
+
+before(async () => {
+  fake = await FakeDropbox.start();
+  const url = LOCAL_PG_URL.replace(/\/[^/]*$/, `/${OPS}`);
+  h = await startBackupHarness('dropboxjobs', [
+    { id: 'twice', type: 'postgres', url, verify: false, destinations: [{ type: 'local', dir: dest }, { type: 'dropbox', folder: '/Backups/ops' }],
+      retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0 } },
+  ], { DROPBOX_APP_KEY: fake.appKey, DROPBOX_APP_SECRET: fake.appSecret, DROPBOX_REFRESH_TOKEN: fake.refreshToken,
+    DROPBOX_API_URL: fake.url, DROPBOX_CONTENT_URL: fake.url });
+  const quick = { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
+  h.app.backups.destinations = (job) => buildDestinations(h.app.config, job, createLogger('silent'), quick);
+});
+
+after(async () => {
+  await h?.close();
+  await fake?.close();
+  rmSync(path.dirname(dest), { recursive: true, force: true });
+});
+
+const inDropbox = async () => (await buildDestinations(h.app.config, h.app.job('twice'), createLogger('silent'))[1]?.list())?.map((f) => f.name).sort();
+
+test('a job stored in a folder and in Dropbox: the same bytes in both, and retention applies to both', async () => {
+  let t = Date.UTC(2026, 10, 1);
+  const backups = { ...h.app.backups, now: () => new Date((t += 3_600_000)) };
+  const first = await runBackup(backups, h.app.job('twice'), 'cli');
+  assert.equal(first.status, 'success', first.error ?? '');
+  assert.deepEqual(first.destinations.map((d) => d.location), [path.join(dest, first.fileName as string), `Dropbox /Backups/ops/${first.fileName}`]);
+  assert.deepEqual(fake.fileBytes(`/Backups/ops/${first.fileName}`), readFileSync(path.join(dest, first.fileName as string)));
+  const second = await runBackup(backups, h.app.job('twice'), 'cli');
+  assert.equal(second.status, 'success', second.error ?? '');
+  assert.deepEqual(await inDropbox(), [second.fileName]);
+  assert.deepEqual(readdirSync(dest), [second.fileName]);
+});
+
+test('Dropbox answering 500 again and again: a failed run that says where the backup did and did not go', async () => {
+  fake.failNext('upload', { status: 500 }, 10);
+  const run = await runBackup({ ...h.app.backups, now: () => new Date(Date.UTC(2026, 10, 5)) }, h.app.job('twice'), 'schedule');
+  assert.equal(run.status, 'failed');
+  assert.match(run.error ?? '', /^upload: Not stored in the Dropbox folder \/Backups\/ops: .*\(stored in the folder /);
+  assert.ok(existsSync(path.join(dest, run.fileName as string)), 'the local copy is complete and kept');
+  assert.ok(!(await inDropbox())?.includes(run.fileName as string));
+  assert.equal(run.destinations.find((d) => d.error)?.destination, 'the Dropbox folder /Backups/ops');
+});
