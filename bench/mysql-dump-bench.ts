@@ -3,7 +3,9 @@
  * run on one machine. Builds `tokobot_bench` (~500 MB over three tables, made server-side, kept
  * for the next run), then dumps it with `mariadb-dump --single-transaction --skip-lock-tables`
  * to a file and with MysqlDatabase.dump() to a file, plain and through gzip, each in a child
- * process that reports its peak RSS. Targets: plain dump ≥ 0.8× mariadb-dump's rows/s, ≤ 200 MB RSS.
+ * process that reports its peak RSS; and, as the backup job does it, `tokobot backup run` (dump,
+ * gzip, SHA-256, store; verification off) against `mariadb-dump | gzip` at the same level.
+ * Targets: plain dump ≥ 0.8× mariadb-dump's rows/s, ≤ 200 MB RSS.
  * Each side runs twice, alternating, and the faster run counts (the machine is shared).
  */
 import { spawn } from 'node:child_process';
@@ -16,6 +18,8 @@ import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import mysql from 'mysql2/promise';
 import { MysqlDatabase } from '../src/adapters/mysql/mysql-database.ts';
+import { GZIP_LEVEL } from '../src/pipeline/backup/backup-job.ts';
+import { LOCAL_PG_URL } from '../test/helpers/local-pg.ts';
 
 const DB = 'tokobot_bench';
 const URL = process.env.BENCH_MYSQL_URL ?? `mysql://root@127.0.0.1:3306/${DB}`;
@@ -29,7 +33,7 @@ async function child(mode: string, file: string): Promise<void> {
   let counts;
   if (mode === 'gzip') {
     const sql = new PassThrough({ highWaterMark: 1 << 20 });
-    const done = pipeline(sql, createGzip(), file$);
+    const done = pipeline(sql, createGzip({ level: GZIP_LEVEL }), file$);
     counts = await db.dump(sql);
     sql.end();
     await done;
@@ -93,6 +97,31 @@ async function ensureDatabase(): Promise<number> {
   }
 }
 
+/** `tokobot backup run` of the bench database, as a separate process with its peak RSS. */
+async function backupJob(work: string): Promise<{ ms: number; rssMb: number; fileMb: number }> {
+  const config = path.join(work, 'tokobot.json');
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  writeFileSync(config, JSON.stringify({ jobs: [{ id: 'bench', type: 'mysql', url: URL, verify: false,
+    destinations: [{ type: 'local', dir: path.join(work, 'out') }], retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0 } }] }));
+  const rss = path.join(work, 'rss');
+  const env = { ...process.env, SOURCE: 'folder', SOURCE_DIR: work, RESTORE_TARGET: 'external', PG_URL: LOCAL_PG_URL, DATA_DIR: path.join(work, 'data'),
+    OPS_DATABASE: 'tokobot_bench_backup_ops', TOKOBOT_CONFIG: config, LOG_LEVEL: 'warn', TOKOBOT_RSS_FILE: rss };
+  const bin = path.join(path.dirname(here), '..', 'bin', 'tokobot.js');
+  const t0 = performance.now();
+  const out = await new Promise<string>((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', path.join(path.dirname(here), 'report-rss.mjs'), bin, 'backup', 'run', 'bench', '--json'], { env });
+    let text = '';
+    p.stdout.on('data', (d) => (text += d));
+    p.on('error', reject);
+    p.on('close', () => resolve(text));
+  });
+  const ms = performance.now() - t0;
+  const run = JSON.parse(out);
+  if (run.status !== 'success') throw new Error(`backup job failed: ${run.error}`);
+  rmSync(path.join(work, 'out'), { recursive: true, force: true });
+  return { ms, rssMb: Number(readFileSync(rss, 'utf8')) / 1024, fileMb: run.bytes / 1e6 };
+}
+
 async function main(): Promise<void> {
   const bytes = await ensureDatabase();
   const work = mkdtempSync(path.join(tmpdir(), 'tokobot-mysql-bench-'));
@@ -109,6 +138,11 @@ async function main(): Promise<void> {
       const r = await runProgram('mariadb-dump', dumpArgs, bare);
       keep('mariadb-dump', { ms: r.ms, fileMb: statSync(bare).size / 1e6 });
       rmSync(bare);
+      const zipped = path.join(work, 'bare.sql.gz');
+      const z = await runProgram('sh', ['-c', `mariadb-dump ${dumpArgs.join(' ')} | gzip -${GZIP_LEVEL} > ${zipped}`]);
+      keep('mariadb-dump|gzip', { ms: z.ms, fileMb: statSync(zipped).size / 1e6 });
+      rmSync(zipped);
+      keep('tokobot job', await backupJob(work));
       for (const mode of ['plain', 'gzip']) {
         const file = path.join(work, `tokobot.${mode}`);
         const c = await runProgram(process.execPath, ['--import', 'tsx', here, '--child', mode, file]);
@@ -123,10 +157,10 @@ async function main(): Promise<void> {
   const rows = best['tokobot plain']?.rows ?? 0;
   const bareRate = rows / ((best['mariadb-dump']?.ms ?? 1) / 1000);
   console.log(`\n${DB}: ${(bytes / 1e6).toFixed(0)} MB on disk, ${rows} rows (best of 2 runs each)\n`);
-  console.log('what             seconds    rows/s     vs mariadb-dump  file MB  peak RSS MB');
+  console.log('what               seconds    rows/s     vs mariadb-dump  file MB  peak RSS MB');
   for (const [name, r] of Object.entries(best)) {
     const rate = rows / (r.ms / 1000);
-    console.log(`${name.padEnd(16)} ${(r.ms / 1000).toFixed(2).padStart(7)} ${Math.round(rate).toString().padStart(10)} ${(rate / bareRate).toFixed(2).padStart(12)}x`
+    console.log(`${name.padEnd(18)} ${(r.ms / 1000).toFixed(2).padStart(7)} ${Math.round(rate).toString().padStart(10)} ${(rate / bareRate).toFixed(2).padStart(12)}x`
       + ` ${r.fileMb.toFixed(0).padStart(10)} ${r.rssMb ? r.rssMb.toFixed(0).padStart(12) : '           -'}`);
   }
 }

