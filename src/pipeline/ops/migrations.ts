@@ -109,4 +109,41 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX backup_runs_job_started ON backup_runs (job, started_at DESC);
     `,
   },
+  {
+    version: 4,
+    name: 'alerts and their outbox',
+    sql: `
+      CREATE TABLE alerts (
+        key text PRIMARY KEY,
+        kind text NOT NULL,
+        severity text NOT NULL CHECK (severity IN ('warning', 'critical')),
+        subject text NOT NULL,
+        params jsonb NOT NULL DEFAULT '{}',
+        opened_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        resolved_at timestamptz,
+        last_sent_at timestamptz,
+        pending text CHECK (pending IN ('open', 'remind', 'resolve')),
+        muted_until timestamptz
+      );
+      CREATE TABLE alert_outbox (
+        id bigserial PRIMARY KEY,
+        batch bigint NOT NULL,
+        alert_key text,
+        event text NOT NULL,
+        channel text NOT NULL,
+        recipient text NOT NULL,
+        body text NOT NULL,
+        created_at timestamptz NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        delivered_at timestamptz,
+        gave_up_at timestamptz,
+        via text,
+        last_error text
+      );
+      CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+      CREATE SEQUENCE alert_batches;
+    `,
+  },
 ];

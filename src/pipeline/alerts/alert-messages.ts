@@ -1,0 +1,88 @@
+import type { Lang } from '../chat-state.ts';
+import type { AlertKind, OpenAlert } from './alert-types.ts';
+
+type Params = Record<string, string | number>;
+type Text = { id: string; en: string };
+
+/** For each kind: what happened (title), the details, and what to do. `{name}` takes the alert's params. */
+const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text }> = {
+  'sync-failed': {
+    title: { id: 'Sync {subject} gagal', en: 'Sync of {subject} failed' },
+    detail: { id: 'Tahap {stage}: {error}', en: 'Stage {stage}: {error}' },
+    todo: { id: 'Daftar harga lama tetap dipakai. Periksa pesan di atas; sync berikutnya akan mencoba lagi.', en: 'The previous price list stays in use. Check the message above; the next sync tries again.' },
+  },
+  'sync-stuck': {
+    title: { id: 'Sync {subject} macet', en: 'Sync of {subject} is stuck' },
+    detail: { id: 'Berjalan sejak {since} (tahap {stage}).', en: 'Running since {since} (stage {stage}).' },
+    todo: { id: 'Periksa server restore dan ruang disk; restart tokobot bila perlu.', en: 'Check the restore server and the disk; restart tokobot if needed.' },
+  },
+  'stale-backups': {
+    title: { id: 'Backup {subject} berhenti datang', en: 'Backups of {subject} stopped arriving' },
+    detail: { id: 'Backup terbaru: {newest}, {hours} jam lalu (batas {limit} jam).', en: 'Newest backup: {newest}, {hours} hours ago (limit {limit} hours).' },
+    todo: { id: 'Periksa komputer kasir: apakah iPOS masih membuat backup dan Dropbox masih sinkron?', en: 'Check the shop computer: is iPOS still making backups and is Dropbox still syncing?' },
+  },
+  'source-unreachable': {
+    title: { id: 'Folder backup {subject} tidak bisa dibaca', en: 'The backup folder of {subject} cannot be read' },
+    detail: { id: '{error}', en: '{error}' },
+    todo: { id: 'Periksa koneksi internet dan akses Dropbox.', en: 'Check the internet connection and the Dropbox access.' },
+  },
+  'backup-failed': {
+    title: { id: 'Backup {subject} GAGAL', en: 'Backup {subject} FAILED' },
+    detail: { id: '{error}', en: '{error}' },
+    todo: { id: 'Backup terakhir yang baik: {lastGood}. Perbaiki penyebabnya lalu kirim /backup {subject}.', en: 'Last good backup: {lastGood}. Fix the cause, then send /backup {subject}.' },
+  },
+  'backup-missed': {
+    title: { id: 'Backup {subject} tidak berjalan', en: 'Backup {subject} did not run' },
+    detail: { id: 'Seharusnya berjalan {expected}; terakhir berjalan: {last}.', en: 'It was due at {expected}; last run: {last}.' },
+    todo: { id: 'Apakah tokobot berjalan terus? Kirim /backup {subject} untuk menjalankannya sekarang.', en: 'Is tokobot running all the time? Send /backup {subject} to run it now.' },
+  },
+  'disk-low': {
+    title: { id: 'Disk hampir penuh', en: 'The disk is almost full' },
+    detail: { id: 'Sisa {free} MB di {dir} (minimal {min} MB), setelah file lama dibersihkan.', en: '{free} MB free under {dir} (minimum {min} MB), after old files were pruned.' },
+    todo: { id: 'Kosongkan ruang disk atau pindahkan DATA_DIR ke disk yang lebih besar; sync dan backup bisa gagal.', en: 'Free some space or move DATA_DIR to a larger disk; syncs and backups may fail.' },
+  },
+  'restore-server-down': {
+    title: { id: 'Server PostgreSQL tokobot tidak terjangkau', en: 'tokobot\'s PostgreSQL server is unreachable' },
+    detail: { id: '{error}', en: '{error}' },
+    todo: { id: 'Periksa Docker atau server database; harga tetap bisa ditanyakan dari daftar terakhir.', en: 'Check Docker or the database server; prices can still be asked from the last list.' },
+  },
+};
+
+const fill = (text: string, params: Params) => text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? '?'));
+export const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function parts(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, lang: Lang) {
+  const k = KINDS[a.kind];
+  const params = { ...a.params, subject: a.subject };
+  return { title: fill(k.title[lang], params), detail: fill(k.detail[lang], params), todo: fill(k.todo[lang], params) };
+}
+
+export function openText(a: OpenAlert, lang: Lang): string {
+  const p = parts(a, lang);
+  const icon = a.severity === 'critical' ? '❗' : '⚠️';
+  return `${icon} *${p.title}*\n${p.detail}\n${lang === 'id' ? 'Sejak' : 'Since'}: ${when(a.openedAt)}\n${p.todo}`;
+}
+
+export function remindText(a: OpenAlert, lang: Lang): string {
+  const p = parts(a, lang);
+  return `⏰ *${lang === 'id' ? 'Masih' : 'Still'}: ${p.title}*\n${p.detail}\n${lang === 'id' ? 'Sejak' : 'Since'}: ${when(a.openedAt)}\n${p.todo}`;
+}
+
+export function resolvedText(a: OpenAlert, lang: Lang, at: Date): string {
+  const p = parts(a, lang);
+  return `✅ *${lang === 'id' ? 'Beres' : 'Resolved'}: ${p.title}*\n${lang === 'id' ? 'Dari' : 'From'} ${when(a.openedAt)} ${lang === 'id' ? 'sampai' : 'to'} ${when(at)}.`;
+}
+
+/** Several alerts at once for one recipient: one message, one line each. */
+export function digestText(items: { alert: OpenAlert; event: 'open' | 'remind' | 'resolve' }[], lang: Lang): string {
+  const mark = (a: OpenAlert, event: string) => (event === 'remind' ? '⏰' : event === 'resolve' ? '✅' : a.severity === 'critical' ? '❗' : '⚠️');
+  const head = lang === 'id' ? `*${items.length} kabar peringatan*` : `*${items.length} alert updates*`;
+  return [head, ...items.map(({ alert, event }) => {
+    const p = parts(alert, lang);
+    return `${mark(alert, event)} ${p.title}${event === 'resolve' ? (lang === 'id' ? ' — beres' : ' — resolved') : `: ${p.detail}`}`;
+  }), lang === 'id' ? 'Kirim /alerts untuk rinciannya.' : 'Send /alerts for details.'].join('\n');
+}
+
+export function alertTitle(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, lang: Lang): string {
+  return parts(a, lang).title;
+}

@@ -1,0 +1,43 @@
+import type { Lang } from '../chat-state.ts';
+import type { Channel } from './ports.ts';
+
+export type Severity = 'warning' | 'critical';
+
+export type AlertKind =
+  | 'sync-failed'
+  | 'sync-stuck'
+  | 'stale-backups'
+  | 'source-unreachable'
+  | 'backup-failed'
+  | 'backup-missed'
+  | 'disk-low'
+  | 'restore-server-down';
+
+/** Something wrong, identified by `key` (what and where): raising it again while open changes nothing but its details. */
+export interface AlertInput {
+  key: string;
+  kind: AlertKind;
+  severity: Severity;
+  /** The store, the job or the machine it is about, as people call it. */
+  subject: string;
+  params: Record<string, string | number>;
+}
+
+export interface OpenAlert extends AlertInput {
+  openedAt: Date;
+  lastSentAt: Date | null;
+  mutedUntil: Date | null;
+}
+
+/** Someone who receives alerts, on the channels they have. */
+export interface Recipient {
+  name: string;
+  telegram?: string;
+  whatsapp?: string;
+  lang: Lang;
+  severities: Severity[];
+}
+
+export function addressOf(r: Recipient, channel: Channel): string | undefined {
+  return channel === 'telegram' ? r.telegram : r.whatsapp;
+}
