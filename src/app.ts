@@ -25,6 +25,7 @@ import { MysqlDatabase } from './adapters/mysql/mysql-database.ts';
 import { BackupLog } from './pipeline/backup/backup-log.ts';
 import type { BackupDeps } from './pipeline/backup/backup-job.ts';
 import type { BackupDestination } from './pipeline/backup/ports.ts';
+import { AlertEngine } from './pipeline/alerts/alert-engine.ts';
 
 /**
  * The composition root: the one place that builds real adapters from the config and wires the
@@ -38,6 +39,7 @@ export interface App {
   history: RunHistory;
   sync: SyncDeps;
   backups: BackupDeps;
+  alerts: AlertEngine;
   store(id?: string): StoreConfig;
   job(id: string): JobConfig;
   close(): Promise<void>;
@@ -114,8 +116,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     settings: { exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, zipMaxBytes: env.ZIP_MAX_MB * 1024 * 1024, restoreJobs: env.RESTORE_JOBS },
   };
   const backups = buildBackups(config, logger, ops, target);
+  const alerts = new AlertEngine({ pool: ops, recipients: config.recipients, remindMs: env.ALERT_REMIND_HOURS * 3_600_000 });
   return {
-    config, logger, target, ops, history, sync, backups,
+    config, logger, target, ops, history, sync, backups, alerts,
     job: (id) => findJob(config.jobs, id),
     store(id) {
       const found = id ? config.stores.find((s) => s.id === id) : config.stores[0];

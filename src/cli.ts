@@ -14,6 +14,7 @@ import { Tokens } from './bot/tokens.ts';
 import { startService } from './service.ts';
 import { renderText } from './bot/render-text.ts';
 import { outcomeLine, progressLine, statusText } from './cli/format-sync.ts';
+import { syncAlert } from './pipeline/alerts/run-alerts.ts';
 import { backupDecrypt, backupList, backupPrune, backupRestore, backupRun } from './cli/backup-commands.ts';
 
 const USAGE = `Usage:
@@ -48,8 +49,10 @@ async function sync(store: string | undefined, json: boolean): Promise<number> {
     for (const s of stores) {
       const o = await syncStore(app.sync, s, 'cli', (p) => { if (!json) process.stderr.write(`${progressLine(s.id, p)}\n`); });
       outcomes.push(o);
+      await syncAlert(app.alerts, s, o);
       if (!json) print(outcomeLine(o));
     }
+    await app.alerts.flush(); // the running tokobot start delivers them
     if (json) print(JSON.stringify(outcomes.length === 1 ? outcomes[0] : outcomes, null, 2));
     return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
   });

@@ -7,6 +7,7 @@ import type { App } from '../app.ts';
 import { AppError } from '../errors.ts';
 import type { JobConfig } from '../config/load-config.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+import { backupAlert } from '../pipeline/alerts/run-alerts.ts';
 import { decryptStream } from '../pipeline/backup/encryption.ts';
 import { backupTime, pruneDestination } from '../pipeline/backup/prune.ts';
 import { openSqlDump } from '../pipeline/backup/backup-files.ts';
@@ -17,6 +18,10 @@ const print = (text: string) => process.stdout.write(`${text}\n`);
 /** `tokobot backup run JOB`: exit 1 when the run failed. */
 export async function backupRun(app: App, jobId: string, json: boolean): Promise<number> {
   const runner = new BackupRunner(app.backups, app.config.jobs, app.logger);
+  runner.onFinished(async (run) => {
+    await backupAlert(app.alerts, run, (await app.backups.log.latest()).get(run.job)?.lastGood);
+    await app.alerts.flush(); // the running tokobot start delivers them
+  });
   let last = '';
   const run = await runner.run(app.job(jobId), 'cli', (p) => {
     const line = backupProgressLine(jobId, p);

@@ -8,6 +8,8 @@ const optionalText = z.string().trim().min(1).optional();
 const optionalUrl = z.url({ message: 'expected a URL such as http://127.0.0.1:8080' }).optional();
 const port = z.coerce.number({ message: 'expected a port number (1-65535)' }).int().min(1).max(65535);
 const idList = z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'expected Telegram user ids separated by commas, e.g. 12345678,87654321').optional();
+const chatList = z.string().regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, 'expected Telegram chat ids separated by commas (groups are negative), e.g. 12345678,-1001234567890').optional();
+const numberList = z.string().regex(/^\s*\+?\d{8,15}(\s*,\s*\+?\d{8,15})*\s*$/, 'expected phone numbers in international form separated by commas, e.g. 6281234567890').optional();
 const flag = z.enum(['true', 'false'], { message: 'expected true or false' }).default('false');
 const count = (min: number) => z.coerce.number({ message: 'expected a whole number' }).int().min(min);
 
@@ -49,6 +51,14 @@ export const envSchema = z.object({
   TELEGRAM_WEBHOOK_PORT: port.default(8443).describe('Local port the webhook server listens on'),
   TELEGRAM_RATE_LIMIT: count(1).default(20).describe('Messages per minute one user may send'),
   SYNC_CRON: z.string().default('*/30 * * * *').describe('When tokobot start syncs every store (cron)'),
+  TELEGRAM_ALERT_CHATS: chatList.describe('Telegram chats (people or groups) that receive alerts'),
+  WHATSAPP_ENABLED: flag.describe('true: link a WhatsApp account for alerts and questions'),
+  WHATSAPP_ALERT_NUMBERS: numberList.describe('WhatsApp numbers that receive alerts, e.g. 6281234567890'),
+  WHATSAPP_ALLOWED_NUMBERS: numberList.describe('WhatsApp numbers that may ask prices and /status'),
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium').describe('Chromium that WhatsApp Web runs in'),
+  ALERT_REMIND_HOURS: count(1).default(6).describe('Hours between reminders of an alert that stays open'),
+  STALE_BACKUP_HOURS: count(1).default(26).describe('Alert when a store has had no new backup for this long (hours)'),
+  DISK_MIN_FREE_MB: count(0).default(2048).describe('Alert when DATA_DIR has less free space than this (MB)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 

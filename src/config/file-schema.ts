@@ -9,6 +9,8 @@ export const storeSchema = z
     name: z.string().min(1).optional(),
     dropboxFolder: z.string().min(1).optional(),
     dir: z.string().min(1).optional(),
+    /** Alert when this store has had no new backup for this many hours (default STALE_BACKUP_HOURS). */
+    staleHours: z.number().int().min(1).optional(),
   })
   .strict()
   .refine((s) => Boolean(s.dropboxFolder) !== Boolean(s.dir), {
@@ -28,6 +30,18 @@ export const fileSchema = z
       .strict()
       .optional(),
     jobs: z.array(jobSchema).optional(),
+    alerts: z
+      .object({
+        recipients: z.array(z.object({
+          name: z.string().min(1),
+          telegram: z.number().int().optional(),
+          whatsapp: z.string().regex(/^\+?\d{8,15}$/, 'expected a phone number in international form, e.g. 6281234567890').optional(),
+          lang: z.enum(['id', 'en']).default('id'),
+          severities: z.array(z.enum(['warning', 'critical'])).min(1).default(['warning', 'critical']),
+        }).strict().refine((r) => r.telegram !== undefined || r.whatsapp !== undefined, { message: 'give telegram, whatsapp or both' })),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

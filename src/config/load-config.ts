@@ -7,12 +7,15 @@ import { envSchema, type Env } from './env-schema.ts';
 import { fileSchema, type FileConfig } from './file-schema.ts';
 import { AppError } from '../errors.ts';
 import { jobsFrom, type JobConfig } from './jobs-from.ts';
+import type { Recipient } from '../pipeline/alerts/alert-types.ts';
 
 export type { JobConfig } from './jobs-from.ts';
 
 export interface StoreConfig {
   id: string;
   name: string;
+  /** Hours without a new backup before the freshness alert. */
+  staleHours?: number;
   source: { type: 'dropbox'; folder: string } | { type: 'folder'; dir: string };
 }
 
@@ -26,6 +29,10 @@ export interface Config {
   roles: Map<number, Role>;
   /** Backup jobs from the config file's jobs section, with URLs and passphrases resolved. */
   jobs: JobConfig[];
+  /** Who receives alerts: TELEGRAM_ALERT_CHATS, WHATSAPP_ALERT_NUMBERS and the config file's alerts.recipients. */
+  recipients: Recipient[];
+  /** WhatsApp numbers (digits) that may ask prices and /status. */
+  whatsappAllowed: string[];
 }
 
 const ids = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number);
@@ -39,6 +46,24 @@ function rolesFrom(env: Env, file: FileConfig): Map<number, Role> {
     for (const id of list) roles.set(id, role);
   }
   return roles;
+}
+
+const numbers = (text: string | undefined) => (text ?? '').split(',').map((x) => x.replace(/\D/g, '')).filter(Boolean);
+
+/** Each chat and number once; the config file's entry (with a name, a language) wins over the bare environment one. */
+function recipientsFrom(env: Env, file: FileConfig): Recipient[] {
+  const all: Recipient[] = (file.alerts?.recipients ?? []).map((r) => ({
+    name: r.name, lang: r.lang, severities: r.severities,
+    ...(r.telegram !== undefined ? { telegram: String(r.telegram) } : {}), ...(r.whatsapp ? { whatsapp: r.whatsapp.replace(/\D/g, '') } : {}),
+  }));
+  const both: Recipient['severities'] = ['warning', 'critical'];
+  for (const chat of (env.TELEGRAM_ALERT_CHATS ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (!all.some((r) => r.telegram === chat)) all.push({ name: `Telegram ${chat}`, telegram: chat, lang: 'id', severities: both });
+  }
+  for (const number of numbers(env.WHATSAPP_ALERT_NUMBERS)) {
+    if (!all.some((r) => r.whatsapp === number)) all.push({ name: `WhatsApp ${number}`, whatsapp: number, lang: 'id', severities: both });
+  }
+  return all;
 }
 
 function issueLines(prefix: (p: PropertyKey[]) => string, error: z.ZodError): string[] {
@@ -70,7 +95,7 @@ function storesFrom(env: Env, file: FileConfig, problems: string[]): StoreConfig
       const source = s.dropboxFolder
         ? { type: 'dropbox' as const, folder: s.dropboxFolder }
         : { type: 'folder' as const, dir: s.dir as string };
-      return { id: s.id, name: s.name ?? s.id, source };
+      return { id: s.id, name: s.name ?? s.id, source, ...(s.staleHours ? { staleHours: s.staleHours } : {}) };
     });
   }
   if (env.SOURCE === 'folder') {
@@ -114,5 +139,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('jobs: a dropbox destination needs DROPBOX_APP_KEY, DROPBOX_APP_SECRET and DROPBOX_REFRESH_TOKEN (or DROPBOX_ACCESS_TOKEN)');
   }
   if (problems.length) throw new AppError('config', problems.join('\n'));
-  return { env, dataDir: path.resolve(env.DATA_DIR), stores, roles: rolesFrom(env, file), jobs };
+  return { env, dataDir: path.resolve(env.DATA_DIR), stores, roles: rolesFrom(env, file), jobs, recipients: recipientsFrom(env, file),
+    whatsappAllowed: numbers(env.WHATSAPP_ALLOWED_NUMBERS) };
 }

@@ -46,6 +46,11 @@ const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text }> = {
     detail: { id: '{error}', en: '{error}' },
     todo: { id: 'Periksa Docker atau server database; harga tetap bisa ditanyakan dari daftar terakhir.', en: 'Check Docker or the database server; prices can still be asked from the last list.' },
   },
+  'whatsapp-down': {
+    title: { id: 'WhatsApp tokobot terputus', en: 'tokobot\'s WhatsApp is not connected' },
+    detail: { id: 'Status: {state}. Peringatan untuk WhatsApp dikirim lewat Telegram.', en: 'State: {state}. Alerts for WhatsApp go through Telegram instead.' },
+    todo: { id: 'Periksa HP yang tertaut (internet, WhatsApp terbuka) atau tautkan ulang dengan kode QR.', en: 'Check the linked phone (internet, WhatsApp open) or link again with the QR code.' },
+  },
 };
 
 const fill = (text: string, params: Params) => text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? '?'));

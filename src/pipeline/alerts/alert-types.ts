@@ -11,7 +11,8 @@ export type AlertKind =
   | 'backup-failed'
   | 'backup-missed'
   | 'disk-low'
-  | 'restore-server-down';
+  | 'restore-server-down'
+  | 'whatsapp-down';
 
 /** Something wrong, identified by `key` (what and where): raising it again while open changes nothing but its details. */
 export interface AlertInput {

@@ -24,12 +24,12 @@ export class BackupRunner {
   private readonly progressOf = new Map<string, BackupProgress>();
   private readonly active = new Set<Promise<BackupRun>>();
   private readonly stopping = new AbortController();
-  private readonly listeners: ((run: BackupRun) => void)[] = [];
+  private readonly listeners: ((run: BackupRun) => Promise<void> | void)[] = [];
 
   constructor(private readonly deps: BackupDeps, readonly jobs: JobConfig[], private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>) {}
 
   /** Called with every finished run, good or failed. */
-  onFinished(listener: (run: BackupRun) => void): void {
+  onFinished(listener: (run: BackupRun) => Promise<void> | void): void {
     this.listeners.push(listener);
   }
 
@@ -44,9 +44,9 @@ export class BackupRunner {
     if (this.progressOf.has(job.id)) return Promise.reject(new AppError('busy', `The backup ${job.id} is already running; wait for it to finish.`, { retryable: true }));
     this.progressOf.set(job.id, { stage: 'dump' });
     const running = runBackup(this.deps, job, trigger, (p) => { this.progressOf.set(job.id, p); onProgress?.(p); }, this.stopping.signal)
-      .then((run) => {
+      .then(async (run) => {
         this.logger[run.status === 'success' ? 'info' : 'error']({ job: job.id, run: run.id, status: run.status, error: run.error }, 'backup finished');
-        for (const l of this.listeners) l(run);
+        for (const l of this.listeners) await Promise.resolve(l(run)).catch((err) => this.logger.warn({ err }, 'a listener of finished backups failed'));
         return run;
       })
       .finally(() => { this.progressOf.delete(job.id); this.active.delete(running); });

@@ -13,8 +13,14 @@ export class SyncRunner {
   private readonly progressOf = new Map<string, SyncProgress>();
   private readonly active = new Set<Promise<SyncOutcome>>();
   private readonly stopping = new AbortController();
+  private readonly listeners: ((store: StoreConfig, outcome: SyncOutcome) => Promise<void> | void)[] = [];
 
   constructor(private readonly deps: SyncDeps, private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>) {}
+
+  /** Called with every finished sync (alerts listen here); a listener's failure is logged, never the sync's. */
+  onFinished(listener: (store: StoreConfig, outcome: SyncOutcome) => Promise<void> | void): void {
+    this.listeners.push(listener);
+  }
 
   progress(store: string): SyncProgress | null {
     return this.progressOf.get(store) ?? null;
@@ -26,6 +32,10 @@ export class SyncRunner {
     }
     this.progressOf.set(store.id, { stage: 'check' });
     const job = syncStore(this.deps, store, trigger, (p) => { this.progressOf.set(store.id, p); onProgress?.(p); }, this.stopping.signal)
+      .then(async (outcome) => {
+        for (const l of this.listeners) await Promise.resolve(l(store, outcome)).catch((err) => this.logger.warn({ err }, 'a listener of finished syncs failed'));
+        return outcome;
+      })
       .finally(() => { this.progressOf.delete(store.id); this.active.delete(job); });
     this.active.add(job);
     return job;

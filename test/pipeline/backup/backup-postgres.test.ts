@@ -147,7 +147,7 @@ test('the runner reports every finished run to its listeners (alerts) and stops 
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const runner = new BackupRunner(h.app.backups, h.app.config.jobs, quiet);
   const seen: BackupRun[] = [];
-  runner.onFinished((r) => seen.push(r));
+  runner.onFinished((r) => { seen.push(r); });
   await runner.run(h.app.job('down'), 'schedule');
   assert.deepEqual(seen.map((r) => [r.job, r.status, r.trigger]), [['down', 'failed', 'schedule']]);
   assert.match(seen[0]?.error ?? '', /Cannot reach PostgreSQL/);

@@ -1,0 +1,54 @@
+import { GrammyError, HttpError, type Api } from 'grammy';
+import { AppError } from '../../errors.ts';
+import type { Messenger, MessengerState } from '../../pipeline/alerts/ports.ts';
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Alert text (WhatsApp-style *bold*) as Telegram HTML. */
+export function alertHtml(text: string): string {
+  return escapeHtml(text).replace(/\*([^*\n]+)\*/g, '<b>$1</b>');
+}
+
+/**
+ * Alerts through the bot's Bot API connection (grammY, with its throttler and 429 retries). A
+ * group that became a supergroup is followed to its new id; a chat that blocked the bot or does
+ * not exist is refused for good (not retryable), a network failure may pass.
+ */
+export class TelegramMessenger implements Messenger {
+  readonly channel = 'telegram' as const;
+  private lastFailure: string | null = null;
+
+  constructor(private readonly api: Api, private readonly chats?: { currentChatId(id: number): Promise<number>; recordMigration(from: number, to: number): Promise<void> }) {}
+
+  state(): MessengerState {
+    return { ready: true, text: this.lastFailure ? `last send failed: ${this.lastFailure}` : 'ready' };
+  }
+
+  async send(to: string, text: string): Promise<void> {
+    try {
+      await this.sendTo(Number(to), text);
+      this.lastFailure = null;
+    } catch (err) {
+      this.lastFailure = err instanceof Error ? err.message : String(err);
+      if (err instanceof GrammyError) {
+        const permanent = err.error_code === 403 || (err.error_code === 400 && /chat not found|user not found|blocked/i.test(err.description));
+        throw new AppError('upload-failed', `Telegram refused the alert for chat ${to}: ${err.description}` +
+          (permanent ? ' (has the bot been removed from the chat or blocked?)' : ''), { retryable: !permanent, cause: err });
+      }
+      if (err instanceof HttpError) throw new AppError('source-unreachable', `Telegram cannot be reached: ${err.message}`, { retryable: true, cause: err });
+      throw err;
+    }
+  }
+
+  private async sendTo(configured: number, text: string): Promise<void> {
+    const chat = (await this.chats?.currentChatId(configured)) ?? configured;
+    try {
+      await this.api.sendMessage(chat, alertHtml(text), { parse_mode: 'HTML' });
+    } catch (err) {
+      const moved = err instanceof GrammyError ? err.parameters?.migrate_to_chat_id : undefined;
+      if (!moved) throw err;
+      await this.chats?.recordMigration(chat, moved);
+      await this.api.sendMessage(moved, alertHtml(text), { parse_mode: 'HTML' });
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type pg from 'pg';
+import type { JobConfig, StoreConfig } from '../../config/load-config.ts';
+import { describeError } from '../../errors.ts';
+import type { BackupLog } from '../backup/backup-log.ts';
+import type { BackupSource, RestoreTarget } from '../ports.ts';
+import { tryLock } from '../sync/store-lock.ts';
+import { cleanLeftovers, pruneExports, type FreeSpaceFn } from '../sync/work-files.ts';
+import type { AlertEngine } from './alert-engine.ts';
+import { when } from './alert-messages.ts';
+import type { Messenger } from './ports.ts';
+
+const HOUR = 3_600_000;
+const MB = 1024 * 1024;
+
+export interface MonitorDeps {
+  engine: AlertEngine;
+  ops: pg.Pool;
+  stores: StoreConfig[];
+  sourceFor: (store: StoreConfig) => BackupSource;
+  staleHours: number;
+  jobs: JobConfig[];
+  backupLog: BackupLog;
+  target: RestoreTarget;
+  dataDir: string;
+  exportKeep: number;
+  diskMinFreeMb: number;
+  freeSpace: FreeSpaceFn;
+  /** A sync running longer than this is stuck. */
+  syncStuckMs: number;
+  whatsapp?: Messenger;
+  /** WhatsApp not ready for this long raises an alert (a short reconnect stays quiet). */
+  whatsappGraceMs: number;
+  clock: () => Date;
+  logger: { warn: (obj: object, msg?: string) => void };
+}
+
+/** Raises or clears one alert by a condition. */
+async function set(engine: AlertEngine, on: boolean, alert: Parameters<AlertEngine['raise']>[0]): Promise<void> {
+  if (on) await engine.raise(alert);
+  else await engine.clear(alert.key);
+}
+
+/** The dead man's switch: each store's folder must receive a new backup within its threshold. */
+export async function checkBackupFreshness(d: MonitorDeps): Promise<void> {
+  const now = d.clock();
+  for (const store of d.stores) {
+    const limit = store.staleHours ?? d.staleHours;
+    let newest;
+    try {
+      newest = (await d.sourceFor(store).list()).sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime())[0];
+      await d.engine.clear(`source:${store.id}`);
+    } catch (err) {
+      await d.engine.raise({ key: `source:${store.id}`, kind: 'source-unreachable', severity: 'warning', subject: store.name, params: { error: describeError(err) } });
+      continue;
+    }
+    const hours = newest ? (now.getTime() - newest.modifiedAt.getTime()) / HOUR : Infinity;
+    await set(d.engine, hours > limit, { key: `stale:${store.id}`, kind: 'stale-backups', severity: 'critical', subject: store.name,
+      params: { newest: newest ? `${newest.name} (${when(newest.modifiedAt)})` : '-', hours: Number.isFinite(hours) ? Math.floor(hours) : '∞', limit } });
+  }
+}
+
+/** The last time before `before` that a cron schedule fired (minute resolution, up to 35 days back). */
+export function previousFire(task: Pick<ScheduledTask, 'match'>, before: Date): Date | null {
+  const t = new Date(before);
+  t.setSeconds(0, 0);
+  for (let i = 0; i < 35 * 24 * 60; i++, t.setMinutes(t.getMinutes() - 1)) if (task.match(t)) return new Date(t);
+  return null;
+}
+
+/**
+ * Scheduled jobs: a run that should have started (30 minutes' grace) but did not, and one still
+ * "running" well past its timeout. Failed runs are reported as they end (backupAlert).
+ */
+export async function checkBackupJobs(d: MonitorDeps): Promise<void> {
+  const now = d.clock();
+  const latest = await d.backupLog.latest();
+  for (const job of d.jobs) {
+    const last = latest.get(job.id)?.last;
+    if (job.schedule) {
+      const task = cron.createTask(job.schedule, () => undefined);
+      const due = previousFire(task, new Date(now.getTime() - 30 * 60_000));
+      await task.destroy();
+      const missed = Boolean(due && (!last || last.startedAt.getTime() < due.getTime() - 60_000));
+      await set(d.engine, missed, { key: `missed:${job.id}`, kind: 'backup-missed', severity: 'critical', subject: job.id,
+        params: { expected: due ? when(due) : '-', last: last ? when(last.startedAt) : '-' } });
+    }
+    const overdue = last && (last.status === 'running' || last.status === 'pending') && now.getTime() - last.startedAt.getTime() > job.timeoutMs + 5 * 60_000;
+    if (overdue) {
+      await d.engine.raise({ key: `backup:${job.id}`, kind: 'backup-failed', severity: 'critical', subject: job.id,
+        params: { error: `still running since ${when(last.startedAt)}, past its limit of ${job.timeoutMs / 60_000} minutes`, lastGood: '-' } });
+    }
+  }
+}
+
+/** Prunes what retention allows (old exports, leftovers of syncs not running), then alerts if space is still short. */
+export async function checkDisk(d: MonitorDeps): Promise<void> {
+  const min = d.diskMinFreeMb * MB;
+  if ((await d.freeSpace(d.dataDir)) < min) {
+    for (const store of d.stores) {
+      await pruneExports(d.dataDir, store.id, d.exportKeep).catch(() => []);
+      const release = await tryLock(d.ops, `sync:${store.id}`);
+      if (release) await cleanLeftovers(d.dataDir, store.id).finally(release);
+    }
+  }
+  const free = await d.freeSpace(d.dataDir);
+  await set(d.engine, free < min, { key: 'disk', kind: 'disk-low', severity: 'critical', subject: d.dataDir,
+    params: { free: Math.floor(free / MB), min: d.diskMinFreeMb, dir: d.dataDir } });
+}
+
+export async function checkRestoreServer(d: MonitorDeps): Promise<void> {
+  let error: string | null = null;
+  try {
+    await d.ops.query('SELECT 1');
+  } catch (err) {
+    error = describeError(err);
+  }
+  await set(d.engine, error !== null, { key: 'restore-server', kind: 'restore-server-down', severity: 'critical', subject: d.target.kind, params: { error: error ?? '' } });
+}
+
+export async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
+  const res = await d.ops.query("SELECT store, stage, started_at FROM sync_runs WHERE status = 'running'");
+  const stuck = new Map(res.rows.filter((r) => d.clock().getTime() - (r.started_at as Date).getTime() > d.syncStuckMs).map((r) => [r.store as string, r]));
+  for (const store of d.stores) {
+    const r = stuck.get(store.id);
+    await set(d.engine, Boolean(r), { key: `stuck:${store.id}`, kind: 'sync-stuck', severity: 'warning', subject: store.name,
+      params: { since: r ? when(r.started_at as Date) : '-', stage: r?.stage ?? '-' } });
+  }
+}
+
+/** The scheduled checks, each on its own: one that fails is logged and the others still run. */
+export class Monitors {
+  private whatsappDownSince: number | null = null;
+
+  constructor(private readonly d: MonitorDeps) {}
+
+  /** WhatsApp not ready for longer than the grace (a short reconnect stays quiet). */
+  async checkWhatsApp(): Promise<void> {
+    const { d } = this;
+    if (!d.whatsapp) return;
+    const state = d.whatsapp.state();
+    if (state.ready) this.whatsappDownSince = null;
+    else this.whatsappDownSince ??= d.clock().getTime();
+    const down = this.whatsappDownSince !== null && d.clock().getTime() - this.whatsappDownSince >= d.whatsappGraceMs;
+    await set(d.engine, down, { key: 'whatsapp', kind: 'whatsapp-down', severity: 'critical', subject: 'WhatsApp', params: { state: state.text } });
+  }
+
+  async run(): Promise<void> {
+    const checks: [string, () => Promise<void>][] = [
+      ['backups', () => checkBackupFreshness(this.d)], ['jobs', () => checkBackupJobs(this.d)], ['disk', () => checkDisk(this.d)],
+      ['restore server', () => checkRestoreServer(this.d)], ['stuck syncs', () => checkStuckSyncs(this.d)], ['whatsapp', () => this.checkWhatsApp()],
+    ];
+    for (const [name, check] of checks) await check().catch((err) => this.d.logger.warn({ err, monitor: name }, 'monitor failed'));
+  }
+}

@@ -1,0 +1,29 @@
+import type { StoreConfig } from '../../config/load-config.ts';
+import type { BackupRun } from '../backup/backup-log.ts';
+import type { SyncOutcome } from '../sync/sync-store.ts';
+import type { AlertEngine } from './alert-engine.ts';
+import { when } from './alert-messages.ts';
+
+/**
+ * A sync that failed opens its store's alert; the next one that works resolves it. Nothing is
+ * sent here: the caller flushes, so that a burst (every store failing at once) becomes a digest.
+ */
+export async function syncAlert(engine: AlertEngine, store: StoreConfig, o: SyncOutcome): Promise<void> {
+  if (o.status === 'failed') {
+    await engine.raise({ key: `sync:${store.id}`, kind: 'sync-failed', severity: 'warning', subject: store.name,
+      params: { stage: o.failedStage ?? '?', error: o.error ?? 'unknown' } });
+  } else {
+    await engine.clear(`sync:${store.id}`);
+  }
+}
+
+/** A backup run that failed opens its job's alert (saying when the last good one was); a good run resolves it and a "missed" one. */
+export async function backupAlert(engine: AlertEngine, run: BackupRun, lastGood: BackupRun | undefined): Promise<void> {
+  if (run.status === 'failed') {
+    await engine.raise({ key: `backup:${run.job}`, kind: 'backup-failed', severity: 'critical', subject: run.job,
+      params: { error: run.error ?? 'unknown', lastGood: lastGood ? `${lastGood.fileName} (${when(lastGood.startedAt)})` : '-' } });
+  } else if (run.status === 'success') {
+    await engine.clear(`backup:${run.job}`);
+    await engine.clear(`missed:${run.job}`);
+  }
+}
