@@ -30,6 +30,7 @@ export async function telegramBench(list: BenchList, throttle: boolean): Promise
     status: unused, history: unused, runSync: unused, syncInProgress: () => null, latestExport: unused, officeStock: unused,
     notifyOwners: async () => undefined, nextSync: () => null,
     backups: { jobs: [], run: unused, progress: () => null, states: async () => [] },
+    alerts: { open: async () => [], mute: unused, test: unused, channels: () => [] },
   });
   const bot = createTelegramBot({ token: ready.token, apiRoot: ready.url, core, roles, publicMode: false, logger: silent, onMigrate: async () => undefined, throttle });
   await bot.init();

@@ -16,18 +16,20 @@ import { PriceSearch } from './pipeline/search/price-search.ts';
 import { storeStatus } from './pipeline/status.ts';
 import { SyncRunner } from './pipeline/sync/sync-runner.ts';
 import { BackupRunner } from './pipeline/backup/backup-runner.ts';
+import { startAlerting, type Alerting } from './alerting.ts';
 
 export interface Service {
   bot: Bot;
   core: CommandCore;
   runner: SyncRunner;
   backups: BackupRunner;
+  alerting: Alerting;
   stop(): Promise<void>;
 }
 
 /** The command core over the real pipeline. */
 export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat: ChatState, notifyOwners: CoreDeps['notifyOwners'],
-  nextSync: () => Date | null, backups: BackupRunner, nextBackup: (jobId: string) => Date | null): CoreDeps {
+  nextSync: () => Date | null, backups: BackupRunner, nextBackup: (jobId: string) => Date | null, alerting: () => Alerting | undefined): CoreDeps {
   const env = app.config.env;
   return {
     stores: app.config.stores, roles: app.config.roles, publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
@@ -48,11 +50,17 @@ export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat
       progress: (jobId) => backups.progress(jobId),
       states: () => backups.states(nextBackup),
     },
+    alerts: {
+      open: () => app.alerts.open(),
+      mute: (key, hours) => app.alerts.mute(key, new Date(Date.now() + hours * 3_600_000)),
+      test: async () => (await alerting()?.test()) ?? [],
+      channels: () => Object.values(alerting()?.messengers ?? {}).map((m) => ({ channel: m.channel, text: m.state().text })),
+    },
   };
 }
 
 /** `tokobot start`: the Telegram bot and the sync schedule in one process, stopped cleanly on SIGTERM. */
-export async function startService(app: App): Promise<Service> {
+export async function startService(app: App, options: { alertIntervalMs?: number } = {}): Promise<Service> {
   const env = app.config.env;
   if (!env.TELEGRAM_BOT_TOKEN) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
   const runner = new SyncRunner(app.sync, app.logger);
@@ -67,8 +75,9 @@ export async function startService(app: App): Promise<Service> {
   const backups = new BackupRunner(app.backups, app.config.jobs, app.logger);
   await backups.recover();
   const jobTasks = new Map<string, ScheduledTask>();
+  let alerting: Alerting | undefined;
   const core = new CommandCore(coreDeps(app, search, runner, chat, notifyOwners, () => task?.getNextRun() ?? null,
-    backups, (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null));
+    backups, (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null, () => alerting));
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
   const stopping = new AbortController();
   bot = createTelegramBot({
@@ -78,6 +87,7 @@ export async function startService(app: App): Promise<Service> {
   });
   await bot.init();
   await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang);
+  alerting = startAlerting(app, { api: bot.api, chat, syncRunner: runner, backupRunner: backups, intervalMs: options.alertIntervalMs });
   task = cron.schedule(env.SYNC_CRON, async () => { await runner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
   for (const job of app.config.jobs) {
     if (!job.schedule) continue;
@@ -102,6 +112,7 @@ export async function startService(app: App): Promise<Service> {
   }
   return {
     bot, core, runner, backups,
+    alerting,
     async stop() {
       await task?.stop();
       for (const t of jobTasks.values()) await t.stop();
@@ -109,6 +120,7 @@ export async function startService(app: App): Promise<Service> {
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
       else await polling?.stop();
       await Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]);
+      await alerting?.stop();
     },
   };
 }

@@ -3,12 +3,12 @@ import type { Role } from '../config/load-config.ts';
 /** Who may do what. "public" is anyone, when public mode is on: prices only. */
 export type Access = Role | 'public';
 
-export type Command = 'price' | 'help' | 'whoami' | 'lang' | 'toko' | 'status' | 'history' | 'sync' | 'export' | 'backup' | 'jobs';
+export type Command = 'price' | 'help' | 'whoami' | 'lang' | 'toko' | 'status' | 'history' | 'sync' | 'export' | 'backup' | 'jobs' | 'alerts';
 
 const LEVEL: Record<Access, number> = { public: 0, staff: 1, admin: 2, owner: 3 };
 const NEEDS: Record<Command, Access> = {
   price: 'public', help: 'public', whoami: 'public', lang: 'public',
-  toko: 'staff', status: 'staff', history: 'staff', sync: 'admin', export: 'owner', backup: 'admin', jobs: 'admin',
+  toko: 'staff', status: 'staff', history: 'staff', sync: 'admin', export: 'owner', backup: 'admin', jobs: 'admin', alerts: 'admin',
 };
 
 export function may(access: Access, command: Command): boolean {

@@ -11,6 +11,7 @@ import type { Access } from './access.ts';
 import type { BackupProgress, BackupProgressFn } from '../pipeline/backup/backup-job.ts';
 import type { BackupRun } from '../pipeline/backup/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
+import type { OpenAlert } from '../pipeline/alerts/alert-types.ts';
 
 /** What the command core needs from the pipeline: data and actions, never SQL or Docker. */
 export interface CoreDeps {
@@ -37,6 +38,13 @@ export interface CoreDeps {
     run: (jobId: string, trigger: string, onProgress: BackupProgressFn) => Promise<BackupRun>;
     progress: (jobId: string) => BackupProgress | null;
     states: () => Promise<JobState[]>;
+  };
+  alerts: {
+    open: () => Promise<OpenAlert[]>;
+    /** Mutes one open alert (key) or all (null) for `hours`; resolves with how many. */
+    mute: (key: string | null, hours: number) => Promise<number>;
+    test: () => Promise<string[]>;
+    channels: () => { channel: string; text: string }[];
   };
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   /** The clock of the rate limit (tests). */

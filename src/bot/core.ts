@@ -5,6 +5,7 @@ import { commandsFor, may, RateLimiter, requiredRole, type Access, type Command 
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from './i18n.ts';
 import { backupReply, jobsReply } from './backup-replies.ts';
+import { alertsReply } from './alert-replies.ts';
 import { exportReply, historyReply, statusReply, syncReply } from './ops-replies.ts';
 import { cardReply, searchReply, type Pointer } from './price-replies.ts';
 import type { Reply } from './reply.ts';
@@ -14,6 +15,8 @@ export interface Incoming {
   userId: number;
   name: string;
   text: string;
+  /** Given by channels whose people are not in the Telegram roles (allowed WhatsApp numbers). */
+  access?: Access;
 }
 
 const MAX_QUESTION = 200;
@@ -21,7 +24,7 @@ const MAX_QUESTION = 200;
 const COMMANDS: Record<string, Command> = {
   start: 'help', help: 'help', bantuan: 'help', harga: 'price', toko: 'toko', status: 'status', sync: 'sync',
   history: 'history', riwayat: 'history', export: 'export', whoami: 'whoami', lang: 'lang', bahasa: 'lang',
-  backup: 'backup', cadangan: 'backup', jobs: 'jobs', jadwal: 'jobs',
+  backup: 'backup', cadangan: 'backup', jobs: 'jobs', jadwal: 'jobs', alerts: 'alerts', peringatan: 'alerts',
 };
 
 export const HELP: Record<Command, { id: string; en: string }> = {
@@ -36,12 +39,13 @@ export const HELP: Record<Command, { id: string; en: string }> = {
   export: { id: 'kirim file daftar harga (CSV)', en: 'send the price list file (CSV)' },
   backup: { id: 'backup database sekarang', en: 'back up a database now' },
   jobs: { id: 'jadwal dan hasil backup', en: 'backup schedules and results' },
+  alerts: { id: 'peringatan terbuka; /alerts mute all 4; /alerts test', en: 'open alerts; /alerts mute all 4; /alerts test' },
 };
 
 /** The slash command for each command, as shown in menus. */
 export const SLASH: Record<Command, string> = {
   price: 'harga', help: 'help', whoami: 'whoami', lang: 'lang', toko: 'toko', status: 'status', history: 'history', sync: 'sync', export: 'export',
-  backup: 'backup', jobs: 'jobs',
+  backup: 'backup', jobs: 'jobs', alerts: 'alerts',
 };
 
 /**
@@ -73,7 +77,7 @@ export class CommandCore {
       const cmd = /^\/([a-zA-Z_]+)(?:@\w+)?\s*(.*)$/s.exec(text);
       const command: Command = cmd ? COMMANDS[(cmd[1] as string).toLowerCase()] ?? 'help' : 'price';
       const args = (cmd ? (cmd[2] as string) : text).slice(0, MAX_QUESTION).trim();
-      const access = this.accessOf(m.userId);
+      const access = m.access ?? this.accessOf(m.userId);
       if (!access) return this.stranger(m, lang, command);
       if (!may(access, command)) return { severity: 'warning', lines: [t(lang, 'notAllowed', { role: requiredRole(command) })] };
       return this.run(command, args, this.who(m.userId, m.name, access, saved));
@@ -171,6 +175,8 @@ export class CommandCore {
         return backupReply(this.deps, who, args);
       case 'jobs':
         return jobsReply(this.deps, who);
+      case 'alerts':
+        return alertsReply(this.deps, who, args);
       default:
         return this.help(who);
     }

@@ -39,6 +39,7 @@ function core(over: Partial<CoreDeps> = {}) {
     notifyOwners: async (text) => { told.push(text('id')); },
     nextSync: () => null,
     backups: { jobs: [], run: async () => { throw new Error('not under test'); }, progress: () => null, states: async () => [] },
+    alerts: { open: async () => [], mute: async () => 0, test: async () => [], channels: () => [] },
     logger: { info: () => undefined, warn: () => undefined, error: (o: unknown) => { logged.push(o); } },
     now: () => clock,
     ...over,

@@ -1,0 +1,84 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Api } from 'grammy';
+import type { App } from './app.ts';
+import { describeError } from './errors.ts';
+import { TelegramMessenger } from './adapters/telegram/telegram-messenger.ts';
+import { AlertLoop } from './pipeline/alerts/alert-loop.ts';
+import { AlertOutbox } from './pipeline/alerts/alert-outbox.ts';
+import { addressOf } from './pipeline/alerts/alert-types.ts';
+import { Monitors } from './pipeline/alerts/monitors.ts';
+import type { Channel, Messenger } from './pipeline/alerts/ports.ts';
+import { backupAlert, syncAlert } from './pipeline/alerts/run-alerts.ts';
+import type { BackupRunner } from './pipeline/backup/backup-runner.ts';
+import type { ChatState } from './pipeline/chat-state.ts';
+import type { SyncRunner } from './pipeline/sync/sync-runner.ts';
+import { freeSpace } from './pipeline/sync/work-files.ts';
+
+export interface AlertingOptions {
+  api: Api;
+  chat: Pick<ChatState, 'currentChatId' | 'recordMigration'>;
+  syncRunner: SyncRunner;
+  backupRunner: BackupRunner;
+  whatsapp?: Messenger;
+  /** Between delivery rounds; monitors run every five minutes. */
+  intervalMs?: number;
+}
+
+export interface Alerting {
+  messengers: Partial<Record<Channel, Messenger>>;
+  monitors: Monitors;
+  loop: AlertLoop;
+  /** A test message to every recipient on every channel; one line per attempt saying what happened. */
+  test(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/** The alert side of `tokobot start`: channels, the delivery loop, the monitors, and runs reporting in. */
+export function startAlerting(app: App, o: AlertingOptions): Alerting {
+  const env = app.config.env;
+  const messengers: Partial<Record<Channel, Messenger>> = { telegram: new TelegramMessenger(o.api, o.chat), ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}) };
+  const outbox = new AlertOutbox({ pool: app.ops, messengers, recipients: app.config.recipients });
+  const loop = new AlertLoop(app.alerts, outbox, o.intervalMs ?? 15_000, app.logger);
+  o.syncRunner.onFinished(async (store, outcome) => { await syncAlert(app.alerts, store, outcome); loop.kick(); });
+  o.backupRunner.onFinished(async (run) => {
+    await backupAlert(app.alerts, run, (await app.backups.log.latest()).get(run.job)?.lastGood);
+    loop.kick();
+  });
+  const monitors = new Monitors({
+    engine: app.alerts, ops: app.ops, stores: app.config.stores, sourceFor: app.sync.sourceFor, staleHours: env.STALE_BACKUP_HOURS,
+    jobs: app.config.jobs, backupLog: app.backups.log, target: app.target, dataDir: app.config.dataDir, exportKeep: env.EXPORT_KEEP,
+    diskMinFreeMb: env.DISK_MIN_FREE_MB, freeSpace, syncStuckMs: 3 * 3_600_000, whatsapp: o.whatsapp, whatsappGraceMs: 15 * 60_000,
+    clock: () => new Date(), logger: app.logger,
+  });
+  const check = () => monitors.run().then(() => loop.kick(0));
+  const task: ScheduledTask = cron.schedule('*/5 * * * *', check, { noOverlap: true, name: 'monitors' });
+  loop.start();
+  void check();
+  return {
+    messengers, monitors, loop,
+    async test() {
+      const lines: string[] = [];
+      if (!app.config.recipients.length) return ['No alert recipients: set TELEGRAM_ALERT_CHATS or WHATSAPP_ALERT_NUMBERS (or alerts.recipients in the config file).'];
+      for (const r of app.config.recipients) {
+        for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
+          const to = addressOf(r, channel);
+          if (!to) continue;
+          const m = messengers[channel];
+          const text = r.lang === 'en' ? '🔔 *Test alert from tokobot*: this channel works.' : '🔔 *Tes peringatan dari tokobot*: saluran ini berfungsi.';
+          if (!m) { lines.push(`${channel} ${to} (${r.name}): off (WHATSAPP_ENABLED is not true)`); continue; }
+          try {
+            await m.send(to, text);
+            lines.push(`${channel} ${to} (${r.name}): sent`);
+          } catch (err) {
+            lines.push(`${channel} ${to} (${r.name}): FAILED — ${describeError(err)}`);
+          }
+        }
+      }
+      return lines;
+    },
+    async stop() {
+      await task.stop();
+      await loop.stop();
+    },
+  };
+}
