@@ -1,0 +1,81 @@
+import { EventEmitter } from 'node:events';
+import type { WhatsAppClient, WhatsAppIncoming } from '../../src/adapters/whatsapp/whatsapp-client.ts';
+
+/**
+ * A whatsapp-web.js client without Chromium: the test plays WhatsApp by emitting its events.
+ * Like the real one, getNumberId and sendMessage throw a TypeError before `ready`.
+ */
+export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
+  initializeCalls = 0;
+  /** initialize() resolved. */
+  initialized = false;
+  destroyCalls = 0;
+  readonly sent: { chatId: string; text: string }[] = [];
+  readonly lookups: string[] = [];
+  private isReady = false;
+
+  constructor(private readonly net: FakeWhatsApp) {
+    super();
+  }
+
+  async initialize(): Promise<void> {
+    this.initializeCalls++;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.net.offline) throw new Error('net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/');
+    this.initialized = true;
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyCalls++;
+    this.isReady = false;
+  }
+
+  async getNumberId(number: string): Promise<{ _serialized: string } | null> {
+    this.mustBeReady();
+    this.lookups.push(number);
+    return this.net.notOnWhatsApp.has(number) ? null : { _serialized: `${number}@c.us` };
+  }
+
+  async sendMessage(chatId: string, text: string): Promise<unknown> {
+    this.mustBeReady();
+    if (this.net.sendFailures > 0) {
+      this.net.sendFailures--;
+      throw new Error('Evaluation failed: sending timed out');
+    }
+    this.sent.push({ chatId, text });
+    return { id: { _serialized: `true_${chatId}_${this.sent.length}` } };
+  }
+
+  qr(code = '2@fakeqr,abc,def'): void { this.emit('qr', code); }
+  ready(): void { this.isReady = true; this.emit('ready'); }
+  authFailure(message: string): void { this.emit('auth_failure', message); }
+  disconnect(reason = 'NAVIGATION'): void { this.isReady = false; this.emit('disconnected', reason); }
+  message(m: Partial<WhatsAppIncoming> & { from: string }): void {
+    this.emit('message', { fromMe: false, body: '', ...m });
+  }
+
+  private mustBeReady(): void {
+    // The real client has no page store before ready.
+    if (!this.isReady) throw new TypeError("Cannot read properties of undefined (reading 'WidFactory')");
+  }
+}
+
+/** The network the fake clients live in: every client the messenger makes, and what WhatsApp knows. */
+export class FakeWhatsApp {
+  readonly clients: FakeWhatsAppClient[] = [];
+  offline = false;
+  sendFailures = 0;
+  readonly notOnWhatsApp = new Set<string>();
+
+  readonly createClient = (): FakeWhatsAppClient => {
+    const client = new FakeWhatsAppClient(this);
+    this.clients.push(client);
+    return client;
+  };
+
+  get latest(): FakeWhatsAppClient {
+    const c = this.clients.at(-1);
+    if (!c) throw new Error('no WhatsApp client made yet');
+    return c;
+  }
+}
