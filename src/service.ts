@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
-import { webhookCallback, type Bot } from 'grammy';
+import { InputFile, webhookCallback, type Bot } from 'grammy';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { AppError } from './errors.ts';
 import type { App } from './app.ts';
@@ -17,6 +17,9 @@ import { storeStatus } from './pipeline/status.ts';
 import { SyncRunner } from './pipeline/sync/sync-runner.ts';
 import { BackupRunner } from './pipeline/backup/backup-runner.ts';
 import { startAlerting, type Alerting } from './alerting.ts';
+import { createWhatsAppClient, type WhatsAppClient } from './adapters/whatsapp/whatsapp-client.ts';
+import { qrPng, WhatsAppMessenger } from './adapters/whatsapp/whatsapp-messenger.ts';
+import { answerWhatsApp } from './bot/whatsapp/whatsapp-chat.ts';
 
 export interface Service {
   bot: Bot;
@@ -60,7 +63,31 @@ export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat
 }
 
 /** `tokobot start`: the Telegram bot and the sync schedule in one process, stopped cleanly on SIGTERM. */
-export async function startService(app: App, options: { alertIntervalMs?: number } = {}): Promise<Service> {
+export interface ServiceOptions {
+  alertIntervalMs?: number;
+  /** The WhatsApp client to drive (tests); by default whatsapp-web.js with the machine's Chromium. */
+  whatsappClient?: () => WhatsAppClient;
+}
+
+/** The QR that links WhatsApp, as a picture to each owner in Telegram (at most once a minute: it changes every ~20 s). */
+function qrToOwners(app: App, bot: Bot, owners: number[]): (qr: string) => void {
+  let last = 0;
+  return (qr) => {
+    if (Date.now() - last < 60_000 || !owners.length) return;
+    last = Date.now();
+    void (async () => {
+      const png = await qrPng(qr);
+      for (const id of owners) {
+        await bot.api.sendPhoto(id, new InputFile(png, 'whatsapp-qr.png'), {
+          caption: 'Tautkan WhatsApp tokobot: di HP, buka WhatsApp → Perangkat tertaut → Tautkan perangkat, lalu pindai kode ini.\n' +
+            'Link tokobot\'s WhatsApp: on the phone, WhatsApp → Linked devices → Link a device, then scan this code.',
+        });
+      }
+    })().catch((err) => app.logger.warn({ err }, 'could not send the WhatsApp QR code to the owners'));
+  };
+}
+
+export async function startService(app: App, options: ServiceOptions = {}): Promise<Service> {
   const env = app.config.env;
   if (!env.TELEGRAM_BOT_TOKEN) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
   const runner = new SyncRunner(app.sync, app.logger);
@@ -87,7 +114,14 @@ export async function startService(app: App, options: { alertIntervalMs?: number
   });
   await bot.init();
   await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang);
-  alerting = startAlerting(app, { api: bot.api, chat, syncRunner: runner, backupRunner: backups, intervalMs: options.alertIntervalMs });
+  let whatsapp: WhatsAppMessenger | undefined;
+  if (env.WHATSAPP_ENABLED === 'true') {
+    const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: env.CHROMIUM_PATH }));
+    whatsapp = new WhatsAppMessenger({ createClient, logger: app.logger, onQr: qrToOwners(app, bot, owners) });
+    whatsapp.onMessage((from, text) => answerWhatsApp(core, app.config.whatsappAllowed, from, text));
+    void whatsapp.start();
+  }
+  alerting = startAlerting(app, { api: bot.api, chat, syncRunner: runner, backupRunner: backups, whatsapp, intervalMs: options.alertIntervalMs });
   task = cron.schedule(env.SYNC_CRON, async () => { await runner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
   for (const job of app.config.jobs) {
     if (!job.schedule) continue;
@@ -121,6 +155,7 @@ export async function startService(app: App, options: { alertIntervalMs?: number
       else await polling?.stop();
       await Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]);
       await alerting?.stop();
+      await whatsapp?.stop();
     },
   };
 }

@@ -20,6 +20,7 @@ export interface SentMessage {
   text?: string;
   reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
   document?: { file_name: string; bytes: Buffer };
+  photo?: { file_name: string; bytes: Buffer; caption?: string };
 }
 
 export interface TgUser { id: number; first_name: string; username?: string }
@@ -143,6 +144,10 @@ export class FakeTelegram {
         const doc = files[0];
         return ok(this.store(fields, { document: { file_name: doc?.filename ?? '', bytes: doc?.bytes ?? Buffer.alloc(0) } }));
       }
+      case 'sendPhoto': {
+        const photo = files[0];
+        return ok(this.store(fields, { photo: { file_name: photo?.filename ?? '', bytes: photo?.bytes ?? Buffer.alloc(0), caption: fields.caption as string | undefined } }));
+      }
       case 'editMessageText': {
         const msg = this.messages(Number(fields.chat_id)).find((x) => x.message_id === Number(fields.message_id));
         if (!msg) return send(400, { ok: false, error_code: 400, description: 'Bad Request: message to edit not found' });
@@ -164,7 +169,7 @@ export class FakeTelegram {
     const msg: SentMessage = { message_id: this.nextMessage++, chat: { id: chatId, type: chatId > 0 ? 'private' : 'group' }, ...content, reply_markup: markup };
     this.chats.set(chatId, [...this.messages(chatId), msg]);
     this.onMessage?.(msg);
-    return { ...msg, document: undefined, date: 0 } as SentMessage;
+    return { ...msg, document: undefined, photo: undefined, date: 0 } as SentMessage;
   }
 
   private async getUpdates(fields: Record<string, unknown>): Promise<unknown[]> {
