@@ -6,6 +6,7 @@ import { TelegramMessenger } from './adapters/telegram/telegram-messenger.ts';
 import { AlertLoop } from './pipeline/alerts/alert-loop.ts';
 import { AlertOutbox } from './pipeline/alerts/alert-outbox.ts';
 import { addressOf } from './pipeline/alerts/alert-types.ts';
+import { openText, resolvedText } from './pipeline/alerts/alert-messages.ts';
 import { Monitors } from './pipeline/alerts/monitors.ts';
 import type { Channel, Messenger } from './pipeline/alerts/ports.ts';
 import { backupAlert, syncAlert } from './pipeline/alerts/run-alerts.ts';
@@ -49,6 +50,16 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     jobs: app.config.jobs, backupLog: app.backups.log, target: app.target, dataDir: app.config.dataDir, exportKeep: env.EXPORT_KEEP,
     diskMinFreeMb: env.DISK_MIN_FREE_MB, freeSpace, syncStuckMs: 3 * 3_600_000, whatsapp: o.whatsapp, whatsappGraceMs: 15 * 60_000,
     clock: () => new Date(), logger: app.logger,
+    tellDirectly: async (alert, since, resolved) => {
+      for (const r of app.config.recipients) {
+        const open = { ...alert, openedAt: since, lastSentAt: null, mutedUntil: null };
+        const text = resolved ? resolvedText(open, r.lang, new Date()) : openText(open, r.lang);
+        for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
+          const to = addressOf(r, channel);
+          if (to) await messengers[channel]?.send(to, text).catch((err) => app.logger.warn({ err, channel, to }, 'could not tell about the restore server'));
+        }
+      }
+    },
   });
   const check = () => monitors.run().then(() => loop.kick(0));
   const task: ScheduledTask = cron.schedule('*/5 * * * *', check, { noOverlap: true, name: 'monitors' });

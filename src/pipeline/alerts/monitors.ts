@@ -33,6 +33,11 @@ export interface MonitorDeps {
   whatsappGraceMs: number;
   clock: () => Date;
   logger: { warn: (obj: object, msg?: string) => void };
+  /**
+   * The restore server also holds the ops database, where alerts live: while it is unreachable
+   * its alert cannot be stored, so it is told straight to the channels (and once more when back).
+   */
+  tellDirectly?: (alert: Parameters<AlertEngine['raise']>[0], since: Date, resolved: boolean) => Promise<void>;
 }
 
 /** Raises or clears one alert by a condition. */
@@ -108,16 +113,6 @@ export async function checkDisk(d: MonitorDeps): Promise<void> {
     params: { free: Math.floor(free / MB), min: d.diskMinFreeMb, dir: d.dataDir } });
 }
 
-export async function checkRestoreServer(d: MonitorDeps): Promise<void> {
-  let error: string | null = null;
-  try {
-    await d.ops.query('SELECT 1');
-  } catch (err) {
-    error = describeError(err);
-  }
-  await set(d.engine, error !== null, { key: 'restore-server', kind: 'restore-server-down', severity: 'critical', subject: d.target.kind, params: { error: error ?? '' } });
-}
-
 export async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
   const res = await d.ops.query("SELECT store, stage, started_at FROM sync_runs WHERE status = 'running'");
   const stuck = new Map(res.rows.filter((r) => d.clock().getTime() - (r.started_at as Date).getTime() > d.syncStuckMs).map((r) => [r.store as string, r]));
@@ -131,6 +126,8 @@ export async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
 /** The scheduled checks, each on its own: one that fails is logged and the others still run. */
 export class Monitors {
   private whatsappDownSince: number | null = null;
+  /** The restore server's alert while it is down (told directly: the ops database is on that server). */
+  private serverDown: { alert: Parameters<AlertEngine['raise']>[0]; since: Date } | null = null;
 
   constructor(private readonly d: MonitorDeps) {}
 
@@ -145,10 +142,29 @@ export class Monitors {
     await set(d.engine, down, { key: 'whatsapp', kind: 'whatsapp-down', severity: 'critical', subject: 'WhatsApp', params: { state: state.text } });
   }
 
+  async checkRestoreServer(): Promise<void> {
+    const { d } = this;
+    let error: string | null = null;
+    try {
+      await d.ops.query('SELECT 1');
+    } catch (err) {
+      error = describeError(err);
+    }
+    if (error !== null) {
+      if (!this.serverDown) {
+        this.serverDown = { alert: { key: 'restore-server', kind: 'restore-server-down', severity: 'critical', subject: d.target.kind, params: { error } }, since: d.clock() };
+        await d.tellDirectly?.(this.serverDown.alert, this.serverDown.since, false);
+      }
+      return;
+    }
+    if (this.serverDown) await d.tellDirectly?.(this.serverDown.alert, this.serverDown.since, true);
+    this.serverDown = null;
+  }
+
   async run(): Promise<void> {
     const checks: [string, () => Promise<void>][] = [
       ['backups', () => checkBackupFreshness(this.d)], ['jobs', () => checkBackupJobs(this.d)], ['disk', () => checkDisk(this.d)],
-      ['restore server', () => checkRestoreServer(this.d)], ['stuck syncs', () => checkStuckSyncs(this.d)], ['whatsapp', () => this.checkWhatsApp()],
+      ['restore server', () => this.checkRestoreServer()], ['stuck syncs', () => checkStuckSyncs(this.d)], ['whatsapp', () => this.checkWhatsApp()],
     ];
     for (const [name, check] of checks) await check().catch((err) => this.d.logger.warn({ err, monitor: name }, 'monitor failed'));
   }

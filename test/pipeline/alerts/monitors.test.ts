@@ -126,3 +126,20 @@ test('low disk and a sync stuck for hours', async () => {
   await monitors.run();
   assert.ok(!(await openKeys()).some((k) => k === 'disk' || k === 'stuck:pusat'));
 });
+
+test('the restore server down (it holds the alerts too): told straight to the channels once, and once when it is back', async () => {
+  const told: string[] = [];
+  let down = true;
+  const dead = new pg.Pool({ host: '127.0.0.1', port: 1, user: 'x', database: 'x', connectionTimeoutMillis: 2000 });
+  const ops = { query: (sql: string) => (down ? dead.query(sql) : pool.query(sql)) } as unknown as pg.Pool;
+  const m = new Monitors({ ...deps(), ops, tellDirectly: async (alert, since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'} ${String(alert.params.error).slice(0, 40)}`); } });
+  await m.checkRestoreServer();
+  await m.checkRestoreServer();
+  down = false;
+  await m.checkRestoreServer();
+  await m.checkRestoreServer();
+  await dead.end();
+  assert.equal(told.length, 2, told.join('\n'));
+  assert.match(told[0] ?? '', /^restore-server-down open .*ECONNREFUSED/);
+  assert.match(told[1] ?? '', /^restore-server-down resolved/);
+});
