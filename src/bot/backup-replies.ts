@@ -4,7 +4,7 @@ import type { BackupRun } from '../pipeline/backup/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from './i18n.ts';
-import type { Reply } from './reply.ts';
+import { progressEdits, type Reply } from './reply.ts';
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1).replace('.', ',')} MB`;
 const time = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -46,15 +46,7 @@ export function backupReply(deps: CoreDeps, who: Who, jobId: string): Reply {
   return {
     severity: 'info', title: job.id, lines: [t(who.lang, 'backupStarted', { job: job.id })],
     live: async (update) => {
-      let last = 0;
-      let lastStage = '';
-      const onProgress = (p: BackupProgress) => {
-        const now = Date.now();
-        if (p.stage === lastStage && now - last < 2000) return; // Telegram edits: a new stage always, counts every 2 s
-        last = now;
-        lastStage = p.stage;
-        void update({ severity: 'info', title: job.id, lines: [backupProgressText(job.id, p, who.lang)] }).catch(() => undefined);
-      };
+      const onProgress = progressEdits<BackupProgress>(update, (p) => ({ severity: 'info', title: job.id, lines: [backupProgressText(job.id, p, who.lang)] }));
       try {
         return resultReply(await deps.backups.run(job.id, `chat:${who.id}`, onProgress), who.lang);
       } catch (err) {

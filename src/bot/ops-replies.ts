@@ -5,7 +5,7 @@ import type { StoreStatus } from '../pipeline/status.ts';
 import type { SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from './i18n.ts';
-import type { Reply } from './reply.ts';
+import { progressEdits, type Reply } from './reply.ts';
 import { jobLines, jobsSeverity } from './backup-replies.ts';
 
 const time = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
@@ -66,16 +66,7 @@ export function syncReply(deps: CoreDeps, who: Who, store: StoreConfig): Reply {
   return {
     severity: 'info', title: store.name, lines: [t(who.lang, 'syncStarted', { store: store.name })],
     live: async (update) => {
-      let last = 0;
-      let lastStage = '';
-      const onProgress = (p: SyncProgress) => {
-        const now = Date.now();
-        // Edits are rate-limited by Telegram: a new stage always shows, byte counts at most every 2 s.
-        if (p.stage === lastStage && now - last < 2000) return;
-        last = now;
-        lastStage = p.stage;
-        void update({ severity: 'info', title: store.name, lines: [progressText(store, p, who.lang)] }).catch(() => undefined);
-      };
+      const onProgress = progressEdits<SyncProgress>(update, (p) => ({ severity: 'info', title: store.name, lines: [progressText(store, p, who.lang)] }));
       try {
         const o = await deps.runSync(store, `chat:${who.id}`, onProgress);
         if (o.status === 'success') return { severity: 'info', title: store.name, lines: [t(who.lang, 'syncDone', { store: store.name, rows: o.rows ?? 0, file: o.file ?? '' })] };

@@ -25,3 +25,19 @@ export interface Reply {
 }
 
 export const say = (lines: string[], severity: Reply['severity'] = 'info', title?: string): Reply => ({ severity, title, lines });
+
+/**
+ * Progress of a live reply, as edits: a new stage always shows, counts within a stage at most
+ * every 2 s (Telegram lets a chat be edited about once a second).
+ */
+export function progressEdits<P extends { stage: string }>(update: (r: Reply) => Promise<void>, render: (p: P) => Reply): (p: P) => void {
+  let last = 0;
+  let lastStage = '';
+  return (p) => {
+    const now = Date.now();
+    if (p.stage === lastStage && now - last < 2000) return;
+    last = now;
+    lastStage = p.stage;
+    void update(render(p)).catch(() => undefined);
+  };
+}

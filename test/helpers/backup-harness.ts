@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log.ts';
-import { LOCAL_PG_URL, localConnection } from './local-pg.ts';
+import { LOCAL_PG_URL, localConnection, queryOn } from './local-pg.ts';
 
 export interface BackupHarness {
   app: App;
@@ -28,15 +28,7 @@ export async function startBackupHarness(name: string, jobs: object[], extraEnv:
     OPS_DATABASE: `tokobot_t_ops_${name}`, TOKOBOT_CONFIG: configFile, LOG_LEVEL: 'silent', ...extraEnv,
   };
   const app = await createApp(loadConfig(env), createLogger('silent'));
-  const query = async (database: string, sql: string, params: unknown[] = []) => {
-    const c = new pg.Client(localConnection(database));
-    await c.connect();
-    try {
-      return await c.query(sql, params);
-    } finally {
-      await c.end();
-    }
-  };
+  const query = queryOn((db) => localConnection(db));
   return {
     app, dataDir, env, query,
     async close() {

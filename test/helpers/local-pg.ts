@@ -52,3 +52,16 @@ export async function requireLocalPg(): Promise<string | undefined> {
     return reason;
   }
 }
+
+/** A query on one database of a server, on a connection of its own. */
+export function queryOn(connection: (database: string) => pg.ClientConfig) {
+  return async (database: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> => {
+    const c = new pg.Client(connection(database));
+    await c.connect();
+    try {
+      return await c.query(sql, params);
+    } finally {
+      await c.end();
+    }
+  };
+}

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import pg from 'pg';
+import type pg from 'pg';
 import { buildSource, createApp, type App } from '../../src/app.ts';
 import { loadConfig, type StoreConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log.ts';
 import { FakeDropbox } from '../fakes/fake-dropbox.ts';
-import { LOCAL_PG_URL } from './local-pg.ts';
+import { LOCAL_PG_URL, queryOn } from './local-pg.ts';
 import { removeContainer, TEST_IMAGE } from './docker.ts';
 
 export interface Harness {
@@ -45,15 +45,7 @@ export async function startHarness(target: 'external' | 'docker', storeId: strin
   const logger = createLogger('silent');
   const app = await createApp(config, logger);
   app.sync.sourceFor = (s) => buildSource(config, s, logger, { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 });
-  const query = async (database: string, sql: string, params: unknown[] = []) => {
-    const c = new pg.Client(app.target.connection(database));
-    await c.connect();
-    try {
-      return await c.query(sql, params);
-    } finally {
-      await c.end();
-    }
-  };
+  const query = queryOn((db) => app.target.connection(db));
   return {
     app, fake, folder, dataDir, env, query, store: config.stores[0] as StoreConfig,
     async close() {
