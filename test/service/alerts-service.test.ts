@@ -7,13 +7,14 @@ import path from 'node:path';
 import { startService, type Service } from '../../src/service.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram, type TgUser } from '../fakes/fake-telegram.ts';
+import { FakeWhatsApp } from '../fakes/fake-whatsapp-client.ts';
 import { adminQuery, LOCAL_PG_URL } from '../helpers/local-pg.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';
 
 /**
- * `tokobot start` with alerts, through the fake Bot API: a failed sync, a failed backup job, a
- * store whose backups stopped arriving and a full disk each reach the alert chat once, and a
- * "resolved" message follows when each is fixed. DATA_DIR is a small tmpfs, so the disk is
+ * `tokobot start` with alerts, through the fake Bot API and a fake WhatsApp client: a failed
+ * sync, a failed backup job, a store whose backups stopped arriving and a full disk each reach the
+ * Telegram and the WhatsApp recipient once, and a "resolved" message follows when each is fixed. DATA_DIR is a small tmpfs, so the disk is
  * really full.
  */
 const STORE = `al${process.pid}`;
@@ -22,6 +23,8 @@ const admin: TgUser = { id: 4243, first_name: 'Andi' };
 const work = mkdtempSync(path.join(tmpdir(), 'tokobot-alerts-'));
 const disk = path.join(work, 'disk');
 const JOB_DB = `tokobot_t_alertjob_${process.pid}`;
+const WA_NUMBER = '6281234567890';
+const wa = new FakeWhatsApp();
 let tg: FakeTelegram;
 let h: Harness;
 let service: Service;
@@ -35,15 +38,17 @@ before(async () => {
     stores: [{ id: STORE, name: 'Toko Alarm', dropboxFolder: `/iPOS/${STORE}`, staleHours: 26 }],
     jobs: [{ id: 'kasir', type: 'postgres', url: LOCAL_PG_URL.replace(/\/[^/]*$/, `/${JOB_DB}`), verify: false,
       destinations: [{ type: 'local', dir: path.join(work, 'backups') }] }],
-    alerts: { recipients: [{ name: 'Grup Toko', telegram: ALERT_CHAT, lang: 'id' }] },
+    alerts: { recipients: [{ name: 'Grup Toko', telegram: ALERT_CHAT, lang: 'id' }, { name: 'Bu Sri', whatsapp: WA_NUMBER, lang: 'id' }] },
   }));
   tg = await FakeTelegram.start();
   h = await startHarness('external', STORE, {
     TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_ADMINS: String(admin.id), TOKOBOT_CONFIG: path.join(work, 'tokobot.json'),
-    DATA_DIR: disk, DISK_MIN_FREE_MB: '100', SYNC_CRON: '0 0 1 1 *',
+    DATA_DIR: disk, DISK_MIN_FREE_MB: '100', SYNC_CRON: '0 0 1 1 *', WHATSAPP_ENABLED: 'true',
   });
   await h.fake.addFile(`/iPOS/${STORE}/backup-lama.zip`, fixture.zipPath, new Date(Date.now() - 30 * 3_600_000));
-  service = await startService(h.app, { alertIntervalMs: 100 });
+  service = await startService(h.app, { alertIntervalMs: 100, whatsappClient: wa.createClient });
+  await tg.until(() => wa.clients.length > 0 && wa.latest.initialized);
+  wa.latest.ready();
 });
 
 after(async () => {
@@ -56,8 +61,19 @@ after(async () => {
 });
 
 const toChat = () => tg.messages(ALERT_CHAT).map((m) => m.text ?? '');
+const toWhatsApp = () => wa.clients.flatMap((c) => c.sent).filter((m) => m.chatId === `${WA_NUMBER}@c.us`).map((m) => m.text);
 const count = (re: RegExp) => toChat().filter((t) => re.test(t)).length;
-const until = (re: RegExp, n = 1) => tg.until(() => count(re) >= n && true, 20_000);
+const countWa = (re: RegExp) => toWhatsApp().filter((t) => re.test(t)).length;
+/** Until both channels have it: Telegram as HTML (<b>), WhatsApp as *bold*. */
+const until = (re: RegExp, n = 1) => tg.until(() => count(re) >= n && countWa(re) >= n && true, 20_000);
+/** Each opened once and resolved once, on both channels. */
+function onceEach(title: string): void {
+  const esc = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  assert.equal(count(new RegExp(`^(❗|⚠️) <b>${esc}`)), 1, `Telegram: ${title}`);
+  assert.equal(countWa(new RegExp(`^(❗|⚠️) \\*${esc}`)), 1, `WhatsApp: ${title}`);
+  assert.equal(count(new RegExp(`Beres: ${esc}`)), 1);
+  assert.equal(countWa(new RegExp(`Beres: ${esc}`)), 1);
+}
 const store = () => h.app.config.stores[0]!;
 
 test('a store whose backups stopped arriving: one alert, and "resolved" once a new backup arrives', async () => {
@@ -70,7 +86,7 @@ test('a store whose backups stopped arriving: one alert, and "resolved" once a n
   await service.alerting.monitors.run();
   service.alerting.loop.kick(0);
   await until(/Beres: Backup Toko Alarm berhenti datang/);
-  assert.equal(count(/^❗ <b>Backup Toko Alarm berhenti datang/), 1, 'said once, not at every check');
+  onceEach('Backup Toko Alarm berhenti datang');
 });
 
 test('a failed sync alerts; the next good sync resolves it', async () => {
@@ -82,7 +98,7 @@ test('a failed sync alerts; the next good sync resolves it', async () => {
   h.fake.removeFile(`/iPOS/${STORE}/rusak.i5bu`);
   assert.equal((await service.runner.run(store(), 'test')).status, 'success');
   await until(/Beres: Sync Toko Alarm gagal/);
-  assert.equal(count(/^⚠️ <b>Sync Toko Alarm gagal/), 1);
+  onceEach('Sync Toko Alarm gagal');
 });
 
 test('a failed backup job alerts with what to do; a good run resolves it', async () => {
@@ -93,7 +109,7 @@ test('a failed backup job alerts with what to do; a good run resolves it', async
   await adminQuery(`CREATE DATABASE "${JOB_DB}"`);
   assert.equal((await service.backups.run(h.app.job('kasir'), 'test')).status, 'success');
   await until(/Beres: Backup kasir GAGAL/);
-  assert.equal(count(/^❗ <b>Backup kasir GAGAL/), 1);
+  onceEach('Backup kasir GAGAL');
 });
 
 test('a full disk: pruned first, then one alert; freeing space resolves it', async () => {
@@ -110,16 +126,16 @@ test('a full disk: pruned first, then one alert; freeing space resolves it', asy
   await service.alerting.monitors.run();
   service.alerting.loop.kick(0);
   await until(/Beres: Disk hampir penuh/);
-  assert.equal(count(/^❗ <b>Disk hampir penuh/), 1);
+  onceEach('Disk hampir penuh');
 });
 
 test('/alerts lists what is open and the channels; /alerts test reports each recipient', async () => {
   const before = tg.messages(admin.id).length;
   tg.userSays(admin, '/alerts');
   const list = await tg.until(() => tg.messages(admin.id).length > before && tg.messages(admin.id).at(-1));
-  assert.match(list.text ?? '', /Tidak ada peringatan terbuka\.\n\ntelegram: ready/);
+  assert.match(list.text ?? '', /Tidak ada peringatan terbuka\.\n\ntelegram: ready\nwhatsapp: linked/);
   tg.userSays(admin, '/alerts test');
   const report = await tg.until(() => tg.messages(admin.id).length > before + 1 && tg.messages(admin.id).at(-1));
-  assert.match(report.text ?? '', /telegram 4242 \(Grup Toko\): sent/);
+  assert.match(report.text ?? '', /telegram 4242 \(Grup Toko\): sent\nwhatsapp 6281234567890 \(Bu Sri\): sent/);
   assert.equal(count(/Tes peringatan dari tokobot/), 1);
 });
