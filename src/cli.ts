@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { AppError, describeError, isAppError } from './errors.ts';
-import { loadConfig } from './config/load-config.ts';
+import { dropboxAuthSettings, loadConfig } from './config/load-config.ts';
 import { createLogger } from './log.ts';
 import { createApp, type App } from './app.ts';
 import { inspectFile } from './pipeline/archive/inspect-file.ts';
@@ -16,6 +16,8 @@ import { renderText } from './bot/render-text.ts';
 import { outcomeLine, progressLine, statusText } from './cli/format-sync.ts';
 import { syncAlert } from './pipeline/alerts/run-alerts.ts';
 import { backupDecrypt, backupList, backupPrune, backupRestore, backupRun } from './cli/backup-commands.ts';
+import { readLine } from './cli/read-line.ts';
+import { startDropboxAuthorization } from './adapters/dropbox/dropbox-authorize.ts';
 
 const USAGE = `Usage:
   tokobot start                          run the Telegram bot and the sync schedule
@@ -27,7 +29,8 @@ const USAGE = `Usage:
   tokobot backup list [--json]           jobs, their schedules and last results, recent runs
   tokobot backup prune [JOB] [--dry-run] apply retention; with --dry-run only show what would go and why
   tokobot backup decrypt FILE [--out P]  decrypt an .enc backup (passphrase from its job, or stdin)
-  tokobot backup restore FILE --into DB  load a MySQL job's backup into a new database on its server`;
+  tokobot backup restore FILE --into DB  load a MySQL job's backup into a new database on its server
+  tokobot dropbox-auth [--app-key KEY]   get the Dropbox refresh token for .env (approve in a browser, paste the code)`;
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -119,6 +122,24 @@ async function backup(args: string[], values: { json?: boolean; 'dry-run'?: bool
   }
 }
 
+/** Works before anything else is configured: it is how the Dropbox part of .env is filled in. */
+async function dropboxAuth(appKeyOption: string | undefined): Promise<number> {
+  const settings = dropboxAuthSettings();
+  const appKey = appKeyOption ?? settings.appKey;
+  if (!appKey) {
+    throw new AppError('usage', 'tokobot dropbox-auth needs the app key: tokobot dropbox-auth --app-key KEY (or DROPBOX_APP_KEY in .env). ' +
+      'Create the app at https://www.dropbox.com/developers/apps (Scoped access; permissions files.content.read, and files.content.write for backup uploads).');
+  }
+  const flow = await startDropboxAuthorization({ appKey, apiUrl: settings.apiUrl });
+  process.stderr.write(`1. Open this address in a browser, sign in to the shop's Dropbox and press Allow:\n\n${flow.url}\n\n2. Paste the code Dropbox shows here and press Enter: `);
+  const code = await readLine();
+  if (!code.trim()) throw new AppError('usage', 'No code was pasted; run tokobot dropbox-auth again.');
+  const { refreshToken, accountId } = await flow.finish(code);
+  print(`DROPBOX_APP_KEY=${appKey}\nDROPBOX_REFRESH_TOKEN=${refreshToken}`);
+  process.stderr.write(`\nDropbox account ${accountId ?? '?'} linked. Put the two lines above in .env (the app secret is not needed with this token).\n`);
+  return 0;
+}
+
 async function inspect(file: string, json: boolean): Promise<number> {
   // Needs no config: inspecting a file must work before anything is set up.
   const info = await inspectFile(file, 20480 * 1024 * 1024);
@@ -133,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
       args: argv, allowPositionals: true,
       options: {
         store: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-        'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, into: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, into: { type: 'string' }, 'app-key': { type: 'string' },
       },
     });
   } catch (err) {
@@ -150,6 +171,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!rest[0]) throw new AppError('usage', 'tokobot inspect needs a file: tokobot inspect BACKUP.i5bu');
       return inspect(rest[0], json);
     case 'backup': return backup(rest, values);
+    case 'dropbox-auth': return dropboxAuth(values['app-key']);
     case 'ask':
       if (!rest.length) throw new AppError('usage', 'tokobot ask needs a question: tokobot ask "indomie goreng"');
       return ask(rest.join(' '), values.store);

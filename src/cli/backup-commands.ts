@@ -1,7 +1,6 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import type { App } from '../app.ts';
 import { AppError } from '../errors.ts';
@@ -11,6 +10,7 @@ import { backupAlert } from '../pipeline/alerts/run-alerts.ts';
 import { decryptStream } from '../pipeline/backup/encryption.ts';
 import { backupTime, pruneDestination } from '../pipeline/backup/prune.ts';
 import { openSqlDump } from '../pipeline/backup/backup-files.ts';
+import { readLine } from './read-line.ts';
 import { backupProgressLine, backupRunLines, jobStateLines, pruneLines } from './format-backup.ts';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -61,16 +61,6 @@ export async function backupPrune(app: App, jobId: string | undefined, dryRun: b
   }
   if (json) print(JSON.stringify(results, null, 2));
   return results.some((r) => r.error) ? 1 : 0;
-}
-
-async function readLine(): Promise<string> {
-  const rl = createInterface({ input: process.stdin, terminal: false });
-  try {
-    for await (const line of rl) return line;
-    return '';
-  } finally {
-    rl.close();
-  }
 }
 
 /**

@@ -106,13 +106,22 @@ function storesFrom(env: Env, file: FileConfig, problems: string[]): StoreConfig
   return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, source: { type: 'dropbox', folder: env.DROPBOX_FOLDER ?? '' } }];
 }
 
+/** App key + refresh token (the secret too, unless the token came from tokobot dropbox-auth's PKCE flow), or an access token. */
 function hasDropboxCredentials(env: Env): boolean {
-  return Boolean((env.DROPBOX_APP_KEY && env.DROPBOX_APP_SECRET && env.DROPBOX_REFRESH_TOKEN) || env.DROPBOX_ACCESS_TOKEN);
+  return Boolean((env.DROPBOX_APP_KEY && env.DROPBOX_REFRESH_TOKEN) || env.DROPBOX_ACCESS_TOKEN);
+}
+
+/** Only what `tokobot dropbox-auth` needs, so that it works before the rest is configured. */
+export function dropboxAuthSettings(source: NodeJS.ProcessEnv = process.env): { appKey?: string; apiUrl?: string } {
+  const parsed = envSchema.pick({ DROPBOX_APP_KEY: true, DROPBOX_API_URL: true }).safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== '')));
+  if (!parsed.success) throw new AppError('config', issueLines((p) => String(p[0]), parsed.error).join('\n'));
+  return { appKey: parsed.data.DROPBOX_APP_KEY, apiUrl: parsed.data.DROPBOX_API_URL };
 }
 
 function checkCombinations(env: Env, stores: StoreConfig[], problems: string[]): void {
   if (stores.some((s) => s.source.type === 'dropbox') && !hasDropboxCredentials(env)) {
-    problems.push('DROPBOX_APP_KEY, DROPBOX_APP_SECRET, DROPBOX_REFRESH_TOKEN: all three are required for Dropbox (or DROPBOX_ACCESS_TOKEN)');
+    problems.push('DROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN: both are required for Dropbox (run tokobot dropbox-auth to get the token), or DROPBOX_ACCESS_TOKEN');
   }
   if (!cron.validate(env.SYNC_CRON)) problems.push(`SYNC_CRON: "${env.SYNC_CRON}" is not a cron expression (e.g. */30 * * * * for every 30 minutes)`);
   if (env.RESTORE_TARGET === 'external' && !env.PG_URL) {
@@ -136,7 +145,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   checkCombinations(env, stores, problems);
   const jobs = jobsFrom(file.jobs ?? [], present, problems);
   if (jobs.some((j) => j.destinations.some((d) => d.type === 'dropbox')) && !hasDropboxCredentials(env)) {
-    problems.push('jobs: a dropbox destination needs DROPBOX_APP_KEY, DROPBOX_APP_SECRET and DROPBOX_REFRESH_TOKEN (or DROPBOX_ACCESS_TOKEN)');
+    problems.push('jobs: a dropbox destination needs DROPBOX_APP_KEY and DROPBOX_REFRESH_TOKEN (run tokobot dropbox-auth), or DROPBOX_ACCESS_TOKEN');
   }
   if (problems.length) throw new AppError('config', problems.join('\n'));
   return { env, dataDir: path.resolve(env.DATA_DIR), stores, roles: rolesFrom(env, file), jobs, recipients: recipientsFrom(env, file),

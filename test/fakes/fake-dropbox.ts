@@ -74,6 +74,8 @@ export class FakeDropbox {
   private readonly faults = new Map<string, Fault[]>();
   private readonly tokens = new Map<string, number>();
   private readonly sessions = new Map<string, Buffer[]>();
+  /** Authorization codes handed out by approve(), with their PKCE challenge. */
+  private readonly codes = new Map<string, string>();
   private issued = 0;
   private server!: http.Server;
   url = '';
@@ -212,10 +214,32 @@ export class FakeDropbox {
     json(400, { error_summary: `unknown endpoint ${url.pathname}` });
   }
 
+  /**
+   * What the owner does in the browser: approves the app for an authorization URL, and is shown
+   * a code. The code is tied to the URL's PKCE challenge, as Dropbox does.
+   */
+  approve(authorizationUrl: string): string {
+    const challenge = new URL(authorizationUrl).searchParams.get('code_challenge');
+    if (!challenge) throw new Error('the authorization URL has no PKCE code_challenge');
+    const code = `fake-code-${randomUUID().slice(0, 8)}`;
+    this.codes.set(code, challenge);
+    return code;
+  }
+
   private token(url: URL, json: Json): void {
     const q = url.searchParams;
     if (q.get('client_id') !== this.appKey || (q.has('client_secret') && q.get('client_secret') !== this.appSecret)) {
       return json(400, { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' });
+    }
+    if (q.get('grant_type') === 'authorization_code') {
+      const challenge = this.codes.get(q.get('code') ?? '');
+      const verifier = q.get('code_verifier') ?? '';
+      const computed = createHash('sha256').update(verifier).digest('base64url');
+      if (!challenge) return json(400, { error: 'invalid_grant', error_description: 'code doesn\'t exist or has expired' });
+      if (computed !== challenge) return json(400, { error: 'invalid_grant', error_description: 'invalid code verifier' });
+      this.codes.delete(q.get('code') ?? '');
+      return json(200, { access_token: this.issueToken(), token_type: 'bearer', expires_in: this.tokenLifetimeSeconds,
+        refresh_token: this.refreshToken, scope: 'files.content.read files.content.write', uid: '12345', account_id: 'dbid:fake' });
     }
     if (q.get('grant_type') !== 'refresh_token' || q.get('refresh_token') !== this.refreshToken) {
       return json(400, { error: 'invalid_grant', error_description: 'refresh token is malformed' });

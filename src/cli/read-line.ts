@@ -1,0 +1,12 @@
+import { createInterface } from 'node:readline';
+
+/** The first line of stdin (a passphrase, a code). */
+export async function readLine(): Promise<string> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of rl) return line;
+    return '';
+  } finally {
+    rl.close();
+  }
+}

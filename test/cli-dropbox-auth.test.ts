@@ -1,0 +1,71 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DropboxSource } from '../src/adapters/dropbox/dropbox-source.ts';
+import { FakeDropbox } from './fakes/fake-dropbox.ts';
+
+/** `tokobot dropbox-auth` through the real SDK against the fake Dropbox: PKCE, the code pasted, the refresh token printed. */
+const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tokobot.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-dbx-auth-'));
+let fake: FakeDropbox;
+
+before(async () => { fake = await FakeDropbox.start(); });
+after(async () => {
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the command, plays the owner in the browser (approve the printed URL), and pastes `code(real)`. */
+function authorize(code: (real: string) => string): Promise<{ status: number | null; stdout: string; stderr: string; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'dropbox-auth', '--app-key', fake.appKey],
+      { cwd: dir, env: { PATH: process.env.PATH ?? '', DROPBOX_API_URL: fake.url } });
+    let stdout = '';
+    let stderr = '';
+    let url = '';
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`no prompt: ${stderr}`)); }, 30_000);
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const found = /(https:\/\/(?:www\.)?dropbox\.com\/oauth2\/authorize\?\S+)/.exec(stderr);
+      if (found && !url) {
+        url = found[1] as string;
+        child.stdin.end(`${code(fake.approve(url))}\n`);
+      }
+    });
+    child.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr, url }); });
+  });
+}
+
+test('prints an offline PKCE authorization URL, takes the pasted code and prints the lines for .env', async () => {
+  const r = await authorize((real) => `  ${real}  `);
+  assert.equal(r.status, 0, r.stderr);
+  const q = new URL(r.url).searchParams;
+  assert.equal(q.get('client_id'), fake.appKey);
+  assert.equal(q.get('token_access_type'), 'offline');
+  assert.equal(q.get('code_challenge_method'), 'S256');
+  assert.equal(q.get('redirect_uri'), null);
+  assert.equal(r.stdout, `DROPBOX_APP_KEY=${fake.appKey}\nDROPBOX_REFRESH_TOKEN=${fake.refreshToken}\n`);
+  assert.match(r.stderr, /Dropbox account dbid:fake linked/);
+  const exchange = fake.requests.find((x) => x.endpoint === 'token' && x.url.includes('authorization_code'));
+  assert.ok(exchange && !exchange.url.includes('client_secret'), 'no app secret is sent');
+});
+
+test('a wrong or reused code says what to do, exit code 1', async () => {
+  const r = await authorize(() => 'not-the-code');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /Dropbox did not accept that code: each code works once and only for a few minutes\. Run tokobot dropbox-auth again/);
+  assert.equal(r.stdout, '');
+});
+
+test('the token it prints works without the app secret: a folder is listed after a PKCE refresh', async () => {
+  await fake.addFile('/iPOS/pusat/harian.i5bu', Buffer.from('x'));
+  const source = new DropboxSource({ folder: '/iPOS/pusat', appKey: fake.appKey, refreshToken: fake.refreshToken, apiUrl: fake.url, contentUrl: fake.url });
+  assert.deepEqual((await source.list()).map((f) => f.name), ['harian.i5bu']);
+  const refresh = fake.requests.filter((x) => x.endpoint === 'token' && x.url.includes('refresh_token'));
+  assert.ok(refresh.length && refresh.every((x) => !x.url.includes('client_secret')));
+});
