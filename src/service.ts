@@ -17,6 +17,7 @@ import { storeStatus } from './pipeline/status.ts';
 import { SyncRunner } from './pipeline/sync/sync-runner.ts';
 import { BackupRunner } from './pipeline/backup/backup-runner.ts';
 import { startAlerting, type Alerting } from './alerting.ts';
+import { startOpsHttp } from './ops-http.ts';
 import { createWhatsAppClient, type WhatsAppClient } from './adapters/whatsapp/whatsapp-client.ts';
 import { qrPng, WhatsAppMessenger } from './adapters/whatsapp/whatsapp-messenger.ts';
 import { answerWhatsApp } from './bot/whatsapp/whatsapp-chat.ts';
@@ -27,6 +28,8 @@ export interface Service {
   runner: SyncRunner;
   backups: BackupRunner;
   alerting: Alerting;
+  /** The port of the ops HTTP server, when HTTP_PORT is set. */
+  httpPort?: number;
   stop(): Promise<void>;
 }
 
@@ -144,8 +147,13 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     polling = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
     app.logger.info({ bot: bot.botInfo.username }, 'telegram long polling');
   }
+  const opsHttp = env.HTTP_PORT === undefined ? undefined : await startOpsHttp(app, {
+    host: env.HTTP_HOST, port: env.HTTP_PORT, backups, nextBackup: (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null,
+    telegram: () => (server ? { ready: true, text: 'webhook' } : polling?.isRunning() ? { ready: true, text: 'long polling' } : { ready: false, text: 'not polling' }),
+    messengers: () => Object.values(alerting?.messengers ?? {}),
+  });
   return {
-    bot, core, runner, backups,
+    bot, core, runner, backups, httpPort: opsHttp?.port,
     alerting,
     async stop() {
       await task?.stop();
@@ -156,6 +164,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
       await Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]);
       await alerting?.stop();
       await whatsapp?.stop();
+      await opsHttp?.close();
     },
   };
 }

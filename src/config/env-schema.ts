@@ -59,6 +59,8 @@ export const envSchema = z.object({
   ALERT_REMIND_HOURS: count(1).default(6).describe('Hours between reminders of an alert that stays open'),
   STALE_BACKUP_HOURS: count(1).default(26).describe('Alert when a store has had no new backup for this long (hours)'),
   DISK_MIN_FREE_MB: count(0).default(2048).describe('Alert when DATA_DIR has less free space than this (MB)'),
+  HTTP_PORT: port.optional().describe('Port of the /healthz, /metrics and /status server (empty: off)'),
+  HTTP_HOST: z.string().default('127.0.0.1').describe('Address that server listens on (0.0.0.0 in a container)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 
