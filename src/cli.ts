@@ -17,6 +17,7 @@ import { outcomeLine, progressLine, statusText } from './cli/format-sync.ts';
 import { syncAlert } from './pipeline/alerts/run-alerts.ts';
 import { backupDecrypt, backupList, backupPrune, backupRestore, backupRun } from './cli/backup-commands.ts';
 import { readLine } from './cli/read-line.ts';
+import { doctor, renderFindings } from './cli/doctor.ts';
 import { startDropboxAuthorization } from './adapters/dropbox/dropbox-authorize.ts';
 
 const USAGE = `Usage:
@@ -30,6 +31,7 @@ const USAGE = `Usage:
   tokobot backup prune [JOB] [--dry-run] apply retention; with --dry-run only show what would go and why
   tokobot backup decrypt FILE [--out P]  decrypt an .enc backup (passphrase from its job, or stdin)
   tokobot backup restore FILE --into DB  load a MySQL job's backup into a new database on its server
+  tokobot doctor [--json]                check the config, Dropbox, the database servers, Telegram, WhatsApp, disk
   tokobot dropbox-auth [--app-key KEY]   get the Dropbox refresh token for .env (approve in a browser, paste the code)`;
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -172,6 +174,11 @@ export async function main(argv: string[]): Promise<number> {
       return inspect(rest[0], json);
     case 'backup': return backup(rest, values);
     case 'dropbox-auth': return dropboxAuth(values['app-key']);
+    case 'doctor': {
+      const findings = await doctor();
+      print(json ? JSON.stringify(findings, null, 2) : renderFindings(findings));
+      return findings.some((f) => f.level === 'fail') ? 1 : 0;
+    }
     case 'ask':
       if (!rest.length) throw new AppError('usage', 'tokobot ask needs a question: tokobot ask "indomie goreng"');
       return ask(rest.join(' '), values.store);

@@ -53,4 +53,6 @@ export interface RestoreTarget {
   /** Major version of the pg_restore that restore() runs, e.g. 15. */
   pgRestoreMajor(): Promise<number>;
   restore(archivePath: string, database: string, options?: RestoreOptions): Promise<void>;
+  /** A one-line account of the server for `tokobot doctor`, changing nothing; rejects with an AppError saying what to fix. */
+  diagnose(): Promise<string>;
 }

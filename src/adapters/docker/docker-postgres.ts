@@ -99,6 +99,21 @@ export class DockerPostgres implements RestoreTarget {
     }
   }
 
+  async diagnose(): Promise<string> {
+    return this.engine(async () => {
+      await this.o.docker.ping();
+      const image = await this.o.docker.getImage(this.o.image).inspect().then(() => true, (err) => { if (statusOf(err) === 404) return false; throw err; });
+      const info = await this.container().inspect().catch((err) => { if (statusOf(err) === 404) return null; throw err; });
+      if (!info) {
+        return `Docker Engine answers; the container ${this.o.containerName} will be created at the first sync` +
+          (image ? '' : ` (the image ${this.o.image} is not here yet: it is pulled then, which needs the internet)`);
+      }
+      if (!info.State.Running) return `Docker Engine answers; the container ${this.o.containerName} is stopped (tokobot starts it before each sync)`;
+      await this.waitReady();
+      return `Docker Engine answers; the container ${this.o.containerName} runs and accepts connections`;
+    });
+  }
+
   async ensure(onStatus: (text: string) => void = () => undefined): Promise<void> {
     const say = (text: string) => { this.o.logger?.info({ container: this.o.containerName }, text); onStatus(text); };
     await this.engine(async () => {

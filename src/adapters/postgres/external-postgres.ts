@@ -70,6 +70,14 @@ export class ExternalPostgres implements RestoreTarget {
     }
   }
 
+  async diagnose(): Promise<string> {
+    await this.ensure();
+    const major = await this.pgRestoreMajor().catch((err: Error) => {
+      throw new AppError('restore-server', `pg_restore cannot be run (${err.message}): install the PostgreSQL client tools (Debian: apt-get install postgresql-client).`);
+    });
+    return `PostgreSQL at ${this.base.host}:${this.base.port} accepts connections; pg_restore ${major}`;
+  }
+
   async pgRestoreMajor(): Promise<number> {
     return parseMajor((await this.run(['--version'])).stdout);
   }

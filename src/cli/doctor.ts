@@ -1,0 +1,128 @@
+import { access, constants, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Api, GrammyError } from 'grammy';
+import pg from 'pg';
+import { buildSource, buildTarget } from '../app.ts';
+import { loadConfig, type Config, type JobConfig } from '../config/load-config.ts';
+import { describeError } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
+import { freeSpace } from '../pipeline/sync/work-files.ts';
+
+export interface Finding {
+  what: string;
+  /** fail: tokobot cannot work until it is fixed; warn: a part is off or not set up yet. */
+  level: 'ok' | 'warn' | 'fail';
+  text: string;
+}
+
+const HOUR = 3_600_000;
+
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms); });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer)) as Promise<T>;
+}
+
+async function check(what: string, work: () => Promise<string | Omit<Finding, 'what'>>): Promise<Finding> {
+  try {
+    const r = await within(20_000, work());
+    return typeof r === 'string' ? { what, level: 'ok', text: r } : { what, ...r };
+  } catch (err) {
+    return { what, level: 'fail', text: describeError(err) };
+  }
+}
+
+async function nearestDir(dir: string): Promise<string> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if ((await stat(d).catch(() => null))?.isDirectory() || d === path.dirname(d)) return d;
+  }
+}
+
+async function jobSource(job: JobConfig): Promise<string> {
+  if (job.type === 'mysql') {
+    const db = new MysqlDatabase({ url: job.url });
+    try {
+      const tables = Object.keys(await db.countRows(db.database)).length;
+      return `MySQL database ${db.database} answers (${tables} tables)`;
+    } finally {
+      await db.close();
+    }
+  }
+  if (job.container) return `PostgreSQL inside the container ${job.container} (checked at the first run)`;
+  const c = new pg.Client({ connectionString: job.url, connectionTimeoutMillis: 10_000 });
+  try {
+    await c.connect();
+    const r = await c.query('SELECT current_database() AS db, version() AS v');
+    return `PostgreSQL database ${r.rows[0].db} answers (${String(r.rows[0].v).split(' ').slice(0, 2).join(' ')})`;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new Error(code === '28P01' ? 'the password in the job\'s URL is wrong' : code === '3D000' ? 'the database in the job\'s URL does not exist'
+      : code === 'ECONNREFUSED' ? 'nothing listens at the host and port in the job\'s URL' : describeError(err));
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+async function configured(config: Config): Promise<Finding[]> {
+  const env = config.env;
+  const logger = createLogger('silent');
+  const findings: Finding[] = [];
+  findings.push(await check('restore server', async () => (await buildTarget(config, logger)).diagnose()));
+  for (const store of config.stores) {
+    findings.push(await check(`backups of ${store.id}`, async () => {
+      const source = buildSource(config, store, logger, { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 });
+      const files = (await source.list()).sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime());
+      const newest = files[0];
+      if (!newest) return { level: 'warn', text: `${source.description} holds no .i5bu or .zip yet: check the folder path and that iPOS backs up there` };
+      const hours = (Date.now() - newest.modifiedAt.getTime()) / HOUR;
+      const text = `${source.description}: ${files.length} backups, newest ${newest.name}, ${hours.toFixed(1)} h old`;
+      return hours > (store.staleHours ?? env.STALE_BACKUP_HOURS) ? { level: 'warn', text: `${text} — older than the ${store.staleHours ?? env.STALE_BACKUP_HOURS} h limit: is iPOS still backing up?` } : text;
+    }));
+  }
+  findings.push(await check('Telegram', async () => {
+    if (!env.TELEGRAM_BOT_TOKEN) return { level: 'warn', text: 'TELEGRAM_BOT_TOKEN is not set: tokobot start needs it (get one from @BotFather)' };
+    try {
+      const me = await new Api(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : undefined).getMe();
+      return `the bot @${me.username} answers; ${config.roles.size} people have roles`;
+    } catch (err) {
+      if (err instanceof GrammyError && err.error_code === 401) throw new Error('Telegram refuses TELEGRAM_BOT_TOKEN: copy it again from @BotFather (/mybots → API Token)');
+      throw err;
+    }
+  }));
+  if (env.WHATSAPP_ENABLED === 'true') {
+    findings.push(await check('WhatsApp', async () => {
+      await access(env.CHROMIUM_PATH, constants.X_OK).catch(() => {
+        throw new Error(`there is no Chromium at ${env.CHROMIUM_PATH}: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH`);
+      });
+      const session = path.join(config.dataDir, 'whatsapp', 'session-tokobot');
+      if (!(await stat(session).catch(() => null))) return { level: 'warn', text: 'not linked yet: tokobot start prints a QR code (and sends it to the owners in Telegram) to scan from the phone' };
+      return `Chromium at ${env.CHROMIUM_PATH}; a linked session is kept in ${session}`;
+    }));
+  }
+  for (const job of config.jobs) findings.push(await check(`backup job ${job.id}`, () => jobSource(job)));
+  findings.push(await check('disk', async () => {
+    const free = await freeSpace(await nearestDir(config.dataDir));
+    const text = `${Math.floor(free / 1048576)} MB free under ${config.dataDir}`;
+    if (free < env.DISK_MIN_FREE_MB * 1048576) throw new Error(`${text}, below DISK_MIN_FREE_MB (${env.DISK_MIN_FREE_MB}): free some space or move DATA_DIR`);
+    return text;
+  }));
+  return findings;
+}
+
+/** Every check `tokobot doctor` runs, each with its finding; nothing is created or changed. */
+export async function doctor(source: NodeJS.ProcessEnv = process.env): Promise<Finding[]> {
+  let config: Config;
+  try {
+    config = loadConfig(source);
+  } catch (err) {
+    return [{ what: 'config', level: 'fail', text: `${describeError(err)}\n(see .env.example and the README's configuration table)` }];
+  }
+  const summary = `${config.stores.length} store(s), ${config.jobs.length} backup job(s), ${config.recipients.length} alert recipient(s); restore target ${config.env.RESTORE_TARGET}`;
+  return [{ what: 'config', level: 'ok', text: summary }, ...(await configured(config))];
+}
+
+export function renderFindings(findings: Finding[]): string {
+  const mark = { ok: '✓', warn: '!', fail: '✗' } as const;
+  return findings.map((f) => `${mark[f.level]} ${f.what}: ${f.text.replace(/\n/g, '\n    ')}`).join('\n');
+}
