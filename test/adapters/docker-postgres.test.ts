@@ -99,3 +99,12 @@ test('bridge network: 5432 published on the loopback only', { skip: await requir
   assert.equal(o?.Cmd, undefined);
   assert.ok(o?.Env?.includes('POSTGRES_PASSWORD=test-pw-123'));
 });
+
+test('diagnose tells the state without changing it: running, or not created yet', { skip }, async () => {
+  const target = new DockerPostgres(options());
+  await target.ensure();
+  assert.match(await target.diagnose(), /the container tokobot-test-pg-\d+ runs and accepts connections/);
+  const absent = new DockerPostgres(options({ containerName: `${name}-absent`, image: 'tokobot/no-such-image:1' }));
+  assert.match(await absent.diagnose(), /will be created at the first sync \(the image tokobot\/no-such-image:1 is not here yet/);
+  await assert.rejects(docker.getContainer(`${name}-absent`).inspect(), 'diagnose created nothing');
+});
