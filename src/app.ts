@@ -8,6 +8,8 @@ import { AppError } from './errors.ts';
 import type { Config, StoreConfig } from './config/load-config.ts';
 import { DockerPostgres } from './adapters/docker/docker-postgres.ts';
 import { ExternalPostgres } from './adapters/postgres/external-postgres.ts';
+import { EmbeddedPostgres } from './adapters/postgres/embedded-postgres.ts';
+import { restoreArchive } from './pipeline/archive/archive-restorer.ts';
 import { DropboxSource } from './adapters/dropbox/dropbox-source.ts';
 import type { DropboxClientOptions } from './adapters/dropbox/dropbox-client.ts';
 import { DropboxDestination } from './adapters/dropbox/dropbox-destination.ts';
@@ -45,21 +47,35 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** The container's superuser password: from PG_DOCKER_PASSWORD, else made once and kept under DATA_DIR. */
-async function dockerPassword(config: Config): Promise<string> {
-  if (config.env.PG_DOCKER_PASSWORD) return config.env.PG_DOCKER_PASSWORD;
-  const file = path.join(config.dataDir, 'pg-docker-password');
-  const saved = await readFile(file, 'utf8').catch(() => '');
+/** A password from the environment, else made once and kept in DATA_DIR/<file> (0600). */
+async function keptPassword(config: Config, given: string | undefined, file: string): Promise<string> {
+  if (given) return given;
+  const where = path.join(config.dataDir, file);
+  const saved = await readFile(where, 'utf8').catch(() => '');
   if (saved.trim()) return saved.trim();
   const made = randomBytes(18).toString('base64url');
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  await writeFile(file, `${made}\n`, { mode: 0o600 });
+  await writeFile(where, `${made}\n`, { mode: 0o600 });
   return made;
+}
+
+async function dockerAnswers(socketPath: string): Promise<boolean> {
+  const docker = new Docker({ socketPath, timeout: 2_000 });
+  return docker.ping().then(() => true, () => false);
 }
 
 export async function buildTarget(config: Config, logger: Logger): Promise<RestoreTarget> {
   const env = config.env;
   if (env.RESTORE_TARGET === 'external') return new ExternalPostgres({ url: env.PG_URL as string, logger });
+  let kind = env.RESTORE_TARGET;
+  if (kind === 'auto') {
+    kind = (await dockerAnswers(env.DOCKER_SOCKET)) ? 'docker' : 'embedded';
+    if (kind === 'embedded') logger.info(`no Docker Engine answers at ${env.DOCKER_SOCKET}: using the embedded PostgreSQL under ${path.join(config.dataDir, 'pg')} (set RESTORE_TARGET to choose)`);
+  }
+  if (kind === 'embedded') {
+    return new EmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: env.PG_EMBEDDED_PORT, password: await keptPassword(config, undefined, 'pg-embedded-password'),
+      restorer: (file, client, options) => restoreArchive(file, client, { signal: options.signal, onProgress: (p) => { if (p.table) options.onTable?.(p.table); } }), logger });
+  }
   return new DockerPostgres({
     docker: new Docker({ socketPath: env.DOCKER_SOCKET }),
     image: env.PG_DOCKER_IMAGE,
@@ -68,7 +84,7 @@ export async function buildTarget(config: Config, logger: Logger): Promise<Resto
     port: env.PG_DOCKER_PORT,
     network: env.PG_DOCKER_NETWORK,
     user: 'postgres',
-    password: await dockerPassword(config),
+    password: await keptPassword(config, env.PG_DOCKER_PASSWORD, 'pg-docker-password'),
     logger,
   });
 }
@@ -107,7 +123,7 @@ function buildBackups(config: Config, logger: Logger, ops: pg.Pool, target: Rest
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const target = await buildTarget(config, logger);
   await target.ensure((text) => logger.info(text));
-  const ops = await openOpsDatabase(target, config.env.OPS_DATABASE, (err) => logger.warn({ err }, 'ops database connection dropped; it will reconnect'));
+  const ops = await openOpsDatabase(target, config.env.OPS_DATABASE, (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
   const history = new RunHistory(ops);
   const env = config.env;
   const sync: SyncDeps = {
@@ -127,6 +143,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       }
       return found;
     },
-    close: () => ops.end(),
+    async close() {
+      await ops.end();
+      await target.stop?.();
+    },
   };
 }

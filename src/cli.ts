@@ -18,6 +18,7 @@ import { syncAlert } from './pipeline/alerts/run-alerts.ts';
 import { backupDecrypt, backupList, backupPrune, backupRestore, backupRun } from './cli/backup-commands.ts';
 import { readLine } from './cli/read-line.ts';
 import { doctor, renderFindings } from './cli/doctor.ts';
+import { demo } from './cli/demo.ts';
 import { startDropboxAuthorization } from './adapters/dropbox/dropbox-authorize.ts';
 
 const USAGE = `Usage:
@@ -31,6 +32,7 @@ const USAGE = `Usage:
   tokobot backup prune [JOB] [--dry-run] apply retention; with --dry-run only show what would go and why
   tokobot backup decrypt FILE [--out P]  decrypt an .enc backup (passphrase from its job, or stdin)
   tokobot backup restore FILE --into DB  load a MySQL job's backup into a new database on its server
+  tokobot demo [--ask TEXT]              the sample store in the embedded PostgreSQL, then a terminal chat (or one answer)
   tokobot doctor [--json]                check the config, Dropbox, the database servers, Telegram, WhatsApp, disk
   tokobot dropbox-auth [--app-key KEY]   get the Dropbox refresh token for .env (approve in a browser, paste the code)`;
 
@@ -156,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
       args: argv, allowPositionals: true,
       options: {
         store: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-        'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, into: { type: 'string' }, 'app-key': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false }, out: { type: 'string' }, into: { type: 'string' }, 'app-key': { type: 'string' }, ask: { type: 'string' },
       },
     });
   } catch (err) {
@@ -174,6 +176,7 @@ export async function main(argv: string[]): Promise<number> {
       return inspect(rest[0], json);
     case 'backup': return backup(rest, values);
     case 'dropbox-auth': return dropboxAuth(values['app-key']);
+    case 'demo': return demo(values.ask);
     case 'doctor': {
       const findings = await doctor();
       print(json ? JSON.stringify(findings, null, 2) : renderFindings(findings));

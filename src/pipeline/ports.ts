@@ -47,7 +47,7 @@ export interface RestoreOptions {
  * pg_restore's own error lines.
  */
 export interface RestoreTarget {
-  readonly kind: 'docker' | 'external';
+  readonly kind: 'docker' | 'external' | 'embedded';
   ensure(onStatus?: (text: string) => void): Promise<void>;
   connection(database: string): ClientConfig;
   /** Major version of the pg_restore that restore() runs, e.g. 15. */
@@ -55,4 +55,6 @@ export interface RestoreTarget {
   restore(archivePath: string, database: string, options?: RestoreOptions): Promise<void>;
   /** A one-line account of the server for `tokobot doctor`, changing nothing; rejects with an AppError saying what to fix. */
   diagnose(): Promise<string>;
+  /** Stops a server this process started (the embedded one); the others keep running. */
+  stop?(): Promise<void>;
 }

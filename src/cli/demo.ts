@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createApp, type App } from '../app.ts';
+import { CommandCore } from '../bot/core.ts';
+import { renderText } from '../bot/render-text.ts';
+import type { Reply } from '../bot/reply.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { createLogger } from '../log.ts';
+import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+import { ChatState } from '../pipeline/chat-state.ts';
+import { PriceSearch } from '../pipeline/search/price-search.ts';
+import type { SyncProgress } from '../pipeline/sync/run-tracker.ts';
+import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
+import { coreDeps } from '../service.ts';
+
+const SAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'toko-contoh');
+const STAGES = ['check', 'download', 'extract', 'inspect', 'restore', 'export', 'validate', 'publish'];
+
+/** The demo's own settings: the sample store, the embedded PostgreSQL, nothing from .env but a port or a data folder. */
+function demoEnv(): NodeJS.ProcessEnv {
+  return {
+    SOURCE: 'folder', SOURCE_DIR: SAMPLE, STORE_ID: 'contoh', STORE_NAME: 'Toko Contoh', RESTORE_TARGET: process.env.TOKOBOT_DEMO_TARGET ?? 'embedded',
+    PG_URL: process.env.TOKOBOT_DEMO_PG_URL, DATA_DIR: process.env.TOKOBOT_DEMO_DATA_DIR ?? path.resolve('data', 'demo'),
+    PG_EMBEDDED_PORT: process.env.PG_EMBEDDED_PORT, LOG_LEVEL: 'error', OPS_DATABASE: 'tokobot_demo',
+  };
+}
+
+/** One line per stage on a terminal, redrawn as it goes: "restore  [██████░░░░]  60%". */
+function progressBar(out: NodeJS.WriteStream): (p: SyncProgress) => void {
+  let shown = '';
+  return (p) => {
+    const step = `${STAGES.indexOf(p.stage) + 1}/${STAGES.length}`;
+    const share = p.total ? Math.min(1, (p.done ?? 0) / p.total) : null;
+    const bar = share === null ? '' : ` [${'█'.repeat(Math.round(share * 20))}${'░'.repeat(20 - Math.round(share * 20))}] ${String(Math.floor(share * 100)).padStart(3)}%`;
+    const line = `  ${step} ${p.stage.padEnd(9)}${bar}${p.text && share === null ? ` ${p.text}` : ''}`;
+    if (!out.isTTY) {
+      if (p.stage !== shown) out.write(`${line}\n`);
+    } else {
+      out.write(`${p.stage === shown ? '\r' : shown ? '\n' : ''}${line.padEnd(60)}`);
+    }
+    shown = p.stage;
+  };
+}
+
+async function chat(core: CommandCore, ask: string | undefined): Promise<void> {
+  const say = async (text: string) => {
+    const reply: Reply | null = await core.message({ userId: 1, name: 'demo', text, access: 'owner' });
+    if (!reply) return;
+    process.stdout.write(`${renderText(reply)}\n`);
+    if (reply.live) process.stdout.write(`${renderText(await reply.live(async (r) => { process.stdout.write(`  … ${r.lines.join(' ')}\n`); }))}\n`);
+  };
+  if (ask !== undefined) return say(ask);
+  process.stdout.write('\nAsk as you would ask the bot: a name, a code or a barcode ("indomie goreng"), or /status, /sync, /help. Ctrl-D or /quit ends.\n');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'tokobot> ' });
+  rl.prompt();
+  for await (const line of rl) {
+    const text = line.trim();
+    if (text === '/quit' || text === '/exit') break;
+    if (text) await say(text).catch((err: Error) => process.stdout.write(`${err.message}\n`));
+    rl.prompt();
+  }
+  rl.close();
+}
+
+/**
+ * `npm run demo` / `tokobot demo [--ask TEXT]`: the sample store synced into the embedded
+ * PostgreSQL (no Docker, no Dropbox, no Telegram), then a terminal chat with the same command
+ * core as the bot — or one answer, for scripts.
+ */
+export async function demo(ask: string | undefined): Promise<number> {
+  const config = loadConfig(demoEnv());
+  const logger = createLogger('error'); // the demo prints what matters itself
+  process.stderr.write(`tokobot demo: the sample store in ${path.relative(process.cwd(), SAMPLE) || SAMPLE}, PostgreSQL ${config.env.RESTORE_TARGET} under ${config.dataDir}\n`);
+  const app: App = await createApp(config, logger);
+  try {
+    const store = app.config.stores[0]!;
+    const runner = new SyncRunner(app.sync, logger);
+    const o = await runner.run(store, 'demo', progressBar(process.stderr));
+    process.stderr.write('\n');
+    if (o.status === 'failed') {
+      process.stderr.write(`The sync failed during ${o.failedStage}: ${o.error}\n`);
+      return 1;
+    }
+    process.stderr.write(o.status === 'success' ? `Published ${o.rows} price rows from ${o.file}.\n` : `The price list from ${o.file} is already published.\n`);
+    const search = new PriceSearch(app.ops);
+    await search.warm(store.id);
+    const backups = new BackupRunner(app.backups, [], logger);
+    const core = new CommandCore(coreDeps(app, search, runner, new ChatState(app.ops), async () => undefined, () => null, backups, () => null, () => undefined));
+    await chat(core, ask);
+    await runner.shutdown(5_000);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}

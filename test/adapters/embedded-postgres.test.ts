@@ -1,0 +1,64 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
+import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
+import { getSharedFixture } from '../fixtures/shared-fixture.ts';
+
+/** The embedded target for real: the package's own PostgreSQL binaries, a cluster in a temp folder, the TypeScript restorer. */
+const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-embedded-'));
+const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
+});
+const make = (port: number) => new EmbeddedPostgres({ dir: path.join(dir, 'pg'), port, password: 'embedded-test-pw',
+  restorer: (file, client, o) => restoreArchive(file, client, { signal: o.signal }) });
+let running: EmbeddedPostgres | undefined;
+
+after(async () => {
+  await running?.stop().catch(() => undefined);
+  try { execFileSync('pkill', ['-f', dir]); } catch { /* nothing left, as it should be */ }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function query(target: EmbeddedPostgres, db: string, sql: string): Promise<pg.QueryResult> {
+  const c = new pg.Client(target.connection(db));
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+test('creates the cluster once, restores an iPOS archive with the TypeScript restorer, and keeps the data across a restart', async () => {
+  const fixture = await getSharedFixture('small', { storeId: 'toko1' });
+  const port = await freePort();
+  running = make(port);
+  assert.match(await running.diagnose(), /will be created in .* at the first sync/);
+  const said: string[] = [];
+  const exitHooks = process.listeners('beforeExit').length + process.listeners('SIGTERM').length;
+  await running.ensure((t) => said.push(t));
+  assert.equal(process.listeners('beforeExit').length + process.listeners('SIGTERM').length, exitHooks, 'the package\'s exit hook (it would swallow exit codes) is taken off');
+  assert.ok(said.some((t) => t.startsWith('creating the embedded PostgreSQL 18 cluster')), said.join('; '));
+  assert.match(await running.diagnose(), /^the embedded PostgreSQL 18 answers on 127\.0\.0\.1:\d+$/);
+  await query(running, 'postgres', 'CREATE DATABASE ipos_demo');
+  await running.restore(fixture.i5buPath, 'ipos_demo');
+  const items = await query(running, 'ipos_demo', 'SELECT count(*)::int AS n FROM tbl_item');
+  assert.equal(items.rows[0].n, fixture.data.tables.tbl_item.length);
+  await running.stop();
+  assert.match(await make(port).diagnose(), /is stopped \(tokobot starts it when needed\)/);
+  running = make(port);
+  said.length = 0;
+  await running.ensure((t) => said.push(t));
+  assert.ok(!said.some((t) => t.startsWith('creating')), 'the cluster is reused');
+  assert.equal((await query(running, 'ipos_demo', 'SELECT count(*)::int AS n FROM tbl_item')).rows[0].n, fixture.data.tables.tbl_item.length);
+  const other = make(port);
+  await other.ensure();
+  await other.stop(); // it found the server answering: it started nothing, so it stops nothing
+  assert.match(await running.diagnose(), /answers/);
+});
