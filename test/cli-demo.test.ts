@@ -2,10 +2,10 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './helpers/free-port.ts';
 
 /**
  * `npm run demo -- --ask ...` as a newcomer runs it: no .env, no Docker, no Dropbox, no Telegram —
@@ -19,9 +19,6 @@ after(() => {
   rmSync(data, { recursive: true, force: true });
 });
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
-});
 
 function demo(args: string[], port: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -2,19 +2,16 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 /** The embedded target for real: the package's own PostgreSQL binaries, a cluster in a temp folder, the TypeScript restorer. */
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-embedded-'));
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
-});
 const make = (port: number) => new EmbeddedPostgres({ dir: path.join(dir, 'pg'), port, password: 'embedded-test-pw',
   restorer: (file, client, o) => restoreArchive(file, client, { signal: o.signal }) });
 let running: EmbeddedPostgres | undefined;

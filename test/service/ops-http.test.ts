@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { startService, type Service } from '../../src/service.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram } from '../fakes/fake-telegram.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';
 import { sync } from '../helpers/sync-checks.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 /** `tokobot start` with HTTP_PORT: /healthz, /metrics and /status over real HTTP on the loopback. */
 const STORE = `http${process.pid}`;
@@ -14,9 +14,6 @@ let h: Harness;
 let service: Service;
 let base = '';
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
-});
 
 before(async () => {
   const fixture = await getSharedFixture('small', { storeId: 'toko1' });
