@@ -23,22 +23,18 @@ function metrics(app: App): Registry {
   collectDefaultMetrics({ register: registry, prefix: 'tokobot_' });
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
     new Gauge({ name, help, labelNames, registers: [registry], async collect() { this.reset(); await collect(this); } });
-  gauge('tokobot_sync_runs', 'Sync runs recorded, by store and outcome', ['store', 'status'], async (g) => {
-    for (const r of (await app.ops.query('SELECT store, status, count(*)::int AS n FROM sync_runs GROUP BY 1, 2')).rows) g.set({ store: r.store, status: r.status }, r.n);
-  });
-  gauge('tokobot_sync_last_duration_seconds', 'Duration of the last finished sync, by store and outcome', ['store', 'status'], async (g) => {
-    const rows = (await app.ops.query(`SELECT DISTINCT ON (store) store, status, extract(epoch FROM finished_at - started_at) AS s
-      FROM sync_runs WHERE finished_at IS NOT NULL ORDER BY store, started_at DESC`)).rows;
-    for (const r of rows) g.set({ store: r.store, status: r.status }, Number(r.s));
-  });
-  gauge('tokobot_backup_runs', 'Backup job runs recorded, by job and outcome', ['job', 'status'], async (g) => {
-    for (const r of (await app.ops.query('SELECT job, status, count(*)::int AS n FROM backup_runs GROUP BY 1, 2')).rows) g.set({ job: r.job, status: r.status }, r.n);
-  });
-  gauge('tokobot_backup_last_duration_seconds', 'Duration of the last finished run of each backup job, by outcome', ['job', 'status'], async (g) => {
-    const rows = (await app.ops.query(`SELECT DISTINCT ON (job) job, status, extract(epoch FROM finished_at - started_at) AS s
-      FROM backup_runs WHERE finished_at IS NOT NULL ORDER BY job, started_at DESC`)).rows;
-    for (const r of rows) g.set({ job: r.job, status: r.status }, Number(r.s));
-  });
+  // Runs by outcome and the duration of the last finished one, for syncs (per store) and backup jobs (per job).
+  for (const [kind, table, key, what] of [['sync', 'sync_runs', 'store', 'Sync runs'], ['backup', 'backup_runs', 'job', 'Backup job runs']] as const) {
+    gauge(`tokobot_${kind}_runs`, `${what} recorded, by ${key} and outcome`, [key, 'status'], async (g) => {
+      const rows = (await app.ops.query(`SELECT ${key} AS k, status, count(*)::int AS n FROM ${table} GROUP BY 1, 2`)).rows;
+      for (const r of rows) g.set({ [key]: r.k, status: r.status }, r.n);
+    });
+    gauge(`tokobot_${kind}_last_duration_seconds`, `Duration of the last finished of the ${what.toLowerCase()}, by ${key} and outcome`, [key, 'status'], async (g) => {
+      const rows = (await app.ops.query(`SELECT DISTINCT ON (${key}) ${key} AS k, status, extract(epoch FROM finished_at - started_at) AS s
+        FROM ${table} WHERE finished_at IS NOT NULL ORDER BY ${key}, started_at DESC`)).rows;
+      for (const r of rows) g.set({ [key]: r.k, status: r.status }, Number(r.s));
+    });
+  }
   gauge('tokobot_backup_age_seconds', 'Age of the newest iPOS backup seen in each store\'s folder', ['store'], async (g) => {
     for (const s of app.config.stores) {
       const status = await storeStatus(app.ops, app.history, s);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../ops/in-transaction.ts';
 import { digestText, openText, remindText, resolvedText } from './alert-messages.ts';
 import { addressOf, type AlertInput, type OpenAlert, type Recipient } from './alert-types.ts';
 import type { Channel } from './ports.ts';
@@ -37,20 +38,11 @@ export class AlertEngine {
     this.clock = o.clock ?? (() => new Date());
   }
 
-  private async locked<T>(key: string, fn: (c: pg.PoolClient, row: ReturnType<typeof toAlert> | null) => Promise<T>): Promise<T> {
-    const c = await this.o.pool.connect();
-    try {
-      await c.query('BEGIN');
+  private locked<T>(key: string, fn: (c: pg.PoolClient, row: ReturnType<typeof toAlert> | null) => Promise<T>): Promise<T> {
+    return inTransaction(this.o.pool, async (c) => {
       const res = await c.query('SELECT * FROM alerts WHERE key = $1 FOR UPDATE', [key]);
-      const out = await fn(c, res.rows[0] ? toAlert(res.rows[0]) : null);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+      return fn(c, res.rows[0] ? toAlert(res.rows[0]) : null);
+    });
   }
 
   /** Opens the alert, or updates the details of the open one. True when it is newly open. */
@@ -113,14 +105,9 @@ export class AlertEngine {
   /** Turns pending changes into outbox rows. Returns the number of rows queued. */
   async flush(): Promise<number> {
     const now = this.clock();
-    const c = await this.o.pool.connect();
-    try {
-      await c.query('BEGIN');
+    return inTransaction(this.o.pool, async (c) => {
       const rows = (await c.query("SELECT * FROM alerts WHERE pending IS NOT NULL ORDER BY severity = 'critical' DESC, opened_at, key FOR UPDATE")).rows.map(toAlert);
-      if (!rows.length) {
-        await c.query('COMMIT');
-        return 0;
-      }
+      if (!rows.length) return 0;
       const batch = Number((await c.query("SELECT nextval('alert_batches') AS b")).rows[0].b);
       let queued = 0;
       for (const r of this.o.recipients) {
@@ -142,13 +129,7 @@ export class AlertEngine {
       }
       await c.query(`UPDATE alerts SET last_sent_at = CASE WHEN pending = 'resolve' THEN last_sent_at ELSE $2 END, pending = NULL
         WHERE key = ANY($1)`, [rows.map((a) => a.key), now]);
-      await c.query('COMMIT');
       return queued;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 }

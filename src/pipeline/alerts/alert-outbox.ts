@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../ops/in-transaction.ts';
 import { describeError, isAppError } from '../../errors.ts';
 import type { Recipient } from './alert-types.ts';
 import type { Channel, Messenger } from './ports.ts';
@@ -51,26 +52,13 @@ export class AlertOutbox {
     return { delivered, waiting };
   }
 
-  private async deliverOne(): Promise<'none' | 'delivered' | 'waiting'> {
-    const c = await this.o.pool.connect();
-    try {
-      await c.query('BEGIN');
+  private deliverOne(): Promise<'none' | 'delivered' | 'waiting'> {
+    return inTransaction(this.o.pool, async (c) => {
       const res = await c.query(`SELECT id, batch, channel, recipient, body, attempts FROM alert_outbox
         WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, [this.clock()]);
       const row = res.rows[0] as Row | undefined;
-      if (!row) {
-        await c.query('COMMIT');
-        return 'none';
-      }
-      const outcome = await this.send(c, row);
-      await c.query('COMMIT');
-      return outcome;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+      return row ? this.send(c, row) : 'none';
+    });
   }
 
   private async send(c: pg.PoolClient, row: Row): Promise<'delivered' | 'waiting'> {

@@ -144,17 +144,16 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
     const id = await deps.log.start(job.id, trigger);
     const name = backupName(job.id, job.extension, (deps.now ?? (() => new Date()))());
     let stage: BackupStage = 'dump';
-    const progress: BackupProgressFn = (p) => onProgress(p);
     const enter = async (next: BackupStage) => {
       if (signal.aborted) throw signal.reason;
       stage = next;
       await deps.log.update(id, { stage }, 'running');
-      progress({ stage });
+      onProgress({ stage });
     };
     try {
       await enter('dump');
       const plainName = job.passphrase ? name.slice(0, -'.enc'.length) : name;
-      let made = await dump(deps, job, path.join(work, `${plainName}.partial`), signal, progress);
+      let made = await dump(deps, job, path.join(work, `${plainName}.partial`), signal, onProgress);
       await deps.log.update(id, { fileName: name, bytes: made.bytes, sha256: made.sha256 });
       let verification: Verification = { ok: true, detail: 'not verified (verify: false in the job)' };
       if (job.verify) {
@@ -169,7 +168,7 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
         await deps.log.update(id, { bytes: made.bytes, sha256: made.sha256 });
       }
       await enter('upload');
-      const copies = await deliver(deps, job, made, name, signal, progress);
+      const copies = await deliver(deps, job, made, name, signal, onProgress);
       await deps.log.update(id, { destinations: copies });
       const failed = copies.filter((c) => c.error);
       if (failed.length) {
