@@ -5,7 +5,7 @@ import { describeError } from './errors.ts';
 import { TelegramMessenger } from './adapters/telegram/telegram-messenger.ts';
 import { AlertLoop } from './pipeline/alerts/alert-loop.ts';
 import { AlertOutbox } from './pipeline/alerts/alert-outbox.ts';
-import { addressOf } from './pipeline/alerts/alert-types.ts';
+import { addressOf, type Recipient } from './pipeline/alerts/alert-types.ts';
 import { openText, resolvedText } from './pipeline/alerts/alert-messages.ts';
 import { Monitors } from './pipeline/alerts/monitors.ts';
 import type { Channel, Messenger } from './pipeline/alerts/ports.ts';
@@ -34,6 +34,22 @@ export interface Alerting {
   stop(): Promise<void>;
 }
 
+/** Sends straight to every recipient on each channel they have (bypassing the outbox); one result per attempt. */
+async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Channel, Messenger>>, textFor: (r: Recipient) => string) {
+  const results: { name: string; channel: Channel; to: string; off?: boolean; error?: string }[] = [];
+  for (const r of recipients) {
+    for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
+      const to = addressOf(r, channel);
+      if (!to) continue;
+      const m = messengers[channel];
+      if (!m) { results.push({ name: r.name, channel, to, off: true }); continue; }
+      const error = await m.send(to, textFor(r)).then(() => undefined, (err: unknown) => describeError(err));
+      results.push({ name: r.name, channel, to, error });
+    }
+  }
+  return results;
+}
+
 /** The alert side of `tokobot start`: channels, the delivery loop, the monitors, and runs reporting in. */
 export function startAlerting(app: App, o: AlertingOptions): Alerting {
   const env = app.config.env;
@@ -51,14 +67,9 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     diskMinFreeMb: env.DISK_MIN_FREE_MB, freeSpace, syncStuckMs: 3 * 3_600_000, whatsapp: o.whatsapp, whatsappGraceMs: 15 * 60_000,
     clock: () => new Date(), logger: app.logger,
     tellDirectly: async (alert, since, resolved) => {
-      for (const r of app.config.recipients) {
-        const open = { ...alert, openedAt: since, lastSentAt: null, mutedUntil: null };
-        const text = resolved ? resolvedText(open, r.lang, new Date()) : openText(open, r.lang);
-        for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
-          const to = addressOf(r, channel);
-          if (to) await messengers[channel]?.send(to, text).catch((err) => app.logger.warn({ err, channel, to }, 'could not tell about the restore server'));
-        }
-      }
+      const open = { ...alert, openedAt: since, lastSentAt: null, mutedUntil: null };
+      const results = await sendToAll(app.config.recipients, messengers, (r) => (resolved ? resolvedText(open, r.lang, new Date()) : openText(open, r.lang)));
+      for (const x of results) if (x.error) app.logger.warn({ channel: x.channel, to: x.to, error: x.error }, 'could not tell about the restore server');
     },
   });
   const check = () => monitors.run().then(() => loop.kick(0));
@@ -68,24 +79,10 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
   return {
     messengers, monitors, loop,
     async test() {
-      const lines: string[] = [];
       if (!app.config.recipients.length) return ['No alert recipients: set TELEGRAM_ALERT_CHATS or WHATSAPP_ALERT_NUMBERS (or alerts.recipients in the config file).'];
-      for (const r of app.config.recipients) {
-        for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
-          const to = addressOf(r, channel);
-          if (!to) continue;
-          const m = messengers[channel];
-          const text = r.lang === 'en' ? '🔔 *Test alert from tokobot*: this channel works.' : '🔔 *Tes peringatan dari tokobot*: saluran ini berfungsi.';
-          if (!m) { lines.push(`${channel} ${to} (${r.name}): off (WHATSAPP_ENABLED is not true)`); continue; }
-          try {
-            await m.send(to, text);
-            lines.push(`${channel} ${to} (${r.name}): sent`);
-          } catch (err) {
-            lines.push(`${channel} ${to} (${r.name}): FAILED — ${describeError(err)}`);
-          }
-        }
-      }
-      return lines;
+      const results = await sendToAll(app.config.recipients, messengers,
+        (r) => (r.lang === 'en' ? '🔔 *Test alert from tokobot*: this channel works.' : '🔔 *Tes peringatan dari tokobot*: saluran ini berfungsi.'));
+      return results.map((x) => `${x.channel} ${x.to} (${x.name}): ${x.off ? 'off (WHATSAPP_ENABLED is not true)' : x.error ? `FAILED — ${x.error}` : 'sent'}`);
     },
     async stop() {
       await task.stop();
