@@ -15,7 +15,7 @@ import type { DropboxClientOptions } from './adapters/dropbox/dropbox-client.ts'
 import { DropboxDestination } from './adapters/dropbox/dropbox-destination.ts';
 import type { RetryPolicy } from './adapters/dropbox/retry.ts';
 import { FolderSource } from './adapters/folder/folder-source.ts';
-import type { BackupSource, RestoreTarget } from './pipeline/ports.ts';
+import type { ArchiveRestorer, BackupSource, RestoreTarget } from './pipeline/ports.ts';
 import { openOpsDatabase } from './pipeline/ops/ops-database.ts';
 import { RunHistory } from './pipeline/run-history.ts';
 import type { SyncDeps } from './pipeline/sync/sync-store.ts';
@@ -59,6 +59,10 @@ async function keptPassword(config: Config, given: string | undefined, file: str
   return made;
 }
 
+/** tokobot's TypeScript restorer, for the embedded server and for external servers on machines without pg_restore. */
+const ownRestorer: ArchiveRestorer = (file, client, options) =>
+  restoreArchive(file, client, { signal: options.signal, onProgress: (p) => { if (p.table) options.onTable?.(p.table); } });
+
 async function dockerAnswers(socketPath: string): Promise<boolean> {
   const docker = new Docker({ socketPath, timeout: 2_000 });
   return docker.ping().then(() => true, () => false);
@@ -66,7 +70,7 @@ async function dockerAnswers(socketPath: string): Promise<boolean> {
 
 export async function buildTarget(config: Config, logger: Logger): Promise<RestoreTarget> {
   const env = config.env;
-  if (env.RESTORE_TARGET === 'external') return new ExternalPostgres({ url: env.PG_URL as string, logger });
+  if (env.RESTORE_TARGET === 'external') return new ExternalPostgres({ url: env.PG_URL as string, restorer: ownRestorer, logger });
   let kind = env.RESTORE_TARGET;
   if (kind === 'auto') {
     kind = (await dockerAnswers(env.DOCKER_SOCKET)) ? 'docker' : 'embedded';
@@ -74,7 +78,7 @@ export async function buildTarget(config: Config, logger: Logger): Promise<Resto
   }
   if (kind === 'embedded') {
     return new EmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: env.PG_EMBEDDED_PORT, password: await keptPassword(config, undefined, 'pg-embedded-password'),
-      restorer: (file, client, options) => restoreArchive(file, client, { signal: options.signal, onProgress: (p) => { if (p.table) options.onTable?.(p.table); } }), logger });
+      restorer: ownRestorer, logger });
   }
   return new DockerPostgres({
     docker: new Docker({ socketPath: env.DOCKER_SOCKET }),

@@ -1,4 +1,4 @@
-import type { ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 
 /** A backup file as a source lists it. */
 export interface BackupFile {
@@ -31,6 +31,9 @@ export interface BackupSource {
   list(): Promise<BackupFile[]>;
   download(file: BackupFile, destPath: string, onProgress?: ProgressFn): Promise<DownloadResult>;
 }
+
+/** Replays a custom-format archive into a database through pg: the pipeline's TypeScript restorer, for targets without pg_restore. */
+export type ArchiveRestorer = (file: string, client: Client, options: { signal?: AbortSignal; onTable?: (table: string) => void }) => Promise<unknown>;
 
 export interface RestoreOptions {
   /** Parallel jobs for pg_restore; 1 streams the archive, more needs the file on the server side. */

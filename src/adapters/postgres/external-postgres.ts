@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
-import type { RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
+import type { ArchiveRestorer, RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
+import { restoreOverPg } from './own-restore.ts';
 import { parseMajor, restoreFailure, restoreInterrupted, runProgram } from './pg-restore-process.ts';
 
 export interface ExternalPostgresOptions {
@@ -9,19 +10,26 @@ export interface ExternalPostgresOptions {
   url: string;
   /** The pg_restore program; found on PATH by default. */
   pgRestore?: string;
-  logger?: Logger;
+  /** Restores instead of pg_restore when this machine has none (tokobot's own restorer). */
+  restorer?: ArchiveRestorer;
+  logger?: Pick<Logger, 'info'>;
 }
 
 const MISSING = 'pg_restore was not found. Install the PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client) ' +
   'in a version at least as new as the server, or use RESTORE_TARGET=docker.';
 
-/** An existing PostgreSQL server, restored into with the pg_restore on this machine. */
+/**
+ * An existing PostgreSQL server, restored into with the pg_restore on this machine; where there
+ * is none, with the injected TypeScript restorer, if any.
+ */
 export class ExternalPostgres implements RestoreTarget {
   readonly kind = 'external' as const;
   private readonly base: pg.ClientConfig;
   private readonly pgRestore: string;
+  /** pg_restore's major version, or 'own' once it turned out missing and the restorer stands in. */
+  private restoreWith?: Promise<number | 'own'>;
 
-  constructor(options: ExternalPostgresOptions) {
+  constructor(private readonly options: ExternalPostgresOptions) {
     const u = new URL(options.url);
     this.base = {
       // new URL keeps the brackets of an IPv6 host ([::1]); libpq and pg want them off.
@@ -72,17 +80,43 @@ export class ExternalPostgres implements RestoreTarget {
 
   async diagnose(): Promise<string> {
     await this.ensure();
-    const major = await this.pgRestoreMajor().catch((err: Error) => {
+    const using = await this.restoreProgram().catch((err: Error) => {
       throw new AppError('restore-server', `pg_restore cannot be run (${err.message}): install the PostgreSQL client tools (Debian: apt-get install postgresql-client).`);
     });
-    return `PostgreSQL at ${this.base.host}:${this.base.port} accepts connections; pg_restore ${major}`;
+    const where = `PostgreSQL ${await this.serverMajor()} at ${this.base.host}:${this.base.port} accepts connections`;
+    return using === 'own' ? `${where}; no pg_restore here, so tokobot restores with its own restorer` : `${where}; pg_restore ${using}`;
   }
 
+  /** pg_restore's major version; 'own' when it is not installed and the TypeScript restorer stands in. */
+  private restoreProgram(): Promise<number | 'own'> {
+    this.restoreWith ??= this.run(['--version']).then((r) => parseMajor(r.stdout), (err: unknown) => {
+      if (!this.options.restorer || !(err instanceof AppError && err.message === MISSING)) throw err;
+      this.options.logger?.info('pg_restore is not installed: restoring with tokobot\'s own restorer (install postgresql-client to use pg_restore)');
+      return 'own' as const;
+    });
+    // A failure is not kept: the next call looks again.
+    this.restoreWith.catch(() => { this.restoreWith = undefined; });
+    return this.restoreWith;
+  }
+
+  private async serverMajor(): Promise<number> {
+    const client = new pg.Client({ ...this.connection('postgres'), connectionTimeoutMillis: 10_000 });
+    try {
+      await client.connect();
+      return Math.floor(Number((await client.query('SHOW server_version_num')).rows[0].server_version_num) / 10_000);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** What restore() can read: pg_restore's version, or with tokobot's restorer the server's, which runs the statements. */
   async pgRestoreMajor(): Promise<number> {
-    return parseMajor((await this.run(['--version'])).stdout);
+    const using = await this.restoreProgram();
+    return using === 'own' ? this.serverMajor() : using;
   }
 
   async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {
+    if ((await this.restoreProgram()) === 'own' && this.options.restorer) return restoreOverPg(this.options.restorer, this.connection(database), archivePath, options);
     const args = ['--no-owner', '--no-privileges', '--exit-on-error', '-d', database];
     if ((options.jobs ?? 1) > 1) args.push('-j', String(options.jobs));
     const result = await this.run([...args, archivePath], options);
