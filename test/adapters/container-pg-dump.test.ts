@@ -11,9 +11,10 @@ import { startBackupHarness, type BackupHarness } from '../helpers/backup-harnes
 import { dockerSkipReason, removeContainer, TEST_IMAGE } from '../helpers/docker.ts';
 import { createScratchDb, dropScratchDb, pgRestoreInto } from '../helpers/local-pg.ts';
 import { pgDigest } from '../helpers/pg-source.ts';
+import { needPgRestore } from '../helpers/needs.ts';
 
 const docker = new Docker();
-const skip = await dockerSkipReason(docker);
+const skip = (await dockerSkipReason(docker)) ?? (await needPgRestore());
 const name = `tokobot-test-dumpsrc-${process.pid}`;
 const PORT = 55436;
 const PASSWORD = 'container-pw-789';

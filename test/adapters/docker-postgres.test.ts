@@ -6,7 +6,7 @@ import { DockerPostgres, type DockerPostgresOptions } from '../../src/adapters/d
 import { isAppError } from '../../src/errors.ts';
 import { restoreTargetContract } from './restore-target-contract.ts';
 import { dockerSkipReason, TEST_IMAGE, removeContainer } from '../helpers/docker.ts';
-import { requireLocalPg } from '../helpers/local-pg.ts';
+import { localConnection, requireLocalPg } from '../helpers/local-pg.ts';
 
 const docker = new Docker();
 const skip = await dockerSkipReason(docker);
@@ -78,8 +78,10 @@ test('no Docker Engine at the socket: a readable message', async () => {
 });
 
 // dockerd runs here without a bridge network, so the bridge settings are checked against a
-// stand-in Engine; readiness is still a real connection (to the machine's PostgreSQL).
+// stand-in Engine; readiness is still a real connection (to the test server, with its password).
 test('bridge network: 5432 published on the loopback only', { skip: await requireLocalPg() }, async () => {
+  const testPg = localConnection('postgres');
+  const password = String(testPg.password ?? 'test-pw-123');
   const made: Docker.ContainerCreateOptions[] = [];
   let exists = false;
   const engine = {
@@ -92,12 +94,12 @@ test('bridge network: 5432 published on the loopback only', { skip: await requir
     getImage: () => ({ inspect: async () => ({}) }),
     createContainer: async (o: Docker.ContainerCreateOptions) => { made.push(o); exists = true; },
   } as unknown as Docker;
-  await new DockerPostgres(options({ docker: engine, containerName: `${name}-bridge`, network: 'bridge', port: 5432 })).ensure();
+  await new DockerPostgres(options({ docker: engine, containerName: `${name}-bridge`, network: 'bridge', port: Number(testPg.port), password })).ensure();
   const o = made[0];
   assert.equal(o?.HostConfig?.NetworkMode, 'bridge');
-  assert.deepEqual(o?.HostConfig?.PortBindings, { '5432/tcp': [{ HostIp: '127.0.0.1', HostPort: '5432' }] });
+  assert.deepEqual(o?.HostConfig?.PortBindings, { '5432/tcp': [{ HostIp: '127.0.0.1', HostPort: String(testPg.port) }] });
   assert.equal(o?.Cmd, undefined);
-  assert.ok(o?.Env?.includes('POSTGRES_PASSWORD=test-pw-123'));
+  assert.ok(o?.Env?.includes(`POSTGRES_PASSWORD=${password}`));
 });
 
 test('diagnose tells the state without changing it: running, or not created yet', { skip }, async () => {

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createWhatsAppClient } from '../../src/adapters/whatsapp/whatsapp-client.ts';
 import { qrPng, WhatsAppMessenger, type WhatsAppMessengerOptions } from '../../src/adapters/whatsapp/whatsapp-messenger.ts';
+import { needProgramFile } from '../helpers/needs.ts';
 import { AppError } from '../../src/errors.ts';
 import { FakeWhatsApp } from '../fakes/fake-whatsapp-client.ts';
 
@@ -226,8 +227,7 @@ test('auth_failure: says the link was refused, then offers a new QR', async () =
 
 // The real whatsapp-web.js client and Chromium against this machine's offline network.
 const chromiumPath = '/usr/bin/chromium';
-const noChromium = !existsSync(chromiumPath);
-const smoke = { timeout: 60_000, skip: noChromium && process.env.CI !== 'true' ? `${chromiumPath} is missing (apt-get install chromium)` : false };
+const smoke = { timeout: 60_000, skip: needProgramFile(chromiumPath, 'Debian: apt-get install chromium') };
 
 const chromiumOf = async (dataDir: string): Promise<string[]> => {
   try {
@@ -239,7 +239,6 @@ const chromiumOf = async (dataDir: string): Promise<string[]> => {
 };
 
 async function realMessenger() {
-  assert.ok(!noChromium, `${chromiumPath} is missing; CI must have it`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tokobot-wa-'));
   const messenger = new WhatsAppMessenger({
     createClient: () => createWhatsAppClient({ dataDir, chromiumPath }),

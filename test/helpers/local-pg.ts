@@ -20,6 +20,17 @@ export async function adminQuery(sql: string, params: unknown[] = []): Promise<p
   }
 }
 
+/** A connection of its own to one database of the test server, for the length of `fn`. */
+export async function withLocalClient<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client(localConnection(database));
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 export async function createScratchDb(name: string): Promise<void> {
   await dropScratchDb(name);
   await adminQuery(`CREATE DATABASE "${name}"`);

@@ -9,9 +9,10 @@ import { renderArchiveInfo } from '../../src/pipeline/archive/render-archive.ts'
 import { isAppError } from '../../src/errors.ts';
 import { inflateArchive, offsetFields, rewriteArchive } from '../helpers/archive-rewrite.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
+import { needPgTools } from '../helpers/needs.ts';
 import { makeSampleArchives, type SampleArchives } from '../helpers/sample-archives.ts';
 
-const skip = await requireLocalPg();
+const skip = (await requireLocalPg()) ?? (await needPgTools());
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-archive-'));
 let sample: SampleArchives;
 before(async () => { if (!skip) sample = await makeSampleArchives(dir); });

@@ -11,11 +11,13 @@ import { readArchive } from '../../src/pipeline/archive/archive-reader.ts';
 import { planRestore, sessionSettings } from '../../src/pipeline/archive/restore-plan.ts';
 import { isAppError } from '../../src/errors.ts';
 import { rewriteArchive } from '../helpers/archive-rewrite.ts';
-import { createScratchDb, dropScratchDb, localConnection, pgRestoreInto, queryOn, requireLocalPg } from '../helpers/local-pg.ts';
+import { createScratchDb, dropScratchDb, localConnection, pgRestoreInto, queryOn, requireLocalPg, withLocalClient } from '../helpers/local-pg.ts';
+import { needPgTools } from '../helpers/needs.ts';
 import { makeSampleArchives, type SampleArchives } from '../helpers/sample-archives.ts';
+import { snapshot, type Snapshot } from '../helpers/db-snapshot.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 
-const skip = await requireLocalPg();
+const skip = (await requireLocalPg()) ?? (await needPgTools());
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-restorer-'));
 const prefix = `tokobot_t_restorer_${process.pid}`;
 const created = new Set<string>();
@@ -32,49 +34,7 @@ async function scratch(name: string): Promise<string> {
   return db;
 }
 
-async function withClient<T>(db: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client(localConnection(db));
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 const connect = (db: string) => async () => { const c = new pg.Client(localConnection(db)); await c.connect(); return c; };
-
-type Snapshot = Record<string, unknown[]>;
-
-/** Everything a restore decides, in a form that differs only when the databases do. */
-async function snapshot(db: string): Promise<Snapshot> {
-  const q = async (sql: string) => (await query(db, sql)).rows;
-  const user = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'";
-  const tables = await q(`SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND ${user} ORDER BY 1, 2`);
-  const rows: unknown[] = [];
-  for (const t of tables) {
-    const id = `"${t.schema}"."${t.name}"`;
-    rows.push({ table: id, ...(await q(`SELECT count(*)::int AS n, md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5 FROM ${id} t`))[0] });
-  }
-  return {
-    tables,
-    columns: await q(`SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, pg_get_expr(d.adbin, d.adrelid) AS def
-      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND ${user} ORDER BY 1, a.attnum`),
-    constraints: await q(`SELECT conrelid::regclass::text AS rel, conname, pg_get_constraintdef(c.oid) AS def
-      FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE ${user} ORDER BY 1, 2`),
-    indexes: await q(`SELECT schemaname, indexname, indexdef FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`),
-    triggers: await q('SELECT tgrelid::regclass::text AS rel, tgname, pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2'),
-    functions: await q(`SELECT p.proname, pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE ${user} ORDER BY 1`),
-    sequences: await q("SELECT schemaname, sequencename, last_value FROM pg_sequences WHERE schemaname <> 'pg_catalog' ORDER BY 1, 2"),
-    comments: await q(`SELECT c.relname, d.objsubid, d.description FROM pg_description d JOIN pg_class c ON c.oid = d.objoid
-      AND d.classoid = 'pg_class'::regclass ORDER BY 1, 2`),
-    largeObjects: await q('SELECT oid::text, md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY 1'),
-    rows,
-  };
-}
 
 async function dumpThroughPipe(db: string, file: string): Promise<void> {
   const c = localConnection(db);
@@ -146,7 +106,7 @@ test('large objects, an uncompressed archive and an old-style archive without SE
   assert.equal(expected.largeObjects?.length, 1);
   for (const [name, file] of Object.entries({ plain: sample.plain, piped: sample.piped })) {
     const db = await scratch(`sample_${name}`);
-    await withClient(db, (c) => restoreArchive(file, c));
+    await withLocalClient(db, (c) => restoreArchive(file, c));
     assert.deepEqual(await snapshot(db), expected, name);
   }
   // pg_dump before 9.3.22/10.3 wrote no SEARCHPATH entry and unqualified names: pg_restore sets
@@ -174,7 +134,7 @@ test('damaged table data fails the COPY cleanly and leaves the connection usable
   const damaged = path.join(dir, 'damaged.i5bu');
   writeFileSync(damaged, bytes);
   const db = await scratch('damaged');
-  await withClient(db, async (c) => {
+  await withLocalClient(db, async (c) => {
     const err = await rejection(restoreArchive(damaged, c));
     assert.equal(err.code, 'restore-failed');
     assert.match(err.message, new RegExp(`(damaged|refused).*${biggest.tag}`));

@@ -13,7 +13,9 @@ import { RunHistory } from '../../src/pipeline/run-history.ts';
 import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { comparePriceRows, type PriceRow } from '../fixtures/expected-prices.ts';
-import { createScratchDb, dropScratchDb, localConnection, pgRestoreInto, requireLocalPg } from '../helpers/local-pg.ts';
+import { createScratchDb, dropScratchDb, localConnection, pgRestoreInto, requireLocalPg, withLocalClient } from '../helpers/local-pg.ts';
+import { pgRestoreMissing } from '../helpers/needs.ts';
+import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
 
 const skip = await requireLocalPg();
 const ipos = `tokobot_t_export_${process.pid}`;
@@ -27,7 +29,9 @@ before(async () => {
   if (skip) return;
   fixture = await getSharedFixture('small', { storeId: 'toko1' });
   await createScratchDb(ipos);
-  await pgRestoreInto(ipos, fixture.i5buPath);
+  // pg_restore where this machine has it, else tokobot's own restorer (the two agree: archive-restorer.test.ts).
+  if (await pgRestoreMissing()) await withLocalClient(ipos, (c) => restoreArchive(fixture.i5buPath, c));
+  else await pgRestoreInto(ipos, fixture.i5buPath);
   await exportPriceCsv(localConnection(ipos), 'toko1', csvPath);
   await createScratchDb(opsName);
   ops = new pg.Pool(localConnection(opsName));

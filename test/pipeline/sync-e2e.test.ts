@@ -10,6 +10,7 @@ import { tryLock } from '../../src/pipeline/sync/store-lock.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { rewriteArchive } from '../helpers/archive-rewrite.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
+import { programMajor, testServerMajor } from '../helpers/needs.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';
 import { assertCsvMatches, assertNothingLeft, snapshot, sync } from '../helpers/sync-checks.ts';
 
@@ -89,7 +90,11 @@ for (const [name, file, stage, reason] of badCases) {
   });
 }
 
-test('an archive newer than the restore server can read names the version it needs', { skip }, async () => {
+// What the restore server reads: its pg_restore, or without one the server itself (tokobot's restorer).
+const reads = (await programMajor('pg_restore')) ?? (skip ? 0 : await testServerMajor());
+const newer = reads >= 17 ? `the restore server reads PostgreSQL ${reads} archives, newer than any format tokobot reads` : undefined;
+
+test('an archive newer than the restore server can read names the version it needs', { skip: skip ?? newer }, async () => {
   const before = await snapshot(h);
   const v116 = path.join(h.dataDir, 'v116.i5bu');
   rewriteArchive(fixture.i5buPath, v116, 16);
