@@ -1,13 +1,15 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
-import { getSharedFixture } from '../fixtures/shared-fixture.ts';
+import { DEMO_ARCHIVE, getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { freePort } from '../helpers/free-port.ts';
 
 /** The embedded target for real: the package's own PostgreSQL binaries, a cluster in a temp folder, the TypeScript restorer. */
@@ -58,4 +60,25 @@ test('creates the cluster once, restores an iPOS archive with the TypeScript res
   await other.ensure();
   await other.stop(); // it found the server answering: it started nothing, so it stops nothing
   assert.match(await running.diagnose(), /answers/);
+});
+
+// As root the package runs PostgreSQL as the system user "postgres" (the test above, under CI);
+// as an ordinary user, as that user. Under root this test drops to "nobody" to see that path.
+test('as an ordinary user: the cluster belongs to that user, and a restore works', { timeout: 90_000 }, async () => {
+  const asRoot = process.getuid?.() === 0;
+  const userDir = mkdtempSync(path.join(tmpdir(), 'tokobot-embedded-user-'));
+  const nobody = 65534;
+  if (asRoot) chownSync(userDir, nobody, nobody);
+  try {
+    const script = fileURLToPath(new URL('../helpers/embedded-as-user.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, userDir, String(await freePort()), DEMO_ARCHIVE], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 80_000,
+      ...(asRoot ? { uid: nobody, gid: nobody, env: { ...process.env, HOME: userDir } } : {}) });
+    const got = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    const uid = asRoot ? nobody : process.getuid?.();
+    assert.deepEqual(got, { uid, clusterOwner: uid, items: 300 });
+  } finally {
+    try { execFileSync('pkill', ['-f', userDir]); } catch { /* nothing left, as it should be */ }
+    rmSync(userDir, { recursive: true, force: true });
+  }
 });
