@@ -305,7 +305,7 @@ test('Dockerfile: runs as tokobot (uid 10001) under tini, entrypoint node bin/to
   assert.ok(existsSync(path.join(root, 'bin/tokobot.js')));
 });
 
-test('Dockerfile: no context-wide COPY, no .env, no HEALTHCHECK before the health server exists', () => {
+test('Dockerfile: no context-wide COPY, no .env; its HEALTHCHECK asks /healthz on the health server it turns on', () => {
   for (const stage of dockerfile.stages) {
     for (const ins of stage.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
       if (/--from=/.test(ins.args)) continue;
@@ -317,8 +317,11 @@ test('Dockerfile: no context-wide COPY, no .env, no HEALTHCHECK before the healt
       }
     }
   }
-  // tokobot has no HTTP server yet; when the health server lands, add the HEALTHCHECK and change this.
-  assert.equal(dockerfile.stages.flatMap((s) => s.instructions).filter((i) => i.keyword === 'HEALTHCHECK').length, 0);
+  const runtime = dockerfile.stages.at(-1)?.instructions ?? [];
+  const checks = runtime.filter((i) => i.keyword === 'HEALTHCHECK');
+  assert.equal(checks.length, 1);
+  assert.match(checks[0]?.args ?? '', /CMD \["node", "-e", "fetch\('http:\/\/127\.0\.0\.1:' \+ process\.env\.HTTP_PORT \+ '\/healthz'\)/);
+  assert.ok(runtime.some((i) => i.keyword === 'ENV' && /\bHTTP_PORT=8080\b/.test(i.args)), 'the image turns the health server on');
 });
 
 test('.dockerignore keeps dependencies, state and secrets out of the build context', () => {
