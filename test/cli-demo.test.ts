@@ -1,29 +1,37 @@
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './helpers/free-port.ts';
 
 /**
- * `npm run demo -- --ask ...` as a newcomer runs it: no .env, no Docker, no Dropbox, no Telegram —
- * the sample store in the repository, synced into the embedded PostgreSQL, then one answer.
+ * `npm run demo -- --ask ...` as a newcomer runs it, in a fresh copy of the repository's files
+ * (what a clone holds; node_modules linked in): no .env, no Docker, no Dropbox, no Telegram — the
+ * sample store synced into the embedded PostgreSQL under the default data/demo, then one answer.
  */
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const data = mkdtempSync(path.join(tmpdir(), 'tokobot-demo-'));
+const clone = mkdtempSync(path.join(tmpdir(), 'tokobot-demo-'));
+chmodSync(clone, 0o755); // as a checkout is; mkdtemp makes it 0700
 
 after(() => {
-  try { execFileSync('pkill', ['-f', data]); } catch { /* nothing left running, as it should be */ }
-  rmSync(data, { recursive: true, force: true });
+  try { execFileSync('pkill', ['-f', clone]); } catch { /* nothing left running, as it should be */ }
+  rmSync(clone, { recursive: true, force: true });
 });
 
+before(() => {
+  for (const file of execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean)) {
+    if (existsSync(path.join(root, file))) cpSync(path.join(root, file), path.join(clone, file));
+  }
+  symlinkSync(path.join(root, 'node_modules'), path.join(clone, 'node_modules'));
+});
 
 function demo(args: string[], port: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', 'demo', '--', ...args], { cwd: root, timeout: 120_000,
-      env: { PATH: process.env.PATH ?? '', HOME: data, TOKOBOT_DEMO_DATA_DIR: data, PG_EMBEDDED_PORT: String(port) } },
+    execFile('npm', ['run', '--silent', 'demo', '--', ...args], { cwd: clone, timeout: 120_000,
+      env: { PATH: process.env.PATH ?? '', HOME: clone, PG_EMBEDDED_PORT: String(port) } },
     (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }
@@ -32,7 +40,7 @@ test('npm run demo -- --ask: syncs the sample store with progress, answers once,
   const port = await freePort();
   const r = await demo(['--ask', 'indomie'], port);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /tokobot demo: the sample store in demo\/toko-contoh, PostgreSQL embedded/);
+  assert.match(r.stderr, /tokobot demo: the sample store in demo\/toko-contoh, PostgreSQL embedded under .*\/data\/demo/);
   assert.match(r.stderr, /8\/8 publish/);
   assert.match(r.stderr, /Published \d+ price rows from backup_toko_contoh\.i5bu\./);
   assert.match(r.stdout, /^\[Toko Contoh\]/);
@@ -41,5 +49,13 @@ test('npm run demo -- --ask: syncs the sample store with progress, answers once,
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /is already published/);
   assert.match(again.stdout, /Toko Contoh: /);
-  assert.throws(() => execFileSync('pgrep', ['-f', data]), 'no PostgreSQL left running');
+  assert.throws(() => execFileSync('pgrep', ['-f', clone]), 'no PostgreSQL left running');
+});
+
+// As root the server runs as "postgres", which must pass through every folder above its cluster.
+test('as root, a data folder the server cannot pass through is named, with the fix', { skip: process.getuid?.() !== 0 && 'not root' }, async () => {
+  chmodSync(path.join(clone, 'data'), 0o700);
+  const r = await demo(['--ask', 'indomie'], await freePort());
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`cannot pass through ${clone}/data \\(mode 700\\)\\. .*chmod o\\+x ${clone}/data`));
 });

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,9 @@ async function chat(core: CommandCore, ask: string | undefined): Promise<void> {
  */
 export async function demo(ask: string | undefined): Promise<number> {
   const config = loadConfig(demoEnv());
+  // As root the embedded PostgreSQL runs as "postgres", which must pass through data/ and data/demo:
+  // made here (when new) so that others may pass through, not list.
+  await mkdir(config.dataDir, { recursive: true, mode: 0o711 });
   const logger = createLogger('error'); // the demo prints what matters itself
   process.stderr.write(`tokobot demo: the sample store in ${path.relative(process.cwd(), SAMPLE) || SAMPLE}, PostgreSQL ${config.env.RESTORE_TARGET} under ${config.dataDir}\n`);
   const app: App = await createApp(config, logger);

