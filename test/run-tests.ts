@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../src/adapters/postgres/embedded-postgres.ts';
 import { restoreArchive } from '../src/pipeline/archive/archive-restorer.ts';
@@ -64,7 +65,10 @@ function testFiles(): string[] {
 
 const server = await testPostgres();
 const password = new URL(server.url).password;
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles()], {
+// The usual report (spec on a terminal, TAP otherwise), then the skipped tests by reason.
+const reporters = ['--test-reporter', process.stdout.isTTY ? 'spec' : 'tap', '--test-reporter-destination', 'stdout',
+  '--test-reporter', fileURLToPath(new URL('./skip-summary.mjs', import.meta.url)), '--test-reporter-destination', 'stdout'];
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...reporters, ...testFiles()], {
   stdio: 'inherit',
   // PGPASSWORD reaches the pg_dump, pg_restore and psql the tests run against a server with a password.
   env: { ...process.env, TEST_PG_URL: server.url, ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}) },
