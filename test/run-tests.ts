@@ -71,7 +71,9 @@ const reporters = ['--test-reporter', process.stdout.isTTY ? 'spec' : 'tap', '--
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...reporters, ...testFiles()], {
   stdio: 'inherit',
   // PGPASSWORD reaches the pg_dump, pg_restore and psql the tests run against a server with a password.
-  env: { ...process.env, TEST_PG_URL: server.url, ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}) },
+  // NODE_TEST_CONTEXT is set when this runner is itself started from a test (test/packaging):
+  // node would then refuse to run the files and report nothing.
+  env: { ...process.env, NODE_TEST_CONTEXT: undefined, TEST_PG_URL: server.url, ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}) },
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 const code = await new Promise<number>((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
