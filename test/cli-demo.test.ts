@@ -52,6 +52,24 @@ test('npm run demo -- --ask: syncs the sample store with progress, answers once,
   assert.throws(() => execFileSync('pgrep', ['-f', clone]), 'no PostgreSQL left running');
 });
 
+test('the terminal chat answers what the bot answers, line by line, and ends at the end of input', async () => {
+  const port = await freePort();
+  const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile('npm', ['run', '--silent', 'demo'], { cwd: clone, timeout: 120_000, env: { PATH: process.env.PATH ?? '', HOME: clone, PG_EMBEDDED_PORT: String(port) } },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    child.stdin?.end('gula\n/status\n/sync\n/help\n');
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const answers = r.stdout.split('tokobot> ').slice(1);
+  assert.equal(answers.length, 5, r.stdout); // four answers, then the prompt that meets the end of input
+  assert.match(answers[0] ?? '', /^\[Toko Contoh\]\n.*GULA.* Rp \d/s);
+  assert.match(answers[1] ?? '', /^\[Status\]\nToko Contoh: OK\nBackup terbaru: backup_toko_contoh\.i5bu/);
+  assert.match(answers[2] ?? '', /Sync Toko Contoh: tidak ada backup baru \(backup_toko_contoh\.i5bu sudah dipakai\)/);
+  assert.match(answers[3] ?? '', /\/status — status backup dan sync\n/);
+  assert.equal(answers[4], '');
+  assert.throws(() => execFileSync('pgrep', ['-f', clone]), 'no PostgreSQL left running');
+});
+
 // As root the server runs as "postgres", which must pass through every folder above its cluster.
 test('as root, a data folder the server cannot pass through is named, with the fix', { skip: process.getuid?.() !== 0 && 'not root' }, async () => {
   chmodSync(path.join(clone, 'data'), 0o700);
