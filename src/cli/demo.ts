@@ -52,7 +52,7 @@ async function chat(core: CommandCore, ask: string | undefined): Promise<void> {
     if (reply.live) process.stdout.write(`${renderText(await reply.live(async (r) => { process.stdout.write(`  … ${r.lines.join(' ')}\n`); }))}\n`);
   };
   if (ask !== undefined) return say(ask);
-  process.stdout.write('\nAsk as you would ask the bot: a name, a code or a barcode ("indomie goreng"), or /status, /sync, /help. Ctrl-D or /quit ends.\n');
+  process.stdout.write('\nAsk as you would ask the bot: a name ("minyak goreng"), a code or a barcode, or /status, /sync, /help. Ctrl-D or /quit ends.\n');
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'tokobot> ' });
   rl.prompt();
   for await (const line of rl) {
