@@ -7,19 +7,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bare-machine.sh: run as root (it uses unshare and mount)" >&2; exit 2; }
 
-bin="$(mktemp -d /tmp/tokobot-bare-bin.XXXXXX)"
-trap 'rm -rf "$bin"' EXIT
-# Hard links: a copy of /usr/bin in no time and no space, from which the programs are then removed.
-cp -al /usr/bin/. "$bin/"
-rm -f "$bin"/pg_* "$bin"/psql "$bin"/mysql* "$bin"/mariadb* "$bin"/docker* "$bin"/dockerd* "$bin"/containerd* "$bin"/chromium*
+work="$(mktemp -d /tmp/tokobot-bare.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/upper" "$work/work"
 [ $# -gt 0 ] || set -- npm test
 
+# /usr/bin gets an overlay whose deletions stay in this mount namespace (no copy; works nested too).
 unshare --mount --net --fork -- bash -euc '
-  bin="$1"; shift
+  work="$1"; shift
   mount --make-rprivate /
   ip link set lo up
   mount -t tmpfs tmpfs /run
   mount -t tmpfs tmpfs /usr/lib/postgresql
-  mount --bind "$bin" /usr/bin
+  mount -t overlay overlay -o "lowerdir=/usr/bin,upperdir=$work/upper,workdir=$work/work" /usr/bin
+  rm -f /usr/bin/pg_* /usr/bin/psql /usr/bin/mysql* /usr/bin/mariadb* /usr/bin/docker* /usr/bin/containerd* /usr/bin/chromium*
   exec env -u TEST_PG_URL -u CI "$@"
-' bare "$bin" "$@"
+' bare "$work" "$@"

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
+import { isAppError } from '../../src/errors.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
 import { DEMO_ARCHIVE, getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -60,6 +61,13 @@ test('creates the cluster once, restores an iPOS archive with the TypeScript res
   await other.ensure();
   await other.stop(); // it found the server answering: it started nothing, so it stops nothing
   assert.match(await running.diagnose(), /answers/);
+});
+
+test('a server that stops before it is ready is reported with its own last words', { timeout: 60_000 }, async () => {
+  assert.ok(running, 'the first test left its server running');
+  // The cluster is in use by the running server, so a second one on another port must give up.
+  await assert.rejects(make(await freePort()).ensure(), (err) => isAppError(err) && err.code === 'restore-server'
+    && /^The embedded PostgreSQL did not start \(.*lock file "postmaster\.pid" already exists.*\)\. Check that /.test(err.message));
 });
 
 // As root the package runs PostgreSQL as the system user "postgres" (the test above, under CI);

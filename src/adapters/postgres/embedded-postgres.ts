@@ -94,12 +94,19 @@ export class EmbeddedPostgres implements RestoreTarget {
       await letOthersThrough(path.dirname(this.o.dir));
       await checkOthersCanReach(path.dirname(this.o.dir));
     }
+    // The server's last lines: when it stops before it is ready, the package rejects without a reason.
+    const recent: string[] = [];
+    const heard = (m: unknown) => {
+      const line = String(m).trim();
+      this.o.logger?.debug({ embedded: line }, 'embedded postgres');
+      if (line) recent.push(line);
+      if (recent.length > 3) recent.shift();
+    };
     const Server = await serverClass();
     const server = new Server({
       databaseDir: this.o.dir, port: this.o.port, user: 'postgres', password: this.o.password, authMethod: 'scram-sha-256', persistent: true,
       createPostgresUser: asRoot, initdbFlags: ['--encoding=UTF8', '--locale=C'],
-      onLog: (m) => this.o.logger?.debug({ embedded: String(m).trim() }, 'embedded postgres'),
-      onError: (m) => this.o.logger?.debug({ embedded: String(m).trim() }, 'embedded postgres'),
+      onLog: heard, onError: heard,
     });
     try {
       if (!existsSync(path.join(this.o.dir, 'PG_VERSION'))) {
@@ -109,8 +116,9 @@ export class EmbeddedPostgres implements RestoreTarget {
       say(`starting the embedded PostgreSQL on 127.0.0.1:${this.o.port}`);
       await server.start();
     } catch (err) {
-      const denied = /permission denied/i.test(String((err as Error).message ?? err));
-      throw new AppError('restore-server', `The embedded PostgreSQL did not start (${String((err as Error).message ?? err).split('\n')[0]}). ` +
+      const reason = (err as Error | undefined)?.message || recent.join(' | ') || 'it stopped without saying why';
+      const denied = /permission denied/i.test(reason);
+      throw new AppError('restore-server', `The embedded PostgreSQL did not start (${reason.split('\n')[0]}). ` +
         (denied && asRoot ? `As root it runs as the user "postgres", which cannot reach ${this.o.dir}: use a DATA_DIR outside /root, or run tokobot as a normal user.`
           : `Check that ${this.o.dir} is writable and port ${this.o.port} is free (PG_EMBEDDED_PORT), or set RESTORE_TARGET=docker or external.`), { cause: err });
     }
