@@ -33,8 +33,7 @@ after(async () => {
 });
 
 const destination = (over: Partial<DropboxDestinationOptions> = {}) => new DropboxDestination({
-  folder, appKey: fake.appKey, appSecret: fake.appSecret, refreshToken: fake.refreshToken,
-  apiUrl: fake.url, contentUrl: fake.url, retry, logger, ...over,
+  folder, ...fake.clientOptions(), retry, logger, ...over,
 });
 
 let files = 0;

@@ -35,8 +35,7 @@ after(async () => {
 });
 
 const source = (over: Partial<DropboxSourceOptions> = {}) => new DropboxSource({
-  folder, appKey: fake.appKey, appSecret: fake.appSecret, refreshToken: fake.refreshToken,
-  apiUrl: fake.url, contentUrl: fake.url, retry, logger, ...over,
+  folder, ...fake.clientOptions(), retry, logger, ...over,
 });
 
 /** Rejects with an AppError of `code` whose message matches; kept for the no-secrets check at the end. */

@@ -62,6 +62,11 @@ export class FakeDropbox {
   readonly appKey = 'fake-app-key';
   readonly appSecret = 'fake-app-secret-value';
   readonly refreshToken = 'fake-refresh-token-value';
+
+  /** What a Dropbox client of tokobot's needs to talk to this fake: its app, token and address. */
+  clientOptions() {
+    return { appKey: this.appKey, appSecret: this.appSecret, refreshToken: this.refreshToken, apiUrl: this.url, contentUrl: this.url };
+  }
   readonly requests: LoggedRequest[] = [];
   /** Entries per list_folder page unless the request sets a smaller limit: small, so pagination is exercised. */
   pageSize = 2;

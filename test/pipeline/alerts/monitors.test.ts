@@ -27,8 +27,7 @@ let monitors: Monitors;
 function deps(): MonitorDeps {
   return {
     engine, ops: pool, stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS/pusat' } }],
-    sourceFor: () => new DropboxSource({ folder: '/iPOS/pusat', appKey: fake.appKey, appSecret: fake.appSecret, refreshToken: fake.refreshToken,
-      apiUrl: fake.url, contentUrl: fake.url, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
+    sourceFor: () => new DropboxSource({ folder: '/iPOS/pusat', ...fake.clientOptions(), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
     staleHours: 26, jobs: [job], backupLog: new BackupLog(pool), target: { kind: 'external' } as RestoreTarget, dataDir: '/nonexistent',
     exportKeep: 5, diskMinFreeMb: 1024, freeSpace: async () => free, syncStuckMs: 3 * HOUR, whatsapp, whatsappGraceMs: 15 * 60_000,
     clock: () => now, logger: { warn: (o) => { throw new Error(`a monitor failed: ${JSON.stringify(o)}`); } },
