@@ -3,7 +3,8 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import pg from 'pg';
 import { migrate } from '../src/pipeline/ops/ops-database.ts';
-import { publishPriceList } from '../src/pipeline/publish.ts';
+import { replacePriceList } from '../src/pipeline/publish.ts';
+import { inTransaction } from '../src/pipeline/ops/in-transaction.ts';
 import { RunHistory } from '../src/pipeline/run-history.ts';
 import { generateStore } from '../test/fixtures/ipos-data.ts';
 import { expectedPriceRows, PRICE_COLUMNS, type PriceRow } from '../test/fixtures/expected-prices.ts';
@@ -32,7 +33,7 @@ export async function benchPriceList(minRows: number, workDir: string): Promise<
   pool.on('error', () => undefined); // idle clients ended by the final DROP DATABASE
   await migrate(pool);
   const runId = await new RunHistory(pool).start('bench', 'bench');
-  await publishPriceList(pool, { store: 'bench', runId, csvPath, contentHash: 'x', sourceFile: 'x', sourceModified: null, archive: {}, rowCount: rows.length });
+  await inTransaction(pool, (c) => replacePriceList(c, { store: 'bench', runId, csvPath, tmpCsvPath: csvPath, contentHash: 'x', sourceFile: 'x', sourceModified: null, archive: {}, rowCount: rows.length }));
   return {
     pool, store: 'bench', rows: rows.length,
     questions(n) {

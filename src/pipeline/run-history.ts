@@ -26,6 +26,8 @@ export interface SyncRun {
   rowCount: number | null;
   validation: unknown;
   error: string | null;
+  /** What a later run did about this one after a crash, e.g. finished putting its price list file in place. */
+  note: string | null;
 }
 
 /** Fields a run fills in as it goes. */
@@ -40,12 +42,13 @@ export interface RunDetails {
   rowCount?: number;
   validation?: unknown;
   error?: string;
+  note?: string;
 }
 
 const columns: Record<keyof RunDetails, string> = {
   stage: 'stage', stages: 'stages', sourceFile: 'source_file', sourceModified: 'source_modified',
   contentHash: 'content_hash', bytes: 'bytes', archive: 'archive', rowCount: 'row_count',
-  validation: 'validation', error: 'error',
+  validation: 'validation', error: 'error', note: 'note',
 };
 
 function toRun(r: Record<string, unknown>): SyncRun {
@@ -55,7 +58,7 @@ function toRun(r: Record<string, unknown>): SyncRun {
     finishedAt: r.finished_at as Date | null, sourceFile: r.source_file as string | null,
     sourceModified: r.source_modified as Date | null, contentHash: r.content_hash as string | null,
     bytes: r.bytes === null ? null : Number(r.bytes), archive: r.archive, rowCount: r.row_count as number | null,
-    validation: r.validation, error: r.error as string | null,
+    validation: r.validation, error: r.error as string | null, note: (r.note as string | null) ?? null,
   };
 }
 
@@ -68,7 +71,8 @@ export class RunHistory {
     return Number(res.rows[0].id);
   }
 
-  async update(id: number, details: RunDetails, status?: RunStatus): Promise<void> {
+  /** `on`: a connection in the middle of a transaction, to commit the run's outcome with what it did. */
+  async update(id: number, details: RunDetails, status?: RunStatus, on: pg.Pool | pg.ClientBase = this.pool): Promise<void> {
     const sets: string[] = [];
     const values: unknown[] = [id];
     for (const [key, value] of Object.entries(details)) {
@@ -81,7 +85,9 @@ export class RunHistory {
       sets.push(`status = $${values.length}`);
       if (status !== 'running') sets.push('finished_at = now()');
     }
-    if (sets.length) await this.pool.query(`UPDATE sync_runs SET ${sets.join(', ')} WHERE id = $1`, values);
+    // A run's outcome is given once: a late failure (an ambiguous commit) never overwrites a success.
+    const still = status ? " AND status = 'running'" : '';
+    if (sets.length) await on.query(`UPDATE sync_runs SET ${sets.join(', ')} WHERE id = $1${still}`, values);
   }
 
   /**

@@ -7,7 +7,8 @@ import Papa from 'papaparse';
 import pg from 'pg';
 import { exportPriceCsv } from '../../src/pipeline/export-csv.ts';
 import { validatePriceCsv } from '../../src/pipeline/validate-prices.ts';
-import { publishPriceList } from '../../src/pipeline/publish.ts';
+import { replacePriceList } from '../../src/pipeline/publish.ts';
+import { inTransaction } from '../../src/pipeline/ops/in-transaction.ts';
 import { migrate } from '../../src/pipeline/ops/ops-database.ts';
 import { RunHistory } from '../../src/pipeline/run-history.ts';
 import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
@@ -61,8 +62,8 @@ test('the export passes validation and is published, then found by code, barcode
   assert.equal(report.rows, fixture.expectedRows.length);
 
   const runId = await new RunHistory(ops).start('toko1', 'test');
-  await publishPriceList(ops, { store: 'toko1', runId, csvPath, contentHash: 'h', sourceFile: 'f.i5bu', sourceModified: null,
-    archive: {}, rowCount: report.rows });
+  await inTransaction(ops, (c) => replacePriceList(c, { store: 'toko1', runId, csvPath, tmpCsvPath: csvPath, contentHash: 'h', sourceFile: 'f.i5bu', sourceModified: null,
+    archive: {}, rowCount: report.rows }));
   const count = await ops.query("SELECT count(*)::int AS n FROM price_rows WHERE store = 'toko1'");
   assert.equal(count.rows[0].n, report.rows);
 

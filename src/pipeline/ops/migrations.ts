@@ -146,4 +146,9 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE SEQUENCE alert_batches;
     `,
   },
+  {
+    version: 5,
+    name: 'what a later run did about a crashed one',
+    sql: 'ALTER TABLE sync_runs ADD COLUMN note text;',
+  },
 ];

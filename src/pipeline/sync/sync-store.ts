@@ -5,10 +5,10 @@ import type { Logger } from 'pino';
 import { AppError, describeError, isAppError } from '../../errors.ts';
 import type { StoreConfig } from '../../config/load-config.ts';
 import type { BackupFile, BackupSource, RestoreTarget } from '../ports.ts';
-import { createDatabase, dropDatabase, promoteStaging, storeDatabases } from '../databases.ts';
+import { createDatabase, dropDatabase, storeDatabases } from '../databases.ts';
 import { exportPriceCsv } from '../export-csv.ts';
 import { validatePriceCsv, type ValidationReport } from '../validate-prices.ts';
-import { publishedOf, publishPriceList } from '../publish.ts';
+import { finishPublication, publishedOf, publishRun, type Checkpoint } from '../publish.ts';
 import type { RunHistory } from '../run-history.ts';
 import { tryLock } from './store-lock.ts';
 import { RunTracker, type SyncProgressFn } from './run-tracker.ts';
@@ -33,6 +33,8 @@ export interface SyncDeps {
   settings: SyncSettings;
   logger: Logger;
   freeSpace?: FreeSpaceFn;
+  /** Called at named points of the publication; tests kill the process there to prove recovery. */
+  checkpoint?: Checkpoint;
 }
 
 export interface SyncOutcome {
@@ -66,10 +68,7 @@ export async function syncStore(deps: SyncDeps, store: StoreConfig, trigger: str
     throw new AppError('busy', `A sync of store "${store.name}" is already running; wait for it to finish.`, { retryable: true });
   }
   try {
-    const interrupted = await deps.history.failInterrupted(store.id);
-    if (interrupted) deps.logger.warn({ store: store.id, interrupted }, 'marked interrupted runs as failed');
-    await cleanLeftovers(deps.dataDir, store.id);
-    await dropDatabase(deps.target, storeDatabases(store.id).staging);
+    await recoverFromCrash(deps, store.id);
     await prepareDirs(deps.dataDir, store.id);
     const tracker = new RunTracker(deps.history, await deps.history.start(store.id, trigger), onProgress, signal);
     return await runStages(deps, store, tracker, signal);
@@ -130,21 +129,15 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     }
 
     await t.begin('publish', `${validation.rows} rows`);
-    const csvPath = tmpCsv.slice(0, -'.tmp'.length);
-    await rename(tmpCsv, csvPath);
-    tmpCsv = csvPath; // removed again if publishing fails
-    const undoSwap = await promoteStaging(deps.target, store.id);
-    try {
-      await publishPriceList(deps.ops, { store: store.id, runId: t.runId, csvPath, contentHash: got.contentHash,
-        sourceFile: file.name, sourceModified: file.modifiedAt, archive: archive.summary, rowCount: validation.rows });
-    } catch (err) {
-      await undoSwap().catch((undoErr) => deps.logger.error({ err: undoErr }, 'could not undo the database swap'));
-      throw err;
-    }
-    tmpCsv = undefined;
-    await pruneExports(deps.dataDir, store.id, deps.settings.exportKeep);
     t.close();
-    await deps.history.update(t.runId, { stages: t.stages }, 'success');
+    const csvPath = tmpCsv.slice(0, -'.tmp'.length);
+    // From here the file is the publication's: recoverFromCrash puts it in place or removes it.
+    const publishing = tmpCsv;
+    tmpCsv = undefined;
+    const { fileInPlace } = await publishRun(deps.ops, deps.history, { store: store.id, runId: t.runId, tmpCsvPath: publishing, csvPath, contentHash: got.contentHash,
+      sourceFile: file.name, sourceModified: file.modifiedAt, archive: archive.summary, rowCount: validation.rows, stages: t.stages }, deps.checkpoint);
+    if (!fileInPlace) deps.logger.warn({ store: store.id, file: publishing }, 'published, but the price list file could not be renamed; the next sync puts it in place');
+    await pruneExports(deps.dataDir, store.id, deps.settings.exportKeep);
     return { ...base, status: 'success', file: file.name, bytes: got.bytes, archive: archive.summary,
       rows: validation.rows, validation, csvPath, durationsMs: t.durations() };
   } catch (err) {
@@ -152,8 +145,27 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
   } finally {
     if (tmpCsv) await unlink(tmpCsv).catch(() => undefined);
     await rm(work, { recursive: true, force: true }).catch(() => undefined);
-    await dropDatabase(deps.target, dbs.staging).catch((err) => deps.logger.warn({ err }, 'could not drop the staging database'));
+    for (const spare of [dbs.staging, dbs.retired]) {
+      await dropDatabase(deps.target, spare).catch((err) => deps.logger.warn({ err, database: spare }, 'could not drop a spare database'));
+    }
   }
+}
+
+/**
+ * What a run that died (crash, kill, power cut) may have left, put right before the next one
+ * starts: its run marked failed (a publication commits with the run's success, so a run still
+ * "running" published nothing), a committed publication's price list file put in place, and the
+ * work files, unpublished exports and spare databases removed.
+ */
+async function recoverFromCrash(deps: SyncDeps, storeId: string): Promise<void> {
+  const interrupted = await deps.history.failInterrupted(storeId);
+  if (interrupted) deps.logger.warn({ store: storeId, interrupted }, 'marked interrupted runs as failed');
+  const finished = await finishPublication(deps.ops, deps.history, storeId);
+  if (finished) deps.logger.warn({ store: storeId }, finished);
+  await cleanLeftovers(deps.dataDir, storeId);
+  const dbs = storeDatabases(storeId);
+  await dropDatabase(deps.target, dbs.staging);
+  await dropDatabase(deps.target, dbs.retired);
 }
 
 async function recordFailure(deps: SyncDeps, store: StoreConfig, t: RunTracker, err: unknown): Promise<SyncOutcome> {
