@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AppError } from './errors.ts';
-import type { Config, StoreConfig } from './config/load-config.ts';
+import { zipSettings, type Config, type StoreConfig } from './config/load-config.ts';
 import { DockerPostgres } from './adapters/docker/docker-postgres.ts';
 import { ExternalPostgres } from './adapters/postgres/external-postgres.ts';
 import { EmbeddedPostgres } from './adapters/postgres/embedded-postgres.ts';
@@ -133,7 +133,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const sync: SyncDeps = {
     stores: config.stores, ops, history, target, logger, dataDir: config.dataDir,
     sourceFor: (store) => buildSource(config, store, logger),
-    settings: { exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, zipMaxBytes: env.ZIP_MAX_MB * 1024 * 1024, restoreJobs: env.RESTORE_JOBS },
+    settings: { exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, ...zipSettings(env), restoreJobs: env.RESTORE_JOBS },
   };
   const backups = buildBackups(config, logger, ops, target);
   const alerts = new AlertEngine({ pool: ops, recipients: config.recipients, remindMs: env.ALERT_REMIND_HOURS * 3_600_000 });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { AppError, describeError, isAppError } from './errors.ts';
-import { dropboxAuthSettings, loadConfig } from './config/load-config.ts';
+import { dropboxAuthSettings, loadConfig, zipSettingsFrom } from './config/load-config.ts';
 import { createLogger } from './log.ts';
 import { createApp, type App } from './app.ts';
 import { inspectFile } from './pipeline/archive/inspect-file.ts';
@@ -145,8 +145,8 @@ async function dropboxAuth(appKeyOption: string | undefined): Promise<number> {
 }
 
 async function inspect(file: string, json: boolean): Promise<number> {
-  // Needs no config: inspecting a file must work before anything is set up.
-  const info = await inspectFile(file, 20480 * 1024 * 1024);
+  // Needs no config but the zip limits: inspecting a file must work before anything is set up.
+  const info = await inspectFile(file, zipSettingsFrom());
   print(json ? JSON.stringify(info, null, 2) : renderArchiveInfo(info));
   return 0;
 }

@@ -111,12 +111,29 @@ function hasDropboxCredentials(env: Env): boolean {
   return Boolean((env.DROPBOX_APP_KEY && env.DROPBOX_REFRESH_TOKEN) || env.DROPBOX_ACCESS_TOKEN);
 }
 
-/** Only what `tokobot dropbox-auth` needs, so that it works before the rest is configured. */
-export function dropboxAuthSettings(source: NodeJS.ProcessEnv = process.env): { appKey?: string; apiUrl?: string } {
-  const parsed = envSchema.pick({ DROPBOX_APP_KEY: true, DROPBOX_API_URL: true }).safeParse(
-    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== '')));
+/** A few settings, for commands that must work before the rest is configured. */
+function someSettings<K extends keyof Env>(source: NodeJS.ProcessEnv, keys: K[]): Pick<Env, K> {
+  // zod's pick() types cannot follow a generic key list; the result is checked by the schema all the same.
+  const mask = Object.fromEntries(keys.map((k) => [k, true])) as never;
+  const parsed = envSchema.pick(mask).safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== '')));
   if (!parsed.success) throw new AppError('config', issueLines((p) => String(p[0]), parsed.error).join('\n'));
-  return { appKey: parsed.data.DROPBOX_APP_KEY, apiUrl: parsed.data.DROPBOX_API_URL };
+  return parsed.data as unknown as Pick<Env, K>;
+}
+
+/** Only what `tokobot dropbox-auth` needs. */
+export function dropboxAuthSettings(source: NodeJS.ProcessEnv = process.env): { appKey?: string; apiUrl?: string } {
+  const env = someSettings(source, ['DROPBOX_APP_KEY', 'DROPBOX_API_URL']);
+  return { appKey: env.DROPBOX_APP_KEY, apiUrl: env.DROPBOX_API_URL };
+}
+
+/** The zip limits in bytes, as the sync and `tokobot inspect` take them. */
+export function zipSettings(env: Pick<Env, 'ZIP_MAX_MB' | 'ZIP_MAX_RATIO'>): { zipMaxBytes?: number; zipMaxRatio: number } {
+  return { zipMaxBytes: env.ZIP_MAX_MB && env.ZIP_MAX_MB * 1024 * 1024, zipMaxRatio: env.ZIP_MAX_RATIO };
+}
+
+/** Only the zip limits, for `tokobot inspect`. */
+export function zipSettingsFrom(source: NodeJS.ProcessEnv = process.env): { zipMaxBytes?: number; zipMaxRatio: number } {
+  return zipSettings(someSettings(source, ['ZIP_MAX_MB', 'ZIP_MAX_RATIO']));
 }
 
 function checkCombinations(env: Env, stores: StoreConfig[], problems: string[]): void {

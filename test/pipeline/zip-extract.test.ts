@@ -7,7 +7,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { extractI5bu } from '../../src/pipeline/archive/zip-extract.ts';
+import { extractI5bu, zipLimits, type ZipLimits } from '../../src/pipeline/archive/zip-extract.ts';
+import { zipSettingsFrom } from '../../src/config/load-config.ts';
+import { freeSpace } from '../../src/pipeline/sync/work-files.ts';
 import { isAppError } from '../../src/errors.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-zip-'));
@@ -23,10 +25,13 @@ function outDir(): string {
   return d;
 }
 
-async function refusal(zip: string, max = 100 * MB): Promise<string> {
+/** A ZIP_MAX_MB ceiling with the default ratio. */
+const ceiling = (maxBytes: number): ZipLimits => ({ maxBytes, maxBytesFrom: 'ZIP_MAX_MB', maxRatio: 100 });
+
+async function refusal(zip: string, limits: number | ZipLimits = 100 * MB): Promise<string> {
   const out = outDir();
   try {
-    await extractI5bu(zip, out, { maxUncompressedBytes: max });
+    await extractI5bu(zip, out, typeof limits === 'number' ? ceiling(limits) : limits);
   } catch (err) {
     assert.ok(isAppError(err) && err.code === 'zip-invalid', `unexpected error: ${err}`);
     assert.deepEqual(readdirSync(out), [], 'left files behind');
@@ -77,7 +82,7 @@ function zeros(total: number): Readable {
 test('the .i5bu comes out whole, under its own name, with nothing else left behind', async () => {
   const zip = await makeZip('good.zip', [{ name: 'backup/toko_2026-01-05.i5bu', data: backup }, { name: 'catatan.txt', data: Buffer.from('x') }]);
   const out = outDir();
-  const r = await extractI5bu(zip, out, { maxUncompressedBytes: 100 * MB });
+  const r = await extractI5bu(zip, out, ceiling(100 * MB));
   assert.equal(r.entryName, 'backup/toko_2026-01-05.i5bu');
   assert.equal(r.path, path.join(out, 'toko_2026-01-05.i5bu'));
   assert.deepEqual(readFileSync(r.path), backup);
@@ -94,7 +99,7 @@ test('with several backups inside, the newest by modification time is used and t
       { name: 'lama/backup_minggu.i5bu', data: older, mtime: new Date('2026-01-04T10:00:00Z') },
     ];
     if (order === 'newest-first') entries.reverse();
-    const r = await extractI5bu(await makeZip(`${order}.zip`, entries), outDir(), { maxUncompressedBytes: 100 * MB });
+    const r = await extractI5bu(await makeZip(`${order}.zip`, entries), outDir(), ceiling(100 * MB));
     assert.equal(r.entryName, 'backup_selasa.I5BU', order);
     assert.deepEqual(readFileSync(r.path), backup);
     assert.deepEqual([...r.ignored].sort(), ['backup_senin.i5bu', 'lama/backup_minggu.i5bu']);
@@ -117,16 +122,39 @@ test('refuses a zip without a backup, naming what it holds', async () => {
 test('refuses a zip bomb by its declared size', async () => {
   const zip = await makeZip('bomb.zip', [{ name: 'backup.i5bu', data: zeros(200 * MB) }]);
   assert.ok(readFileSync(zip).length < MB, 'the bomb is small');
-  assert.match(await refusal(zip, 10 * MB), /unpacks to more than 10 MB .*zip bomb/);
+  assert.match(await refusal(zip, ceiling(10 * MB)), /unpacks to more than 10 MB \(ZIP_MAX_MB\); it declares more, so nothing was unpacked.*zip bomb/);
+});
+
+/** Declared uncompressed size: offset 22 of the local header, 24 of the central directory record. */
+function declareSize(file: string, bytes: number): void {
+  const zip = readFileSync(file);
+  zip.writeUInt32LE(bytes, 22);
+  zip.writeUInt32LE(bytes, zip.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1')) + 24);
+  writeFileSync(file, zip);
+}
+
+test('at default settings a 1 MB zip that unpacks to 1 GB is refused by its ratio before anything is unpacked', async () => {
+  const zip = await makeZip('gigabomb.zip', [{ name: 'backup.i5bu', data: zeros(1024 * MB) }]);
+  assert.ok(readFileSync(zip).length < 1.5 * MB, `the bomb is small: ${readFileSync(zip).length}`);
+  const out = outDir();
+  const defaults = zipLimits(zipSettingsFrom({}), await freeSpace(out));
+  assert.equal(defaults.maxRatio, 100);
+  assert.match(await refusal(zip, defaults), /more than 100 times its packed size of 1 MB \(ZIP_MAX_RATIO=100\); it declares more, so nothing was unpacked\. Refused as a possible zip bomb/);
+});
+
+test('without ZIP_MAX_MB the free space under DATA_DIR, less a reserve, is the ceiling', async () => {
+  const incompressible = randomBytes(8 * MB);
+  const zip = await makeZip('big.zip', [{ name: 'backup.i5bu', data: incompressible }]);
+  const limits = zipLimits(zipSettingsFrom({}), 70 * MB);
+  assert.equal(limits.maxBytes, 6 * MB);
+  assert.match(await refusal(zip, limits), /more than the 6 MB free under DATA_DIR .*ZIP_MAX_MB is not set/);
+  const roomy = await extractI5bu(zip, outDir(), zipLimits(zipSettingsFrom({}), 200 * MB));
+  assert.deepEqual(readFileSync(roomy.path), incompressible);
 });
 
 test('refuses an entry that unpacks to more bytes than it declares', async () => {
   const file = await makeZip('liar.zip', [{ name: 'b.i5bu', data: Buffer.alloc(3 * MB) }]);
-  const zip = readFileSync(file);
-  // Declared uncompressed size: offset 22 of the local header, 24 of the central directory record.
-  zip.writeUInt32LE(1024, 22);
-  zip.writeUInt32LE(1024, zip.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1')) + 24);
-  writeFileSync(file, zip);
+  declareSize(file, 1024);
   assert.match(await refusal(file, 2 * MB), /more than 2 MB|damaged/);
 });
 
@@ -153,6 +181,6 @@ test('refuses damaged zips: not a zip, cut short, bad compressed data, bad check
 
 test('a destination that cannot be written is reported as such, not as a damaged zip', async () => {
   const zip = await makeZip('fine.zip', [{ name: 'b.i5bu', data: backup }]);
-  await assert.rejects(extractI5bu(zip, path.join(dir, 'no-such-dir'), { maxUncompressedBytes: 100 * MB }),
+  await assert.rejects(extractI5bu(zip, path.join(dir, 'no-such-dir'), ceiling(100 * MB)),
     (err: NodeJS.ErrnoException) => err.code === 'ENOENT' && !isAppError(err));
 });

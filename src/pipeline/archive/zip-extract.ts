@@ -14,6 +14,32 @@ export interface Extracted {
   ignored: string[];
 }
 
+/**
+ * What a zip may unpack to. A real .i5bu is itself compressed, so zipping it gains a few times
+ * at most: an entry that unpacks to hundreds of times its packed size is a zip bomb.
+ */
+export interface ZipLimits {
+  /** Ceiling on the unpacked backup, and whether the owner set it (ZIP_MAX_MB) or it is the free space. */
+  maxBytes: number;
+  maxBytesFrom: 'ZIP_MAX_MB' | 'free space';
+  /** Largest unpacked : packed ratio of the entry (ZIP_MAX_RATIO). */
+  maxRatio: number;
+}
+
+/** Entries this small are never refused for their ratio: a tiny file compresses well and can harm nothing. */
+const RATIO_FLOOR_BYTES = 1024 * 1024;
+/** Room kept free on the disk when the free space is the ceiling (the export and the logs need some). */
+export const SPACE_RESERVE_BYTES = 64 * 1024 * 1024;
+
+/** The limits for unpacking into `dir`: ZIP_MAX_MB when set, else what is free there less a reserve. */
+export function zipLimits(settings: { zipMaxBytes?: number; zipMaxRatio: number }, freeBytes: number): ZipLimits {
+  return settings.zipMaxBytes
+    ? { maxBytes: settings.zipMaxBytes, maxBytesFrom: 'ZIP_MAX_MB', maxRatio: settings.zipMaxRatio }
+    : { maxBytes: Math.max(0, freeBytes - SPACE_RESERVE_BYTES), maxBytesFrom: 'free space', maxRatio: settings.zipMaxRatio };
+}
+
+const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
+
 const refuse = (zip: string, what: string, cause?: unknown) =>
   new AppError('zip-invalid', `${path.basename(zip)}: ${what}`, { cause });
 
@@ -43,16 +69,16 @@ function entryName(e: Entry): string {
 }
 
 /**
- * Counts bytes as they pass and fails once there are more than allowed (declared sizes can lie),
- * and checks the CRC-32 at the end: yauzl does not, and a flipped bit would otherwise pass.
+ * Counts bytes as they pass and fails the moment there are more than allowed (declared sizes can
+ * lie), and checks the CRC-32 at the end: yauzl does not, and a flipped bit would otherwise pass.
  */
-function checked(max: number, expectedCrc: number, onExceed: () => Error, onBadCrc: () => Error): Transform {
+function checked(max: number, expectedCrc: number, onExceed: (seen: number) => Error, onBadCrc: () => Error): Transform {
   let seen = 0;
   let crc = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      if (seen > max) return done(onExceed());
+      if (seen > max) return done(onExceed(seen));
       crc = zlib.crc32(chunk, crc);
       done(null, chunk);
     },
@@ -60,6 +86,20 @@ function checked(max: number, expectedCrc: number, onExceed: () => Error, onBadC
       done(crc >>> 0 === expectedCrc >>> 0 ? null : onBadCrc());
     },
   });
+}
+
+/** Which limit an entry crossed, and the setting that moves it. */
+function tooBigText(name: string, packed: number, limits: ZipLimits, byRatio: boolean, seen?: number): string {
+  const stopped = seen === undefined ? 'it declares more, so nothing was unpacked' : `unpacking stopped after ${mb(seen)}`;
+  if (byRatio) {
+    return `the backup "${name}" inside would unpack to more than ${limits.maxRatio} times its packed size of ${mb(packed)} (ZIP_MAX_RATIO=${limits.maxRatio}); ` +
+      `${stopped}. Refused as a possible zip bomb: a real iPOS backup packs a few times at most. Do not use this file; if it is genuine, raise ZIP_MAX_RATIO.`;
+  }
+  if (limits.maxBytesFrom === 'ZIP_MAX_MB') {
+    return `the backup inside unpacks to more than ${mb(limits.maxBytes)} (ZIP_MAX_MB); ${stopped}. Refused as a possible zip bomb. Raise ZIP_MAX_MB if the backup is really that large.`;
+  }
+  return `the backup inside unpacks to more than the ${mb(limits.maxBytes)} free under DATA_DIR (kept as the ceiling while ZIP_MAX_MB is not set); ${stopped}. ` +
+    'Free some space or point DATA_DIR at a larger disk, then sync again; a zip bomb would look the same, so check the file if space is plentiful.';
 }
 
 /** The file name to write: the entry's last path part, with only harmless characters. */
@@ -70,8 +110,7 @@ const outputName = (name: string) => (name.split(/[\\/]/).pop() ?? 'backup.i5bu'
  * without a backup and anything that unpacks past the ceiling. With several backups inside, the
  * newest (by the zip's own timestamps) wins. Nothing is left behind on failure.
  */
-export async function extractI5bu(zipPath: string, destDir: string, options: { maxUncompressedBytes: number }): Promise<Extracted> {
-  const max = options.maxUncompressedBytes;
+export async function extractI5bu(zipPath: string, destDir: string, limits: ZipLimits): Promise<Extracted> {
   let zip: ZipFile;
   try {
     zip = await openZip(zipPath);
@@ -91,7 +130,9 @@ export async function extractI5bu(zipPath: string, destDir: string, options: { m
       const names = (entries.map((x) => x.name).slice(0, 10).join(', ') || 'nothing') + more;
       throw refuse(zipPath, `the zip holds no .i5bu backup (it has: ${names}).`);
     }
-    const tooBig = () => refuse(zipPath, `the backup inside unpacks to more than ${Math.round(max / 1048576)} MB (ZIP_MAX_MB); refused as a possible zip bomb. Raise ZIP_MAX_MB if the backup is really that large.`);
+    const byRatio = Math.max(limits.maxRatio * chosen.e.compressedSize, RATIO_FLOOR_BYTES);
+    const max = Math.min(limits.maxBytes, byRatio);
+    const tooBig = (seen?: number) => refuse(zipPath, tooBigText(chosen.name, chosen.e.compressedSize, limits, byRatio < limits.maxBytes, seen));
     if (chosen.e.uncompressedSize > max) throw tooBig();
     const input = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
       zip.openReadStream(chosen.e, (err, s) => (err ? reject(err) : resolve(s))));

@@ -1,7 +1,8 @@
 import { unlink } from 'node:fs/promises';
 import { AppError } from '../../errors.ts';
 import { readArchive, minimumPgRestoreMajor, serverMajor, type ArchiveInfo } from '../archive/archive-reader.ts';
-import { extractI5bu } from '../archive/zip-extract.ts';
+import { extractI5bu, zipLimits } from '../archive/zip-extract.ts';
+import { freeSpace } from './work-files.ts';
 import type { RunTracker } from './run-tracker.ts';
 import type { SyncDeps } from './sync-store.ts';
 
@@ -50,7 +51,7 @@ export async function prepareArchive(deps: SyncDeps, t: RunTracker, downloaded: 
   let zipEntry: string | undefined;
   if (downloaded.toLowerCase().endsWith('.zip')) {
     await t.begin('extract');
-    const out = await extractI5bu(downloaded, work, { maxUncompressedBytes: deps.settings.zipMaxBytes });
+    const out = await extractI5bu(downloaded, work, zipLimits(deps.settings, await (deps.freeSpace ?? freeSpace)(work)));
     if (out.ignored.length) deps.logger.info({ used: out.entryName, ignored: out.ignored }, 'zip holds several backups; using the newest');
     await unlink(downloaded);
     archivePath = out.path;

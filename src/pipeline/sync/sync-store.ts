@@ -18,7 +18,9 @@ import { prepareArchive, type ArchiveSummary } from './prepare-archive.ts';
 export interface SyncSettings {
   exportKeep: number;
   maxRowDrop: number;
-  zipMaxBytes: number;
+  /** Unset: the free space where the zip is unpacked is the ceiling. */
+  zipMaxBytes?: number;
+  zipMaxRatio: number;
   restoreJobs: number;
 }
 
