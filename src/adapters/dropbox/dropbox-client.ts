@@ -109,7 +109,8 @@ export class DropboxClient {
     const onRetry = (err: unknown, n: number, waitMs: number) =>
       this.o.logger?.warn({ attempt: n, waitMs, reason: toAppError(err, ctx).message }, 'Dropbox call failed; retrying');
     try {
-      return await withRetry(once, retryVerdict, this.o.retry ?? defaultRetry, onRetry);
+      // Inside abortable(), a shutdown also ends the wait before the next attempt.
+      return await withRetry(once, retryVerdict, this.o.retry ?? defaultRetry, onRetry, requestSignal.getStore());
     } catch (err) {
       throw toAppError(err, ctx);
     }

@@ -14,22 +14,33 @@ export interface RetryVerdict {
   afterMs?: number;
 }
 
-export const defaultRetry: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
+/** No single wait is longer than 20 s, so a shutdown (30 s of grace in tokobot start) never waits on one. */
+export const defaultRetry: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 20_000 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` fires (true then). */
+function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (aborted: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); resolve(aborted); };
+    const onAbort = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
+/** With `signal`, a wait between attempts ends when it fires, and the last failure is thrown. */
 export async function withRetry<T>(fn: () => Promise<T>, judge: (err: unknown) => RetryVerdict, policy: RetryPolicy,
-  onRetry?: (err: unknown, attempt: number, waitMs: number) => void): Promise<T> {
+  onRetry?: (err: unknown, attempt: number, waitMs: number) => void, signal?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
       const verdict = judge(err);
-      if (!verdict.retry || attempt >= policy.attempts) throw err;
+      if (!verdict.retry || attempt >= policy.attempts || signal?.aborted) throw err;
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       const wait = Math.min(policy.maxDelayMs, verdict.afterMs ?? backoff);
       onRetry?.(err, attempt, wait);
-      await sleep(wait);
+      if (await pause(wait, signal)) throw err;
     }
   }
 }
