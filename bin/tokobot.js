@@ -1,6 +1,26 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npx tokobot` works right after `npm install`.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/, built by `npm install` or `npm run build`). Without a build, or
+// when a source file changed after it (development), runs the TypeScript sources through tsx.
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src/cli.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function builtAndCurrent() {
+  let built;
+  try {
+    built = statSync(`${root}dist/.built`).mtimeMs;
+  } catch {
+    return false;
+  }
+  const sources = readdirSync(`${root}src`, { recursive: true, withFileTypes: true });
+  return sources.every((f) => !f.isFile() || statSync(`${f.parentPath}/${f.name}`).mtimeMs <= built);
+}
+
+if (builtAndCurrent()) {
+  await import('../dist/cli.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli.ts');
+}

@@ -261,6 +261,7 @@ test('Dockerfile: production dependencies only, and tsx is one of them', () => {
   const copied = deps.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args).join(' ');
   assert.match(copied, /package-lock\.json/, 'npm ci needs the lock file');
   assert.match(copied, /\.puppeteerrc\.cjs/, 'puppeteer must see its skipDownload config during npm ci');
+  if (pkg.scripts.prepare) assert.match(copied, /\bscripts\b/, 'npm ci runs the prepare script, which lives in scripts/');
   assert.ok(finalStage.instructions.some((i) => i.keyword === 'COPY' && /--from=deps\b/.test(i.args) && /node_modules/.test(i.args)));
 });
 
