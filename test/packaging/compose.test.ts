@@ -251,7 +251,7 @@ test('Dockerfile: a deps stage and a runtime stage, both on node:20-bookworm-sli
 });
 
 test('Dockerfile: production dependencies only, and tsx is one of them', () => {
-  const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
   assert.ok(pkg.dependencies.tsx, 'tsx runs the sources at runtime: it must stay in dependencies for npm ci --omit=dev');
   assert.ok(!pkg.dependencies.typescript, 'typescript is dev-only');
   const deps = dockerfile.stages[0] as Stage;
