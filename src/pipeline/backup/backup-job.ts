@@ -7,10 +7,12 @@ import type { JobConfig } from '../../config/load-config.ts';
 import { AppError, describeError } from '../../errors.ts';
 import type { RestoreTarget } from '../ports.ts';
 import { tryLock } from '../sync/store-lock.ts';
+import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
 import type { BackupLog, BackupRun, DeliveredCopy, Verification } from './backup-log.ts';
 import type { BackupDestination, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
 import { pruneDestination } from './prune.ts';
+import { recoverJob } from './recover.ts';
 import { verifyMysql, verifyPostgres } from './verify-backup.ts';
 
 export interface BackupDeps {
@@ -91,7 +93,8 @@ async function verify(deps: BackupDeps, job: JobConfig, made: Made, signal: Abor
   }
 }
 
-async function deliver(deps: BackupDeps, job: JobConfig, made: Made, name: string, signal: AbortSignal, progress: BackupProgressFn): Promise<DeliveredCopy[]> {
+/** Each copy is recorded the moment it is stored, so a crash later in the run leaves no stored file the log does not know. */
+async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made, name: string, signal: AbortSignal, progress: BackupProgressFn): Promise<DeliveredCopy[]> {
   const copies: DeliveredCopy[] = [];
   for (const destination of deps.destinations(job)) {
     if (signal.aborted) throw signal.reason;
@@ -99,22 +102,31 @@ async function deliver(deps: BackupDeps, job: JobConfig, made: Made, name: strin
       const { location } = await destination.put(made.file, name, {
         signal, onProgress: (done, total) => progress({ stage: 'upload', done, total, destination: destination.description }),
       });
+      killPoint('after-rename');
       copies.push({ destination: destination.description, location });
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       copies.push({ destination: destination.description, error: describeError(err) });
     }
+    await deps.log.update(run, { destinations: copies });
   }
   return copies;
 }
 
-/** Retention runs after a good run only, and only where this run's file arrived. */
+/**
+ * Retention, after a good run (already recorded as such, so it counts) and only where this run's
+ * file arrived. It goes by the run log; a failure to prune is logged, the backup stays good.
+ */
 async function prune(deps: BackupDeps, job: JobConfig, copies: DeliveredCopy[]): Promise<void> {
+  const runs = await deps.log.runsWithFiles(job.id);
   for (const destination of deps.destinations(job)) {
     if (!copies.some((c) => c.destination === destination.description && c.location)) continue;
-    const result = await pruneDestination(job, destination, false);
+    const result = await pruneDestination(job, destination, runs, { dryRun: false });
+    const why = Object.fromEntries(result.decisions.map((d) => [d.name, `${d.action}: ${d.reasons.join('; ')}`]));
     if (result.error) deps.logger.warn({ job: job.id, destination: result.destination, error: result.error }, 'retention could not prune this destination');
-    else if (result.removed.length) deps.logger.info({ job: job.id, destination: result.destination, removed: result.removed }, 'retention removed old backups');
+    else if (result.removed.length || result.decisions.some((d) => d.action === 'leave')) {
+      deps.logger.info({ job: job.id, destination: result.destination, removed: result.removed, why }, 'retention applied');
+    }
   }
 }
 
@@ -138,9 +150,7 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
   const timer = setTimeout(() => controller.abort(timeoutError(job)), job.timeoutMs);
   const signal = stopSignal ? AbortSignal.any([stopSignal, controller.signal]) : controller.signal;
   try {
-    const interrupted = await deps.log.failInterrupted(job.id);
-    if (interrupted) deps.logger.warn({ job: job.id, runs: interrupted }, 'marked backup runs interrupted by a crash as failed');
-    await clearWorkDir(work);
+    await recoverJob(deps, job, { sweep: true });
     const id = await deps.log.start(job.id, trigger);
     const name = backupName(job.id, job.extension, (deps.now ?? (() => new Date()))());
     let stage: BackupStage = 'dump';
@@ -154,7 +164,9 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
       await enter('dump');
       const plainName = job.passphrase ? name.slice(0, -'.enc'.length) : name;
       let made = await dump(deps, job, path.join(work, `${plainName}.partial`), signal, onProgress);
+      // The name is recorded before any destination sees it, so crash recovery knows what to look for.
       await deps.log.update(id, { fileName: name, bytes: made.bytes, sha256: made.sha256 });
+      killPoint('after-dump');
       let verification: Verification = { ok: true, detail: 'not verified (verify: false in the job)' };
       if (job.verify) {
         await enter('verify');
@@ -168,8 +180,7 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
         await deps.log.update(id, { bytes: made.bytes, sha256: made.sha256 });
       }
       await enter('upload');
-      const copies = await deliver(deps, job, made, name, signal, onProgress);
-      await deps.log.update(id, { destinations: copies });
+      const copies = await deliver(deps, job, id, made, name, signal, onProgress);
       const failed = copies.filter((c) => c.error);
       if (failed.length) {
         const stored = copies.filter((c) => c.location).map((c) => c.destination);
@@ -177,8 +188,8 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
           (stored.length ? ` (stored in ${stored.join(', ')})` : ' The backup was not stored anywhere.'));
       }
       await enter('prune');
-      await prune(deps, job, copies);
       await deps.log.update(id, {}, 'success');
+      await prune(deps, job, copies).catch((err) => deps.logger.warn({ job: job.id, err }, 'retention failed'));
     } catch (err) {
       const reason = signal.aborted && signal.reason instanceof Error ? signal.reason : err;
       const message = `${stage}: ${describeError(reason)}`;
