@@ -148,6 +148,11 @@ export class FakeDropbox {
     return f && (typeof f.source === 'string' ? undefined : f.source);
   }
 
+  /** Every stored file's path as displayed, temporary ones included. */
+  paths(): string[] {
+    return [...this.files.values()].map((f) => f.pathDisplay).sort();
+  }
+
   failNext(endpoint: Endpoint, fault: Fault, times = 1): void {
     const q = this.faults.get(endpoint) ?? [];
     for (let i = 0; i < times; i++) q.push(fault);
