@@ -12,7 +12,7 @@ import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } fr
 import type { BackupLog, BackupRun, DeliveredCopy, Verification } from './backup-log.ts';
 import type { BackupDestination, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
 import { pruneDestination } from './prune.ts';
-import { recoverJob } from './recover.ts';
+import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
 import { verifyMysql, verifyPostgres } from './verify-backup.ts';
 
 export interface BackupDeps {
@@ -131,7 +131,7 @@ async function prune(deps: BackupDeps, job: JobConfig, copies: DeliveredCopy[]):
 }
 
 function timeoutError(job: JobConfig): AppError {
-  return new AppError('interrupted', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; no file from it was kept. ` +
+  return new AppError('interrupted', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; ${NOTHING_KEPT}. ` +
     'Raise timeoutMinutes for this job if the database has grown.');
 }
 
@@ -192,7 +192,9 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
       await prune(deps, job, copies).catch((err) => deps.logger.warn({ job: job.id, err }, 'retention failed'));
     } catch (err) {
       const reason = signal.aborted && signal.reason instanceof Error ? signal.reason : err;
-      const message = `${stage}: ${describeError(reason)}`;
+      // A run stopped midway may have stored copies already (recorded as each arrived): its error says so.
+      const copies = (await deps.log.get(id))?.destinations ?? [];
+      const message = `${stage}: ${describeError(reason)}`.replace(NOTHING_KEPT, whatWasKept(name, copies));
       deps.logger.warn({ job: job.id, run: id, err: reason }, 'backup failed');
       await deps.log.update(id, { error: message }, 'failed');
     } finally {

@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import { tryLock } from '../sync/store-lock.ts';
 import { runBackup, type BackupDeps, type BackupProgress, type BackupProgressFn } from './backup-job.ts';
 import type { BackupRun } from './backup-log.ts';
-import { recoverJob } from './recover.ts';
+import { NOTHING_KEPT, recoverJob } from './recover.ts';
 
 export interface JobState {
   job: JobConfig;
@@ -82,7 +82,7 @@ export class BackupRunner {
     if ((await Promise.race([all().then(() => 'done' as const), timer])) === 'late') {
       this.logger.warn({ running: this.active.size }, 'stopping running backups for shutdown');
     }
-    this.stopping.abort(new AppError('interrupted', 'tokobot was shut down during this backup; no file from it was kept. It runs again at its next time.'));
+    this.stopping.abort(new AppError('interrupted', `tokobot was shut down during this backup; ${NOTHING_KEPT}. It runs again at its next time.`));
     await all();
   }
 }

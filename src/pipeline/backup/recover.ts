@@ -2,7 +2,7 @@ import type { JobConfig } from '../../config/load-config.ts';
 import { describeError } from '../../errors.ts';
 import { clearWorkDir, jobWorkDir } from './backup-files.ts';
 import type { BackupDeps } from './backup-job.ts';
-import type { BackupRun } from './backup-log.ts';
+import type { BackupRun, DeliveredCopy } from './backup-log.ts';
 import type { BackupDestination } from './ports.ts';
 import { backupTime } from './prune.ts';
 
@@ -29,11 +29,18 @@ async function removeUnrecorded(destination: BackupDestination, interrupted: Bac
   return done;
 }
 
+/** How the error of a run stopped midway says that nothing from it was stored. */
+export const NOTHING_KEPT = 'no file from it was kept';
+
+/** What a run stopped midway left: nothing, or the copies it had stored (and recorded) before it stopped. */
+export function whatWasKept(fileName: string | null, copies: DeliveredCopy[]): string {
+  const kept = copies.filter((c) => c.location).map((c) => c.destination);
+  return kept.length ? `its file ${fileName} stays in ${kept.join(' and ')}, where retention leaves it alone` : NOTHING_KEPT;
+}
+
 function interruptedError(run: BackupRun, done: string[]): string {
-  const kept = run.destinations.filter((c) => c.location).map((c) => c.destination);
-  return `tokobot stopped during this backup (crash, restart or power cut); ${kept.length
-    ? `its file ${run.fileName} stays in ${kept.join(' and ')}, where retention leaves it alone`
-    : 'no file from it was kept'}.${done.length ? ` The next run ${done.join('; ')}.` : ''} The next run makes a new one.`;
+  return `tokobot stopped during this backup (crash, restart or power cut); ${whatWasKept(run.fileName, run.destinations)}.` +
+    `${done.length ? ` The next run ${done.join('; ')}.` : ''} The next run makes a new one.`;
 }
 
 /**
