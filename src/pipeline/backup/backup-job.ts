@@ -136,10 +136,12 @@ function timeoutError(job: JobConfig): AppError {
 }
 
 /**
- * One run of a backup job: dump into the job's work folder, verify, encrypt, deliver to each
- * destination, apply retention. Files only get their final name at a destination once complete
- * and checked; whatever fails, the run ends as "failed" in the log with a reason the admin can
- * act on, and the work folder is emptied. Throws only when the job is already running.
+ * One run of a backup job: recover from an interrupted earlier run (recoverJob), dump into the
+ * job's work folder, verify, encrypt, deliver to each destination, record success, apply
+ * retention. Files only get their final name at a destination once complete and checked, and
+ * each copy is recorded as it arrives; whatever fails, the run ends as "failed" in the log with a
+ * reason the admin can act on, and the work folder is emptied. Throws only when the job is
+ * already running.
  */
 export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: string, onProgress: BackupProgressFn = () => undefined,
   stopSignal?: AbortSignal): Promise<BackupRun> {
