@@ -63,7 +63,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('backup run prints the file, size and checksum; list shows the job; prune --dry-run says what goes and why', { skip }, async () => {
+test('backup run prints the file, size and checksum; list shows the job; prune --dry-run says what stays and why, leaving files the run log does not know', { skip }, async () => {
   const first = await run(['backup', 'run', 'shop']);
   assert.equal(first.code, 0, first.stderr + first.stdout);
   assert.match(first.stdout, /\[shop\] backup shop_\d{8}_\d{6}\.dump: [\d.]+ MB, sha256 [0-9a-f]{64}/);
@@ -80,16 +80,20 @@ test('backup run prints the file, size and checksum; list shows the job; prune -
   assert.match(list.stdout, /last run: success/);
   assert.doesNotMatch((await run(['backup', 'list', '--json'])).stdout, /postgres@/, 'no URL in the listing');
 
-  writeFileSync(path.join(dest, 'shop_20200101_000000.dump'), 'old');
+  // Named like the job's backups but unknown to the run log: an old hand copy, one from a clock that ran ahead, an empty one.
+  const strays = { 'shop_20200101_000000.dump': 'old', 'shop_20311231_000000.dump': 'from a clock that ran ahead', 'shop_20250101_000000.dump': '' };
+  for (const [name, text] of Object.entries(strays)) writeFileSync(path.join(dest, name), text);
   writeFileSync(path.join(dest, 'notes.txt'), 'not a backup');
   const dry = await run(['backup', 'prune', 'shop', '--dry-run']);
   assert.equal(dry.code, 0, dry.stderr);
-  assert.match(dry.stdout, /delete shop_20200101_000000\.dump \(0\.0 MB\): outside every retention bucket/);
-  assert.match(dry.stdout, new RegExp(`keep   ${runInfo.fileName} .*one of the last 1`));
-  assert.ok(existsSync(path.join(dest, 'shop_20200101_000000.dump')), 'dry run deletes nothing');
+  assert.match(dry.stdout, new RegExp(`keep   ${runInfo.fileName} \\([\\d.]+ MB\\): one of the last 1 \\(#1\\); newest good backup`));
+  assert.match(dry.stdout, /leave  shop_20311231_000000\.dump \(0\.0 MB\): dated in the future \(2031-12-31 00:00:00 UTC\): left alone/);
+  assert.match(dry.stdout, /leave  shop_20250101_000000\.dump \(0\.0 MB\): empty file: left alone/);
+  assert.match(dry.stdout, /leave  shop_20200101_000000\.dump \(0\.0 MB\): not in the run log: left alone/);
+  assert.doesNotMatch(dry.stdout, /notes\.txt|delete/, 'files that are not this job\'s backups are not its business');
   assert.equal((await run(['backup', 'prune', 'shop'])).code, 0);
-  assert.ok(!existsSync(path.join(dest, 'shop_20200101_000000.dump')));
-  assert.ok(existsSync(path.join(dest, 'notes.txt')), 'files that are not this job\'s backups are left alone');
+  assert.deepEqual(readdirSync(dest).filter((n) => n.startsWith('shop_')).sort(), [runInfo.fileName, ...Object.keys(strays)].sort(), 'prune deletes no file the run log does not know');
+  for (const name of Object.keys(strays)) rmSync(path.join(dest, name));
 });
 
 test('backup decrypt: with the passphrase from the job, or from stdin; a wrong passphrase is refused and leaves no file', { skip }, async () => {

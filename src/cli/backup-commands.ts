@@ -48,13 +48,14 @@ export async function backupList(app: App, json: boolean): Promise<number> {
   return 0;
 }
 
-/** `tokobot backup prune [JOB] [--dry-run]`: what retention keeps and deletes, and why. */
+/** `tokobot backup prune [JOB] [--dry-run]`: what retention keeps, deletes and leaves alone, and why (decided from the run log). */
 export async function backupPrune(app: App, jobId: string | undefined, dryRun: boolean, json: boolean): Promise<number> {
   const jobs = jobId ? [app.job(jobId)] : app.config.jobs;
   const results = [];
   for (const job of jobs) {
+    const runs = await app.backups.log.runsWithFiles(job.id);
     for (const destination of app.backups.destinations(job)) {
-      const r = await pruneDestination(job, destination, dryRun);
+      const r = await pruneDestination(job, destination, runs, { dryRun });
       results.push({ job: job.id, ...r });
       if (!json) print(pruneLines(job.id, r, dryRun).join('\n'));
     }

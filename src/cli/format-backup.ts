@@ -32,12 +32,11 @@ export function jobStateLines(s: JobState): string[] {
   return lines;
 }
 
+const verbs = { keep: ['keep  ', 'keep  '], leave: ['leave ', 'leave '], delete: ['delete', 'deleted'] } as const;
+
 export function pruneLines(job: string, r: PruneResult, dryRun: boolean): string[] {
   const lines = [`[${job}] ${r.destination}:${r.error ? ` could not prune: ${r.error}` : ''}`];
-  for (const d of r.decisions) {
-    const verb = d.keep ? 'keep  ' : dryRun ? 'delete' : 'deleted';
-    lines.push(`  ${verb} ${d.id} (${mb(d.size)}): ${d.reasons.join('; ')}`);
-  }
+  for (const d of r.decisions) lines.push(`  ${verbs[d.action][dryRun ? 0 : 1]} ${d.name} (${mb(d.size)}): ${d.reasons.join('; ')}`);
   if (!r.decisions.length && !r.error) lines.push('  no backups of this job here');
   return lines;
 }

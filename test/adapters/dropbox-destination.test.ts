@@ -47,7 +47,7 @@ const stored = (name: string) => fake.fileBytes(`${folder}/${name}`);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** Requests to an endpoint since `from` (an index into the fake's log), with their Dropbox-API-Arg parsed. */
 const sent = (endpoint: string, from: number) => fake.requests.slice(from).filter((r) => r.endpoint === endpoint)
-  .map((r) => ({ bytes: r.bytes, arg: JSON.parse(r.apiArg ?? '{}') as { cursor?: { offset: number }; mode?: { '.tag': string }; commit?: { mode: { '.tag': string } } } }));
+  .map((r) => ({ bytes: r.bytes, arg: JSON.parse(r.apiArg ?? '{}') as { path?: string; cursor?: { offset: number }; mode?: { '.tag': string }; commit?: { path: string; mode: { '.tag': string } } } }));
 
 async function rejects(promise: Promise<unknown>, code: string, message?: RegExp): Promise<AppError> {
   const err = await promise.then(() => assert.fail(`expected ${code}`), (e: unknown) => e);
@@ -58,7 +58,7 @@ async function rejects(promise: Promise<unknown>, code: string, message?: RegExp
   return err;
 }
 
-test('a small file goes up in one request, arrives exact, and is listed and removed', async () => {
+test('a small file goes up in one request under a temporary name, is moved to its name, arrives exact, and is listed and removed', async () => {
   const bytes = randomBytes(300_000);
   const progress: Array<[number, number]> = [];
   const from = fake.requests.length;
@@ -67,7 +67,10 @@ test('a small file goes up in one request, arrives exact, and is listed and remo
   const { location } = await dest.put(localFile(bytes), 'toko_2026-01-01.sql.gz', { onProgress: (done, total) => progress.push([done, total]) });
   assert.equal(location, `Dropbox ${folder}/toko_2026-01-01.sql.gz`);
   assert.deepEqual(stored('toko_2026-01-01.sql.gz'), bytes);
-  assert.deepEqual(sent('upload', from).map((r) => [r.bytes, r.arg.mode]), [[bytes.length, { '.tag': 'add' }]]);
+  assert.deepEqual(sent('upload', from).map((r) => [r.bytes, r.arg.mode, r.arg.path]), [[bytes.length, { '.tag': 'overwrite' }, `${folder}/.toko_2026-01-01.sql.gz.partial`]]);
+  assert.deepEqual(fake.requests.slice(from).filter((r) => r.endpoint === 'move_v2').map((r) => JSON.parse(r.body)),
+    [{ from_path: `${folder}/.toko_2026-01-01.sql.gz.partial`, to_path: `${folder}/toko_2026-01-01.sql.gz`, autorename: false }]);
+  assert.equal(stored('.toko_2026-01-01.sql.gz.partial'), undefined);
   assert.equal(fake.count('upload_session/start'), 0);
   assert.deepEqual(progress.at(-1), [bytes.length, bytes.length]);
 
@@ -98,8 +101,8 @@ test('a file over the threshold goes in a session: start, one append per middle 
   assert.deepEqual(stored('sesi.sql.gz'), bytes);
   assert.equal(sent('upload_session/start', from).length, 1);
   assert.deepEqual(sent('upload_session/append_v2', from).map((r) => [r.arg.cursor?.offset, r.bytes]), [[262_144, 262_144], [524_288, 262_144]]);
-  assert.deepEqual(sent('upload_session/finish', from).map((r) => [r.arg.cursor?.offset, r.bytes, r.arg.commit?.mode]),
-    [[786_432, 1_000_000 - 786_432, { '.tag': 'add' }]]);
+  assert.deepEqual(sent('upload_session/finish', from).map((r) => [r.arg.cursor?.offset, r.bytes, r.arg.commit?.mode, r.arg.commit?.path]),
+    [[786_432, 1_000_000 - 786_432, { '.tag': 'overwrite' }, `${folder}/.sesi.sql.gz.partial`]]);
   assert.equal(sent('upload', from).length, 0);
   assert.deepEqual(progress, [262_144, 524_288, 786_432, 1_000_000]);
 });
@@ -168,13 +171,33 @@ test('a lost answer to the commit is recovered: a repeated finish finds the stor
   fake.failNext('upload', { acceptThenCut: true });
   await destination().put(localFile(plain), 'biasa.sql.gz');
   assert.deepEqual(stored('biasa.sql.gz'), plain);
-  assert.deepEqual(sent('upload', from).map((r) => r.arg.mode?.['.tag']), ['add', 'overwrite']);
+  assert.deepEqual(sent('upload', from).map((r) => r.arg.mode?.['.tag']), ['overwrite', 'overwrite']);
+});
+
+test('a lost answer to the move is recovered: the repeat finds the file under its name', async () => {
+  const bytes = randomBytes(3000);
+  fake.failNext('move_v2', { acceptThenCut: true });
+  await destination().put(localFile(bytes), 'pindah.sql.gz');
+  assert.deepEqual(stored('pindah.sql.gz'), bytes);
+  assert.equal(stored('.pindah.sql.gz.partial'), undefined);
+});
+
+test('a put killed after its commit leaves only a temporary name: list() never shows it, removeLeftovers() deletes the ones asked for', async () => {
+  await fake.addFile(`${folder}/.toko_20260102_000000.dump.partial`, Buffer.from('half'));
+  await fake.addFile(`${folder}/.lain_20260102_000000.dump.partial`, Buffer.from('another job'));
+  const dest = destination();
+  assert.ok(!(await dest.list()).some((f) => f.name.endsWith('.partial')));
+  assert.deepEqual(await dest.removeLeftovers((name) => name.startsWith('toko_')), ['toko_20260102_000000.dump']);
+  assert.equal(stored('.toko_20260102_000000.dump.partial'), undefined);
+  assert.deepEqual(stored('.lain_20260102_000000.dump.partial'), Buffer.from('another job'));
+  fake.removeFile(`${folder}/.lain_20260102_000000.dump.partial`);
 });
 
 test('a different file already under the name is not overwritten; the same bytes again are fine', async () => {
   await fake.addFile(`${folder}/ada.sql.gz`, Buffer.from('someone else\'s file'));
   await rejects(destination().put(localFile(randomBytes(100)), 'ada.sql.gz'), 'upload-failed', /already in .*does not overwrite.*move or rename/);
   assert.deepEqual(stored('ada.sql.gz'), Buffer.from('someone else\'s file'));
+  assert.equal(stored('.ada.sql.gz.partial'), undefined, 'the temporary copy is deleted');
   await destination().put(localFile(Buffer.from('someone else\'s file')), 'ada.sql.gz');
 });
 

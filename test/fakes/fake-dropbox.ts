@@ -7,12 +7,12 @@ import { contentHashOfFile, ContentHasher } from '../../src/adapters/content-has
 
 /**
  * A local stand-in for Dropbox's HTTP API (the api and content hosts on one port), enough for the
- * SDK's real code paths: OAuth refresh, list_folder with cursors, download, get_metadata, delete_v2,
+ * SDK's real code paths: OAuth refresh, list_folder with cursors, download, get_metadata, delete_v2, move_v2,
  * uploads (plain up to 150 MiB, and in sessions, within an optional quota). Faults can be queued per endpoint, and every request is logged so
  * tests can check what was sent (and that no secret went where it should not).
  */
 export type Endpoint = 'token' | 'list_folder' | 'list_folder/continue' | 'download' | 'get_metadata' | 'get_current_account'
-  | 'upload' | 'upload_session/start' | 'upload_session/append_v2' | 'upload_session/finish' | 'delete_v2';
+  | 'upload' | 'upload_session/start' | 'upload_session/append_v2' | 'upload_session/finish' | 'delete_v2' | 'move_v2';
 
 export type Fault =
   | { status: number; retryAfter?: number; body?: unknown }
@@ -148,6 +148,11 @@ export class FakeDropbox {
     return f && (typeof f.source === 'string' ? undefined : f.source);
   }
 
+  /** Every stored file's path as displayed, temporary ones included. */
+  paths(): string[] {
+    return [...this.files.values()].map((f) => f.pathDisplay).sort();
+  }
+
   failNext(endpoint: Endpoint, fault: Fault, times = 1): void {
     const q = this.faults.get(endpoint) ?? [];
     for (let i = 0; i < times; i++) q.push(fault);
@@ -216,6 +221,7 @@ export class FakeDropbox {
     if (endpoint === 'download') return this.download(arg, res, fault, json);
     if (endpoint.startsWith('upload')) return this.upload(endpoint, arg, fault && 'corrupt' in fault ? flipFirst(raw) : raw, json);
     if (endpoint === 'delete_v2') return this.delete(String(arg.path ?? ''), json);
+    if (endpoint === 'move_v2') return this.move(String(arg.from_path ?? ''), String(arg.to_path ?? ''), json);
     json(400, { error_summary: `unknown endpoint ${url.pathname}` });
   }
 
@@ -354,6 +360,17 @@ export class FakeDropbox {
 
   private usedBytes(): number {
     return [...this.files.values()].reduce((n, f) => n + f.size, 0);
+  }
+
+  /** Files only (tokobot moves no folders); like Dropbox without autorename, never over an existing path. */
+  private move(from: string, to: string, json: Json): void {
+    const f = this.find(from);
+    if (!f) return json(409, { error_summary: 'from_lookup/not_found/..', error: { '.tag': 'from_lookup', from_lookup: { '.tag': 'not_found' } } });
+    if (this.files.has(to.toLowerCase()) || this.folders.has(to.toLowerCase())) {
+      return json(409, { error_summary: 'to/conflict/file/..', error: { '.tag': 'to', to: { '.tag': 'conflict', conflict: { '.tag': 'file' } } } });
+    }
+    this.files.delete(f.pathDisplay.toLowerCase());
+    json(200, { metadata: this.metadata(this.store(to, f.source, f.size, f.contentHash, new Date())) });
   }
 
   private delete(path: string, json: Json): void {

@@ -2,7 +2,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { files } from 'dropbox';
 import { AppError, isAppError } from '../../errors.ts';
-import type { BackupDestination, ByteProgress, StoredBackupFile } from '../../pipeline/backup/ports.ts';
+import { killPoint } from '../../kill-point.ts';
+import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
 import { ContentHasher } from '../content-hash.ts';
 import { DropboxClient, normalizeFolder, type DropboxClientOptions } from './dropbox-client.ts';
 import { correctOffset, refusal, type ErrorContext } from './dropbox-errors.ts';
@@ -104,6 +105,7 @@ function fileBody(reader: HashingReader, onRead: (done: number) => void, onFailu
 /** One put() under way. */
 interface Upload {
   reader: HashingReader;
+  /** Where it is uploaded: the temporary name, renamed to the final one once checked. */
   path: string;
   ctx: ErrorContext & { fileName: string };
   progress: (done: number) => void;
@@ -111,10 +113,12 @@ interface Upload {
 }
 
 /**
- * Backups stored in a Dropbox folder. Dropbox gives a file its name only when an upload commits
- * (files/upload, or upload_session/finish), so a failed put leaves nothing under the name; what
- * arrived is checked against the local content_hash and deleted if it differs. An abort stops the
- * request under way; a file committed meanwhile is deleted again.
+ * Backups stored in a Dropbox folder. An upload commits (files/upload, or upload_session/finish)
+ * under the temporary name (partialName); what arrived is checked against the local content_hash
+ * (and deleted if it differs), and only then moved to the final name, so nothing unchecked is ever
+ * under a final name. An abort stops the request under way; a file committed meanwhile is deleted
+ * again. A put killed mid-session leaves nothing: Dropbox drops unfinished upload sessions after
+ * 7 days. Killed after its commit, it leaves the temporary file, which removeLeftovers() deletes.
  */
 export class DropboxDestination implements BackupDestination {
   readonly description: string;
@@ -138,6 +142,7 @@ export class DropboxDestination implements BackupDestination {
 
   async put(localPath: string, name: string, options: PutOptions = {}): Promise<{ location: string }> {
     const path = `${this.folder}/${name}`;
+    const temporary = `${this.folder}/${partialName(name)}`;
     const ctx = { ...this.ctx, fileName: name };
     const started = Date.now();
     this.stopIfAborted(ctx, options.signal);
@@ -146,12 +151,15 @@ export class DropboxDestination implements BackupDestination {
     });
     try {
       const reader = new HashingReader(handle, (await handle.stat()).size, name);
-      const up: Upload = { reader, path, ctx, signal: options.signal, progress: (done) => options.onProgress?.(done, reader.size) };
+      const up: Upload = { reader, path: temporary, ctx, signal: options.signal, progress: (done) => options.onProgress?.(done, reader.size) };
       try {
         await this.check(reader.size > this.threshold ? await this.uploadInSession(up) : await this.uploadInOneRequest(up), up);
         this.stopIfAborted(ctx, options.signal);
+        killPoint('before-rename');
+        await this.rename(up, path);
+        this.stopIfAborted(ctx, options.signal);
       } catch (err) {
-        if (isAppError(err) && err.code === 'interrupted' && reader.complete) await this.discardIfOurs(up);
+        if (isAppError(err) && err.code === 'interrupted' && reader.complete) await this.discardIfOurs(up, [temporary, path]);
         throw err;
       }
     } finally {
@@ -177,20 +185,21 @@ export class DropboxDestination implements BackupDestination {
     }, up.ctx);
   }
 
-  /** A repeated commit (its answer lost) overwrites what the first one may have stored; a first one never overwrites. */
-  private mode(attempt: number): files.WriteMode {
-    return attempt > 1 ? { '.tag': 'overwrite' } : { '.tag': 'add' };
-  }
+  /**
+   * The temporary name is this put's alone: a commit overwrites what is there (a leftover of a put
+   * that was killed, or this commit repeated after its answer was lost).
+   */
+  private readonly mode: files.WriteMode = { '.tag': 'overwrite' };
 
   private uploadInOneRequest(up: Upload): Promise<Metadata> {
-    return this.send(up, async (attempt) => {
+    return this.send(up, async () => {
       let failure: unknown;
       const stop = new AbortController();
       const contents = fileBody(up.reader, up.progress, (err) => { failure = err; stop.abort(); });
       const signal = up.signal ? AbortSignal.any([up.signal, stop.signal]) : stop.signal;
       try {
         return await DropboxClient.abortable(signal, async () =>
-          (await this.client.dbx.filesUpload({ path: up.path, mode: this.mode(attempt), autorename: false, mute: true, contents })).result);
+          (await this.client.dbx.filesUpload({ path: up.path, mode: this.mode, autorename: false, mute: true, contents })).result);
       } catch (err) {
         throw failure ?? err;
       } finally {
@@ -213,6 +222,7 @@ export class DropboxDestination implements BackupDestination {
     const sessionId = (await this.send(up, () => dbx.filesUploadSessionStart({ contents: first }))).result.session_id;
     let offset = first.length;
     up.progress(offset);
+    killPoint('mid-upload');
     // A healthy upload needs one request per chunk; the slack covers resumed requests, and a server bouncing offsets ends here.
     const maxRequests = 2 * Math.ceil(size / this.chunkSize) + 10;
     for (let requests = 1; requests < maxRequests; requests++) {
@@ -227,7 +237,7 @@ export class DropboxDestination implements BackupDestination {
             await dbx.filesUploadSessionAppendV2({ cursor, contents });
             return { done: false, offset: cursor.offset + length };
           }
-          const commit = { path, mode: this.mode(attempt), autorename: false, mute: true };
+          const commit = { path, mode: this.mode, autorename: false, mute: true };
           return { done: true, metadata: (await dbx.filesUploadSessionFinish({ cursor, contents, commit })).result };
         } catch (err) {
           const at = correctOffset(err);
@@ -276,11 +286,29 @@ export class DropboxDestination implements BackupDestination {
     }, ctx);
   }
 
-  /** After an abort during a commit: the file may have been stored anyway; delete it if it is this upload's (never another file). */
-  private async discardIfOurs(up: Upload): Promise<void> {
+  /**
+   * Moves the checked temporary file to its final name, never over a different file. When the
+   * move fails (or its answer was lost and the repeat finds the temporary file gone), the final
+   * name decides: holding exactly this file it is done, else the temporary file is deleted.
+   */
+  private async rename(up: Upload, path: string): Promise<void> {
     try {
-      const stored = await this.metadataOf(up.path, up.ctx);
-      if (stored?.content_hash === up.reader.digest()) await this.discard(up.path, up.ctx);
+      await this.send(up, () => this.client.dbx.filesMoveV2({ from_path: up.path, to_path: path, autorename: false }));
+    } catch (err) {
+      if (isAppError(err) && err.code === 'interrupted') throw err;
+      const there = await this.metadataOf(path, up.ctx).catch(() => undefined);
+      await this.discard(up.path, up.ctx).catch(() => undefined);
+      if (there?.size !== up.reader.size || there.content_hash !== up.reader.digest()) throw err;
+    }
+  }
+
+  /** After an abort during a commit or the move: the file may have been stored anyway; delete it where it is this upload's (never another file). */
+  private async discardIfOurs(up: Upload, paths: string[]): Promise<void> {
+    try {
+      for (const path of paths) {
+        const stored = await this.metadataOf(path, up.ctx);
+        if (stored?.content_hash === up.reader.digest()) await this.discard(path, up.ctx);
+      }
     } catch (err) {
       this.o.logger?.warn({ file: up.ctx.fileName, reason: (err as Error).message }, 'could not delete a backup stored while its upload was stopped');
     }
@@ -301,8 +329,24 @@ export class DropboxDestination implements BackupDestination {
     throw new AppError('interrupted', `The upload of ${ctx.fileName} to ${this.description} was stopped before it finished; nothing was kept there.`);
   }
 
-  /** Files directly in the folder; a folder that does not exist yet holds none. */
+  /** Files directly in the folder, finished ones only. */
   async list(): Promise<StoredBackupFile[]> {
+    return (await this.files()).filter((f) => nameOfPartial(f.name) === null);
+  }
+
+  async removeLeftovers(isOurs: (name: string) => boolean): Promise<string[]> {
+    const removed: string[] = [];
+    for (const f of await this.files()) {
+      const name = nameOfPartial(f.name);
+      if (name === null || !isOurs(name)) continue;
+      await this.remove(f.name);
+      removed.push(name);
+    }
+    return removed;
+  }
+
+  /** Every file directly in the folder, temporary ones too; a folder that does not exist yet holds none. */
+  private async files(): Promise<StoredBackupFile[]> {
     const dbx = this.client.dbx;
     const entries: files.ListFolderResult['entries'] = [];
     const first = await this.client.call(async () => {

@@ -2,7 +2,8 @@ import { constants } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.ts';
-import type { BackupDestination, StoredBackupFile } from '../../pipeline/backup/ports.ts';
+import { killPoint } from '../../kill-point.ts';
+import { nameOfPartial, partialName, type BackupDestination, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
 
 async function fsyncPath(p: string): Promise<void> {
   const h = await open(p, 'r');
@@ -15,8 +16,8 @@ async function fsyncPath(p: string): Promise<void> {
 
 /**
  * Backups kept in a local folder (a second disk, a NAS mount). Files are 0600 in a 0700 folder,
- * arrive under a dot-name and are renamed once complete and synced, so a crash never leaves a
- * partial file under a final name. On the same file system the work file is hard-linked
+ * arrive under a dot-name (partialName) and are renamed once complete and synced, so a crash never
+ * leaves a partial file under a final name; the next run removes the dot-name (removeLeftovers). On the same file system the work file is hard-linked
  * instead of copied.
  */
 export class FolderDestination implements BackupDestination {
@@ -38,7 +39,7 @@ export class FolderDestination implements BackupDestination {
   }
 
   async put(localPath: string, name: string): Promise<{ location: string }> {
-    const partial = path.join(this.dir, `.${name}.partial`);
+    const partial = path.join(this.dir, partialName(name));
     const final = path.join(this.dir, name);
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -50,10 +51,12 @@ export class FolderDestination implements BackupDestination {
         if (!['EXDEV', 'EPERM', 'ENOTSUP'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
         await copyFile(localPath, partial, constants.COPYFILE_FICLONE);
       }
+      killPoint('mid-upload');
       await chmod(partial, 0o600);
       const [want, got] = await Promise.all([stat(localPath), stat(partial)]);
       if (want.size !== got.size) throw new Error(`the copy has ${got.size} bytes instead of ${want.size}`);
       await fsyncPath(partial);
+      killPoint('before-rename');
       await rename(partial, final);
       await fsyncPath(this.dir);
     } catch (err) {
@@ -63,14 +66,17 @@ export class FolderDestination implements BackupDestination {
     return { location: final };
   }
 
-  async list(): Promise<StoredBackupFile[]> {
-    let names: string[];
+  private async names(): Promise<string[]> {
     try {
-      names = await readdir(this.dir);
+      return await readdir(this.dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw this.failure(err, 'the list');
     }
+  }
+
+  async list(): Promise<StoredBackupFile[]> {
+    const names = await this.names();
     const files: StoredBackupFile[] = [];
     for (const name of names) {
       if (name.startsWith('.')) continue;
@@ -84,6 +90,17 @@ export class FolderDestination implements BackupDestination {
     await unlink(path.join(this.dir, name)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw this.failure(err, name);
     });
+  }
+
+  async removeLeftovers(isOurs: (name: string) => boolean): Promise<string[]> {
+    const removed: string[] = [];
+    for (const file of await this.names()) {
+      const name = nameOfPartial(file);
+      if (name === null || !isOurs(name)) continue;
+      await this.remove(file);
+      removed.push(name);
+    }
+    return removed;
   }
 
 }

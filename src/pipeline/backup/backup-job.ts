@@ -7,10 +7,12 @@ import type { JobConfig } from '../../config/load-config.ts';
 import { AppError, describeError } from '../../errors.ts';
 import type { RestoreTarget } from '../ports.ts';
 import { tryLock } from '../sync/store-lock.ts';
+import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
 import type { BackupLog, BackupRun, DeliveredCopy, Verification } from './backup-log.ts';
 import type { BackupDestination, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
 import { pruneDestination } from './prune.ts';
+import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
 import { verifyMysql, verifyPostgres } from './verify-backup.ts';
 
 export interface BackupDeps {
@@ -91,7 +93,8 @@ async function verify(deps: BackupDeps, job: JobConfig, made: Made, signal: Abor
   }
 }
 
-async function deliver(deps: BackupDeps, job: JobConfig, made: Made, name: string, signal: AbortSignal, progress: BackupProgressFn): Promise<DeliveredCopy[]> {
+/** Each copy is recorded the moment it is stored, so a crash later in the run leaves no stored file the log does not know. */
+async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made, name: string, signal: AbortSignal, progress: BackupProgressFn): Promise<DeliveredCopy[]> {
   const copies: DeliveredCopy[] = [];
   for (const destination of deps.destinations(job)) {
     if (signal.aborted) throw signal.reason;
@@ -99,35 +102,46 @@ async function deliver(deps: BackupDeps, job: JobConfig, made: Made, name: strin
       const { location } = await destination.put(made.file, name, {
         signal, onProgress: (done, total) => progress({ stage: 'upload', done, total, destination: destination.description }),
       });
+      killPoint('after-rename');
       copies.push({ destination: destination.description, location });
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       copies.push({ destination: destination.description, error: describeError(err) });
     }
+    await deps.log.update(run, { destinations: copies });
   }
   return copies;
 }
 
-/** Retention runs after a good run only, and only where this run's file arrived. */
+/**
+ * Retention, after a good run (already recorded as such, so it counts) and only where this run's
+ * file arrived. It goes by the run log; a failure to prune is logged, the backup stays good.
+ */
 async function prune(deps: BackupDeps, job: JobConfig, copies: DeliveredCopy[]): Promise<void> {
+  const runs = await deps.log.runsWithFiles(job.id);
   for (const destination of deps.destinations(job)) {
     if (!copies.some((c) => c.destination === destination.description && c.location)) continue;
-    const result = await pruneDestination(job, destination, false);
+    const result = await pruneDestination(job, destination, runs, { dryRun: false });
+    const why = Object.fromEntries(result.decisions.map((d) => [d.name, `${d.action}: ${d.reasons.join('; ')}`]));
     if (result.error) deps.logger.warn({ job: job.id, destination: result.destination, error: result.error }, 'retention could not prune this destination');
-    else if (result.removed.length) deps.logger.info({ job: job.id, destination: result.destination, removed: result.removed }, 'retention removed old backups');
+    else if (result.removed.length || result.decisions.some((d) => d.action === 'leave')) {
+      deps.logger.info({ job: job.id, destination: result.destination, removed: result.removed, why }, 'retention applied');
+    }
   }
 }
 
 function timeoutError(job: JobConfig): AppError {
-  return new AppError('interrupted', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; no file from it was kept. ` +
+  return new AppError('interrupted', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; ${NOTHING_KEPT}. ` +
     'Raise timeoutMinutes for this job if the database has grown.');
 }
 
 /**
- * One run of a backup job: dump into the job's work folder, verify, encrypt, deliver to each
- * destination, apply retention. Files only get their final name at a destination once complete
- * and checked; whatever fails, the run ends as "failed" in the log with a reason the admin can
- * act on, and the work folder is emptied. Throws only when the job is already running.
+ * One run of a backup job: recover from an interrupted earlier run (recoverJob), dump into the
+ * job's work folder, verify, encrypt, deliver to each destination, record success, apply
+ * retention. Files only get their final name at a destination once complete and checked, and
+ * each copy is recorded as it arrives; whatever fails, the run ends as "failed" in the log with a
+ * reason the admin can act on, and the work folder is emptied. Throws only when the job is
+ * already running.
  */
 export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: string, onProgress: BackupProgressFn = () => undefined,
   stopSignal?: AbortSignal): Promise<BackupRun> {
@@ -138,9 +152,7 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
   const timer = setTimeout(() => controller.abort(timeoutError(job)), job.timeoutMs);
   const signal = stopSignal ? AbortSignal.any([stopSignal, controller.signal]) : controller.signal;
   try {
-    const interrupted = await deps.log.failInterrupted(job.id);
-    if (interrupted) deps.logger.warn({ job: job.id, runs: interrupted }, 'marked backup runs interrupted by a crash as failed');
-    await clearWorkDir(work);
+    await recoverJob(deps, job, { sweep: true });
     const id = await deps.log.start(job.id, trigger);
     const name = backupName(job.id, job.extension, (deps.now ?? (() => new Date()))());
     let stage: BackupStage = 'dump';
@@ -154,7 +166,9 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
       await enter('dump');
       const plainName = job.passphrase ? name.slice(0, -'.enc'.length) : name;
       let made = await dump(deps, job, path.join(work, `${plainName}.partial`), signal, onProgress);
+      // The name is recorded before any destination sees it, so crash recovery knows what to look for.
       await deps.log.update(id, { fileName: name, bytes: made.bytes, sha256: made.sha256 });
+      killPoint('after-dump');
       let verification: Verification = { ok: true, detail: 'not verified (verify: false in the job)' };
       if (job.verify) {
         await enter('verify');
@@ -168,8 +182,7 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
         await deps.log.update(id, { bytes: made.bytes, sha256: made.sha256 });
       }
       await enter('upload');
-      const copies = await deliver(deps, job, made, name, signal, onProgress);
-      await deps.log.update(id, { destinations: copies });
+      const copies = await deliver(deps, job, id, made, name, signal, onProgress);
       const failed = copies.filter((c) => c.error);
       if (failed.length) {
         const stored = copies.filter((c) => c.location).map((c) => c.destination);
@@ -177,11 +190,13 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
           (stored.length ? ` (stored in ${stored.join(', ')})` : ' The backup was not stored anywhere.'));
       }
       await enter('prune');
-      await prune(deps, job, copies);
       await deps.log.update(id, {}, 'success');
+      await prune(deps, job, copies).catch((err) => deps.logger.warn({ job: job.id, err }, 'retention failed'));
     } catch (err) {
       const reason = signal.aborted && signal.reason instanceof Error ? signal.reason : err;
-      const message = `${stage}: ${describeError(reason)}`;
+      // A run stopped midway may have stored copies already (recorded as each arrived): its error says so.
+      const copies = (await deps.log.get(id))?.destinations ?? [];
+      const message = `${stage}: ${describeError(reason)}`.replace(NOTHING_KEPT, whatWasKept(name, copies));
       deps.logger.warn({ job: job.id, run: id, err: reason }, 'backup failed');
       await deps.log.update(id, { error: message }, 'failed');
     } finally {

@@ -81,15 +81,27 @@ export class BackupLog {
   }
 
   /**
-   * Marks a job's unfinished runs failed. Called while holding the job's lock, so any run still
-   * "running" belongs to a process that died.
+   * A job's runs left pending or running. Called while holding the job's lock, so each belongs to
+   * a process that died (crash, restart, power cut) and is ended with failInterrupted().
    */
-  async failInterrupted(job: string): Promise<number> {
+  async interrupted(job: string): Promise<BackupRun[]> {
+    const res = await this.pool.query("SELECT * FROM backup_runs WHERE job = $1 AND status IN ('pending', 'running') ORDER BY id", [job]);
+    return res.rows.map(toRun);
+  }
+
+  /** Ends an interrupted run as failed; `error` says what the crash left and what was done about it. */
+  async failInterrupted(id: number, error: string): Promise<void> {
+    await this.pool.query("UPDATE backup_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1 AND status IN ('pending', 'running')", [id, error]);
+  }
+
+  /**
+   * Every run of a job that named a file, newest finished first: what retention goes by (which
+   * file came from which run, whether it succeeded, where it was delivered, when it finished).
+   */
+  async runsWithFiles(job: string): Promise<BackupRun[]> {
     const res = await this.pool.query(
-      `UPDATE backup_runs SET status = 'failed', finished_at = now(),
-         error = 'tokobot stopped during this backup (crash, restart or power cut); no file from it was kept. The next run makes a new one.'
-       WHERE job = $1 AND status IN ('pending', 'running')`, [job]);
-    return res.rowCount ?? 0;
+      'SELECT * FROM backup_runs WHERE job = $1 AND file_name IS NOT NULL ORDER BY finished_at DESC NULLS FIRST, id DESC', [job]);
+    return res.rows.map(toRun);
   }
 
   async get(id: number): Promise<BackupRun | null> {

@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { JobConfig } from '../../config/load-config.ts';
 import { AppError } from '../../errors.ts';
 import { tryLock } from '../sync/store-lock.ts';
-import { clearWorkDir, jobWorkDir } from './backup-files.ts';
 import { runBackup, type BackupDeps, type BackupProgress, type BackupProgressFn } from './backup-job.ts';
 import type { BackupRun } from './backup-log.ts';
+import { NOTHING_KEPT, recoverJob } from './recover.ts';
 
 export interface JobState {
   job: JobConfig;
@@ -55,17 +55,15 @@ export class BackupRunner {
   }
 
   /**
-   * At start: runs a crash left "running" are marked failed and their work files removed, for
-   * every job not running in another process right now.
+   * At start: runs a crash left "running" are marked failed, the files they left at destinations
+   * and their work files removed (recoverJob), for every job not running in another process now.
    */
   async recover(): Promise<void> {
     for (const job of this.jobs) {
       const release = await tryLock(this.deps.ops, `backup:${job.id}`);
       if (!release) continue;
       try {
-        const n = await this.deps.log.failInterrupted(job.id);
-        if (n) this.logger.warn({ job: job.id, runs: n }, 'backup runs interrupted by a crash or restart were marked failed');
-        await clearWorkDir(await jobWorkDir(this.deps.workRoot, job.id));
+        await recoverJob(this.deps, job, { sweep: false });
       } finally {
         await release();
       }
@@ -84,7 +82,7 @@ export class BackupRunner {
     if ((await Promise.race([all().then(() => 'done' as const), timer])) === 'late') {
       this.logger.warn({ running: this.active.size }, 'stopping running backups for shutdown');
     }
-    this.stopping.abort(new AppError('interrupted', 'tokobot was shut down during this backup; no file from it was kept. It runs again at its next time.'));
+    this.stopping.abort(new AppError('interrupted', `tokobot was shut down during this backup; ${NOTHING_KEPT}. It runs again at its next time.`));
     await all();
   }
 }

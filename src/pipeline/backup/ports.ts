@@ -11,15 +11,28 @@ export interface StoredBackupFile {
 
 /**
  * Where finished backup files go (a local folder, a Dropbox folder). put() copies a complete local
- * file under `name`, checks what arrived (size and checksum) and only then gives it its final
- * name; a failed put leaves no file under `name`. list() returns the files directly in the
- * destination; remove() deletes one by name and is idempotent.
+ * file under its temporary name (partialName), checks what arrived (size and checksum) and only
+ * then renames it to `name`; a failed put leaves no file under `name`. A put killed on the way
+ * (kill -9, power cut) can leave the temporary file: removeLeftovers() deletes those whose final
+ * name `isOurs` accepts and returns the final names. list() returns the finished files directly in
+ * the destination (never temporary ones); remove() deletes one by name and is idempotent.
  */
 export interface BackupDestination {
   readonly description: string;
   put(localPath: string, name: string, options?: { onProgress?: ByteProgress; signal?: AbortSignal }): Promise<{ location: string }>;
   list(): Promise<StoredBackupFile[]>;
   remove(name: string): Promise<void>;
+  removeLeftovers(isOurs: (name: string) => boolean): Promise<string[]>;
+}
+
+/** The name a file has at a destination while it is being put: hidden, and never taken for a backup. */
+export function partialName(name: string): string {
+  return `.${name}.partial`;
+}
+
+/** The final name behind a temporary one, or null for any other name. */
+export function nameOfPartial(file: string): string | null {
+  return file.startsWith('.') && file.endsWith('.partial') && file.length > '..partial'.length ? file.slice(1, -'.partial'.length) : null;
 }
 
 /** Row counts per table, as read inside the dump's snapshot (table name → rows). */

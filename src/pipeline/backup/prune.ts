@@ -1,13 +1,30 @@
 import type { JobConfig } from '../../config/load-config.ts';
-import type { BackupDestination } from './ports.ts';
-import { decideRetention, type Decision } from './retention.ts';
+import type { BackupRun } from './backup-log.ts';
+import type { BackupDestination, StoredBackupFile } from './ports.ts';
+import { decideRetention } from './retention.ts';
+
+/** keep and delete are retention's; leave is for files retention may not count or touch. */
+export type PruneAction = 'keep' | 'delete' | 'leave';
+
+export interface PruneDecision {
+  name: string;
+  size: number;
+  action: PruneAction;
+  /** Why it stays, or why it goes, for `tokobot backup prune --dry-run`. */
+  reasons: string[];
+}
 
 export interface PruneResult {
   destination: string;
-  decisions: (Decision & { size: number })[];
+  decisions: PruneDecision[];
   removed: string[];
   error?: string;
 }
+
+/** A database clock a few minutes ahead of this machine's does not make a backup "from the future". */
+const CLOCK_SLACK_MS = 10 * 60_000;
+
+const shown = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
 /** `<job>_YYYYMMDD_HHmmss<ext>` → its time (UTC), or null for a file that is not this job's backup. */
 export function backupTime(job: Pick<JobConfig, 'id' | 'extension'>, name: string): Date | null {
@@ -20,26 +37,67 @@ export function backupTime(job: Pick<JobConfig, 'id' | 'extension'>, name: strin
   return Number.isNaN(t.getTime()) ? null : t;
 }
 
+/** The run this destination's file came from: the one that records delivering it here, else any run that named it. */
+function runOf(runs: BackupRun[], destination: BackupDestination, name: string): { run?: BackupRun; here: boolean } {
+  const named = runs.filter((r) => r.fileName === name);
+  const here = named.find((r) => r.destinations.some((c) => c.destination === destination.description && c.location));
+  return { run: here ?? named[0], here: Boolean(here) };
+}
+
 /**
- * Applies a job's retention to one destination. Only files named like the job's backups are
- * considered; every one of them is complete and verified (nothing else gets a final name), so
- * all count as good. With dryRun nothing is deleted.
+ * Why retention must leave a file named like the job's backups alone, or null when it is a good
+ * backup of this destination: made by a successful (and, where the job verifies, verified) run
+ * that records delivering it here, with the size the run recorded, finished in the past.
  */
-export async function pruneDestination(job: JobConfig, destination: BackupDestination, dryRun: boolean): Promise<PruneResult> {
+function leaveReason(job: JobConfig, destination: BackupDestination, file: StoredBackupFile, runs: BackupRun[], now: Date): string | null {
+  const future = (t: Date) => t.getTime() > now.getTime() + CLOCK_SLACK_MS;
+  const { run, here } = runOf(runs, destination, file.name);
+  if (!run) {
+    const named = backupTime(job, file.name) as Date;
+    if (future(named)) return `dated in the future (${shown(named)}): left alone`;
+    if (file.size === 0) return 'empty file: left alone';
+    return 'not in the run log: left alone';
+  }
+  if (!here) return `not recorded as delivered here (run #${run.id}): left alone`;
+  if (run.status !== 'success') return `from a ${run.status === 'failed' ? 'failed run' : 'run not finished yet'} (#${run.id}): left alone`;
+  if (file.size === 0) return 'empty file: left alone';
+  if (file.size !== run.bytes) return `${file.size} bytes here, ${run.bytes} in the run log: left alone`;
+  const finished = run.finishedAt as Date;
+  if (future(finished)) return `dated in the future (${shown(finished)}): left alone`;
+  if (job.verify && run.verification?.tables === undefined) return 'not verified, and the job verifies: left alone';
+  return null;
+}
+
+/**
+ * Applies a job's retention to one destination, going by the run log (`runs`: the job's runs
+ * that named a file, from BackupLog.runsWithFiles), never by file names or dates alone. Only good
+ * backups (see leaveReason) count and may be deleted; their time is the run's finish time; the
+ * newest one always stays. Every other file named like the job's backups is left alone and
+ * reported; files not named like them are not this job's business. With dryRun nothing is deleted.
+ */
+export async function pruneDestination(job: JobConfig, destination: BackupDestination, runs: BackupRun[],
+  options: { dryRun: boolean; now?: Date }): Promise<PruneResult> {
   const result: PruneResult = { destination: destination.description, decisions: [], removed: [] };
+  const now = options.now ?? new Date();
   try {
-    const files = (await destination.list()).flatMap((f) => {
-      const time = backupTime(job, f.name);
-      return time ? [{ ...f, time }] : [];
-    });
-    const sizes = new Map(files.map((f) => [f.name, f.size]));
-    result.decisions = decideRetention(files.map((f) => ({ id: f.name, time: f.time, good: true })), job.retention)
-      .map((d) => ({ ...d, size: sizes.get(d.id) ?? 0 }));
-    if (dryRun) return result;
+    const files = (await destination.list()).filter((f) => backupTime(job, f.name));
+    const good = new Map<string, { file: StoredBackupFile; time: Date }>();
+    const left: PruneDecision[] = [];
+    for (const file of files) {
+      const why = leaveReason(job, destination, file, runs, now);
+      if (why) left.push({ name: file.name, size: file.size, action: 'leave', reasons: [why] });
+      else good.set(file.name, { file, time: runOf(runs, destination, file.name).run?.finishedAt as Date });
+    }
+    const decided = decideRetention([...good].map(([id, g]) => ({ id, time: g.time, good: true })), job.retention);
+    result.decisions = [
+      ...decided.map((d) => ({ name: d.id, size: good.get(d.id)?.file.size ?? 0, action: d.keep ? 'keep' as const : 'delete' as const, reasons: d.reasons })),
+      ...left.sort((a, b) => (a.name < b.name ? 1 : -1)),
+    ];
+    if (options.dryRun) return result;
     for (const d of result.decisions) {
-      if (d.keep) continue;
-      await destination.remove(d.id);
-      result.removed.push(d.id);
+      if (d.action !== 'delete') continue;
+      await destination.remove(d.name);
+      result.removed.push(d.name);
     }
   } catch (err) {
     result.error = (err as Error).message;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildDestinations } from '../../../src/app.ts';
 import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
+import { BackupRunner } from '../../../src/pipeline/backup/backup-runner.ts';
 import { createLogger } from '../../../src/log.ts';
 import { FakeDropbox } from '../../fakes/fake-dropbox.ts';
 import { startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';
@@ -15,6 +16,7 @@ import { needPgDump } from '../../helpers/needs.ts';
 const dest = path.join(mkdtempSync(path.join(tmpdir(), 'tokobot-ddest-')), 'backups');
 const OPS = 'tokobot_t_ops_dropboxjobs';
 let fake: FakeDropbox;
+const quick = { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
 let h: BackupHarness;
 
 const skip = await needPgDump();
@@ -28,7 +30,6 @@ before(async () => {
       retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0 } },
   ], { DROPBOX_APP_KEY: fake.appKey, DROPBOX_APP_SECRET: fake.appSecret, DROPBOX_REFRESH_TOKEN: fake.refreshToken,
     DROPBOX_API_URL: fake.url, DROPBOX_CONTENT_URL: fake.url });
-  const quick = { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
   h.app.backups.destinations = (job) => buildDestinations(h.app.config, job, createLogger('silent'), quick);
 });
 
@@ -55,11 +56,34 @@ test('a job stored in a folder and in Dropbox: the same bytes in both, and reten
 });
 
 test('Dropbox answering 500 again and again: a failed run that says where the backup did and did not go', { skip }, async () => {
-  fake.failNext('upload', { status: 500 }, 10);
+  fake.failNext('upload', { status: 500 }, quick.attempts); // every attempt, and none left for the next test
   const run = await runBackup({ ...h.app.backups, now: () => new Date(Date.UTC(2026, 10, 5)) }, h.app.job('twice'), 'schedule');
   assert.equal(run.status, 'failed');
   assert.match(run.error ?? '', /^upload: Not stored in the Dropbox folder \/Backups\/ops: .*\(stored in the folder /);
   assert.ok(existsSync(path.join(dest, run.fileName as string)), 'the local copy is complete and kept');
   assert.ok(!(await inDropbox())?.includes(run.fileName as string));
   assert.equal(run.destinations.find((d) => d.error)?.destination, 'the Dropbox folder /Backups/ops');
+});
+
+test('a run stopped during the Dropbox upload records the folder copy it had stored and says so; retention leaves that copy alone', { skip }, async () => {
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const backups = { ...h.app.backups, now: () => new Date(Date.UTC(2026, 10, 6)) };
+  const runner = new BackupRunner(backups, h.app.config.jobs, quiet);
+  let stopping: Promise<void> | undefined;
+  const run = await runner.run(h.app.job('twice'), 'cli', (p) => {
+    if (p.stage === 'upload' && p.destination?.startsWith('the Dropbox')) stopping ??= runner.shutdown(0);
+  });
+  await stopping;
+  const local = path.join(dest, run.fileName as string);
+  assert.equal(run.status, 'failed');
+  assert.equal(run.error, `upload: tokobot was shut down during this backup; its file ${run.fileName} stays in the folder ${dest}, ` +
+    'where retention leaves it alone. It runs again at its next time.');
+  assert.deepEqual(run.destinations, [{ destination: `the folder ${dest}`, location: local }]);
+  assert.ok(existsSync(local));
+  assert.ok(!(await inDropbox())?.some((n) => n.includes(run.fileName as string)));
+
+  const next = await runBackup({ ...h.app.backups, now: () => new Date(Date.UTC(2026, 10, 7)) }, h.app.job('twice'), 'cli');
+  assert.equal(next.status, 'success', next.error ?? '');
+  assert.ok(existsSync(local), 'keepLast 1 does not delete a failed run\'s copy');
+  assert.deepEqual(await inDropbox(), [next.fileName]);
 });
