@@ -4,7 +4,8 @@
  * test can check what the next run finds. Points: after-dump (backup job: dumped, not yet
  * delivered), mid-upload (a destination: temporary file started), before-rename (a destination:
  * temporary file complete and checked), after-rename (backup job: a destination holds the file
- * under its final name, the run log does not know yet). Without the variable it does nothing.
+ * under its final name, the run log does not know yet); publish:before-commit, publish:committed
+ * and publish:file-in-place (a sync's publication: see publish.ts). Without the variable it does nothing.
  * Read here and nowhere else; it is not a setting, so it is not in the config schema.
  */
 export function killPoint(point: string): void {

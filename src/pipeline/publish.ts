@@ -3,14 +3,11 @@ import { access, rename } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { killPoint } from '../kill-point.ts';
 import { inTransaction } from './ops/in-transaction.ts';
 import { PRICE_COLUMNS } from './price-rules.ts';
 import { swapStagingIn } from './databases.ts';
 import type { RunHistory, StageRecord } from './run-history.ts';
-
-/** Named points of the publication, where a test may kill the process to prove recovery. */
-export type PublishPoint = 'publish:before-commit' | 'publish:committed' | 'publish:file-in-place';
-export type Checkpoint = (point: PublishPoint) => void;
 
 export interface Publication {
   store: string;
@@ -57,17 +54,17 @@ export async function replacePriceList(client: pg.PoolClient, p: Omit<Publicatio
  * not at all, so readers and a crash see either the old state or the new one. The CSV gets its
  * final name after the commit; a crash in between is finished by `finishPublication`.
  */
-export async function publishRun(ops: pg.Pool, history: RunHistory, p: Publication, checkpoint: Checkpoint = () => undefined): Promise<{ fileInPlace: boolean }> {
+export async function publishRun(ops: pg.Pool, history: RunHistory, p: Publication): Promise<{ fileInPlace: boolean }> {
   await inTransaction(ops, async (client) => {
     await replacePriceList(client, p);
     await history.update(p.runId, { stage: 'publish', stages: p.stages }, 'success', client);
     await swapStagingIn(client, p.store);
-    checkpoint('publish:before-commit');
+    killPoint('publish:before-commit');
   });
-  checkpoint('publish:committed');
+  killPoint('publish:committed');
   // Published already: a rename that fails now is finished by the next run, not a failed sync.
   const fileInPlace = await rename(p.tmpCsvPath, p.csvPath).then(() => true, () => false);
-  checkpoint('publish:file-in-place');
+  killPoint('publish:file-in-place');
   return { fileInPlace };
 }
 

@@ -1,7 +1,7 @@
 /**
- * A sync in a process of its own, killed with SIGKILL at the publication point named in
- * KILL_AT (the power cut a test cannot otherwise make). The app is built from TOKOBOT_TEST_ENV,
- * a harness's settings as JSON. Exits 0 when the sync ends without reaching that point.
+ * A sync in a process of its own, killed with SIGKILL at the point named in TOKOBOT_TEST_KILL_AT
+ * (src/kill-point.ts). The app is built from TOKOBOT_TEST_ENV, a harness's settings as JSON.
+ * Exits 0 when the sync ends without reaching that point.
  */
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
@@ -10,7 +10,6 @@ import { syncStore } from '../../src/pipeline/sync/sync-store.ts';
 
 const config = loadConfig(JSON.parse(process.env.TOKOBOT_TEST_ENV ?? '{}') as Record<string, string>);
 const app = await createApp(config, createLogger('silent'));
-app.sync.checkpoint = (point) => { if (point === process.env.KILL_AT) process.kill(process.pid, 'SIGKILL'); };
 const outcome = await syncStore(app.sync, app.store(), 'test');
 console.log(JSON.stringify({ status: outcome.status, error: outcome.error }));
 await app.close();

@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { storeDatabases } from '../../src/pipeline/databases.ts';
-import type { PublishPoint } from '../../src/pipeline/publish.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';
@@ -24,10 +23,10 @@ const uploadNext = () => {
 };
 
 /** Runs a sync in a child process killed at `point`; resolves with how it ended. */
-function syncKilledAt(point: PublishPoint): Promise<{ signal: NodeJS.Signals | null; output: string }> {
+function syncKilledAt(point: `publish:${'before-commit' | 'committed' | 'file-in-place'}`): Promise<{ signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-      env: { ...process.env, TOKOBOT_TEST_ENV: JSON.stringify(h.env), KILL_AT: point }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TOKOBOT_TEST_ENV: JSON.stringify(h.env), TOKOBOT_TEST_KILL_AT: point }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => { output += d.toString(); });

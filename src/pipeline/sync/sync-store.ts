@@ -8,7 +8,7 @@ import type { BackupFile, BackupSource, RestoreTarget } from '../ports.ts';
 import { createDatabase, dropDatabase, storeDatabases } from '../databases.ts';
 import { exportPriceCsv } from '../export-csv.ts';
 import { validatePriceCsv, type ValidationReport } from '../validate-prices.ts';
-import { finishPublication, publishedOf, publishRun, type Checkpoint } from '../publish.ts';
+import { finishPublication, publishedOf, publishRun } from '../publish.ts';
 import type { RunHistory } from '../run-history.ts';
 import { tryLock } from './store-lock.ts';
 import { RunTracker, type SyncProgressFn } from './run-tracker.ts';
@@ -35,8 +35,6 @@ export interface SyncDeps {
   settings: SyncSettings;
   logger: Logger;
   freeSpace?: FreeSpaceFn;
-  /** Called at named points of the publication; tests kill the process there to prove recovery. */
-  checkpoint?: Checkpoint;
 }
 
 export interface SyncOutcome {
@@ -137,7 +135,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     const publishing = tmpCsv;
     tmpCsv = undefined;
     const { fileInPlace } = await publishRun(deps.ops, deps.history, { store: store.id, runId: t.runId, tmpCsvPath: publishing, csvPath, contentHash: got.contentHash,
-      sourceFile: file.name, sourceModified: file.modifiedAt, archive: archive.summary, rowCount: validation.rows, stages: t.stages }, deps.checkpoint);
+      sourceFile: file.name, sourceModified: file.modifiedAt, archive: archive.summary, rowCount: validation.rows, stages: t.stages });
     if (!fileInPlace) deps.logger.warn({ store: store.id, file: publishing }, 'published, but the price list file could not be renamed; the next sync puts it in place');
     await pruneExports(deps.dataDir, store.id, deps.settings.exportKeep);
     return { ...base, status: 'success', file: file.name, bytes: got.bytes, archive: archive.summary,
