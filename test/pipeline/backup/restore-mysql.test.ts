@@ -107,16 +107,22 @@ test('a damaged .sql.gz (a flipped byte) is refused; an existing empty target is
   const c = await root();
   await c.query(`CREATE DATABASE ${EXISTING}`);
   await c.end();
-  const file = damagedCopy(plain, path.join(dest, 'webshop_20200101_000002.sql.gz'), (b) => {
+  const flip = (b: Buffer) => {
     const copy = Buffer.from(b);
     const at = Math.floor(copy.length / 2);
     copy[at] = (copy[at] as number) ^ 0xff;
     return copy;
-  });
+  };
+  const file = damagedCopy(plain, path.join(dest, 'webshop_20200101_000002.sql.gz'), flip);
   const res = await runCli(h, ['backup', 'restore', file, '--into', EXISTING]);
   assert.equal(res.code, 1, res.stderr);
   assert.match(res.stderr, /webshop_20200101_000002\.sql\.gz is damaged: the compressed data cannot be read/);
   assert.deepEqual(await tablesOf(EXISTING), [], 'still there, still empty');
+  const known = damagedCopy(plain, path.join(dest, 'flipped', path.basename(plain)), flip);
+  const logged = await runCli(h, ['backup', 'restore', known, '--into', EXISTING]);
+  assert.equal(logged.code, 1, logged.stderr);
+  assert.match(logged.stderr, /is damaged: its bytes differ from what was made \(the size is right, the SHA-256 checksum is not/);
+  assert.deepEqual(await tablesOf(EXISTING), []);
 });
 
 test('a cut encrypted backup fails authentication before anything is loaded: no empty database', { skip }, async () => {
