@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log.ts';
-import { LOCAL_PG_URL, localConnection, queryOn } from './local-pg.ts';
+import { dropScratchDb, LOCAL_PG_URL, localConnection, queryOn } from './local-pg.ts';
 
 export interface BackupHarness {
   app: App;
@@ -35,6 +35,7 @@ export async function startBackupHarness(name: string, jobs: object[], extraEnv:
     app, dataDir, env, query,
     async close() {
       await app.close();
+      await dropScratchDb(env.OPS_DATABASE as string);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
