@@ -16,7 +16,7 @@ const USAGE = `Usage:
   tokobot backup list [--json]           jobs, their schedules and last results, recent runs
   tokobot backup prune [JOB] [--dry-run] apply retention; with --dry-run only show what would go and why
   tokobot backup decrypt FILE [--out P]  decrypt an .enc backup (passphrase from its job, or stdin)
-  tokobot backup restore FILE --into DB  load a MySQL job's backup into a new database on its server
+  tokobot backup restore FILE --into DB  load a job's backup into a new database (checked whole first)
   tokobot demo [--ask TEXT]              the sample store in the embedded PostgreSQL, then a terminal chat (or one answer)
   tokobot doctor [--json]                check the config, Dropbox, the database servers, Telegram, WhatsApp, disk
   tokobot dropbox-auth [--app-key KEY]   get the Dropbox refresh token for .env (approve in a browser, paste the code)`;

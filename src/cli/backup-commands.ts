@@ -9,7 +9,7 @@ import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { backupAlert } from '../pipeline/alerts/run-alerts.ts';
 import { decryptStream } from '../pipeline/backup/encryption.ts';
 import { backupTime, pruneDestination } from '../pipeline/backup/prune.ts';
-import { openSqlDump } from '../pipeline/backup/backup-files.ts';
+import { restoreBackup } from '../pipeline/backup/restore-backup.ts';
 import { readLine } from './read-line.ts';
 import { backupProgressLine, backupRunLines, jobStateLines, pruneLines } from './format-backup.ts';
 
@@ -89,8 +89,8 @@ export async function backupDecrypt(jobs: JobConfig[], file: string, out: string
 }
 
 /**
- * `tokobot backup restore FILE --into DATABASE`: loads a MySQL job's backup (.sql.gz, or
- * .sql.gz.enc) into a new or empty database on the job's server, with tokobot's own loader.
+ * `tokobot backup restore FILE --into DATABASE`: loads a job's backup into a new or empty
+ * database (restoreBackup says where, and how a cut or damaged file is refused).
  */
 export async function backupRestore(app: App, file: string, into: string | undefined): Promise<number> {
   if (!into) throw new AppError('usage', 'tokobot backup restore needs a target: tokobot backup restore FILE --into NEW_DATABASE');
@@ -98,18 +98,7 @@ export async function backupRestore(app: App, file: string, into: string | undef
   const name = path.basename(file);
   const job = app.config.jobs.find((j) => backupTime(j, name));
   if (!job) throw new AppError('usage', `${name} is not named like the backups of any configured job (<job>_<YYYYMMDD_HHmmss>.<ext>).`);
-  if (job.type !== 'mysql') throw new AppError('usage', `${job.id} is a PostgreSQL job: restore its backups with pg_restore -d DATABASE ${file}.`);
-  const server = app.backups.mysql(job);
-  try {
-    if (Object.keys(await server.countRows(into)).length) {
-      throw new AppError('usage', `The database ${into} already has tables; restore into a new name so nothing is overwritten.`);
-    }
-    await server.createDatabase(into).catch(() => undefined); // it may exist, empty
-    await server.load(openSqlDump(file, job.passphrase), into);
-    const counts = await server.countRows(into);
-    print(`restored ${name} into ${into}: ${Object.keys(counts).length} tables, ${Object.values(counts).reduce((a, b) => a + b, 0)} rows`);
-  } finally {
-    await server.close();
-  }
+  const { tables, rows } = await restoreBackup(app.backups, job, file, into);
+  print(`restored ${name} into ${into}: ${tables} tables, ${rows} rows`);
   return 0;
 }

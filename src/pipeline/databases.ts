@@ -27,6 +27,10 @@ async function exists(c: pg.ClientBase, name: string): Promise<boolean> {
   return ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0;
 }
 
+export function databaseExists(target: RestoreTarget, name: string): Promise<boolean> {
+  return withAdmin(target, (c) => exists(c, name));
+}
+
 /** Drops a database, ending other sessions on it first (PostgreSQL 13+ has WITH (FORCE); this works on older ones too). */
 export async function dropDatabase(target: RestoreTarget, name: string): Promise<void> {
   await withAdmin(target, async (c) => {

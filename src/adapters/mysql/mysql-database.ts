@@ -74,6 +74,12 @@ export class MysqlDatabase implements MysqlServer {
     });
   }
 
+  async databaseExists(name: string): Promise<boolean> {
+    checkDatabaseName(name);
+    return this.withPool(name, `looking for database "${name}"`, async (pool) =>
+      (await run<unknown[]>(pool, 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name])).length > 0);
+  }
+
   async createDatabase(name: string): Promise<void> {
     checkDatabaseName(name);
     await this.withPool(name, `creating database "${name}"`, (pool) => run(pool, `CREATE DATABASE ${q(name)} CHARACTER SET utf8mb4`));

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Connection, FieldPacket } from 'mysql2';
-import type { TableCounts } from '../../pipeline/backup/ports.ts';
+import { SQL_DUMP_END, type TableCounts } from '../../pipeline/backup/ports.ts';
 import { run } from './mysql-connection.ts';
 import { InsertBatcher, quoteIdentifier as q, quoteString } from './sql-values.ts';
 
@@ -40,7 +40,7 @@ SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS;
 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS;
 SET TIME_ZONE=@OLD_TIME_ZONE;
 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT, CHARACTER_SET_RESULTS=@OLD_CHARACTER_SET_RESULTS, COLLATION_CONNECTION=@OLD_COLLATION_CONNECTION;
--- dump complete
+${SQL_DUMP_END}
 `;
 
 const DEFINER = /\bDEFINER\s*=\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|[^\s@]+)\s*@\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|[^\s]+)\s*/i;

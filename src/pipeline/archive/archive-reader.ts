@@ -152,9 +152,10 @@ async function readEntry(c: FileCursor, v: number, intSize: number, offSize: num
 /**
  * Reads and checks an .i5bu (pg_dump custom-format) archive without any database: the header,
  * the table of contents, and every entry's data block, walked chunk by chunk (lengths only), so
- * that a file cut short anywhere is refused here instead of failing months later.
+ * that a file cut short anywhere is refused here instead of failing months later. `advice` ends
+ * the message of a cut or damaged file (by default: take a new backup in iPOS).
  */
-export async function readArchive(file: string): Promise<ArchiveInfo> {
+export async function readArchive(file: string, advice = { truncated: TRUNCATED, damaged: NEW_BACKUP }): Promise<ArchiveInfo> {
   const size = (await stat(file)).size;
   const fh = await open(file, 'r');
   try {
@@ -178,9 +179,9 @@ export async function readArchive(file: string): Promise<ArchiveInfo> {
       return { file, fileSize: size, ...header, entries, countsByKind };
     } catch (err) {
       if (err instanceof PastEnd) {
-        throw refuse(file, `the backup is truncated: ${stage} is cut off (${err.message} of the ${size}-byte file). ${TRUNCATED}`);
+        throw refuse(file, `the backup is truncated: ${stage} is cut off (${err.message} of the ${size}-byte file). ${advice.truncated}`);
       }
-      if (err instanceof Damaged) throw refuse(file, `the backup is damaged: ${stage} is not readable (${err.message}). ${NEW_BACKUP}`);
+      if (err instanceof Damaged) throw refuse(file, `the backup is damaged: ${stage} is not readable (${err.message}). ${advice.damaged}`);
       throw err;
     }
   } finally {

@@ -1,6 +1,7 @@
 import type { ArchiveInfo } from './archive-reader.ts';
 
-const size = (n: number | null) => (n === null ? '' : n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} kB` : `${n} B`);
+/** 1234567 → "1.2 MB", for people. */
+export const size = (n: number | null) => (n === null ? '' : n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} kB` : `${n} B`);
 
 /** The text `tokobot inspect FILE` prints. */
 export function renderArchiveInfo(info: ArchiveInfo): string {

@@ -109,6 +109,12 @@ export class BackupLog {
     return res.rows[0] ? toRun(res.rows[0]) : null;
   }
 
+  /** The successful run that made the file called `name`, when this ops database has it. */
+  async madeFile(name: string): Promise<BackupRun | null> {
+    const res = await this.pool.query("SELECT * FROM backup_runs WHERE file_name = $1 AND status = 'success' ORDER BY id DESC LIMIT 1", [name]);
+    return res.rows[0] ? toRun(res.rows[0]) : null;
+  }
+
   async recent(job?: string, limit = 10): Promise<BackupRun[]> {
     const res = await this.pool.query(
       'SELECT * FROM backup_runs WHERE ($1::text IS NULL OR job = $1) ORDER BY started_at DESC, id DESC LIMIT $2', [job ?? null, limit]);

@@ -38,17 +38,22 @@ export function nameOfPartial(file: string): string | null {
 /** Row counts per table, as read inside the dump's snapshot (table name → rows). */
 export type TableCounts = Record<string, number>;
 
+/** The last line of every MySQL dump tokobot writes: a dump whose text does not end with it stopped early. */
+export const SQL_DUMP_END = '-- dump complete';
+
 /**
  * A MySQL/MariaDB server reached by a URL naming one database. dump() writes that database as
- * plain (uncompressed) SQL text from one consistent snapshot, never holding a table in memory, and
- * resolves with the row counts it wrote. load() runs such a dump into another, existing and empty,
- * database on the same server. Everything rejects with an AppError whose message says what to do.
+ * plain (uncompressed) SQL text from one consistent snapshot, never holding a table in memory,
+ * ending with the line SQL_DUMP_END, and resolves with the row counts it wrote. load() runs such a
+ * dump into another, existing and empty, database on the same server. Everything rejects with an
+ * AppError whose message says what to do.
  */
 export interface MysqlServer {
   readonly database: string;
   dump(out: Writable, options?: { signal?: AbortSignal; onRows?: (rows: number) => void }): Promise<TableCounts>;
   load(input: Readable, database: string, options?: { signal?: AbortSignal }): Promise<void>;
   countRows(database: string): Promise<TableCounts>;
+  databaseExists(name: string): Promise<boolean>;
   createDatabase(name: string): Promise<void>;
   dropDatabase(name: string): Promise<void>;
   close(): Promise<void>;

@@ -11,7 +11,7 @@ export function scratchName(jobId: string): string {
   return `tokobot_verify_${jobId.replace(/-/g, '_')}`;
 }
 
-async function countPostgresRows(target: RestoreTarget, database: string): Promise<{ tables: number; rows: number }> {
+export async function countPostgresRows(target: RestoreTarget, database: string): Promise<{ tables: number; rows: number }> {
   const client = new pg.Client(target.connection(database));
   await client.connect();
   try {

@@ -1,0 +1,122 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { JobConfig } from '../../config/load-config.ts';
+import { AppError, describeError, isAppError } from '../../errors.ts';
+import { createDatabase, databaseExists, dropDatabase } from '../databases.ts';
+import type { RestoreTarget } from '../ports.ts';
+import { diskFailure, openSqlDump } from './backup-files.ts';
+import type { BackupLog } from './backup-log.ts';
+import { checkAgainstLog, checkArchive, checkSqlDump, unreadable } from './check-backup-file.ts';
+import { decryptStream } from './encryption.ts';
+import type { MysqlServer } from './ports.ts';
+import { countPostgresRows } from './verify-backup.ts';
+
+export interface RestoreDeps {
+  log: Pick<BackupLog, 'madeFile'>;
+  /** The PostgreSQL server a PostgreSQL job's backups restore into (RESTORE_TARGET). */
+  target: RestoreTarget;
+  mysql(job: JobConfig): MysqlServer;
+  /** DATA_DIR/backups: an encrypted PostgreSQL backup is decrypted into a folder of its own here. */
+  workRoot: string;
+}
+
+export interface Contents {
+  tables: number;
+  rows: number;
+}
+
+/** A database server that a job's backup files load into. */
+interface Loader {
+  /** Reads the whole file and refuses it when cut or damaged; resolves with the file to load. */
+  check(file: string): Promise<string>;
+  /** What the database holds; null when there is no such database. */
+  contents(database: string): Promise<Contents | null>;
+  create(database: string): Promise<void>;
+  drop(database: string): Promise<void>;
+  load(file: string, database: string, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+function mysqlLoader(server: MysqlServer, passphrase: string | undefined): Loader {
+  return {
+    check: async (file) => { await checkSqlDump(file, passphrase); return file; },
+    async contents(database) {
+      if (!(await server.databaseExists(database))) return null;
+      const counts = Object.values(await server.countRows(database));
+      return { tables: counts.length, rows: counts.reduce((a, b) => a + b, 0) };
+    },
+    create: (database) => server.createDatabase(database),
+    drop: (database) => server.dropDatabase(database),
+    // Checked already; a file that changes after the check still fails in words.
+    load: (file, database, signal) => server.load(openSqlDump(file, passphrase), database, { signal }).catch((err) => { throw unreadable(file, err); }),
+    close: () => server.close(),
+  };
+}
+
+/** pg_restore needs the archive as a plain file: an encrypted one is decrypted (and so authenticated) first. */
+function postgresLoader(target: RestoreTarget, workRoot: string, passphrase: string | undefined): Loader {
+  let work: string | undefined;
+  return {
+    async check(file) {
+      let plain = file;
+      if (passphrase) {
+        await mkdir(workRoot, { recursive: true, mode: 0o700 });
+        work = await mkdtemp(path.join(workRoot, '.restore-'));
+        plain = path.join(work, path.basename(file, '.enc'));
+        try {
+          await pipeline(createReadStream(file), decryptStream(passphrase), createWriteStream(plain, { mode: 0o600, flags: 'wx' }));
+        } catch (err) {
+          throw unreadable(file, diskFailure(err, plain));
+        }
+      }
+      await checkArchive(plain);
+      return plain;
+    },
+    contents: async (database) => ((await databaseExists(target, database)) ? countPostgresRows(target, database) : null),
+    create: (database) => createDatabase(target, database),
+    drop: (database) => dropDatabase(target, database),
+    load: (file, database, signal) => target.restore(file, database, { signal }),
+    close: async () => { if (work) await rm(work, { recursive: true, force: true }); },
+  };
+}
+
+/** The load failed: the database goes again if this restore made it; the message says where things stand. */
+async function afterFailedLoad(loader: Loader, err: unknown, database: string, created: boolean): Promise<AppError> {
+  let outcome = `The database ${database} existed before this restore and now holds part of the backup: empty it before restoring into it again.`;
+  if (created) {
+    outcome = await loader.drop(database).then(() => `The database ${database} that this restore created was removed again.`,
+      (dropErr) => `The database ${database} that this restore created could not be removed (${describeError(dropErr)}): drop it by hand.`);
+  }
+  const code = isAppError(err) ? err.code : 'restore-failed';
+  return new AppError(code, `${describeError(err)} ${outcome}`, { cause: err });
+}
+
+/**
+ * `tokobot backup restore`: loads a job's backup file into a new or empty database — a MySQL job's
+ * on the job's server, a PostgreSQL job's on the restore target. Refuses a database that has
+ * tables. The whole file is checked before anything is loaded (against the run that made it when
+ * the log knows it, and by reading it to the end), so a cut or damaged file leaves the target as
+ * it was; when the load fails anyway, a database this restore created is dropped again.
+ */
+export async function restoreBackup(deps: RestoreDeps, job: JobConfig, file: string, database: string,
+  options: { signal?: AbortSignal } = {}): Promise<Contents> {
+  const loader = job.type === 'mysql' ? mysqlLoader(deps.mysql(job), job.passphrase) : postgresLoader(deps.target, deps.workRoot, job.passphrase);
+  try {
+    const before = await loader.contents(database);
+    if (before?.tables) throw new AppError('usage', `The database ${database} already has tables; restore into a new name so nothing is overwritten.`);
+    await checkAgainstLog(deps.log, file);
+    const plain = await loader.check(file);
+    const created = before === null;
+    if (created) await loader.create(database);
+    try {
+      await loader.load(plain, database, options.signal);
+    } catch (err) {
+      throw await afterFailedLoad(loader, err, database, created);
+    }
+    return (await loader.contents(database)) ?? { tables: 0, rows: 0 };
+  } finally {
+    await loader.close();
+  }
+}
