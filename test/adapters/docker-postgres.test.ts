@@ -6,7 +6,7 @@ import { DockerPostgres, type DockerPostgresOptions } from '../../src/adapters/d
 import { isAppError } from '../../src/errors.ts';
 import { restoreTargetContract } from './restore-target-contract.ts';
 import { dockerSkipReason, TEST_IMAGE, removeContainer } from '../helpers/docker.ts';
-import { localConnection, requireLocalPg } from '../helpers/local-pg.ts';
+import { localConnection, requireLocalPg, TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
 
 const docker = new Docker();
 const skip = await dockerSkipReason(docker);
@@ -14,7 +14,7 @@ const name = `tokobot-test-pg-${process.pid}`;
 const created = new Set<string>();
 const options = (over: Partial<DockerPostgresOptions> = {}): DockerPostgresOptions => {
   const o: DockerPostgresOptions = { docker, image: TEST_IMAGE, containerName: name, volume: `${name}-data`, port: 55433, network: 'host',
-    user: 'postgres', password: 'test-pw-123', readyTimeoutMs: 30_000, ...over };
+    user: 'postgres', password: 'test-pw-123', restoreRole: TEST_RESTORE_ROLE, readyTimeoutMs: 30_000, ...over };
   created.add(o.containerName);
   return o;
 };

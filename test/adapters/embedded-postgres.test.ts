@@ -12,10 +12,11 @@ import { isAppError } from '../../src/errors.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
 import { DEMO_ARCHIVE, getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
 
 /** The embedded target for real: the package's own PostgreSQL binaries, a cluster in a temp folder, the TypeScript restorer. */
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-embedded-'));
-const make = (port: number) => new EmbeddedPostgres({ dir: path.join(dir, 'pg'), port, password: 'embedded-test-pw',
+const make = (port: number) => new EmbeddedPostgres({ dir: path.join(dir, 'pg'), port, password: 'embedded-test-pw', restoreRole: TEST_RESTORE_ROLE,
   restorer: (file, client, o) => restoreArchive(file, client, { signal: o.signal }) });
 let running: EmbeddedPostgres | undefined;
 

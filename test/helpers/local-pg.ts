@@ -1,9 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { RESTORE_ROLE, type RestoreRole } from '../../src/adapters/postgres/restore-role.ts';
 
 /** This machine's PostgreSQL (TESTING.md): trust auth on the loopback. */
 export const LOCAL_PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The restore role the test targets use: the name tokobot uses, a fixed password (loopback-only servers). */
+export const TEST_RESTORE_ROLE: RestoreRole = { name: RESTORE_ROLE, password: 'tokobot-restore-tests' };
 
 export function localConnection(database: string): pg.ClientConfig {
   const url = new URL(LOCAL_PG_URL);
