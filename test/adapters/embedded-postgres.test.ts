@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
 import { isAppError } from '../../src/errors.ts';
+import { createDatabase } from '../../src/pipeline/databases.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
 import { DEMO_ARCHIVE, getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -47,7 +48,7 @@ test('creates the cluster once, restores an iPOS archive with the TypeScript res
   assert.equal(process.listeners('beforeExit').length + process.listeners('SIGTERM').length, exitHooks, 'the package\'s exit hook (it would swallow exit codes) is taken off');
   assert.ok(said.some((t) => t.startsWith('creating the embedded PostgreSQL 18 cluster')), said.join('; '));
   assert.match(await running.diagnose(), /^the embedded PostgreSQL 18 answers on 127\.0\.0\.1:\d+$/);
-  await query(running, 'postgres', 'CREATE DATABASE ipos_demo');
+  await createDatabase(running, 'ipos_demo');
   await running.restore(fixture.i5buPath, 'ipos_demo');
   const items = await query(running, 'ipos_demo', 'SELECT count(*)::int AS n FROM tbl_item');
   assert.equal(items.rows[0].n, fixture.data.tables.tbl_item.length);

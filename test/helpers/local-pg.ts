@@ -56,6 +56,13 @@ export async function pgRestoreInto(database: string, archive: string): Promise<
     '-U', String(c.user), '-d', database, archive]);
 }
 
+/** `pg_dump -Fc` of a database of the test server into `file`, with this machine's pg_dump. */
+export async function pgDumpTo(database: string, file: string): Promise<void> {
+  const c = localConnection(database);
+  await promisify(execFile)('pg_dump', ['-Fc', '-h', String(c.host), '-p', String(c.port), '-U', String(c.user), '-f', file, database],
+    { env: { ...process.env, PGPASSWORD: typeof c.password === 'string' ? c.password : '' } });
+}
+
 /** Fails under CI (so CI never passes by skipping); elsewhere returns the skip reason. */
 export async function requireLocalPg(): Promise<string | undefined> {
   try {
