@@ -5,6 +5,9 @@ import pg from 'pg';
 import { DockerPostgres, type DockerPostgresOptions } from '../../src/adapters/docker/docker-postgres.ts';
 import { isAppError } from '../../src/errors.ts';
 import { restoreTargetContract } from './restore-target-contract.ts';
+import { hostileRestoreContract, type MarkerPlace } from './restore-target-hostile.ts';
+import { runExec } from '../../src/adapters/docker/docker-exec.ts';
+import { needPgDump } from '../helpers/needs.ts';
 import { dockerSkipReason, TEST_IMAGE, removeContainer } from '../helpers/docker.ts';
 import { localConnection, requireLocalPg, TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
 
@@ -61,6 +64,14 @@ test('the server wants the password over TCP, and pg_trgm is available', { skip 
 });
 
 restoreTargetContract('docker', async () => new DockerPostgres(options()), skip ?? await requireLocalPg());
+
+/** The hostile archive's marker, inside the container, where the server would run its shell command. */
+const containerMarker = (): MarkerPlace => {
+  const marker = `/tmp/tokobot-pwned-${process.pid}`;
+  const run = async (cmd: string[]) => (await runExec(docker.getContainer(name), docker.modem, cmd)).code;
+  return { marker, exists: async () => (await run(['test', '-e', marker])) === 0, remove: async () => { await run(['rm', '-f', marker]); } };
+};
+hostileRestoreContract('docker', async () => new DockerPostgres(options()), containerMarker, skip ?? await requireLocalPg() ?? await needPgDump());
 
 test('an image that is not here and cannot be pulled gets a message saying how to load one', { skip }, async () => {
   const target = new DockerPostgres(options({ image: 'tokobot/does-not-exist:1', containerName: `${name}-missing`, pullIdleTimeoutMs: 20_000 }));
