@@ -9,6 +9,7 @@ import { zipSettings, type Config, type StoreConfig } from './config/load-config
 import { DockerPostgres } from './adapters/docker/docker-postgres.ts';
 import { ExternalPostgres } from './adapters/postgres/external-postgres.ts';
 import { EmbeddedPostgres } from './adapters/postgres/embedded-postgres.ts';
+import { RESTORE_ROLE, type RestoreRole } from './adapters/postgres/restore-role.ts';
 import { restoreArchive } from './pipeline/archive/archive-restorer.ts';
 import { DropboxSource } from './adapters/dropbox/dropbox-source.ts';
 import type { DropboxClientOptions } from './adapters/dropbox/dropbox-client.ts';
@@ -68,9 +69,15 @@ async function dockerAnswers(socketPath: string): Promise<boolean> {
   return docker.ping().then(() => true, () => false);
 }
 
+/** The unprivileged role every restore runs as, its password made once and kept like the servers'. */
+async function restoreRole(config: Config): Promise<RestoreRole> {
+  const file = 'pg-restore-password';
+  return { name: RESTORE_ROLE, password: await keptPassword(config, undefined, file), keptIn: path.join(config.dataDir, file) };
+}
+
 export async function buildTarget(config: Config, logger: Logger): Promise<RestoreTarget> {
   const env = config.env;
-  if (env.RESTORE_TARGET === 'external') return new ExternalPostgres({ url: env.PG_URL as string, restorer: ownRestorer, logger });
+  if (env.RESTORE_TARGET === 'external') return new ExternalPostgres({ url: env.PG_URL as string, restoreRole: await restoreRole(config), restorer: ownRestorer, logger });
   let kind = env.RESTORE_TARGET;
   if (kind === 'auto') {
     kind = (await dockerAnswers(env.DOCKER_SOCKET)) ? 'docker' : 'embedded';
@@ -78,7 +85,7 @@ export async function buildTarget(config: Config, logger: Logger): Promise<Resto
   }
   if (kind === 'embedded') {
     return new EmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: env.PG_EMBEDDED_PORT, password: await keptPassword(config, undefined, 'pg-embedded-password'),
-      restorer: ownRestorer, logger });
+      restoreRole: await restoreRole(config), restorer: ownRestorer, logger });
   }
   return new DockerPostgres({
     docker: new Docker({ socketPath: env.DOCKER_SOCKET }),
@@ -89,6 +96,7 @@ export async function buildTarget(config: Config, logger: Logger): Promise<Resto
     network: env.PG_DOCKER_NETWORK,
     user: 'postgres',
     password: await keptPassword(config, env.PG_DOCKER_PASSWORD, 'pg-docker-password'),
+    restoreRole: await restoreRole(config),
     logger,
   });
 }

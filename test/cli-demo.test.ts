@@ -41,7 +41,7 @@ test('npm run demo -- --ask: syncs the sample store with progress, answers once,
   const r = await demo(['--ask', 'indomie'], port);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /tokobot demo: the sample store in demo\/toko-contoh, PostgreSQL embedded under .*\/data\/demo/);
-  assert.match(r.stderr, /8\/8 publish/);
+  assert.match(r.stderr, /9\/9 publish/);
   assert.match(r.stderr, /Published \d+ price rows from backup_toko_contoh\.i5bu\./);
   assert.match(r.stdout, /^\[Toko Contoh\]/);
   assert.match(r.stdout, /Rp \d/);

@@ -59,7 +59,7 @@ test('all good: one line per check, exit code 0; WhatsApp not linked yet is a no
   const r = await doctor();
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /^✓ config: 1 store\(s\), 2 backup job\(s\), 0 alert recipient\(s\); restore target external$/m);
-  assert.match(r.out, new RegExp(`^✓ restore server: PostgreSQL \\d+ at ${pgAt} accepts connections; (pg_restore \\d+|no pg_restore here, so tokobot restores with its own restorer)$`, 'm'));
+  assert.match(r.out, new RegExp(`^✓ restore server: PostgreSQL \\d+ at ${pgAt} accepts connections; (pg_restore \\d+|no pg_restore here, so tokobot restores with its own restorer); restores run as (the unprivileged role )?"tokobot_restore"( \\(created at the first sync\\))?$`, 'm'));
   assert.match(r.out, /^✓ backups of main: the Dropbox folder \/iPOS\/pusat: 1 backups, newest harian\.i5bu, 3\.0 h old$/m);
   assert.match(r.out, /^✓ Telegram: the bot @tokobot_test_bot answers/m);
   assert.match(r.out, /^! WhatsApp: not linked yet: tokobot start prints a QR code/m);

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../src/adapters/postgres/embedded-postgres.ts';
 import { restoreArchive } from '../src/pipeline/archive/archive-restorer.ts';
+import { RESTORE_ROLE } from '../src/adapters/postgres/restore-role.ts';
 
 const MACHINE_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 const EMBEDDED_PORT = Number(process.env.TOKOBOT_TEST_PG_PORT ?? 55440);
@@ -50,7 +51,7 @@ async function testPostgres(): Promise<TestServer> {
     return { url: MACHINE_PG, stop: none };
   }
   const dir = process.env.TOKOBOT_TEST_PG_DIR ?? path.join(tmpdir(), 'tokobot-test-pg', 'cluster');
-  const server = new EmbeddedPostgres({ dir, port: EMBEDDED_PORT, password: EMBEDDED_PASSWORD, restorer: (file, client) => restoreArchive(file, client) });
+  const server = new EmbeddedPostgres({ dir, port: EMBEDDED_PORT, password: EMBEDDED_PASSWORD, restoreRole: { name: RESTORE_ROLE, password: EMBEDDED_PASSWORD }, restorer: (file, client) => restoreArchive(file, client) });
   console.log(`tests: no PostgreSQL answers on 127.0.0.1:5432; using the embedded PostgreSQL (${dir}, port ${EMBEDDED_PORT})`);
   await server.ensure((text) => console.log(`tests: ${text}`));
   return { url: `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${EMBEDDED_PORT}/postgres`, stop: () => server.stop() };

@@ -11,12 +11,11 @@ import { createLogger } from '../log.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { ChatState } from '../pipeline/chat-state.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
-import type { SyncProgress } from '../pipeline/sync/run-tracker.ts';
+import { SYNC_STAGES, type SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { coreDeps } from '../service.ts';
 
 const SAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'toko-contoh');
-const STAGES = ['check', 'download', 'extract', 'inspect', 'restore', 'export', 'validate', 'publish'];
 
 /** The demo's own settings: the sample store, the embedded PostgreSQL, nothing from .env but a port or a data folder. */
 function demoEnv(): NodeJS.ProcessEnv {
@@ -31,7 +30,7 @@ function demoEnv(): NodeJS.ProcessEnv {
 function progressBar(out: NodeJS.WriteStream): (p: SyncProgress) => void {
   let shown = '';
   return (p) => {
-    const step = `${STAGES.indexOf(p.stage) + 1}/${STAGES.length}`;
+    const step = `${SYNC_STAGES.indexOf(p.stage) + 1}/${SYNC_STAGES.length}`;
     const share = p.total ? Math.min(1, (p.done ?? 0) / p.total) : null;
     const bar = share === null ? '' : ` [${'█'.repeat(Math.round(share * 20))}${'░'.repeat(20 - Math.round(share * 20))}] ${String(Math.floor(share * 100)).padStart(3)}%`;
     const line = `  ${step} ${p.stage.padEnd(9)}${bar}${p.text && share === null ? ` ${p.text}` : ''}`;

@@ -24,7 +24,7 @@ export const envSchema = z.object({
   DROPBOX_API_URL: optionalUrl.describe('Override https://api.dropboxapi.com (tests, proxies)'),
   DROPBOX_CONTENT_URL: optionalUrl.describe('Override https://content.dropboxapi.com (tests, proxies)'),
   RESTORE_TARGET: z.enum(['auto', 'docker', 'external', 'embedded']).default('auto').describe('PostgreSQL to restore into: docker, external, embedded, or auto (docker when it answers, else embedded)'),
-  PG_URL: optionalText.describe('External server URL, postgres://user:pass@host:5432/postgres (a role that may create databases)'),
+  PG_URL: optionalText.describe('External server URL, postgres://user:pass@host:5432/postgres (a role that may create databases, and roles for `tokobot_restore`)'),
   PG_DOCKER_IMAGE: z.string().default('postgres:16-alpine').describe('Image of the managed PostgreSQL container'),
   PG_DOCKER_CONTAINER: z.string().default('tokobot-postgres').describe('Name of the managed container'),
   PG_DOCKER_VOLUME: z.string().default('tokobot-pgdata').describe('Named volume holding its data'),

@@ -39,8 +39,10 @@ export async function dropDatabase(target: RestoreTarget, name: string): Promise
   });
 }
 
+/** An empty database owned by the restore role, which restores into it and alone reads it. */
 export async function createDatabase(target: RestoreTarget, name: string): Promise<void> {
-  await withAdmin(target, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0`));
+  const owner = String(target.restoreConnection(name).user);
+  await withAdmin(target, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(owner)} TEMPLATE template0`));
 }
 
 /** A rename fails while a session is connected; sessions that connect again between terminate and rename get this many chances. */

@@ -44,15 +44,25 @@ export interface RestoreOptions {
 
 /**
  * The PostgreSQL server that holds the restored stores and the ops database.
- * ensure() is idempotent: it starts (or creates) the server when needed and resolves once it
+ * ensure() is idempotent: it starts (or creates) the server when needed, makes sure the
+ * restore role exists with no privileges (see restoreConnection), and resolves once the server
  * accepts connections. restore() runs pg_restore --no-owner --no-privileges of a custom-format
- * archive into an existing, empty database, and rejects with an AppError that quotes
- * pg_restore's own error lines.
+ * archive into an existing, empty database owned by the restore role, connected as that role,
+ * and rejects with an AppError that quotes pg_restore's own error lines.
  */
 export interface RestoreTarget {
   readonly kind: 'docker' | 'external' | 'embedded';
   ensure(onStatus?: (text: string) => void): Promise<void>;
+  /** The administrator: creates, renames and drops databases, and holds the ops database. Never used to read a restored archive. */
   connection(database: string): ClientConfig;
+  /**
+   * The restore role, for everything that touches a restored archive (restore, ANALYZE, export,
+   * stock): a login that is not superuser, cannot create databases or roles, belongs to no role
+   * (so none of pg_execute_server_program, pg_read_server_files, pg_write_server_files), and
+   * cannot connect to the ops database. An archive's functions, triggers and views run with its
+   * rights only. Its `user` is the owner that restored databases are created with.
+   */
+  restoreConnection(database: string): ClientConfig;
   /** Major version of the pg_restore that restore() runs, e.g. 15. */
   pgRestoreMajor(): Promise<number>;
   restore(archivePath: string, database: string, options?: RestoreOptions): Promise<void>;

@@ -21,12 +21,12 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 // numeric::text never uses exponent notation; this only strips trailing zeros ("3500.000" → "3500").
 const plain = (expr: string) => `regexp_replace(regexp_replace((${expr})::text, '(\\.[0-9]*?)0+$', '\\1'), '\\.$', '')`;
 
-/** The export query, run on a restored iPOS database. Ordered for stable files. */
+/** The export query, run on a restored iPOS database. Ordered for stable files; tables are named with their schema (search_path is pg_catalog alone there). */
 export const priceExportSql = (storeId: string) => `
   WITH stock AS (
-    SELECT kodeitem, sum(stok) AS stok FROM tbl_itemstok GROUP BY kodeitem
+    SELECT kodeitem, sum(stok) AS stok FROM public.tbl_itemstok GROUP BY kodeitem
   ), items AS (
-    SELECT * FROM tbl_item
+    SELECT * FROM public.tbl_item
     WHERE upper(trim(coalesce(statusjual, ''))) <> 'N'
       AND upper(trim(coalesce(statushapus, ''))) NOT IN ('Y', 'T', '1')
   ), entries AS (
@@ -34,7 +34,7 @@ export const priceExportSql = (storeId: string) => `
     FROM items i WHERE i.sistemhargajual = 'O'
     UNION ALL
     SELECT i.kodeitem, h.satuan, h.level, h.jmlsampai, h.hargajual
-    FROM items i JOIN tbl_itemhj h ON h.kodeitem = i.kodeitem AND h.tipehj = i.sistemhargajual
+    FROM items i JOIN public.tbl_itemhj h ON h.kodeitem = i.kodeitem AND h.tipehj = i.sistemhargajual
     WHERE i.sistemhargajual IN ('S', 'L', 'J')
   )
   SELECT ${literal(storeId)}::text AS store, i.kodeitem, i.namaitem, i.jenis, i.merek, e.satuan,
@@ -48,7 +48,7 @@ export const priceExportSql = (storeId: string) => `
   FROM entries e
   JOIN items i ON i.kodeitem = e.kodeitem
   LEFT JOIN LATERAL (
-    SELECT jumlahkonv, kodebarcode, hargapokok FROM tbl_itemsatuanjml x
+    SELECT jumlahkonv, kodebarcode, hargapokok FROM public.tbl_itemsatuanjml x
     WHERE x.kodeitem = e.kodeitem AND x.satuan = e.satuan
     ORDER BY x.iddetail LIMIT 1
   ) u ON true

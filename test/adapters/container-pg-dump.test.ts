@@ -9,7 +9,7 @@ import { DockerPostgres } from '../../src/adapters/docker/docker-postgres.ts';
 import { runBackup } from '../../src/pipeline/backup/backup-job.ts';
 import { startBackupHarness, type BackupHarness } from '../helpers/backup-harness.ts';
 import { dockerSkipReason, removeContainer, TEST_IMAGE } from '../helpers/docker.ts';
-import { createScratchDb, dropScratchDb, pgRestoreInto } from '../helpers/local-pg.ts';
+import { createScratchDb, dropScratchDb, pgRestoreInto, TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
 import { pgDigest } from '../helpers/pg-source.ts';
 import { needPgRestore } from '../helpers/needs.ts';
 
@@ -27,7 +27,7 @@ let server: DockerPostgres;
 before(async () => {
   if (skip) return;
   server = new DockerPostgres({ docker, image: TEST_IMAGE, containerName: name, volume: `${name}-data`, port: PORT, network: 'host',
-    user: 'postgres', password: PASSWORD, readyTimeoutMs: 30_000 });
+    user: 'postgres', password: PASSWORD, restoreRole: TEST_RESTORE_ROLE, readyTimeoutMs: 30_000 });
   await server.ensure();
   const admin = new pg.Client(server.connection('postgres'));
   await admin.connect();

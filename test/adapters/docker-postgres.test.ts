@@ -5,8 +5,11 @@ import pg from 'pg';
 import { DockerPostgres, type DockerPostgresOptions } from '../../src/adapters/docker/docker-postgres.ts';
 import { isAppError } from '../../src/errors.ts';
 import { restoreTargetContract } from './restore-target-contract.ts';
+import { hostileRestoreContract, type MarkerPlace } from './restore-target-hostile.ts';
+import { runExec } from '../../src/adapters/docker/docker-exec.ts';
+import { needPgDump } from '../helpers/needs.ts';
 import { dockerSkipReason, TEST_IMAGE, removeContainer } from '../helpers/docker.ts';
-import { localConnection, requireLocalPg } from '../helpers/local-pg.ts';
+import { localConnection, requireLocalPg, TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
 
 const docker = new Docker();
 const skip = await dockerSkipReason(docker);
@@ -14,7 +17,7 @@ const name = `tokobot-test-pg-${process.pid}`;
 const created = new Set<string>();
 const options = (over: Partial<DockerPostgresOptions> = {}): DockerPostgresOptions => {
   const o: DockerPostgresOptions = { docker, image: TEST_IMAGE, containerName: name, volume: `${name}-data`, port: 55433, network: 'host',
-    user: 'postgres', password: 'test-pw-123', readyTimeoutMs: 30_000, ...over };
+    user: 'postgres', password: 'test-pw-123', restoreRole: TEST_RESTORE_ROLE, readyTimeoutMs: 30_000, ...over };
   created.add(o.containerName);
   return o;
 };
@@ -61,6 +64,14 @@ test('the server wants the password over TCP, and pg_trgm is available', { skip 
 });
 
 restoreTargetContract('docker', async () => new DockerPostgres(options()), skip ?? await requireLocalPg());
+
+/** The hostile archive's marker, inside the container, where the server would run its shell command. */
+const containerMarker = (): MarkerPlace => {
+  const marker = `/tmp/tokobot-pwned-${process.pid}`;
+  const run = async (cmd: string[]) => (await runExec(docker.getContainer(name), docker.modem, cmd)).code;
+  return { marker, exists: async () => (await run(['test', '-e', marker])) === 0, remove: async () => { await run(['rm', '-f', marker]); } };
+};
+hostileRestoreContract('docker', async () => new DockerPostgres(options()), containerMarker, skip ?? await requireLocalPg() ?? await needPgDump());
 
 test('an image that is not here and cannot be pulled gets a message saying how to load one', { skip }, async () => {
   const target = new DockerPostgres(options({ image: 'tokobot/does-not-exist:1', containerName: `${name}-missing`, pullIdleTimeoutMs: 20_000 }));

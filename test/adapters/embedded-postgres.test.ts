@@ -9,13 +9,17 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
 import { isAppError } from '../../src/errors.ts';
+import { createDatabase } from '../../src/pipeline/databases.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
 import { DEMO_ARCHIVE, getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { needPgDump } from '../helpers/needs.ts';
+import { hostileRestoreContract, hostMarker } from './restore-target-hostile.ts';
+import { TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
 
 /** The embedded target for real: the package's own PostgreSQL binaries, a cluster in a temp folder, the TypeScript restorer. */
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-embedded-'));
-const make = (port: number) => new EmbeddedPostgres({ dir: path.join(dir, 'pg'), port, password: 'embedded-test-pw',
+const make = (port: number) => new EmbeddedPostgres({ dir: path.join(dir, 'pg'), port, password: 'embedded-test-pw', restoreRole: TEST_RESTORE_ROLE,
   restorer: (file, client, o) => restoreArchive(file, client, { signal: o.signal }) });
 let running: EmbeddedPostgres | undefined;
 
@@ -45,8 +49,8 @@ test('creates the cluster once, restores an iPOS archive with the TypeScript res
   await running.ensure((t) => said.push(t));
   assert.equal(process.listeners('beforeExit').length + process.listeners('SIGTERM').length, exitHooks, 'the package\'s exit hook (it would swallow exit codes) is taken off');
   assert.ok(said.some((t) => t.startsWith('creating the embedded PostgreSQL 18 cluster')), said.join('; '));
-  assert.match(await running.diagnose(), /^the embedded PostgreSQL 18 answers on 127\.0\.0\.1:\d+$/);
-  await query(running, 'postgres', 'CREATE DATABASE ipos_demo');
+  assert.match(await running.diagnose(), /^the embedded PostgreSQL 18 answers on 127\.0\.0\.1:\d+; restores run as the unprivileged role "tokobot_restore"$/);
+  await createDatabase(running, 'ipos_demo');
   await running.restore(fixture.i5buPath, 'ipos_demo');
   const items = await query(running, 'ipos_demo', 'SELECT count(*)::int AS n FROM tbl_item');
   assert.equal(items.rows[0].n, fixture.data.tables.tbl_item.length);
@@ -62,6 +66,11 @@ test('creates the cluster once, restores an iPOS archive with the TypeScript res
   await other.stop(); // it found the server answering: it started nothing, so it stops nothing
   assert.match(await running.diagnose(), /answers/);
 });
+
+hostileRestoreContract('embedded', async () => {
+  assert.ok(running, 'the first test left its server running');
+  return running;
+}, hostMarker, await needPgDump());
 
 test('a server that stops before it is ready is reported with its own last words', { timeout: 60_000 }, async () => {
   assert.ok(running, 'the first test left its server running');

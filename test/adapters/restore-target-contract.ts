@@ -1,15 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import type { RestoreTarget } from '../../src/pipeline/ports.ts';
 import { createDatabase, dropDatabase } from '../../src/pipeline/databases.ts';
 import { isAppError } from '../../src/errors.ts';
-import { adminQuery, createScratchDb, dropScratchDb, localConnection } from '../helpers/local-pg.ts';
+import { adminQuery, createScratchDb, dropScratchDb, localConnection, pgDumpTo } from '../helpers/local-pg.ts';
 
 const ITEMS = 40;
 const SALES = 3000;
@@ -64,7 +62,7 @@ export function restoreTargetContract(name: string, make: () => Promise<RestoreT
         await target.restore(archive, db, { jobs });
         const [row] = await query(`SELECT (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM sales)::int AS sales,
           (SELECT sum(price)::text FROM items) AS total, (SELECT tableowner FROM pg_tables WHERE tablename = 'items') AS owner`);
-        assert.deepEqual(row, { items: ITEMS, sales: SALES, total: expectedTotal(), owner: target.connection(db).user });
+        assert.deepEqual(row, { items: ITEMS, sales: SALES, total: expectedTotal(), owner: target.restoreConnection(db).user });
         const [trigger] = await query("SELECT count(*)::int AS n FROM pg_trigger WHERE tgname = 'items_touch'");
         assert.equal(trigger?.n, 1);
       });
@@ -153,9 +151,7 @@ async function makeArchive(dir: string, suffix: string): Promise<string> {
     } finally {
       await c.end();
     }
-    const conn = localConnection(source);
-    await promisify(execFile)('pg_dump', ['-Fc', '-h', String(conn.host), '-p', String(conn.port), '-U', String(conn.user), '-f', file, source],
-      { env: { ...process.env, PGPASSWORD: typeof conn.password === 'string' ? conn.password : '' } });
+    await pgDumpTo(source, file);
   } finally {
     await dropScratchDb(source);
     await adminQuery(`DROP ROLE IF EXISTS ${role}`);

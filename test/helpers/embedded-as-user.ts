@@ -8,15 +8,14 @@ import path from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
+import { TEST_RESTORE_ROLE } from './local-pg.ts';
+import { createDatabase } from '../../src/pipeline/databases.ts';
 
 const [dir = '', port = '', archive = ''] = process.argv.slice(2);
-const target = new EmbeddedPostgres({ dir: path.join(dir, 'pg'), port: Number(port), password: 'as-user-pw', restorer: (file, client) => restoreArchive(file, client) });
+const target = new EmbeddedPostgres({ dir: path.join(dir, 'pg'), port: Number(port), password: 'as-user-pw', restoreRole: TEST_RESTORE_ROLE, restorer: (file, client) => restoreArchive(file, client) });
 try {
   await target.ensure();
-  const c = new pg.Client(target.connection('postgres'));
-  await c.connect();
-  await c.query('CREATE DATABASE shop');
-  await c.end();
+  await createDatabase(target, 'shop');
   await target.restore(archive, 'shop');
   const shop = new pg.Client(target.connection('shop'));
   await shop.connect();

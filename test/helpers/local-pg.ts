@@ -1,9 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { RESTORE_ROLE, type RestoreRole } from '../../src/adapters/postgres/restore-role.ts';
 
 /** This machine's PostgreSQL (TESTING.md): trust auth on the loopback. */
 export const LOCAL_PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The restore role the test targets use: the name tokobot uses, a fixed password (loopback-only servers). */
+export const TEST_RESTORE_ROLE: RestoreRole = { name: RESTORE_ROLE, password: 'tokobot-restore-tests' };
 
 export function localConnection(database: string): pg.ClientConfig {
   const url = new URL(LOCAL_PG_URL);
@@ -50,6 +54,13 @@ export async function pgRestoreInto(database: string, archive: string): Promise<
   const c = localConnection(database);
   await promisify(execFile)('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '-h', String(c.host), '-p', String(c.port),
     '-U', String(c.user), '-d', database, archive]);
+}
+
+/** `pg_dump -Fc` of a database of the test server into `file`, with this machine's pg_dump. */
+export async function pgDumpTo(database: string, file: string): Promise<void> {
+  const c = localConnection(database);
+  await promisify(execFile)('pg_dump', ['-Fc', '-h', String(c.host), '-p', String(c.port), '-U', String(c.user), '-f', file, database],
+    { env: { ...process.env, PGPASSWORD: typeof c.password === 'string' ? c.password : '' } });
 }
 
 /** Fails under CI (so CI never passes by skipping); elsewhere returns the skip reason. */

@@ -42,7 +42,8 @@ test('first sync: newest zip from Dropbox → restored, exported, validated, pub
   assert.equal(items.rows[0].n, fixture.data.tables.tbl_item.length);
   const [run] = await h.app.history.recent(STORE, 1);
   assert.equal(run?.status, 'success');
-  assert.deepEqual(run?.stages.map((s) => s.name), ['check', 'download', 'extract', 'inspect', 'restore', 'export', 'validate', 'publish']);
+  assert.deepEqual(run?.stages.map((s) => s.name), ['check', 'download', 'extract', 'inspect', 'restore', 'analyze', 'export', 'validate', 'publish']);
+  assert.equal(typeof o.durationsMs.analyze, 'number');
   assert.ok(run?.stages.every((s) => s.endedAt));
   const status = await storeStatus(h.app.ops, h.app.history, h.store, new Date(clock + 3_600_000));
   assert.equal(status.freshness, 'OK');

@@ -5,7 +5,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import type { RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
-import { parseMajor, restoreFailure, restoreInterrupted } from '../postgres/pg-restore-process.ts';
+import { parseMajor, restoreArgs, restoreFailure, restoreInterrupted } from '../postgres/pg-restore-process.ts';
+import { withClient } from '../postgres/with-client.ts';
+import { describeRestoreRole, ensureRestoreRole, type RestoreRole } from '../postgres/restore-role.ts';
 import { putFile, runExec } from './docker-exec.ts';
 
 export interface DockerPostgresOptions {
@@ -19,6 +21,8 @@ export interface DockerPostgresOptions {
   network: 'bridge' | 'host';
   user: string;
   password: string;
+  /** The unprivileged role restores run as; ensure() creates it. */
+  restoreRole: RestoreRole;
   logger?: Pick<Logger, 'info' | 'warn'>;
   readyTimeoutMs?: number;
   /** A pull that reports nothing for this long is abandoned (a registry that never answers). */
@@ -82,6 +86,15 @@ export class DockerPostgres implements RestoreTarget {
     return { host: '127.0.0.1', port: this.o.port, user: this.o.user, password: this.o.password, database };
   }
 
+  restoreConnection(database: string): pg.ClientConfig {
+    return { ...this.connection(database), user: this.o.restoreRole.name, password: this.o.restoreRole.password };
+  }
+
+  /** An administrator's connection to the `postgres` database, for the length of `fn`. */
+  private withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    return withClient({ ...this.connection('postgres'), connectionTimeoutMillis: 10_000 }, fn);
+  }
+
   private container(): Dockerode.Container {
     return this.o.docker.getContainer(this.o.containerName);
   }
@@ -110,7 +123,8 @@ export class DockerPostgres implements RestoreTarget {
       }
       if (!info.State.Running) return `Docker Engine answers; the container ${this.o.containerName} is stopped (tokobot starts it before each sync)`;
       await this.waitReady();
-      return `Docker Engine answers; the container ${this.o.containerName} runs and accepts connections`;
+      const role = await this.withAdmin((c) => describeRestoreRole(c, this.o.restoreRole));
+      return `Docker Engine answers; the container ${this.o.containerName} runs and accepts connections; ${role}`;
     });
   }
 
@@ -131,6 +145,7 @@ export class DockerPostgres implements RestoreTarget {
       }
     });
     await this.waitReady();
+    await this.withAdmin((c) => ensureRestoreRole(c, this.o.restoreRole));
   }
 
   private async ensureImage(say: (text: string) => void): Promise<void> {
@@ -199,9 +214,9 @@ export class DockerPostgres implements RestoreTarget {
     throw new AppError('restore-server', `The PostgreSQL container ${this.o.containerName} stopped (exit code ${info.State.ExitCode}). Its last lines: ${logs}`);
   }
 
+  /** Runs a command in the container; pg_restore in it connects as the restore role, its password in the exec's environment (never on a command line). */
   private exec(cmd: string[], options: { stdinFile?: string; onLine?: (line: string) => void; signal?: AbortSignal } = {}) {
-    // The password goes in the exec's environment, never on a command line.
-    return this.engine(() => runExec(this.container(), this.o.docker.modem, cmd, { env: [`PGPASSWORD=${this.o.password}`], ...options }));
+    return this.engine(() => runExec(this.container(), this.o.docker.modem, cmd, { env: [`PGPASSWORD=${this.o.restoreRole.password}`], ...options }));
   }
 
   async pgRestoreMajor(): Promise<number> {
@@ -215,8 +230,8 @@ export class DockerPostgres implements RestoreTarget {
     const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
     const pidFile = `/tmp/tokobot-restore-${id}.pid`;
     const copy = jobs > 1 ? `/tmp/tokobot-restore-${id}.i5bu` : undefined;
-    const args = ['--no-owner', '--no-privileges', '--exit-on-error', '-h', '/var/run/postgresql',
-      '-p', String(this.internalPort), '-U', this.o.user, '-d', database, ...(copy ? ['-j', String(jobs), copy] : [])];
+    const args = ['-h', '/var/run/postgresql', '-p', String(this.internalPort), '-U', this.o.restoreRole.name,
+      ...restoreArgs(database, copy ? jobs : 1), ...(copy ? [copy] : [])];
     // The shell records pg_restore's pid before becoming it, so an abort can kill exactly that
     // process with shell builtins (pkill is missing from the Debian-based official images).
     const cmd = ['sh', '-c', 'echo $$ > "$0" && exec pg_restore "$@"', pidFile, ...args];

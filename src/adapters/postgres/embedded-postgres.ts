@@ -6,6 +6,8 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import { restoreOverPg } from './own-restore.ts';
+import { withClient } from './with-client.ts';
+import { describeRestoreRole, ensureRestoreRole, type RestoreRole } from './restore-role.ts';
 import type { ArchiveRestorer, RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
 
 export interface EmbeddedPostgresOptions {
@@ -13,6 +15,8 @@ export interface EmbeddedPostgresOptions {
   dir: string;
   port: number;
   password: string;
+  /** The unprivileged role restores run as; ensure() creates it. */
+  restoreRole: RestoreRole;
   restorer: ArchiveRestorer;
   logger?: Pick<Logger, 'info' | 'warn' | 'debug'>;
 }
@@ -67,6 +71,15 @@ export class EmbeddedPostgres implements RestoreTarget {
     return { host: '127.0.0.1', port: this.o.port, user: 'postgres', password: this.o.password, database };
   }
 
+  restoreConnection(database: string): pg.ClientConfig {
+    return { ...this.connection(database), user: this.o.restoreRole.name, password: this.o.restoreRole.password };
+  }
+
+  /** An administrator's connection to the `postgres` database, for the length of `fn`. */
+  private withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    return withClient(this.connection('postgres'), fn);
+  }
+
   private async answers(): Promise<boolean> {
     const c = new pg.Client({ ...this.connection('postgres'), connectionTimeoutMillis: 3_000 });
     try {
@@ -85,7 +98,11 @@ export class EmbeddedPostgres implements RestoreTarget {
   }
 
   async ensure(onStatus: (text: string) => void = () => undefined): Promise<void> {
-    if (await this.answers()) return;
+    if (!(await this.answers())) await this.start(onStatus);
+    await this.withAdmin((c) => ensureRestoreRole(c, this.o.restoreRole));
+  }
+
+  private async start(onStatus: (text: string) => void): Promise<void> {
     const asRoot = process.getuid?.() === 0;
     const say = (text: string) => { this.o.logger?.info({ dir: this.o.dir }, text); onStatus(text); };
     await mkdir(path.dirname(this.o.dir), { recursive: true, mode: 0o700 });
@@ -130,11 +147,13 @@ export class EmbeddedPostgres implements RestoreTarget {
   }
 
   async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {
-    await restoreOverPg(this.o.restorer, this.connection(database), archivePath, options);
+    await restoreOverPg(this.o.restorer, this.restoreConnection(database), archivePath, options);
   }
 
   async diagnose(): Promise<string> {
-    if (await this.answers()) return `the embedded PostgreSQL ${EMBEDDED_MAJOR} answers on 127.0.0.1:${this.o.port}`;
+    if (await this.answers()) {
+      return `the embedded PostgreSQL ${EMBEDDED_MAJOR} answers on 127.0.0.1:${this.o.port}; ${await this.withAdmin((c) => describeRestoreRole(c, this.o.restoreRole))}`;
+    }
     return existsSync(path.join(this.o.dir, 'PG_VERSION')) ? `the embedded PostgreSQL in ${this.o.dir} is stopped (tokobot starts it when needed)`
       : `the embedded PostgreSQL will be created in ${this.o.dir} at the first sync`;
   }

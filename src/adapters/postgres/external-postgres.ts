@@ -3,11 +3,14 @@ import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import type { ArchiveRestorer, RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
 import { restoreOverPg } from './own-restore.ts';
-import { parseMajor, restoreFailure, restoreInterrupted, runProgram } from './pg-restore-process.ts';
+import { parseMajor, restoreArgs, restoreFailure, restoreInterrupted, runProgram } from './pg-restore-process.ts';
+import { describeRestoreRole, ensureRestoreRole, type RestoreRole } from './restore-role.ts';
 
 export interface ExternalPostgresOptions {
-  /** postgres://user:password@host:port/database — a role that may create databases. */
+  /** postgres://user:password@host:port/database — a role that may create databases (and roles, for the restore role). */
   url: string;
+  /** The unprivileged role restores run as; ensure() creates it when the PG_URL user may. */
+  restoreRole: RestoreRole;
   /** The pg_restore program; found on PATH by default. */
   pgRestore?: string;
   /** Restores instead of pg_restore when this machine has none (tokobot's own restorer). */
@@ -45,26 +48,38 @@ export class ExternalPostgres implements RestoreTarget {
     return { ...this.base, database };
   }
 
+  restoreConnection(database: string): pg.ClientConfig {
+    return { ...this.base, user: this.options.restoreRole.name, password: this.options.restoreRole.password, database };
+  }
+
   async ensure(): Promise<void> {
+    await this.withAdmin((c) => ensureRestoreRole(c, this.options.restoreRole));
+  }
+
+  /** An administrator's connection to the server's `postgres` database, for the length of `fn`. */
+  private async withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
     const client = new pg.Client({ ...this.connection('postgres'), connectionTimeoutMillis: 10_000 });
     try {
       await client.connect();
-      await client.query('SELECT 1');
     } catch (err) {
       const code = (err as { code?: string }).code;
       const why = code === '28P01' || code === '28000' ? 'the user name or password in PG_URL is wrong'
         : code === 'ECONNREFUSED' ? 'nothing is listening there' : (err as Error).message;
+      await client.end().catch(() => undefined);
       throw new AppError('restore-server', `Cannot connect to the PostgreSQL server at ${this.base.host}:${this.base.port} (${why}). Check PG_URL and that the server runs.`,
         { cause: err, retryable: code === 'ECONNREFUSED' });
+    }
+    try {
+      return await fn(client);
     } finally {
       await client.end().catch(() => undefined);
     }
   }
 
+  /** pg_restore connects as the restore role; the password travels in the environment, never on the command line. */
   private env(): NodeJS.ProcessEnv {
-    // The password travels in the environment, never on the command line.
-    return { ...process.env, PGHOST: String(this.base.host), PGPORT: String(this.base.port), PGUSER: this.base.user,
-      ...(this.base.password ? { PGPASSWORD: String(this.base.password) } : {}) };
+    const { name, password } = this.options.restoreRole;
+    return { ...process.env, PGHOST: String(this.base.host), PGPORT: String(this.base.port), PGUSER: name, PGPASSWORD: password };
   }
 
   private async run(args: string[], options: RestoreOptions = {}) {
@@ -79,12 +94,12 @@ export class ExternalPostgres implements RestoreTarget {
   }
 
   async diagnose(): Promise<string> {
-    await this.ensure();
+    const role = await this.withAdmin((c) => describeRestoreRole(c, this.options.restoreRole));
     const using = await this.restoreProgram().catch((err: Error) => {
       throw new AppError('restore-server', `pg_restore cannot be run (${err.message}): install the PostgreSQL client tools (Debian: apt-get install postgresql-client).`);
     });
     const where = `PostgreSQL ${await this.serverMajor()} at ${this.base.host}:${this.base.port} accepts connections`;
-    return using === 'own' ? `${where}; no pg_restore here, so tokobot restores with its own restorer` : `${where}; pg_restore ${using}`;
+    return `${using === 'own' ? `${where}; no pg_restore here, so tokobot restores with its own restorer` : `${where}; pg_restore ${using}`}; ${role}`;
   }
 
   /** pg_restore's major version; 'own' when it is not installed and the TypeScript restorer stands in. */
@@ -99,14 +114,8 @@ export class ExternalPostgres implements RestoreTarget {
     return this.restoreWith;
   }
 
-  private async serverMajor(): Promise<number> {
-    const client = new pg.Client({ ...this.connection('postgres'), connectionTimeoutMillis: 10_000 });
-    try {
-      await client.connect();
-      return Math.floor(Number((await client.query('SHOW server_version_num')).rows[0].server_version_num) / 10_000);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+  private serverMajor(): Promise<number> {
+    return this.withAdmin(async (c) => Math.floor(Number((await c.query('SHOW server_version_num')).rows[0].server_version_num) / 10_000));
   }
 
   /** What restore() can read: pg_restore's version, or with tokobot's restorer the server's, which runs the statements. */
@@ -116,10 +125,10 @@ export class ExternalPostgres implements RestoreTarget {
   }
 
   async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {
-    if ((await this.restoreProgram()) === 'own' && this.options.restorer) return restoreOverPg(this.options.restorer, this.connection(database), archivePath, options);
-    const args = ['--no-owner', '--no-privileges', '--exit-on-error', '-d', database];
-    if ((options.jobs ?? 1) > 1) args.push('-j', String(options.jobs));
-    const result = await this.run([...args, archivePath], options);
+    if ((await this.restoreProgram()) === 'own' && this.options.restorer) {
+      return restoreOverPg(this.options.restorer, this.restoreConnection(database), archivePath, options);
+    }
+    const result = await this.run([...restoreArgs(database, options.jobs), archivePath], options);
     if (result.code !== 0) throw restoreFailure(result.stderr, result.code);
   }
 }

@@ -9,6 +9,16 @@ export function restoreFailure(stderr: string, exitCode: number | null): AppErro
   return new AppError('restore-failed', `pg_restore failed: ${quoted}`);
 }
 
+/**
+ * pg_restore's options for a restore as the restore role: no owners or grants from the archive,
+ * stop at the first error. No comments either: pg_dump 9.x (iPOS's) writes COMMENT ON EXTENSION
+ * plpgsql, which only the extension's owner may run, and --exit-on-error would stop there.
+ * Comments change nothing in the price list.
+ */
+export function restoreArgs(database: string, jobs = 1): string[] {
+  return ['--no-owner', '--no-privileges', '--no-comments', '--exit-on-error', '-d', database, ...(jobs > 1 ? ['-j', String(jobs)] : [])];
+}
+
 export function restoreInterrupted(): AppError {
   return new AppError('interrupted', 'The restore was stopped before it finished; the partly restored database must be dropped.');
 }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { AppError } from '../../errors.ts';
 import { createDatabase, dropDatabase, quoteIdent } from '../databases.ts';
 import type { RestoreTarget } from '../ports.ts';
+import { restoredConnection } from '../restored-database.ts';
 import type { Verification } from './backup-log.ts';
 import type { MysqlServer, TableCounts } from './ports.ts';
 import { openSqlDump } from './backup-files.ts';
@@ -12,7 +13,7 @@ export function scratchName(jobId: string): string {
 }
 
 export async function countPostgresRows(target: RestoreTarget, database: string): Promise<{ tables: number; rows: number }> {
-  const client = new pg.Client(target.connection(database));
+  const client = new pg.Client(restoredConnection(target, database));
   await client.connect();
   try {
     const tables = (await client.query(

@@ -19,6 +19,9 @@ export async function openOpsDatabase(target: RestoreTarget, name: string, onIdl
         if (err.code !== '42P04') throw err; // created meanwhile by another process
       });
     }
+    // Only the administrator connects: not the restore role, whose sessions run backups' code.
+    await admin.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
+    await admin.query(`GRANT CONNECT ON DATABASE ${quoteIdent(name)} TO CURRENT_USER`);
   } finally {
     await admin.end();
   }

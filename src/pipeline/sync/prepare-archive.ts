@@ -2,6 +2,7 @@ import { unlink } from 'node:fs/promises';
 import { AppError } from '../../errors.ts';
 import { readArchive, minimumPgRestoreMajor, serverMajor, type ArchiveInfo } from '../archive/archive-reader.ts';
 import { extractI5bu, zipLimits } from '../archive/zip-extract.ts';
+import { refuseForeignEntries } from '../archive/foreign-entries.ts';
 import { freeSpace } from './work-files.ts';
 import type { RunTracker } from './run-tracker.ts';
 import type { SyncDeps } from './sync-store.ts';
@@ -59,6 +60,7 @@ export async function prepareArchive(deps: SyncDeps, t: RunTracker, downloaded: 
   }
   await t.begin('inspect');
   const info = await readArchive(archivePath);
+  refuseForeignEntries(info);
   checkRestorable(info, await deps.target.pgRestoreMajor());
   return { path: archivePath, info, summary: { ...summarize(info), zipEntry } };
 }

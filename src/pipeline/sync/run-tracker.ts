@@ -1,7 +1,9 @@
 import { AppError } from '../../errors.ts';
 import type { RunDetails, RunHistory, StageRecord } from '../run-history.ts';
 
-export type SyncStage = 'check' | 'download' | 'extract' | 'inspect' | 'restore' | 'export' | 'validate' | 'publish';
+/** A sync's stages in the order they run (extract only for zips). */
+export const SYNC_STAGES = ['check', 'download', 'extract', 'inspect', 'restore', 'analyze', 'export', 'validate', 'publish'] as const;
+export type SyncStage = typeof SYNC_STAGES[number];
 
 export interface SyncProgress {
   stage: SyncStage;

@@ -7,6 +7,7 @@ import type { StoreConfig } from '../../config/load-config.ts';
 import type { BackupFile, BackupSource, RestoreTarget } from '../ports.ts';
 import { createDatabase, dropDatabase, storeDatabases } from '../databases.ts';
 import { exportPriceCsv } from '../export-csv.ts';
+import { analyzeDatabase, restoredConnection } from '../restored-database.ts';
 import { validatePriceCsv, type ValidationReport } from '../validate-prices.ts';
 import { finishPublication, publishedOf, publishRun } from '../publish.ts';
 import type { RunHistory } from '../run-history.ts';
@@ -58,7 +59,7 @@ function newest(files: BackupFile[]): BackupFile | undefined {
 
 /**
  * Turns a store's newest backup into its published price list: check, download, extract,
- * inspect, restore into a staging database, export, validate, publish. The live database and
+ * inspect, restore into a staging database, analyze it, export, validate, publish. The live database and
  * the published list change only at the very end, together; any failure leaves them as they
  * were and removes what the run made. Throws only when the store is already being synced.
  */
@@ -115,10 +116,13 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     await createDatabase(deps.target, dbs.staging);
     await deps.target.restore(archive.path, dbs.staging, { jobs: deps.settings.restoreJobs, signal });
 
+    await t.begin('analyze');
+    await analyzeDatabase(deps.target, dbs.staging);
+
     await t.begin('export');
     const name = `${store.id}_${stamp(new Date())}.csv`;
     tmpCsv = path.join(exportDir(deps.dataDir, store.id), `${name}.tmp`);
-    await exportPriceCsv(deps.target.connection(dbs.staging), store.id, tmpCsv);
+    await exportPriceCsv(restoredConnection(deps.target, dbs.staging), store.id, tmpCsv);
 
     await t.begin('validate');
     const validation = await validatePriceCsv(tmpCsv, { previousRows: published?.row_count ?? null, maxDrop: deps.settings.maxRowDrop });
