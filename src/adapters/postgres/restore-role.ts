@@ -70,6 +70,16 @@ function byHand(role: RestoreRole, adminName: string): string {
  * is refused with a message that says what to run.
  */
 export async function ensureRestoreRole(c: pg.ClientBase, role: RestoreRole): Promise<void> {
+  // Two processes altering one role at once fail with "tuple concurrently updated": take turns.
+  await c.query('SELECT pg_catalog.pg_advisory_lock(7303, pg_catalog.hashtext($1))', [role.name]);
+  try {
+    await makeSafe(c, role);
+  } finally {
+    await c.query('SELECT pg_catalog.pg_advisory_unlock(7303, pg_catalog.hashtext($1))', [role.name]);
+  }
+}
+
+async function makeSafe(c: pg.ClientBase, role: RestoreRole): Promise<void> {
   const me = await admin(c);
   let state = await roleState(c, role.name);
   if (!state) {
