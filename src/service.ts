@@ -39,6 +39,7 @@ export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat
   const env = app.config.env;
   return {
     stores: app.config.stores, roles: app.config.roles, publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
+    ownerGroups: app.config.ownerGroups,
     search,
     status: (store) => storeStatus(app.ops, app.history, store),
     history: (store, limit) => app.history.recent(store, limit),
@@ -113,10 +114,10 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   bot = createTelegramBot({
     signal: stopping.signal,
     token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, core, roles: app.config.roles,
-    publicMode: env.TELEGRAM_PUBLIC === 'true', logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
+    publicMode: env.TELEGRAM_PUBLIC === 'true', ownerGroups: app.config.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
   });
   await bot.init();
-  await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang);
+  await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang, app.config.ownerGroups, app.logger);
   let whatsapp: WhatsAppMessenger | undefined;
   if (env.WHATSAPP_ENABLED === 'true') {
     const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: env.CHROMIUM_PATH }));
