@@ -17,7 +17,7 @@ import { storeStatus } from './pipeline/status.ts';
 import { SyncRunner } from './pipeline/sync/sync-runner.ts';
 import { BackupRunner } from './pipeline/backup/backup-runner.ts';
 import { startAlerting, type Alerting } from './alerting.ts';
-import { startOpsHttp } from './ops-http.ts';
+import { checkOpsHttpExposure, startOpsHttp } from './ops-http.ts';
 import { createWhatsAppClient, type WhatsAppClient } from './adapters/whatsapp/whatsapp-client.ts';
 import { qrPng, WhatsAppMessenger } from './adapters/whatsapp/whatsapp-messenger.ts';
 import { answerWhatsApp } from './bot/whatsapp/whatsapp-chat.ts';
@@ -94,6 +94,7 @@ function qrToOwners(app: App, bot: Bot, owners: number[]): (qr: string) => void 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<Service> {
   const env = app.config.env;
   if (!env.TELEGRAM_BOT_TOKEN) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
+  if (env.HTTP_PORT !== undefined) checkOpsHttpExposure(env.HTTP_HOST, env.HTTP_TOKEN); // before anything starts
   const runner = new SyncRunner(app.sync, app.logger);
   const chat = new ChatState(app.ops);
   let task: ScheduledTask | undefined;
@@ -149,7 +150,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     app.logger.info({ bot: bot.botInfo.username }, 'telegram long polling');
   }
   const opsHttp = env.HTTP_PORT === undefined ? undefined : await startOpsHttp(app, {
-    host: env.HTTP_HOST, port: env.HTTP_PORT, backups, nextBackup: (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null,
+    host: env.HTTP_HOST, port: env.HTTP_PORT, token: env.HTTP_TOKEN, backups, nextBackup: (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null,
     telegram: () => (server ? { ready: true, text: 'webhook' } : polling?.isRunning() ? { ready: true, text: 'long polling' } : { ready: false, text: 'not polling' }),
     messengers: () => Object.values(alerting?.messengers ?? {}),
   });
