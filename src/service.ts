@@ -21,6 +21,7 @@ import { checkOpsHttpExposure, startOpsHttp } from './ops-http.ts';
 import { createWhatsAppClient, type WhatsAppClient } from './adapters/whatsapp/whatsapp-client.ts';
 import { qrPng, WhatsAppMessenger } from './adapters/whatsapp/whatsapp-messenger.ts';
 import { answerWhatsApp } from './bot/whatsapp/whatsapp-chat.ts';
+import type { NetworkRetryOptions } from './adapters/telegram/network-retry.ts';
 
 export interface Service {
   bot: Bot;
@@ -71,6 +72,8 @@ export interface ServiceOptions {
   alertIntervalMs?: number;
   /** The WhatsApp client to drive (tests); by default whatsapp-web.js with the machine's Chromium. */
   whatsappClient?: () => WhatsAppClient;
+  /** How Telegram is tried again when unreachable (tests shorten the waits). */
+  telegramRetry?: NetworkRetryOptions;
 }
 
 /** The QR that links WhatsApp, as a picture to each owner in Telegram (at most once a minute: it changes every ~20 s). */
@@ -113,7 +116,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
   const stopping = new AbortController();
   bot = createTelegramBot({
-    signal: stopping.signal,
+    signal: stopping.signal, retry: options.telegramRetry,
     token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, core, roles: app.config.roles,
     publicMode: env.TELEGRAM_PUBLIC === 'true', ownerGroups: app.config.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
   });

@@ -11,6 +11,7 @@ import { commandsFor, type Access, type Chat } from '../access.ts';
 import type { Lang } from '../i18n.ts';
 import type { Reply } from '../reply.ts';
 import { renderHtml } from './render-html.ts';
+import { networkRetry, NETWORK_RETRY_DEFAULTS, type NetworkRetryOptions } from '../../adapters/telegram/network-retry.ts';
 
 export interface TelegramBotOptions {
   token: string;
@@ -29,6 +30,8 @@ export interface TelegramBotOptions {
   throttle?: boolean;
   /** Aborted when tokobot stops: progress edits still waiting are dropped, one under way is cancelled. */
   signal?: AbortSignal;
+  /** How Telegram is tried again when it cannot be reached (shorter waits in tests). */
+  retry?: NetworkRetryOptions;
 }
 
 /**
@@ -39,6 +42,23 @@ const chatOf = (chat: { id: number; type: string } | undefined): Chat => ({ id: 
 
 const nameOf = (ctx: Context) => [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || ctx.from?.username || 'unknown';
 
+/** One warning when Telegram stops answering the long poll, one line when it answers again. */
+function pollingLog(logger: TelegramBotOptions['logger'], maxDelayMs: number): Pick<NetworkRetryOptions, 'onRetry' | 'onRecovered'> {
+  let down = false;
+  return {
+    onRetry: (method, reason) => {
+      if (method !== 'getUpdates' || down) return;
+      down = true;
+      logger.warn({ reason }, `Telegram cannot be reached; trying again at least every ${maxDelayMs / 1000} s`);
+    },
+    onRecovered: (method, tries, afterMs) => {
+      if (method !== 'getUpdates') return;
+      down = false;
+      logger.info({ tries, seconds: Math.round(afterMs / 1000) }, 'Telegram answers again');
+    },
+  };
+}
+
 /** The Telegram channel: grammY in front of the command core. Rendering and sending only; no decisions. */
 export function createTelegramBot(o: TelegramBotOptions): Bot {
   const bot = new Bot(o.token, { client: o.apiRoot ? { apiRoot: o.apiRoot } : undefined, botInfo: o.botInfo });
@@ -46,7 +66,11 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   // Outgoing calls wait their turn (Telegram's limits), and a 429 waits retry_after and tries again.
   if (o.throttle !== false) bot.api.config.use(apiThrottler());
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  // auto-retry waits out 429s and retries 5xx answers of sends. Unreachable Telegram, and any
+  // failure of getUpdates, is networkRetry's (around it): auto-retry's waits double up to an hour.
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true });
+  bot.api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? prev(method, payload, signal) : retry(prev, method, payload, signal)));
+  bot.api.config.use(networkRetry({ ...o.retry, ...pollingLog(o.logger, { ...NETWORK_RETRY_DEFAULTS, ...o.retry }.maxDelayMs) }));
 
   const send = async (ctx: Context, reply: Reply) => {
     if (reply.document) {
