@@ -10,7 +10,7 @@ import { startHarness, type Harness } from '../helpers/sync-harness.ts';
  * `tokobot start` through a Telegram outage: the fake Bot API cuts every connection (or answers
  * 502) for a while, a user writes meanwhile, and the time from the end of the outage to the bot's
  * answer is measured. The suite runs a short outage with the waits scaled down (at most 2 s);
- * `TELEGRAM_OUTAGE_SECONDS=120` runs the real length with tokobot's own waits (at most 30 s).
+ * `TELEGRAM_OUTAGE_SECONDS=120` runs the real length with tokobot's own waits (at most 10 s).
  */
 const skip = await requireLocalPg();
 const OUTAGE_MS = Number(process.env.TELEGRAM_OUTAGE_SECONDS ?? 10) * 1000;

@@ -5,7 +5,7 @@ export interface NetworkRetryOptions {
   firstDelayMs?: number;
   /**
    * The longest wait between tries: after Telegram comes back, the bot hears of it within this
-   * long. 30 s costs one small request per 30 s during an outage.
+   * long (plus the answer). 10 s costs six small requests a minute during an outage.
    */
   maxDelayMs?: number;
   /** A call other than getUpdates (a reply, an alert) still failing after this long gets its error. */
@@ -21,7 +21,7 @@ export interface NetworkRetryOptions {
   onRecovered?: (method: string, tries: number, afterMs: number) => void;
 }
 
-export const NETWORK_RETRY_DEFAULTS = { firstDelayMs: 1_000, maxDelayMs: 30_000, giveUpMs: 10 * 60_000, pollGraceMs: 15_000 };
+export const NETWORK_RETRY_DEFAULTS = { firstDelayMs: 1_000, maxDelayMs: 10_000, giveUpMs: 10 * 60_000, pollGraceMs: 15_000 };
 
 /** Waits `ms`, or rejects as soon as `signal` aborts (tokobot stopping, or a caller's own limit). */
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
