@@ -66,8 +66,9 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   // Outgoing calls wait their turn (Telegram's limits), and a 429 waits retry_after and tries again.
   if (o.throttle !== false) bot.api.config.use(apiThrottler());
-  // auto-retry waits out 429s and retries 5xx answers of sends. Unreachable Telegram, and any
-  // failure of getUpdates, is networkRetry's (around it): auto-retry's waits double up to an hour.
+  // auto-retry waits out 429s and retries 5xx answers of sends; the runner waits out a 429 of
+  // getUpdates. Unreachable Telegram, and a 5xx of getUpdates, are networkRetry's (around them
+  // both): auto-retry's waits double up to an hour, the runner's without end.
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true });
   bot.api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? prev(method, payload, signal) : retry(prev, method, payload, signal)));
   bot.api.config.use(networkRetry({ ...o.retry, ...pollingLog(o.logger, { ...NETWORK_RETRY_DEFAULTS, ...o.retry }.maxDelayMs) }));
