@@ -25,14 +25,14 @@ export async function telegramBench(list: BenchList, throttle: boolean): Promise
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const search = new PriceSearch(list.pool);
   const core = new CommandCore({
-    stores: [{ id: list.store, name: 'Toko Bench', source: { type: 'folder', dir: '/nonexistent' } }], roles, publicMode: false,
+    stores: [{ id: list.store, name: 'Toko Bench', source: { type: 'folder', dir: '/nonexistent' } }], roles, publicMode: false, ownerGroups: new Set(),
     rateLimitPerMinute: 1000, search, chat: new ChatState(list.pool), logger: silent,
     status: unused, history: unused, runSync: unused, syncInProgress: () => null, latestExport: unused, officeStock: unused,
     notifyOwners: async () => undefined, nextSync: () => null,
     backups: { jobs: [], run: unused, progress: () => null, states: async () => [] },
     alerts: { open: async () => [], mute: unused, test: unused, channels: () => [] },
   });
-  const bot = createTelegramBot({ token: ready.token, apiRoot: ready.url, core, roles, publicMode: false, logger: silent, onMigrate: async () => undefined, throttle });
+  const bot = createTelegramBot({ token: ready.token, apiRoot: ready.url, core, roles, publicMode: false, ownerGroups: new Set(), logger: silent, onMigrate: async () => undefined, throttle });
   await bot.init();
   await search.warm(list.store); // as tokobot start does before taking updates
   const handle = run(bot);

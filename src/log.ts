@@ -7,7 +7,7 @@ const secretPaths = [
   'password', '*.password', 'token', '*.token', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
   'appSecret', '*.appSecret', 'connectionString', '*.connectionString', 'authorization', '*.authorization',
   'headers.authorization', 'env.PG_URL', 'env.DROPBOX_APP_SECRET', 'env.DROPBOX_REFRESH_TOKEN', 'env.DROPBOX_ACCESS_TOKEN',
-  'env.PG_DOCKER_PASSWORD',
+  'env.PG_DOCKER_PASSWORD', 'env.HTTP_TOKEN', 'env.TELEGRAM_BOT_TOKEN',
 ];
 
 /** JSON lines for machines; readable lines when a person watches a terminal. */

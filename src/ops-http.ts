@@ -1,8 +1,10 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { BlockList, isIP, isIPv6, type AddressInfo } from 'node:net';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { App } from './app.ts';
-import { describeError } from './errors.ts';
+import { AppError, describeError } from './errors.ts';
+import { scrubbedJson, secretValues } from './config/secrets.ts';
 import type { Messenger } from './pipeline/alerts/ports.ts';
 import type { BackupRunner } from './pipeline/backup/backup-runner.ts';
 import { storeStatus } from './pipeline/status.ts';
@@ -10,6 +12,8 @@ import { storeStatus } from './pipeline/status.ts';
 export interface OpsHttpOptions {
   host: string;
   port: number;
+  /** HTTP_TOKEN: /status and /metrics want `Authorization: Bearer <token>` when set; required beyond loopback. */
+  token?: string;
   backups: BackupRunner;
   nextBackup: (jobId: string) => Date | null;
   /** Whether the Telegram bot is taking updates. */
@@ -49,49 +53,98 @@ function metrics(app: App): Registry {
   return registry;
 }
 
-async function health(app: App, o: OpsHttpOptions) {
-  const checks: Record<string, { ok: boolean; text: string }> = { process: { ok: true, text: `up ${Math.round(process.uptime())} s` } };
+type Check = { ok: boolean; text: string };
+
+/** Each part up or down, with what the operator needs to know (shown on /status, behind the token). */
+async function checks(app: App, o: OpsHttpOptions): Promise<Record<string, Check>> {
+  const all: Record<string, Check> = { process: { ok: true, text: `up ${Math.round(process.uptime())} s` } };
   try {
     await app.ops.query('SELECT 1');
-    checks.opsDatabase = { ok: true, text: 'reachable' };
+    all.opsDatabase = { ok: true, text: 'reachable' };
   } catch (err) {
-    checks.opsDatabase = { ok: false, text: describeError(err) };
+    all.opsDatabase = { ok: false, text: describeError(err) };
   }
-  checks.restoreServer = { ok: checks.opsDatabase.ok, text: `${app.target.kind}: ${checks.opsDatabase.ok ? 'accepting connections' : 'unreachable'}` };
+  all.restoreServer = { ok: all.opsDatabase.ok, text: `${app.target.kind}: ${all.opsDatabase.ok ? 'accepting connections' : 'unreachable'}` };
   const tg = o.telegram();
-  checks.telegram = { ok: tg.ready, text: tg.text };
-  for (const m of o.messengers()) if (m.channel === 'whatsapp') checks.whatsapp = { ok: m.state().ready, text: m.state().text };
-  // The ops database carries everything else; a channel that is down is "degraded", not "down".
-  const status = !checks.opsDatabase.ok ? 'down' : Object.values(checks).every((c) => c.ok) ? 'ok' : 'degraded';
-  return { status, checks };
+  all.telegram = { ok: tg.ready, text: tg.text };
+  for (const m of o.messengers()) if (m.channel === 'whatsapp') all.whatsapp = { ok: m.state().ready, text: m.state().text };
+  return all;
+}
+
+/**
+ * The overall verdict: the ops database carries everything else, so without it tokobot is
+ * "down"; a channel that is down only makes it "degraded".
+ */
+function verdict(all: Record<string, Check>): 'ok' | 'degraded' | 'down' {
+  return !all.opsDatabase?.ok ? 'down' : Object.values(all).every((c) => c.ok) ? 'ok' : 'degraded';
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** Loopback only: 127.0.0.0/8, ::1 (also written out or IPv4-mapped) and localhost. Decided by the configured address, not by who connects. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  return isIP(h) !== 0 && LOOPBACK.check(h, isIPv6(h) ? 'ipv6' : 'ipv4');
+}
+
+/** Refuses to open /status and /metrics to the network without a token: they show hosts, users, paths and ids. */
+export function checkOpsHttpExposure(host: string, token: string | undefined): void {
+  if (token || isLoopbackHost(host)) return;
+  throw new AppError('config', `HTTP_HOST=${host} is not a loopback address, so /status and /metrics would be open to the network without a password. ` +
+    'Set HTTP_TOKEN to a long random string (e.g. the output of openssl rand -hex 24); clients then send "Authorization: Bearer <HTTP_TOKEN>". ' +
+    'Or set HTTP_HOST=127.0.0.1 (/healthz needs no token).');
+}
+
+/** Compares hashes, so that neither the content nor the length of the token leaks through timing. */
+function authorized(req: http.IncomingMessage, token: string | undefined): boolean {
+  if (!token) return true;
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(token)) && given.length > 0;
 }
 
 /**
  * The operator's view over HTTP (off unless HTTP_PORT is set): /healthz (200, or 503 when the ops
- * database is unreachable), /metrics in Prometheus format, /status as JSON.
+ * database is unreachable) for anyone, with up/down per part and nothing else; /metrics in
+ * Prometheus format and /status as JSON (the checks' details, stores, backup jobs, open alerts),
+ * behind HTTP_TOKEN when one is set, which it must be beyond loopback.
  */
 export async function startOpsHttp(app: App, o: OpsHttpOptions): Promise<{ port: number; close(): Promise<void> }> {
+  checkOpsHttpExposure(o.host, o.token);
   const registry = metrics(app);
+  const secrets = secretValues(app.config);
   const server = http.createServer((req, res) => {
     const send = (status: number, type: string, body: string) => { res.writeHead(status, { 'content-type': type }); res.end(body); };
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (req.method !== 'GET') return send(405, 'text/plain', 'GET only\n');
       if (url.pathname === '/healthz') {
-        const h = await health(app, o);
-        return send(h.status === 'down' ? 503 : 200, 'application/json', `${JSON.stringify(h, null, 2)}\n`);
+        const all = await checks(app, o);
+        const status = verdict(all);
+        const parts = Object.fromEntries(Object.entries(all).map(([name, c]) => [name, c.ok ? 'ok' : 'down']));
+        return send(status === 'down' ? 503 : 200, 'application/json', `${JSON.stringify({ status, checks: parts }, null, 2)}\n`);
+      }
+      if ((url.pathname === '/metrics' || url.pathname === '/status') && !authorized(req, o.token)) {
+        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="tokobot"' });
+        return res.end('401: send "Authorization: Bearer <HTTP_TOKEN>"\n');
       }
       if (url.pathname === '/metrics') return send(200, registry.contentType, await registry.metrics());
       if (url.pathname === '/status') {
+        const all = await checks(app, o);
         const stores = [];
         for (const s of app.config.stores) stores.push(await storeStatus(app.ops, app.history, s));
         const jobs = (await o.backups.states(o.nextBackup)).map((j) => ({ ...j, job: { id: j.job.id, type: j.job.type, schedule: j.job.schedule } }));
-        return send(200, 'application/json', `${JSON.stringify({ stores, jobs, alerts: await app.alerts.open() }, null, 2)}\n`);
+        const body = { health: { status: verdict(all), checks: all }, stores, jobs, alerts: await app.alerts.open() };
+        return send(200, 'application/json', `${scrubbedJson(body, secrets)}\n`);
       }
       send(404, 'text/plain', 'not found: try /healthz, /metrics or /status\n');
     })().catch((err) => {
       app.logger.warn({ err, url: req.url }, 'ops http request failed');
-      if (!res.headersSent) send(500, 'text/plain', `${describeError(err)}\n`);
+      // The reason goes to the log only: this answer may reach someone without the token.
+      if (!res.headersSent) send(500, 'text/plain', 'internal error: see tokobot\'s log\n');
     });
   });
   await new Promise<void>((resolve, reject) => {

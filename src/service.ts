@@ -17,10 +17,11 @@ import { storeStatus } from './pipeline/status.ts';
 import { SyncRunner } from './pipeline/sync/sync-runner.ts';
 import { BackupRunner } from './pipeline/backup/backup-runner.ts';
 import { startAlerting, type Alerting } from './alerting.ts';
-import { startOpsHttp } from './ops-http.ts';
+import { checkOpsHttpExposure, startOpsHttp } from './ops-http.ts';
 import { createWhatsAppClient, type WhatsAppClient } from './adapters/whatsapp/whatsapp-client.ts';
 import { qrPng, WhatsAppMessenger } from './adapters/whatsapp/whatsapp-messenger.ts';
 import { answerWhatsApp } from './bot/whatsapp/whatsapp-chat.ts';
+import type { NetworkRetryOptions } from './adapters/telegram/network-retry.ts';
 
 export interface Service {
   bot: Bot;
@@ -39,6 +40,7 @@ export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat
   const env = app.config.env;
   return {
     stores: app.config.stores, roles: app.config.roles, publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
+    ownerGroups: app.config.ownerGroups,
     search,
     status: (store) => storeStatus(app.ops, app.history, store),
     history: (store, limit) => app.history.recent(store, limit),
@@ -70,6 +72,8 @@ export interface ServiceOptions {
   alertIntervalMs?: number;
   /** The WhatsApp client to drive (tests); by default whatsapp-web.js with the machine's Chromium. */
   whatsappClient?: () => WhatsAppClient;
+  /** How Telegram is tried again when unreachable (tests shorten the waits). */
+  telegramRetry?: NetworkRetryOptions;
 }
 
 /** The QR that links WhatsApp, as a picture to each owner in Telegram (at most once a minute: it changes every ~20 s). */
@@ -93,6 +97,7 @@ function qrToOwners(app: App, bot: Bot, owners: number[]): (qr: string) => void 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<Service> {
   const env = app.config.env;
   if (!env.TELEGRAM_BOT_TOKEN) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
+  if (env.HTTP_PORT !== undefined) checkOpsHttpExposure(env.HTTP_HOST, env.HTTP_TOKEN); // before anything starts
   const runner = new SyncRunner(app.sync, app.logger);
   const chat = new ChatState(app.ops);
   let task: ScheduledTask | undefined;
@@ -111,12 +116,12 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
   const stopping = new AbortController();
   bot = createTelegramBot({
-    signal: stopping.signal,
+    signal: stopping.signal, retry: options.telegramRetry,
     token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, core, roles: app.config.roles,
-    publicMode: env.TELEGRAM_PUBLIC === 'true', logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
+    publicMode: env.TELEGRAM_PUBLIC === 'true', ownerGroups: app.config.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
   });
   await bot.init();
-  await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang);
+  await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang, app.config.ownerGroups, app.logger);
   let whatsapp: WhatsAppMessenger | undefined;
   if (env.WHATSAPP_ENABLED === 'true') {
     const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: env.CHROMIUM_PATH }));
@@ -148,7 +153,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     app.logger.info({ bot: bot.botInfo.username }, 'telegram long polling');
   }
   const opsHttp = env.HTTP_PORT === undefined ? undefined : await startOpsHttp(app, {
-    host: env.HTTP_HOST, port: env.HTTP_PORT, backups, nextBackup: (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null,
+    host: env.HTTP_HOST, port: env.HTTP_PORT, token: env.HTTP_TOKEN, backups, nextBackup: (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null,
     telegram: () => (server ? { ready: true, text: 'webhook' } : polling?.isRunning() ? { ready: true, text: 'long polling' } : { ready: false, text: 'not polling' }),
     messengers: () => Object.values(alerting?.messengers ?? {}),
   });

@@ -15,6 +15,21 @@ export function may(access: Access, command: Command): boolean {
   return LEVEL[access] >= LEVEL[NEEDS[command]];
 }
 
+/**
+ * Where a message was written. A group (or supergroup or channel) is read by everyone in it, so
+ * answers there are never above staff level (no cost prices, no owner commands) unless the
+ * group is configured as an owners' group.
+ */
+export interface Chat {
+  id: number;
+  kind: 'private' | 'group';
+}
+
+/** What someone may do in a chat: the lower of their own access and the chat's ceiling. */
+export function capAccess(access: Access, ceiling: Access): Access {
+  return LEVEL[access] <= LEVEL[ceiling] ? access : ceiling;
+}
+
 export function requiredRole(command: Command): Access {
   return NEEDS[command];
 }

@@ -7,7 +7,7 @@ import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
 import type { SyncProgress, SyncProgressFn } from '../pipeline/sync/run-tracker.ts';
 import type { SyncOutcome } from '../pipeline/sync/sync-store.ts';
-import type { Access } from './access.ts';
+import type { Access, Chat } from './access.ts';
 import type { BackupProgress, BackupProgressFn } from '../pipeline/backup/backup-job.ts';
 import type { BackupRun } from '../pipeline/backup/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
@@ -18,6 +18,8 @@ export interface CoreDeps {
   stores: StoreConfig[];
   roles: Map<number, Role>;
   publicMode: boolean;
+  /** Telegram groups whose members are answered at their own level (cost prices included); other groups hear staff answers. */
+  ownerGroups: ReadonlySet<number>;
   rateLimitPerMinute: number;
   search: Pick<PriceSearch, 'search' | 'suggest' | 'item'>;
   status: (store: StoreConfig) => Promise<StoreStatus>;
@@ -55,7 +57,9 @@ export interface CoreDeps {
 export interface Who {
   id: number;
   name: string;
+  /** Their role, capped by the chat (a group hears staff answers unless it is an owners' group). */
   access: Access;
+  chat: Chat;
   lang: Lang;
   store: StoreConfig;
 }

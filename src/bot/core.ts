@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '../errors.ts';
 import type { StoreConfig } from '../config/load-config.ts';
-import { commandsFor, may, RateLimiter, requiredRole, type Access, type Command } from './access.ts';
+import { capAccess, commandsFor, may, RateLimiter, requiredRole, type Access, type Chat, type Command } from './access.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from './i18n.ts';
 import { backupReply, jobsReply } from './backup-replies.ts';
@@ -15,6 +15,8 @@ export interface Incoming {
   userId: number;
   name: string;
   text: string;
+  /** The chat it was written in: a group caps what the answer may show. */
+  chat: Chat;
   /** Given by channels whose people are not in the Telegram roles (allowed WhatsApp numbers). */
   access?: Access;
 }
@@ -64,9 +66,24 @@ export class CommandCore {
     return this.deps.roles.get(userId) ?? (this.deps.publicMode ? 'public' : null);
   }
 
-  private who(userId: number, name: string, access: Access, saved: { lang: Lang; store: string | null }): Who {
+  /**
+   * The one place a person's access is decided: their role (or what their channel grants), no
+   * higher than the chat allows.
+   */
+  private access(role: Access, chat: Chat): Access {
+    const ceiling: Access = chat.kind === 'private' || this.deps.ownerGroups.has(chat.id) ? 'owner' : 'staff';
+    return capAccess(role, ceiling);
+  }
+
+  /** A refusal: "ask in a private chat" when only the chat stands in the way. */
+  private refusal(role: Access, command: Command, lang: Lang): Reply {
+    if (may(role, command)) return { severity: 'warning', lines: [t(lang, 'privateOnly')] };
+    return { severity: 'warning', lines: [t(lang, 'notAllowed', { role: requiredRole(command) })] };
+  }
+
+  private who(userId: number, name: string, access: Access, chat: Chat, saved: { lang: Lang; store: string | null }): Who {
     const store = this.deps.stores.find((s) => s.id === saved.store) ?? (this.deps.stores[0] as StoreConfig);
-    return { id: userId, name, access, lang: saved.lang, store };
+    return { id: userId, name, access, chat, lang: saved.lang, store };
   }
 
   /** null: say nothing (a user over the rate limit who was already told). */
@@ -77,24 +94,26 @@ export class CommandCore {
       const cmd = /^\/([a-zA-Z_]+)(?:@\w+)?\s*(.*)$/s.exec(text);
       const command: Command = cmd ? COMMANDS[(cmd[1] as string).toLowerCase()] ?? 'help' : 'price';
       const args = (cmd ? (cmd[2] as string) : text).slice(0, MAX_QUESTION).trim();
-      const access = m.access ?? this.accessOf(m.userId);
-      if (!access) return this.stranger(m, lang, command);
-      if (!may(access, command)) return { severity: 'warning', lines: [t(lang, 'notAllowed', { role: requiredRole(command) })] };
-      return this.run(command, args, this.who(m.userId, m.name, access, saved));
+      const role = m.access ?? this.accessOf(m.userId);
+      if (!role) return this.stranger(m, lang, command);
+      const access = this.access(role, m.chat);
+      if (!may(access, command)) return this.refusal(role, command, lang);
+      return this.run(command, args, this.who(m.userId, m.name, access, m.chat, saved));
     });
   }
 
-  /** A button press: data made by this core (pages, item cards, store choice). */
-  async action(userId: number, name: string, data: string): Promise<Reply | null> {
+  /** A button press in `chat`: data made by this core (pages, item cards, store choice). */
+  async action(userId: number, name: string, data: string, chat: Chat): Promise<Reply | null> {
     return this.guard(userId, async (saved) => {
       const lang = saved.lang;
-      const access = this.accessOf(userId);
-      if (!access) return { severity: 'warning', lines: [t(lang, 'refused', { id: userId })] };
-      const who = this.who(userId, name, access, saved);
+      const role = this.accessOf(userId);
+      if (!role) return { severity: 'warning', lines: [t(lang, 'refused', { id: userId })] };
+      const access = this.access(role, chat);
+      const who = this.who(userId, name, access, chat, saved);
       const [kind, token, page] = data.split(':');
       if (kind === 'st' && token && may(access, 'toko')) return { ...(await this.setStore(who, token)), replace: true };
       if (kind === 'bk' && token) {
-        return may(access, 'backup') ? backupReply(this.deps, who, token) : { severity: 'warning', lines: [t(lang, 'notAllowed', { role: requiredRole('backup') })] };
+        return may(access, 'backup') ? backupReply(this.deps, who, token) : this.refusal(role, 'backup', lang);
       }
       const pointer = token ? this.tokens.get(token) : undefined;
       if (!pointer) return { severity: 'warning', lines: [t(lang, 'expired')] };
@@ -149,8 +168,11 @@ export class CommandCore {
     switch (command) {
       case 'price':
         return args ? searchReply(this.deps, this.tokens, who, who.store, args, 0) : this.help(who);
-      case 'whoami':
-        return { severity: 'info', lines: [t(who.lang, 'whoami', { id: who.id, role: who.access })] };
+      case 'whoami': {
+        const lines = [t(who.lang, 'whoami', { id: who.id, role: who.access })];
+        if (who.chat.kind === 'group') lines.push(t(who.lang, 'groupId', { id: who.chat.id }));
+        return { severity: 'info', lines };
+      }
       case 'lang': {
         const lang: Lang = /^en/i.test(args) ? 'en' : /^id/i.test(args) ? 'id' : who.lang === 'id' ? 'en' : 'id';
         await this.deps.chat.setLang(who.id, lang);

@@ -45,7 +45,7 @@ function progressBar(out: NodeJS.WriteStream): (p: SyncProgress) => void {
 
 async function chat(core: CommandCore, ask: string | undefined): Promise<void> {
   const say = async (text: string) => {
-    const reply: Reply | null = await core.message({ userId: 1, name: 'demo', text, access: 'owner' });
+    const reply: Reply | null = await core.message({ userId: 1, name: 'demo', text, access: 'owner', chat: { id: 1, kind: 'private' } });
     if (!reply) return;
     process.stdout.write(`${renderText(reply)}\n`);
     if (reply.live) process.stdout.write(`${renderText(await reply.live(async (r) => { process.stdout.write(`  … ${r.lines.join(' ')}\n`); }))}\n`);

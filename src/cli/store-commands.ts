@@ -37,7 +37,7 @@ export async function status(json: boolean): Promise<number> {
 export async function ask(text: string, store: string | undefined): Promise<number> {
   return withApp(async (app) => {
     const s = app.store(store);
-    const who = { id: 0, name: 'cli', access: 'staff' as const, lang: 'id' as const, store: s };
+    const who = { id: 0, name: 'cli', access: 'staff' as const, chat: { id: 0, kind: 'private' as const }, lang: 'id' as const, store: s };
     print(renderText(await searchReply({ search: new PriceSearch(app.ops) }, new Tokens(), who, s, text, 0)));
     return 0;
   });

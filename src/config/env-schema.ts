@@ -9,6 +9,7 @@ const optionalUrl = z.url({ message: 'expected a URL such as http://127.0.0.1:80
 const port = z.coerce.number({ message: 'expected a port number (1-65535)' }).int().min(1).max(65535);
 const idList = z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'expected Telegram user ids separated by commas, e.g. 12345678,87654321').optional();
 const chatList = z.string().regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, 'expected Telegram chat ids separated by commas (groups are negative), e.g. 12345678,-1001234567890').optional();
+const groupList = z.string().regex(/^\s*-\d+(\s*,\s*-\d+)*\s*$/, 'expected Telegram group chat ids (negative) separated by commas, e.g. -1001234567890').optional();
 const numberList = z.string().regex(/^\s*\+?\d{8,15}(\s*,\s*\+?\d{8,15})*\s*$/, 'expected phone numbers in international form separated by commas, e.g. 6281234567890').optional();
 const flag = z.enum(['true', 'false'], { message: 'expected true or false' }).default('false');
 const count = (min: number) => z.coerce.number({ message: 'expected a whole number' }).int().min(min);
@@ -48,6 +49,7 @@ export const envSchema = z.object({
   TELEGRAM_OWNERS: idList.describe('Telegram user ids of owners (everything, cost prices included)'),
   TELEGRAM_ADMINS: idList.describe('Telegram user ids of admins (prices, status, sync)'),
   TELEGRAM_STAFF: idList.describe('Telegram user ids of staff (prices, status)'),
+  TELEGRAM_OWNER_GROUPS: groupList.describe('Telegram groups answered with cost prices and owner commands (other groups: staff answers only)'),
   TELEGRAM_PUBLIC: flag.describe('true: anyone may ask prices (and nothing else)'),
   TELEGRAM_WEBHOOK_URL: optionalUrl.describe('Public HTTPS URL for webhook mode (empty: long polling)'),
   TELEGRAM_WEBHOOK_PORT: port.default(8443).describe('Local port the webhook server listens on'),
@@ -63,6 +65,8 @@ export const envSchema = z.object({
   DISK_MIN_FREE_MB: count(0).default(2048).describe('Alert when DATA_DIR has less free space than this (MB)'),
   HTTP_PORT: port.optional().describe('Port of the /healthz, /metrics and /status server (empty: off)'),
   HTTP_HOST: z.string().default('127.0.0.1').describe('Address that server listens on (0.0.0.0 in a container)'),
+  HTTP_TOKEN: z.string().trim().min(16, 'expected at least 16 characters, e.g. the output of openssl rand -hex 24').optional()
+    .describe('Bearer token for /status and /metrics; required when HTTP_HOST is not a loopback address'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 

@@ -33,6 +33,8 @@ export interface Config {
   recipients: Recipient[];
   /** WhatsApp numbers (digits) that may ask prices and /status. */
   whatsappAllowed: string[];
+  /** TELEGRAM_OWNER_GROUPS: the only groups whose answers may show cost prices. */
+  ownerGroups: Set<number>;
 }
 
 const ids = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number);
@@ -166,5 +168,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length) throw new AppError('config', problems.join('\n'));
   return { env, dataDir: path.resolve(env.DATA_DIR), stores, roles: rolesFrom(env, file), jobs, recipients: recipientsFrom(env, file),
-    whatsappAllowed: numbers(env.WHATSAPP_ALLOWED_NUMBERS) };
+    whatsappAllowed: numbers(env.WHATSAPP_ALLOWED_NUMBERS), ownerGroups: new Set(ids(env.TELEGRAM_OWNER_GROUPS)) };
 }

@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommandCore } from '../../src/bot/core.ts';
 import type { CoreDeps } from '../../src/bot/context.ts';
+import type { Chat } from '../../src/bot/access.ts';
 import { AppError } from '../../src/errors.ts';
 import type { Role } from '../../src/config/load-config.ts';
 import type { Lang } from '../../src/pipeline/chat-state.ts';
 
 const OWNER = 1, ADMIN = 2, STAFF = 3, STRANGER = 99;
+const GROUP = -100200, OWNERS_GROUP = -100300;
 const item = { kodeitem: 'A1', namaitem: 'INDOMIE GRG 85G', jenis: null, merek: null, sistemhargajual: 'O', stok: '5',
   entries: [{ satuan: 'PCS', konversi: '1', barcode: '899', level: null, jmlsampai: null, hargapokok: '3000', hargajual: '3500' }] };
 
@@ -20,7 +22,7 @@ function core(over: Partial<CoreDeps> = {}) {
   const deps: CoreDeps = {
     stores: [{ id: 'main', name: 'Toko Utama', source: { type: 'folder', dir: '/x' } }],
     roles: new Map<number, Role>([[OWNER, 'owner'], [ADMIN, 'admin'], [STAFF, 'staff']]),
-    publicMode: false, rateLimitPerMinute: 5,
+    publicMode: false, ownerGroups: new Set([OWNERS_GROUP]), rateLimitPerMinute: 5,
     search: {
       search: async (store, query) => ({ store, query, exact: false, total: 1, items: [item] }),
       suggest: async () => [], item: async () => item,
@@ -46,7 +48,10 @@ function core(over: Partial<CoreDeps> = {}) {
   };
   return { core: new CommandCore(deps), told, logged, tick: (ms: number) => { clock += ms; } };
 }
-const say = (c: CommandCore, userId: number, text: string) => c.message({ userId, name: `user ${userId}`, text });
+const inPrivate = (userId: number): Chat => ({ id: userId, kind: 'private' });
+const inGroup = (id = GROUP): Chat => ({ id, kind: 'group' });
+const say = (c: CommandCore, userId: number, text: string, chat = inPrivate(userId)) => c.message({ userId, name: `user ${userId}`, text, chat });
+const press = (c: CommandCore, userId: number, data: string, chat = inPrivate(userId)) => c.action(userId, `user ${userId}`, data, chat);
 const text = (r: { lines: string[] } | null) => r?.lines.join('\n') ?? '(nothing)';
 
 test('every admin and owner command is refused to staff and strangers; strangers may only ask /whoami', async () => {
@@ -76,11 +81,31 @@ test('public mode: anyone may ask prices, nothing else', async () => {
 test('cost prices appear on item cards for owners only', async () => {
   const { core: c } = core();
   const list = await say(c, STAFF, 'indomie');
-  const press = list!.buttons![0]![0]!.data;
-  assert.doesNotMatch(text(await c.action(STAFF, 'x', press)), /pokok/);
+  assert.doesNotMatch(text(await press(c, STAFF, list!.buttons![0]![0]!.data)), /pokok/);
   const ownerList = await say(c, OWNER, 'indomie');
-  assert.match(text(await c.action(OWNER, 'x', ownerList!.buttons![0]![0]!.data)), /pokok Rp 3\.000 \(16,7%\)/);
-  assert.match(text(await c.action(STAFF, 'x', 'it:zzzz')), /kedaluwarsa/);
+  assert.match(text(await press(c, OWNER, ownerList!.buttons![0]![0]!.data)), /pokok Rp 3\.000 \(16,7%\)/);
+  assert.match(text(await press(c, STAFF, 'it:zzzz')), /kedaluwarsa/);
+});
+
+test('in a group an owner gets staff answers: no cost on cards (also from a private button), no /export; an owners\' group is answered in full', async () => {
+  const { core: c } = core({ rateLimitPerMinute: 100 });
+  const list = await say(c, OWNER, 'indomie', inGroup());
+  assert.match(text(list), /INDOMIE GRG 85G — PCS Rp 3\.500/);
+  assert.doesNotMatch(text(list), /pokok|3\.000/);
+  const card = list!.buttons![0]![0]!.data;
+  assert.doesNotMatch(text(await press(c, OWNER, card, inGroup())), /pokok/);
+  assert.doesNotMatch(text(await press(c, OWNER, card, { id: 0, kind: 'group' })), /pokok/, 'a press whose chat is unknown counts as a group');
+  assert.match(text(await press(c, OWNER, card)), /pokok Rp 3\.000/, 'the same button in private shows cost');
+  assert.match(text(await say(c, OWNER, '/export', inGroup())), /tidak dijawab di grup.*chat pribadi/s);
+  assert.match(text(await say(c, ADMIN, '/sync', inGroup())), /chat pribadi/);
+  assert.match(text(await press(c, ADMIN, 'bk:webshop', inGroup())), /chat pribadi/);
+  assert.match(text(await say(c, STAFF, '/export', inGroup())), /hanya untuk owner/, 'someone who may not anyway is told so');
+  assert.match(text(await say(c, OWNER, '/whoami', inGroup())), /Peran: staff\nID grup ini: -100200/);
+  assert.doesNotMatch(text(await say(c, OWNER, '/help', inGroup())), /\/export|\/sync/);
+  assert.equal((await say(c, OWNER, '/export'))?.document?.path, '/tmp/x.csv');
+  assert.equal((await say(c, OWNER, '/export', inGroup(OWNERS_GROUP)))?.document?.path, '/tmp/x.csv');
+  assert.match(text(await press(c, OWNER, card, inGroup(OWNERS_GROUP))), /pokok Rp 3\.000/);
+  assert.doesNotMatch(text(await press(c, STAFF, card, inGroup(OWNERS_GROUP))), /pokok/, 'an owners\' group does not raise anyone');
 });
 
 test('errors: a known problem says what it is; anything else gets an apology with a reference, logged', async () => {
@@ -134,8 +159,8 @@ test('/backup: admins get the jobs as buttons; a press runs the job with progres
   assert.match(text(await say(c, STAFF, '/backup')), /hanya untuk admin/);
   const menu = await say(c, ADMIN, '/backup');
   assert.deepEqual(menu?.buttons, [[{ text: 'webshop', data: 'bk:webshop' }]]);
-  assert.match(text(await c.action(STAFF, 'staff', 'bk:webshop')), /hanya untuk admin/);
-  const started = await c.action(ADMIN, 'admin', 'bk:webshop');
+  assert.match(text(await press(c, STAFF, 'bk:webshop')), /hanya untuk admin/);
+  const started = await press(c, ADMIN, 'bk:webshop');
   assert.match(text(started), /Backup webshop dimulai/);
   const end = await started?.live?.(async (r) => { progress.push(text(r)); });
   assert.match(progress[0] ?? '', /webshop: dump 3,0 MB, 1200 baris/);

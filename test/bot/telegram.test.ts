@@ -15,6 +15,8 @@ const owner: TgUser = { id: 1001, first_name: 'Bu Sri' };
 const admin: TgUser = { id: 1002, first_name: 'Andi' };
 const staff: TgUser = { id: 1003, first_name: 'Dewi' };
 const stranger: TgUser = { id: 9999, first_name: 'Orang', username: 'asing' };
+const shopGroup = { id: -100777, type: 'supergroup' };
+const ownersGroup = { id: -100888, type: 'group' };
 let tg: FakeTelegram;
 let h: Harness;
 let service: Service;
@@ -26,7 +28,7 @@ before(async () => {
   tg = await FakeTelegram.start();
   h = await startHarness('external', STORE, {
     TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_OWNERS: String(owner.id), TELEGRAM_ADMINS: String(admin.id),
-    TELEGRAM_STAFF: String(staff.id), TELEGRAM_RATE_LIMIT: '60', STORE_NAME: 'Toko Makmur',
+    TELEGRAM_STAFF: String(staff.id), TELEGRAM_RATE_LIMIT: '60', STORE_NAME: 'Toko Makmur', TELEGRAM_OWNER_GROUPS: String(ownersGroup.id),
   });
   await h.fake.addFile(`${h.folder}/backup.zip`, fixture.zipPath, new Date(Date.UTC(2026, 10, 22)));
   assert.equal((await sync(h)).status, 'success');
@@ -39,10 +41,17 @@ after(async () => {
 });
 
 const lastTo = (chat: number) => tg.messages(chat).at(-1);
-async function ask(user: TgUser, text: string): Promise<SentMessage> {
-  const before = tg.messages(user.id).length;
-  tg.userSays(user, text);
-  return tg.until(() => tg.messages(user.id).length > before && lastTo(user.id));
+async function ask(user: TgUser, text: string, chat = { id: user.id, type: 'private' }): Promise<SentMessage> {
+  const before = tg.messages(chat.id).length;
+  tg.userSays(user, text, chat);
+  return tg.until(() => tg.messages(chat.id).length > before && lastTo(chat.id));
+}
+
+/** The card of the first item of a list message, opened by `user` in the chat of that message. */
+async function openCard(user: TgUser, list: SentMessage): Promise<SentMessage> {
+  const count = tg.messages(list.chat.id).length;
+  tg.userPresses(user, list, list.reply_markup!.inline_keyboard[0]![0]!.callback_data);
+  return tg.until(() => tg.messages(list.chat.id).length > count && lastTo(list.chat.id));
 }
 
 test('command menus are registered per role', { skip }, async () => {
@@ -90,13 +99,29 @@ test('an item card: staff never sees cost prices, the owner does', { skip }, asy
   for (const [user, seesCost] of [[staff, false], [owner, true]] as const) {
     const list = await ask(user, row.barcode);
     assert.match(list.text ?? '', new RegExp(row.namaitem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    const count = tg.messages(user.id).length;
-    tg.userPresses(user, list, list.reply_markup!.inline_keyboard[0]![0]!.callback_data);
-    const card = await tg.until(() => tg.messages(user.id).length > count && lastTo(user.id));
+    const card = await openCard(user, list);
     assert.match(card.text ?? '', new RegExp(`Kode: ${row.kodeitem}`));
     assert.match(card.text ?? '', /Stok: /);
     assert.equal(/pokok/.test(card.text ?? ''), seesCost, card.text);
   }
+});
+
+test('in a group the owner gets no cost prices and no CSV; in the owners\' group and in private they do', { skip }, async () => {
+  const row = fixture.expectedRows.find((r) => r.barcode && r.hargapokok)!;
+  const list = await ask(owner, row.barcode, shopGroup);
+  assert.match(list.text ?? '', /Rp \d/);
+  const card = await openCard(owner, list);
+  assert.match(card.text ?? '', new RegExp(`Kode: ${row.kodeitem}`));
+  assert.doesNotMatch(card.text ?? '', /pokok/, 'cost on a card in a group');
+  const exported = await ask(owner, '/export', shopGroup);
+  assert.equal(exported.document, undefined, 'the CSV (with hargapokok) went to a group');
+  assert.match(exported.text ?? '', /chat pribadi/);
+  for (const chat of [ownersGroup, { id: owner.id, type: 'private' }]) {
+    assert.match((await openCard(owner, await ask(owner, row.barcode, chat))).text ?? '', /pokok Rp/, `chat ${chat.id}`);
+    assert.ok((await ask(owner, '/export', chat)).document, `chat ${chat.id}`);
+  }
+  const menus = tg.calls.filter((c) => c.method === 'setMyCommands').map((c) => c.payload as { scope: { chat_id?: number }; commands: { command: string }[] });
+  assert.ok(menus.find((m) => m.scope.chat_id === ownersGroup.id)?.commands.some((c) => c.command === 'export'), 'the owners\' group gets the owner menu');
 });
 
 test('strangers are refused politely and the owner hears of them once; /whoami works for them', { skip }, async () => {

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
  * A local stand-in for the Telegram Bot API (https://core.telegram.org/bots/api) that grammY
  * talks to through `apiRoot`: getUpdates honours offset and timeout (so polling does not spin),
  * messages sent and edited are kept per chat, every call is recorded, user updates can be
- * injected, and a method can be made to answer 429 with retry_after.
+ * injected, a method can be made to answer 429 with retry_after, and Telegram can be made
+ * unreachable for a while (an outage).
  */
 export interface Call {
   method: string;
@@ -22,6 +23,8 @@ export interface SentMessage {
   document?: { file_name: string; bytes: Buffer };
   photo?: { file_name: string; bytes: Buffer; caption?: string };
 }
+
+export type OutageMode = 'refuse' | '502';
 
 export interface TgUser { id: number; first_name: string; username?: string }
 
@@ -63,10 +66,20 @@ export class FakeTelegram {
   url = '';
   /** Called as each message is stored (benchmarks time replies with it). */
   onMessage?: (msg: SentMessage) => void;
+  private down: { until: number; mode: OutageMode } | null = null;
+  /** When each request during an outage arrived (connections cut or 502 answered). */
+  readonly turnedAway: number[] = [];
 
   static async start(): Promise<FakeTelegram> {
     const f = new FakeTelegram();
     f.server = http.createServer((req, res) => { f.handle(req, res).catch((err) => { res.statusCode = 500; res.end(String(err)); }); });
+    // A connection during a 'refuse' outage is cut as soon as it is made: the client sees a reset,
+    // as from a host whose service is gone (the port itself stays ours).
+    f.server.on('connection', (socket) => {
+      if (f.outageMode() !== 'refuse') return;
+      f.turnedAway.push(Date.now());
+      socket.destroy();
+    });
     await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
     f.url = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
     return f;
@@ -81,6 +94,22 @@ export class FakeTelegram {
   /** The next `times` calls of `method` answer 429 with this retry_after. */
   tooManyRequests(method: string, retryAfter: number, times = 1): void {
     this.faults.set(method, [...(this.faults.get(method) ?? []), ...Array<number>(times).fill(retryAfter)]);
+  }
+
+  /**
+   * Telegram unreachable for `ms` from now: every connection is cut ('refuse'), or every request
+   * answered 502 with an HTML page as by a proxy whose upstream is down ('502'). Open long polls
+   * are dropped at once. Updates pushed meanwhile wait, as at Telegram. Returns when it ends (epoch ms).
+   */
+  outage(ms: number, mode: OutageMode = 'refuse'): number {
+    this.down = { until: Date.now() + ms, mode };
+    this.server.closeAllConnections();
+    return this.down.until;
+  }
+
+  private outageMode(): OutageMode | null {
+    if (this.down && Date.now() >= this.down.until) this.down = null;
+    return this.down?.mode ?? null;
   }
 
   private push(update: Record<string, unknown>): void {
@@ -120,6 +149,11 @@ export class FakeTelegram {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.outageMode()) {
+      this.turnedAway.push(Date.now());
+      res.writeHead(502, { 'content-type': 'text/html' });
+      return void res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n');
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);

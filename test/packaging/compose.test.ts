@@ -131,7 +131,7 @@ test('compose.yaml: tokobot\'s healthcheck asks its own /healthz on the health s
   const tokobot = obj(obj(compose.services, 'services').tokobot, 'services.tokobot');
   const env = obj(tokobot.environment, 'tokobot.environment');
   assert.equal(String(env.HTTP_PORT), '8080');
-  assert.equal(env.HTTP_HOST, '0.0.0.0');
+  assert.equal(env.HTTP_HOST, '127.0.0.1', 'beyond loopback tokobot would not start without HTTP_TOKEN');
   const testCmd = list(obj(tokobot.healthcheck, 'tokobot.healthcheck').test, 'healthcheck.test').map(String);
   assert.ok(testCmd.join(' ').includes('http://127.0.0.1:8080/healthz'), testCmd.join(' '));
 });

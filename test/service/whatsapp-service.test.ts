@@ -77,6 +77,20 @@ test('allowed numbers ask prices in WhatsApp and get WhatsApp text; anyone else 
   assert.deepEqual(waTo('6289999999999'), []);
 });
 
+test('WhatsApp is never answered in a group, and never with cost prices (its people are staff at most)', async () => {
+  const row = fixture.expectedRows.find((r) => r.barcode && r.hargapokok)!;
+  const group = '120363025246125486@g.us';
+  // A group message names the group in `from` and the writer in `author` (whatsapp-web.js).
+  wa.latest.message({ from: group, author: `${ASKER}@c.us`, body: row.barcode } as Parameters<typeof wa.latest.message>[0]);
+  wa.latest.message({ from: `${ASKER}@c.us`, body: '/export' });
+  wa.latest.message({ from: `${ASKER}@c.us`, body: row.barcode });
+  const answers = await tg.until(() => waTo(ASKER).length >= 3 && waTo(ASKER));
+  assert.match(answers.at(-2) ?? '', /hanya untuk owner/);
+  assert.match(answers.at(-1) ?? '', /Rp \d/);
+  assert.doesNotMatch(answers.join('\n'), /pokok/);
+  assert.deepEqual(wa.clients.flatMap((c) => c.sent).filter((m) => m.chatId === group), []);
+});
+
 test('while WhatsApp is disconnected, its alerts go through Telegram instead', async () => {
   wa.latest.disconnect('NAVIGATION');
   assert.match(service.alerting.messengers.whatsapp?.state().text ?? '', /^disconnected since .* UTC \(NAVIGATION\)$/);

@@ -2,6 +2,9 @@ import { GrammyError, HttpError, type Api } from 'grammy';
 import { AppError } from '../../errors.ts';
 import type { Messenger, MessengerState } from '../../pipeline/alerts/ports.ts';
 
+/** An alert send that has not gone through by then is given up (the outbox tries again later); less than the outbox's own limit. */
+const SEND_TIMEOUT_MS = 60_000;
+
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Alert text (WhatsApp-style *bold*) as Telegram HTML. */
@@ -25,11 +28,16 @@ export class TelegramMessenger implements Messenger {
   }
 
   async send(to: string, text: string): Promise<void> {
+    // The call's own limit: a request still waiting is cancelled, so it cannot go out after the outbox gave up on it.
+    const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
     try {
-      await this.sendTo(Number(to), text);
+      await this.sendTo(Number(to), text, signal as Parameters<Api['sendMessage']>[3]);
       this.lastFailure = null;
     } catch (err) {
       this.lastFailure = err instanceof Error ? err.message : String(err);
+      if (signal.aborted) {
+        throw new AppError('source-unreachable', `Telegram did not take the alert for chat ${to} within ${SEND_TIMEOUT_MS / 1000} s`, { retryable: true, cause: err });
+      }
       if (err instanceof GrammyError) {
         const permanent = err.error_code === 403 || (err.error_code === 400 && /chat not found|user not found|blocked/i.test(err.description));
         throw new AppError('upload-failed', `Telegram refused the alert for chat ${to}: ${err.description}` +
@@ -40,15 +48,15 @@ export class TelegramMessenger implements Messenger {
     }
   }
 
-  private async sendTo(configured: number, text: string): Promise<void> {
+  private async sendTo(configured: number, text: string, signal: Parameters<Api['sendMessage']>[3]): Promise<void> {
     const chat = (await this.chats?.currentChatId(configured)) ?? configured;
     try {
-      await this.api.sendMessage(chat, alertHtml(text), { parse_mode: 'HTML' });
+      await this.api.sendMessage(chat, alertHtml(text), { parse_mode: 'HTML' }, signal);
     } catch (err) {
       const moved = err instanceof GrammyError ? err.parameters?.migrate_to_chat_id : undefined;
       if (!moved) throw err;
       await this.chats?.recordMigration(chat, moved);
-      await this.api.sendMessage(moved, alertHtml(text), { parse_mode: 'HTML' });
+      await this.api.sendMessage(moved, alertHtml(text), { parse_mode: 'HTML' }, signal);
     }
   }
 }

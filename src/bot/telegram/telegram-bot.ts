@@ -7,10 +7,11 @@ import type { Logger } from 'pino';
 import type { Role } from '../../config/load-config.ts';
 import type { CommandCore } from '../core.ts';
 import { HELP, SLASH } from '../core.ts';
-import { commandsFor, type Access } from '../access.ts';
+import { commandsFor, type Access, type Chat } from '../access.ts';
 import type { Lang } from '../i18n.ts';
 import type { Reply } from '../reply.ts';
 import { renderHtml } from './render-html.ts';
+import { networkRetry, NETWORK_RETRY_DEFAULTS, type NetworkRetryOptions } from '../../adapters/telegram/network-retry.ts';
 
 export interface TelegramBotOptions {
   token: string;
@@ -19,6 +20,8 @@ export interface TelegramBotOptions {
   core: CommandCore;
   roles: Map<number, Role>;
   publicMode: boolean;
+  /** TELEGRAM_OWNER_GROUPS: groups answered at each member's own level. */
+  ownerGroups: ReadonlySet<number>;
   onMigrate: (oldChatId: number, newChatId: number) => Promise<void>;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   /** Known bot identity, so that no getMe call is needed (tests). */
@@ -27,9 +30,34 @@ export interface TelegramBotOptions {
   throttle?: boolean;
   /** Aborted when tokobot stops: progress edits still waiting are dropped, one under way is cancelled. */
   signal?: AbortSignal;
+  /** How Telegram is tried again when it cannot be reached (shorter waits in tests). */
+  retry?: NetworkRetryOptions;
 }
 
+/**
+ * The chat an update came from, as the core sees it: anything but a private chat (group,
+ * supergroup, channel, or a button press whose message Telegram no longer sends) is a group.
+ */
+const chatOf = (chat: { id: number; type: string } | undefined): Chat => ({ id: chat?.id ?? 0, kind: chat?.type === 'private' ? 'private' : 'group' });
+
 const nameOf = (ctx: Context) => [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || ctx.from?.username || 'unknown';
+
+/** One warning when Telegram stops answering the long poll, one line when it answers again. */
+function pollingLog(logger: TelegramBotOptions['logger'], maxDelayMs: number): Pick<NetworkRetryOptions, 'onRetry' | 'onRecovered'> {
+  let down = false;
+  return {
+    onRetry: (method, reason) => {
+      if (method !== 'getUpdates' || down) return;
+      down = true;
+      logger.warn({ reason }, `Telegram cannot be reached; trying again at least every ${maxDelayMs / 1000} s`);
+    },
+    onRecovered: (method, tries, afterMs) => {
+      if (method !== 'getUpdates') return;
+      down = false;
+      logger.info({ tries, seconds: Math.round(afterMs / 1000) }, 'Telegram answers again');
+    },
+  };
+}
 
 /** The Telegram channel: grammY in front of the command core. Rendering and sending only; no decisions. */
 export function createTelegramBot(o: TelegramBotOptions): Bot {
@@ -38,7 +66,12 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   // Outgoing calls wait their turn (Telegram's limits), and a 429 waits retry_after and tries again.
   if (o.throttle !== false) bot.api.config.use(apiThrottler());
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  // auto-retry waits out 429s and retries 5xx answers of sends; the runner waits out a 429 of
+  // getUpdates. Unreachable Telegram, and a 5xx of getUpdates, are networkRetry's (around them
+  // both): auto-retry's waits double up to an hour, the runner's without end.
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true });
+  bot.api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? prev(method, payload, signal) : retry(prev, method, payload, signal)));
+  bot.api.config.use(networkRetry({ ...o.retry, ...pollingLog(o.logger, { ...NETWORK_RETRY_DEFAULTS, ...o.retry }.maxDelayMs) }));
 
   const send = async (ctx: Context, reply: Reply) => {
     if (reply.document) {
@@ -78,16 +111,20 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
   bot.on('message:migrate_to_chat_id', async (ctx) => {
     await o.onMigrate(ctx.chat.id, ctx.msg.migrate_to_chat_id);
     o.logger.info({ from: ctx.chat.id, to: ctx.msg.migrate_to_chat_id }, 'group became a supergroup; chat id follows');
+    // Not followed on its own: who may see cost prices is the operator's decision, made in the config.
+    if (o.ownerGroups.has(ctx.chat.id)) {
+      o.logger.warn({ from: ctx.chat.id, to: ctx.msg.migrate_to_chat_id }, `an owners' group became a supergroup: put ${ctx.msg.migrate_to_chat_id} in TELEGRAM_OWNER_GROUPS in place of ${ctx.chat.id}; until then it hears staff answers`);
+    }
   });
 
   bot.on('message:text', async (ctx) => {
-    const reply = await o.core.message({ userId: ctx.from.id, name: nameOf(ctx), text: ctx.msg.text });
+    const reply = await o.core.message({ userId: ctx.from.id, name: nameOf(ctx), text: ctx.msg.text, chat: chatOf(ctx.chat) });
     if (reply) await send(ctx, reply);
   });
 
   bot.on('callback_query:data', async (ctx) => {
     await ctx.answerCallbackQuery().catch(() => undefined);
-    const reply = await o.core.action(ctx.from.id, nameOf(ctx), ctx.callbackQuery.data);
+    const reply = await o.core.action(ctx.from.id, nameOf(ctx), ctx.callbackQuery.data, chatOf(ctx.callbackQuery.message?.chat));
     if (!reply) return;
     if (reply.replace && ctx.callbackQuery.message) {
       const { text, reply_markup } = renderHtml(reply);
@@ -107,11 +144,21 @@ function menu(access: Access, lang: Lang) {
   return commandsFor(access).map((c) => ({ command: SLASH[c], description: HELP[c][lang] }));
 }
 
-/** Command menus per role: each known user sees their own; everyone else only what they may do. */
-export async function registerMenus(api: Api, roles: Map<number, Role>, publicMode: boolean, langOf: (id: number) => Promise<Lang>): Promise<void> {
+/**
+ * Command menus per role: each known user sees their own in their private chat; everyone else,
+ * and every group, only what a stranger may do (Telegram shows groups the default scope, never a
+ * person's private one). An owners' group gets the owner's menu.
+ */
+export async function registerMenus(api: Api, roles: Map<number, Role>, publicMode: boolean, langOf: (id: number) => Promise<Lang>,
+  ownerGroups: ReadonlySet<number> = new Set(), logger?: Pick<Logger, 'warn'>): Promise<void> {
   const strangers = publicMode ? menu('public', 'id') : [{ command: 'whoami', description: HELP.whoami.id }];
   await api.setMyCommands(strangers, { scope: { type: 'default' } });
   for (const [userId, role] of roles) {
     await api.setMyCommands(menu(role, await langOf(userId)), { scope: { type: 'chat', chat_id: userId } });
+  }
+  for (const chatId of ownerGroups) {
+    // A group the bot has not joined (yet) answers "chat not found": not a reason to stop.
+    await api.setMyCommands(menu('owner', 'id'), { scope: { type: 'chat', chat_id: chatId } })
+      .catch((err: Error) => logger?.warn({ chatId, reason: err.message }, 'no command menu for an owners\' group (is the bot a member?)'));
   }
 }

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { inTransaction } from '../ops/in-transaction.ts';
-import { describeError, isAppError } from '../../errors.ts';
+import { AppError, describeError, isAppError } from '../../errors.ts';
 import type { Recipient } from './alert-types.ts';
 import type { Channel, Messenger } from './ports.ts';
 
@@ -12,7 +11,17 @@ export interface AlertOutboxOptions {
   /** Wait after the first failed attempt; doubled each time, up to maxDelayMs. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** A send that has not settled after this long counts as failed (retried later). Default 2 min. */
+  sendTimeoutMs?: number;
 }
+
+/**
+ * How long a taken row is left alone by other deliverers: longer than any send may take (the
+ * send timeout, and the Telegram fallback's few sends), so that a row is never sent by two at
+ * once, yet short enough that the rows of a process that died mid-send go out soon after.
+ */
+const LEASE_MS = 10 * 60_000;
+const SEND_TIMEOUT_MS = 2 * 60_000;
 
 interface Row {
   id: number;
@@ -20,6 +29,7 @@ interface Row {
   channel: Channel;
   recipient: string;
   body: string;
+  /** Attempts so far, this one included (taking a row counts it: it is also the row's fence). */
   attempts: number;
 }
 
@@ -30,7 +40,13 @@ const note = (lang: string, state: string) => (lang === 'en'
  * Delivers the outbox: each row once, to its recipient on its channel. A channel that fails
  * is retried with backoff for as long as it takes; WhatsApp that is not linked (or refuses a
  * number) hands the message to the same person's Telegram, or the Telegram alert chats, with a
- * note saying why. Rows are taken with SKIP LOCKED, so two processes never send the same one.
+ * note saying why.
+ *
+ * No database transaction is open while a message is on its way (a network send can take
+ * minutes in an outage, and an open transaction holds locks and a connection all that time): a
+ * row is taken in one short statement (SKIP LOCKED, then a lease in next_attempt_at, so two
+ * processes never send the same one), sent, and its outcome written only if the row is still this
+ * deliverer's (its attempt count unchanged).
  */
 export class AlertOutbox {
   private readonly clock: () => Date;
@@ -52,62 +68,84 @@ export class AlertOutbox {
     return { delivered, waiting };
   }
 
-  private deliverOne(): Promise<'none' | 'delivered' | 'waiting'> {
-    return inTransaction(this.o.pool, async (c) => {
-      const res = await c.query(`SELECT id, batch, channel, recipient, body, attempts FROM alert_outbox
-        WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, [this.clock()]);
-      const row = res.rows[0] as Row | undefined;
-      return row ? this.send(c, row) : 'none';
-    });
+  private async deliverOne(): Promise<'none' | 'delivered' | 'waiting'> {
+    const now = this.clock();
+    const res = await this.o.pool.query(`UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = $2
+      WHERE id = (SELECT id FROM alert_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1
+        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING id, batch, channel, recipient, body, attempts`, [now, new Date(now.getTime() + LEASE_MS)]);
+    const row = res.rows[0] as Row | undefined;
+    return row ? this.send(row) : 'none';
   }
 
-  private async send(c: pg.PoolClient, row: Row): Promise<'delivered' | 'waiting'> {
+  /** Writes a taken row's outcome, unless the lease ran out and another deliverer took it since. */
+  private async settle(row: Row, set: string, params: unknown[]): Promise<void> {
+    await this.o.pool.query(`UPDATE alert_outbox SET ${set} WHERE id = $1 AND attempts = $2`, [row.id, row.attempts, ...params]);
+  }
+
+  private delivered(row: Row, via: string, note: string | null = null): Promise<void> {
+    return this.settle(row, 'delivered_at = $3, via = $4, last_error = coalesce($5, last_error)', [this.clock(), via, note]);
+  }
+
+  /** The messenger's send, given up (as retryable) when it takes longer than the lease allows. */
+  private async timedSend(messenger: Messenger, to: string, text: string): Promise<void> {
+    const ms = this.o.sendTimeoutMs ?? SEND_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AppError('source-unreachable', `${messenger.channel} did not answer within ${ms / 1000} s`, { retryable: true })), ms);
+    });
+    try {
+      await Promise.race([messenger.send(to, text), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send(row: Row): Promise<'delivered' | 'waiting'> {
     const messenger = this.o.messengers[row.channel];
     const state = messenger?.state();
-    if (row.channel === 'whatsapp' && !state?.ready) return this.fallback(c, row, state?.text ?? 'off');
+    if (row.channel === 'whatsapp' && !state?.ready) return this.fallback(row, state?.text ?? 'off');
     try {
       if (!messenger) throw new Error(`no ${row.channel} channel is configured`);
-      await messenger.send(row.recipient, row.body);
-      await c.query('UPDATE alert_outbox SET delivered_at = $2, attempts = attempts + 1, via = $3 WHERE id = $1', [row.id, this.clock(), row.channel]);
+      await this.timedSend(messenger, row.recipient, row.body);
+      await this.delivered(row, row.channel);
       return 'delivered';
     } catch (err) {
-      if (row.channel === 'whatsapp' && isAppError(err) && !err.retryable) return this.fallback(c, row, describeError(err));
+      if (row.channel === 'whatsapp' && isAppError(err) && !err.retryable) return this.fallback(row, describeError(err));
       if (isAppError(err) && !err.retryable) {
-        await c.query('UPDATE alert_outbox SET gave_up_at = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1', [row.id, this.clock(), describeError(err)]);
+        await this.settle(row, 'gave_up_at = $3, last_error = $4', [this.clock(), describeError(err)]);
         return 'waiting';
       }
-      await this.later(c, row, describeError(err));
+      await this.later(row, describeError(err));
       return 'waiting';
     }
   }
 
-  private async later(c: pg.PoolClient, row: Row, error: string): Promise<void> {
-    const delay = Math.min((this.o.baseDelayMs ?? 30_000) * 2 ** row.attempts, this.o.maxDelayMs ?? 30 * 60_000);
-    await c.query('UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3 WHERE id = $1',
-      [row.id, new Date(this.clock().getTime() + delay), error]);
+  private async later(row: Row, error: string): Promise<void> {
+    const delay = Math.min((this.o.baseDelayMs ?? 30_000) * 2 ** (row.attempts - 1), this.o.maxDelayMs ?? 30 * 60_000);
+    await this.settle(row, 'next_attempt_at = $3, last_error = $4', [new Date(this.clock().getTime() + delay), error]);
   }
 
   /** WhatsApp cannot take it: the same person's Telegram, else the Telegram-only alert chats. */
-  private async fallback(c: pg.PoolClient, row: Row, why: string): Promise<'delivered' | 'waiting'> {
+  private async fallback(row: Row, why: string): Promise<'delivered' | 'waiting'> {
     const person = this.o.recipients.find((r) => r.whatsapp === row.recipient);
     const targets = person?.telegram ? [person.telegram] : this.o.recipients.filter((r) => r.telegram && !r.whatsapp).map((r) => r.telegram as string);
     const telegram = this.o.messengers.telegram;
     if (!targets.length || !telegram) {
-      await this.later(c, row, `WhatsApp ${why}; no Telegram chat to send it to instead`);
+      await this.later(row, `WhatsApp ${why}; no Telegram chat to send it to instead`);
       return 'waiting';
     }
     try {
       for (const to of targets) {
-        const already = await c.query("SELECT 1 FROM alert_outbox WHERE batch = $1 AND channel = 'telegram' AND recipient = $2 AND body = $3",
+        const already = await this.o.pool.query("SELECT 1 FROM alert_outbox WHERE batch = $1 AND channel = 'telegram' AND recipient = $2 AND body = $3",
           [row.batch, to, row.body]);
-        if (!already.rowCount) await telegram.send(to, note(person?.lang ?? 'id', why) + row.body);
+        if (!already.rowCount) await this.timedSend(telegram, to, note(person?.lang ?? 'id', why) + row.body);
       }
     } catch (err) {
-      await this.later(c, row, `WhatsApp ${why}; Telegram too: ${describeError(err)}`);
+      await this.later(row, `WhatsApp ${why}; Telegram too: ${describeError(err)}`);
       return 'waiting';
     }
-    await c.query('UPDATE alert_outbox SET delivered_at = $2, attempts = attempts + 1, via = $3, last_error = $4 WHERE id = $1',
-      [row.id, this.clock(), `telegram ${targets.join(',')}`, `WhatsApp ${why}`]);
+    await this.delivered(row, `telegram ${targets.join(',')}`, `WhatsApp ${why}`);
     return 'delivered';
   }
 }

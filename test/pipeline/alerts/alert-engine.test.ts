@@ -151,3 +151,75 @@ test('mute silences reminders of an open alert until the time given; resolving s
   await tell();
   assert.match(telegram.sent.at(-1)?.text ?? '', /^✅/);
 });
+
+/** A Telegram whose sends hang until released; `entered` resolves when the first send starts. */
+function hangingMessenger() {
+  const m = new RecordingMessenger('telegram');
+  const releases: (() => void)[] = [];
+  let entered!: () => void;
+  const started = new Promise<void>((r) => { entered = r; });
+  m.send = async (to, text) => {
+    entered();
+    await new Promise<void>((r) => releases.push(r));
+    m.sent.push({ to, text });
+  };
+  return { m, started, release: () => { for (const r of releases.splice(0)) r(); } };
+}
+
+const idleInTransaction = async () => (await pool.query(
+  "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%'", [DB])).rows[0].n as number;
+
+test('while a send hangs no transaction is open on the ops database, and a second deliverer does not send that row', async () => {
+  const { engine } = setup([tech]);
+  await engine.raise(failed('pusat'));
+  await engine.flush();
+  const hang = hangingMessenger();
+  const delivering = new AlertOutbox({ pool, recipients: [tech], messengers: { telegram: hang.m }, clock }).deliver();
+  // A second process: its own pool, a working Telegram.
+  const otherPool = new pg.Pool(localConnection(DB));
+  try {
+    await hang.started;
+    assert.equal(await idleInTransaction(), 0, 'a transaction waits on the network');
+    const second = new AlertOutbox({ pool: otherPool, recipients: [tech], messengers: { telegram }, clock });
+    assert.deepEqual(await second.deliver(), { delivered: 0, waiting: 0 });
+    now = new Date(now.getTime() + 5 * 60_000);
+    assert.deepEqual(await second.deliver(), { delivered: 0, waiting: 0 }, 'within the lease the row is the first deliverer\'s');
+  } finally {
+    hang.release();
+    await otherPool.end();
+  }
+  assert.deepEqual(await delivering, { delivered: 1, waiting: 0 });
+  assert.equal(hang.m.sent.length, 1);
+  assert.equal(telegram.sent.length, 0);
+  const row = (await pool.query('SELECT attempts, via, delivered_at FROM alert_outbox')).rows[0];
+  assert.deepEqual([row.attempts, row.via, row.delivered_at.getTime()], [1, 'telegram', now.getTime()]);
+});
+
+test('a send that hangs past its timeout is retried later; the row of a deliverer that never comes back goes out after the lease', async () => {
+  const { engine } = setup([tech]);
+  await engine.raise(failed('pusat'));
+  await engine.flush();
+  const slow = hangingMessenger();
+  const stuck = hangingMessenger();
+  const late = setTimeout(() => { slow.release(); stuck.release(); }, 5_000); // bounded, also when the outbox has no timeout
+  try {
+    assert.deepEqual(await new AlertOutbox({ pool, recipients: [tech], messengers: { telegram: slow.m }, clock, sendTimeoutMs: 100 }).deliver(), { delivered: 0, waiting: 1 });
+    assert.match((await pool.query('SELECT last_error FROM alert_outbox')).rows[0].last_error, /telegram did not answer within 0\.1 s/);
+    now = new Date(now.getTime() + 60 * 60_000);
+    const neverBack = new AlertOutbox({ pool, recipients: [tech], messengers: { telegram: stuck.m }, clock }).deliver();
+    await stuck.started;
+    const other = new AlertOutbox({ pool, recipients: [tech], messengers: { telegram }, clock });
+    now = new Date(now.getTime() + 9 * 60_000);
+    assert.equal((await other.deliver()).delivered, 0);
+    now = new Date(now.getTime() + 2 * 60_000);
+    assert.equal((await other.deliver()).delivered, 1, 'the lease ran out');
+    stuck.release();
+    await neverBack;
+    const row = (await pool.query('SELECT attempts, delivered_at FROM alert_outbox')).rows[0];
+    assert.deepEqual([row.attempts, row.delivered_at.getTime()], [3, now.getTime()], 'the late deliverer does not overwrite the outcome');
+  } finally {
+    clearTimeout(late);
+    slow.release();
+    stuck.release();
+  }
+});
