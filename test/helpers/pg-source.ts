@@ -4,8 +4,22 @@ import { adminQuery, createScratchDb, localConnection } from './local-pg.ts';
 /** The shared source of the backup tests: made once, then reused by every test file (and run). */
 export const PG_SOURCE = 'tokobot_t_backup_source';
 
-/** Makes the shared source unless a complete one is there (the marker table is made last). */
+/**
+ * Makes the shared source unless a complete one is there (the marker table is made last). Test
+ * files run side by side: the first to get here builds it while the others wait on a lock.
+ */
 export async function ensurePgSource(): Promise<void> {
+  const lock = new pg.Client(localConnection('postgres'));
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(7399, hashtext($1))', [PG_SOURCE]);
+    await ensureUnlocked();
+  } finally {
+    await lock.end(); // the lock goes with the session
+  }
+}
+
+async function ensureUnlocked(): Promise<void> {
   const exists = await adminQuery('SELECT 1 FROM pg_database WHERE datname = $1', [PG_SOURCE]);
   if (exists.rowCount) {
     const c = new pg.Client(localConnection(PG_SOURCE));
