@@ -5,24 +5,21 @@ import { createScratchDb, dropScratchDb, localConnection } from './local-pg.ts';
 export interface ScratchOps {
   pool: pg.Pool;
   stores: OpsStores;
-  /** The store ids whose databases a publication swapped, in order. */
-  swapped: string[];
   close(): Promise<void>;
 }
 
 /**
  * A migrated ops database of its own on the test server, with the stores over it. Publications
- * swap no restored databases (there are none): they only record the store in `swapped`.
+ * swap no restored databases: there are none.
  */
 export async function scratchOps(name: string): Promise<ScratchOps> {
   await createScratchDb(name);
   const pool = new pg.Pool({ ...localConnection(name), max: 8 });
   pool.on('error', () => undefined); // idle clients ended by the final DROP DATABASE
   await migrate(pool);
-  const swapped: string[] = [];
-  const stores = createOpsStores(pool, { swapDatabases: async (_c, store) => { swapped.push(store); } });
+  const stores = createOpsStores(pool, { swapDatabases: async () => undefined });
   return {
-    pool, stores, swapped,
+    pool, stores,
     async close() {
       await pool.end();
       await dropScratchDb(name);
