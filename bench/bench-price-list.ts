@@ -1,18 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import pg from 'pg';
-import { migrate } from '../src/pipeline/ops/ops-database.ts';
-import { replacePriceList } from '../src/pipeline/publish.ts';
-import { inTransaction } from '../src/pipeline/ops/in-transaction.ts';
-import { RunHistory } from '../src/pipeline/run-history.ts';
+import type { OpsStores } from '../src/store/index.ts';
 import { generateStore } from '../test/fixtures/ipos-data.ts';
 import { expectedPriceRows, PRICE_COLUMNS, type PriceRow } from '../test/fixtures/expected-prices.ts';
 import { Prng } from '../test/fixtures/prng.ts';
-import { createScratchDb, dropScratchDb, localConnection } from '../test/helpers/local-pg.ts';
+import { scratchOps } from '../test/helpers/scratch-ops.ts';
 
 export interface BenchList {
-  pool: pg.Pool;
+  stores: OpsStores;
   store: string;
   rows: number;
   /** Questions as staff type them: shuffled words, a dropped letter, lower case, codes and barcodes. */
@@ -28,14 +24,11 @@ export async function benchPriceList(minRows: number, workDir: string): Promise<
   const csvPath = path.join(workDir, 'bench-list.csv');
   writeFileSync(csvPath, Papa.unparse({ fields: [...PRICE_COLUMNS], data: rows.map((r) => PRICE_COLUMNS.map((c) => r[c])) }));
   const db = `tokobot_bench_list_${process.pid}`;
-  await createScratchDb(db);
-  const pool = new pg.Pool({ ...localConnection(db), max: 8 });
-  pool.on('error', () => undefined); // idle clients ended by the final DROP DATABASE
-  await migrate(pool);
-  const runId = await new RunHistory(pool).start('bench', 'bench');
-  await inTransaction(pool, (c) => replacePriceList(c, { store: 'bench', runId, csvPath, tmpCsvPath: csvPath, contentHash: 'x', sourceFile: 'x', sourceModified: null, archive: {}, rowCount: rows.length }));
+  const ops = await scratchOps(db);
+  const runId = await ops.stores.runs.start('bench', 'bench');
+  await ops.stores.priceLists.publish({ store: 'bench', runId, csvPath, tmpCsvPath: csvPath, contentHash: 'x', sourceFile: 'x', sourceModified: null, archive: {}, rowCount: rows.length, stages: [] });
   return {
-    pool, store: 'bench', rows: rows.length,
+    stores: ops.stores, store: 'bench', rows: rows.length,
     questions(n) {
       const rng = new Prng(7);
       return Array.from({ length: n }, (_, i) => {
@@ -48,9 +41,6 @@ export async function benchPriceList(minRows: number, workDir: string): Promise<
         return words.join(' ');
       });
     },
-    async close() {
-      await pool.end();
-      await dropScratchDb(db);
-    },
+    close: () => ops.close(),
   };
 }

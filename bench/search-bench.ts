@@ -12,7 +12,7 @@ export function percentiles(samples: number[]): LatencyFigures {
 
 /** Search latency in this process over a published list: 200 warm-up questions, then 1,000 timed. */
 export async function searchBench(list: BenchList): Promise<LatencyFigures> {
-  const search = new PriceSearch(list.pool);
+  const search = new PriceSearch(list.stores.priceLists);
   const qs = list.questions(1200);
   for (const q of qs.slice(0, 200)) await search.search(list.store, q);
   const samples: number[] = [];

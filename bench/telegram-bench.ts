@@ -23,10 +23,10 @@ export async function telegramBench(list: BenchList, throttle: boolean): Promise
   const ready = await new Promise<{ url: string; token: string }>((resolve) => worker.once('message', resolve));
   const roles = new Map<number, Role>(Array.from({ length: USERS }, (_, i) => [5000 + i, 'staff']));
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const search = new PriceSearch(list.pool);
+  const search = new PriceSearch(list.stores.priceLists);
   const core = new CommandCore({
     stores: [{ id: list.store, name: 'Toko Bench', source: { type: 'folder', dir: '/nonexistent' } }], roles, publicMode: false, ownerGroups: new Set(),
-    rateLimitPerMinute: 1000, search, chat: new ChatState(list.pool), logger: silent,
+    rateLimitPerMinute: 1000, search, chat: new ChatState(list.stores.chats), logger: silent,
     status: unused, history: unused, runSync: unused, syncInProgress: () => null, latestExport: unused, officeStock: unused,
     notifyOwners: async () => undefined, nextSync: () => null,
     backups: { jobs: [], run: unused, progress: () => null, states: async () => [] },

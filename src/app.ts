@@ -17,8 +17,8 @@ import { DropboxDestination } from './adapters/dropbox/dropbox-destination.ts';
 import type { RetryPolicy } from './adapters/dropbox/retry.ts';
 import { FolderSource } from './adapters/folder/folder-source.ts';
 import type { ArchiveRestorer, BackupSource, RestoreTarget } from './pipeline/ports.ts';
-import { openOpsDatabase } from './pipeline/ops/ops-database.ts';
-import { RunHistory } from './pipeline/run-history.ts';
+import { createOpsStores, openOpsDatabase, type OpsStores } from './store/index.ts';
+import { swapStagingIn } from './pipeline/databases.ts';
 import type { SyncDeps } from './pipeline/sync/sync-store.ts';
 import { findJob, type JobConfig } from './config/jobs-from.ts';
 import { ContainerPgDump } from './adapters/docker/container-pg-dump.ts';
@@ -39,7 +39,7 @@ export interface App {
   logger: Logger;
   target: RestoreTarget;
   ops: pg.Pool;
-  history: RunHistory;
+  opsStores: OpsStores;
   sync: SyncDeps;
   backups: BackupDeps;
   alerts: AlertEngine;
@@ -135,18 +135,18 @@ function buildBackups(config: Config, logger: Logger, ops: pg.Pool, target: Rest
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const target = await buildTarget(config, logger);
   await target.ensure((text) => logger.info(text));
-  const ops = await openOpsDatabase(target, config.env.OPS_DATABASE, (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
-  const history = new RunHistory(ops);
+  const ops = await openOpsDatabase((db) => target.connection(db), config.env.OPS_DATABASE, (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
+  const opsStores = createOpsStores(ops, { swapDatabases: swapStagingIn });
   const env = config.env;
   const sync: SyncDeps = {
-    stores: config.stores, ops, history, target, logger, dataDir: config.dataDir,
+    stores: config.stores, runs: opsStores.runs, priceLists: opsStores.priceLists, locks: opsStores.locks, target, logger, dataDir: config.dataDir,
     sourceFor: (store) => buildSource(config, store, logger),
     settings: { exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, ...zipSettings(env), restoreJobs: env.RESTORE_JOBS },
   };
   const backups = buildBackups(config, logger, ops, target);
   const alerts = new AlertEngine({ pool: ops, recipients: config.recipients, remindMs: env.ALERT_REMIND_HOURS * 3_600_000 });
   return {
-    config, logger, target, ops, history, sync, backups, alerts,
+    config, logger, target, ops, opsStores, sync, backups, alerts,
     job: (id) => findJob(config.jobs, id),
     store(id) {
       const found = id ? config.stores.find((s) => s.id === id) : config.stores[0];

@@ -28,20 +28,17 @@ function metrics(app: App): Registry {
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
     new Gauge({ name, help, labelNames, registers: [registry], async collect() { this.reset(); await collect(this); } });
   // Runs by outcome and the duration of the last finished one, for syncs (per store) and backup jobs (per job).
-  for (const [kind, table, key, what] of [['sync', 'sync_runs', 'store', 'Sync runs'], ['backup', 'backup_runs', 'job', 'Backup job runs']] as const) {
+  for (const [kind, figures, key, what] of [['sync', app.opsStores.runs, 'store', 'Sync runs'], ['backup', app.opsStores.backupFigures, 'job', 'Backup job runs']] as const) {
     gauge(`tokobot_${kind}_runs`, `${what} recorded, by ${key} and outcome`, [key, 'status'], async (g) => {
-      const rows = (await app.ops.query(`SELECT ${key} AS k, status, count(*)::int AS n FROM ${table} GROUP BY 1, 2`)).rows;
-      for (const r of rows) g.set({ [key]: r.k, status: r.status }, r.n);
+      for (const r of await figures.countsByStatus()) g.set({ [key]: r.key, status: r.status }, r.runs);
     });
     gauge(`tokobot_${kind}_last_duration_seconds`, `Duration of the last finished of the ${what.toLowerCase()}, by ${key} and outcome`, [key, 'status'], async (g) => {
-      const rows = (await app.ops.query(`SELECT DISTINCT ON (${key}) ${key} AS k, status, extract(epoch FROM finished_at - started_at) AS s
-        FROM ${table} WHERE finished_at IS NOT NULL ORDER BY ${key}, started_at DESC`)).rows;
-      for (const r of rows) g.set({ [key]: r.k, status: r.status }, Number(r.s));
+      for (const r of await figures.lastDurations()) g.set({ [key]: r.key, status: r.status }, r.seconds);
     });
   }
   gauge('tokobot_backup_age_seconds', 'Age of the newest iPOS backup seen in each store\'s folder', ['store'], async (g) => {
     for (const s of app.config.stores) {
-      const status = await storeStatus(app.ops, app.history, s);
+      const status = await storeStatus(app.opsStores, s);
       if (status.newestBackup) g.set({ store: s.id }, Math.round(status.newestBackup.ageHours * 3600));
     }
   });
@@ -59,7 +56,7 @@ type Check = { ok: boolean; text: string };
 async function checks(app: App, o: OpsHttpOptions): Promise<Record<string, Check>> {
   const all: Record<string, Check> = { process: { ok: true, text: `up ${Math.round(process.uptime())} s` } };
   try {
-    await app.ops.query('SELECT 1');
+    await app.opsStores.ping();
     all.opsDatabase = { ok: true, text: 'reachable' };
   } catch (err) {
     all.opsDatabase = { ok: false, text: describeError(err) };
@@ -135,7 +132,7 @@ export async function startOpsHttp(app: App, o: OpsHttpOptions): Promise<{ port:
       if (url.pathname === '/status') {
         const all = await checks(app, o);
         const stores = [];
-        for (const s of app.config.stores) stores.push(await storeStatus(app.ops, app.history, s));
+        for (const s of app.config.stores) stores.push(await storeStatus(app.opsStores, s));
         const jobs = (await o.backups.states(o.nextBackup)).map((j) => ({ ...j, job: { id: j.job.id, type: j.job.type, schedule: j.job.schedule } }));
         const body = { health: { status: verdict(all), checks: all }, stores, jobs, alerts: await app.alerts.open() };
         return send(200, 'application/json', `${scrubbedJson(body, secrets)}\n`);

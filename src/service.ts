@@ -11,7 +11,6 @@ import type { CoreDeps } from './bot/context.ts';
 import { createTelegramBot, registerMenus } from './bot/telegram/telegram-bot.ts';
 import { ChatState } from './pipeline/chat-state.ts';
 import { officeStock } from './pipeline/item-stock.ts';
-import { publishedOf } from './pipeline/publish.ts';
 import { PriceSearch } from './pipeline/search/price-search.ts';
 import { storeStatus } from './pipeline/status.ts';
 import { SyncRunner } from './pipeline/sync/sync-runner.ts';
@@ -42,13 +41,13 @@ export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat
     stores: app.config.stores, roles: app.config.roles, publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
     ownerGroups: app.config.ownerGroups,
     search,
-    status: (store) => storeStatus(app.ops, app.history, store),
-    history: (store, limit) => app.history.recent(store, limit),
+    status: (store) => storeStatus(app.opsStores, store),
+    history: (store, limit) => app.opsStores.runs.recent(store, limit),
     runSync: (store, trigger, onProgress) => runner.run(store, trigger, onProgress),
     syncInProgress: (store) => runner.progress(store),
     latestExport: async (store) => {
-      const p = await publishedOf(app.ops, store);
-      return p?.csv_path && existsSync(p.csv_path) ? { path: p.csv_path, rows: p.row_count } : null;
+      const p = await app.opsStores.priceLists.published(store);
+      return p?.csvPath && existsSync(p.csvPath) ? { path: p.csvPath, rows: p.rowCount } : null;
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
     chat, notifyOwners, nextSync, logger: app.logger,
@@ -99,14 +98,14 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   if (!env.TELEGRAM_BOT_TOKEN) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
   if (env.HTTP_PORT !== undefined) checkOpsHttpExposure(env.HTTP_HOST, env.HTTP_TOKEN); // before anything starts
   const runner = new SyncRunner(app.sync, app.logger);
-  const chat = new ChatState(app.ops);
+  const chat = new ChatState(app.opsStores.chats);
   let task: ScheduledTask | undefined;
   let bot: Bot | undefined;
   const owners = [...app.config.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
   const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
     for (const id of owners) await bot?.api.sendMessage(id, text((await chat.user(id)).lang));
   };
-  const search = new PriceSearch(app.ops);
+  const search = new PriceSearch(app.opsStores.priceLists);
   const backups = new BackupRunner(app.backups, app.config.jobs, app.logger);
   await backups.recover();
   const jobTasks = new Map<string, ScheduledTask>();

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Role, StoreConfig } from '../config/load-config.ts';
 import type { ChatState, Lang } from '../pipeline/chat-state.ts';
 import type { OfficeStock } from '../pipeline/item-stock.ts';
-import type { SyncRun } from '../pipeline/run-history.ts';
+import type { SyncRun } from '../store/sync-runs.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
 import type { SyncProgress, SyncProgressFn } from '../pipeline/sync/run-tracker.ts';

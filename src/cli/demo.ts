@@ -86,10 +86,10 @@ export async function demo(ask: string | undefined): Promise<number> {
       return 1;
     }
     process.stderr.write(o.status === 'success' ? `Published ${o.rows} price rows from ${o.file}.\n` : `The price list from ${o.file} is already published.\n`);
-    const search = new PriceSearch(app.ops);
+    const search = new PriceSearch(app.opsStores.priceLists);
     await search.warm(store.id);
     const backups = new BackupRunner(app.backups, [], logger);
-    const core = new CommandCore(coreDeps(app, search, runner, new ChatState(app.ops), async () => undefined, () => null, backups, () => null, () => undefined));
+    const core = new CommandCore(coreDeps(app, search, runner, new ChatState(app.opsStores.chats), async () => undefined, () => null, backups, () => null, () => undefined));
     await chat(core, ask);
     await runner.shutdown(5_000);
     return 0;

@@ -28,7 +28,7 @@ export async function sync(store: string | undefined, json: boolean): Promise<nu
 export async function status(json: boolean): Promise<number> {
   return withApp(async (app) => {
     const all = [];
-    for (const s of app.config.stores) all.push(await storeStatus(app.ops, app.history, s));
+    for (const s of app.config.stores) all.push(await storeStatus(app.opsStores, s));
     print(json ? JSON.stringify(all, null, 2) : all.map(statusText).join('\n\n'));
     return 0;
   });
@@ -38,7 +38,7 @@ export async function ask(text: string, store: string | undefined): Promise<numb
   return withApp(async (app) => {
     const s = app.store(store);
     const who = { id: 0, name: 'cli', access: 'staff' as const, chat: { id: 0, kind: 'private' as const }, lang: 'id' as const, store: s };
-    print(renderText(await searchReply({ search: new PriceSearch(app.ops) }, new Tokens(), who, s, text, 0)));
+    print(renderText(await searchReply({ search: new PriceSearch(app.opsStores.priceLists) }, new Tokens(), who, s, text, 0)));
     return 0;
   });
 }

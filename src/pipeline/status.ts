@@ -1,8 +1,7 @@
-import type pg from 'pg';
 import type { StoreConfig } from '../config/load-config.ts';
-import type { RunHistory, SyncRun } from './run-history.ts';
-import { tryLock } from './sync/store-lock.ts';
-import { publishedOf } from './publish.ts';
+import type { SyncRun, SyncRunLog } from '../store/sync-runs.ts';
+import type { PriceLists } from '../store/price-lists.ts';
+import type { Locks } from '../store/locks.ts';
 
 export type Freshness = 'OK' | 'ATTENTION' | 'CHECK' | 'FAILED' | 'RUNNING';
 
@@ -27,21 +26,28 @@ export function freshness(running: boolean, lastRun: SyncRun | null, backupAgeHo
   return backupAgeHours >= 24 ? 'ATTENTION' : 'OK';
 }
 
-async function isRunning(ops: pg.Pool, store: string): Promise<boolean> {
-  const release = await tryLock(ops, `sync:${store}`);
+/** What a store's status is read from. */
+export interface StatusReads {
+  runs: Pick<SyncRunLog, 'recent' | 'lastWith' | 'newestSeen'>;
+  priceLists: Pick<PriceLists, 'published'>;
+  locks: Locks;
+}
+
+async function isRunning(locks: Locks, store: string): Promise<boolean> {
+  const release = await locks.tryLock(`sync:${store}`);
   if (!release) return true;
   await release();
   return false;
 }
 
-export async function storeStatus(ops: pg.Pool, history: RunHistory, store: StoreConfig, now = new Date()): Promise<StoreStatus> {
+export async function storeStatus(ops: StatusReads, store: StoreConfig, now = new Date()): Promise<StoreStatus> {
   const [running, recent, success, failure, newest, published] = await Promise.all([
-    isRunning(ops, store.id),
-    history.recent(store.id, 1),
-    history.lastWith(store.id, ['success']),
-    history.lastWith(store.id, ['failed']),
-    history.newestSeen(store.id),
-    publishedOf(ops, store.id),
+    isRunning(ops.locks, store.id),
+    ops.runs.recent(store.id, 1),
+    ops.runs.lastWith(store.id, ['success']),
+    ops.runs.lastWith(store.id, ['failed']),
+    ops.runs.newestSeen(store.id),
+    ops.priceLists.published(store.id),
   ]);
   const lastRun = recent[0] ?? null;
   const ageHours = newest?.sourceModified ? (now.getTime() - newest.sourceModified.getTime()) / HOUR : null;
@@ -56,6 +62,6 @@ export async function storeStatus(ops: pg.Pool, history: RunHistory, store: Stor
     lastRun: lastRun ? { id: lastRun.id, status: lastRun.status, startedAt: lastRun.startedAt, finishedAt: lastRun.finishedAt,
       rows: lastRun.rowCount, trigger: lastRun.trigger } : null,
     lastFailure: failure ? { at: failure.finishedAt ?? failure.startedAt, stage: failure.stage, error: failure.error } : null,
-    published: published ? { rows: published.row_count, at: published.published_at, file: published.source_file } : null,
+    published: published ? { rows: published.rowCount, at: published.publishedAt, file: published.sourceFile } : null,
   };
 }

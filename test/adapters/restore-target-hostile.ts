@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { RestoreTarget } from '../../src/pipeline/ports.ts';
 import { createDatabase, dropDatabase } from '../../src/pipeline/databases.ts';
-import { openOpsDatabase } from '../../src/pipeline/ops/ops-database.ts';
+import { openOpsDatabase } from '../../src/store/postgres/ops-database.ts';
 import { isAppError } from '../../src/errors.ts';
 import { makeHostileArchive } from '../fixtures/hostile-archive.ts';
 
@@ -67,7 +67,7 @@ export function hostileRestoreContract(name: string, make: () => Promise<Restore
       } finally {
         await admin.end();
       }
-      const pool = await openOpsDatabase(target, ops);
+      const pool = await openOpsDatabase((database) => target.connection(database), ops);
       await pool.end();
       const intruder = new pg.Client(target.restoreConnection(ops));
       await assert.rejects(intruder.connect(), (err: { code?: string }) => err.code === '42501');

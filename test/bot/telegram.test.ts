@@ -177,7 +177,7 @@ test('a 429 from Telegram is waited out and the reply still arrives', { skip }, 
 
 test('a group that becomes a supergroup: the chat id follows', { skip }, async () => {
   tg.groupMigrates(-100, -1001234, admin);
-  const chat = new ChatState(h.app.ops);
+  const chat = new ChatState(h.app.opsStores.chats);
   let moved = -100;
   for (let i = 0; i < 200 && moved === -100; i++) {
     moved = await chat.currentChatId(-100);

@@ -4,18 +4,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
-import pg from 'pg';
 import { exportPriceCsv } from '../../src/pipeline/export-csv.ts';
 import { validatePriceCsv } from '../../src/pipeline/validate-prices.ts';
-import { replacePriceList } from '../../src/pipeline/publish.ts';
-import { inTransaction } from '../../src/pipeline/ops/in-transaction.ts';
-import { migrate } from '../../src/pipeline/ops/ops-database.ts';
-import { RunHistory } from '../../src/pipeline/run-history.ts';
 import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { comparePriceRows, type PriceRow } from '../fixtures/expected-prices.ts';
 import { createScratchDb, dropScratchDb, localConnection, pgRestoreInto, requireLocalPg, withLocalClient } from '../helpers/local-pg.ts';
 import { pgRestoreMissing } from '../helpers/needs.ts';
+import { scratchOps, type ScratchOps } from '../helpers/scratch-ops.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
 
 const skip = await requireLocalPg();
@@ -24,7 +20,7 @@ const opsName = `tokobot_t_exportops_${process.pid}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-export-'));
 const csvPath = path.join(dir, 'toko1.csv');
 let fixture: SharedFixture;
-let ops: pg.Pool;
+let ops: ScratchOps;
 
 before(async () => {
   if (skip) return;
@@ -34,15 +30,12 @@ before(async () => {
   if (await pgRestoreMissing()) await withLocalClient(ipos, (c) => restoreArchive(fixture.i5buPath, c));
   else await pgRestoreInto(ipos, fixture.i5buPath);
   await exportPriceCsv(localConnection(ipos), 'toko1', csvPath);
-  await createScratchDb(opsName);
-  ops = new pg.Pool(localConnection(opsName));
-  await migrate(ops);
+  ops = await scratchOps(opsName);
 });
 
 after(async () => {
-  await ops?.end();
+  await ops?.close();
   await dropScratchDb(ipos);
-  await dropScratchDb(opsName);
 });
 
 test('the exported CSV equals the prices computed independently from the fixture data', { skip }, () => {
@@ -61,29 +54,29 @@ test('the export passes validation and is published, then found by code, barcode
   assert.equal(report.ok, true, report.summary);
   assert.equal(report.rows, fixture.expectedRows.length);
 
-  const runId = await new RunHistory(ops).start('toko1', 'test');
-  await inTransaction(ops, (c) => replacePriceList(c, { store: 'toko1', runId, csvPath, tmpCsvPath: csvPath, contentHash: 'h', sourceFile: 'f.i5bu', sourceModified: null,
-    archive: {}, rowCount: report.rows }));
-  const count = await ops.query("SELECT count(*)::int AS n FROM price_rows WHERE store = 'toko1'");
+  const runId = await ops.stores.runs.start('toko1', 'test');
+  await ops.stores.priceLists.publish({ store: 'toko1', runId, csvPath, tmpCsvPath: csvPath, contentHash: 'h', sourceFile: 'f.i5bu', sourceModified: null,
+    archive: {}, rowCount: report.rows, stages: [] });
+  const count = await ops.pool.query("SELECT count(*)::int AS n FROM price_rows WHERE store = 'toko1'");
   assert.equal(count.rows[0].n, report.rows);
 
   const withBarcode = fixture.expectedRows.find((r) => r.barcode !== '' && r.kodeitem !== r.barcode)!;
-  const byBarcode = await new PriceSearch(ops).search('toko1', withBarcode.barcode);
+  const byBarcode = await new PriceSearch(ops.stores.priceLists).search('toko1', withBarcode.barcode);
   assert.equal(byBarcode.exact, true);
   assert.equal(byBarcode.items[0]?.kodeitem, withBarcode.kodeitem);
 
-  const byCode = await new PriceSearch(ops).search('toko1', withBarcode.kodeitem.toLowerCase());
+  const byCode = await new PriceSearch(ops.stores.priceLists).search('toko1', withBarcode.kodeitem.toLowerCase());
   assert.equal(byCode.items[0]?.kodeitem, withBarcode.kodeitem);
 
   // The name's words reversed, with one letter dropped from the longest word.
   const words = withBarcode.namaitem.split(' ').reverse();
   const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
   const typo = words.map((w) => (w === longest ? w.slice(0, 2) + w.slice(3) : w)).join(' ').toLowerCase();
-  const byName = await new PriceSearch(ops).search('toko1', typo);
+  const byName = await new PriceSearch(ops.stores.priceLists).search('toko1', typo);
   assert.ok(byName.items.some((i) => i.kodeitem === withBarcode.kodeitem), `"${typo}" did not find ${withBarcode.namaitem}`);
   const item = byName.items.find((i) => i.kodeitem === withBarcode.kodeitem)!;
   assert.equal(item.entries.length, fixture.expectedRows.filter((r) => r.kodeitem === withBarcode.kodeitem).length);
 
-  const none = await new PriceSearch(ops).search('toko1', 'qwxzv jjjkkk');
+  const none = await new PriceSearch(ops.stores.priceLists).search('toko1', 'qwxzv jjjkkk');
   assert.equal(none.items.length, 0);
 });

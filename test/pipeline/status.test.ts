@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshness } from '../../src/pipeline/status.ts';
 import { pruneExports, requiredSpace } from '../../src/pipeline/sync/work-files.ts';
-import type { SyncRun } from '../../src/pipeline/run-history.ts';
+import type { SyncRun } from '../../src/store/sync-runs.ts';
 
 const run = (status: SyncRun['status']) => ({ status }) as SyncRun;
 

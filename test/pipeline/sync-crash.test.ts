@@ -40,7 +40,7 @@ function syncKilledAt(point: `publish:${'before-commit' | 'committed' | 'file-in
 const dbExists = async (name: string) => (await h.query('postgres', 'SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
 const finalCsvs = () => readdirSync(path.join(h.dataDir, 'exports', STORE)).filter((n) => n.endsWith('.csv')).sort();
 const tmpCsvs = () => readdirSync(path.join(h.dataDir, 'exports', STORE)).filter((n) => n.endsWith('.tmp'));
-const latestRun = async () => (await h.app.history.recent(STORE, 1))[0]!;
+const latestRun = async () => (await h.app.opsStores.runs.recent(STORE, 1))[0]!;
 
 before(async () => {
   if (skip) return;
@@ -68,7 +68,7 @@ test('killed before the publication commits: database and price list both stay a
 
   const next = await sync(h);
   assert.equal(next.status, 'success', next.error);
-  const recorded = (await h.app.history.recent(STORE, 5)).find((r) => r.id === dead.id);
+  const recorded = (await h.app.opsStores.runs.recent(STORE, 5)).find((r) => r.id === dead.id);
   assert.equal(recorded?.status, 'failed');
   assert.match(recorded?.error ?? '', /stopped during the publish stage.*nothing was published/);
   assert.equal(await dbExists(storeDatabases(STORE).retired), false);
@@ -93,7 +93,7 @@ test('killed just after the publication commits: database, list and run all new;
   const next = await sync(h);
   assert.equal(next.status, 'no-change', next.error);
   assert.equal(existsSync(published.rows[0].csv_path), true, 'the published CSV was not put in place');
-  const recorded = (await h.app.history.recent(STORE, 5)).find((r) => r.id === dead.id);
+  const recorded = (await h.app.opsStores.runs.recent(STORE, 5)).find((r) => r.id === dead.id);
   assert.equal(recorded?.status, 'success');
   assert.match(recorded?.note ?? '', /stopped after publishing this run.*next run put it there/);
   assert.equal(await dbExists(storeDatabases(STORE).retired), false);
@@ -110,6 +110,6 @@ test('killed after the file is in place: only the retired fallback database is l
 
   assert.equal((await sync(h)).status, 'no-change');
   assert.equal(await dbExists(storeDatabases(STORE).retired), false);
-  assert.equal((await h.app.history.recent(STORE, 5)).find((r) => r.id === dead.id)?.note, null);
+  assert.equal((await h.app.opsStores.runs.recent(STORE, 5)).find((r) => r.id === dead.id)?.note, null);
   await assertNothingLeft(h);
 });

@@ -6,7 +6,6 @@ import { storeStatus } from '../../src/pipeline/status.ts';
 import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
 import { storeDatabases, createDatabase } from '../../src/pipeline/databases.ts';
 import { syncStore } from '../../src/pipeline/sync/sync-store.ts';
-import { tryLock } from '../../src/pipeline/sync/store-lock.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { rewriteArchive } from '../helpers/archive-rewrite.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
@@ -40,16 +39,16 @@ test('first sync: newest zip from Dropbox → restored, exported, validated, pub
   assertCsvMatches(o, fixture, STORE);
   const items = await h.query(storeDatabases(STORE).live, 'SELECT count(*)::int AS n FROM tbl_item');
   assert.equal(items.rows[0].n, fixture.data.tables.tbl_item.length);
-  const [run] = await h.app.history.recent(STORE, 1);
+  const [run] = await h.app.opsStores.runs.recent(STORE, 1);
   assert.equal(run?.status, 'success');
   assert.deepEqual(run?.stages.map((s) => s.name), ['check', 'download', 'extract', 'inspect', 'restore', 'analyze', 'export', 'validate', 'publish']);
   assert.equal(typeof o.durationsMs.analyze, 'number');
   assert.ok(run?.stages.every((s) => s.endedAt));
-  const status = await storeStatus(h.app.ops, h.app.history, h.store, new Date(clock + 3_600_000));
+  const status = await storeStatus(h.app.opsStores, h.store, new Date(clock + 3_600_000));
   assert.equal(status.freshness, 'OK');
   assert.equal(status.lastSuccess?.rows, fixture.expectedRows.length);
   const item = fixture.expectedRows[0]!;
-  const answer = await new PriceSearch(h.app.ops).search(STORE, item.kodeitem);
+  const answer = await new PriceSearch(h.app.opsStores.priceLists).search(STORE, item.kodeitem);
   assert.equal(answer.items[0]?.kodeitem, item.kodeitem);
 });
 
@@ -85,7 +84,7 @@ for (const [name, file, stage, reason] of badCases) {
     assert.match(o.error ?? '', reason);
     assert.deepEqual(await snapshot(h), before);
     await assertNothingLeft(h);
-    const [run] = await h.app.history.recent(STORE, 1);
+    const [run] = await h.app.opsStores.runs.recent(STORE, 1);
     assert.equal(run?.status, 'failed');
     assert.match(run?.error ?? '', reason);
   });
@@ -140,7 +139,7 @@ test('not enough disk: refused before downloading', { skip }, async () => {
 });
 
 test('a second sync of the same store is refused while one runs (even from another process)', { skip }, async () => {
-  const release = await tryLock(h.app.ops, `sync:${STORE}`);
+  const release = await h.app.opsStores.locks.tryLock(`sync:${STORE}`);
   try {
     await assert.rejects(sync(h), /already running/);
   } finally {
@@ -149,8 +148,8 @@ test('a second sync of the same store is refused while one runs (even from anoth
 });
 
 test('after a crash mid-run: the run is marked failed and its leftovers removed', { skip }, async () => {
-  const id = await h.app.history.start(STORE, 'test');
-  await h.app.history.update(id, { stage: 'restore' });
+  const id = await h.app.opsStores.runs.start(STORE, 'test');
+  await h.app.opsStores.runs.update(id, { stage: 'restore' });
   await createDatabase(h.app.target, storeDatabases(STORE).staging);
   const work = path.join(h.dataDir, 'work', STORE);
   mkdirSync(work, { recursive: true });
@@ -158,7 +157,7 @@ test('after a crash mid-run: the run is marked failed and its leftovers removed'
   writeFileSync(path.join(h.dataDir, 'exports', STORE, `${STORE}_x.csv.tmp`), 'x');
   const o = await sync(h);
   assert.notEqual(o.status, 'failed', o.error);
-  const crashed = (await h.app.history.recent(STORE, 10)).find((r) => r.id === id);
+  const crashed = (await h.app.opsStores.runs.recent(STORE, 10)).find((r) => r.id === id);
   assert.equal(crashed?.status, 'failed');
   assert.match(crashed?.error ?? '', /interrupted: tokobot stopped during the restore stage/);
   await assertNothingLeft(h);

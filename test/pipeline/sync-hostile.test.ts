@@ -49,7 +49,7 @@ async function assertRefused(file: string, stage: string, reason: RegExp): Promi
   assert.deepEqual(await snapshot(h), before);
   await assertNothingLeft(h);
   assert.equal(await where.exists(), false, `the backup's shell command ran: ${where.marker} exists`);
-  const [run] = await h.app.history.recent(STORE, 1);
+  const [run] = await h.app.opsStores.runs.recent(STORE, 1);
   assert.equal(run?.status, 'failed');
 }
 

@@ -26,7 +26,7 @@ test('shutdown stops a running sync between stages; the run is failed, never lef
   assert.equal(o.status, 'failed');
   assert.match(o.error ?? '', /shutting down/);
   assert.equal(runner.progress(h.store.id), null);
-  const runs = await h.app.history.recent(h.store.id, 5);
+  const runs = await h.app.opsStores.runs.recent(h.store.id, 5);
   assert.ok(runs.every((r) => r.status !== 'running'));
   await assert.rejects(runner.run(h.store, 'chat:1'), /shutting down/);
 });
@@ -35,6 +35,6 @@ test('the schedule syncs every store and lets a finished sync stand', { skip }, 
   const runner = new SyncRunner(h.app.sync, silent);
   const [o] = await runner.runAll('schedule');
   assert.equal(o?.status, 'success', o?.error);
-  const [run] = await h.app.history.recent(h.store.id, 1);
+  const [run] = await h.app.opsStores.runs.recent(h.store.id, 1);
   assert.equal(run?.trigger, 'schedule');
 });

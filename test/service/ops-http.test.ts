@@ -92,8 +92,8 @@ test('/status as JSON with the health details for the token holder, and anything
 });
 
 test('/status never shows a configured password or token, even where a failure text quotes one', async () => {
-  const id = await h.app.history.start(STORE, 'test');
-  await h.app.history.update(id, { stage: 'restore', error: `connection to postgres://postgres:${PASSWORD}@db:5432/x failed; bot ${tg.token}` }, 'failed');
+  const id = await h.app.opsStores.runs.start(STORE, 'test');
+  await h.app.opsStores.runs.update(id, { stage: 'restore', error: `connection to postgres://postgres:${PASSWORD}@db:5432/x failed; bot ${tg.token}` }, 'failed');
   const text = await (await fetch(`${base}/status`, { headers: auth })).text();
   assert.match(text, /postgres:\/\/postgres:\[secret\]@db:5432\/x failed; bot \[secret\]/, 'the failure itself stays readable');
   for (const secret of [PASSWORD, tg.token, TOKEN, h.env.DROPBOX_APP_SECRET!, h.env.DROPBOX_REFRESH_TOKEN!]) assert.ok(!text.includes(secret));

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inTransaction } from '../ops/in-transaction.ts';
+import { inTransaction } from '../../store/postgres/in-transaction.ts';
 import { digestText, openText, remindText, resolvedText } from './alert-messages.ts';
 import { addressOf, type AlertInput, type OpenAlert, type Recipient } from './alert-types.ts';
 import type { Channel } from './ports.ts';

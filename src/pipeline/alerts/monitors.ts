@@ -4,7 +4,7 @@ import type { JobConfig, StoreConfig } from '../../config/load-config.ts';
 import { describeError } from '../../errors.ts';
 import type { BackupLog } from '../backup/backup-log.ts';
 import type { BackupSource, RestoreTarget } from '../ports.ts';
-import { tryLock } from '../sync/store-lock.ts';
+import { tryLock } from '../../store/postgres/locks.ts';
 import { cleanLeftovers, pruneExports, type FreeSpaceFn } from '../sync/work-files.ts';
 import type { AlertEngine } from './alert-engine.ts';
 import { when } from './alert-messages.ts';

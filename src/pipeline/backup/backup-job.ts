@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { JobConfig } from '../../config/load-config.ts';
 import { AppError, describeError } from '../../errors.ts';
 import type { RestoreTarget } from '../ports.ts';
-import { tryLock } from '../sync/store-lock.ts';
+import { tryLock } from '../../store/postgres/locks.ts';
 import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
 import type { BackupLog, BackupRun, DeliveredCopy, Verification } from './backup-log.ts';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { JobConfig } from '../../config/load-config.ts';
 import { AppError } from '../../errors.ts';
-import { tryLock } from '../sync/store-lock.ts';
+import { tryLock } from '../../store/postgres/locks.ts';
 import { runBackup, type BackupDeps, type BackupProgress, type BackupProgressFn } from './backup-job.ts';
 import type { BackupRun } from './backup-log.ts';
 import { NOTHING_KEPT, recoverJob } from './recover.ts';

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { PriceLists } from '../../store/price-lists.ts';
 import { PriceIndex } from './price-index.ts';
 
 export interface PriceEntry {
@@ -40,20 +40,12 @@ interface StoreList {
   items: Map<string, PriceItem>;
 }
 
-const ROWS_SQL = `
-  SELECT kodeitem, namaitem, jenis, merek, sistemhargajual, stok::text AS stok, satuan, konversi::text AS konversi,
-         coalesce(barcode, '') AS barcode, level, jmlsampai::text AS jmlsampai, hargapokok::text AS hargapokok,
-         hargajual::text AS hargajual
-  FROM price_rows p WHERE store = $1
-  ORDER BY p.kodeitem, p.konversi, p.satuan, p.level NULLS FIRST, p.jmlsampai NULLS FIRST`;
+type ListReads = Pick<PriceLists, 'published' | 'read'>;
 
-async function loadList(pool: pg.Pool, store: string): Promise<StoreList> {
-  const [items, rows] = await Promise.all([
-    pool.query('SELECT kodeitem, namaitem, codes FROM price_items WHERE store = $1', [store]),
-    pool.query(ROWS_SQL, [store]),
-  ]);
+async function loadList(lists: ListReads, store: string): Promise<StoreList> {
+  const { items, rows } = await lists.read(store);
   const byCode = new Map<string, PriceItem>();
-  for (const r of rows.rows) {
+  for (const r of rows) {
     let item = byCode.get(r.kodeitem);
     if (!item) {
       item = { kodeitem: r.kodeitem, namaitem: r.namaitem, jenis: r.jenis, merek: r.merek, sistemhargajual: r.sistemhargajual, stok: r.stok, entries: [] };
@@ -62,7 +54,7 @@ async function loadList(pool: pg.Pool, store: string): Promise<StoreList> {
     item.entries.push({ satuan: r.satuan, konversi: r.konversi, barcode: r.barcode, level: r.level, jmlsampai: r.jmlsampai,
       hargapokok: r.hargapokok, hargajual: r.hargajual });
   }
-  return { index: new PriceIndex(items.rows), items: byCode };
+  return { index: new PriceIndex(items), items: byCode };
 }
 
 /**
@@ -73,20 +65,19 @@ async function loadList(pool: pg.Pool, store: string): Promise<StoreList> {
 export class PriceSearch {
   private readonly lists = new Map<string, { version: string; list: Promise<StoreList>; checkedAt: number }>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly priceLists: ListReads) {}
 
   private async listOf(store: string): Promise<StoreList> {
     const fresh = this.lists.get(store);
     if (fresh && Date.now() - fresh.checkedAt < 1000) return fresh.list;
-    const res = await this.pool.query('SELECT run_id::text AS version FROM published WHERE store = $1', [store]);
-    const version = (res.rows[0]?.version as string | undefined) ?? 'none';
+    const version = String((await this.priceLists.published(store))?.runId ?? 'none');
     const cached = this.lists.get(store);
     if (cached?.version === version) {
       cached.checkedAt = Date.now();
       return cached.list;
     }
     // The promise is cached, not the result: many first questions at once share one load.
-    const list = loadList(this.pool, store);
+    const list = loadList(this.priceLists, store);
     this.lists.set(store, { version, list, checkedAt: Date.now() });
     list.catch(() => this.lists.delete(store));
     return list;

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors.ts';
-import type { RunDetails, RunHistory, StageRecord } from '../run-history.ts';
+import type { RunDetails, StageRecord, SyncRunLog } from '../../store/sync-runs.ts';
 
 /** A sync's stages in the order they run (extract only for zips). */
 export const SYNC_STAGES = ['check', 'download', 'extract', 'inspect', 'restore', 'analyze', 'export', 'validate', 'publish'] as const;
@@ -21,7 +21,7 @@ export class RunTracker {
   current: SyncStage | null = null;
 
   constructor(
-    private readonly history: RunHistory,
+    private readonly runs: Pick<SyncRunLog, 'update'>,
     readonly runId: number,
     private readonly onProgress: SyncProgressFn = () => undefined,
     private readonly signal?: AbortSignal,
@@ -35,7 +35,7 @@ export class RunTracker {
     this.close();
     this.current = stage;
     this.stages.push({ name: stage, startedAt: new Date().toISOString() });
-    await this.history.update(this.runId, { stage, stages: this.stages });
+    await this.runs.update(this.runId, { stage, stages: this.stages });
     this.onProgress({ stage, text });
   }
 
@@ -44,7 +44,7 @@ export class RunTracker {
   }
 
   async record(details: RunDetails): Promise<void> {
-    await this.history.update(this.runId, details);
+    await this.runs.update(this.runId, details);
   }
 
   close(): void {

@@ -1,6 +1,5 @@
 import { rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AppError, describeError, isAppError } from '../../errors.ts';
 import type { StoreConfig } from '../../config/load-config.ts';
@@ -9,9 +8,10 @@ import { createDatabase, dropDatabase, storeDatabases } from '../databases.ts';
 import { exportPriceCsv } from '../export-csv.ts';
 import { analyzeDatabase, restoredConnection } from '../restored-database.ts';
 import { validatePriceCsv, type ValidationReport } from '../validate-prices.ts';
-import { finishPublication, publishedOf, publishRun } from '../publish.ts';
-import type { RunHistory } from '../run-history.ts';
-import { tryLock } from './store-lock.ts';
+import { finishPublication, publishRun } from '../publish.ts';
+import type { SyncRunLog } from '../../store/sync-runs.ts';
+import type { PriceLists } from '../../store/price-lists.ts';
+import type { Locks } from '../../store/locks.ts';
 import { RunTracker, type SyncProgressFn } from './run-tracker.ts';
 import { cleanLeftovers, ensureSpace, exportDir, freeSpace, prepareDirs, pruneExports, stamp, workDir, type FreeSpaceFn } from './work-files.ts';
 import { prepareArchive, type ArchiveSummary } from './prepare-archive.ts';
@@ -28,8 +28,9 @@ export interface SyncSettings {
 export interface SyncDeps {
   /** Every configured store (the schedule syncs them all). */
   stores: StoreConfig[];
-  ops: pg.Pool;
-  history: RunHistory;
+  runs: SyncRunLog;
+  priceLists: PriceLists;
+  locks: Locks;
   target: RestoreTarget;
   sourceFor: (store: StoreConfig) => BackupSource;
   dataDir: string;
@@ -64,14 +65,14 @@ function newest(files: BackupFile[]): BackupFile | undefined {
  * were and removes what the run made. Throws only when the store is already being synced.
  */
 export async function syncStore(deps: SyncDeps, store: StoreConfig, trigger: string, onProgress?: SyncProgressFn, signal?: AbortSignal): Promise<SyncOutcome> {
-  const release = await tryLock(deps.ops, `sync:${store.id}`);
+  const release = await deps.locks.tryLock(`sync:${store.id}`);
   if (!release) {
     throw new AppError('busy', `A sync of store "${store.name}" is already running; wait for it to finish.`, { retryable: true });
   }
   try {
     await recoverFromCrash(deps, store.id);
     await prepareDirs(deps.dataDir, store.id);
-    const tracker = new RunTracker(deps.history, await deps.history.start(store.id, trigger), onProgress, signal);
+    const tracker = new RunTracker(deps.runs, await deps.runs.start(store.id, trigger), onProgress, signal);
     return await runStages(deps, store, tracker, signal);
   } finally {
     await release();
@@ -92,21 +93,21 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
         `No .i5bu or .zip backup found in ${source.description}. Check that iPOS (or the tool that copies its backups) saves them there.`);
     }
     await t.record({ sourceFile: file.name, sourceModified: file.modifiedAt, bytes: file.size });
-    const published = await publishedOf(deps.ops, store.id);
+    const published = await deps.priceLists.published(store.id);
     const unchanged = async (hash: string) => {
       t.close();
       await t.record({ contentHash: hash });
-      await deps.history.update(t.runId, {}, 'no-change');
+      await deps.runs.update(t.runId, {}, 'no-change');
       return { ...base, status: 'no-change' as const, file: file.name, durationsMs: t.durations() };
     };
-    if (file.contentHash && published?.content_hash === file.contentHash) return await unchanged(file.contentHash);
+    if (file.contentHash && published?.contentHash === file.contentHash) return await unchanged(file.contentHash);
 
     await t.begin('download', file.name);
     await ensureSpace(deps.dataDir, file.name, file.size, deps.freeSpace ?? freeSpace);
     const downloaded = path.join(work, path.basename(file.name));
     const got = await source.download(file, `${downloaded}.part`, (done, total) => t.progress(done, total));
     await rename(`${downloaded}.part`, downloaded);
-    if (published?.content_hash === got.contentHash) return await unchanged(got.contentHash);
+    if (published?.contentHash === got.contentHash) return await unchanged(got.contentHash);
     await t.record({ contentHash: got.contentHash, bytes: got.bytes });
 
     const archive = await prepareArchive(deps, t, downloaded, work);
@@ -125,7 +126,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     await exportPriceCsv(restoredConnection(deps.target, dbs.staging), store.id, tmpCsv);
 
     await t.begin('validate');
-    const validation = await validatePriceCsv(tmpCsv, { previousRows: published?.row_count ?? null, maxDrop: deps.settings.maxRowDrop });
+    const validation = await validatePriceCsv(tmpCsv, { previousRows: published?.rowCount ?? null, maxDrop: deps.settings.maxRowDrop });
     await t.record({ validation, rowCount: validation.rows });
     if (!validation.ok) {
       throw new AppError('validation-failed',
@@ -138,7 +139,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     // From here the file is the publication's: recoverFromCrash puts it in place or removes it.
     const publishing = tmpCsv;
     tmpCsv = undefined;
-    const { fileInPlace } = await publishRun(deps.ops, deps.history, { store: store.id, runId: t.runId, tmpCsvPath: publishing, csvPath, contentHash: got.contentHash,
+    const { fileInPlace } = await publishRun(deps.priceLists, { store: store.id, runId: t.runId, tmpCsvPath: publishing, csvPath, contentHash: got.contentHash,
       sourceFile: file.name, sourceModified: file.modifiedAt, archive: archive.summary, rowCount: validation.rows, stages: t.stages });
     if (!fileInPlace) deps.logger.warn({ store: store.id, file: publishing }, 'published, but the price list file could not be renamed; the next sync puts it in place');
     await pruneExports(deps.dataDir, store.id, deps.settings.exportKeep);
@@ -162,9 +163,9 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
  * work files, unpublished exports and spare databases removed.
  */
 async function recoverFromCrash(deps: SyncDeps, storeId: string): Promise<void> {
-  const interrupted = await deps.history.failInterrupted(storeId);
+  const interrupted = await deps.runs.failInterrupted(storeId);
   if (interrupted) deps.logger.warn({ store: storeId, interrupted }, 'marked interrupted runs as failed');
-  const finished = await finishPublication(deps.ops, deps.history, storeId);
+  const finished = await finishPublication(deps, storeId);
   if (finished) deps.logger.warn({ store: storeId }, finished);
   await cleanLeftovers(deps.dataDir, storeId);
   const dbs = storeDatabases(storeId);
@@ -177,6 +178,6 @@ async function recordFailure(deps: SyncDeps, store: StoreConfig, t: RunTracker, 
   const message = isAppError(err) ? err.message : `Unexpected error during ${stage}: ${describeError(err)}`;
   deps.logger.error({ err, store: store.id, stage, runId: t.runId }, 'sync failed');
   t.close();
-  await deps.history.update(t.runId, { stage, stages: t.stages, error: message }, 'failed');
+  await deps.runs.update(t.runId, { stage, stages: t.stages, error: message }, 'failed');
   return { runId: t.runId, store: store.id, status: 'failed', failedStage: stage, error: message, durationsMs: t.durations() };
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../../src/errors.ts';
 import { AlertEngine } from '../../../src/pipeline/alerts/alert-engine.ts';
 import { AlertOutbox } from '../../../src/pipeline/alerts/alert-outbox.ts';
 import type { AlertInput, Recipient } from '../../../src/pipeline/alerts/alert-types.ts';
-import { migrate } from '../../../src/pipeline/ops/ops-database.ts';
+import { migrate } from '../../../src/store/postgres/ops-database.ts';
 import { RecordingMessenger } from '../../fakes/recording-messenger.ts';
 import { createScratchDb, dropScratchDb, localConnection } from '../../helpers/local-pg.ts';
 

@@ -5,7 +5,7 @@ import { DropboxSource } from '../../../src/adapters/dropbox/dropbox-source.ts';
 import { AlertEngine } from '../../../src/pipeline/alerts/alert-engine.ts';
 import { Monitors, previousFire, type MonitorDeps } from '../../../src/pipeline/alerts/monitors.ts';
 import { BackupLog } from '../../../src/pipeline/backup/backup-log.ts';
-import { migrate } from '../../../src/pipeline/ops/ops-database.ts';
+import { migrate } from '../../../src/store/postgres/ops-database.ts';
 import type { RestoreTarget } from '../../../src/pipeline/ports.ts';
 import type { JobConfig } from '../../../src/config/load-config.ts';
 import { FakeDropbox } from '../../fakes/fake-dropbox.ts';

@@ -10,7 +10,7 @@ import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
 import type { BackupRun } from '../../../src/pipeline/backup/backup-log.ts';
 import { BackupRunner } from '../../../src/pipeline/backup/backup-runner.ts';
 import { decryptStream } from '../../../src/pipeline/backup/encryption.ts';
-import { tryLock } from '../../../src/pipeline/sync/store-lock.ts';
+import { tryLock } from '../../../src/store/postgres/locks.ts';
 import { inspectFile } from '../../../src/pipeline/archive/inspect-file.ts';
 import { startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';
 import { LOCAL_PG_URL, createScratchDb, dropScratchDb, pgRestoreInto } from '../../helpers/local-pg.ts';

@@ -1,16 +1,16 @@
 import pg from 'pg';
 import { migrations } from './migrations.ts';
-import { quoteIdent } from '../databases.ts';
-import type { RestoreTarget } from '../ports.ts';
+import { quoteIdent } from '../../pipeline/databases.ts';
 
 const MIGRATION_LOCK = 7_302_001;
 
 /**
  * Opens the ops database on the restore server, creating it when missing, and brings its schema
  * up to date. Safe to call from several processes at once (an advisory lock orders them).
+ * `connection`: the restore server administrator's settings for a database.
  */
-export async function openOpsDatabase(target: RestoreTarget, name: string, onIdleError?: (err: Error) => void): Promise<pg.Pool> {
-  const admin = new pg.Client(target.connection('postgres'));
+export async function openOpsDatabase(connection: (database: string) => pg.ClientConfig, name: string, onIdleError?: (err: Error) => void): Promise<pg.Pool> {
+  const admin = new pg.Client(connection('postgres'));
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -25,7 +25,7 @@ export async function openOpsDatabase(target: RestoreTarget, name: string, onIdl
   } finally {
     await admin.end();
   }
-  const pool = new pg.Pool({ ...target.connection(name), max: 8 });
+  const pool = new pg.Pool({ ...connection(name), max: 8 });
   // An idle connection the server drops (restart, admin) must not crash a long-running tokobot.
   pool.on('error', (err) => onIdleError?.(err));
   await migrate(pool);

@@ -1,13 +1,14 @@
 import type pg from 'pg';
+import type { Locks, Release } from '../locks.ts';
 
 const LOCK_CLASS = 7302;
 
 /**
- * A PostgreSQL session advisory lock per store and job kind, held on its own connection: two
- * syncs of one store never run at once, even from two processes, and the lock goes away with a
- * process that dies.
+ * A PostgreSQL session advisory lock per name, held on its own connection: two syncs of one
+ * store never run at once, even from two processes, and the lock goes away with a process that
+ * dies. (A function as well as PgLocks: the backup and alert side still hold a pool.)
  */
-export async function tryLock(pool: pg.Pool, name: string): Promise<(() => Promise<void>) | null> {
+export async function tryLock(pool: pg.Pool, name: string): Promise<Release | null> {
   const client = await pool.connect();
   try {
     const res = await client.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LOCK_CLASS, name]);
@@ -27,4 +28,12 @@ export async function tryLock(pool: pg.Pool, name: string): Promise<(() => Promi
       client.release(true); // a broken connection drops its locks with it
     }
   };
+}
+
+export class PgLocks implements Locks {
+  constructor(private readonly pool: pg.Pool) {}
+
+  tryLock(name: string): Promise<Release | null> {
+    return tryLock(this.pool, name);
+  }
 }

@@ -1,0 +1,39 @@
+import type pg from 'pg';
+import type { Chats } from './chats.ts';
+import type { Locks } from './locks.ts';
+import type { PriceLists } from './price-lists.ts';
+import type { RunFigures } from './run-figures.ts';
+import type { SyncRunLog } from './sync-runs.ts';
+import { PgChats } from './postgres/chats.ts';
+import { PgLocks } from './postgres/locks.ts';
+import { PgPriceLists, type DatabaseSwap } from './postgres/price-lists.ts';
+import { PgRunFigures } from './postgres/run-figures.ts';
+import { PgSyncRunLog } from './postgres/sync-runs.ts';
+
+export { openOpsDatabase, migrate } from './postgres/ops-database.ts';
+
+/** The ops database as the sync side, the bot and the ops HTTP server see it. */
+export interface OpsStores {
+  runs: SyncRunLog;
+  priceLists: PriceLists;
+  chats: Chats;
+  locks: Locks;
+  /** /metrics' figures of the backup jobs' runs (until the backup run log is a store of its own). */
+  backupFigures: RunFigures;
+  /** Resolves when the ops database answers, rejects with the reason when it does not. */
+  ping(): Promise<void>;
+}
+
+/** The stores over an open ops database (openOpsDatabase). `swapDatabases`: what a publication swaps with its list (swapStagingIn). */
+export function createOpsStores(pool: pg.Pool, options: { swapDatabases: DatabaseSwap }): OpsStores {
+  return {
+    runs: new PgSyncRunLog(pool),
+    priceLists: new PgPriceLists(pool, options.swapDatabases),
+    chats: new PgChats(pool),
+    locks: new PgLocks(pool),
+    backupFigures: new PgRunFigures(pool, 'backup_runs', 'job'),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+  };
+}

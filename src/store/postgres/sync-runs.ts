@@ -1,0 +1,84 @@
+import type pg from 'pg';
+import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type StageRecord, type SyncRun, type SyncRunLog, type Trigger } from '../sync-runs.ts';
+import { PgRunFigures } from './run-figures.ts';
+
+const columns: Record<keyof RunDetails, string> = {
+  stage: 'stage', stages: 'stages', sourceFile: 'source_file', sourceModified: 'source_modified',
+  contentHash: 'content_hash', bytes: 'bytes', archive: 'archive', rowCount: 'row_count',
+  validation: 'validation', error: 'error', note: 'note',
+};
+
+function toRun(r: Record<string, unknown>): SyncRun {
+  return {
+    id: Number(r.id), store: r.store as string, trigger: r.trigger as string, status: r.status as RunStatus,
+    stage: r.stage as string | null, stages: (r.stages as StageRecord[]) ?? [], startedAt: r.started_at as Date,
+    finishedAt: r.finished_at as Date | null, sourceFile: r.source_file as string | null,
+    sourceModified: r.source_modified as Date | null, contentHash: r.content_hash as string | null,
+    bytes: r.bytes === null ? null : Number(r.bytes), archive: r.archive, rowCount: r.row_count as number | null,
+    validation: r.validation, error: r.error as string | null, note: (r.note as string | null) ?? null,
+  };
+}
+
+/** SyncRunLog.update on any connection: the pool, or one in the middle of a transaction (a publication commits the run's success with the list). */
+export async function updateRun(on: pg.Pool | pg.ClientBase, id: number, details: RunDetails, status?: RunStatus): Promise<void> {
+  const sets: string[] = [];
+  const values: unknown[] = [id];
+  for (const [key, value] of Object.entries(details)) {
+    if (value === undefined) continue;
+    values.push(key === 'stages' || key === 'archive' || key === 'validation' ? JSON.stringify(value) : value);
+    sets.push(`${columns[key as keyof RunDetails]} = $${values.length}`);
+  }
+  if (status) {
+    values.push(status);
+    sets.push(`status = $${values.length}`);
+    if (status !== 'running') sets.push('finished_at = now()');
+  }
+  // A run's outcome is given once: a late failure (an ambiguous commit) never overwrites a success.
+  const still = status ? " AND status = 'running'" : '';
+  if (sets.length) await on.query(`UPDATE sync_runs SET ${sets.join(', ')} WHERE id = $1${still}`, values);
+}
+
+/** The sync run log in the ops database's sync_runs table. */
+export class PgSyncRunLog extends PgRunFigures implements SyncRunLog {
+  constructor(private readonly pool: pg.Pool) {
+    super(pool, 'sync_runs', 'store');
+  }
+
+  async start(store: string, trigger: Trigger): Promise<number> {
+    const res = await this.pool.query(
+      "INSERT INTO sync_runs (store, trigger, status) VALUES ($1, $2, 'running') RETURNING id", [store, trigger]);
+    return Number(res.rows[0].id);
+  }
+
+  update(id: number, details: RunDetails, status?: RunStatus): Promise<void> {
+    return updateRun(this.pool, id, details, status);
+  }
+
+  async failInterrupted(store: string): Promise<number> {
+    const res = await this.pool.query(
+      `UPDATE sync_runs SET status = 'failed', finished_at = now(), error = replace($2, '%s', coalesce(stage, 'first'))
+       WHERE store = $1 AND status = 'running'`, [store, INTERRUPTED_ERROR]);
+    return res.rowCount ?? 0;
+  }
+
+  async recent(store: string | null, limit: number): Promise<SyncRun[]> {
+    const res = await this.pool.query(
+      'SELECT * FROM sync_runs WHERE ($1::text IS NULL OR store = $1) ORDER BY started_at DESC, id DESC LIMIT $2',
+      [store, limit]);
+    return res.rows.map(toRun);
+  }
+
+  async lastWith(store: string, statuses: RunStatus[]): Promise<SyncRun | null> {
+    const res = await this.pool.query(
+      'SELECT * FROM sync_runs WHERE store = $1 AND status = ANY($2) ORDER BY started_at DESC, id DESC LIMIT 1',
+      [store, statuses]);
+    return res.rows[0] ? toRun(res.rows[0]) : null;
+  }
+
+  async newestSeen(store: string): Promise<SyncRun | null> {
+    const res = await this.pool.query(
+      `SELECT * FROM sync_runs WHERE store = $1 AND source_modified IS NOT NULL
+       ORDER BY source_modified DESC, id DESC LIMIT 1`, [store]);
+    return res.rows[0] ? toRun(res.rows[0]) : null;
+  }
+}

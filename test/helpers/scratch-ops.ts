@@ -1,0 +1,28 @@
+import pg from 'pg';
+import { createOpsStores, migrate, type OpsStores } from '../../src/store/index.ts';
+import { createScratchDb, dropScratchDb, localConnection } from './local-pg.ts';
+
+export interface ScratchOps {
+  pool: pg.Pool;
+  stores: OpsStores;
+  close(): Promise<void>;
+}
+
+/**
+ * A migrated ops database of its own on the test server, with the stores over it. Publications
+ * swap no restored databases: there are none.
+ */
+export async function scratchOps(name: string): Promise<ScratchOps> {
+  await createScratchDb(name);
+  const pool = new pg.Pool({ ...localConnection(name), max: 8 });
+  pool.on('error', () => undefined); // idle clients ended by the final DROP DATABASE
+  await migrate(pool);
+  const stores = createOpsStores(pool, { swapDatabases: async () => undefined });
+  return {
+    pool, stores,
+    async close() {
+      await pool.end();
+      await dropScratchDb(name);
+    },
+  };
+}
