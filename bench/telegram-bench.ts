@@ -4,6 +4,7 @@ import { createTelegramBot } from '../src/bot/telegram/telegram-bot.ts';
 import type { Role } from '../src/config/load-config.ts';
 import { ChatState } from '../src/pipeline/chat-state.ts';
 import { PriceSearch } from '../src/pipeline/search/price-search.ts';
+import { PostgresButtonMemory } from '../src/store/postgres/button-memory.ts';
 import { Worker } from 'node:worker_threads';
 import type { BenchList } from './bench-price-list.ts';
 import { percentiles, type LatencyFigures } from './search-bench.ts';
@@ -26,7 +27,7 @@ export async function telegramBench(list: BenchList, throttle: boolean): Promise
   const search = new PriceSearch(list.pool);
   const core = new CommandCore({
     stores: [{ id: list.store, name: 'Toko Bench', source: { type: 'folder', dir: '/nonexistent' } }], roles, publicMode: false, ownerGroups: new Set(),
-    rateLimitPerMinute: 1000, search, chat: new ChatState(list.pool), logger: silent,
+    rateLimitPerMinute: 1000, search, chat: new ChatState(list.pool), buttonMemory: new PostgresButtonMemory(list.pool), logger: silent,
     status: unused, history: unused, runSync: unused, syncInProgress: () => null, latestExport: unused, officeStock: unused,
     notifyOwners: async () => undefined, nextSync: () => null,
     backups: { jobs: [], run: unused, progress: () => null, states: async () => [] },

@@ -10,6 +10,7 @@ import { CommandCore } from './bot/core.ts';
 import type { CoreDeps } from './bot/context.ts';
 import { createTelegramBot, registerMenus } from './bot/telegram/telegram-bot.ts';
 import { ChatState } from './pipeline/chat-state.ts';
+import { PostgresButtonMemory } from './store/postgres/button-memory.ts';
 import { officeStock } from './pipeline/item-stock.ts';
 import { publishedOf } from './pipeline/publish.ts';
 import { PriceSearch } from './pipeline/search/price-search.ts';
@@ -51,7 +52,7 @@ export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat
       return p?.csv_path && existsSync(p.csv_path) ? { path: p.csv_path, rows: p.row_count } : null;
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
-    chat, notifyOwners, nextSync, logger: app.logger,
+    chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: new PostgresButtonMemory(app.ops),
     backups: {
       jobs: app.config.jobs,
       run: (jobId, trigger, onProgress) => backups.run(app.job(jobId), trigger, onProgress),

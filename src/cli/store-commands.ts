@@ -3,7 +3,8 @@ import { storeStatus } from '../pipeline/status.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { syncAlert } from '../pipeline/alerts/run-alerts.ts';
 import { searchReply } from '../bot/price-replies.ts';
-import { Tokens } from '../bot/tokens.ts';
+import { ButtonCodec } from '../bot/button-codec.ts';
+import { PostgresButtonMemory } from '../store/postgres/button-memory.ts';
 import { renderText } from '../bot/render-text.ts';
 import { outcomeLine, progressLine, statusText } from './format-sync.ts';
 import { print, withApp } from './with-app.ts';
@@ -38,7 +39,7 @@ export async function ask(text: string, store: string | undefined): Promise<numb
   return withApp(async (app) => {
     const s = app.store(store);
     const who = { id: 0, name: 'cli', access: 'staff' as const, chat: { id: 0, kind: 'private' as const }, lang: 'id' as const, store: s };
-    print(renderText(await searchReply({ search: new PriceSearch(app.ops) }, new Tokens(), who, s, text, 0)));
+    print(renderText(await searchReply({ search: new PriceSearch(app.ops) }, new ButtonCodec(new PostgresButtonMemory(app.ops)), who, s, text, 0)));
     return 0;
   });
 }
