@@ -6,7 +6,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Role } from '../../config/load-config.ts';
 import type { CommandCore } from '../core.ts';
-import type { Access, Chat } from '../access.ts';
+import type { Chat } from '../access.ts';
 import type { ChatCommand } from '../commands/command.ts';
 import { commandsFor, strangerCommands } from '../registry.ts';
 import type { Lang } from '../i18n.ts';
