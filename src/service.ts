@@ -50,7 +50,7 @@ export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat
       return p?.csvPath && existsSync(p.csvPath) ? { path: p.csvPath, rows: p.rowCount } : null;
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
-    chat, notifyOwners, nextSync, logger: app.logger,
+    chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons,
     backups: {
       jobs: app.config.jobs,
       run: (jobId, trigger, onProgress) => backups.run(app.job(jobId), trigger, onProgress),

@@ -3,16 +3,11 @@ import type { Role } from '../config/load-config.ts';
 /** Who may do what. "public" is anyone, when public mode is on: prices only. */
 export type Access = Role | 'public';
 
-export type Command = 'price' | 'help' | 'whoami' | 'lang' | 'toko' | 'status' | 'history' | 'sync' | 'export' | 'backup' | 'jobs' | 'alerts';
-
 const LEVEL: Record<Access, number> = { public: 0, staff: 1, admin: 2, owner: 3 };
-const NEEDS: Record<Command, Access> = {
-  price: 'public', help: 'public', whoami: 'public', lang: 'public',
-  toko: 'staff', status: 'staff', history: 'staff', sync: 'admin', export: 'owner', backup: 'admin', jobs: 'admin', alerts: 'admin',
-};
 
-export function may(access: Access, command: Command): boolean {
-  return LEVEL[access] >= LEVEL[NEEDS[command]];
+/** Whether `access` reaches what a command needs (its role, declared once in the registry). */
+export function may(access: Access, command: { role: Access }): boolean {
+  return LEVEL[access] >= LEVEL[command.role];
 }
 
 /**
@@ -28,14 +23,6 @@ export interface Chat {
 /** What someone may do in a chat: the lower of their own access and the chat's ceiling. */
 export function capAccess(access: Access, ceiling: Access): Access {
   return LEVEL[access] <= LEVEL[ceiling] ? access : ceiling;
-}
-
-export function requiredRole(command: Command): Access {
-  return NEEDS[command];
-}
-
-export function commandsFor(access: Access): Command[] {
-  return (Object.keys(NEEDS) as Command[]).filter((c) => may(access, c));
 }
 
 /** At most `limit` messages per user in any minute; the first refusal is answered, the rest ignored. */

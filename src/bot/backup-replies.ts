@@ -2,6 +2,7 @@ import { isAppError } from '../errors.ts';
 import type { BackupProgress } from '../pipeline/backup/backup-job.ts';
 import type { BackupRun } from '../pipeline/backup/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
+import type { ButtonCodec } from './button-codec.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from './i18n.ts';
 import { progressEdits, type Reply } from './reply.ts';
@@ -35,10 +36,13 @@ function resultReply(run: BackupRun, lang: Lang): Reply {
 }
 
 /** /backup: the jobs as buttons, or the named job run with a message that follows its progress. */
-export function backupReply(deps: CoreDeps, who: Who, jobId: string): Reply {
+export async function backupReply(deps: CoreDeps, who: Who, jobId: string, buttons: Pick<ButtonCodec, 'encode'>): Promise<Reply> {
   const ids = deps.backups.jobs.map((j) => j.id);
   if (!ids.length) return { severity: 'warning', lines: [t(who.lang, 'noJobs')] };
-  if (!jobId) return { severity: 'info', lines: [t(who.lang, 'pickJob')], buttons: ids.map((id) => [{ text: id, data: `bk:${id}` }]) };
+  if (!jobId) {
+    const rows = await Promise.all(ids.map(async (id) => [{ text: id, data: await buttons.encode({ kind: 'backup', job: id }) }]));
+    return { severity: 'info', lines: [t(who.lang, 'pickJob')], buttons: rows };
+  }
   const job = deps.backups.jobs.find((j) => j.id === jobId.toLowerCase());
   if (!job) return { severity: 'warning', lines: [t(who.lang, 'unknownJob', { job: jobId, list: ids.join(', ') })] };
   const running = deps.backups.progress(job.id);

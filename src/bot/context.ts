@@ -12,6 +12,7 @@ import type { BackupProgress, BackupProgressFn } from '../pipeline/backup/backup
 import type { BackupRun } from '../pipeline/backup/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { OpenAlert } from '../pipeline/alerts/alert-types.ts';
+import type { ButtonMemory } from '../store/button-memory.ts';
 
 /** What the command core needs from the pipeline: data and actions, never SQL or Docker. */
 export interface CoreDeps {
@@ -48,6 +49,8 @@ export interface CoreDeps {
     test: () => Promise<string[]>;
     channels: () => { channel: string; text: string }[];
   };
+  /** What long buttons stand for, kept beyond a restart. */
+  buttonMemory: ButtonMemory;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   /** The clock of the rate limit (tests). */
   now?: () => number;

@@ -1,17 +1,15 @@
 import type { StoreConfig } from '../config/load-config.ts';
 import type { PriceItem } from '../pipeline/search/price-search.ts';
+import type { ButtonCodec } from './button-codec.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { priceLine, rupiah } from './format-price.ts';
 import { t } from './i18n.ts';
 import type { Button, Reply } from './reply.ts';
-import type { Tokens } from './tokens.ts';
 
 export const PAGE = 10;
 
-export type Pointer = { store: string; query: string } | { store: string; kodeitem: string };
-
 /** A page of search results: one line per item, a button per item for its card, ◀ ▶ to turn pages. */
-export async function searchReply(deps: Pick<CoreDeps, 'search'>, tokens: Tokens<Pointer>, who: Who, store: StoreConfig, query: string, page: number): Promise<Reply> {
+export async function searchReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<ButtonCodec, 'encode'>, who: Who, store: StoreConfig, query: string, page: number): Promise<Reply> {
   const result = await deps.search.search(store.id, query, { limit: PAGE, offset: page * PAGE });
   if (result.items.length === 0) {
     if (result.total === 0 && page === 0) {
@@ -22,20 +20,20 @@ export async function searchReply(deps: Pick<CoreDeps, 'search'>, tokens: Tokens
     }
   }
   const lines = result.items.map(priceLine);
-  const buttons: Button[][] = result.items.map((item, i) => [{
+  const rows: Button[][] = await Promise.all(result.items.map(async (item, i) => [{
     text: `${page * PAGE + i + 1}. ${item.namaitem}`.slice(0, 60),
-    data: `it:${tokens.put({ store: store.id, kodeitem: item.kodeitem })}`,
-  }]);
+    data: await buttons.encode({ kind: 'item', store: store.id, kodeitem: item.kodeitem }),
+  }]));
   const pages = Math.ceil(result.total / PAGE);
   if (pages > 1) {
-    const q = tokens.put({ store: store.id, query });
+    const turn = async (text: string, to: number): Promise<Button> => ({ text, data: await buttons.encode({ kind: 'page', store: store.id, query, page: to }) });
     const nav: Button[] = [];
-    if (page > 0) nav.push({ text: '◀', data: `pg:${q}:${page - 1}` });
-    if (page < pages - 1) nav.push({ text: '▶', data: `pg:${q}:${page + 1}` });
-    buttons.push(nav);
+    if (page > 0) nav.push(await turn('◀', page - 1));
+    if (page < pages - 1) nav.push(await turn('▶', page + 1));
+    rows.push(nav);
     lines.push(t(who.lang, 'pageOf', { from: page * PAGE + 1, to: page * PAGE + result.items.length, total: result.total }));
   }
-  return { severity: 'info', title: store.name, lines, buttons };
+  return { severity: 'info', title: store.name, lines, buttons: rows };
 }
 
 function entryLine(item: PriceItem, e: PriceItem['entries'][number], owner: boolean): string {

@@ -3,7 +3,7 @@ import { storeStatus } from '../pipeline/status.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { syncAlert } from '../pipeline/alerts/run-alerts.ts';
 import { searchReply } from '../bot/price-replies.ts';
-import { Tokens } from '../bot/tokens.ts';
+import { ButtonCodec } from '../bot/button-codec.ts';
 import { renderText } from '../bot/render-text.ts';
 import { outcomeLine, progressLine, statusText } from './format-sync.ts';
 import { print, withApp } from './with-app.ts';
@@ -38,7 +38,7 @@ export async function ask(text: string, store: string | undefined): Promise<numb
   return withApp(async (app) => {
     const s = app.store(store);
     const who = { id: 0, name: 'cli', access: 'staff' as const, chat: { id: 0, kind: 'private' as const }, lang: 'id' as const, store: s };
-    print(renderText(await searchReply({ search: new PriceSearch(app.opsStores.priceLists) }, new Tokens(), who, s, text, 0)));
+    print(renderText(await searchReply({ search: new PriceSearch(app.opsStores.priceLists) }, new ButtonCodec(app.opsStores.buttons), who, s, text, 0)));
     return 0;
   });
 }

@@ -1,9 +1,11 @@
 import type pg from 'pg';
+import type { ButtonMemory } from './button-memory.ts';
 import type { Chats } from './chats.ts';
 import type { Locks } from './locks.ts';
 import type { PriceLists } from './price-lists.ts';
 import type { RunFigures } from './run-figures.ts';
 import type { SyncRunLog } from './sync-runs.ts';
+import { PostgresButtonMemory } from './postgres/button-memory.ts';
 import { PgChats } from './postgres/chats.ts';
 import { PgLocks } from './postgres/locks.ts';
 import { PgPriceLists, type DatabaseSwap } from './postgres/price-lists.ts';
@@ -17,6 +19,8 @@ export interface OpsStores {
   runs: SyncRunLog;
   priceLists: PriceLists;
   chats: Chats;
+  /** What chat buttons too long for Telegram's 64 bytes stand for. */
+  buttons: ButtonMemory;
   locks: Locks;
   /** /metrics' figures of the backup jobs' runs (until the backup run log is a store of its own). */
   backupFigures: RunFigures;
@@ -30,6 +34,7 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
     runs: new PgSyncRunLog(pool),
     priceLists: new PgPriceLists(pool, options.swapDatabases),
     chats: new PgChats(pool),
+    buttons: new PostgresButtonMemory(pool),
     locks: new PgLocks(pool),
     backupFigures: new PgRunFigures(pool, 'backup_runs', 'job'),
     async ping() {

@@ -53,6 +53,12 @@ function parseMultipart(body: Buffer, contentType: string) {
   return { fields, files };
 }
 
+/** Telegram refuses a keyboard whose callback_data is empty or over 64 bytes. */
+function buttonsFit(markup: unknown): boolean {
+  const parsed = typeof markup === 'string' ? JSON.parse(markup) as SentMessage['reply_markup'] : markup as SentMessage['reply_markup'];
+  return (parsed?.inline_keyboard ?? []).flat().every((b) => b.callback_data === undefined || (b.callback_data.length > 0 && Buffer.byteLength(b.callback_data) <= 64));
+}
+
 export class FakeTelegram {
   readonly token = '123456:fake-telegram-token';
   readonly calls: Call[] = [];
@@ -170,6 +176,7 @@ export class FakeTelegram {
       return send(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault}`, parameters: { retry_after: fault } });
     }
     const ok = (result: unknown) => send(200, { ok: true, result });
+    if (!buttonsFit(fields.reply_markup)) return send(400, { ok: false, error_code: 400, description: 'Bad Request: BUTTON_DATA_INVALID' });
     switch (method) {
       case 'getMe': return ok({ id: 42, is_bot: true, first_name: 'Tokobot', username: 'tokobot_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
       case 'getUpdates': return ok(await this.getUpdates(fields));

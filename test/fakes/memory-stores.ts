@@ -7,6 +7,7 @@ import type { Locks, Release } from '../../src/store/locks.ts';
 import type { ListedItem, ListedPrice, PriceLists, Publication, PublishedList, PublishOptions } from '../../src/store/price-lists.ts';
 import type { RunCount, RunDuration } from '../../src/store/run-figures.ts';
 import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type SyncRun, type SyncRunLog, type Trigger } from '../../src/store/sync-runs.ts';
+import { MemoryButtonMemory } from './memory-button-memory.ts';
 
 /*
  * The ops stores in memory, for unit tests: they keep the contracts of src/store (checked by the
@@ -217,6 +218,7 @@ export function createMemoryStores(options: { swapDatabases?: (store: string) =>
     runs,
     priceLists: new MemoryPriceLists(runs, options.swapDatabases ?? (async () => undefined)),
     chats: new MemoryChats(),
+    buttons: new MemoryButtonMemory(),
     locks: new MemoryLocks(),
     backupFigures: { countsByStatus: async () => [], lastDurations: async () => [] },
     ping: async () => undefined,

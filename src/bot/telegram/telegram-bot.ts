@@ -6,8 +6,9 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Role } from '../../config/load-config.ts';
 import type { CommandCore } from '../core.ts';
-import { HELP, SLASH } from '../core.ts';
-import { commandsFor, type Access, type Chat } from '../access.ts';
+import type { Chat } from '../access.ts';
+import type { ChatCommand } from '../commands/command.ts';
+import { commandsFor, strangerCommands } from '../registry.ts';
 import type { Lang } from '../i18n.ts';
 import type { Reply } from '../reply.ts';
 import { renderHtml } from './render-html.ts';
@@ -140,8 +141,8 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
   return bot;
 }
 
-function menu(access: Access, lang: Lang) {
-  return commandsFor(access).map((c) => ({ command: SLASH[c], description: HELP[c][lang] }));
+function menu(commands: ChatCommand[], lang: Lang) {
+  return commands.filter((c) => c.menu).map((c) => ({ command: c.name, description: c.help[lang] }));
 }
 
 /**
@@ -151,14 +152,14 @@ function menu(access: Access, lang: Lang) {
  */
 export async function registerMenus(api: Api, roles: Map<number, Role>, publicMode: boolean, langOf: (id: number) => Promise<Lang>,
   ownerGroups: ReadonlySet<number> = new Set(), logger?: Pick<Logger, 'warn'>): Promise<void> {
-  const strangers = publicMode ? menu('public', 'id') : [{ command: 'whoami', description: HELP.whoami.id }];
+  const strangers = menu(publicMode ? commandsFor('public') : strangerCommands(), 'id');
   await api.setMyCommands(strangers, { scope: { type: 'default' } });
   for (const [userId, role] of roles) {
-    await api.setMyCommands(menu(role, await langOf(userId)), { scope: { type: 'chat', chat_id: userId } });
+    await api.setMyCommands(menu(commandsFor(role), await langOf(userId)), { scope: { type: 'chat', chat_id: userId } });
   }
   for (const chatId of ownerGroups) {
     // A group the bot has not joined (yet) answers "chat not found": not a reason to stop.
-    await api.setMyCommands(menu('owner', 'id'), { scope: { type: 'chat', chat_id: chatId } })
+    await api.setMyCommands(menu(commandsFor('owner'), 'id'), { scope: { type: 'chat', chat_id: chatId } })
       .catch((err: Error) => logger?.warn({ chatId, reason: err.message }, 'no command menu for an owners\' group (is the bot a member?)'));
   }
 }

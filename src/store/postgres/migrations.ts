@@ -151,4 +151,16 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     name: 'what a later run did about a crashed one',
     sql: 'ALTER TABLE sync_runs ADD COLUMN note text;',
   },
+  {
+    version: 6,
+    name: 'what long chat buttons stand for',
+    sql: `
+      CREATE TABLE button_memory (
+        id text PRIMARY KEY,
+        payload jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX button_memory_created ON button_memory (created_at);
+    `,
+  },
 ];

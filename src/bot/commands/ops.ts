@@ -1,0 +1,32 @@
+import { exportReply, historyReply, statusReply, syncReply } from '../ops-replies.ts';
+import type { ChatCommand } from './command.ts';
+import { unknownStore } from './settings.ts';
+
+export const status: ChatCommand = {
+  name: 'status', aliases: [], role: 'staff', menu: true,
+  help: { id: 'status backup dan sync', en: 'backup and sync status' },
+  run: ({ deps, who }) => statusReply(deps, who),
+};
+
+export const history: ChatCommand = {
+  name: 'history', aliases: ['riwayat'], role: 'staff', menu: true,
+  help: { id: 'riwayat sync', en: 'sync history' },
+  run: ({ deps, who }) => historyReply(deps, who),
+};
+
+/** /sync [STORE]: the person's store, or the one named. */
+export const sync: ChatCommand = {
+  name: 'sync', aliases: [], role: 'admin', menu: true,
+  help: { id: 'sync sekarang', en: 'sync now' },
+  run: ({ deps, who, args }) => {
+    const store = args ? deps.stores.find((s) => s.id === args.toLowerCase()) : who.store;
+    return store ? syncReply(deps, who, store) : unknownStore(deps, who, args);
+  },
+};
+
+/** The CSV holds cost prices (hargapokok): owners only. */
+export const exportList: ChatCommand = {
+  name: 'export', aliases: [], role: 'owner', menu: true,
+  help: { id: 'kirim file daftar harga (CSV)', en: 'send the price list file (CSV)' },
+  run: ({ deps, who }) => exportReply(deps, who),
+};
