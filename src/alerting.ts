@@ -54,7 +54,7 @@ async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Cha
 export function startAlerting(app: App, o: AlertingOptions): Alerting {
   const env = app.config.env;
   const messengers: Partial<Record<Channel, Messenger>> = { telegram: new TelegramMessenger(o.api, o.chat), ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}) };
-  const outbox = new AlertOutbox({ pool: app.ops, messengers, recipients: app.config.recipients });
+  const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.recipients });
   const loop = new AlertLoop(app.alerts, outbox, o.intervalMs ?? 15_000, app.logger);
   o.syncRunner.onFinished(async (store, outcome) => { await syncAlert(app.alerts, store, outcome); loop.kick(); });
   o.backupRunner.onFinished(async (run) => {
@@ -62,7 +62,7 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     loop.kick();
   });
   const monitors = new Monitors({
-    engine: app.alerts, ops: app.ops, stores: app.config.stores, sourceFor: app.sync.sourceFor, staleHours: env.STALE_BACKUP_HOURS,
+    engine: app.alerts, watch: app.backupAlertStores.watch, lock: (name) => app.opsStores.locks.tryLock(name), stores: app.config.stores, sourceFor: app.sync.sourceFor, staleHours: env.STALE_BACKUP_HOURS,
     jobs: app.config.jobs, backupLog: app.backups.log, target: app.target, dataDir: app.config.dataDir, exportKeep: env.EXPORT_KEEP,
     diskMinFreeMb: env.DISK_MIN_FREE_MB, freeSpace, syncStuckMs: 3 * 3_600_000, whatsapp: o.whatsapp, whatsappGraceMs: 15 * 60_000,
     clock: () => new Date(), logger: app.logger,

@@ -18,6 +18,7 @@ import type { RetryPolicy } from './adapters/dropbox/retry.ts';
 import { FolderSource } from './adapters/folder/folder-source.ts';
 import type { ArchiveRestorer, BackupSource, RestoreTarget } from './pipeline/ports.ts';
 import { createOpsStores, openOpsDatabase, type OpsStores } from './store/index.ts';
+import type { Locks } from './store/locks.ts';
 import { swapStagingIn } from './pipeline/databases.ts';
 import type { SyncDeps } from './pipeline/sync/sync-store.ts';
 import { findJob, type JobConfig } from './config/jobs-from.ts';
@@ -25,10 +26,10 @@ import { ContainerPgDump } from './adapters/docker/container-pg-dump.ts';
 import { FolderDestination } from './adapters/folder/folder-destination.ts';
 import { HostPgDump } from './adapters/postgres/pg-dump.ts';
 import { MysqlDatabase } from './adapters/mysql/mysql-database.ts';
-import { BackupLog } from './pipeline/backup/backup-log.ts';
 import type { BackupDeps } from './pipeline/backup/backup-job.ts';
 import type { BackupDestination } from './pipeline/backup/ports.ts';
 import { AlertEngine } from './pipeline/alerts/alert-engine.ts';
+import { createBackupAlertStores, type BackupAlertStores } from './store/backup-alert-stores.ts';
 
 /**
  * The composition root: the one place that builds real adapters from the config and wires the
@@ -43,6 +44,7 @@ export interface App {
   sync: SyncDeps;
   backups: BackupDeps;
   alerts: AlertEngine;
+  backupAlertStores: BackupAlertStores;
   store(id?: string): StoreConfig;
   job(id: string): JobConfig;
   close(): Promise<void>;
@@ -120,10 +122,10 @@ export function buildDestinations(config: Config, job: JobConfig, logger: Logger
     : new DropboxDestination({ ...dropboxAccount(config), folder: d.folder, retry, logger })));
 }
 
-function buildBackups(config: Config, logger: Logger, ops: pg.Pool, target: RestoreTarget): BackupDeps {
+function buildBackups(config: Config, logger: Logger, locks: Locks, stores: BackupAlertStores, target: RestoreTarget): BackupDeps {
   let docker: Docker | undefined;
   return {
-    log: new BackupLog(ops), ops, target, logger, workRoot: path.join(config.dataDir, 'backups'),
+    log: stores.backupLog, lock: (name) => locks.tryLock(name), target, logger, workRoot: path.join(config.dataDir, 'backups'),
     postgres: (job) => (job.container
       ? new ContainerPgDump(docker ??= new Docker({ socketPath: config.env.DOCKER_SOCKET }), job.container, job.url)
       : new HostPgDump(job.url)),
@@ -143,10 +145,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     sourceFor: (store) => buildSource(config, store, logger),
     settings: { exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, ...zipSettings(env), restoreJobs: env.RESTORE_JOBS },
   };
-  const backups = buildBackups(config, logger, ops, target);
-  const alerts = new AlertEngine({ pool: ops, recipients: config.recipients, remindMs: env.ALERT_REMIND_HOURS * 3_600_000 });
+  const backupAlertStores = createBackupAlertStores(ops);
+  const backups = buildBackups(config, logger, opsStores.locks, backupAlertStores, target);
+  const alerts = new AlertEngine({ store: backupAlertStores.alerts, recipients: config.recipients, remindMs: env.ALERT_REMIND_HOURS * 3_600_000 });
   return {
-    config, logger, target, ops, opsStores, sync, backups, alerts,
+    config, logger, target, ops, opsStores, sync, backups, alerts, backupAlertStores,
     job: (id) => findJob(config.jobs, id),
     store(id) {
       const found = id ? config.stores.find((s) => s.id === id) : config.stores[0];

@@ -28,12 +28,13 @@ function metrics(app: App): Registry {
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
     new Gauge({ name, help, labelNames, registers: [registry], async collect() { this.reset(); await collect(this); } });
   // Runs by outcome and the duration of the last finished one, for syncs (per store) and backup jobs (per job).
-  for (const [kind, figures, key, what] of [['sync', app.opsStores.runs, 'store', 'Sync runs'], ['backup', app.opsStores.backupFigures, 'job', 'Backup job runs']] as const) {
+  const { watch } = app.backupAlertStores;
+  for (const [kind, key, what] of [['sync', 'store', 'Sync runs'], ['backup', 'job', 'Backup job runs']] as const) {
     gauge(`tokobot_${kind}_runs`, `${what} recorded, by ${key} and outcome`, [key, 'status'], async (g) => {
-      for (const r of await figures.countsByStatus()) g.set({ [key]: r.key, status: r.status }, r.runs);
+      for (const r of await watch.tally(kind)) g.set({ [key]: r.subject, status: r.status }, r.runs);
     });
     gauge(`tokobot_${kind}_last_duration_seconds`, `Duration of the last finished of the ${what.toLowerCase()}, by ${key} and outcome`, [key, 'status'], async (g) => {
-      for (const r of await figures.lastDurations()) g.set({ [key]: r.key, status: r.status }, r.seconds);
+      for (const r of await watch.lastFinished(kind)) g.set({ [key]: r.subject, status: r.status }, r.seconds);
     });
   }
   gauge('tokobot_backup_age_seconds', 'Age of the newest iPOS backup seen in each store\'s folder', ['store'], async (g) => {
@@ -45,7 +46,7 @@ function metrics(app: App): Registry {
   gauge('tokobot_alerts_open', 'Open alerts, by severity', ['severity'], async (g) => {
     g.set({ severity: 'warning' }, 0);
     g.set({ severity: 'critical' }, 0);
-    for (const r of (await app.ops.query('SELECT severity, count(*)::int AS n FROM alerts WHERE resolved_at IS NULL GROUP BY 1')).rows) g.set({ severity: r.severity }, r.n);
+    for (const a of await app.backupAlertStores.alerts.open()) g.inc({ severity: a.severity });
   });
   return registry;
 }
@@ -56,7 +57,7 @@ type Check = { ok: boolean; text: string };
 async function checks(app: App, o: OpsHttpOptions): Promise<Record<string, Check>> {
   const all: Record<string, Check> = { process: { ok: true, text: `up ${Math.round(process.uptime())} s` } };
   try {
-    await app.opsStores.ping();
+    await app.backupAlertStores.watch.ping();
     all.opsDatabase = { ok: true, text: 'reachable' };
   } catch (err) {
     all.opsDatabase = { ok: false, text: describeError(err) };

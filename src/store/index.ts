@@ -3,13 +3,11 @@ import type { ButtonMemory } from './button-memory.ts';
 import type { Chats } from './chats.ts';
 import type { Locks } from './locks.ts';
 import type { PriceLists } from './price-lists.ts';
-import type { RunFigures } from './run-figures.ts';
 import type { SyncRunLog } from './sync-runs.ts';
 import { PostgresButtonMemory } from './postgres/button-memory.ts';
 import { PgChats } from './postgres/chats.ts';
 import { PgLocks } from './postgres/locks.ts';
 import { PgPriceLists, type DatabaseSwap } from './postgres/price-lists.ts';
-import { PgRunFigures } from './postgres/run-figures.ts';
 import { PgSyncRunLog } from './postgres/sync-runs.ts';
 
 export { openOpsDatabase, migrate } from './postgres/ops-database.ts';
@@ -22,10 +20,6 @@ export interface OpsStores {
   /** What chat buttons too long for Telegram's 64 bytes stand for. */
   buttons: ButtonMemory;
   locks: Locks;
-  /** /metrics' figures of the backup jobs' runs (until the backup run log is a store of its own). */
-  backupFigures: RunFigures;
-  /** Resolves when the ops database answers, rejects with the reason when it does not. */
-  ping(): Promise<void>;
 }
 
 /** The stores over an open ops database (openOpsDatabase). `swapDatabases`: what a publication swaps with its list (swapStagingIn). */
@@ -36,9 +30,5 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
     chats: new PgChats(pool),
     buttons: new PostgresButtonMemory(pool),
     locks: new PgLocks(pool),
-    backupFigures: new PgRunFigures(pool, 'backup_runs', 'job'),
-    async ping() {
-      await pool.query('SELECT 1');
-    },
   };
 }

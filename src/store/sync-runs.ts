@@ -1,4 +1,3 @@
-import type { RunFigures } from './run-figures.ts';
 
 export type RunStatus = 'running' | 'success' | 'no-change' | 'failed';
 export type Trigger = string; // 'cli', 'schedule', or 'chat:<user id>'
@@ -53,7 +52,7 @@ export const INTERRUPTED_ERROR = 'interrupted: tokobot stopped during the %s sta
  * process on the ops database. `stages`, `archive` and `validation` come back as JSON would
  * bring them (dates as strings). Newest first means by start time, then by id.
  */
-export interface SyncRunLog extends RunFigures {
+export interface SyncRunLog {
   /** Records a new run, 'running' from now; resolves with its id (ids grow). */
   start(store: string, trigger: Trigger): Promise<number>;
   /**

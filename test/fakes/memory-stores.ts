@@ -5,7 +5,6 @@ import type { OpsStores } from '../../src/store/index.ts';
 import type { Chats, ChatUser, Lang } from '../../src/store/chats.ts';
 import type { Locks, Release } from '../../src/store/locks.ts';
 import type { ListedItem, ListedPrice, PriceLists, Publication, PublishedList, PublishOptions } from '../../src/store/price-lists.ts';
-import type { RunCount, RunDuration } from '../../src/store/run-figures.ts';
 import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type SyncRun, type SyncRunLog, type Trigger } from '../../src/store/sync-runs.ts';
 import { MemoryButtonMemory } from './memory-button-memory.ts';
 
@@ -72,21 +71,6 @@ export class MemorySyncRunLog implements SyncRunLog {
     return found ? structuredClone(found) : null;
   }
 
-  async countsByStatus(): Promise<RunCount[]> {
-    const counts = new Map<string, RunCount>();
-    for (const r of this.runs) {
-      const c = counts.get(`${r.store}\0${r.status}`) ?? { key: r.store, status: r.status, runs: 0 };
-      c.runs++;
-      counts.set(`${r.store}\0${r.status}`, c);
-    }
-    return [...counts.values()];
-  }
-
-  async lastDurations(): Promise<RunDuration[]> {
-    const last = new Map<string, SyncRun>();
-    for (const r of [...this.runs].sort(byNewest)) if (r.finishedAt && !last.has(r.store)) last.set(r.store, r);
-    return [...last.values()].map((r) => ({ key: r.store, status: r.status, seconds: ((r.finishedAt as Date).getTime() - r.startedAt.getTime()) / 1000 }));
-  }
 }
 
 type StoredRow = ListedPrice & { barcode: string; satuan: string | null };
@@ -220,7 +204,5 @@ export function createMemoryStores(options: { swapDatabases?: (store: string) =>
     chats: new MemoryChats(),
     buttons: new MemoryButtonMemory(),
     locks: new MemoryLocks(),
-    backupFigures: { countsByStatus: async () => [], lastDurations: async () => [] },
-    ping: async () => undefined,
   };
 }

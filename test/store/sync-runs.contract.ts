@@ -92,16 +92,4 @@ export function syncRunLogContract(make: MakeStores, skip?: string): void {
     assert.equal((await runs.newestSeen('pusat'))?.sourceFile, 'newer.i5bu', 'by the backup\'s time, not the run\'s');
   });
 
-  test('runs: figures count runs by store and outcome, and time each store\'s last finished run', { skip }, async () => {
-    const { runs } = await make();
-    for (const [store, status] of [['pusat', 'success'], ['pusat', 'success'], ['pusat', 'failed'], ['cabang', 'no-change']] as const) {
-      await runs.update(await runs.start(store, 'cli'), {}, status);
-    }
-    await runs.start('cabang', 'cli');
-    const counts = (await runs.countsByStatus()).map((c) => `${c.key} ${c.status} ${c.runs}`).sort();
-    assert.deepEqual(counts, ['cabang no-change 1', 'cabang running 1', 'pusat failed 1', 'pusat success 2']);
-    const last = (await runs.lastDurations()).sort((a, b) => a.key.localeCompare(b.key));
-    assert.deepEqual(last.map((d) => [d.key, d.status]), [['cabang', 'no-change'], ['pusat', 'failed']]);
-    for (const d of last) assert.ok(d.seconds >= 0 && d.seconds < 60, `${d.seconds}`);
-  });
 }

@@ -1,10 +1,10 @@
-import type pg from 'pg';
+import type { AlertOutboxStore, OutboxRow } from '../../store/outbox.ts';
 import { AppError, describeError, isAppError } from '../../errors.ts';
 import type { Recipient } from './alert-types.ts';
 import type { Channel, Messenger } from './ports.ts';
 
 export interface AlertOutboxOptions {
-  pool: pg.Pool;
+  store: AlertOutboxStore;
   messengers: Partial<Record<Channel, Messenger>>;
   recipients: Recipient[];
   clock?: () => Date;
@@ -23,16 +23,6 @@ export interface AlertOutboxOptions {
 const LEASE_MS = 10 * 60_000;
 const SEND_TIMEOUT_MS = 2 * 60_000;
 
-interface Row {
-  id: number;
-  batch: number;
-  channel: Channel;
-  recipient: string;
-  body: string;
-  /** Attempts so far, this one included (taking a row counts it: it is also the row's fence). */
-  attempts: number;
-}
-
 const note = (lang: string, state: string) => (lang === 'en'
   ? `(WhatsApp is ${state}, so this comes here instead)\n` : `(WhatsApp sedang ${state}, jadi pesan ini dikirim ke sini)\n`);
 
@@ -42,11 +32,10 @@ const note = (lang: string, state: string) => (lang === 'en'
  * number) hands the message to the same person's Telegram, or the Telegram alert chats, with a
  * note saying why.
  *
- * No database transaction is open while a message is on its way (a network send can take
+ * Nothing is held open in the store while a message is on its way (a network send can take
  * minutes in an outage, and an open transaction holds locks and a connection all that time): a
- * row is taken in one short statement (SKIP LOCKED, then a lease in next_attempt_at, so two
- * processes never send the same one), sent, and its outcome written only if the row is still this
- * deliverer's (its attempt count unchanged).
+ * row is taken in one short step (with a lease, so two deliverers never send the same one), sent,
+ * and its outcome written only if the row is still this deliverer's (its attempt count unchanged).
  */
 export class AlertOutbox {
   private readonly clock: () => Date;
@@ -70,21 +59,12 @@ export class AlertOutbox {
 
   private async deliverOne(): Promise<'none' | 'delivered' | 'waiting'> {
     const now = this.clock();
-    const res = await this.o.pool.query(`UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = $2
-      WHERE id = (SELECT id FROM alert_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1
-        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, batch, channel, recipient, body, attempts`, [now, new Date(now.getTime() + LEASE_MS)]);
-    const row = res.rows[0] as Row | undefined;
+    const row = await this.o.store.take(now, new Date(now.getTime() + LEASE_MS));
     return row ? this.send(row) : 'none';
   }
 
-  /** Writes a taken row's outcome, unless the lease ran out and another deliverer took it since. */
-  private async settle(row: Row, set: string, params: unknown[]): Promise<void> {
-    await this.o.pool.query(`UPDATE alert_outbox SET ${set} WHERE id = $1 AND attempts = $2`, [row.id, row.attempts, ...params]);
-  }
-
-  private delivered(row: Row, via: string, note: string | null = null): Promise<void> {
-    return this.settle(row, 'delivered_at = $3, via = $4, last_error = coalesce($5, last_error)', [this.clock(), via, note]);
+  private delivered(row: OutboxRow, via: string, note: string | null = null): Promise<void> {
+    return this.o.store.delivered(row, this.clock(), via, note);
   }
 
   /** The messenger's send, given up (as retryable) when it takes longer than the lease allows. */
@@ -101,7 +81,7 @@ export class AlertOutbox {
     }
   }
 
-  private async send(row: Row): Promise<'delivered' | 'waiting'> {
+  private async send(row: OutboxRow): Promise<'delivered' | 'waiting'> {
     const messenger = this.o.messengers[row.channel];
     const state = messenger?.state();
     if (row.channel === 'whatsapp' && !state?.ready) return this.fallback(row, state?.text ?? 'off');
@@ -113,7 +93,7 @@ export class AlertOutbox {
     } catch (err) {
       if (row.channel === 'whatsapp' && isAppError(err) && !err.retryable) return this.fallback(row, describeError(err));
       if (isAppError(err) && !err.retryable) {
-        await this.settle(row, 'gave_up_at = $3, last_error = $4', [this.clock(), describeError(err)]);
+        await this.o.store.giveUp(row, this.clock(), describeError(err));
         return 'waiting';
       }
       await this.later(row, describeError(err));
@@ -121,13 +101,13 @@ export class AlertOutbox {
     }
   }
 
-  private async later(row: Row, error: string): Promise<void> {
+  private async later(row: OutboxRow, error: string): Promise<void> {
     const delay = Math.min((this.o.baseDelayMs ?? 30_000) * 2 ** (row.attempts - 1), this.o.maxDelayMs ?? 30 * 60_000);
-    await this.settle(row, 'next_attempt_at = $3, last_error = $4', [new Date(this.clock().getTime() + delay), error]);
+    await this.o.store.retryAt(row, new Date(this.clock().getTime() + delay), error);
   }
 
   /** WhatsApp cannot take it: the same person's Telegram, else the Telegram-only alert chats. */
-  private async fallback(row: Row, why: string): Promise<'delivered' | 'waiting'> {
+  private async fallback(row: OutboxRow, why: string): Promise<'delivered' | 'waiting'> {
     const person = this.o.recipients.find((r) => r.whatsapp === row.recipient);
     const targets = person?.telegram ? [person.telegram] : this.o.recipients.filter((r) => r.telegram && !r.whatsapp).map((r) => r.telegram as string);
     const telegram = this.o.messengers.telegram;
@@ -137,9 +117,7 @@ export class AlertOutbox {
     }
     try {
       for (const to of targets) {
-        const already = await this.o.pool.query("SELECT 1 FROM alert_outbox WHERE batch = $1 AND channel = 'telegram' AND recipient = $2 AND body = $3",
-          [row.batch, to, row.body]);
-        if (!already.rowCount) await this.timedSend(telegram, to, note(person?.lang ?? 'id', why) + row.body);
+        if (!(await this.o.store.hasCopy(row.batch, 'telegram', to, row.body))) await this.timedSend(telegram, to, note(person?.lang ?? 'id', why) + row.body);
       }
     } catch (err) {
       await this.later(row, `WhatsApp ${why}; Telegram too: ${describeError(err)}`);

@@ -1,10 +1,9 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type pg from 'pg';
 import type { JobConfig, StoreConfig } from '../../config/load-config.ts';
 import { describeError } from '../../errors.ts';
-import type { BackupLog } from '../backup/backup-log.ts';
+import type { BackupLog } from '../../store/backup-log.ts';
+import type { OpsWatch } from '../../store/ops-watch.ts';
 import type { BackupSource, RestoreTarget } from '../ports.ts';
-import { tryLock } from '../../store/postgres/locks.ts';
 import { cleanLeftovers, pruneExports, type FreeSpaceFn } from '../sync/work-files.ts';
 import type { AlertEngine } from './alert-engine.ts';
 import { when } from './alert-messages.ts';
@@ -15,12 +14,15 @@ const MB = 1024 * 1024;
 
 export interface MonitorDeps {
   engine: AlertEngine;
-  ops: pg.Pool;
+  /** The ops database: whether it answers, and the syncs running. */
+  watch: Pick<OpsWatch, 'ping' | 'runningSyncs'>;
+  /** The lock a sync of the store holds (as BackupDeps.lock): leftovers are cleaned only while no sync runs. */
+  lock(name: string): Promise<(() => Promise<void>) | null>;
   stores: StoreConfig[];
   sourceFor: (store: StoreConfig) => BackupSource;
   staleHours: number;
   jobs: JobConfig[];
-  backupLog: BackupLog;
+  backupLog: Pick<BackupLog, 'latest'>;
   target: RestoreTarget;
   dataDir: string;
   exportKeep: number;
@@ -104,7 +106,7 @@ export async function checkDisk(d: MonitorDeps): Promise<void> {
   if ((await d.freeSpace(d.dataDir)) < min) {
     for (const store of d.stores) {
       await pruneExports(d.dataDir, store.id, d.exportKeep).catch(() => []);
-      const release = await tryLock(d.ops, `sync:${store.id}`);
+      const release = await d.lock(`sync:${store.id}`);
       if (release) await cleanLeftovers(d.dataDir, store.id).finally(release);
     }
   }
@@ -114,12 +116,12 @@ export async function checkDisk(d: MonitorDeps): Promise<void> {
 }
 
 export async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
-  const res = await d.ops.query("SELECT store, stage, started_at FROM sync_runs WHERE status = 'running'");
-  const stuck = new Map(res.rows.filter((r) => d.clock().getTime() - (r.started_at as Date).getTime() > d.syncStuckMs).map((r) => [r.store as string, r]));
+  const running = await d.watch.runningSyncs();
+  const stuck = new Map(running.filter((r) => d.clock().getTime() - r.startedAt.getTime() > d.syncStuckMs).map((r) => [r.store, r]));
   for (const store of d.stores) {
     const r = stuck.get(store.id);
     await set(d.engine, Boolean(r), { key: `stuck:${store.id}`, kind: 'sync-stuck', severity: 'warning', subject: store.name,
-      params: { since: r ? when(r.started_at as Date) : '-', stage: r?.stage ?? '-' } });
+      params: { since: r ? when(r.startedAt) : '-', stage: r?.stage ?? '-' } });
   }
 }
 
@@ -146,7 +148,7 @@ export class Monitors {
     const { d } = this;
     let error: string | null = null;
     try {
-      await d.ops.query('SELECT 1');
+      await d.watch.ping();
     } catch (err) {
       error = describeError(err);
     }

@@ -1,5 +1,5 @@
 import type { StoreConfig } from '../../config/load-config.ts';
-import type { BackupRun } from '../backup/backup-log.ts';
+import type { BackupRun } from '../../store/backup-log.ts';
 import type { SyncOutcome } from '../sync/sync-store.ts';
 import type { AlertEngine } from './alert-engine.ts';
 import { when } from './alert-messages.ts';

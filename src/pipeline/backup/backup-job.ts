@@ -1,15 +1,13 @@
 import path from 'node:path';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { JobConfig } from '../../config/load-config.ts';
 import { AppError, describeError } from '../../errors.ts';
 import type { RestoreTarget } from '../ports.ts';
-import { tryLock } from '../../store/postgres/locks.ts';
 import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
-import type { BackupLog, BackupRun, DeliveredCopy, Verification } from './backup-log.ts';
+import type { BackupLog, BackupRun, DeliveredCopy, Verification } from '../../store/backup-log.ts';
 import type { BackupDestination, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
 import { pruneDestination } from './prune.ts';
 import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
@@ -17,8 +15,11 @@ import { verifyMysql, verifyPostgres } from './verify-backup.ts';
 
 export interface BackupDeps {
   log: BackupLog;
-  /** The ops database, whose advisory locks keep a job from overlapping itself across processes. */
-  ops: pg.Pool;
+  /**
+   * Takes the lock called `name` for every process on the ops database (so a job never overlaps
+   * itself), or answers null when another holder has it; the function returned releases it.
+   */
+  lock(name: string): Promise<(() => Promise<void>) | null>;
   target: RestoreTarget;
   /** DATA_DIR/backups: each job makes its files in a folder of its own there. */
   workRoot: string;
@@ -145,7 +146,7 @@ function timeoutError(job: JobConfig): AppError {
  */
 export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: string, onProgress: BackupProgressFn = () => undefined,
   stopSignal?: AbortSignal): Promise<BackupRun> {
-  const release = await tryLock(deps.ops, `backup:${job.id}`);
+  const release = await deps.lock(`backup:${job.id}`);
   if (!release) throw new AppError('busy', `The backup ${job.id} is already running; wait for it to finish.`, { retryable: true });
   const work = await jobWorkDir(deps.workRoot, job.id);
   const controller = new AbortController();

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import type { JobConfig } from '../../config/load-config.ts';
 import { AppError } from '../../errors.ts';
-import { tryLock } from '../../store/postgres/locks.ts';
 import { runBackup, type BackupDeps, type BackupProgress, type BackupProgressFn } from './backup-job.ts';
-import type { BackupRun } from './backup-log.ts';
+import type { BackupRun } from '../../store/backup-log.ts';
 import { NOTHING_KEPT, recoverJob } from './recover.ts';
 
 export interface JobState {
@@ -60,7 +59,7 @@ export class BackupRunner {
    */
   async recover(): Promise<void> {
     for (const job of this.jobs) {
-      const release = await tryLock(this.deps.ops, `backup:${job.id}`);
+      const release = await this.deps.lock(`backup:${job.id}`);
       if (!release) continue;
       try {
         await recoverJob(this.deps, job, { sweep: false });

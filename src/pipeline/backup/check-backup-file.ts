@@ -9,7 +9,7 @@ import { MAGIC, NEWEST, version } from '../archive/archive-format.ts';
 import { readArchive } from '../archive/archive-reader.ts';
 import { readAllData, UnreadableData } from '../archive/read-all-data.ts';
 import { size } from '../archive/render-archive.ts';
-import type { BackupLog } from './backup-log.ts';
+import type { BackupLog } from '../../store/backup-log.ts';
 import { HashCounter } from './backup-files.ts';
 import { decryptStream } from './encryption.ts';
 import { SQL_DUMP_END } from './ports.ts';

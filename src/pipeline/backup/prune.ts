@@ -1,5 +1,5 @@
 import type { JobConfig } from '../../config/load-config.ts';
-import type { BackupRun } from './backup-log.ts';
+import type { BackupRun } from '../../store/backup-log.ts';
 import type { BackupDestination, StoredBackupFile } from './ports.ts';
 import { decideRetention } from './retention.ts';
 

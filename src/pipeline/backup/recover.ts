@@ -2,7 +2,7 @@ import type { JobConfig } from '../../config/load-config.ts';
 import { describeError } from '../../errors.ts';
 import { clearWorkDir, jobWorkDir } from './backup-files.ts';
 import type { BackupDeps } from './backup-job.ts';
-import type { BackupRun, DeliveredCopy } from './backup-log.ts';
+import type { BackupRun, DeliveredCopy } from '../../store/backup-log.ts';
 import type { BackupDestination } from './ports.ts';
 import { backupTime } from './prune.ts';
 

@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type StageRecord, type SyncRun, type SyncRunLog, type Trigger } from '../sync-runs.ts';
-import { PgRunFigures } from './run-figures.ts';
 
 const columns: Record<keyof RunDetails, string> = {
   stage: 'stage', stages: 'stages', sourceFile: 'source_file', sourceModified: 'source_modified',
@@ -39,10 +38,8 @@ export async function updateRun(on: pg.Pool | pg.ClientBase, id: number, details
 }
 
 /** The sync run log in the ops database's sync_runs table. */
-export class PgSyncRunLog extends PgRunFigures implements SyncRunLog {
-  constructor(private readonly pool: pg.Pool) {
-    super(pool, 'sync_runs', 'store');
-  }
+export class PgSyncRunLog implements SyncRunLog {
+  constructor(private readonly pool: pg.Pool) {}
 
   async start(store: string, trigger: Trigger): Promise<number> {
     const res = await this.pool.query(

@@ -6,6 +6,8 @@ import { AlertEngine } from '../../../src/pipeline/alerts/alert-engine.ts';
 import { AlertOutbox } from '../../../src/pipeline/alerts/alert-outbox.ts';
 import type { AlertInput, Recipient } from '../../../src/pipeline/alerts/alert-types.ts';
 import { migrate } from '../../../src/store/postgres/ops-database.ts';
+import { PostgresAlertOutbox } from '../../../src/store/postgres/postgres-alert-outbox.ts';
+import { PostgresAlertStore } from '../../../src/store/postgres/postgres-alert-store.ts';
 import { RecordingMessenger } from '../../fakes/recording-messenger.ts';
 import { createScratchDb, dropScratchDb, localConnection } from '../../helpers/local-pg.ts';
 
@@ -21,8 +23,8 @@ let telegram: RecordingMessenger;
 let whatsapp: RecordingMessenger;
 
 function setup(recipients: Recipient[] = [owner, tech]) {
-  const engine = new AlertEngine({ pool, recipients, remindMs: 6 * HOUR, clock });
-  const outbox = new AlertOutbox({ pool, recipients, messengers: { telegram, whatsapp }, clock, baseDelayMs: 60_000, maxDelayMs: 10 * 60_000 });
+  const engine = new AlertEngine({ store: new PostgresAlertStore(pool), recipients, remindMs: 6 * HOUR, clock });
+  const outbox = new AlertOutbox({ store: new PostgresAlertOutbox(pool), recipients, messengers: { telegram, whatsapp }, clock, baseDelayMs: 60_000, maxDelayMs: 10 * 60_000 });
   return { engine, outbox, tell: async () => { await engine.remind(); await engine.flush(); return outbox.deliver(); } };
 }
 
@@ -174,13 +176,13 @@ test('while a send hangs no transaction is open on the ops database, and a secon
   await engine.raise(failed('pusat'));
   await engine.flush();
   const hang = hangingMessenger();
-  const delivering = new AlertOutbox({ pool, recipients: [tech], messengers: { telegram: hang.m }, clock }).deliver();
+  const delivering = new AlertOutbox({ store: new PostgresAlertOutbox(pool), recipients: [tech], messengers: { telegram: hang.m }, clock }).deliver();
   // A second process: its own pool, a working Telegram.
   const otherPool = new pg.Pool(localConnection(DB));
   try {
     await hang.started;
     assert.equal(await idleInTransaction(), 0, 'a transaction waits on the network');
-    const second = new AlertOutbox({ pool: otherPool, recipients: [tech], messengers: { telegram }, clock });
+    const second = new AlertOutbox({ store: new PostgresAlertOutbox(otherPool), recipients: [tech], messengers: { telegram }, clock });
     assert.deepEqual(await second.deliver(), { delivered: 0, waiting: 0 });
     now = new Date(now.getTime() + 5 * 60_000);
     assert.deepEqual(await second.deliver(), { delivered: 0, waiting: 0 }, 'within the lease the row is the first deliverer\'s');
@@ -203,12 +205,12 @@ test('a send that hangs past its timeout is retried later; the row of a delivere
   const stuck = hangingMessenger();
   const late = setTimeout(() => { slow.release(); stuck.release(); }, 5_000); // bounded, also when the outbox has no timeout
   try {
-    assert.deepEqual(await new AlertOutbox({ pool, recipients: [tech], messengers: { telegram: slow.m }, clock, sendTimeoutMs: 100 }).deliver(), { delivered: 0, waiting: 1 });
+    assert.deepEqual(await new AlertOutbox({ store: new PostgresAlertOutbox(pool), recipients: [tech], messengers: { telegram: slow.m }, clock, sendTimeoutMs: 100 }).deliver(), { delivered: 0, waiting: 1 });
     assert.match((await pool.query('SELECT last_error FROM alert_outbox')).rows[0].last_error, /telegram did not answer within 0\.1 s/);
     now = new Date(now.getTime() + 60 * 60_000);
-    const neverBack = new AlertOutbox({ pool, recipients: [tech], messengers: { telegram: stuck.m }, clock }).deliver();
+    const neverBack = new AlertOutbox({ store: new PostgresAlertOutbox(pool), recipients: [tech], messengers: { telegram: stuck.m }, clock }).deliver();
     await stuck.started;
-    const other = new AlertOutbox({ pool, recipients: [tech], messengers: { telegram }, clock });
+    const other = new AlertOutbox({ store: new PostgresAlertOutbox(pool), recipients: [tech], messengers: { telegram }, clock });
     now = new Date(now.getTime() + 9 * 60_000);
     assert.equal((await other.deliver()).delivered, 0);
     now = new Date(now.getTime() + 2 * 60_000);

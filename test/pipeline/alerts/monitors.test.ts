@@ -4,8 +4,11 @@ import pg from 'pg';
 import { DropboxSource } from '../../../src/adapters/dropbox/dropbox-source.ts';
 import { AlertEngine } from '../../../src/pipeline/alerts/alert-engine.ts';
 import { Monitors, previousFire, type MonitorDeps } from '../../../src/pipeline/alerts/monitors.ts';
-import { BackupLog } from '../../../src/pipeline/backup/backup-log.ts';
 import { migrate } from '../../../src/store/postgres/ops-database.ts';
+import { tryLock } from '../../../src/store/postgres/locks.ts';
+import { PostgresAlertStore } from '../../../src/store/postgres/postgres-alert-store.ts';
+import { PostgresBackupLog } from '../../../src/store/postgres/postgres-backup-log.ts';
+import { PostgresOpsWatch } from '../../../src/store/postgres/postgres-ops-watch.ts';
 import type { RestoreTarget } from '../../../src/pipeline/ports.ts';
 import type { JobConfig } from '../../../src/config/load-config.ts';
 import { FakeDropbox } from '../../fakes/fake-dropbox.ts';
@@ -26,9 +29,9 @@ let monitors: Monitors;
 
 function deps(): MonitorDeps {
   return {
-    engine, ops: pool, stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS/pusat' } }],
+    engine, watch: new PostgresOpsWatch(pool), lock: (name) => tryLock(pool, name), stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS/pusat' } }],
     sourceFor: () => new DropboxSource({ folder: '/iPOS/pusat', ...fake.clientOptions(), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
-    staleHours: 26, jobs: [job], backupLog: new BackupLog(pool), target: { kind: 'external' } as RestoreTarget, dataDir: '/nonexistent',
+    staleHours: 26, jobs: [job], backupLog: new PostgresBackupLog(pool), target: { kind: 'external' } as RestoreTarget, dataDir: '/nonexistent',
     exportKeep: 5, diskMinFreeMb: 1024, freeSpace: async () => free, syncStuckMs: 3 * HOUR, whatsapp, whatsappGraceMs: 15 * 60_000,
     clock: () => now, logger: { warn: (o) => { throw new Error(`a monitor failed: ${JSON.stringify(o)}`); } },
   };
@@ -49,7 +52,7 @@ after(async () => {
 beforeEach(async () => {
   await pool.query('TRUNCATE alerts, alert_outbox, backup_runs, sync_runs CASCADE');
   now = new Date(2026, 10, 23, 12, 0);
-  engine = new AlertEngine({ pool, recipients: [], remindMs: 6 * HOUR, clock: () => now });
+  engine = new AlertEngine({ store: new PostgresAlertStore(pool), recipients: [], remindMs: 6 * HOUR, clock: () => now });
   monitors = new Monitors(deps());
 });
 
@@ -71,7 +74,7 @@ test('a folder that stops receiving backups: quiet for 26 hours, then an alert, 
 });
 
 test('a scheduled job that did not run at its time (30 minutes\' grace) and one stuck past its timeout', async () => {
-  const log = new BackupLog(pool);
+  const log = new PostgresBackupLog(pool);
   const run = await log.start('nightly', 'schedule');
   await pool.query('UPDATE backup_runs SET started_at = $2 WHERE id = $1', [run, new Date(2026, 10, 23, 2, 0, 5)]);
   await log.update(run, {}, 'success');
@@ -130,8 +133,9 @@ test('the restore server down (it holds the alerts too): told straight to the ch
   const told: string[] = [];
   let down = true;
   const dead = new pg.Pool({ host: '127.0.0.1', port: 1, user: 'x', database: 'x', connectionTimeoutMillis: 2000 });
-  const ops = { query: (sql: string) => (down ? dead.query(sql) : pool.query(sql)) } as unknown as pg.Pool;
-  const m = new Monitors({ ...deps(), ops, tellDirectly: async (alert, since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'} ${String(alert.params.error).slice(0, 40)}`); } });
+  const [deadWatch, liveWatch] = [new PostgresOpsWatch(dead), new PostgresOpsWatch(pool)];
+  const watch = { ping: () => (down ? deadWatch : liveWatch).ping(), runningSyncs: () => liveWatch.runningSyncs() };
+  const m = new Monitors({ ...deps(), watch, tellDirectly: async (alert, since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'} ${String(alert.params.error).slice(0, 40)}`); } });
   await m.checkRestoreServer();
   await m.checkRestoreServer();
   down = false;

@@ -1,0 +1,58 @@
+import type { OpenAlert } from '../pipeline/alerts/alert-types.ts';
+import type { Channel } from '../pipeline/alerts/ports.ts';
+
+/** What is still to be told about an alert: that it opened, that it is still open (a reminder), that it was resolved. */
+export type AlertEvent = 'open' | 'remind' | 'resolve';
+
+/** An alert as stored: open (resolvedAt null) or resolved, and what is still to be told about it. */
+export interface AlertRecord extends OpenAlert {
+  updatedAt: Date;
+  resolvedAt: Date | null;
+  pending: AlertEvent | null;
+}
+
+/** One message flush() queues: to `recipient` on `channel`; alertKey null for a digest of several alerts. */
+export interface OutboxMessage {
+  alertKey: string | null;
+  event: AlertEvent | 'digest';
+  channel: Channel;
+  recipient: string;
+  body: string;
+}
+
+/**
+ * Alerts as state, keyed by what is wrong and where ("sync:pusat"), shared by every tokobot
+ * process on the ops database. The rules (when an alert opens, what is told) are the
+ * AlertEngine's; the store keeps each change whole.
+ */
+export interface AlertStore {
+  /**
+   * Reads alert `key` (null when it was never raised), asks `decide` what it becomes, and stores
+   * that record whole (unless decide answers next: null), atomically: no other change of this
+   * alert, from any process, comes between the read and the write. decide is called once and must
+   * not wait on anything. Returns decide's result.
+   */
+  change<T>(key: string, decide: (current: AlertRecord | null) => { next: AlertRecord | null; result: T }): Promise<T>;
+
+  /** The open alerts (resolvedAt null), oldest opened first. */
+  open(): Promise<AlertRecord[]>;
+
+  /** Sets mutedUntil on the open alert `key`, or on every open one when key is null; returns how many. */
+  mute(key: string | null, until: Date): Promise<number>;
+
+  /**
+   * Marks "remind" every open alert with nothing pending, last told at or before `toldBefore` and
+   * not muted at `now` (mutedUntil null or not after now); returns how many.
+   */
+  markReminders(toldBefore: Date, now: Date): Promise<number>;
+
+  /**
+   * Hands the alerts with something pending (critical first, then oldest opened, then by key) to
+   * `compose`, queues the messages it returns in the outbox as one new batch, due at `now`, and
+   * marks those alerts told (nothing pending; lastSentAt = now unless what was told is their
+   * resolution) — all or nothing, so that a crash neither loses nor repeats a message, and two
+   * flushes at once never both tell one change. With nothing pending compose is not called.
+   * Returns how many messages were queued.
+   */
+  flush(now: Date, compose: (pending: AlertRecord[]) => OutboxMessage[]): Promise<number>;
+}

@@ -1,0 +1,89 @@
+export type BackupStatus = 'pending' | 'running' | 'success' | 'failed';
+
+export interface DeliveredCopy {
+  destination: string;
+  location?: string;
+  error?: string;
+}
+
+export interface Verification {
+  ok: boolean;
+  detail: string;
+  tables?: number;
+  rows?: number;
+}
+
+export interface BackupRun {
+  id: number;
+  job: string;
+  trigger: string;
+  status: BackupStatus;
+  stage: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  fileName: string | null;
+  bytes: number | null;
+  sha256: string | null;
+  destinations: DeliveredCopy[];
+  verification: Verification | null;
+  error: string | null;
+}
+
+/** Fields a run fills in as it goes. */
+export interface BackupRunDetails {
+  stage?: string;
+  fileName?: string;
+  bytes?: number;
+  sha256?: string;
+  destinations?: DeliveredCopy[];
+  verification?: Verification;
+  error?: string;
+}
+
+/**
+ * The backup jobs' run log: one record per run, shared by every tokobot process on the same ops
+ * database. Times are the store's clock (the database's in PostgreSQL), so that runs recorded by
+ * several processes order the same way. Ordering ties (same time) go to the higher id, which
+ * grows with each start().
+ */
+export interface BackupLog {
+  /** Records a new run of `job`, status "pending", started now; returns its id. */
+  start(job: string, trigger: string): Promise<number>;
+
+  /**
+   * Sets the fields given (undefined ones are left as they are) and, when given, the status;
+   * "success" and "failed" also set the finish time to now. An unknown id changes nothing.
+   */
+  update(id: number, details: BackupRunDetails, status?: BackupStatus): Promise<void>;
+
+  /**
+   * A job's runs left pending or running, oldest first. Called while holding the job's lock, so
+   * each belongs to a process that died (crash, restart, power cut) and is ended with failInterrupted().
+   */
+  interrupted(job: string): Promise<BackupRun[]>;
+
+  /**
+   * Ends an interrupted run as failed, finished now; `error` says what the crash left and what was
+   * done about it. A run that is no longer pending or running is left as it is.
+   */
+  failInterrupted(id: number, error: string): Promise<void>;
+
+  /**
+   * Every run of a job that named a file, newest finished first (runs not finished before all
+   * others): what retention goes by (which file came from which run, whether it succeeded, where
+   * it was delivered, when it finished).
+   */
+  runsWithFiles(job: string): Promise<BackupRun[]>;
+
+  /** The run with this id, or null. */
+  get(id: number): Promise<BackupRun | null>;
+
+  /** The newest successful run that made the file called `name`, when this log has one. */
+  madeFile(name: string): Promise<BackupRun | null>;
+
+  /** The latest `limit` runs (of `job`, or of every job), newest started first. */
+  recent(job?: string, limit?: number): Promise<BackupRun[]>;
+
+  /** Per job that has runs: its latest started run, and its latest started successful one. */
+  latest(): Promise<Map<string, { last: BackupRun; lastGood?: BackupRun }>>;
+}

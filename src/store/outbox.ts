@@ -1,0 +1,40 @@
+import type { Channel } from '../pipeline/alerts/ports.ts';
+
+/** A queued message, as a deliverer takes it. */
+export interface OutboxRow {
+  id: number;
+  batch: number;
+  channel: Channel;
+  recipient: string;
+  body: string;
+  /** Attempts so far, the one it was taken for included (taking a row counts it: it is also the row's fence). */
+  attempts: number;
+}
+
+/**
+ * The alert outbox (filled by AlertStore.flush), as deliverers see it. Every method is one short
+ * step that leaves nothing open (no transaction, no lock) when it returns, so that a message can
+ * be on its way for minutes without holding anything in the store. Several deliverers, in one
+ * process or several, may work at once.
+ */
+export interface AlertOutboxStore {
+  /**
+   * Takes the oldest row due at `now` (not delivered, not given up, next attempt at or before
+   * now), or null when none is: counts the attempt and leases the row to the taker by moving its
+   * next attempt to `leaseUntil`, in one step. Two takes at once never get the same row.
+   */
+  take(now: Date, leaseUntil: Date): Promise<OutboxRow | null>;
+
+  /**
+   * The outcome of a taken row: delivered (via what; `note`, when given, replaces the last error),
+   * tried again at `at`, or given up. Written only while the row is still the taker's (its
+   * attempts unchanged since take(); otherwise its lease ran out and another deliverer took it,
+   * and nothing is written).
+   */
+  delivered(row: OutboxRow, at: Date, via: string, note: string | null): Promise<void>;
+  retryAt(row: OutboxRow, at: Date, error: string): Promise<void>;
+  giveUp(row: OutboxRow, at: Date, error: string): Promise<void>;
+
+  /** Whether `batch` has a message for `recipient` on `channel` with exactly this body, whatever became of it. */
+  hasCopy(batch: number, channel: Channel, recipient: string, body: string): Promise<boolean>;
+}

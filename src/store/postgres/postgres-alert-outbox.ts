@@ -1,0 +1,43 @@
+import type pg from 'pg';
+import type { Channel } from '../../pipeline/alerts/ports.ts';
+import type { AlertOutboxStore, OutboxRow } from '../outbox.ts';
+
+/**
+ * The alert_outbox table. take() is a single UPDATE whose row is chosen with FOR UPDATE SKIP
+ * LOCKED, so that concurrent takers skip each other's row instead of waiting for it; outcomes
+ * are single UPDATEs fenced by the attempt count.
+ */
+export class PostgresAlertOutbox implements AlertOutboxStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async take(now: Date, leaseUntil: Date): Promise<OutboxRow | null> {
+    const res = await this.pool.query(`UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = $2
+      WHERE id = (SELECT id FROM alert_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1
+        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING id, batch, channel, recipient, body, attempts`, [now, leaseUntil]);
+    const r = res.rows[0];
+    return r ? { id: Number(r.id), batch: Number(r.batch), channel: r.channel, recipient: r.recipient, body: r.body, attempts: r.attempts } : null;
+  }
+
+  private async settle(row: OutboxRow, set: string, params: unknown[]): Promise<void> {
+    await this.pool.query(`UPDATE alert_outbox SET ${set} WHERE id = $1 AND attempts = $2`, [row.id, row.attempts, ...params]);
+  }
+
+  delivered(row: OutboxRow, at: Date, via: string, note: string | null): Promise<void> {
+    return this.settle(row, 'delivered_at = $3, via = $4, last_error = coalesce($5, last_error)', [at, via, note]);
+  }
+
+  retryAt(row: OutboxRow, at: Date, error: string): Promise<void> {
+    return this.settle(row, 'next_attempt_at = $3, last_error = $4', [at, error]);
+  }
+
+  giveUp(row: OutboxRow, at: Date, error: string): Promise<void> {
+    return this.settle(row, 'gave_up_at = $3, last_error = $4', [at, error]);
+  }
+
+  async hasCopy(batch: number, channel: Channel, recipient: string, body: string): Promise<boolean> {
+    const res = await this.pool.query('SELECT 1 FROM alert_outbox WHERE batch = $1 AND channel = $2 AND recipient = $3 AND body = $4',
+      [batch, channel, recipient, body]);
+    return Boolean(res.rowCount);
+  }
+}

@@ -1,0 +1,122 @@
+import { after, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FolderSource } from '../../../src/adapters/folder/folder-source.ts';
+import type { JobConfig } from '../../../src/config/load-config.ts';
+import { AppError } from '../../../src/errors.ts';
+import { AlertEngine } from '../../../src/pipeline/alerts/alert-engine.ts';
+import { AlertOutbox } from '../../../src/pipeline/alerts/alert-outbox.ts';
+import type { AlertInput, Recipient } from '../../../src/pipeline/alerts/alert-types.ts';
+import { Monitors, type MonitorDeps } from '../../../src/pipeline/alerts/monitors.ts';
+import type { RestoreTarget } from '../../../src/pipeline/ports.ts';
+import { createMemoryBackupAlertStores, type MemoryBackupAlertStores } from '../../fakes/memory-backup-alert-stores.ts';
+import { RecordingMessenger } from '../../fakes/recording-messenger.ts';
+
+/**
+ * The alert engine, outbox and monitors over the in-memory stores: the rules themselves, in
+ * milliseconds. alert-engine.test.ts and monitors.test.ts run them over PostgreSQL.
+ */
+const HOUR = 3_600_000;
+const owner: Recipient = { name: 'Bu Sri', telegram: '1001', whatsapp: '6281234567890', lang: 'id', severities: ['warning', 'critical'] };
+const tech: Recipient = { name: 'Andi', telegram: '1002', lang: 'en', severities: ['critical'] };
+const failed = (store: string): AlertInput => ({ key: `sync:${store}`, kind: 'sync-failed', severity: 'critical', subject: store, params: { stage: 'restore', error: 'out of disk' } });
+let now: Date;
+let stores: MemoryBackupAlertStores;
+let telegram: RecordingMessenger;
+let whatsapp: RecordingMessenger;
+const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-alerts-unit-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeEach(() => {
+  now = new Date(Date.UTC(2026, 10, 23, 2, 0));
+  stores = createMemoryBackupAlertStores(() => now);
+  telegram = new RecordingMessenger('telegram');
+  whatsapp = new RecordingMessenger('whatsapp');
+});
+
+function alerting(recipients: Recipient[]) {
+  const engine = new AlertEngine({ store: stores.alerts, recipients, remindMs: 6 * HOUR, clock: () => now });
+  const outbox = new AlertOutbox({ store: stores.outbox, recipients, messengers: { telegram, whatsapp }, clock: () => now, baseDelayMs: 60_000 });
+  return { engine, outbox, tell: async () => { await engine.remind(); await engine.flush(); return outbox.deliver(); } };
+}
+
+test('open, quiet within the interval, reminded, resolved; raised again before anyone heard of the resolution says nothing new', async () => {
+  const { engine, tell } = alerting([owner, tech]);
+  assert.equal(await engine.raise(failed('pusat')), true);
+  assert.deepEqual(await tell(), { delivered: 3, waiting: 0 });
+  now = new Date(now.getTime() + 5 * HOUR);
+  assert.equal(await engine.raise(failed('pusat')), false);
+  await tell();
+  assert.equal(telegram.sent.length + whatsapp.sent.length, 3);
+  now = new Date(now.getTime() + HOUR);
+  await tell();
+  assert.match(telegram.to('1002').at(-1) ?? '', /^⏰ /);
+  await engine.clear('sync:pusat');
+  assert.equal(await engine.raise(failed('pusat')), false, 'still the same alert');
+  await tell();
+  assert.equal(telegram.to('1002').length, 2, 'no resolution and no second opening');
+  await engine.clear('sync:pusat');
+  await tell();
+  assert.match(telegram.to('1002').at(-1) ?? '', /^✅ \*Resolved: Sync of pusat failed\*/);
+  assert.deepEqual(await engine.open(), []);
+});
+
+test('a channel that fails is retried with growing waits; WhatsApp not linked goes to the person\'s Telegram once', async () => {
+  const { engine, outbox, tell } = alerting([tech]);
+  telegram.failures = [1, 2].map(() => new AppError('source-unreachable', 'unreachable', { retryable: true }));
+  await engine.raise(failed('pusat'));
+  await tell();
+  const row = () => stores.outbox.rows[0] as (typeof stores.outbox.rows)[number];
+  assert.deepEqual([row().attempts, row().nextAttemptAt.getTime() - now.getTime()], [1, 60_000]);
+  now = row().nextAttemptAt as Date;
+  await outbox.deliver();
+  assert.equal(row().nextAttemptAt.getTime() - now.getTime(), 120_000);
+  now = row().nextAttemptAt as Date;
+  assert.deepEqual(await outbox.deliver(), { delivered: 1, waiting: 0 });
+  assert.deepEqual([row().attempts, row().via, row().lastError], [3, 'telegram', 'unreachable']);
+
+  const wa = alerting([owner]);
+  whatsapp.ready = false;
+  whatsapp.stateText = 'waiting for QR';
+  await wa.engine.raise(failed('cabang'));
+  await wa.tell();
+  assert.equal(whatsapp.sent.length, 0);
+  assert.equal(telegram.to('1001').length, 1, 'her own Telegram copy is there already: not sent twice');
+  assert.deepEqual(stores.outbox.rows.filter((r) => r.channel === 'whatsapp').map((r) => [r.via, r.lastError]), [['telegram 1001', 'WhatsApp waiting for QR']]);
+});
+
+test('monitors: a missed scheduled backup, a stuck sync, the restore server down (told directly, once) and back', async () => {
+  const job: JobConfig = { id: 'nightly', type: 'postgres', url: 'postgres://x/y', schedule: '0 2 * * *', destinations: [],
+    retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0 }, verify: false, timeoutMs: HOUR, extension: '.dump' };
+  writeFileSync(path.join(dir, 'harian.i5bu'), 'x');
+  utimesSync(path.join(dir, 'harian.i5bu'), now, now);
+  const told: string[] = [];
+  const locks: string[] = [];
+  const engine = new AlertEngine({ store: stores.alerts, recipients: [], remindMs: 6 * HOUR, clock: () => now });
+  const deps: MonitorDeps = {
+    engine, watch: stores.watch, lock: async (name) => { locks.push(name); return async () => undefined; }, backupLog: stores.backupLog,
+    stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'folder', dir } }], sourceFor: () => new FolderSource(dir), staleHours: 26,
+    jobs: [job], target: { kind: 'external' } as RestoreTarget, dataDir: dir, exportKeep: 5, diskMinFreeMb: 1, freeSpace: async () => 1024 ** 3,
+    syncStuckMs: 3 * HOUR, whatsappGraceMs: 15 * 60_000, clock: () => now, logger: { warn: (o) => { throw new Error(`a monitor failed: ${JSON.stringify(o)}`); } },
+    tellDirectly: async (alert, _since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'}`); },
+  };
+  const monitors = new Monitors(deps);
+  now = new Date(Date.UTC(2026, 10, 23, 3, 0));
+  stores.watch.syncs.push({ store: 'pusat', status: 'running', stage: 'restore', startedAt: new Date(now.getTime() - 4 * HOUR), finishedAt: null });
+  stores.watch.down = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+  await monitors.run();
+  await monitors.run();
+  const open = Object.fromEntries((await engine.open()).map((a) => [a.key, a.params]));
+  assert.deepEqual(Object.keys(open).sort(), ['missed:nightly', 'stuck:pusat']);
+  assert.equal(open['stuck:pusat']?.stage, 'restore');
+  assert.deepEqual(told, ['restore-server-down open']);
+  stores.watch.down = null;
+  stores.watch.syncs.length = 0;
+  await stores.backupLog.start('nightly', 'schedule');
+  await monitors.run();
+  assert.deepEqual((await engine.open()).map((a) => a.key), [], 'the run started, the sync is over');
+  assert.deepEqual(told, ['restore-server-down open', 'restore-server-down resolved']);
+  assert.deepEqual(locks, [], 'enough disk: no sync lock taken to clean leftovers');
+});
