@@ -10,7 +10,7 @@ const MIGRATION_LOCK = 7_302_001;
  * up to date. Safe to call from several processes at once (an advisory lock orders them).
  */
 export async function openOpsDatabase(target: RestoreTarget, name: string, onIdleError?: (err: Error) => void): Promise<pg.Pool> {
-  const admin = new pg.Client(target.connection('postgres'));
+  const admin = new pg.Client(target.opsConnection('postgres'));
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -25,7 +25,7 @@ export async function openOpsDatabase(target: RestoreTarget, name: string, onIdl
   } finally {
     await admin.end();
   }
-  const pool = new pg.Pool({ ...target.connection(name), max: 8 });
+  const pool = new pg.Pool({ ...target.opsConnection(name), max: 8 });
   // An idle connection the server drops (restart, admin) must not crash a long-running tokobot.
   pool.on('error', (err) => onIdleError?.(err));
   await migrate(pool);
