@@ -15,9 +15,7 @@ import path from 'node:path';
 import { ExternalPostgres } from '../src/adapters/postgres/external-postgres.ts';
 import { withClient } from '../src/adapters/postgres/with-client.ts';
 import { RESTORE_ROLE } from '../src/adapters/postgres/restore-role.ts';
-import { createDatabase, dropDatabase } from '../src/pipeline/databases.ts';
 import { exportPriceCsv } from '../src/pipeline/export-csv.ts';
-import { analyzeDatabase, restoredConnection } from '../src/pipeline/restored-database.ts';
 import { generateStore } from '../test/fixtures/ipos-data.ts';
 import { createIposDatabase, dropDatabase as dropSource, dumpI5bu } from '../test/fixtures/ipos-database.ts';
 import { LOCAL_PG_URL } from '../test/helpers/local-pg.ts';
@@ -32,7 +30,7 @@ const timed = async (fn: () => Promise<unknown>) => {
 
 /** The state right after a restore: no column statistics, and no autovacuum to gather them mid-measurement. */
 async function forgetStatistics(target: ExternalPostgres, db: string): Promise<void> {
-  await withClient(target.connection(db), async (c) => {
+  await withClient(target.adminConnection(db), async (c) => {
     const tables = (await c.query("SELECT oid::regclass::text AS t FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'")).rows;
     for (const { t } of tables) await c.query(`ALTER TABLE ${t} SET (autovacuum_enabled = false)`);
     await c.query("DELETE FROM pg_statistic WHERE starelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)");
@@ -56,18 +54,18 @@ async function benchSize(items: number, work: string) {
   }
   const madeMs = performance.now() - t0;
   try {
-    await dropDatabase(target, db);
-    await createDatabase(target, db);
+    await target.dropDatabase(db);
+    await target.createDatabase(db);
     const restoreMs = await timed(() => target.restore(archive, db, { jobs: 2 }));
     await forgetStatistics(target, db);
-    const beforeMs = await timed(() => exportPriceCsv(restoredConnection(target, db), 'bench', csv));
-    const analyzeMs = await timed(() => analyzeDatabase(target, db));
-    const afterMs = await timed(() => exportPriceCsv(restoredConnection(target, db), 'bench', csv));
-    const rows = (await withClient(target.connection(db), (c) => c.query('SELECT count(*)::int AS n FROM tbl_itemhj'))).rows[0].n as number;
+    const beforeMs = await timed(() => exportPriceCsv(target, db, 'bench', csv));
+    const analyzeMs = await timed(() => target.analyze(db));
+    const afterMs = await timed(() => exportPriceCsv(target, db, 'bench', csv));
+    const rows = (await withClient(target.adminConnection(db), (c) => c.query('SELECT count(*)::int AS n FROM tbl_itemhj'))).rows[0].n as number;
     const csvRows = readFileSync(csv, 'utf8').split('\n').filter(Boolean).length - 1;
     return { items, itemhjRows: rows, csvRows, archiveMb: statSync(archive).size / 1048576, csvMb: statSync(csv).size / 1048576, madeMs, restoreMs, beforeMs, analyzeMs, afterMs };
   } finally {
-    await dropDatabase(target, db);
+    await target.dropDatabase(db);
   }
 }
 

@@ -137,7 +137,7 @@ function buildBackups(config: Config, logger: Logger, locks: Locks, stores: Back
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const target = await buildTarget(config, logger);
   await target.ensure((text) => logger.info(text));
-  const ops = await openOpsDatabase((db) => target.connection(db), config.env.OPS_DATABASE, (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
+  const ops = await openOpsDatabase((db) => target.opsConnection(db), config.env.OPS_DATABASE, (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
   const opsStores = createOpsStores(ops, { swapDatabases: swapStagingIn });
   const env = config.env;
   const sync: SyncDeps = {

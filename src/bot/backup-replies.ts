@@ -1,6 +1,6 @@
 import { isAppError } from '../errors.ts';
 import type { BackupProgress } from '../pipeline/backup/backup-job.ts';
-import type { BackupRun } from '../pipeline/backup/backup-log.ts';
+import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { ButtonCodec } from './button-codec.ts';
 import type { CoreDeps, Who } from './context.ts';

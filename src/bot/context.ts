@@ -9,7 +9,7 @@ import type { SyncProgress, SyncProgressFn } from '../pipeline/sync/run-tracker.
 import type { SyncOutcome } from '../pipeline/sync/sync-store.ts';
 import type { Access, Chat } from './access.ts';
 import type { BackupProgress, BackupProgressFn } from '../pipeline/backup/backup-job.ts';
-import type { BackupRun } from '../pipeline/backup/backup-log.ts';
+import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { OpenAlert } from '../pipeline/alerts/alert-types.ts';
 import type { ButtonMemory } from '../store/button-memory.ts';

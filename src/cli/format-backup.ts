@@ -1,5 +1,5 @@
 import type { BackupProgress } from '../pipeline/backup/backup-job.ts';
-import type { BackupRun } from '../pipeline/backup/backup-log.ts';
+import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { PruneResult } from '../pipeline/backup/prune.ts';
 

@@ -1,5 +1,4 @@
-import pg from 'pg';
-import type { RestoreTarget } from './ports.ts';
+import type pg from 'pg';
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -13,36 +12,8 @@ export function storeDatabases(storeId: string) {
   return { live: `ipos_${storeId}`, previous: `ipos_${storeId}__previous`, staging: `ipos_${storeId}__staging`, retired: `ipos_${storeId}__retired` };
 }
 
-async function withAdmin<T>(target: RestoreTarget, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(target.connection('postgres'));
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function exists(c: pg.ClientBase, name: string): Promise<boolean> {
   return ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0;
-}
-
-export function databaseExists(target: RestoreTarget, name: string): Promise<boolean> {
-  return withAdmin(target, (c) => exists(c, name));
-}
-
-/** Drops a database, ending other sessions on it first (PostgreSQL 13+ has WITH (FORCE); this works on older ones too). */
-export async function dropDatabase(target: RestoreTarget, name: string): Promise<void> {
-  await withAdmin(target, async (c) => {
-    await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-    await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
-  });
-}
-
-/** An empty database owned by the restore role, which restores into it and alone reads it. */
-export async function createDatabase(target: RestoreTarget, name: string): Promise<void> {
-  const owner = String(target.restoreConnection(name).user);
-  await withAdmin(target, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(owner)} TEMPLATE template0`));
 }
 
 /** A rename fails while a session is connected; sessions that connect again between terminate and rename get this many chances. */

@@ -42,30 +42,66 @@ export interface RestoreOptions {
   onOutput?: (line: string) => void;
 }
 
+/** Row counts per table of a restored database ("schema.table" → rows). */
+export type RestoredCounts = Record<string, number>;
+
 /**
- * The PostgreSQL server that holds the restored stores and the ops database.
- * ensure() is idempotent: it starts (or creates) the server when needed, makes sure the
- * restore role exists with no privileges (see restoreConnection), and resolves once the server
- * accepts connections. restore() runs pg_restore --no-owner --no-privileges of a custom-format
- * archive into an existing, empty database owned by the restore role, connected as that role,
- * and rejects with an AppError that quotes pg_restore's own error lines.
+ * The PostgreSQL server that holds the restored stores and the ops database. The pipeline asks it
+ * to create, restore, analyze, read, export and drop databases; it never opens a connection to a
+ * restored database itself.
+ *
+ * ensure() is idempotent: it starts (or creates) the server when needed, makes sure the restore
+ * role exists with no privileges, and resolves once the server accepts connections. Every other
+ * method expects ensure() to have resolved.
+ *
+ * Two logins do the work. The administrator creates and drops databases and holds the ops
+ * database. The restore role does everything that touches a restored archive (restore, analyze,
+ * read, export): a login that is not superuser, cannot create databases or roles, belongs to no
+ * role (so none of pg_execute_server_program, pg_read_server_files, pg_write_server_files), and
+ * cannot connect to the ops database. An archive's functions, triggers and views run with its
+ * rights only.
  */
 export interface RestoreTarget {
   readonly kind: 'docker' | 'external' | 'embedded';
   ensure(onStatus?: (text: string) => void): Promise<void>;
-  /** The administrator: creates, renames and drops databases, and holds the ops database. Never used to read a restored archive. */
-  connection(database: string): ClientConfig;
   /**
-   * The restore role, for everything that touches a restored archive (restore, ANALYZE, export,
-   * stock): a login that is not superuser, cannot create databases or roles, belongs to no role
-   * (so none of pg_execute_server_program, pg_read_server_files, pg_write_server_files), and
-   * cannot connect to the ops database. An archive's functions, triggers and views run with its
-   * rights only. Its `user` is the owner that restored databases are created with.
+   * The administrator's connection settings, for the ops database ONLY (and the server's
+   * `postgres` database, from which the ops database is created). Never for a restored database:
+   * an archive's code must never run with the administrator's rights.
    */
-  restoreConnection(database: string): ClientConfig;
-  /** Major version of the pg_restore that restore() runs, e.g. 15. */
-  pgRestoreMajor(): Promise<number>;
+  opsConnection(database: string): ClientConfig;
+  databaseExists(name: string): Promise<boolean>;
+  /** Creates an empty database (from template0) owned by the restore role, which alone restores into and reads it. Rejects when it exists. */
+  createDatabase(name: string): Promise<void>;
+  /** Drops a database, ending the sessions on it first; idempotent (a missing database is no error). */
+  dropDatabase(name: string): Promise<void>;
+  /**
+   * Restores a custom-format archive into an existing, empty database made by createDatabase, as
+   * the restore role, without the archive's owners and grants, and rejects with an AppError:
+   * 'restore-failed' quoting the restorer's own error lines ('archive-invalid' when tokobot's own
+   * restorer finds the file cut or damaged before it starts), 'interrupted' when `signal` aborted.
+   */
   restore(archivePath: string, database: string, options?: RestoreOptions): Promise<void>;
+  /** Major version of what restore() runs (pg_restore, or the server for tokobot's own restorer), e.g. 15. */
+  pgRestoreMajor(): Promise<number>;
+  /** Gathers the planner's statistics of a restored database (ANALYZE), as the restore role. */
+  analyze(database: string): Promise<void>;
+  /**
+   * Runs one SELECT on a restored database, as the restore role, with search_path pinned to
+   * pg_catalog (so `upper`, `=`, `coalesce` are PostgreSQL's own, whatever the archive defines in
+   * public; name its tables public.tbl_...), in a read-only transaction, and resolves with its
+   * rows. Server errors reject as they come (with their SQLSTATE in `code`).
+   */
+  readRestored<Row = Record<string, unknown>>(database: string, sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Streams the result of one SELECT on a restored database into a CSV file at `destPath`
+   * (created or replaced, mode 0640; header line, then one line per row), the same way as
+   * readRestored (restore role, pinned search_path, read-only), with memory flat whatever the size.
+   * Server errors reject as they come (with their SQLSTATE in `code`); the caller removes `destPath`.
+   */
+  exportCsv(database: string, sql: string, destPath: string): Promise<{ bytes: number }>;
+  /** The rows of every table of a restored database (all schemas but the system ones), counted as the restore role. */
+  countRows(database: string): Promise<RestoredCounts>;
   /** A one-line account of the server for `tokobot doctor`, changing nothing; rejects with an AppError saying what to fix. */
   diagnose(): Promise<string>;
   /** Stops a server this process started (the embedded one); the others keep running. */

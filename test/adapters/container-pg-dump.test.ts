@@ -29,10 +29,10 @@ before(async () => {
   server = new DockerPostgres({ docker, image: TEST_IMAGE, containerName: name, volume: `${name}-data`, port: PORT, network: 'host',
     user: 'postgres', password: PASSWORD, restoreRole: TEST_RESTORE_ROLE, readyTimeoutMs: 30_000 });
   await server.ensure();
-  const admin = new pg.Client(server.connection('postgres'));
+  const admin = new pg.Client(server.adminConnection('postgres'));
   await admin.connect();
   await admin.query('CREATE DATABASE shopdb').finally(() => admin.end());
-  const c = new pg.Client(server.connection('shopdb'));
+  const c = new pg.Client(server.adminConnection('shopdb'));
   await c.connect();
   await c.query(`CREATE TABLE orders (id int PRIMARY KEY, customer text, total numeric(14, 2));
     INSERT INTO orders SELECT i, 'pelanggan ' || i, i * 1000.5 FROM generate_series(1, 5000) i;`).finally(() => c.end());
@@ -55,7 +55,7 @@ test('a job whose database runs in a container dumps with the container\'s own p
   assert.match(run.verification?.detail ?? '', /1 tables, 5000 rows/);
   await createScratchDb(RESTORED);
   await pgRestoreInto(RESTORED, path.join(dest, run.fileName as string));
-  const c = new pg.Client(server.connection('shopdb'));
+  const c = new pg.Client(server.adminConnection('shopdb'));
   await c.connect();
   const sql = "SELECT count(*) || ':' || md5(string_agg(o::text, E'\\n' ORDER BY o.id)) AS d FROM orders o";
   const original = await c.query(sql).finally(() => c.end());

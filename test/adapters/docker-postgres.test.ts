@@ -48,10 +48,10 @@ test('creates the container when missing and starts it when stopped', { skip }, 
 test('the server wants the password over TCP, and pg_trgm is available', { skip }, async () => {
   const target = new DockerPostgres(options());
   await target.ensure();
-  const wrong = new pg.Client({ ...target.connection('postgres'), password: 'wrong' });
+  const wrong = new pg.Client({ ...target.adminConnection('postgres'), password: 'wrong' });
   await assert.rejects(wrong.connect(), (err: { code?: string }) => err.code === '28P01');
   await wrong.end().catch(() => undefined);
-  const c = new pg.Client(target.connection('postgres'));
+  const c = new pg.Client(target.adminConnection('postgres'));
   await c.connect();
   try {
     await c.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
@@ -63,7 +63,7 @@ test('the server wants the password over TCP, and pg_trgm is available', { skip 
   }
 });
 
-restoreTargetContract('docker', async () => new DockerPostgres(options()), skip ?? await requireLocalPg());
+restoreTargetContract('docker', async () => new DockerPostgres(options()), { restorer: 'pg_restore', major: async () => Number(/:(\d+)/.exec(TEST_IMAGE)?.[1]), skip: skip ?? await requireLocalPg() ?? await needPgDump() });
 
 /** The hostile archive's marker, inside the container, where the server would run its shell command. */
 const containerMarker = (): MarkerPlace => {

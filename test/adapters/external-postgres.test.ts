@@ -3,19 +3,23 @@ import assert from 'node:assert/strict';
 import { ExternalPostgres } from '../../src/adapters/postgres/external-postgres.ts';
 import { isAppError } from '../../src/errors.ts';
 import { LOCAL_PG_URL, TEST_RESTORE_ROLE, dropScratchDb, requireLocalPg, withLocalClient } from '../helpers/local-pg.ts';
-import { needPgDump, needPgTools, testServerMajor } from '../helpers/needs.ts';
-import { createDatabase } from '../../src/pipeline/databases.ts';
+import { needPgDump, needPgTools, programMajor, testServerMajor } from '../helpers/needs.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
+import type { ArchiveRestorer } from '../../src/pipeline/ports.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { restoreTargetContract } from './restore-target-contract.ts';
 import { hostileRestoreContract, hostMarker } from './restore-target-hostile.ts';
 
 const skip = await requireLocalPg();
 
-restoreTargetContract('external', async () => new ExternalPostgres({ url: LOCAL_PG_URL, restoreRole: TEST_RESTORE_ROLE }), skip ?? (await needPgTools()));
+const ownRestorer: ArchiveRestorer = (file, client, o) => restoreArchive(file, client, { signal: o.signal });
+restoreTargetContract('external', async () => new ExternalPostgres({ url: LOCAL_PG_URL, restoreRole: TEST_RESTORE_ROLE }),
+  { restorer: 'pg_restore', major: async () => Number(await programMajor('pg_restore')), skip: skip ?? (await needPgTools()) });
+restoreTargetContract('external without pg_restore', async () => new ExternalPostgres({ url: LOCAL_PG_URL, restoreRole: TEST_RESTORE_ROLE,
+  pgRestore: '/nonexistent/pg_restore', restorer: ownRestorer }), { restorer: 'own', major: testServerMajor, skip: skip ?? (await needPgDump()) });
 hostileRestoreContract('external', async () => new ExternalPostgres({ url: LOCAL_PG_URL, restoreRole: TEST_RESTORE_ROLE }), hostMarker, skip ?? (await needPgTools()));
 hostileRestoreContract('external without pg_restore', async () => new ExternalPostgres({ url: LOCAL_PG_URL, restoreRole: TEST_RESTORE_ROLE,
-  pgRestore: '/nonexistent/pg_restore', restorer: (file, client, o) => restoreArchive(file, client, { signal: o.signal }) }), hostMarker, skip ?? (await needPgDump()));
+  pgRestore: '/nonexistent/pg_restore', restorer: ownRestorer }), hostMarker, skip ?? (await needPgDump()));
 
 test('an unreachable server names host and port but never the password', async () => {
   const target = new ExternalPostgres({ url: 'postgres://tokobot:s3cret-pw@127.0.0.1:1/postgres', restoreRole: TEST_RESTORE_ROLE });
@@ -36,7 +40,7 @@ test('without pg_restore on this machine, tokobot\'s own restorer stands in, and
   const db = `tokobot_t_external_own_${process.pid}`;
   await target.ensure();
   await dropScratchDb(db);
-  await createDatabase(target, db);
+  await target.createDatabase(db);
   try {
     assert.equal(await target.pgRestoreMajor(), await testServerMajor(), 'the server runs the statements, so its version is what counts');
     assert.match(await target.diagnose(), /^PostgreSQL \d+ at .* accepts connections; no pg_restore here, so tokobot restores with its own restorer; restores run as the unprivileged role "tokobot_restore"$/);

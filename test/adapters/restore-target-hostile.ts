@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { RestoreTarget } from '../../src/pipeline/ports.ts';
-import { createDatabase, dropDatabase } from '../../src/pipeline/databases.ts';
+import type { PostgresRestoreServer } from '../../src/adapters/postgres/postgres-restore-server.ts';
 import { openOpsDatabase } from '../../src/store/postgres/ops-database.ts';
 import { isAppError } from '../../src/errors.ts';
 import { makeHostileArchive } from '../fixtures/hostile-archive.ts';
@@ -31,12 +31,12 @@ export function hostMarker(): MarkerPlace {
  * COPY ... TO PROGRAM (built by dynamic SQL, so no text check sees it) fails the restore instead
  * of running a shell command on the server. Needs the local PostgreSQL to build the archive.
  */
-export function hostileRestoreContract(name: string, make: () => Promise<RestoreTarget>, place: () => MarkerPlace, skip?: string): void {
+export function hostileRestoreContract(name: string, make: () => Promise<RestoreTarget & PostgresRestoreServer>, place: () => MarkerPlace, skip?: string): void {
   describe(`${name} restore target, hostile backups`, { skip }, () => {
     const db = `tokobot_t_hostile_${name.replace(/\W/g, '_')}_${process.pid}`;
     const ops = `${db}_ops`;
     let dir = '';
-    let target: RestoreTarget;
+    let target: RestoreTarget & PostgresRestoreServer;
     let where: MarkerPlace;
 
     before(async () => {
@@ -46,15 +46,15 @@ export function hostileRestoreContract(name: string, make: () => Promise<Restore
       where = place();
     });
     after(async () => {
-      for (const d of [db, ops]) if (target) await dropDatabase(target, d).catch(() => undefined);
+      for (const d of [db, ops]) if (target) await target.dropDatabase(d).catch(() => undefined);
       await where?.remove().catch(() => undefined);
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     test('restores run as a role that is no superuser, belongs to no role, and cannot reach the ops database', async () => {
       const role = String(target.restoreConnection('postgres').user);
-      assert.notEqual(role, target.connection('postgres').user);
-      const admin = new pg.Client(target.connection('postgres'));
+      assert.notEqual(role, target.adminConnection('postgres').user);
+      const admin = new pg.Client(target.adminConnection('postgres'));
       await admin.connect();
       try {
         const { rows } = await admin.query(`SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin,
@@ -67,7 +67,7 @@ export function hostileRestoreContract(name: string, make: () => Promise<Restore
       } finally {
         await admin.end();
       }
-      const pool = await openOpsDatabase((database) => target.connection(database), ops);
+      const pool = await openOpsDatabase((database) => target.opsConnection(database), ops);
       await pool.end();
       const intruder = new pg.Client(target.restoreConnection(ops));
       await assert.rejects(intruder.connect(), (err: { code?: string }) => err.code === '42501');
@@ -76,8 +76,8 @@ export function hostileRestoreContract(name: string, make: () => Promise<Restore
 
     test('a CHECK constraint that would run a program during the restore fails the restore, and no program runs', { timeout: 120_000 }, async () => {
       const archive = await makeHostileArchive(dir, `${name.replace(/\W/g, '_')}_${process.pid}`, { marker: where.marker, variant: 'dynamic' });
-      await dropDatabase(target, db);
-      await createDatabase(target, db);
+      await target.dropDatabase(db);
+      await target.createDatabase(db);
       await assert.rejects(target.restore(archive, db), (err) => isAppError(err) && err.code === 'restore-failed'
         && /COPY to or from an external program/.test(err.message));
       assert.equal(await where.exists(), false, `the archive's shell command ran: ${where.marker} exists`);

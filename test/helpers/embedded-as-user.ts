@@ -9,15 +9,14 @@ import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
 import { TEST_RESTORE_ROLE } from './local-pg.ts';
-import { createDatabase } from '../../src/pipeline/databases.ts';
 
 const [dir = '', port = '', archive = ''] = process.argv.slice(2);
 const target = new EmbeddedPostgres({ dir: path.join(dir, 'pg'), port: Number(port), password: 'as-user-pw', restoreRole: TEST_RESTORE_ROLE, restorer: (file, client) => restoreArchive(file, client) });
 try {
   await target.ensure();
-  await createDatabase(target, 'shop');
+  await target.createDatabase('shop');
   await target.restore(archive, 'shop');
-  const shop = new pg.Client(target.connection('shop'));
+  const shop = new pg.Client(target.adminConnection('shop'));
   await shop.connect();
   const items = (await shop.query('SELECT count(*)::int AS n FROM tbl_item')).rows[0].n as number;
   await shop.end();

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { buildSource, createApp, type App } from '../../src/app.ts';
 import { loadConfig, type StoreConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log.ts';
+import { PostgresRestoreServer } from '../../src/adapters/postgres/postgres-restore-server.ts';
 import { FakeDropbox } from '../fakes/fake-dropbox.ts';
 import { LOCAL_PG_URL, queryOn } from './local-pg.ts';
 import { removeContainer, TEST_IMAGE } from './docker.ts';
@@ -45,7 +46,10 @@ export async function startHarness(target: 'external' | 'docker', storeId: strin
   const logger = createLogger('silent');
   const app = await createApp(config, logger);
   app.sync.sourceFor = (s) => buildSource(config, s, logger, { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 });
-  const query = queryOn((db) => app.target.connection(db));
+  const server = app.target;
+  // The checks read restored databases as the administrator, which the pipeline never may.
+  if (!(server instanceof PostgresRestoreServer)) throw new Error(`the ${server.kind} restore target is no PostgreSQL server`);
+  const query = queryOn((db) => server.adminConnection(db));
   return {
     app, fake, folder, dataDir, env, query, store: config.stores[0] as StoreConfig,
     async close() {

@@ -9,8 +9,8 @@ import { validatePriceCsv } from '../../src/pipeline/validate-prices.ts';
 import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { comparePriceRows, type PriceRow } from '../fixtures/expected-prices.ts';
-import { createScratchDb, dropScratchDb, localConnection, pgRestoreInto, requireLocalPg, withLocalClient } from '../helpers/local-pg.ts';
-import { pgRestoreMissing } from '../helpers/needs.ts';
+import { createScratchDb, dropScratchDb, LOCAL_PG_URL, requireLocalPg, TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
+import { ExternalPostgres } from '../../src/adapters/postgres/external-postgres.ts';
 import { scratchOps, type ScratchOps } from '../helpers/scratch-ops.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
 
@@ -25,11 +25,14 @@ let ops: ScratchOps;
 before(async () => {
   if (skip) return;
   fixture = await getSharedFixture('small', { storeId: 'toko1' });
-  await createScratchDb(ipos);
-  // pg_restore where this machine has it, else tokobot's own restorer (the two agree: archive-restorer.test.ts).
-  if (await pgRestoreMissing()) await withLocalClient(ipos, (c) => restoreArchive(fixture.i5buPath, c));
-  else await pgRestoreInto(ipos, fixture.i5buPath);
-  await exportPriceCsv(localConnection(ipos), 'toko1', csvPath);
+  // As a sync does: restored as the restore role, with pg_restore where this machine has it, else
+  // tokobot's own restorer (the two agree: archive-restorer.test.ts); exported as that role.
+  const target = new ExternalPostgres({ url: LOCAL_PG_URL, restoreRole: TEST_RESTORE_ROLE, restorer: (file, client) => restoreArchive(file, client) });
+  await target.ensure();
+  await dropScratchDb(ipos);
+  await target.createDatabase(ipos);
+  await target.restore(fixture.i5buPath, ipos);
+  await exportPriceCsv(target, ipos, 'toko1', csvPath);
   ops = await scratchOps(opsName);
 });
 

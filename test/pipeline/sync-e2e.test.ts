@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { storeStatus } from '../../src/pipeline/status.ts';
 import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
-import { storeDatabases, createDatabase } from '../../src/pipeline/databases.ts';
+import { storeDatabases } from '../../src/pipeline/databases.ts';
 import { syncStore } from '../../src/pipeline/sync/sync-store.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { rewriteArchive } from '../helpers/archive-rewrite.ts';
@@ -150,7 +150,7 @@ test('a second sync of the same store is refused while one runs (even from anoth
 test('after a crash mid-run: the run is marked failed and its leftovers removed', { skip }, async () => {
   const id = await h.app.opsStores.runs.start(STORE, 'test');
   await h.app.opsStores.runs.update(id, { stage: 'restore' });
-  await createDatabase(h.app.target, storeDatabases(STORE).staging);
+  await h.app.target.createDatabase(storeDatabases(STORE).staging);
   const work = path.join(h.dataDir, 'work', STORE);
   mkdirSync(work, { recursive: true });
   writeFileSync(path.join(work, 'half.i5bu.part'), 'x');

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import type { RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
 import { parseMajor, restoreArgs, restoreFailure, restoreInterrupted } from '../postgres/pg-restore-process.ts';
-import { withClient } from '../postgres/with-client.ts';
+import { PostgresRestoreServer } from '../postgres/postgres-restore-server.ts';
 import { describeRestoreRole, ensureRestoreRole, type RestoreRole } from '../postgres/restore-role.ts';
 import { putFile, runExec } from './docker-exec.ts';
 
@@ -74,25 +74,21 @@ function pullImage(docker: Dockerode, image: string, idleMs: number, say: (text:
 }
 
 /** A PostgreSQL server that tokobot runs itself, in one Docker container with a named volume. */
-export class DockerPostgres implements RestoreTarget {
+export class DockerPostgres extends PostgresRestoreServer implements RestoreTarget {
   readonly kind = 'docker' as const;
   private readonly internalPort: number;
 
   constructor(private readonly o: DockerPostgresOptions) {
+    super();
     this.internalPort = o.network === 'host' ? o.port : 5432;
   }
 
-  connection(database: string): pg.ClientConfig {
+  adminConnection(database: string): pg.ClientConfig {
     return { host: '127.0.0.1', port: this.o.port, user: this.o.user, password: this.o.password, database };
   }
 
   restoreConnection(database: string): pg.ClientConfig {
-    return { ...this.connection(database), user: this.o.restoreRole.name, password: this.o.restoreRole.password };
-  }
-
-  /** An administrator's connection to the `postgres` database, for the length of `fn`. */
-  private withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    return withClient({ ...this.connection('postgres'), connectionTimeoutMillis: 10_000 }, fn);
+    return { ...this.adminConnection(database), user: this.o.restoreRole.name, password: this.o.restoreRole.password };
   }
 
   private container(): Dockerode.Container {
@@ -189,7 +185,7 @@ export class DockerPostgres implements RestoreTarget {
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     while (Date.now() < deadline) {
-      const client = new pg.Client({ ...this.connection('postgres'), connectionTimeoutMillis: 2000 });
+      const client = new pg.Client({ ...this.adminConnection('postgres'), connectionTimeoutMillis: 2000 });
       try {
         await client.connect();
         await client.query('SELECT 1');

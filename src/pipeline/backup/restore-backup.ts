@@ -4,10 +4,9 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { JobConfig } from '../../config/load-config.ts';
 import { AppError, describeError, isAppError } from '../../errors.ts';
-import { createDatabase, databaseExists, dropDatabase } from '../databases.ts';
 import type { RestoreTarget } from '../ports.ts';
 import { diskFailure, openSqlDump } from './backup-files.ts';
-import type { BackupLog } from './backup-log.ts';
+import type { BackupLog } from '../../store/backup-log.ts';
 import { checkAgainstLog, checkArchive, checkSqlDump, unreadable } from './check-backup-file.ts';
 import { decryptStream } from './encryption.ts';
 import type { MysqlServer } from './ports.ts';
@@ -74,9 +73,9 @@ function postgresLoader(target: RestoreTarget, workRoot: string, passphrase: str
       await checkArchive(plain);
       return plain;
     },
-    contents: async (database) => ((await databaseExists(target, database)) ? countPostgresRows(target, database) : null),
-    create: (database) => createDatabase(target, database),
-    drop: (database) => dropDatabase(target, database),
+    contents: async (database) => ((await target.databaseExists(database)) ? countPostgresRows(target, database) : null),
+    create: (database) => target.createDatabase(database),
+    drop: (database) => target.dropDatabase(database),
     load: (file, database, signal) => target.restore(file, database, { signal }),
     close: async () => { if (work) await rm(work, { recursive: true, force: true }); },
   };

@@ -1,9 +1,6 @@
-import pg from 'pg';
 import { AppError } from '../../errors.ts';
-import { createDatabase, dropDatabase, quoteIdent } from '../databases.ts';
 import type { RestoreTarget } from '../ports.ts';
-import { restoredConnection } from '../restored-database.ts';
-import type { Verification } from './backup-log.ts';
+import type { Verification } from '../../store/backup-log.ts';
 import type { MysqlServer, TableCounts } from './ports.ts';
 import { openSqlDump } from './backup-files.ts';
 
@@ -12,34 +9,23 @@ export function scratchName(jobId: string): string {
   return `tokobot_verify_${jobId.replace(/-/g, '_')}`;
 }
 
-export async function countPostgresRows(target: RestoreTarget, database: string): Promise<{ tables: number; rows: number }> {
-  const client = new pg.Client(restoredConnection(target, database));
-  await client.connect();
-  try {
-    const tables = (await client.query(
-      "SELECT schemaname, relname FROM pg_stat_user_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2")).rows;
-    let rows = 0;
-    for (const t of tables) {
-      const res = await client.query(`SELECT count(*)::bigint AS n FROM ${quoteIdent(t.schemaname)}.${quoteIdent(t.relname)}`);
-      rows += Number(res.rows[0].n);
-    }
-    return { tables: tables.length, rows };
-  } finally {
-    await client.end();
-  }
+/** How many tables a restored database holds, and their rows together. */
+export async function countPostgresRows(target: Pick<RestoreTarget, 'countRows'>, database: string): Promise<{ tables: number; rows: number }> {
+  const counts = Object.values(await target.countRows(database));
+  return { tables: counts.length, rows: counts.reduce((a, b) => a + b, 0) };
 }
 
 /** Restores a pg_dump archive into a scratch database on the restore target, counts what arrived, and drops it. */
 export async function verifyPostgres(target: RestoreTarget, jobId: string, file: string, signal?: AbortSignal): Promise<Verification> {
   const scratch = scratchName(jobId);
-  await dropDatabase(target, scratch);
-  await createDatabase(target, scratch);
+  await target.dropDatabase(scratch);
+  await target.createDatabase(scratch);
   try {
     await target.restore(file, scratch, { signal });
     const { tables, rows } = await countPostgresRows(target, scratch);
     return { ok: true, detail: `restored into a scratch database: ${tables} tables, ${rows} rows`, tables, rows };
   } finally {
-    await dropDatabase(target, scratch).catch(() => undefined);
+    await target.dropDatabase(scratch).catch(() => undefined);
   }
 }
 

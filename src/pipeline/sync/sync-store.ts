@@ -4,9 +4,8 @@ import type { Logger } from 'pino';
 import { AppError, describeError, isAppError } from '../../errors.ts';
 import type { StoreConfig } from '../../config/load-config.ts';
 import type { BackupFile, BackupSource, RestoreTarget } from '../ports.ts';
-import { createDatabase, dropDatabase, storeDatabases } from '../databases.ts';
+import { storeDatabases } from '../databases.ts';
 import { exportPriceCsv } from '../export-csv.ts';
-import { analyzeDatabase, restoredConnection } from '../restored-database.ts';
 import { validatePriceCsv, type ValidationReport } from '../validate-prices.ts';
 import { finishPublication, publishRun } from '../publish.ts';
 import type { SyncRunLog } from '../../store/sync-runs.ts';
@@ -114,16 +113,16 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     await t.record({ archive: archive.summary });
 
     await t.begin('restore', `${archive.summary.tables} tables`);
-    await createDatabase(deps.target, dbs.staging);
+    await deps.target.createDatabase(dbs.staging);
     await deps.target.restore(archive.path, dbs.staging, { jobs: deps.settings.restoreJobs, signal });
 
     await t.begin('analyze');
-    await analyzeDatabase(deps.target, dbs.staging);
+    await deps.target.analyze(dbs.staging);
 
     await t.begin('export');
     const name = `${store.id}_${stamp(new Date())}.csv`;
     tmpCsv = path.join(exportDir(deps.dataDir, store.id), `${name}.tmp`);
-    await exportPriceCsv(restoredConnection(deps.target, dbs.staging), store.id, tmpCsv);
+    await exportPriceCsv(deps.target, dbs.staging, store.id, tmpCsv);
 
     await t.begin('validate');
     const validation = await validatePriceCsv(tmpCsv, { previousRows: published?.rowCount ?? null, maxDrop: deps.settings.maxRowDrop });
@@ -151,7 +150,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     if (tmpCsv) await unlink(tmpCsv).catch(() => undefined);
     await rm(work, { recursive: true, force: true }).catch(() => undefined);
     for (const spare of [dbs.staging, dbs.retired]) {
-      await dropDatabase(deps.target, spare).catch((err) => deps.logger.warn({ err, database: spare }, 'could not drop a spare database'));
+      await deps.target.dropDatabase(spare).catch((err) => deps.logger.warn({ err, database: spare }, 'could not drop a spare database'));
     }
   }
 }
@@ -169,8 +168,8 @@ async function recoverFromCrash(deps: SyncDeps, storeId: string): Promise<void> 
   if (finished) deps.logger.warn({ store: storeId }, finished);
   await cleanLeftovers(deps.dataDir, storeId);
   const dbs = storeDatabases(storeId);
-  await dropDatabase(deps.target, dbs.staging);
-  await dropDatabase(deps.target, dbs.retired);
+  await deps.target.dropDatabase(dbs.staging);
+  await deps.target.dropDatabase(dbs.retired);
 }
 
 async function recordFailure(deps: SyncDeps, store: StoreConfig, t: RunTracker, err: unknown): Promise<SyncOutcome> {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
-import type { BackupRun } from '../../../src/pipeline/backup/backup-log.ts';
+import type { BackupRun } from '../../../src/store/backup-log.ts';
 import { backupTime } from '../../../src/pipeline/backup/prune.ts';
 import { FakeDropbox } from '../../fakes/fake-dropbox.ts';
 import { startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';

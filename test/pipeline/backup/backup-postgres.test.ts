@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
-import type { BackupRun } from '../../../src/pipeline/backup/backup-log.ts';
+import type { BackupRun } from '../../../src/store/backup-log.ts';
 import { BackupRunner } from '../../../src/pipeline/backup/backup-runner.ts';
 import { decryptStream } from '../../../src/pipeline/backup/encryption.ts';
 import { tryLock } from '../../../src/store/postgres/locks.ts';
