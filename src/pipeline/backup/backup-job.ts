@@ -11,7 +11,7 @@ import type { BackupLog, BackupRun, DeliveredCopy, Verification } from '../../st
 import type { BackupDestination, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
 import { pruneDestination } from './prune.ts';
 import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
-import { verifyMysql, verifyPostgres } from './verify-backup.ts';
+import { scratchName, verifyMysql, verifyPostgres } from './verify-backup.ts';
 
 export interface BackupDeps {
   log: BackupLog;
@@ -84,11 +84,11 @@ async function dump(deps: BackupDeps, job: JobConfig, file: string, signal: Abor
   }
 }
 
-async function verify(deps: BackupDeps, job: JobConfig, made: Made, signal: AbortSignal): Promise<Verification> {
-  if (job.type === 'postgres') return verifyPostgres(deps.target, job.id, made.file, signal);
+async function verify(deps: BackupDeps, job: JobConfig, runId: number, made: Made, signal: AbortSignal): Promise<Verification> {
+  if (job.type === 'postgres') return verifyPostgres(deps.target, scratchName(job.id, runId), made.file, signal);
   const server = deps.mysql(job);
   try {
-    return await verifyMysql(server, job.id, made.file, made.snapshot ?? {}, signal);
+    return await verifyMysql(server, scratchName(job.id, runId), made.file, made.snapshot ?? {}, signal);
   } finally {
     await server.close().catch(() => undefined);
   }
@@ -173,7 +173,7 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
       let verification: Verification = { ok: true, detail: 'not verified (verify: false in the job)' };
       if (job.verify) {
         await enter('verify');
-        verification = await verify(deps, job, made, signal);
+        verification = await verify(deps, job, id, made, signal);
       }
       await deps.log.update(id, { verification });
       if (job.passphrase) {

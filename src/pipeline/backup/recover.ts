@@ -1,3 +1,4 @@
+import { scratchName } from './verify-backup.ts';
 import type { JobConfig } from '../../config/load-config.ts';
 import { describeError } from '../../errors.ts';
 import { clearWorkDir, jobWorkDir } from './backup-files.ts';
@@ -6,7 +7,7 @@ import type { BackupRun, DeliveredCopy } from '../../store/backup-log.ts';
 import type { BackupDestination } from './ports.ts';
 import { backupTime } from './prune.ts';
 
-type RecoverDeps = Pick<BackupDeps, 'log' | 'destinations' | 'workRoot' | 'logger'>;
+type RecoverDeps = Pick<BackupDeps, 'log' | 'destinations' | 'workRoot' | 'logger' | 'target' | 'mysql'>;
 
 const deliveredTo = (run: BackupRun, destination: BackupDestination) =>
   run.destinations.some((c) => c.destination === destination.description && c.location);
@@ -43,6 +44,28 @@ function interruptedError(run: BackupRun, done: string[]): string {
     `${done.length ? ` The next run ${done.join('; ')}.` : ''} The next run makes a new one.`;
 }
 
+/** Drops the scratch database an interrupted verification left; says what it did, or why it could not. */
+async function dropScratch(deps: RecoverDeps, job: JobConfig, runId: number): Promise<string | null> {
+  const scratch = scratchName(job.id, runId);
+  try {
+    if (job.type === 'postgres') {
+      if (!(await deps.target.databaseExists(scratch))) return null;
+      await deps.target.dropDatabase(scratch);
+    } else {
+      const server = deps.mysql(job);
+      try {
+        if (!(await server.databaseExists(scratch))) return null;
+        await server.dropDatabase(scratch);
+      } finally {
+        await server.close().catch(() => undefined);
+      }
+    }
+    return `dropped the scratch database ${scratch} of the interrupted verification`;
+  } catch (err) {
+    return `could not drop the scratch database ${scratch} of the interrupted verification: ${describeError(err)}`;
+  }
+}
+
 /**
  * Crash recovery for one job, while holding its lock: every destination loses the temporary files
  * of puts that never finished and any file an interrupted run renamed but never recorded; the
@@ -74,6 +97,10 @@ export async function recoverJob(deps: RecoverDeps, job: JobConfig, options: { s
         for (const r of runs) notes.get(r.id)?.push(line);
       }
     }
+  }
+  for (const run of runs.filter((r) => r.stage === 'verify')) {
+    const line = await dropScratch(deps, job, run.id);
+    if (line) { done.push(line); notes.get(run.id)?.push(line); }
   }
   for (const run of runs) await deps.log.failInterrupted(run.id, interruptedError(run, notes.get(run.id) ?? []));
   if (runs.length) deps.logger.warn({ job: job.id, runs: runs.map((r) => r.id) }, 'marked backup runs interrupted by a crash as failed');

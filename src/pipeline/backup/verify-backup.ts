@@ -1,12 +1,18 @@
 import { AppError } from '../../errors.ts';
+import { killPoint } from '../../kill-point.ts';
 import type { RestoreTarget } from '../ports.ts';
 import type { Verification } from '../../store/backup-log.ts';
 import type { MysqlServer, TableCounts } from './ports.ts';
 import { openSqlDump } from './backup-files.ts';
 
-/** The scratch database a job's verification restores into; one per job, so two jobs never collide. */
-export function scratchName(jobId: string): string {
-  return `tokobot_verify_${jobId.replace(/-/g, '_')}`;
+/**
+ * The scratch database a run's verification restores into: one per run, so that neither two jobs
+ * nor two tokobot installations sharing a server (each with its own ops database and run ids
+ * that may match, but then never at once on one job lock) collide; crash recovery drops the one
+ * of an interrupted run. At most 15 + 40 + 1 + 19 characters: within both servers' 63/64.
+ */
+export function scratchName(jobId: string, runId: number): string {
+  return `tokobot_verify_${jobId.replace(/-/g, '_')}_${runId}`;
 }
 
 /** How many tables a restored database holds, and their rows together. */
@@ -16,12 +22,12 @@ export async function countPostgresRows(target: Pick<RestoreTarget, 'countRows'>
 }
 
 /** Restores a pg_dump archive into a scratch database on the restore target, counts what arrived, and drops it. */
-export async function verifyPostgres(target: RestoreTarget, jobId: string, file: string, signal?: AbortSignal): Promise<Verification> {
-  const scratch = scratchName(jobId);
+export async function verifyPostgres(target: RestoreTarget, scratch: string, file: string, signal?: AbortSignal): Promise<Verification> {
   await target.dropDatabase(scratch);
   await target.createDatabase(scratch);
   try {
     await target.restore(file, scratch, { signal });
+    killPoint('mid-verify');
     const { tables, rows } = await countPostgresRows(target, scratch);
     return { ok: true, detail: `restored into a scratch database: ${tables} tables, ${rows} rows`, tables, rows };
   } finally {
@@ -43,8 +49,7 @@ export function countDifferences(expected: TableCounts, actual: TableCounts): st
  * Loads a gzipped MySQL dump into a scratch database on the same server and compares every
  * table's row count with the snapshot's, then drops the scratch database.
  */
-export async function verifyMysql(server: MysqlServer, jobId: string, file: string, snapshot: TableCounts, signal?: AbortSignal): Promise<Verification> {
-  const scratch = scratchName(jobId);
+export async function verifyMysql(server: MysqlServer, scratch: string, file: string, snapshot: TableCounts, signal?: AbortSignal): Promise<Verification> {
   await server.dropDatabase(scratch);
   await server.createDatabase(scratch);
   try {

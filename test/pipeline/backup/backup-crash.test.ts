@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
 import type { BackupRun } from '../../../src/store/backup-log.ts';
 import { backupTime } from '../../../src/pipeline/backup/prune.ts';
+import { scratchName } from '../../../src/pipeline/backup/verify-backup.ts';
 import { FakeDropbox } from '../../fakes/fake-dropbox.ts';
 import { startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';
 import { adminQuery, LOCAL_PG_URL } from '../../helpers/local-pg.ts';
@@ -38,6 +39,7 @@ before(async () => {
   h = await startBackupHarness('backupcrash', [
     { id: 'local', type: 'postgres', url, verify: false, destinations: [{ type: 'local', dir: dest }], retention: once1 },
     { id: 'cloud', type: 'postgres', url, verify: false, destinations: [{ type: 'dropbox', folder: FOLDER }], retention: once1 },
+    { id: 'checked', type: 'postgres', url, destinations: [{ type: 'local', dir: dest }], retention: once1 },
   ], { DROPBOX_APP_KEY: fake.appKey, DROPBOX_APP_SECRET: fake.appSecret, DROPBOX_REFRESH_TOKEN: fake.refreshToken,
     DROPBOX_API_URL: fake.url, DROPBOX_CONTENT_URL: fake.url });
 });
@@ -116,6 +118,16 @@ test('killed after the dump, before any upload: nothing reaches the destination;
   await failedWith(ghost, /no file from it was kept/);
   assert.deepEqual(workFiles('local'), []);
   assert.deepEqual(await unrecorded('local'), []);
+});
+
+test('killed while verifying: the next run drops the scratch database the verification restored into, and says so', { skip }, async () => {
+  const ghost = await killedAt('checked', 'mid-verify');
+  const scratch = scratchName('checked', ghost.id);
+  const exists = async () => (await adminQuery('SELECT 1 FROM pg_database WHERE datname = $1', [scratch])).rowCount === 1;
+  assert.ok(await exists(), 'the verification had restored into its scratch database');
+  await nextRun('checked');
+  assert.equal(await exists(), false);
+  await failedWith(ghost, new RegExp(`The next run dropped the scratch database ${scratch} of the interrupted verification`));
 });
 
 test('killed in the middle of the copy to a folder: only a temporary name, which the next run removes', { skip }, async () => {

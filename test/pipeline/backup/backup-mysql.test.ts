@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import mysql from 'mysql2/promise';
+import { scratchName } from '../../../src/pipeline/backup/verify-backup.ts';
 import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
 import { startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';
 import { needMariadb, needMysqlClient } from '../../helpers/needs.ts';
@@ -92,7 +93,7 @@ test('a mysql job: gzipped dump verified by loading it, row counts equal to the 
   await r.query(`INSERT INTO ${RESTORED}.orders (customer, total) VALUES (1, 5)`);
   const [[audit]] = await r.query<mysql.RowDataPacket[]>(`SELECT note FROM ${RESTORED}.audit ORDER BY id DESC LIMIT 1`);
   assert.match(String(audit?.note), /^order \d+$/, 'the trigger came back');
-  const [scratch] = await r.query<mysql.RowDataPacket[]>("SHOW DATABASES LIKE 'tokobot_verify%'");
+  const [scratch] = await r.query<mysql.RowDataPacket[]>('SHOW DATABASES LIKE ?', [scratchName('webshop', run.id).replace(/_/g, '\\_')]);
   assert.equal(scratch.length, 0, 'the verification database is dropped');
   await r.end();
 });

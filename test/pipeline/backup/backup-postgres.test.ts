@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
+import { scratchName } from '../../../src/pipeline/backup/verify-backup.ts';
 import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
 import type { BackupRun } from '../../../src/store/backup-log.ts';
 import { BackupRunner } from '../../../src/pipeline/backup/backup-runner.ts';
@@ -66,7 +67,7 @@ test('a postgres job: dump, verify by restoring, store 0600 in a 0700 folder; th
   await createScratchDb(RESTORED);
   await pgRestoreInto(RESTORED, file);
   assert.deepEqual(await pgDigest(RESTORED), sourceDigest);
-  const scratch = await h.query('postgres', "SELECT datname FROM pg_database WHERE datname LIKE 'tokobot_verify%'");
+  const scratch = await h.query('postgres', 'SELECT datname FROM pg_database WHERE datname = $1', [scratchName('shop', run.id)]);
   assert.equal(scratch.rowCount, 0, 'the verification database is dropped');
   assert.deepEqual(readdirSync(path.join(h.app.config.dataDir, 'backups', 'shop')), [], 'the work folder is emptied');
 });
