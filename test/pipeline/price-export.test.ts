@@ -9,7 +9,7 @@ import { validatePriceCsv } from '../../src/pipeline/validate-prices.ts';
 import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { comparePriceRows, type PriceRow } from '../fixtures/expected-prices.ts';
-import { createScratchDb, dropScratchDb, LOCAL_PG_URL, requireLocalPg, TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
+import { dropScratchDb, LOCAL_PG_URL, requireLocalPg, TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
 import { ExternalPostgres } from '../../src/adapters/postgres/external-postgres.ts';
 import { scratchOps, type ScratchOps } from '../helpers/scratch-ops.ts';
 import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';

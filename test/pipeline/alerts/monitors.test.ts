@@ -135,7 +135,7 @@ test('the restore server down (it holds the alerts too): told straight to the ch
   const dead = new pg.Pool({ host: '127.0.0.1', port: 1, user: 'x', database: 'x', connectionTimeoutMillis: 2000 });
   const [deadWatch, liveWatch] = [new PostgresOpsWatch(dead), new PostgresOpsWatch(pool)];
   const watch = { ping: () => (down ? deadWatch : liveWatch).ping(), runningSyncs: () => liveWatch.runningSyncs() };
-  const m = new Monitors({ ...deps(), watch, tellDirectly: async (alert, since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'} ${String(alert.params.error).slice(0, 40)}`); } });
+  const m = new Monitors({ ...deps(), watch, tellDirectly: async (alert, _since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'} ${String(alert.params.error).slice(0, 40)}`); } });
   await m.checkRestoreServer();
   await m.checkRestoreServer();
   down = false;
