@@ -15,7 +15,7 @@ const STAGE: Record<BackupProgress['stage'], { id: string; en: string }> = {
   upload: { id: 'kirim', en: 'uploading' }, prune: { id: 'retensi', en: 'retention' },
 };
 
-export function backupProgressText(job: string, p: BackupProgress, lang: Lang): string {
+function backupProgressText(job: string, p: BackupProgress, lang: Lang): string {
   const stage = STAGE[p.stage][lang];
   if (p.stage === 'upload' && p.total) return `${job}: ${stage} ${p.destination ?? ''} ${Math.floor(((p.done ?? 0) / p.total) * 100)}% (${mb(p.total)})…`;
   if (p.stage === 'dump' && p.done) return `${job}: ${stage} ${mb(p.done)}${p.rows ? `, ${p.rows} ${lang === 'id' ? 'baris' : 'rows'}` : ''}…`;

@@ -6,7 +6,7 @@ import { priceLine, rupiah } from './format-price.ts';
 import { t } from './i18n.ts';
 import type { Button, Reply } from './reply.ts';
 
-export const PAGE = 10;
+const PAGE = 10;
 
 /** A page of search results: one line per item, a button per item for its card, ◀ ▶ to turn pages. */
 export async function searchReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<ButtonCodec, 'encode'>, who: Who, store: StoreConfig, query: string, page: number): Promise<Reply> {

@@ -3,7 +3,7 @@ import { jobSchema } from './job-schema.ts';
 
 const storeId = z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected 1-32 characters a-z, 0-9 or _');
 
-export const storeSchema = z
+const storeSchema = z
   .object({
     id: storeId,
     name: z.string().min(1).optional(),

@@ -24,7 +24,7 @@ export interface ErrorContext {
   role?: 'source' | 'destination';
 }
 
-export function isHttpError(err: unknown): err is DropboxHttpError {
+function isHttpError(err: unknown): err is DropboxHttpError {
   return typeof err === 'object' && err !== null && typeof (err as DropboxHttpError).status === 'number' && 'error' in err;
 }
 
@@ -47,7 +47,7 @@ type TransportError = { code?: string; type?: string; name?: string; message?: s
  * fetch (downloads) as TypeError('fetch failed') with the system error as `cause`; aborts come
  * from our own idle timer.
  */
-export function isNetworkError(err: unknown): boolean {
+function isNetworkError(err: unknown): boolean {
   const e = err as TransportError | undefined;
   if (!e || typeof e !== 'object') return false;
   if (e.type === 'system' || e.type === 'request-timeout' || e.type === 'body-timeout' || e.name === 'AbortError') return true;

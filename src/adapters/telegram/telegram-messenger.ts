@@ -8,7 +8,7 @@ const SEND_TIMEOUT_MS = 60_000;
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Alert text (WhatsApp-style *bold*) as Telegram HTML. */
-export function alertHtml(text: string): string {
+function alertHtml(text: string): string {
   return escapeHtml(text).replace(/\*([^*\n]+)\*/g, '<b>$1</b>');
 }
 

@@ -49,7 +49,7 @@ async function set(engine: AlertEngine, on: boolean, alert: Parameters<AlertEngi
 }
 
 /** The dead man's switch: each store's folder must receive a new backup within its threshold. */
-export async function checkBackupFreshness(d: MonitorDeps): Promise<void> {
+async function checkBackupFreshness(d: MonitorDeps): Promise<void> {
   const now = d.clock();
   for (const store of d.stores) {
     const limit = store.staleHours ?? d.staleHours;
@@ -79,7 +79,7 @@ export function previousFire(task: Pick<ScheduledTask, 'match'>, before: Date): 
  * Scheduled jobs: a run that should have started (30 minutes' grace) but did not, and one still
  * "running" well past its timeout. Failed runs are reported as they end (backupAlert).
  */
-export async function checkBackupJobs(d: MonitorDeps): Promise<void> {
+async function checkBackupJobs(d: MonitorDeps): Promise<void> {
   const now = d.clock();
   const latest = await d.backupLog.latest();
   for (const job of d.jobs) {
@@ -101,7 +101,7 @@ export async function checkBackupJobs(d: MonitorDeps): Promise<void> {
 }
 
 /** Prunes what retention allows (old exports, leftovers of syncs not running), then alerts if space is still short. */
-export async function checkDisk(d: MonitorDeps): Promise<void> {
+async function checkDisk(d: MonitorDeps): Promise<void> {
   const min = d.diskMinFreeMb * MB;
   if ((await d.freeSpace(d.dataDir)) < min) {
     for (const store of d.stores) {
@@ -115,7 +115,7 @@ export async function checkDisk(d: MonitorDeps): Promise<void> {
     params: { free: Math.floor(free / MB), min: d.diskMinFreeMb, dir: d.dataDir } });
 }
 
-export async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
+async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
   const running = await d.watch.runningSyncs();
   const stuck = new Map(running.filter((r) => d.clock().getTime() - r.startedAt.getTime() > d.syncStuckMs).map((r) => [r.store, r]));
   for (const store of d.stores) {

@@ -29,7 +29,7 @@ export interface ZipLimits {
 /** Entries this small are never refused for their ratio: a tiny file compresses well and can harm nothing. */
 const RATIO_FLOOR_BYTES = 1024 * 1024;
 /** Room kept free on the disk when the free space is the ceiling (the export and the logs need some). */
-export const SPACE_RESERVE_BYTES = 64 * 1024 * 1024;
+const SPACE_RESERVE_BYTES = 64 * 1024 * 1024;
 
 /** The limits for unpacking into `dir`: ZIP_MAX_MB when set, else what is free there less a reserve. */
 export function zipLimits(settings: { zipMaxBytes?: number; zipMaxRatio: number }, freeBytes: number): ZipLimits {

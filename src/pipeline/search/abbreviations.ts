@@ -3,7 +3,7 @@
  * receipt). Both the names and the questions are rewritten to the full word, so "MNYK GRG" and
  * "minyak goreng" meet. Extend freely: a wrong entry only widens a search.
  */
-export const ABBREVIATIONS: Record<string, string> = {
+const ABBREVIATIONS: Record<string, string> = {
   grg: 'goreng', grng: 'goreng', gr: 'goreng',
   mnyk: 'minyak', myk: 'minyak', mny: 'minyak',
   kntl: 'kental', ktl: 'kental', mns: 'manis', mnis: 'manis',

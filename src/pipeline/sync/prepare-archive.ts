@@ -36,7 +36,7 @@ export function summarize(info: ArchiveInfo): ArchiveSummary {
 }
 
 /** Refuses an archive the restore server cannot read, naming the version it would need. */
-export function checkRestorable(info: ArchiveInfo, pgRestoreMajor: number): void {
+function checkRestorable(info: ArchiveInfo, pgRestoreMajor: number): void {
   const need = Math.max(minimumPgRestoreMajor(info.formatVersion), serverMajor(info.serverVersion) ?? 0);
   if (need > pgRestoreMajor) {
     throw new AppError('version-too-new',

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { BUTTON_MEMORY_ID, type ButtonMemory } from '../button-memory.ts';
 
 /** A button older than this answers "expired": a month covers any chat someone still scrolls back through. */
-export const BUTTON_MEMORY_DAYS = 30;
+const BUTTON_MEMORY_DAYS = 30;
 /** Old rows are deleted at most this often (by the next `put`), not on every button made. */
 const PRUNE_EVERY_MS = 3_600_000;
 
