@@ -3,7 +3,6 @@
  * that `tokobot --help` or `tokobot ask` never load Docker, WhatsApp or Telegram code.
  */
 import { parseArgs } from 'node:util';
-import dotenv from 'dotenv';
 import { AppError, describeError, isAppError } from './errors.ts';
 
 const USAGE = `Usage:
@@ -39,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   const json = values.json ?? false;
+  // .env is read for commands only: the usage text needs nothing, and starts faster without it.
+  if (command) (await import('dotenv')).default.config({ quiet: true });
   switch (command) {
     case 'start': return (await import('./cli/start.ts')).start();
     case 'sync': return (await import('./cli/store-commands.ts')).sync(values.store, json);
@@ -64,7 +65,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-dotenv.config({ quiet: true });
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {

@@ -38,7 +38,7 @@ export async function ask(text: string, store: string | undefined): Promise<numb
   return withApp(async (app) => {
     const s = app.store(store);
     const who = { id: 0, name: 'cli', access: 'staff' as const, chat: { id: 0, kind: 'private' as const }, lang: 'id' as const, store: s };
-    print(renderText(await searchReply({ search: new PriceSearch(app.opsStores.priceLists) }, new ButtonCodec(app.opsStores.buttons), who, s, text, 0)));
+    print(renderText(await searchReply({ search: new PriceSearch(app.opsStores.priceLists, { prices: 'per-question' }) }, new ButtonCodec(app.opsStores.buttons), who, s, text, 0)));
     return 0;
   });
 }

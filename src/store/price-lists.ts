@@ -73,6 +73,8 @@ export interface PriceLists {
   publish(p: Publication, options?: PublishOptions): Promise<void>;
   /** The store's published list, or null before its first publication. */
   published(store: string): Promise<PublishedList | null>;
-  /** The store's published list for the search: items in no particular order, rows by item, unit size, unit, level and quantity (missing first). */
-  read(store: string): Promise<{ items: ListedItem[]; rows: ListedPrice[] }>;
+  /** The items of the store's published list with their codes, for the search index, in no particular order. */
+  items(store: string): Promise<ListedItem[]>;
+  /** The price rows of the given items (every item when `kodeitems` is left out), by item, unit size, unit, level and quantity (missing first). */
+  prices(store: string, kodeitems?: string[]): Promise<ListedPrice[]>;
 }

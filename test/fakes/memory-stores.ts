@@ -140,14 +140,15 @@ export class MemoryPriceLists implements PriceLists {
     return list ? structuredClone(list.record) : null;
   }
 
-  async read(store: string): Promise<{ items: ListedItem[]; rows: ListedPrice[] }> {
-    const rows = this.lists.get(store)?.rows ?? [];
-    return {
-      items: itemsOf(rows),
-      rows: rows.map((r) => ({ kodeitem: r.kodeitem, namaitem: r.namaitem, jenis: r.jenis, merek: r.merek, sistemhargajual: r.sistemhargajual,
+  async items(store: string): Promise<ListedItem[]> {
+    return itemsOf(this.lists.get(store)?.rows ?? []);
+  }
+
+  async prices(store: string, kodeitems?: string[]): Promise<ListedPrice[]> {
+    const rows = (this.lists.get(store)?.rows ?? []).filter((r) => !kodeitems || kodeitems.includes(r.kodeitem));
+    return rows.map((r) => ({ kodeitem: r.kodeitem, namaitem: r.namaitem, jenis: r.jenis, merek: r.merek, sistemhargajual: r.sistemhargajual,
         stok: r.stok, satuan: r.satuan as string, konversi: r.konversi, barcode: r.barcode, level: r.level, jmlsampai: r.jmlsampai,
-        hargapokok: r.hargapokok, hargajual: r.hargajual })),
-    };
+        hargapokok: r.hargapokok, hargajual: r.hargajual }));
   }
 }
 

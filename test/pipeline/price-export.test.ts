@@ -82,4 +82,13 @@ test('the export passes validation and is published, then found by code, barcode
 
   const none = await new PriceSearch(ops.stores.priceLists).search('toko1', 'qwxzv jjjkkk');
   assert.equal(none.items.length, 0);
+
+  // tokobot ask reads only the index and then the rows of what it shows: the same answers.
+  const inMemory = new PriceSearch(ops.stores.priceLists);
+  const perQuestion = new PriceSearch(ops.stores.priceLists, { prices: 'per-question' });
+  for (const q of [withBarcode.barcode, withBarcode.kodeitem, typo, words.slice(0, 2).join(' '), 'qwxzv']) {
+    for (const offset of [0, 10]) assert.deepEqual(await perQuestion.search('toko1', q, { offset }), await inMemory.search('toko1', q, { offset }), q);
+  }
+  assert.deepEqual(await perQuestion.item('toko1', withBarcode.kodeitem), await inMemory.item('toko1', withBarcode.kodeitem));
+  assert.equal(await perQuestion.item('toko1', 'NO-SUCH-ITEM'), null);
 });

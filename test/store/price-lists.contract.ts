@@ -45,7 +45,7 @@ async function publication(stores: OpsStores, dir: string, store: string, name: 
 
 /** What the search sees of a store's list, items sorted (their order is not part of the contract). */
 async function listOf(stores: OpsStores, store: string) {
-  const { items, rows } = await stores.priceLists.read(store);
+  const [items, rows] = await Promise.all([stores.priceLists.items(store), stores.priceLists.prices(store)]);
   return { items: [...items].sort((a, b) => a.kodeitem.localeCompare(b.kodeitem)).map((i) => ({ ...i, codes: [...i.codes].sort() })), rows };
 }
 
@@ -64,7 +64,8 @@ export function priceListsContract(make: MakeStores, skip?: string): void {
   test('price lists: none before the first publication', { skip }, async () => {
     const stores = await make();
     assert.equal(await stores.priceLists.published('pusat'), null);
-    assert.deepEqual(await stores.priceLists.read('pusat'), { items: [], rows: [] });
+    assert.deepEqual(await stores.priceLists.items('pusat'), []);
+    assert.deepEqual(await stores.priceLists.prices('pusat'), []);
   });
 
   test('price lists: a publication brings the list, its record, the run\'s success and the swap, and moves no file', { skip }, withDir(async () => {
@@ -96,6 +97,8 @@ export function priceListsContract(make: MakeStores, skip?: string): void {
       barcode: '', level: null, jmlsampai: null, hargapokok: null, hargajual: '1500',
     });
     assert.equal(rows[1]?.level, 1);
+    assert.deepEqual(await stores.priceLists.prices('pusat', ['B2', 'NONE']), [rows.at(-1)], 'only the rows of the items asked for');
+    assert.deepEqual((await stores.priceLists.prices('pusat', ['A1'])).map((r) => r.hargajual), rows.slice(0, 5).map((r) => r.hargajual));
   }));
 
   test('price lists: a new publication replaces the store\'s list and leaves other stores\' alone', { skip }, withDir(async () => {

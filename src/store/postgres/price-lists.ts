@@ -41,7 +41,7 @@ const ROWS_SQL = `
   SELECT kodeitem, namaitem, jenis, merek, sistemhargajual, stok::text AS stok, satuan, konversi::text AS konversi,
          coalesce(barcode, '') AS barcode, level, jmlsampai::text AS jmlsampai, hargapokok::text AS hargapokok,
          hargajual::text AS hargajual
-  FROM price_rows p WHERE store = $1
+  FROM price_rows p WHERE store = $1 AND ($2::text[] IS NULL OR kodeitem = ANY($2))
   ORDER BY p.kodeitem, p.konversi, p.satuan, p.level NULLS FIRST, p.jmlsampai NULLS FIRST`;
 
 /** The published lists in the ops database: published (one record per store), price_rows and price_items. */
@@ -65,11 +65,11 @@ export class PgPriceLists implements PriceLists {
     } : null;
   }
 
-  async read(store: string): Promise<{ items: ListedItem[]; rows: ListedPrice[] }> {
-    const [items, rows] = await Promise.all([
-      this.pool.query('SELECT kodeitem, namaitem, codes FROM price_items WHERE store = $1', [store]),
-      this.pool.query(ROWS_SQL, [store]),
-    ]);
-    return { items: items.rows, rows: rows.rows };
+  async items(store: string): Promise<ListedItem[]> {
+    return (await this.pool.query('SELECT kodeitem, namaitem, codes FROM price_items WHERE store = $1', [store])).rows;
+  }
+
+  async prices(store: string, kodeitems?: string[]): Promise<ListedPrice[]> {
+    return (await this.pool.query(ROWS_SQL, [store, kodeitems ?? null])).rows;
   }
 }
