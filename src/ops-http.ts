@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { BlockList, isIP, isIPv6, type AddressInfo } from 'node:net';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { App } from './app.ts';
+import type { App } from './main/app.ts';
 import { AppError, describeError } from './errors.ts';
 import { scrubbedJson, secretValues } from './config/secrets.ts';
 import type { Messenger } from './pipeline/alerts/ports.ts';

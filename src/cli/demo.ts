@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createApp, type App } from '../app.ts';
+import { createApp, type App } from '../main/app.ts';
 import { CommandCore } from '../bot/core.ts';
 import { renderText } from '../bot/render-text.ts';
 import type { Reply } from '../bot/reply.ts';
@@ -13,7 +13,7 @@ import { ChatState } from '../pipeline/chat-state.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { SYNC_STAGES, type SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
-import { coreDeps } from '../service.ts';
+import { coreDeps } from '../main/service.ts';
 
 const SAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'toko-contoh');
 

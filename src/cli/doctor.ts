@@ -2,7 +2,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Api, GrammyError } from 'grammy';
 import pg from 'pg';
-import { buildSource, buildTarget } from '../app.ts';
+import { buildSource, buildTarget } from '../main/app.ts';
 import { loadConfig, type Config, type JobConfig } from '../config/load-config.ts';
 import { describeError } from '../errors.ts';
 import { createLogger } from '../log.ts';

@@ -1,7 +1,7 @@
-import { createApp } from '../app.ts';
+import { createApp } from '../main/app.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../log.ts';
-import { startService } from '../service.ts';
+import { startService } from '../main/service.ts';
 
 /** `tokobot start`: runs until SIGTERM or SIGINT, then stops taking updates and lets running work finish or stop cleanly. */
 export async function start(): Promise<number> {

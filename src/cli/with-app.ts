@@ -1,4 +1,4 @@
-import { createApp, type App } from '../app.ts';
+import { createApp, type App } from '../main/app.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../log.ts';
 

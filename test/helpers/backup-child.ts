@@ -5,7 +5,7 @@
  * environment. Dropbox destinations upload in 4 KiB session parts, so a small dump still goes
  * up in several requests and can be killed in the middle.
  */
-import { createApp } from '../../src/app.ts';
+import { createApp } from '../../src/main/app.ts';
 import { DropboxDestination } from '../../src/adapters/dropbox/dropbox-destination.ts';
 import { FolderDestination } from '../../src/adapters/folder/folder-destination.ts';
 import { loadConfig } from '../../src/config/load-config.ts';

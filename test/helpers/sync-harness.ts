@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import type pg from 'pg';
-import { buildSource, createApp, type App } from '../../src/app.ts';
+import { buildSource, createApp, type App } from '../../src/main/app.ts';
 import { loadConfig, type StoreConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log.ts';
 import { FakeDropbox } from '../fakes/fake-dropbox.ts';

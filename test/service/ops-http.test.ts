@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, type Service } from '../../src/service.ts';
+import { startService, type Service } from '../../src/main/service.ts';
 import { isLoopbackHost, startOpsHttp } from '../../src/ops-http.ts';
 import { isAppError } from '../../src/errors.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';

@@ -1,19 +1,19 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Api } from 'grammy';
 import type { App } from './app.ts';
-import { describeError } from './errors.ts';
-import { TelegramMessenger } from './adapters/telegram/telegram-messenger.ts';
-import { AlertLoop } from './pipeline/alerts/alert-loop.ts';
-import { AlertOutbox } from './pipeline/alerts/alert-outbox.ts';
-import { addressOf, type Recipient } from './pipeline/alerts/alert-types.ts';
-import { openText, resolvedText } from './pipeline/alerts/alert-messages.ts';
-import { Monitors } from './pipeline/alerts/monitors.ts';
-import type { Channel, Messenger } from './pipeline/alerts/ports.ts';
-import { backupAlert, syncAlert } from './pipeline/alerts/run-alerts.ts';
-import type { BackupRunner } from './pipeline/backup/backup-runner.ts';
-import type { ChatState } from './pipeline/chat-state.ts';
-import type { SyncRunner } from './pipeline/sync/sync-runner.ts';
-import { freeSpace } from './pipeline/sync/work-files.ts';
+import { describeError } from '../errors.ts';
+import { TelegramMessenger } from '../adapters/telegram/telegram-messenger.ts';
+import { AlertLoop } from '../pipeline/alerts/alert-loop.ts';
+import { AlertOutbox } from '../pipeline/alerts/alert-outbox.ts';
+import { addressOf, type Recipient } from '../pipeline/alerts/alert-types.ts';
+import { openText, resolvedText } from '../pipeline/alerts/alert-messages.ts';
+import { Monitors } from '../pipeline/alerts/monitors.ts';
+import type { Channel, Messenger } from '../pipeline/alerts/ports.ts';
+import { backupAlert, syncAlert } from '../pipeline/alerts/run-alerts.ts';
+import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+import type { ChatState } from '../pipeline/chat-state.ts';
+import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
+import { freeSpace } from '../pipeline/sync/work-files.ts';
 
 export interface AlertingOptions {
   api: Api;
