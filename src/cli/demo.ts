@@ -1,12 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createApp, type App } from '../main/app.ts';
 import { CommandCore } from '../bot/core.ts';
 import { renderText } from '../bot/render-text.ts';
 import type { Reply } from '../bot/reply.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { DEMO_SAMPLE, demoConfig } from '../config/demo-config.ts';
 import { createLogger } from '../log.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { ChatState } from '../pipeline/chat-state.ts';
@@ -14,17 +13,6 @@ import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { SYNC_STAGES, type SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { coreDeps } from '../main/service.ts';
-
-const SAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'toko-contoh');
-
-/** The demo's own settings: the sample store, the embedded PostgreSQL, nothing from .env but a port or a data folder. */
-function demoEnv(): NodeJS.ProcessEnv {
-  return {
-    SOURCE: 'folder', SOURCE_DIR: SAMPLE, STORE_ID: 'contoh', STORE_NAME: 'Toko Contoh', RESTORE_TARGET: process.env.TOKOBOT_DEMO_TARGET ?? 'embedded',
-    PG_URL: process.env.TOKOBOT_DEMO_PG_URL, DATA_DIR: process.env.TOKOBOT_DEMO_DATA_DIR ?? path.resolve('data', 'demo'),
-    PG_EMBEDDED_PORT: process.env.PG_EMBEDDED_PORT, LOG_LEVEL: 'error', OPS_DATABASE: 'tokobot_demo',
-  };
-}
 
 /** One line per stage on a terminal, redrawn as it goes: "restore  [██████░░░░]  60%". */
 function progressBar(out: NodeJS.WriteStream): (p: SyncProgress) => void {
@@ -69,12 +57,12 @@ async function chat(core: CommandCore, ask: string | undefined): Promise<void> {
  * core as the bot — or one answer, for scripts.
  */
 export async function demo(ask: string | undefined): Promise<number> {
-  const config = loadConfig(demoEnv());
+  const config = demoConfig();
   // As root the embedded PostgreSQL runs as "postgres", which must pass through data/ and data/demo:
   // made here (when new) so that others may pass through, not list.
   await mkdir(config.dataDir, { recursive: true, mode: 0o711 });
   const logger = createLogger('error'); // the demo prints what matters itself
-  process.stderr.write(`tokobot demo: the sample store in ${path.relative(process.cwd(), SAMPLE) || SAMPLE}, PostgreSQL ${config.env.RESTORE_TARGET} under ${config.dataDir}\n`);
+  process.stderr.write(`tokobot demo: the sample store in ${path.relative(process.cwd(), DEMO_SAMPLE) || DEMO_SAMPLE}, PostgreSQL ${config.restore.target} under ${config.dataDir}\n`);
   const app: App = await createApp(config, logger);
   try {
     const store = app.config.stores[0]!;

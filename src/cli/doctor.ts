@@ -17,6 +17,7 @@ export interface Finding {
 }
 
 const HOUR = 3_600_000;
+const MB = 1024 * 1024;
 
 function within<T>(ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -65,7 +66,6 @@ async function jobSource(job: JobConfig): Promise<string> {
 }
 
 async function configured(config: Config): Promise<Finding[]> {
-  const env = config.env;
   const logger = createLogger('silent');
   const findings: Finding[] = [];
   findings.push(await check('restore server', async () => (await buildTarget(config, logger)).diagnose()));
@@ -77,34 +77,36 @@ async function configured(config: Config): Promise<Finding[]> {
       if (!newest) return { level: 'warn', text: `${source.description} holds no .i5bu or .zip yet: check the folder path and that iPOS backs up there` };
       const hours = (Date.now() - newest.modifiedAt.getTime()) / HOUR;
       const text = `${source.description}: ${files.length} backups, newest ${newest.name}, ${hours.toFixed(1)} h old`;
-      return hours > (store.staleHours ?? env.STALE_BACKUP_HOURS) ? { level: 'warn', text: `${text} — older than the ${store.staleHours ?? env.STALE_BACKUP_HOURS} h limit: is iPOS still backing up?` } : text;
+      return hours > (store.staleHours ?? config.alerts.staleBackupMs / HOUR) ? { level: 'warn', text: `${text} — older than the ${store.staleHours ?? config.alerts.staleBackupMs / HOUR} h limit: is iPOS still backing up?` } : text;
     }));
   }
   findings.push(await check('Telegram', async () => {
-    if (!env.TELEGRAM_BOT_TOKEN) return { level: 'warn', text: 'TELEGRAM_BOT_TOKEN is not set: tokobot start needs it (get one from @BotFather)' };
+    const { token, apiRoot } = config.telegram;
+    if (!token) return { level: 'warn', text: 'TELEGRAM_BOT_TOKEN is not set: tokobot start needs it (get one from @BotFather)' };
     try {
-      const me = await new Api(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : undefined).getMe();
-      return `the bot @${me.username} answers; ${config.roles.size} people have roles`;
+      const me = await new Api(token, apiRoot ? { apiRoot } : undefined).getMe();
+      return `the bot @${me.username} answers; ${config.telegram.roles.size} people have roles`;
     } catch (err) {
       if (err instanceof GrammyError && err.error_code === 401) throw new Error('Telegram refuses TELEGRAM_BOT_TOKEN: copy it again from @BotFather (/mybots → API Token)');
       throw err;
     }
   }));
-  if (env.WHATSAPP_ENABLED === 'true') {
+  const chromium = config.whatsapp.chromiumPath;
+  if (config.whatsapp.enabled) {
     findings.push(await check('WhatsApp', async () => {
-      await access(env.CHROMIUM_PATH, constants.X_OK).catch(() => {
-        throw new Error(`there is no Chromium at ${env.CHROMIUM_PATH}: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH`);
+      await access(chromium, constants.X_OK).catch(() => {
+        throw new Error(`there is no Chromium at ${chromium}: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH`);
       });
       const session = path.join(config.dataDir, 'whatsapp', 'session-tokobot');
       if (!(await stat(session).catch(() => null))) return { level: 'warn', text: 'not linked yet: tokobot start prints a QR code (and sends it to the owners in Telegram) to scan from the phone' };
-      return `Chromium at ${env.CHROMIUM_PATH}; a linked session is kept in ${session}`;
+      return `Chromium at ${chromium}; a linked session is kept in ${session}`;
     }));
   }
   for (const job of config.jobs) findings.push(await check(`backup job ${job.id}`, () => jobSource(job)));
   findings.push(await check('disk', async () => {
     const free = await freeSpace(await nearestDir(config.dataDir));
-    const text = `${Math.floor(free / 1048576)} MB free under ${config.dataDir}`;
-    if (free < env.DISK_MIN_FREE_MB * 1048576) throw new Error(`${text}, below DISK_MIN_FREE_MB (${env.DISK_MIN_FREE_MB}): free some space or move DATA_DIR`);
+    const text = `${Math.floor(free / MB)} MB free under ${config.dataDir}`;
+    if (free < config.alerts.diskMinFreeBytes) throw new Error(`${text}, below DISK_MIN_FREE_MB (${config.alerts.diskMinFreeBytes / MB}): free some space or move DATA_DIR`);
     return text;
   }));
   return findings;
@@ -118,7 +120,7 @@ export async function doctor(source: NodeJS.ProcessEnv = process.env): Promise<F
   } catch (err) {
     return [{ what: 'config', level: 'fail', text: `${describeError(err)}\n(see .env.example and the README's configuration table)` }];
   }
-  const summary = `${config.stores.length} store(s), ${config.jobs.length} backup job(s), ${config.recipients.length} alert recipient(s); restore target ${config.env.RESTORE_TARGET}`;
+  const summary = `${config.stores.length} store(s), ${config.jobs.length} backup job(s), ${config.alerts.recipients.length} alert recipient(s); restore target ${config.restore.target}`;
   return [{ what: 'config', level: 'ok', text: summary }, ...(await configured(config))];
 }
 

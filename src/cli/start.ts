@@ -6,7 +6,7 @@ import { startService } from '../main/service.ts';
 /** `tokobot start`: runs until SIGTERM or SIGINT, then stops taking updates and lets running work finish or stop cleanly. */
 export async function start(): Promise<number> {
   const config = loadConfig();
-  const logger = createLogger(config.env.LOG_LEVEL);
+  const logger = createLogger(config.log.level);
   const app = await createApp(config, logger);
   const service = await startService(app).catch(async (err) => { await app.close(); throw err; });
   await new Promise<void>((resolve) => {

@@ -7,7 +7,7 @@ export const print = (text: string) => process.stdout.write(`${text}\n`);
 /** The app built from the environment for one command, closed when it is done. */
 export async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const logger = createLogger(config.env.LOG_LEVEL);
+  const logger = createLogger(config.log.level);
   const app = await createApp(config, logger);
   try {
     return await fn(app);

@@ -37,10 +37,10 @@ export interface Service {
 /** The command core over the real pipeline. */
 export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat: ChatState, notifyOwners: CoreDeps['notifyOwners'],
   nextSync: () => Date | null, backups: BackupRunner, nextBackup: (jobId: string) => Date | null, alerting: () => Alerting | undefined): CoreDeps {
-  const env = app.config.env;
+  const telegram = app.config.telegram;
   return {
-    stores: app.config.stores, roles: app.config.roles, publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
-    ownerGroups: app.config.ownerGroups,
+    stores: app.config.stores, roles: telegram.roles, publicMode: telegram.publicMode, rateLimitPerMinute: telegram.rateLimitPerMinute,
+    ownerGroups: telegram.ownerGroups,
     search,
     status: (store) => storeStatus(app.ops, app.history, store),
     history: (store, limit) => app.history.recent(store, limit),
@@ -95,14 +95,15 @@ function qrToOwners(app: App, bot: Bot, owners: number[]): (qr: string) => void 
 }
 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<Service> {
-  const env = app.config.env;
-  if (!env.TELEGRAM_BOT_TOKEN) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
-  if (env.HTTP_PORT !== undefined) checkOpsHttpExposure(env.HTTP_HOST, env.HTTP_TOKEN); // before anything starts
+  const { telegram, http: httpConfig } = app.config;
+  const token = telegram.token;
+  if (!token) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
+  if (httpConfig.port !== undefined) checkOpsHttpExposure(httpConfig.host, httpConfig.token); // before anything starts
   const runner = new SyncRunner(app.sync, app.logger);
   const chat = new ChatState(app.ops);
   let task: ScheduledTask | undefined;
   let bot: Bot | undefined;
-  const owners = [...app.config.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
+  const owners = [...telegram.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
   const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
     for (const id of owners) await bot?.api.sendMessage(id, text((await chat.user(id)).lang));
   };
@@ -117,20 +118,20 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const stopping = new AbortController();
   bot = createTelegramBot({
     signal: stopping.signal, retry: options.telegramRetry,
-    token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, core, roles: app.config.roles,
-    publicMode: env.TELEGRAM_PUBLIC === 'true', ownerGroups: app.config.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
+    token, apiRoot: telegram.apiRoot, core, roles: telegram.roles,
+    publicMode: telegram.publicMode, ownerGroups: telegram.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
   });
   await bot.init();
-  await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang, app.config.ownerGroups, app.logger);
+  await registerMenus(bot.api, telegram.roles, telegram.publicMode, async (id) => (await chat.user(id)).lang, telegram.ownerGroups, app.logger);
   let whatsapp: WhatsAppMessenger | undefined;
-  if (env.WHATSAPP_ENABLED === 'true') {
-    const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: env.CHROMIUM_PATH }));
+  if (app.config.whatsapp.enabled) {
+    const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: app.config.whatsapp.chromiumPath }));
     whatsapp = new WhatsAppMessenger({ createClient, logger: app.logger, onQr: qrToOwners(app, bot, owners) });
-    whatsapp.onMessage((from, text) => answerWhatsApp(core, app.config.whatsappAllowed, from, text));
+    whatsapp.onMessage((from, text) => answerWhatsApp(core, app.config.whatsapp.allowed, from, text));
     void whatsapp.start();
   }
   alerting = startAlerting(app, { api: bot.api, chat, syncRunner: runner, backupRunner: backups, whatsapp, intervalMs: options.alertIntervalMs });
-  task = cron.schedule(env.SYNC_CRON, async () => { await runner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
+  task = cron.schedule(app.config.sync.cron, async () => { await runner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
   for (const job of app.config.jobs) {
     if (!job.schedule) continue;
     jobTasks.set(job.id, cron.schedule(job.schedule, async () => {
@@ -140,20 +141,21 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
 
   let server: http.Server | undefined;
   let polling: RunnerHandle | undefined;
-  if (env.TELEGRAM_WEBHOOK_URL) {
+  const webhook = telegram.webhook;
+  if (webhook) {
     const secret = randomBytes(24).toString('hex');
     server = http.createServer(webhookCallback(bot, 'http', { secretToken: secret }));
-    await new Promise<void>((resolve) => server?.listen(env.TELEGRAM_WEBHOOK_PORT, '127.0.0.1', resolve));
-    await bot.api.setWebhook(env.TELEGRAM_WEBHOOK_URL, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
-    app.logger.info({ port: env.TELEGRAM_WEBHOOK_PORT }, 'telegram webhook mode');
+    await new Promise<void>((resolve) => server?.listen(webhook.port, '127.0.0.1', resolve));
+    await bot.api.setWebhook(webhook.url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
+    app.logger.info({ port: webhook.port }, 'telegram webhook mode');
   } else {
     await bot.api.deleteWebhook();
     // Updates are handled concurrently (one user's slow command never holds up another), in order per chat.
     polling = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
     app.logger.info({ bot: bot.botInfo.username }, 'telegram long polling');
   }
-  const opsHttp = env.HTTP_PORT === undefined ? undefined : await startOpsHttp(app, {
-    host: env.HTTP_HOST, port: env.HTTP_PORT, token: env.HTTP_TOKEN, backups, nextBackup: (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null,
+  const opsHttp = httpConfig.port === undefined ? undefined : await startOpsHttp(app, {
+    host: httpConfig.host, port: httpConfig.port, token: httpConfig.token, backups, nextBackup: (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null,
     telegram: () => (server ? { ready: true, text: 'webhook' } : polling?.isRunning() ? { ready: true, text: 'long polling' } : { ready: false, text: 'not polling' }),
     messengers: () => Object.values(alerting?.messengers ?? {}),
   });

@@ -11,7 +11,7 @@ test('RESTORE_TARGET=auto (the default): no Docker Engine at the socket means th
   const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-auto-'));
   try {
     const config = loadConfig({ SOURCE: 'folder', SOURCE_DIR: dir, DATA_DIR: dir, DOCKER_SOCKET: path.join(dir, 'no-docker.sock') });
-    assert.equal(config.env.RESTORE_TARGET, 'auto');
+    assert.equal(config.restore.target, 'auto');
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line).msg); } });
     const target = await buildTarget(config, logger);

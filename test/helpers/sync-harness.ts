@@ -51,7 +51,7 @@ export async function startHarness(target: 'external' | 'docker', storeId: strin
     async close() {
       await app.close();
       if (target === 'docker') {
-        await removeContainer(new Docker({ socketPath: config.env.DOCKER_SOCKET }), container, `${container}-data`);
+        await removeContainer(new Docker({ socketPath: config.docker.socket }), container, `${container}-data`);
       } else {
         const dbs = await query('postgres', "SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2", [env.OPS_DATABASE, `ipos\\_${storeId}%`]);
         for (const { datname } of dbs.rows) {
