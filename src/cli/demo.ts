@@ -1,18 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createApp, type App } from '../main/app.ts';
-import { CommandCore } from '../bot/core.ts';
+import type { CommandCore } from '../bot/core.ts';
 import { renderText } from '../bot/render-text.ts';
 import type { Reply } from '../bot/reply.ts';
 import { DEMO_SAMPLE, demoConfig } from '../config/demo-config.ts';
-import { createLogger } from '../log.ts';
-import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
-import { ChatState } from '../pipeline/chat-state.ts';
-import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { SYNC_STAGES, type SyncProgress } from '../pipeline/sync/run-tracker.ts';
-import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
-import { coreDeps } from '../main/service.ts';
+import { openDemo } from '../main/demo-app.ts';
 
 /** One line per stage on a terminal, redrawn as it goes: "restore  [██████░░░░]  60%". */
 function progressBar(out: NodeJS.WriteStream): (p: SyncProgress) => void {
@@ -61,12 +55,9 @@ export async function demo(ask: string | undefined): Promise<number> {
   // As root the embedded PostgreSQL runs as "postgres", which must pass through data/ and data/demo:
   // made here (when new) so that others may pass through, not list.
   await mkdir(config.dataDir, { recursive: true, mode: 0o711 });
-  const logger = createLogger('error'); // the demo prints what matters itself
   process.stderr.write(`tokobot demo: the sample store in ${path.relative(process.cwd(), DEMO_SAMPLE) || DEMO_SAMPLE}, PostgreSQL ${config.restore.target} under ${config.dataDir}\n`);
-  const app: App = await createApp(config, logger);
+  const { store, runner, core, close } = await openDemo(config);
   try {
-    const store = app.config.stores[0]!;
-    const runner = new SyncRunner(app.sync, logger);
     const o = await runner.run(store, 'demo', progressBar(process.stderr));
     process.stderr.write('\n');
     if (o.status === 'failed') {
@@ -74,14 +65,10 @@ export async function demo(ask: string | undefined): Promise<number> {
       return 1;
     }
     process.stderr.write(o.status === 'success' ? `Published ${o.rows} price rows from ${o.file}.\n` : `The price list from ${o.file} is already published.\n`);
-    const search = new PriceSearch(app.ops);
-    await search.warm(store.id);
-    const backups = new BackupRunner(app.backups, [], logger);
-    const core = new CommandCore(coreDeps(app, search, runner, new ChatState(app.ops), async () => undefined, () => null, backups, () => null, () => undefined));
-    await chat(core, ask);
+    await chat(await core(), ask);
     await runner.shutdown(5_000);
     return 0;
   } finally {
-    await app.close();
+    await close();
   }
 }

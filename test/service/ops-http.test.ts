@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, type Service } from '../../src/main/service.ts';
-import { isLoopbackHost, startOpsHttp } from '../../src/ops-http.ts';
+import { isLoopbackHost } from '../../src/ops-http.ts';
+import { startOpsHttp } from '../../src/main/ops-http-server.ts';
 import { isAppError } from '../../src/errors.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram } from '../fakes/fake-telegram.ts';
