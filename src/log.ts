@@ -2,12 +2,17 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
+/** Where the configuration (src/config/sections.ts) keeps secrets: the config logged whole or as `config`. */
+const configSecrets = [
+  'restore.pgUrl', 'restore.docker.password', 'dropbox.appSecret', 'dropbox.refreshToken', 'dropbox.accessToken',
+  'telegram.token', 'http.token', 'jobs[*].url', 'jobs[*].passphrase',
+];
+
 /** Keys that may hold secrets anywhere in a logged object; pino replaces their values. */
 const secretPaths = [
   'password', '*.password', 'token', '*.token', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
   'appSecret', '*.appSecret', 'connectionString', '*.connectionString', 'authorization', '*.authorization',
-  'headers.authorization', 'env.PG_URL', 'env.DROPBOX_APP_SECRET', 'env.DROPBOX_REFRESH_TOKEN', 'env.DROPBOX_ACCESS_TOKEN',
-  'env.PG_DOCKER_PASSWORD', 'env.HTTP_TOKEN', 'env.TELEGRAM_BOT_TOKEN',
+  'headers.authorization', 'pgUrl', '*.pgUrl', ...configSecrets, ...configSecrets.map((p) => `config.${p}`),
 ];
 
 /** JSON lines for machines; readable lines when a person watches a terminal. */

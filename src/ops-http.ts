@@ -1,8 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import { BlockList, isIP, isIPv6, type AddressInfo } from 'node:net';
+import { BlockList, isIP, isIPv6 } from 'node:net';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { App } from './app.ts';
+import type { App } from './main/app.ts';
+
+/** The parts of the app the ops pages read. */
+export type OpsHttpApp = Pick<App, 'config' | 'opsStores' | 'backupAlertStores' | 'target' | 'alerts' | 'logger'>;
 import { AppError, describeError } from './errors.ts';
 import { scrubbedJson, secretValues } from './config/secrets.ts';
 import type { Messenger } from './pipeline/alerts/ports.ts';
@@ -22,7 +25,7 @@ export interface OpsHttpOptions {
 }
 
 /** Figures read from the ops database at each scrape, so they survive restarts and count every process's runs. */
-function metrics(app: App): Registry {
+function metrics(app: OpsHttpApp): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tokobot_' });
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
@@ -54,7 +57,7 @@ function metrics(app: App): Registry {
 type Check = { ok: boolean; text: string };
 
 /** Each part up or down, with what the operator needs to know (shown on /status, behind the token). */
-async function checks(app: App, o: OpsHttpOptions): Promise<Record<string, Check>> {
+async function checks(app: OpsHttpApp, o: Pick<OpsHttpOptions, 'telegram' | 'messengers'>): Promise<Record<string, Check>> {
   const all: Record<string, Check> = { process: { ok: true, text: `up ${Math.round(process.uptime())} s` } };
   try {
     await app.backupAlertStores.watch.ping();
@@ -110,11 +113,10 @@ function authorized(req: http.IncomingMessage, token: string | undefined): boole
  * Prometheus format and /status as JSON (the checks' details, stores, backup jobs, open alerts),
  * behind HTTP_TOKEN when one is set, which it must be beyond loopback.
  */
-export async function startOpsHttp(app: App, o: OpsHttpOptions): Promise<{ port: number; close(): Promise<void> }> {
-  checkOpsHttpExposure(o.host, o.token);
+export function opsHttpHandler(app: OpsHttpApp, o: Omit<OpsHttpOptions, 'host' | 'port'>): http.RequestListener {
   const registry = metrics(app);
   const secrets = secretValues(app.config);
-  const server = http.createServer((req, res) => {
+  return (req, res) => {
     const send = (status: number, type: string, body: string) => { res.writeHead(status, { 'content-type': type }); res.end(body); };
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -144,13 +146,5 @@ export async function startOpsHttp(app: App, o: OpsHttpOptions): Promise<{ port:
       // The reason goes to the log only: this answer may reach someone without the token.
       if (!res.headersSent) send(500, 'text/plain', 'internal error: see tokobot\'s log\n');
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

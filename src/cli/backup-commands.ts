@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { App } from '../app.ts';
+import type { App } from '../main/app.ts';
 import { AppError } from '../errors.ts';
 import type { JobConfig } from '../config/load-config.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';

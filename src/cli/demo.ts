@@ -1,30 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { createApp, type App } from '../app.ts';
-import { CommandCore } from '../bot/core.ts';
+import type { CommandCore } from '../bot/core.ts';
 import { renderText } from '../bot/render-text.ts';
 import type { Reply } from '../bot/reply.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../log.ts';
-import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
-import { ChatState } from '../pipeline/chat-state.ts';
-import { PriceSearch } from '../pipeline/search/price-search.ts';
+import { DEMO_SAMPLE, demoConfig } from '../config/demo-config.ts';
 import { SYNC_STAGES, type SyncProgress } from '../pipeline/sync/run-tracker.ts';
-import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
-import { coreDeps } from '../service.ts';
-
-const SAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'toko-contoh');
-
-/** The demo's own settings: the sample store, the embedded PostgreSQL, nothing from .env but a port or a data folder. */
-function demoEnv(): NodeJS.ProcessEnv {
-  return {
-    SOURCE: 'folder', SOURCE_DIR: SAMPLE, STORE_ID: 'contoh', STORE_NAME: 'Toko Contoh', RESTORE_TARGET: process.env.TOKOBOT_DEMO_TARGET ?? 'embedded',
-    PG_URL: process.env.TOKOBOT_DEMO_PG_URL, DATA_DIR: process.env.TOKOBOT_DEMO_DATA_DIR ?? path.resolve('data', 'demo'),
-    PG_EMBEDDED_PORT: process.env.PG_EMBEDDED_PORT, LOG_LEVEL: 'error', OPS_DATABASE: 'tokobot_demo',
-  };
-}
+import { openDemo } from '../main/demo-app.ts';
 
 /** One line per stage on a terminal, redrawn as it goes: "restore  [██████░░░░]  60%". */
 function progressBar(out: NodeJS.WriteStream): (p: SyncProgress) => void {
@@ -69,16 +51,13 @@ async function chat(core: CommandCore, ask: string | undefined): Promise<void> {
  * core as the bot — or one answer, for scripts.
  */
 export async function demo(ask: string | undefined): Promise<number> {
-  const config = loadConfig(demoEnv());
+  const config = demoConfig();
   // As root the embedded PostgreSQL runs as "postgres", which must pass through data/ and data/demo:
   // made here (when new) so that others may pass through, not list.
   await mkdir(config.dataDir, { recursive: true, mode: 0o711 });
-  const logger = createLogger('error'); // the demo prints what matters itself
-  process.stderr.write(`tokobot demo: the sample store in ${path.relative(process.cwd(), SAMPLE) || SAMPLE}, PostgreSQL ${config.env.RESTORE_TARGET} under ${config.dataDir}\n`);
-  const app: App = await createApp(config, logger);
+  process.stderr.write(`tokobot demo: the sample store in ${path.relative(process.cwd(), DEMO_SAMPLE) || DEMO_SAMPLE}, PostgreSQL ${config.restore.target} under ${config.dataDir}\n`);
+  const { store, runner, core, close } = await openDemo(config);
   try {
-    const store = app.config.stores[0]!;
-    const runner = new SyncRunner(app.sync, logger);
     const o = await runner.run(store, 'demo', progressBar(process.stderr));
     process.stderr.write('\n');
     if (o.status === 'failed') {
@@ -86,14 +65,10 @@ export async function demo(ask: string | undefined): Promise<number> {
       return 1;
     }
     process.stderr.write(o.status === 'success' ? `Published ${o.rows} price rows from ${o.file}.\n` : `The price list from ${o.file} is already published.\n`);
-    const search = new PriceSearch(app.opsStores.priceLists);
-    await search.warm(store.id);
-    const backups = new BackupRunner(app.backups, [], logger);
-    const core = new CommandCore(coreDeps(app, search, runner, new ChatState(app.opsStores.chats), async () => undefined, () => null, backups, () => null, () => undefined));
-    await chat(core, ask);
+    await chat(await core(), ask);
     await runner.shutdown(5_000);
     return 0;
   } finally {
-    await app.close();
+    await close();
   }
 }

@@ -1,13 +1,11 @@
 import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Api, GrammyError } from 'grammy';
-import pg from 'pg';
-import { buildSource, buildTarget } from '../app.ts';
-import { loadConfig, type Config, type JobConfig } from '../config/load-config.ts';
+import { GrammyError } from 'grammy';
+import { loadConfig, type Config, type JobConfig, type StoreConfig } from '../config/load-config.ts';
 import { describeError } from '../errors.ts';
-import { createLogger } from '../log.ts';
-import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
+import type { BackupSource } from '../pipeline/ports.ts';
 import { freeSpace } from '../pipeline/sync/work-files.ts';
+import { doctorClients } from '../main/doctor-clients.ts';
 
 export interface Finding {
   what: string;
@@ -16,7 +14,19 @@ export interface Finding {
   text: string;
 }
 
+/** The outside systems the doctor asks, built by src/main/doctor-clients.ts (fakes in tests). */
+export interface DoctorClients {
+  /** The restore server's account of itself (RestoreTarget.diagnose). */
+  restoreServer(): Promise<string>;
+  source(store: StoreConfig): Pick<BackupSource, 'list' | 'description'>;
+  /** The bot's username; Telegram's GrammyError when it refuses the token. */
+  telegramBot(token: string, apiRoot: string | undefined): Promise<string | undefined>;
+  /** What a backup job's database answers. */
+  jobDatabase(job: JobConfig): Promise<string>;
+}
+
 const HOUR = 3_600_000;
+const MB = 1024 * 1024;
 
 function within<T>(ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -39,87 +49,62 @@ async function nearestDir(dir: string): Promise<string> {
   }
 }
 
-async function jobSource(job: JobConfig): Promise<string> {
-  if (job.type === 'mysql') {
-    const db = new MysqlDatabase({ url: job.url });
-    try {
-      const tables = Object.keys(await db.countRows(db.database)).length;
-      return `MySQL database ${db.database} answers (${tables} tables)`;
-    } finally {
-      await db.close();
-    }
-  }
-  if (job.container) return `PostgreSQL inside the container ${job.container} (checked at the first run)`;
-  const c = new pg.Client({ connectionString: job.url, connectionTimeoutMillis: 10_000 });
-  try {
-    await c.connect();
-    const r = await c.query('SELECT current_database() AS db, version() AS v');
-    return `PostgreSQL database ${r.rows[0].db} answers (${String(r.rows[0].v).split(' ').slice(0, 2).join(' ')})`;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new Error(code === '28P01' ? 'the password in the job\'s URL is wrong' : code === '3D000' ? 'the database in the job\'s URL does not exist'
-      : code === 'ECONNREFUSED' ? 'nothing listens at the host and port in the job\'s URL' : describeError(err));
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-async function configured(config: Config): Promise<Finding[]> {
-  const env = config.env;
-  const logger = createLogger('silent');
+async function configured(config: Config, clients: DoctorClients): Promise<Finding[]> {
   const findings: Finding[] = [];
-  findings.push(await check('restore server', async () => (await buildTarget(config, logger)).diagnose()));
+  findings.push(await check('restore server', () => clients.restoreServer()));
   for (const store of config.stores) {
     findings.push(await check(`backups of ${store.id}`, async () => {
-      const source = buildSource(config, store, logger, { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 });
+      const source = clients.source(store);
       const files = (await source.list()).sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime());
       const newest = files[0];
       if (!newest) return { level: 'warn', text: `${source.description} holds no .i5bu or .zip yet: check the folder path and that iPOS backs up there` };
       const hours = (Date.now() - newest.modifiedAt.getTime()) / HOUR;
       const text = `${source.description}: ${files.length} backups, newest ${newest.name}, ${hours.toFixed(1)} h old`;
-      return hours > (store.staleHours ?? env.STALE_BACKUP_HOURS) ? { level: 'warn', text: `${text} — older than the ${store.staleHours ?? env.STALE_BACKUP_HOURS} h limit: is iPOS still backing up?` } : text;
+      return hours > (store.staleHours ?? config.alerts.staleBackupMs / HOUR) ? { level: 'warn', text: `${text} — older than the ${store.staleHours ?? config.alerts.staleBackupMs / HOUR} h limit: is iPOS still backing up?` } : text;
     }));
   }
   findings.push(await check('Telegram', async () => {
-    if (!env.TELEGRAM_BOT_TOKEN) return { level: 'warn', text: 'TELEGRAM_BOT_TOKEN is not set: tokobot start needs it (get one from @BotFather)' };
+    const { token, apiRoot } = config.telegram;
+    if (!token) return { level: 'warn', text: 'TELEGRAM_BOT_TOKEN is not set: tokobot start needs it (get one from @BotFather)' };
     try {
-      const me = await new Api(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : undefined).getMe();
-      return `the bot @${me.username} answers; ${config.roles.size} people have roles`;
+      const username = await clients.telegramBot(token, apiRoot);
+      return `the bot @${username} answers; ${config.telegram.roles.size} people have roles`;
     } catch (err) {
       if (err instanceof GrammyError && err.error_code === 401) throw new Error('Telegram refuses TELEGRAM_BOT_TOKEN: copy it again from @BotFather (/mybots → API Token)');
       throw err;
     }
   }));
-  if (env.WHATSAPP_ENABLED === 'true') {
+  const chromium = config.whatsapp.chromiumPath;
+  if (config.whatsapp.enabled) {
     findings.push(await check('WhatsApp', async () => {
-      await access(env.CHROMIUM_PATH, constants.X_OK).catch(() => {
-        throw new Error(`there is no Chromium at ${env.CHROMIUM_PATH}: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH`);
+      await access(chromium, constants.X_OK).catch(() => {
+        throw new Error(`there is no Chromium at ${chromium}: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH`);
       });
       const session = path.join(config.dataDir, 'whatsapp', 'session-tokobot');
       if (!(await stat(session).catch(() => null))) return { level: 'warn', text: 'not linked yet: tokobot start prints a QR code (and sends it to the owners in Telegram) to scan from the phone' };
-      return `Chromium at ${env.CHROMIUM_PATH}; a linked session is kept in ${session}`;
+      return `Chromium at ${chromium}; a linked session is kept in ${session}`;
     }));
   }
-  for (const job of config.jobs) findings.push(await check(`backup job ${job.id}`, () => jobSource(job)));
+  for (const job of config.jobs) findings.push(await check(`backup job ${job.id}`, () => clients.jobDatabase(job)));
   findings.push(await check('disk', async () => {
     const free = await freeSpace(await nearestDir(config.dataDir));
-    const text = `${Math.floor(free / 1048576)} MB free under ${config.dataDir}`;
-    if (free < env.DISK_MIN_FREE_MB * 1048576) throw new Error(`${text}, below DISK_MIN_FREE_MB (${env.DISK_MIN_FREE_MB}): free some space or move DATA_DIR`);
+    const text = `${Math.floor(free / MB)} MB free under ${config.dataDir}`;
+    if (free < config.alerts.diskMinFreeBytes) throw new Error(`${text}, below DISK_MIN_FREE_MB (${config.alerts.diskMinFreeBytes / MB}): free some space or move DATA_DIR`);
     return text;
   }));
   return findings;
 }
 
 /** Every check `tokobot doctor` runs, each with its finding; nothing is created or changed. */
-export async function doctor(source: NodeJS.ProcessEnv = process.env): Promise<Finding[]> {
+export async function doctor(load: () => Config = () => loadConfig(), clientsFor: (config: Config) => DoctorClients = doctorClients): Promise<Finding[]> {
   let config: Config;
   try {
-    config = loadConfig(source);
+    config = load();
   } catch (err) {
     return [{ what: 'config', level: 'fail', text: `${describeError(err)}\n(see .env.example and the README's configuration table)` }];
   }
-  const summary = `${config.stores.length} store(s), ${config.jobs.length} backup job(s), ${config.recipients.length} alert recipient(s); restore target ${config.env.RESTORE_TARGET}`;
-  return [{ what: 'config', level: 'ok', text: summary }, ...(await configured(config))];
+  const summary = `${config.stores.length} store(s), ${config.jobs.length} backup job(s), ${config.alerts.recipients.length} alert recipient(s); restore target ${config.restore.target}`;
+  return [{ what: 'config', level: 'ok', text: summary }, ...(await configured(config, clientsFor(config)))];
 }
 
 export function renderFindings(findings: Finding[]): string {

@@ -1,13 +1,10 @@
-import { createApp } from '../app.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../log.ts';
-import { startService } from '../service.ts';
+import { openApp } from '../main/open-app.ts';
+import { startService } from '../main/service.ts';
 
 /** `tokobot start`: runs until SIGTERM or SIGINT, then stops taking updates and lets running work finish or stop cleanly. */
 export async function start(): Promise<number> {
-  const config = loadConfig();
-  const logger = createLogger(config.env.LOG_LEVEL);
-  const app = await createApp(config, logger);
+  const app = await openApp();
+  const logger = app.logger;
   const service = await startService(app).catch(async (err) => { await app.close(); throw err; });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => { logger.info({ signal }, 'stopping'); resolve(); };

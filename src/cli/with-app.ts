@@ -1,14 +1,11 @@
-import { createApp, type App } from '../app.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../log.ts';
+import type { App } from '../main/app.ts';
+import { openApp } from '../main/open-app.ts';
 
 export const print = (text: string) => process.stdout.write(`${text}\n`);
 
 /** The app built from the environment for one command, closed when it is done. */
 export async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const logger = createLogger(config.env.LOG_LEVEL);
-  const app = await createApp(config, logger);
+  const app = await openApp();
   try {
     return await fn(app);
   } finally {

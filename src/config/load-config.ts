@@ -7,9 +7,10 @@ import { envSchema, type Env } from './env-schema.ts';
 import { fileSchema, type FileConfig } from './file-schema.ts';
 import { AppError } from '../errors.ts';
 import { jobsFrom, type JobConfig } from './jobs-from.ts';
-import type { Recipient } from '../pipeline/alerts/alert-types.ts';
+import { sectionsFrom, zipSection, type Sections } from './sections.ts';
 
 export type { JobConfig } from './jobs-from.ts';
+export type { Role } from './sections.ts';
 
 export interface StoreConfig {
   id: string;
@@ -19,53 +20,12 @@ export interface StoreConfig {
   source: { type: 'dropbox'; folder: string } | { type: 'folder'; dir: string };
 }
 
-export type Role = 'owner' | 'admin' | 'staff';
-
-export interface Config {
-  env: Env;
+/** The whole configuration, parsed once at start; below src/config and src/main nothing reads the environment. */
+export interface Config extends Sections {
   dataDir: string;
   stores: StoreConfig[];
-  /** Telegram user id → role, from TELEGRAM_* and the config file's telegram section (the higher role wins). */
-  roles: Map<number, Role>;
   /** Backup jobs from the config file's jobs section, with URLs and passphrases resolved. */
   jobs: JobConfig[];
-  /** Who receives alerts: TELEGRAM_ALERT_CHATS, WHATSAPP_ALERT_NUMBERS and the config file's alerts.recipients. */
-  recipients: Recipient[];
-  /** WhatsApp numbers (digits) that may ask prices and /status. */
-  whatsappAllowed: string[];
-  /** TELEGRAM_OWNER_GROUPS: the only groups whose answers may show cost prices. */
-  ownerGroups: Set<number>;
-}
-
-const ids = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number);
-
-function rolesFrom(env: Env, file: FileConfig): Map<number, Role> {
-  const roles = new Map<number, Role>();
-  const t = file.telegram ?? {};
-  // Lowest first, so that a user listed twice keeps the higher role.
-  for (const [role, list] of [['staff', [...ids(env.TELEGRAM_STAFF), ...(t.staff ?? [])]], ['admin', [...ids(env.TELEGRAM_ADMINS), ...(t.admins ?? [])]],
-    ['owner', [...ids(env.TELEGRAM_OWNERS), ...(t.owners ?? [])]]] as const) {
-    for (const id of list) roles.set(id, role);
-  }
-  return roles;
-}
-
-const numbers = (text: string | undefined) => (text ?? '').split(',').map((x) => x.replace(/\D/g, '')).filter(Boolean);
-
-/** Each chat and number once; the config file's entry (with a name, a language) wins over the bare environment one. */
-function recipientsFrom(env: Env, file: FileConfig): Recipient[] {
-  const all: Recipient[] = (file.alerts?.recipients ?? []).map((r) => ({
-    name: r.name, lang: r.lang, severities: r.severities,
-    ...(r.telegram !== undefined ? { telegram: String(r.telegram) } : {}), ...(r.whatsapp ? { whatsapp: r.whatsapp.replace(/\D/g, '') } : {}),
-  }));
-  const both: Recipient['severities'] = ['warning', 'critical'];
-  for (const chat of (env.TELEGRAM_ALERT_CHATS ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
-    if (!all.some((r) => r.telegram === chat)) all.push({ name: `Telegram ${chat}`, telegram: chat, lang: 'id', severities: both });
-  }
-  for (const number of numbers(env.WHATSAPP_ALERT_NUMBERS)) {
-    if (!all.some((r) => r.whatsapp === number)) all.push({ name: `WhatsApp ${number}`, whatsapp: number, lang: 'id', severities: both });
-  }
-  return all;
 }
 
 function issueLines(prefix: (p: PropertyKey[]) => string, error: z.ZodError): string[] {
@@ -128,14 +88,10 @@ export function dropboxAuthSettings(source: NodeJS.ProcessEnv = process.env): { 
   return { appKey: env.DROPBOX_APP_KEY, apiUrl: env.DROPBOX_API_URL };
 }
 
-/** The zip limits in bytes, as the sync and `tokobot inspect` take them. */
-export function zipSettings(env: Pick<Env, 'ZIP_MAX_MB' | 'ZIP_MAX_RATIO'>): { zipMaxBytes?: number; zipMaxRatio: number } {
-  return { zipMaxBytes: env.ZIP_MAX_MB && env.ZIP_MAX_MB * 1024 * 1024, zipMaxRatio: env.ZIP_MAX_RATIO };
-}
-
 /** Only the zip limits, for `tokobot inspect`. */
 export function zipSettingsFrom(source: NodeJS.ProcessEnv = process.env): { zipMaxBytes?: number; zipMaxRatio: number } {
-  return zipSettings(someSettings(source, ['ZIP_MAX_MB', 'ZIP_MAX_RATIO']));
+  const zip = zipSection(someSettings(source, ['ZIP_MAX_MB', 'ZIP_MAX_RATIO']));
+  return { zipMaxBytes: zip.maxBytes, zipMaxRatio: zip.maxRatio };
 }
 
 function checkCombinations(env: Env, stores: StoreConfig[], problems: string[]): void {
@@ -167,6 +123,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('jobs: a dropbox destination needs DROPBOX_APP_KEY and DROPBOX_REFRESH_TOKEN (run tokobot dropbox-auth), or DROPBOX_ACCESS_TOKEN');
   }
   if (problems.length) throw new AppError('config', problems.join('\n'));
-  return { env, dataDir: path.resolve(env.DATA_DIR), stores, roles: rolesFrom(env, file), jobs, recipients: recipientsFrom(env, file),
-    whatsappAllowed: numbers(env.WHATSAPP_ALLOWED_NUMBERS), ownerGroups: new Set(ids(env.TELEGRAM_OWNER_GROUPS)) };
+  return { ...sectionsFrom(env, file), dataDir: path.resolve(env.DATA_DIR), stores, jobs };
 }

@@ -17,10 +17,9 @@ function urlPassword(url: string | undefined): string[] {
  * scrubbed of them, in case a failure message quotes a connection string.
  */
 export function secretValues(config: Config): string[] {
-  const env = config.env;
   const all = [
-    ...urlPassword(env.PG_URL), env.PG_DOCKER_PASSWORD, env.TELEGRAM_BOT_TOKEN, env.HTTP_TOKEN,
-    env.DROPBOX_APP_SECRET, env.DROPBOX_REFRESH_TOKEN, env.DROPBOX_ACCESS_TOKEN,
+    ...urlPassword(config.restore.pgUrl), config.restore.docker.password, config.telegram.token, config.http.token,
+    config.dropbox.appSecret, config.dropbox.refreshToken, config.dropbox.accessToken,
     ...config.jobs.flatMap((j) => [...urlPassword(j.url), j.passphrase]),
   ];
   // Longest first, so that a secret containing another is replaced whole.

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ChatState } from '../../src/pipeline/chat-state.ts';
-import { startService, type Service } from '../../src/service.ts';
+import { startService, type Service } from '../../src/main/service.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram, type SentMessage, type TgUser } from '../fakes/fake-telegram.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';

@@ -19,9 +19,9 @@ function problems(env: Record<string, string>): string[] {
 test('a single folder store from the environment alone', () => {
   const c = loadConfig({ SOURCE: 'folder', SOURCE_DIR: '/srv/backups', RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres' });
   assert.deepEqual(c.stores, [{ id: 'main', name: 'main', source: { type: 'folder', dir: '/srv/backups' } }]);
-  assert.equal(c.env.PG_DOCKER_IMAGE, 'postgres:16-alpine');
-  assert.equal(c.env.EXPORT_KEEP, 5);
-  assert.equal(c.env.MAX_ROW_DROP, 0.2);
+  assert.equal(c.restore.docker.image, 'postgres:16-alpine');
+  assert.equal(c.sync.exportKeep, 5);
+  assert.equal(c.sync.maxRowDrop, 0.2);
 });
 
 test('each problem is one line naming the variable', () => {
@@ -38,8 +38,8 @@ test('combinations: Dropbox credentials and PG_URL are required where they are u
 
 test('empty values in .env count as unset', () => {
   const c = loadConfig({ SOURCE: 'folder', SOURCE_DIR: '/b', DROPBOX_API_URL: '', PG_DOCKER_PORT: '' });
-  assert.equal(c.env.DROPBOX_API_URL, undefined);
-  assert.equal(c.env.PG_DOCKER_PORT, 55432);
+  assert.equal(c.dropbox.apiUrl, undefined);
+  assert.equal(c.restore.docker.port, 55432);
 });
 
 test('secrets never appear in config errors', () => {
@@ -104,4 +104,24 @@ test('jobs: each problem names the job and field, and no secret is repeated', ()
   assert.ok(shape.some((l) => /jobs\.0\.id: expected 1-40 characters/.test(l)), shape.join('\n'));
   assert.ok(shape.some((l) => /jobs\.0\.type:/.test(l)), shape.join('\n'));
   assert.ok(shape.some((l) => /jobs\.0\.destinations\.0/.test(l)), shape.join('\n'));
+});
+
+test('sections: booleans as booleans, durations in ms, sizes in bytes, lists parsed, webhook only when its URL is set', () => {
+  const c = loadConfig({ SOURCE: 'folder', SOURCE_DIR: '/b', TELEGRAM_PUBLIC: 'true', WHATSAPP_ENABLED: 'false', ALERT_REMIND_HOURS: '2',
+    STALE_BACKUP_HOURS: '30', DISK_MIN_FREE_MB: '100', ZIP_MAX_MB: '3', TELEGRAM_OWNERS: '11, 22', TELEGRAM_STAFF: '22,33',
+    TELEGRAM_OWNER_GROUPS: '-100', WHATSAPP_ALLOWED_NUMBERS: '+6281234567,6281234567890', HTTP_PORT: '8080' });
+  assert.equal(c.telegram.publicMode, true);
+  assert.equal(c.whatsapp.enabled, false);
+  assert.equal(c.telegram.webhook, undefined);
+  assert.deepEqual([...c.telegram.roles], [[22, 'owner'], [33, 'staff'], [11, 'owner']]);
+  assert.deepEqual([...c.telegram.ownerGroups], [-100]);
+  assert.deepEqual(c.whatsapp.allowed, ['6281234567', '6281234567890']);
+  assert.deepEqual({ remind: c.alerts.remindMs, stale: c.alerts.staleBackupMs, disk: c.alerts.diskMinFreeBytes },
+    { remind: 2 * 3_600_000, stale: 30 * 3_600_000, disk: 100 * 1024 * 1024 });
+  assert.deepEqual(c.sync.zip, { maxBytes: 3 * 1024 * 1024, maxRatio: 100 });
+  assert.deepEqual(c.http, { port: 8080, host: '127.0.0.1', token: undefined });
+  assert.deepEqual(c.restore.embedded, { port: 55439 });
+  const hooked = loadConfig({ SOURCE: 'folder', SOURCE_DIR: '/b', TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/hook' });
+  assert.deepEqual(hooked.telegram.webhook, { url: 'https://bot.example.com/hook', port: 8443 });
+  assert.equal(hooked.telegram.publicMode, false);
 });

@@ -5,7 +5,7 @@
  * environment. Dropbox destinations upload in 4 KiB session parts, so a small dump still goes
  * up in several requests and can be killed in the middle.
  */
-import { createApp } from '../../src/app.ts';
+import { createApp } from '../../src/main/app.ts';
 import { DropboxDestination } from '../../src/adapters/dropbox/dropbox-destination.ts';
 import { FolderDestination } from '../../src/adapters/folder/folder-destination.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
@@ -13,11 +13,8 @@ import { createLogger } from '../../src/log.ts';
 import { runBackup } from '../../src/pipeline/backup/backup-job.ts';
 
 const app = await createApp(loadConfig(process.env as Record<string, string>), createLogger('silent'));
-const env = app.config.env;
-const account = { appKey: env.DROPBOX_APP_KEY, appSecret: env.DROPBOX_APP_SECRET, refreshToken: env.DROPBOX_REFRESH_TOKEN,
-  apiUrl: env.DROPBOX_API_URL, contentUrl: env.DROPBOX_CONTENT_URL };
 app.backups.destinations = (job) => job.destinations.map((d) => (d.type === 'local' ? new FolderDestination(d.dir)
-  : new DropboxDestination({ ...account, folder: d.folder, sessionThreshold: 4096, chunkSize: 4096, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } })));
+  : new DropboxDestination({ ...app.config.dropbox, folder: d.folder, sessionThreshold: 4096, chunkSize: 4096, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } })));
 try {
   const run = await runBackup(app.backups, app.job(process.argv[2] ?? ''), 'cli');
   process.stdout.write(`${JSON.stringify({ status: run.status, error: run.error })}\n`);

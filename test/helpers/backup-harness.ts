@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App } from '../../src/main/app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log.ts';
 import { dropScratchDb, LOCAL_PG_URL, localConnection, queryOn } from './local-pg.ts';

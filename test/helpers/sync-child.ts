@@ -3,7 +3,7 @@
  * (src/kill-point.ts). The app is built from TOKOBOT_TEST_ENV, a harness's settings as JSON.
  * Exits 0 when the sync ends without reaching that point.
  */
-import { createApp } from '../../src/app.ts';
+import { createApp } from '../../src/main/app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log.ts';
 import { syncStore } from '../../src/pipeline/sync/sync-store.ts';

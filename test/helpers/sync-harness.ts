@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import type pg from 'pg';
-import { buildSource, createApp, type App } from '../../src/app.ts';
+import { buildSource, createApp, type App } from '../../src/main/app.ts';
 import { loadConfig, type StoreConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log.ts';
 import { PostgresRestoreServer } from '../../src/adapters/postgres/postgres-restore-server.ts';
@@ -55,7 +55,7 @@ export async function startHarness(target: 'external' | 'docker', storeId: strin
     async close() {
       await app.close();
       if (target === 'docker') {
-        await removeContainer(new Docker({ socketPath: config.env.DOCKER_SOCKET }), container, `${container}-data`);
+        await removeContainer(new Docker({ socketPath: config.docker.socket }), container, `${container}-data`);
       } else {
         const dbs = await query('postgres', "SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2", [env.OPS_DATABASE, `ipos\\_${storeId}%`]);
         for (const { datname } of dbs.rows) {

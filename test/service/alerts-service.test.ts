@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startService, type Service } from '../../src/service.ts';
+import { startService, type Service } from '../../src/main/service.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram, type TgUser } from '../fakes/fake-telegram.ts';
 import { FakeWhatsApp } from '../fakes/fake-whatsapp-client.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startService, type Service } from '../../src/service.ts';
+import { startService, type Service } from '../../src/main/service.ts';
 import { FakeTelegram, type SentMessage, type TgUser } from '../fakes/fake-telegram.ts';
 import { LOCAL_PG_URL } from '../helpers/local-pg.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';

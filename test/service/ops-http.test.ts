@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, type Service } from '../../src/service.ts';
-import { isLoopbackHost, startOpsHttp } from '../../src/ops-http.ts';
+import { startService, type Service } from '../../src/main/service.ts';
+import { isLoopbackHost } from '../../src/ops-http.ts';
+import { startOpsHttp } from '../../src/main/ops-http-server.ts';
 import { isAppError } from '../../src/errors.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram } from '../fakes/fake-telegram.ts';
@@ -47,7 +48,7 @@ test('/healthz needs no token and says only up or down per part: no host, path, 
   assert.equal(res.status, 200);
   const text = await res.text();
   assert.deepEqual(JSON.parse(text), { status: 'ok', checks: { process: 'ok', opsDatabase: 'ok', restoreServer: 'ok', telegram: 'ok' } });
-  for (const secretish of ['127.0.0.1', 'postgres', h.app.config.env.OPS_DATABASE, h.dataDir, '700100200', 'external', 'polling']) {
+  for (const secretish of ['127.0.0.1', 'postgres', h.app.config.ops.database, h.dataDir, '700100200', 'external', 'polling']) {
     assert.ok(!text.includes(secretish), `/healthz shows ${secretish}`);
   }
 });
@@ -100,8 +101,7 @@ test('/status never shows a configured password or token, even where a failure t
 });
 
 test('beyond loopback without HTTP_TOKEN tokobot refuses to start, saying what to set; on loopback no token is needed', async () => {
-  const env = { ...h.app.config.env, HTTP_TOKEN: undefined };
-  const app = { ...h.app, config: { ...h.app.config, env } } as typeof h.app;
+  const app = { ...h.app, config: { ...h.app.config, http: { ...h.app.config.http, token: undefined } } } as typeof h.app;
   await assert.rejects(startService(app), (err: Error) => isAppError(err) && err.code === 'config'
     && /HTTP_HOST=0\.0\.0\.0 is not a loopback address.*Set HTTP_TOKEN.*Authorization: Bearer.*HTTP_HOST=127\.0\.0\.1/s.test(err.message));
   const options = { port: 0, backups: service.backups, nextBackup: () => null, telegram: () => ({ ready: true, text: 'long polling' }), messengers: () => [] };

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, type Service } from '../../src/service.ts';
+import { startService, type Service } from '../../src/main/service.ts';
 import { NETWORK_RETRY_DEFAULTS } from '../../src/adapters/telegram/network-retry.ts';
 import { FakeTelegram, type OutageMode, type TgUser } from '../fakes/fake-telegram.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, type Service } from '../../src/service.ts';
+import { startService, type Service } from '../../src/main/service.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram, type TgUser } from '../fakes/fake-telegram.ts';
 import { FakeWhatsApp } from '../fakes/fake-whatsapp-client.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildDestinations } from '../../../src/app.ts';
+import { buildDestinations } from '../../../src/main/app.ts';
 import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
 import { BackupRunner } from '../../../src/pipeline/backup/backup-runner.ts';
 import { createLogger } from '../../../src/log.ts';

@@ -1,26 +1,27 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import cron, { type ScheduledTask } from 'node-cron';
 import { InputFile, webhookCallback, type Bot } from 'grammy';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { AppError } from './errors.ts';
+import { AppError } from '../errors.ts';
 import type { App } from './app.ts';
-import { CommandCore } from './bot/core.ts';
-import type { CoreDeps } from './bot/context.ts';
-import { createTelegramBot, registerMenus } from './bot/telegram/telegram-bot.ts';
-import { ChatState } from './pipeline/chat-state.ts';
-import { officeStock } from './pipeline/item-stock.ts';
-import { PriceSearch } from './pipeline/search/price-search.ts';
-import { storeStatus } from './pipeline/status.ts';
-import { SyncRunner } from './pipeline/sync/sync-runner.ts';
-import { BackupRunner } from './pipeline/backup/backup-runner.ts';
+import { CommandCore } from '../bot/core.ts';
+import type { CoreDeps } from '../bot/context.ts';
+import { createTelegramBot, registerMenus } from '../bot/telegram/telegram-bot.ts';
+import { ChatState } from '../pipeline/chat-state.ts';
+import { officeStock } from '../pipeline/item-stock.ts';
+import { PriceSearch } from '../pipeline/search/price-search.ts';
+import { storeStatus } from '../pipeline/status.ts';
+import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
+import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { startAlerting, type Alerting } from './alerting.ts';
-import { checkOpsHttpExposure, startOpsHttp } from './ops-http.ts';
-import { createWhatsAppClient, type WhatsAppClient } from './adapters/whatsapp/whatsapp-client.ts';
-import { qrPng, WhatsAppMessenger } from './adapters/whatsapp/whatsapp-messenger.ts';
-import { answerWhatsApp } from './bot/whatsapp/whatsapp-chat.ts';
-import type { NetworkRetryOptions } from './adapters/telegram/network-retry.ts';
+import { createSchedules } from './schedules.ts';
+import { checkOpsHttpExposure } from '../ops-http.ts';
+import { startOpsHttp } from './ops-http-server.ts';
+import { createWhatsAppClient, type WhatsAppClient } from '../adapters/whatsapp/whatsapp-client.ts';
+import { qrPng, WhatsAppMessenger } from '../adapters/whatsapp/whatsapp-messenger.ts';
+import { answerWhatsApp } from '../bot/whatsapp/whatsapp-chat.ts';
+import type { NetworkRetryOptions } from '../adapters/telegram/network-retry.ts';
 
 export interface Service {
   bot: Bot;
@@ -33,13 +34,25 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** What the command core is wired to besides the app: the runners and schedules of this process. */
+export interface CoreWiring {
+  search: PriceSearch;
+  syncRunner: SyncRunner;
+  backupRunner: BackupRunner;
+  chat: ChatState;
+  notifyOwners: CoreDeps['notifyOwners'];
+  nextSync: () => Date | null;
+  nextBackup: (jobId: string) => Date | null;
+  /** The alert side once it runs (never in the demo). */
+  alerting: () => Alerting | undefined;
+}
+
 /** The command core over the real pipeline. */
-export function coreDeps(app: App, search: PriceSearch, runner: SyncRunner, chat: ChatState, notifyOwners: CoreDeps['notifyOwners'],
-  nextSync: () => Date | null, backups: BackupRunner, nextBackup: (jobId: string) => Date | null, alerting: () => Alerting | undefined): CoreDeps {
-  const env = app.config.env;
+export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting }: CoreWiring): CoreDeps {
+  const telegram = app.config.telegram;
   return {
-    stores: app.config.stores, roles: app.config.roles, publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
-    ownerGroups: app.config.ownerGroups,
+    stores: app.config.stores, roles: telegram.roles, publicMode: telegram.publicMode, rateLimitPerMinute: telegram.rateLimitPerMinute,
+    ownerGroups: telegram.ownerGroups,
     search,
     status: (store) => storeStatus(app.opsStores, store),
     history: (store, limit) => app.opsStores.runs.recent(store, limit),
@@ -94,79 +107,75 @@ function qrToOwners(app: App, bot: Bot, owners: number[]): (qr: string) => void 
 }
 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<Service> {
-  const env = app.config.env;
-  if (!env.TELEGRAM_BOT_TOKEN) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
-  if (env.HTTP_PORT !== undefined) checkOpsHttpExposure(env.HTTP_HOST, env.HTTP_TOKEN); // before anything starts
+  const { telegram, http: httpConfig } = app.config;
+  const token = telegram.token;
+  if (!token) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
+  if (httpConfig.port !== undefined) checkOpsHttpExposure(httpConfig.host, httpConfig.token); // before anything starts
   const runner = new SyncRunner(app.sync, app.logger);
   const chat = new ChatState(app.opsStores.chats);
-  let task: ScheduledTask | undefined;
-  let bot: Bot | undefined;
-  const owners = [...app.config.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
-  const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
-    for (const id of owners) await bot?.api.sendMessage(id, text((await chat.user(id)).lang));
-  };
+  const owners = [...telegram.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
   const search = new PriceSearch(app.opsStores.priceLists);
   const backups = new BackupRunner(app.backups, app.config.jobs, app.logger);
   await backups.recover();
-  const jobTasks = new Map<string, ScheduledTask>();
-  let alerting: Alerting | undefined;
-  const core = new CommandCore(coreDeps(app, search, runner, chat, notifyOwners, () => task?.getNextRun() ?? null,
-    backups, (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null, () => alerting));
+  const schedules = createSchedules(app, runner, backups);
+  // The core and the bot need each other: the bot hands the core its updates, the core tells the
+  // owners and tests the alert channels through the bot. Both are set below, before the first
+  // update is taken, so the core never meets them unset.
+  const late: { bot?: Bot; alerting?: Alerting } = {};
+  const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
+    for (const id of owners) await late.bot?.api.sendMessage(id, text((await chat.user(id)).lang));
+  };
+  const core = new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners,
+    nextSync: schedules.nextSync, nextBackup: schedules.nextBackup, alerting: () => late.alerting }));
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
   const stopping = new AbortController();
-  bot = createTelegramBot({
+  const bot = late.bot = createTelegramBot({
     signal: stopping.signal, retry: options.telegramRetry,
-    token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, core, roles: app.config.roles,
-    publicMode: env.TELEGRAM_PUBLIC === 'true', ownerGroups: app.config.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
+    token, apiRoot: telegram.apiRoot, core, roles: telegram.roles,
+    publicMode: telegram.publicMode, ownerGroups: telegram.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
   });
   await bot.init();
-  await registerMenus(bot.api, app.config.roles, env.TELEGRAM_PUBLIC === 'true', async (id) => (await chat.user(id)).lang, app.config.ownerGroups, app.logger);
+  await registerMenus(bot.api, telegram.roles, telegram.publicMode, async (id) => (await chat.user(id)).lang, telegram.ownerGroups, app.logger);
   let whatsapp: WhatsAppMessenger | undefined;
-  if (env.WHATSAPP_ENABLED === 'true') {
-    const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: env.CHROMIUM_PATH }));
+  if (app.config.whatsapp.enabled) {
+    const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: app.config.whatsapp.chromiumPath }));
     whatsapp = new WhatsAppMessenger({ createClient, logger: app.logger, onQr: qrToOwners(app, bot, owners) });
-    whatsapp.onMessage((from, text) => answerWhatsApp(core, app.config.whatsappAllowed, from, text));
+    whatsapp.onMessage((from, text) => answerWhatsApp(core, app.config.whatsapp.allowed, from, text));
     void whatsapp.start();
   }
-  alerting = startAlerting(app, { api: bot.api, chat, syncRunner: runner, backupRunner: backups, whatsapp, intervalMs: options.alertIntervalMs });
-  task = cron.schedule(env.SYNC_CRON, async () => { await runner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
-  for (const job of app.config.jobs) {
-    if (!job.schedule) continue;
-    jobTasks.set(job.id, cron.schedule(job.schedule, async () => {
-      await backups.run(job, 'schedule').catch((err: Error) => app.logger.warn({ job: job.id, err }, 'scheduled backup did not start'));
-    }, { noOverlap: true, name: `backup:${job.id}` }));
-  }
+  const alerting = late.alerting = startAlerting(app, { api: bot.api, chat, syncRunner: runner, backupRunner: backups, whatsapp, intervalMs: options.alertIntervalMs });
+  schedules.start();
 
   let server: http.Server | undefined;
   let polling: RunnerHandle | undefined;
-  if (env.TELEGRAM_WEBHOOK_URL) {
+  const webhook = telegram.webhook;
+  if (webhook) {
     const secret = randomBytes(24).toString('hex');
     server = http.createServer(webhookCallback(bot, 'http', { secretToken: secret }));
-    await new Promise<void>((resolve) => server?.listen(env.TELEGRAM_WEBHOOK_PORT, '127.0.0.1', resolve));
-    await bot.api.setWebhook(env.TELEGRAM_WEBHOOK_URL, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
-    app.logger.info({ port: env.TELEGRAM_WEBHOOK_PORT }, 'telegram webhook mode');
+    await new Promise<void>((resolve) => server?.listen(webhook.port, '127.0.0.1', resolve));
+    await bot.api.setWebhook(webhook.url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
+    app.logger.info({ port: webhook.port }, 'telegram webhook mode');
   } else {
     await bot.api.deleteWebhook();
     // Updates are handled concurrently (one user's slow command never holds up another), in order per chat.
     polling = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
     app.logger.info({ bot: bot.botInfo.username }, 'telegram long polling');
   }
-  const opsHttp = env.HTTP_PORT === undefined ? undefined : await startOpsHttp(app, {
-    host: env.HTTP_HOST, port: env.HTTP_PORT, token: env.HTTP_TOKEN, backups, nextBackup: (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null,
+  const opsHttp = httpConfig.port === undefined ? undefined : await startOpsHttp(app, {
+    host: httpConfig.host, port: httpConfig.port, token: httpConfig.token, backups, nextBackup: schedules.nextBackup,
     telegram: () => (server ? { ready: true, text: 'webhook' } : polling?.isRunning() ? { ready: true, text: 'long polling' } : { ready: false, text: 'not polling' }),
-    messengers: () => Object.values(alerting?.messengers ?? {}),
+    messengers: () => Object.values(alerting.messengers),
   });
   return {
     bot, core, runner, backups, httpPort: opsHttp?.port,
     alerting,
     async stop() {
-      await task?.stop();
-      for (const t of jobTasks.values()) await t.stop();
+      await schedules.stop();
       stopping.abort();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
       else await polling?.stop();
       await Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]);
-      await alerting?.stop();
+      await alerting.stop();
       await whatsapp?.stop();
       await opsHttp?.close();
     },

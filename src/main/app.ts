@@ -4,32 +4,31 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { AppError } from './errors.ts';
-import { zipSettings, type Config, type StoreConfig } from './config/load-config.ts';
-import { DockerPostgres } from './adapters/docker/docker-postgres.ts';
-import { ExternalPostgres } from './adapters/postgres/external-postgres.ts';
-import { EmbeddedPostgres } from './adapters/postgres/embedded-postgres.ts';
-import { RESTORE_ROLE, type RestoreRole } from './adapters/postgres/restore-role.ts';
-import { restoreArchive } from './pipeline/archive/archive-restorer.ts';
-import { DropboxSource } from './adapters/dropbox/dropbox-source.ts';
-import type { DropboxClientOptions } from './adapters/dropbox/dropbox-client.ts';
-import { DropboxDestination } from './adapters/dropbox/dropbox-destination.ts';
-import type { RetryPolicy } from './adapters/dropbox/retry.ts';
-import { FolderSource } from './adapters/folder/folder-source.ts';
-import type { ArchiveRestorer, BackupSource, RestoreTarget } from './pipeline/ports.ts';
-import { createOpsStores, openOpsDatabase, type OpsStores } from './store/index.ts';
-import type { Locks } from './store/locks.ts';
-import { swapStagingIn } from './pipeline/databases.ts';
-import type { SyncDeps } from './pipeline/sync/sync-store.ts';
-import { findJob, type JobConfig } from './config/jobs-from.ts';
-import { ContainerPgDump } from './adapters/docker/container-pg-dump.ts';
-import { FolderDestination } from './adapters/folder/folder-destination.ts';
-import { HostPgDump } from './adapters/postgres/pg-dump.ts';
-import { MysqlDatabase } from './adapters/mysql/mysql-database.ts';
-import type { BackupDeps } from './pipeline/backup/backup-job.ts';
-import type { BackupDestination } from './pipeline/backup/ports.ts';
-import { AlertEngine } from './pipeline/alerts/alert-engine.ts';
-import { createBackupAlertStores, type BackupAlertStores } from './store/backup-alert-stores.ts';
+import { AppError } from '../errors.ts';
+import type { Config, StoreConfig } from '../config/load-config.ts';
+import { DockerPostgres } from '../adapters/docker/docker-postgres.ts';
+import { ExternalPostgres } from '../adapters/postgres/external-postgres.ts';
+import { EmbeddedPostgres } from '../adapters/postgres/embedded-postgres.ts';
+import { RESTORE_ROLE, type RestoreRole } from '../adapters/postgres/restore-role.ts';
+import { restoreArchive } from '../pipeline/archive/archive-restorer.ts';
+import { DropboxSource } from '../adapters/dropbox/dropbox-source.ts';
+import { DropboxDestination } from '../adapters/dropbox/dropbox-destination.ts';
+import type { RetryPolicy } from '../adapters/dropbox/retry.ts';
+import { FolderSource } from '../adapters/folder/folder-source.ts';
+import type { ArchiveRestorer, BackupSource, RestoreTarget } from '../pipeline/ports.ts';
+import { createOpsStores, openOpsDatabase, type OpsStores } from '../store/index.ts';
+import type { Locks } from '../store/locks.ts';
+import { swapStagingIn } from '../pipeline/databases.ts';
+import type { SyncDeps } from '../pipeline/sync/sync-store.ts';
+import { findJob, type JobConfig } from '../config/jobs-from.ts';
+import { ContainerPgDump } from '../adapters/docker/container-pg-dump.ts';
+import { FolderDestination } from '../adapters/folder/folder-destination.ts';
+import { HostPgDump } from '../adapters/postgres/pg-dump.ts';
+import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
+import type { BackupDeps } from '../pipeline/backup/backup-job.ts';
+import type { BackupDestination } from '../pipeline/backup/ports.ts';
+import { AlertEngine } from '../pipeline/alerts/alert-engine.ts';
+import { createBackupAlertStores, type BackupAlertStores } from '../store/backup-alert-stores.ts';
 
 /**
  * The composition root: the one place that builds real adapters from the config and wires the
@@ -78,48 +77,39 @@ async function restoreRole(config: Config): Promise<RestoreRole> {
 }
 
 export async function buildTarget(config: Config, logger: Logger): Promise<RestoreTarget> {
-  const env = config.env;
-  if (env.RESTORE_TARGET === 'external') return new ExternalPostgres({ url: env.PG_URL as string, restoreRole: await restoreRole(config), restorer: ownRestorer, logger });
-  let kind = env.RESTORE_TARGET;
+  const restore = config.restore;
+  if (restore.target === 'external') return new ExternalPostgres({ url: restore.pgUrl as string, restoreRole: await restoreRole(config), restorer: ownRestorer, logger });
+  let kind = restore.target;
   if (kind === 'auto') {
-    kind = (await dockerAnswers(env.DOCKER_SOCKET)) ? 'docker' : 'embedded';
-    if (kind === 'embedded') logger.info(`no Docker Engine answers at ${env.DOCKER_SOCKET}: using the embedded PostgreSQL under ${path.join(config.dataDir, 'pg')} (set RESTORE_TARGET to choose)`);
+    kind = (await dockerAnswers(config.docker.socket)) ? 'docker' : 'embedded';
+    if (kind === 'embedded') logger.info(`no Docker Engine answers at ${config.docker.socket}: using the embedded PostgreSQL under ${path.join(config.dataDir, 'pg')} (set RESTORE_TARGET to choose)`);
   }
   if (kind === 'embedded') {
-    return new EmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: env.PG_EMBEDDED_PORT, password: await keptPassword(config, undefined, 'pg-embedded-password'),
+    return new EmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: restore.embedded.port, password: await keptPassword(config, undefined, 'pg-embedded-password'),
       restoreRole: await restoreRole(config), restorer: ownRestorer, logger });
   }
   return new DockerPostgres({
-    docker: new Docker({ socketPath: env.DOCKER_SOCKET }),
-    image: env.PG_DOCKER_IMAGE,
-    containerName: env.PG_DOCKER_CONTAINER,
-    volume: env.PG_DOCKER_VOLUME,
-    port: env.PG_DOCKER_PORT,
-    network: env.PG_DOCKER_NETWORK,
+    docker: new Docker({ socketPath: config.docker.socket }),
+    image: restore.docker.image,
+    containerName: restore.docker.container,
+    volume: restore.docker.volume,
+    port: restore.docker.port,
+    network: restore.docker.network,
     user: 'postgres',
-    password: await keptPassword(config, env.PG_DOCKER_PASSWORD, 'pg-docker-password'),
+    password: await keptPassword(config, restore.docker.password, 'pg-docker-password'),
     restoreRole: await restoreRole(config),
     logger,
   });
 }
 
-/** The Dropbox account of the sources and destinations, from the environment. */
-function dropboxAccount(config: Config): DropboxClientOptions {
-  const env = config.env;
-  return {
-    appKey: env.DROPBOX_APP_KEY, appSecret: env.DROPBOX_APP_SECRET, refreshToken: env.DROPBOX_REFRESH_TOKEN,
-    accessToken: env.DROPBOX_ACCESS_TOKEN, apiUrl: env.DROPBOX_API_URL, contentUrl: env.DROPBOX_CONTENT_URL,
-  };
-}
-
 export function buildSource(config: Config, store: StoreConfig, logger: Logger, retry?: RetryPolicy): BackupSource {
   if (store.source.type === 'folder') return new FolderSource(store.source.dir);
-  return new DropboxSource({ ...dropboxAccount(config), folder: store.source.folder, retry, logger });
+  return new DropboxSource({ ...config.dropbox, folder: store.source.folder, retry, logger });
 }
 
 export function buildDestinations(config: Config, job: JobConfig, logger: Logger, retry?: RetryPolicy): BackupDestination[] {
   return job.destinations.map((d) => (d.type === 'local' ? new FolderDestination(d.dir)
-    : new DropboxDestination({ ...dropboxAccount(config), folder: d.folder, retry, logger })));
+    : new DropboxDestination({ ...config.dropbox, folder: d.folder, retry, logger })));
 }
 
 function buildBackups(config: Config, logger: Logger, locks: Locks, stores: BackupAlertStores, target: RestoreTarget): BackupDeps {
@@ -127,7 +117,7 @@ function buildBackups(config: Config, logger: Logger, locks: Locks, stores: Back
   return {
     log: stores.backupLog, lock: (name) => locks.tryLock(name), target, logger, workRoot: path.join(config.dataDir, 'backups'),
     postgres: (job) => (job.container
-      ? new ContainerPgDump(docker ??= new Docker({ socketPath: config.env.DOCKER_SOCKET }), job.container, job.url)
+      ? new ContainerPgDump(docker ??= new Docker({ socketPath: config.docker.socket }), job.container, job.url)
       : new HostPgDump(job.url)),
     mysql: (job) => new MysqlDatabase({ url: job.url }),
     destinations: (job) => buildDestinations(config, job, logger),
@@ -137,17 +127,18 @@ function buildBackups(config: Config, logger: Logger, locks: Locks, stores: Back
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const target = await buildTarget(config, logger);
   await target.ensure((text) => logger.info(text));
-  const ops = await openOpsDatabase((db) => target.opsConnection(db), config.env.OPS_DATABASE, (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
+  const ops = await openOpsDatabase((db) => target.opsConnection(db), config.ops.database, (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
   const opsStores = createOpsStores(ops, { swapDatabases: swapStagingIn });
-  const env = config.env;
+  const settings = config.sync;
   const sync: SyncDeps = {
     stores: config.stores, runs: opsStores.runs, priceLists: opsStores.priceLists, locks: opsStores.locks, target, logger, dataDir: config.dataDir,
     sourceFor: (store) => buildSource(config, store, logger),
-    settings: { exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, ...zipSettings(env), restoreJobs: env.RESTORE_JOBS },
+    settings: { exportKeep: settings.exportKeep, maxRowDrop: settings.maxRowDrop, zipMaxBytes: settings.zip.maxBytes, zipMaxRatio: settings.zip.maxRatio,
+      restoreJobs: settings.restoreJobs },
   };
   const backupAlertStores = createBackupAlertStores(ops);
   const backups = buildBackups(config, logger, opsStores.locks, backupAlertStores, target);
-  const alerts = new AlertEngine({ store: backupAlertStores.alerts, recipients: config.recipients, remindMs: env.ALERT_REMIND_HOURS * 3_600_000 });
+  const alerts = new AlertEngine({ store: backupAlertStores.alerts, recipients: config.alerts.recipients, remindMs: config.alerts.remindMs });
   return {
     config, logger, target, ops, opsStores, sync, backups, alerts, backupAlertStores,
     job: (id) => findJob(config.jobs, id),

@@ -1,19 +1,23 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Api } from 'grammy';
 import type { App } from './app.ts';
-import { describeError } from './errors.ts';
-import { TelegramMessenger } from './adapters/telegram/telegram-messenger.ts';
-import { AlertLoop } from './pipeline/alerts/alert-loop.ts';
-import { AlertOutbox } from './pipeline/alerts/alert-outbox.ts';
-import { addressOf, type Recipient } from './pipeline/alerts/alert-types.ts';
-import { openText, resolvedText } from './pipeline/alerts/alert-messages.ts';
-import { Monitors } from './pipeline/alerts/monitors.ts';
-import type { Channel, Messenger } from './pipeline/alerts/ports.ts';
-import { backupAlert, syncAlert } from './pipeline/alerts/run-alerts.ts';
-import type { BackupRunner } from './pipeline/backup/backup-runner.ts';
-import type { ChatState } from './pipeline/chat-state.ts';
-import type { SyncRunner } from './pipeline/sync/sync-runner.ts';
-import { freeSpace } from './pipeline/sync/work-files.ts';
+import { describeError } from '../errors.ts';
+import { TelegramMessenger } from '../adapters/telegram/telegram-messenger.ts';
+import { AlertLoop } from '../pipeline/alerts/alert-loop.ts';
+import { AlertOutbox } from '../pipeline/alerts/alert-outbox.ts';
+import { addressOf, type Recipient } from '../pipeline/alerts/alert-types.ts';
+import { openText, resolvedText } from '../pipeline/alerts/alert-messages.ts';
+import { Monitors } from '../pipeline/alerts/monitors.ts';
+import type { Channel, Messenger } from '../pipeline/alerts/ports.ts';
+import { backupAlert, syncAlert } from '../pipeline/alerts/run-alerts.ts';
+import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+import type { ChatState } from '../pipeline/chat-state.ts';
+import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
+import { freeSpace } from '../pipeline/sync/work-files.ts';
+
+// Monitors still take hours and MB (what their alert texts show).
+const HOUR_MS = 3_600_000;
+const MB = 1024 * 1024;
 
 export interface AlertingOptions {
   api: Api;
@@ -52,9 +56,8 @@ async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Cha
 
 /** The alert side of `tokobot start`: channels, the delivery loop, the monitors, and runs reporting in. */
 export function startAlerting(app: App, o: AlertingOptions): Alerting {
-  const env = app.config.env;
   const messengers: Partial<Record<Channel, Messenger>> = { telegram: new TelegramMessenger(o.api, o.chat), ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}) };
-  const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.recipients });
+  const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.alerts.recipients });
   const loop = new AlertLoop(app.alerts, outbox, o.intervalMs ?? 15_000, app.logger);
   o.syncRunner.onFinished(async (store, outcome) => { await syncAlert(app.alerts, store, outcome); loop.kick(); });
   o.backupRunner.onFinished(async (run) => {
@@ -62,13 +65,13 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     loop.kick();
   });
   const monitors = new Monitors({
-    engine: app.alerts, watch: app.backupAlertStores.watch, lock: (name) => app.opsStores.locks.tryLock(name), stores: app.config.stores, sourceFor: app.sync.sourceFor, staleHours: env.STALE_BACKUP_HOURS,
-    jobs: app.config.jobs, backupLog: app.backups.log, target: app.target, dataDir: app.config.dataDir, exportKeep: env.EXPORT_KEEP,
-    diskMinFreeMb: env.DISK_MIN_FREE_MB, freeSpace, syncStuckMs: 3 * 3_600_000, whatsapp: o.whatsapp, whatsappGraceMs: 15 * 60_000,
+    engine: app.alerts, watch: app.backupAlertStores.watch, lock: (name) => app.opsStores.locks.tryLock(name), stores: app.config.stores, sourceFor: app.sync.sourceFor,
+    staleHours: app.config.alerts.staleBackupMs / HOUR_MS, jobs: app.config.jobs, backupLog: app.backups.log, target: app.target, dataDir: app.config.dataDir,
+    exportKeep: app.config.sync.exportKeep, diskMinFreeMb: app.config.alerts.diskMinFreeBytes / MB, freeSpace, syncStuckMs: 3 * 3_600_000, whatsapp: o.whatsapp, whatsappGraceMs: 15 * 60_000,
     clock: () => new Date(), logger: app.logger,
     tellDirectly: async (alert, since, resolved) => {
       const open = { ...alert, openedAt: since, lastSentAt: null, mutedUntil: null };
-      const results = await sendToAll(app.config.recipients, messengers, (r) => (resolved ? resolvedText(open, r.lang, new Date()) : openText(open, r.lang)));
+      const results = await sendToAll(app.config.alerts.recipients, messengers, (r) => (resolved ? resolvedText(open, r.lang, new Date()) : openText(open, r.lang)));
       for (const x of results) if (x.error) app.logger.warn({ channel: x.channel, to: x.to, error: x.error }, 'could not tell about the restore server');
     },
   });
@@ -79,8 +82,8 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
   return {
     messengers, monitors, loop,
     async test() {
-      if (!app.config.recipients.length) return ['No alert recipients: set TELEGRAM_ALERT_CHATS or WHATSAPP_ALERT_NUMBERS (or alerts.recipients in the config file).'];
-      const results = await sendToAll(app.config.recipients, messengers,
+      if (!app.config.alerts.recipients.length) return ['No alert recipients: set TELEGRAM_ALERT_CHATS or WHATSAPP_ALERT_NUMBERS (or alerts.recipients in the config file).'];
+      const results = await sendToAll(app.config.alerts.recipients, messengers,
         (r) => (r.lang === 'en' ? '🔔 *Test alert from tokobot*: this channel works.' : '🔔 *Tes peringatan dari tokobot*: saluran ini berfungsi.'));
       return results.map((x) => `${x.channel} ${x.to} (${x.name}): ${x.off ? 'off (WHATSAPP_ENABLED is not true)' : x.error ? `FAILED — ${x.error}` : 'sent'}`);
     },

@@ -1,0 +1,160 @@
+import type { Env } from './env-schema.ts';
+import type { FileConfig } from './file-schema.ts';
+import type { Recipient } from '../pipeline/alerts/alert-types.ts';
+
+export type Role = 'owner' | 'admin' | 'staff';
+
+const HOUR_MS = 3_600_000;
+const MB = 1024 * 1024;
+
+/** The Dropbox account of every source and destination (app key + refresh token, or an access token). */
+export interface DropboxAccount {
+  appKey?: string;
+  appSecret?: string;
+  refreshToken?: string;
+  accessToken?: string;
+  /** Overrides of https://api.dropboxapi.com and https://content.dropboxapi.com (tests, proxies). */
+  apiUrl?: string;
+  contentUrl?: string;
+}
+
+export interface RestoreSection {
+  /** auto: docker when the Docker Engine answers, else embedded. */
+  target: Env['RESTORE_TARGET'];
+  /** The external server (target external). */
+  pgUrl?: string;
+  docker: { image: string; container: string; volume: string; port: number; network: 'bridge' | 'host'; password?: string };
+  embedded: { port: number };
+}
+
+export interface SyncSection {
+  cron: string;
+  exportKeep: number;
+  /** Largest allowed drop in row count against the published list, as a share (0.2 = 20%). */
+  maxRowDrop: number;
+  /** maxBytes unset: the free space where the zip is unpacked is the ceiling. */
+  zip: { maxBytes?: number; maxRatio: number };
+  restoreJobs: number;
+}
+
+export interface TelegramSection {
+  token?: string;
+  apiRoot?: string;
+  /** Telegram user id → role, from TELEGRAM_* and the config file's telegram section (the higher role wins). */
+  roles: Map<number, Role>;
+  /** TELEGRAM_OWNER_GROUPS: the only groups whose answers may show cost prices. */
+  ownerGroups: Set<number>;
+  /** Anyone may ask prices (and nothing else). */
+  publicMode: boolean;
+  /** Set: webhook mode, the local server on `port`; unset: long polling. */
+  webhook?: { url: string; port: number };
+  rateLimitPerMinute: number;
+}
+
+export interface WhatsAppSection {
+  enabled: boolean;
+  chromiumPath: string;
+  /** Numbers (digits) that may ask prices and /status. */
+  allowed: string[];
+}
+
+export interface AlertsSection {
+  /** Who receives alerts: TELEGRAM_ALERT_CHATS, WHATSAPP_ALERT_NUMBERS and the config file's alerts.recipients. */
+  recipients: Recipient[];
+  remindMs: number;
+  /** A store without a new backup for this long is alerted on (a store's own staleHours wins). */
+  staleBackupMs: number;
+  diskMinFreeBytes: number;
+}
+
+export interface HttpSection {
+  /** Unset: the ops HTTP server is off. */
+  port?: number;
+  host: string;
+  token?: string;
+}
+
+/** Every part of the configuration but the stores and jobs, each shaped for its consumer. */
+export interface Sections {
+  dropbox: DropboxAccount;
+  restore: RestoreSection;
+  /** The Docker Engine (the restore container; backup jobs that dump inside a container). */
+  docker: { socket: string };
+  ops: { database: string };
+  sync: SyncSection;
+  telegram: TelegramSection;
+  whatsapp: WhatsAppSection;
+  alerts: AlertsSection;
+  http: HttpSection;
+  log: { level: Env['LOG_LEVEL'] };
+}
+
+const ids = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+
+function rolesFrom(env: Env, file: FileConfig): Map<number, Role> {
+  const roles = new Map<number, Role>();
+  const t = file.telegram ?? {};
+  // Lowest first, so that a user listed twice keeps the higher role.
+  for (const [role, list] of [['staff', [...ids(env.TELEGRAM_STAFF), ...(t.staff ?? [])]], ['admin', [...ids(env.TELEGRAM_ADMINS), ...(t.admins ?? [])]],
+    ['owner', [...ids(env.TELEGRAM_OWNERS), ...(t.owners ?? [])]]] as const) {
+    for (const id of list) roles.set(id, role);
+  }
+  return roles;
+}
+
+const numbers = (text: string | undefined) => (text ?? '').split(',').map((x) => x.replace(/\D/g, '')).filter(Boolean);
+
+/** Each chat and number once; the config file's entry (with a name, a language) wins over the bare environment one. */
+function recipientsFrom(env: Env, file: FileConfig): Recipient[] {
+  const all: Recipient[] = (file.alerts?.recipients ?? []).map((r) => ({
+    name: r.name, lang: r.lang, severities: r.severities,
+    ...(r.telegram !== undefined ? { telegram: String(r.telegram) } : {}), ...(r.whatsapp ? { whatsapp: r.whatsapp.replace(/\D/g, '') } : {}),
+  }));
+  const both: Recipient['severities'] = ['warning', 'critical'];
+  for (const chat of (env.TELEGRAM_ALERT_CHATS ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (!all.some((r) => r.telegram === chat)) all.push({ name: `Telegram ${chat}`, telegram: chat, lang: 'id', severities: both });
+  }
+  for (const number of numbers(env.WHATSAPP_ALERT_NUMBERS)) {
+    if (!all.some((r) => r.whatsapp === number)) all.push({ name: `WhatsApp ${number}`, whatsapp: number, lang: 'id', severities: both });
+  }
+  return all;
+}
+
+export function dropboxSection(env: Partial<Env>): DropboxAccount {
+  return {
+    appKey: env.DROPBOX_APP_KEY, appSecret: env.DROPBOX_APP_SECRET, refreshToken: env.DROPBOX_REFRESH_TOKEN,
+    accessToken: env.DROPBOX_ACCESS_TOKEN, apiUrl: env.DROPBOX_API_URL, contentUrl: env.DROPBOX_CONTENT_URL,
+  };
+}
+
+export function zipSection(env: Pick<Env, 'ZIP_MAX_MB' | 'ZIP_MAX_RATIO'>): SyncSection['zip'] {
+  return { maxBytes: env.ZIP_MAX_MB && env.ZIP_MAX_MB * MB, maxRatio: env.ZIP_MAX_RATIO };
+}
+
+/** The parsed environment and config file, as sections: booleans as booleans, durations in ms, sizes in bytes. */
+export function sectionsFrom(env: Env, file: FileConfig): Sections {
+  return {
+    dropbox: dropboxSection(env),
+    restore: {
+      target: env.RESTORE_TARGET, pgUrl: env.PG_URL,
+      docker: { image: env.PG_DOCKER_IMAGE, container: env.PG_DOCKER_CONTAINER, volume: env.PG_DOCKER_VOLUME, port: env.PG_DOCKER_PORT,
+        network: env.PG_DOCKER_NETWORK, password: env.PG_DOCKER_PASSWORD },
+      embedded: { port: env.PG_EMBEDDED_PORT },
+    },
+    docker: { socket: env.DOCKER_SOCKET },
+    ops: { database: env.OPS_DATABASE },
+    sync: { cron: env.SYNC_CRON, exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, zip: zipSection(env), restoreJobs: env.RESTORE_JOBS },
+    telegram: {
+      token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, roles: rolesFrom(env, file), ownerGroups: new Set(ids(env.TELEGRAM_OWNER_GROUPS)),
+      publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,
+      ...(env.TELEGRAM_WEBHOOK_URL ? { webhook: { url: env.TELEGRAM_WEBHOOK_URL, port: env.TELEGRAM_WEBHOOK_PORT } } : {}),
+    },
+    whatsapp: { enabled: env.WHATSAPP_ENABLED === 'true', chromiumPath: env.CHROMIUM_PATH, allowed: numbers(env.WHATSAPP_ALLOWED_NUMBERS) },
+    alerts: {
+      recipients: recipientsFrom(env, file), remindMs: env.ALERT_REMIND_HOURS * HOUR_MS, staleBackupMs: env.STALE_BACKUP_HOURS * HOUR_MS,
+      diskMinFreeBytes: env.DISK_MIN_FREE_MB * MB,
+    },
+    http: { port: env.HTTP_PORT, host: env.HTTP_HOST, token: env.HTTP_TOKEN },
+    log: { level: env.LOG_LEVEL },
+  };
+}

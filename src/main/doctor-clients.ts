@@ -1,0 +1,46 @@
+import { Api } from 'grammy';
+import pg from 'pg';
+import type { Config, JobConfig } from '../config/load-config.ts';
+import { describeError } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
+import type { DoctorClients } from '../cli/doctor.ts';
+import { buildSource, buildTarget } from './app.ts';
+
+/** What a backup job's database answers; each refusal named with what to fix. */
+async function jobDatabase(job: JobConfig): Promise<string> {
+  if (job.type === 'mysql') {
+    const db = new MysqlDatabase({ url: job.url });
+    try {
+      const tables = Object.keys(await db.countRows(db.database)).length;
+      return `MySQL database ${db.database} answers (${tables} tables)`;
+    } finally {
+      await db.close();
+    }
+  }
+  if (job.container) return `PostgreSQL inside the container ${job.container} (checked at the first run)`;
+  const c = new pg.Client({ connectionString: job.url, connectionTimeoutMillis: 10_000 });
+  try {
+    await c.connect();
+    const r = await c.query('SELECT current_database() AS db, version() AS v');
+    return `PostgreSQL database ${r.rows[0].db} answers (${String(r.rows[0].v).split(' ').slice(0, 2).join(' ')})`;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new Error(code === '28P01' ? 'the password in the job\'s URL is wrong' : code === '3D000' ? 'the database in the job\'s URL does not exist'
+      : code === 'ECONNREFUSED' ? 'nothing listens at the host and port in the job\'s URL' : describeError(err));
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+/** The real clients `tokobot doctor` asks: each is built, asked once and never changes anything. */
+export function doctorClients(config: Config): DoctorClients {
+  const logger = createLogger('silent');
+  return {
+    restoreServer: async () => (await buildTarget(config, logger)).diagnose(),
+    // Tried once: the doctor says what is wrong now rather than waiting out retries.
+    source: (store) => buildSource(config, store, logger, { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 }),
+    telegramBot: async (token, apiRoot) => (await new Api(token, apiRoot ? { apiRoot } : undefined).getMe()).username,
+    jobDatabase,
+  };
+}

@@ -1,0 +1,36 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { App } from './app.ts';
+import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
+import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+
+export interface Schedules {
+  /** Null until started (and after stop). */
+  nextSync(): Date | null;
+  nextBackup(jobId: string): Date | null;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The sync of every store (SYNC_CRON) and each backup job's own schedule; made stopped, started by `start()`. */
+export function createSchedules(app: Pick<App, 'config' | 'logger'>, syncRunner: SyncRunner, backupRunner: BackupRunner): Schedules {
+  const sync = cron.createTask(app.config.sync.cron, async () => { await syncRunner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
+  const jobTasks = new Map<string, ScheduledTask>();
+  for (const job of app.config.jobs) {
+    if (!job.schedule) continue;
+    jobTasks.set(job.id, cron.createTask(job.schedule, async () => {
+      await backupRunner.run(job, 'schedule').catch((err: Error) => app.logger.warn({ job: job.id, err }, 'scheduled backup did not start'));
+    }, { noOverlap: true, name: `backup:${job.id}` }));
+  }
+  return {
+    nextSync: () => sync.getNextRun(),
+    nextBackup: (jobId) => jobTasks.get(jobId)?.getNextRun() ?? null,
+    start() {
+      sync.start();
+      for (const t of jobTasks.values()) t.start();
+    },
+    async stop() {
+      await sync.stop();
+      for (const t of jobTasks.values()) await t.stop();
+    },
+  };
+}
