@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { restoreArchive } from '../src/pipeline/archive/archive-restorer.ts';
+import { restoreArchive } from '../src/adapters/postgres/archive-restorer.ts';
 import { getSharedFixture } from '../test/fixtures/shared-fixture.ts';
 import { createScratchDb, dropScratchDb, localConnection } from '../test/helpers/local-pg.ts';
 

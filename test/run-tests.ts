@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../src/adapters/postgres/embedded-postgres.ts';
-import { restoreArchive } from '../src/pipeline/archive/archive-restorer.ts';
+import { restoreArchive } from '../src/adapters/postgres/archive-restorer.ts';
 import { RESTORE_ROLE } from '../src/adapters/postgres/restore-role.ts';
 
 const MACHINE_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -57,27 +57,33 @@ async function testPostgres(): Promise<TestServer> {
   return { url: `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${EMBEDDED_PORT}/postgres`, stop: () => server.stop() };
 }
 
+/** `--unit`: the small tier, only the files that need no database server, program or browser. */
+const UNIT = process.argv.includes('--unit');
+/** What a file uses that makes it more than a unit test: a database, a server of its own, a program, a browser, a shared fixture. */
+const NEEDS_MORE = /helpers\/(local-pg|sync-harness|backup-harness|scratch-ops|pg-source|docker|embedded-as-user|needs)\.ts|fixtures\/shared-fixture|pg-scratch|src\/store\/postgres\/|stores-under-test|from 'pg'|mysql2|chromium|execFile|spawn\(/;
+
 function testFiles(): string[] {
-  const named = process.argv.slice(2);
+  const named = process.argv.slice(2).filter((a) => a !== '--unit');
   if (named.length) return named;
-  return readdirSync('test', { recursive: true, encoding: 'utf8' })
+  const all = readdirSync('test', { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.ts')).map((f) => path.join('test', f)).sort();
+  return UNIT ? all.filter((f) => !NEEDS_MORE.test(readFileSync(f, 'utf8'))) : all;
 }
 
 /**
  * Files that start servers of their own (Docker containers on fixed ports, embedded PostgreSQL
  * clusters, a nested test run) run one at a time in their own lane; every other file names its
- * databases, folders and ports after its own process, so those run two at a time beside it.
+ * databases, folders and ports after its own process, so those run three at a time beside it.
  */
 const OWN_SERVERS = /helpers\/docker\.ts|helpers\/embedded-as-user|adapters\/postgres\/embedded-postgres|run-tests\.ts|--silent', 'demo'|bare-machine/;
 
 function lanes(files: string[]): { name: string; files: string[]; concurrency: number }[] {
   const servers = files.filter((f) => OWN_SERVERS.test(readFileSync(f, 'utf8')));
   const rest = files.filter((f) => !servers.includes(f));
-  return [{ name: 'servers', files: servers, concurrency: 1 }, { name: 'databases', files: rest, concurrency: 2 }].filter((l) => l.files.length);
+  return [{ name: 'servers', files: servers, concurrency: 1 }, { name: 'others', files: rest, concurrency: 3 }].filter((l) => l.files.length);
 }
 
-const server = await testPostgres();
+const server: TestServer = UNIT ? { url: 'postgres://unit-tier@127.0.0.1:9/none', stop: async () => undefined } : await testPostgres();
 const password = new URL(server.url).password;
 const env = {
   ...process.env,

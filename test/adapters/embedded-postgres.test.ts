@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
 import { isAppError } from '../../src/errors.ts';
-import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
+import { restoreArchive } from '../../src/adapters/postgres/archive-restorer.ts';
 import { DEMO_ARCHIVE, getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { needPgDump } from '../helpers/needs.ts';

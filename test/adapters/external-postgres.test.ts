@@ -4,7 +4,7 @@ import { ExternalPostgres } from '../../src/adapters/postgres/external-postgres.
 import { isAppError } from '../../src/errors.ts';
 import { LOCAL_PG_URL, TEST_RESTORE_ROLE, dropScratchDb, requireLocalPg, withLocalClient } from '../helpers/local-pg.ts';
 import { needPgDump, needPgTools, programMajor, testServerMajor } from '../helpers/needs.ts';
-import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
+import { restoreArchive } from '../../src/adapters/postgres/archive-restorer.ts';
 import type { ArchiveRestorer } from '../../src/pipeline/ports.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { restoreTargetContract } from './restore-target-contract.ts';

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
-import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
+import { restoreArchive } from '../../src/adapters/postgres/archive-restorer.ts';
 import { TEST_RESTORE_ROLE } from './local-pg.ts';
 
 const [dir = '', port = '', archive = ''] = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { comparePriceRows, type PriceRow } from '../fixtures/expected-prices.ts'
 import { dropScratchDb, LOCAL_PG_URL, requireLocalPg, TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
 import { ExternalPostgres } from '../../src/adapters/postgres/external-postgres.ts';
 import { scratchOps, type ScratchOps } from '../helpers/scratch-ops.ts';
-import { restoreArchive } from '../../src/pipeline/archive/archive-restorer.ts';
+import { restoreArchive } from '../../src/adapters/postgres/archive-restorer.ts';
 
 const skip = await requireLocalPg();
 const ipos = `tokobot_t_export_${process.pid}`;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { migrations } from './migrations.ts';
-import { quoteIdent } from '../../pipeline/databases.ts';
+import { quoteIdent } from '../../adapters/postgres/sql-text.ts';
 
 const MIGRATION_LOCK = 7_302_001;
 

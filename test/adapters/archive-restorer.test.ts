@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { restoreArchive, type RestoreProgress } from '../../src/pipeline/archive/archive-restorer.ts';
+import { restoreArchive, type RestoreProgress } from '../../src/adapters/postgres/archive-restorer.ts';
 import { readArchive } from '../../src/pipeline/archive/archive-reader.ts';
 import { planRestore, sessionSettings } from '../../src/pipeline/archive/restore-plan.ts';
 import { isAppError } from '../../src/errors.ts';

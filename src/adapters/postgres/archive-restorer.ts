@@ -4,11 +4,11 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { AppError } from '../../errors.ts';
-import { readArchive, type ArchiveInfo, type TocEntry } from './archive-reader.ts';
-import { largeObjects, tableData } from './data-stream.ts';
-import { Damaged, FileCursor, PastEnd } from './file-cursor.ts';
-import { planRestore, resetStatement, searchPathFor, sessionSettings, type SessionSettings, type Step } from './restore-plan.ts';
-import type { Section } from './archive-format.ts';
+import { readArchive, type ArchiveInfo, type TocEntry } from '../../pipeline/archive/archive-reader.ts';
+import { largeObjects, tableData } from '../../pipeline/archive/data-stream.ts';
+import { Damaged, FileCursor, PastEnd } from '../../pipeline/archive/file-cursor.ts';
+import { planRestore, resetStatement, searchPathFor, sessionSettings, type SessionSettings, type Step } from '../../pipeline/archive/restore-plan.ts';
+import type { Section } from '../../pipeline/archive/archive-format.ts';
 
 export interface RestoreProgress {
   phase: 'pre-data' | 'data' | 'post-data';
