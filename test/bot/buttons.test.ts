@@ -2,26 +2,23 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { CoreDeps } from '../../src/bot/context.ts';
-import { migrate } from '../../src/store/index.ts';
 import type { ButtonMemory } from '../../src/store/button-memory.ts';
 import { PostgresButtonMemory } from '../../src/store/postgres/button-memory.ts';
 import { MemoryButtonMemory } from '../fakes/memory-button-memory.ts';
 import { ADMIN, item, OWNER, press, say, STAFF, STRANGER, testCore, text } from '../helpers/bot-core.ts';
-import { createScratchDb, dropScratchDb, localConnection, requireLocalPg } from '../helpers/local-pg.ts';
+import { requireLocalPg } from '../helpers/local-pg.ts';
+import { scratchOps, type ScratchOps } from '../helpers/scratch-ops.ts';
 
 const skip = await requireLocalPg();
 const DB = `tokobot_press_${process.pid}`;
+let ops: ScratchOps | undefined;
 let pool: pg.Pool | undefined;
 before(async () => {
   if (skip) return;
-  await createScratchDb(DB);
-  pool = new pg.Pool({ ...localConnection(DB), max: 2 });
-  await migrate(pool);
+  ops = await scratchOps(DB);
+  pool = ops.pool;
 });
-after(async () => {
-  await pool?.end();
-  if (!skip) await dropScratchDb(DB);
-});
+after(async () => { await ops?.close(); });
 
 /** 25 items, the first with a code too long to travel in a button; records what was searched. */
 function catalogue() {

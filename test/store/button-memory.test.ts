@@ -1,26 +1,22 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { migrate } from '../../src/store/index.ts';
 import { BUTTON_MEMORY_ID, type ButtonMemory } from '../../src/store/button-memory.ts';
 import { PostgresButtonMemory } from '../../src/store/postgres/button-memory.ts';
 import { MemoryButtonMemory } from '../fakes/memory-button-memory.ts';
-import { createScratchDb, dropScratchDb, localConnection, requireLocalPg } from '../helpers/local-pg.ts';
+import { requireLocalPg } from '../helpers/local-pg.ts';
+import { scratchOps, type ScratchOps } from '../helpers/scratch-ops.ts';
 
 const skip = await requireLocalPg();
 const DB = `tokobot_buttons_${process.pid}`;
+let ops: ScratchOps | undefined;
 let pool: pg.Pool | undefined;
-
 before(async () => {
   if (skip) return;
-  await createScratchDb(DB);
-  pool = new pg.Pool({ ...localConnection(DB), max: 2 });
-  await migrate(pool);
+  ops = await scratchOps(DB);
+  pool = ops.pool;
 });
-after(async () => {
-  await pool?.end();
-  if (!skip) await dropScratchDb(DB);
-});
+after(async () => { await ops?.close(); });
 
 /** What every ButtonMemory promises (src/store/button-memory.ts), run on the fake and on PostgreSQL. */
 function contract(name: string, make: () => ButtonMemory, options: { skip?: string } = {}) {

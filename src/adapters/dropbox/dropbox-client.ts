@@ -3,6 +3,7 @@ import { Dropbox, DropboxAuth } from 'dropbox';
 import nodeFetch from 'node-fetch';
 import { isAuthExpired, retryVerdict, toAppError, type ErrorContext } from './dropbox-errors.ts';
 import { defaultRetry, withRetry, type RetryPolicy } from './retry.ts';
+import type { DropboxAccount } from '../../config/sections.ts';
 
 export type FetchFn = typeof nodeFetch;
 type FetchInit = NonNullable<Parameters<FetchFn>[1]>;
@@ -10,15 +11,7 @@ type LogFn = (obj: object, msg?: string) => void;
 export type DropboxLogger = { info: LogFn; warn: LogFn; debug: LogFn };
 
 /** How to reach one Dropbox account; shared by the source (reading backups) and the destination (storing them). */
-export interface DropboxClientOptions {
-  /** App key + secret + refresh token (renewed as needed), or a plain short-lived access token. */
-  appKey?: string;
-  appSecret?: string;
-  refreshToken?: string;
-  accessToken?: string;
-  /** Replace https://api.dropboxapi.com and https://content.dropboxapi.com (tests, proxies). */
-  apiUrl?: string;
-  contentUrl?: string;
+export interface DropboxClientOptions extends DropboxAccount {
   /** For the SDK's calls (listing, uploads, token refresh). */
   fetch?: FetchFn;
   retry?: RetryPolicy;

@@ -1,25 +1,11 @@
 import type { ListedPrice, PriceLists } from '../../store/price-lists.ts';
 import { PriceIndex } from './price-index.ts';
 
-export interface PriceEntry {
-  satuan: string;
-  konversi: string;
-  barcode: string;
-  level: number | null;
-  jmlsampai: string | null;
-  hargapokok: string | null;
-  hargajual: string;
-}
+/** One price of an item: a unit, level or quantity tier. */
+export type PriceEntry = Pick<ListedPrice, 'satuan' | 'konversi' | 'barcode' | 'level' | 'jmlsampai' | 'hargapokok' | 'hargajual'>;
 
-export interface PriceItem {
-  kodeitem: string;
-  namaitem: string;
-  jenis: string | null;
-  merek: string | null;
-  sistemhargajual: string;
-  stok: string;
-  entries: PriceEntry[];
-}
+/** An item of the published list with its prices. */
+export type PriceItem = Omit<ListedPrice, keyof PriceEntry> & { entries: PriceEntry[] };
 
 export interface SearchResult {
   store: string;
