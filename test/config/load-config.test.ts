@@ -1,10 +1,15 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { isAppError } from '../../src/errors.ts';
+
+/** Every folder a test here makes, removed at the end. */
+const made: string[] = [];
+const tempDir = (prefix: string) => { const d = mkdtempSync(path.join(tmpdir(), prefix)); made.push(d); return d; };
+after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -48,7 +53,7 @@ test('secrets never appear in config errors', () => {
 });
 
 test('several stores from a YAML file; errors name the field', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-config-'));
+  const dir = tempDir('tokobot-config-');
   const good = path.join(dir, 'good.yaml');
   writeFileSync(good, 'stores:\n  - id: pusat\n    name: Toko Pusat\n    dir: /srv/pusat\n  - id: cabang1\n    dropboxFolder: /iPOS/cabang1\n');
   const c = loadConfig({ TOKOBOT_CONFIG: good, DROPBOX_ACCESS_TOKEN: 't' });
@@ -62,7 +67,7 @@ test('several stores from a YAML file; errors name the field', () => {
 });
 
 function withConfigFile(content: object, env: Record<string, string> = {}) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-jobs-'));
+  const dir = tempDir('tokobot-jobs-');
   const file = path.join(dir, 'tokobot.json');
   writeFileSync(file, JSON.stringify(content));
   return { SOURCE: 'folder', SOURCE_DIR: dir, RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres', TOKOBOT_CONFIG: file, ...env };

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
@@ -39,6 +39,7 @@ before(async () => {
 after(async () => {
   await ops?.close();
   await dropScratchDb(ipos);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('the exported CSV equals the prices computed independently from the fixture data', { skip }, () => {

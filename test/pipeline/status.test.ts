@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshness } from '../../src/pipeline/status.ts';
@@ -29,6 +29,7 @@ test('exports: only the newest EXPORT_KEEP CSV files of a store stay', async () 
   const gone = await pruneExports(data, 'main', 2);
   assert.deepEqual(gone.sort(), ['main_20261101_010000.csv', 'main_20261102_010000.csv']);
   assert.deepEqual(readdirSync(dir).sort(), ['catatan.txt', 'main_20261103_010000.csv', 'main_20261104_010000.csv']);
+  rmSync(data, { recursive: true, force: true });
 });
 
 test('a zip needs room for itself and what comes out of it', () => {

@@ -1,12 +1,13 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validatePriceCsv } from '../../src/pipeline/validate-prices.ts';
 import { PRICE_COLUMNS } from '../../src/pipeline/price-rules.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-validate-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 function csv(rows: string[][], header = PRICE_COLUMNS.join(',')): string {
   const file = path.join(dir, `t${n++}.csv`);
