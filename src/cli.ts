@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { AppError, describeError, isAppError } from './errors.ts';
+import { print } from './cli/print.ts';
 
 const USAGE = `Usage:
   tokobot start                          run the Telegram bot and the sync schedule
@@ -20,7 +21,6 @@ const USAGE = `Usage:
   tokobot doctor [--json]                check the config, Dropbox, the database servers, Telegram, WhatsApp, disk
   tokobot dropbox-auth [--app-key KEY]   get the Dropbox refresh token for .env (approve in a browser, paste the code)`;
 
-const print = (text: string) => process.stdout.write(`${text}\n`);
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'ask':
       if (!rest.length) throw new AppError('usage', 'tokobot ask needs a question: tokobot ask "indomie goreng"');
-      return (await import('./cli/store-commands.ts')).ask(rest.join(' '), values.store);
+      return (await import('./cli/ask.ts')).ask(rest.join(' '), values.store);
     default:
       print(USAGE);
       return command && !values.help ? 2 : 0;

@@ -9,7 +9,8 @@ import type { Button, Reply } from './reply.ts';
 const PAGE = 10;
 
 /** A page of search results: one line per item, a button per item for its card, ◀ ▶ to turn pages. */
-export async function searchReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<ButtonCodec, 'encode'>, who: Who, store: StoreConfig, query: string, page: number): Promise<Reply> {
+/** `buttons` null: a channel that shows none (tokobot ask), so none are made or kept. */
+export async function searchReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<ButtonCodec, 'encode'> | null, who: Who, store: StoreConfig, query: string, page: number): Promise<Reply> {
   const result = await deps.search.search(store.id, query, { limit: PAGE, offset: page * PAGE });
   if (result.items.length === 0) {
     if (result.total === 0 && page === 0) {
@@ -20,18 +21,20 @@ export async function searchReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<
     }
   }
   const lines = result.items.map(priceLine);
+  const pages = Math.ceil(result.total / PAGE);
+  const pageOf = () => t(who.lang, 'pageOf', { from: page * PAGE + 1, to: page * PAGE + result.items.length, total: result.total });
+  if (!buttons) return { severity: 'info', title: store.name, lines: pages > 1 ? [...lines, pageOf()] : lines };
   const rows: Button[][] = await Promise.all(result.items.map(async (item, i) => [{
     text: `${page * PAGE + i + 1}. ${item.namaitem}`.slice(0, 60),
     data: await buttons.encode({ kind: 'item', store: store.id, kodeitem: item.kodeitem }),
   }]));
-  const pages = Math.ceil(result.total / PAGE);
   if (pages > 1) {
     const turn = async (text: string, to: number): Promise<Button> => ({ text, data: await buttons.encode({ kind: 'page', store: store.id, query, page: to }) });
     const nav: Button[] = [];
     if (page > 0) nav.push(await turn('◀', page - 1));
     if (page < pages - 1) nav.push(await turn('▶', page + 1));
     rows.push(nav);
-    lines.push(t(who.lang, 'pageOf', { from: page * PAGE + 1, to: page * PAGE + result.items.length, total: result.total }));
+    lines.push(pageOf());
   }
   return { severity: 'info', title: store.name, lines, buttons: rows };
 }

@@ -2,7 +2,7 @@ import { AppError } from '../errors.ts';
 import { dropboxAuthSettings } from '../config/load-config.ts';
 import { startDropboxAuthorization } from '../adapters/dropbox/dropbox-authorize.ts';
 import { readLine } from './read-line.ts';
-import { print } from './with-app.ts';
+import { print } from './print.ts';
 
 /** `tokobot dropbox-auth`: works before anything else is configured, since it is how the Dropbox part of .env is filled in. */
 export async function dropboxAuth(appKeyOption: string | undefined): Promise<number> {

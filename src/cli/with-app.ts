@@ -1,7 +1,6 @@
 import type { App } from '../main/app.ts';
 import { openApp } from '../main/open-app.ts';
 
-export const print = (text: string) => process.stdout.write(`${text}\n`);
 
 /** The app built from the environment for one command, closed when it is done. */
 export async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {

@@ -125,3 +125,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length) throw new AppError('config', problems.join('\n'));
   return { ...sectionsFrom(env, file), dataDir: path.resolve(env.DATA_DIR), stores, jobs };
 }
+
+/** The store of that id, or the first store when none is given; an unknown id says which there are. */
+export function findStore(stores: StoreConfig[], id?: string): StoreConfig {
+  const found = id ? stores.find((s) => s.id === id) : stores[0];
+  if (found) return found;
+  throw new AppError('not-found', `Unknown store "${id}". Configured stores: ${stores.map((s) => s.id).join(', ')}.`);
+}

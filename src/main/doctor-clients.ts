@@ -5,7 +5,8 @@ import { describeError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
 import type { DoctorClients } from '../cli/doctor.ts';
-import { buildSource, buildTarget } from './app.ts';
+import { buildSource } from './app.ts';
+import { buildTarget } from './restore-target.ts';
 
 /** What a backup job's database answers; each refusal named with what to fix. */
 async function jobDatabase(job: JobConfig): Promise<string> {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { buildTarget } from '../../src/main/app.ts';
+import { buildTarget } from '../../src/main/restore-target.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 
 test('RESTORE_TARGET=auto (the default): no Docker Engine at the socket means the embedded server, said in one log line', async () => {

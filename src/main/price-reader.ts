@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/load-config.ts';
+import { createOpsStores, openOpsDatabase } from '../store/index.ts';
+import type { PriceLists } from '../store/price-lists.ts';
+import { swapStagingIn } from '../store/postgres/database-swap.ts';
+import { buildTarget } from './restore-target.ts';
+
+/**
+ * Only the published price lists, for a one-shot reader (tokobot ask): the ops database opened on
+ * the restore server without building the rest of the app (sources, backups, alerts, Docker's
+ * client for the other targets), so that a question costs a start-up and one search. A restore
+ * server that does not answer (a stopped container or embedded server) is started first.
+ */
+export async function openPriceLists(config: Config, logger: Logger): Promise<{ priceLists: PriceLists; close(): Promise<void> }> {
+  const target = await buildTarget(config, logger);
+  const open = () => openOpsDatabase((db) => target.opsConnection(db), config.ops.database,
+    (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
+  const pool = await open().catch(async () => {
+    await target.ensure((text) => logger.info(text));
+    return open();
+  });
+  return {
+    priceLists: createOpsStores(pool, { swapDatabases: swapStagingIn }).priceLists,
+    async close() {
+      await pool.end();
+      await target.stop?.();
+    },
+  };
+}
