@@ -20,10 +20,10 @@ import { SQL_DUMP_END } from './ports.ts';
  * loading half of it. Every check streams; nothing holds more than a chunk in memory.
  */
 
-const TODO = 'Copy it again from where the backups are kept, or restore an older backup.';
+const WHAT_TO_DO = 'Copy it again from where the backups are kept, or restore an older backup.';
 
-const incomplete = (file: string, found: string) => new AppError('archive-invalid', `${path.basename(file)} is incomplete: ${found}. ${TODO}`);
-const damaged = (file: string, found: string) => new AppError('archive-invalid', `${path.basename(file)} is damaged: ${found}. ${TODO}`);
+const incomplete = (file: string, found: string) => new AppError('archive-invalid', `${path.basename(file)} is incomplete: ${found}. ${WHAT_TO_DO}`);
+const damaged = (file: string, found: string) => new AppError('archive-invalid', `${path.basename(file)} is damaged: ${found}. ${WHAT_TO_DO}`);
 
 async function sha256Of(file: string): Promise<string> {
   const hash = new HashCounter();
@@ -86,7 +86,7 @@ class SqlWatcher extends Writable {
  */
 export function unreadable(file: string, err: unknown, seen?: Pick<SqlWatcher, 'where'>): unknown {
   const where = seen ? ` ${seen.where()}` : '';
-  if (isAppError(err) && err.code === 'archive-invalid') return new AppError('archive-invalid', `${path.basename(file)}: ${err.message} ${TODO}`, { cause: err });
+  if (isAppError(err) && err.code === 'archive-invalid') return new AppError('archive-invalid', `${path.basename(file)}: ${err.message} ${WHAT_TO_DO}`, { cause: err });
   const code = (err as { code?: unknown })?.code;
   if (code === 'Z_BUF_ERROR') return incomplete(file, `the file ends before the end of the backup (the compressed data stops${where})`);
   if (typeof code === 'string' && code.startsWith('Z_')) return damaged(file, `the compressed data cannot be read${where} (${(err as Error).message})`);
@@ -125,7 +125,7 @@ async function newerFormat(file: string): Promise<boolean> {
  */
 export async function checkArchive(file: string): Promise<void> {
   if (await newerFormat(file)) return;
-  const info = await readArchive(file, { truncated: `The file ends before the end of the backup. ${TODO}`, damaged: TODO });
+  const info = await readArchive(file, { truncated: `The file ends before the end of the backup. ${WHAT_TO_DO}`, damaged: WHAT_TO_DO });
   try {
     await readAllData(info);
   } catch (err) {
