@@ -1,4 +1,4 @@
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,8 +70,15 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
     let d: DestinationUnderTest;
     before(() => { dir = mkdtempSync(path.join(tmpdir(), `tokobot-destination-contract-${process.pid}-`)); });
     after(() => rmSync(dir, { recursive: true, force: true }));
-    beforeEach(async () => { d = await open(); });
-    afterEach(async () => { await d.close?.(); });
+    /** A fresh destination per test, closed in any case (node 20 runs no afterEach hook after t.skip()). */
+    const check = (title: string, fn: (t: TestContext) => Promise<void>) => test(title, async (t) => {
+      d = await open();
+      try {
+        await fn(t);
+      } finally {
+        await d.close?.();
+      }
+    });
 
     const local = (bytes: Buffer) => {
       const file = path.join(dir, `${name.replace(/\W/g, '_')}-${++locals}.bin`);
@@ -82,13 +89,13 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       failure(promise, what, { ...expect, says: options.says[what] ?? /./ }, options.onError);
     const nothingStored = async () => assert.deepEqual(sorted(await d.stored()), [], 'something was left');
 
-    test('a destination that does not exist yet lists nothing and has no leftovers', async () => {
+    check('a destination that does not exist yet lists nothing and has no leftovers', async () => {
       assert.deepEqual(await d.destination.list(), []);
       assert.deepEqual(await d.destination.removeLeftovers(() => true), []);
       await nothingStored();
     });
 
-    test('put() stores an exact copy under its name, with progress, leaves the local file and no temporary one, and list() shows it', async () => {
+    check('put() stores an exact copy under its name, with progress, leaves the local file and no temporary one, and list() shows it', async () => {
       const bytes = randomBytes(300_000);
       const file = local(bytes);
       const progress: Array<[number, number]> = [];
@@ -106,7 +113,7 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       assert.ok(Math.abs(listed[0]!.modifiedAt.getTime() - Date.now()) < 60_000, `modified at ${listed[0]!.modifiedAt.toISOString()}`);
     });
 
-    test('the same file put again under its name (a repeated run) succeeds and leaves one copy', async () => {
+    check('the same file put again under its name (a repeated run) succeeds and leaves one copy', async () => {
       const bytes = randomBytes(5000);
       await d.destination.put(local(bytes), NAME);
       await d.destination.put(local(bytes), NAME);
@@ -115,7 +122,7 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       assert.ok(stored[NAME]!.equals(bytes));
     });
 
-    test('list() shows the finished files directly in the destination, never temporary ones or those in subfolders', async () => {
+    check('list() shows the finished files directly in the destination, never temporary ones or those in subfolders', async () => {
       await d.plant('a.dump', Buffer.from('finished a'));
       await d.plant(partialName('b.dump'), Buffer.from('half of b'));
       await d.plant('arsip/c.dump', Buffer.from('an older c'));
@@ -124,7 +131,7 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       assert.deepEqual(listed, [['a.dump', 10], ['d.dump', 8]]);
     });
 
-    test('remove() deletes one file by name, and a name that is not there is no error', async () => {
+    check('remove() deletes one file by name, and a name that is not there is no error', async () => {
       await d.plant('a.dump', Buffer.from('a'));
       await d.plant('b.dump', Buffer.from('b'));
       await d.destination.remove('a.dump');
@@ -134,7 +141,7 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       assert.deepEqual((await d.destination.list()).map((f) => f.name), ['b.dump']);
     });
 
-    test('removeLeftovers() deletes only the temporary files whose final name isOurs accepts, and returns those names', async () => {
+    check('removeLeftovers() deletes only the temporary files whose final name isOurs accepts, and returns those names', async () => {
       const ours = 'toko_20250102_020000.dump';
       const theirs = 'lain_20250102_020000.dump';
       await d.plant(partialName(ours), Buffer.from('half'));
@@ -149,14 +156,14 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       assert.deepEqual(await d.destination.removeLeftovers(isOurs), []);
     });
 
-    test('a put that cannot finish leaves nothing under its name, nor its temporary file', async () => {
+    check('a put that cannot finish leaves nothing under its name, nor its temporary file', async () => {
       await d.block(NAME);
       await fail(d.destination.put(local(randomBytes(5000)), NAME), 'blocked', { retryable: false, names: NAME });
       await nothingStored();
       assert.ok(!(await d.destination.list()).some((f) => f.name === NAME));
     });
 
-    test('bytes that arrive damaged are kept under neither name, and the put may be tried again', async (t) => {
+    check('bytes that arrive damaged are kept under neither name, and the put may be tried again', async (t) => {
       if (!d.damageNextPut) return void t.skip('nothing travels to this kind of destination that could be damaged on the way');
       const bytes = randomBytes(5000);
       d.damageNextPut();
@@ -166,25 +173,25 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       assert.ok((await d.stored())[NAME]?.equals(bytes), 'the second try did not store the file');
     });
 
-    test('a put whose signal has already fired stores nothing and rejects as interrupted', async () => {
+    check('a put whose signal has already fired stores nothing and rejects as interrupted', async () => {
       const stop = new AbortController();
       stop.abort();
       await fail(d.destination.put(local(Buffer.from('x')), NAME, { signal: stop.signal }), 'interrupted', { retryable: false, names: NAME });
       await nothingStored();
     });
 
-    test('a local file that cannot be read rejects, naming it, and stores nothing', async () => {
+    check('a local file that cannot be read rejects, naming it, and stores nothing', async () => {
       const missing = path.join(dir, 'tidak-ada.dump');
       await fail(d.destination.put(missing, NAME), 'unreadable', { retryable: false, names: missing });
       await nothingStored();
     });
 
-    test('a destination that refuses writes rejects put() with an AppError naming the file, and keeps nothing', async () => {
+    check('a destination that refuses writes rejects put() with an AppError naming the file, and keeps nothing', async () => {
       await fail(d.readOnly().put(local(randomBytes(5000)), NAME), 'refused', { retryable: false, names: NAME });
       await nothingStored();
     });
 
-    test('a destination that cannot be reached rejects every call as worth retrying', async (t) => {
+    check('a destination that cannot be reached rejects every call as worth retrying', async (t) => {
       if (!d.unreachable) return void t.skip('this kind of destination has no network or server to lose');
       const gone = d.unreachable();
       await fail(gone.list(), 'unreachable', { retryable: true });

@@ -1,4 +1,4 @@
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,8 +66,15 @@ export function backupSourceContract(name: string, open: () => Promise<SourceUnd
     let s: SourceUnderTest;
     before(() => { dir = mkdtempSync(path.join(tmpdir(), `tokobot-source-contract-${process.pid}-`)); });
     after(() => rmSync(dir, { recursive: true, force: true }));
-    beforeEach(async () => { s = await open(); });
-    afterEach(async () => { await s.close?.(); });
+    /** A fresh source per test, closed in any case (node 20 runs no afterEach hook after t.skip()). */
+    const check = (title: string, fn: (t: TestContext) => Promise<void>) => test(title, async (t) => {
+      s = await open();
+      try {
+        await fn(t);
+      } finally {
+        await s.close?.();
+      }
+    });
 
     const listed = async (file: string) => {
       const found = (await s.source.list()).find((f) => f.name === file);
@@ -77,7 +84,7 @@ export function backupSourceContract(name: string, open: () => Promise<SourceUnd
     const fail = (promise: Promise<unknown>, what: Failure, expect: { retryable: boolean; names?: string }) =>
       failure(promise, what, { ...expect, says: options.says[what] ?? /./ }, options.onError);
 
-    test('list() gives the .i5bu and .zip files in any letter case, with size, time, id and hash; nothing else', async () => {
+    check('list() gives the .i5bu and .zip files in any letter case, with size, time, id and hash; nothing else', async () => {
       const backups: Record<string, Buffer> = { 'harian.i5bu': Buffer.from('PGDMP-a'), 'MINGGUAN.ZIP': Buffer.from('PK-b'),
         'Bulanan.I5bu': Buffer.from('PGDMP-c'), 'kosong.zip': Buffer.alloc(0), 'toko_2025.i5bu': randomBytes(3000) };
       let n = 0;
@@ -97,12 +104,12 @@ export function backupSourceContract(name: string, open: () => Promise<SourceUnd
       assert.equal(new Set(files.map((f) => f.id)).size, files.length, 'two files share an id');
     });
 
-    test('a place holding no backup lists none', async () => {
+    check('a place holding no backup lists none', async () => {
       await s.add('catatan.txt', Buffer.from('x'), day(1));
       assert.deepEqual(await s.source.list(), []);
     });
 
-    test('download() writes exactly the listed bytes to destPath, replacing what was there, and returns their size and content hash', async () => {
+    check('download() writes exactly the listed bytes to destPath, replacing what was there, and returns their size and content hash', async () => {
       const bytes = randomBytes(4 * 1024 * 1024 + 12_345); // over one 4 MiB block of the content hash
       await s.add('besar.zip', bytes, day(3));
       const file = await listed('besar.zip');
@@ -122,7 +129,7 @@ export function backupSourceContract(name: string, open: () => Promise<SourceUnd
       assert.ok(readFileSync(fresh).equals(bytes));
     });
 
-    test('an empty backup downloads as an empty file with the empty content hash', async () => {
+    check('an empty backup downloads as an empty file with the empty content hash', async () => {
       await s.add('kosong.i5bu', Buffer.alloc(0), day(4));
       const dest = path.join(dir, `${name}-empty.part`);
       writeFileSync(dest, 'an older file');
@@ -130,14 +137,14 @@ export function backupSourceContract(name: string, open: () => Promise<SourceUnd
       assert.equal(readFileSync(dest).length, 0);
     });
 
-    test('a file removed after the listing rejects, naming the file, and may be tried again later', async () => {
+    check('a file removed after the listing rejects, naming the file, and may be tried again later', async () => {
       await s.add('hilang.i5bu', Buffer.from('PGDMP-gone'), day(5));
       const file = await listed('hilang.i5bu');
       await s.remove('hilang.i5bu');
       await fail(s.source.download(file, path.join(dir, `${name}-gone.part`)), 'missing', { retryable: true, names: 'hilang.i5bu' });
     });
 
-    test('a file whose bytes changed after the listing (another size, or the same size) is refused; listed again, it downloads', async () => {
+    check('a file whose bytes changed after the listing (another size, or the same size) is refused; listed again, it downloads', async () => {
       await s.add('tumbuh.i5bu', Buffer.from('PGDMP-partial'), day(6));
       await s.add('sama.i5bu', Buffer.from('PGDMP-first!'), day(6));
       const [grown, same] = [await listed('tumbuh.i5bu'), await listed('sama.i5bu')];
@@ -151,11 +158,11 @@ export function backupSourceContract(name: string, open: () => Promise<SourceUnd
       assert.ok(readFileSync(dest).equals(other));
     });
 
-    test('a place that does not exist rejects list() with an AppError saying which setting to check', async () => {
+    check('a place that does not exist rejects list() with an AppError saying which setting to check', async () => {
       await fail(s.misplaced().list(), 'misplaced', { retryable: false });
     });
 
-    test('a source that cannot be reached rejects list() and download() as worth retrying', async (t) => {
+    check('a source that cannot be reached rejects list() and download() as worth retrying', async (t) => {
       if (!s.unreachable) return void t.skip('this kind of source has no network or server to lose');
       await s.add('harian.i5bu', Buffer.from('PGDMP'), day(7));
       const file = await listed('harian.i5bu');
