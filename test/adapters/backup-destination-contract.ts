@@ -152,7 +152,9 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       const isOurs = (n: string) => { asked.push(n); return n.startsWith('toko_'); };
       assert.deepEqual(await d.destination.removeLeftovers(isOurs), [ours]);
       assert.deepEqual(asked.sort(), [theirs, ours], 'isOurs is asked about the final names of temporary files only');
-      assert.deepEqual(sorted(await d.stored()), ['.lain_20250102_020000.dump.partial', '.toko_catatan', 'toko_20250101_020000.dump']);
+      const left = await d.stored();
+      assert.deepEqual(sorted(left), ['.lain_20250102_020000.dump.partial', '.toko_catatan', 'toko_20250101_020000.dump']);
+      assert.ok(left[partialName(theirs)]!.equals(Buffer.from('another job')), 'another job\'s temporary file was changed');
       assert.deepEqual(await d.destination.removeLeftovers(isOurs), []);
     });
 
