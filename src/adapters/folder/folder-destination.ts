@@ -1,9 +1,9 @@
 import { constants } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../../errors.ts';
+import { AppError, isAppError } from '../../errors.ts';
 import { killPoint } from '../../kill-point.ts';
-import { nameOfPartial, partialName, type BackupDestination, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
+import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
 
 async function fsyncPath(p: string): Promise<void> {
   const h = await open(p, 'r');
@@ -17,8 +17,9 @@ async function fsyncPath(p: string): Promise<void> {
 /**
  * Backups kept in a local folder (a second disk, a NAS mount). Files are 0600 in a 0700 folder,
  * arrive under a dot-name (partialName) and are renamed once complete and synced, so a crash never
- * leaves a partial file under a final name; the next run removes the dot-name (removeLeftovers). On the same file system the work file is hard-linked
- * instead of copied.
+ * leaves a partial file under a final name; the next run removes the dot-name (removeLeftovers).
+ * On the same file system the work file is hard-linked instead of copied, so progress is reported
+ * once, when the copy is complete; an abort is heeded before the copy and before the rename.
  */
 export class FolderDestination implements BackupDestination {
   readonly description: string;
@@ -38,10 +39,14 @@ export class FolderDestination implements BackupDestination {
     return new AppError('disk-full', `Could not store ${name} in ${this.dir}: ${(err as Error).message}`, { cause: err });
   }
 
-  async put(localPath: string, name: string): Promise<{ location: string }> {
+  async put(localPath: string, name: string, options: { onProgress?: ByteProgress; signal?: AbortSignal } = {}): Promise<{ location: string }> {
     const partial = path.join(this.dir, partialName(name));
     const final = path.join(this.dir, name);
+    const stopIfAborted = () => {
+      if (options.signal?.aborted) throw new AppError('interrupted', `The copy of ${name} to ${this.description} was stopped before it finished; nothing was kept there.`);
+    };
     try {
+      stopIfAborted();
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await chmod(this.dir, 0o700);
       await unlink(partial).catch(() => undefined);
@@ -55,13 +60,15 @@ export class FolderDestination implements BackupDestination {
       await chmod(partial, 0o600);
       const [want, got] = await Promise.all([stat(localPath), stat(partial)]);
       if (want.size !== got.size) throw new Error(`the copy has ${got.size} bytes instead of ${want.size}`);
+      options.onProgress?.(got.size, want.size);
       await fsyncPath(partial);
+      stopIfAborted();
       killPoint('before-rename');
       await rename(partial, final);
       await fsyncPath(this.dir);
     } catch (err) {
       await unlink(partial).catch(() => undefined);
-      throw this.failure(err, name);
+      throw isAppError(err) ? err : this.failure(err, name);
     }
     return { location: final };
   }

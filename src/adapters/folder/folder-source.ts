@@ -10,8 +10,8 @@ const BACKUP = /\.(i5bu|zip)$/i;
 
 /**
  * Backups in a local folder: one the Dropbox desktop client keeps in sync, or a demo folder.
- * The client may still be writing a file while it is copied, so a copy whose size differs from
- * the listing is reported as damaged rather than passed on.
+ * The client may still be writing a file while it is copied, so a copy whose size or modification
+ * time differs from the listing is reported as damaged rather than passed on.
  */
 export class FolderSource implements BackupSource {
   readonly description: string;
@@ -46,12 +46,27 @@ export class FolderSource implements BackupSource {
       throw copyError(err, file, destPath);
     }
     const result = counter.result();
-    if (result.bytes !== file.size || (file.contentHash && file.contentHash !== result.contentHash)) {
+    const changed = await changeSinceListing(file, result.bytes);
+    if (changed || (file.contentHash && file.contentHash !== result.contentHash)) {
       throw new AppError('download-corrupt', `The copy of ${file.name} was damaged: it changed while being copied ` +
-        `(${result.bytes} bytes, ${file.size} when listed; it may still be syncing). The sync will try again.`, { retryable: true });
+        `(${changed ?? 'other content'}; it may still be syncing). The sync will try again.`, { retryable: true });
     }
     return result;
   }
+}
+
+/**
+ * How the file differs from its listing, or undefined. The time counts as well as the size: a
+ * backup rewritten with the same size (the next one, or one still being written) has new bytes
+ * the size cannot show. A file gone once it was read whole was read as listed.
+ */
+async function changeSinceListing(file: BackupFile, copied: number): Promise<string | undefined> {
+  if (copied !== file.size) return `${copied} bytes, ${file.size} when listed`;
+  const now = await stat(file.id).catch(() => null);
+  if (now && now.mtime.getTime() !== file.modifiedAt.getTime()) {
+    return `modified ${now.mtime.toISOString()}, ${file.modifiedAt.toISOString()} when listed`;
+  }
+  return undefined;
 }
 
 function copyError(err: unknown, file: BackupFile, destPath: string): AppError {
