@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { urlSetting } from './url-setting.ts';
 
 /**
  * Every environment variable tokobot reads, with its default and meaning. `.env.example` and the
  * README's configuration table are kept in step with this list by a test.
  */
 const optionalText = z.string().trim().min(1).optional();
-const optionalUrl = z.url({ message: 'expected a URL such as http://127.0.0.1:8080' }).optional();
+const httpUrl = urlSetting(['http', 'https'], 'https://api.example.com');
 const port = z.coerce.number({ message: 'expected a port number (1-65535)' }).int().min(1).max(65535);
 const idList = z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'expected Telegram user ids separated by commas, e.g. 12345678,87654321').optional();
 const chatList = z.string().regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, 'expected Telegram chat ids separated by commas (groups are negative), e.g. 12345678,-1001234567890').optional();
@@ -22,10 +23,10 @@ export const envSchema = z.object({
   DROPBOX_REFRESH_TOKEN: optionalText.describe('Dropbox refresh token (long-lived; tokobot dropbox-auth prints one)'),
   DROPBOX_ACCESS_TOKEN: optionalText.describe('Dropbox access token (short-lived; instead of key+secret+refresh token)'),
   DROPBOX_FOLDER: optionalText.describe('Dropbox folder of the store\'s backups, e.g. /iPOS/backup'),
-  DROPBOX_API_URL: optionalUrl.describe('Override https://api.dropboxapi.com (tests, proxies)'),
-  DROPBOX_CONTENT_URL: optionalUrl.describe('Override https://content.dropboxapi.com (tests, proxies)'),
+  DROPBOX_API_URL: httpUrl.describe('Override https://api.dropboxapi.com (tests, proxies)'),
+  DROPBOX_CONTENT_URL: httpUrl.describe('Override https://content.dropboxapi.com (tests, proxies)'),
   RESTORE_TARGET: z.enum(['auto', 'docker', 'external', 'embedded']).default('auto').describe('PostgreSQL to restore into: docker, external, embedded, or auto (docker when it answers, else embedded)'),
-  PG_URL: optionalText.describe('External server URL, postgres://user:pass@host:5432/postgres (a role that may create databases, and roles for `tokobot_restore`)'),
+  PG_URL: urlSetting(['postgres', 'postgresql'], 'postgres://user:password@dbserver:5432/postgres').describe('External server URL, postgres://user:pass@host:5432/postgres (a role that may create databases, and roles for `tokobot_restore`)'),
   PG_DOCKER_IMAGE: z.string().default('postgres:16-alpine').describe('Image of the managed PostgreSQL container'),
   PG_DOCKER_CONTAINER: z.string().default('tokobot-postgres').describe('Name of the managed container'),
   PG_DOCKER_VOLUME: z.string().default('tokobot-pgdata').describe('Named volume holding its data'),
@@ -45,13 +46,13 @@ export const envSchema = z.object({
   ZIP_MAX_RATIO: count(2).default(100).describe('Largest unpacked : packed size ratio of the backup in a zip (zip bombs; a real .i5bu packs a few times)'),
   RESTORE_JOBS: count(1).max(16).default(2).describe('Parallel pg_restore jobs'),
   TELEGRAM_BOT_TOKEN: optionalText.describe('Bot token from @BotFather (needed by tokobot start)'),
-  TELEGRAM_API_ROOT: optionalUrl.describe('A self-hosted Bot API server instead of https://api.telegram.org'),
+  TELEGRAM_API_ROOT: httpUrl.describe('A self-hosted Bot API server instead of https://api.telegram.org'),
   TELEGRAM_OWNERS: idList.describe('Telegram user ids of owners (everything, cost prices included)'),
   TELEGRAM_ADMINS: idList.describe('Telegram user ids of admins (prices, status, sync)'),
   TELEGRAM_STAFF: idList.describe('Telegram user ids of staff (prices, status)'),
   TELEGRAM_OWNER_GROUPS: groupList.describe('Telegram groups answered with cost prices and owner commands (other groups: staff answers only)'),
   TELEGRAM_PUBLIC: flag.describe('true: anyone may ask prices (and nothing else)'),
-  TELEGRAM_WEBHOOK_URL: optionalUrl.describe('Public HTTPS URL for webhook mode (empty: long polling)'),
+  TELEGRAM_WEBHOOK_URL: urlSetting(['https'], 'https://bot.example.com/telegram').describe('Public HTTPS URL for webhook mode (empty: long polling)'),
   TELEGRAM_WEBHOOK_PORT: port.default(8443).describe('Local port the webhook server listens on'),
   TELEGRAM_RATE_LIMIT: count(1).default(20).describe('Messages per minute one user may send'),
   SYNC_CRON: z.string().default('*/30 * * * *').describe('When tokobot start syncs every store (cron)'),

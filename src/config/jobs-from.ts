@@ -2,6 +2,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { AppError } from '../errors.ts';
 import type { JobFileConfig } from './job-schema.ts';
+import { urlProblem } from './url-setting.ts';
 
 export type JobDestination = { type: 'local'; dir: string } | { type: 'dropbox'; folder: string };
 
@@ -35,8 +36,10 @@ export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | und
     seen.add(job.id);
     const url = job.url ?? env[job.urlEnv as string];
     if (!url) problems.push(`${at}.urlEnv: the environment variable ${job.urlEnv} is not set (it should hold the database URL)`);
-    else if (!(job.type === 'mysql' ? /^mysql:\/\//i : /^postgres(ql)?:\/\//i).test(url)) {
-      problems.push(`${at}: the URL must start with ${job.type === 'mysql' ? 'mysql://' : 'postgres://'} (user:password@host:port/database)`);
+    else {
+      const problem = job.type === 'mysql' ? urlProblem(url, ['mysql'], 'mysql://user:password@host:3306/database')
+        : urlProblem(url, ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database');
+      if (problem) problems.push(`${at}${job.urlEnv ? ` (${job.urlEnv})` : '.url'}: ${problem}`);
     }
     if (job.schedule && !cron.validate(job.schedule)) problems.push(`${at}.schedule: "${job.schedule}" is not a cron expression (e.g. 0 2 * * * for 02:00 every night)`);
     const passphrase = job.encryption ? env[job.encryption.passphraseEnv] : undefined;

@@ -100,7 +100,7 @@ test('jobs: each problem names the job and field, and no secret is repeated', ()
   const all = lines.join('\n');
   assert.match(all, /jobs\.0 \(a\)\.urlEnv: the environment variable MISSING_URL is not set/);
   assert.match(all, /jobs\.0 \(a\)\.schedule: "every night" is not a cron expression/);
-  assert.match(all, /jobs\.1 \(b\): the URL must start with mysql:\/\//);
+  assert.match(all, /jobs\.1 \(b\)\.url: expected a URL starting with mysql:\/\//);
   assert.match(all, /jobs\.1 \(b\)\.encryption: the passphrase in SHORT is too short/);
   assert.match(all, /jobs\.2 \(a\): job id "a" is listed twice/);
   assert.match(all, /jobs: a dropbox destination needs DROPBOX_APP_KEY/);
@@ -129,4 +129,24 @@ test('sections: booleans as booleans, durations in ms, sizes in bytes, lists par
   const hooked = loadConfig({ SOURCE: 'folder', SOURCE_DIR: '/b', TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/hook' });
   assert.deepEqual(hooked.telegram.webhook, { url: 'https://bot.example.com/hook', port: 8443 });
   assert.equal(hooked.telegram.publicMode, false);
+});
+
+test('URL settings need their scheme and a host: "dbserver:5432" never means 127.0.0.1', () => {
+  const external = { SOURCE: 'folder', SOURCE_DIR: '/b', RESTORE_TARGET: 'external' };
+  for (const bad of ['dbserver:5432', 'not a url', 'http://dbserver:5432/postgres', 'postgres:///postgres']) {
+    const line = problems({ ...external, PG_URL: bad }).find((l) => l.startsWith('PG_URL:'));
+    assert.ok(line, `PG_URL=${bad} was accepted`);
+    assert.match(line, /postgres:\/\/user:password@dbserver:5432\/postgres/, line);
+  }
+  const secret = problems({ ...external, PG_URL: 'mysql://shop:pg-pass-secret@db/x' }).join('\n');
+  assert.ok(!secret.includes('pg-pass-secret'), secret);
+  assert.equal(loadConfig({ ...external, PG_URL: 'postgresql://u:p@dbserver:5432/postgres' }).restore.pgUrl, 'postgresql://u:p@dbserver:5432/postgres');
+
+  const lines = problems({ SOURCE: 'folder', SOURCE_DIR: '/b', TELEGRAM_API_ROOT: 'localhost:8081', TELEGRAM_WEBHOOK_URL: 'http://bot.example.com/hook', DROPBOX_API_URL: 'ftp://x' });
+  for (const name of ['TELEGRAM_API_ROOT', 'TELEGRAM_WEBHOOK_URL', 'DROPBOX_API_URL']) assert.ok(lines.some((l) => l.startsWith(`${name}:`)), lines.join('\n'));
+
+  const job = (url: string, type = 'postgres') => withConfigFile({ jobs: [{ id: 'j', type, url, destinations: [{ type: 'local', dir: '/srv/b' }] }] });
+  assert.ok(problems(job('dbserver:5432')).some((l) => l.startsWith('jobs.0 (j).url:') && l.includes('postgres://')));
+  assert.ok(problems(job('postgres://u@shopdb/x', 'mysql')).some((l) => l.startsWith('jobs.0 (j).url:') && l.includes('mysql://')));
+  assert.equal(loadConfig(job('mysql://root@127.0.0.1/shop', 'mysql')).jobs[0]?.url, 'mysql://root@127.0.0.1/shop');
 });
