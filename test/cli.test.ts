@@ -1,12 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSharedFixture, type SharedFixture } from './fixtures/shared-fixture.ts';
 import { adminQuery, LOCAL_PG_URL, requireLocalPg } from './helpers/local-pg.ts';
+import { freshBackup } from './helpers/fresh-backup.ts';
 
 const skip = await requireLocalPg();
 const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tokobot.js');
@@ -29,7 +30,7 @@ before(async () => {
   if (skip) return;
   fixture = await getSharedFixture('small', { storeId: 'toko1' });
   mkdirSync(env.SOURCE_DIR);
-  copyFileSync(fixture.zipPath, path.join(env.SOURCE_DIR, 'backup_harian.zip'));
+  await freshBackup(fixture.i5buPath, path.join(env.SOURCE_DIR, 'backup_harian.zip'));
 });
 after(async () => {
   if (!skip) {
@@ -55,6 +56,7 @@ test('sync, then no new backup, then status and ask — exit codes and readable 
   assert.equal(status.code, 0, status.stderr);
   const [s] = JSON.parse(status.stdout);
   assert.equal(s.freshness, 'OK');
+  assert.equal(s.newestBackup.ageFrom, 'dump');
   assert.equal(s.lastSuccess.rows, fixture.expectedRows.length);
 
   const row = fixture.expectedRows.find((r) => r.barcode)!;
@@ -63,6 +65,15 @@ test('sync, then no new backup, then status and ask — exit codes and readable 
   assert.match(ask.stdout, /^\[Toko CLI\]\n/);
   assert.ok(ask.stdout.includes(`${row.namaitem} — `), ask.stdout);
   assert.match(ask.stdout, /Rp \d/);
+
+  // A newer backup that is broken: the sync fails, and status exits 1 for monitoring scripts.
+  const broken = path.join(env.SOURCE_DIR, 'backup_rusak.i5bu');
+  copyFileSync(fixture.bad.truncated, broken);
+  utimesSync(broken, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+  assert.equal((await run(['sync'])).code, 1);
+  const failed = await run(['status', '--json']);
+  assert.equal(failed.code, 1, failed.stderr);
+  assert.equal(JSON.parse(failed.stdout)[0].freshness, 'FAILED');
 });
 
 test('inspect reads an .i5bu or a zip without any config; a bad file is one line and exit 1', { skip }, async () => {

@@ -27,6 +27,7 @@ export async function status(json: boolean): Promise<number> {
     const all = [];
     for (const s of app.config.stores) all.push(await storeStatus(app.opsStores, s));
     print(json ? JSON.stringify(all, null, 2) : all.map(statusText).join('\n\n'));
-    return 0;
+    // For monitoring scripts: a store whose last sync failed, or whose backups are old, is not fine.
+    return all.some((s) => s.freshness === 'FAILED' || s.freshness === 'CHECK') ? 1 : 0;
   });
 }

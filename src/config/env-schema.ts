@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { urlSetting } from './url-setting.ts';
+import { STORE_ZONE, timeZone } from './time-zone.ts';
 
 /**
  * Every environment variable tokobot reads, with its default and meaning. `.env.example` and the
@@ -39,6 +40,7 @@ export const envSchema = z.object({
   TOKOBOT_CONFIG: optionalText.describe('Config file (YAML or JSON) listing stores and later sections'),
   STORE_ID: z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected 1-32 characters a-z, 0-9 or _').default('main').describe('Id of the single store configured by environment'),
   STORE_NAME: optionalText.describe('Display name of that store'),
+  STORE_TZ: timeZone.default(STORE_ZONE).describe('Time zone of the shops (their backups carry local times): Asia/Jakarta (WIB), Asia/Makassar, Asia/Jayapura'),
   OPS_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a plain database name').default('tokobot').describe('Ops database (run history, price list)'),
   EXPORT_KEEP: count(1).default(5).describe('Price list CSV files kept per store'),
   MAX_ROW_DROP: z.coerce.number({ message: 'expected a share between 0 and 1, e.g. 0.2' }).min(0).max(1).default(0.2).describe('Largest allowed drop in row count against the published list (0.2 = 20%)'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobSchema } from './job-schema.ts';
+import { timeZone } from './time-zone.ts';
 
 const storeId = z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected 1-32 characters a-z, 0-9 or _');
 
@@ -11,6 +12,8 @@ const storeSchema = z
     dir: z.string().min(1).optional(),
     /** Alert when this store has had no new backup for this many hours (default STALE_BACKUP_HOURS). */
     staleHours: z.number().int().min(1).optional(),
+    /** The shop's time zone when it differs from STORE_TZ (a branch in Makassar: Asia/Makassar). */
+    timeZone: timeZone.optional(),
   })
   .strict()
   .refine((s) => Boolean(s.dropboxFolder) !== Boolean(s.dir), {

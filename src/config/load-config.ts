@@ -17,6 +17,8 @@ export interface StoreConfig {
   name: string;
   /** Hours without a new backup before the freshness alert. */
   staleHours?: number;
+  /** The shop's time zone: its backups' dump times are wall times there. loadConfig always sets it; STORE_ZONE otherwise. */
+  timeZone?: string;
   source: { type: 'dropbox'; folder: string } | { type: 'folder'; dir: string };
 }
 
@@ -57,15 +59,15 @@ function storesFrom(env: Env, file: FileConfig, problems: string[]): StoreConfig
       const source = s.dropboxFolder
         ? { type: 'dropbox' as const, folder: s.dropboxFolder }
         : { type: 'folder' as const, dir: s.dir as string };
-      return { id: s.id, name: s.name ?? s.id, source, ...(s.staleHours ? { staleHours: s.staleHours } : {}) };
+      return { id: s.id, name: s.name ?? s.id, timeZone: s.timeZone ?? env.STORE_TZ, source, ...(s.staleHours ? { staleHours: s.staleHours } : {}) };
     });
   }
   if (env.SOURCE === 'folder') {
     if (!env.SOURCE_DIR) problems.push('SOURCE_DIR: required when SOURCE=folder (the folder holding the .i5bu/.zip backups)');
-    return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, source: { type: 'folder', dir: env.SOURCE_DIR ?? '' } }];
+    return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, timeZone: env.STORE_TZ, source: { type: 'folder', dir: env.SOURCE_DIR ?? '' } }];
   }
   if (!env.DROPBOX_FOLDER) problems.push('DROPBOX_FOLDER: required when SOURCE=dropbox (e.g. /iPOS/backup), or list stores in TOKOBOT_CONFIG');
-  return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, source: { type: 'dropbox', folder: env.DROPBOX_FOLDER ?? '' } }];
+  return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, timeZone: env.STORE_TZ, source: { type: 'dropbox', folder: env.DROPBOX_FOLDER ?? '' } }];
 }
 
 /** App key + refresh token (the secret too, unless the token came from tokobot dropbox-auth's PKCE flow), or an access token. */

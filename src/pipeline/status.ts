@@ -2,6 +2,8 @@ import type { StoreConfig } from '../config/load-config.ts';
 import type { SyncRun, SyncRunLog } from '../store/sync-runs.ts';
 import type { PriceLists } from '../store/price-lists.ts';
 import type { Locks } from '../store/locks.ts';
+import { STORE_ZONE } from '../config/time-zone.ts';
+import { wallTimeIn } from './wall-time.ts';
 
 export type Freshness = 'OK' | 'ATTENTION' | 'CHECK' | 'FAILED' | 'RUNNING';
 
@@ -9,7 +11,12 @@ export interface StoreStatus {
   store: string;
   name: string;
   freshness: Freshness;
-  newestBackup: { file: string; modifiedAt: Date; ageHours: number; archive: unknown } | null;
+  /**
+   * The newest backup seen at the source. Its age runs from the dump time written in the archive
+   * (`ageFrom` 'dump'): a copy tool may give an old dump a fresh file time. Only when no archive
+   * of that file was read is the file's time used ('file').
+   */
+  newestBackup: { file: string; modifiedAt: Date; dumpedAt: Date | null; ageHours: number; ageFrom: 'dump' | 'file'; archive: unknown } | null;
   lastSuccess: { at: Date; file: string; rows: number } | null;
   lastRun: { id: number; status: string; startedAt: Date; finishedAt: Date | null; rows: number | null; trigger: string } | null;
   lastFailure: { at: Date; stage: string | null; error: string | null } | null;
@@ -50,13 +57,18 @@ export async function storeStatus(ops: StatusReads, store: StoreConfig, now = ne
     ops.priceLists.published(store.id),
   ]);
   const lastRun = recent[0] ?? null;
-  const ageHours = newest?.sourceModified ? (now.getTime() - newest.sourceModified.getTime()) / HOUR : null;
+  // A run that found the file unchanged read no archive: the published list's is the same file's.
+  const archive = newest?.archive ?? (newest?.contentHash && newest.contentHash === published?.contentHash ? published.archive : null);
+  const dumpTime = (archive as { dumpTime?: unknown } | null)?.dumpTime;
+  const dumpedAt = typeof dumpTime === 'string' ? wallTimeIn(dumpTime, store.timeZone ?? STORE_ZONE) : null;
+  const since = dumpedAt ?? newest?.sourceModified;
+  const ageHours = since ? (now.getTime() - since.getTime()) / HOUR : null;
   return {
     store: store.id,
     name: store.name,
     freshness: freshness(running, lastRun, ageHours),
     newestBackup: newest?.sourceModified
-      ? { file: newest.sourceFile ?? '', modifiedAt: newest.sourceModified, ageHours: ageHours ?? 0, archive: newest.archive }
+      ? { file: newest.sourceFile ?? '', modifiedAt: newest.sourceModified, dumpedAt, ageHours: ageHours ?? 0, ageFrom: dumpedAt ? 'dump' : 'file', archive }
       : null,
     lastSuccess: success ? { at: success.finishedAt ?? success.startedAt, file: success.sourceFile ?? '', rows: success.rowCount ?? 0 } : null,
     lastRun: lastRun ? { id: lastRun.id, status: lastRun.status, startedAt: lastRun.startedAt, finishedAt: lastRun.finishedAt,

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freshness } from '../../src/pipeline/status.ts';
+import { freshness, storeStatus } from '../../src/pipeline/status.ts';
+import { wallTimeIn } from '../../src/pipeline/wall-time.ts';
+import { MemoryLocks, MemorySyncRunLog } from '../fakes/memory-stores.ts';
+import type { PublishedList } from '../../src/store/price-lists.ts';
 import { pruneExports, requiredSpace } from '../../src/pipeline/sync/work-files.ts';
 import type { SyncRun } from '../../src/store/sync-runs.ts';
 
@@ -36,4 +39,45 @@ test('a zip needs room for itself and what comes out of it', () => {
   const MB = 1024 * 1024;
   assert.equal(requiredSpace('a.i5bu', 100 * MB), 264 * MB);
   assert.equal(requiredSpace('a.ZIP', 100 * MB), 364 * MB);
+});
+
+test('wall times of the dump are read in the shop\'s zone', () => {
+  assert.equal(wallTimeIn('2026-11-23 17:00:00', 'Asia/Jakarta')?.toISOString(), '2026-11-23T10:00:00.000Z');
+  assert.equal(wallTimeIn('2026-11-23 17:00:00', 'Asia/Jayapura')?.toISOString(), '2026-11-23T08:00:00.000Z');
+  assert.equal(wallTimeIn('2026-07-01 12:00:00', 'Europe/Amsterdam')?.toISOString(), '2026-07-01T10:00:00.000Z');
+  assert.equal(wallTimeIn('2026-02-30 12:00:00', 'Asia/Jakarta'), null);
+  assert.equal(wallTimeIn('yesterday', 'Asia/Jakarta'), null);
+});
+
+test('a backup\'s age runs from its dump time, not from a fresh file time; the file time only when no archive was read', async () => {
+  const now = new Date('2026-11-29T12:00:00Z');
+  const store = { id: 'main', name: 'Toko', timeZone: 'Asia/Jakarta', source: { type: 'folder' as const, dir: '/b' } };
+  const runs = new MemorySyncRunLog();
+  let published: PublishedList | null = null;
+  const reads = { runs, priceLists: { published: async () => published }, locks: new MemoryLocks() };
+  // A copy tool touched a six-day-old dump an hour ago.
+  const id = await runs.start('main', 'cli');
+  await runs.update(id, { sourceFile: 'a.i5bu', sourceModified: new Date('2026-11-29T11:00:00Z'), contentHash: 'h1',
+    archive: { dumpTime: '2026-11-23 19:00:00' } }, 'success');
+  let s = await storeStatus(reads, store, now);
+  assert.equal(s.newestBackup?.ageFrom, 'dump');
+  assert.equal(s.newestBackup?.ageHours, 6 * 24);
+  assert.equal(s.freshness, 'CHECK');
+
+  // A later run found the same content unchanged (no archive read): the published list's archive tells.
+  published = { store: 'main', runId: id, contentHash: 'h1', sourceFile: 'a.i5bu', sourceModified: null, archive: { dumpTime: '2026-11-23 19:00:00' },
+    rowCount: 1, csvPath: null, publishedAt: now };
+  const again = await runs.start('main', 'cli');
+  await runs.update(again, { sourceFile: 'b.i5bu', sourceModified: new Date('2026-11-29T11:30:00Z'), contentHash: 'h1' }, 'no-change');
+  s = await storeStatus(reads, store, now);
+  assert.equal(s.newestBackup?.file, 'b.i5bu');
+  assert.equal(s.newestBackup?.ageFrom, 'dump');
+  assert.equal(s.newestBackup?.dumpedAt?.toISOString(), '2026-11-23T12:00:00.000Z');
+
+  // New content never read (the run failed before inspect): the file time is all there is.
+  const third = await runs.start('main', 'cli');
+  await runs.update(third, { sourceFile: 'c.i5bu', sourceModified: new Date('2026-11-29T11:45:00Z'), contentHash: 'h2' }, 'failed');
+  s = await storeStatus(reads, store, now);
+  assert.equal(s.newestBackup?.ageFrom, 'file');
+  assert.equal(s.newestBackup?.ageHours, 0.25);
 });

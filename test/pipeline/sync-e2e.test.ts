@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { storeStatus } from '../../src/pipeline/status.ts';
 import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
@@ -8,6 +9,7 @@ import { storeDatabases } from '../../src/pipeline/databases.ts';
 import { syncStore } from '../../src/pipeline/sync/sync-store.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
 import { rewriteArchive } from '../helpers/archive-rewrite.ts';
+import { freshBackup } from '../helpers/fresh-backup.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
 import { programMajor, testServerMajor } from '../helpers/needs.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';
@@ -17,6 +19,7 @@ const skip = await requireLocalPg();
 const STORE = `e2e${process.pid}`;
 let h: Harness;
 let fixture: SharedFixture;
+let scratch = '';
 let clock = Date.UTC(2026, 10, 20, 1, 0, 0);
 /** Each upload is newer than the last, as backups arrive. */
 const upload = (name: string, file: string) => h.fake.addFile(`${h.folder}/${name}`, file, new Date((clock += 3_600_000)));
@@ -25,12 +28,18 @@ before(async () => {
   if (skip) return;
   fixture = await getSharedFixture('small', { storeId: 'toko1' });
   h = await startHarness('external', STORE);
+  scratch = mkdtempSync(path.join(tmpdir(), 'tokobot-e2e-'));
 });
-after(async () => { await h?.close(); });
+after(async () => {
+  await h?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
 
 test('first sync: newest zip from Dropbox → restored, exported, validated, published', { skip }, async () => {
   await upload('backup_lama.i5bu', fixture.bad.truncated); // older: must be ignored
-  await upload('backup_2026-11-20.zip', fixture.zipPath);
+  // Dumped by the shop just before it arrived: its age (from the dump time) is an hour at the status below.
+  const dumped = await freshBackup(fixture.i5buPath, path.join(scratch, 'backup_2026-11-20.zip'), 'Asia/Jakarta', new Date(clock + 3_600_000));
+  await upload('backup_2026-11-20.zip', dumped);
   const o = await sync(h);
   assert.equal(o.status, 'success', o.error);
   assert.equal(o.file, 'backup_2026-11-20.zip');

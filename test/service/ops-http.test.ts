@@ -9,6 +9,8 @@ import { FakeTelegram } from '../fakes/fake-telegram.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';
 import { sync } from '../helpers/sync-checks.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { freshBackup } from '../helpers/fresh-backup.ts';
+import path from 'node:path';
 
 /**
  * `tokobot start` with HTTP_PORT, configured as in a container (HTTP_HOST=0.0.0.0, so HTTP_TOKEN):
@@ -31,7 +33,8 @@ before(async () => {
   const port = await freePort();
   h = await startHarness('external', STORE, { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, HTTP_PORT: String(port), SYNC_CRON: '0 0 1 1 *',
     HTTP_HOST: '0.0.0.0', HTTP_TOKEN: TOKEN, PG_DOCKER_PASSWORD: PASSWORD, TELEGRAM_OWNERS: '700100200' });
-  await h.fake.addFile(`${h.folder}/backup.zip`, fixture.zipPath, new Date(Date.now() - 2 * 3_600_000));
+  const dumped = await freshBackup(fixture.i5buPath, path.join(h.dataDir, 'backup.zip'), 'Asia/Jakarta', new Date(Date.now() - 2 * 3_600_000));
+  await h.fake.addFile(`${h.folder}/backup.zip`, dumped, new Date(Date.now() - 2 * 3_600_000));
   assert.equal((await sync(h)).status, 'success');
   service = await startService(h.app);
   base = `http://127.0.0.1:${service.httpPort}`;

@@ -1,0 +1,22 @@
+/** The offset of `zone` from UTC at `at`, in ms (Asia/Jakarta: +7 h). */
+function zoneOffset(at: number, zone: string): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(new Date(at)).map((p) => [p.type, Number(p.value)]));
+  return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0) - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The instant a wall-clock time "YYYY-MM-DD HH:MM:SS" names in `zone`, or null when the text is
+ * not one. pg_dump writes its start time this way, in the local time of the machine that made the
+ * dump and without a zone: the shop's computer, so the store's zone.
+ */
+export function wallTimeIn(text: string, zone: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (Number.isNaN(asUtc) || new Date(asUtc).getUTCDate() !== day) return null;
+  const first = asUtc - zoneOffset(asUtc, zone);
+  return new Date(asUtc - zoneOffset(first, zone));
+}
