@@ -116,6 +116,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const owners = [...telegram.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
   const search = new PriceSearch(app.opsStores.priceLists);
   const backups = new BackupRunner(app.backups, app.config.jobs, app.logger);
+  await runner.recover();
   await backups.recover();
   const schedules = createSchedules(app, runner, backups);
   // The core and the bot need each other: the bot hands the core its updates, the core tells the

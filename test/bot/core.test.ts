@@ -87,7 +87,7 @@ test('/lang switches one user to English', async () => {
 
 const job = { id: 'webshop', type: 'mysql' as const, url: 'mysql://x', destinations: [], retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0 },
   verify: true, timeoutMs: 1000, extension: '.sql.gz', schedule: '0 2 * * *' };
-const goodRun = { id: 7, job: 'webshop', trigger: 'chat:2', status: 'success' as const, stage: 'prune', startedAt: new Date('2026-11-23T02:00:00Z'),
+const goodRun = { id: 7, job: 'webshop', trigger: 'chat:2', status: 'success' as const, stage: 'prune', stages: [], startedAt: new Date('2026-11-23T02:00:00Z'),
   finishedAt: new Date('2026-11-23T02:01:00Z'), fileName: 'webshop_20261123_020000.sql.gz', bytes: 5 * 1048576, sha256: 'ab'.repeat(32),
   destinations: [{ destination: 'the folder /srv/b', location: '/srv/b/webshop_20261123_020000.sql.gz' }],
   verification: { ok: true, detail: 'loaded into a scratch database: 3 tables, 10 rows, every count equal to the snapshot' }, error: null };
