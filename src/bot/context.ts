@@ -13,6 +13,17 @@ import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { OpenAlert } from '../pipeline/alerts/alert-types.ts';
 import type { ButtonMemory } from '../store/button-memory.ts';
+import type { RunKind } from '../store/run-history.ts';
+import type { RunEnd } from '../pipeline/runs/lifecycle.ts';
+
+/** A run /batal stopped: what it was, the stage it was in, and how it ends (it may finish well, when too far to stop). */
+export interface CancelledRun {
+  kind: RunKind;
+  /** The store's name, or the job's id. */
+  name: string;
+  stage: string;
+  ended: Promise<RunEnd>;
+}
 
 /** What the command core needs from the pipeline: data and actions, never SQL or Docker. */
 export interface CoreDeps {
@@ -29,6 +40,8 @@ export interface CoreDeps {
   runSync: (store: StoreConfig, trigger: string, onProgress: SyncProgressFn) => Promise<SyncOutcome>;
   /** Progress of a sync this process runs for the store, if any. */
   syncInProgress: (store: string) => SyncProgress | null;
+  /** Stops the sync of the store and the backup of the job with this id that this process runs; one entry per run stopped. */
+  cancelRuns: (id: string, by: string) => CancelledRun[];
   latestExport: (store: string) => Promise<{ path: string; rows: number } | null>;
   officeStock: (store: string, kodeitem: string) => Promise<OfficeStock[]>;
   chat: Pick<ChatState, 'user' | 'setLang' | 'setStore' | 'firstSightOfStranger'>;

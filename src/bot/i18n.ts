@@ -38,6 +38,12 @@ const text = {
   backupDone: { id: 'Backup {job} berhasil: {file}, {size}.', en: 'Backup {job} succeeded: {file}, {size}.' },
   backupFailed: { id: 'Backup {job} GAGAL: {error}', en: 'Backup {job} FAILED: {error}' },
   backupsTitle: { id: 'Backup', en: 'Backups' },
+  cancelWhich: { id: 'Sebutkan toko atau job backup yang dihentikan: /batal NAMA. Sedang berjalan: {list}.', en: 'Name the store or backup job to stop: /cancel NAME. Running now: {list}.' },
+  cancelIdle: { id: 'Bot ini tidak sedang menjalankan sync atau backup.', en: 'This bot is running no sync or backup.' },
+  cancelNone: { id: 'Bot ini tidak sedang menjalankan sync atau backup "{name}".', en: 'This bot is running no sync or backup called "{name}".' },
+  cancelling: { id: '{kind} {name} sedang dihentikan (tahap {stage})…', en: '{kind} {name} is being stopped (stage {stage})…' },
+  cancelDone: { id: '{kind} {name} dihentikan: {error}', en: '{kind} {name} stopped: {error}' },
+  cancelLate: { id: '{kind} {name} sudah selesai sebelum sempat dihentikan.', en: '{kind} {name} finished before it could be stopped.' },
 } as const;
 
 export type TextKey = keyof typeof text;

@@ -59,13 +59,13 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
   const messengers: Partial<Record<Channel, Messenger>> = { telegram: new TelegramMessenger(o.api, o.chat), ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}) };
   const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.alerts.recipients });
   const loop = new AlertLoop(app.alerts, outbox, o.intervalMs ?? 15_000, app.logger);
-  o.syncRunner.onFinished(async (store, outcome) => { await syncAlert(app.alerts, store, outcome); loop.kick(); });
+  o.syncRunner.onFinished(async (outcome, store) => { await syncAlert(app.alerts, store, outcome); loop.kick(); });
   o.backupRunner.onFinished(async (run) => {
     await backupAlert(app.alerts, run, (await app.backups.log.latest()).get(run.job)?.lastGood);
     loop.kick();
   });
   const monitors = new Monitors({
-    engine: app.alerts, watch: app.backupAlertStores.watch, lock: (name) => app.opsStores.locks.tryLock(name), stores: app.config.stores, sourceFor: app.sync.sourceFor,
+    engine: app.alerts, watch: app.backupAlertStores.watch, runs: app.backupAlertStores.history, lock: (name) => app.opsStores.locks.tryLock(name), stores: app.config.stores, sourceFor: app.sync.sourceFor,
     staleHours: app.config.alerts.staleBackupMs / HOUR_MS, jobs: app.config.jobs, backupLog: app.backups.log, target: app.target, dataDir: app.config.dataDir,
     exportKeep: app.config.sync.exportKeep, diskMinFreeMb: app.config.alerts.diskMinFreeBytes / MB, freeSpace, syncStuckMs: 3 * 3_600_000, whatsapp: o.whatsapp, whatsappGraceMs: 15 * 60_000,
     clock: () => new Date(), logger: app.logger,

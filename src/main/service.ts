@@ -58,6 +58,11 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
     history: (store, limit) => app.opsStores.runs.recent(store, limit),
     runSync: (store, trigger, onProgress) => runner.run(store, trigger, onProgress),
     syncInProgress: (store) => runner.progress(store),
+    cancelRuns: (id, by) => {
+      const [sync, backup] = [runner.cancel(id, by), backups.cancel(id, by)];
+      return [...(sync ? [{ kind: 'sync' as const, name: app.config.stores.find((s) => s.id === id)?.name ?? id, ...sync }] : []),
+        ...(backup ? [{ kind: 'backup' as const, name: id, ...backup }] : [])];
+    },
     latestExport: async (store) => {
       const p = await app.opsStores.priceLists.published(store);
       return p?.csvPath && existsSync(p.csvPath) ? { path: p.csvPath, rows: p.rowCount } : null;
@@ -116,6 +121,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const owners = [...telegram.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
   const search = new PriceSearch(app.opsStores.priceLists);
   const backups = new BackupRunner(app.backups, app.config.jobs, app.logger);
+  await runner.recover();
   await backups.recover();
   const schedules = createSchedules(app, runner, backups);
   // The core and the bot need each other: the bot hands the core its updates, the core tells the

@@ -1,3 +1,5 @@
+import type { StageRecord } from './run-history.ts';
+
 export type BackupStatus = 'pending' | 'running' | 'success' | 'failed';
 
 export interface DeliveredCopy {
@@ -19,6 +21,8 @@ export interface BackupRun {
   trigger: string;
   status: BackupStatus;
   stage: string | null;
+  /** Each stage so far, as the sync runs record theirs. */
+  stages: StageRecord[];
   startedAt: Date;
   finishedAt: Date | null;
   fileName: string | null;
@@ -32,6 +36,7 @@ export interface BackupRun {
 /** Fields a run fills in as it goes. */
 export interface BackupRunDetails {
   stage?: string;
+  stages?: StageRecord[];
   fileName?: string;
   bytes?: number;
   sha256?: string;

@@ -1,12 +1,4 @@
-/** A sync recorded as running now. */
-export interface RunningSync {
-  store: string;
-  stage: string | null;
-  startedAt: Date;
-}
-
-/** Syncs (by store) or backup job runs (by job). */
-export type RunKind = 'sync' | 'backup';
+import type { RunKind } from './run-history.ts';
 
 /** How many runs of one store or job are recorded with one status. */
 export interface RunTally {
@@ -29,9 +21,6 @@ export interface LastRunTime {
 export interface OpsWatch {
   /** Resolves when the ops database answers now; rejects with the reason it does not. */
   ping(): Promise<void>;
-
-  /** Every sync recorded as running, of any store and process (stuck ones included: the monitors judge). */
-  runningSyncs(): Promise<RunningSync[]>;
 
   /** Runs recorded per store (sync) or job (backup) and status, running ones included. */
   tally(kind: RunKind): Promise<RunTally[]>;

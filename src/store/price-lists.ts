@@ -1,4 +1,4 @@
-import type { StageRecord } from './sync-runs.ts';
+import type { StageRecord } from './run-history.ts';
 
 /** A run's validated price list, ready to become its store's published list. */
 export interface Publication {

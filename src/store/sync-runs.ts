@@ -1,12 +1,7 @@
+import type { StageRecord } from './run-history.ts';
 
 export type RunStatus = 'running' | 'success' | 'no-change' | 'failed';
 export type Trigger = string; // 'cli', 'schedule', or 'chat:<user id>'
-
-export interface StageRecord {
-  name: string;
-  startedAt: string;
-  endedAt?: string;
-}
 
 export interface SyncRun {
   id: number;

@@ -87,7 +87,7 @@ test('/lang switches one user to English', async () => {
 
 const job = { id: 'webshop', type: 'mysql' as const, url: 'mysql://x', destinations: [], retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0 },
   verify: true, timeoutMs: 1000, extension: '.sql.gz', schedule: '0 2 * * *' };
-const goodRun = { id: 7, job: 'webshop', trigger: 'chat:2', status: 'success' as const, stage: 'prune', startedAt: new Date('2026-11-23T02:00:00Z'),
+const goodRun = { id: 7, job: 'webshop', trigger: 'chat:2', status: 'success' as const, stage: 'prune', stages: [], startedAt: new Date('2026-11-23T02:00:00Z'),
   finishedAt: new Date('2026-11-23T02:01:00Z'), fileName: 'webshop_20261123_020000.sql.gz', bytes: 5 * 1048576, sha256: 'ab'.repeat(32),
   destinations: [{ destination: 'the folder /srv/b', location: '/srv/b/webshop_20261123_020000.sql.gz' }],
   verification: { ok: true, detail: 'loaded into a scratch database: 3 tables, 10 rows, every count equal to the snapshot' }, error: null };
@@ -140,4 +140,36 @@ test('/backup of a failed run says why; /jobs and /status show schedules, next r
   assert.match(text(status), /Backup:\nwebshop \(mysql\)/);
   assert.equal(status?.severity, 'error');
   assert.doesNotMatch(text(await say(c, STAFF, '/status')), /webshop/, 'staff see the stores, not the backup jobs');
+});
+
+test('/batal (owners only): lists what runs here, stops the run of that name and tells how it ended; a name not running says so', async () => {
+  const asked: [string, string][] = [];
+  const ends: ((end: { status: string; error: string | null }) => void)[] = [];
+  const { core: c } = core({ rateLimitPerMinute: 100,
+    syncInProgress: (id) => (id === 'main' ? { stage: 'restore' } : null),
+    backups: { jobs: [job], progress: (id) => (id === 'webshop' ? { stage: 'upload' } : null), run: async () => goodRun, states: async () => [] },
+    cancelRuns: (id, by) => {
+      asked.push([id, by]);
+      return id === 'main' ? [{ kind: 'sync', name: 'Toko Utama', stage: 'restore', ended: new Promise((resolve) => ends.push(resolve)) }] : [];
+    },
+  });
+  assert.match(text(await say(c, ADMIN, '/batal main')), /hanya untuk owner/);
+  assert.match(text(await say(c, OWNER, '/batal main', inGroup())), /chat pribadi/);
+  assert.deepEqual(asked, [], 'refused before anything was stopped');
+  assert.match(text(await say(c, OWNER, '/batal')), /\/batal NAMA\. Sedang berjalan: main \(sync, restore\), webshop \(backup, upload\)\./);
+  assert.match(text(await say(c, OWNER, '/cancel nope')), /tidak sedang menjalankan sync atau backup "nope"/);
+
+  const stopping = await say(c, OWNER, '/batal MAIN');
+  assert.match(text(stopping), /^Sync Toko Utama sedang dihentikan \(tahap restore\)…$/);
+  assert.deepEqual(asked.at(-1), ['main', 'user 1 (chat:1)']);
+  const end = stopping?.live?.(async () => undefined);
+  ends[0]?.({ status: 'failed', error: 'Cancelled by user 1 (chat:1); nothing was published (the price list in use stays as it was).' });
+  assert.match(text(await end ?? null), /^Sync Toko Utama dihentikan: Cancelled by user 1 \(chat:1\); nothing was published/);
+
+  await say(c, OWNER, '/lang en');
+  const late = await say(c, OWNER, '/cancel main');
+  assert.match(text(late), /Sync Toko Utama is being stopped \(stage restore\)/);
+  const lateEnd = late?.live?.(async () => undefined);
+  ends[1]?.({ status: 'success', error: null });
+  assert.match(text(await lateEnd ?? null), /Sync Toko Utama finished before it could be stopped/);
 });

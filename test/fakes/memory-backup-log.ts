@@ -4,20 +4,20 @@ import type { BackupLog, BackupRun, BackupRunDetails, BackupStatus } from '../..
 export const asJson = <T>(v: T): T => (v === null || v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
 const copy = (r: BackupRun): BackupRun => ({ ...r, startedAt: new Date(r.startedAt), finishedAt: r.finishedAt && new Date(r.finishedAt),
-  destinations: asJson(r.destinations), verification: asJson(r.verification) });
+  stages: asJson(r.stages), destinations: asJson(r.destinations), verification: asJson(r.verification) });
 
 const newestFirst = (a: BackupRun, b: BackupRun) => b.startedAt.getTime() - a.startedAt.getTime() || b.id - a.id;
 
 /** The backup run log in memory, on a clock of the test's choosing (the "now" of start and finish). */
 export class MemoryBackupLog implements BackupLog {
-  /** Every run, in the order started: read by tests and MemoryOpsWatch, not changed. */
+  /** Every run, in the order started: read by tests, not changed. */
   readonly runs: BackupRun[] = [];
 
   constructor(private readonly clock: () => Date = () => new Date()) {}
 
   async start(job: string, trigger: string): Promise<number> {
     const id = this.runs.length + 1;
-    this.runs.push({ id, job, trigger, status: 'pending', stage: null, startedAt: this.clock(), finishedAt: null, fileName: null, bytes: null,
+    this.runs.push({ id, job, trigger, status: 'pending', stage: null, stages: [], startedAt: this.clock(), finishedAt: null, fileName: null, bytes: null,
       sha256: null, destinations: [], verification: null, error: null });
     return id;
   }

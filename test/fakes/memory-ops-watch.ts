@@ -1,40 +1,27 @@
-import type { LastRunTime, OpsWatch, RunKind, RunningSync, RunTally } from '../../src/store/ops-watch.ts';
-import type { MemoryBackupLog } from './memory-backup-log.ts';
+import type { BackupLog } from '../../src/store/backup-log.ts';
+import type { LastRunTime, OpsWatch, RunTally } from '../../src/store/ops-watch.ts';
+import type { RunKind, RunRecord } from '../../src/store/run-history.ts';
+import type { SyncRunLog } from '../../src/store/sync-runs.ts';
+import { allRuns } from './memory-run-history.ts';
 
-/** A sync run as MemoryOpsWatch sees it (the sync side's store keeps more). */
-export interface MemorySyncRun {
-  store: string;
-  status: string;
-  stage: string | null;
-  startedAt: Date;
-  finishedAt: Date | null;
-}
-
-interface Run { subject: string; status: string; startedAt: Date; finishedAt: Date | null }
-
-/** The ops views in memory: backup runs from a MemoryBackupLog, syncs as the test puts them in `syncs`. */
+/** The ops views in memory, over the in-memory sync run log and backup log (as PostgreSQL's read their tables). */
 export class MemoryOpsWatch implements OpsWatch {
-  readonly syncs: MemorySyncRun[] = [];
   /** Set to make ping() fail, as an unreachable ops database does. */
   down: Error | null = null;
 
-  constructor(private readonly backupLog: MemoryBackupLog) {}
+  constructor(private readonly syncRuns: Pick<SyncRunLog, 'recent'>, private readonly backupLog: Pick<BackupLog, 'recent'>) {}
 
   async ping(): Promise<void> {
     if (this.down) throw this.down;
   }
 
-  async runningSyncs(): Promise<RunningSync[]> {
-    return this.syncs.filter((s) => s.status === 'running').map((s) => ({ store: s.store, stage: s.stage, startedAt: new Date(s.startedAt) }));
-  }
-
-  private runs(kind: RunKind): Run[] {
-    return kind === 'sync' ? this.syncs.map((s) => ({ ...s, subject: s.store })) : this.backupLog.runs.map((r) => ({ ...r, subject: r.job }));
+  private async runs(kind: RunKind): Promise<RunRecord[]> {
+    return (await allRuns(this.syncRuns, this.backupLog)).filter((r) => r.kind === kind);
   }
 
   async tally(kind: RunKind): Promise<RunTally[]> {
     const counts = new Map<string, RunTally>();
-    for (const r of this.runs(kind)) {
+    for (const r of await this.runs(kind)) {
       const k = `${r.subject}\n${r.status}`;
       const t = counts.get(k) ?? counts.set(k, { subject: r.subject, status: r.status, runs: 0 }).get(k) as RunTally;
       t.runs++;
@@ -43,8 +30,8 @@ export class MemoryOpsWatch implements OpsWatch {
   }
 
   async lastFinished(kind: RunKind): Promise<LastRunTime[]> {
-    const last = new Map<string, Run>();
-    for (const r of this.runs(kind)) {
+    const last = new Map<string, RunRecord>();
+    for (const r of await this.runs(kind)) {
       const seen = last.get(r.subject);
       if (r.finishedAt && (!seen || r.startedAt.getTime() > seen.startedAt.getTime())) last.set(r.subject, r);
     }

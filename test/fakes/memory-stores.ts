@@ -17,13 +17,16 @@ const byNewest = (a: SyncRun, b: SyncRun) => b.startedAt.getTime() - a.startedAt
 /** What a jsonb column gives back. */
 const asJson = (value: unknown) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
+/** The sync run log in memory, on a clock of the test's choosing (the "now" of start and finish). */
 export class MemorySyncRunLog implements SyncRunLog {
   private readonly runs: SyncRun[] = [];
+
+  constructor(private readonly clock: () => Date = () => new Date()) {}
 
   async start(store: string, trigger: Trigger): Promise<number> {
     const id = this.runs.length + 1;
     this.runs.push({
-      id, store, trigger, status: 'running', stage: null, stages: [], startedAt: new Date(), finishedAt: null, sourceFile: null,
+      id, store, trigger, status: 'running', stage: null, stages: [], startedAt: this.clock(), finishedAt: null, sourceFile: null,
       sourceModified: null, contentHash: null, bytes: null, archive: null, rowCount: null, validation: null, error: null, note: null,
     });
     return id;
@@ -43,7 +46,7 @@ export class MemorySyncRunLog implements SyncRunLog {
       Object.assign(run, { [key]: stored });
     }
     if (status) run.status = status;
-    if (status && status !== 'running') run.finishedAt = new Date();
+    if (status && status !== 'running') run.finishedAt = this.clock();
   }
 
   exists(id: number): boolean {
@@ -52,7 +55,7 @@ export class MemorySyncRunLog implements SyncRunLog {
 
   async failInterrupted(store: string): Promise<number> {
     const running = this.runs.filter((r) => r.store === store && r.status === 'running');
-    for (const r of running) Object.assign(r, { status: 'failed', finishedAt: new Date(), error: INTERRUPTED_ERROR.replace('%s', r.stage ?? 'first') });
+    for (const r of running) Object.assign(r, { status: 'failed', finishedAt: this.clock(), error: INTERRUPTED_ERROR.replace('%s', r.stage ?? 'first') });
     return running.length;
   }
 
@@ -70,7 +73,6 @@ export class MemorySyncRunLog implements SyncRunLog {
     const found = seen.sort((a, b) => (b.sourceModified as Date).getTime() - (a.sourceModified as Date).getTime() || b.id - a.id)[0];
     return found ? structuredClone(found) : null;
   }
-
 }
 
 type StoredRow = ListedPrice & { barcode: string; satuan: string | null };

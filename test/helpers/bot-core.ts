@@ -30,6 +30,7 @@ export function testCore(over: Partial<CoreDeps> = {}) {
     history: async () => [],
     runSync: async () => { throw new AppError('busy', 'A sync of store "Toko Utama" is already running; wait for it to finish.'); },
     syncInProgress: () => null,
+    cancelRuns: () => [],
     latestExport: async () => ({ path: '/tmp/x.csv', rows: 10 }),
     officeStock: async () => [{ office: 'UTM', name: 'Pusat', stok: '5' }],
     chat: {

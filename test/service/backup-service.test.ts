@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startService, type Service } from '../../src/main/service.ts';
+import type { BackupDestination } from '../../src/pipeline/backup/ports.ts';
 import { FakeTelegram, type SentMessage, type TgUser } from '../fakes/fake-telegram.ts';
 import { LOCAL_PG_URL } from '../helpers/local-pg.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';
@@ -15,6 +16,7 @@ import { needPgDump } from '../helpers/needs.ts';
  */
 const STORE = `bks${process.pid}`;
 const OPS = `tokobot_t_ops_${STORE}`;
+const owner: TgUser = { id: 2001, first_name: 'Budi' };
 const admin: TgUser = { id: 2002, first_name: 'Andi' };
 const staff: TgUser = { id: 2003, first_name: 'Dewi' };
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-backup-service-'));
@@ -35,7 +37,7 @@ before(async () => {
   ] }));
   tg = await FakeTelegram.start();
   h = await startHarness('external', STORE, {
-    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_ADMINS: String(admin.id), TELEGRAM_STAFF: String(staff.id),
+    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_OWNERS: String(owner.id), TELEGRAM_ADMINS: String(admin.id), TELEGRAM_STAFF: String(staff.id),
     TELEGRAM_RATE_LIMIT: '60', TOKOBOT_CONFIG: path.join(dir, 'tokobot.json'), SYNC_CRON: '0 0 1 1 *',
   });
   service = await startService(h.app);
@@ -93,4 +95,41 @@ test('/jobs and /status show schedules, the next run and the last result to admi
   assert.match(jobs, /Terakhir: OK .* · ops_\d{8}_\d{6}\.dump/);
   assert.match((await ask(admin, '/status')).text ?? '', /Backup:\nticker \(postgres\)/);
   assert.match((await ask(staff, '/backup ops')).text ?? '', /hanya untuk admin/);
+});
+
+/** A destination whose put() waits until the run is stopped; `reached` resolves when a put starts. */
+function waitingDestination(): { destination: BackupDestination; reached: Promise<void> } {
+  let putStarted!: () => void;
+  const reached = new Promise<void>((resolve) => { putStarted = resolve; });
+  const destination: BackupDestination = {
+    description: 'a destination that waits', list: async () => [], remove: async () => undefined, removeLeftovers: async () => [],
+    put: (_file, _name, options) => new Promise((_resolve, reject) => {
+      putStarted();
+      options?.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
+    }),
+  };
+  return { destination, reached };
+}
+
+test('/batal from Telegram (owners): names the running backup, stops it, and the run ends failed saying who stopped it and that no file was kept', { skip }, async () => {
+  const { destination, reached } = waitingDestination();
+  const destinations = h.app.backups.destinations;
+  h.app.backups.destinations = (job) => (job.id === 'ops' ? [destination] : destinations(job));
+  try {
+    const running = service.backups.run(h.app.job('ops'), 'test');
+    await reached;
+    assert.match((await ask(owner, '/batal')).text ?? '', /Sedang berjalan: .*ops \(backup, upload\)/);
+    assert.match((await ask(admin, '/batal ops')).text ?? '', /hanya untuk owner/);
+    const answer = await ask(owner, '/batal ops');
+    assert.match(answer.text ?? '', /Backup ops sedang dihentikan \(tahap upload\)/);
+    const run = await running;
+    assert.equal(run.status, 'failed');
+    assert.match(run.error ?? '', new RegExp(`^upload: Cancelled by Budi.* \\(chat:${owner.id}\\); no file from it was kept\\.$`));
+    assert.deepEqual(run.stages.map((st) => st.name), ['dump', 'verify', 'upload']);
+    const done = await tg.until(() => /dihentikan:/.test(answer.text ?? '') && answer);
+    assert.match(done.text ?? '', /Backup ops dihentikan: upload: Cancelled by Budi/);
+    assert.match((await ask(owner, '/batal ops')).text ?? '', /tidak sedang menjalankan sync atau backup "ops"/);
+  } finally {
+    h.app.backups.destinations = destinations;
+  }
 });

@@ -12,7 +12,7 @@ export function backupLogContract(fresh: () => Promise<BackupLog>): void {
     const log = await fresh();
     const id = await log.start('shop', 'cli');
     const started = await log.get(id);
-    assert.deepEqual({ ...started, startedAt: undefined }, { id, job: 'shop', trigger: 'cli', status: 'pending', stage: null, startedAt: undefined,
+    assert.deepEqual({ ...started, startedAt: undefined }, { id, job: 'shop', trigger: 'cli', status: 'pending', stage: null, stages: [], startedAt: undefined,
       finishedAt: null, fileName: null, bytes: null, sha256: null, destinations: [], verification: null, error: null });
     assert.ok(started?.startedAt instanceof Date);
     await log.update(id, { stage: 'dump' }, 'running');
@@ -23,6 +23,10 @@ export function backupLogContract(fresh: () => Promise<BackupLog>): void {
     assert.deepEqual([running?.status, running?.stage, running?.fileName, running?.bytes, running?.finishedAt], ['running', 'dump', 'shop_20261123_020000.dump', 1234, null]);
     assert.deepEqual(running?.destinations, [{ destination: 'the folder /b', location: '/b/x' }, { destination: 'Dropbox', error: 'no' }]);
     assert.deepEqual(running?.verification, { ok: true, detail: 'restored', tables: 3, rows: 10 });
+    const stages = [{ name: 'dump', startedAt: '2026-11-23T02:00:00.000Z', endedAt: '2026-11-23T02:01:00.000Z' }, { name: 'upload', startedAt: '2026-11-23T02:01:00.000Z' }];
+    await log.update(id, { stage: 'upload', stages }, 'running');
+    stages.push({ name: 'prune', startedAt: 'later' });
+    assert.deepEqual((await log.get(id))?.stages, stages.slice(0, 2), 'the stages as they were given, kept apart from the caller\'s array');
     await log.update(id, {}, 'success');
     const done = await log.get(id);
     assert.equal(done?.status, 'success');

@@ -5,6 +5,7 @@ import { PostgresBackupLog } from '../../src/store/postgres/postgres-backup-log.
 import { PostgresOpsWatch } from '../../src/store/postgres/postgres-ops-watch.ts';
 import { MemoryBackupLog } from '../fakes/memory-backup-log.ts';
 import { MemoryOpsWatch } from '../fakes/memory-ops-watch.ts';
+import { MemorySyncRunLog } from '../fakes/memory-stores.ts';
 import { opsWatchContract } from './ops-watch.contract.ts';
 import { scratchOpsDatabase } from './pg-scratch.ts';
 
@@ -31,8 +32,18 @@ describe('PostgresOpsWatch', () => {
 
 describe('MemoryOpsWatch', () => {
   opsWatchContract(async () => {
+    let now = new Date();
+    const syncRuns = new MemorySyncRunLog(() => now);
     const backupLog = new MemoryBackupLog();
-    const watch = new MemoryOpsWatch(backupLog);
-    return { watch, backupLog, addSync: async (r) => { watch.syncs.push(r); } };
+    return {
+      watch: new MemoryOpsWatch(syncRuns, backupLog), backupLog,
+      addSync: async (r) => {
+        now = r.startedAt;
+        const id = await syncRuns.start(r.store, 'schedule');
+        await syncRuns.update(id, { stage: r.stage ?? undefined });
+        now = r.finishedAt ?? now;
+        if (r.status !== 'running') await syncRuns.update(id, {}, r.status);
+      },
+    };
   });
 });

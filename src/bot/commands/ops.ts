@@ -1,3 +1,4 @@
+import { cancelReply } from '../cancel-replies.ts';
 import { exportReply, historyReply, statusReply, syncReply } from '../ops-replies.ts';
 import type { ChatCommand } from './command.ts';
 import { unknownStore } from './settings.ts';
@@ -29,4 +30,11 @@ export const exportList: ChatCommand = {
   name: 'export', aliases: [], role: 'owner', menu: true,
   help: { id: 'kirim file daftar harga (CSV)', en: 'send the price list file (CSV)' },
   run: ({ deps, who }) => exportReply(deps, who),
+};
+
+/** /batal NAME: stops a running sync or backup of that store or job (what was kept is said); owners only, as it throws away a run's work. */
+export const cancel: ChatCommand = {
+  name: 'batal', aliases: ['cancel'], role: 'owner', menu: true,
+  help: { id: 'hentikan sync atau backup yang berjalan: /batal NAMA', en: 'stop a running sync or backup: /cancel NAME' },
+  run: ({ deps, who, args }) => cancelReply(deps, who, args),
 };

@@ -3,6 +3,7 @@ import type { JobConfig, StoreConfig } from '../../config/load-config.ts';
 import { describeError } from '../../errors.ts';
 import type { BackupLog } from '../../store/backup-log.ts';
 import type { OpsWatch } from '../../store/ops-watch.ts';
+import type { RunHistory } from '../../store/run-history.ts';
 import type { BackupSource, RestoreTarget } from '../ports.ts';
 import { cleanLeftovers, pruneExports, type FreeSpaceFn } from '../sync/work-files.ts';
 import type { AlertEngine } from './alert-engine.ts';
@@ -14,8 +15,10 @@ const MB = 1024 * 1024;
 
 export interface MonitorDeps {
   engine: AlertEngine;
-  /** The ops database: whether it answers, and the syncs running. */
-  watch: Pick<OpsWatch, 'ping' | 'runningSyncs'>;
+  /** The ops database: whether it answers. */
+  watch: Pick<OpsWatch, 'ping'>;
+  /** The runs recorded as running, of every process (the syncs among them may be stuck). */
+  runs: Pick<RunHistory, 'running'>;
   /** The lock a sync of the store holds (as BackupDeps.lock): leftovers are cleaned only while no sync runs. */
   lock(name: string): Promise<(() => Promise<void>) | null>;
   stores: StoreConfig[];
@@ -116,8 +119,8 @@ async function checkDisk(d: MonitorDeps): Promise<void> {
 }
 
 async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
-  const running = await d.watch.runningSyncs();
-  const stuck = new Map(running.filter((r) => d.clock().getTime() - r.startedAt.getTime() > d.syncStuckMs).map((r) => [r.store, r]));
+  const running = await d.runs.running('sync');
+  const stuck = new Map(running.filter((r) => d.clock().getTime() - r.startedAt.getTime() > d.syncStuckMs).map((r) => [r.subject, r]));
   for (const store of d.stores) {
     const r = stuck.get(store.id);
     await set(d.engine, Boolean(r), { key: `stuck:${store.id}`, kind: 'sync-stuck', severity: 'warning', subject: store.name,

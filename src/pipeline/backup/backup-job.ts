@@ -11,6 +11,8 @@ import type { BackupLog, BackupRun, DeliveredCopy, Verification } from '../../st
 import type { BackupDestination, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
 import { pruneDestination } from './prune.ts';
 import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
+import { runOnce, type Lifecycle } from '../runs/lifecycle.ts';
+import { StageTracker } from '../runs/stage-tracker.ts';
 import { scratchName, verifyMysql, verifyPostgres } from './verify-backup.ts';
 
 export interface BackupDeps {
@@ -136,6 +138,23 @@ function timeoutError(job: JobConfig): AppError {
     'Raise timeoutMinutes for this job if the database has grown.');
 }
 
+/** Backup jobs as the shared run lifecycle runs them (BackupRunner, and runBackup for a single run). */
+export function backupLifecycle(deps: BackupDeps): Lifecycle<JobConfig, BackupProgress, BackupRun> {
+  return {
+    kind: 'backup',
+    id: (job) => job.id,
+    lock: (name) => deps.lock(name),
+    busy: (job) => `The backup ${job.id} is already running; wait for it to finish.`,
+    // At start destinations are only visited for a run that was interrupted; before a run, always.
+    recover: async (job, moment) => { await recoverJob(deps, job, { sweep: moment === 'run' }); },
+    starting: { stage: 'dump' },
+    execute: (job, trigger, onProgress, signal) => execute(deps, job, trigger, onProgress, signal),
+    shutdownError: () => new AppError('interrupted', `tokobot was shut down during this backup; ${NOTHING_KEPT}. It runs again at its next time.`),
+    cancelError: (_job, by) => new AppError('interrupted', `Cancelled by ${by}; ${NOTHING_KEPT}.`),
+    summary: (run) => ({ runId: run.id, status: run.status, error: run.error }),
+  };
+}
+
 /**
  * One run of a backup job: recover from an interrupted earlier run (recoverJob), dump into the
  * job's work folder, verify, encrypt, deliver to each destination, record success, apply
@@ -144,27 +163,22 @@ function timeoutError(job: JobConfig): AppError {
  * reason the admin can act on, and the work folder is emptied. Throws only when the job is
  * already running.
  */
-export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: string, onProgress: BackupProgressFn = () => undefined,
-  stopSignal?: AbortSignal): Promise<BackupRun> {
-  const release = await deps.lock(`backup:${job.id}`);
-  if (!release) throw new AppError('busy', `The backup ${job.id} is already running; wait for it to finish.`, { retryable: true });
+export function runBackup(deps: BackupDeps, job: JobConfig, trigger: string, onProgress?: BackupProgressFn, stopSignal?: AbortSignal): Promise<BackupRun> {
+  return runOnce(backupLifecycle(deps), job, trigger, onProgress, stopSignal);
+}
+
+/** The run itself, lock held and recovery done: its stages recorded as the syncs' are. */
+async function execute(deps: BackupDeps, job: JobConfig, trigger: string, onProgress: BackupProgressFn, stopSignal: AbortSignal): Promise<BackupRun> {
   const work = await jobWorkDir(deps.workRoot, job.id);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeoutError(job)), job.timeoutMs);
-  const signal = stopSignal ? AbortSignal.any([stopSignal, controller.signal]) : controller.signal;
+  const signal = AbortSignal.any([stopSignal, controller.signal]);
   try {
-    await recoverJob(deps, job, { sweep: true });
     const id = await deps.log.start(job.id, trigger);
     const name = backupName(job.id, job.extension, (deps.now ?? (() => new Date()))());
-    let stage: BackupStage = 'dump';
-    const enter = async (next: BackupStage) => {
-      if (signal.aborted) throw signal.reason;
-      stage = next;
-      await deps.log.update(id, { stage }, 'running');
-      onProgress({ stage });
-    };
+    const t = new StageTracker<BackupProgress>((stage, stages) => deps.log.update(id, { stage, stages }, 'running'), onProgress, signal);
     try {
-      await enter('dump');
+      await t.begin('dump');
       const plainName = job.passphrase ? name.slice(0, -'.enc'.length) : name;
       let made = await dump(deps, job, path.join(work, `${plainName}.partial`), signal, onProgress);
       // The name is recorded before any destination sees it, so crash recovery knows what to look for.
@@ -172,17 +186,17 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
       killPoint('after-dump');
       let verification: Verification = { ok: true, detail: 'not verified (verify: false in the job)' };
       if (job.verify) {
-        await enter('verify');
+        await t.begin('verify');
         verification = await verify(deps, job, id, made, signal);
       }
       await deps.log.update(id, { verification });
       if (job.passphrase) {
-        await enter('encrypt');
+        await t.begin('encrypt');
         const sealed = path.join(work, `${name}.partial`);
         made = { ...made, file: sealed, ...(await encryptAndCheck(made.file, sealed, job.passphrase, made.sha256, signal)) };
         await deps.log.update(id, { bytes: made.bytes, sha256: made.sha256 });
       }
-      await enter('upload');
+      await t.begin('upload');
       const copies = await deliver(deps, job, id, made, name, signal, onProgress);
       const failed = copies.filter((c) => c.error);
       if (failed.length) {
@@ -190,22 +204,24 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
         throw new AppError('upload-failed', `${failed.map((c) => `Not stored in ${c.destination}: ${c.error}`).join(' ')}` +
           (stored.length ? ` (stored in ${stored.join(', ')})` : ' The backup was not stored anywhere.'));
       }
-      await enter('prune');
+      await t.begin('prune');
       await deps.log.update(id, {}, 'success');
       await prune(deps, job, copies).catch((err) => deps.logger.warn({ job: job.id, err }, 'retention failed'));
+      t.close();
+      await deps.log.update(id, { stages: t.stages });
     } catch (err) {
       const reason = signal.aborted && signal.reason instanceof Error ? signal.reason : err;
       // A run stopped midway may have stored copies already (recorded as each arrived): its error says so.
       const copies = (await deps.log.get(id))?.destinations ?? [];
-      const message = `${stage}: ${describeError(reason)}`.replace(NOTHING_KEPT, whatWasKept(name, copies));
+      const message = `${t.current ?? 'dump'}: ${describeError(reason)}`.replace(NOTHING_KEPT, whatWasKept(name, copies));
       deps.logger.warn({ job: job.id, run: id, err: reason }, 'backup failed');
-      await deps.log.update(id, { error: message }, 'failed');
+      t.close();
+      await deps.log.update(id, { error: message, stages: t.stages }, 'failed');
     } finally {
       await clearWorkDir(work).catch(() => undefined);
     }
     return (await deps.log.get(id)) as BackupRun;
   } finally {
     clearTimeout(timer);
-    await release();
   }
 }

@@ -1,5 +1,5 @@
-import { AppError } from '../../errors.ts';
-import type { RunDetails, StageRecord, SyncRunLog } from '../../store/sync-runs.ts';
+import type { RunDetails, SyncRunLog } from '../../store/sync-runs.ts';
+import { StageTracker } from '../runs/stage-tracker.ts';
 
 /** A sync's stages in the order they run (extract only for zips). */
 export const SYNC_STAGES = ['check', 'download', 'extract', 'inspect', 'restore', 'analyze', 'export', 'validate', 'publish'] as const;
@@ -15,44 +15,13 @@ export interface SyncProgress {
 
 export type SyncProgressFn = (p: SyncProgress) => void;
 
-/** Records each stage of one run in the history as it starts and ends, and reports progress. */
-export class RunTracker {
-  readonly stages: StageRecord[] = [];
-  current: SyncStage | null = null;
-
-  constructor(
-    private readonly runs: Pick<SyncRunLog, 'update'>,
-    readonly runId: number,
-    private readonly onProgress: SyncProgressFn = () => undefined,
-    private readonly signal?: AbortSignal,
-  ) {}
-
-  /** Starts a stage; a run asked to stop (shutdown) ends here, between stages. */
-  async begin(stage: SyncStage, text?: string): Promise<void> {
-    if (this.signal?.aborted) {
-      throw new AppError('interrupted', 'Stopped because tokobot is shutting down; nothing was published. The next sync will try again.');
-    }
-    this.close();
-    this.current = stage;
-    this.stages.push({ name: stage, startedAt: new Date().toISOString() });
-    await this.runs.update(this.runId, { stage, stages: this.stages });
-    this.onProgress({ stage, text });
-  }
-
-  progress(done: number, total: number, text?: string): void {
-    if (this.current) this.onProgress({ stage: this.current, done, total, text });
+/** One sync run's stages in the sync run log, and what else the run records there as it goes. */
+export class RunTracker extends StageTracker<SyncProgress> {
+  constructor(private readonly runs: Pick<SyncRunLog, 'update'>, readonly runId: number, onProgress?: SyncProgressFn, signal?: AbortSignal) {
+    super((stage, stages) => runs.update(runId, { stage, stages }), onProgress, signal);
   }
 
   async record(details: RunDetails): Promise<void> {
     await this.runs.update(this.runId, details);
-  }
-
-  close(): void {
-    const last = this.stages.at(-1);
-    if (last && !last.endedAt) last.endedAt = new Date().toISOString();
-  }
-
-  durations(): Record<string, number> {
-    return Object.fromEntries(this.stages.map((s) => [s.name, s.endedAt ? Date.parse(s.endedAt) - Date.parse(s.startedAt) : 0]));
   }
 }

@@ -11,7 +11,8 @@ import { finishPublication, publishRun } from '../publish.ts';
 import type { SyncRunLog } from '../../store/sync-runs.ts';
 import type { PriceLists } from '../../store/price-lists.ts';
 import type { Locks } from '../../store/locks.ts';
-import { RunTracker, type SyncProgressFn } from './run-tracker.ts';
+import { RunTracker, type SyncProgress, type SyncProgressFn } from './run-tracker.ts';
+import { runOnce, type Lifecycle } from '../runs/lifecycle.ts';
 import { cleanLeftovers, ensureSpace, exportDir, freeSpace, prepareDirs, pruneExports, stamp, workDir, type FreeSpaceFn } from './work-files.ts';
 import { prepareArchive, type ArchiveSummary } from './prepare-archive.ts';
 
@@ -57,25 +58,34 @@ function newest(files: BackupFile[]): BackupFile | undefined {
   return [...files].sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime() || b.name.localeCompare(a.name))[0];
 }
 
+/** Syncs as the shared run lifecycle runs them (SyncRunner, and syncStore for a single run). */
+export function syncLifecycle(deps: SyncDeps): Lifecycle<StoreConfig, SyncProgress, SyncOutcome> {
+  return {
+    kind: 'sync',
+    id: (store) => store.id,
+    lock: (name) => deps.locks.tryLock(name),
+    busy: (store) => `A sync of store "${store.name}" is already running; wait for it to finish.`,
+    recover: (store) => recoverFromCrash(deps, store.id),
+    starting: { stage: 'check' },
+    async execute(store, trigger, onProgress, signal) {
+      await prepareDirs(deps.dataDir, store.id);
+      const tracker = new RunTracker(deps.runs, await deps.runs.start(store.id, trigger), onProgress, signal);
+      return runStages(deps, store, tracker, signal);
+    },
+    shutdownError: () => new AppError('interrupted', 'Stopped because tokobot is shutting down; nothing was published. The next sync will try again.'),
+    cancelError: (_store, by) => new AppError('interrupted', `Cancelled by ${by}; nothing was published (the price list in use stays as it was).`),
+    summary: (o) => ({ runId: o.runId, status: o.status, error: o.error ?? null }),
+  };
+}
+
 /**
  * Turns a store's newest backup into its published price list: check, download, extract,
  * inspect, restore into a staging database, analyze it, export, validate, publish. The live database and
  * the published list change only at the very end, together; any failure leaves them as they
  * were and removes what the run made. Throws only when the store is already being synced.
  */
-export async function syncStore(deps: SyncDeps, store: StoreConfig, trigger: string, onProgress?: SyncProgressFn, signal?: AbortSignal): Promise<SyncOutcome> {
-  const release = await deps.locks.tryLock(`sync:${store.id}`);
-  if (!release) {
-    throw new AppError('busy', `A sync of store "${store.name}" is already running; wait for it to finish.`, { retryable: true });
-  }
-  try {
-    await recoverFromCrash(deps, store.id);
-    await prepareDirs(deps.dataDir, store.id);
-    const tracker = new RunTracker(deps.runs, await deps.runs.start(store.id, trigger), onProgress, signal);
-    return await runStages(deps, store, tracker, signal);
-  } finally {
-    await release();
-  }
+export function syncStore(deps: SyncDeps, store: StoreConfig, trigger: string, onProgress?: SyncProgressFn, signal?: AbortSignal): Promise<SyncOutcome> {
+  return runOnce(syncLifecycle(deps), store, trigger, onProgress, signal);
 }
 
 async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, signal?: AbortSignal): Promise<SyncOutcome> {
@@ -101,10 +111,10 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     };
     if (file.contentHash && published?.contentHash === file.contentHash) return await unchanged(file.contentHash);
 
-    await t.begin('download', file.name);
+    await t.begin('download', { text: file.name });
     await ensureSpace(deps.dataDir, file.name, file.size, deps.freeSpace ?? freeSpace);
     const downloaded = path.join(work, path.basename(file.name));
-    const got = await source.download(file, `${downloaded}.part`, (done, total) => t.progress(done, total));
+    const got = await source.download(file, `${downloaded}.part`, (done, total) => t.progress({ done, total }));
     await rename(`${downloaded}.part`, downloaded);
     if (published?.contentHash === got.contentHash) return await unchanged(got.contentHash);
     await t.record({ contentHash: got.contentHash, bytes: got.bytes });
@@ -112,7 +122,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     const archive = await prepareArchive(deps, t, downloaded, work);
     await t.record({ archive: archive.summary });
 
-    await t.begin('restore', `${archive.summary.tables} tables`);
+    await t.begin('restore', { text: `${archive.summary.tables} tables` });
     await deps.target.createDatabase(dbs.staging);
     await deps.target.restore(archive.path, dbs.staging, { jobs: deps.settings.restoreJobs, signal });
 
@@ -132,7 +142,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
         `The new price list failed its checks and was not published (the previous list stays in use): ${validation.summary}`);
     }
 
-    await t.begin('publish', `${validation.rows} rows`);
+    await t.begin('publish', { text: `${validation.rows} rows` });
     t.close();
     const csvPath = tmpCsv.slice(0, -'.tmp'.length);
     // From here the file is the publication's: recoverFromCrash puts it in place or removes it.
@@ -145,7 +155,8 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     return { ...base, status: 'success', file: file.name, bytes: got.bytes, archive: archive.summary,
       rows: validation.rows, validation, csvPath, durationsMs: t.durations() };
   } catch (err) {
-    return await recordFailure(deps, store, t, err);
+    // A run stopped (shutdown, cancel) says why, whatever the stage it was in threw on the way.
+    return await recordFailure(deps, store, t, signal?.aborted && signal.reason instanceof Error ? signal.reason : err);
   } finally {
     if (tmpCsv) await unlink(tmpCsv).catch(() => undefined);
     await rm(work, { recursive: true, force: true }).catch(() => undefined);

@@ -163,4 +163,16 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX button_memory_created ON button_memory (created_at);
     `,
   },
+  // The view pins the columns it reads: a later version changing one of them drops and recreates it.
+  {
+    version: 7,
+    name: 'backup runs record their stages; one view of the runs of every kind',
+    sql: `
+      ALTER TABLE backup_runs ADD COLUMN stages jsonb NOT NULL DEFAULT '[]';
+      CREATE VIEW runs AS
+        SELECT 'sync'::text AS kind, id, store AS subject, trigger, status, stage, stages, started_at, finished_at, error FROM sync_runs
+        UNION ALL
+        SELECT 'backup'::text, id, job, trigger, status, stage, stages, started_at, finished_at, error FROM backup_runs;
+    `,
+  },
 ];

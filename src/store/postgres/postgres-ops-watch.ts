@@ -1,9 +1,8 @@
 import type pg from 'pg';
-import type { LastRunTime, OpsWatch, RunKind, RunningSync, RunTally } from '../ops-watch.ts';
+import type { LastRunTime, OpsWatch, RunTally } from '../ops-watch.ts';
+import type { RunKind } from '../run-history.ts';
 
-/** Where each kind of run is recorded, and what it is recorded by. */
-const runTables = { sync: { table: 'sync_runs', subject: 'store' }, backup: { table: 'backup_runs', subject: 'job' } } as const;
-
+/** Counts over the view `runs`, which holds every kind of run alike (migration 7). */
 export class PostgresOpsWatch implements OpsWatch {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -11,21 +10,14 @@ export class PostgresOpsWatch implements OpsWatch {
     await this.pool.query('SELECT 1');
   }
 
-  async runningSyncs(): Promise<RunningSync[]> {
-    const res = await this.pool.query("SELECT store, stage, started_at FROM sync_runs WHERE status = 'running'");
-    return res.rows.map((r) => ({ store: r.store, stage: r.stage, startedAt: r.started_at }));
-  }
-
   async tally(kind: RunKind): Promise<RunTally[]> {
-    const { table, subject } = runTables[kind];
-    const res = await this.pool.query(`SELECT ${subject} AS k, status, count(*)::int AS n FROM ${table} GROUP BY 1, 2`);
-    return res.rows.map((r) => ({ subject: r.k, status: r.status, runs: r.n }));
+    const res = await this.pool.query('SELECT subject, status, count(*)::int AS n FROM runs WHERE kind = $1 GROUP BY 1, 2', [kind]);
+    return res.rows.map((r) => ({ subject: r.subject, status: r.status, runs: r.n }));
   }
 
   async lastFinished(kind: RunKind): Promise<LastRunTime[]> {
-    const { table, subject } = runTables[kind];
-    const res = await this.pool.query(`SELECT DISTINCT ON (${subject}) ${subject} AS k, status, extract(epoch FROM finished_at - started_at) AS s
-      FROM ${table} WHERE finished_at IS NOT NULL ORDER BY ${subject}, started_at DESC`);
-    return res.rows.map((r) => ({ subject: r.k, status: r.status, seconds: Number(r.s) }));
+    const res = await this.pool.query(`SELECT DISTINCT ON (subject) subject, status, extract(epoch FROM finished_at - started_at) AS s
+      FROM runs WHERE kind = $1 AND finished_at IS NOT NULL ORDER BY subject, started_at DESC`, [kind]);
+    return res.rows.map((r) => ({ subject: r.subject, status: r.status, seconds: Number(r.s) }));
   }
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type StageRecord, type SyncRun, type SyncRunLog, type Trigger } from '../sync-runs.ts';
+import type { StageRecord } from '../run-history.ts';
+import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type SyncRun, type SyncRunLog, type Trigger } from '../sync-runs.ts';
 
 const columns: Record<keyof RunDetails, string> = {
   stage: 'stage', stages: 'stages', sourceFile: 'source_file', sourceModified: 'source_modified',

@@ -96,15 +96,17 @@ test('monitors: a missed scheduled backup, a stuck sync, the restore server down
   const locks: string[] = [];
   const engine = new AlertEngine({ store: stores.alerts, recipients: [], remindMs: 6 * HOUR, clock: () => now });
   const deps: MonitorDeps = {
-    engine, watch: stores.watch, lock: async (name) => { locks.push(name); return async () => undefined; }, backupLog: stores.backupLog,
+    engine, watch: stores.watch, runs: stores.history, lock: async (name) => { locks.push(name); return async () => undefined; }, backupLog: stores.backupLog,
     stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'folder', dir } }], sourceFor: () => new FolderSource(dir), staleHours: 26,
     jobs: [job], target: { kind: 'external' } as RestoreTarget, dataDir: dir, exportKeep: 5, diskMinFreeMb: 1, freeSpace: async () => 1024 ** 3,
     syncStuckMs: 3 * HOUR, whatsappGraceMs: 15 * 60_000, clock: () => now, logger: { warn: (o) => { throw new Error(`a monitor failed: ${JSON.stringify(o)}`); } },
     tellDirectly: async (alert, _since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'}`); },
   };
   const monitors = new Monitors(deps);
+  now = new Date(Date.UTC(2026, 10, 22, 23, 0));
+  const sync = await stores.syncRuns.start('pusat', 'schedule');
+  await stores.syncRuns.update(sync, { stage: 'restore' });
   now = new Date(Date.UTC(2026, 10, 23, 3, 0));
-  stores.watch.syncs.push({ store: 'pusat', status: 'running', stage: 'restore', startedAt: new Date(now.getTime() - 4 * HOUR), finishedAt: null });
   stores.watch.down = new Error('connect ECONNREFUSED 127.0.0.1:5432');
   await monitors.run();
   await monitors.run();
@@ -113,7 +115,7 @@ test('monitors: a missed scheduled backup, a stuck sync, the restore server down
   assert.equal(open['stuck:pusat']?.stage, 'restore');
   assert.deepEqual(told, ['restore-server-down open']);
   stores.watch.down = null;
-  stores.watch.syncs.length = 0;
+  await stores.syncRuns.update(sync, {}, 'failed');
   await stores.backupLog.start('nightly', 'schedule');
   await monitors.run();
   assert.deepEqual((await engine.open()).map((a) => a.key), [], 'the run started, the sync is over');

@@ -9,6 +9,7 @@ import { tryLock } from '../../../src/store/postgres/locks.ts';
 import { PostgresAlertStore } from '../../../src/store/postgres/postgres-alert-store.ts';
 import { PostgresBackupLog } from '../../../src/store/postgres/postgres-backup-log.ts';
 import { PostgresOpsWatch } from '../../../src/store/postgres/postgres-ops-watch.ts';
+import { PgRunHistory } from '../../../src/store/postgres/run-history.ts';
 import type { RestoreTarget } from '../../../src/pipeline/ports.ts';
 import type { JobConfig } from '../../../src/config/load-config.ts';
 import { FakeDropbox } from '../../fakes/fake-dropbox.ts';
@@ -29,7 +30,7 @@ let monitors: Monitors;
 
 function deps(): MonitorDeps {
   return {
-    engine, watch: new PostgresOpsWatch(pool), lock: (name) => tryLock(pool, name), stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS/pusat' } }],
+    engine, watch: new PostgresOpsWatch(pool), runs: new PgRunHistory(pool), lock: (name) => tryLock(pool, name), stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS/pusat' } }],
     sourceFor: () => new DropboxSource({ folder: '/iPOS/pusat', ...fake.clientOptions(), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
     staleHours: 26, jobs: [job], backupLog: new PostgresBackupLog(pool), target: { kind: 'external' } as RestoreTarget, dataDir: '/nonexistent',
     exportKeep: 5, diskMinFreeMb: 1024, freeSpace: async () => free, syncStuckMs: 3 * HOUR, whatsapp, whatsappGraceMs: 15 * 60_000,
@@ -134,7 +135,7 @@ test('the restore server down (it holds the alerts too): told straight to the ch
   let down = true;
   const dead = new pg.Pool({ host: '127.0.0.1', port: 1, user: 'x', database: 'x', connectionTimeoutMillis: 2000 });
   const [deadWatch, liveWatch] = [new PostgresOpsWatch(dead), new PostgresOpsWatch(pool)];
-  const watch = { ping: () => (down ? deadWatch : liveWatch).ping(), runningSyncs: () => liveWatch.runningSyncs() };
+  const watch = { ping: () => (down ? deadWatch : liveWatch).ping() };
   const m = new Monitors({ ...deps(), watch, tellDirectly: async (alert, _since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'} ${String(alert.params.error).slice(0, 40)}`); } });
   await m.checkRestoreServer();
   await m.checkRestoreServer();
