@@ -66,7 +66,7 @@ function buildBackups(config: Config, logger: Logger, locks: Locks, stores: Back
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const target = await buildTarget(config, logger);
-  await target.ensure((text) => logger.info(text));
+  await target.ensure(); // each target logs its own steps (creating, starting): logging them here too printed each twice
   const ops = await openOpsDatabase((db) => target.opsConnection(db), config.ops.database, (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
   const opsStores = createOpsStores(ops, { swapDatabases: swapStagingIn });
   const settings = config.sync;
