@@ -30,7 +30,7 @@ test('lists only backups, with their times, and copies one with its content hash
 
 test('a missing folder says which setting to check', async () => {
   await assert.rejects(new FolderSource('/nonexistent/tokobot').list(), (err) =>
-    isAppError(err) && err.code === 'source-not-found' && /SOURCE_DIR/.test(err.message));
+    isAppError(err) && err.kind === 'refused' && err.system === 'folder' && /SOURCE_DIR/.test(err.message));
 });
 
 test('a file that changes or disappears between listing and copying is reported, not passed on', async () => {
@@ -41,10 +41,10 @@ test('a file that changes or disappears between listing and copying is reported,
     const [listed] = await source.list();
     writeFileSync(path.join(dir, 'sync.i5bu'), 'PGDMP-partial-and-the-rest');
     await assert.rejects(source.download(listed!, path.join(dir, 'x.part')), (err) =>
-      isAppError(err) && err.code === 'download-corrupt' && err.retryable && /changed while being copied/.test(err.message));
+      isAppError(err) && err.kind === 'corrupt' && err.system === 'backup-file' && err.retryable && /changed while being copied/.test(err.message));
     rmSync(path.join(dir, 'sync.i5bu'));
     await assert.rejects(source.download(listed!, path.join(dir, 'x.part')), (err) =>
-      isAppError(err) && err.code === 'source-not-found' && /sync\.i5bu disappeared/.test(err.message));
+      isAppError(err) && err.kind === 'refused' && err.system === 'folder' && err.retryable && /sync\.i5bu disappeared/.test(err.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -90,7 +90,7 @@ const job = { id: 'webshop', type: 'mysql' as const, url: 'mysql://x', destinati
 const goodRun = { id: 7, job: 'webshop', trigger: 'chat:2', status: 'success' as const, stage: 'prune', startedAt: new Date('2026-11-23T02:00:00Z'),
   finishedAt: new Date('2026-11-23T02:01:00Z'), fileName: 'webshop_20261123_020000.sql.gz', bytes: 5 * 1048576, sha256: 'ab'.repeat(32),
   destinations: [{ destination: 'the folder /srv/b', location: '/srv/b/webshop_20261123_020000.sql.gz' }],
-  verification: { ok: true, detail: 'loaded into a scratch database: 3 tables, 10 rows, every count equal to the snapshot' }, error: null };
+  verification: { ok: true, detail: 'loaded into a scratch database: 3 tables, 10 rows, every count equal to the snapshot' }, error: null, failure: null };
 
 test('/backup: admins get the jobs as buttons; a press runs the job with progress and shows size, checksum, where it went', async () => {
   const progress: string[] = [];
@@ -120,7 +120,8 @@ test('/backup: admins get the jobs as buttons; a press runs the job with progres
 });
 
 test('/backup of a failed run says why; /jobs and /status show schedules, next run and the last result', async () => {
-  const failed = { ...goodRun, id: 8, status: 'failed' as const, error: 'dump: Cannot reach MySQL at 127.0.0.1:3306', fileName: null };
+  const failed = { ...goodRun, id: 8, status: 'failed' as const, error: 'dump: Cannot reach MySQL at 127.0.0.1:3306', fileName: null,
+    failure: { kind: 'unreachable' as const, system: 'mysql' as const } };
   const { core: c } = core({ rateLimitPerMinute: 100,
     status: async (store) => ({ store: store.id, name: store.name, freshness: 'OK', newestBackup: null, lastRun: null, lastFailure: null }) as never,
     backups: {
@@ -130,11 +131,11 @@ test('/backup of a failed run says why; /jobs and /status show schedules, next r
   const started = await say(c, ADMIN, '/backup webshop');
   const end = await started?.live?.(async () => undefined);
   assert.equal(end?.severity, 'error');
-  assert.match(text(end ?? null), /Backup webshop GAGAL: dump: Cannot reach MySQL/);
+  assert.match(text(end ?? null), /^Server MySQL\/MariaDB tidak bisa dihubungi\. .*\nBackup webshop GAGAL: dump: Cannot reach MySQL/);
   const jobs = await say(c, ADMIN, '/jobs');
   assert.equal(jobs?.severity, 'error');
   assert.match(text(jobs), /webshop \(mysql\)\n  Jadwal: 0 2 \* \* \* · berikutnya 2026-11-24 02:00 UTC/);
-  assert.match(text(jobs), /Terakhir: FAILED .*Cannot reach MySQL/);
+  assert.match(text(jobs), /Terakhir: FAILED .*Cannot reach MySQL.*\n  Server MySQL\/MariaDB tidak bisa dihubungi/);
   assert.match(text(jobs), /Terakhir berhasil: 2026-11-23 02:00 UTC · webshop_20261123_020000\.sql\.gz/);
   const status = await say(c, OWNER, '/status');
   assert.match(text(status), /Backup:\nwebshop \(mysql\)/);

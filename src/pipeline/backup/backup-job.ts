@@ -3,7 +3,7 @@ import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { JobConfig } from '../../config/load-config.ts';
-import { AppError, describeError } from '../../errors.ts';
+import { AppError, describeError, errorFacts, type ErrorFacts } from '../../errors.ts';
 import type { RestoreTarget } from '../ports.ts';
 import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
@@ -95,8 +95,11 @@ async function verify(deps: BackupDeps, job: JobConfig, runId: number, made: Mad
 }
 
 /** Each copy is recorded the moment it is stored, so a crash later in the run leaves no stored file the log does not know. */
-async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made, name: string, signal: AbortSignal, progress: BackupProgressFn): Promise<DeliveredCopy[]> {
+/** Each destination's copy, and the kind of the first failure (what the run's error is about). */
+async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made, name: string, signal: AbortSignal,
+  progress: BackupProgressFn): Promise<{ copies: DeliveredCopy[]; failure?: ErrorFacts }> {
   const copies: DeliveredCopy[] = [];
+  let failure: ErrorFacts | undefined;
   for (const destination of deps.destinations(job)) {
     if (signal.aborted) throw signal.reason;
     try {
@@ -108,10 +111,11 @@ async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       copies.push({ destination: destination.description, error: describeError(err) });
+      failure ??= errorFacts(err);
     }
     await deps.log.update(run, { destinations: copies });
   }
-  return copies;
+  return { copies, failure };
 }
 
 /**
@@ -132,7 +136,7 @@ async function prune(deps: BackupDeps, job: JobConfig, copies: DeliveredCopy[]):
 }
 
 function timeoutError(job: JobConfig): AppError {
-  return new AppError('interrupted', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; ${NOTHING_KEPT}. ` +
+  return new AppError('interrupted', 'tokobot', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; ${NOTHING_KEPT}. ` +
     'Raise timeoutMinutes for this job if the database has grown.');
 }
 
@@ -147,7 +151,7 @@ function timeoutError(job: JobConfig): AppError {
 export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: string, onProgress: BackupProgressFn = () => undefined,
   stopSignal?: AbortSignal): Promise<BackupRun> {
   const release = await deps.lock(`backup:${job.id}`);
-  if (!release) throw new AppError('busy', `The backup ${job.id} is already running; wait for it to finish.`, { retryable: true });
+  if (!release) throw new AppError('busy', 'tokobot', `The backup ${job.id} is already running; wait for it to finish.`, { retryable: true });
   const work = await jobWorkDir(deps.workRoot, job.id);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeoutError(job)), job.timeoutMs);
@@ -183,11 +187,11 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
         await deps.log.update(id, { bytes: made.bytes, sha256: made.sha256 });
       }
       await enter('upload');
-      const copies = await deliver(deps, job, id, made, name, signal, onProgress);
+      const { copies, failure } = await deliver(deps, job, id, made, name, signal, onProgress);
       const failed = copies.filter((c) => c.error);
       if (failed.length) {
         const stored = copies.filter((c) => c.location).map((c) => c.destination);
-        throw new AppError('upload-failed', `${failed.map((c) => `Not stored in ${c.destination}: ${c.error}`).join(' ')}` +
+        throw new AppError(failure?.kind ?? 'refused', failure?.system ?? 'tokobot', `${failed.map((c) => `Not stored in ${c.destination}: ${c.error}`).join(' ')}` +
           (stored.length ? ` (stored in ${stored.join(', ')})` : ' The backup was not stored anywhere.'));
       }
       await enter('prune');
@@ -199,7 +203,7 @@ export async function runBackup(deps: BackupDeps, job: JobConfig, trigger: strin
       const copies = (await deps.log.get(id))?.destinations ?? [];
       const message = `${stage}: ${describeError(reason)}`.replace(NOTHING_KEPT, whatWasKept(name, copies));
       deps.logger.warn({ job: job.id, run: id, err: reason }, 'backup failed');
-      await deps.log.update(id, { error: message }, 'failed');
+      await deps.log.update(id, { error: message, failure: errorFacts(reason) }, 'failed');
     } finally {
       await clearWorkDir(work).catch(() => undefined);
     }

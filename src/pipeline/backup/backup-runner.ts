@@ -38,9 +38,9 @@ export class BackupRunner {
 
   run(job: JobConfig, trigger: string, onProgress?: BackupProgressFn): Promise<BackupRun> {
     if (this.stopping.signal.aborted) {
-      return Promise.reject(new AppError('interrupted', 'tokobot is shutting down; try again when it is back.', { retryable: true }));
+      return Promise.reject(new AppError('interrupted', 'tokobot', 'tokobot is shutting down; try again when it is back.', { retryable: true }));
     }
-    if (this.progressOf.has(job.id)) return Promise.reject(new AppError('busy', `The backup ${job.id} is already running; wait for it to finish.`, { retryable: true }));
+    if (this.progressOf.has(job.id)) return Promise.reject(new AppError('busy', 'tokobot', `The backup ${job.id} is already running; wait for it to finish.`, { retryable: true }));
     this.progressOf.set(job.id, { stage: 'dump' });
     const running = runBackup(this.deps, job, trigger, (p) => { this.progressOf.set(job.id, p); onProgress?.(p); }, this.stopping.signal)
       .then(async (run) => {
@@ -81,7 +81,7 @@ export class BackupRunner {
     if ((await Promise.race([all().then(() => 'done' as const), timer])) === 'late') {
       this.logger.warn({ running: this.active.size }, 'stopping running backups for shutdown');
     }
-    this.stopping.abort(new AppError('interrupted', `tokobot was shut down during this backup; ${NOTHING_KEPT}. It runs again at its next time.`));
+    this.stopping.abort(new AppError('interrupted', 'tokobot', `tokobot was shut down during this backup; ${NOTHING_KEPT}. It runs again at its next time.`));
     await all();
   }
 }

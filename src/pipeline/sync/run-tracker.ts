@@ -30,7 +30,7 @@ export class RunTracker {
   /** Starts a stage; a run asked to stop (shutdown) ends here, between stages. */
   async begin(stage: SyncStage, text?: string): Promise<void> {
     if (this.signal?.aborted) {
-      throw new AppError('interrupted', 'Stopped because tokobot is shutting down; nothing was published. The next sync will try again.');
+      throw new AppError('interrupted', 'tokobot', 'Stopped because tokobot is shutting down; nothing was published. The next sync will try again.');
     }
     this.close();
     this.current = stage;

@@ -28,7 +28,7 @@ export class SyncRunner {
 
   run(store: StoreConfig, trigger: string, onProgress?: SyncProgressFn): Promise<SyncOutcome> {
     if (this.stopping.signal.aborted) {
-      return Promise.reject(new AppError('interrupted', 'tokobot is shutting down; try again when it is back.', { retryable: true }));
+      return Promise.reject(new AppError('interrupted', 'tokobot', 'tokobot is shutting down; try again when it is back.', { retryable: true }));
     }
     this.progressOf.set(store.id, { stage: 'check' });
     const job = syncStore(this.deps, store, trigger, (p) => { this.progressOf.set(store.id, p); onProgress?.(p); }, this.stopping.signal)
@@ -50,7 +50,7 @@ export class SyncRunner {
         outcomes.push(o);
         this.logger.info({ store: store.id, status: o.status, error: o.error }, 'scheduled sync finished');
       } catch (err) {
-        if (isAppError(err) && (err.code === 'busy' || err.code === 'interrupted')) this.logger.info({ store: store.id }, err.message);
+        if (isAppError(err) && (err.kind === 'busy' || err.kind === 'interrupted')) this.logger.info({ store: store.id }, err.message);
         else this.logger.error({ err, store: store.id }, 'scheduled sync could not start');
       }
     }

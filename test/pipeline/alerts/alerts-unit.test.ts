@@ -52,20 +52,20 @@ test('open, quiet within the interval, reminded, resolved; raised again before a
   assert.equal(telegram.sent.length + whatsapp.sent.length, 3);
   now = new Date(now.getTime() + HOUR);
   await tell();
-  assert.match(telegram.to('1002').at(-1) ?? '', /^⏰ /);
+  assert.match(telegram.to('1002').at(-1) ?? '', /^❗ <b>Still: Sync of pusat failed<\/b>/);
   await engine.clear('sync:pusat');
   assert.equal(await engine.raise(failed('pusat')), false, 'still the same alert');
   await tell();
   assert.equal(telegram.to('1002').length, 2, 'no resolution and no second opening');
   await engine.clear('sync:pusat');
   await tell();
-  assert.match(telegram.to('1002').at(-1) ?? '', /^✅ \*Resolved: Sync of pusat failed\*/);
+  assert.match(telegram.to('1002').at(-1) ?? '', /^<b>✅ Resolved: Sync of pusat failed<\/b>/);
   assert.deepEqual(await engine.open(), []);
 });
 
 test('a channel that fails is retried with growing waits; WhatsApp not linked goes to the person\'s Telegram once', async () => {
   const { engine, outbox, tell } = alerting([tech]);
-  telegram.failures = [1, 2].map(() => new AppError('source-unreachable', 'unreachable', { retryable: true }));
+  telegram.failures = [1, 2].map(() => new AppError('unreachable', 'telegram', 'unreachable', { retryable: true }));
   await engine.raise(failed('pusat'));
   await tell();
   const row = () => stores.outbox.rows[0] as (typeof stores.outbox.rows)[number];
