@@ -10,7 +10,9 @@ import { qrPng, WhatsAppMessenger, type WhatsAppMessengerOptions } from '../../s
 import { needProgramFile } from '../helpers/needs.ts';
 import { AppError } from '../../src/errors.ts';
 import type { Message } from '../../src/message.ts';
-import { FakeWhatsApp } from '../fakes/fake-whatsapp-client.ts';
+import { renderWhatsApp } from '../../src/bot/whatsapp/render-whatsapp.ts';
+import { FakeWhatsApp, readWhatsAppText, type FakeWhatsAppClient } from '../fakes/fake-whatsapp-client.ts';
+import { messengerContract } from './messenger-contract.ts';
 
 /** A plain message: WhatsApp shows it as the text itself. */
 const say = (text: string): Message => ({ severity: 'info', lines: [text] });
@@ -59,6 +61,24 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
   }
   assert.fail('expected a rejection');
 }
+
+/** Over the fake client, linked: down is a disconnect while the network is gone, up the link made again. */
+messengerContract('WhatsApp', async () => {
+  const { wa, messenger } = await linked();
+  wa.notOnWhatsApp.add('6289999999999');
+  let gone: FakeWhatsAppClient | undefined;
+  return {
+    messenger, recipient: '6281234567890', other: '6281234567891', refused: '6289999999999',
+    received: (to) => wa.clients.flatMap((c) => c.sent).filter((s) => s.chatId === `${to}@c.us`).map((s) => ({ raw: s.text, ...readWhatsAppText(s.text) })),
+    down: () => { wa.offline = true; gone = wa.latest; gone.disconnect('NAVIGATION'); },
+    up: async () => {
+      wa.offline = false;
+      await waitFor('a new link', () => wa.latest !== gone && wa.latest.initialized);
+      wa.latest.ready();
+    },
+    close: () => messenger.stop(),
+  };
+}, renderWhatsApp);
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { AppError } from '../../src/errors.ts';
 import { ADMIN, inGroup, OWNER, OWNERS_GROUP, press, say, STAFF, STRANGER, testCore as core, text } from '../helpers/bot-core.ts';
 
 test('every admin and owner command is refused to staff and strangers; strangers may only ask /whoami', async () => {
@@ -62,8 +63,24 @@ test('errors: a known problem says what it is; anything else gets an apology wit
   assert.match(text(reply), /^Maaf, terjadi kesalahan\. Kode referensi: [0-9a-f]{8}$/);
   assert.equal(logged.length, 1);
   assert.ok(JSON.stringify(logged[0]).includes(text(reply).slice(-8)));
+  const known = core({ search: { search: async () => { throw new AppError('unreachable', 'postgres', 'Cannot connect to the PostgreSQL server at db:5432.'); },
+    suggest: async () => [], item: async () => null } });
+  const told = await say(known.core, STAFF, 'gula');
+  assert.equal(told?.severity, 'error');
+  assert.deepEqual(told?.lines, ['Server PostgreSQL tokobot tidak bisa dihubungi. Periksa apakah server itu (atau Docker) berjalan; tokobot mencoba lagi nanti.',
+    'Cannot connect to the PostgreSQL server at db:5432.']);
+  assert.equal(known.logged.length, 0, 'a known problem needs no log line');
   const busy = await say(core().core, ADMIN, '/sync');
   assert.match(text(await busy!.live!(async () => undefined)), /sedang berjalan/);
+});
+
+test('a failed /sync says what is wrong and what to do first, then the stage and the detail', async () => {
+  const { core: c } = core({ runSync: async () => ({ runId: 1, store: 'main', status: 'failed', failedStage: 'validate', error: 'only 10 rows, 900 before',
+    failure: { kind: 'refused', system: 'price-list' }, durationsMs: {} }) });
+  const end = await (await say(c, ADMIN, '/sync'))?.live?.(async () => undefined);
+  assert.equal(end?.severity, 'error');
+  assert.deepEqual(end?.lines, ['Daftar harga baru gagal diperiksa dan tidak diterbitkan; daftar lama tetap dipakai. Periksa data di iPOS.',
+    'Sync Toko Utama gagal saat validate: only 10 rows, 900 before']);
 });
 
 test('a user over the rate limit is told once, then ignored until the minute has passed', async () => {
