@@ -36,8 +36,8 @@ export class TelegramMessenger implements Messenger {
       }
       if (err instanceof GrammyError) {
         const permanent = err.error_code === 403 || (err.error_code === 400 && /chat not found|user not found|blocked/i.test(err.description));
-        const busy = err.error_code === 429 || err.error_code >= 500;
-        throw new AppError(busy ? 'unreachable' : 'refused', 'telegram', `Telegram refused the alert for chat ${to}: ${err.description}` +
+        const unavailable = err.error_code === 429 || err.error_code >= 500; // too many requests, or Telegram's own trouble: later may work
+        throw new AppError(unavailable ? 'unreachable' : 'refused', 'telegram', `Telegram refused the alert for chat ${to}: ${err.description}` +
           (permanent ? ' (has the bot been removed from the chat or blocked?)' : ''), { retryable: !permanent, cause: err });
       }
       if (err instanceof HttpError) throw new AppError('unreachable', 'telegram', `Telegram cannot be reached: ${err.message}`, { retryable: true, cause: err });

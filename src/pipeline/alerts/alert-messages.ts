@@ -59,7 +59,10 @@ const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text }> = {
 const fill = (text: string, params: Params) => text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? '?'));
 export const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-/** A failure's kind and system, when the alert carries them (sync-failed, backup-failed): the owner's headline, first. */
+/**
+ * Alert params for a failure's kind and system (sync-failed, backup-failed, source-unreachable): kept with the alert, so that
+ * each recipient's message leads with the owner's headline in their language.
+ */
 export const failureParams = (facts: ErrorFacts | null | undefined): Params => (facts ? { errorKind: facts.kind, errorSystem: facts.system } : {});
 
 function parts(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, lang: Lang) {
