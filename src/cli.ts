@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { AppError, describeError, isAppError } from './errors.ts';
 import { print } from './cli/print.ts';
+import { ownerMessage } from './owner-messages.ts';
 
 const USAGE = `Usage:
   tokobot start                          run the Telegram bot and the sync schedule
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    throw new AppError('usage', `${describeError(err)}\n${USAGE}`);
+    throw new AppError('usage', 'tokobot', `${describeError(err)}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'sync': return (await import('./cli/store-commands.ts')).sync(values.store, json);
     case 'status': return (await import('./cli/store-commands.ts')).status(json);
     case 'inspect':
-      if (!rest[0]) throw new AppError('usage', 'tokobot inspect needs a file: tokobot inspect BACKUP.i5bu');
+      if (!rest[0]) throw new AppError('usage', 'tokobot', 'tokobot inspect needs a file: tokobot inspect BACKUP.i5bu');
       return (await import('./cli/inspect.ts')).inspect(rest[0], json);
     case 'backup': return (await import('./cli/backup-cli.ts')).backup(rest, values);
     case 'dropbox-auth': return (await import('./cli/dropbox-auth.ts')).dropboxAuth(values['app-key']);
@@ -57,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       return findings.some((f) => f.level === 'fail') ? 1 : 0;
     }
     case 'ask':
-      if (!rest.length) throw new AppError('usage', 'tokobot ask needs a question: tokobot ask "indomie goreng"');
+      if (!rest.length) throw new AppError('usage', 'tokobot', 'tokobot ask needs a question: tokobot ask "indomie goreng"');
       return (await import('./cli/ask.ts')).ask(rest.join(' '), values.store);
     default:
       print(USAGE);
@@ -69,8 +70,9 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
     if (isAppError(err)) {
-      process.stderr.write(`tokobot: ${err.message}\n`);
-      process.exitCode = err.code === 'config' || err.code === 'usage' ? 2 : 1;
+      // The headline says what is wrong and what to do; the detail below it, exactly what happened.
+      process.stderr.write(`tokobot: ${ownerMessage(err, 'en')}\n${err.message}\n`);
+      process.exitCode = err.kind === 'config' || err.kind === 'usage' ? 2 : 1;
     } else {
       process.stderr.write(`tokobot: unexpected error: ${describeError(err)}\n`);
       process.exitCode = 1;

@@ -1,43 +1,60 @@
 /**
- * One error type for everything the owner may need to read. `message` is written for the shop
- * owner or the person running the server: what is wrong and what to do. Never put secrets in it.
+ * The few kinds of failure that callers branch on:
+ * - refused: the system (or tokobot, about a file or a list) said no; trying again as it is will not help.
+ * - unreachable: the system could not be reached or did not answer; later may work.
+ * - busy: the same work is already running.
+ * - interrupted: stopped before the end (shutdown, a time limit, cancelled).
+ * - corrupt: the data is damaged, incomplete or not what it claims to be.
+ * - config: tokobot's settings, or this machine's setup, must be fixed first.
+ * - usage: a command was given wrongly.
  */
-export type ErrorCode =
-  | 'config'
-  | 'source-auth'
-  | 'source-not-found'
-  | 'source-unreachable'
-  | 'source-rejected'
-  | 'download-corrupt'
-  | 'disk-full'
-  | 'archive-invalid'
-  | 'zip-invalid'
-  | 'restore-failed'
-  | 'restore-server'
-  | 'version-too-new'
-  | 'export-failed'
-  | 'validation-failed'
-  | 'busy'
-  | 'not-found'
-  | 'usage'
-  | 'upload-failed'
-  | 'interrupted';
+export const ERROR_KINDS = ['refused', 'unreachable', 'busy', 'interrupted', 'corrupt', 'config', 'usage'] as const;
+export type ErrorKind = typeof ERROR_KINDS[number];
 
-export class AppError extends Error {
-  readonly code: ErrorCode;
+/** What a failure concerns: an outside system, this machine's disk, a file or list tokobot checks, or tokobot itself. */
+export const ERROR_SYSTEMS = ['dropbox', 'folder', 'telegram', 'whatsapp', 'postgres', 'mysql', 'docker', 'disk', 'backup-file', 'price-list', 'tokobot'] as const;
+export type ErrorSystem = typeof ERROR_SYSTEMS[number];
+
+/** The part of an error that outlives it (an alert, a run record): enough for the owner's message. */
+export interface ErrorFacts {
+  kind: ErrorKind;
+  system: ErrorSystem;
+}
+
+/**
+ * One error type for everything the owner may need to read. `message` is the detail, written for
+ * the shop owner or the person running the server: what is wrong and what to do. Never put
+ * secrets in it. ownerMessage() gives the short headline for its kind and system.
+ */
+export class AppError extends Error implements ErrorFacts {
+  readonly kind: ErrorKind;
+  readonly system: ErrorSystem;
   /** True when trying the same thing again later may succeed (network, 429, 5xx, busy). */
   readonly retryable: boolean;
 
-  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, system: ErrorSystem, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
-    this.code = code;
+    this.kind = kind;
+    this.system = system;
     this.retryable = options.retryable ?? false;
   }
 }
 
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
+}
+
+/** The kind and system of an AppError; undefined for anything else. */
+export function errorFacts(err: unknown): ErrorFacts | undefined {
+  return isAppError(err) ? { kind: err.kind, system: err.system } : undefined;
+}
+
+/** Kind and system read back from storage (untrusted): both known, or undefined. */
+export function parseErrorFacts(kind: unknown, system: unknown): ErrorFacts | undefined {
+  const k = ERROR_KINDS.find((x) => x === kind);
+  const s = ERROR_SYSTEMS.find((x) => x === system);
+  return k && s ? { kind: k, system: s } : undefined;
 }
 
 /** Best short text for an unknown failure, for logs and run history. */

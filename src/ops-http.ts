@@ -94,7 +94,7 @@ export function isLoopbackHost(host: string): boolean {
 /** Refuses to open /status and /metrics to the network without a token: they show hosts, users, paths and ids. */
 export function checkOpsHttpExposure(host: string, token: string | undefined): void {
   if (token || isLoopbackHost(host)) return;
-  throw new AppError('config', `HTTP_HOST=${host} is not a loopback address, so /status and /metrics would be open to the network without a password. ` +
+  throw new AppError('config', 'tokobot', `HTTP_HOST=${host} is not a loopback address, so /status and /metrics would be open to the network without a password. ` +
     'Set HTTP_TOKEN to a long random string (e.g. the output of openssl rand -hex 24); clients then send "Authorization: Bearer <HTTP_TOKEN>". ' +
     'Or set HTTP_HOST=127.0.0.1 (/healthz needs no token).');
 }

@@ -76,7 +76,7 @@ test('sync, then no new backup, then status and ask — exit codes and readable 
   assert.equal(JSON.parse(failed.stdout)[0].freshness, 'FAILED');
 });
 
-test('inspect reads an .i5bu or a zip without any config; a bad file is one line and exit 1', { skip }, async () => {
+test('inspect reads an .i5bu or a zip without any config; a bad file is a headline and one line of detail, exit 1', { skip }, async () => {
   const good = await run(['inspect', fixture.zipPath], { SOURCE: 'ftp' });
   assert.equal(good.code, 0, good.stderr);
   assert.match(good.stdout, /Format:\s+PostgreSQL custom archive 1\.14/);
@@ -84,13 +84,14 @@ test('inspect reads an .i5bu or a zip without any config; a bad file is one line
   assert.ok(JSON.parse(json.stdout).entries.length > 50);
   const bad = await run(['inspect', fixture.bad.truncated]);
   assert.equal(bad.code, 1);
-  assert.equal(bad.stderr.trim().split('\n').length, 1);
-  assert.match(bad.stderr, /^tokobot: .*truncated/);
+  assert.equal(bad.stderr.trim().split('\n').length, 2);
+  assert.match(bad.stderr, /^tokobot: The backup file is damaged or incomplete, so it was not used\. .*\n.*truncated/);
 });
 
 test('bad settings stop tokobot with one line per problem and exit 2', async () => {
   const r = await run(['status'], { RESTORE_TARGET: 'cloud', PG_DOCKER_PORT: 'abc', PG_URL: 'postgres://u:hunter2-secret@db/x' });
   assert.equal(r.code, 2);
+  assert.match(r.stderr, /^tokobot: tokobot's settings are not right\. /);
   assert.match(r.stderr, /RESTORE_TARGET: /);
   assert.match(r.stderr, /PG_DOCKER_PORT: expected a port number/);
   assert.ok(!r.stderr.includes('hunter2-secret'));

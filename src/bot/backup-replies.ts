@@ -1,4 +1,5 @@
 import { isAppError } from '../errors.ts';
+import { ownerMessage } from '../owner-messages.ts';
 import type { BackupProgress } from '../pipeline/backup/backup-job.ts';
 import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
@@ -22,8 +23,13 @@ function backupProgressText(job: string, p: BackupProgress, lang: Lang): string 
   return `${job}: ${stage}…`;
 }
 
+/** The owner's headline for a failed run whose error was a known kind. */
+const headline = (run: BackupRun, lang: Lang): string[] => (run.failure ? [ownerMessage(run.failure, lang)] : []);
+
 function resultReply(run: BackupRun, lang: Lang): Reply {
-  if (run.status !== 'success') return { severity: 'error', title: run.job, lines: [t(lang, 'backupFailed', { job: run.job, error: run.error ?? run.status })] };
+  if (run.status !== 'success') {
+    return { severity: 'error', title: run.job, lines: [...headline(run, lang), t(lang, 'backupFailed', { job: run.job, error: run.error ?? run.status })] };
+  }
   return {
     severity: 'info', title: run.job,
     lines: [
@@ -54,7 +60,7 @@ export async function backupReply(deps: CoreDeps, who: Who, jobId: string, butto
       try {
         return resultReply(await deps.backups.run(job.id, `chat:${who.id}`, onProgress), who.lang);
       } catch (err) {
-        if (isAppError(err) && err.code === 'busy') return { severity: 'warning', lines: [t(who.lang, 'backupBusy', { job: job.id, stage: 'backup' })] };
+        if (isAppError(err) && err.kind === 'busy') return { severity: 'warning', lines: [t(who.lang, 'backupBusy', { job: job.id, stage: 'backup' })] };
         throw err;
       }
     },
@@ -70,6 +76,7 @@ export function jobLines(s: JobState, lang: Lang): string[] {
   else if (s.last.status === 'success') lines.push(`  ${id ? 'Terakhir' : 'Last'}: OK ${time(s.last.startedAt)} · ${s.last.fileName} · ${mb(s.last.bytes ?? 0)}`);
   else {
     lines.push(`  ${id ? 'Terakhir' : 'Last'}: ${s.last.status.toUpperCase()} ${time(s.last.startedAt)}${s.last.error ? ` · ${s.last.error.slice(0, 200)}` : ''}`);
+    lines.push(...headline(s.last, lang).map((h) => `  ${h}`));
     lines.push(`  ${id ? 'Terakhir berhasil' : 'Last good'}: ${s.lastGood ? `${time(s.lastGood.startedAt)} · ${s.lastGood.fileName}` : '-'}`);
   }
   return lines;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { isAppError } from '../errors.ts';
+import { ownerMessage } from '../owner-messages.ts';
 import type { StoreConfig } from '../config/load-config.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
 import type { SyncProgress } from '../pipeline/sync/run-tracker.ts';
@@ -71,9 +72,10 @@ export function syncReply(deps: CoreDeps, who: Who, store: StoreConfig): Reply {
         const o = await deps.runSync(store, `chat:${who.id}`, onProgress);
         if (o.status === 'success') return { severity: 'info', title: store.name, lines: [t(who.lang, 'syncDone', { store: store.name, rows: o.rows ?? 0, file: o.file ?? '' })] };
         if (o.status === 'no-change') return { severity: 'info', title: store.name, lines: [t(who.lang, 'syncSame', { store: store.name, file: o.file ?? '' })] };
-        return { severity: 'error', title: store.name, lines: [t(who.lang, 'syncFailed', { store: store.name, stage: o.failedStage ?? '?', error: o.error ?? '' })] };
+        const headline = o.failure ? [ownerMessage(o.failure, who.lang)] : [];
+        return { severity: 'error', title: store.name, lines: [...headline, t(who.lang, 'syncFailed', { store: store.name, stage: o.failedStage ?? '?', error: o.error ?? '' })] };
       } catch (err) {
-        if (isAppError(err) && err.code === 'busy') return { severity: 'warning', title: store.name, lines: [t(who.lang, 'syncBusy', { store: store.name, stage: 'sync' })] };
+        if (isAppError(err) && err.kind === 'busy') return { severity: 'warning', title: store.name, lines: [t(who.lang, 'syncBusy', { store: store.name, stage: 'sync' })] };
         throw err;
       }
     },

@@ -1,3 +1,5 @@
+import type { Message } from '../message.ts';
+
 /**
  * What a command answers, before any channel renders it: Telegram as HTML with buttons, the
  * terminal and `tokobot ask` as plain text, WhatsApp as its own text.
@@ -8,10 +10,7 @@ export interface Button {
   data: string;
 }
 
-export interface Reply {
-  severity: 'info' | 'warning' | 'error';
-  title?: string;
-  lines: string[];
+export interface Reply extends Message {
   buttons?: Button[][];
   /** For a button press: show this in place of the message that had the button (pages, choices). */
   replace?: boolean;

@@ -11,15 +11,15 @@ export async function backup(args: string[], values: { json?: boolean; 'dry-run'
   const json = values.json ?? false;
   switch (sub) {
     case 'run':
-      if (!arg) throw new AppError('usage', 'tokobot backup run needs a job: tokobot backup run JOB (tokobot backup list shows them)');
+      if (!arg) throw new AppError('usage', 'tokobot', 'tokobot backup run needs a job: tokobot backup run JOB (tokobot backup list shows them)');
       return withApp((app) => backupRun(app, arg, json));
     case 'list': return withApp((app) => backupList(app, json));
     case 'prune': return withApp((app) => backupPrune(app, arg, values['dry-run'] ?? false, json));
     case 'restore':
-      if (!arg) throw new AppError('usage', 'tokobot backup restore needs a file: tokobot backup restore FILE --into NEW_DATABASE');
+      if (!arg) throw new AppError('usage', 'tokobot', 'tokobot backup restore needs a file: tokobot backup restore FILE --into NEW_DATABASE');
       return withApp((app) => backupRestore(app, arg, values.into));
     case 'decrypt': {
-      if (!arg) throw new AppError('usage', 'tokobot backup decrypt needs a file: tokobot backup decrypt FILE.enc');
+      if (!arg) throw new AppError('usage', 'tokobot', 'tokobot backup decrypt needs a file: tokobot backup decrypt FILE.enc');
       let jobs: ReturnType<typeof loadConfig>['jobs'] = [];
       try {
         jobs = loadConfig().jobs;
@@ -29,6 +29,6 @@ export async function backup(args: string[], values: { json?: boolean; 'dry-run'
       return backupDecrypt(jobs, arg, values.out);
     }
     default:
-      throw new AppError('usage', `tokobot backup: expected run, list, prune, decrypt or restore\n${BACKUP_USAGE}`);
+      throw new AppError('usage', 'tokobot', `tokobot backup: expected run, list, prune, decrypt or restore\n${BACKUP_USAGE}`);
   }
 }

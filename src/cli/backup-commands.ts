@@ -69,13 +69,13 @@ export async function backupPrune(app: App, jobId: string | undefined, dryRun: b
  * like FILE, or from the first line of stdin (on a machine without the config).
  */
 export async function backupDecrypt(jobs: JobConfig[], file: string, out: string | undefined): Promise<number> {
-  if (!existsSync(file)) throw new AppError('not-found', `There is no file ${file}.`);
+  if (!existsSync(file)) throw new AppError('usage', 'tokobot', `There is no file ${file}.`);
   const job = jobs.find((j) => j.passphrase && path.basename(file).startsWith(`${j.id}_`));
   const passphrase = job?.passphrase ?? (await readLine()).trim();
-  if (!passphrase) throw new AppError('usage', `No passphrase: ${file} belongs to no encrypted job in the config, so give the passphrase on stdin (echo "$PASS" | tokobot backup decrypt FILE).`);
+  if (!passphrase) throw new AppError('usage', 'tokobot', `No passphrase: ${file} belongs to no encrypted job in the config, so give the passphrase on stdin (echo "$PASS" | tokobot backup decrypt FILE).`);
   const target = out ?? file.replace(/\.enc$/, '');
-  if (target === file) throw new AppError('usage', `Give --out PATH: ${file} does not end in .enc.`);
-  if (existsSync(target)) throw new AppError('usage', `${target} exists already; move it away or give --out PATH.`);
+  if (target === file) throw new AppError('usage', 'tokobot', `Give --out PATH: ${file} does not end in .enc.`);
+  if (existsSync(target)) throw new AppError('usage', 'tokobot', `${target} exists already; move it away or give --out PATH.`);
   const partial = `${target}.partial`;
   try {
     await pipeline(createReadStream(file), decryptStream(passphrase), createWriteStream(partial, { mode: 0o600 }));
@@ -93,11 +93,11 @@ export async function backupDecrypt(jobs: JobConfig[], file: string, out: string
  * database (restoreBackup says where, and how a cut or damaged file is refused).
  */
 export async function backupRestore(app: App, file: string, into: string | undefined): Promise<number> {
-  if (!into) throw new AppError('usage', 'tokobot backup restore needs a target: tokobot backup restore FILE --into NEW_DATABASE');
-  if (!existsSync(file)) throw new AppError('not-found', `There is no file ${file}.`);
+  if (!into) throw new AppError('usage', 'tokobot', 'tokobot backup restore needs a target: tokobot backup restore FILE --into NEW_DATABASE');
+  if (!existsSync(file)) throw new AppError('usage', 'tokobot', `There is no file ${file}.`);
   const name = path.basename(file);
   const job = app.config.jobs.find((j) => backupTime(j, name));
-  if (!job) throw new AppError('usage', `${name} is not named like the backups of any configured job (<job>_<YYYYMMDD_HHmmss>.<ext>).`);
+  if (!job) throw new AppError('usage', 'tokobot', `${name} is not named like the backups of any configured job (<job>_<YYYYMMDD_HHmmss>.<ext>).`);
   const { tables, rows } = await restoreBackup(app.backups, job, file, into);
   print(`restored ${name} into ${into}: ${tables} tables, ${rows} rows`);
   return 0;

@@ -40,12 +40,12 @@ function readConfigFile(file: string): FileConfig {
     const text = readFileSync(file, 'utf8');
     raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new AppError('config', `TOKOBOT_CONFIG: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw new AppError('config', 'tokobot', `TOKOBOT_CONFIG: cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
   const parsed = fileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const where = (p: PropertyKey[]) => `${file}: ${p.length ? p.map(String).join('.') : '(top level)'}`;
-    throw new AppError('config', issueLines(where, parsed.error).join('\n'));
+    throw new AppError('config', 'tokobot', issueLines(where, parsed.error).join('\n'));
   }
   return parsed.data;
 }
@@ -80,7 +80,7 @@ function someSettings<K extends keyof Env>(source: NodeJS.ProcessEnv, keys: K[])
   // zod's pick() types cannot follow a generic key list; the result is checked by the schema all the same.
   const mask = Object.fromEntries(keys.map((k) => [k, true])) as never;
   const parsed = envSchema.pick(mask).safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== '')));
-  if (!parsed.success) throw new AppError('config', issueLines((p) => String(p[0]), parsed.error).join('\n'));
+  if (!parsed.success) throw new AppError('config', 'tokobot', issueLines((p) => String(p[0]), parsed.error).join('\n'));
   return parsed.data as unknown as Pick<Env, K>;
 }
 
@@ -114,7 +114,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // `KEY=` in .env means "not set", not "set to nothing".
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) throw new AppError('config', issueLines((p) => String(p[0]), parsed.error).join('\n'));
+  if (!parsed.success) throw new AppError('config', 'tokobot', issueLines((p) => String(p[0]), parsed.error).join('\n'));
   const env = parsed.data;
   const file = env.TOKOBOT_CONFIG ? readConfigFile(env.TOKOBOT_CONFIG) : {};
   const problems: string[] = [];
@@ -124,7 +124,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (jobs.some((j) => j.destinations.some((d) => d.type === 'dropbox')) && !hasDropboxCredentials(env)) {
     problems.push('jobs: a dropbox destination needs DROPBOX_APP_KEY and DROPBOX_REFRESH_TOKEN (run tokobot dropbox-auth), or DROPBOX_ACCESS_TOKEN');
   }
-  if (problems.length) throw new AppError('config', problems.join('\n'));
+  if (problems.length) throw new AppError('config', 'tokobot', problems.join('\n'));
   return { ...sectionsFrom(env, file), dataDir: path.resolve(env.DATA_DIR), stores, jobs };
 }
 
@@ -132,5 +132,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 export function findStore(stores: StoreConfig[], id?: string): StoreConfig {
   const found = id ? stores.find((s) => s.id === id) : stores[0];
   if (found) return found;
-  throw new AppError('not-found', `Unknown store "${id}". Configured stores: ${stores.map((s) => s.id).join(', ')}.`);
+  throw new AppError('usage', 'tokobot', `Unknown store "${id}". Configured stores: ${stores.map((s) => s.id).join(', ')}.`);
 }

@@ -2,11 +2,12 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Api } from 'grammy';
 import type { App } from './app.ts';
 import { describeError } from '../errors.ts';
+import type { Message } from '../message.ts';
 import { TelegramMessenger } from '../adapters/telegram/telegram-messenger.ts';
 import { AlertLoop } from '../pipeline/alerts/alert-loop.ts';
 import { AlertOutbox } from '../pipeline/alerts/alert-outbox.ts';
 import { addressOf, type Recipient } from '../pipeline/alerts/alert-types.ts';
-import { openText, resolvedText } from '../pipeline/alerts/alert-messages.ts';
+import { openMessage, resolvedMessage } from '../pipeline/alerts/alert-messages.ts';
 import { Monitors } from '../pipeline/alerts/monitors.ts';
 import type { Channel, Messenger } from '../pipeline/alerts/ports.ts';
 import { backupAlert, syncAlert } from '../pipeline/alerts/run-alerts.ts';
@@ -39,7 +40,7 @@ export interface Alerting {
 }
 
 /** Sends straight to every recipient on each channel they have (bypassing the outbox); one result per attempt. */
-async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Channel, Messenger>>, textFor: (r: Recipient) => string) {
+async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Channel, Messenger>>, messageFor: (r: Recipient) => Message) {
   const results: { name: string; channel: Channel; to: string; off?: boolean; error?: string }[] = [];
   for (const r of recipients) {
     for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
@@ -47,7 +48,7 @@ async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Cha
       if (!to) continue;
       const m = messengers[channel];
       if (!m) { results.push({ name: r.name, channel, to, off: true }); continue; }
-      const error = await m.send(to, textFor(r)).then(() => undefined, (err: unknown) => describeError(err));
+      const error = await m.send(to, messageFor(r)).then(() => undefined, (err: unknown) => describeError(err));
       results.push({ name: r.name, channel, to, error });
     }
   }
@@ -71,7 +72,7 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     clock: () => new Date(), logger: app.logger,
     tellDirectly: async (alert, since, resolved) => {
       const open = { ...alert, openedAt: since, lastSentAt: null, mutedUntil: null };
-      const results = await sendToAll(app.config.alerts.recipients, messengers, (r) => (resolved ? resolvedText(open, r.lang, new Date()) : openText(open, r.lang)));
+      const results = await sendToAll(app.config.alerts.recipients, messengers, (r) => (resolved ? resolvedMessage(open, r.lang, new Date()) : openMessage(open, r.lang)));
       for (const x of results) if (x.error) app.logger.warn({ channel: x.channel, to: x.to, error: x.error }, 'could not tell about the restore server');
     },
   });
@@ -84,7 +85,8 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     async test() {
       if (!app.config.alerts.recipients.length) return ['No alert recipients: set TELEGRAM_ALERT_CHATS or WHATSAPP_ALERT_NUMBERS (or alerts.recipients in the config file).'];
       const results = await sendToAll(app.config.alerts.recipients, messengers,
-        (r) => (r.lang === 'en' ? '🔔 *Test alert from tokobot*: this channel works.' : '🔔 *Tes peringatan dari tokobot*: saluran ini berfungsi.'));
+        (r): Message => (r.lang === 'en' ? { severity: 'info', title: '🔔 Test alert from tokobot', lines: ['This channel works.'] }
+          : { severity: 'info', title: '🔔 Tes peringatan dari tokobot', lines: ['Saluran ini berfungsi.'] }));
       return results.map((x) => `${x.channel} ${x.to} (${x.name}): ${x.off ? 'off (WHATSAPP_ENABLED is not true)' : x.error ? `FAILED — ${x.error}` : 'sent'}`);
     },
     async stop() {

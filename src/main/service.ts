@@ -114,7 +114,7 @@ function qrToOwners(app: App, bot: Bot, owners: number[]): (qr: string) => void 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<Service> {
   const { telegram, http: httpConfig } = app.config;
   const token = telegram.token;
-  if (!token) throw new AppError('config', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
+  if (!token) throw new AppError('config', 'telegram', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
   if (httpConfig.port !== undefined) checkOpsHttpExposure(httpConfig.host, httpConfig.token); // before anything starts
   const runner = new SyncRunner(app.sync, app.logger);
   const chat = new ChatState(app.opsStores.chats);

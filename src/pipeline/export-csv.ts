@@ -14,9 +14,9 @@ export async function exportPriceCsv(target: Pick<RestoreTarget, 'exportCsv'>, d
     const pgErr = err as { code?: string; message?: string };
     // 42P01 undefined_table, 42703 undefined_column: not the iPOS schema the export reads.
     if (pgErr.code === '42P01' || pgErr.code === '42703') {
-      throw new AppError('export-failed',
+      throw new AppError('refused', 'backup-file',
         `The backup does not look like an iPOS 5 database (${pgErr.message}). Check that the folder holds iPOS backups.`, { cause: err });
     }
-    throw new AppError('export-failed', `Exporting the price list failed: ${pgErr.message ?? String(err)}`, { cause: err });
+    throw new AppError('refused', 'postgres', `Exporting the price list failed: ${pgErr.message ?? String(err)}`, { cause: err });
   }
 }

@@ -78,8 +78,8 @@ export interface RestoreTarget {
   /**
    * Restores a custom-format archive into an existing, empty database made by createDatabase, as
    * the restore role, without the archive's owners and grants, and rejects with an AppError:
-   * 'restore-failed' quoting the restorer's own error lines ('archive-invalid' when tokobot's own
-   * restorer finds the file cut or damaged before it starts), 'interrupted' when `signal` aborted.
+   * refused by postgres quoting the restorer's own error lines (corrupt backup-file when tokobot's
+   * own restorer finds the file cut or damaged), interrupted when `signal` aborted.
    */
   restore(archivePath: string, database: string, options?: RestoreOptions): Promise<void>;
   /** Major version of what restore() runs (pg_restore, or the server for tokobot's own restorer), e.g. 15. */

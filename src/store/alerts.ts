@@ -1,3 +1,4 @@
+import type { Message } from '../message.ts';
 import type { OpenAlert } from '../pipeline/alerts/alert-types.ts';
 import type { Channel } from '../pipeline/alerts/ports.ts';
 
@@ -17,7 +18,7 @@ export interface OutboxMessage {
   event: AlertEvent | 'digest';
   channel: Channel;
   recipient: string;
-  body: string;
+  message: Message;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { StageRecord } from './run-history.ts';
+import type { ErrorFacts } from '../errors.ts';
 
 export type BackupStatus = 'pending' | 'running' | 'success' | 'failed';
 
@@ -31,6 +32,8 @@ export interface BackupRun {
   destinations: DeliveredCopy[];
   verification: Verification | null;
   error: string | null;
+  /** What the error was about (for the owner's message); null when it was not a known kind. */
+  failure: ErrorFacts | null;
 }
 
 /** Fields a run fills in as it goes. */
@@ -43,6 +46,7 @@ export interface BackupRunDetails {
   destinations?: DeliveredCopy[];
   verification?: Verification;
   error?: string;
+  failure?: ErrorFacts;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Message } from '../message.ts';
 import type { Channel } from '../pipeline/alerts/ports.ts';
 
 /** A queued message, as a deliverer takes it. */
@@ -6,7 +7,8 @@ export interface OutboxRow {
   batch: number;
   channel: Channel;
   recipient: string;
-  body: string;
+  /** As the engine composed it; each channel renders it. */
+  message: Message;
   /** Attempts so far, the one it was taken for included (taking a row counts it: it is also the row's fence). */
   attempts: number;
 }
@@ -35,6 +37,6 @@ export interface AlertOutboxStore {
   retryAt(row: OutboxRow, at: Date, error: string): Promise<void>;
   giveUp(row: OutboxRow, at: Date, error: string): Promise<void>;
 
-  /** Whether `batch` has a message for `recipient` on `channel` with exactly this body, whatever became of it. */
-  hasCopy(batch: number, channel: Channel, recipient: string, body: string): Promise<boolean>;
+  /** Whether `batch` has a message for `recipient` on `channel` equal to `message`, whatever became of it. */
+  hasCopy(batch: number, channel: Channel, recipient: string, message: Message): Promise<boolean>;
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { isAppError, type AppError } from '../../src/errors.ts';
+import { isAppError, type AppError, type ErrorKind } from '../../src/errors.ts';
 import { partialName, type BackupDestination } from '../../src/pipeline/backup/ports.ts';
 
 /** One destination under test, fresh for each test (its place does not exist yet), with the means to arrange and inspect it. */
@@ -34,20 +34,16 @@ export interface DestinationContractOptions {
   onError?: (err: AppError) => void;
 }
 
-/**
- * The error codes the contract accepts today, the one place to change when codes become kinds.
- * A folder reports every failure but an abort as 'disk-full', Dropbox as 'upload-failed'.
- */
-const STORING = ['upload-failed', 'disk-full'];
-const CODES: Record<Failure, string[]> = { blocked: STORING, damaged: ['upload-failed'], interrupted: ['interrupted'], unreadable: STORING,
-  refused: STORING, unreachable: ['upload-failed'] };
+/** The kind of error each failure is, whatever the implementation (the system it names varies: folder, disk, dropbox). */
+const KINDS: Record<Failure, ErrorKind> = { blocked: 'refused', damaged: 'corrupt', interrupted: 'interrupted', unreadable: 'refused',
+  refused: 'refused', unreachable: 'unreachable' };
 
 async function failure(promise: Promise<unknown>, what: Failure, expect: { retryable: boolean; says: RegExp; names?: string },
   onError?: (err: AppError) => void): Promise<void> {
   const err = await promise.then(() => assert.fail(`expected a failure (${what})`), (e: unknown) => e);
   assert.ok(isAppError(err), `not an AppError: ${String(err)}`);
   onError?.(err);
-  assert.ok(CODES[what].includes(err.code), `${err.code}: ${err.message}`);
+  assert.equal(err.kind, KINDS[what], `${err.kind}/${err.system}: ${err.message}`);
   assert.equal(err.retryable, expect.retryable, `retryable: ${err.message}`);
   assert.match(err.message, expect.says);
   if (expect.names) assert.ok(err.message.includes(expect.names), `the message does not name ${expect.names}: ${err.message}`);

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ContentHasher, contentHashOfFile } from '../../src/adapters/content-hash.ts';
-import { isAppError, type AppError } from '../../src/errors.ts';
+import { isAppError, type AppError, type ErrorKind } from '../../src/errors.ts';
 import type { BackupFile, BackupSource } from '../../src/pipeline/ports.ts';
 
 /** One source under test, fresh and empty for each test, with the means to arrange what the contract needs. */
@@ -34,15 +34,15 @@ export interface SourceContractOptions {
 
 type Failure = 'missing' | 'changed' | 'misplaced' | 'unreachable';
 
-/** The error codes the contract expects today: the one place to change when codes become kinds. */
-const CODES: Record<Failure, string> = { missing: 'source-not-found', changed: 'download-corrupt', misplaced: 'source-not-found', unreachable: 'source-unreachable' };
+/** The kind of error each failure is, whatever the implementation (the system it names varies). */
+const KINDS: Record<Failure, ErrorKind> = { missing: 'refused', changed: 'corrupt', misplaced: 'refused', unreachable: 'unreachable' };
 
 async function failure(promise: Promise<unknown>, what: Failure, expect: { retryable: boolean; says: RegExp; names?: string },
   onError?: (err: AppError) => void): Promise<void> {
   const err = await promise.then(() => assert.fail(`expected a failure (${what})`), (e: unknown) => e);
   assert.ok(isAppError(err), `not an AppError: ${String(err)}`);
   onError?.(err);
-  assert.equal(err.code, CODES[what], err.message);
+  assert.equal(err.kind, KINDS[what], `${err.kind}/${err.system}: ${err.message}`);
   assert.equal(err.retryable, expect.retryable, `retryable: ${err.message}`);
   assert.match(err.message, expect.says);
   if (expect.names) assert.ok(err.message.includes(expect.names), `the message does not name ${expect.names}: ${err.message}`);

@@ -76,7 +76,7 @@ hostileRestoreContract('docker', async () => new DockerPostgres(options()), cont
 test('an image that is not here and cannot be pulled gets a message saying how to load one', { skip }, async () => {
   const target = new DockerPostgres(options({ image: 'tokobot/does-not-exist:1', containerName: `${name}-missing`, pullIdleTimeoutMs: 20_000 }));
   const started = Date.now();
-  await assert.rejects(target.ensure(), (err) => isAppError(err) && err.code === 'restore-server'
+  await assert.rejects(target.ensure(), (err) => isAppError(err) && err.kind === 'unreachable' && err.system === 'docker'
     && /could not be pulled/.test(err.message) && /docker load/.test(err.message) && /PG_DOCKER_IMAGE/.test(err.message));
   assert.ok(Date.now() - started < 25_000);
   await assert.rejects(docker.getContainer(`${name}-missing`).inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
@@ -84,7 +84,7 @@ test('an image that is not here and cannot be pulled gets a message saying how t
 
 test('no Docker Engine at the socket: a readable message', async () => {
   const target = new DockerPostgres(options({ docker: new Docker({ socketPath: '/nonexistent/docker.sock' }), containerName: `${name}-nosocket` }));
-  await assert.rejects(target.ensure(), (err) => isAppError(err) && err.code === 'restore-server'
+  await assert.rejects(target.ensure(), (err) => isAppError(err) && err.kind === 'unreachable' && err.system === 'docker'
     && /Docker Engine is not running/.test(err.message) && /RESTORE_TARGET=external/.test(err.message) && !err.message.includes('test-pw-123'));
 });
 

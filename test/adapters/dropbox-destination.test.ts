@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DropboxDestination, type DropboxDestinationOptions } from '../../src/adapters/dropbox/dropbox-destination.ts';
-import { AppError, isAppError } from '../../src/errors.ts';
+import { AppError, isAppError, type ErrorKind, type ErrorSystem } from '../../src/errors.ts';
 import { FakeDropbox, MAX_REQUEST_BYTES } from '../fakes/fake-dropbox.ts';
 import { backupDestinationContract } from './backup-destination-contract.ts';
 
@@ -79,10 +79,10 @@ for (const [mode, over] of [['one request', {}], ['upload sessions', { sessionTh
   });
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message?: RegExp): Promise<AppError> {
-  const err = await promise.then(() => assert.fail(`expected ${code}`), (e: unknown) => e);
+async function rejects(promise: Promise<unknown>, kind: `${ErrorKind}/${ErrorSystem}`, message?: RegExp): Promise<AppError> {
+  const err = await promise.then(() => assert.fail(`expected ${kind}`), (e: unknown) => e);
   assert.ok(isAppError(err), `not an AppError: ${String(err)}`);
-  assert.equal(err.code, code, err.message);
+  assert.equal(`${err.kind}/${err.system}`, kind, err.message);
   if (message) assert.match(err.message, message);
   errors.push(err);
   return err;
@@ -140,7 +140,7 @@ test('with the real defaults, a file just over 150 MB goes in 8 MiB session part
   }
   try {
     // files/upload refuses more than 150 MiB in one request, as Dropbox does.
-    await rejects(destination({ sessionThreshold: Infinity }).put(file, 'besar.sql.gz'), 'upload-failed', /at most 150 MB/);
+    await rejects(destination({ sessionThreshold: Infinity }).put(file, 'besar.sql.gz'), 'refused/dropbox', /at most 150 MB/);
     assert.equal(stored('besar.sql.gz'), undefined);
 
     const from = fake.requests.length;
@@ -198,7 +198,7 @@ test('a lost answer to the move is recovered: the repeat finds the file under it
 
 test('a different file already under the name is not overwritten; the same bytes again are fine', async () => {
   await fake.addFile(`${folder}/ada.sql.gz`, Buffer.from('someone else\'s file'));
-  await rejects(destination().put(localFile(randomBytes(100)), 'ada.sql.gz'), 'upload-failed', /already in .*does not overwrite.*move or rename/);
+  await rejects(destination().put(localFile(randomBytes(100)), 'ada.sql.gz'), 'refused/dropbox', /already in .*does not overwrite.*move or rename/);
   assert.deepEqual(stored('ada.sql.gz'), Buffer.from('someone else\'s file'));
   assert.equal(stored('.ada.sql.gz.partial'), undefined, 'the temporary copy is deleted');
   await destination().put(localFile(Buffer.from('someone else\'s file')), 'ada.sql.gz');
@@ -220,7 +220,7 @@ test('500 on an append is retried and 429 waits for Retry-After', async () => {
 test('a server error that persists fails readably after the bounded attempts and leaves no file', async () => {
   const from = fake.requests.length;
   fake.failNext('upload_session/append_v2', { status: 500 }, retry.attempts);
-  const err = await rejects(destination(small).put(localFile(randomBytes(1_000_000)), 'gagal.sql.gz'), 'upload-failed',
+  const err = await rejects(destination(small).put(localFile(randomBytes(1_000_000)), 'gagal.sql.gz'), 'unreachable/dropbox',
     /server error \(500\) while storing gagal\.sql\.gz; the next backup will try again/);
   assert.ok(err.retryable);
   assert.equal(sent('upload_session/append_v2', from).length, retry.attempts);
@@ -233,8 +233,8 @@ test('a full Dropbox says so, for plain uploads and sessions alike', async () =>
   fake.quotaBytes = 1000; // less than what the account already holds
   try {
     const full = /^Dropbox is full: .* could not be stored in the Dropbox folder \/Cadangan\/Toko Ümmü\. Free some space/;
-    await rejects(destination().put(localFile(randomBytes(5000)), 'penuh.sql.gz'), 'upload-failed', full);
-    await rejects(destination(small).put(localFile(randomBytes(1_000_000)), 'penuh.sql.gz'), 'upload-failed', full);
+    await rejects(destination().put(localFile(randomBytes(5000)), 'penuh.sql.gz'), 'refused/dropbox', full);
+    await rejects(destination(small).put(localFile(randomBytes(1_000_000)), 'penuh.sql.gz'), 'refused/dropbox', full);
     assert.equal(stored('penuh.sql.gz'), undefined);
   } finally {
     fake.quotaBytes = Infinity;
@@ -260,7 +260,7 @@ test('an abort between parts stops the upload as interrupted, with nothing store
   const from = fake.requests.length;
   await rejects(destination(small).put(localFile(randomBytes(1_000_000)), 'batal.sql.gz', {
     signal: stop.signal, onProgress: (done) => { if (done >= 524_288) stop.abort(); },
-  }), 'interrupted', /stopped before it finished/);
+  }), 'interrupted/dropbox', /stopped before it finished/);
   assert.equal(sent('upload_session/append_v2', from).length, 1);
   assert.equal(sent('upload_session/finish', from).length, 0);
   assert.equal(stored('batal.sql.gz'), undefined);
@@ -268,7 +268,7 @@ test('an abort between parts stops the upload as interrupted, with nothing store
   const midway = new AbortController();
   await rejects(destination().put(localFile(randomBytes(5_000_000)), 'batal.sql.gz', {
     signal: midway.signal, onProgress: (done) => { if (done >= 2_000_000) midway.abort(); },
-  }), 'interrupted');
+  }), 'interrupted/dropbox');
   assert.equal(fake.count('upload'), before, 'a whole upload reached Dropbox');
   assert.equal(stored('batal.sql.gz'), undefined);
 });
@@ -279,7 +279,7 @@ test('a file committed while its upload was being stopped is deleted again', asy
   fake.failNext('upload_session/finish', { acceptThenCut: true });
   onLog = (msg) => { if (msg?.includes('retrying')) stop.abort(); };
   try {
-    await rejects(destination(small).put(localFile(randomBytes(1_000_000)), 'batal-akhir.sql.gz', { signal: stop.signal }), 'interrupted');
+    await rejects(destination(small).put(localFile(randomBytes(1_000_000)), 'batal-akhir.sql.gz', { signal: stop.signal }), 'interrupted/dropbox');
   } finally {
     onLog = undefined;
   }
@@ -292,13 +292,13 @@ test('a local file that shrinks during a one-request upload fails at once instea
   const file = localFile(randomBytes(5_000_000));
   const t0 = Date.now();
   await rejects(destination().put(file, 'susut.sql.gz', { onProgress: (done) => { if (done >= 1_048_576) truncateSync(file, 1_500_000); } }),
-    'upload-failed', /became shorter while it was being uploaded/);
+    'corrupt/backup-file', /became shorter while it was being uploaded/);
   assert.ok(Date.now() - t0 < 5000);
   assert.equal(stored('susut.sql.gz'), undefined);
 });
 
 test('a chunk size that is not a positive number of bytes is a config error', () => {
-  assert.throws(() => destination({ chunkSize: 0 }), (err: unknown) => isAppError(err) && err.code === 'config');
+  assert.throws(() => destination({ chunkSize: 0 }), (err: unknown) => isAppError(err) && err.kind === 'config' && err.system === 'dropbox');
 });
 
 test('no secret or access token appears in any error message or log line', () => {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DropboxSource, type DropboxSourceOptions } from '../../src/adapters/dropbox/dropbox-source.ts';
-import { AppError, isAppError } from '../../src/errors.ts';
+import { AppError, isAppError, type ErrorKind, type ErrorSystem } from '../../src/errors.ts';
 import { FakeDropbox } from '../fakes/fake-dropbox.ts';
 import { backupSourceContract } from './backup-source-contract.ts';
 
@@ -39,11 +39,11 @@ const source = (over: Partial<DropboxSourceOptions> = {}) => new DropboxSource({
   folder, ...fake.clientOptions(), retry, logger, ...over,
 });
 
-/** Rejects with an AppError of `code` whose message matches; kept for the no-secrets check at the end. */
-async function rejects(promise: Promise<unknown>, code: string, message?: RegExp): Promise<AppError> {
-  const err = await promise.then(() => assert.fail(`expected ${code}`), (e: unknown) => e);
+/** Rejects with an AppError of that kind and system whose message matches; kept for the no-secrets check at the end. */
+async function rejects(promise: Promise<unknown>, kind: `${ErrorKind}/${ErrorSystem}`, message?: RegExp): Promise<AppError> {
+  const err = await promise.then(() => assert.fail(`expected ${kind}`), (e: unknown) => e);
   assert.ok(isAppError(err), `not an AppError: ${String(err)}`);
-  assert.equal(err.code, code, err.message);
+  assert.equal(`${err.kind}/${err.system}`, kind, err.message);
   if (message) assert.match(err.message, message);
   errors.push(err);
   return err;
@@ -123,14 +123,14 @@ test('a token still refused after renewing it is renewed only once, then reporte
   const refused = { status: 401, body: { error_summary: 'invalid_access_token/..', error: { '.tag': 'invalid_access_token' } } };
   fake.failNext('list_folder', refused, 2);
   const tokensBefore = fake.count('token');
-  await rejects(s.list(), 'source-auth', /wrong or has expired/);
+  await rejects(s.list(), 'refused/dropbox', /wrong or has expired/);
   assert.equal(fake.count('token') - tokensBefore, 1);
 });
 
 test('a wrong plain access token says so and how to avoid it', async () => {
   const token = 'sl.wrong-token-value-123';
   const err = await rejects(source({ appKey: undefined, appSecret: undefined, refreshToken: undefined, accessToken: token }).list(),
-    'source-auth', /access token is wrong or has expired.*DROPBOX_REFRESH_TOKEN/);
+    'refused/dropbox', /access token is wrong or has expired.*DROPBOX_REFRESH_TOKEN/);
   assert.ok(!err.message.includes(token));
 });
 
@@ -146,20 +146,20 @@ test('429 waits for Retry-After and 500 is retried', async () => {
 test('failures that keep coming end with a retryable error after the bounded attempts', async () => {
   fake.failNext('list_folder', { status: 503 }, retry.attempts);
   const before = fake.count('list_folder');
-  const err = await rejects(source().list(), 'source-unreachable', /server error \(503\)/);
+  const err = await rejects(source().list(), 'unreachable/dropbox', /server error \(503\)/);
   assert.ok(err.retryable);
   assert.equal(fake.count('list_folder') - before, retry.attempts);
 });
 
 // A folder that does not exist and Dropbox out of reach are in the contract.
 test('owner messages: a file given as the folder, wrong app secret or refresh token, a refused request', async () => {
-  await rejects(source({ folder: `${folder}/besar.zip` }).list(), 'source-not-found', /check DROPBOX_FOLDER/);
-  const badSecret = await rejects(source({ appSecret: 'wrong-secret-xyz' }).list(), 'source-auth', /rejected the app key\/secret.*DROPBOX_APP_SECRET/);
+  await rejects(source({ folder: `${folder}/besar.zip` }).list(), 'refused/dropbox', /check DROPBOX_FOLDER/);
+  const badSecret = await rejects(source({ appSecret: 'wrong-secret-xyz' }).list(), 'refused/dropbox', /rejected the app key\/secret.*DROPBOX_APP_SECRET/);
   assert.ok(!badSecret.message.includes('wrong-secret-xyz'));
-  const badRefresh = await rejects(source({ refreshToken: 'wrong-refresh-abc' }).list(), 'source-auth', /invalid_grant.*DROPBOX_REFRESH_TOKEN/);
+  const badRefresh = await rejects(source({ refreshToken: 'wrong-refresh-abc' }).list(), 'refused/dropbox', /invalid_grant.*DROPBOX_REFRESH_TOKEN/);
   assert.ok(!badRefresh.message.includes('wrong-refresh-abc'));
   fake.failNext('list_folder', { status: 400, body: { error_summary: 'bad', error: {} } });
-  await rejects(source().list(), 'source-rejected');
+  await rejects(source().list(), 'refused/dropbox');
 });
 
 // What a download writes and returns, and its progress, are in the contract.
@@ -184,7 +184,7 @@ test('a download cut off midway is retried from the start; one cut every time en
   assert.deepEqual(readFileSync(dest), backup);
 
   fake.failNext('download', { cutAfterBytes: 150_001 }, retry.attempts);
-  const err = await rejects(s.download(zip, dest), 'download-corrupt', /damaged.*the sync will try again/);
+  const err = await rejects(s.download(zip, dest), 'corrupt/backup-file', /damaged.*the sync will try again/);
   assert.ok(err.retryable);
 });
 
@@ -192,9 +192,9 @@ test('a short answer and corrupted bytes are both reported as a damaged download
   const s = source();
   const zip = await zipOf(s);
   fake.failNext('download', { truncateTo: 1234 }, retry.attempts);
-  await rejects(s.download(zip, path.join(dir, 'c.part')), 'download-corrupt', /1234 of 300000 bytes/);
+  await rejects(s.download(zip, path.join(dir, 'c.part')), 'corrupt/backup-file', /1234 of 300000 bytes/);
   fake.failNext('download', { corrupt: true }, retry.attempts);
-  await rejects(s.download(zip, path.join(dir, 'c.part')), 'download-corrupt', /content hash/);
+  await rejects(s.download(zip, path.join(dir, 'c.part')), 'corrupt/backup-file', /content hash/);
   fake.failNext('download', { corrupt: true });
   assert.equal((await s.download(zip, path.join(dir, 'c.part'))).contentHash, zip.contentHash, 'the retry did not recover');
 });
@@ -216,7 +216,7 @@ test('a backup replaced after the listing is reported after one request, not ret
   const listed = (await s.list()).find((f) => f.name === 'ganti.zip')!;
   await fake.addFile(`${folder}/ganti.zip`, Buffer.from('second, longer version'));
   const before = fake.count('download');
-  await rejects(s.download(listed, path.join(dir, 'e.part')), 'download-corrupt', /changed in Dropbox after it was listed/);
+  await rejects(s.download(listed, path.join(dir, 'e.part')), 'corrupt/backup-file', /changed in Dropbox after it was listed/);
   assert.equal(fake.count('download') - before, 1);
   fake.removeFile(`${folder}/ganti.zip`);
 });

@@ -23,7 +23,7 @@ hostileRestoreContract('external without pg_restore', async () => new ExternalPo
 
 test('an unreachable server names host and port but never the password', async () => {
   const target = new ExternalPostgres({ url: 'postgres://tokobot:s3cret-pw@127.0.0.1:1/postgres', restoreRole: TEST_RESTORE_ROLE });
-  await assert.rejects(target.ensure(), (err) => isAppError(err) && err.code === 'restore-server'
+  await assert.rejects(target.ensure(), (err) => isAppError(err) && err.kind === 'unreachable' && err.system === 'postgres' && err.retryable
     && err.message.includes('127.0.0.1:1') && !err.message.includes('s3cret-pw'));
 });
 

@@ -48,7 +48,7 @@ test('an administrator who may not create roles gets the grant or the SQL to run
   await adminQuery(`DROP ROLE IF EXISTS ${role.name}`);
   await adminQuery(`DROP ROLE IF EXISTS ${limited}`);
   await adminQuery(`CREATE ROLE ${limited} LOGIN CREATEDB PASSWORD '${LIMITED_PW}'`);
-  const said = (err: unknown) => isAppError(err) && err.code === 'restore-server' && err.message.includes(`ALTER ROLE "${limited}" CREATEROLE`)
+  const said = (err: unknown) => isAppError(err) && err.kind === 'refused' && err.system === 'postgres' && err.message.includes(`ALTER ROLE "${limited}" CREATEROLE`)
     && err.message.includes(`CREATE ROLE "${role.name}" LOGIN NOSUPERUSER`) && err.message.includes('/data/pg-restore-password')
     && !err.message.includes(role.password);
   await assert.rejects(as(limited, (c) => ensureRestoreRole(c, role)), said);

@@ -182,8 +182,8 @@ function serverContract(target: () => RestoreTarget, db: string, archive: () => 
     await freshDb();
     const lines: string[] = [];
     await assert.rejects(target().restore(cut, db, { jobs: 1, onOutput: (l) => lines.push(l) }), (err) => isAppError(err) && (restorer === 'own'
-      ? err.code === 'archive-invalid' && /the backup is truncated/.test(err.message)
-      : err.code === 'restore-failed' && /^pg_restore failed: .*pg_restore: error/.test(err.message)));
+      ? err.kind === 'corrupt' && err.system === 'backup-file' && /the backup is truncated/.test(err.message)
+      : err.kind === 'refused' && err.system === 'postgres' && /^pg_restore failed: .*pg_restore: error/.test(err.message)));
     if (restorer === 'pg_restore') assert.ok(lines.some((l) => l.includes('pg_restore: error')), lines.join('\n'));
   });
 
@@ -206,7 +206,7 @@ function serverContract(target: () => RestoreTarget, db: string, archive: () => 
             AND wait_event_type = 'Lock'`, [db])).length > 0, 'pg_restore waiting on the blocker');
           const aborted = Date.now();
           abort.abort();
-          await assert.rejects(restoring, (err) => isAppError(err) && err.code === 'interrupted');
+          await assert.rejects(restoring, (err) => isAppError(err) && err.kind === 'interrupted');
           assert.ok(Date.now() - aborted < 15_000, `abort took ${Date.now() - aborted} ms`);
           assert.ok(!(await target().restore(archive(), db, { signal: abort.signal }).then(() => true, () => false)), 'pre-aborted restore must reject');
         } finally {

@@ -9,8 +9,13 @@ import { createWhatsAppClient } from '../../src/adapters/whatsapp/whatsapp-clien
 import { qrPng, WhatsAppMessenger, type WhatsAppMessengerOptions } from '../../src/adapters/whatsapp/whatsapp-messenger.ts';
 import { needProgramFile } from '../helpers/needs.ts';
 import { AppError } from '../../src/errors.ts';
-import { FakeWhatsApp } from '../fakes/fake-whatsapp-client.ts';
+import type { Message } from '../../src/message.ts';
+import { renderWhatsApp } from '../../src/bot/whatsapp/render-whatsapp.ts';
+import { FakeWhatsApp, readWhatsAppText, type FakeWhatsAppClient } from '../fakes/fake-whatsapp-client.ts';
+import { messengerContract } from './messenger-contract.ts';
 
+/** A plain message: WhatsApp shows it as the text itself. */
+const say = (text: string): Message => ({ severity: 'info', lines: [text] });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(what: string, done: () => boolean | Promise<boolean>, ms = 2_000): Promise<void> {
@@ -56,6 +61,24 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
   }
   assert.fail('expected a rejection');
 }
+
+/** Over the fake client, linked: down is a disconnect while the network is gone, up the link made again. */
+messengerContract('WhatsApp', async () => {
+  const { wa, messenger } = await linked();
+  wa.notOnWhatsApp.add('6289999999999');
+  let gone: FakeWhatsAppClient | undefined;
+  return {
+    messenger, recipient: '6281234567890', other: '6281234567891', refused: '6289999999999',
+    received: (to) => wa.clients.flatMap((c) => c.sent).filter((s) => s.chatId === `${to}@c.us`).map((s) => ({ raw: s.text, ...readWhatsAppText(s.text) })),
+    down: () => { wa.offline = true; gone = wa.latest; gone.disconnect('NAVIGATION'); },
+    up: async () => {
+      wa.offline = false;
+      await waitFor('a new link', () => wa.latest !== gone && wa.latest.initialized);
+      wa.latest.ready();
+    },
+    close: () => messenger.stop(),
+  };
+}, renderWhatsApp);
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
@@ -126,12 +149,12 @@ test('stop() cancels a pending reconnect and leaves no timer behind', async () =
 test('send before the link: a clear, retryable AppError', async () => {
   const { wa, messenger } = setup();
   await messenger.start();
-  let err = await rejection(messenger.send('6281234567890', 'halo'));
+  let err = await rejection(messenger.send('6281234567890', say('halo')));
   assert.equal(err.retryable, true);
-  assert.equal(err.code, 'source-unreachable');
+  assert.deepEqual([err.kind, err.system], ['unreachable', 'whatsapp']);
   assert.match(err.message, /WhatsApp is not linked\/connected \(starting\)/);
   wa.latest.qr();
-  err = await rejection(messenger.send('6281234567890', 'halo'));
+  err = await rejection(messenger.send('6281234567890', say('halo')));
   assert.match(err.message, /waiting for QR/);
   assert.equal(wa.latest.sent.length, 0);
   await messenger.stop();
@@ -140,11 +163,11 @@ test('send before the link: a clear, retryable AppError', async () => {
 test('a number not on WhatsApp is refused for good', async () => {
   const { wa, messenger } = await linked();
   wa.notOnWhatsApp.add('6289999999999');
-  const err = await rejection(messenger.send('6289999999999', 'halo'));
-  assert.equal(err.retryable, false);
+  const err = await rejection(messenger.send('6289999999999', say('halo')));
+  assert.deepEqual([err.kind, err.system, err.retryable], ['refused', 'whatsapp', false]);
   assert.match(err.message, /^6289999999999 is not on WhatsApp/);
   wa.notOnWhatsApp.clear(); // not cached: they may join later
-  await messenger.send('6289999999999', 'halo');
+  await messenger.send('6289999999999', say('halo'));
   assert.equal(wa.latest.sent.length, 1);
   await messenger.stop();
 });
@@ -152,11 +175,11 @@ test('a number not on WhatsApp is refused for good', async () => {
 test('a failed send is retryable and names the reason; resolved ids are cached', async () => {
   const { wa, messenger } = await linked();
   wa.sendFailures = 1;
-  const err = await rejection(messenger.send('6281234567890', 'stok habis'));
+  const err = await rejection(messenger.send('6281234567890', say('stok habis')));
   assert.equal(err.retryable, true);
   assert.match(err.message, /sending timed out/);
-  await messenger.send('6281234567890', 'stok habis');
-  await messenger.send('6281234567890', 'lagi');
+  await messenger.send('6281234567890', say('stok habis'));
+  await messenger.send('6281234567890', say('lagi'));
   assert.deepEqual(wa.latest.lookups, ['6281234567890']);
   assert.deepEqual(wa.latest.sent.map((s) => s.text), ['stok habis', 'lagi']);
   await messenger.stop();
@@ -164,13 +187,13 @@ test('a failed send is retryable and names the reason; resolved ids are cached',
 
 test('numbers are normalised to digits; local or odd numbers are refused', async () => {
   const { wa, messenger } = await linked();
-  await messenger.send('+62 812-3456-7890', '*Backup gagal*');
+  await messenger.send('+62 812-3456-7890', { severity: 'info', title: 'Backup gagal', lines: [] });
   assert.deepEqual(wa.latest.lookups, ['6281234567890']);
   assert.deepEqual(wa.latest.sent, [{ chatId: '6281234567890@c.us', text: '*Backup gagal*' }]);
-  const local = await rejection(messenger.send('0812 3456 7890', 'x'));
+  const local = await rejection(messenger.send('0812 3456 7890', say('x')));
   assert.equal(local.retryable, false);
   assert.match(local.message, /international form/);
-  const odd = await rejection(messenger.send('toko@example.com', 'x'));
+  const odd = await rejection(messenger.send('toko@example.com', say('x')));
   assert.equal(odd.retryable, false);
   await messenger.stop();
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { AppError } from '../../src/errors.ts';
 import { ADMIN, inGroup, OWNER, OWNERS_GROUP, press, say, STAFF, STRANGER, testCore as core, text } from '../helpers/bot-core.ts';
 
 test('every admin and owner command is refused to staff and strangers; strangers may only ask /whoami', async () => {
@@ -62,8 +63,24 @@ test('errors: a known problem says what it is; anything else gets an apology wit
   assert.match(text(reply), /^Maaf, terjadi kesalahan\. Kode referensi: [0-9a-f]{8}$/);
   assert.equal(logged.length, 1);
   assert.ok(JSON.stringify(logged[0]).includes(text(reply).slice(-8)));
+  const known = core({ search: { search: async () => { throw new AppError('unreachable', 'postgres', 'Cannot connect to the PostgreSQL server at db:5432.'); },
+    suggest: async () => [], item: async () => null } });
+  const told = await say(known.core, STAFF, 'gula');
+  assert.equal(told?.severity, 'error');
+  assert.deepEqual(told?.lines, ['Server PostgreSQL tokobot tidak bisa dihubungi. Periksa apakah server itu (atau Docker) berjalan; tokobot mencoba lagi nanti.',
+    'Cannot connect to the PostgreSQL server at db:5432.']);
+  assert.equal(known.logged.length, 0, 'a known problem needs no log line');
   const busy = await say(core().core, ADMIN, '/sync');
   assert.match(text(await busy!.live!(async () => undefined)), /sedang berjalan/);
+});
+
+test('a failed /sync says what is wrong and what to do first, then the stage and the detail', async () => {
+  const { core: c } = core({ runSync: async () => ({ runId: 1, store: 'main', status: 'failed', failedStage: 'validate', error: 'only 10 rows, 900 before',
+    failure: { kind: 'refused', system: 'price-list' }, durationsMs: {} }) });
+  const end = await (await say(c, ADMIN, '/sync'))?.live?.(async () => undefined);
+  assert.equal(end?.severity, 'error');
+  assert.deepEqual(end?.lines, ['Daftar harga baru gagal diperiksa dan tidak diterbitkan; daftar lama tetap dipakai. Periksa data di iPOS.',
+    'Sync Toko Utama gagal saat validate: only 10 rows, 900 before']);
 });
 
 test('a user over the rate limit is told once, then ignored until the minute has passed', async () => {
@@ -90,7 +107,7 @@ const job = { id: 'webshop', type: 'mysql' as const, url: 'mysql://x', destinati
 const goodRun = { id: 7, job: 'webshop', trigger: 'chat:2', status: 'success' as const, stage: 'prune', stages: [], startedAt: new Date('2026-11-23T02:00:00Z'),
   finishedAt: new Date('2026-11-23T02:01:00Z'), fileName: 'webshop_20261123_020000.sql.gz', bytes: 5 * 1048576, sha256: 'ab'.repeat(32),
   destinations: [{ destination: 'the folder /srv/b', location: '/srv/b/webshop_20261123_020000.sql.gz' }],
-  verification: { ok: true, detail: 'loaded into a scratch database: 3 tables, 10 rows, every count equal to the snapshot' }, error: null };
+  verification: { ok: true, detail: 'loaded into a scratch database: 3 tables, 10 rows, every count equal to the snapshot' }, error: null, failure: null };
 
 test('/backup: admins get the jobs as buttons; a press runs the job with progress and shows size, checksum, where it went', async () => {
   const progress: string[] = [];
@@ -120,7 +137,8 @@ test('/backup: admins get the jobs as buttons; a press runs the job with progres
 });
 
 test('/backup of a failed run says why; /jobs and /status show schedules, next run and the last result', async () => {
-  const failed = { ...goodRun, id: 8, status: 'failed' as const, error: 'dump: Cannot reach MySQL at 127.0.0.1:3306', fileName: null };
+  const failed = { ...goodRun, id: 8, status: 'failed' as const, error: 'dump: Cannot reach MySQL at 127.0.0.1:3306', fileName: null,
+    failure: { kind: 'unreachable' as const, system: 'mysql' as const } };
   const { core: c } = core({ rateLimitPerMinute: 100,
     status: async (store) => ({ store: store.id, name: store.name, freshness: 'OK', newestBackup: null, lastRun: null, lastFailure: null }) as never,
     backups: {
@@ -130,11 +148,11 @@ test('/backup of a failed run says why; /jobs and /status show schedules, next r
   const started = await say(c, ADMIN, '/backup webshop');
   const end = await started?.live?.(async () => undefined);
   assert.equal(end?.severity, 'error');
-  assert.match(text(end ?? null), /Backup webshop GAGAL: dump: Cannot reach MySQL/);
+  assert.match(text(end ?? null), /^Server MySQL\/MariaDB tidak bisa dihubungi\. .*\nBackup webshop GAGAL: dump: Cannot reach MySQL/);
   const jobs = await say(c, ADMIN, '/jobs');
   assert.equal(jobs?.severity, 'error');
   assert.match(text(jobs), /webshop \(mysql\)\n  Jadwal: 0 2 \* \* \* · berikutnya 2026-11-24 02:00 UTC/);
-  assert.match(text(jobs), /Terakhir: FAILED .*Cannot reach MySQL/);
+  assert.match(text(jobs), /Terakhir: FAILED .*Cannot reach MySQL.*\n  Server MySQL\/MariaDB tidak bisa dihubungi/);
   assert.match(text(jobs), /Terakhir berhasil: 2026-11-23 02:00 UTC · webshop_20261123_020000\.sql\.gz/);
   const status = await say(c, OWNER, '/status');
   assert.match(text(status), /Backup:\nwebshop \(mysql\)/);

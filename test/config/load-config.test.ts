@@ -15,7 +15,7 @@ function problems(env: Record<string, string>): string[] {
   try {
     loadConfig(env);
   } catch (err) {
-    assert.ok(isAppError(err) && err.code === 'config', `expected a config error, got ${err}`);
+    assert.ok(isAppError(err) && err.kind === 'config', `expected a config error, got ${err}`);
     return err.message.split('\n');
   }
   assert.fail('config was accepted');

@@ -35,8 +35,8 @@ export class FakeRestoreTarget implements RestoreTarget {
 
   constructor(private readonly contents: FakeContents = { csv: '', rows: [], counts: {} }, private readonly major = 15) {}
 
-  /** The next calls of `method` reject with `err` (an AppError 'restore-server' by default) until succeed() is called. */
-  failAt(method: Method, err: Error = new AppError('restore-server', `the fake restore server fails at ${method}`)): void {
+  /** The next calls of `method` reject with `err` (an unreachable PostgreSQL by default) until succeed() is called. */
+  failAt(method: Method, err: Error = new AppError('unreachable', 'postgres', `the fake restore server fails at ${method}`)): void {
     this.failures.set(method, err);
   }
 
@@ -89,7 +89,7 @@ export class FakeRestoreTarget implements RestoreTarget {
 
   async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {
     this.call('restore', archivePath, database, options);
-    if (options.signal?.aborted) throw new AppError('interrupted', 'The restore was stopped before it finished.');
+    if (options.signal?.aborted) throw new AppError('interrupted', 'postgres', 'The restore was stopped before it finished.');
     this.existing(database).restored = true;
   }
 

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for the Telegram Bot API (https://core.telegram.org/bots/api) that grammY
  * talks to through `apiRoot`: getUpdates honours offset and timeout (so polling does not spin),
- * messages sent and edited are kept per chat, every call is recorded, user updates can be
- * injected, a method can be made to answer 429 with retry_after, and Telegram can be made
+ * messages sent and edited are kept per chat (an HTML text Telegram could not parse is refused
+ * as Telegram refuses it), every call is recorded, user updates can be injected, a method can be
+ * made to answer 429 with retry_after, a chat can block the bot, and Telegram can be made
  * unreachable for a while (an outage).
  */
 export interface Call {
@@ -29,6 +30,38 @@ export type OutageMode = 'refuse' | '502';
 export interface TgUser { id: number; first_name: string; username?: string }
 
 const MAX_WAIT_MS = 2000;
+
+/** The tags of Telegram's HTML style (core.telegram.org/bots/api#html-style). */
+const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote']);
+const HTML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
+
+/**
+ * A parse_mode HTML text as Telegram reads it: what a person sees and the runs shown bold, or
+ * why it is refused (a tag Telegram does not know, or a `<` that opens no tag).
+ */
+export function readTelegramHtml(html: string): { text: string; bold: string[] } | { error: string } {
+  let text = '';
+  const bold: string[] = [];
+  const open: number[] = [];
+  const token = /<(\/?)([a-zA-Z-]+)(?:\s[^>]*)?>|&(#\d+|[a-zA-Z]+);|</g;
+  let last = 0;
+  for (let m = token.exec(html); m; m = token.exec(html)) {
+    text += html.slice(last, m.index);
+    last = token.lastIndex;
+    const offset = Buffer.byteLength(html.slice(0, m.index));
+    if (m[0] === '<') return { error: `Unsupported start tag "${/^<(\S*)/.exec(html.slice(m.index))?.[1] ?? ''}" at byte offset ${offset}` };
+    if (m[3] !== undefined) {
+      text += m[3].startsWith('#') ? String.fromCodePoint(Number(m[3].slice(1))) : HTML_ENTITIES[m[3]] ?? m[0];
+      continue;
+    }
+    const name = (m[2] as string).toLowerCase();
+    if (!HTML_TAGS.has(name)) return { error: `Unsupported start tag "${name}" at byte offset ${offset}` };
+    if (name !== 'b' && name !== 'strong') continue;
+    if (!m[1]) open.push(text.length);
+    else bold.push(text.slice(open.pop() ?? 0));
+  }
+  return { text: text + html.slice(last), bold };
+}
 
 function parseMultipart(body: Buffer, contentType: string) {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
@@ -73,6 +106,8 @@ export class FakeTelegram {
   /** Called as each message is stored (benchmarks time replies with it). */
   onMessage?: (msg: SentMessage) => void;
   private down: { until: number; mode: OutageMode } | null = null;
+  /** Chats that blocked the bot: sending there answers 403, as Telegram does. */
+  readonly blocked = new Set<number>();
   /** When each request during an outage arrived (connections cut or 502 answered). */
   readonly turnedAway: number[] = [];
 
@@ -111,6 +146,11 @@ export class FakeTelegram {
     this.down = { until: Date.now() + ms, mode };
     this.server.closeAllConnections();
     return this.down.until;
+  }
+
+  /** Telegram is back, now. */
+  endOutage(): void {
+    this.down = null;
   }
 
   private outageMode(): OutageMode | null {
@@ -177,6 +217,9 @@ export class FakeTelegram {
     }
     const ok = (result: unknown) => send(200, { ok: true, result });
     if (!buttonsFit(fields.reply_markup)) return send(400, { ok: false, error_code: 400, description: 'Bad Request: BUTTON_DATA_INVALID' });
+    const html = fields.parse_mode === 'HTML' && typeof fields.text === 'string' ? readTelegramHtml(fields.text) : null;
+    if (html && 'error' in html) return send(400, { ok: false, error_code: 400, description: `Bad Request: can't parse entities: ${html.error}` });
+    if (this.blocked.has(Number(fields.chat_id))) return send(403, { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     switch (method) {
       case 'getMe': return ok({ id: 42, is_bot: true, first_name: 'Tokobot', username: 'tokobot_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
       case 'getUpdates': return ok(await this.getUpdates(fields));

@@ -1,6 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { WhatsAppClient, WhatsAppIncoming } from '../../src/adapters/whatsapp/whatsapp-client.ts';
 
+/** A text as WhatsApp shows it: *bold* runs without their stars (WhatsApp has no escapes), and which runs are bold. */
+export function readWhatsAppText(raw: string): { text: string; bold: string[] } {
+  const bold = [...raw.matchAll(/\*([^*\n]+)\*/g)].map((m) => m[1] as string);
+  return { text: raw.replace(/\*([^*\n]+)\*/g, '$1'), bold };
+}
+
 /**
  * A whatsapp-web.js client without Chromium: the test plays WhatsApp by emitting its events.
  * Like the real one, getNumberId and sendMessage throw a TypeError before `ready`.

@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Message } from '../../src/message.ts';
 import type { Channel } from '../../src/pipeline/alerts/ports.ts';
 import type { AlertRecord, AlertStore, OutboxMessage } from '../../src/store/alerts.ts';
 import type { AlertOutboxStore, OutboxRow } from '../../src/store/outbox.ts';
@@ -62,7 +64,7 @@ export class MemoryAlertStore implements AlertStore {
     const messages = compose(pending.map(copy)); // before any change: a compose that throws leaves everything as it was
     const batch = ++this.tables.batches;
     for (const m of messages) {
-      this.tables.outbox.push({ ...m, id: this.tables.outbox.length + 1, batch, createdAt: now, attempts: 0, nextAttemptAt: now,
+      this.tables.outbox.push({ ...m, message: asJson(m.message), id: this.tables.outbox.length + 1, batch, createdAt: now, attempts: 0, nextAttemptAt: now,
         deliveredAt: null, gaveUpAt: null, via: null, lastError: null });
     }
     for (const a of pending) {
@@ -86,7 +88,7 @@ export class MemoryAlertOutbox implements AlertOutboxStore {
     if (!row) return null;
     row.attempts++;
     row.nextAttemptAt = leaseUntil;
-    return { id: row.id, batch: row.batch, channel: row.channel, recipient: row.recipient, body: row.body, attempts: row.attempts };
+    return { id: row.id, batch: row.batch, channel: row.channel, recipient: row.recipient, message: asJson(row.message), attempts: row.attempts };
   }
 
   private settle(taken: OutboxRow, change: Partial<MemoryOutboxEntry>): Promise<void> {
@@ -108,8 +110,8 @@ export class MemoryAlertOutbox implements AlertOutboxStore {
     return this.settle(row, { gaveUpAt: at, lastError: error });
   }
 
-  async hasCopy(batch: number, channel: Channel, recipient: string, body: string): Promise<boolean> {
-    return this.tables.outbox.some((r) => r.batch === batch && r.channel === channel && r.recipient === recipient && r.body === body);
+  async hasCopy(batch: number, channel: Channel, recipient: string, message: Message): Promise<boolean> {
+    return this.tables.outbox.some((r) => r.batch === batch && r.channel === channel && r.recipient === recipient && isDeepStrictEqual(r.message, asJson(message)));
   }
 }
 

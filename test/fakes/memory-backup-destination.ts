@@ -16,23 +16,23 @@ export class MemoryBackupDestination implements BackupDestination {
 
   private reach(): void {
     if (this.state === 'unreachable') {
-      throw new AppError('upload-failed', `Cannot reach ${this.description}; the next backup will try again.`, { retryable: true });
+      throw new AppError('unreachable', 'folder', `Cannot reach ${this.description}; the next backup will try again.`, { retryable: true });
     }
   }
 
   private stopIfAborted(name: string, signal?: AbortSignal): void {
     if (!signal?.aborted) return;
     this.files.delete(partialName(name));
-    throw new AppError('interrupted', `Storing ${name} in ${this.description} was stopped before it finished; nothing was kept there.`);
+    throw new AppError('interrupted', 'folder', `Storing ${name} in ${this.description} was stopped before it finished; nothing was kept there.`);
   }
 
   async put(localPath: string, name: string, options: { onProgress?: ByteProgress; signal?: AbortSignal } = {}): Promise<{ location: string }> {
     this.reach();
     this.stopIfAborted(name, options.signal);
     const bytes = await readFile(localPath).catch((err: NodeJS.ErrnoException) => {
-      throw new AppError('upload-failed', `Cannot read ${localPath} to store it (${err.code ?? 'error'}).`, { cause: err });
+      throw new AppError('refused', 'disk', `Cannot read ${localPath} to store it (${err.code ?? 'error'}).`, { cause: err });
     });
-    if (this.state === 'read-only') throw new AppError('upload-failed', `${this.description} is read-only: ${name} could not be stored there.`);
+    if (this.state === 'read-only') throw new AppError('refused', 'folder', `${this.description} is read-only: ${name} could not be stored there.`);
     const arrived = Buffer.from(bytes);
     if (this.damageNext && arrived.length > 0) arrived[0] = (arrived[0] ?? 0) ^ 0xff;
     this.damageNext = false;
@@ -41,12 +41,12 @@ export class MemoryBackupDestination implements BackupDestination {
     options.onProgress?.(bytes.length, bytes.length);
     if (!arrived.equals(bytes)) {
       this.files.delete(partial);
-      throw new AppError('upload-failed', `${name} arrived damaged in ${this.description}, so it was deleted there; the next backup will try again.`,
+      throw new AppError('corrupt', 'folder', `${name} arrived damaged in ${this.description}, so it was deleted there; the next backup will try again.`,
         { retryable: true });
     }
     if (this.folders.has(name)) {
       this.files.delete(partial);
-      throw new AppError('upload-failed', `A folder named ${name} is in ${this.description}; tokobot does not replace it: move or rename it.`);
+      throw new AppError('refused', 'folder', `A folder named ${name} is in ${this.description}; tokobot does not replace it: move or rename it.`);
     }
     this.stopIfAborted(name, options.signal);
     this.files.delete(partial);

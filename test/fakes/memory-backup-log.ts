@@ -4,7 +4,7 @@ import type { BackupLog, BackupRun, BackupRunDetails, BackupStatus } from '../..
 export const asJson = <T>(v: T): T => (v === null || v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
 const copy = (r: BackupRun): BackupRun => ({ ...r, startedAt: new Date(r.startedAt), finishedAt: r.finishedAt && new Date(r.finishedAt),
-  stages: asJson(r.stages), destinations: asJson(r.destinations), verification: asJson(r.verification) });
+  stages: asJson(r.stages), destinations: asJson(r.destinations), verification: asJson(r.verification), failure: asJson(r.failure) });
 
 const newestFirst = (a: BackupRun, b: BackupRun) => b.startedAt.getTime() - a.startedAt.getTime() || b.id - a.id;
 
@@ -18,7 +18,7 @@ export class MemoryBackupLog implements BackupLog {
   async start(job: string, trigger: string): Promise<number> {
     const id = this.runs.length + 1;
     this.runs.push({ id, job, trigger, status: 'pending', stage: null, stages: [], startedAt: this.clock(), finishedAt: null, fileName: null, bytes: null,
-      sha256: null, destinations: [], verification: null, error: null });
+      sha256: null, destinations: [], verification: null, error: null, failure: null });
     return id;
   }
 

@@ -32,10 +32,10 @@ export class MemoryBackupSource implements BackupSource {
 
   private reach(): void {
     if (this.state === 'missing') {
-      throw new AppError('source-not-found', `${this.description} does not exist: check the store's MEMORY_SOURCE setting.`);
+      throw new AppError('refused', 'folder', `${this.description} does not exist: check the store's MEMORY_SOURCE setting.`);
     }
     if (this.state === 'unreachable') {
-      throw new AppError('source-unreachable', `Cannot reach ${this.description}; the next sync will try again.`, { retryable: true });
+      throw new AppError('unreachable', 'folder', `Cannot reach ${this.description}; the next sync will try again.`, { retryable: true });
     }
   }
 
@@ -49,11 +49,11 @@ export class MemoryBackupSource implements BackupSource {
     this.reach();
     const f = this.files.get(file.id);
     if (!f) {
-      throw new AppError('source-not-found', `${file.name} is no longer in ${this.description}; the next sync will pick the newest backup again.`,
+      throw new AppError('refused', 'folder', `${file.name} is no longer in ${this.description}; the next sync will pick the newest backup again.`,
         { retryable: true });
     }
     if (f.bytes.length !== file.size || hashOf(f.bytes) !== file.contentHash) {
-      throw new AppError('download-corrupt', `The download of ${file.name} was damaged: the file changed after it was listed. The sync will try again.`,
+      throw new AppError('corrupt', 'backup-file', `The download of ${file.name} was damaged: the file changed after it was listed. The sync will try again.`,
         { retryable: true });
     }
     const counter = hashingCounter(file.size, onProgress);

@@ -28,7 +28,7 @@ export function testCore(over: Partial<CoreDeps> = {}) {
     },
     status: async () => { throw new Error('not under test'); },
     history: async () => [],
-    runSync: async () => { throw new AppError('busy', 'A sync of store "Toko Utama" is already running; wait for it to finish.'); },
+    runSync: async () => { throw new AppError('busy', 'tokobot', 'A sync of store "Toko Utama" is already running; wait for it to finish.'); },
     syncInProgress: () => null,
     cancelRuns: () => [],
     latestExport: async () => ({ path: '/tmp/x.csv', rows: 10 }),

@@ -22,7 +22,7 @@ async function refusal(file: string): Promise<string> {
   try {
     await readArchive(file);
   } catch (err) {
-    assert.ok(isAppError(err) && err.code === 'archive-invalid', `unexpected error: ${err}`);
+    assert.ok(isAppError(err) && err.kind === 'corrupt' && err.system === 'backup-file', `unexpected error: ${err}`);
     return err.message;
   }
   assert.fail(`${path.basename(file)} was accepted`);

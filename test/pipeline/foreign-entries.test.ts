@@ -74,7 +74,7 @@ test('untrusted or C languages, other extensions, event triggers, role and syste
 
 test('the refusal names the entries, says the file is refused and the previous list stays', () => {
   const entries = [fn('a()', "COPY (SELECT 1) TO PROGRAM 'id';"), ...['b()', 'c()', 'd()'].map((t) => fn(t, 'x', 'plperlu'))];
-  assert.throws(() => refuseForeignEntries({ file: '/data/work/toko/backup.i5bu', entries }), (err) => isAppError(err) && err.code === 'archive-invalid'
+  assert.throws(() => refuseForeignEntries({ file: '/data/work/toko/backup.i5bu', entries }), (err) => isAppError(err) && err.kind === 'corrupt' && err.system === 'backup-file'
     && err.message.startsWith('backup.i5bu is refused: it holds what an iPOS backup never has — FUNCTION public.a(): SQL that runs a program on the server')
     && err.message.includes('(and 1 more)') && err.message.includes('the previous price list stays in use'));
 });

@@ -33,7 +33,7 @@ async function refusal(zip: string, limits: number | ZipLimits = 100 * MB): Prom
   try {
     await extractI5bu(zip, out, typeof limits === 'number' ? ceiling(limits) : limits);
   } catch (err) {
-    assert.ok(isAppError(err) && err.code === 'zip-invalid', `unexpected error: ${err}`);
+    assert.ok(isAppError(err) && err.kind === 'corrupt' && err.system === 'backup-file', `unexpected error: ${err}`);
     assert.deepEqual(readdirSync(out), [], 'left files behind');
     return err.message;
   }

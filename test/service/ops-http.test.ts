@@ -105,7 +105,7 @@ test('/status never shows a configured password or token, even where a failure t
 
 test('beyond loopback without HTTP_TOKEN tokobot refuses to start, saying what to set; on loopback no token is needed', async () => {
   const app = { ...h.app, config: { ...h.app.config, http: { ...h.app.config.http, token: undefined } } } as typeof h.app;
-  await assert.rejects(startService(app), (err: Error) => isAppError(err) && err.code === 'config'
+  await assert.rejects(startService(app), (err: Error) => isAppError(err) && err.kind === 'config'
     && /HTTP_HOST=0\.0\.0\.0 is not a loopback address.*Set HTTP_TOKEN.*Authorization: Bearer.*HTTP_HOST=127\.0\.0\.1/s.test(err.message));
   const options = { port: 0, backups: service.backups, nextBackup: () => null, telegram: () => ({ ready: true, text: 'long polling' }), messengers: () => [] };
   await assert.rejects(startOpsHttp(app, { ...options, host: '::' }), /HTTP_HOST=:: is not a loopback address/);

@@ -57,11 +57,11 @@ test('a failed sync reaches WhatsApp and Telegram once each; "resolved" follows 
   await h.fake.addFile(`${h.folder}/rusak.i5bu`, Buffer.from('not an archive'), new Date(Date.now() + 60_000));
   assert.equal((await service.runner.run(h.store, 'test')).status, 'failed');
   await tg.until(() => waTo(ALERT_NUMBER).length >= 1 && toGroup().some((t) => /Sync Toko WA gagal/.test(t)), 20_000);
-  assert.match(waTo(ALERT_NUMBER)[0] ?? '', /^⚠️ \*Sync Toko WA gagal\*\nTahap inspect: /);
+  assert.match(waTo(ALERT_NUMBER)[0] ?? '', /^⚠️ \*Sync Toko WA gagal\*\nFile backup rusak atau tidak lengkap, jadi tidak dipakai\. .*\nTahap inspect: /);
   h.fake.removeFile(`${h.folder}/rusak.i5bu`);
   assert.equal((await service.runner.run(h.store, 'test')).status, 'success');
   await tg.until(() => waTo(ALERT_NUMBER).length >= 2 && toGroup().some((t) => /Beres/.test(t)), 20_000);
-  assert.match(waTo(ALERT_NUMBER)[1] ?? '', /^✅ \*Beres: Sync Toko WA gagal\*/);
+  assert.match(waTo(ALERT_NUMBER)[1] ?? '', /^\*✅ Beres: Sync Toko WA gagal\*/);
   assert.equal(toGroup().filter((t) => /Sync Toko WA gagal/.test(t)).length, 2, 'one alert, one resolved');
 });
 

@@ -17,7 +17,8 @@ export function record(key: string, o: Partial<AlertRecord> = {}): AlertRecord {
 }
 
 const put = (s: AlertStore, r: AlertRecord) => s.change(r.key, () => ({ next: r, result: undefined }));
-const message = (body: string, recipient = '1001'): OutboxMessage => ({ alertKey: null, event: 'digest', channel: 'telegram', recipient, body });
+const message = (title: string, recipient = '1001'): OutboxMessage => ({ alertKey: null, event: 'digest', channel: 'telegram', recipient,
+  message: { severity: 'warning', title, lines: [`${title} < 5 & "more"`, ''] } });
 
 /** What every AlertStore must do (its flush() feeding the outbox); `fresh` gives empty stores over the same data. */
 export function alertStoreContract(fresh: () => Promise<AlertStores>): void {
@@ -81,7 +82,8 @@ export function alertStoreContract(fresh: () => Promise<AlertStores>): void {
       [['c1', null, at(10)], ['c2', null, at(10)], ['told', null, null], ['w', null, at(10)]]);
     const first = await outbox.take(at(10), at(20));
     const second = await outbox.take(at(10), at(20));
-    assert.deepEqual([first?.body, first?.recipient, second?.body, second?.recipient, first?.batch === second?.batch], ['one', '1001', 'two', '1002', true]);
+    assert.deepEqual([first?.message, first?.recipient, second?.message, second?.recipient, first?.batch === second?.batch],
+      [message('one').message, '1001', message('two').message, '1002', true], 'each message comes back whole');
     assert.equal(await outbox.take(at(10), at(20)), null);
   });
 

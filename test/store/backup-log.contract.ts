@@ -13,7 +13,7 @@ export function backupLogContract(fresh: () => Promise<BackupLog>): void {
     const id = await log.start('shop', 'cli');
     const started = await log.get(id);
     assert.deepEqual({ ...started, startedAt: undefined }, { id, job: 'shop', trigger: 'cli', status: 'pending', stage: null, stages: [], startedAt: undefined,
-      finishedAt: null, fileName: null, bytes: null, sha256: null, destinations: [], verification: null, error: null });
+      finishedAt: null, fileName: null, bytes: null, sha256: null, destinations: [], verification: null, error: null, failure: null });
     assert.ok(started?.startedAt instanceof Date);
     await log.update(id, { stage: 'dump' }, 'running');
     await log.update(id, { fileName: 'shop_20261123_020000.dump', bytes: 1234, sha256: 'ab', stage: undefined });
@@ -33,6 +33,9 @@ export function backupLogContract(fresh: () => Promise<BackupLog>): void {
     assert.ok(done?.finishedAt && done.finishedAt.getTime() >= done.startedAt.getTime());
     await log.update(id + 100, { error: 'x' }, 'failed');
     assert.equal(await log.get(id + 100), null);
+    const failed = await log.start('shop', 'cli');
+    await log.update(failed, { error: 'upload: Dropbox is full', failure: { kind: 'refused', system: 'dropbox' } }, 'failed');
+    assert.deepEqual([(await log.get(failed))?.error, (await log.get(failed))?.failure], ['upload: Dropbox is full', { kind: 'refused', system: 'dropbox' }]);
   });
 
   test('interrupted lists a job\'s pending and running runs, oldest first; failInterrupted ends only those', async () => {

@@ -1,16 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Message } from '../../src/message.ts';
 import type { AlertStores } from './alerts.contract.ts';
 import { record } from './alerts.contract.ts';
 
 const T0 = new Date(Date.UTC(2026, 10, 23, 2, 0));
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-/** Queues `bodies` (to 1001 on Telegram) through the alert store, as the engine does, due at T0. */
-async function queue(s: AlertStores, ...bodies: string[]): Promise<void> {
-  await s.alerts.change(`k${bodies.join()}`, () => ({ next: record(`k${bodies.join()}`), result: undefined }));
-  await s.alerts.flush(T0, () => bodies.map((body) => ({ alertKey: null, event: 'digest', channel: 'telegram', recipient: '1001', body })));
+const say = (text: string): Message => ({ severity: 'info', lines: [text] });
+
+/** Queues one message per text (to 1001 on Telegram) through the alert store, as the engine does, due at T0. */
+async function queue(s: AlertStores, ...texts: string[]): Promise<void> {
+  await s.alerts.change(`k${texts.join()}`, () => ({ next: record(`k${texts.join()}`), result: undefined }));
+  await s.alerts.flush(T0, () => texts.map((text) => ({ alertKey: null, event: 'digest', channel: 'telegram', recipient: '1001', message: say(text) })));
 }
+
+const textOf = (row: { message: Message } | null) => row?.message.lines[0];
 
 /** What every AlertOutboxStore must do; rows come in through the AlertStore's flush. */
 export function outboxContract(fresh: () => Promise<AlertStores>): void {
@@ -19,8 +24,8 @@ export function outboxContract(fresh: () => Promise<AlertStores>): void {
     assert.equal(await s.outbox.take(at(0), at(10)), null);
     await queue(s, 'first', 'second');
     const first = await s.outbox.take(at(0), at(10));
-    assert.deepEqual([first?.body, first?.channel, first?.recipient, first?.attempts], ['first', 'telegram', '1001', 1]);
-    assert.equal((await s.outbox.take(at(0), at(10)))?.body, 'second');
+    assert.deepEqual([first?.message, first?.channel, first?.recipient, first?.attempts], [say('first'), 'telegram', '1001', 1]);
+    assert.equal(textOf(await s.outbox.take(at(0), at(10))), 'second');
     assert.equal(await s.outbox.take(at(9), at(20)), null, 'both leased');
     const again = await s.outbox.take(at(10), at(20));
     assert.deepEqual([again?.id, again?.attempts], [first?.id, 2]);
@@ -30,7 +35,7 @@ export function outboxContract(fresh: () => Promise<AlertStores>): void {
     const s = await fresh();
     await queue(s, 'a', 'b');
     const taken = await Promise.all([1, 2, 3, 4].map(() => s.outbox.take(at(0), at(10))));
-    assert.deepEqual(taken.map((t) => t?.body ?? null).sort(), ['a', 'b', null, null]);
+    assert.deepEqual(taken.map((t) => textOf(t) ?? null).sort(), ['a', 'b', null, null]);
   });
 
   test('outcomes: delivered and given up are never taken again; retryAt makes it due at that time', async () => {
@@ -41,7 +46,7 @@ export function outboxContract(fresh: () => Promise<AlertStores>): void {
     await s.outbox.retryAt(retry!, at(30), 'unreachable');
     await s.outbox.giveUp(refused!, at(1), 'chat not found');
     assert.equal(await s.outbox.take(at(29), at(100)), null);
-    assert.equal((await s.outbox.take(at(30), at(2000)))?.body, 'retry');
+    assert.equal(textOf(await s.outbox.take(at(30), at(2000))), 'retry');
     assert.equal(await s.outbox.take(at(1000), at(1010)), null);
   });
 
@@ -57,16 +62,19 @@ export function outboxContract(fresh: () => Promise<AlertStores>): void {
     assert.equal((await s.outbox.take(at(25), at(30)))?.attempts, 3, 'the late outcomes changed nothing');
   });
 
-  test('hasCopy: a row of that batch for that recipient and channel with that very body', async () => {
+  test('hasCopy: a row of that batch for that recipient and channel with an equal message', async () => {
     const s = await fresh();
     await queue(s, 'hello');
     const row = await s.outbox.take(at(0), at(10));
-    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1001', 'hello'), true);
+    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1001', say('hello')), true);
+    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1001', { lines: ['hello'], severity: 'info' }), true, 'equal whatever the order of its fields');
     await s.outbox.delivered(row!, at(1), 'telegram', null);
-    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1001', 'hello'), true, 'whatever became of it');
-    assert.equal(await s.outbox.hasCopy(row!.batch, 'whatsapp', '1001', 'hello'), false);
-    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1002', 'hello'), false);
-    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1001', 'hello!'), false);
-    assert.equal(await s.outbox.hasCopy(row!.batch + 1, 'telegram', '1001', 'hello'), false);
+    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1001', say('hello')), true, 'whatever became of it');
+    assert.equal(await s.outbox.hasCopy(row!.batch, 'whatsapp', '1001', say('hello')), false);
+    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1002', say('hello')), false);
+    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1001', say('hello!')), false);
+    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1001', { ...say('hello'), title: 'hello' }), false);
+    assert.equal(await s.outbox.hasCopy(row!.batch, 'telegram', '1001', { ...say('hello'), severity: 'error' }), false);
+    assert.equal(await s.outbox.hasCopy(row!.batch + 1, 'telegram', '1001', say('hello')), false);
   });
 }

@@ -38,7 +38,7 @@ function dockerDown(err: unknown, docker: Dockerode): AppError | null {
   if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'EPERM') {
     const socket = (docker.modem as { socketPath?: unknown }).socketPath;
     const where = typeof socket === 'string' ? socket : 'its socket';
-    return new AppError('restore-server', `Docker Engine is not running or ${where} is not accessible (${code}): start Docker, ` +
+    return new AppError('unreachable', 'docker', `Docker Engine is not running or ${where} is not accessible (${code}): start Docker, ` +
       'check DOCKER_SOCKET and that this user may use it, or set RESTORE_TARGET=external with PG_URL.', { cause: err, retryable: true });
   }
   return null;
@@ -101,7 +101,7 @@ export class DockerPostgres extends PostgresRestoreServer implements RestoreTarg
       return await fn();
     } catch (err) {
       if (statusOf(err) === 409 && /is not running|is paused|is restarting/i.test(String((err as Error).message))) {
-        throw new AppError('restore-server', `The PostgreSQL container ${this.o.containerName} is not running; tokobot starts it before each sync.`,
+        throw new AppError('unreachable', 'docker', `The PostgreSQL container ${this.o.containerName} is not running; tokobot starts it before each sync.`,
           { cause: err, retryable: true });
       }
       throw dockerDown(err, this.o.docker) ?? err;
@@ -154,7 +154,7 @@ export class DockerPostgres extends PostgresRestoreServer implements RestoreTarg
     try {
       await pullImage(this.o.docker, this.o.image, this.o.pullIdleTimeoutMs ?? 120_000, say);
     } catch (err) {
-      throw dockerDown(err, this.o.docker) ?? new AppError('restore-server', `The PostgreSQL image ${this.o.image} is not on this machine and could not be pulled ` +
+      throw dockerDown(err, this.o.docker) ?? new AppError('unreachable', 'docker', `The PostgreSQL image ${this.o.image} is not on this machine and could not be pulled ` +
         `(${(err as Error).message.split('\n')[0]}). Load it with "docker load -i FILE", or set PG_DOCKER_IMAGE to an image that is present.`,
       { cause: err, retryable: true });
     }
@@ -198,7 +198,7 @@ export class DockerPostgres extends PostgresRestoreServer implements RestoreTarg
       }
       await sleep(300);
     }
-    throw new AppError('restore-server', `The PostgreSQL container ${this.o.containerName} did not accept connections on 127.0.0.1:${this.o.port} ` +
+    throw new AppError('unreachable', 'postgres', `The PostgreSQL container ${this.o.containerName} did not accept connections on 127.0.0.1:${this.o.port} ` +
       `within ${Math.round(timeoutMs / 1000)} s (${(last as Error | undefined)?.message ?? 'no answer'}). Check "docker logs ${this.o.containerName}".`,
     { retryable: true });
   }
@@ -207,7 +207,7 @@ export class DockerPostgres extends PostgresRestoreServer implements RestoreTarg
     const info = await this.engine(() => this.container().inspect());
     if (info.State.Running || info.State.Restarting) return;
     const logs = (await this.container().logs({ stdout: true, stderr: true, tail: 5 })).toString().replace(/[^\x20-\x7e\n]/g, '').trim();
-    throw new AppError('restore-server', `The PostgreSQL container ${this.o.containerName} stopped (exit code ${info.State.ExitCode}). Its last lines: ${logs}`);
+    throw new AppError('unreachable', 'docker', `The PostgreSQL container ${this.o.containerName} stopped (exit code ${info.State.ExitCode}). Its last lines: ${logs}`);
   }
 
   /** Runs a command in the container; pg_restore in it connects as the restore role, its password in the exec's environment (never on a command line). */

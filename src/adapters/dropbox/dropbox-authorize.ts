@@ -27,16 +27,16 @@ export async function startDropboxAuthorization(o: { appKey: string; apiUrl?: st
       } catch (err) {
         const body = (err as { error?: { error?: string; error_description?: string } }).error;
         if (body?.error === 'invalid_grant') {
-          throw new AppError('source-auth', 'Dropbox did not accept that code: each code works once and only for a few minutes. ' +
+          throw new AppError('refused', 'dropbox', 'Dropbox did not accept that code: each code works once and only for a few minutes. ' +
             'Run tokobot dropbox-auth again and paste the new code.', { cause: err });
         }
         if (body?.error === 'invalid_client') {
-          throw new AppError('source-auth', 'Dropbox does not know this app key: copy the "App key" from the App Console (dropbox.com/developers/apps).', { cause: err });
+          throw new AppError('refused', 'dropbox', 'Dropbox does not know this app key: copy the "App key" from the App Console (dropbox.com/developers/apps).', { cause: err });
         }
         const reason = (err as { code?: string }).code ?? (err as { status?: number }).status ?? 'no answer';
-        throw new AppError('source-unreachable', `Dropbox could not be reached to trade the code for a token (${reason}): check the internet connection and try again.`, { retryable: true, cause: err });
+        throw new AppError('unreachable', 'dropbox', `Dropbox could not be reached to trade the code for a token (${reason}): check the internet connection and try again.`, { retryable: true, cause: err });
       }
-      if (!result.refresh_token) throw new AppError('source-auth', 'Dropbox answered without a refresh token; run tokobot dropbox-auth again.');
+      if (!result.refresh_token) throw new AppError('refused', 'dropbox', 'Dropbox answered without a refresh token; run tokobot dropbox-auth again.');
       return { refreshToken: result.refresh_token, accountId: result.account_id };
     },
   };

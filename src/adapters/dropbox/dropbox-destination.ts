@@ -48,7 +48,7 @@ class HashingReader {
 
   async read(offset: number, length: number): Promise<Buffer> {
     if (offset > this.hashed) {
-      throw new AppError('upload-failed', `Dropbox asked to continue ${this.name} at byte ${offset}, past what was sent; ` +
+      throw new AppError('refused', 'dropbox', `Dropbox asked to continue ${this.name} at byte ${offset}, past what was sent; ` +
         'the next backup will try again.', { retryable: true });
     }
     const buf = Buffer.allocUnsafe(length);
@@ -56,7 +56,7 @@ class HashingReader {
     for (let got = 0; got < length;) {
       const { bytesRead } = await this.handle.read(buf, got, length - got, offset + got);
       if (bytesRead === 0) {
-        throw new AppError('upload-failed', `${this.name} became shorter while it was being uploaded (${offset + got} of ${this.size} bytes): ` +
+        throw new AppError('corrupt', 'backup-file', `${this.name} became shorter while it was being uploaded (${offset + got} of ${this.size} bytes): ` +
           'something else is changing tokobot\'s work files; run the backup again.');
       }
       got += bytesRead;
@@ -136,7 +136,7 @@ export class DropboxDestination implements BackupDestination {
     this.threshold = o.sessionThreshold ?? DEFAULT_THRESHOLD;
     this.chunkSize = o.chunkSize ?? DEFAULT_CHUNK;
     if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize <= 0) {
-      throw new AppError('config', `The Dropbox upload chunk size must be a positive whole number of bytes (a multiple of 4 MiB), not ${o.chunkSize}.`);
+      throw new AppError('config', 'dropbox', `The Dropbox upload chunk size must be a positive whole number of bytes (a multiple of 4 MiB), not ${o.chunkSize}.`);
     }
   }
 
@@ -147,7 +147,7 @@ export class DropboxDestination implements BackupDestination {
     const started = Date.now();
     this.stopIfAborted(ctx, options.signal);
     const handle = await open(localPath, 'r').catch((err: NodeJS.ErrnoException) => {
-      throw new AppError('upload-failed', `Cannot read ${localPath} to upload it (${err.code ?? 'error'}).`, { cause: err });
+      throw new AppError('refused', 'disk', `Cannot read ${localPath} to upload it (${err.code ?? 'error'}).`, { cause: err });
     });
     try {
       const reader = new HashingReader(handle, (await handle.stat()).size, name);
@@ -159,7 +159,7 @@ export class DropboxDestination implements BackupDestination {
         await this.rename(up, path);
         this.stopIfAborted(ctx, options.signal);
       } catch (err) {
-        if (isAppError(err) && err.code === 'interrupted' && reader.complete) await this.discardIfOurs(up, [temporary, path]);
+        if (isAppError(err) && err.kind === 'interrupted' && reader.complete) await this.discardIfOurs(up, [temporary, path]);
         throw err;
       }
     } finally {
@@ -256,7 +256,7 @@ export class DropboxDestination implements BackupDestination {
       offset = step.offset;
       up.progress(offset);
     }
-    throw new AppError('upload-failed', `Dropbox kept refusing the parts of ${ctx.fileName} (${maxRequests} requests); the next backup will try again.`, { retryable: true });
+    throw new AppError('refused', 'dropbox', `Dropbox kept refusing the parts of ${ctx.fileName} (${maxRequests} requests); the next backup will try again.`, { retryable: true });
   }
 
   /** What Dropbox holds under the name must be the local file, byte for byte (same size and content_hash). */
@@ -264,13 +264,13 @@ export class DropboxDestination implements BackupDestination {
     const { reader, ctx } = up;
     const stored = sent ?? await this.metadataOf(up.path, ctx);
     if (!stored) {
-      throw new AppError('upload-failed', `The upload of ${ctx.fileName} to ${this.description} was lost before Dropbox stored it; ` +
+      throw new AppError('unreachable', 'dropbox', `The upload of ${ctx.fileName} to ${this.description} was lost before Dropbox stored it; ` +
         'the next backup will try again.', { retryable: true });
     }
     if (stored.size === reader.size && stored.content_hash === reader.digest()) return;
     await this.discard(up.path, ctx);
     const what = stored.size !== reader.size ? `${stored.size} of ${reader.size} bytes arrived` : 'its content hash differs from the local file\'s';
-    throw new AppError('upload-failed', `${ctx.fileName} arrived damaged in ${this.description} (${what}), so it was deleted there; ` +
+    throw new AppError('corrupt', 'dropbox', `${ctx.fileName} arrived damaged in ${this.description} (${what}), so it was deleted there; ` +
       'the next backup will try again.', { retryable: true });
   }
 
@@ -295,7 +295,7 @@ export class DropboxDestination implements BackupDestination {
     try {
       await this.send(up, () => this.client.dbx.filesMoveV2({ from_path: up.path, to_path: path, autorename: false }));
     } catch (err) {
-      if (isAppError(err) && err.code === 'interrupted') throw err;
+      if (isAppError(err) && err.kind === 'interrupted') throw err;
       const there = await this.metadataOf(path, up.ctx).catch(() => undefined);
       await this.discard(up.path, up.ctx).catch(() => undefined);
       if (there?.size !== up.reader.size || there.content_hash !== up.reader.digest()) throw err;
@@ -326,7 +326,7 @@ export class DropboxDestination implements BackupDestination {
 
   private stopIfAborted(ctx: ErrorContext, signal?: AbortSignal): void {
     if (!signal?.aborted) return;
-    throw new AppError('interrupted', `The upload of ${ctx.fileName} to ${this.description} was stopped before it finished; nothing was kept there.`);
+    throw new AppError('interrupted', 'dropbox', `The upload of ${ctx.fileName} to ${this.description} was stopped before it finished; nothing was kept there.`);
   }
 
   /** Files directly in the folder, finished ones only. */

@@ -79,19 +79,19 @@ const KEYS = 'DROPBOX_APP_KEY, DROPBOX_APP_SECRET and DROPBOX_REFRESH_TOKEN';
 /** The credentials are shared by every Dropbox source and destination, so these errors read the same for both. */
 function authError(err: DropboxHttpError, what: string, ctx: ErrorContext): AppError | undefined {
   if ((err.status === 400 || err.status === 401) && /^(invalid_grant|invalid_client)/.test(what)) {
-    return new AppError('source-auth', `Dropbox rejected the app key/secret or the refresh token (${what}): check ${KEYS}; ` +
+    return new AppError('refused', 'dropbox', `Dropbox rejected the app key/secret or the refresh token (${what}): check ${KEYS}; ` +
       'a refresh token only works with the app key it was made with, so after changing the app make a new one.');
   }
   if (err.status === 401 && what.startsWith('missing_scope')) {
     const scopes = ctx.role === 'destination' ? 'files.metadata.read / files.content.write' : 'files.metadata.read / files.content.read';
-    return new AppError('source-auth', `The Dropbox app is missing the ${scopes} permission: ` +
+    return new AppError('refused', 'dropbox', `The Dropbox app is missing the ${scopes} permission: ` +
       `tick them in the app's Permissions tab, then make a new refresh token (${KEYS}).`);
   }
   if (err.status === 401) {
     const fix = ctx.canRefresh
       ? `check ${KEYS}; the app may have been disconnected from the Dropbox account`
       : `access tokens last about four hours: set ${KEYS} instead of DROPBOX_ACCESS_TOKEN so tokobot can renew it`;
-    return new AppError('source-auth', `Dropbox says the access token is wrong or has expired (${what || 'unauthorized'}): ${fix}.`);
+    return new AppError('refused', 'dropbox', `Dropbox says the access token is wrong or has expired (${what || 'unauthorized'}): ${fix}.`);
   }
   return undefined;
 }
@@ -102,20 +102,20 @@ function fromHttp(err: DropboxHttpError, ctx: ErrorContext): AppError {
   if (auth) return auth;
   if (ctx.role === 'destination') return destinationError(err, what, ctx);
   if (err.status === 409 && what.startsWith('path/not_found') && ctx.fileName) {
-    return new AppError('source-not-found', `${ctx.fileName} is no longer in ${displayFolder(ctx.folder)} (moved or deleted after ` +
+    return new AppError('refused', 'dropbox', `${ctx.fileName} is no longer in ${displayFolder(ctx.folder)} (moved or deleted after ` +
       'the listing); the next sync will pick the newest backup again.', { retryable: true });
   }
   if (err.status === 409 && /^path\/(not_found|not_folder)/.test(what)) {
-    return new AppError('source-not-found', `Dropbox folder "${ctx.folder || '/'}" not found: check DROPBOX_FOLDER ` +
+    return new AppError('refused', 'dropbox', `Dropbox folder "${ctx.folder || '/'}" not found: check DROPBOX_FOLDER ` +
       '(the folder path as seen from the app\'s root; for an "App folder" app that is the app\'s own folder).');
   }
   if (err.status === 429) {
-    return new AppError('source-unreachable', 'Dropbox is limiting requests (429 too many requests); the next sync will try again.', { retryable: true });
+    return new AppError('unreachable', 'dropbox', 'Dropbox is limiting requests (429 too many requests); the next sync will try again.', { retryable: true });
   }
   if (err.status >= 500) {
-    return new AppError('source-unreachable', `Dropbox had a server error (${err.status}); the next sync will try again.`, { retryable: true });
+    return new AppError('unreachable', 'dropbox', `Dropbox had a server error (${err.status}); the next sync will try again.`, { retryable: true });
   }
-  return new AppError('source-rejected', `Dropbox refused the request (${err.status}${what ? ` ${what}` : ''}). ` +
+  return new AppError('refused', 'dropbox', `Dropbox refused the request (${err.status}${what ? ` ${what}` : ''}). ` +
     'Check DROPBOX_FOLDER and that the app has the files.content.read permission.');
 }
 
@@ -126,28 +126,28 @@ function destinationError(err: DropboxHttpError, what: string, ctx: ErrorContext
   const file = ctx.fileName ?? 'the backups';
   const where = displayFolder(ctx.folder);
   if (what.includes('insufficient_space')) {
-    return new AppError('upload-failed', `Dropbox is full: ${file} could not be stored in ${where}. Free some space in that Dropbox ` +
+    return new AppError('refused', 'dropbox', `Dropbox is full: ${file} could not be stored in ${where}. Free some space in that Dropbox ` +
       'account (or upgrade its plan), or keep fewer backups there (the job\'s retention).');
   }
   if (what.includes('payload_too_large')) {
-    return new AppError('upload-failed', `Dropbox refused ${file}: one request may carry at most 150 MB (payload_too_large). ` +
+    return new AppError('refused', 'dropbox', `Dropbox refused ${file}: one request may carry at most 150 MB (payload_too_large). ` +
       'Larger files must go in parts: the Dropbox destination\'s session threshold is set too high.');
   }
   if (/conflict\/(file|folder)/.test(what)) {
-    return new AppError('upload-failed', `A different file or folder named ${file} is already in ${where}; tokobot does not overwrite it: ` +
+    return new AppError('refused', 'dropbox', `A different file or folder named ${file} is already in ${where}; tokobot does not overwrite it: ` +
       'move or rename it, then run the backup again.');
   }
   if (/no_write_permission|team_folder|disallowed_name|malformed_path|not_folder/.test(what)) {
-    return new AppError('upload-failed', `Dropbox does not let tokobot write ${file} into ${where} (${what}): check the job's Dropbox folder ` +
+    return new AppError('refused', 'dropbox', `Dropbox does not let tokobot write ${file} into ${where} (${what}): check the job's Dropbox folder ` +
       '(a folder path as seen from the app\'s root) and that the app has the files.content.write permission.');
   }
   if (err.status === 429) {
-    return new AppError('upload-failed', `Dropbox is limiting requests (429 too many requests) while storing ${file}; the next backup will try again.`, { retryable: true });
+    return new AppError('unreachable', 'dropbox', `Dropbox is limiting requests (429 too many requests) while storing ${file}; the next backup will try again.`, { retryable: true });
   }
   if (err.status >= 500) {
-    return new AppError('upload-failed', `Dropbox had a server error (${err.status}) while storing ${file}; the next backup will try again.`, { retryable: true });
+    return new AppError('unreachable', 'dropbox', `Dropbox had a server error (${err.status}) while storing ${file}; the next backup will try again.`, { retryable: true });
   }
-  return new AppError('upload-failed', `Dropbox refused to store ${file} in ${where} (${err.status}${what ? ` ${what}` : ''}): check the job's ` +
+  return new AppError('refused', 'dropbox', `Dropbox refused to store ${file} in ${where} (${err.status}${what ? ` ${what}` : ''}): check the job's ` +
     'Dropbox folder and that the app has the files.content.write permission.');
 }
 
@@ -159,7 +159,7 @@ function destinationError(err: DropboxHttpError, what: string, ctx: ErrorContext
 export function toAppError(err: unknown, ctx: ErrorContext): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof FileChangedError) {
-    return new AppError('download-corrupt', `The download of ${err.fileName} was damaged: the file changed in Dropbox after it was ` +
+    return new AppError('corrupt', 'backup-file', `The download of ${err.fileName} was damaged: the file changed in Dropbox after it was ` +
       'listed (it may still be uploading). The sync will try again.', { retryable: true });
   }
   if (isHttpError(err)) return fromHttp(err, ctx);
@@ -167,10 +167,10 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
   if (isNetworkError(err)) {
     const e = err as TransportError;
     const reason = e.code ?? e.cause?.code ?? (e.name === 'AbortError' || /timeout/.test(e.type ?? '') ? 'timed out' : 'network error');
-    return new AppError(destination ? 'upload-failed' : 'source-unreachable', `Cannot reach Dropbox (${reason}): check this server's internet connection; ` +
+    return new AppError('unreachable', 'dropbox', `Cannot reach Dropbox (${reason}): check this server's internet connection; ` +
       `the next ${destination ? 'backup' : 'sync'} will try again.`, { retryable: true });
   }
-  return new AppError(destination ? 'upload-failed' : 'source-rejected',
+  return new AppError('refused', 'dropbox',
     `Unexpected answer from Dropbox (${(err as Error)?.name ?? 'error'}); the next ${destination ? 'backup' : 'sync'} will try again.`);
 }
 

@@ -107,7 +107,7 @@ export class DropboxSource implements BackupSource {
       const expected = file.contentHash ?? announced;
       if (bytes !== file.size || (expected && contentHash !== expected)) {
         const what = bytes !== file.size ? `${bytes} of ${file.size} bytes arrived` : 'its content hash does not match Dropbox\'s';
-        throw new AppError('download-corrupt', `The download of ${file.name} was damaged (${what}); the sync will try again.`, { retryable: true });
+        throw new AppError('corrupt', 'backup-file', `The download of ${file.name} was damaged (${what}); the sync will try again.`, { retryable: true });
       }
       return { bytes, contentHash };
     } finally {
@@ -122,12 +122,12 @@ export class DropboxSource implements BackupSource {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC' || code === 'EDQUOT') {
-        throw new AppError('disk-full', `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`, { cause: err });
+        throw new AppError('refused', 'disk', `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`, { cause: err });
       }
       if (code && /^E(ACCES|PERM|ROFS|NOENT|ISDIR)$/.test(code)) {
-        throw new AppError('config', `Cannot write ${destPath} (${code}): check that the data folder exists and tokobot may write to it.`, { cause: err });
+        throw new AppError('config', 'disk', `Cannot write ${destPath} (${code}): check that the data folder exists and tokobot may write to it.`, { cause: err });
       }
-      throw new AppError('download-corrupt', `The download of ${file.name} was damaged (cut off after ${counter.bytes()} of ${file.size} bytes); ` +
+      throw new AppError('corrupt', 'backup-file', `The download of ${file.name} was damaged (cut off after ${counter.bytes()} of ${file.size} bytes); ` +
         'the sync will try again.', { retryable: true });
     }
   }

@@ -31,19 +31,19 @@ export class FolderDestination implements BackupDestination {
   private failure(err: unknown, name: string): AppError {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT') {
-      return new AppError('disk-full', `The disk holding ${this.dir} is full, so ${name} could not be stored there: free some space or lower the job's retention.`, { cause: err });
+      return new AppError('refused', 'disk', `The disk holding ${this.dir} is full, so ${name} could not be stored there: free some space or lower the job's retention.`, { cause: err });
     }
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-      return new AppError('disk-full', `tokobot may not write to ${this.dir} (${code}): fix the folder's owner or permissions.`, { cause: err });
+      return new AppError('refused', 'folder', `tokobot may not write to ${this.dir} (${code}): fix the folder's owner or permissions.`, { cause: err });
     }
-    return new AppError('disk-full', `Could not store ${name} in ${this.dir}: ${(err as Error).message}`, { cause: err });
+    return new AppError('refused', 'folder', `Could not store ${name} in ${this.dir}: ${(err as Error).message}`, { cause: err });
   }
 
   async put(localPath: string, name: string, options: { onProgress?: ByteProgress; signal?: AbortSignal } = {}): Promise<{ location: string }> {
     const partial = path.join(this.dir, partialName(name));
     const final = path.join(this.dir, name);
     const stopIfAborted = () => {
-      if (options.signal?.aborted) throw new AppError('interrupted', `The copy of ${name} to ${this.description} was stopped before it finished; nothing was kept there.`);
+      if (options.signal?.aborted) throw new AppError('interrupted', 'folder', `The copy of ${name} to ${this.description} was stopped before it finished; nothing was kept there.`);
     };
     try {
       stopIfAborted();

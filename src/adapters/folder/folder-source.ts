@@ -26,7 +26,7 @@ export class FolderSource implements BackupSource {
       names = await readdir(this.dir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new AppError('source-not-found', `The backup folder ${this.dir} cannot be read (${code}): check SOURCE_DIR ` +
+      throw new AppError('refused', 'folder', `The backup folder ${this.dir} cannot be read (${code}): check SOURCE_DIR ` +
         '(or the store\'s "dir") and that tokobot may read it.', { cause: err });
     }
     const files: BackupFile[] = [];
@@ -48,7 +48,7 @@ export class FolderSource implements BackupSource {
     const result = counter.result();
     const changed = await changeSinceListing(file, result.bytes);
     if (changed || (file.contentHash && file.contentHash !== result.contentHash)) {
-      throw new AppError('download-corrupt', `The copy of ${file.name} was damaged: it changed while being copied ` +
+      throw new AppError('corrupt', 'backup-file', `The copy of ${file.name} was damaged: it changed while being copied ` +
         `(${changed ?? 'other content'}; it may still be syncing). The sync will try again.`, { retryable: true });
     }
     return result;
@@ -72,12 +72,12 @@ async function changeSinceListing(file: BackupFile, copied: number): Promise<str
 function copyError(err: unknown, file: BackupFile, destPath: string): AppError {
   const e = err as NodeJS.ErrnoException;
   if (e.path === file.id && e.code === 'ENOENT') {
-    return new AppError('source-not-found', `${file.name} disappeared from ${path.dirname(file.id)} after it was listed; ` +
+    return new AppError('refused', 'folder', `${file.name} disappeared from ${path.dirname(file.id)} after it was listed; ` +
       'the next sync will pick the newest backup again.', { retryable: true, cause: err });
   }
   if (e.code === 'ENOSPC' || e.code === 'EDQUOT') {
-    return new AppError('disk-full', `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`, { cause: err });
+    return new AppError('refused', 'disk', `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`, { cause: err });
   }
   const where = e.path === file.id ? `read ${file.id}` : `write ${destPath}`;
-  return new AppError('config', `Cannot ${where} (${e.code ?? 'error'}): check that the folder exists and tokobot may use it.`, { cause: err });
+  return new AppError('config', 'folder', `Cannot ${where} (${e.code ?? 'error'}): check that the folder exists and tokobot may use it.`, { cause: err });
 }

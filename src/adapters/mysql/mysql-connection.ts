@@ -16,11 +16,11 @@ export function parseMysqlUrl(url: string): MysqlAddress {
   try {
     u = new URL(url);
   } catch (err) {
-    throw new AppError('config', 'The MySQL URL is not valid; write it as mysql://user:password@host:3306/database.', { cause: err });
+    throw new AppError('config', 'mysql', 'The MySQL URL is not valid; write it as mysql://user:password@host:3306/database.', { cause: err });
   }
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
   if (u.protocol !== 'mysql:' || !database) {
-    throw new AppError('config', 'The MySQL URL must look like mysql://user:password@host:3306/database (the database name is missing or the scheme is not mysql://).');
+    throw new AppError('config', 'mysql', 'The MySQL URL must look like mysql://user:password@host:3306/database (the database name is missing or the scheme is not mysql://).');
   }
   return {
     host: decodeURIComponent(u.hostname).replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
@@ -34,7 +34,7 @@ export function parseMysqlUrl(url: string): MysqlAddress {
 /** Rejects names the dump and load could not quote safely. */
 export function checkDatabaseName(name: string): void {
   if (!name || name.includes('`') || name.includes('\0') || name.length > 64) {
-    throw new AppError('usage', `"${name}" cannot be a database name here: use 1 to 64 characters without backticks.`);
+    throw new AppError('usage', 'mysql', `"${name}" cannot be a database name here: use 1 to 64 characters without backticks.`);
   }
 }
 
@@ -50,18 +50,18 @@ export function mysqlFailure(err: unknown, at: MysqlAddress, database: string, d
     const why = e.code === 'ECONNREFUSED' ? 'nothing is listening there'
       : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? 'the host name is not known'
       : e.code === 'ETIMEDOUT' ? 'it did not answer in time' : 'the connection was lost';
-    return new AppError('source-unreachable', `Cannot reach ${where} while ${doing} (${why}). Check the host and port in the job's URL and that the server runs.`,
+    return new AppError('unreachable', 'mysql', `Cannot reach ${where} while ${doing} (${why}). Check the host and port in the job's URL and that the server runs.`,
       { cause: err, retryable: true });
   }
   if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR' || e.code === 'ER_TABLEACCESS_DENIED_ERROR'
     || e.code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') {
-    return new AppError('source-auth', `${capital(where)} refused user '${at.user}' while ${doing}: ${e.sqlMessage ?? e.message}. ` +
+    return new AppError('refused', 'mysql', `${capital(where)} refused user '${at.user}' while ${doing}: ${e.sqlMessage ?? e.message}. ` +
       "Check the user name and password in the job's URL and that this user may read the database.", { cause: err });
   }
   if (e.code === 'ER_BAD_DB_ERROR') {
-    return new AppError('source-not-found', `${capital(where)} has no database "${database}". Check the database name in the job's URL.`, { cause: err });
+    return new AppError('refused', 'mysql', `${capital(where)} has no database "${database}". Check the database name in the job's URL.`, { cause: err });
   }
-  return new AppError('source-rejected', `${capital(where)} refused ${doing}: ${e.sqlMessage ?? e.message ?? String(err)}`, { cause: err });
+  return new AppError('refused', 'mysql', `${capital(where)} refused ${doing}: ${e.sqlMessage ?? e.message ?? String(err)}`, { cause: err });
 }
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -52,7 +52,7 @@ export class MysqlDatabase implements MysqlServer {
         for (const statement of splitter.end()) await this.execute(conn, statement, database);
       } catch (err) {
         if (err instanceof StatementTooLarge) {
-          throw new AppError('restore-failed', `The dump holds a statement longer than the server's max_allowed_packet (${err.limit} bytes), `
+          throw new AppError('refused', 'mysql', `The dump holds a statement longer than the server's max_allowed_packet (${err.limit} bytes), `
             + `starting "${preview(err.start)}". Raise max_allowed_packet on the server, or dump with smaller statements.`);
         }
         throw err;
@@ -98,7 +98,7 @@ export class MysqlDatabase implements MysqlServer {
 
   private async execute(conn: Connection, statement: Buffer, database: string): Promise<void> {
     if (OTHER_DATABASE.test(statement.toString('latin1', 0, 64))) {
-      throw new AppError('restore-failed', `The dump switches to another database ("${preview(statement)}"), which could overwrite it. `
+      throw new AppError('refused', 'backup-file', `The dump switches to another database ("${preview(statement)}"), which could overwrite it. `
         + 'Make the dump of one database, without --databases or --all-databases.');
     }
     try {
@@ -109,7 +109,7 @@ export class MysqlDatabase implements MysqlServer {
       if (e.fatal || !e.sqlMessage) throw err;
       // The server's message came back through the binary charset: its bytes are UTF-8.
       const message = Buffer.from(e.sqlMessage, 'latin1').toString('utf8');
-      throw new AppError('restore-failed', `Loading the dump into "${database}" stopped at the statement "${preview(statement)}": ${message}. `
+      throw new AppError('refused', 'mysql', `Loading the dump into "${database}" stopped at the statement "${preview(statement)}": ${message}. `
         + 'The dump may be damaged or made by a newer server version; the data restored so far is incomplete.', { cause: err });
     }
   }
@@ -156,7 +156,7 @@ function isFromServer(err: unknown): boolean {
 }
 
 function interrupted(doing: string): AppError {
-  return new AppError('interrupted', `Stopped while ${doing} (cancelled or out of time); nothing was finished. Run it again when the server is less busy.`);
+  return new AppError('interrupted', 'mysql', `Stopped while ${doing} (cancelled or out of time); nothing was finished. Run it again when the server is less busy.`);
 }
 
 /** The first 200 characters of a statement, for an error message. */

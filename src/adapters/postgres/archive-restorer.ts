@@ -42,7 +42,7 @@ const entryName = (e: TocEntry) => `${e.desc} ${e.namespace ? `${e.namespace}.` 
 export async function restoreArchive(file: string, client: RestoreClient, options: RestoreOptions = {}): Promise<{ tables: number; rows: number }> {
   const info = await readArchive(file);
   if (info.compression.algorithm === 'lz4' || info.compression.algorithm === 'zstd') {
-    throw new AppError('restore-failed', `${path.basename(file)} is compressed with ${info.compression.algorithm}, which tokobot cannot unpack ` +
+    throw new AppError('refused', 'backup-file', `${path.basename(file)} is compressed with ${info.compression.algorithm}, which tokobot cannot unpack ` +
       '(only gzip and uncompressed archives). Restore it with pg_restore (a Docker or external PostgreSQL target), or dump with pg_dump -Z gzip.');
   }
   const db = typeof client === 'function' ? await client() : client;
@@ -176,11 +176,11 @@ class Restore {
     } catch (err) {
       if (this.options.signal?.aborted) throw interrupted(err);
       if (err instanceof PastEnd) {
-        throw new AppError('restore-failed', `${this.name}: the backup is truncated: the data of ${entryName(e)} is cut off (${err.message}). ` +
+        throw new AppError('corrupt', 'backup-file', `${this.name}: the backup is truncated: the data of ${entryName(e)} is cut off (${err.message}). ` +
           'Take a new backup in iPOS and sync again.', { cause: err });
       }
       if (err instanceof Damaged || isZlibError(err)) {
-        throw new AppError('restore-failed', `${this.name}: the backup is damaged: the data of ${entryName(e)} is not readable (${(err as Error).message}). ` +
+        throw new AppError('corrupt', 'backup-file', `${this.name}: the backup is damaged: the data of ${entryName(e)} is not readable (${(err as Error).message}). ` +
           'Take a new backup in iPOS and sync again.', { cause: err });
       }
       throw this.refused(e, sql, err);
@@ -199,13 +199,13 @@ class Restore {
     if (err instanceof AppError) return err;
     const message = err instanceof Error ? err.message : String(err);
     if (!sqlState(err)) {
-      return new AppError('restore-server', `${this.name}: lost the database connection during the restore (${message}). ` +
+      return new AppError('unreachable', 'postgres', `${this.name}: lost the database connection during the restore (${message}). ` +
         'Check that the PostgreSQL server is running, then sync again.', { retryable: true, cause: err });
     }
     const text = sql.trim();
     const quoted = text.length > 200 ? `${text.slice(0, 200)}…` : text;
     const what = e ? ` while restoring ${entryName(e)}` : '';
-    return new AppError('restore-failed', `${this.name}: the database server refused a statement${what}: ${message}. Statement: ${quoted}`, { cause: err });
+    return new AppError('refused', 'postgres', `${this.name}: the database server refused a statement${what}: ${message}. Statement: ${quoted}`, { cause: err });
   }
 
   private checkAborted(): void {
@@ -236,5 +236,5 @@ const isZlibError = (err: unknown) => typeof (err as { errno?: unknown })?.errno
 const quoteIdentIfNeeded = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 
 function interrupted(cause: unknown): AppError {
-  return new AppError('interrupted', 'The restore was stopped before it finished; the database is incomplete. Drop it and restore again.', { cause });
+  return new AppError('interrupted', 'postgres', 'The restore was stopped before it finished; the database is incomplete. Drop it and restore again.', { cause });
 }

@@ -47,7 +47,7 @@ async function checkOthersCanReach(dir: string): Promise<void> {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const mode = (await stat(d)).mode & 0o777;
     if (!(mode & 0o001)) {
-      throw new AppError('restore-server', `As root, tokobot runs the embedded PostgreSQL as the user "postgres", which cannot pass through ${d} ` +
+      throw new AppError('refused', 'postgres', `As root, tokobot runs the embedded PostgreSQL as the user "postgres", which cannot pass through ${d} ` +
         `(mode ${mode.toString(8)}). Set DATA_DIR to a folder outside it, or allow passing through with chmod o+x ${d}, or run tokobot as an ordinary user.`);
     }
     if (d === path.dirname(d)) return;
@@ -98,7 +98,7 @@ export class EmbeddedPostgres extends PostgresRestoreServer implements RestoreTa
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === '28P01') {
-        throw new AppError('restore-server', `Something else listens on 127.0.0.1:${this.o.port} and refuses tokobot's password: set PG_EMBEDDED_PORT to a free port.`);
+        throw new AppError('refused', 'postgres', `Something else listens on 127.0.0.1:${this.o.port} and refuses tokobot's password: set PG_EMBEDDED_PORT to a free port.`);
       }
       return false;
     } finally {
@@ -144,7 +144,7 @@ export class EmbeddedPostgres extends PostgresRestoreServer implements RestoreTa
     } catch (err) {
       const reason = (err as Error | undefined)?.message || recent.join(' | ') || 'it stopped without saying why';
       const denied = /permission denied/i.test(reason);
-      throw new AppError('restore-server', `The embedded PostgreSQL did not start (${reason.split('\n')[0]}). ` +
+      throw new AppError('unreachable', 'postgres', `The embedded PostgreSQL did not start (${reason.split('\n')[0]}). ` +
         (denied && asRoot ? `As root it runs as the user "postgres", which cannot reach ${this.o.dir}: use a DATA_DIR outside /root, or run tokobot as a normal user.`
           : `Check that ${this.o.dir} is writable and port ${this.o.port} is free (PG_EMBEDDED_PORT), or set RESTORE_TARGET=docker or external.`), { cause: err });
     }

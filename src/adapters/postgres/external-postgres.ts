@@ -68,7 +68,7 @@ export class ExternalPostgres extends PostgresRestoreServer implements RestoreTa
       const why = code === '28P01' || code === '28000' ? 'the user name or password in PG_URL is wrong'
         : code === 'ECONNREFUSED' ? 'nothing is listening there' : (err as Error).message;
       await client.end().catch(() => undefined);
-      throw new AppError('restore-server', `Cannot connect to the PostgreSQL server at ${this.base.host}:${this.base.port} (${why}). Check PG_URL and that the server runs.`,
+      throw new AppError(code === '28P01' || code === '28000' ? 'refused' : 'unreachable', 'postgres', `Cannot connect to the PostgreSQL server at ${this.base.host}:${this.base.port} (${why}). Check PG_URL and that the server runs.`,
         { cause: err, retryable: code === 'ECONNREFUSED' });
     }
     try {
@@ -89,7 +89,7 @@ export class ExternalPostgres extends PostgresRestoreServer implements RestoreTa
     try {
       return await runProgram(this.pgRestore, args, this.env(), { signal: options.signal, onLine: options.onOutput });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('restore-server', MISSING, { cause: err });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('refused', 'postgres', MISSING, { cause: err });
       if (options.signal?.aborted) throw restoreInterrupted();
       throw err;
     }
@@ -98,7 +98,7 @@ export class ExternalPostgres extends PostgresRestoreServer implements RestoreTa
   async diagnose(): Promise<string> {
     const role = await this.withAdmin((c) => describeRestoreRole(c, this.options.restoreRole));
     const using = await this.restoreProgram().catch((err: Error) => {
-      throw new AppError('restore-server', `pg_restore cannot be run (${err.message}): install the PostgreSQL client tools (Debian: apt-get install postgresql-client).`);
+      throw new AppError('refused', 'postgres', `pg_restore cannot be run (${err.message}): install the PostgreSQL client tools (Debian: apt-get install postgresql-client).`);
     });
     const where = `PostgreSQL ${await this.serverMajor()} at ${this.base.host}:${this.base.port} accepts connections`;
     return `${using === 'own' ? `${where}; no pg_restore here, so tokobot restores with its own restorer` : `${where}; pg_restore ${using}`}; ${role}`;

@@ -18,18 +18,18 @@ export function dumpFailure(stderr: string, code: number | null, where: string):
   const lines = stderr.split('\n').map((l) => l.replace(/^pg_dump:\s*/, '').trim()).filter(Boolean);
   const quoted = (lines.filter((l) => /error|fatal|could not|failed|mismatch/i.test(l)).slice(0, 3).join(' | ') || lines.slice(0, 3).join(' | ')) || `exit code ${code}`;
   if (/password authentication failed|no password supplied|role .* does not exist/i.test(stderr)) {
-    return new AppError('source-auth', `PostgreSQL refused the login for ${where}: check the user and password in the job's URL. (${quoted})`);
+    return new AppError('refused', 'postgres', `PostgreSQL refused the login for ${where}: check the user and password in the job's URL. (${quoted})`);
   }
   if (/database .* does not exist/i.test(stderr)) {
-    return new AppError('source-not-found', `The database ${where} does not exist: check the job's URL. (${quoted})`);
+    return new AppError('refused', 'postgres', `The database ${where} does not exist: check the job's URL. (${quoted})`);
   }
   if (/could not connect|connection refused|could not translate host|timeout expired|no such file or directory/i.test(stderr)) {
-    return new AppError('source-unreachable', `Cannot reach PostgreSQL for ${where}: is the server running and the host/port right? (${quoted})`, { retryable: true });
+    return new AppError('unreachable', 'postgres', `Cannot reach PostgreSQL for ${where}: is the server running and the host/port right? (${quoted})`, { retryable: true });
   }
   if (/server version mismatch/i.test(stderr)) {
-    return new AppError('version-too-new', `pg_dump is older than the server of ${where}: install a newer pg_dump, or name the server's container in the job so its own pg_dump is used. (${quoted})`);
+    return new AppError('refused', 'postgres', `pg_dump is older than the server of ${where}: install a newer pg_dump, or name the server's container in the job so its own pg_dump is used. (${quoted})`);
   }
-  return new AppError('restore-failed', `pg_dump failed for ${where}: ${quoted}`);
+  return new AppError('refused', 'postgres', `pg_dump failed for ${where}: ${quoted}`);
 }
 
 /** pg_dump -Fc run on this machine. */
@@ -55,11 +55,11 @@ export class HostPgDump implements PostgresDumper {
       });
       out.once('error', (err) => { failed = err; child.kill('SIGTERM'); });
       child.on('error', (err) => {
-        failed = new AppError('source-unreachable', `Cannot run ${this.pgDump}: ${err.message}. Install the PostgreSQL client tools.`);
+        failed = new AppError('refused', 'postgres', `Cannot run ${this.pgDump}: ${err.message}. Install the PostgreSQL client tools.`);
       });
       child.on('close', (code) => {
         options.signal?.removeEventListener('abort', onAbort);
-        if (options.signal?.aborted) return reject(options.signal.reason ?? new AppError('interrupted', 'The dump was stopped.'));
+        if (options.signal?.aborted) return reject(options.signal.reason ?? new AppError('interrupted', 'postgres', 'The dump was stopped.'));
         if (failed) return reject(failed);
         if (code !== 0) return reject(dumpFailure(output.stderr, code, where));
         resolve();

@@ -6,7 +6,7 @@ export function restoreFailure(stderr: string, exitCode: number | null): AppErro
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   const errors = lines.filter((l) => /error|fatal|could not|unsupported|invalid/i.test(l));
   const quoted = (errors.length ? errors : lines).slice(0, 4).join(' | ') || `exit code ${exitCode}`;
-  return new AppError('restore-failed', `pg_restore failed: ${quoted}`);
+  return new AppError('refused', 'postgres', `pg_restore failed: ${quoted}`);
 }
 
 /**
@@ -20,13 +20,13 @@ export function restoreArgs(database: string, jobs = 1): string[] {
 }
 
 export function restoreInterrupted(): AppError {
-  return new AppError('interrupted', 'The restore was stopped before it finished; the partly restored database must be dropped.');
+  return new AppError('interrupted', 'postgres', 'The restore was stopped before it finished; the partly restored database must be dropped.');
 }
 
 /** "pg_restore (PostgreSQL) 15.20 (Debian ...)", "postgres (PostgreSQL) 18.4" → 15, 18 */
 export function parseMajor(versionOutput: string): number {
   const m = /\(PostgreSQL\)\s+(\d+)/.exec(versionOutput);
-  if (!m) throw new AppError('restore-server', `Could not read the PostgreSQL version from "${versionOutput.trim()}".`);
+  if (!m) throw new AppError('refused', 'postgres', `Could not read the PostgreSQL version from "${versionOutput.trim()}".`);
   return Number(m[1]);
 }
 

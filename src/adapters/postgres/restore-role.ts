@@ -83,7 +83,7 @@ async function makeSafe(c: pg.ClientBase, role: RestoreRole): Promise<void> {
   let state = await roleState(c, role.name);
   if (!state) {
     if (!me.canManage) {
-      throw new AppError('restore-server', `tokobot restores backups as the unprivileged role "${role.name}", which does not exist, and the PG_URL user "${me.name}" may not create it. ${byHand(role, me.name)}`);
+      throw new AppError('refused', 'postgres', `tokobot restores backups as the unprivileged role "${role.name}", which does not exist, and the PG_URL user "${me.name}" may not create it. ${byHand(role, me.name)}`);
     }
     await c.query(`CREATE ROLE ${ident(role.name)} LOGIN ${SAFE} PASSWORD ${literal(role.password)}`).catch((err: { code?: string }) => {
       if (err.code !== '42710') throw err; // made meanwhile by another tokobot process: corrected below
@@ -97,17 +97,17 @@ async function makeSafe(c: pg.ClientBase, role: RestoreRole): Promise<void> {
       await c.query(`ALTER ROLE ${ident(role.name)} RESET ALL`);
       for (const g of state.memberOf) await c.query(`REVOKE ${ident(g)} FROM ${ident(role.name)}`);
     } catch (err) {
-      throw new AppError('restore-server', `The role "${role.name}" that tokobot restores backups as exists with rights it must not have ` +
+      throw new AppError('refused', 'postgres', `The role "${role.name}" that tokobot restores backups as exists with rights it must not have ` +
         `(${state.dangers.join(', ') || 'unknown'}), and "${me.name}" cannot take them away (${(err as Error).message}). ` +
         `As a superuser, run: ALTER ROLE ${ident(role.name)} ${SAFE};${state.memberOf.map((g) => ` REVOKE ${ident(g)} FROM ${ident(role.name)};`).join('')}`, { cause: err });
     }
     const left = await roleState(c, role.name);
     if (left?.dangers.length) {
-      throw new AppError('restore-server', `The role "${role.name}" still has ${left.dangers.join(', ')} after tokobot tried to remove them: ` +
+      throw new AppError('refused', 'postgres', `The role "${role.name}" still has ${left.dangers.join(', ')} after tokobot tried to remove them: ` +
         `a membership granted by another role must be revoked by it. As a superuser, run:${left.memberOf.map((g) => ` REVOKE ${ident(g)} FROM ${ident(role.name)} GRANTED BY ...;`).join('')}`);
     }
   } else if (state.dangers.length) {
-    throw new AppError('restore-server', `The role "${role.name}" that tokobot restores backups as has rights it must not have (${state.dangers.join(', ')}), ` +
+    throw new AppError('refused', 'postgres', `The role "${role.name}" that tokobot restores backups as has rights it must not have (${state.dangers.join(', ')}), ` +
       `so a backup could run programs or read files on the server; tokobot refuses to use it. As a superuser, run: ALTER ROLE ${ident(role.name)} ${SAFE};` +
       state.memberOf.map((g) => ` REVOKE ${ident(g)} FROM ${ident(role.name)};`).join(''));
   }
@@ -116,7 +116,7 @@ async function makeSafe(c: pg.ClientBase, role: RestoreRole): Promise<void> {
     const member = (await c.query('SELECT pg_catalog.pg_has_role(current_user, $1, \'MEMBER\') AS m', [role.name])).rows[0].m as boolean;
     if (!member) {
       await c.query(`GRANT ${ident(role.name)} TO ${ident(me.name)}`).catch((err: Error) => {
-        throw new AppError('restore-server', `"${me.name}" must be a member of the role "${role.name}" to create databases it owns, and cannot grant that to itself ` +
+        throw new AppError('refused', 'postgres', `"${me.name}" must be a member of the role "${role.name}" to create databases it owns, and cannot grant that to itself ` +
           `(${err.message}). As a superuser, run: GRANT ${ident(role.name)} TO ${ident(me.name)};`, { cause: err });
       });
     }
@@ -128,12 +128,12 @@ export async function describeRestoreRole(c: pg.ClientBase, role: RestoreRole): 
   const me = await admin(c);
   const state = await roleState(c, role.name);
   if (!state) {
-    if (!me.canManage) throw new AppError('restore-server', `the restore role "${role.name}" does not exist and "${me.name}" may not create it. ${byHand(role, me.name)}`);
+    if (!me.canManage) throw new AppError('refused', 'postgres', `the restore role "${role.name}" does not exist and "${me.name}" may not create it. ${byHand(role, me.name)}`);
     return `restores run as "${role.name}" (created at the first sync)`;
   }
   if (!state.dangers.length) return `restores run as the unprivileged role "${role.name}"`;
   if (!me.canManage) {
-    throw new AppError('restore-server', `the restore role "${role.name}" has rights it must not have (${state.dangers.join(', ')}); tokobot refuses it. ` +
+    throw new AppError('refused', 'postgres', `the restore role "${role.name}" has rights it must not have (${state.dangers.join(', ')}); tokobot refuses it. ` +
       `As a superuser, run: ALTER ROLE ${ident(role.name)} ${SAFE};`);
   }
   return `restores run as "${role.name}", which has ${state.dangers.join(', ')}: tokobot takes that away at the next sync`;

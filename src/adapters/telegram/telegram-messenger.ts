@@ -1,21 +1,17 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
+import { renderHtml } from '../../bot/telegram/render-html.ts';
 import { AppError } from '../../errors.ts';
+import type { Message } from '../../message.ts';
 import type { Messenger, MessengerState } from '../../pipeline/alerts/ports.ts';
 
 /** An alert send that has not gone through by then is given up (the outbox tries again later); less than the outbox's own limit. */
 const SEND_TIMEOUT_MS = 60_000;
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** Alert text (WhatsApp-style *bold*) as Telegram HTML. */
-function alertHtml(text: string): string {
-  return escapeHtml(text).replace(/\*([^*\n]+)\*/g, '<b>$1</b>');
-}
-
 /**
- * Alerts through the bot's Bot API connection (grammY, with its throttler and 429 retries). A
- * group that became a supergroup is followed to its new id; a chat that blocked the bot or does
- * not exist is refused for good (not retryable), a network failure may pass.
+ * Alerts through the bot's Bot API connection (grammY, with its throttler and 429 retries),
+ * rendered as the bot renders its replies. A group that became a supergroup is followed to its
+ * new id; a chat that blocked the bot or does not exist is refused for good (not retryable), a
+ * network failure, 429 or server error may pass.
  */
 export class TelegramMessenger implements Messenger {
   readonly channel = 'telegram' as const;
@@ -27,36 +23,37 @@ export class TelegramMessenger implements Messenger {
     return { ready: true, text: this.lastFailure ? `last send failed: ${this.lastFailure}` : 'ready' };
   }
 
-  async send(to: string, text: string): Promise<void> {
+  async send(to: string, message: Message): Promise<void> {
     // The call's own limit: a request still waiting is cancelled, so it cannot go out after the outbox gave up on it.
     const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
     try {
-      await this.sendTo(Number(to), text, signal as Parameters<Api['sendMessage']>[3]);
+      await this.sendTo(Number(to), renderHtml(message).text, signal as Parameters<Api['sendMessage']>[3]);
       this.lastFailure = null;
     } catch (err) {
       this.lastFailure = err instanceof Error ? err.message : String(err);
       if (signal.aborted) {
-        throw new AppError('source-unreachable', `Telegram did not take the alert for chat ${to} within ${SEND_TIMEOUT_MS / 1000} s`, { retryable: true, cause: err });
+        throw new AppError('unreachable', 'telegram', `Telegram did not take the alert for chat ${to} within ${SEND_TIMEOUT_MS / 1000} s`, { retryable: true, cause: err });
       }
       if (err instanceof GrammyError) {
         const permanent = err.error_code === 403 || (err.error_code === 400 && /chat not found|user not found|blocked/i.test(err.description));
-        throw new AppError('upload-failed', `Telegram refused the alert for chat ${to}: ${err.description}` +
+        const unavailable = err.error_code === 429 || err.error_code >= 500; // too many requests, or Telegram's own trouble: later may work
+        throw new AppError(unavailable ? 'unreachable' : 'refused', 'telegram', `Telegram refused the alert for chat ${to}: ${err.description}` +
           (permanent ? ' (has the bot been removed from the chat or blocked?)' : ''), { retryable: !permanent, cause: err });
       }
-      if (err instanceof HttpError) throw new AppError('source-unreachable', `Telegram cannot be reached: ${err.message}`, { retryable: true, cause: err });
+      if (err instanceof HttpError) throw new AppError('unreachable', 'telegram', `Telegram cannot be reached: ${err.message}`, { retryable: true, cause: err });
       throw err;
     }
   }
 
-  private async sendTo(configured: number, text: string, signal: Parameters<Api['sendMessage']>[3]): Promise<void> {
+  private async sendTo(configured: number, html: string, signal: Parameters<Api['sendMessage']>[3]): Promise<void> {
     const chat = (await this.chats?.currentChatId(configured)) ?? configured;
     try {
-      await this.api.sendMessage(chat, alertHtml(text), { parse_mode: 'HTML' }, signal);
+      await this.api.sendMessage(chat, html, { parse_mode: 'HTML' }, signal);
     } catch (err) {
       const moved = err instanceof GrammyError ? err.parameters?.migrate_to_chat_id : undefined;
       if (!moved) throw err;
       await this.chats?.recordMigration(chat, moved);
-      await this.api.sendMessage(moved, alertHtml(text), { parse_mode: 'HTML' }, signal);
+      await this.api.sendMessage(moved, html, { parse_mode: 'HTML' }, signal);
     }
   }
 }

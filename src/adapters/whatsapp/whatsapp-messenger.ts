@@ -1,4 +1,6 @@
+import { renderWhatsApp } from '../../bot/whatsapp/render-whatsapp.ts';
 import { AppError, describeError } from '../../errors.ts';
+import type { Message } from '../../message.ts';
 import type { Messenger, MessengerState } from '../../pipeline/alerts/ports.ts';
 import type { WhatsAppClient, WhatsAppIncoming } from './whatsapp-client.ts';
 import { qrTerminal } from './whatsapp-qr.ts';
@@ -102,17 +104,17 @@ export class WhatsAppMessenger implements Messenger {
     this.handler = handler;
   }
 
-  async send(to: string, text: string): Promise<void> {
+  async send(to: string, message: Message): Promise<void> {
     const number = phoneNumber(to);
     const client = this.client;
     if (!client || this.status.kind !== 'linked') {
-      throw new AppError('source-unreachable', `WhatsApp is not linked/connected (${this.state().text}); the message to ${number} was not sent.`, { retryable: true });
+      throw new AppError('unreachable', 'whatsapp', `WhatsApp is not linked/connected (${this.state().text}); the message to ${number} was not sent.`, { retryable: true });
     }
     const chatId = await this.chatId(client, number);
     try {
-      await client.sendMessage(chatId, text);
+      await client.sendMessage(chatId, renderWhatsApp(message));
     } catch (err) {
-      throw new AppError('upload-failed', `WhatsApp did not take the message to ${number}: ${describeError(err)}`, { retryable: true, cause: err });
+      throw new AppError('unreachable', 'whatsapp', `WhatsApp did not take the message to ${number}: ${describeError(err)}`, { retryable: true, cause: err });
     }
   }
 
@@ -123,10 +125,10 @@ export class WhatsAppMessenger implements Messenger {
     try {
       id = await client.getNumberId(number);
     } catch (err) {
-      throw new AppError('source-unreachable', `WhatsApp could not look up ${number}: ${describeError(err)}`, { retryable: true, cause: err });
+      throw new AppError('unreachable', 'whatsapp', `WhatsApp could not look up ${number}: ${describeError(err)}`, { retryable: true, cause: err });
     }
     // Not cached when missing: the person may join WhatsApp later.
-    if (!id) throw new AppError('not-found', `${number} is not on WhatsApp; check the number in the config (international form, e.g. 6281234567890).`);
+    if (!id) throw new AppError('refused', 'whatsapp', `${number} is not on WhatsApp; check the number in the config (international form, e.g. 6281234567890).`);
     this.chatIds.set(number, id._serialized);
     return id._serialized;
   }
@@ -241,8 +243,8 @@ export class WhatsAppMessenger implements Messenger {
 /** Digits only: "+62 812-3456-7890" → "6281234567890". */
 function phoneNumber(to: string): string {
   const number = to.replace(/[\s+\-().]/g, '');
-  if (/^0/.test(number)) throw new AppError('usage', `${to} is a local number; write it in international form with the country code (e.g. 6281234567890).`);
-  if (!/^\d{6,15}$/.test(number)) throw new AppError('usage', `${to} is not a phone number in international form (e.g. 6281234567890).`);
+  if (/^0/.test(number)) throw new AppError('config', 'whatsapp', `${to} is a local number; write it in international form with the country code (e.g. 6281234567890).`);
+  if (!/^\d{6,15}$/.test(number)) throw new AppError('config', 'whatsapp', `${to} is not a phone number in international form (e.g. 6281234567890).`);
   return number;
 }
 

@@ -1,5 +1,5 @@
 import type { AlertEvent, AlertRecord, AlertStore, OutboxMessage } from '../../store/alerts.ts';
-import { digestText, openText, remindText, resolvedText } from './alert-messages.ts';
+import { digestMessage, openMessage, remindMessage, resolvedMessage } from './alert-messages.ts';
 import { addressOf, type AlertInput, type OpenAlert, type Recipient } from './alert-types.ts';
 import type { Channel } from './ports.ts';
 
@@ -79,9 +79,9 @@ export class AlertEngine {
       const items = pending.filter((a) => r.severities.includes(a.severity)).map((alert) => ({ alert, event: alert.pending as AlertEvent }));
       if (!items.length) continue;
       const bodies = items.length >= (this.o.digestFrom ?? 3)
-        ? [{ alertKey: null, event: 'digest' as const, body: digestText(items, r.lang) }]
+        ? [{ alertKey: null, event: 'digest' as const, message: digestMessage(items, r.lang) }]
         : items.map(({ alert, event }) => ({ alertKey: alert.key, event,
-          body: event === 'open' ? openText(alert, r.lang) : event === 'remind' ? remindText(alert, r.lang) : resolvedText(alert, r.lang, alert.resolvedAt ?? now) }));
+          message: event === 'open' ? openMessage(alert, r.lang) : event === 'remind' ? remindMessage(alert, r.lang) : resolvedMessage(alert, r.lang, alert.resolvedAt ?? now) }));
       for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
         const recipient = addressOf(r, channel);
         if (!recipient) continue;

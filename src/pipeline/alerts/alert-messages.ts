@@ -1,5 +1,8 @@
+import { parseErrorFacts, type ErrorFacts } from '../../errors.ts';
+import type { Message } from '../../message.ts';
+import { ownerMessage } from '../../owner-messages.ts';
 import type { Lang } from '../chat-state.ts';
-import type { AlertKind, OpenAlert } from './alert-types.ts';
+import type { AlertKind, OpenAlert, Severity } from './alert-types.ts';
 
 type Params = Record<string, string | number>;
 type Text = { id: string; en: string };
@@ -56,36 +59,51 @@ const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text }> = {
 const fill = (text: string, params: Params) => text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? '?'));
 export const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/**
+ * Alert params for a failure's kind and system (sync-failed, backup-failed, source-unreachable): kept with the alert, so that
+ * each recipient's message leads with the owner's headline in their language.
+ */
+export const failureParams = (facts: ErrorFacts | null | undefined): Params => (facts ? { errorKind: facts.kind, errorSystem: facts.system } : {});
+
 function parts(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, lang: Lang) {
   const k = KINDS[a.kind];
   const params = { ...a.params, subject: a.subject };
-  return { title: fill(k.title[lang], params), detail: fill(k.detail[lang], params), todo: fill(k.todo[lang], params) };
+  const facts = parseErrorFacts(a.params.errorKind, a.params.errorSystem);
+  return { title: fill(k.title[lang], params), detail: fill(k.detail[lang], params), todo: fill(k.todo[lang], params),
+    headline: facts ? [ownerMessage(facts, lang)] : [] };
 }
 
-export function openText(a: OpenAlert, lang: Lang): string {
+const shown = (s: Severity): Message['severity'] => (s === 'critical' ? 'error' : 'warning');
+const since = (a: OpenAlert, lang: Lang) => `${lang === 'id' ? 'Sejak' : 'Since'}: ${when(a.openedAt)}`;
+
+export function openMessage(a: OpenAlert, lang: Lang): Message {
   const p = parts(a, lang);
-  const icon = a.severity === 'critical' ? '❗' : '⚠️';
-  return `${icon} *${p.title}*\n${p.detail}\n${lang === 'id' ? 'Sejak' : 'Since'}: ${when(a.openedAt)}\n${p.todo}`;
+  return { severity: shown(a.severity), title: p.title, lines: [...p.headline, p.detail, since(a, lang), p.todo] };
 }
 
-export function remindText(a: OpenAlert, lang: Lang): string {
+export function remindMessage(a: OpenAlert, lang: Lang): Message {
   const p = parts(a, lang);
-  return `⏰ *${lang === 'id' ? 'Masih' : 'Still'}: ${p.title}*\n${p.detail}\n${lang === 'id' ? 'Sejak' : 'Since'}: ${when(a.openedAt)}\n${p.todo}`;
+  return { severity: shown(a.severity), title: `${lang === 'id' ? 'Masih' : 'Still'}: ${p.title}`, lines: [...p.headline, p.detail, since(a, lang), p.todo] };
 }
 
-export function resolvedText(a: OpenAlert, lang: Lang, at: Date): string {
+export function resolvedMessage(a: OpenAlert, lang: Lang, at: Date): Message {
   const p = parts(a, lang);
-  return `✅ *${lang === 'id' ? 'Beres' : 'Resolved'}: ${p.title}*\n${lang === 'id' ? 'Dari' : 'From'} ${when(a.openedAt)} ${lang === 'id' ? 'sampai' : 'to'} ${when(at)}.`;
+  return { severity: 'info', title: `✅ ${lang === 'id' ? 'Beres' : 'Resolved'}: ${p.title}`,
+    lines: [`${lang === 'id' ? 'Dari' : 'From'} ${when(a.openedAt)} ${lang === 'id' ? 'sampai' : 'to'} ${when(at)}.`] };
 }
 
-/** Several alerts at once for one recipient: one message, one line each. */
-export function digestText(items: { alert: OpenAlert; event: 'open' | 'remind' | 'resolve' }[], lang: Lang): string {
+/** Several alerts at once for one recipient: one message, one line each; as severe as the worst still open. */
+export function digestMessage(items: { alert: OpenAlert; event: 'open' | 'remind' | 'resolve' }[], lang: Lang): Message {
   const mark = (a: OpenAlert, event: string) => (event === 'remind' ? '⏰' : event === 'resolve' ? '✅' : a.severity === 'critical' ? '❗' : '⚠️');
-  const head = lang === 'id' ? `*${items.length} kabar peringatan*` : `*${items.length} alert updates*`;
-  return [head, ...items.map(({ alert, event }) => {
-    const p = parts(alert, lang);
-    return `${mark(alert, event)} ${p.title}${event === 'resolve' ? (lang === 'id' ? ' — beres' : ' — resolved') : `: ${p.detail}`}`;
-  }), lang === 'id' ? 'Kirim /alerts untuk rinciannya.' : 'Send /alerts for details.'].join('\n');
+  const open = items.filter((i) => i.event !== 'resolve').map((i) => i.alert.severity);
+  const severity = open.includes('critical') ? 'error' : open.length ? 'warning' : 'info';
+  return {
+    severity, title: lang === 'id' ? `${items.length} kabar peringatan` : `${items.length} alert updates`,
+    lines: [...items.map(({ alert, event }) => {
+      const p = parts(alert, lang);
+      return `${mark(alert, event)} ${p.title}${event === 'resolve' ? (lang === 'id' ? ' — beres' : ' — resolved') : `: ${p.detail}`}`;
+    }), lang === 'id' ? 'Kirim /alerts untuk rinciannya.' : 'Send /alerts for details.'],
+  };
 }
 
 export function alertTitle(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, lang: Lang): string {

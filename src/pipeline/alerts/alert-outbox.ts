@@ -1,5 +1,6 @@
 import type { AlertOutboxStore, OutboxRow } from '../../store/outbox.ts';
 import { AppError, describeError, isAppError } from '../../errors.ts';
+import type { Message } from '../../message.ts';
 import type { Recipient } from './alert-types.ts';
 import type { Channel, Messenger } from './ports.ts';
 
@@ -23,8 +24,9 @@ export interface AlertOutboxOptions {
 const LEASE_MS = 10 * 60_000;
 const SEND_TIMEOUT_MS = 2 * 60_000;
 
-const note = (lang: string, state: string) => (lang === 'en'
-  ? `(WhatsApp is ${state}, so this comes here instead)\n` : `(WhatsApp sedang ${state}, jadi pesan ini dikirim ke sini)\n`);
+/** The message with a first line saying why it comes through Telegram. */
+const redirected = (m: Message, lang: string, state: string): Message => ({ ...m, lines: [lang === 'en'
+  ? `(WhatsApp is ${state}, so this comes here instead)` : `(WhatsApp sedang ${state}, jadi pesan ini dikirim ke sini)`, ...m.lines] });
 
 /**
  * Delivers the outbox: each row once, to its recipient on its channel. A channel that fails
@@ -68,14 +70,14 @@ export class AlertOutbox {
   }
 
   /** The messenger's send, given up (as retryable) when it takes longer than the lease allows. */
-  private async timedSend(messenger: Messenger, to: string, text: string): Promise<void> {
+  private async timedSend(messenger: Messenger, to: string, message: Message): Promise<void> {
     const ms = this.o.sendTimeoutMs ?? SEND_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AppError('source-unreachable', `${messenger.channel} did not answer within ${ms / 1000} s`, { retryable: true })), ms);
+      timer = setTimeout(() => reject(new AppError('unreachable', messenger.channel, `${messenger.channel} did not answer within ${ms / 1000} s`, { retryable: true })), ms);
     });
     try {
-      await Promise.race([messenger.send(to, text), late]);
+      await Promise.race([messenger.send(to, message), late]);
     } finally {
       clearTimeout(timer);
     }
@@ -87,7 +89,7 @@ export class AlertOutbox {
     if (row.channel === 'whatsapp' && !state?.ready) return this.fallback(row, state?.text ?? 'off');
     try {
       if (!messenger) throw new Error(`no ${row.channel} channel is configured`);
-      await this.timedSend(messenger, row.recipient, row.body);
+      await this.timedSend(messenger, row.recipient, row.message);
       await this.delivered(row, row.channel);
       return 'delivered';
     } catch (err) {
@@ -117,7 +119,7 @@ export class AlertOutbox {
     }
     try {
       for (const to of targets) {
-        if (!(await this.o.store.hasCopy(row.batch, 'telegram', to, row.body))) await this.timedSend(telegram, to, note(person?.lang ?? 'id', why) + row.body);
+        if (!(await this.o.store.hasCopy(row.batch, 'telegram', to, row.message))) await this.timedSend(telegram, to, redirected(row.message, person?.lang ?? 'id', why));
       }
     } catch (err) {
       await this.later(row, `WhatsApp ${why}; Telegram too: ${describeError(err)}`);

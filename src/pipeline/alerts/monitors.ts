@@ -1,13 +1,13 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { JobConfig, StoreConfig } from '../../config/load-config.ts';
-import { describeError } from '../../errors.ts';
+import { describeError, errorFacts } from '../../errors.ts';
 import type { BackupLog } from '../../store/backup-log.ts';
 import type { OpsWatch } from '../../store/ops-watch.ts';
 import type { RunHistory } from '../../store/run-history.ts';
 import type { BackupSource, RestoreTarget } from '../ports.ts';
 import { cleanLeftovers, pruneExports, type FreeSpaceFn } from '../sync/work-files.ts';
 import type { AlertEngine } from './alert-engine.ts';
-import { when } from './alert-messages.ts';
+import { failureParams, when } from './alert-messages.ts';
 import type { Messenger } from './ports.ts';
 
 const HOUR = 3_600_000;
@@ -61,7 +61,7 @@ async function checkBackupFreshness(d: MonitorDeps): Promise<void> {
       newest = (await d.sourceFor(store).list()).sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime())[0];
       await d.engine.clear(`source:${store.id}`);
     } catch (err) {
-      await d.engine.raise({ key: `source:${store.id}`, kind: 'source-unreachable', severity: 'warning', subject: store.name, params: { error: describeError(err) } });
+      await d.engine.raise({ key: `source:${store.id}`, kind: 'source-unreachable', severity: 'warning', subject: store.name, params: { error: describeError(err), ...failureParams(errorFacts(err)) } });
       continue;
     }
     const hours = newest ? (now.getTime() - newest.modifiedAt.getTime()) / HOUR : Infinity;

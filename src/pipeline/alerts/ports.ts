@@ -1,3 +1,5 @@
+import type { Message } from '../../message.ts';
+
 export type Channel = 'telegram' | 'whatsapp';
 
 /** What a channel can say about itself, for /alerts and the fallback note ("WhatsApp: disconnected since 10:04"). */
@@ -8,13 +10,16 @@ export interface MessengerState {
 }
 
 /**
- * One way of reaching alert recipients (a Telegram bot, a linked WhatsApp account). send()
- * resolves once the service accepted the message and rejects with an AppError (retryable when
- * trying again later may work) otherwise; `to` is a chat id or a phone number in international
- * form (6281234567890). The text is plain, with *bold* as WhatsApp writes it.
+ * One way of reaching alert recipients (a Telegram bot, a linked WhatsApp account). `to` is a
+ * chat id or a phone number in international form (6281234567890). send() renders the message
+ * as the channel renders chat replies, and resolves once the service accepted it. It rejects
+ * with an AppError whose system is the channel: unreachable and retryable when the service cannot
+ * be reached or is not connected; refused and not retryable when it will never take a message for
+ * this recipient (a chat that blocked the bot, a number not on WhatsApp). state() says whether
+ * the channel can send now, and if not, why, for people to read.
  */
 export interface Messenger {
   readonly channel: Channel;
   state(): MessengerState;
-  send(to: string, text: string): Promise<void>;
+  send(to: string, message: Message): Promise<void>;
 }

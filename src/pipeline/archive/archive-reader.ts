@@ -45,7 +45,7 @@ export interface ArchiveInfo {
   countsByKind: Record<string, number>;
 }
 
-const refuse = (file: string, what: string) => new AppError('archive-invalid', `${path.basename(file)}: ${what}`);
+const refuse = (file: string, what: string) => new AppError('corrupt', 'backup-file', `${path.basename(file)}: ${what}`);
 const NEW_BACKUP = 'Take a new backup in iPOS (or wait for the next one) and sync again.';
 const TRUNCATED = `The upload or copy of the backup did not finish. ${NEW_BACKUP}`;
 

@@ -59,6 +59,6 @@ export function refuseForeignEntries(info: Pick<ArchiveInfo, 'entries' | 'file'>
   if (!found.length) return;
   const listed = found.slice(0, 3).map((f) => `${f.entry}: ${f.reason}`).join('; ');
   const more = found.length > 3 ? ` (and ${found.length - 3} more)` : '';
-  throw new AppError('archive-invalid', `${path.basename(info.file)} is refused: it holds what an iPOS backup never has — ${listed}${more}. ` +
+  throw new AppError('corrupt', 'backup-file', `${path.basename(info.file)} is refused: it holds what an iPOS backup never has — ${listed}${more}. ` +
     'Nothing was restored and the previous price list stays in use. Check who can write to the backup folder, and take a new backup in iPOS.');
 }

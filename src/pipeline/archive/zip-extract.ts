@@ -41,7 +41,7 @@ export function zipLimits(settings: { zipMaxBytes?: number; zipMaxRatio: number 
 const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
 
 const refuse = (zip: string, what: string, cause?: unknown) =>
-  new AppError('zip-invalid', `${path.basename(zip)}: ${what}`, { cause });
+  new AppError('corrupt', 'backup-file', `${path.basename(zip)}: ${what}`, { cause });
 
 const unsafe = (name: string) => /^[\\/]/.test(name) || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes('..');
 
@@ -146,7 +146,7 @@ export async function extractI5bu(zipPath: string, destDir: string, limits: ZipL
     if (err instanceof AppError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT') {
-      throw new AppError('disk-full', `Not enough disk space in ${destDir} to unpack ${path.basename(zipPath)}. Free some space and sync again.`, { cause: err });
+      throw new AppError('refused', 'disk', `Not enough disk space in ${destDir} to unpack ${path.basename(zipPath)}. Free some space and sync again.`, { cause: err });
     }
     // Failures of this machine (a missing or read-only folder) are not the zip's fault.
     if (code && (err as NodeJS.ErrnoException).syscall) throw err;

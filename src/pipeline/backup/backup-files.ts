@@ -50,7 +50,7 @@ export class HashCounter extends Transform {
 export function diskFailure(err: unknown, file: string): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new AppError('disk-full', `The disk holding ${path.dirname(file)} is full, so the backup could not be written: free some space (or point DATA_DIR at a larger disk) and run it again.`, { cause: err });
+    return new AppError('refused', 'disk', `The disk holding ${path.dirname(file)} is full, so the backup could not be written: free some space (or point DATA_DIR at a larger disk) and run it again.`, { cause: err });
   }
   return err;
 }
@@ -81,7 +81,7 @@ export async function encryptAndCheck(plain: string, sealed: string, passphrase:
   const written = await writeHashed(sealed, (into, stop) => pipeline(createReadStream(plain), encryptStream(passphrase), into, { end: false, signal: stop }), { signal });
   const check = new HashCounter();
   await pipeline(createReadStream(sealed), decryptStream(passphrase), check, async function* (source) { for await (const _ of source) { /* drain */ } }, { signal });
-  if (check.digest() !== plainSha) throw new AppError('validation-failed', 'The encrypted file does not decrypt to the backup it was made from; nothing was delivered. Run the backup again.');
+  if (check.digest() !== plainSha) throw new AppError('corrupt', 'backup-file', 'The encrypted file does not decrypt to the backup it was made from; nothing was delivered. Run the backup again.');
   return written;
 }
 

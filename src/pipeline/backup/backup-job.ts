@@ -3,7 +3,7 @@ import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { JobConfig } from '../../config/load-config.ts';
-import { AppError, describeError } from '../../errors.ts';
+import { AppError, describeError, errorFacts, type ErrorFacts } from '../../errors.ts';
 import type { RestoreTarget } from '../ports.ts';
 import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
@@ -97,8 +97,11 @@ async function verify(deps: BackupDeps, job: JobConfig, runId: number, made: Mad
 }
 
 /** Each copy is recorded the moment it is stored, so a crash later in the run leaves no stored file the log does not know. */
-async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made, name: string, signal: AbortSignal, progress: BackupProgressFn): Promise<DeliveredCopy[]> {
+/** Each destination's copy, and the kind of the first failure (what the run's error is about). */
+async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made, name: string, signal: AbortSignal,
+  progress: BackupProgressFn): Promise<{ copies: DeliveredCopy[]; failure?: ErrorFacts }> {
   const copies: DeliveredCopy[] = [];
+  let failure: ErrorFacts | undefined;
   for (const destination of deps.destinations(job)) {
     if (signal.aborted) throw signal.reason;
     try {
@@ -110,10 +113,11 @@ async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       copies.push({ destination: destination.description, error: describeError(err) });
+      failure ??= errorFacts(err);
     }
     await deps.log.update(run, { destinations: copies });
   }
-  return copies;
+  return { copies, failure };
 }
 
 /**
@@ -134,7 +138,7 @@ async function prune(deps: BackupDeps, job: JobConfig, copies: DeliveredCopy[]):
 }
 
 function timeoutError(job: JobConfig): AppError {
-  return new AppError('interrupted', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; ${NOTHING_KEPT}. ` +
+  return new AppError('interrupted', 'tokobot', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; ${NOTHING_KEPT}. ` +
     'Raise timeoutMinutes for this job if the database has grown.');
 }
 
@@ -149,8 +153,8 @@ export function backupLifecycle(deps: BackupDeps): Lifecycle<JobConfig, BackupPr
     recover: async (job, moment) => { await recoverJob(deps, job, { sweep: moment === 'run' }); },
     starting: { stage: 'dump' },
     execute: (job, trigger, onProgress, signal) => execute(deps, job, trigger, onProgress, signal),
-    shutdownError: () => new AppError('interrupted', `tokobot was shut down during this backup; ${NOTHING_KEPT}. It runs again at its next time.`),
-    cancelError: (_job, by) => new AppError('interrupted', `Cancelled by ${by}; ${NOTHING_KEPT}.`),
+    shutdownError: () => new AppError('interrupted', 'tokobot', `tokobot was shut down during this backup; ${NOTHING_KEPT}. It runs again at its next time.`),
+    cancelError: (_job, by) => new AppError('interrupted', 'tokobot', `Cancelled by ${by}; ${NOTHING_KEPT}.`),
     summary: (run) => ({ runId: run.id, status: run.status, error: run.error }),
   };
 }
@@ -197,11 +201,11 @@ async function execute(deps: BackupDeps, job: JobConfig, trigger: string, onProg
         await deps.log.update(id, { bytes: made.bytes, sha256: made.sha256 });
       }
       await t.begin('upload');
-      const copies = await deliver(deps, job, id, made, name, signal, onProgress);
+      const { copies, failure } = await deliver(deps, job, id, made, name, signal, onProgress);
       const failed = copies.filter((c) => c.error);
       if (failed.length) {
         const stored = copies.filter((c) => c.location).map((c) => c.destination);
-        throw new AppError('upload-failed', `${failed.map((c) => `Not stored in ${c.destination}: ${c.error}`).join(' ')}` +
+        throw new AppError(failure?.kind ?? 'refused', failure?.system ?? 'tokobot', `${failed.map((c) => `Not stored in ${c.destination}: ${c.error}`).join(' ')}` +
           (stored.length ? ` (stored in ${stored.join(', ')})` : ' The backup was not stored anywhere.'));
       }
       await t.begin('prune');
@@ -216,7 +220,7 @@ async function execute(deps: BackupDeps, job: JobConfig, trigger: string, onProg
       const message = `${t.current ?? 'dump'}: ${describeError(reason)}`.replace(NOTHING_KEPT, whatWasKept(name, copies));
       deps.logger.warn({ job: job.id, run: id, err: reason }, 'backup failed');
       t.close();
-      await deps.log.update(id, { error: message, stages: t.stages }, 'failed');
+      await deps.log.update(id, { error: message, stages: t.stages, failure: errorFacts(reason) }, 'failed');
     } finally {
       await clearWorkDir(work).catch(() => undefined);
     }

@@ -22,8 +22,8 @@ import { SQL_DUMP_END } from './ports.ts';
 
 const WHAT_TO_DO = 'Copy it again from where the backups are kept, or restore an older backup.';
 
-const incomplete = (file: string, found: string) => new AppError('archive-invalid', `${path.basename(file)} is incomplete: ${found}. ${WHAT_TO_DO}`);
-const damaged = (file: string, found: string) => new AppError('archive-invalid', `${path.basename(file)} is damaged: ${found}. ${WHAT_TO_DO}`);
+const incomplete = (file: string, found: string) => new AppError('corrupt', 'backup-file', `${path.basename(file)} is incomplete: ${found}. ${WHAT_TO_DO}`);
+const damaged = (file: string, found: string) => new AppError('corrupt', 'backup-file', `${path.basename(file)} is damaged: ${found}. ${WHAT_TO_DO}`);
 
 async function sha256Of(file: string): Promise<string> {
   const hash = new HashCounter();
@@ -86,7 +86,7 @@ class SqlWatcher extends Writable {
  */
 export function unreadable(file: string, err: unknown, seen?: Pick<SqlWatcher, 'where'>): unknown {
   const where = seen ? ` ${seen.where()}` : '';
-  if (isAppError(err) && err.code === 'archive-invalid') return new AppError('archive-invalid', `${path.basename(file)}: ${err.message} ${WHAT_TO_DO}`, { cause: err });
+  if (isAppError(err) && err.kind === 'corrupt' && err.system === 'backup-file') return new AppError('corrupt', 'backup-file', `${path.basename(file)}: ${err.message} ${WHAT_TO_DO}`, { cause: err });
   const code = (err as { code?: unknown })?.code;
   if (code === 'Z_BUF_ERROR') return incomplete(file, `the file ends before the end of the backup (the compressed data stops${where})`);
   if (typeof code === 'string' && code.startsWith('Z_')) return damaged(file, `the compressed data cannot be read${where} (${(err as Error).message})`);

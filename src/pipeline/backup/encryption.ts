@@ -80,7 +80,7 @@ export function encryptStream(passphrase: string): Transform {
   });
 }
 
-const refuse = (what: string) => new AppError('archive-invalid',
+const refuse = (what: string) => new AppError('corrupt', 'backup-file',
   `The encrypted backup ${what}: it was changed, damaged or cut short, or the passphrase is wrong. Nothing was written from it.`);
 
 /** Decrypts a stream made by encryptStream; refuses (AppError) a wrong passphrase or any change. */

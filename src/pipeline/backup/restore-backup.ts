@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { JobConfig } from '../../config/load-config.ts';
-import { AppError, describeError, isAppError } from '../../errors.ts';
+import { AppError, describeError, errorFacts, type ErrorFacts } from '../../errors.ts';
 import type { RestoreTarget } from '../ports.ts';
 import { diskFailure, openSqlDump } from './backup-files.ts';
 import type { BackupLog } from '../../store/backup-log.ts';
@@ -28,6 +28,7 @@ export interface Contents {
 
 /** A database server that a job's backup files load into. */
 interface Loader {
+  readonly system: 'postgres' | 'mysql';
   /** Reads the whole file and refuses it when cut or damaged; resolves with the file to load. */
   check(file: string): Promise<string>;
   /** What the database holds; null when there is no such database. */
@@ -40,6 +41,7 @@ interface Loader {
 
 function mysqlLoader(server: MysqlServer, passphrase: string | undefined): Loader {
   return {
+    system: 'mysql',
     check: async (file) => { await checkSqlDump(file, passphrase); return file; },
     async contents(database) {
       if (!(await server.databaseExists(database))) return null;
@@ -58,6 +60,7 @@ function mysqlLoader(server: MysqlServer, passphrase: string | undefined): Loade
 function postgresLoader(target: RestoreTarget, workRoot: string, passphrase: string | undefined): Loader {
   let work: string | undefined;
   return {
+    system: 'postgres',
     async check(file) {
       let plain = file;
       if (passphrase) {
@@ -88,8 +91,8 @@ async function afterFailedLoad(loader: Loader, err: unknown, database: string, c
     outcome = await loader.drop(database).then(() => `The database ${database} that this restore created was removed again.`,
       (dropErr) => `The database ${database} that this restore created could not be removed (${describeError(dropErr)}): drop it by hand.`);
   }
-  const code = isAppError(err) ? err.code : 'restore-failed';
-  return new AppError(code, `${describeError(err)} ${outcome}`, { cause: err });
+  const { kind, system }: ErrorFacts = errorFacts(err) ?? { kind: 'refused', system: loader.system };
+  return new AppError(kind, system, `${describeError(err)} ${outcome}`, { cause: err });
 }
 
 /**
@@ -104,7 +107,7 @@ export async function restoreBackup(deps: RestoreDeps, job: JobConfig, file: str
   const loader = job.type === 'mysql' ? mysqlLoader(deps.mysql(job), job.passphrase) : postgresLoader(deps.target, deps.workRoot, job.passphrase);
   try {
     const before = await loader.contents(database);
-    if (before?.tables) throw new AppError('usage', `The database ${database} already has tables; restore into a new name so nothing is overwritten.`);
+    if (before?.tables) throw new AppError('usage', 'tokobot', `The database ${database} already has tables; restore into a new name so nothing is overwritten.`);
     await checkAgainstLog(deps.log, file);
     const plain = await loader.check(file);
     const created = before === null;

@@ -59,7 +59,7 @@ export async function verifyMysql(server: MysqlServer, scratch: string, file: st
     const tables = Object.keys(snapshot).length;
     const rows = Object.values(snapshot).reduce((a, b) => a + b, 0);
     if (diffs.length) {
-      throw new AppError('validation-failed', `The backup does not restore to the same data: ${diffs.slice(0, 5).join('; ')}${diffs.length > 5 ? ` (and ${diffs.length - 5} more)` : ''}.`);
+      throw new AppError('corrupt', 'backup-file', `The backup does not restore to the same data: ${diffs.slice(0, 5).join('; ')}${diffs.length > 5 ? ` (and ${diffs.length - 5} more)` : ''}.`);
     }
     return { ok: true, detail: `loaded into a scratch database: ${tables} tables, ${rows} rows, every count equal to the snapshot`, tables, rows };
   } finally {

@@ -46,7 +46,7 @@ export interface Lifecycle<S, P extends { stage: string }, O> {
 export async function runOnce<S, P extends { stage: string }, O>(kind: Lifecycle<S, P, O>, subject: S, trigger: string,
   onProgress: (p: P) => void = () => undefined, signal: AbortSignal = new AbortController().signal): Promise<O> {
   const release = await kind.lock(`${kind.kind}:${kind.id(subject)}`);
-  if (!release) throw new AppError('busy', kind.busy(subject), { retryable: true });
+  if (!release) throw new AppError('busy', 'tokobot', kind.busy(subject), { retryable: true });
   try {
     await kind.recover(subject, 'run');
     return await kind.execute(subject, trigger, onProgress, signal);

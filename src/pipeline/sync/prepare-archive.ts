@@ -39,7 +39,7 @@ export function summarize(info: ArchiveInfo): ArchiveSummary {
 function checkRestorable(info: ArchiveInfo, pgRestoreMajor: number): void {
   const need = Math.max(minimumPgRestoreMajor(info.formatVersion), serverMajor(info.serverVersion) ?? 0);
   if (need > pgRestoreMajor) {
-    throw new AppError('version-too-new',
+    throw new AppError('refused', 'postgres',
       `This backup was made by pg_dump ${info.pgDumpVersion} from PostgreSQL ${info.serverVersion} (archive format ${info.formatVersion}); ` +
       `the restore server runs PostgreSQL ${pgRestoreMajor}. It needs PostgreSQL ${need} or newer: set PG_DOCKER_IMAGE=postgres:${need}-alpine ` +
       '(or upgrade the external server) and sync again.');

@@ -22,7 +22,7 @@ export class SyncRunner extends Runner<StoreConfig, SyncProgress, SyncOutcome> {
       try {
         outcomes.push(await this.run(store, trigger));
       } catch (err) {
-        if (isAppError(err) && (err.code === 'busy' || err.code === 'interrupted')) this.logger.info({ store: store.id }, err.message);
+        if (isAppError(err) && (err.kind === 'busy' || err.kind === 'interrupted')) this.logger.info({ store: store.id }, err.message);
         else this.logger.error({ err, store: store.id }, 'scheduled sync could not start');
       }
     }

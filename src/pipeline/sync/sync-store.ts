@@ -1,7 +1,7 @@
 import { rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { AppError, describeError, isAppError } from '../../errors.ts';
+import { AppError, describeError, errorFacts, isAppError, type ErrorFacts } from '../../errors.ts';
 import type { StoreConfig } from '../../config/load-config.ts';
 import type { BackupFile, BackupSource, RestoreTarget } from '../ports.ts';
 import { storeDatabases } from '../databases.ts';
@@ -51,6 +51,8 @@ export interface SyncOutcome {
   csvPath?: string;
   failedStage?: string;
   error?: string;
+  /** What the error was about, when it was a known kind (for the owner's message). */
+  failure?: ErrorFacts;
   durationsMs: Record<string, number>;
 }
 
@@ -72,8 +74,8 @@ export function syncLifecycle(deps: SyncDeps): Lifecycle<StoreConfig, SyncProgre
       const tracker = new RunTracker(deps.runs, await deps.runs.start(store.id, trigger), onProgress, signal);
       return runStages(deps, store, tracker, signal);
     },
-    shutdownError: () => new AppError('interrupted', 'Stopped because tokobot is shutting down; nothing was published. The next sync will try again.'),
-    cancelError: (_store, by) => new AppError('interrupted', `Cancelled by ${by}; nothing was published (the price list in use stays as it was).`),
+    shutdownError: () => new AppError('interrupted', 'tokobot', 'Stopped because tokobot is shutting down; nothing was published. The next sync will try again.'),
+    cancelError: (_store, by) => new AppError('interrupted', 'tokobot', `Cancelled by ${by}; nothing was published (the price list in use stays as it was).`),
     summary: (o) => ({ runId: o.runId, status: o.status, error: o.error ?? null }),
   };
 }
@@ -98,7 +100,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     const source = deps.sourceFor(store);
     const file = newest(await source.list());
     if (!file) {
-      throw new AppError('source-not-found',
+      throw new AppError('refused', store.source.type,
         `No .i5bu or .zip backup found in ${source.description}. Check that iPOS (or the tool that copies its backups) saves them there.`);
     }
     await t.record({ sourceFile: file.name, sourceModified: file.modifiedAt, bytes: file.size });
@@ -138,7 +140,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     const validation = await validatePriceCsv(tmpCsv, { previousRows: published?.rowCount ?? null, maxDrop: deps.settings.maxRowDrop });
     await t.record({ validation, rowCount: validation.rows });
     if (!validation.ok) {
-      throw new AppError('validation-failed',
+      throw new AppError('refused', 'price-list',
         `The new price list failed its checks and was not published (the previous list stays in use): ${validation.summary}`);
     }
 
@@ -189,5 +191,5 @@ async function recordFailure(deps: SyncDeps, store: StoreConfig, t: RunTracker, 
   deps.logger.error({ err, store: store.id, stage, runId: t.runId }, 'sync failed');
   t.close();
   await deps.runs.update(t.runId, { stage, stages: t.stages, error: message }, 'failed');
-  return { runId: t.runId, store: store.id, status: 'failed', failedStage: stage, error: message, durationsMs: t.durations() };
+  return { runId: t.runId, store: store.id, status: 'failed', failedStage: stage, error: message, failure: errorFacts(err), durationsMs: t.durations() };
 }

@@ -46,7 +46,7 @@ export async function ensureSpace(dataDir: string, fileName: string, size: numbe
   const need = requiredSpace(fileName, size);
   const have = await free(dataDir);
   if (have < need) {
-    throw new AppError('disk-full',
+    throw new AppError('refused', 'disk',
       `Not enough disk space under ${dataDir}: ${mb(have)} free, about ${mb(need)} needed for ${fileName} (${mb(size)}). ` +
       'Free some space (old exports, other files) or point DATA_DIR at a larger disk, then sync again.');
   }

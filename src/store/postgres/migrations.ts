@@ -175,4 +175,25 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         SELECT 'backup'::text, id, job, trigger, status, stage, stages, started_at, finished_at, error FROM backup_runs;
     `,
   },
+  {
+    version: 8,
+    name: 'alert messages as data; what a failed backup run was about',
+    // A row queued as WhatsApp-style text ("❗ *Title*\nline…") becomes the same message as data:
+    // its first line, when it is an icon and a *bold* title, the severity and title; the rest its lines.
+    sql: `
+      ALTER TABLE alert_outbox ADD COLUMN message jsonb;
+      UPDATE alert_outbox o SET message = CASE
+          WHEN old.head IS NULL THEN jsonb_build_object('severity', 'info', 'lines', to_jsonb(old.lines))
+          ELSE jsonb_build_object(
+            'severity', CASE old.head[1] WHEN '❗' THEN 'error' WHEN '✅' THEN 'info' ELSE 'warning' END,
+            'title', CASE old.head[1] WHEN '✅' THEN '✅ ' || old.head[2] ELSE old.head[2] END,
+            'lines', to_jsonb(old.lines[2:]))
+        END
+        FROM (SELECT id, string_to_array(body, E'\\n') AS lines, regexp_match(split_part(body, E'\\n', 1), '^(?:(\\S+) )?\\*(.+)\\*$') AS head
+          FROM alert_outbox) AS old
+        WHERE old.id = o.id;
+      ALTER TABLE alert_outbox ALTER COLUMN message SET NOT NULL, DROP COLUMN body;
+      ALTER TABLE backup_runs ADD COLUMN failure jsonb;
+    `,
+  },
 ];

@@ -1,6 +1,20 @@
 import type pg from 'pg';
+import type { Message } from '../../message.ts';
 import type { Channel } from '../../pipeline/alerts/ports.ts';
 import type { AlertOutboxStore, OutboxRow } from '../outbox.ts';
+
+const SEVERITIES: Message['severity'][] = ['info', 'warning', 'error'];
+
+/** A stored message as a Message, whatever the row holds: a damaged row still goes out, as what it has. */
+function readMessage(v: unknown): Message {
+  const m = (v ?? {}) as { severity?: unknown; title?: unknown; lines?: unknown };
+  const lines = Array.isArray(m.lines) ? m.lines.map(String) : [];
+  return {
+    severity: SEVERITIES.find((s) => s === m.severity) ?? 'warning',
+    ...(typeof m.title === 'string' ? { title: m.title } : {}),
+    lines,
+  };
+}
 
 /**
  * The alert_outbox table. take() is a single UPDATE whose row is chosen with FOR UPDATE SKIP
@@ -14,9 +28,9 @@ export class PostgresAlertOutbox implements AlertOutboxStore {
     const res = await this.pool.query(`UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = $2
       WHERE id = (SELECT id FROM alert_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1
         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, batch, channel, recipient, body, attempts`, [now, leaseUntil]);
+      RETURNING id, batch, channel, recipient, message, attempts`, [now, leaseUntil]);
     const r = res.rows[0];
-    return r ? { id: Number(r.id), batch: Number(r.batch), channel: r.channel, recipient: r.recipient, body: r.body, attempts: r.attempts } : null;
+    return r ? { id: Number(r.id), batch: Number(r.batch), channel: r.channel, recipient: r.recipient, message: readMessage(r.message), attempts: r.attempts } : null;
   }
 
   private async settle(row: OutboxRow, set: string, params: unknown[]): Promise<void> {
@@ -35,9 +49,9 @@ export class PostgresAlertOutbox implements AlertOutboxStore {
     return this.settle(row, 'gave_up_at = $3, last_error = $4', [at, error]);
   }
 
-  async hasCopy(batch: number, channel: Channel, recipient: string, body: string): Promise<boolean> {
-    const res = await this.pool.query('SELECT 1 FROM alert_outbox WHERE batch = $1 AND channel = $2 AND recipient = $3 AND body = $4',
-      [batch, channel, recipient, body]);
+  async hasCopy(batch: number, channel: Channel, recipient: string, message: Message): Promise<boolean> {
+    const res = await this.pool.query('SELECT 1 FROM alert_outbox WHERE batch = $1 AND channel = $2 AND recipient = $3 AND message = $4::jsonb',
+      [batch, channel, recipient, JSON.stringify(message)]);
     return Boolean(res.rowCount);
   }
 }

@@ -54,8 +54,8 @@ export class PostgresAlertStore implements AlertStore {
       const batch = Number((await c.query("SELECT nextval('alert_batches') AS b")).rows[0].b);
       const messages = compose(rows);
       for (const m of messages) {
-        await c.query(`INSERT INTO alert_outbox (batch, alert_key, event, channel, recipient, body, created_at, next_attempt_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, [batch, m.alertKey, m.event, m.channel, m.recipient, m.body, now]);
+        await c.query(`INSERT INTO alert_outbox (batch, alert_key, event, channel, recipient, message, created_at, next_attempt_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, [batch, m.alertKey, m.event, m.channel, m.recipient, JSON.stringify(m.message), now]);
       }
       await c.query(`UPDATE alerts SET last_sent_at = CASE WHEN pending = 'resolve' THEN last_sent_at ELSE $2 END, pending = NULL
         WHERE key = ANY($1)`, [rows.map((a) => a.key), now]);

@@ -1,11 +1,13 @@
 import type pg from 'pg';
+import { parseErrorFacts } from '../../errors.ts';
 import type { BackupLog, BackupRun, BackupRunDetails, BackupStatus, DeliveredCopy, Verification } from '../backup-log.ts';
 import type { StageRecord } from '../run-history.ts';
 
 const columns: Record<keyof BackupRunDetails, string> = {
   stage: 'stage', stages: 'stages', fileName: 'file_name', bytes: 'bytes', sha256: 'sha256', destinations: 'destinations',
-  verification: 'verification', error: 'error',
+  verification: 'verification', error: 'error', failure: 'failure',
 };
+const JSON_COLUMNS = new Set(['stages', 'destinations', 'verification', 'failure']);
 
 function toRun(r: Record<string, unknown>): BackupRun {
   return {
@@ -13,6 +15,7 @@ function toRun(r: Record<string, unknown>): BackupRun {
     stage: r.stage as string | null, stages: (r.stages as StageRecord[]) ?? [], startedAt: r.started_at as Date, finishedAt: r.finished_at as Date | null,
     fileName: r.file_name as string | null, bytes: r.bytes === null ? null : Number(r.bytes), sha256: r.sha256 as string | null,
     destinations: (r.destinations as DeliveredCopy[]) ?? [], verification: r.verification as Verification | null, error: r.error as string | null,
+    failure: parseErrorFacts((r.failure as { kind?: unknown } | null)?.kind, (r.failure as { system?: unknown } | null)?.system) ?? null,
   };
 }
 
@@ -30,7 +33,7 @@ export class PostgresBackupLog implements BackupLog {
     const values: unknown[] = [id];
     for (const [key, value] of Object.entries(details)) {
       if (value === undefined) continue;
-      values.push(key === 'stages' || key === 'destinations' || key === 'verification' ? JSON.stringify(value) : value);
+      values.push(JSON_COLUMNS.has(key) ? JSON.stringify(value) : value);
       sets.push(`${columns[key as keyof BackupRunDetails]} = $${values.length}`);
     }
     if (status) {

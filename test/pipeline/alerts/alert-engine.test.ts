@@ -8,7 +8,7 @@ import type { AlertInput, Recipient } from '../../../src/pipeline/alerts/alert-t
 import { migrate } from '../../../src/store/postgres/ops-database.ts';
 import { PostgresAlertOutbox } from '../../../src/store/postgres/postgres-alert-outbox.ts';
 import { PostgresAlertStore } from '../../../src/store/postgres/postgres-alert-store.ts';
-import { RecordingMessenger } from '../../fakes/recording-messenger.ts';
+import { RecordingMessenger, rendered } from '../../fakes/recording-messenger.ts';
 import { createScratchDb, dropScratchDb, localConnection } from '../../helpers/local-pg.ts';
 
 const DB = 'tokobot_t_alerts';
@@ -54,7 +54,7 @@ test('open, stay quiet, remind after the interval, resolve: one message each, pe
   assert.deepEqual(whatsapp.to(owner.whatsapp as string), [
     '❗ *Sync pusat gagal*\nTahap restore: pg_restore failed: out of disk\nSejak: 2026-11-23 02:00 UTC\nDaftar harga lama tetap dipakai. Periksa pesan di atas; sync berikutnya akan mencoba lagi.']);
   assert.equal(telegram.to('1001').length, 1);
-  assert.match(telegram.to('1002')[0] ?? '', /^❗ \*Sync of pusat failed\*\nStage restore/);
+  assert.match(telegram.to('1002')[0] ?? '', /^❗ <b>Sync of pusat failed<\/b>\nStage restore/);
 
   now = new Date(now.getTime() + HOUR);
   assert.equal(await engine.raise(failed('pusat', 'pg_restore failed: still out of disk')), false, 'already open');
@@ -63,13 +63,13 @@ test('open, stay quiet, remind after the interval, resolve: one message each, pe
 
   now = new Date(now.getTime() + 6 * HOUR);
   await tell();
-  assert.match(telegram.to('1001')[1] ?? '', /^⏰ \*Masih: Sync pusat gagal\*\nTahap restore: pg_restore failed: still out of disk\nSejak: 2026-11-23 02:00 UTC/);
+  assert.match(telegram.to('1001')[1] ?? '', /^❗ <b>Masih: Sync pusat gagal<\/b>\nTahap restore: pg_restore failed: still out of disk\nSejak: 2026-11-23 02:00 UTC/);
 
   now = new Date(now.getTime() + HOUR);
   assert.equal(await engine.clear('sync:pusat'), true);
   assert.equal(await engine.clear('sync:pusat'), false);
   await tell();
-  assert.equal(telegram.to('1002').at(-1), '✅ *Resolved: Sync of pusat failed*\nFrom 2026-11-23 02:00 UTC to 2026-11-23 10:00 UTC.');
+  assert.equal(telegram.to('1002').at(-1), '<b>✅ Resolved: Sync of pusat failed</b>\nFrom 2026-11-23 02:00 UTC to 2026-11-23 10:00 UTC.');
   assert.equal(whatsapp.sent.length, 3);
   assert.deepEqual(await engine.open(), []);
 });
@@ -82,9 +82,9 @@ test('severities per recipient; a burst becomes one digest; opened and cleared b
   await engine.raise({ key: 'stuck:e', kind: 'sync-stuck', severity: 'warning', subject: 'e', params: { since: '01:00', stage: 'export' } });
   await tell();
   assert.equal(telegram.to('1001').length, 1, 'one digest, not five pings');
-  assert.match(telegram.to('1001')[0] ?? '', /^\*5 kabar peringatan\*\n❗ Sync a gagal: Tahap restore/);
+  assert.match(telegram.to('1001')[0] ?? '', /^❗ <b>5 kabar peringatan<\/b>\n❗ Sync a gagal: Tahap restore/);
   assert.doesNotMatch(telegram.to('1001')[0] ?? '', /Sync pusat macet/);
-  assert.match(telegram.to('1002')[0] ?? '', /^\*4 alert updates\*/, 'the warning is not for him');
+  assert.match(telegram.to('1002')[0] ?? '', /^❗ <b>4 alert updates<\/b>/, 'the warning is not for him');
   assert.equal(whatsapp.to(owner.whatsapp as string).length, 1);
 });
 
@@ -101,7 +101,7 @@ test('a restart with a pending outbox: the new process delivers each row once', 
 
 test('a channel failing then recovering: retried with growing waits, delivered once when it is back', async () => {
   const { engine, outbox, tell } = setup([tech]);
-  telegram.failures = [1, 2, 3].map(() => new AppError('source-unreachable', 'Telegram cannot be reached', { retryable: true }));
+  telegram.failures = [1, 2, 3].map(() => new AppError('unreachable', 'telegram', 'Telegram cannot be reached', { retryable: true }));
   await engine.raise(failed('pusat'));
   await tell();
   assert.equal(telegram.sent.length, 0);
@@ -133,7 +133,7 @@ test('WhatsApp not linked: the message goes to the person\'s Telegram, or the Te
   const fallbackOnly = setup([{ ...solo, telegram: undefined }, { ...group, severities: ['warning'] }]);
   await fallbackOnly.engine.raise(failed('cabang'));
   await fallbackOnly.tell();
-  assert.match(telegram.to('-100200').find((t) => t.includes('cabang')) ?? '', /^\(WhatsApp sedang disconnected since 2026-11-23 01:00 UTC, jadi pesan ini dikirim ke sini\)\n❗ \*Sync cabang gagal\*/);
+  assert.match(telegram.to('-100200').find((t) => t.includes('cabang')) ?? '', /^❗ <b>Sync cabang gagal<\/b>\n\(WhatsApp sedang disconnected since 2026-11-23 01:00 UTC, jadi pesan ini dikirim ke sini\)\nTahap restore/);
   const via = (await pool.query("SELECT recipient, via FROM alert_outbox WHERE channel = 'whatsapp' ORDER BY id")).rows.map((r) => `${r.recipient} ${r.via}`);
   assert.deepEqual(via, ['6281234567890 telegram 1001', '6289999 telegram -100200', '6281111 telegram -100200', '6281111 telegram -100200']);
 });
@@ -151,7 +151,7 @@ test('mute silences reminders of an open alert until the time given; resolving s
   assert.equal(telegram.sent.length, 2, 'reminded once the mute ran out');
   await engine.clear('sync:pusat');
   await tell();
-  assert.match(telegram.sent.at(-1)?.text ?? '', /^✅/);
+  assert.match(telegram.sent.at(-1)?.text ?? '', /^<b>✅ /);
 });
 
 /** A Telegram whose sends hang until released; `entered` resolves when the first send starts. */
@@ -160,10 +160,10 @@ function hangingMessenger() {
   const releases: (() => void)[] = [];
   let entered!: () => void;
   const started = new Promise<void>((r) => { entered = r; });
-  m.send = async (to, text) => {
+  m.send = async (to, message) => {
     entered();
     await new Promise<void>((r) => releases.push(r));
-    m.sent.push({ to, text });
+    m.sent.push({ to, message, text: rendered('telegram', message) });
   };
   return { m, started, release: () => { for (const r of releases.splice(0)) r(); } };
 }

@@ -10,6 +10,8 @@ import { AlertEngine } from '../../../src/pipeline/alerts/alert-engine.ts';
 import { AlertOutbox } from '../../../src/pipeline/alerts/alert-outbox.ts';
 import type { AlertInput, Recipient } from '../../../src/pipeline/alerts/alert-types.ts';
 import { Monitors, type MonitorDeps } from '../../../src/pipeline/alerts/monitors.ts';
+import { backupAlert, syncAlert } from '../../../src/pipeline/alerts/run-alerts.ts';
+import type { BackupRun } from '../../../src/store/backup-log.ts';
 import type { RestoreTarget } from '../../../src/pipeline/ports.ts';
 import { createMemoryBackupAlertStores, type MemoryBackupAlertStores } from '../../fakes/memory-backup-alert-stores.ts';
 import { RecordingMessenger } from '../../fakes/recording-messenger.ts';
@@ -52,20 +54,20 @@ test('open, quiet within the interval, reminded, resolved; raised again before a
   assert.equal(telegram.sent.length + whatsapp.sent.length, 3);
   now = new Date(now.getTime() + HOUR);
   await tell();
-  assert.match(telegram.to('1002').at(-1) ?? '', /^⏰ /);
+  assert.match(telegram.to('1002').at(-1) ?? '', /^❗ <b>Still: Sync of pusat failed<\/b>/);
   await engine.clear('sync:pusat');
   assert.equal(await engine.raise(failed('pusat')), false, 'still the same alert');
   await tell();
   assert.equal(telegram.to('1002').length, 2, 'no resolution and no second opening');
   await engine.clear('sync:pusat');
   await tell();
-  assert.match(telegram.to('1002').at(-1) ?? '', /^✅ \*Resolved: Sync of pusat failed\*/);
+  assert.match(telegram.to('1002').at(-1) ?? '', /^<b>✅ Resolved: Sync of pusat failed<\/b>/);
   assert.deepEqual(await engine.open(), []);
 });
 
 test('a channel that fails is retried with growing waits; WhatsApp not linked goes to the person\'s Telegram once', async () => {
   const { engine, outbox, tell } = alerting([tech]);
-  telegram.failures = [1, 2].map(() => new AppError('source-unreachable', 'unreachable', { retryable: true }));
+  telegram.failures = [1, 2].map(() => new AppError('unreachable', 'telegram', 'unreachable', { retryable: true }));
   await engine.raise(failed('pusat'));
   await tell();
   const row = () => stores.outbox.rows[0] as (typeof stores.outbox.rows)[number];
@@ -85,6 +87,24 @@ test('a channel that fails is retried with growing waits; WhatsApp not linked go
   assert.equal(whatsapp.sent.length, 0);
   assert.equal(telegram.to('1001').length, 1, 'her own Telegram copy is there already: not sent twice');
   assert.deepEqual(stores.outbox.rows.filter((r) => r.channel === 'whatsapp').map((r) => [r.via, r.lastError]), [['telegram 1001', 'WhatsApp waiting for QR']]);
+});
+
+test('a failed sync or backup of a known kind leads with the owner\'s headline, in each recipient\'s language; an unknown one does not', async () => {
+  const { engine, tell } = alerting([owner, tech]);
+  await syncAlert(engine, { id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS' } }, { runId: 1, store: 'pusat', status: 'failed',
+    failedStage: 'check', error: 'Cannot reach Dropbox (ECONNRESET)', failure: { kind: 'unreachable', system: 'dropbox' }, durationsMs: {} });
+  const run = { id: 3, job: 'harian', trigger: 'schedule', status: 'failed', stage: 'upload', stages: [], startedAt: now, finishedAt: now, fileName: null, bytes: null,
+    sha256: null, destinations: [], verification: null, error: 'upload: Not stored in the folder /b: disk full', failure: { kind: 'refused', system: 'disk' } } satisfies BackupRun;
+  await backupAlert(engine, run, undefined);
+  await tell();
+  assert.deepEqual(whatsapp.to('6281234567890').map((t) => t.split('\n').slice(0, 3)), [
+    ['❗ *Backup harian GAGAL*', 'Disk server penuh atau tidak boleh ditulis. Kosongkan ruang disk (atau perbaiki izin foldernya), lalu coba lagi.', 'upload: Not stored in the folder /b: disk full'],
+    ['⚠️ *Sync Toko Pusat gagal*', 'Dropbox tidak bisa dihubungi atau sedang membatasi permintaan. Periksa koneksi internet server; tokobot mencoba lagi nanti.', 'Tahap check: Cannot reach Dropbox (ECONNRESET)'],
+  ]);
+  assert.match(telegram.to('1002')[0] ?? '', /^❗ <b>Backup harian FAILED<\/b>\nThe server's disk is full or may not be written\. /);
+  await backupAlert(engine, { ...run, id: 4, job: 'mingguan', failure: null }, undefined);
+  await tell();
+  assert.match(telegram.to('1002').at(-1) ?? '', /^❗ <b>Backup mingguan FAILED<\/b>\nupload: Not stored/, 'no headline to give');
 });
 
 test('monitors: a missed scheduled backup, a stuck sync, the restore server down (told directly, once) and back', async () => {

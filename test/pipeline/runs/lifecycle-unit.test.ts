@@ -125,7 +125,7 @@ function backupWorld(t: TestContext) {
   return { dir, dest, log, locks, dumper, deps, logged, runner: new BackupRunner(deps, [JOB], logged.logger) };
 }
 
-const busy = (err: unknown) => isAppError(err) && err.code === 'busy' && /already running/.test(err.message);
+const busy = (err: unknown) => isAppError(err) && err.kind === 'busy' && /already running/.test(err.message);
 
 test('a second run of a store or a job in this process is refused busy, for both kinds, while the first shows its progress', async (t) => {
   const s = await syncWorld(t);
@@ -215,7 +215,7 @@ test('shutdown: a run that ends within the grace ends as it would; one still run
   setTimeout(() => b.dumper.release.open(), 50);
   await b.runner.shutdown(10_000);
   assert.equal((await quick).status, 'success');
-  await assert.rejects(b.runner.run(JOB, 'cli'), (err) => isAppError(err) && err.code === 'interrupted' && /shutting down/.test(err.message));
+  await assert.rejects(b.runner.run(JOB, 'cli'), (err) => isAppError(err) && err.kind === 'interrupted' && /shutting down/.test(err.message));
 
   const late = backupWorld(t);
   const stuck = late.runner.run(JOB, 'schedule');
