@@ -8,34 +8,61 @@ export function rupiah(value: string): string {
   return `${negative ? '-' : ''}Rp ${rounded.replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
 }
 
+/** A quantity the Indonesian way, exact: "2,5", "1.000". */
 function quantity(value: string): string {
-  return value.replace('.', ',');
+  const [whole = '', fraction] = value.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return fraction ? `${grouped},${fraction}` : grouped;
 }
 
-function unitLabel(e: PriceEntry): string {
+export function unitLabel(e: PriceEntry): string {
   return e.konversi === '1' ? e.satuan : `${e.satuan} (${quantity(e.konversi)})`;
 }
 
-/** One unit's prices: a single price, levels "L1 Rp 3.500 / L2 Rp 3.400", or tiers "Rp 3.500 (6+ Rp 3.400)". */
+function byUnit(entries: PriceEntry[]): Map<string, PriceEntry[]> {
+  const units = new Map<string, PriceEntry[]>();
+  for (const e of entries) units.set(e.satuan, [...(units.get(e.satuan) ?? []), e]);
+  return units;
+}
+
+/** A unit's quantity tiers by their upper bound, lowest first (an entry without one, last). */
+const byBound = (a: PriceEntry, b: PriceEntry) =>
+  (a.jmlsampai === null ? Infinity : Number(a.jmlsampai)) - (b.jmlsampai === null ? Infinity : Number(b.jmlsampai));
+
+/**
+ * The label of each quantity tier of a 'J' item, from the real bounds: jmlsampai is the upper
+ * bound of a tier, so a tier reads "s/d 2,5 KG" (up to and with 2,5 KG), and a unit's last tier
+ * "> 2,5 KG", open above the bound before it (its own bound, often 9999, only closes the table).
+ * Never "3,5+": quantities need not be whole. A unit with a single tier has one price: no label.
+ */
+export function tierLabels(entries: PriceEntry[]): Map<PriceEntry, string> {
+  const labels = new Map<PriceEntry, string>();
+  for (const unit of byUnit(entries).values()) {
+    if (unit.length < 2) continue;
+    const tiers = [...unit].sort(byBound);
+    tiers.forEach((e, i) => {
+      const bound = i === tiers.length - 1 ? `> ${quantity(tiers[i - 1]?.jmlsampai ?? '?')}` : `s/d ${quantity(e.jmlsampai ?? '?')}`;
+      labels.set(e, `${bound} ${unitLabel(e)}`);
+    });
+  }
+  return labels;
+}
+
+/** One unit's prices: a single price, levels "L1 Rp 3.500 / L2 Rp 3.400", or tiers "s/d 5 PCS Rp 3.500 / > 5 PCS Rp 3.400". */
 function unitPrices(system: string, entries: PriceEntry[]): string {
   const first = entries[0] as PriceEntry;
   if (system === 'L' && entries.length > 1) {
     return `${unitLabel(first)} ${entries.map((e) => `L${e.level ?? '?'} ${rupiah(e.hargajual)}`).join(' / ')}`;
   }
   if (system === 'J' && entries.length > 1) {
-    const tiers = entries.slice(1).map((e, i) => {
-      const from = Number(entries[i]?.jmlsampai ?? 0) + 1;
-      return `${quantity(String(from))}+ ${rupiah(e.hargajual)}`;
-    });
-    return `${unitLabel(first)} ${rupiah(first.hargajual)} (${tiers.join(', ')})`;
+    const labels = tierLabels(entries);
+    return [...entries].sort(byBound).map((e) => `${labels.get(e)} ${rupiah(e.hargajual)}`).join(' / ');
   }
   return `${unitLabel(first)} ${rupiah(first.hargajual)}`;
 }
 
 /** "INDOMIE GORENG 85G — PCS Rp 3.500 · DUS (40) Rp 132.000" */
 export function priceLine(item: PriceItem): string {
-  const byUnit = new Map<string, PriceEntry[]>();
-  for (const e of item.entries) byUnit.set(e.satuan, [...(byUnit.get(e.satuan) ?? []), e]);
-  const units = [...byUnit.values()].map((entries) => unitPrices(item.sistemhargajual, entries));
+  const units = [...byUnit(item.entries).values()].map((entries) => unitPrices(item.sistemhargajual, entries));
   return `${item.namaitem} — ${units.join(' · ')}`;
 }

@@ -3,6 +3,7 @@ import { isAppError } from '../errors.ts';
 import { ownerMessage } from '../owner-messages.ts';
 import type { StoreConfig } from '../config/load-config.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
+import { examplesText } from '../pipeline/price-rules.ts';
 import type { SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from './i18n.ts';
@@ -25,6 +26,15 @@ function statusLines(s: StoreStatus, lang: Lang, next: Date | null): string[] {
   if (s.lastRun) lines.push(`${id ? 'Sync terakhir' : 'Last sync'}: ${s.lastRun.status}, ${time(s.lastRun.startedAt)}${s.lastRun.rows !== null ? `, ${s.lastRun.rows} ${id ? 'baris' : 'rows'}` : ''}`);
   if (s.lastFailure) lines.push(`${id ? 'Gagal terakhir' : 'Last failure'}: ${time(s.lastFailure.at)} (${s.lastFailure.stage}): ${s.lastFailure.error}`);
   if (next) lines.push(`${id ? 'Sync berikutnya' : 'Next sync'}: ${time(next)} UTC`);
+  return [...lines, ...priceRuleWarnings(s, lang)];
+}
+
+/** What the price rules left out or kept on an uncertain reading in the list in use (price-rules.ts). */
+function priceRuleWarnings(s: StoreStatus, lang: Lang): string[] {
+  const f = s.priceRules;
+  const lines: string[] = [];
+  if (f?.unknownSystem.items) lines.push(`⚠️ ${t(lang, 'unknownSystem', { n: f.unknownSystem.items, examples: examplesText(f.unknownSystem, 'sistemhargajual') })}`);
+  if (f?.oddFlags.items) lines.push(`⚠️ ${t(lang, 'oddFlags', { n: f.oddFlags.items, examples: examplesText(f.oddFlags) })}`);
   return lines;
 }
 
@@ -34,7 +44,7 @@ export async function statusReply(deps: CoreDeps, who: Who): Promise<Reply> {
   for (const store of deps.stores) {
     const s = await deps.status(store);
     if (s.freshness === 'FAILED' || s.freshness === 'CHECK') severity = 'error';
-    else if (s.freshness === 'ATTENTION' && severity === 'info') severity = 'warning';
+    else if ((s.freshness === 'ATTENTION' || priceRuleWarnings(s, who.lang).length) && severity === 'info') severity = 'warning';
     if (lines.length) lines.push('');
     lines.push(...statusLines(s, who.lang, deps.nextSync()));
   }

@@ -1,8 +1,8 @@
 import type { StoreConfig } from '../config/load-config.ts';
-import type { PriceItem } from '../pipeline/search/price-search.ts';
+import type { PriceEntry, PriceItem } from '../pipeline/search/price-search.ts';
 import type { ButtonCodec } from './button-codec.ts';
 import type { CoreDeps, Who } from './context.ts';
-import { priceLine, rupiah } from './format-price.ts';
+import { priceLine, rupiah, tierLabels, unitLabel } from './format-price.ts';
 import { t } from './i18n.ts';
 import type { Button, Reply } from './reply.ts';
 
@@ -39,11 +39,9 @@ export async function searchReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<
   return { severity: 'info', title: store.name, lines, buttons: rows };
 }
 
-function entryLine(item: PriceItem, e: PriceItem['entries'][number], owner: boolean): string {
-  const unit = e.konversi === '1' ? e.satuan : `${e.satuan} (${e.konversi.replace('.', ',')})`;
-  const tier = item.sistemhargajual === 'L' && e.level !== null ? ` level ${e.level}`
-    : item.sistemhargajual === 'J' && e.jmlsampai !== null ? ` s/d ${e.jmlsampai.replace('.', ',')}` : '';
-  let line = `${unit}${tier}: ${rupiah(e.hargajual)}`;
+function entryLine(item: PriceItem, e: PriceItem['entries'][number], tiers: Map<PriceEntry, string>, owner: boolean): string {
+  const unit = tiers.get(e) ?? `${unitLabel(e)}${item.sistemhargajual === 'L' && e.level !== null ? ` level ${e.level}` : ''}`;
+  let line = `${unit}: ${rupiah(e.hargajual)}`;
   if (owner && e.hargapokok !== null) {
     const cost = Number(e.hargapokok);
     const margin = cost > 0 ? ` (${(((Number(e.hargajual) - cost) / cost) * 100).toFixed(1).replace('.', ',')}%)` : '';
@@ -59,10 +57,11 @@ export async function cardReply(deps: CoreDeps, who: Who, storeId: string, kodei
   const store = deps.stores.find((s) => s.id === storeId);
   const stock = await deps.officeStock(storeId, kodeitem);
   const owner = who.access === 'owner';
+  const tiers = item.sistemhargajual === 'J' ? tierLabels(item.entries) : new Map<PriceEntry, string>();
   const lines = [
     `${item.namaitem}`,
     `Kode: ${item.kodeitem}${item.merek ? ` · ${item.merek}` : ''}${item.jenis ? ` · ${item.jenis}` : ''}`,
-    ...item.entries.map((e) => entryLine(item, e, owner)),
+    ...item.entries.map((e) => entryLine(item, e, tiers, owner)),
     `Stok: ${item.stok.replace('.', ',')}${stock.length ? ` (${stock.map((s) => `${s.name} ${s.stok.replace('.', ',')}`).join(', ')})` : ''}`,
   ];
   return { severity: 'info', title: store?.name ?? storeId, lines };

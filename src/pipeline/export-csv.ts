@@ -1,14 +1,17 @@
-import { priceExportSql } from './price-rules.ts';
+import { priceExportSql, ruleFindings, ruleFindingsSql, type PriceRuleFindings, type RuleFindingRow } from './price-rules.ts';
 import type { RestoreTarget } from './ports.ts';
 import { AppError, isAppError } from '../errors.ts';
 
 /**
  * Streams the price list of a restored iPOS database into a CSV file (header + one row per
  * item, unit and price entry). COPY does the quoting, so memory stays flat whatever the size.
+ * Resolves with what the price rules left out or kept on an uncertain reading, for the report.
  */
-export async function exportPriceCsv(target: Pick<RestoreTarget, 'exportCsv'>, database: string, storeId: string, destPath: string): Promise<{ bytes: number }> {
+export async function exportPriceCsv(target: Pick<RestoreTarget, 'exportCsv' | 'readRestored'>, database: string, storeId: string, destPath: string): Promise<{ bytes: number; findings: PriceRuleFindings }> {
   try {
-    return await target.exportCsv(database, priceExportSql(storeId), destPath);
+    const { bytes } = await target.exportCsv(database, priceExportSql(storeId), destPath);
+    const findings = ruleFindings(await target.readRestored<RuleFindingRow>(database, ruleFindingsSql()));
+    return { bytes, findings };
   } catch (err) {
     if (isAppError(err)) throw err;
     const pgErr = err as { code?: string; message?: string };

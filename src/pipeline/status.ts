@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { StoreConfig } from '../config/load-config.ts';
+import { RULE_COLUMNS, type PriceRuleFindings } from './price-rules.ts';
 import type { SyncRun, SyncRunLog } from '../store/sync-runs.ts';
 import type { PriceLists } from '../store/price-lists.ts';
 import type { Locks } from '../store/locks.ts';
@@ -21,6 +23,20 @@ export interface StoreStatus {
   lastRun: { id: number; status: string; startedAt: Date; finishedAt: Date | null; rows: number | null; trigger: string } | null;
   lastFailure: { at: Date; stage: string | null; error: string | null } | null;
   published: { rows: number; at: Date; file: string } | null;
+  /** What the price rules left out or kept on an uncertain reading in the list in use; null before the first list, or from a run that did not record them. */
+  priceRules: PriceRuleFindings | null;
+}
+
+const ruleCount = z.object({
+  items: z.number().int().nonnegative(),
+  examples: z.array(z.object({ kodeitem: z.string(), column: z.enum(RULE_COLUMNS), value: z.string() })),
+});
+/** The part of a run's stored validation report (JSON in the run log) that the status shows. */
+const storedReport = z.object({ priceRules: z.object({ unknownSystem: ruleCount, oddFlags: ruleCount }) });
+
+function priceRulesOf(run: SyncRun | null): PriceRuleFindings | null {
+  const parsed = storedReport.safeParse(run?.validation);
+  return parsed.success ? parsed.data.priceRules : null;
 }
 
 const HOUR = 3_600_000;
@@ -75,5 +91,6 @@ export async function storeStatus(ops: StatusReads, store: StoreConfig, now = ne
       rows: lastRun.rowCount, trigger: lastRun.trigger } : null,
     lastFailure: failure ? { at: failure.finishedAt ?? failure.startedAt, stage: failure.stage, error: failure.error } : null,
     published: published ? { rows: published.rowCount, at: published.publishedAt, file: published.sourceFile } : null,
+    priceRules: priceRulesOf(success),
   };
 }

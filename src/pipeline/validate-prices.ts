@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import Papa from 'papaparse';
 import { z } from 'zod';
-import { PRICE_COLUMNS } from './price-rules.ts';
+import { examplesText, PRICE_COLUMNS, type PriceRuleFindings } from './price-rules.ts';
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'is not a plain number');
 const nonNegative = decimal.refine((v) => !v.startsWith('-'), 'is negative');
@@ -40,6 +40,8 @@ export interface ValidationReport {
   errors: Finding[];
   warnings: Finding[];
   previousRows: number | null;
+  /** What the export left out or kept on an uncertain reading (price-rules.ts): not errors, but the owner should know. */
+  priceRules: PriceRuleFindings;
   summary: string;
 }
 
@@ -50,12 +52,24 @@ export interface ValidationRules {
   maxDrop: number;
   /** How many findings of each kind to quote. */
   quote?: number;
+  /** What the export reported beside the file (exportPriceCsv); none when left out. */
+  priceRules?: PriceRuleFindings;
+}
+
+const NO_FINDINGS: PriceRuleFindings = { unknownSystem: { items: 0, examples: [] }, oddFlags: { items: 0, examples: [] } };
+
+/** The report's lines about the price rules' findings, e.g. "items with an unknown sistemhargajual (left out): 2 (e.g. A 'X', B 'Q')". */
+export function priceRuleLines(f: PriceRuleFindings): string[] {
+  const lines: string[] = [];
+  if (f.unknownSystem.items) lines.push(`items with an unknown sistemhargajual (left out): ${f.unknownSystem.items} (e.g. ${examplesText(f.unknownSystem, 'sistemhargajual')})`);
+  if (f.oddFlags.items) lines.push(`items with a flag value other than Y/N (kept): ${f.oddFlags.items} (e.g. ${examplesText(f.oddFlags)})`);
+  return lines;
 }
 
 function summarize(r: Omit<ValidationReport, 'summary' | 'ok'>, datasetErrors: string[]): string {
   const parts = [`${r.rows} rows`, `${r.errorCount} errors`, `${r.warningCount} warnings`];
   const first = r.errors.slice(0, 3).map((f) => `row ${f.row}: ${f.message}`);
-  return [parts.join(', '), ...datasetErrors, ...first].join('; ');
+  return [parts.join(', '), ...datasetErrors, ...first, ...priceRuleLines(r.priceRules)].join('; ');
 }
 
 /**
@@ -108,6 +122,6 @@ export async function validatePriceCsv(path: string, rules: ValidationRules): Pr
     datasetErrors.push(`row count fell by ${drop}% (${rules.previousRows} → ${rows}), more than the allowed ${Math.round(rules.maxDrop * 100)}%`);
   }
   errorCount += datasetErrors.length;
-  const base = { rows, errorCount, warningCount, errors, warnings, previousRows: rules.previousRows };
+  const base = { rows, errorCount, warningCount, errors, warnings, previousRows: rules.previousRows, priceRules: rules.priceRules ?? NO_FINDINGS };
   return { ...base, ok: errorCount === 0, summary: summarize(base, datasetErrors) };
 }

@@ -29,7 +29,7 @@ export interface PublishedList {
   publishedAt: Date;
 }
 
-/** One item of a list, for the search index: its code and barcodes, upper case, without empty ones. */
+/** One item of a list, for the search index: its code and barcodes, upper case, each once, without empty ones. */
 export interface ListedItem {
   kodeitem: string;
   namaitem: string;

@@ -19,9 +19,10 @@ test('the fake records calls and fails at the method it is told to, until told t
     const csv = path.join(dir, 'toko1.csv');
     await assert.rejects(exportPriceCsv(target, 'ipos_toko1__staging', 'toko1', csv), (err) => err instanceof Error && /does not look like an iPOS 5 database/.test(err.message));
     target.succeed();
-    assert.deepEqual(await exportPriceCsv(target, 'ipos_toko1__staging', 'toko1', csv), { bytes: 12 });
+    const none = { items: 0, examples: [] };
+    assert.deepEqual(await exportPriceCsv(target, 'ipos_toko1__staging', 'toko1', csv), { bytes: 12, findings: { unknownSystem: none, oddFlags: none } });
     assert.equal(readFileSync(csv, 'utf8'), 'kodeitem\nA1\n');
-    assert.deepEqual(target.methods(), ['createDatabase', 'exportCsv', 'exportCsv']);
+    assert.deepEqual(target.methods(), ['createDatabase', 'exportCsv', 'exportCsv', 'readRestored']);
     assert.match(String(target.calls[1]?.args[1]), /FROM public\.tbl_item\b/, 'the export sends the price query');
   } finally {
     rmSync(dir, { recursive: true, force: true });

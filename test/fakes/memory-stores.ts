@@ -114,7 +114,7 @@ function itemsOf(rows: StoredRow[]): ListedItem[] {
   return [...byCode].map(([kodeitem, its]) => ({
     kodeitem,
     namaitem: its.map((r) => r.namaitem).sort()[0] as string,
-    codes: [...[...new Set(its.map((r) => r.barcode.toUpperCase()))].filter((c) => c !== '').sort(), kodeitem.toUpperCase()],
+    codes: [...[...new Set(its.map((r) => r.barcode.toUpperCase()))].filter((c) => c !== '' && c !== kodeitem.toUpperCase()).sort(), kodeitem.toUpperCase()],
   }));
 }
 

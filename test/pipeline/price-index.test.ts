@@ -52,3 +52,9 @@ test('names: word order, typos, full words against shorthand and back', () => {
   assert.equal(top('soto indomie'), 'BRG2');
   assert.deepEqual(index.rank('qwxzv'), { ranked: [], total: 0 });
 });
+
+test('an item whose barcode is its code is found once by it, even from a list that holds the code twice', () => {
+  const twice = new PriceIndex([{ kodeitem: '8991234567890', namaitem: 'GULA PASIR 1KG', codes: ['8991234567890', '8991234567890'] },
+    { kodeitem: 'BRG2', namaitem: 'GULA MERAH', codes: ['8991234567890X', 'BRG2'] }]);
+  assert.deepEqual(twice.exact('8991234567890').map((i) => i.kodeitem), ['8991234567890']);
+});

@@ -8,7 +8,11 @@ import { wallTimeIn } from '../../src/pipeline/wall-time.ts';
 import { MemoryLocks, MemorySyncRunLog } from '../fakes/memory-stores.ts';
 import type { PublishedList } from '../../src/store/price-lists.ts';
 import { pruneExports, requiredSpace } from '../../src/pipeline/sync/work-files.ts';
+import { validatePriceCsv } from '../../src/pipeline/validate-prices.ts';
+import { PRICE_COLUMNS, type PriceRuleFindings } from '../../src/pipeline/price-rules.ts';
+import { outcomeLine, statusText } from '../../src/cli/format-sync.ts';
 import type { SyncRun } from '../../src/store/sync-runs.ts';
+import { createMemoryStores } from '../fakes/memory-stores.ts';
 
 const run = (status: SyncRun['status']) => ({ status }) as SyncRun;
 
@@ -80,4 +84,37 @@ test('a backup\'s age runs from its dump time, not from a fresh file time; the f
   s = await storeStatus(reads, store, now);
   assert.equal(s.newestBackup?.ageFrom, 'file');
   assert.equal(s.newestBackup?.ageHours, 0.25);
+});
+
+test('the status carries the price rules\' findings of the list in use, from its run\'s stored report; tokobot status and sync print them', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-status-'));
+  try {
+    const csv = path.join(dir, 'main.csv');
+    writeFileSync(csv, `${PRICE_COLUMNS.join(',')}\nmain,A1,INDOMIE,MIE,INDOFOOD,PCS,1,899,O,,,3000,3500,12\n`);
+    const findings: PriceRuleFindings = {
+      unknownSystem: { items: 7, examples: [{ kodeitem: 'A9', column: 'sistemhargajual', value: 'X' }, { kodeitem: 'B2', column: 'sistemhargajual', value: 'q' }] },
+      oddFlags: { items: 1, examples: [{ kodeitem: 'C3', column: 'statushapus', value: 'T' }] },
+    };
+    const ops = createMemoryStores();
+    const store = { id: 'main', name: 'Toko Utama', source: { type: 'folder' as const, dir } };
+    const older = await ops.runs.start('main', 'cli');
+    await ops.runs.update(older, { validation: { rows: 1, summary: 'from before the price rules were reported' } }, 'success');
+    assert.equal((await storeStatus(ops, store)).priceRules, null, 'a report without them');
+
+    const validation = await validatePriceCsv(csv, { previousRows: null, maxDrop: 0.2, priceRules: findings });
+    const good = await ops.runs.start('main', 'cli');
+    await ops.runs.update(good, { validation, rowCount: 1 }, 'success');
+    const failed = await ops.runs.start('main', 'cli');
+    await ops.runs.update(failed, { error: 'download failed' }, 'failed');
+    const status = await storeStatus(ops, store);
+    assert.deepEqual(status.priceRules, findings, 'the list in use is the last successful run\'s');
+
+    const printed = statusText(status);
+    assert.match(printed, /\n  warning: items with an unknown sistemhargajual \(left out\): 7 \(e\.g\. A9 'X', B2 'q'\)/);
+    assert.match(printed, /\n  warning: items with a flag value other than Y\/N \(kept\): 1 \(e\.g\. C3 statushapus 'T'\)/);
+    const synced = outcomeLine({ runId: good, store: 'main', status: 'success', file: 'b.i5bu', rows: 1, validation, durationsMs: {} });
+    assert.match(synced, /^\[main\] published 1 price rows from b\.i5bu\n  warning: items with an unknown sistemhargajual \(left out\): 7/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validatePriceCsv } from '../../src/pipeline/validate-prices.ts';
-import { PRICE_COLUMNS } from '../../src/pipeline/price-rules.ts';
+import { PRICE_COLUMNS, type PriceRuleFindings } from '../../src/pipeline/price-rules.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-validate-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,4 +68,21 @@ test('wrong columns are refused; price below cost is only a warning', async () =
   assert.equal(below.ok, true);
   assert.equal(below.warningCount, 1);
   assert.match(below.warnings[0]!.message, /below cost/);
+});
+
+test('what the price rules left out or kept on an odd flag is reported with examples, without failing the list', async () => {
+  const priceRules: PriceRuleFindings = {
+    unknownSystem: { items: 12, examples: [{ kodeitem: 'K1', column: 'sistemhargajual', value: 'X' }, { kodeitem: 'K2', column: 'sistemhargajual', value: 'q' }] },
+    oddFlags: { items: 2, examples: [{ kodeitem: 'K3', column: 'statushapus', value: 'T' }, { kodeitem: 'K4', column: 'statusjual', value: '1' }] },
+  };
+  const r = await validatePriceCsv(csv([row()]), { ...rules, priceRules });
+  assert.equal(r.ok, true, r.summary);
+  assert.equal(r.errorCount, 0);
+  assert.deepEqual(r.priceRules, priceRules);
+  assert.equal(r.summary, "1 rows, 0 errors, 0 warnings; items with an unknown sistemhargajual (left out): 12 (e.g. K1 'X', K2 'q'); " +
+    "items with a flag value other than Y/N (kept): 2 (e.g. K3 statushapus 'T', K4 statusjual '1')");
+
+  const none = await validatePriceCsv(csv([row()]), rules);
+  assert.deepEqual(none.priceRules, { unknownSystem: { items: 0, examples: [] }, oddFlags: { items: 0, examples: [] } });
+  assert.equal(none.summary, '1 rows, 0 errors, 0 warnings');
 });

@@ -52,7 +52,8 @@ export class PriceIndex {
   exact(text: string): IndexedItem[] {
     const code = text.trim().toUpperCase();
     if (!code || /\s/.test(code)) return [];
-    return (this.byCode.get(code) ?? []).map((i) => this.items[i] as IndexedItem);
+    // Each item once, though several of its codes are the same (a barcode used as the item code).
+    return [...new Set(this.byCode.get(code))].map((i) => this.items[i] as IndexedItem);
   }
 
   private bestPerItem(token: string): Map<number, number> {

@@ -134,10 +134,10 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     await t.begin('export');
     const name = `${store.id}_${stamp(new Date())}.csv`;
     tmpCsv = path.join(exportDir(deps.dataDir, store.id), `${name}.tmp`);
-    await exportPriceCsv(deps.target, dbs.staging, store.id, tmpCsv);
+    const exported = await exportPriceCsv(deps.target, dbs.staging, store.id, tmpCsv);
 
     await t.begin('validate');
-    const validation = await validatePriceCsv(tmpCsv, { previousRows: published?.rowCount ?? null, maxDrop: deps.settings.maxRowDrop });
+    const validation = await validatePriceCsv(tmpCsv, { previousRows: published?.rowCount ?? null, maxDrop: deps.settings.maxRowDrop, priceRules: exported.findings });
     await t.record({ validation, rowCount: validation.rows });
     if (!validation.ok) {
       throw new AppError('refused', 'price-list',

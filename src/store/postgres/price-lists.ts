@@ -13,13 +13,13 @@ import { updateRun } from './sync-runs.ts';
  */
 export type DatabaseSwap = (c: pg.ClientBase, store: string) => Promise<void>;
 
-/** One row per item with its code and barcodes: what the search index is loaded from. */
+/** One row per item with its code and barcodes, each once (many shops use an item's barcode as its code): what the search index is loaded from. */
 async function rebuildItems(client: pg.ClientBase, store: string): Promise<void> {
   await client.query('DELETE FROM price_items WHERE store = $1', [store]);
   await client.query(
     `INSERT INTO price_items (store, kodeitem, namaitem, codes)
      SELECT store, kodeitem, min(namaitem),
-            array_remove(array_agg(DISTINCT upper(barcode)), '') || upper(kodeitem)
+            array_remove(array_remove(array_agg(DISTINCT upper(barcode)), ''), upper(kodeitem)) || upper(kodeitem)
      FROM price_rows WHERE store = $1 GROUP BY store, kodeitem`, [store]);
 }
 
