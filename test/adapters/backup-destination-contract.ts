@@ -1,10 +1,11 @@
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { isAppError, type AppError, type ErrorKind } from '../../src/errors.ts';
+import type { AppError, ErrorKind } from '../../src/errors.ts';
+import { expectFailure, freshEach } from './contract-parts.ts';
 import { partialName, type BackupDestination } from '../../src/pipeline/backup/ports.ts';
 
 /** One destination under test, fresh for each test (its place does not exist yet), with the means to arrange and inspect it. */
@@ -38,17 +39,6 @@ export interface DestinationContractOptions {
 const KINDS: Record<Failure, ErrorKind> = { blocked: 'refused', damaged: 'corrupt', interrupted: 'interrupted', unreadable: 'refused',
   refused: 'refused', unreachable: 'unreachable' };
 
-async function failure(promise: Promise<unknown>, what: Failure, expect: { retryable: boolean; says: RegExp; names?: string },
-  onError?: (err: AppError) => void): Promise<void> {
-  const err = await promise.then(() => assert.fail(`expected a failure (${what})`), (e: unknown) => e);
-  assert.ok(isAppError(err), `not an AppError: ${String(err)}`);
-  onError?.(err);
-  assert.equal(err.kind, KINDS[what], `${err.kind}/${err.system}: ${err.message}`);
-  assert.equal(err.retryable, expect.retryable, `retryable: ${err.message}`);
-  assert.match(err.message, expect.says);
-  if (expect.names) assert.ok(err.message.includes(expect.names), `the message does not name ${expect.names}: ${err.message}`);
-}
-
 const NAME = 'toko_20250101_020000.dump';
 const sorted = (o: Record<string, Buffer>) => Object.keys(o).sort();
 
@@ -66,15 +56,7 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
     let d: DestinationUnderTest;
     before(() => { dir = mkdtempSync(path.join(tmpdir(), `tokobot-destination-contract-${process.pid}-`)); });
     after(() => rmSync(dir, { recursive: true, force: true }));
-    /** A fresh destination per test, closed in any case (node 20 runs no afterEach hook after t.skip()). */
-    const check = (title: string, fn: (t: TestContext) => Promise<void>) => test(title, async (t) => {
-      d = await open();
-      try {
-        await fn(t);
-      } finally {
-        await d.close?.();
-      }
-    });
+    const check = freshEach(open, (under) => { d = under; });
 
     const local = (bytes: Buffer) => {
       const file = path.join(dir, `${name.replace(/\W/g, '_')}-${++locals}.bin`);
@@ -82,7 +64,7 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       return file;
     };
     const fail = (promise: Promise<unknown>, what: Failure, expect: { retryable: boolean; names?: string }) =>
-      failure(promise, what, { ...expect, says: options.says[what] ?? /./ }, options.onError);
+      expectFailure(promise, { ...expect, kind: KINDS[what], says: options.says[what] ?? /./ }, options.onError);
     const nothingStored = async () => assert.deepEqual(sorted(await d.stored()), [], 'something was left');
 
     check('a destination that does not exist yet lists nothing and has no leftovers', async () => {

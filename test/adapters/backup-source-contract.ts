@@ -1,11 +1,12 @@
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ContentHasher, contentHashOfFile } from '../../src/adapters/content-hash.ts';
-import { isAppError, type AppError, type ErrorKind } from '../../src/errors.ts';
+import type { AppError, ErrorKind } from '../../src/errors.ts';
+import { expectFailure, freshEach } from './contract-parts.ts';
 import type { BackupFile, BackupSource } from '../../src/pipeline/ports.ts';
 
 /** One source under test, fresh and empty for each test, with the means to arrange what the contract needs. */
@@ -37,17 +38,6 @@ type Failure = 'missing' | 'changed' | 'misplaced' | 'unreachable';
 /** The kind of error each failure is, whatever the implementation (the system it names varies). */
 const KINDS: Record<Failure, ErrorKind> = { missing: 'refused', changed: 'corrupt', misplaced: 'refused', unreachable: 'unreachable' };
 
-async function failure(promise: Promise<unknown>, what: Failure, expect: { retryable: boolean; says: RegExp; names?: string },
-  onError?: (err: AppError) => void): Promise<void> {
-  const err = await promise.then(() => assert.fail(`expected a failure (${what})`), (e: unknown) => e);
-  assert.ok(isAppError(err), `not an AppError: ${String(err)}`);
-  onError?.(err);
-  assert.equal(err.kind, KINDS[what], `${err.kind}/${err.system}: ${err.message}`);
-  assert.equal(err.retryable, expect.retryable, `retryable: ${err.message}`);
-  assert.match(err.message, expect.says);
-  if (expect.names) assert.ok(err.message.includes(expect.names), `the message does not name ${expect.names}: ${err.message}`);
-}
-
 const hashOf = (bytes: Buffer) => { const h = new ContentHasher(); h.update(bytes); return h.digest(); };
 /** Whole seconds: Dropbox keeps no milliseconds. */
 const day = (n: number) => new Date(Date.UTC(2025, 0, n, 6, 30, 0));
@@ -66,15 +56,7 @@ export function backupSourceContract(name: string, open: () => Promise<SourceUnd
     let s: SourceUnderTest;
     before(() => { dir = mkdtempSync(path.join(tmpdir(), `tokobot-source-contract-${process.pid}-`)); });
     after(() => rmSync(dir, { recursive: true, force: true }));
-    /** A fresh source per test, closed in any case (node 20 runs no afterEach hook after t.skip()). */
-    const check = (title: string, fn: (t: TestContext) => Promise<void>) => test(title, async (t) => {
-      s = await open();
-      try {
-        await fn(t);
-      } finally {
-        await s.close?.();
-      }
-    });
+    const check = freshEach(open, (under) => { s = under; });
 
     const listed = async (file: string) => {
       const found = (await s.source.list()).find((f) => f.name === file);
@@ -82,7 +64,7 @@ export function backupSourceContract(name: string, open: () => Promise<SourceUnd
       return found;
     };
     const fail = (promise: Promise<unknown>, what: Failure, expect: { retryable: boolean; names?: string }) =>
-      failure(promise, what, { ...expect, says: options.says[what] ?? /./ }, options.onError);
+      expectFailure(promise, { ...expect, kind: KINDS[what], says: options.says[what] ?? /./ }, options.onError);
 
     check('list() gives the .i5bu and .zip files in any letter case, with size, time, id and hash; nothing else', async () => {
       const backups: Record<string, Buffer> = { 'harian.i5bu': Buffer.from('PGDMP-a'), 'MINGGUAN.ZIP': Buffer.from('PK-b'),
