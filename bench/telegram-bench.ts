@@ -28,7 +28,7 @@ export async function telegramBench(list: BenchList, throttle: boolean): Promise
     stores: [{ id: list.store, name: 'Toko Bench', source: { type: 'folder', dir: '/nonexistent' } }], roles, publicMode: false, ownerGroups: new Set(),
     rateLimitPerMinute: 1000, search, chat: new ChatState(list.stores.chats), buttonMemory: list.stores.buttons, logger: silent,
     status: unused, history: unused, runSync: unused, syncInProgress: () => null, cancelRuns: () => [], latestExport: unused, officeStock: unused,
-    notifyOwners: async () => undefined, nextSync: () => null,
+    notifyOwners: async () => undefined, nextSync: () => null, zone: 'Asia/Jakarta',
     backups: { jobs: [], run: unused, progress: () => null, states: async () => [] },
     alerts: { open: async () => [], mute: unused, test: unused, channels: () => [] },
   });

@@ -1,5 +1,5 @@
 import type { ErrorFacts, ErrorKind, ErrorSystem } from './errors.ts';
-import type { Lang } from './store/chats.ts';
+import type { Lang } from './i18n/lang.ts';
 
 type Text = Record<Lang, string>;
 

@@ -28,10 +28,10 @@ before(() => {
   symlinkSync(path.join(root, 'node_modules'), path.join(clone, 'node_modules'));
 });
 
-function demo(args: string[], port: number): Promise<{ code: number; stdout: string; stderr: string }> {
+function demo(args: string[], port: number, extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile('npm', ['run', '--silent', 'demo', '--', ...args], { cwd: clone, timeout: 120_000,
-      env: { PATH: process.env.PATH ?? '', HOME: clone, PG_EMBEDDED_PORT: String(port) } },
+      env: { PATH: process.env.PATH ?? '', HOME: clone, PG_EMBEDDED_PORT: String(port), ...extraEnv } },
     (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }
@@ -45,10 +45,11 @@ test('npm run demo -- --ask: syncs the sample store with progress, answers once,
   assert.match(r.stderr, /Published \d+ price rows from backup_toko_contoh\.i5bu\./);
   assert.match(r.stdout, /^\[Toko Contoh\]/);
   assert.match(r.stdout, /Rp \d/);
-  const again = await demo(['--ask', '/status'], port);
+  // The terminal chat speaks the setting's language (here an English locale) to a user who chose none.
+  const again = await demo(['--ask', '/status'], port, { LANG: 'en_US.UTF-8' });
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /is already published/);
-  assert.match(again.stdout, /Toko Contoh: /);
+  assert.match(again.stdout, /Toko Contoh: (OK|ATTENTION|CHECK)\nNewest backup: /);
   assert.throws(() => execFileSync('pgrep', ['-f', clone]), 'no PostgreSQL left running');
 });
 
@@ -64,7 +65,7 @@ test('the terminal chat answers what the bot answers, line by line, and ends at 
   assert.equal(answers.length, 5, r.stdout); // four answers, then the prompt that meets the end of input
   assert.match(answers[0] ?? '', /^\[Toko Contoh\]\n.*GULA.* Rp \d/s);
   // The sample backup's age runs from its dump time, so the sample store is OK only for two days after it was made.
-  assert.match(answers[1] ?? '', /^\[Status\]\nToko Contoh: (OK|ATTENTION|CHECK)\nBackup terbaru: backup_toko_contoh\.i5bu, [\d,]+ (jam|hari) lalu\n  dump \d{4}-/);
+  assert.match(answers[1] ?? '', /^\[Status\]\nToko Contoh: (OK|PERHATIAN|PERLU DICEK)\b.*\nBackup terbaru: backup_toko_contoh\.i5bu, [\d,]+ (jam|hari) lalu\n  dump \d+ \w{3} \d{4} \d\d:\d\d WIB · /);
   assert.match(answers[2] ?? '', /Sync Toko Contoh: tidak ada backup baru \(backup_toko_contoh\.i5bu sudah dipakai\)/);
   assert.match(answers[3] ?? '', /\/status — status backup dan sync\n/);
   assert.equal(answers[4], '');

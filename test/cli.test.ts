@@ -89,7 +89,8 @@ test('inspect reads an .i5bu or a zip without any config; a bad file is a headli
 });
 
 test('bad settings stop tokobot with one line per problem and exit 2', async () => {
-  const r = await run(['status'], { RESTORE_TARGET: 'cloud', PG_DOCKER_PORT: 'abc', PG_URL: 'postgres://u:hunter2-secret@db/x' });
+  // An English locale: the problems are told in English (Indonesian otherwise, see test/config/config-language.test.ts).
+  const r = await run(['status'], { RESTORE_TARGET: 'cloud', PG_DOCKER_PORT: 'abc', PG_URL: 'postgres://u:hunter2-secret@db/x', LANG: 'en_US.UTF-8' });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^tokobot: tokobot's settings are not right\. /);
   assert.match(r.stderr, /RESTORE_TARGET: /);

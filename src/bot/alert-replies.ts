@@ -1,4 +1,4 @@
-import { alertTitle, when } from '../pipeline/alerts/alert-messages.ts';
+import { alertTime, alertTitle } from '../pipeline/alerts/alert-messages.ts';
 import type { CoreDeps, Who } from './context.ts';
 import type { Reply } from './reply.ts';
 
@@ -8,6 +8,7 @@ import type { Reply } from './reply.ts';
  */
 export async function alertsReply(deps: CoreDeps, who: Who, args: string): Promise<Reply> {
   const id = who.lang === 'id';
+  const reader = { lang: who.lang, zone: deps.zone };
   const [verb, target, hoursText] = args.split(/\s+/).filter(Boolean);
   if (verb === 'test') {
     return { severity: 'info', title: id ? 'Tes peringatan' : 'Test alert', lines: await deps.alerts.test() };
@@ -19,13 +20,13 @@ export async function alertsReply(deps: CoreDeps, who: Who, args: string): Promi
     }
     const n = await deps.alerts.mute(target === 'all' ? null : target, hours);
     return { severity: n ? 'info' : 'warning', lines: [n
-      ? (id ? `${n} peringatan dibisukan ${hours} jam (pengingat saja; kabar "beres" tetap dikirim).` : `${n} alert(s) muted for ${hours} h (reminders only; "resolved" is still sent).`)
+      ? (id ? `${n} peringatan dibisukan ${hours} jam (pengingat saja; kabar "pulih" tetap dikirim).` : `${n} alert(s) muted for ${hours} h (reminders only; "resolved" is still sent).`)
       : (id ? `Tidak ada peringatan terbuka "${target}".` : `No open alert "${target}".`)] };
   }
   const open = await deps.alerts.open();
   const lines = open.length
-    ? open.map((a) => `${a.severity === 'critical' ? '❗' : '⚠️'} ${alertTitle(a, who.lang)} — ${id ? 'sejak' : 'since'} ${when(a.openedAt)}` +
-      `${a.mutedUntil && a.mutedUntil > new Date() ? ` (${id ? 'bisu sampai' : 'muted until'} ${when(a.mutedUntil)})` : ''} [${a.key}]`)
+    ? open.map((a) => `${a.severity === 'critical' ? '❗' : '⚠️'} ${alertTitle(a, reader)} — ${id ? 'sejak' : 'since'} ${alertTime(a, a.openedAt, reader)}` +
+      `${a.mutedUntil && a.mutedUntil > new Date() ? ` (${id ? 'bisu sampai' : 'muted until'} ${alertTime(a, a.mutedUntil, reader)})` : ''} [${a.key}]`)
     : [id ? 'Tidak ada peringatan terbuka.' : 'No open alerts.'];
   lines.push('', ...deps.alerts.channels().map((c) => `${c.channel}: ${c.text}`));
   return { severity: open.some((a) => a.severity === 'critical') ? 'error' : open.length ? 'warning' : 'info', title: id ? 'Peringatan' : 'Alerts', lines };

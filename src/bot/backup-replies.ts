@@ -5,11 +5,12 @@ import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { ButtonCodec } from './button-codec.ts';
 import type { CoreDeps, Who } from './context.ts';
-import { t, type Lang } from './i18n.ts';
+import { t, type Lang, type Locale } from '../i18n/text.ts';
+import { formatTime } from '../i18n/format-time.ts';
+import { runWord } from '../i18n/status-words.ts';
 import { progressEdits, type Reply } from './reply.ts';
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1).replace('.', ',')} MB`;
-const time = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 const STAGE: Record<BackupProgress['stage'], { id: string; en: string }> = {
   dump: { id: 'dump', en: 'dumping' }, verify: { id: 'uji restore', en: 'verifying' }, encrypt: { id: 'enkripsi', en: 'encrypting' },
@@ -28,7 +29,7 @@ const headline = (run: BackupRun, lang: Lang): string[] => (run.failure ? [owner
 
 function resultReply(run: BackupRun, lang: Lang): Reply {
   if (run.status !== 'success') {
-    return { severity: 'error', title: run.job, lines: [...headline(run, lang), t(lang, 'backupFailed', { job: run.job, error: run.error ?? run.status })] };
+    return { severity: 'error', title: run.job, lines: [...headline(run, lang), t(lang, 'backupFailed', { job: run.job, error: run.error ?? runWord(run.status, lang) })] };
   }
   return {
     severity: 'info', title: run.job,
@@ -67,15 +68,18 @@ export async function backupReply(deps: CoreDeps, who: Who, jobId: string, butto
   };
 }
 
-export function jobLines(s: JobState, lang: Lang): string[] {
+/** A job's schedule and last runs; its times in `reader.zone` (STORE_TZ: a job belongs to no store). */
+export function jobLines(s: JobState, reader: Locale): string[] {
+  const { lang } = reader;
   const id = lang === 'id';
+  const time = (d: Date) => formatTime(d, reader.zone, lang);
   const lines = [`${s.job.id} (${s.job.type})`];
   lines.push(`  ${id ? 'Jadwal' : 'Schedule'}: ${s.job.schedule ?? (id ? 'manual saja' : 'on demand only')}${s.nextRun ? ` · ${id ? 'berikutnya' : 'next'} ${time(s.nextRun)}` : ''}`);
   if (s.running) lines.push(`  ${id ? 'Sedang berjalan' : 'Running'}: ${backupProgressText(s.job.id, s.running, lang)}`);
   if (!s.last) lines.push(`  ${id ? 'Belum pernah jalan' : 'Never run yet'}`);
   else if (s.last.status === 'success') lines.push(`  ${id ? 'Terakhir' : 'Last'}: OK ${time(s.last.startedAt)} · ${s.last.fileName} · ${mb(s.last.bytes ?? 0)}`);
   else {
-    lines.push(`  ${id ? 'Terakhir' : 'Last'}: ${s.last.status.toUpperCase()} ${time(s.last.startedAt)}${s.last.error ? ` · ${s.last.error.slice(0, 200)}` : ''}`);
+    lines.push(`  ${id ? 'Terakhir' : 'Last'}: ${runWord(s.last.status, lang).toUpperCase()} ${time(s.last.startedAt)}${s.last.error ? ` · ${s.last.error.slice(0, 200)}` : ''}`);
     lines.push(...headline(s.last, lang).map((h) => `  ${h}`));
     lines.push(`  ${id ? 'Terakhir berhasil' : 'Last good'}: ${s.lastGood ? `${time(s.lastGood.startedAt)} · ${s.lastGood.fileName}` : '-'}`);
   }
@@ -90,5 +94,5 @@ export function jobsSeverity(states: JobState[]): Reply['severity'] {
 export async function jobsReply(deps: CoreDeps, who: Who): Promise<Reply> {
   const states = await deps.backups.states();
   if (!states.length) return { severity: 'info', lines: [t(who.lang, 'noJobs')] };
-  return { severity: jobsSeverity(states), title: t(who.lang, 'backupsTitle'), lines: states.flatMap((s) => jobLines(s, who.lang)) };
+  return { severity: jobsSeverity(states), title: t(who.lang, 'backupsTitle'), lines: states.flatMap((s) => jobLines(s, { lang: who.lang, zone: deps.zone })) };
 }

@@ -1,5 +1,6 @@
 import type { CancelledRun, CoreDeps, Who } from './context.ts';
-import { t, type Lang } from './i18n.ts';
+import { t, type Lang } from '../i18n/text.ts';
+import { runWord } from '../i18n/status-words.ts';
 import type { Reply } from './reply.ts';
 
 const KIND = { sync: 'Sync', backup: 'Backup' } as const;
@@ -19,7 +20,7 @@ function runningNow(deps: CoreDeps): string[] {
 async function ending(run: CancelledRun, lang: Lang): Promise<string> {
   const { status, error } = await run.ended;
   const params = { kind: KIND[run.kind], name: run.name };
-  return status === 'failed' ? t(lang, 'cancelDone', { ...params, error: error ?? status }) : t(lang, 'cancelLate', params);
+  return status === 'failed' ? t(lang, 'cancelDone', { ...params, error: error ?? runWord(status, lang) }) : t(lang, 'cancelLate', params);
 }
 
 /** /batal NAME: stops the sync of the store and the backup of the job called NAME that this tokobot runs, then says how each ended. */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Role, StoreConfig } from '../config/load-config.ts';
-import type { ChatState, Lang } from '../pipeline/chat-state.ts';
+import type { ChatState } from '../pipeline/chat-state.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { OfficeStock } from '../pipeline/item-stock.ts';
 import type { SyncRun } from '../store/sync-runs.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
@@ -48,6 +49,8 @@ export interface CoreDeps {
   /** Tells every owner something, each in their own language. */
   notifyOwners: (text: (lang: Lang) => string) => Promise<void>;
   nextSync: () => Date | null;
+  /** The zone of times that belong to no store (backup jobs, alerts about the machine): STORE_TZ. A store's own times use its zone. */
+  zone: string;
   backups: {
     jobs: { id: string }[];
     /** Starts a run; rejects with AppError 'busy' when the job runs (in any process). */

@@ -6,7 +6,7 @@ import { capAccess, may, RateLimiter, type Access, type Chat } from './access.ts
 import { ButtonCodec } from './button-codec.ts';
 import type { ChatCommand, CommandContext } from './commands/command.ts';
 import type { CoreDeps, Who } from './context.ts';
-import { t, type Lang } from './i18n.ts';
+import { t, type Lang } from '../i18n/text.ts';
 import { commandNamed, commandsFor, HELP_COMMAND, pressOf, PRICE_COMMAND } from './registry.ts';
 import type { Reply } from './reply.ts';
 

@@ -6,26 +6,31 @@ import type { StoreStatus } from '../pipeline/status.ts';
 import { examplesText } from '../pipeline/price-rules.ts';
 import type { SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import type { CoreDeps, Who } from './context.ts';
-import { t, type Lang } from './i18n.ts';
+import { t, type Lang } from '../i18n/text.ts';
+import { formatTime } from '../i18n/format-time.ts';
+import { freshnessWord, runWord } from '../i18n/status-words.ts';
 import { progressEdits, type Reply } from './reply.ts';
 import { jobLines, jobsSeverity } from './backup-replies.ts';
 
-const time = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 const hours = (h: number, lang: Lang) => (h < 48 ? `${h.toFixed(1).replace('.', ',')} ${lang === 'id' ? 'jam' : 'h'}` : `${(h / 24).toFixed(1).replace('.', ',')} ${lang === 'id' ? 'hari' : 'days'}`);
 
-function statusLines(s: StoreStatus, lang: Lang, next: Date | null): string[] {
+/** A store's times in its own zone (STORE_TZ, `zone`, unless the config file gives it another). */
+const storeTime = (store: StoreConfig, lang: Lang, zone: string) => (d: Date) => formatTime(d, store.timeZone ?? zone, lang);
+
+function statusLines(s: StoreStatus, lang: Lang, next: Date | null, time: (d: Date) => string): string[] {
   const id = lang === 'id';
-  const lines = [`${s.name}: ${s.freshness}`];
+  const lines = [`${s.name}: ${freshnessWord(s.freshness, lang)}`];
   if (s.newestBackup) {
     const a = s.newestBackup.archive as { dumpTime?: string; database?: string; pgDumpVersion?: string } | null;
     lines.push(`${id ? 'Backup terbaru' : 'Newest backup'}: ${s.newestBackup.file}, ${hours(s.newestBackup.ageHours, lang)}${id ? ' lalu' : ' ago'}`);
-    if (a?.dumpTime) lines.push(`  dump ${a.dumpTime} · ${a.database ?? '?'} · pg_dump ${a.pgDumpVersion ?? '?'}`);
+    const dumped = s.newestBackup.dumpedAt ? time(s.newestBackup.dumpedAt) : a?.dumpTime;
+    if (dumped) lines.push(`  dump ${dumped} · ${a?.database ?? '?'} · pg_dump ${a?.pgDumpVersion ?? '?'}`);
   } else {
     lines.push(id ? 'Backup terbaru: belum ada' : 'Newest backup: none seen yet');
   }
-  if (s.lastRun) lines.push(`${id ? 'Sync terakhir' : 'Last sync'}: ${s.lastRun.status}, ${time(s.lastRun.startedAt)}${s.lastRun.rows !== null ? `, ${s.lastRun.rows} ${id ? 'baris' : 'rows'}` : ''}`);
+  if (s.lastRun) lines.push(`${id ? 'Sync terakhir' : 'Last sync'}: ${runWord(s.lastRun.status, lang)}, ${time(s.lastRun.startedAt)}${s.lastRun.rows !== null ? `, ${s.lastRun.rows} ${id ? 'baris' : 'rows'}` : ''}`);
   if (s.lastFailure) lines.push(`${id ? 'Gagal terakhir' : 'Last failure'}: ${time(s.lastFailure.at)} (${s.lastFailure.stage}): ${s.lastFailure.error}`);
-  if (next) lines.push(`${id ? 'Sync berikutnya' : 'Next sync'}: ${time(next)} UTC`);
+  if (next) lines.push(`${id ? 'Sync berikutnya' : 'Next sync'}: ${time(next)}`);
   return [...lines, ...priceRuleWarnings(s, lang)];
 }
 
@@ -38,6 +43,12 @@ function priceRuleWarnings(s: StoreStatus, lang: Lang): string[] {
   return lines;
 }
 
+/** Who started a run, in the reader's words: the schedule, the CLI, or a chat. */
+function triggerWord(trigger: string, lang: Lang): string {
+  if (lang === 'en') return trigger;
+  return trigger === 'schedule' ? 'terjadwal' : trigger.startsWith('chat:') ? `lewat chat ${trigger.slice(5)}` : trigger === 'cli' ? 'lewat CLI' : trigger;
+}
+
 export async function statusReply(deps: CoreDeps, who: Who): Promise<Reply> {
   const lines: string[] = [];
   let severity: Reply['severity'] = 'info';
@@ -46,12 +57,12 @@ export async function statusReply(deps: CoreDeps, who: Who): Promise<Reply> {
     if (s.freshness === 'FAILED' || s.freshness === 'CHECK') severity = 'error';
     else if ((s.freshness === 'ATTENTION' || priceRuleWarnings(s, who.lang).length) && severity === 'info') severity = 'warning';
     if (lines.length) lines.push('');
-    lines.push(...statusLines(s, who.lang, deps.nextSync()));
+    lines.push(...statusLines(s, who.lang, deps.nextSync(), storeTime(store, who.lang, deps.zone)));
   }
   if (who.access === 'admin' || who.access === 'owner') {
     const jobs = await deps.backups.states();
     if (jobs.length) {
-      lines.push('', `${t(who.lang, 'backupsTitle')}:`, ...jobs.flatMap((s) => jobLines(s, who.lang)));
+      lines.push('', `${t(who.lang, 'backupsTitle')}:`, ...jobs.flatMap((s) => jobLines(s, { lang: who.lang, zone: deps.zone })));
       if (jobsSeverity(jobs) === 'error') severity = 'error';
     }
   }
@@ -61,8 +72,9 @@ export async function statusReply(deps: CoreDeps, who: Who): Promise<Reply> {
 export async function historyReply(deps: CoreDeps, who: Who): Promise<Reply> {
   const runs = await deps.history(who.store.id, 10);
   if (!runs.length) return { severity: 'info', title: who.store.name, lines: [t(who.lang, 'noRuns')] };
-  return { severity: 'info', title: who.store.name, lines: runs.map((r) =>
-    `${time(r.startedAt)} ${r.status}${r.rowCount !== null ? ` ${r.rowCount}` : ''}${r.sourceFile ? ` · ${r.sourceFile}` : ''}${r.error ? ` · ${r.stage}: ${r.error.slice(0, 120)}` : ''} (${r.trigger})`) };
+  const time = storeTime(who.store, who.lang, deps.zone);
+  return { severity: 'info', title: who.store.name, lines: runs.map((r) => `${time(r.startedAt)} ${runWord(r.status, who.lang)}${r.rowCount !== null ? ` ${r.rowCount}` : ''}`
+    + `${r.sourceFile ? ` · ${r.sourceFile}` : ''}${r.error ? ` · ${r.stage}: ${r.error.slice(0, 120)}` : ''} (${triggerWord(r.trigger, who.lang)})`) };
 }
 
 function progressText(store: StoreConfig, p: SyncProgress, lang: Lang): string {

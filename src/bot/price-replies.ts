@@ -3,7 +3,7 @@ import type { PriceEntry, PriceItem } from '../pipeline/search/price-search.ts';
 import type { ButtonCodec } from './button-codec.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { priceLine, rupiah, tierLabels, unitLabel } from './format-price.ts';
-import { t } from './i18n.ts';
+import { t } from '../i18n/text.ts';
 import type { Button, Reply } from './reply.ts';
 
 const PAGE = 10;

@@ -1,20 +1,24 @@
 import { z } from 'zod';
 import { urlSetting } from './url-setting.ts';
 import { STORE_ZONE, timeZone } from './time-zone.ts';
+import { problem } from './config-issues.ts';
+import { langSetting } from './lang-setting.ts';
 
 /**
  * Every environment variable tokobot reads, with its default and meaning. `.env.example` and the
- * README's configuration table are kept in step with this list by a test.
+ * README's configuration table are kept in step with this list by a test. Messages name the
+ * catalogue sentence (problem()) that a wrong value is told with, in Indonesian or English.
  */
 const optionalText = z.string().trim().min(1).optional();
 const httpUrl = urlSetting(['http', 'https'], 'https://api.example.com');
-const port = z.coerce.number({ message: 'expected a port number (1-65535)' }).int().min(1).max(65535);
-const idList = z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'expected Telegram user ids separated by commas, e.g. 12345678,87654321').optional();
-const chatList = z.string().regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, 'expected Telegram chat ids separated by commas (groups are negative), e.g. 12345678,-1001234567890').optional();
-const groupList = z.string().regex(/^\s*-\d+(\s*,\s*-\d+)*\s*$/, 'expected Telegram group chat ids (negative) separated by commas, e.g. -1001234567890').optional();
-const numberList = z.string().regex(/^\s*\+?\d{8,15}(\s*,\s*\+?\d{8,15})*\s*$/, 'expected phone numbers in international form separated by commas, e.g. 6281234567890').optional();
-const flag = z.enum(['true', 'false'], { message: 'expected true or false' }).default('false');
-const count = (min: number) => z.coerce.number({ message: 'expected a whole number' }).int().min(min);
+const port = z.coerce.number({ message: problem('portNumber') }).int().min(1).max(65535);
+const idList = z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, problem('telegramUsers')).optional();
+const chatList = z.string().regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, problem('telegramChats')).optional();
+const groupList = z.string().regex(/^\s*-\d+(\s*,\s*-\d+)*\s*$/, problem('telegramGroups')).optional();
+const numberList = z.string().regex(/^\s*\+?\d{8,15}(\s*,\s*\+?\d{8,15})*\s*$/, problem('phoneNumbers')).optional();
+const flag = z.enum(['true', 'false'], { message: problem('trueFalse') }).default('false');
+// Only a value that is no whole number is told so; a number out of range hears its limit.
+const count = (min: number) => z.coerce.number({ error: (iss) => (iss.code === 'invalid_type' ? problem('wholeNumber') : undefined) }).int().min(min);
 
 export const envSchema = z.object({
   SOURCE: z.enum(['dropbox', 'folder']).default('dropbox').describe('Where backups come from: dropbox or folder'),
@@ -38,12 +42,16 @@ export const envSchema = z.object({
   DOCKER_SOCKET: z.string().default('/var/run/docker.sock').describe('Docker Engine socket'),
   DATA_DIR: z.string().default('./data').describe('Downloads, exports and state'),
   TOKOBOT_CONFIG: optionalText.describe('Config file (YAML or JSON) listing stores and later sections'),
-  STORE_ID: z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected 1-32 characters a-z, 0-9 or _').default('main').describe('Id of the single store configured by environment'),
+  STORE_ID: z.string().regex(/^[a-z0-9_]{1,32}$/, problem('storeId')).default('main').describe('Id of the single store configured by environment'),
   STORE_NAME: optionalText.describe('Display name of that store'),
-  STORE_TZ: timeZone.default(STORE_ZONE).describe('Time zone of the shops (their backups carry local times): Asia/Jakarta (WIB), Asia/Makassar, Asia/Jayapura'),
-  OPS_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a plain database name').default('tokobot').describe('Ops database (run history, price list)'),
+  // Not TZ: that is the server's clock (often UTC in a container), which node-cron follows; the shops' zone is their own.
+  STORE_TZ: timeZone.default(STORE_ZONE).describe('Time zone of the shops: their backups carry local times, and chats and alerts show times in it: '
+    + 'Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT). Not taken from TZ, which sets the server\'s clock for SYNC_CRON and job schedules'),
+  TOKOBOT_LANG: langSetting.describe('Language of the CLI, config errors, the terminal chat and alerts to recipients without a language: id or en '
+    + '(empty: en when LC_ALL, LC_MESSAGES or LANG is en_*, else id). Chat users choose their own with /lang'),
+  OPS_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, problem('databaseName')).default('tokobot').describe('Ops database (run history, price list)'),
   EXPORT_KEEP: count(1).default(5).describe('Price list CSV files kept per store'),
-  MAX_ROW_DROP: z.coerce.number({ message: 'expected a share between 0 and 1, e.g. 0.2' }).min(0).max(1).default(0.2).describe('Largest allowed drop in row count against the published list (0.2 = 20%)'),
+  MAX_ROW_DROP: z.coerce.number({ message: problem('share') }).min(0).max(1).default(0.2).describe('Largest allowed drop in row count against the published list (0.2 = 20%)'),
   ZIP_MAX_MB: count(1).optional().describe('Ceiling on what the backup in a zip may unpack to, in MB (empty: the free space under DATA_DIR)'),
   ZIP_MAX_RATIO: count(2).default(100).describe('Largest unpacked : packed size ratio of the backup in a zip (zip bombs; a real .i5bu packs a few times)'),
   RESTORE_JOBS: count(1).max(16).default(2).describe('Parallel pg_restore jobs'),
@@ -68,7 +76,7 @@ export const envSchema = z.object({
   DISK_MIN_FREE_MB: count(0).default(2048).describe('Alert when DATA_DIR has less free space than this (MB)'),
   HTTP_PORT: port.optional().describe('Port of the /healthz, /metrics and /status server (empty: off)'),
   HTTP_HOST: z.string().default('127.0.0.1').describe('Address that server listens on (0.0.0.0 in a container)'),
-  HTTP_TOKEN: z.string().trim().min(16, 'expected at least 16 characters, e.g. the output of openssl rand -hex 24').optional()
+  HTTP_TOKEN: z.string().trim().min(16, problem('httpToken')).optional()
     .describe('Bearer token for /status and /metrics; required when HTTP_HOST is not a loopback address'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });

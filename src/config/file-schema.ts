@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { jobSchema } from './job-schema.ts';
 import { timeZone } from './time-zone.ts';
+import { problem } from './config-issues.ts';
 
-const storeId = z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected 1-32 characters a-z, 0-9 or _');
+const storeId = z.string().regex(/^[a-z0-9_]{1,32}$/, problem('storeId'));
 
 const storeSchema = z
   .object({
@@ -17,13 +18,13 @@ const storeSchema = z
   })
   .strict()
   .refine((s) => Boolean(s.dropboxFolder) !== Boolean(s.dir), {
-    message: 'give exactly one of dropboxFolder or dir',
+    message: problem('folderOrDir'),
   });
 
 /** The config file (TOKOBOT_CONFIG). Later features add their own sections here. */
 export const fileSchema = z
   .object({
-    stores: z.array(storeSchema).min(1, 'list at least one store').optional(),
+    stores: z.array(storeSchema).min(1, problem('someStore')).optional(),
     telegram: z
       .object({
         owners: z.array(z.number().int().positive()).optional(),
@@ -38,10 +39,11 @@ export const fileSchema = z
         recipients: z.array(z.object({
           name: z.string().min(1),
           telegram: z.number().int().optional(),
-          whatsapp: z.string().regex(/^\+?\d{8,15}$/, 'expected a phone number in international form, e.g. 6281234567890').optional(),
-          lang: z.enum(['id', 'en']).default('id'),
+          whatsapp: z.string().regex(/^\+?\d{8,15}$/, problem('phoneNumber')).optional(),
+          /** Unset: TOKOBOT_LANG (or the locale's). */
+          lang: z.enum(['id', 'en']).optional(),
           severities: z.array(z.enum(['warning', 'critical'])).min(1).default(['warning', 'critical']),
-        }).strict().refine((r) => r.telegram !== undefined || r.whatsapp !== undefined, { message: 'give telegram, whatsapp or both' })),
+        }).strict().refine((r) => r.telegram !== undefined || r.whatsapp !== undefined, { message: problem('telegramOrWhatsApp') })),
       })
       .strict()
       .optional(),

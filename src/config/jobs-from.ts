@@ -3,6 +3,8 @@ import cron from 'node-cron';
 import { AppError } from '../errors.ts';
 import type { JobFileConfig } from './job-schema.ts';
 import { urlProblem } from './url-setting.ts';
+import { problemLine } from './config-issues.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 export type JobDestination = { type: 'local'; dir: string } | { type: 'dropbox'; folder: string };
 
@@ -27,24 +29,25 @@ function extensionOf(job: JobFileConfig): string {
   return job.encryption ? `${base}.enc` : base;
 }
 
-/** Resolves the jobs section against the environment; each problem is one line naming the field. */
-export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | undefined>, problems: string[]): JobConfig[] {
+/** Resolves the jobs section against the environment; each problem is one line naming the field, in `lang`. */
+export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | undefined>, problems: string[], lang: Lang): JobConfig[] {
   const seen = new Set<string>();
   return jobs.map((job, i) => {
     const at = `jobs.${i} (${job.id})`;
-    if (seen.has(job.id)) problems.push(`${at}: job id "${job.id}" is listed twice`);
+    if (seen.has(job.id)) problems.push(problemLine(at, { key: 'jobTwice', params: { id: job.id } }, lang));
     seen.add(job.id);
     const url = job.url ?? env[job.urlEnv as string];
-    if (!url) problems.push(`${at}.urlEnv: the environment variable ${job.urlEnv} is not set (it should hold the database URL)`);
+    if (!url) problems.push(problemLine(`${at}.urlEnv`, { key: 'urlEnvUnset', params: { name: job.urlEnv ?? '' } }, lang));
     else {
       const problem = job.type === 'mysql' ? urlProblem(url, ['mysql'], 'mysql://user:password@host:3306/database')
         : urlProblem(url, ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database');
-      if (problem) problems.push(`${at}${job.urlEnv ? ` (${job.urlEnv})` : '.url'}: ${problem}`);
+      if (problem) problems.push(problemLine(`${at}${job.urlEnv ? ` (${job.urlEnv})` : '.url'}`, problem, lang));
     }
-    if (job.schedule && !cron.validate(job.schedule)) problems.push(`${at}.schedule: "${job.schedule}" is not a cron expression (e.g. 0 2 * * * for 02:00 every night)`);
-    const passphrase = job.encryption ? env[job.encryption.passphraseEnv] : undefined;
-    if (job.encryption && !passphrase) problems.push(`${at}.encryption.passphraseEnv: the environment variable ${job.encryption.passphraseEnv} is not set`);
-    else if (passphrase && passphrase.length < 12) problems.push(`${at}.encryption: the passphrase in ${job.encryption?.passphraseEnv} is too short (12 characters or more)`);
+    if (job.schedule && !cron.validate(job.schedule)) problems.push(problemLine(`${at}.schedule`, { key: 'jobCron', params: { value: job.schedule } }, lang));
+    const passphraseEnv = job.encryption?.passphraseEnv ?? '';
+    const passphrase = job.encryption ? env[passphraseEnv] : undefined;
+    if (job.encryption && !passphrase) problems.push(problemLine(`${at}.encryption.passphraseEnv`, { key: 'passphraseUnset', params: { name: passphraseEnv } }, lang));
+    else if (passphrase && passphrase.length < 12) problems.push(problemLine(`${at}.encryption`, { key: 'passphraseShort', params: { name: passphraseEnv } }, lang));
     return {
       id: job.id,
       type: job.type,

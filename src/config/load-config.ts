@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import cron from 'node-cron';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { envSchema, type Env } from './env-schema.ts';
 import { fileSchema, type FileConfig } from './file-schema.ts';
 import { AppError } from '../errors.ts';
 import { jobsFrom, type JobConfig } from './jobs-from.ts';
 import { sectionsFrom, zipSection, type Sections } from './sections.ts';
+import { parseSettings, problemLine, type Problem } from './config-issues.ts';
+import { langFrom } from './lang-setting.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { t } from '../i18n/text.ts';
 
 export type { JobConfig } from './jobs-from.ts';
 export type { Role } from './sections.ts';
@@ -30,31 +33,46 @@ export interface Config extends Sections {
   jobs: JobConfig[];
 }
 
-function issueLines(prefix: (p: PropertyKey[]) => string, error: z.ZodError): string[] {
-  return error.issues.map((i) => `${prefix(i.path)}: ${i.message}`);
+/** Line and column of a parser's error in `text`: YAML gives them, JSON.parse a position (when it gives one). */
+function wherePosition(err: unknown, text: string): { line: number; column: number } | null {
+  const yamlAt = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  if (yamlAt) return { line: yamlAt.line, column: yamlAt.col };
+  const at = /at position (\d+)/.exec((err as Error).message ?? '');
+  if (!at) return null;
+  const before = text.slice(0, Number(at[1])).split('\n');
+  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }
 
-function readConfigFile(file: string): FileConfig {
+/**
+ * Why the config file could not be read or parsed. A parser's message quotes the file's text
+ * (JSON.parse the start of it, YAML the line), which may hold a job's URL with its password: only
+ * the place is told.
+ */
+function unreadable(file: string, text: string | null, err: unknown): Problem {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (text === null) return code === 'ENOENT' ? { key: 'fileMissing', params: { file } } : { key: 'fileUnreadable', params: { file, error: code ?? '?' } };
+  const format = /\.ya?ml$/i.test(file) ? 'YAML' : 'JSON';
+  const at = wherePosition(err, text);
+  return at ? { key: 'fileSyntaxAt', params: { file, format, ...at } } : { key: 'fileSyntax', params: { file, format } };
+}
+
+function readConfigFile(file: string, lang: Lang): FileConfig {
+  let text: string | null = null;
   let raw: unknown;
   try {
-    const text = readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
     raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new AppError('config', 'tokobot', `TOKOBOT_CONFIG: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw new AppError('config', 'tokobot', problemLine('TOKOBOT_CONFIG', unreadable(file, text, err), lang), { cause: err });
   }
-  const parsed = fileSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const where = (p: PropertyKey[]) => `${file}: ${p.length ? p.map(String).join('.') : '(top level)'}`;
-    throw new AppError('config', 'tokobot', issueLines(where, parsed.error).join('\n'));
-  }
-  return parsed.data;
+  return parseSettings(fileSchema, raw ?? {}, lang, (p) => `${file}: ${p.length ? p.map(String).join('.') : t(lang, 'topLevel')}`);
 }
 
-function storesFrom(env: Env, file: FileConfig, problems: string[]): StoreConfig[] {
+function storesFrom(env: Env, file: FileConfig, problems: string[], lang: Lang): StoreConfig[] {
   if (file.stores) {
     const ids = new Set<string>();
     return file.stores.map((s) => {
-      if (ids.has(s.id)) problems.push(`stores: store id "${s.id}" is listed twice`);
+      if (ids.has(s.id)) problems.push(problemLine('stores', { key: 'storeTwice', params: { id: s.id } }, lang));
       ids.add(s.id);
       const source = s.dropboxFolder
         ? { type: 'dropbox' as const, folder: s.dropboxFolder }
@@ -63,10 +81,10 @@ function storesFrom(env: Env, file: FileConfig, problems: string[]): StoreConfig
     });
   }
   if (env.SOURCE === 'folder') {
-    if (!env.SOURCE_DIR) problems.push('SOURCE_DIR: required when SOURCE=folder (the folder holding the .i5bu/.zip backups)');
+    if (!env.SOURCE_DIR) problems.push(problemLine('SOURCE_DIR', { key: 'sourceDirNeeded' }, lang));
     return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, timeZone: env.STORE_TZ, source: { type: 'folder', dir: env.SOURCE_DIR ?? '' } }];
   }
-  if (!env.DROPBOX_FOLDER) problems.push('DROPBOX_FOLDER: required when SOURCE=dropbox (e.g. /iPOS/backup), or list stores in TOKOBOT_CONFIG');
+  if (!env.DROPBOX_FOLDER) problems.push(problemLine('DROPBOX_FOLDER', { key: 'dropboxFolderNeeded' }, lang));
   return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, timeZone: env.STORE_TZ, source: { type: 'dropbox', folder: env.DROPBOX_FOLDER ?? '' } }];
 }
 
@@ -75,13 +93,14 @@ function hasDropboxCredentials(env: Env): boolean {
   return Boolean((env.DROPBOX_APP_KEY && env.DROPBOX_REFRESH_TOKEN) || env.DROPBOX_ACCESS_TOKEN);
 }
 
+// `KEY=` in .env means "not set", not "set to nothing".
+const setOnly = (source: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+
 /** A few settings, for commands that must work before the rest is configured. */
 function someSettings<K extends keyof Env>(source: NodeJS.ProcessEnv, keys: K[]): Pick<Env, K> {
   // zod's pick() types cannot follow a generic key list; the result is checked by the schema all the same.
   const mask = Object.fromEntries(keys.map((k) => [k, true])) as never;
-  const parsed = envSchema.pick(mask).safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== '')));
-  if (!parsed.success) throw new AppError('config', 'tokobot', issueLines((p) => String(p[0]), parsed.error).join('\n'));
-  return parsed.data as unknown as Pick<Env, K>;
+  return parseSettings(envSchema.pick(mask), setOnly(source), langFrom(source), (p) => String(p[0])) as unknown as Pick<Env, K>;
 }
 
 /** Only what `tokobot dropbox-auth` needs. */
@@ -96,36 +115,33 @@ export function zipSettingsFrom(source: NodeJS.ProcessEnv = process.env): { zipM
   return { zipMaxBytes: zip.maxBytes, zipMaxRatio: zip.maxRatio };
 }
 
-function checkCombinations(env: Env, stores: StoreConfig[], problems: string[]): void {
+function checkCombinations(env: Env, stores: StoreConfig[], problems: string[], lang: Lang): void {
   if (stores.some((s) => s.source.type === 'dropbox') && !hasDropboxCredentials(env)) {
-    problems.push('DROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN: both are required for Dropbox (run tokobot dropbox-auth to get the token), or DROPBOX_ACCESS_TOKEN');
+    problems.push(problemLine('DROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN', { key: 'dropboxCredentials' }, lang));
   }
-  if (!cron.validate(env.SYNC_CRON)) problems.push(`SYNC_CRON: "${env.SYNC_CRON}" is not a cron expression (e.g. */30 * * * * for every 30 minutes)`);
-  if (env.RESTORE_TARGET === 'external' && !env.PG_URL) {
-    problems.push('PG_URL: required when RESTORE_TARGET=external (postgres://user:password@host:5432/postgres)');
-  }
+  if (!cron.validate(env.SYNC_CRON)) problems.push(problemLine('SYNC_CRON', { key: 'syncCron', params: { value: env.SYNC_CRON } }, lang));
+  if (env.RESTORE_TARGET === 'external' && !env.PG_URL) problems.push(problemLine('PG_URL', { key: 'pgUrlNeeded' }, lang));
 }
 
 /**
  * Parses the environment and the config file once, at start. Every problem becomes one line
- * naming the variable or field; nothing else in the program reads process.env.
+ * naming the variable or field, in the language of TOKOBOT_LANG or the locale (read first);
+ * nothing else in the program reads process.env.
  */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  // `KEY=` in .env means "not set", not "set to nothing".
-  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) throw new AppError('config', 'tokobot', issueLines((p) => String(p[0]), parsed.error).join('\n'));
-  const env = parsed.data;
-  const file = env.TOKOBOT_CONFIG ? readConfigFile(env.TOKOBOT_CONFIG) : {};
+  const lang = langFrom(source);
+  const present = setOnly(source);
+  const env = parseSettings(envSchema, present, lang, (p) => String(p[0]));
+  const file = env.TOKOBOT_CONFIG ? readConfigFile(env.TOKOBOT_CONFIG, lang) : {};
   const problems: string[] = [];
-  const stores = storesFrom(env, file, problems);
-  checkCombinations(env, stores, problems);
-  const jobs = jobsFrom(file.jobs ?? [], present, problems);
+  const stores = storesFrom(env, file, problems, lang);
+  checkCombinations(env, stores, problems, lang);
+  const jobs = jobsFrom(file.jobs ?? [], present, problems, lang);
   if (jobs.some((j) => j.destinations.some((d) => d.type === 'dropbox')) && !hasDropboxCredentials(env)) {
-    problems.push('jobs: a dropbox destination needs DROPBOX_APP_KEY and DROPBOX_REFRESH_TOKEN (run tokobot dropbox-auth), or DROPBOX_ACCESS_TOKEN');
+    problems.push(problemLine('jobs', { key: 'jobsDropboxCredentials' }, lang));
   }
   if (problems.length) throw new AppError('config', 'tokobot', problems.join('\n'));
-  return { ...sectionsFrom(env, file), dataDir: path.resolve(env.DATA_DIR), stores, jobs };
+  return { ...sectionsFrom(env, file, lang), dataDir: path.resolve(env.DATA_DIR), stores, jobs };
 }
 
 /** The store of that id, or the first store when none is given; an unknown id says which there are. */

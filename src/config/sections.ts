@@ -1,6 +1,7 @@
 import type { Env } from './env-schema.ts';
 import type { FileConfig } from './file-schema.ts';
 import type { Recipient } from '../pipeline/alerts/alert-types.ts';
+import type { Lang, Locale } from '../i18n/lang.ts';
 
 export type Role = 'owner' | 'admin' | 'staff';
 
@@ -87,6 +88,12 @@ export interface Sections {
   alerts: AlertsSection;
   http: HttpSection;
   log: { level: Env['LOG_LEVEL'] };
+  /**
+   * How tokobot speaks when it does not know the reader: the language of the CLI, config errors,
+   * the terminal chat and alerts to recipients without one (TOKOBOT_LANG or the locale); the zone
+   * of times that belong to no store (backup jobs, the disk): STORE_TZ.
+   */
+  locale: Locale;
 }
 
 const ids = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number);
@@ -104,18 +111,18 @@ function rolesFrom(env: Env, file: FileConfig): Map<number, Role> {
 
 const numbers = (text: string | undefined) => (text ?? '').split(',').map((x) => x.replace(/\D/g, '')).filter(Boolean);
 
-/** Each chat and number once; the config file's entry (with a name, a language) wins over the bare environment one. */
-function recipientsFrom(env: Env, file: FileConfig): Recipient[] {
+/** Each chat and number once; the config file's entry (with a name, a language) wins over the bare environment one. Without a language: `lang`. */
+function recipientsFrom(env: Env, file: FileConfig, lang: Lang): Recipient[] {
   const all: Recipient[] = (file.alerts?.recipients ?? []).map((r) => ({
-    name: r.name, lang: r.lang, severities: r.severities,
+    name: r.name, lang: r.lang ?? lang, severities: r.severities,
     ...(r.telegram !== undefined ? { telegram: String(r.telegram) } : {}), ...(r.whatsapp ? { whatsapp: r.whatsapp.replace(/\D/g, '') } : {}),
   }));
   const both: Recipient['severities'] = ['warning', 'critical'];
   for (const chat of (env.TELEGRAM_ALERT_CHATS ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
-    if (!all.some((r) => r.telegram === chat)) all.push({ name: `Telegram ${chat}`, telegram: chat, lang: 'id', severities: both });
+    if (!all.some((r) => r.telegram === chat)) all.push({ name: `Telegram ${chat}`, telegram: chat, lang, severities: both });
   }
   for (const number of numbers(env.WHATSAPP_ALERT_NUMBERS)) {
-    if (!all.some((r) => r.whatsapp === number)) all.push({ name: `WhatsApp ${number}`, whatsapp: number, lang: 'id', severities: both });
+    if (!all.some((r) => r.whatsapp === number)) all.push({ name: `WhatsApp ${number}`, whatsapp: number, lang, severities: both });
   }
   return all;
 }
@@ -131,8 +138,8 @@ export function zipSection(env: Pick<Env, 'ZIP_MAX_MB' | 'ZIP_MAX_RATIO'>): Sync
   return { maxBytes: env.ZIP_MAX_MB && env.ZIP_MAX_MB * MB, maxRatio: env.ZIP_MAX_RATIO };
 }
 
-/** The parsed environment and config file, as sections: booleans as booleans, durations in ms, sizes in bytes. */
-export function sectionsFrom(env: Env, file: FileConfig): Sections {
+/** The parsed environment and config file, as sections: booleans as booleans, durations in ms, sizes in bytes. `lang` is langFrom()'s. */
+export function sectionsFrom(env: Env, file: FileConfig, lang: Lang): Sections {
   return {
     dropbox: dropboxSection(env),
     restore: {
@@ -151,10 +158,11 @@ export function sectionsFrom(env: Env, file: FileConfig): Sections {
     },
     whatsapp: { enabled: env.WHATSAPP_ENABLED === 'true', chromiumPath: env.CHROMIUM_PATH, allowed: numbers(env.WHATSAPP_ALLOWED_NUMBERS) },
     alerts: {
-      recipients: recipientsFrom(env, file), remindMs: env.ALERT_REMIND_HOURS * HOUR_MS, staleBackupMs: env.STALE_BACKUP_HOURS * HOUR_MS,
+      recipients: recipientsFrom(env, file, lang), remindMs: env.ALERT_REMIND_HOURS * HOUR_MS, staleBackupMs: env.STALE_BACKUP_HOURS * HOUR_MS,
       diskMinFreeBytes: env.DISK_MIN_FREE_MB * MB,
     },
     http: { port: env.HTTP_PORT, host: env.HTTP_HOST, token: env.HTTP_TOKEN },
     log: { level: env.LOG_LEVEL },
+    locale: { lang, zone: env.STORE_TZ },
   };
 }

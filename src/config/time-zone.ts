@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problem } from './config-issues.ts';
 
 /** STORE_TZ's default: most shops keep WIB. */
 export const STORE_ZONE = 'Asia/Jakarta';
@@ -14,6 +15,4 @@ function knownZone(name: string): boolean {
 }
 
 /** An IANA time zone name; WIB, WITA and WIT are the shops' Asia/Jakarta, Asia/Makassar and Asia/Jayapura. */
-export const timeZone = z.string().trim().refine(knownZone, {
-  message: 'expected a time zone name such as Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)',
-});
+export const timeZone = z.string().trim().refine(knownZone, { message: problem('timeZone') });

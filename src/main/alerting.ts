@@ -72,7 +72,10 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     clock: () => new Date(), logger: app.logger,
     tellDirectly: async (alert, since, resolved) => {
       const open = { ...alert, openedAt: since, lastSentAt: null, mutedUntil: null };
-      const results = await sendToAll(app.config.alerts.recipients, messengers, (r) => (resolved ? resolvedMessage(open, r.lang, new Date()) : openMessage(open, r.lang)));
+      const results = await sendToAll(app.config.alerts.recipients, messengers, (r) => {
+        const reader = { lang: r.lang, zone: app.config.locale.zone };
+        return resolved ? resolvedMessage(open, reader, new Date()) : openMessage(open, reader);
+      });
       for (const x of results) if (x.error) app.logger.warn({ channel: x.channel, to: x.to, error: x.error }, 'could not tell about the restore server');
     },
   });

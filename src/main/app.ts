@@ -78,7 +78,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   };
   const backupAlertStores = createBackupAlertStores(ops);
   const backups = buildBackups(config, logger, opsStores.locks, backupAlertStores, target);
-  const alerts = new AlertEngine({ store: backupAlertStores.alerts, recipients: config.alerts.recipients, remindMs: config.alerts.remindMs });
+  const alerts = new AlertEngine({ store: backupAlertStores.alerts, recipients: config.alerts.recipients, remindMs: config.alerts.remindMs, zone: config.locale.zone });
   return {
     config, logger, target, ops, opsStores, sync, backups, alerts, backupAlertStores,
     job: (id) => findJob(config.jobs, id),

@@ -29,7 +29,7 @@ export async function openDemo(config: Config): Promise<DemoApp> {
       await search.warm(store.id);
       const backupRunner = new BackupRunner(app.backups, [], logger);
       // No owners to tell, no schedules and no alert channels in the demo.
-      return new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner, chat: new ChatState(app.opsStores.chats), notifyOwners: async () => undefined,
+      return new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner, chat: new ChatState(app.opsStores.chats, config.locale.lang), notifyOwners: async () => undefined,
         nextSync: () => null, nextBackup: () => null, alerting: () => undefined }));
     },
     close: () => app.close(),

@@ -68,7 +68,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
       return p?.csvPath && existsSync(p.csvPath) ? { path: p.csvPath, rows: p.rowCount } : null;
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
-    chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons,
+    chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
     backups: {
       jobs: app.config.jobs,
       run: (jobId, trigger, onProgress) => backups.run(app.job(jobId), trigger, onProgress),

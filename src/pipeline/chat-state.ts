@@ -1,6 +1,5 @@
 import type { Chats, ChatUser } from '../store/chats.ts';
-
-export type { Lang } from '../store/chats.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 /** Chats that moved more often than this are followed no further (a loop in the records must not hang the bot). */
 const MAX_MOVES = 5;
@@ -10,12 +9,13 @@ export class ChatState {
   /** Read on every message, written only through this object: cached, written through. */
   private readonly users = new Map<number, ChatUser>();
 
-  constructor(private readonly chats: Chats) {}
+  /** `defaultLang`: for users who never chose one ('id' in Telegram and WhatsApp; the terminal chat speaks TOKOBOT_LANG's). */
+  constructor(private readonly chats: Chats, private readonly defaultLang: Lang = 'id') {}
 
   async user(userId: number): Promise<ChatUser> {
     const cached = this.users.get(userId);
     if (cached) return cached;
-    const user = (await this.chats.user(userId)) ?? { lang: 'id', store: null };
+    const user = (await this.chats.user(userId)) ?? { lang: this.defaultLang, store: null };
     this.users.set(userId, user);
     return user;
   }
@@ -26,6 +26,8 @@ export class ChatState {
   }
 
   async setStore(userId: number, store: string): Promise<void> {
+    // A new user is stored with 'id': one who heard another default keeps hearing it.
+    if (this.defaultLang !== 'id' && !(await this.chats.user(userId))) await this.chats.setLang(userId, this.defaultLang);
     await this.chats.setStore(userId, store);
     this.users.delete(userId);
   }

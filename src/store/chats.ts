@@ -1,4 +1,4 @@
-export type Lang = 'id' | 'en';
+import type { Lang } from '../i18n/lang.ts';
 
 export interface ChatUser {
   lang: Lang;

@@ -151,9 +151,14 @@ test('/backup of a failed run says why; /jobs and /status show schedules, next r
   assert.match(text(end ?? null), /^Server MySQL\/MariaDB tidak bisa dihubungi\. .*\nBackup webshop GAGAL: dump: Cannot reach MySQL/);
   const jobs = await say(c, ADMIN, '/jobs');
   assert.equal(jobs?.severity, 'error');
-  assert.match(text(jobs), /webshop \(mysql\)\n  Jadwal: 0 2 \* \* \* · berikutnya 2026-11-24 02:00 UTC/);
-  assert.match(text(jobs), /Terakhir: FAILED .*Cannot reach MySQL.*\n  Server MySQL\/MariaDB tidak bisa dihubungi/);
-  assert.match(text(jobs), /Terakhir berhasil: 2026-11-23 02:00 UTC · webshop_20261123_020000\.sql\.gz/);
+  // Times in STORE_TZ (WIB: UTC+7), statuses in Indonesian.
+  assert.match(text(jobs), /webshop \(mysql\)\n  Jadwal: 0 2 \* \* \* · berikutnya 24 Nov 2026 09:00 WIB/);
+  assert.match(text(jobs), /Terakhir: GAGAL 23 Nov 2026 09:00 WIB .*Cannot reach MySQL.*\n  Server MySQL\/MariaDB tidak bisa dihubungi/);
+  assert.match(text(jobs), /Terakhir berhasil: 23 Nov 2026 09:00 WIB · webshop_20261123_020000\.sql\.gz/);
+  await say(c, ADMIN, '/lang en');
+  const english = text(await say(c, ADMIN, '/jobs'));
+  assert.match(english, /Last: FAILED 23 Nov 2026 09:00 WIB/);
+  assert.match(english, /next 24 Nov 2026 09:00 WIB/);
   const status = await say(c, OWNER, '/status');
   assert.match(text(status), /Backup:\nwebshop \(mysql\)/);
   assert.equal(status?.severity, 'error');

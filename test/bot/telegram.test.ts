@@ -65,12 +65,14 @@ test('command menus are registered per role', { skip }, async () => {
 
 test('/status, /history and /help: per store freshness and runs; help lists only what the role may do', { skip }, async () => {
   const status = (await ask(staff, '/status')).text ?? '';
-  assert.match(status, /Toko Makmur: (OK|ATTENTION|CHECK)/);
+  assert.match(status, /Toko Makmur: (OK|PERHATIAN|PERLU DICEK)/);
   assert.match(status, /Backup terbaru: backup\.zip/);
-  assert.match(status, /pg_dump 15\./);
-  assert.match(status, /Sync terakhir: success/);
-  assert.match(status, /Sync berikutnya: \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
-  assert.match((await ask(staff, '/history')).text ?? '', /success \d+ · backup\.zip \(test\)/);
+  assert.match(status, /dump \d+ \w{3} \d{4} \d\d:\d\d WIB · .* · pg_dump 15\./);
+  assert.match(status, /Sync terakhir: berhasil, \d+ \w{3} \d{4} \d\d:\d\d WIB/);
+  assert.match(status, /Sync berikutnya: \d+ \w{3} \d{4} \d\d:\d\d WIB/);
+  const history = (await ask(staff, '/history')).text ?? '';
+  assert.match(history, /berhasil \d+ · backup\.zip \(test\)/);
+  for (const raw of ['success', 'no-change', 'failed', 'running', 'UTC']) assert.ok(!status.includes(raw) && !history.includes(raw), `${raw} in ${status}\n${history}`);
   const staffHelp = (await ask(staff, '/help')).text ?? '';
   const adminHelp = (await ask(admin, '/start')).text ?? '';
   assert.ok(staffHelp.includes('/status') && !staffHelp.includes('/sync') && !staffHelp.includes('/export'), staffHelp);

@@ -11,9 +11,10 @@ const made: string[] = [];
 const tempDir = (prefix: string) => { const d = mkdtempSync(path.join(tmpdir(), prefix)); made.push(d); return d; };
 after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
+/** The problems, in English (config-language.test.ts covers Indonesian, the default). */
 function problems(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    loadConfig({ TOKOBOT_LANG: 'en', ...env });
   } catch (err) {
     assert.ok(isAppError(err) && err.kind === 'config', `expected a config error, got ${err}`);
     return err.message.split('\n');

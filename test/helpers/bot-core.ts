@@ -3,7 +3,7 @@ import type { CoreDeps } from '../../src/bot/context.ts';
 import type { Chat } from '../../src/bot/access.ts';
 import { AppError } from '../../src/errors.ts';
 import type { Role } from '../../src/config/load-config.ts';
-import type { Lang } from '../../src/pipeline/chat-state.ts';
+import type { Lang } from '../../src/i18n/lang.ts';
 import { MemoryButtonMemory } from '../fakes/memory-button-memory.ts';
 
 export const OWNER = 1, ADMIN = 2, STAFF = 3, STRANGER = 99;
@@ -40,6 +40,7 @@ export function testCore(over: Partial<CoreDeps> = {}) {
     },
     notifyOwners: async (text) => { told.push(text('id')); },
     nextSync: () => null,
+    zone: 'Asia/Jakarta',
     backups: { jobs: [], run: async () => { throw new Error('not under test'); }, progress: () => null, states: async () => [] },
     alerts: { open: async () => [], mute: async () => 0, test: async () => [], channels: () => [] },
     buttonMemory: new MemoryButtonMemory(),

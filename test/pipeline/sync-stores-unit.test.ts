@@ -68,3 +68,13 @@ test('chat state: a new user speaks Indonesian; moved chats are followed, at mos
   assert.equal(await chat.currentChatId(-1), -6);
   assert.equal(await chat.currentChatId(-100), -100);
 });
+
+test('the terminal chat speaks TOKOBOT_LANG\'s language to a user who chose none, also after they pick a store', async () => {
+  const chat = new ChatState(createMemoryStores().chats, 'en');
+  assert.deepEqual(await chat.user(1), { lang: 'en', store: null });
+  await chat.setStore(1, 'pusat');
+  assert.deepEqual(await chat.user(1), { lang: 'en', store: 'pusat' });
+  await chat.setLang(1, 'id');
+  await chat.setStore(1, 'cabang');
+  assert.deepEqual(await chat.user(1), { lang: 'id', store: 'cabang' }, 'a language chosen is kept');
+});

@@ -71,13 +71,15 @@ const count = (re: RegExp) => toChat().filter((t) => re.test(t)).length;
 const countWa = (re: RegExp) => toWhatsApp().filter((t) => re.test(t)).length;
 /** Until both channels have it: Telegram as HTML (<b>), WhatsApp as *bold*. */
 const until = (re: RegExp, n = 1) => tg.until(() => count(re) >= n && countWa(re) >= n && true, 20_000);
-/** Each opened once and resolved once, on both channels. */
-function onceEach(title: string): void {
-  const esc = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  assert.equal(count(new RegExp(`^(❗|⚠️) <b>${esc}`)), 1, `Telegram: ${title}`);
-  assert.equal(countWa(new RegExp(`^(❗|⚠️) \\*${esc}`)), 1, `WhatsApp: ${title}`);
-  assert.equal(count(new RegExp(`Beres: ${esc}`)), 1);
-  assert.equal(countWa(new RegExp(`Beres: ${esc}`)), 1);
+const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Each opened once and resolved once, on both channels; the resolution says what works again, not what failed. */
+function onceEach(title: string, recovered: string): void {
+  assert.equal(count(new RegExp(`^(❗|⚠️) <b>${esc(title)}`)), 1, `Telegram: ${title}`);
+  assert.equal(countWa(new RegExp(`^(❗|⚠️) \\*${esc(title)}`)), 1, `WhatsApp: ${title}`);
+  assert.equal(count(new RegExp(`^<b>✅ Pulih: ${esc(recovered)}</b>`)), 1);
+  assert.equal(countWa(new RegExp(`^\\*✅ Pulih: ${esc(recovered)}\\*`)), 1);
+  const resolved = [...toChat(), ...toWhatsApp()].filter((t) => t.includes(`Pulih: ${recovered}`));
+  assert.ok(resolved.every((t) => !/gagal|berhenti|penuh/i.test(t) && / WIB sampai \d+ \w{3} \d{4} \d\d:\d\d WIB\.$/.test(t)), resolved.join('\n'));
 }
 const store = () => h.app.config.stores[0]!;
 
@@ -85,13 +87,13 @@ test('a store whose backups stopped arriving: one alert, and "resolved" once a n
   await service.alerting.monitors.run();
   service.alerting.loop.kick(0);
   await until(/Backup Toko Alarm berhenti datang/);
-  assert.match(toChat().find((t) => /berhenti datang/.test(t)) ?? '', /<b>Backup Toko Alarm berhenti datang<\/b>\nBackup terbaru: backup-lama\.zip .*, 30 jam lalu \(batas 26 jam\)/);
+  assert.match(toChat().find((t) => /berhenti datang/.test(t)) ?? '', /<b>Backup Toko Alarm berhenti datang<\/b>\nBackup terbaru: backup-lama\.zip \(\d+ \w{3} \d{4} \d\d:\d\d WIB\), 30 jam lalu \(batas 26 jam\)/);
   await service.alerting.monitors.run();
   await h.fake.addFile(`/iPOS/${STORE}/backup-baru.zip`, fixture.zipPath, new Date());
   await service.alerting.monitors.run();
   service.alerting.loop.kick(0);
-  await until(/Beres: Backup Toko Alarm berhenti datang/);
-  onceEach('Backup Toko Alarm berhenti datang');
+  await until(/Pulih: backup Toko Alarm datang lagi/);
+  onceEach('Backup Toko Alarm berhenti datang', 'backup Toko Alarm datang lagi');
 });
 
 test('a failed sync alerts; the next good sync resolves it', { skip }, async () => {
@@ -102,8 +104,8 @@ test('a failed sync alerts; the next good sync resolves it', { skip }, async () 
   assert.match(toChat().find((t) => /Sync Toko Alarm gagal/.test(t)) ?? '', /Tahap inspect: /);
   h.fake.removeFile(`/iPOS/${STORE}/rusak.i5bu`);
   assert.equal((await service.runner.run(store(), 'test')).status, 'success');
-  await until(/Beres: Sync Toko Alarm gagal/);
-  onceEach('Sync Toko Alarm gagal');
+  await until(/Pulih: sync Toko Alarm berhasil lagi/);
+  onceEach('Sync Toko Alarm gagal', 'sync Toko Alarm berhasil lagi');
 });
 
 test('a failed backup job alerts with what to do; a good run resolves it', { skip }, async () => {
@@ -113,8 +115,8 @@ test('a failed backup job alerts with what to do; a good run resolves it', { ski
   assert.match(toChat().find((t) => /Backup kasir GAGAL/.test(t)) ?? '', /does not exist: check the job's URL.*\nSejak: .*\nBackup terakhir yang baik: -\. Perbaiki penyebabnya lalu kirim \/backup kasir\./s);
   await adminQuery(`CREATE DATABASE "${JOB_DB}"`);
   assert.equal((await service.backups.run(h.app.job('kasir'), 'test')).status, 'success');
-  await until(/Beres: Backup kasir GAGAL/);
-  onceEach('Backup kasir GAGAL');
+  await until(/Pulih: backup kasir berhasil lagi/);
+  onceEach('Backup kasir GAGAL', 'backup kasir berhasil lagi');
 });
 
 test('a full disk: pruned first, then one alert; freeing space resolves it', { skip }, async () => {
@@ -130,8 +132,8 @@ test('a full disk: pruned first, then one alert; freeing space resolves it', { s
   unlinkSync(filler);
   await service.alerting.monitors.run();
   service.alerting.loop.kick(0);
-  await until(/Beres: Disk hampir penuh/);
-  onceEach('Disk hampir penuh');
+  await until(/Pulih: ruang disk cukup lagi/);
+  onceEach('Disk hampir penuh', 'ruang disk cukup lagi');
 });
 
 test('/alerts lists what is open and the channels; /alerts test reports each recipient', { skip }, async () => {

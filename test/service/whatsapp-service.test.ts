@@ -60,9 +60,10 @@ test('a failed sync reaches WhatsApp and Telegram once each; "resolved" follows 
   assert.match(waTo(ALERT_NUMBER)[0] ?? '', /^⚠️ \*Sync Toko WA gagal\*\nFile backup rusak atau tidak lengkap, jadi tidak dipakai\. .*\nTahap inspect: /);
   h.fake.removeFile(`${h.folder}/rusak.i5bu`);
   assert.equal((await service.runner.run(h.store, 'test')).status, 'success');
-  await tg.until(() => waTo(ALERT_NUMBER).length >= 2 && toGroup().some((t) => /Beres/.test(t)), 20_000);
-  assert.match(waTo(ALERT_NUMBER)[1] ?? '', /^\*✅ Beres: Sync Toko WA gagal\*/);
-  assert.equal(toGroup().filter((t) => /Sync Toko WA gagal/.test(t)).length, 2, 'one alert, one resolved');
+  await tg.until(() => waTo(ALERT_NUMBER).length >= 2 && toGroup().some((t) => /Pulih/.test(t)), 20_000);
+  assert.match(waTo(ALERT_NUMBER)[1] ?? '', /^\*✅ Pulih: sync Toko WA berhasil lagi\*/);
+  assert.equal(toGroup().filter((t) => /Sync Toko WA gagal/.test(t)).length, 1, 'one alert');
+  assert.equal(toGroup().filter((t) => /Pulih: sync Toko WA berhasil lagi/.test(t)).length, 1, 'one resolved, saying what works again');
 });
 
 test('allowed numbers ask prices in WhatsApp and get WhatsApp text; anyone else gets no answer', async () => {

@@ -1,7 +1,7 @@
 import type { Access } from '../access.ts';
 import type { ButtonCodec, ButtonData, ButtonKind } from '../button-codec.ts';
 import type { CoreDeps, Who } from '../context.ts';
-import type { Lang } from '../i18n.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Reply } from '../reply.ts';
 
 /** What a command is given to answer one person: the pipeline, who asks, and what they wrote. */

@@ -1,4 +1,4 @@
-import { t } from '../i18n.ts';
+import { t } from '../../i18n/text.ts';
 import type { ChatCommand } from './command.ts';
 
 export const help: ChatCommand = {

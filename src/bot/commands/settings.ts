@@ -1,5 +1,5 @@
 import type { CoreDeps, Who } from '../context.ts';
-import { t, type Lang } from '../i18n.ts';
+import { t, type Lang } from '../../i18n/text.ts';
 import type { Reply } from '../reply.ts';
 import type { ChatCommand } from './command.ts';
 

@@ -9,7 +9,7 @@ import type { CommandCore } from '../core.ts';
 import type { Chat } from '../access.ts';
 import type { ChatCommand } from '../commands/command.ts';
 import { commandsFor, strangerCommands } from '../registry.ts';
-import type { Lang } from '../i18n.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Reply } from '../reply.ts';
 import { renderHtml } from './render-html.ts';
 import { networkRetry, NETWORK_RETRY_DEFAULTS, type NetworkRetryOptions } from '../../adapters/telegram/network-retry.ts';

@@ -8,6 +8,8 @@ export interface AlertEngineOptions {
   recipients: Recipient[];
   /** How long an open alert stays quiet before it is said again. */
   remindMs: number;
+  /** The zone of times in alerts about no store (backup jobs, the disk): STORE_TZ. */
+  zone: string;
   /** This many updates for one recipient in one flush become one digest message. */
   digestFrom?: number;
   clock?: () => Date;
@@ -78,10 +80,11 @@ export class AlertEngine {
     for (const r of this.o.recipients) {
       const items = pending.filter((a) => r.severities.includes(a.severity)).map((alert) => ({ alert, event: alert.pending as AlertEvent }));
       if (!items.length) continue;
+      const reader = { lang: r.lang, zone: this.o.zone };
       const bodies = items.length >= (this.o.digestFrom ?? 3)
-        ? [{ alertKey: null, event: 'digest' as const, message: digestMessage(items, r.lang) }]
+        ? [{ alertKey: null, event: 'digest' as const, message: digestMessage(items, reader) }]
         : items.map(({ alert, event }) => ({ alertKey: alert.key, event,
-          message: event === 'open' ? openMessage(alert, r.lang) : event === 'remind' ? remindMessage(alert, r.lang) : resolvedMessage(alert, r.lang, alert.resolvedAt ?? now) }));
+          message: event === 'open' ? openMessage(alert, reader) : event === 'remind' ? remindMessage(alert, reader) : resolvedMessage(alert, reader, alert.resolvedAt ?? now) }));
       for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
         const recipient = addressOf(r, channel);
         if (!recipient) continue;

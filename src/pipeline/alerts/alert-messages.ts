@@ -1,63 +1,89 @@
 import { parseErrorFacts, type ErrorFacts } from '../../errors.ts';
+import { formatTime } from '../../i18n/format-time.ts';
+import type { Lang, Locale } from '../../i18n/lang.ts';
 import type { Message } from '../../message.ts';
 import { ownerMessage } from '../../owner-messages.ts';
-import type { Lang } from '../chat-state.ts';
 import type { AlertKind, OpenAlert, Severity } from './alert-types.ts';
 
 type Params = Record<string, string | number>;
-type Text = { id: string; en: string };
+type Text = Record<Lang, string>;
 
-/** For each kind: what happened (title), the details, and what to do. `{name}` takes the alert's params. */
-const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text }> = {
+/**
+ * For each kind: what happened (title), the details, what to do, and what is well again once it
+ * is over (after "Pulih:"). `{name}` takes the alert's params.
+ */
+const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text; resolved: Text }> = {
   'sync-failed': {
     title: { id: 'Sync {subject} gagal', en: 'Sync of {subject} failed' },
     detail: { id: 'Tahap {stage}: {error}', en: 'Stage {stage}: {error}' },
     todo: { id: 'Daftar harga lama tetap dipakai. Periksa pesan di atas; sync berikutnya akan mencoba lagi.', en: 'The previous price list stays in use. Check the message above; the next sync tries again.' },
+    resolved: { id: 'sync {subject} berhasil lagi', en: 'sync of {subject} works again' },
   },
   'sync-stuck': {
     title: { id: 'Sync {subject} macet', en: 'Sync of {subject} is stuck' },
     detail: { id: 'Berjalan sejak {since} (tahap {stage}).', en: 'Running since {since} (stage {stage}).' },
     todo: { id: 'Periksa server restore dan ruang disk; restart tokobot bila perlu.', en: 'Check the restore server and the disk; restart tokobot if needed.' },
+    resolved: { id: 'sync {subject} berjalan normal lagi', en: 'sync of {subject} runs normally again' },
   },
   'stale-backups': {
     title: { id: 'Backup {subject} berhenti datang', en: 'Backups of {subject} stopped arriving' },
     detail: { id: 'Backup terbaru: {newest}, {hours} jam lalu (batas {limit} jam).', en: 'Newest backup: {newest}, {hours} hours ago (limit {limit} hours).' },
     todo: { id: 'Periksa komputer kasir: apakah iPOS masih membuat backup dan Dropbox masih sinkron?', en: 'Check the shop computer: is iPOS still making backups and is Dropbox still syncing?' },
+    resolved: { id: 'backup {subject} datang lagi', en: 'backups of {subject} arrive again' },
   },
   'source-unreachable': {
     title: { id: 'Folder backup {subject} tidak bisa dibaca', en: 'The backup folder of {subject} cannot be read' },
     detail: { id: '{error}', en: '{error}' },
     todo: { id: 'Periksa koneksi internet dan akses Dropbox.', en: 'Check the internet connection and the Dropbox access.' },
+    resolved: { id: 'folder backup {subject} bisa dibaca lagi', en: 'the backup folder of {subject} can be read again' },
   },
   'backup-failed': {
     title: { id: 'Backup {subject} GAGAL', en: 'Backup {subject} FAILED' },
     detail: { id: '{error}', en: '{error}' },
     todo: { id: 'Backup terakhir yang baik: {lastGood}. Perbaiki penyebabnya lalu kirim /backup {subject}.', en: 'Last good backup: {lastGood}. Fix the cause, then send /backup {subject}.' },
+    resolved: { id: 'backup {subject} berhasil lagi', en: 'backup {subject} works again' },
   },
   'backup-missed': {
     title: { id: 'Backup {subject} tidak berjalan', en: 'Backup {subject} did not run' },
     detail: { id: 'Seharusnya berjalan {expected}; terakhir berjalan: {last}.', en: 'It was due at {expected}; last run: {last}.' },
     todo: { id: 'Apakah tokobot berjalan terus? Kirim /backup {subject} untuk menjalankannya sekarang.', en: 'Is tokobot running all the time? Send /backup {subject} to run it now.' },
+    resolved: { id: 'backup {subject} berjalan lagi sesuai jadwal', en: 'backup {subject} runs on schedule again' },
   },
   'disk-low': {
     title: { id: 'Disk hampir penuh', en: 'The disk is almost full' },
     detail: { id: 'Sisa {free} MB di {dir} (minimal {min} MB), setelah file lama dibersihkan.', en: '{free} MB free under {dir} (minimum {min} MB), after old files were pruned.' },
     todo: { id: 'Kosongkan ruang disk atau pindahkan DATA_DIR ke disk yang lebih besar; sync dan backup bisa gagal.', en: 'Free some space or move DATA_DIR to a larger disk; syncs and backups may fail.' },
+    resolved: { id: 'ruang disk cukup lagi', en: 'the disk has enough free space again' },
   },
   'restore-server-down': {
     title: { id: 'Server PostgreSQL tokobot tidak terjangkau', en: 'tokobot\'s PostgreSQL server is unreachable' },
     detail: { id: '{error}', en: '{error}' },
     todo: { id: 'Periksa Docker atau server database; harga tetap bisa ditanyakan dari daftar terakhir.', en: 'Check Docker or the database server; prices can still be asked from the last list.' },
+    resolved: { id: 'server PostgreSQL tokobot terjangkau lagi', en: 'tokobot\'s PostgreSQL server is reachable again' },
   },
   'whatsapp-down': {
     title: { id: 'WhatsApp tokobot terputus', en: 'tokobot\'s WhatsApp is not connected' },
     detail: { id: 'Status: {state}. Peringatan untuk WhatsApp dikirim lewat Telegram.', en: 'State: {state}. Alerts for WhatsApp go through Telegram instead.' },
     todo: { id: 'Periksa HP yang tertaut (internet, WhatsApp terbuka) atau tautkan ulang dengan kode QR.', en: 'Check the linked phone (internet, WhatsApp open) or link again with the QR code.' },
+    resolved: { id: 'WhatsApp tokobot tersambung lagi', en: 'tokobot\'s WhatsApp is connected again' },
   },
 };
 
-const fill = (text: string, params: Params) => text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? '?'));
-export const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** An instant in an alert's params (ISO, as stored): each reader sees it in their language and the alert's zone. */
+const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z\b/g;
+
+/** The zone an alert's times are shown in: its store's (params.zone), else the reader's. */
+const zoneOf = (a: Pick<OpenAlert, 'params'>, reader: Locale) => (typeof a.params.zone === 'string' ? a.params.zone : reader.zone);
+
+/** When `at` was, for this alert's reader. */
+export const alertTime = (a: Pick<OpenAlert, 'params'>, at: Date, reader: Locale): string => formatTime(at, zoneOf(a, reader), reader.lang);
+
+function fill(text: string, params: Params, a: Pick<OpenAlert, 'params'>, reader: Locale): string {
+  return text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? '?').replace(INSTANT, (iso) => alertTime(a, new Date(iso), reader)));
+}
+
+/** The params of an alert about a store: its times are shown in the store's zone. */
+export const storeParams = (store: { timeZone?: string }): Params => (store.timeZone ? { zone: store.timeZone } : {});
 
 /**
  * Alert params for a failure's kind and system (sync-failed, backup-failed, source-unreachable): kept with the alert, so that
@@ -65,47 +91,55 @@ export const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' 
  */
 export const failureParams = (facts: ErrorFacts | null | undefined): Params => (facts ? { errorKind: facts.kind, errorSystem: facts.system } : {});
 
-function parts(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, lang: Lang) {
+function parts(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, reader: Locale) {
   const k = KINDS[a.kind];
   const params = { ...a.params, subject: a.subject };
+  const say = (text: Text) => fill(text[reader.lang], params, a, reader);
   const facts = parseErrorFacts(a.params.errorKind, a.params.errorSystem);
-  return { title: fill(k.title[lang], params), detail: fill(k.detail[lang], params), todo: fill(k.todo[lang], params),
-    headline: facts ? [ownerMessage(facts, lang)] : [] };
+  return { title: say(k.title), detail: say(k.detail), todo: say(k.todo), resolved: say(k.resolved), headline: facts ? [ownerMessage(facts, reader.lang)] : [] };
 }
+
+const WORDS = {
+  since: { id: 'Sejak', en: 'Since' }, still: { id: 'Masih', en: 'Still' }, recovered: { id: 'Pulih', en: 'Recovered' },
+  lasted: { id: 'Masalah berlangsung dari {from} sampai {to}.', en: 'The problem lasted from {from} to {to}.' },
+  updates: { id: '{n} kabar peringatan', en: '{n} alert updates' }, details: { id: 'Kirim /alerts untuk rinciannya.', en: 'Send /alerts for details.' },
+} satisfies Record<string, Text>;
 
 const shown = (s: Severity): Message['severity'] => (s === 'critical' ? 'error' : 'warning');
-const since = (a: OpenAlert, lang: Lang) => `${lang === 'id' ? 'Sejak' : 'Since'}: ${when(a.openedAt)}`;
+const since = (a: OpenAlert, reader: Locale) => `${WORDS.since[reader.lang]}: ${alertTime(a, a.openedAt, reader)}`;
+const recovered = (a: OpenAlert, reader: Locale) => `${WORDS.recovered[reader.lang]}: ${parts(a, reader).resolved}`;
 
-export function openMessage(a: OpenAlert, lang: Lang): Message {
-  const p = parts(a, lang);
-  return { severity: shown(a.severity), title: p.title, lines: [...p.headline, p.detail, since(a, lang), p.todo] };
+export function openMessage(a: OpenAlert, reader: Locale): Message {
+  const p = parts(a, reader);
+  return { severity: shown(a.severity), title: p.title, lines: [...p.headline, p.detail, since(a, reader), p.todo] };
 }
 
-export function remindMessage(a: OpenAlert, lang: Lang): Message {
-  const p = parts(a, lang);
-  return { severity: shown(a.severity), title: `${lang === 'id' ? 'Masih' : 'Still'}: ${p.title}`, lines: [...p.headline, p.detail, since(a, lang), p.todo] };
+export function remindMessage(a: OpenAlert, reader: Locale): Message {
+  const p = parts(a, reader);
+  return { severity: shown(a.severity), title: `${WORDS.still[reader.lang]}: ${p.title}`, lines: [...p.headline, p.detail, since(a, reader), p.todo] };
 }
 
-export function resolvedMessage(a: OpenAlert, lang: Lang, at: Date): Message {
-  const p = parts(a, lang);
-  return { severity: 'info', title: `✅ ${lang === 'id' ? 'Beres' : 'Resolved'}: ${p.title}`,
-    lines: [`${lang === 'id' ? 'Dari' : 'From'} ${when(a.openedAt)} ${lang === 'id' ? 'sampai' : 'to'} ${when(at)}.`] };
+/** Says what is well again ("Pulih: sync Toko Pusat berhasil lagi"), not the failure's title. */
+export function resolvedMessage(a: OpenAlert, reader: Locale, at: Date): Message {
+  const lasted = WORDS.lasted[reader.lang].replace('{from}', alertTime(a, a.openedAt, reader)).replace('{to}', alertTime(a, at, reader));
+  return { severity: 'info', title: `✅ ${recovered(a, reader)}`, lines: [lasted] };
 }
 
 /** Several alerts at once for one recipient: one message, one line each; as severe as the worst still open. */
-export function digestMessage(items: { alert: OpenAlert; event: 'open' | 'remind' | 'resolve' }[], lang: Lang): Message {
+export function digestMessage(items: { alert: OpenAlert; event: 'open' | 'remind' | 'resolve' }[], reader: Locale): Message {
   const mark = (a: OpenAlert, event: string) => (event === 'remind' ? '⏰' : event === 'resolve' ? '✅' : a.severity === 'critical' ? '❗' : '⚠️');
   const open = items.filter((i) => i.event !== 'resolve').map((i) => i.alert.severity);
   const severity = open.includes('critical') ? 'error' : open.length ? 'warning' : 'info';
   return {
-    severity, title: lang === 'id' ? `${items.length} kabar peringatan` : `${items.length} alert updates`,
+    severity, title: WORDS.updates[reader.lang].replace('{n}', String(items.length)),
     lines: [...items.map(({ alert, event }) => {
-      const p = parts(alert, lang);
-      return `${mark(alert, event)} ${p.title}${event === 'resolve' ? (lang === 'id' ? ' — beres' : ' — resolved') : `: ${p.detail}`}`;
-    }), lang === 'id' ? 'Kirim /alerts untuk rinciannya.' : 'Send /alerts for details.'],
+      if (event === 'resolve') return `${mark(alert, event)} ${recovered(alert, reader)}`;
+      const p = parts(alert, reader);
+      return `${mark(alert, event)} ${p.title}: ${p.detail}`;
+    }), WORDS.details[reader.lang]],
   };
 }
 
-export function alertTitle(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, lang: Lang): string {
-  return parts(a, lang).title;
+export function alertTitle(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, reader: Locale): string {
+  return parts(a, reader).title;
 }

@@ -1,4 +1,4 @@
-import type { Lang } from '../chat-state.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Channel } from './ports.ts';
 
 export type Severity = 'warning' | 'critical';

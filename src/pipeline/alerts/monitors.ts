@@ -7,7 +7,7 @@ import type { RunHistory } from '../../store/run-history.ts';
 import type { BackupSource, RestoreTarget } from '../ports.ts';
 import { cleanLeftovers, pruneExports, type FreeSpaceFn } from '../sync/work-files.ts';
 import type { AlertEngine } from './alert-engine.ts';
-import { failureParams, when } from './alert-messages.ts';
+import { failureParams, storeParams } from './alert-messages.ts';
 import type { Messenger } from './ports.ts';
 
 const HOUR = 3_600_000;
@@ -61,12 +61,12 @@ async function checkBackupFreshness(d: MonitorDeps): Promise<void> {
       newest = (await d.sourceFor(store).list()).sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime())[0];
       await d.engine.clear(`source:${store.id}`);
     } catch (err) {
-      await d.engine.raise({ key: `source:${store.id}`, kind: 'source-unreachable', severity: 'warning', subject: store.name, params: { error: describeError(err), ...failureParams(errorFacts(err)) } });
+      await d.engine.raise({ key: `source:${store.id}`, kind: 'source-unreachable', severity: 'warning', subject: store.name, params: { error: describeError(err), ...failureParams(errorFacts(err)), ...storeParams(store) } });
       continue;
     }
     const hours = newest ? (now.getTime() - newest.modifiedAt.getTime()) / HOUR : Infinity;
     await set(d.engine, hours > limit, { key: `stale:${store.id}`, kind: 'stale-backups', severity: 'critical', subject: store.name,
-      params: { newest: newest ? `${newest.name} (${when(newest.modifiedAt)})` : '-', hours: Number.isFinite(hours) ? Math.floor(hours) : '∞', limit } });
+      params: { newest: newest ? `${newest.name} (${newest.modifiedAt.toISOString()})` : '-', hours: Number.isFinite(hours) ? Math.floor(hours) : '∞', limit, ...storeParams(store) } });
   }
 }
 
@@ -93,12 +93,12 @@ async function checkBackupJobs(d: MonitorDeps): Promise<void> {
       await task.destroy();
       const missed = Boolean(due && (!last || last.startedAt.getTime() < due.getTime() - 60_000));
       await set(d.engine, missed, { key: `missed:${job.id}`, kind: 'backup-missed', severity: 'critical', subject: job.id,
-        params: { expected: due ? when(due) : '-', last: last ? when(last.startedAt) : '-' } });
+        params: { expected: due ? due.toISOString() : '-', last: last ? last.startedAt.toISOString() : '-' } });
     }
     const overdue = last && (last.status === 'running' || last.status === 'pending') && now.getTime() - last.startedAt.getTime() > job.timeoutMs + 5 * 60_000;
     if (overdue) {
       await d.engine.raise({ key: `backup:${job.id}`, kind: 'backup-failed', severity: 'critical', subject: job.id,
-        params: { error: `still running since ${when(last.startedAt)}, past its limit of ${job.timeoutMs / 60_000} minutes`, lastGood: '-' } });
+        params: { error: `still running since ${last.startedAt.toISOString()}, past its limit of ${job.timeoutMs / 60_000} minutes`, lastGood: '-' } });
     }
   }
 }
@@ -124,7 +124,7 @@ async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
   for (const store of d.stores) {
     const r = stuck.get(store.id);
     await set(d.engine, Boolean(r), { key: `stuck:${store.id}`, kind: 'sync-stuck', severity: 'warning', subject: store.name,
-      params: { since: r ? when(r.startedAt) : '-', stage: r?.stage ?? '-' } });
+      params: { since: r ? r.startedAt.toISOString() : '-', stage: r?.stage ?? '-', ...storeParams(store) } });
   }
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { Chats, ChatUser, Lang } from '../chats.ts';
+import type { Chats, ChatUser } from '../chats.ts';
+import type { Lang } from '../../i18n/lang.ts';
 
 /** Chats in the ops database: chat_users, strangers, chat_migrations. */
 export class PgChats implements Chats {

@@ -23,7 +23,7 @@ let telegram: RecordingMessenger;
 let whatsapp: RecordingMessenger;
 
 function setup(recipients: Recipient[] = [owner, tech]) {
-  const engine = new AlertEngine({ store: new PostgresAlertStore(pool), recipients, remindMs: 6 * HOUR, clock });
+  const engine = new AlertEngine({ store: new PostgresAlertStore(pool), recipients, remindMs: 6 * HOUR, zone: 'Asia/Jakarta', clock });
   const outbox = new AlertOutbox({ store: new PostgresAlertOutbox(pool), recipients, messengers: { telegram, whatsapp }, clock, baseDelayMs: 60_000, maxDelayMs: 10 * 60_000 });
   return { engine, outbox, tell: async () => { await engine.remind(); await engine.flush(); return outbox.deliver(); } };
 }
@@ -52,7 +52,7 @@ test('open, stay quiet, remind after the interval, resolve: one message each, pe
   assert.equal(await engine.raise(failed('pusat')), true);
   await tell();
   assert.deepEqual(whatsapp.to(owner.whatsapp as string), [
-    '❗ *Sync pusat gagal*\nTahap restore: pg_restore failed: out of disk\nSejak: 2026-11-23 02:00 UTC\nDaftar harga lama tetap dipakai. Periksa pesan di atas; sync berikutnya akan mencoba lagi.']);
+    '❗ *Sync pusat gagal*\nTahap restore: pg_restore failed: out of disk\nSejak: 23 Nov 2026 09:00 WIB\nDaftar harga lama tetap dipakai. Periksa pesan di atas; sync berikutnya akan mencoba lagi.']);
   assert.equal(telegram.to('1001').length, 1);
   assert.match(telegram.to('1002')[0] ?? '', /^❗ <b>Sync of pusat failed<\/b>\nStage restore/);
 
@@ -63,13 +63,14 @@ test('open, stay quiet, remind after the interval, resolve: one message each, pe
 
   now = new Date(now.getTime() + 6 * HOUR);
   await tell();
-  assert.match(telegram.to('1001')[1] ?? '', /^❗ <b>Masih: Sync pusat gagal<\/b>\nTahap restore: pg_restore failed: still out of disk\nSejak: 2026-11-23 02:00 UTC/);
+  assert.match(telegram.to('1001')[1] ?? '', /^❗ <b>Masih: Sync pusat gagal<\/b>\nTahap restore: pg_restore failed: still out of disk\nSejak: 23 Nov 2026 09:00 WIB/);
 
   now = new Date(now.getTime() + HOUR);
   assert.equal(await engine.clear('sync:pusat'), true);
   assert.equal(await engine.clear('sync:pusat'), false);
   await tell();
-  assert.equal(telegram.to('1002').at(-1), '<b>✅ Resolved: Sync of pusat failed</b>\nFrom 2026-11-23 02:00 UTC to 2026-11-23 10:00 UTC.');
+  assert.equal(telegram.to('1002').at(-1), '<b>✅ Recovered: sync of pusat works again</b>\nThe problem lasted from 23 Nov 2026 09:00 WIB to 23 Nov 2026 17:00 WIB.');
+  assert.equal(whatsapp.to(owner.whatsapp as string).at(-1), '*✅ Pulih: sync pusat berhasil lagi*\nMasalah berlangsung dari 23 Nov 2026 09:00 WIB sampai 23 Nov 2026 17:00 WIB.');
   assert.equal(whatsapp.sent.length, 3);
   assert.deepEqual(await engine.open(), []);
 });

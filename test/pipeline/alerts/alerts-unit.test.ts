@@ -39,7 +39,7 @@ beforeEach(() => {
 });
 
 function alerting(recipients: Recipient[]) {
-  const engine = new AlertEngine({ store: stores.alerts, recipients, remindMs: 6 * HOUR, clock: () => now });
+  const engine = new AlertEngine({ store: stores.alerts, recipients, remindMs: 6 * HOUR, zone: 'Asia/Jakarta', clock: () => now });
   const outbox = new AlertOutbox({ store: stores.outbox, recipients, messengers: { telegram, whatsapp }, clock: () => now, baseDelayMs: 60_000 });
   return { engine, outbox, tell: async () => { await engine.remind(); await engine.flush(); return outbox.deliver(); } };
 }
@@ -61,7 +61,7 @@ test('open, quiet within the interval, reminded, resolved; raised again before a
   assert.equal(telegram.to('1002').length, 2, 'no resolution and no second opening');
   await engine.clear('sync:pusat');
   await tell();
-  assert.match(telegram.to('1002').at(-1) ?? '', /^<b>✅ Resolved: Sync of pusat failed<\/b>/);
+  assert.match(telegram.to('1002').at(-1) ?? '', /^<b>✅ Recovered: sync of pusat works again<\/b>/);
   assert.deepEqual(await engine.open(), []);
 });
 
@@ -114,7 +114,7 @@ test('monitors: a missed scheduled backup, a stuck sync, the restore server down
   utimesSync(path.join(dir, 'harian.i5bu'), now, now);
   const told: string[] = [];
   const locks: string[] = [];
-  const engine = new AlertEngine({ store: stores.alerts, recipients: [], remindMs: 6 * HOUR, clock: () => now });
+  const engine = new AlertEngine({ store: stores.alerts, recipients: [], remindMs: 6 * HOUR, zone: 'Asia/Jakarta', clock: () => now });
   const deps: MonitorDeps = {
     engine, watch: stores.watch, runs: stores.history, lock: async (name) => { locks.push(name); return async () => undefined; }, backupLog: stores.backupLog,
     stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'folder', dir } }], sourceFor: () => new FolderSource(dir), staleHours: 26,

@@ -53,7 +53,7 @@ after(async () => {
 beforeEach(async () => {
   await pool.query('TRUNCATE alerts, alert_outbox, backup_runs, sync_runs CASCADE');
   now = new Date(2026, 10, 23, 12, 0);
-  engine = new AlertEngine({ store: new PostgresAlertStore(pool), recipients: [], remindMs: 6 * HOUR, clock: () => now });
+  engine = new AlertEngine({ store: new PostgresAlertStore(pool), recipients: [], remindMs: 6 * HOUR, zone: 'Asia/Jakarta', clock: () => now });
   monitors = new Monitors(deps());
 });
 

@@ -1,9 +1,5 @@
-import type { Lang } from '../pipeline/chat-state.ts';
-
-export type { Lang };
-
-/** Every sentence the bot says, in Indonesian (the default) and English. */
-const text = {
+/** Every sentence the chat says (Telegram, WhatsApp, the terminal), in Indonesian (the default) and English. */
+export const CHAT_TEXT = {
   noMatch: { id: 'Tidak ada barang yang cocok dengan "{q}".', en: 'No item matches "{q}".' },
   didYouMean: { id: 'Mungkin maksud Anda: {s}', en: 'Did you mean: {s}' },
   pageOf: { id: '{from}–{to} dari {total}', en: '{from}–{to} of {total}' },
@@ -48,8 +44,3 @@ const text = {
   cancelLate: { id: '{kind} {name} sudah selesai sebelum sempat dihentikan.', en: '{kind} {name} finished before it could be stopped.' },
 } as const;
 
-export type TextKey = keyof typeof text;
-
-export function t(lang: Lang, key: TextKey, params: Record<string, string | number> = {}): string {
-  return text[key][lang].replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? `{${k}}`));
-}

@@ -1,0 +1,119 @@
+/**
+ * What a wrong setting is told with, after the variable or field it concerns ("PG_URL: …"). No
+ * sentence quotes a value that may be secret: a URL, a token or a passphrase is described, never
+ * repeated.
+ */
+export const CONFIG_TEXT = {
+  // What zod finds, whatever the setting (src/config/config-issues.ts).
+  required: { id: 'wajib diisi', en: 'required' },
+  expectedType: { id: 'harus berupa {type}', en: 'expected {type}' },
+  typeText: { id: 'teks', en: 'text' },
+  typeNumber: { id: 'angka', en: 'a number' },
+  typeWhole: { id: 'bilangan bulat', en: 'a whole number' },
+  typeBoolean: { id: 'true atau false', en: 'true or false' },
+  typeList: { id: 'daftar', en: 'a list' },
+  typeSection: { id: 'bagian berisi kunci: nilai', en: 'a section of key: value pairs' },
+  oneOf: { id: 'harus {values}', en: 'expected {values}' },
+  atLeast: { id: 'minimal {min}', en: 'expected {min} or more' },
+  moreThan: { id: 'harus lebih dari {min}', en: 'expected more than {min}' },
+  atMost: { id: 'maksimal {max}', en: 'expected {max} or less' },
+  lessThan: { id: 'harus kurang dari {max}', en: 'expected less than {max}' },
+  notEmpty: { id: 'tidak boleh kosong', en: 'must not be empty' },
+  minChars: { id: 'minimal {min} karakter', en: 'expected at least {min} characters' },
+  maxChars: { id: 'maksimal {max} karakter', en: 'expected at most {max} characters' },
+  minEntries: { id: 'daftarnya minimal berisi {min}', en: 'expected at least {min} entries' },
+  maxEntries: { id: 'daftarnya maksimal berisi {max}', en: 'expected at most {max} entries' },
+  unknownFields: { id: 'tidak dikenal: {keys} (periksa ejaannya)', en: 'not a known field: {keys} (check the spelling)' },
+  badForm: { id: 'bentuknya tidak sesuai', en: 'not in the expected form' },
+  notValid: { id: 'tidak valid', en: 'not valid' },
+  topLevel: { id: '(tingkat teratas)', en: '(top level)' },
+
+  // The forms the schemas ask for (src/config/*-schema.ts).
+  portNumber: { id: 'harus nomor port (1-65535)', en: 'expected a port number (1-65535)' },
+  wholeNumber: { id: 'harus bilangan bulat', en: 'expected a whole number' },
+  share: { id: 'harus pecahan antara 0 dan 1, mis. 0.2', en: 'expected a share between 0 and 1, e.g. 0.2' },
+  trueFalse: { id: 'harus true atau false', en: 'expected true or false' },
+  telegramUsers: {
+    id: 'harus ID pengguna Telegram dipisah koma, mis. 12345678,87654321',
+    en: 'expected Telegram user ids separated by commas, e.g. 12345678,87654321',
+  },
+  telegramChats: {
+    id: 'harus ID chat Telegram dipisah koma (grup bernilai negatif), mis. 12345678,-1001234567890',
+    en: 'expected Telegram chat ids separated by commas (groups are negative), e.g. 12345678,-1001234567890',
+  },
+  telegramGroups: {
+    id: 'harus ID grup Telegram (bernilai negatif) dipisah koma, mis. -1001234567890',
+    en: 'expected Telegram group chat ids (negative) separated by commas, e.g. -1001234567890',
+  },
+  phoneNumbers: {
+    id: 'harus nomor HP bentuk internasional dipisah koma, mis. 6281234567890',
+    en: 'expected phone numbers in international form separated by commas, e.g. 6281234567890',
+  },
+  phoneNumber: { id: 'harus nomor HP bentuk internasional, mis. 6281234567890', en: 'expected a phone number in international form, e.g. 6281234567890' },
+  storeId: { id: 'harus 1-32 karakter a-z, 0-9 atau _', en: 'expected 1-32 characters a-z, 0-9 or _' },
+  databaseName: { id: 'harus nama database biasa (a-z, 0-9, _; diawali huruf atau _)', en: 'expected a plain database name (a-z, 0-9, _; starting with a letter or _)' },
+  httpToken: {
+    id: 'minimal 16 karakter, mis. hasil perintah openssl rand -hex 24',
+    en: 'expected at least 16 characters, e.g. the output of openssl rand -hex 24',
+  },
+  timeZone: {
+    id: 'harus nama zona waktu seperti Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT)',
+    en: 'expected a time zone name such as Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)',
+  },
+  language: { id: 'harus id (Bahasa Indonesia) atau en (English)', en: 'expected id (Indonesian) or en (English)' },
+  urlForm: { id: 'bukan URL; bentuk yang diharapkan {example}', en: 'not a URL; expected the form {example}' },
+  urlScheme: { id: 'harus URL yang diawali {schemes}, mis. {example}', en: 'expected a URL starting with {schemes}, e.g. {example}' },
+  urlHost: { id: 'URL ini tidak menyebut host; bentuk yang diharapkan {example}', en: 'the URL names no host; expected the form {example}' },
+  envName: { id: 'harus nama variabel lingkungan, mis. SHOP_DB_URL', en: 'expected the name of an environment variable, e.g. SHOP_DB_URL' },
+  jobId: {
+    id: 'harus 1-40 karakter a-z, 0-9, _ atau - (menjadi awal nama file backup)',
+    en: 'expected 1-40 characters a-z, 0-9, _ or - (it starts the file names)',
+  },
+  destination: { id: 'harus { type: local, dir } atau { type: dropbox, folder }', en: 'expected { type: local, dir } or { type: dropbox, folder }' },
+  someDestination: { id: 'cantumkan minimal satu tujuan', en: 'list at least one destination' },
+  urlOrUrlEnv: { id: 'isi salah satu saja: url atau urlEnv', en: 'give exactly one of url or urlEnv' },
+  iposIsPostgres: { id: 'hanya job postgres yang bisa berisi database iPOS', en: 'only a postgres job can hold an iPOS database' },
+  containerIsPostgres: { id: 'hanya job postgres yang menjalankan dump di dalam container', en: 'only postgres jobs run their dump inside a container' },
+  folderOrDir: { id: 'isi salah satu saja: dropboxFolder atau dir', en: 'give exactly one of dropboxFolder or dir' },
+  someStore: { id: 'cantumkan minimal satu toko', en: 'list at least one store' },
+  telegramOrWhatsApp: { id: 'isi telegram, whatsapp, atau keduanya', en: 'give telegram, whatsapp or both' },
+
+  // What loadConfig checks beyond one setting (src/config/load-config.ts, jobs-from.ts).
+  fileMissing: { id: 'file {file} tidak ada', en: 'there is no file {file}' },
+  fileUnreadable: { id: 'file {file} tidak bisa dibaca ({error})', en: 'cannot read {file} ({error})' },
+  fileSyntax: { id: '{file} bukan {format} yang benar', en: '{file} is not valid {format}' },
+  fileSyntaxAt: { id: '{file} bukan {format} yang benar: periksa baris {line}, kolom {column}', en: '{file} is not valid {format}: check line {line}, column {column}' },
+  storeTwice: { id: 'ID toko "{id}" tercantum dua kali', en: 'store id "{id}" is listed twice' },
+  sourceDirNeeded: { id: 'wajib diisi bila SOURCE=folder (folder berisi backup .i5bu/.zip)', en: 'required when SOURCE=folder (the folder holding the .i5bu/.zip backups)' },
+  dropboxFolderNeeded: {
+    id: 'wajib diisi bila SOURCE=dropbox (mis. /iPOS/backup), atau daftarkan toko di TOKOBOT_CONFIG',
+    en: 'required when SOURCE=dropbox (e.g. /iPOS/backup), or list stores in TOKOBOT_CONFIG',
+  },
+  dropboxCredentials: {
+    id: 'keduanya wajib untuk Dropbox (jalankan tokobot dropbox-auth untuk mendapat token), atau DROPBOX_ACCESS_TOKEN',
+    en: 'both are required for Dropbox (run tokobot dropbox-auth to get the token), or DROPBOX_ACCESS_TOKEN',
+  },
+  jobsDropboxCredentials: {
+    id: 'tujuan dropbox butuh DROPBOX_APP_KEY dan DROPBOX_REFRESH_TOKEN (jalankan tokobot dropbox-auth), atau DROPBOX_ACCESS_TOKEN',
+    en: 'a dropbox destination needs DROPBOX_APP_KEY and DROPBOX_REFRESH_TOKEN (run tokobot dropbox-auth), or DROPBOX_ACCESS_TOKEN',
+  },
+  syncCron: {
+    id: '"{value}" bukan ekspresi cron (mis. */30 * * * * untuk setiap 30 menit)',
+    en: '"{value}" is not a cron expression (e.g. */30 * * * * for every 30 minutes)',
+  },
+  jobCron: {
+    id: '"{value}" bukan ekspresi cron (mis. 0 2 * * * untuk pukul 02:00 setiap malam)',
+    en: '"{value}" is not a cron expression (e.g. 0 2 * * * for 02:00 every night)',
+  },
+  pgUrlNeeded: {
+    id: 'wajib diisi bila RESTORE_TARGET=external (postgres://user:password@host:5432/postgres)',
+    en: 'required when RESTORE_TARGET=external (postgres://user:password@host:5432/postgres)',
+  },
+  jobTwice: { id: 'ID job "{id}" tercantum dua kali', en: 'job id "{id}" is listed twice' },
+  urlEnvUnset: {
+    id: 'variabel lingkungan {name} belum diisi (seharusnya berisi URL database)',
+    en: 'the environment variable {name} is not set (it should hold the database URL)',
+  },
+  passphraseUnset: { id: 'variabel lingkungan {name} belum diisi', en: 'the environment variable {name} is not set' },
+  passphraseShort: { id: 'passphrase di {name} terlalu pendek (minimal 12 karakter)', en: 'the passphrase in {name} is too short (12 characters or more)' },
+} as const;

@@ -1,0 +1,49 @@
+import type { Lang } from './lang.ts';
+
+const MONTHS: Record<Lang, readonly string[]> = {
+  id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+};
+
+/** Indonesia's zones as its people name them (Pontianak keeps WIB; Ujung_Pandang is Makassar's old name). */
+const INDONESIAN_ZONES: Record<string, string> = {
+  'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Ujung_Pandang': 'WITA', 'Asia/Jayapura': 'WIT',
+};
+
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu']);
+
+function wallClock(date: Date, zone: string) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
+}
+
+/** The zone's name for a reader: WIB, WITA, WIT; UTC; anything else as its offset then (UTC+8, UTC-3:30). */
+function zoneLabel(zone: string, offsetMinutes: number): string {
+  const known = INDONESIAN_ZONES[zone] ?? (UTC_NAMES.has(zone) ? 'UTC' : undefined);
+  if (known) return known;
+  if (offsetMinutes === 0) return 'UTC';
+  const abs = Math.abs(offsetMinutes);
+  return `UTC${offsetMinutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
+}
+
+/**
+ * A moment as a person in `zone` reads it, to the minute, with the zone named:
+ * "29 Nov 2026 18:04 WIB" (months in `lang`). A zone this Node does not know (read back from
+ * storage, say) shows the time in UTC, named so, rather than failing.
+ */
+export function formatTime(date: Date, zone: string, lang: Lang): string {
+  let shownZone = zone;
+  let c;
+  try {
+    c = wallClock(date, zone);
+  } catch {
+    shownZone = 'UTC';
+    c = wallClock(date, shownZone);
+  }
+  const offsetMinutes = Math.round((Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute) - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${c.day} ${MONTHS[lang][c.month - 1]} ${c.year} ${two(c.hour)}:${two(c.minute)} ${zoneLabel(shownZone, offsetMinutes)}`;
+}

@@ -1,0 +1,35 @@
+import { CHAT_TEXT } from './chat-text.ts';
+import { CONFIG_TEXT } from './config-text.ts';
+import type { Lang } from './lang.ts';
+
+export type { Lang, Locale } from './lang.ts';
+
+/** A value put into a sentence; a list is a set of alternatives ("a, b or c"). */
+export type TextParams = Record<string, string | number | readonly string[]>;
+
+/** Both catalogues, each key in one of them only (a key in both does not compile). */
+function joined<A extends object, B extends object>(a: A, b: B & { [K in keyof A]?: never }): A & B {
+  return { ...a, ...b };
+}
+
+/** Every sentence tokobot says to a person, in Indonesian and English, for every front end (chat, CLI, config errors). */
+const TEXT = joined(CHAT_TEXT, CONFIG_TEXT);
+
+export type TextKey = keyof typeof TEXT;
+
+const OR: Record<Lang, string> = { id: 'atau', en: 'or' };
+
+function shown(value: TextParams[string], lang: Lang): string {
+  if (typeof value !== 'object') return String(value);
+  return value.length < 2 ? value.join('') : `${value.slice(0, -1).join(', ')} ${OR[lang]} ${value.at(-1)}`;
+}
+
+/** The sentence `key` in `lang`, each {name} replaced by its param (left as {name} when none is given). */
+export function t(lang: Lang, key: TextKey, params: TextParams = {}): string {
+  return TEXT[key][lang].replace(/\{(\w+)\}/g, (m, k: string) => (params[k] === undefined ? m : shown(params[k], lang)));
+}
+
+/** True when `key` names a sentence of the catalogue (config problems carry one through zod). */
+export function isTextKey(key: string): key is TextKey {
+  return Object.hasOwn(TEXT, key);
+}
