@@ -66,6 +66,9 @@ export const envSchema = z.object({
   ALERT_REMIND_HOURS: count(1).default(6).describe('Hours between reminders of an alert that stays open'),
   STALE_BACKUP_HOURS: count(1).default(26).describe('Alert when a store has had no new backup for this long (hours)'),
   DISK_MIN_FREE_MB: count(0).default(2048).describe('Alert when DATA_DIR has less free space than this (MB)'),
+  HTTPS_PROXY: httpUrl.describe('Proxy for Telegram and Dropbox (their https addresses), e.g. http://proxy.kantor:3128 (https_proxy is read too)'),
+  HTTP_PROXY: httpUrl.describe('Proxy for a plain-http TELEGRAM_API_ROOT or DROPBOX_API_URL (http_proxy is read too)'),
+  NO_PROXY: z.string().trim().optional().describe('Hosts reached without the proxy, separated by commas: example.com covers its subdomains, 10.0.0.0/8 a range, * all; loopback always (no_proxy is read too)'),
   HTTP_PORT: port.optional().describe('Port of the /healthz, /metrics and /status server (empty: off)'),
   HTTP_HOST: z.string().default('127.0.0.1').describe('Address that server listens on (0.0.0.0 in a container)'),
   HTTP_TOKEN: z.string().trim().min(16, 'expected at least 16 characters, e.g. the output of openssl rand -hex 24').optional()

@@ -113,6 +113,8 @@ function checkCombinations(env: Env, stores: StoreConfig[], problems: string[]):
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // `KEY=` in .env means "not set", not "set to nothing".
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  // Many systems set the proxy in lower case (https_proxy), as curl reads it; the upper-case name wins.
+  for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) present[name] ??= present[name.toLowerCase()];
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) throw new AppError('config', 'tokobot', issueLines((p) => String(p[0]), parsed.error).join('\n'));
   const env = parsed.data;

@@ -54,6 +54,14 @@ const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text }> = {
     detail: { id: 'Status: {state}. Peringatan untuk WhatsApp dikirim lewat Telegram.', en: 'State: {state}. Alerts for WhatsApp go through Telegram instead.' },
     todo: { id: 'Periksa HP yang tertaut (internet, WhatsApp terbuka) atau tautkan ulang dengan kode QR.', en: 'Check the linked phone (internet, WhatsApp open) or link again with the QR code.' },
   },
+  'telegram-down': {
+    title: { id: 'Telegram tidak bisa dihubungi tokobot', en: 'Telegram unreachable for tokobot' },
+    detail: { id: 'Status: {state}. Peringatan untuk Telegram dikirim lewat WhatsApp.', en: 'State: {state}. Alerts for Telegram go through WhatsApp instead.' },
+    todo: {
+      id: 'Periksa koneksi internet server, proxy kantor (HTTPS_PROXY) dan TELEGRAM_API_ROOT. Sync dan backup tetap berjalan; tokobot terus mencoba.',
+      en: 'Check the server\'s internet connection, the office proxy (HTTPS_PROXY) and TELEGRAM_API_ROOT. Syncs and backups go on; tokobot keeps trying.',
+    },
+  },
 };
 
 const fill = (text: string, params: Params) => text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? '?'));
