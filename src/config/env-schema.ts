@@ -8,6 +8,7 @@ import { STORE_ZONE, timeZone } from './time-zone.ts';
  */
 const optionalText = z.string().trim().min(1).optional();
 const httpUrl = urlSetting(['http', 'https'], 'https://api.example.com');
+const proxyUrl = urlSetting(['http', 'https'], 'http://proxy.kantor:3128');
 const port = z.coerce.number({ message: 'expected a port number (1-65535)' }).int().min(1).max(65535);
 const idList = z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'expected Telegram user ids separated by commas, e.g. 12345678,87654321').optional();
 const chatList = z.string().regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, 'expected Telegram chat ids separated by commas (groups are negative), e.g. 12345678,-1001234567890').optional();
@@ -66,8 +67,8 @@ export const envSchema = z.object({
   ALERT_REMIND_HOURS: count(1).default(6).describe('Hours between reminders of an alert that stays open'),
   STALE_BACKUP_HOURS: count(1).default(26).describe('Alert when a store has had no new backup for this long (hours)'),
   DISK_MIN_FREE_MB: count(0).default(2048).describe('Alert when DATA_DIR has less free space than this (MB)'),
-  HTTPS_PROXY: httpUrl.describe('Proxy for Telegram and Dropbox (their https addresses), e.g. http://proxy.kantor:3128 (https_proxy is read too)'),
-  HTTP_PROXY: httpUrl.describe('Proxy for a plain-http TELEGRAM_API_ROOT or DROPBOX_API_URL (http_proxy is read too)'),
+  HTTPS_PROXY: proxyUrl.describe('Proxy for Telegram and Dropbox (their https addresses), e.g. http://proxy.kantor:3128 (https_proxy is read too)'),
+  HTTP_PROXY: proxyUrl.describe('Proxy for a plain-http TELEGRAM_API_ROOT or DROPBOX_API_URL (http_proxy is read too)'),
   NO_PROXY: z.string().trim().optional().describe('Hosts reached without the proxy, separated by commas: example.com covers its subdomains, 10.0.0.0/8 a range, * all; loopback always (no_proxy is read too)'),
   HTTP_PORT: port.optional().describe('Port of the /healthz, /metrics and /status server (empty: off)'),
   HTTP_HOST: z.string().default('127.0.0.1').describe('Address that server listens on (0.0.0.0 in a container)'),

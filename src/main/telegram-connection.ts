@@ -121,6 +121,13 @@ export class TelegramConnection {
     // Every call while connecting ends when tokobot stops. grammY types signals with its shim; Node's own is what it uses.
     type ShimSignal = Parameters<Api['getMe']>[0];
     api.config.use((prev, method, payload, signal) => prev(method, payload, signal ?? (this.stopping.signal as ShimSignal)));
+    // A 429 (the menus are many calls at once) asks to wait retry_after seconds: waited once here, not counted as a failure.
+    api.config.use(async (prev, method, payload, signal) => {
+      const res = await prev(method, payload, signal);
+      if (res.ok || res.error_code !== 429 || res.parameters?.retry_after === undefined) return res;
+      await pause(res.parameters.retry_after * 1000, this.stopping.signal);
+      return prev(method, payload, signal);
+    });
     for (let delay = this.waits.firstDelayMs; !this.stopping.signal.aborted; delay = Math.min(this.waits.maxDelayMs, delay * 2)) {
       try {
         await this.attempt(bot, api);
