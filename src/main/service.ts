@@ -168,6 +168,12 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     token, apiRoot: telegram.apiRoot, core, roles: telegram.roles,
     publicMode: telegram.publicMode, ownerGroups: telegram.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
   });
+  // First of what listens or runs: a port already taken stops tokobot before anything else started.
+  const opsHttp = httpConfig.port === undefined ? undefined : await startOpsHttp(app, {
+    host: httpConfig.host, port: httpConfig.port, token: httpConfig.token, backups, nextBackup: schedules.nextBackup,
+    telegram: () => connection.state(), messengers: () => Object.values(late.alerting?.messengers ?? {}),
+  });
+  if (opsHttp) app.logger.info({}, `ops http: /healthz, /metrics and /status on ${httpConfig.host}:${opsHttp.port}`);
   let whatsapp: WhatsAppMessenger | undefined;
   if (app.config.whatsapp.enabled) {
     const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: app.config.whatsapp.chromiumPath }));
@@ -178,11 +184,6 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const alerting = late.alerting = startAlerting(app, { api: bot.api, telegram: connection, chat, syncRunner: runner, backupRunner: backups, whatsapp,
     intervalMs: options.alertIntervalMs, channelGraceMs: options.channelGraceMs });
   schedules.start();
-  const opsHttp = httpConfig.port === undefined ? undefined : await startOpsHttp(app, {
-    host: httpConfig.host, port: httpConfig.port, token: httpConfig.token, backups, nextBackup: schedules.nextBackup,
-    telegram: () => connection.state(), messengers: () => Object.values(alerting.messengers),
-  });
-  if (opsHttp) app.logger.info({}, `ops http: /healthz, /metrics and /status on ${httpConfig.host}:${opsHttp.port}`);
   connection.start(bot);
   return {
     bot, core, runner, backups, httpPort: opsHttp?.port, telegram: connection,

@@ -34,6 +34,8 @@ type Status =
  * own limit (500 s, sized for long polls) would leave a network that drops packets unnamed.
  */
 const CONNECT_CALL_TIMEOUT_S = 30;
+/** A refusal (a wrong token, a bad webhook URL) will not pass by itself: asked again this seldom, not every few seconds. */
+const REFUSED_WAIT_MS = 5 * 60_000;
 
 const utcMinute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -136,7 +138,7 @@ export class TelegramConnection {
         if (this.stopping.signal.aborted) return;
         this.failed(err);
       }
-      await pause(delay, this.stopping.signal).catch(() => undefined);
+      await pause(this.status.kind === 'refused' ? REFUSED_WAIT_MS : delay, this.stopping.signal).catch(() => undefined);
     }
   }
 
@@ -180,8 +182,10 @@ export class TelegramConnection {
       this.o.logger.debug({ reason }, 'telegram: still not connected');
       return;
     }
-    const every = `trying again at least every ${this.waits.maxDelayMs / 1000} s`;
-    if (kind === 'unreachable') this.o.logger.warn({ reason }, `telegram: unreachable (${reason}); ${every}; ${unreachableHint(this.o.apiRoot, this.o.proxy)}`);
-    else this.o.logger.error({ reason }, `telegram: refused (${reason}); ${every}`);
+    if (kind === 'unreachable') {
+      this.o.logger.warn({ reason }, `telegram: unreachable (${reason}); trying again at least every ${this.waits.maxDelayMs / 1000} s; ${unreachableHint(this.o.apiRoot, this.o.proxy)}`);
+    } else {
+      this.o.logger.error({ reason }, `telegram: refused (${reason}); trying again every ${REFUSED_WAIT_MS / 60_000} minutes`);
+    }
   }
 }
