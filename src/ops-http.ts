@@ -1,12 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import { BlockList, isIP, isIPv6 } from 'node:net';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { App } from './main/app.ts';
 
 /** The parts of the app the ops pages read. */
 export type OpsHttpApp = Pick<App, 'config' | 'opsStores' | 'backupAlertStores' | 'target' | 'alerts' | 'logger'>;
 import { AppError, describeError } from './errors.ts';
+import { isLoopbackHost } from './loopback.ts';
 import { scrubbedJson, secretValues } from './config/secrets.ts';
 import type { Messenger } from './pipeline/alerts/ports.ts';
 import type { BackupRunner } from './pipeline/backup/backup-runner.ts';
@@ -80,18 +80,7 @@ function verdict(all: Record<string, Check>): 'ok' | 'degraded' | 'down' {
   return !all.opsDatabase?.ok ? 'down' : Object.values(all).every((c) => c.ok) ? 'ok' : 'degraded';
 }
 
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-
-/** Loopback only: 127.0.0.0/8, ::1 (also written out or IPv4-mapped) and localhost. Decided by the configured address, not by who connects. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost') return true;
-  return isIP(h) !== 0 && LOOPBACK.check(h, isIPv6(h) ? 'ipv6' : 'ipv4');
-}
-
-/** Refuses to open /status and /metrics to the network without a token: they show hosts, users, paths and ids. */
+/** Refuses to open /status and /metrics to the network without a token: they show hosts, users, paths and ids. Decided by the configured address, not by who connects. */
 export function checkOpsHttpExposure(host: string, token: string | undefined): void {
   if (token || isLoopbackHost(host)) return;
   throw new AppError('config', 'tokobot', `HTTP_HOST=${host} is not a loopback address, so /status and /metrics would be open to the network without a password. ` +

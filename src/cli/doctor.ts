@@ -1,11 +1,12 @@
 import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { GrammyError } from 'grammy';
+import { GrammyError, HttpError } from 'grammy';
 import { loadConfig, type Config, type JobConfig, type StoreConfig } from '../config/load-config.ts';
 import { describeError } from '../errors.ts';
 import type { BackupSource } from '../pipeline/ports.ts';
 import { freeSpace } from '../pipeline/sync/work-files.ts';
 import { doctorClients } from '../main/doctor-clients.ts';
+import { unreachableHint, unreachableReason } from '../adapters/telegram/telegram-client.ts';
 
 export interface Finding {
   what: string;
@@ -71,6 +72,7 @@ async function configured(config: Config, clients: DoctorClients): Promise<Findi
       return `the bot @${username} answers; ${config.telegram.roles.size} people have roles`;
     } catch (err) {
       if (err instanceof GrammyError && err.error_code === 401) throw new Error('Telegram refuses TELEGRAM_BOT_TOKEN: copy it again from @BotFather (/mybots → API Token)');
+      if (err instanceof HttpError) throw new Error(`the Bot API cannot be reached (${unreachableReason(err)}): ${unreachableHint(apiRoot, config.proxy)}`);
       throw err;
     }
   }));

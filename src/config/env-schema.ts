@@ -11,6 +11,7 @@ import { langSetting } from './lang-setting.ts';
  */
 const optionalText = z.string().trim().min(1).optional();
 const httpUrl = urlSetting(['http', 'https'], 'https://api.example.com');
+const proxyUrl = urlSetting(['http', 'https'], 'http://proxy.kantor:3128');
 const port = z.coerce.number({ message: problem('portNumber') }).int().min(1).max(65535);
 const idList = z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, problem('telegramUsers')).optional();
 const chatList = z.string().regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, problem('telegramChats')).optional();
@@ -74,6 +75,9 @@ export const envSchema = z.object({
   ALERT_REMIND_HOURS: count(1).default(6).describe('Hours between reminders of an alert that stays open'),
   STALE_BACKUP_HOURS: count(1).default(26).describe('Alert when a store has had no new backup for this long (hours)'),
   DISK_MIN_FREE_MB: count(0).default(2048).describe('Alert when DATA_DIR has less free space than this (MB)'),
+  HTTPS_PROXY: proxyUrl.describe('Proxy for Telegram and Dropbox (their https addresses), e.g. http://proxy.kantor:3128 (https_proxy is read too)'),
+  HTTP_PROXY: proxyUrl.describe('Proxy for a plain-http TELEGRAM_API_ROOT or DROPBOX_API_URL (http_proxy is read too)'),
+  NO_PROXY: z.string().trim().optional().describe('Hosts reached without the proxy, separated by commas: example.com covers its subdomains, 10.0.0.0/8 a range, * all; loopback always (no_proxy is read too)'),
   HTTP_PORT: port.optional().describe('Port of the /healthz, /metrics and /status server (empty: off)'),
   HTTP_HOST: z.string().default('127.0.0.1').describe('Address that server listens on (0.0.0.0 in a container)'),
   HTTP_TOKEN: z.string().trim().min(16, problem('httpToken')).optional()

@@ -131,6 +131,8 @@ function checkCombinations(env: Env, stores: StoreConfig[], problems: string[], 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const lang = langFrom(source);
   const present = setOnly(source);
+  // Many systems set the proxy in lower case (https_proxy), as curl reads it; the upper-case name wins.
+  for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) present[name] ??= present[name.toLowerCase()];
   const env = parseSettings(envSchema, present, lang, (p) => String(p[0]));
   const file = env.TOKOBOT_CONFIG ? readConfigFile(env.TOKOBOT_CONFIG, lang) : {};
   const problems: string[] = [];

@@ -19,7 +19,7 @@ function urlPassword(url: string | undefined): string[] {
 export function secretValues(config: Config): string[] {
   const all = [
     ...urlPassword(config.restore.pgUrl), config.restore.docker.password, config.telegram.token, config.http.token,
-    config.dropbox.appSecret, config.dropbox.refreshToken, config.dropbox.accessToken,
+    config.dropbox.appSecret, config.dropbox.refreshToken, config.dropbox.accessToken, ...urlPassword(config.proxy.https), ...urlPassword(config.proxy.http),
     ...config.jobs.flatMap((j) => [...urlPassword(j.url), j.passphrase]),
   ];
   // Longest first, so that a secret containing another is replaced whole.

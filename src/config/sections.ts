@@ -68,6 +68,16 @@ export interface AlertsSection {
   diskMinFreeBytes: number;
 }
 
+/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY: how Telegram and Dropbox are reached from an office behind a proxy. */
+export interface ProxySection {
+  /** For https URLs (Telegram's and Dropbox's own addresses). */
+  https?: string;
+  /** For plain-http URLs (a self-hosted Bot API server, a DROPBOX_API_URL on http). */
+  http?: string;
+  /** NO_PROXY's entries: hosts (and their subdomains), addresses and ranges reached directly. */
+  noProxy: string[];
+}
+
 export interface HttpSection {
   /** Unset: the ops HTTP server is off. */
   port?: number;
@@ -87,6 +97,7 @@ export interface Sections {
   whatsapp: WhatsAppSection;
   alerts: AlertsSection;
   http: HttpSection;
+  proxy: ProxySection;
   log: { level: Env['LOG_LEVEL'] };
   /**
    * How tokobot speaks when it does not know the reader: the language of the CLI, config errors,
@@ -162,6 +173,7 @@ export function sectionsFrom(env: Env, file: FileConfig, lang: Lang): Sections {
       diskMinFreeBytes: env.DISK_MIN_FREE_MB * MB,
     },
     http: { port: env.HTTP_PORT, host: env.HTTP_HOST, token: env.HTTP_TOKEN },
+    proxy: { https: env.HTTPS_PROXY, http: env.HTTP_PROXY, noProxy: (env.NO_PROXY ?? '').split(/[\s,]+/).filter(Boolean) },
     log: { level: env.LOG_LEVEL },
     locale: { lang, zone: env.STORE_TZ },
   };

@@ -9,7 +9,7 @@ import { AlertOutbox } from '../pipeline/alerts/alert-outbox.ts';
 import { addressOf, type Recipient } from '../pipeline/alerts/alert-types.ts';
 import { openMessage, resolvedMessage } from '../pipeline/alerts/alert-messages.ts';
 import { Monitors } from '../pipeline/alerts/monitors.ts';
-import type { Channel, Messenger } from '../pipeline/alerts/ports.ts';
+import type { Channel, Messenger, MessengerState } from '../pipeline/alerts/ports.ts';
 import { backupAlert, syncAlert } from '../pipeline/alerts/run-alerts.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
@@ -22,13 +22,20 @@ const MB = 1024 * 1024;
 
 export interface AlertingOptions {
   api: Api;
+  /** Whether the bot is connected to Telegram: while it is not, Telegram's alerts go through WhatsApp. */
+  telegram: { state(): MessengerState };
   chat: Pick<ChatState, 'currentChatId' | 'recordMigration'>;
   syncRunner: SyncRunner;
   backupRunner: BackupRunner;
   whatsapp?: Messenger;
   /** Between delivery rounds; monitors run every five minutes. */
   intervalMs?: number;
+  /** A channel down for this long is alerted on through the others (tests shorten it). */
+  channelGraceMs?: number;
 }
+
+/** A channel's short outage (a reconnect, a restart of the router) stays quiet. */
+const CHANNEL_GRACE_MS = 15 * 60_000;
 
 export interface Alerting {
   messengers: Partial<Record<Channel, Messenger>>;
@@ -57,7 +64,8 @@ async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Cha
 
 /** The alert side of `tokobot start`: channels, the delivery loop, the monitors, and runs reporting in. */
 export function startAlerting(app: App, o: AlertingOptions): Alerting {
-  const messengers: Partial<Record<Channel, Messenger>> = { telegram: new TelegramMessenger(o.api, o.chat), ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}) };
+  const telegram = new TelegramMessenger(o.api, o.chat, o.telegram);
+  const messengers: Partial<Record<Channel, Messenger>> = { telegram, ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}) };
   const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.alerts.recipients });
   const loop = new AlertLoop(app.alerts, outbox, o.intervalMs ?? 15_000, app.logger);
   o.syncRunner.onFinished(async (outcome, store) => { await syncAlert(app.alerts, store, outcome); loop.kick(); });
@@ -68,7 +76,8 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
   const monitors = new Monitors({
     engine: app.alerts, watch: app.backupAlertStores.watch, runs: app.backupAlertStores.history, lock: (name) => app.opsStores.locks.tryLock(name), stores: app.config.stores, sourceFor: app.sync.sourceFor,
     staleHours: app.config.alerts.staleBackupMs / HOUR_MS, jobs: app.config.jobs, backupLog: app.backups.log, target: app.target, dataDir: app.config.dataDir,
-    exportKeep: app.config.sync.exportKeep, diskMinFreeMb: app.config.alerts.diskMinFreeBytes / MB, freeSpace, syncStuckMs: 3 * 3_600_000, whatsapp: o.whatsapp, whatsappGraceMs: 15 * 60_000,
+    exportKeep: app.config.sync.exportKeep, diskMinFreeMb: app.config.alerts.diskMinFreeBytes / MB, freeSpace, syncStuckMs: 3 * 3_600_000,
+    channels: [telegram, ...(o.whatsapp ? [o.whatsapp] : [])], channelGraceMs: o.channelGraceMs ?? CHANNEL_GRACE_MS,
     clock: () => new Date(), logger: app.logger,
     tellDirectly: async (alert, since, resolved) => {
       const open = { ...alert, openedAt: since, lastSentAt: null, mutedUntil: null };

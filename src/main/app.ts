@@ -44,12 +44,12 @@ export interface App {
 
 export function buildSource(config: Config, store: StoreConfig, logger: Logger, retry?: RetryPolicy): BackupSource {
   if (store.source.type === 'folder') return new FolderSource(store.source.dir);
-  return new DropboxSource({ ...config.dropbox, folder: store.source.folder, retry, logger });
+  return new DropboxSource({ ...config.dropbox, proxy: config.proxy, folder: store.source.folder, retry, logger });
 }
 
 export function buildDestinations(config: Config, job: JobConfig, logger: Logger, retry?: RetryPolicy): BackupDestination[] {
   return job.destinations.map((d) => (d.type === 'local' ? new FolderDestination(d.dir)
-    : new DropboxDestination({ ...config.dropbox, folder: d.folder, retry, logger })));
+    : new DropboxDestination({ ...config.dropbox, proxy: config.proxy, folder: d.folder, retry, logger })));
 }
 
 function buildBackups(config: Config, logger: Logger, locks: Locks, stores: BackupAlertStores, target: RestoreTarget): BackupDeps {

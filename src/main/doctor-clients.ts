@@ -7,6 +7,7 @@ import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
 import type { DoctorClients } from '../cli/doctor.ts';
 import { buildSource } from './app.ts';
 import { buildTarget } from './restore-target.ts';
+import { telegramClient } from '../adapters/telegram/telegram-client.ts';
 
 /** What a backup job's database answers; each refusal named with what to fix. */
 async function jobDatabase(job: JobConfig): Promise<string> {
@@ -41,7 +42,8 @@ export function doctorClients(config: Config): DoctorClients {
     restoreServer: async () => (await buildTarget(config, logger)).diagnose(),
     // Tried once: the doctor says what is wrong now rather than waiting out retries.
     source: (store) => buildSource(config, store, logger, { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 }),
-    telegramBot: async (token, apiRoot) => (await new Api(token, apiRoot ? { apiRoot } : undefined).getMe()).username,
+    // Its own time limit, under the doctor's: a network that drops packets is then named as unreachable, with what to check.
+    telegramBot: async (token, apiRoot) => (await new Api(token, { ...telegramClient(apiRoot, config.proxy), timeoutSeconds: 15 }).getMe()).username,
     jobDatabase,
   };
 }

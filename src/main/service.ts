@@ -1,8 +1,5 @@
 import { existsSync } from 'node:fs';
-import http from 'node:http';
-import { randomBytes } from 'node:crypto';
-import { InputFile, webhookCallback, type Bot } from 'grammy';
-import { run, type RunnerHandle } from '@grammyjs/runner';
+import { InputFile, type Bot } from 'grammy';
 import { AppError } from '../errors.ts';
 import type { App } from './app.ts';
 import { CommandCore } from '../bot/core.ts';
@@ -22,6 +19,9 @@ import { createWhatsAppClient, type WhatsAppClient } from '../adapters/whatsapp/
 import { qrPng, WhatsAppMessenger } from '../adapters/whatsapp/whatsapp-messenger.ts';
 import { answerWhatsApp } from '../bot/whatsapp/whatsapp-chat.ts';
 import type { NetworkRetryOptions } from '../adapters/telegram/network-retry.ts';
+import { DROPBOX_API } from '../adapters/dropbox/dropbox-client.ts';
+import { proxyFor, shownProxy } from '../adapters/proxy-agent.ts';
+import { TelegramConnection } from './telegram-connection.ts';
 
 export interface Service {
   bot: Bot;
@@ -29,6 +29,8 @@ export interface Service {
   runner: SyncRunner;
   backups: BackupRunner;
   alerting: Alerting;
+  /** The bot's connection to Telegram, made in the background. */
+  telegram: TelegramConnection;
   /** The port of the ops HTTP server, when HTTP_PORT is set. */
   httpPort?: number;
   stop(): Promise<void>;
@@ -87,17 +89,19 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
 /** `tokobot start`: the Telegram bot and the sync schedule in one process, stopped cleanly on SIGTERM. */
 export interface ServiceOptions {
   alertIntervalMs?: number;
+  /** A channel down for this long is alerted on through the others (tests shorten it). */
+  channelGraceMs?: number;
   /** The WhatsApp client to drive (tests); by default whatsapp-web.js with the machine's Chromium. */
   whatsappClient?: () => WhatsAppClient;
-  /** How Telegram is tried again when unreachable (tests shorten the waits). */
+  /** How Telegram is tried again when unreachable, at start and later (tests shorten the waits). */
   telegramRetry?: NetworkRetryOptions;
 }
 
-/** The QR that links WhatsApp, as a picture to each owner in Telegram (at most once a minute: it changes every ~20 s). */
-function qrToOwners(app: App, bot: Bot, owners: number[]): (qr: string) => void {
+/** The QR that links WhatsApp, as a picture to each owner in Telegram (at most once a minute: it changes every ~20 s), while the bot is connected. */
+function qrToOwners(app: App, bot: Bot, telegram: TelegramConnection, owners: number[]): (qr: string) => void {
   let last = 0;
   return (qr) => {
-    if (Date.now() - last < 60_000 || !owners.length) return;
+    if (Date.now() - last < 60_000 || !owners.length || !telegram.state().ready) return;
     last = Date.now();
     void (async () => {
       const png = await qrPng(qr);
@@ -111,11 +115,30 @@ function qrToOwners(app: App, bot: Bot, owners: number[]): (qr: string) => void 
   };
 }
 
+/** One line per outside system that tokobot start talks to besides Telegram (whose connection logs its own). */
+function logConnections(app: App): void {
+  const { config, logger } = app;
+  const folders = [...config.stores.flatMap((s) => (s.source.type === 'dropbox' ? [s.source.folder] : [])),
+    ...config.jobs.flatMap((j) => j.destinations.flatMap((d) => (d.type === 'dropbox' ? [d.folder] : [])))];
+  if (folders.length) {
+    const root = config.dropbox.apiUrl ?? DROPBOX_API;
+    const via = proxyFor(root, config.proxy);
+    logger.info({}, `dropbox: ${new URL(root).host} for ${[...new Set(folders)].join(', ')}${via ? ` through the proxy ${shownProxy(via)}` : ''}`);
+  }
+  if (config.whatsapp.enabled) logger.info({}, `whatsapp: linking through Chromium at ${config.whatsapp.chromiumPath}`);
+}
+
+/**
+ * Starts everything at once: syncs, backups, monitors, alert delivery and the ops HTTP server do
+ * not wait for any outside service. Telegram (and WhatsApp) connect in the background and are
+ * tried again until they answer; alerts meanwhile go through the channel that works.
+ */
 export async function startService(app: App, options: ServiceOptions = {}): Promise<Service> {
   const { telegram, http: httpConfig } = app.config;
   const token = telegram.token;
   if (!token) throw new AppError('config', 'telegram', 'TELEGRAM_BOT_TOKEN: required by tokobot start (get one from @BotFather)');
   if (httpConfig.port !== undefined) checkOpsHttpExposure(httpConfig.host, httpConfig.token); // before anything starts
+  logConnections(app);
   const runner = new SyncRunner(app.sync, app.logger);
   const chat = new ChatState(app.opsStores.chats);
   const owners = [...telegram.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
@@ -124,62 +147,51 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   await runner.recover();
   await backups.recover();
   const schedules = createSchedules(app, runner, backups);
+  const langOf = async (id: number) => (await chat.user(id)).lang;
+  const connection = new TelegramConnection({
+    token, apiRoot: telegram.apiRoot, proxy: app.config.proxy, webhook: telegram.webhook, logger: app.logger, retry: options.telegramRetry,
+    setUp: (api) => registerMenus(api, telegram.roles, telegram.publicMode, langOf, telegram.ownerGroups, app.logger),
+  });
   // The core and the bot need each other: the bot hands the core its updates, the core tells the
-  // owners and tests the alert channels through the bot. Both are set below, before the first
-  // update is taken, so the core never meets them unset.
+  // owners and tests the alert channels through the bot. Both are set below, before the bot is
+  // connected (and so before the first update is taken), so the core never meets them unset.
   const late: { bot?: Bot; alerting?: Alerting } = {};
   const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
-    for (const id of owners) await late.bot?.api.sendMessage(id, text((await chat.user(id)).lang));
+    for (const id of owners) await late.bot?.api.sendMessage(id, text(await langOf(id)));
   };
   const core = new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners,
     nextSync: schedules.nextSync, nextBackup: schedules.nextBackup, alerting: () => late.alerting }));
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
   const stopping = new AbortController();
   const bot = late.bot = createTelegramBot({
-    signal: stopping.signal, retry: options.telegramRetry,
+    signal: stopping.signal, retry: { ...options.telegramRetry, ...connection.pollingHooks }, proxy: app.config.proxy,
     token, apiRoot: telegram.apiRoot, core, roles: telegram.roles,
     publicMode: telegram.publicMode, ownerGroups: telegram.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
   });
-  await bot.init();
-  await registerMenus(bot.api, telegram.roles, telegram.publicMode, async (id) => (await chat.user(id)).lang, telegram.ownerGroups, app.logger);
+  // First of what listens or runs: a port already taken stops tokobot before anything else started.
+  const opsHttp = httpConfig.port === undefined ? undefined : await startOpsHttp(app, {
+    host: httpConfig.host, port: httpConfig.port, token: httpConfig.token, backups, nextBackup: schedules.nextBackup,
+    telegram: () => connection.state(), messengers: () => Object.values(late.alerting?.messengers ?? {}),
+  });
+  if (opsHttp) app.logger.info({}, `ops http: /healthz, /metrics and /status on ${httpConfig.host}:${opsHttp.port}`);
   let whatsapp: WhatsAppMessenger | undefined;
   if (app.config.whatsapp.enabled) {
     const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: app.config.whatsapp.chromiumPath }));
-    whatsapp = new WhatsAppMessenger({ createClient, logger: app.logger, onQr: qrToOwners(app, bot, owners) });
+    whatsapp = new WhatsAppMessenger({ createClient, logger: app.logger, onQr: qrToOwners(app, bot, connection, owners) });
     whatsapp.onMessage((from, text) => answerWhatsApp(core, app.config.whatsapp.allowed, from, text));
     void whatsapp.start();
   }
-  const alerting = late.alerting = startAlerting(app, { api: bot.api, chat, syncRunner: runner, backupRunner: backups, whatsapp, intervalMs: options.alertIntervalMs });
+  const alerting = late.alerting = startAlerting(app, { api: bot.api, telegram: connection, chat, syncRunner: runner, backupRunner: backups, whatsapp,
+    intervalMs: options.alertIntervalMs, channelGraceMs: options.channelGraceMs });
   schedules.start();
-
-  let server: http.Server | undefined;
-  let polling: RunnerHandle | undefined;
-  const webhook = telegram.webhook;
-  if (webhook) {
-    const secret = randomBytes(24).toString('hex');
-    server = http.createServer(webhookCallback(bot, 'http', { secretToken: secret }));
-    await new Promise<void>((resolve) => server?.listen(webhook.port, '127.0.0.1', resolve));
-    await bot.api.setWebhook(webhook.url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
-    app.logger.info({ port: webhook.port }, 'telegram webhook mode');
-  } else {
-    await bot.api.deleteWebhook();
-    // Updates are handled concurrently (one user's slow command never holds up another), in order per chat.
-    polling = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
-    app.logger.info({ bot: bot.botInfo.username }, 'telegram long polling');
-  }
-  const opsHttp = httpConfig.port === undefined ? undefined : await startOpsHttp(app, {
-    host: httpConfig.host, port: httpConfig.port, token: httpConfig.token, backups, nextBackup: schedules.nextBackup,
-    telegram: () => (server ? { ready: true, text: 'webhook' } : polling?.isRunning() ? { ready: true, text: 'long polling' } : { ready: false, text: 'not polling' }),
-    messengers: () => Object.values(alerting.messengers),
-  });
+  connection.start(bot);
   return {
-    bot, core, runner, backups, httpPort: opsHttp?.port,
+    bot, core, runner, backups, httpPort: opsHttp?.port, telegram: connection,
     alerting,
     async stop() {
       await schedules.stop();
       stopping.abort();
-      if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
-      else await polling?.stop();
+      await connection.stop();
       await Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]);
       await alerting.stop();
       await whatsapp?.stop();

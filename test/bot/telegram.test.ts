@@ -33,6 +33,7 @@ before(async () => {
   await h.fake.addFile(`${h.folder}/backup.zip`, fixture.zipPath, new Date(Date.UTC(2026, 10, 22)));
   assert.equal((await sync(h)).status, 'success');
   service = await startService(h.app);
+  await tg.until(() => service.telegram.state().ready); // Telegram connects in the background
 });
 after(async () => {
   await service?.stop();

@@ -132,6 +132,16 @@ test('sections: booleans as booleans, durations in ms, sizes in bytes, lists par
   assert.equal(hooked.telegram.publicMode, false);
 });
 
+test('proxy: HTTPS_PROXY, HTTP_PROXY and NO_PROXY, or their lower-case forms (the upper-case one wins); a proxy without its scheme is refused', () => {
+  const folder = { SOURCE: 'folder', SOURCE_DIR: '/b' };
+  assert.deepEqual(loadConfig(folder).proxy, { https: undefined, http: undefined, noProxy: [] });
+  assert.deepEqual(loadConfig({ ...folder, https_proxy: 'http://lower:3128', http_proxy: 'http://web:8080', no_proxy: 'kantor.lan, 10.0.0.0/8 .local' }).proxy,
+    { https: 'http://lower:3128', http: 'http://web:8080', noProxy: ['kantor.lan', '10.0.0.0/8', '.local'] });
+  assert.equal(loadConfig({ ...folder, https_proxy: 'http://lower:3128', HTTPS_PROXY: 'http://upper:3128' }).proxy.https, 'http://upper:3128');
+  const line = problems({ ...folder, HTTPS_PROXY: 'proxy.kantor:3128' }).find((l) => l.startsWith('HTTPS_PROXY:'));
+  assert.match(line ?? '', /expected a URL starting with http:\/\/ or https:\/\/, e\.g\. http:\/\/proxy\.kantor:3128/);
+});
+
 test('URL settings need their scheme and a host: "dbserver:5432" never means 127.0.0.1', () => {
   const external = { SOURCE: 'folder', SOURCE_DIR: '/b', RESTORE_TARGET: 'external' };
   for (const bad of ['dbserver:5432', 'not a url', 'http://dbserver:5432/postgres', 'postgres:///postgres']) {

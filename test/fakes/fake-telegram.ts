@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  * messages sent and edited are kept per chat (an HTML text Telegram could not parse is refused
  * as Telegram refuses it), every call is recorded, user updates can be injected, a method can be
  * made to answer 429 with retry_after, a chat can block the bot, and Telegram can be made
- * unreachable for a while (an outage).
+ * unreachable for a while (an outage), or start refusing connections and come up later.
  */
 export interface Call {
   method: string;
@@ -102,6 +102,7 @@ export class FakeTelegram {
   private nextUpdate = 1;
   private nextMessage = 1000;
   private server!: http.Server;
+  private port = 0;
   url = '';
   /** Called as each message is stored (benchmarks time replies with it). */
   onMessage?: (msg: SentMessage) => void;
@@ -111,7 +112,11 @@ export class FakeTelegram {
   /** When each request during an outage arrived (connections cut or 502 answered). */
   readonly turnedAway: number[] = [];
 
-  static async start(): Promise<FakeTelegram> {
+  /**
+   * `refusing`: the port is chosen but nothing listens on it yet, so every connection is refused
+   * (ECONNREFUSED, as from a host whose service is not running) until comeUp().
+   */
+  static async start(options: { refusing?: boolean } = {}): Promise<FakeTelegram> {
     const f = new FakeTelegram();
     f.server = http.createServer((req, res) => { f.handle(req, res).catch((err) => { res.statusCode = 500; res.end(String(err)); }); });
     // A connection during a 'refuse' outage is cut as soon as it is made: the client sees a reset,
@@ -122,12 +127,23 @@ export class FakeTelegram {
       socket.destroy();
     });
     await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
-    f.url = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
+    f.port = (f.server.address() as AddressInfo).port;
+    f.url = `http://127.0.0.1:${f.port}`;
+    if (options.refusing) await new Promise<void>((resolve) => f.server.close(() => resolve()));
     return f;
+  }
+
+  /** Starts listening on the port of `url` (after start({ refusing: true })). */
+  async comeUp(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => { this.server.off('error', reject); resolve(); });
+    });
   }
 
   async close(): Promise<void> {
     for (const w of this.waiters) w();
+    if (!this.server.listening) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

@@ -51,6 +51,7 @@ before(async () => {
   });
   await h.fake.addFile(`/iPOS/${STORE}/backup-lama.zip`, fixture.zipPath, new Date(Date.now() - 30 * 3_600_000));
   service = await startService(h.app, { alertIntervalMs: 100, whatsappClient: wa.createClient });
+  await tg.until(() => service.telegram.state().ready); // Telegram connects in the background
   await tg.until(() => wa.clients.length > 0 && wa.latest.initialized);
   wa.latest.ready();
 });

@@ -42,6 +42,7 @@ before(async () => {
     TELEGRAM_RATE_LIMIT: '60', TOKOBOT_CONFIG: path.join(dir, 'tokobot.json'), SYNC_CRON: '0 0 1 1 *',
   });
   service = await startService(h.app);
+  await tg.until(() => service.telegram.state().ready); // Telegram connects in the background
 });
 
 after(async () => {

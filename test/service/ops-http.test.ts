@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, type Service } from '../../src/main/service.ts';
-import { isLoopbackHost } from '../../src/ops-http.ts';
+import { isLoopbackHost } from '../../src/loopback.ts';
 import { startOpsHttp } from '../../src/main/ops-http-server.ts';
 import { isAppError } from '../../src/errors.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
@@ -37,6 +37,7 @@ before(async () => {
   await h.fake.addFile(`${h.folder}/backup.zip`, dumped, new Date(Date.now() - 2 * 3_600_000));
   assert.equal((await sync(h)).status, 'success');
   service = await startService(h.app);
+  await tg.until(() => service.telegram.state().ready); // Telegram connects in the background
   base = `http://127.0.0.1:${service.httpPort}`;
 });
 

@@ -29,6 +29,7 @@ before(async () => {
   tg = await FakeTelegram.start();
   h = await startHarness('external', STORE, { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_STAFF: String(staff.id), SYNC_CRON: '0 0 1 1 *' });
   service = await startService(h.app, { telegramRetry: retry });
+  await tg.until(() => service.telegram.state().ready); // Telegram connects in the background
 });
 after(async () => {
   await service?.stop();

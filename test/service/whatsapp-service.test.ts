@@ -31,6 +31,7 @@ before(async () => {
   });
   await h.fake.addFile(`${h.folder}/backup.zip`, fixture.zipPath, new Date());
   service = await startService(h.app, { alertIntervalMs: 100, whatsappClient: wa.createClient });
+  await tg.until(() => service.telegram.state().ready); // Telegram connects in the background
 });
 
 after(async () => {

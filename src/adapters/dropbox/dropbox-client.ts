@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Agent } from 'node:http';
 import { Dropbox, DropboxAuth } from 'dropbox';
 import nodeFetch from 'node-fetch';
 import { isAuthExpired, retryVerdict, toAppError, type ErrorContext } from './dropbox-errors.ts';
 import { defaultRetry, withRetry, type RetryPolicy } from './retry.ts';
-import type { DropboxAccount } from '../../config/sections.ts';
+import type { DropboxAccount, ProxySection } from '../../config/sections.ts';
+import { proxyAgent } from '../proxy-agent.ts';
 
 export type FetchFn = typeof nodeFetch;
 type FetchInit = NonNullable<Parameters<FetchFn>[1]>;
@@ -16,9 +18,11 @@ export interface DropboxClientOptions extends DropboxAccount {
   fetch?: FetchFn;
   retry?: RetryPolicy;
   logger?: DropboxLogger;
+  /** HTTPS_PROXY and friends: every request (SDK calls and downloads) goes through the proxy that serves its URL. */
+  proxy?: ProxySection;
 }
 
-const API = 'https://api.dropboxapi.com';
+export const DROPBOX_API = 'https://api.dropboxapi.com';
 const CONTENT = 'https://content.dropboxapi.com';
 /**
  * node-fetch v2's own timeout runs from the connection to the answer's headers, so it covers the
@@ -37,16 +41,17 @@ function timeoutFor(body: Body): number {
   return CALL_TIMEOUT_MS + Math.ceil((bytes / SLOWEST_UPLOAD_BYTES_PER_S) * 1000);
 }
 
-/** The SDK has its hosts built in; requests are pointed elsewhere by rewriting their URLs. */
-export function rewritingFetch(base: FetchFn, apiUrl?: string, contentUrl?: string): FetchFn {
+/** The SDK has its hosts built in; requests are pointed elsewhere by rewriting their URLs, and through the proxy that serves them. */
+export function rewritingFetch(base: FetchFn, apiUrl?: string, contentUrl?: string, proxy?: ProxySection): FetchFn {
   const api = apiUrl?.replace(/\/$/, '');
   const content = contentUrl?.replace(/\/$/, '');
   return ((url: string, init?: FetchInit) => {
     let target = String(url);
-    if (api && target.startsWith(API)) target = api + target.slice(API.length);
+    if (api && target.startsWith(DROPBOX_API)) target = api + target.slice(DROPBOX_API.length);
     if (content && target.startsWith(CONTENT)) target = content + target.slice(CONTENT.length);
     const signal = requestSignal.getStore() as FetchInit['signal'];
-    return base(target, { timeout: timeoutFor(init?.body as Body), signal, ...init });
+    const agent = proxyAgent(target, proxy);
+    return base(target, { timeout: timeoutFor(init?.body as Body), signal, ...(agent ? { agent } : {}), ...init });
   }) as FetchFn;
 }
 
@@ -62,14 +67,17 @@ export class DropboxClient {
   readonly dbx: Dropbox;
   /** Where downloads are streamed from without the SDK. */
   readonly contentUrl: string;
+  /** The proxy's agent for contentUrl, or undefined to go directly. */
+  readonly contentAgent: Agent | undefined;
   /** True when a refused access token can be renewed (app key and refresh token given). */
   readonly canRefresh: boolean;
 
   constructor(private readonly o: DropboxClientOptions) {
-    const fetch = rewritingFetch(o.fetch ?? nodeFetch, o.apiUrl, o.contentUrl);
+    const fetch = rewritingFetch(o.fetch ?? nodeFetch, o.apiUrl, o.contentUrl, o.proxy);
     this.auth = new DropboxAuth({ clientId: o.appKey, clientSecret: o.appSecret, refreshToken: o.refreshToken, accessToken: o.accessToken, fetch });
     this.dbx = new Dropbox({ auth: this.auth, fetch });
     this.contentUrl = o.contentUrl?.replace(/\/$/, '') ?? CONTENT;
+    this.contentAgent = proxyAgent(this.contentUrl, o.proxy);
     this.canRefresh = Boolean(o.appKey && o.refreshToken);
   }
 

@@ -44,14 +44,13 @@ type TransportError = { code?: string; type?: string; name?: string; message?: s
 
 /**
  * node-fetch v2 (the SDK's calls) reports transport failures as FetchError with a `type`; Node's
- * fetch (downloads) as TypeError('fetch failed') with the system error as `cause`; aborts come
- * from our own idle timer.
+ * http client (downloads) as the system error itself (ECONNREFUSED, ECONNRESET "aborted"); aborts
+ * come from our own idle timer.
  */
 function isNetworkError(err: unknown): boolean {
   const e = err as TransportError | undefined;
   if (!e || typeof e !== 'object') return false;
   if (e.type === 'system' || e.type === 'request-timeout' || e.type === 'body-timeout' || e.name === 'AbortError') return true;
-  if (e.name === 'TypeError' && e.message === 'fetch failed') return true;
   return NETWORK.test(String(e.code ?? e.cause?.code ?? '')) || NETWORK.test(String(e.message ?? ''));
 }
 

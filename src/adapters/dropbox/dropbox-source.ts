@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import http, { type Agent, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebStream } from 'node:stream/web';
 import type { files } from 'dropbox';
 import { AppError } from '../../errors.ts';
 import type { BackupFile, BackupSource, DownloadResult, ProgressFn } from '../../pipeline/ports.ts';
@@ -9,7 +10,7 @@ import { hashingCounter, type HashingCounter } from '../content-hash.ts';
 import { DropboxClient, normalizeFolder, type DropboxClientOptions } from './dropbox-client.ts';
 import { FileChangedError, type DropboxHttpError, type ErrorContext } from './dropbox-errors.ts';
 
-/** Downloads use Node's fetch, not `fetch` (see downloadOnce). */
+/** Downloads use Node's http client, not `fetch` (see downloadOnce). */
 export interface DropboxSourceOptions extends DropboxClientOptions {
   /** Path as seen from the app's root ('' or '/' for the root itself). */
   folder: string;
@@ -23,13 +24,31 @@ const MAX_PAGES = 10_000;
 /** Dropbox wants non-ASCII in its JSON headers as \uXXXX escapes. */
 const headerJson = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-function announcedHash(res: { headers: { get(name: string): string | null } }): string | undefined {
+function announcedHash(headers: Headers): string | undefined {
   try {
-    return (JSON.parse(res.headers.get('dropbox-api-result') ?? '{}') as { content_hash?: string }).content_hash;
+    return (JSON.parse(headers.get('dropbox-api-result') ?? '{}') as { content_hash?: string }).content_hash;
   } catch {
     return undefined;
   }
 }
+
+/** A POST without a body; resolves with the answer once its head arrives, its body still to be read. */
+function post(url: string, headers: Record<string, string>, agent: Agent | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+  const send = url.startsWith('https:') ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    send(url, { method: 'POST', headers: { ...headers, 'Content-Length': '0' }, agent, signal }, resolve).on('error', reject).end();
+  });
+}
+
+async function bodyText(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The answer's headers as fetch has them (what DropboxHttpError carries). */
+const headersOf = (res: IncomingMessage) => new Headers(Object.entries(res.headers)
+  .flatMap(([name, value]): [string, string][] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v) => [name, v]))));
 
 /** A store's backups in a Dropbox folder, through the official SDK (listing) and a streamed download. */
 export class DropboxSource implements BackupSource {
@@ -75,8 +94,9 @@ export class DropboxSource implements BackupSource {
   }
 
   /**
-   * Node's own fetch, not node-fetch: node-fetch v2 never reports a body cut short when the answer
-   * has a Content-Length (it only checks chunked ones), so a dropped connection would just stall.
+   * Node's own http client, not node-fetch: node-fetch v2 never reports a body cut short when the
+   * answer has a Content-Length (it only checks chunked ones), so a dropped connection would just
+   * stall; Node's http reports it as an error. (Node's fetch would too, but takes no proxy agent.)
    */
   private async downloadOnce(file: BackupFile, destPath: string, onProgress?: ProgressFn): Promise<DownloadResult> {
     await this.client.auth.checkAndRefreshAccessToken();
@@ -85,24 +105,23 @@ export class DropboxSource implements BackupSource {
     let idle = setTimeout(() => abort.abort(), idleMs);
     const touch = () => { clearTimeout(idle); idle = setTimeout(() => abort.abort(), idleMs); };
     try {
-      const res = await fetch(`${this.client.contentUrl}/2/files/download`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${this.client.auth.getAccessToken()}`, 'Dropbox-API-Arg': headerJson({ path: file.id }) },
-        signal: abort.signal,
-      });
-      if (!res.ok) {
-        const text = await res.text();
+      const res = await post(`${this.client.contentUrl}/2/files/download`, {
+        Authorization: `Bearer ${this.client.auth.getAccessToken()}`, 'Dropbox-API-Arg': headerJson({ path: file.id }),
+      }, this.client.contentAgent, abort.signal);
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 299) {
+        const text = await bodyText(res);
         let error: unknown = text;
         try { error = JSON.parse(text); } catch { /* Dropbox answers some errors in plain text */ }
-        throw { status: res.status, error, headers: res.headers } satisfies DropboxHttpError;
+        throw { status, error, headers: headersOf(res) } satisfies DropboxHttpError;
       }
-      const announced = announcedHash(res);
+      const announced = announcedHash(headersOf(res));
       if (file.contentHash && announced && announced !== file.contentHash) {
         abort.abort();
         throw new FileChangedError(file.name);
       }
       const counter = hashingCounter(file.size, (done, total) => { touch(); onProgress?.(done, total); });
-      await this.stream(res.body ? Readable.fromWeb(res.body as WebStream) : Readable.from([]), counter, destPath, file);
+      await this.stream(res, counter, destPath, file);
       const { bytes, contentHash } = counter.result();
       const expected = file.contentHash ?? announced;
       if (bytes !== file.size || (expected && contentHash !== expected)) {

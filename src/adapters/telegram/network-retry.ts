@@ -1,4 +1,5 @@
 import { HttpError, type Transformer } from 'grammy';
+import { unreachableReason } from './telegram-client.ts';
 
 export interface NetworkRetryOptions {
   /** Wait after the first failure, doubled after each further one up to maxDelayMs. */
@@ -24,7 +25,7 @@ export interface NetworkRetryOptions {
 export const NETWORK_RETRY_DEFAULTS = { firstDelayMs: 1_000, maxDelayMs: 10_000, giveUpMs: 10 * 60_000, pollGraceMs: 15_000 };
 
 /** Waits `ms`, or rejects as soon as `signal` aborts (tokobot stopping, or a caller's own limit). */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => { signal?.removeEventListener('abort', abort); resolve(); }, ms);
@@ -66,7 +67,7 @@ export function networkRetry(options: NetworkRetryOptions = {}): Transformer {
       } catch (err) {
         if (signal?.aborted || !(err instanceof HttpError)) throw err;
         if (!polling && Date.now() - started + delay > o.giveUpMs) throw err;
-        reason = err.message;
+        reason = unreachableReason(err);
       }
       o.onRetry?.(method, reason, delay);
       await pause(delay, signal);

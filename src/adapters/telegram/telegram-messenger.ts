@@ -3,27 +3,38 @@ import { renderHtml } from '../../bot/telegram/render-html.ts';
 import { AppError } from '../../errors.ts';
 import type { Message } from '../../message.ts';
 import type { Messenger, MessengerState } from '../../pipeline/alerts/ports.ts';
+import { unreachableReason } from './telegram-client.ts';
 
 /** An alert send that has not gone through by then is given up (the outbox tries again later); less than the outbox's own limit. */
 const SEND_TIMEOUT_MS = 60_000;
+
+type Chats = { currentChatId(id: number): Promise<number>; recordMigration(from: number, to: number): Promise<void> };
 
 /**
  * Alerts through the bot's Bot API connection (grammY, with its throttler and 429 retries),
  * rendered as the bot renders its replies. A group that became a supergroup is followed to its
  * new id; a chat that blocked the bot or does not exist is refused for good (not retryable), a
- * network failure, 429 or server error may pass.
+ * network failure, 429 or server error may pass. While the bot is not connected (`connection`,
+ * when given: Telegram unreachable at start or since), send() rejects at once (retryable), so
+ * that the outbox can hand the alert to WhatsApp instead of waiting.
  */
 export class TelegramMessenger implements Messenger {
   readonly channel = 'telegram' as const;
   private lastFailure: string | null = null;
 
-  constructor(private readonly api: Api, private readonly chats?: { currentChatId(id: number): Promise<number>; recordMigration(from: number, to: number): Promise<void> }) {}
+  constructor(private readonly api: Api, private readonly chats?: Chats, private readonly connection?: { state(): MessengerState }) {}
 
   state(): MessengerState {
+    const link = this.connection?.state();
+    if (link && !link.ready) return link;
     return { ready: true, text: this.lastFailure ? `last send failed: ${this.lastFailure}` : 'ready' };
   }
 
   async send(to: string, message: Message): Promise<void> {
+    const link = this.connection?.state();
+    if (link && !link.ready) {
+      throw new AppError('unreachable', 'telegram', `Telegram is not connected (${link.text}); the alert for chat ${to} was not sent.`, { retryable: true });
+    }
     // The call's own limit: a request still waiting is cancelled, so it cannot go out after the outbox gave up on it.
     const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
     try {
@@ -40,7 +51,7 @@ export class TelegramMessenger implements Messenger {
         throw new AppError(unavailable ? 'unreachable' : 'refused', 'telegram', `Telegram refused the alert for chat ${to}: ${err.description}` +
           (permanent ? ' (has the bot been removed from the chat or blocked?)' : ''), { retryable: !permanent, cause: err });
       }
-      if (err instanceof HttpError) throw new AppError('unreachable', 'telegram', `Telegram cannot be reached: ${err.message}`, { retryable: true, cause: err });
+      if (err instanceof HttpError) throw new AppError('unreachable', 'telegram', `Telegram cannot be reached (${unreachableReason(err)})`, { retryable: true, cause: err });
       throw err;
     }
   }

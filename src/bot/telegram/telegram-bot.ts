@@ -12,7 +12,9 @@ import { commandsFor, strangerCommands } from '../registry.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import type { Reply } from '../reply.ts';
 import { renderHtml } from './render-html.ts';
-import { networkRetry, NETWORK_RETRY_DEFAULTS, type NetworkRetryOptions } from '../../adapters/telegram/network-retry.ts';
+import { networkRetry, type NetworkRetryOptions } from '../../adapters/telegram/network-retry.ts';
+import { telegramClient } from '../../adapters/telegram/telegram-client.ts';
+import type { ProxySection } from '../../config/sections.ts';
 
 export interface TelegramBotOptions {
   token: string;
@@ -31,8 +33,10 @@ export interface TelegramBotOptions {
   throttle?: boolean;
   /** Aborted when tokobot stops: progress edits still waiting are dropped, one under way is cancelled. */
   signal?: AbortSignal;
-  /** How Telegram is tried again when it cannot be reached (shorter waits in tests). */
+  /** How Telegram is tried again when it cannot be reached (shorter waits in tests), and who hears of it. */
   retry?: NetworkRetryOptions;
+  /** HTTPS_PROXY and friends. */
+  proxy?: ProxySection;
 }
 
 /**
@@ -43,26 +47,9 @@ const chatOf = (chat: { id: number; type: string } | undefined): Chat => ({ id: 
 
 const nameOf = (ctx: Context) => [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || ctx.from?.username || 'unknown';
 
-/** One warning when Telegram stops answering the long poll, one line when it answers again. */
-function pollingLog(logger: TelegramBotOptions['logger'], maxDelayMs: number): Pick<NetworkRetryOptions, 'onRetry' | 'onRecovered'> {
-  let down = false;
-  return {
-    onRetry: (method, reason) => {
-      if (method !== 'getUpdates' || down) return;
-      down = true;
-      logger.warn({ reason }, `Telegram cannot be reached; trying again at least every ${maxDelayMs / 1000} s`);
-    },
-    onRecovered: (method, tries, afterMs) => {
-      if (method !== 'getUpdates') return;
-      down = false;
-      logger.info({ tries, seconds: Math.round(afterMs / 1000) }, 'Telegram answers again');
-    },
-  };
-}
-
 /** The Telegram channel: grammY in front of the command core. Rendering and sending only; no decisions. */
 export function createTelegramBot(o: TelegramBotOptions): Bot {
-  const bot = new Bot(o.token, { client: o.apiRoot ? { apiRoot: o.apiRoot } : undefined, botInfo: o.botInfo });
+  const bot = new Bot(o.token, { client: telegramClient(o.apiRoot, o.proxy), botInfo: o.botInfo });
   // With concurrent update handling, one chat's updates must still be answered in order.
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   // Outgoing calls wait their turn (Telegram's limits), and a 429 waits retry_after and tries again.
@@ -72,7 +59,7 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
   // both): auto-retry's waits double up to an hour, the runner's without end.
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true });
   bot.api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? prev(method, payload, signal) : retry(prev, method, payload, signal)));
-  bot.api.config.use(networkRetry({ ...o.retry, ...pollingLog(o.logger, { ...NETWORK_RETRY_DEFAULTS, ...o.retry }.maxDelayMs) }));
+  bot.api.config.use(networkRetry(o.retry));
 
   const send = async (ctx: Context, reply: Reply) => {
     if (reply.document) {

@@ -67,6 +67,15 @@ const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text; resolved
     todo: { id: 'Periksa HP yang tertaut (internet, WhatsApp terbuka) atau tautkan ulang dengan kode QR.', en: 'Check the linked phone (internet, WhatsApp open) or link again with the QR code.' },
     resolved: { id: 'WhatsApp tokobot tersambung lagi', en: 'tokobot\'s WhatsApp is connected again' },
   },
+  'telegram-down': {
+    title: { id: 'Telegram tidak bisa dihubungi tokobot', en: 'Telegram unreachable for tokobot' },
+    detail: { id: 'Status: {state}. Peringatan untuk Telegram dikirim lewat WhatsApp.', en: 'State: {state}. Alerts for Telegram go through WhatsApp instead.' },
+    todo: {
+      id: 'Periksa koneksi internet server, proxy kantor (HTTPS_PROXY) dan TELEGRAM_API_ROOT. Sync dan backup tetap berjalan; tokobot terus mencoba.',
+      en: 'Check the server\'s internet connection, the office proxy (HTTPS_PROXY) and TELEGRAM_API_ROOT. Syncs and backups go on; tokobot keeps trying.',
+    },
+    resolved: { id: 'Telegram tokobot tersambung lagi', en: 'tokobot\'s Telegram is connected again' },
+  },
 };
 
 /** An instant in an alert's params (ISO, as stored): each reader sees it in their language and the alert's zone. */

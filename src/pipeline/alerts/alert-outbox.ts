@@ -1,7 +1,7 @@
 import type { AlertOutboxStore, OutboxRow } from '../../store/outbox.ts';
 import { AppError, describeError, isAppError } from '../../errors.ts';
 import type { Message } from '../../message.ts';
-import type { Recipient } from './alert-types.ts';
+import { addressOf, type Recipient } from './alert-types.ts';
 import type { Channel, Messenger } from './ports.ts';
 
 export interface AlertOutboxOptions {
@@ -24,15 +24,20 @@ export interface AlertOutboxOptions {
 const LEASE_MS = 10 * 60_000;
 const SEND_TIMEOUT_MS = 2 * 60_000;
 
-/** The message with a first line saying why it comes through Telegram. */
-const redirected = (m: Message, lang: string, state: string): Message => ({ ...m, lines: [lang === 'en'
-  ? `(WhatsApp is ${state}, so this comes here instead)` : `(WhatsApp sedang ${state}, jadi pesan ini dikirim ke sini)`, ...m.lines] });
+const NAME: Record<Channel, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp' };
+const OTHER: Record<Channel, Channel> = { telegram: 'whatsapp', whatsapp: 'telegram' };
+
+/** The message with a first line saying why it comes through the other channel. */
+const redirected = (m: Message, lang: string, channel: Channel, state: string): Message => ({ ...m, lines: [lang === 'en'
+  ? `(${NAME[channel]} is ${state}, so this comes here instead)` : `(${NAME[channel]} sedang ${state}, jadi pesan ini dikirim ke sini)`, ...m.lines] });
 
 /**
  * Delivers the outbox: each row once, to its recipient on its channel. A channel that fails
- * is retried with backoff for as long as it takes; WhatsApp that is not linked (or refuses a
- * number) hands the message to the same person's Telegram, or the Telegram alert chats, with a
- * note saying why.
+ * is retried with backoff for as long as it takes. A channel that is not ready (WhatsApp not
+ * linked, Telegram unreachable) hands the message to the same person on the other channel, or
+ * to the recipients who have only the other one, with a note saying why; when that fails too the
+ * row waits for its next try. WhatsApp refusing a number does the same (a number not on WhatsApp
+ * is a setting to fix, the alert still matters); a Telegram chat that refuses the bot is given up.
  *
  * Nothing is held open in the store while a message is on its way (a network send can take
  * minutes in an outage, and an open transaction holds locks and a connection all that time): a
@@ -86,7 +91,7 @@ export class AlertOutbox {
   private async send(row: OutboxRow): Promise<'delivered' | 'waiting'> {
     const messenger = this.o.messengers[row.channel];
     const state = messenger?.state();
-    if (row.channel === 'whatsapp' && !state?.ready) return this.fallback(row, state?.text ?? 'off');
+    if (!state?.ready) return this.fallback(row, state?.text ?? 'off');
     try {
       if (!messenger) throw new Error(`no ${row.channel} channel is configured`);
       await this.timedSend(messenger, row.recipient, row.message);
@@ -108,24 +113,26 @@ export class AlertOutbox {
     await this.o.store.retryAt(row, new Date(this.clock().getTime() + delay), error);
   }
 
-  /** WhatsApp cannot take it: the same person's Telegram, else the Telegram-only alert chats. */
+  /** The row's channel cannot take it: the same person on the other channel, else the recipients who have only that one. */
   private async fallback(row: OutboxRow, why: string): Promise<'delivered' | 'waiting'> {
-    const person = this.o.recipients.find((r) => r.whatsapp === row.recipient);
-    const targets = person?.telegram ? [person.telegram] : this.o.recipients.filter((r) => r.telegram && !r.whatsapp).map((r) => r.telegram as string);
-    const telegram = this.o.messengers.telegram;
-    if (!targets.length || !telegram) {
-      await this.later(row, `WhatsApp ${why}; no Telegram chat to send it to instead`);
+    const [from, to] = [row.channel, OTHER[row.channel]];
+    const person = this.o.recipients.find((r) => addressOf(r, from) === row.recipient);
+    const own = person && addressOf(person, to);
+    const targets = own ? [own] : this.o.recipients.filter((r) => !addressOf(r, from)).flatMap((r) => addressOf(r, to) ?? []);
+    const other = this.o.messengers[to];
+    if (!targets.length || !other) {
+      await this.later(row, `${NAME[from]} ${why}; no ${NAME[to]} recipient to send it to instead`);
       return 'waiting';
     }
     try {
-      for (const to of targets) {
-        if (!(await this.o.store.hasCopy(row.batch, 'telegram', to, row.message))) await this.timedSend(telegram, to, redirected(row.message, person?.lang ?? 'id', why));
+      for (const target of targets) {
+        if (!(await this.o.store.hasCopy(row.batch, to, target, row.message))) await this.timedSend(other, target, redirected(row.message, person?.lang ?? 'id', from, why));
       }
     } catch (err) {
-      await this.later(row, `WhatsApp ${why}; Telegram too: ${describeError(err)}`);
+      await this.later(row, `${NAME[from]} ${why}; ${NAME[to]} too: ${describeError(err)}`);
       return 'waiting';
     }
-    await this.delivered(row, `telegram ${targets.join(',')}`, `WhatsApp ${why}`);
+    await this.delivered(row, `${to} ${targets.join(',')}`, `${NAME[from]} ${why}`);
     return 'delivered';
   }
 }

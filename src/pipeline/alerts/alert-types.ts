@@ -12,7 +12,8 @@ export type AlertKind =
   | 'backup-missed'
   | 'disk-low'
   | 'restore-server-down'
-  | 'whatsapp-down';
+  | 'whatsapp-down'
+  | 'telegram-down';
 
 /** Something wrong, identified by `key` (what and where): raising it again while open changes nothing but its details. */
 export interface AlertInput {

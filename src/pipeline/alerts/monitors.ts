@@ -33,9 +33,10 @@ export interface MonitorDeps {
   freeSpace: FreeSpaceFn;
   /** A sync running longer than this is stuck. */
   syncStuckMs: number;
-  whatsapp?: Messenger;
-  /** WhatsApp not ready for this long raises an alert (a short reconnect stays quiet). */
-  whatsappGraceMs: number;
+  /** The alert channels whose outages are alerted on (through the channels that still work). */
+  channels: Messenger[];
+  /** A channel not ready for this long raises an alert (a short reconnect stays quiet). */
+  channelGraceMs: number;
   clock: () => Date;
   logger: { warn: (obj: object, msg?: string) => void };
   /**
@@ -129,22 +130,28 @@ async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
 }
 
 /** The scheduled checks, each on its own: one that fails is logged and the others still run. */
+/** The alert each channel's outage raises. */
+const CHANNEL_DOWN = { whatsapp: { kind: 'whatsapp-down', subject: 'WhatsApp' }, telegram: { kind: 'telegram-down', subject: 'Telegram' } } as const;
+
 export class Monitors {
-  private whatsappDownSince: number | null = null;
+  private readonly downSince = new Map<string, number>();
   /** The restore server's alert while it is down (told directly: the ops database is on that server). */
   private serverDown: { alert: Parameters<AlertEngine['raise']>[0]; since: Date } | null = null;
 
   constructor(private readonly d: MonitorDeps) {}
 
-  /** WhatsApp not ready for longer than the grace (a short reconnect stays quiet). */
-  async checkWhatsApp(): Promise<void> {
+  /** Each channel not ready for longer than the grace (a short reconnect stays quiet). */
+  async checkChannels(): Promise<void> {
     const { d } = this;
-    if (!d.whatsapp) return;
-    const state = d.whatsapp.state();
-    if (state.ready) this.whatsappDownSince = null;
-    else this.whatsappDownSince ??= d.clock().getTime();
-    const down = this.whatsappDownSince !== null && d.clock().getTime() - this.whatsappDownSince >= d.whatsappGraceMs;
-    await set(d.engine, down, { key: 'whatsapp', kind: 'whatsapp-down', severity: 'critical', subject: 'WhatsApp', params: { state: state.text } });
+    const now = d.clock().getTime();
+    for (const channel of d.channels) {
+      const state = channel.state();
+      if (state.ready) this.downSince.delete(channel.channel);
+      else if (!this.downSince.has(channel.channel)) this.downSince.set(channel.channel, now);
+      const since = this.downSince.get(channel.channel);
+      await set(d.engine, since !== undefined && now - since >= d.channelGraceMs,
+        { key: channel.channel, ...CHANNEL_DOWN[channel.channel], severity: 'critical', params: { state: state.text } });
+    }
   }
 
   async checkRestoreServer(): Promise<void> {
@@ -169,7 +176,7 @@ export class Monitors {
   async run(): Promise<void> {
     const checks: [string, () => Promise<void>][] = [
       ['backups', () => checkBackupFreshness(this.d)], ['jobs', () => checkBackupJobs(this.d)], ['disk', () => checkDisk(this.d)],
-      ['restore server', () => this.checkRestoreServer()], ['stuck syncs', () => checkStuckSyncs(this.d)], ['whatsapp', () => this.checkWhatsApp()],
+      ['restore server', () => this.checkRestoreServer()], ['stuck syncs', () => checkStuckSyncs(this.d)], ['channels', () => this.checkChannels()],
     ];
     for (const [name, check] of checks) await check().catch((err) => this.d.logger.warn({ err, monitor: name }, 'monitor failed'));
   }

@@ -89,6 +89,36 @@ test('a channel that fails is retried with growing waits; WhatsApp not linked go
   assert.deepEqual(stores.outbox.rows.filter((r) => r.channel === 'whatsapp').map((r) => [r.via, r.lastError]), [['telegram 1001', 'WhatsApp waiting for QR']]);
 });
 
+test('Telegram unreachable: its alerts go to the same person\'s WhatsApp once, else to the WhatsApp-only recipients; with no WhatsApp they wait', async () => {
+  const shop: Recipient = { name: 'Grup Toko', telegram: '-100777', lang: 'id', severities: ['warning', 'critical'] };
+  const wife: Recipient = { name: 'Bu Ani', whatsapp: '6289876543210', lang: 'en', severities: ['warning', 'critical'] };
+  const { engine, outbox, tell } = alerting([owner, shop, wife]);
+  telegram.ready = false;
+  telegram.stateText = 'unreachable since 2026-11-23 02:00 UTC (ECONNREFUSED)';
+  await engine.raise(failed('pusat'));
+  assert.deepEqual(await tell(), { delivered: 4, waiting: 0 });
+  assert.equal(telegram.sent.length, 0);
+  assert.equal(whatsapp.to('6281234567890').length, 1, 'her own WhatsApp copy is there already: not sent twice');
+  assert.deepEqual(whatsapp.to('6289876543210').map((t) => t.split('\n').slice(0, 2)).sort(), [
+    ['❗ *Sync of pusat failed*', 'Stage restore: out of disk'],
+    ['❗ *Sync pusat gagal*', '(Telegram sedang unreachable since 2026-11-23 02:00 UTC (ECONNREFUSED), jadi pesan ini dikirim ke sini)'],
+  ], 'her own, and the shop group\'s in its language with why it comes here');
+  assert.deepEqual(stores.outbox.rows.filter((r) => r.channel === 'telegram').map((r) => [r.recipient, r.via, r.lastError]), [
+    ['1001', 'whatsapp 6281234567890', 'Telegram unreachable since 2026-11-23 02:00 UTC (ECONNREFUSED)'],
+    ['-100777', 'whatsapp 6289876543210', 'Telegram unreachable since 2026-11-23 02:00 UTC (ECONNREFUSED)'],
+  ]);
+
+  const alone = alerting([shop]);
+  await alone.engine.raise(failed('cabang'));
+  assert.deepEqual(await alone.tell(), { delivered: 0, waiting: 1 });
+  const row = stores.outbox.rows.find((r) => r.recipient === '-100777' && !r.via) as (typeof stores.outbox.rows)[number];
+  assert.match(row.lastError ?? '', /^Telegram unreachable since .*; no WhatsApp recipient to send it to instead$/);
+  telegram.ready = true;
+  now = row.nextAttemptAt as Date;
+  assert.deepEqual(await outbox.deliver(), { delivered: 1, waiting: 0 });
+  assert.match(telegram.to('-100777')[0] ?? '', /^❗ <b>Sync cabang gagal<\/b>/, 'kept until Telegram came back, then sent there');
+});
+
 test('a failed sync or backup of a known kind leads with the owner\'s headline, in each recipient\'s language; an unknown one does not', async () => {
   const { engine, tell } = alerting([owner, tech]);
   await syncAlert(engine, { id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS' } }, { runId: 1, store: 'pusat', status: 'failed',
@@ -119,7 +149,7 @@ test('monitors: a missed scheduled backup, a stuck sync, the restore server down
     engine, watch: stores.watch, runs: stores.history, lock: async (name) => { locks.push(name); return async () => undefined; }, backupLog: stores.backupLog,
     stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'folder', dir } }], sourceFor: () => new FolderSource(dir), staleHours: 26,
     jobs: [job], target: { kind: 'external' } as RestoreTarget, dataDir: dir, exportKeep: 5, diskMinFreeMb: 1, freeSpace: async () => 1024 ** 3,
-    syncStuckMs: 3 * HOUR, whatsappGraceMs: 15 * 60_000, clock: () => now, logger: { warn: (o) => { throw new Error(`a monitor failed: ${JSON.stringify(o)}`); } },
+    syncStuckMs: 3 * HOUR, channels: [], channelGraceMs: 15 * 60_000, clock: () => now, logger: { warn: (o) => { throw new Error(`a monitor failed: ${JSON.stringify(o)}`); } },
     tellDirectly: async (alert, _since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'}`); },
   };
   const monitors = new Monitors(deps);

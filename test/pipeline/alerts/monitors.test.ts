@@ -23,6 +23,7 @@ let fake: FakeDropbox;
 let now: Date;
 let free = 10_000 * 1024 * 1024;
 const whatsapp = new RecordingMessenger('whatsapp');
+const telegram = new RecordingMessenger('telegram');
 const job: JobConfig = { id: 'nightly', type: 'postgres', url: 'postgres://x/y', schedule: '0 2 * * *', destinations: [],
   retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0 }, verify: false, timeoutMs: 60 * 60_000, extension: '.dump' };
 let engine: AlertEngine;
@@ -33,7 +34,7 @@ function deps(): MonitorDeps {
     engine, watch: new PostgresOpsWatch(pool), runs: new PgRunHistory(pool), lock: (name) => tryLock(pool, name), stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS/pusat' } }],
     sourceFor: () => new DropboxSource({ folder: '/iPOS/pusat', ...fake.clientOptions(), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
     staleHours: 26, jobs: [job], backupLog: new PostgresBackupLog(pool), target: { kind: 'external' } as RestoreTarget, dataDir: '/nonexistent',
-    exportKeep: 5, diskMinFreeMb: 1024, freeSpace: async () => free, syncStuckMs: 3 * HOUR, whatsapp, whatsappGraceMs: 15 * 60_000,
+    exportKeep: 5, diskMinFreeMb: 1024, freeSpace: async () => free, syncStuckMs: 3 * HOUR, channels: [telegram, whatsapp], channelGraceMs: 15 * 60_000,
     clock: () => now, logger: { warn: (o) => { throw new Error(`a monitor failed: ${JSON.stringify(o)}`); } },
   };
 }
@@ -103,19 +104,28 @@ test('previousFire finds the last time a schedule fired', () => {
   assert.equal(previousFire({ match: () => false }, new Date()), null);
 });
 
-test('WhatsApp down for longer than the grace raises an alert; a short reconnect stays quiet', async () => {
+test('a channel down for longer than the grace raises its own alert; a short reconnect stays quiet', async () => {
   whatsapp.ready = false;
   whatsapp.stateText = 'disconnected since 12:00';
   await monitors.run();
   now = new Date(now.getTime() + 10 * 60_000);
+  telegram.ready = false;
+  telegram.stateText = 'unreachable since 12:10 (ECONNREFUSED)';
   await monitors.run();
   assert.ok(!(await openKeys()).includes('whatsapp'));
   now = new Date(now.getTime() + 6 * 60_000);
   await monitors.run();
   assert.ok((await openKeys()).includes('whatsapp'));
+  assert.ok(!(await openKeys()).includes('telegram'), 'Telegram has been down only 6 minutes');
+  now = new Date(now.getTime() + 10 * 60_000);
+  await monitors.run();
+  const down = (await engine.open()).find((a) => a.key === 'telegram');
+  assert.deepEqual([down?.kind, down?.subject, down?.params.state], ['telegram-down', 'Telegram', 'unreachable since 12:10 (ECONNREFUSED)']);
   whatsapp.ready = true;
+  telegram.ready = true;
   await monitors.run();
   assert.ok(!(await openKeys()).includes('whatsapp'));
+  assert.ok(!(await openKeys()).includes('telegram'));
 });
 
 test('low disk and a sync stuck for hours', async () => {
