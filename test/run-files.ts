@@ -103,5 +103,5 @@ export function recordTimes(known: Map<string, number>, results: FileResult[]): 
   const all = new Map(known);
   for (const r of results) all.set(r.file, r.seconds);
   const lines = [...all].filter(([file]) => existsSync(file)).sort((a, b) => b[1] - a[1]).map(([file, s]) => `${s.toFixed(1).padStart(6)} ${file}`);
-  writeFileSync(TIMES_FILE, `# Seconds each test file took in \`npm test -- --record-times\` (files running side by side): the slowest start first.\n${lines.join('\n')}\n`);
+  writeFileSync(TIMES_FILE, `# Seconds each test file took when last measured (\`npm test -- --record-times\`): the slowest start first.\n${lines.join('\n')}\n`);
 }
