@@ -17,10 +17,12 @@ function builtAndCurrent() {
   return sources.every((f) => !f.isFile() || statSync(`${f.parentPath}/${f.name}`).mtimeMs <= built);
 }
 
+let cli;
 if (builtAndCurrent()) {
-  await import('../dist/cli.js');
+  cli = await import('../dist/cli.js');
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../src/cli.ts');
+  cli = await import('../src/cli.ts');
 }
+process.exitCode = await cli.runCli(process.argv.slice(2));

@@ -2,9 +2,11 @@
  * The command line: parses the arguments and loads only the module of the command asked for, so
  * that `tokobot --help` or `tokobot ask` never load Docker, WhatsApp or Telegram code.
  */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError, describeError, isAppError } from './errors.ts';
-import { print } from './cli/print.ts';
+import { cliIo, print, tell, withCliIo, type CliIo } from './cli/print.ts';
 import { ownerMessage } from './owner-messages.ts';
 
 const USAGE = `Usage:
@@ -23,7 +25,7 @@ const USAGE = `Usage:
   tokobot dropbox-auth [--app-key KEY]   get the Dropbox refresh token for .env (approve in a browser, paste the code)`;
 
 
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -40,7 +42,8 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   const json = values.json ?? false;
   // .env is read for commands only: the usage text needs nothing, and starts faster without it.
-  if (command) (await import('dotenv')).default.config({ quiet: true });
+  const { env, envFile } = cliIo();
+  if (command && envFile) (await import('dotenv')).default.config({ quiet: true, path: envFile, processEnv: env });
   switch (command) {
     case 'start': return (await import('./cli/start.ts')).start();
     case 'sync': return (await import('./cli/store-commands.ts')).sync(values.store, json);
@@ -66,16 +69,26 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => {
-    if (isAppError(err)) {
+/**
+ * `tokobot ARGS`: the exit code, an error shown on standard error (2 for settings and usage, 1 for
+ * the rest). The process's environment and streams unless `io` gives others: tests run most
+ * commands in process this way (bin/tokobot.js runs them in a process of their own).
+ */
+export async function runCli(argv: string[], io?: CliIo): Promise<number> {
+  return withCliIo(io, async () => {
+    try {
+      return await main(argv);
+    } catch (err) {
+      if (!isAppError(err)) {
+        tell(`tokobot: unexpected error: ${describeError(err)}\n`);
+        return 1;
+      }
       // The headline says what is wrong and what to do; the detail below it, exactly what happened.
-      process.stderr.write(`tokobot: ${ownerMessage(err, 'en')}\n${err.message}\n`);
-      process.exitCode = err.kind === 'config' || err.kind === 'usage' ? 2 : 1;
-    } else {
-      process.stderr.write(`tokobot: unexpected error: ${describeError(err)}\n`);
-      process.exitCode = 1;
+      tell(`tokobot: ${ownerMessage(err, 'en')}\n${err.message}\n`);
+      return err.kind === 'config' || err.kind === 'usage' ? 2 : 1;
     }
-  },
-);
+  });
+}
+
+// Run as the program itself (node src/cli.ts, node dist/cli.js); imported, it does nothing.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) process.exitCode = await runCli(process.argv.slice(2));

@@ -1,15 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { adminQuery, LOCAL_PG_URL } from './helpers/local-pg.ts';
 import { ensurePgSource, PG_SOURCE } from './helpers/pg-source.ts';
 import { needPgDump } from './helpers/needs.ts';
+import { tokobot, TOKOBOT_BIN, type CliResult } from './helpers/tokobot-cli.ts';
 
-const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tokobot.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-cli-backup-'));
 const dest = path.join(dir, 'dest');
 const tiny = path.join(dir, 'tiny-disk');
@@ -28,13 +27,8 @@ const env = {
   DATA_DIR: path.join(dir, 'data'), OPS_DATABASE: OPS, TOKOBOT_CONFIG: path.join(dir, 'tokobot.json'), VAULT_PASS: PASS, LOG_LEVEL: 'silent',
 };
 
-function run(args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [bin, ...args], { cwd: dir, env: { ...env, ...extraEnv }, timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-    child.stdin?.end(input ?? '');
-  });
-}
+/** In this process (see tokobot-cli.ts); the process that is killed mid-dump is the program itself. */
+const run = (args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<CliResult> => tokobot(args, { ...env, ...extraEnv }, { input });
 
 const ops = async (sql: string) => {
   const pg = await import('pg');
@@ -117,7 +111,7 @@ test('backup decrypt: with the passphrase from the job, or from stdin; a wrong p
 
 test('killed mid-dump: no file with a final name, and the run is failed at the next start', { skip }, async () => {
   const before = readdirSync(dest);
-  const child = spawn(process.execPath, [bin, 'backup', 'run', 'shop'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [TOKOBOT_BIN, 'backup', 'run', 'shop'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the dump never reported progress')), 60_000);
     child.stderr.on('data', (d: Buffer) => {

@@ -1,17 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FakeDropbox } from './fakes/fake-dropbox.ts';
 import { FakeTelegram } from './fakes/fake-telegram.ts';
 import { LOCAL_PG_URL } from './helpers/local-pg.ts';
 import { needMariadb, needProgramFile } from './helpers/needs.ts';
+import { tokobot, tokobotProcess } from './helpers/tokobot-cli.ts';
 
-/** `tokobot doctor` by the real binary: all good, then each dependency broken in turn, each named with its fix. */
-const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tokobot.js');
+/** `tokobot doctor`: all good, then each dependency broken in turn, each named with its fix. */
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-doctor-'));
 let dropbox: FakeDropbox;
 let telegram: FakeTelegram;
@@ -26,11 +24,10 @@ function config(jobs: object[]): string {
   return file;
 }
 
-function doctor(extra: Record<string, string> = {}): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, 'doctor'], { cwd: dir, env: { ...env, ...extra }, timeout: 90_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
-  });
+/** In this process (see tokobot-cli.ts), or with `shell` the program itself, as a shell runs it. */
+async function doctor(extra: Record<string, string> = {}, { shell = false } = {}): Promise<{ code: number; out: string }> {
+  const r = await (shell ? tokobotProcess(['doctor'], { ...env, ...extra }, { cwd: dir, timeoutMs: 90_000 }) : tokobot(['doctor'], { ...env, ...extra }));
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 before(async () => {
@@ -84,8 +81,8 @@ test('each broken dependency is named with what to do, exit code 1', { skip: ser
   assert.doesNotMatch(r.out, /revoked-token|123:wrong|nobody:wrong/, 'no secret in the output');
 });
 
-test('a config that does not parse: the problems, one line each, and nothing else is tried', async () => {
-  const r = await doctor({ SOURCE: 'ftp', PG_DOCKER_PORT: 'abc' });
+test('a config that does not parse: the problems, one line each, and nothing else is tried (the program itself)', async () => {
+  const r = await doctor({ SOURCE: 'ftp', PG_DOCKER_PORT: 'abc' }, { shell: true });
   assert.equal(r.code, 1);
   assert.match(r.out, /^✗ config: SOURCE: .*\n    PG_DOCKER_PORT: /m);
   assert.doesNotMatch(r.out, /restore server/);

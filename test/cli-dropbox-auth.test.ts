@@ -4,12 +4,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PassThrough } from 'node:stream';
 import { DropboxSource } from '../src/adapters/dropbox/dropbox-source.ts';
 import { FakeDropbox } from './fakes/fake-dropbox.ts';
+import { tokobot, TOKOBOT_BIN } from './helpers/tokobot-cli.ts';
 
 /** `tokobot dropbox-auth` through the real SDK against the fake Dropbox: PKCE, the code pasted, the refresh token printed. */
-const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tokobot.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-dbx-auth-'));
 let fake: FakeDropbox;
 
@@ -19,10 +19,12 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the command, plays the owner in the browser (approve the printed URL), and pastes `code(real)`. */
+const AUTHORIZE_URL = /(https:\/\/(?:www\.)?dropbox\.com\/oauth2\/authorize\?\S+)/;
+
+/** Runs the program, plays the owner in the browser (approve the printed URL), and pastes `code(real)` on its stdin. */
 function authorize(code: (real: string) => string): Promise<{ status: number | null; stdout: string; stderr: string; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'dropbox-auth', '--app-key', fake.appKey],
+    const child = spawn(process.execPath, [TOKOBOT_BIN, 'dropbox-auth', '--app-key', fake.appKey],
       { cwd: dir, env: { PATH: process.env.PATH ?? '', DROPBOX_API_URL: fake.url } });
     let stdout = '';
     let stderr = '';
@@ -31,7 +33,7 @@ function authorize(code: (real: string) => string): Promise<{ status: number | n
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => {
       stderr += d;
-      const found = /(https:\/\/(?:www\.)?dropbox\.com\/oauth2\/authorize\?\S+)/.exec(stderr);
+      const found = AUTHORIZE_URL.exec(stderr);
       if (found && !url) {
         url = found[1] as string;
         child.stdin.end(`${code(fake.approve(url))}\n`);
@@ -55,9 +57,12 @@ test('prints an offline PKCE authorization URL, takes the pasted code and prints
   assert.ok(exchange && !exchange.url.includes('client_secret'), 'no app secret is sent');
 });
 
-test('a wrong or reused code says what to do, exit code 1', async () => {
-  const r = await authorize(() => 'not-the-code');
-  assert.equal(r.status, 1);
+test('a wrong or reused code says what to do, exit code 1 (in this process, see tokobot-cli.ts)', async () => {
+  const input = new PassThrough();
+  const r = await tokobot(['dropbox-auth', '--app-key', fake.appKey], { DROPBOX_API_URL: fake.url }, {
+    input, onStderr: (all) => { if (AUTHORIZE_URL.test(all) && input.writable) input.end('not-the-code\n'); },
+  });
+  assert.equal(r.code, 1);
   assert.match(r.stderr, /Dropbox did not accept that code: each code works once and only for a few minutes\. Run tokobot dropbox-auth again/);
   assert.equal(r.stdout, '');
 });

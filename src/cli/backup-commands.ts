@@ -12,8 +12,7 @@ import { backupTime, pruneDestination } from '../pipeline/backup/prune.ts';
 import { restoreBackup } from '../pipeline/backup/restore-backup.ts';
 import { readLine } from './read-line.ts';
 import { backupProgressLine, backupRunLines, jobStateLines, pruneLines } from './format-backup.ts';
-
-const print = (text: string) => process.stdout.write(`${text}\n`);
+import { print, tell } from './print.ts';
 
 /** `tokobot backup run JOB`: exit 1 when the run failed. */
 export async function backupRun(app: App, jobId: string, json: boolean): Promise<number> {
@@ -25,7 +24,7 @@ export async function backupRun(app: App, jobId: string, json: boolean): Promise
   let last = '';
   const run = await runner.run(app.job(jobId), 'cli', (p) => {
     const line = backupProgressLine(jobId, p);
-    if (!json && line !== last) process.stderr.write(`${line}\n`);
+    if (!json && line !== last) tell(`${line}\n`);
     last = line;
   });
   print(json ? JSON.stringify(run, null, 2) : backupRunLines(run).join('\n'));

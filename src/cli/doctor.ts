@@ -7,6 +7,7 @@ import type { BackupSource } from '../pipeline/ports.ts';
 import { freeSpace } from '../pipeline/sync/work-files.ts';
 import { doctorClients } from '../main/doctor-clients.ts';
 import { unreachableHint, unreachableReason } from '../adapters/telegram/telegram-client.ts';
+import { cliIo } from './print.ts';
 
 export interface Finding {
   what: string;
@@ -98,7 +99,7 @@ async function configured(config: Config, clients: DoctorClients): Promise<Findi
 }
 
 /** Every check `tokobot doctor` runs, each with its finding; nothing is created or changed. */
-export async function doctor(load: () => Config = () => loadConfig(), clientsFor: (config: Config) => DoctorClients = doctorClients): Promise<Finding[]> {
+export async function doctor(load: () => Config = () => loadConfig(cliIo().env), clientsFor: (config: Config) => DoctorClients = doctorClients): Promise<Finding[]> {
   let config: Config;
   try {
     config = load();

@@ -1,2 +1,34 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import path from 'node:path';
+
+/** What a command reads and writes besides its files: its settings and the three standard streams. */
+export interface CliIo {
+  /** The variables the settings come from; .env adds the ones missing (cli.ts). */
+  env: NodeJS.ProcessEnv;
+  /** The .env file: the one in the current folder, for a process; without one, no .env is read. */
+  envFile?: string;
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** The process's own, read when used: process.stdin, once touched, is a stream of its own. */
+const processIo: CliIo = {
+  get env() { return process.env; },
+  get envFile() { return path.resolve('.env'); },
+  get stdin() { return process.stdin; },
+  get stdout() { return process.stdout; },
+  get stderr() { return process.stderr; },
+};
+const given = new AsyncLocalStorage<CliIo>();
+
+/** The running command's: the process's own, unless runCli was given others (a test running tokobot in process). */
+export const cliIo = (): CliIo => given.getStore() ?? processIo;
+
+export const withCliIo = <T>(io: CliIo | undefined, fn: () => Promise<T>): Promise<T> => given.run(io ?? processIo, fn);
+
 /** A line on standard output: what a command answers (progress and errors go to standard error). */
-export const print = (text: string) => process.stdout.write(`${text}\n`);
+export const print = (text: string) => cliIo().stdout.write(`${text}\n`);
+
+/** Progress and messages for the person at the terminal, on standard error; `text` ends its own lines. */
+export const tell = (text: string) => cliIo().stderr.write(text);

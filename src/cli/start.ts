@@ -1,9 +1,10 @@
 import { openApp } from '../main/open-app.ts';
 import { startService } from '../main/service.ts';
+import { cliIo } from './print.ts';
 
 /** `tokobot start`: runs until SIGTERM or SIGINT, then stops taking updates and lets running work finish or stop cleanly. */
 export async function start(): Promise<number> {
-  const app = await openApp();
+  const app = await openApp(cliIo().env, cliIo().stderr);
   const logger = app.logger;
   const service = await startService(app).catch(async (err) => { await app.close(); throw err; });
   await new Promise<void>((resolve) => {

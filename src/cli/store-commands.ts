@@ -2,7 +2,7 @@ import { syncStore } from '../pipeline/sync/sync-store.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { syncAlert } from '../pipeline/alerts/run-alerts.ts';
 import { outcomeLine, progressLine, statusText } from './format-sync.ts';
-import { print } from './print.ts';
+import { print, tell } from './print.ts';
 import { withApp } from './with-app.ts';
 
 /** `tokobot sync`: one store, or every store; exits 1 when any failed. */
@@ -11,7 +11,7 @@ export async function sync(store: string | undefined, json: boolean): Promise<nu
     const stores = store ? [app.store(store)] : app.config.stores;
     const outcomes = [];
     for (const s of stores) {
-      const o = await syncStore(app.sync, s, 'cli', (p) => { if (!json) process.stderr.write(`${progressLine(s.id, p)}\n`); });
+      const o = await syncStore(app.sync, s, 'cli', (p) => { if (!json) tell(`${progressLine(s.id, p)}\n`); });
       outcomes.push(o);
       await syncAlert(app.alerts, s, o);
       if (!json) print(outcomeLine(o));

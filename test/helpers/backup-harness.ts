@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { createApp, type App } from '../../src/main/app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log.ts';
 import { dropScratchDb, LOCAL_PG_URL, localConnection, queryOn } from './local-pg.ts';
+import { tokobot, type CliResult } from './tokobot-cli.ts';
 
 export interface BackupHarness {
   app: App;
@@ -41,14 +40,9 @@ export async function startBackupHarness(name: string, jobs: object[], extraEnv:
   };
 }
 
-const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tokobot.js');
-
-/** Runs the tokobot command line with the harness's environment, as an operator would. */
-export function runCli(h: Pick<BackupHarness, 'env'>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...h.env, PATH: process.env.PATH ?? '' }, timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
+/** Runs the tokobot command line with the harness's environment, as an operator would (in this process: see tokobot-cli.ts). */
+export function runCli(h: Pick<BackupHarness, 'env'>, args: string[]): Promise<CliResult> {
+  return tokobot(args, { ...h.env, PATH: process.env.PATH ?? '' });
 }
 
 /** A copy of `from` at `to` with its bytes changed by `change` (cut short, a byte flipped). */

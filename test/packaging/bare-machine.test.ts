@@ -31,7 +31,7 @@ test('with no PostgreSQL, MariaDB, Docker or client programs, the sync and demo 
     });
     assert.equal(r.code, 0, r.out.slice(-4000));
     assert.match(r.out, new RegExp(`tests: no PostgreSQL answers on 127\\.0\\.0\\.1:5432; using the embedded PostgreSQL \\(.*, port ${port}\\)`));
-    // The runner's closing line sums its lanes (each lane's own "# pass" comes in the order lanes end).
+    // The runner's closing line sums its files (each file's own "# pass" comes in the order files end).
     const [, passed = 0, failed = -1, skipped = -1] = (/^tests: (\d+) passed, (\d+) failed, (\d+) skipped/m.exec(r.out) ?? []).map(Number);
     assert.equal(failed, 0, r.out.slice(-3000));
     assert.ok(passed >= 10, `only ${passed} tests passed:\n${r.out.slice(-3000)}`);

@@ -5,7 +5,7 @@ import { backupLogContract } from './backup-log.contract.ts';
 import { scratchOpsDatabase } from './pg-scratch.ts';
 
 describe('PostgresBackupLog', () => {
-  const db = scratchOpsDatabase('tokobot_t_store_backup_log', ['backup_runs']);
+  const db = scratchOpsDatabase(`tokobot_t_store_backup_log_${process.pid}`, ['backup_runs']);
   backupLogContract(async () => new PostgresBackupLog(await db.emptied()));
 });
 

@@ -10,7 +10,7 @@ import { opsWatchContract } from './ops-watch.contract.ts';
 import { scratchOpsDatabase } from './pg-scratch.ts';
 
 describe('PostgresOpsWatch', () => {
-  const db = scratchOpsDatabase('tokobot_t_store_ops_watch', ['sync_runs', 'backup_runs']);
+  const db = scratchOpsDatabase(`tokobot_t_store_ops_watch_${process.pid}`, ['sync_runs', 'backup_runs']);
   opsWatchContract(async () => {
     const pool = await db.emptied();
     return {

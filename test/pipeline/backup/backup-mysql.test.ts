@@ -1,16 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import mysql from 'mysql2/promise';
 import { scratchName } from '../../../src/pipeline/backup/verify-backup.ts';
 import { runBackup } from '../../../src/pipeline/backup/backup-job.ts';
-import { startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';
+import { runCli, startBackupHarness, type BackupHarness } from '../../helpers/backup-harness.ts';
 import { needMariadb, needMysqlClient } from '../../helpers/needs.ts';
 
 /** Backup jobs of a MariaDB database, end to end: dump, verify by loading, store; restore with the mysql client. */
@@ -112,14 +111,12 @@ test('an encrypted mysql backup restores with tokobot backup restore into a new 
   const run = await runBackup(h.app.backups, h.app.job('sealed'), 'cli');
   assert.equal(run.status, 'success', run.error ?? '');
   assert.match(run.fileName ?? '', /^sealed_\d{8}_\d{6}\.sql\.gz\.enc$/);
-  const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'tokobot.js');
-  const cli = (into: string) => spawnSync(process.execPath, [bin, 'backup', 'restore', path.join(dest, run.fileName as string), '--into', into],
-    { env: { ...h.env, PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 60_000 });
-  const first = cli(`${RESTORED}_2`);
-  assert.equal(first.status, 0, first.stderr);
+  const cli = (into: string) => runCli(h, ['backup', 'restore', path.join(dest, run.fileName as string), '--into', into]);
+  const first = await cli(`${RESTORED}_2`);
+  assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /restored sealed_.* into tokobot_t_bjob_restored_2: 3 tables, 20004 rows/);
   assert.deepEqual(await checksums(`${RESTORED}_2`), await checksums(SOURCE));
-  const again = cli(`${RESTORED}_2`);
-  assert.equal(again.status, 2);
+  const again = await cli(`${RESTORED}_2`);
+  assert.equal(again.code, 2);
   assert.match(again.stderr, /already has tables; restore into a new name/);
 });
