@@ -124,8 +124,8 @@ test('Telegram refusing at start: syncs, /healthz and WhatsApp alerts go on; the
   assert.deepEqual([up.status, up.body.checks.telegram], [200, 'ok']);
   await service.alerting.monitors.run();
   service.alerting.loop.kick(0);
-  await tg.until(() => waTexts().some((x) => /Beres: Telegram tidak bisa dihubungi tokobot/.test(x)), 20_000);
-  await tg.until(() => tg.messages(GROUP).some((m) => /Beres: Telegram tidak bisa dihubungi tokobot/.test(m.text ?? '')), 20_000);
+  await tg.until(() => waTexts().some((x) => /Pulih: Telegram tokobot tersambung lagi/.test(x)), 20_000);
+  await tg.until(() => tg.messages(GROUP).some((m) => /Pulih: Telegram tokobot tersambung lagi/.test(m.text ?? '')), 20_000);
   assert.equal(waTexts().filter((x) => /^❗ \*Telegram tidak bisa dihubungi/.test(x)).length, 1, 'opened once on WhatsApp');
   assert.equal(tg.messages(GROUP).filter((m) => /^❗ <b>Telegram tidak bisa dihubungi/.test(m.text ?? '')).length, 0, 'the group heard of it through WhatsApp only');
   assert.doesNotMatch(healthz, /127\.0\.0\.1|ECONNREFUSED|polling/, '/healthz says up or down only');
