@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.ts';
-import { createOpsStores, openOpsDatabase } from '../store/index.ts';
 import type { PriceLists } from '../store/price-lists.ts';
 import { swapStagingIn } from '../store/postgres/database-swap.ts';
+import { openOpsDatabase } from '../store/postgres/ops-database.ts';
+import { PgPriceLists } from '../store/postgres/price-lists.ts';
 import { buildTarget } from './restore-target.ts';
 
 /**
@@ -20,7 +21,8 @@ export async function openPriceLists(config: Config, logger: Logger): Promise<{ 
     return open();
   });
   return {
-    priceLists: createOpsStores(pool, { swapDatabases: swapStagingIn }).priceLists,
+    // The price lists alone, not createOpsStores: the other stores' modules are not loaded.
+    priceLists: new PgPriceLists(pool, swapStagingIn),
     async close() {
       await pool.end();
       await target.stop?.();

@@ -10,6 +10,7 @@ import type { CoreDeps } from '../bot/context.ts';
 import { createTelegramBot, registerMenus } from '../bot/telegram/telegram-bot.ts';
 import { ChatState } from '../pipeline/chat-state.ts';
 import { officeStock } from '../pipeline/item-stock.ts';
+import { IndexCache } from '../pipeline/search/index-cache.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
@@ -119,7 +120,8 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const runner = new SyncRunner(app.sync, app.logger);
   const chat = new ChatState(app.opsStores.chats);
   const owners = [...telegram.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
-  const search = new PriceSearch(app.opsStores.priceLists);
+  // The index cache is shared with tokobot ask: the service writes it for each new publication it loads.
+  const search = new PriceSearch(app.opsStores.priceLists, { indexCache: new IndexCache(app.config.dataDir) });
   const backups = new BackupRunner(app.backups, app.config.jobs, app.logger);
   await runner.recover();
   await backups.recover();
