@@ -19,7 +19,7 @@ import { startAlerting, type Alerting } from './alerting.ts';
 import { createSchedules } from './schedules.ts';
 import { checkOpsHttpExposure } from '../ops-http.ts';
 import { startOpsHttp } from './ops-http-server.ts';
-import { createWhatsAppClient, type WhatsAppClient } from '../adapters/whatsapp/whatsapp-client.ts';
+import type { WhatsAppClient } from '../adapters/whatsapp/whatsapp-client.ts';
 import { qrPng, WhatsAppMessenger } from '../adapters/whatsapp/whatsapp-messenger.ts';
 import { answerWhatsApp } from '../bot/whatsapp/whatsapp-chat.ts';
 import type { NetworkRetryOptions } from '../adapters/telegram/network-retry.ts';
@@ -94,6 +94,15 @@ export interface ServiceOptions {
   telegramRetry?: NetworkRetryOptions;
 }
 
+/**
+ * whatsapp-web.js driving the machine's Chromium, imported only when WhatsApp is on: with
+ * puppeteer it adds about 38 MB to the service's memory (npm run bench:rss).
+ */
+async function whatsAppWebClient(app: App): Promise<() => WhatsAppClient> {
+  const { createWhatsAppClient } = await import('../adapters/whatsapp/whatsapp-client.ts');
+  return () => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: app.config.whatsapp.chromiumPath });
+}
+
 /** The QR that links WhatsApp, as a picture to each owner in Telegram (at most once a minute: it changes every ~20 s). */
 function qrToOwners(app: App, bot: Bot, owners: number[]): (qr: string) => void {
   let last = 0;
@@ -146,7 +155,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   await registerMenus(bot.api, telegram.roles, telegram.publicMode, async (id) => (await chat.user(id)).lang, telegram.ownerGroups, app.logger);
   let whatsapp: WhatsAppMessenger | undefined;
   if (app.config.whatsapp.enabled) {
-    const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: app.config.whatsapp.chromiumPath }));
+    const createClient = options.whatsappClient ?? await whatsAppWebClient(app);
     whatsapp = new WhatsAppMessenger({ createClient, logger: app.logger, onQr: qrToOwners(app, bot, owners) });
     whatsapp.onMessage((from, text) => answerWhatsApp(core, app.config.whatsapp.allowed, from, text));
     void whatsapp.start();

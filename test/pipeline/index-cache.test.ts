@@ -148,6 +148,14 @@ test('a damaged, foreign or forged cache file is not used: the index is built ag
   }
 }));
 
+test('nothing is cached for a store that has no list yet', () => withScene(async (s) => {
+  assert.deepEqual((await s.search().search('pusat', 'sabun')).items, []);
+  assert.equal(existsSync(s.cacheFile()), false);
+  await s.publish(FIRST, 'h1');
+  assert.deepEqual(await found(s.search(), 'sabun'), ['A1 3000']);
+  assert.equal(existsSync(s.cacheFile()), true);
+}));
+
 test('a cache that cannot be written costs the build, not the answer', () => withScene(async (s) => {
   await s.publish(FIRST, 'h1');
   const dataDir = path.join(s.dir, 'not-a-folder');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { isPacked } from './packed-strings.ts';
+import { allBelow, isPacked, rises } from './packed-strings.ts';
 import { indexRules, PriceIndex, type IndexParts } from './price-index.ts';
 
 const DIGEST_BYTES = 32;
@@ -21,8 +21,7 @@ function partsIn(value: unknown): IndexParts | null {
   if (!(codeItems instanceof Int32Array) || !(ends instanceof Int32Array) || !(postings instanceof Int32Array)) return null;
   const n = p.kodeitems.ends.length;
   if (p.names.ends.length !== n || codeItems.length !== p.codes.ends.length || ends.length !== p.words.length) return null;
-  if ((ends[ends.length - 1] ?? 0) !== postings.length || ends.some((e, w) => e < (ends[w - 1] ?? 0))) return null;
-  if (codeItems.some((i) => i < 0 || i >= n) || postings.some((i) => i < 0 || i >= n)) return null;
+  if (!rises(ends, postings.length) || !allBelow(codeItems, n) || !allBelow(postings, n)) return null;
   return p as IndexParts;
 }
 

@@ -31,7 +31,25 @@ export function lengthAt(p: PackedStrings, i: number): number {
 /** Whether `value` is packed strings: a text and ends that rise to its length. */
 export function isPacked(value: unknown): value is PackedStrings {
   const p = value as Partial<PackedStrings> | null;
-  if (!p || typeof p.text !== 'string' || !(p.ends instanceof Int32Array)) return false;
-  const { ends } = p;
-  return (ends[ends.length - 1] ?? 0) === p.text.length && !ends.some((e, i) => e < (ends[i - 1] ?? 0));
+  return Boolean(p && typeof p.text === 'string' && p.ends instanceof Int32Array && rises(p.ends, p.text.length));
+}
+
+/** Whether `ends` never falls, from 0 up to `last` (a plain loop: it runs once per load, before the JIT warms up). */
+export function rises(ends: Int32Array, last: number): boolean {
+  let previous = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const e = ends[i] as number;
+    if (e < previous) return false;
+    previous = e;
+  }
+  return previous === last;
+}
+
+/** Whether every number of `list` is in [0, limit). */
+export function allBelow(list: Int32Array, limit: number): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i] as number;
+    if (n < 0 || n >= limit) return false;
+  }
+  return true;
 }

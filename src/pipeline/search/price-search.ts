@@ -56,9 +56,11 @@ export interface PriceSearchOptions {
   indexCache?: Pick<IndexCache, 'read' | 'write'>;
 }
 
+const NOT_PUBLISHED = 'none';
+
 /** What tells one publication of a store's list from another: its run, its backup and when it was published. */
 function versionOf(published: Pick<PublishedList, 'runId' | 'contentHash' | 'publishedAt'> | null): string {
-  return published ? `${published.runId}:${published.contentHash}:${published.publishedAt.getTime()}` : 'none';
+  return published ? `${published.runId}:${published.contentHash}:${published.publishedAt.getTime()}` : NOT_PUBLISHED;
 }
 
 /**
@@ -79,11 +81,12 @@ export class PriceSearch {
 
   /** The index of that publication: from the cache when it has it, else built from the list's items and cached. */
   private async indexOf(store: string, version: string): Promise<PriceIndex> {
-    const cached = await this.cache?.read(store, version);
+    const cache = version === NOT_PUBLISHED ? undefined : this.cache;
+    const cached = await cache?.read(store, version);
     if (cached) return cached;
     const index = new PriceIndex(await this.priceLists.items(store));
     // A cache that cannot be written (a full disk, a read-only folder) only costs the next reader the build.
-    await this.cache?.write(store, version, index).catch(() => undefined);
+    await cache?.write(store, version, index).catch(() => undefined);
     return index;
   }
 
