@@ -145,6 +145,10 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const core = new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners,
     nextSync: schedules.nextSync, nextBackup: schedules.nextBackup, alerting: () => late.alerting }));
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
+  // A new list is loaded (and its index cached for tokobot ask) once published, not at the next question; the sync's reply does not wait for it.
+  runner.onFinished((outcome, store) => {
+    if (outcome.status === 'success') void search.warm(store.id).catch((err) => app.logger.warn({ err, store: store.id }, 'could not load the new price list ahead of questions'));
+  });
   const stopping = new AbortController();
   const bot = late.bot = createTelegramBot({
     signal: stopping.signal, retry: options.telegramRetry,
