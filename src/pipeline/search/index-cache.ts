@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { allBelow, isPacked, rises } from './packed-strings.ts';
+import { isPacked, rises } from './packed-strings.ts';
 import { indexRules, PriceIndex, type IndexParts } from './price-index.ts';
 
 const DIGEST_BYTES = 32;
@@ -11,6 +11,15 @@ const STALE_TMP_MS = 10 * 60_000;
 
 let rulesDigest: string | undefined;
 const rules = () => (rulesDigest ??= createHash('sha256').update(indexRules()).digest('hex'));
+
+/** Whether every number of `list` is in [0, limit). */
+function allBelow(list: Int32Array, limit: number): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i] as number;
+    if (n < 0 || n >= limit) return false;
+  }
+  return true;
+}
 
 /** The parts of an index as written, or null when `value` is not one (another writer, another format). */
 function partsIn(value: unknown): IndexParts | null {

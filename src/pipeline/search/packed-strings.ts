@@ -44,12 +44,3 @@ export function rises(ends: Int32Array, last: number): boolean {
   }
   return previous === last;
 }
-
-/** Whether every number of `list` is in [0, limit). */
-export function allBelow(list: Int32Array, limit: number): boolean {
-  for (let i = 0; i < list.length; i++) {
-    const n = list[i] as number;
-    if (n < 0 || n >= limit) return false;
-  }
-  return true;
-}

@@ -65,9 +65,10 @@ function versionOf(published: Pick<PublishedList, 'runId' | 'contentHash' | 'pub
 
 /**
  * Answers price questions from the published lists. Each store's search index lives in memory,
- * loaded from the ops database once per publication (with its prices, about 20 MB per 100,000
- * rows, unless `prices` is 'per-question'), and checked against the published version at most
- * once a second.
+ * loaded once per publication (from `indexCache` when it has that publication's, else built from
+ * the ops database and cached), with its prices unless `prices` is 'per-question' (measured for
+ * 104,000 rows: 41 MB of heap and 91 MB of resident memory with the prices, 2 MB and 37 MB
+ * without), and checked against the published version at most once a second.
  */
 export class PriceSearch {
   private readonly lists = new Map<string, { version: string; list: Promise<StoreList>; checkedAt: number }>();
