@@ -10,7 +10,7 @@ export interface IndexedItem {
 }
 
 /** An item the index found: its code and name. */
-export type FoundItem = Pick<IndexedItem, 'kodeitem' | 'namaitem'>;
+type FoundItem = Pick<IndexedItem, 'kodeitem' | 'namaitem'>;
 
 export interface Ranked {
   item: FoundItem;
