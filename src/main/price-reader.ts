@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.ts';
-import { createOpsStores, openOpsDatabase } from '../store/index.ts';
 import type { PriceLists } from '../store/price-lists.ts';
 import { swapStagingIn } from '../store/postgres/database-swap.ts';
+import { openMigratedOpsDatabase, openOpsDatabase } from '../store/postgres/ops-database.ts';
+import { PgPriceLists } from '../store/postgres/price-lists.ts';
 import { buildTarget } from './restore-target.ts';
 
 /**
@@ -13,14 +14,17 @@ import { buildTarget } from './restore-target.ts';
  */
 export async function openPriceLists(config: Config, logger: Logger): Promise<{ priceLists: PriceLists; close(): Promise<void> }> {
   const target = await buildTarget(config, logger);
-  const open = () => openOpsDatabase((db) => target.opsConnection(db), config.ops.database,
-    (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
+  const connection = (db: string) => target.opsConnection(db);
+  const dropped = (err: Error) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect');
+  const open = async () => await openMigratedOpsDatabase(connection, config.ops.database, dropped)
+    ?? await openOpsDatabase(connection, config.ops.database, dropped);
   const pool = await open().catch(async () => {
     await target.ensure((text) => logger.info(text));
     return open();
   });
   return {
-    priceLists: createOpsStores(pool, { swapDatabases: swapStagingIn }).priceLists,
+    // The price lists alone, not createOpsStores: the other stores' modules are not loaded.
+    priceLists: new PgPriceLists(pool, swapStagingIn),
     async close() {
       await pool.end();
       await target.stop?.();

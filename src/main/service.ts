@@ -7,6 +7,7 @@ import type { CoreDeps } from '../bot/context.ts';
 import { createTelegramBot, registerMenus } from '../bot/telegram/telegram-bot.ts';
 import { ChatState } from '../pipeline/chat-state.ts';
 import { officeStock } from '../pipeline/item-stock.ts';
+import { IndexCache } from '../pipeline/search/index-cache.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
@@ -15,7 +16,7 @@ import { startAlerting, type Alerting } from './alerting.ts';
 import { createSchedules } from './schedules.ts';
 import { checkOpsHttpExposure } from '../ops-http.ts';
 import { startOpsHttp } from './ops-http-server.ts';
-import { createWhatsAppClient, type WhatsAppClient } from '../adapters/whatsapp/whatsapp-client.ts';
+import type { WhatsAppClient } from '../adapters/whatsapp/whatsapp-client.ts';
 import { qrPng, WhatsAppMessenger } from '../adapters/whatsapp/whatsapp-messenger.ts';
 import { answerWhatsApp } from '../bot/whatsapp/whatsapp-chat.ts';
 import type { NetworkRetryOptions } from '../adapters/telegram/network-retry.ts';
@@ -97,6 +98,15 @@ export interface ServiceOptions {
   telegramRetry?: NetworkRetryOptions;
 }
 
+/**
+ * whatsapp-web.js driving the machine's Chromium, imported only when WhatsApp is on: with
+ * puppeteer it adds about 38 MB to the service's memory (npm run bench:rss).
+ */
+async function whatsAppWebClient(app: App): Promise<() => WhatsAppClient> {
+  const { createWhatsAppClient } = await import('../adapters/whatsapp/whatsapp-client.ts');
+  return () => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: app.config.whatsapp.chromiumPath });
+}
+
 /** The QR that links WhatsApp, as a picture to each owner in Telegram (at most once a minute: it changes every ~20 s), while the bot is connected. */
 function qrToOwners(app: App, bot: Bot, telegram: TelegramConnection, owners: number[]): (qr: string) => void {
   let last = 0;
@@ -142,7 +152,8 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const runner = new SyncRunner(app.sync, app.logger);
   const chat = new ChatState(app.opsStores.chats);
   const owners = [...telegram.roles].filter(([, role]) => role === 'owner').map(([id]) => id);
-  const search = new PriceSearch(app.opsStores.priceLists);
+  // The index cache is shared with tokobot ask: the service writes it for each new publication it loads.
+  const search = new PriceSearch(app.opsStores.priceLists, { indexCache: new IndexCache(app.config.dataDir) });
   const backups = new BackupRunner(app.backups, app.config.jobs, app.logger);
   await runner.recover();
   await backups.recover();
@@ -162,6 +173,10 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const core = new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners,
     nextSync: schedules.nextSync, nextBackup: schedules.nextBackup, alerting: () => late.alerting }));
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
+  // A new list is loaded (and its index cached for tokobot ask) once published, not at the next question; the sync's reply does not wait for it.
+  runner.onFinished((outcome, store) => {
+    if (outcome.status === 'success') void search.warm(store.id).catch((err) => app.logger.warn({ err, store: store.id }, 'could not load the new price list ahead of questions'));
+  });
   const stopping = new AbortController();
   const bot = late.bot = createTelegramBot({
     signal: stopping.signal, retry: { ...options.telegramRetry, ...connection.pollingHooks }, proxy: app.config.proxy,
@@ -176,7 +191,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   if (opsHttp) app.logger.info({}, `ops http: /healthz, /metrics and /status on ${httpConfig.host}:${opsHttp.port}`);
   let whatsapp: WhatsAppMessenger | undefined;
   if (app.config.whatsapp.enabled) {
-    const createClient = options.whatsappClient ?? (() => createWhatsAppClient({ dataDir: app.config.dataDir, chromiumPath: app.config.whatsapp.chromiumPath }));
+    const createClient = options.whatsappClient ?? await whatsAppWebClient(app);
     whatsapp = new WhatsAppMessenger({ createClient, logger: app.logger, onQr: qrToOwners(app, bot, connection, owners) });
     whatsapp.onMessage((from, text) => answerWhatsApp(core, app.config.whatsapp.allowed, from, text));
     void whatsapp.start();

@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import type { RestoreOptions, RestoreTarget, RestoredCounts } from '../../pipeline/ports.ts';
 import { quoteIdent } from './sql-text.ts';
 import { withClient } from './with-client.ts';
@@ -96,6 +95,8 @@ export abstract class PostgresRestoreServer implements Omit<RestoreTarget, 'kind
 
   exportCsv(database: string, sql: string, destPath: string): Promise<{ bytes: number }> {
     return this.readOnly(database, async (c) => {
+      // Imported here: commands that only read the ops database (tokobot ask) never load it.
+      const { to: copyTo } = await import('pg-copy-streams');
       const stream = c.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
       const file = createWriteStream(destPath, { mode: 0o640 });
       await pipeline(stream, file);

@@ -41,6 +41,11 @@ export function canonicalWords(text: string): string[] {
   return words(text).map((w) => ABBREVIATIONS[w] ?? w);
 }
 
+/** The word rules as text (the tables and the code applying them): an index built under other rules is not reused. */
+export function wordRules(): string {
+  return JSON.stringify([ABBREVIATIONS, UNIT_ALIASES, String(words), String(canonicalWords)]);
+}
+
 /** How people ask ("berapa harga indomie goreng ya kak?"): words that say nothing about the item. */
 const FILLER = new Set(['berapa', 'brp', 'harga', 'hrg', 'ada', 'yang', 'yg', 'dong', 'kak', 'min', 'gan', 'ya', 'sih',
   'tolong', 'cek', 'info', 'mau', 'beli', 'jual', 'stok', 'price', 'how', 'much', 'is', 'the', 'of', 'for']);

@@ -1,4 +1,5 @@
-import type { ListedPrice, PriceLists } from '../../store/price-lists.ts';
+import type { ListedPrice, PriceLists, PublishedList } from '../../store/price-lists.ts';
+import type { IndexCache } from './index-cache.ts';
 import { PriceIndex } from './price-index.ts';
 
 /** One price of an item: a unit, level or quantity tier. */
@@ -51,39 +52,62 @@ export interface PriceSearchOptions {
    * is loaded, and each answer reads the rows of the items it shows.
    */
   prices?: 'in-memory' | 'per-question';
+  /** Where built indexes are kept between processes (IndexCache): loaded from there when its file is of the published list. */
+  indexCache?: Pick<IndexCache, 'read' | 'write'>;
+}
+
+const NOT_PUBLISHED = 'none';
+
+/** What tells one publication of a store's list from another: its run, its backup and when it was published. */
+function versionOf(published: Pick<PublishedList, 'runId' | 'contentHash' | 'publishedAt'> | null): string {
+  return published ? `${published.runId}:${published.contentHash}:${published.publishedAt.getTime()}` : NOT_PUBLISHED;
 }
 
 /**
  * Answers price questions from the published lists. Each store's search index lives in memory,
- * loaded from the ops database once per publication (with its prices, about 20 MB per 100,000
- * rows, unless `prices` is 'per-question'), and checked against the published version at most
- * once a second.
+ * loaded once per publication (from `indexCache` when it has that publication's, else built from
+ * the ops database and cached), with its prices unless `prices` is 'per-question' (measured for
+ * 104,000 rows: 41 MB of heap and 91 MB of resident memory with the prices, 2 MB and 37 MB
+ * without), and checked against the published version at most once a second.
  */
 export class PriceSearch {
   private readonly lists = new Map<string, { version: string; list: Promise<StoreList>; checkedAt: number }>();
   private readonly inMemory: boolean;
+  private readonly cache: PriceSearchOptions['indexCache'];
 
   constructor(private readonly priceLists: ListReads, options: PriceSearchOptions = {}) {
     this.inMemory = (options.prices ?? 'in-memory') === 'in-memory';
+    this.cache = options.indexCache;
   }
 
-  private async load(store: string): Promise<StoreList> {
-    if (!this.inMemory) return { index: new PriceIndex(await this.priceLists.items(store)) };
-    const [items, rows] = await Promise.all([this.priceLists.items(store), this.priceLists.prices(store)]);
-    return { index: new PriceIndex(items), items: itemsFrom(rows) };
+  /** The index of that publication: from the cache when it has it, else built from the list's items and cached. */
+  private async indexOf(store: string, version: string): Promise<PriceIndex> {
+    const cache = version === NOT_PUBLISHED ? undefined : this.cache;
+    const cached = await cache?.read(store, version);
+    if (cached) return cached;
+    const index = new PriceIndex(await this.priceLists.items(store));
+    // A cache that cannot be written (a full disk, a read-only folder) only costs the next reader the build.
+    await cache?.write(store, version, index).catch(() => undefined);
+    return index;
+  }
+
+  private async load(store: string, version: string): Promise<StoreList> {
+    if (!this.inMemory) return { index: await this.indexOf(store, version) };
+    const [index, rows] = await Promise.all([this.indexOf(store, version), this.priceLists.prices(store)]);
+    return { index, items: itemsFrom(rows) };
   }
 
   private async listOf(store: string): Promise<StoreList> {
     const fresh = this.lists.get(store);
     if (fresh && Date.now() - fresh.checkedAt < 1000) return fresh.list;
-    const version = String((await this.priceLists.published(store))?.runId ?? 'none');
+    const version = versionOf(await this.priceLists.published(store));
     const cached = this.lists.get(store);
     if (cached?.version === version) {
       cached.checkedAt = Date.now();
       return cached.list;
     }
     // The promise is cached, not the result: many first questions at once share one load.
-    const list = this.load(store);
+    const list = this.load(store, version);
     this.lists.set(store, { version, list, checkedAt: Date.now() });
     list.catch(() => this.lists.delete(store));
     return list;

@@ -32,6 +32,22 @@ export async function openOpsDatabase(connection: (database: string) => pg.Clien
   return pool;
 }
 
+/**
+ * The ops database for a reader (tokobot ask), when it exists and every migration is applied:
+ * one pool on it, without the administrator's connection and the migration lock of
+ * openOpsDatabase (about 20 ms). Otherwise null (missing, older, or no server), and the reader
+ * opens it with openOpsDatabase, which creates and migrates.
+ */
+export async function openMigratedOpsDatabase(connection: (database: string) => pg.ClientConfig, name: string, onIdleError?: (err: Error) => void): Promise<pg.Pool | null> {
+  const pool = new pg.Pool({ ...connection(name), max: 8 });
+  pool.on('error', (err) => onIdleError?.(err));
+  const applied = await pool.query('SELECT count(*)::int AS n FROM schema_migrations WHERE version = ANY($1)', [migrations.map((m) => m.version)])
+    .then((r) => r.rows[0]?.n as number, () => -1);
+  if (applied === migrations.length) return pool;
+  await pool.end();
+  return null;
+}
+
 export async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { PRICE_COLUMNS } from '../../pipeline/price-rules.ts';
 import type { ListedItem, ListedPrice, PriceLists, Publication, PublishedList, PublishOptions } from '../price-lists.ts';
 import { inTransaction } from './in-transaction.ts';
@@ -19,12 +18,14 @@ async function rebuildItems(client: pg.ClientBase, store: string): Promise<void>
   await client.query(
     `INSERT INTO price_items (store, kodeitem, namaitem, codes)
      SELECT store, kodeitem, min(namaitem),
-            array_remove(array_remove(array_agg(DISTINCT upper(barcode)), ''), upper(kodeitem)) || upper(kodeitem)
+            coalesce(array_agg(DISTINCT upper(barcode)) FILTER (WHERE barcode <> '' AND upper(barcode) <> upper(kodeitem)), '{}') || upper(kodeitem)
      FROM price_rows WHERE store = $1 GROUP BY store, kodeitem`, [store]);
 }
 
 async function replaceList(client: pg.ClientBase, p: Publication): Promise<void> {
   await client.query('DELETE FROM price_rows WHERE store = $1', [p.store]);
+  // Imported here: readers of the lists (tokobot ask) never load it.
+  const { from: copyFrom } = await import('pg-copy-streams');
   const copy = client.query(copyFrom(`COPY price_rows (${PRICE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
   await pipeline(createReadStream(p.tmpCsvPath), copy);
   await rebuildItems(client, p.store);
