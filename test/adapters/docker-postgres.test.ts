@@ -10,6 +10,18 @@ import { runExec } from '../../src/adapters/docker/docker-exec.ts';
 import { needPgDump } from '../helpers/needs.ts';
 import { dockerSkipReason, TEST_IMAGE, removeContainer } from '../helpers/docker.ts';
 import { localConnection, requireLocalPg, TEST_RESTORE_ROLE } from '../helpers/local-pg.ts';
+import type { RestoreTarget } from '../../src/pipeline/ports.ts';
+
+/** The major of the server the container runs, asked of it (its pg_restore comes from the same installation). */
+async function serverMajor(target: RestoreTarget): Promise<number> {
+  const c = new pg.Client(target.opsConnection('postgres'));
+  await c.connect();
+  try {
+    return Math.floor(Number((await c.query('SHOW server_version_num')).rows[0].server_version_num) / 10_000);
+  } finally {
+    await c.end();
+  }
+}
 
 const docker = new Docker();
 const skip = await dockerSkipReason(docker);
@@ -63,7 +75,7 @@ test('the server wants the password over TCP, and pg_trgm is available', { skip 
   }
 });
 
-restoreTargetContract('docker', async () => new DockerPostgres(options()), { restorer: 'pg_restore', major: async () => Number(/:(\d+)/.exec(TEST_IMAGE)?.[1]), skip: skip ?? await requireLocalPg() ?? await needPgDump() });
+restoreTargetContract('docker', async () => new DockerPostgres(options()), { restorer: 'pg_restore', major: (target) => serverMajor(target), skip: skip ?? await requireLocalPg() ?? await needPgDump() });
 
 /** The hostile archive's marker, inside the container, where the server would run its shell command. */
 const containerMarker = (): MarkerPlace => {

@@ -30,7 +30,7 @@ export interface ContractOptions {
    */
   restorer: 'pg_restore' | 'own' | 'fake';
   /** The major version pgRestoreMajor() must report. */
-  major: () => Promise<number>;
+  major: (target: RestoreTarget) => Promise<number>;
   skip?: string;
 }
 
@@ -72,7 +72,7 @@ export function restoreTargetContract(name: string, make: () => Promise<RestoreT
     test('ensure() is idempotent, and pgRestoreMajor() reports what restore() runs', async () => {
       await target.ensure();
       await target.ensure();
-      assert.equal(await target.pgRestoreMajor(), await options.major());
+      assert.equal(await target.pgRestoreMajor(), await options.major(target));
     });
 
     test('createDatabase makes a database and refuses an existing one; dropDatabase is idempotent', async () => {
