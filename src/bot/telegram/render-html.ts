@@ -4,7 +4,7 @@ import type { Reply } from '../reply.ts';
 const LIMIT = 4000; // Telegram refuses texts over 4096 characters
 const ICON: Record<Reply['severity'], string> = { info: '', warning: '⚠️ ', error: '❗ ' };
 
-export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The longest start of `plain` whose escaped form fits in `limit` (cut before escaping, so no entity is split), with … when cut. */
 function fitted(plain: string, limit: number): string {
