@@ -140,10 +140,12 @@ export class TerminalChat {
     }
   }
 
-  /** Line by line from standard input, with a prompt, until its end or /keluar. */
+  /** Line by line from standard input, with a prompt, until its end, /keluar or Ctrl-C. */
   async run(): Promise<void> {
     print(`\n${t(await this.lang(), 'termIntro')}`);
     const rl = createInterface({ input: cliIo().stdin, output: cliIo().stdout, prompt: 'tokobot> ' });
+    // On a terminal readline takes Ctrl-C itself and, unheard, only pauses: it ends the chat, as Ctrl-D does.
+    rl.on('SIGINT', () => rl.close());
     try {
       rl.prompt();
       for await (const line of rl) {
