@@ -14,7 +14,8 @@ const USAGE = `Usage:
   tokobot sync [--store ID] [--json]     sync the newest backup of one store (default: every store)
   tokobot inspect FILE [--json]          check an .i5bu archive and show its contents
   tokobot status [--json]                freshness and last runs per store
-  tokobot ask "TEXT" [--store ID]        answer a price question from the published list
+  tokobot ask "TEXT" [--store ID] [--json] answer a price question from the published list (exit 3: no list yet)
+  tokobot chat [--store ID]              the bot's chat in this terminal, as the owner (pages, item cards, /status, /sync…)
   tokobot backup run JOB [--json]        run a backup job now (dump, verify, store, prune)
   tokobot backup list [--json]           jobs, their schedules and last results, recent runs
   tokobot backup prune [JOB] [--dry-run] apply retention; with --dry-run only show what would go and why
@@ -62,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'ask':
       if (!rest.length) throw new AppError('usage', 'tokobot', 'tokobot ask needs a question: tokobot ask "indomie goreng"');
-      return (await import('./cli/ask.ts')).ask(rest.join(' '), values.store);
+      return (await import('./cli/ask.ts')).ask(rest.join(' '), values.store, json);
+    case 'chat': return (await import('./cli/chat.ts')).chat(values.store);
     default:
       print(USAGE);
       return command && !values.help ? 2 : 0;

@@ -83,13 +83,14 @@ export class CommandCore {
   /**
    * A button press in `chat`: data made by this core's ButtonCodec (pages, item cards, store
    * choice, backup jobs), also by an earlier run of tokobot. Forged or forgotten data is
-   * answered "expired"; a press needs the role of the command whose button it is.
+   * answered "expired"; a press needs the role of the command whose button it is. `granted`: as
+   * Incoming.access, from channels whose people are not in the Telegram roles.
    */
-  async action(userId: number, name: string, data: string, chat: Chat): Promise<Reply | null> {
+  async action(userId: number, name: string, data: string, chat: Chat, granted?: Access): Promise<Reply | null> {
     return this.guard(userId, async (saved) => {
       const lang = saved.lang;
       const expired: Reply = { severity: 'warning', lines: [t(lang, 'expired')] };
-      const role = this.accessOf(userId);
+      const role = granted ?? this.accessOf(userId);
       if (!role) return { severity: 'warning', lines: [t(lang, 'refused', { id: userId })] };
       const button = await this.buttons.decode(data);
       const handler = button && pressOf(button);

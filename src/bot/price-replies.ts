@@ -1,17 +1,25 @@
 import type { StoreConfig } from '../config/load-config.ts';
-import type { PriceEntry, PriceItem } from '../pipeline/search/price-search.ts';
+import type { PriceEntry, PriceItem, SearchResult } from '../pipeline/search/price-search.ts';
 import type { ButtonCodec } from './button-codec.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { priceLine, rupiah, tierLabels, unitLabel } from './format-price.ts';
 import { t } from '../i18n/text.ts';
 import type { Button, Reply } from './reply.ts';
 
-const PAGE = 10;
+/** Results per page (and per `tokobot ask`). */
+export const PAGE = 10;
 
 /** A page of search results: one line per item, a button per item for its card, ◀ ▶ to turn pages. */
 /** `buttons` null: a channel that shows none (tokobot ask), so none are made or kept. */
 export async function searchReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<ButtonCodec, 'encode'> | null, who: Who, store: StoreConfig, query: string, page: number): Promise<Reply> {
   const result = await deps.search.search(store.id, query, { limit: PAGE, offset: page * PAGE });
+  return resultReply(deps, buttons, who, store, result, page);
+}
+
+/** The reply to a search already made (page `page` of PAGE items): before the store's first list, that there is none yet. */
+export async function resultReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<ButtonCodec, 'encode'> | null, who: Who, store: StoreConfig, result: SearchResult, page: number): Promise<Reply> {
+  const query = result.query;
+  if (!result.listed) return { severity: 'warning', title: store.name, lines: [t(who.lang, 'noList')] };
   if (result.items.length === 0) {
     if (result.total === 0 && page === 0) {
       const close = await deps.search.suggest(store.id, query);

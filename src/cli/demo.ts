@@ -1,13 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { CommandCore } from '../bot/core.ts';
-import { renderText } from '../bot/render-text.ts';
-import type { Reply } from '../bot/reply.ts';
 import { DEMO_SAMPLE, demoConfig } from '../config/demo-config.ts';
 import { SYNC_STAGES, type SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import { openDemo } from '../main/demo-app.ts';
-import { cliIo, print, tell } from './print.ts';
+import { cliIo, tell } from './print.ts';
+import { TerminalChat } from './terminal-chat.ts';
 
 /** One line per stage on a terminal, redrawn as it goes: "restore  [██████░░░░]  60%". */
 function progressBar(out: NodeJS.WritableStream): (p: SyncProgress) => void {
@@ -24,26 +21,6 @@ function progressBar(out: NodeJS.WritableStream): (p: SyncProgress) => void {
     }
     shown = p.stage;
   };
-}
-
-async function chat(core: CommandCore, ask: string | undefined): Promise<void> {
-  const say = async (text: string) => {
-    const reply: Reply | null = await core.message({ userId: 1, name: 'demo', text, access: 'owner', chat: { id: 1, kind: 'private' } });
-    if (!reply) return;
-    print(renderText(reply));
-    if (reply.live) print(renderText(await reply.live(async (r) => { print(`  … ${r.lines.join(' ')}`); })));
-  };
-  if (ask !== undefined) return say(ask);
-  print('\nAsk as you would ask the bot: a name ("minyak goreng"), a code or a barcode, or /status, /sync, /help. Ctrl-D or /quit ends.');
-  const rl = createInterface({ input: cliIo().stdin, output: cliIo().stdout, prompt: 'tokobot> ' });
-  rl.prompt();
-  for await (const line of rl) {
-    const text = line.trim();
-    if (text === '/quit' || text === '/exit') break;
-    if (text) await say(text).catch((err: Error) => print(err.message));
-    rl.prompt();
-  }
-  rl.close();
 }
 
 /**
@@ -66,8 +43,10 @@ export async function demo(ask: string | undefined): Promise<number> {
       return 1;
     }
     tell(o.status === 'success' ? `Published ${o.rows} price rows from ${o.file}.\n` : `The price list from ${o.file} is already published.\n`);
-    await chat(await core(), ask);
-    await runner.shutdown(5_000);
+    const terminal = await core();
+    const chat = new TerminalChat(terminal);
+    await (ask === undefined ? chat.run() : chat.say(ask));
+    await terminal.shutdown();
     return 0;
   } finally {
     await close();

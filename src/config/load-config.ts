@@ -6,7 +6,7 @@ import { envSchema, type Env } from './env-schema.ts';
 import { fileSchema, type FileConfig } from './file-schema.ts';
 import { AppError } from '../errors.ts';
 import { jobsFrom, type JobConfig } from './jobs-from.ts';
-import { sectionsFrom, zipSection, type Sections } from './sections.ts';
+import { sectionsFrom, zipSection, type DropboxAccount, type Sections } from './sections.ts';
 import { parseSettings, problemLine, type Problem } from './config-issues.ts';
 import { langFrom } from './lang-setting.ts';
 import type { Lang } from '../i18n/lang.ts';
@@ -71,7 +71,17 @@ function readConfigFile(file: string, lang: Lang): FileConfig {
   return parseSettings(fileSchema, raw ?? {}, lang, (p) => `${file}: ${p.length ? p.map(String).join('.') : t(lang, 'topLevel')}`);
 }
 
-function storesFrom(env: Env, file: FileConfig, problems: string[], lang: Lang): StoreConfig[] {
+/**
+ * `reader`: for commands that only read the published lists and the ops database (tokobot ask,
+ * tokobot chat): where a store's backups come from and the Dropbox account are not required
+ * (a sync or backup started from there checks what it needs: checkRunnable).
+ */
+interface LoadOptions {
+  reader?: boolean;
+}
+
+/** `sourceProblems`: where a store's source is missing (problems, unless the config is a reader's). */
+function storesFrom(env: Env, file: FileConfig, problems: string[], sourceProblems: string[], lang: Lang): StoreConfig[] {
   if (file.stores) {
     const ids = new Set<string>();
     return file.stores.map((s) => {
@@ -84,16 +94,16 @@ function storesFrom(env: Env, file: FileConfig, problems: string[], lang: Lang):
     });
   }
   if (env.SOURCE === 'folder') {
-    if (!env.SOURCE_DIR) problems.push(problemLine('SOURCE_DIR', { key: 'sourceDirNeeded' }, lang));
+    if (!env.SOURCE_DIR) sourceProblems.push(problemLine('SOURCE_DIR', { key: 'sourceDirNeeded' }, lang));
     return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, timeZone: env.STORE_TZ, source: { type: 'folder', dir: env.SOURCE_DIR ?? '' } }];
   }
-  if (!env.DROPBOX_FOLDER) problems.push(problemLine('DROPBOX_FOLDER', { key: 'dropboxFolderNeeded' }, lang));
+  if (!env.DROPBOX_FOLDER) sourceProblems.push(problemLine('DROPBOX_FOLDER', { key: 'dropboxFolderNeeded' }, lang));
   return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, timeZone: env.STORE_TZ, source: { type: 'dropbox', folder: env.DROPBOX_FOLDER ?? '' } }];
 }
 
 /** App key + refresh token (the secret too, unless the token came from tokobot dropbox-auth's PKCE flow), or an access token. */
-function hasDropboxCredentials(env: Env): boolean {
-  return Boolean((env.DROPBOX_APP_KEY && env.DROPBOX_REFRESH_TOKEN) || env.DROPBOX_ACCESS_TOKEN);
+function hasDropboxCredentials(account: DropboxAccount): boolean {
+  return Boolean((account.appKey && account.refreshToken) || account.accessToken);
 }
 
 // `KEY=` in .env means "not set", not "set to nothing".
@@ -118,9 +128,9 @@ export function zipSettingsFrom(source: NodeJS.ProcessEnv = process.env): { zipM
   return { zipMaxBytes: zip.maxBytes, zipMaxRatio: zip.maxRatio };
 }
 
-function checkCombinations(env: Env, stores: StoreConfig[], problems: string[], lang: Lang): void {
-  if (stores.some((s) => s.source.type === 'dropbox') && !hasDropboxCredentials(env)) {
-    problems.push(problemLine('DROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN', { key: 'dropboxCredentials' }, lang));
+function checkCombinations(env: Env, dropbox: DropboxAccount, stores: StoreConfig[], problems: string[], sourceProblems: string[], lang: Lang): void {
+  if (stores.some((s) => s.source.type === 'dropbox') && !hasDropboxCredentials(dropbox)) {
+    sourceProblems.push(problemLine('DROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN', { key: 'dropboxCredentials' }, lang));
   }
   if (!cron.validate(env.SYNC_CRON)) problems.push(problemLine('SYNC_CRON', { key: 'syncCron', params: { value: env.SYNC_CRON } }, lang));
   if (env.RESTORE_TARGET === 'external' && !env.PG_URL) problems.push(problemLine('PG_URL', { key: 'pgUrlNeeded' }, lang));
@@ -131,22 +141,45 @@ function checkCombinations(env: Env, stores: StoreConfig[], problems: string[], 
  * naming the variable or field, in the language of TOKOBOT_LANG or the locale (read first);
  * nothing else in the program reads process.env.
  */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const lang = langFrom(source);
   const present = setOnly(source);
   // Many systems set the proxy in lower case (https_proxy), as curl reads it; the upper-case name wins.
   for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) present[name] ??= present[name.toLowerCase()];
   const env = parseSettings(envSchema, present, lang, (p) => String(p[0]));
   const file = env.TOKOBOT_CONFIG ? readConfigFile(env.TOKOBOT_CONFIG, lang) : {};
+  const sections = sectionsFrom(env, file, lang);
   const problems: string[] = [];
-  const stores = storesFrom(env, file, problems, lang);
-  checkCombinations(env, stores, problems, lang);
+  // A reader's sources go unchecked: checkRunnable tells their problems when a sync or backup needs them.
+  const sourceProblems = options.reader ? [] : problems;
+  const stores = storesFrom(env, file, problems, sourceProblems, lang);
+  checkCombinations(env, sections.dropbox, stores, problems, sourceProblems, lang);
   const jobs = jobsFrom(file.jobs ?? [], present, problems, lang);
-  if (jobs.some((j) => j.destinations.some((d) => d.type === 'dropbox')) && !hasDropboxCredentials(env)) {
+  if (jobs.some((j) => j.destinations.some((d) => d.type === 'dropbox')) && !hasDropboxCredentials(sections.dropbox)) {
+    sourceProblems.push(problemLine('jobs', { key: 'jobsDropboxCredentials' }, lang));
+  }
+  if (problems.length) throw new AppError('config', 'tokobot', problems.join('\n'));
+  return { ...sections, dataDir: path.resolve(env.DATA_DIR), stores, jobs };
+}
+
+/**
+ * What a sync of `run.store`, or a run of `run.job`, needs of the settings that a reader's config
+ * (LoadOptions.reader) left unchecked: the AppError loadConfig would have thrown, naming only
+ * what this run misses.
+ */
+export function checkRunnable(config: Config, run: { store: StoreConfig } | { job: JobConfig }): void {
+  const lang = config.locale.lang;
+  const problems: string[] = [];
+  const noAccount = !hasDropboxCredentials(config.dropbox);
+  if ('store' in run) {
+    const source = run.store.source;
+    if (source.type === 'folder' && !source.dir) problems.push(problemLine('SOURCE_DIR', { key: 'sourceDirNeeded' }, lang));
+    if (source.type === 'dropbox' && !source.folder) problems.push(problemLine('DROPBOX_FOLDER', { key: 'dropboxFolderNeeded' }, lang));
+    if (source.type === 'dropbox' && noAccount) problems.push(problemLine('DROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN', { key: 'dropboxCredentials' }, lang));
+  } else if (run.job.destinations.some((d) => d.type === 'dropbox') && noAccount) {
     problems.push(problemLine('jobs', { key: 'jobsDropboxCredentials' }, lang));
   }
   if (problems.length) throw new AppError('config', 'tokobot', problems.join('\n'));
-  return { ...sectionsFrom(env, file, lang), dataDir: path.resolve(env.DATA_DIR), stores, jobs };
 }
 
 /** The store of that id, or the first store when none is given; an unknown id says which there are. */

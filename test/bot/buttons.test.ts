@@ -27,7 +27,7 @@ function catalogue() {
   const search: CoreDeps['search'] = {
     search: async (store, query, o = {}) => {
       asked.push({ query, offset: o.offset ?? 0 });
-      return { store, query, exact: false, total: items.length, items: items.slice(o.offset ?? 0, (o.offset ?? 0) + (o.limit ?? 10)) };
+      return { store, query, listed: true, exact: false, total: items.length, items: items.slice(o.offset ?? 0, (o.offset ?? 0) + (o.limit ?? 10)) };
     },
     suggest: async () => [],
     item: async (_store, kodeitem) => items.find((i) => i.kodeitem === kodeitem) ?? null,

@@ -11,7 +11,7 @@ const kg = (jmlsampai: string, hargajual: string): PriceEntry =>
 const beras: PriceItem = { kodeitem: 'BR1', namaitem: 'BERAS PANDAN WANGI', jenis: null, merek: null, sistemhargajual: 'J', stok: '40.5',
   entries: [kg('0.75', '14000'), kg('2.5', '13500'), kg('9999', '12500')] };
 const search: CoreDeps['search'] = {
-  search: async (store, query) => ({ store, query, exact: true, total: 1, items: [beras] }),
+  search: async (store, query) => ({ store, query, listed: true, exact: true, total: 1, items: [beras] }),
   suggest: async () => [],
   item: async () => beras,
 };

@@ -23,7 +23,7 @@ export function testCore(over: Partial<CoreDeps> = {}) {
     roles: new Map<number, Role>([[OWNER, 'owner'], [ADMIN, 'admin'], [STAFF, 'staff']]),
     publicMode: false, ownerGroups: new Set([OWNERS_GROUP]), rateLimitPerMinute: 5,
     search: {
-      search: async (store, query) => ({ store, query, exact: false, total: 1, items: [item] }),
+      search: async (store, query) => ({ store, query, listed: true, exact: false, total: 1, items: [item] }),
       suggest: async () => [], item: async () => item,
     },
     status: async () => { throw new Error('not under test'); },

@@ -26,7 +26,7 @@ async function setStore(deps: CoreDeps, who: Who, id: string): Promise<Reply> {
 
 /** /toko: the stores as buttons (the chosen one ticked), or /toko ID to choose at once. */
 export const toko: ChatCommand = {
-  name: 'toko', aliases: [], role: 'staff', menu: true,
+  name: 'toko', aliases: ['store'], role: 'staff', menu: true,
   help: { id: 'pilih toko', en: 'pick a store' },
   run: async ({ deps, who, args, buttons }) => {
     if (args) return setStore(deps, who, args.toLowerCase());

@@ -11,6 +11,8 @@ export type PriceItem = Omit<ListedPrice, keyof PriceEntry> & { entries: PriceEn
 export interface SearchResult {
   store: string;
   query: string;
+  /** False before the store's first published list (no successful sync): nothing can match yet. */
+  listed: boolean;
   /** True when the question was an item code or barcode and matched one. */
   exact: boolean;
   total: number;
@@ -23,6 +25,7 @@ export interface SearchOptions {
 }
 
 interface StoreList {
+  listed: boolean;
   index: PriceIndex;
   /** Every item with its rows, when the prices are kept in memory. */
   items?: Map<string, PriceItem>;
@@ -92,9 +95,10 @@ export class PriceSearch {
   }
 
   private async load(store: string, version: string): Promise<StoreList> {
-    if (!this.inMemory) return { index: await this.indexOf(store, version) };
+    const listed = version !== NOT_PUBLISHED;
+    if (!this.inMemory) return { listed, index: await this.indexOf(store, version) };
     const [index, rows] = await Promise.all([this.indexOf(store, version), this.priceLists.prices(store)]);
-    return { index, items: itemsFrom(rows) };
+    return { listed, index, items: itemsFrom(rows) };
   }
 
   private async listOf(store: string): Promise<StoreList> {
@@ -135,7 +139,7 @@ export class PriceSearch {
       return { codes: r.ranked.map((x) => x.item.kodeitem), total: r.total };
     })();
     const page = await this.itemsOf(store, list, found.codes.slice(offset, offset + limit));
-    return { store, query, exact: exact.length > 0, total: found.total, items: page };
+    return { store, query, listed: list.listed, exact: exact.length > 0, total: found.total, items: page };
   }
 
   /** Close names for a question that found nothing ("did you mean"). */
