@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { InputFile, type Bot } from 'grammy';
 import { AppError } from '../errors.ts';
 import type { App } from './app.ts';
@@ -6,10 +5,8 @@ import { CommandCore } from '../bot/core.ts';
 import type { CoreDeps } from '../bot/context.ts';
 import { createTelegramBot, registerMenus } from '../bot/telegram/telegram-bot.ts';
 import { ChatState } from '../pipeline/chat-state.ts';
-import { officeStock } from '../pipeline/item-stock.ts';
 import { IndexCache } from '../pipeline/search/index-cache.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
-import { storeStatus } from '../pipeline/status.ts';
 import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { startAlerting, type Alerting } from './alerting.ts';
@@ -23,6 +20,7 @@ import type { NetworkRetryOptions } from '../adapters/telegram/network-retry.ts'
 import { DROPBOX_API } from '../adapters/dropbox/dropbox-client.ts';
 import { proxyFor, shownProxy } from '../adapters/proxy-agent.ts';
 import { TelegramConnection } from './telegram-connection.ts';
+import { coreDeps } from './core-deps.ts';
 
 export interface Service {
   bot: Bot;
@@ -35,56 +33,6 @@ export interface Service {
   /** The port of the ops HTTP server, when HTTP_PORT is set. */
   httpPort?: number;
   stop(): Promise<void>;
-}
-
-/** What the command core is wired to besides the app: the runners and schedules of this process. */
-export interface CoreWiring {
-  search: PriceSearch;
-  syncRunner: SyncRunner;
-  backupRunner: BackupRunner;
-  chat: ChatState;
-  notifyOwners: CoreDeps['notifyOwners'];
-  nextSync: () => Date | null;
-  nextBackup: (jobId: string) => Date | null;
-  /** The alert side once it runs (never in the demo). */
-  alerting: () => Alerting | undefined;
-}
-
-/** The command core over the real pipeline. */
-export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting }: CoreWiring): CoreDeps {
-  const telegram = app.config.telegram;
-  return {
-    stores: app.config.stores, roles: telegram.roles, publicMode: telegram.publicMode, rateLimitPerMinute: telegram.rateLimitPerMinute,
-    ownerGroups: telegram.ownerGroups,
-    search,
-    status: (store) => storeStatus(app.opsStores, store),
-    history: (store, limit) => app.opsStores.runs.recent(store, limit),
-    runSync: (store, trigger, onProgress) => runner.run(store, trigger, onProgress),
-    syncInProgress: (store) => runner.progress(store),
-    cancelRuns: (id, by) => {
-      const [sync, backup] = [runner.cancel(id, by), backups.cancel(id, by)];
-      return [...(sync ? [{ kind: 'sync' as const, name: app.config.stores.find((s) => s.id === id)?.name ?? id, ...sync }] : []),
-        ...(backup ? [{ kind: 'backup' as const, name: id, ...backup }] : [])];
-    },
-    latestExport: async (store) => {
-      const p = await app.opsStores.priceLists.published(store);
-      return p?.csvPath && existsSync(p.csvPath) ? { path: p.csvPath, rows: p.rowCount } : null;
-    },
-    officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
-    chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
-    backups: {
-      jobs: app.config.jobs,
-      run: (jobId, trigger, onProgress) => backups.run(app.job(jobId), trigger, onProgress),
-      progress: (jobId) => backups.progress(jobId),
-      states: () => backups.states(nextBackup),
-    },
-    alerts: {
-      open: () => app.alerts.open(),
-      mute: (key, hours) => app.alerts.mute(key, new Date(Date.now() + hours * 3_600_000)),
-      test: async () => (await alerting()?.test()) ?? [],
-      channels: () => Object.values(alerting()?.messengers ?? {}).map((m) => ({ channel: m.channel, text: m.state().text })),
-    },
-  };
 }
 
 /** `tokobot start`: the Telegram bot and the sync schedule in one process, stopped cleanly on SIGTERM. */

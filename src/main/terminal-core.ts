@@ -6,7 +6,7 @@ import { ChatState } from '../pipeline/chat-state.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import type { App } from './app.ts';
-import { coreDeps } from './service.ts';
+import { coreDeps } from './core-deps.ts';
 
 /** What a terminal chat talks to: the command core, and what it needs besides to show buttons as choices. */
 export interface TerminalCore {
