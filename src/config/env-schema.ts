@@ -46,8 +46,8 @@ export const envSchema = z.object({
   STORE_ID: z.string().regex(/^[a-z0-9_]{1,32}$/, problem('storeId')).default('main').describe('Id of the single store configured by environment'),
   STORE_NAME: optionalText.describe('Display name of that store'),
   // Not TZ: that is the server's clock (often UTC in a container), which node-cron follows; the shops' zone is their own.
-  STORE_TZ: timeZone.default(STORE_ZONE).describe('Time zone of the shops: their backups carry local times, and chats and alerts show times in it: '
-    + 'Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT). Not taken from TZ, which sets the server\'s clock for SYNC_CRON and job schedules'),
+  STORE_TZ: timeZone.default(STORE_ZONE).describe('Time zone of the shops: their backups carry local times, chats and alerts show times in it, and SYNC_CRON and job '
+    + 'schedules run by it: Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT). Not taken from TZ (the server\'s clock, often UTC)'),
   TOKOBOT_LANG: langSetting.describe('Language of the CLI, config errors, the terminal chat and alerts to recipients without a language: id or en '
     + '(empty: en when LC_ALL, LC_MESSAGES or LANG is en_*, else id). Chat users choose their own with /lang'),
   OPS_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, problem('databaseName')).default('tokobot').describe('Ops database (run history, price list)'),

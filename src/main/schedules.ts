@@ -11,15 +11,20 @@ export interface Schedules {
   stop(): Promise<void>;
 }
 
-/** The sync of every store (SYNC_CRON) and each backup job's own schedule; made stopped, started by `start()`. */
+/**
+ * The sync of every store (SYNC_CRON) and each backup job's own schedule, read in the shops' time
+ * (STORE_TZ), not the server's clock: "0 2 * * *" is 02:00 at the shop on a UTC server too. Made
+ * stopped, started by `start()`.
+ */
 export function createSchedules(app: Pick<App, 'config' | 'logger'>, syncRunner: SyncRunner, backupRunner: BackupRunner): Schedules {
-  const sync = cron.createTask(app.config.sync.cron, async () => { await syncRunner.runAll('schedule'); }, { noOverlap: true, name: 'sync' });
+  const timezone = app.config.locale.zone;
+  const sync = cron.createTask(app.config.sync.cron, async () => { await syncRunner.runAll('schedule'); }, { noOverlap: true, name: 'sync', timezone });
   const jobTasks = new Map<string, ScheduledTask>();
   for (const job of app.config.jobs) {
     if (!job.schedule) continue;
     jobTasks.set(job.id, cron.createTask(job.schedule, async () => {
       await backupRunner.run(job, 'schedule').catch((err: Error) => app.logger.warn({ job: job.id, err }, 'scheduled backup did not start'));
-    }, { noOverlap: true, name: `backup:${job.id}` }));
+    }, { noOverlap: true, name: `backup:${job.id}`, timezone }));
   }
   return {
     nextSync: () => sync.getNextRun(),

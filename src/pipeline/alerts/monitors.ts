@@ -25,6 +25,8 @@ export interface MonitorDeps {
   sourceFor: (store: StoreConfig) => BackupSource;
   staleHours: number;
   jobs: JobConfig[];
+  /** The zone job schedules are read in (STORE_TZ), as the scheduler reads them. */
+  scheduleZone?: string;
   backupLog: Pick<BackupLog, 'latest'>;
   target: RestoreTarget;
   dataDir: string;
@@ -89,7 +91,7 @@ async function checkBackupJobs(d: MonitorDeps): Promise<void> {
   for (const job of d.jobs) {
     const last = latest.get(job.id)?.last;
     if (job.schedule) {
-      const task = cron.createTask(job.schedule, () => undefined);
+      const task = cron.createTask(job.schedule, () => undefined, { timezone: d.scheduleZone });
       const due = previousFire(task, new Date(now.getTime() - 30 * 60_000));
       await task.destroy();
       const missed = Boolean(due && (!last || last.startedAt.getTime() < due.getTime() - 60_000));
