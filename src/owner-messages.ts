@@ -123,3 +123,12 @@ export function ownerMessage(facts: ErrorFacts, lang: Lang): string {
   const name = NAME[facts.system][lang];
   return text[lang].replace(/\{Name\}/g, capital(name)).replace(/\{name\}/g, name);
 }
+
+/**
+ * The headline's first sentence, without its full stop: what is wrong, for a line that goes on
+ * with the detail (the command line's one-line failure). The rest of the headline points to the
+ * detail or repeats what to do, which the detail says for this case.
+ */
+export function ownerWhat(facts: ErrorFacts, lang: Lang): string {
+  return ownerMessage(facts, lang).split(/(?<=\.)\s/)[0]!.replace(/\.$/, '');
+}

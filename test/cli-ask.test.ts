@@ -51,8 +51,9 @@ test('an empty or blank question is a usage error (exit 2), answered before anyt
     const r = await ask([question], { RESTORE_TARGET: 'nowhere' });
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /tokobot ask needs a question, not an empty one: tokobot ask "indomie goreng"/);
+    assert.equal(r.stderr, 'tokobot: ask butuh TEXT: tokobot ask "TEXT" [--store ID] [--json]\n');
   }
+  assert.equal((await ask([' '], { TOKOBOT_LANG: 'en' })).stderr, 'tokobot: ask needs TEXT: tokobot ask "TEXT" [--store ID] [--json]\n');
 });
 
 test('--json: the first page of ranked items, each with its selling prices (never the cost), and the number found', { skip }, async () => {

@@ -25,6 +25,8 @@ const config = {
 const env = {
   PATH: process.env.PATH ?? '', HOME: dir, SOURCE: 'folder', SOURCE_DIR: dir, RESTORE_TARGET: 'external', PG_URL: LOCAL_PG_URL,
   DATA_DIR: path.join(dir, 'data'), OPS_DATABASE: OPS, TOKOBOT_CONFIG: path.join(dir, 'tokobot.json'), VAULT_PASS: PASS, LOG_LEVEL: 'silent',
+  // English, for the words below; Indonesian where a test sets TOKOBOT_LANG=id.
+  TOKOBOT_LANG: 'en',
 };
 
 /** In this process (see tokobot-cli.ts); the process that is killed mid-dump is the program itself. */
@@ -71,7 +73,10 @@ test('backup run prints the file, size and checksum; list shows the job; prune -
   const list = await run(['backup', 'list']);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /shop \(postgres\) → /);
-  assert.match(list.stdout, /last run: success/);
+  assert.match(list.stdout, /last run: success \d+ \w{3} \d{4} \d\d:\d\d WIB\n/);
+  const daftar = await run(['backup', 'list'], { TOKOBOT_LANG: 'id', STORE_TZ: 'Asia/Jayapura' });
+  assert.match(daftar.stdout, /\n  jadwal: tidak ada \(hanya bila dijalankan\)\n  terakhir: berhasil \d+ \w{3} \d{4} \d\d:\d\d WIT\n/);
+  assert.match(daftar.stdout, /\nRiwayat terbaru:\n  \d+ \w{3} \d{4} \d\d:\d\d WIT shop berhasil \(cli\) shop_/);
   assert.doesNotMatch((await run(['backup', 'list', '--json'])).stdout, /postgres@/, 'no URL in the listing');
 
   // Named like the job's backups but unknown to the run log: an old hand copy, one from a clock that ran ahead, an empty one.

@@ -40,15 +40,17 @@ test('npm run demo -- --ask: syncs the sample store with progress, answers once,
   const port = await freePort();
   const r = await demo(['--ask', 'indomie'], port);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /tokobot demo: the sample store in demo\/toko-contoh, PostgreSQL embedded under .*\/data\/demo/);
+  // In Indonesian by default (no locale here).
+  assert.match(r.stderr, /tokobot demo: toko contoh di demo\/toko-contoh, PostgreSQL embedded di .*\/data\/demo/);
   assert.match(r.stderr, /9\/9 publish/);
-  assert.match(r.stderr, /Published \d+ price rows from backup_toko_contoh\.i5bu\./);
+  assert.match(r.stderr, /\d+ baris harga dari backup_toko_contoh\.i5bu terbit\./);
+  assert.doesNotMatch(r.stderr, /"level"|^\s+at /m, 'no log record on the terminal');
   assert.match(r.stdout, /^\[Toko Contoh\]/);
   assert.match(r.stdout, /Rp \d/);
   // The terminal chat speaks the setting's language (here an English locale) to a user who chose none.
   const again = await demo(['--ask', '/status'], port, { LANG: 'en_US.UTF-8' });
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stderr, /is already published/);
+  assert.match(again.stderr, /The price list from backup_toko_contoh\.i5bu is already published\./);
   assert.match(again.stdout, /Toko Contoh: (OK|ATTENTION|CHECK)\nNewest backup: /);
   assert.throws(() => execFileSync('pgrep', ['-f', clone]), 'no PostgreSQL left running');
 });

@@ -38,7 +38,7 @@ before(async () => {
     PATH: process.env.PATH ?? '', HOME: dir, DROPBOX_FOLDER: '/iPOS/pusat', DROPBOX_APP_KEY: dropbox.appKey, DROPBOX_APP_SECRET: dropbox.appSecret,
     DROPBOX_REFRESH_TOKEN: dropbox.refreshToken, DROPBOX_API_URL: dropbox.url, DROPBOX_CONTENT_URL: dropbox.url, RESTORE_TARGET: 'external',
     PG_URL: LOCAL_PG_URL, DATA_DIR: path.join(dir, 'data'), TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url,
-    WHATSAPP_ENABLED: 'true', CHROMIUM_PATH: '/usr/bin/chromium', DISK_MIN_FREE_MB: '1', LOG_LEVEL: 'silent',
+    WHATSAPP_ENABLED: 'true', CHROMIUM_PATH: '/usr/bin/chromium', DISK_MIN_FREE_MB: '1', LOG_LEVEL: 'silent', TOKOBOT_LANG: 'en',
     TOKOBOT_CONFIG: config([
       { id: 'kasir', type: 'postgres', url: LOCAL_PG_URL, destinations: [{ type: 'local', dir: path.join(dir, 'b') }] },
       { id: 'web', type: 'mysql', url: 'mysql://root@127.0.0.1:3306/mysql', destinations: [{ type: 'local', dir: path.join(dir, 'b') }] },
@@ -63,6 +63,17 @@ test('all good: one line per check, exit code 0; WhatsApp not linked yet is a no
   assert.match(r.out, /^✓ backup job kasir: PostgreSQL database postgres answers/m);
   assert.match(r.out, /^✓ backup job web: MySQL database mysql answers \(\d+ tables\)$/m);
   assert.match(r.out, /^✓ disk: \d+ MB free under /m);
+
+  // In Indonesian, the default: tokobot's own words; what a server answers stays its own.
+  const id = await doctor({ TOKOBOT_LANG: '' });
+  assert.equal(id.code, 0, id.out);
+  assert.match(id.out, /^✓ konfigurasi: 1 toko, 2 job backup, 0 penerima peringatan; target restore external$/m);
+  assert.match(id.out, /^✓ server restore: PostgreSQL \d+ at /m);
+  assert.match(id.out, /^✓ backup main: the Dropbox folder \/iPOS\/pusat: 1 backup, terbaru harian\.i5bu, umurnya 3\.0 jam$/m);
+  assert.match(id.out, /^✓ Telegram: bot @tokobot_test_bot menjawab; \d+ orang punya peran$/m);
+  assert.match(id.out, /^! WhatsApp: belum ditautkan: tokobot start menampilkan kode QR/m);
+  assert.match(id.out, /^✓ job backup kasir: /m);
+  assert.match(id.out, /^✓ disk: \d+ MB kosong di /m);
 });
 
 test('each broken dependency is named with what to do, exit code 1', { skip: servers }, async () => {
@@ -79,11 +90,17 @@ test('each broken dependency is named with what to do, exit code 1', { skip: ser
   assert.match(r.out, /^✗ backup job web: .*(denied|password)/im);
   assert.match(r.out, /^✗ disk: \d+ MB free under .*below DISK_MIN_FREE_MB/m);
   assert.doesNotMatch(r.out, /revoked-token|123:wrong|nobody:wrong/, 'no secret in the output');
+  const id = await doctor({ TOKOBOT_LANG: 'id', TELEGRAM_BOT_TOKEN: '123:wrong', CHROMIUM_PATH: '/nonexistent/chromium', DISK_MIN_FREE_MB: '999999999' });
+  assert.match(id.out, /^✗ Telegram: Telegram menolak TELEGRAM_BOT_TOKEN: salin lagi dari @BotFather/m);
+  assert.match(id.out, /^✗ WhatsApp: tidak ada Chromium di \/nonexistent\/chromium: pasang /m);
+  assert.match(id.out, /^✗ disk: \d+ MB kosong di .*di bawah DISK_MIN_FREE_MB/m);
 });
 
 test('a config that does not parse: the problems, one line each, and nothing else is tried (the program itself)', async () => {
   const r = await doctor({ SOURCE: 'ftp', PG_DOCKER_PORT: 'abc' }, { shell: true });
   assert.equal(r.code, 1);
-  assert.match(r.out, /^✗ config: SOURCE: .*\n    PG_DOCKER_PORT: /m);
+  assert.match(r.out, /^✗ config: SOURCE: .*\n    PG_DOCKER_PORT: .*\n    \(see \.env\.example/m);
+  const id = await doctor({ SOURCE: 'ftp', TOKOBOT_LANG: 'id' });
+  assert.match(id.out, /^✗ konfigurasi: SOURCE: harus dropbox atau folder\n    \(lihat \.env\.example dan tabel konfigurasi di README\)$/m);
   assert.doesNotMatch(r.out, /restore server/);
 });

@@ -52,7 +52,9 @@ test('prints an offline PKCE authorization URL, takes the pasted code and prints
   assert.equal(q.get('code_challenge_method'), 'S256');
   assert.equal(q.get('redirect_uri'), null);
   assert.equal(r.stdout, `DROPBOX_APP_KEY=${fake.appKey}\nDROPBOX_REFRESH_TOKEN=${fake.refreshToken}\n`);
-  assert.match(r.stderr, /Dropbox account dbid:fake linked/);
+  // Said in Indonesian, the default (no locale here).
+  assert.match(r.stderr, /^1\. Buka alamat ini di browser/);
+  assert.match(r.stderr, /Akun Dropbox dbid:fake tertaut\. Masukkan dua baris di atas ke \.env/);
   const exchange = fake.requests.find((x) => x.endpoint === 'token' && x.url.includes('authorization_code'));
   assert.ok(exchange && !exchange.url.includes('client_secret'), 'no app secret is sent');
 });

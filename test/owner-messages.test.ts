@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError, ERROR_KINDS, ERROR_SYSTEMS, errorFacts, parseErrorFacts } from '../src/errors.ts';
-import { ownerMessage } from '../src/owner-messages.ts';
+import { ownerMessage, ownerWhat } from '../src/owner-messages.ts';
 
 test('every kind and system has a headline in both languages: whole sentences, names filled in, tokobot in lower case', () => {
   for (const kind of ERROR_KINDS) {
@@ -15,6 +15,20 @@ test('every kind and system has a headline in both languages: whole sentences, n
       assert.notEqual(id, en, `${kind}/${system} is not translated`);
     }
   }
+});
+
+test('what is wrong, for a line that goes on with the detail: the headline\'s first sentence, pointing nowhere', () => {
+  for (const kind of ERROR_KINDS) {
+    for (const system of ERROR_SYSTEMS) {
+      for (const lang of ['id', 'en'] as const) {
+        const what = ownerWhat({ kind, system }, lang);
+        assert.ok(ownerMessage({ kind, system }, lang).startsWith(`${what}.`), `${kind}/${system}/${lang}: ${what}`);
+        assert.doesNotMatch(what, /\.$|below|bawah|\. /, `${kind}/${system}/${lang}: ${what}`);
+      }
+    }
+  }
+  assert.equal(ownerWhat({ kind: 'corrupt', system: 'backup-file' }, 'id'), 'File backup rusak atau tidak lengkap, jadi tidak dipakai');
+  assert.equal(ownerWhat({ kind: 'config', system: 'tokobot' }, 'en'), 'tokobot\'s settings are not right');
 });
 
 test('the system decides what to check: Dropbox and Telegram are the internet, PostgreSQL the server, WhatsApp the phone', () => {

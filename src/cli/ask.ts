@@ -1,11 +1,10 @@
 import { findStore, loadConfig, type StoreConfig } from '../config/load-config.ts';
-import { AppError } from '../errors.ts';
-import { createLogger } from '../log.ts';
 import { openPriceLists } from '../main/price-reader.ts';
 import { IndexCache } from '../pipeline/search/index-cache.ts';
 import { PriceSearch, type SearchResult } from '../pipeline/search/price-search.ts';
 import { PAGE, resultReply } from '../bot/price-replies.ts';
 import { renderText } from '../bot/render-text.ts';
+import { cliLogger } from './cli-log.ts';
 import { cliIo, print } from './print.ts';
 
 /** The exit code of a question asked before the store's first published list (no successful sync): nothing could be looked up. */
@@ -31,15 +30,15 @@ function asJson(store: StoreConfig, result: SearchResult) {
  * and without the settings of the backup sources (Dropbox): only the restore server's.
  * The search index comes from DATA_DIR's cache when it holds the published list's (IndexCache).
  * Each step leaves a performance mark (ask:*), which bench/cli-bench.ts reads for its split.
- * Exit 0 with an answer (also "no item matches"), NO_LIST_EXIT before the first sync.
+ * Exit 0 with an answer (also "no item matches"), NO_LIST_EXIT before the first sync. An empty
+ * question never gets here: the command line refuses it (src/cli/commands.ts).
  */
 export async function ask(text: string, store: string | undefined, json = false): Promise<number> {
   performance.mark('ask:start');
-  if (!text.trim()) throw new AppError('usage', 'tokobot', 'tokobot ask needs a question, not an empty one: tokobot ask "indomie goreng"');
   const config = loadConfig(cliIo().env, { reader: true });
   const s = findStore(config.stores, store);
   performance.mark('ask:config');
-  const lists = await openPriceLists(config, createLogger(config.log.level, cliIo().stderr));
+  const lists = await openPriceLists(config, cliLogger(config));
   performance.mark('ask:connected');
   try {
     const who = { id: 0, name: 'cli', access: 'staff' as const, chat: { id: 0, kind: 'private' as const }, lang: config.locale.lang, store: s };

@@ -11,8 +11,9 @@ import { decryptStream } from '../pipeline/backup/encryption.ts';
 import { backupTime, pruneDestination } from '../pipeline/backup/prune.ts';
 import { restoreBackup } from '../pipeline/backup/restore-backup.ts';
 import { readLine } from './read-line.ts';
-import { backupProgressLine, backupRunLines, jobStateLines, pruneLines } from './format-backup.ts';
-import { print, tell } from './print.ts';
+import { t } from '../i18n/text.ts';
+import { backupProgressLine, backupRunLines, jobStateLines, pruneLines, recentRunLine } from './format-backup.ts';
+import { cliLang, print, tell } from './print.ts';
 
 /** `tokobot backup run JOB`: exit 1 when the run failed. */
 export async function backupRun(app: App, jobId: string, json: boolean): Promise<number> {
@@ -21,13 +22,14 @@ export async function backupRun(app: App, jobId: string, json: boolean): Promise
     await backupAlert(app.alerts, run, (await app.backups.log.latest()).get(run.job)?.lastGood);
     await app.alerts.flush(); // the running tokobot start delivers them
   });
+  const lang = cliLang();
   let last = '';
   const run = await runner.run(app.job(jobId), 'cli', (p) => {
-    const line = backupProgressLine(jobId, p);
+    const line = backupProgressLine(jobId, p, lang);
     if (!json && line !== last) tell(`${line}\n`);
     last = line;
   });
-  print(json ? JSON.stringify(run, null, 2) : backupRunLines(run).join('\n'));
+  print(json ? JSON.stringify(run, null, 2) : backupRunLines(run, lang).join('\n'));
   return run.status === 'success' ? 0 : 1;
 }
 
@@ -38,11 +40,12 @@ export async function backupList(app: App, json: boolean): Promise<number> {
     print(JSON.stringify({ jobs: states.map((s) => ({ ...s, job: { ...s.job, url: undefined, passphrase: undefined } })), recent }, null, 2));
     return 0;
   }
-  if (!states.length) print('No backup jobs are configured: add a jobs section to the config file (see the README).');
-  for (const s of states) print(jobStateLines(s).join('\n'));
+  const locale = { lang: cliLang(), zone: app.config.locale.zone };
+  if (!states.length) print(t(locale.lang, 'noJobs'));
+  for (const s of states) print(jobStateLines(s, locale).join('\n'));
   if (recent.length) {
-    print('\nRecent runs:');
-    for (const r of recent) print(`  ${r.startedAt.toISOString().slice(0, 19)}Z ${r.job} ${r.status} (${r.trigger})${r.fileName ? ` ${r.fileName}` : ''}${r.error ? ` — ${r.error}` : ''}`);
+    print(`\n${t(locale.lang, 'recentRuns')}`);
+    for (const r of recent) print(recentRunLine(r, locale));
   }
   return 0;
 }
@@ -56,7 +59,7 @@ export async function backupPrune(app: App, jobId: string | undefined, dryRun: b
     for (const destination of app.backups.destinations(job)) {
       const r = await pruneDestination(job, destination, runs, { dryRun });
       results.push({ job: job.id, ...r });
-      if (!json) print(pruneLines(job.id, r, dryRun).join('\n'));
+      if (!json) print(pruneLines(job.id, r, dryRun, cliLang()).join('\n'));
     }
   }
   if (json) print(JSON.stringify(results, null, 2));
@@ -68,13 +71,14 @@ export async function backupPrune(app: App, jobId: string | undefined, dryRun: b
  * like FILE, or from the first line of stdin (on a machine without the config).
  */
 export async function backupDecrypt(jobs: JobConfig[], file: string, out: string | undefined): Promise<number> {
-  if (!existsSync(file)) throw new AppError('usage', 'tokobot', `There is no file ${file}.`);
+  const lang = cliLang();
+  if (!existsSync(file)) throw new AppError('usage', 'tokobot', t(lang, 'noSuchFile', { file }));
   const job = jobs.find((j) => j.passphrase && path.basename(file).startsWith(`${j.id}_`));
   const passphrase = job?.passphrase ?? (await readLine()).trim();
-  if (!passphrase) throw new AppError('usage', 'tokobot', `No passphrase: ${file} belongs to no encrypted job in the config, so give the passphrase on stdin (echo "$PASS" | tokobot backup decrypt FILE).`);
+  if (!passphrase) throw new AppError('usage', 'tokobot', t(lang, 'noPassphrase', { file }));
   const target = out ?? file.replace(/\.enc$/, '');
-  if (target === file) throw new AppError('usage', 'tokobot', `Give --out PATH: ${file} does not end in .enc.`);
-  if (existsSync(target)) throw new AppError('usage', 'tokobot', `${target} exists already; move it away or give --out PATH.`);
+  if (target === file) throw new AppError('usage', 'tokobot', t(lang, 'giveOut', { file }));
+  if (existsSync(target)) throw new AppError('usage', 'tokobot', t(lang, 'targetExists', { target }));
   const partial = `${target}.partial`;
   try {
     await pipeline(createReadStream(file), decryptStream(passphrase), createWriteStream(partial, { mode: 0o600 }));
@@ -83,7 +87,7 @@ export async function backupDecrypt(jobs: JobConfig[], file: string, out: string
     await rm(partial, { force: true });
     throw err;
   }
-  print(`decrypted ${file} → ${target}`);
+  print(t(lang, 'decrypted', { file, target }));
   return 0;
 }
 
@@ -91,13 +95,13 @@ export async function backupDecrypt(jobs: JobConfig[], file: string, out: string
  * `tokobot backup restore FILE --into DATABASE`: loads a job's backup into a new or empty
  * database (restoreBackup says where, and how a cut or damaged file is refused).
  */
-export async function backupRestore(app: App, file: string, into: string | undefined): Promise<number> {
-  if (!into) throw new AppError('usage', 'tokobot', 'tokobot backup restore needs a target: tokobot backup restore FILE --into NEW_DATABASE');
-  if (!existsSync(file)) throw new AppError('usage', 'tokobot', `There is no file ${file}.`);
+export async function backupRestore(app: App, file: string, into: string): Promise<number> {
+  const lang = cliLang();
+  if (!existsSync(file)) throw new AppError('usage', 'tokobot', t(lang, 'noSuchFile', { file }));
   const name = path.basename(file);
   const job = app.config.jobs.find((j) => backupTime(j, name));
-  if (!job) throw new AppError('usage', 'tokobot', `${name} is not named like the backups of any configured job (<job>_<YYYYMMDD_HHmmss>.<ext>).`);
+  if (!job) throw new AppError('usage', 'tokobot', t(lang, 'notAJobsFile', { file: name }));
   const { tables, rows } = await restoreBackup(app.backups, job, file, into);
-  print(`restored ${name} into ${into}: ${tables} tables, ${rows} rows`);
+  print(t(lang, 'restored', { file: name, into, tables, rows }));
   return 0;
 }

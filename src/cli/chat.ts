@@ -1,10 +1,10 @@
 import { findStore, loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../log.ts';
 import { createApp } from '../main/app.ts';
 import { terminalCore } from '../main/terminal-core.ts';
 import { IndexCache } from '../pipeline/search/index-cache.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
+import { cliLogger } from './cli-log.ts';
 import { cliIo } from './print.ts';
 import { LOCAL_OPERATOR, TerminalChat } from './terminal-chat.ts';
 
@@ -17,7 +17,7 @@ import { LOCAL_OPERATOR, TerminalChat } from './terminal-chat.ts';
 export async function chat(store: string | undefined): Promise<number> {
   const config = loadConfig(cliIo().env, { reader: true });
   const chosen = store === undefined ? undefined : findStore(config.stores, store);
-  const logger = createLogger(config.log.level, cliIo().stderr);
+  const logger = cliLogger(config);
   const app = await createApp(config, logger);
   try {
     // Like tokobot ask: the index from DATA_DIR's cache, each answer's rows read when asked (no wait for every price at start).

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { DEMO_SAMPLE, demoConfig } from '../config/demo-config.ts';
 import { SYNC_STAGES, type SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import { openDemo } from '../main/demo-app.ts';
-import { cliIo, tell } from './print.ts';
+import { t } from '../i18n/text.ts';
+import { cliLogger } from './cli-log.ts';
+import { cliIo, cliLang, tell } from './print.ts';
 import { TerminalChat } from './terminal-chat.ts';
 
 /** One line per stage on a terminal, redrawn as it goes: "restore  [██████░░░░]  60%". */
@@ -33,16 +35,18 @@ export async function demo(ask: string | undefined): Promise<number> {
   // As root the embedded PostgreSQL runs as "postgres", which must pass through data/ and data/demo:
   // made here (when new) so that others may pass through, not list.
   await mkdir(config.dataDir, { recursive: true, mode: 0o711 });
-  tell(`tokobot demo: the sample store in ${path.relative(process.cwd(), DEMO_SAMPLE) || DEMO_SAMPLE}, PostgreSQL ${config.restore.target} under ${config.dataDir}\n`);
-  const { store, runner, core, close } = await openDemo(config);
+  const lang = cliLang();
+  const sample = path.relative(process.cwd(), DEMO_SAMPLE) || DEMO_SAMPLE;
+  tell(`${t(lang, 'demoStarts', { sample, target: config.restore.target, dir: config.dataDir })}\n`);
+  const { store, runner, core, close } = await openDemo(config, cliLogger(config));
   try {
     const o = await runner.run(store, 'demo', progressBar(cliIo().stderr));
     tell('\n');
     if (o.status === 'failed') {
-      tell(`The sync failed during ${o.failedStage}: ${o.error}\n`);
+      tell(`${t(lang, 'demoFailed', { stage: o.failedStage ?? '?', error: o.error ?? '' })}\n`);
       return 1;
     }
-    tell(o.status === 'success' ? `Published ${o.rows} price rows from ${o.file}.\n` : `The price list from ${o.file} is already published.\n`);
+    tell(`${o.status === 'success' ? t(lang, 'demoPublished', { rows: o.rows ?? 0, file: o.file ?? '' }) : t(lang, 'demoSame', { file: o.file ?? '' })}\n`);
     const terminal = await core();
     const chat = new TerminalChat(terminal);
     await (ask === undefined ? chat.run() : chat.say(ask));

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
 import { loadConfig, type Config, type JobConfig, type StoreConfig } from '../config/load-config.ts';
 import { describeError } from '../errors.ts';
+import { t, type Lang } from '../i18n/text.ts';
 import type { BackupSource } from '../pipeline/ports.ts';
 import { freeSpace } from '../pipeline/sync/work-files.ts';
 import { doctorClients } from '../main/doctor-clients.ts';
 import { unreachableHint, unreachableReason } from '../adapters/telegram/telegram-client.ts';
-import { cliIo } from './print.ts';
+import { cliIo, cliLang, print } from './print.ts';
 
 export interface Finding {
   what: string;
@@ -30,15 +31,15 @@ export interface DoctorClients {
 const HOUR = 3_600_000;
 const MB = 1024 * 1024;
 
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
+function within<T>(ms: number, work: Promise<T>, lang: Lang): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms); });
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(t(lang, 'noAnswerWithin', { seconds: ms / 1000 }))), ms); });
   return Promise.race([work, late]).finally(() => clearTimeout(timer)) as Promise<T>;
 }
 
-async function check(what: string, work: () => Promise<string | Omit<Finding, 'what'>>): Promise<Finding> {
+async function check(what: string, work: () => Promise<string | Omit<Finding, 'what'>>, lang: Lang): Promise<Finding> {
   try {
-    const r = await within(20_000, work());
+    const r = await within(20_000, work(), lang);
     return typeof r === 'string' ? { what, level: 'ok', text: r } : { what, ...r };
   } catch (err) {
     return { what, level: 'fail', text: describeError(err) };
@@ -51,66 +52,77 @@ async function nearestDir(dir: string): Promise<string> {
   }
 }
 
-async function configured(config: Config, clients: DoctorClients): Promise<Finding[]> {
+async function configured(config: Config, clients: DoctorClients, lang: Lang): Promise<Finding[]> {
   const findings: Finding[] = [];
-  findings.push(await check('restore server', () => clients.restoreServer()));
+  findings.push(await check(t(lang, 'checkRestoreServer'), () => clients.restoreServer(), lang));
   for (const store of config.stores) {
-    findings.push(await check(`backups of ${store.id}`, async () => {
+    findings.push(await check(t(lang, 'checkBackups', { store: store.id }), async () => {
       const source = clients.source(store);
       const files = (await source.list()).sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime());
       const newest = files[0];
-      if (!newest) return { level: 'warn', text: `${source.description} holds no .i5bu or .zip yet: check the folder path and that iPOS backs up there` };
+      if (!newest) return { level: 'warn', text: t(lang, 'noBackupsYet', { source: source.description }) };
       const hours = (Date.now() - newest.modifiedAt.getTime()) / HOUR;
-      const text = `${source.description}: ${files.length} backups, newest ${newest.name}, ${hours.toFixed(1)} h old`;
-      return hours > (store.staleHours ?? config.alerts.staleBackupMs / HOUR) ? { level: 'warn', text: `${text} — older than the ${store.staleHours ?? config.alerts.staleBackupMs / HOUR} h limit: is iPOS still backing up?` } : text;
-    }));
+      const limit = store.staleHours ?? config.alerts.staleBackupMs / HOUR;
+      const text = t(lang, 'backupsSeen', { source: source.description, count: files.length, file: newest.name, hours: hours.toFixed(1) });
+      return hours > limit ? { level: 'warn', text: t(lang, 'backupsStale', { text, limit }) } : text;
+    }, lang));
   }
-  findings.push(await check('Telegram', async () => {
-    const { token, apiRoot } = config.telegram;
-    if (!token) return { level: 'warn', text: 'TELEGRAM_BOT_TOKEN is not set: tokobot start needs it (get one from @BotFather)' };
-    try {
-      const username = await clients.telegramBot(token, apiRoot);
-      return `the bot @${username} answers; ${config.telegram.roles.size} people have roles`;
-    } catch (err) {
-      if (err instanceof GrammyError && err.error_code === 401) throw new Error('Telegram refuses TELEGRAM_BOT_TOKEN: copy it again from @BotFather (/mybots → API Token)');
-      if (err instanceof HttpError) throw new Error(`the Bot API cannot be reached (${unreachableReason(err)}): ${unreachableHint(apiRoot, config.proxy)}`);
-      throw err;
-    }
-  }));
+  findings.push(await check('Telegram', () => telegram(config, clients, lang), lang));
   const chromium = config.whatsapp.chromiumPath;
   if (config.whatsapp.enabled) {
     findings.push(await check('WhatsApp', async () => {
       await access(chromium, constants.X_OK).catch(() => {
-        throw new Error(`there is no Chromium at ${chromium}: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH`);
+        throw new Error(t(lang, 'noChromium', { path: chromium }));
       });
       const session = path.join(config.dataDir, 'whatsapp', 'session-tokobot');
-      if (!(await stat(session).catch(() => null))) return { level: 'warn', text: 'not linked yet: tokobot start prints a QR code (and sends it to the owners in Telegram) to scan from the phone' };
-      return `Chromium at ${chromium}; a linked session is kept in ${session}`;
-    }));
+      if (!(await stat(session).catch(() => null))) return { level: 'warn', text: t(lang, 'whatsappNotLinked') };
+      return t(lang, 'whatsappLinked', { path: chromium, session });
+    }, lang));
   }
-  for (const job of config.jobs) findings.push(await check(`backup job ${job.id}`, () => clients.jobDatabase(job)));
-  findings.push(await check('disk', async () => {
+  for (const job of config.jobs) findings.push(await check(t(lang, 'checkJob', { job: job.id }), () => clients.jobDatabase(job), lang));
+  findings.push(await check(t(lang, 'checkDisk'), async () => {
     const free = await freeSpace(await nearestDir(config.dataDir));
-    const text = `${Math.floor(free / MB)} MB free under ${config.dataDir}`;
-    if (free < config.alerts.diskMinFreeBytes) throw new Error(`${text}, below DISK_MIN_FREE_MB (${config.alerts.diskMinFreeBytes / MB}): free some space or move DATA_DIR`);
+    const text = t(lang, 'diskFree', { mb: Math.floor(free / MB), dir: config.dataDir });
+    if (free < config.alerts.diskMinFreeBytes) throw new Error(t(lang, 'diskLow', { text, min: config.alerts.diskMinFreeBytes / MB }));
     return text;
-  }));
+  }, lang));
   return findings;
 }
 
-/** Every check `tokobot doctor` runs, each with its finding; nothing is created or changed. */
-export async function doctor(load: () => Config = () => loadConfig(cliIo().env), clientsFor: (config: Config) => DoctorClients = doctorClients): Promise<Finding[]> {
+async function telegram(config: Config, clients: DoctorClients, lang: Lang): Promise<string | Omit<Finding, 'what'>> {
+  const { token, apiRoot } = config.telegram;
+  if (!token) return { level: 'warn', text: t(lang, 'telegramNoToken') };
+  try {
+    const username = await clients.telegramBot(token, apiRoot);
+    return t(lang, 'telegramAnswers', { username: username ?? '?', people: config.telegram.roles.size });
+  } catch (err) {
+    if (err instanceof GrammyError && err.error_code === 401) throw new Error(t(lang, 'telegramRefusesToken'));
+    if (err instanceof HttpError) throw new Error(t(lang, 'telegramUnreachable', { reason: unreachableReason(err), hint: unreachableHint(apiRoot, config.proxy, lang) }));
+    throw err;
+  }
+}
+
+/** Every check `tokobot doctor` runs, each with its finding in `lang`; nothing is created or changed. */
+export async function doctor(lang: Lang, load: () => Config = () => loadConfig(cliIo().env), clientsFor: (config: Config) => DoctorClients = doctorClients): Promise<Finding[]> {
+  const what = t(lang, 'checkConfig');
   let config: Config;
   try {
     config = load();
   } catch (err) {
-    return [{ what: 'config', level: 'fail', text: `${describeError(err)}\n(see .env.example and the README's configuration table)` }];
+    return [{ what, level: 'fail', text: `${describeError(err)}\n${t(lang, 'configSeeReadme')}` }];
   }
-  const summary = `${config.stores.length} store(s), ${config.jobs.length} backup job(s), ${config.alerts.recipients.length} alert recipient(s); restore target ${config.restore.target}`;
-  return [{ what: 'config', level: 'ok', text: summary }, ...(await configured(config, clientsFor(config)))];
+  const summary = t(lang, 'configSummary', { stores: config.stores.length, jobs: config.jobs.length, recipients: config.alerts.recipients.length, target: config.restore.target });
+  return [{ what, level: 'ok', text: summary }, ...(await configured(config, clientsFor(config), lang))];
 }
 
-export function renderFindings(findings: Finding[]): string {
+function renderFindings(findings: Finding[]): string {
   const mark = { ok: '✓', warn: '!', fail: '✗' } as const;
   return findings.map((f) => `${mark[f.level]} ${f.what}: ${f.text.replace(/\n/g, '\n    ')}`).join('\n');
+}
+
+/** `tokobot doctor [--json]`: exit code 1 when something must be fixed. */
+export async function doctorCommand(json: boolean): Promise<number> {
+  const findings = await doctor(cliLang());
+  print(json ? JSON.stringify(findings, null, 2) : renderFindings(findings));
+  return findings.some((f) => f.level === 'fail') ? 1 : 0;
 }

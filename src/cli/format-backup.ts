@@ -2,41 +2,57 @@ import type { BackupProgress } from '../pipeline/backup/backup-job.ts';
 import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { PruneResult } from '../pipeline/backup/prune.ts';
+import { formatTime } from '../i18n/format-time.ts';
+import { runWord } from '../i18n/status-words.ts';
+import { t, type Lang, type Locale } from '../i18n/text.ts';
 
-export const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-const time = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-export function backupProgressLine(job: string, p: BackupProgress): string {
-  if (p.stage === 'upload' && p.total) return `[${job}] upload to ${p.destination}: ${Math.floor(((p.done ?? 0) / p.total) * 100)}% of ${mb(p.total)}`;
-  if (p.stage === 'dump' && p.done !== undefined) return `[${job}] dump: ${mb(p.done)} written${p.rows ? `, ${p.rows} rows` : ''}`;
+export function backupProgressLine(job: string, p: BackupProgress, lang: Lang): string {
+  if (p.stage === 'upload' && p.total) {
+    return t(lang, 'backupUploading', { job, destination: p.destination ?? '', percent: Math.floor(((p.done ?? 0) / p.total) * 100), size: mb(p.total) });
+  }
+  if (p.stage === 'dump' && p.done !== undefined) return `${t(lang, 'backupDumped', { job, size: mb(p.done) })}${p.rows ? `, ${t(lang, 'backupRows', { rows: p.rows })}` : ''}`;
   return `[${job}] ${p.stage}`;
 }
 
-export function backupRunLines(run: BackupRun): string[] {
-  if (run.status !== 'success') return [`[${run.job}] backup FAILED: ${run.error ?? run.status}`];
+export function backupRunLines(run: BackupRun, lang: Lang): string[] {
+  if (run.status !== 'success') return [t(lang, 'backupRunFailed', { job: run.job, error: run.error ?? runWord(run.status, lang) })];
   return [
-    `[${run.job}] backup ${run.fileName}: ${mb(run.bytes ?? 0)}, sha256 ${run.sha256}`,
-    `  verification: ${run.verification?.detail ?? 'none'}`,
-    ...run.destinations.map((d) => `  stored: ${d.location ?? d.destination}`),
+    t(lang, 'backupMade', { job: run.job, file: run.fileName ?? '', size: mb(run.bytes ?? 0), sha256: run.sha256 ?? '' }),
+    `  ${t(lang, 'backupVerification', { detail: run.verification?.detail ?? t(lang, 'backupNone') })}`,
+    ...run.destinations.map((d) => `  ${t(lang, 'backupStored', { where: d.location ?? d.destination })}`),
   ];
 }
 
-export function jobStateLines(s: JobState): string[] {
+/** A job in `tokobot backup list`: its times in STORE_TZ (`locale.zone`), the zone named. */
+export function jobStateLines(s: JobState, { lang, zone }: Locale): string[] {
   const j = s.job;
-  const lines = [`${j.id} (${j.type}${j.passphrase ? ', encrypted' : ''}) → ${j.destinations.map((d) => (d.type === 'local' ? d.dir : `Dropbox ${d.folder}`)).join(', ')}`];
-  lines.push(`  schedule: ${j.schedule ?? 'none (on demand only)'}${s.nextRun ? `, next ${time(s.nextRun)}` : ''}`);
-  if (s.running) lines.push(`  running now: ${s.running.stage}`);
-  if (s.last) lines.push(`  last run: ${s.last.status} ${time(s.last.startedAt)}${s.last.error ? ` — ${s.last.error}` : ''}`);
-  else lines.push('  last run: never');
-  if (s.lastGood && s.lastGood.id !== s.last?.id) lines.push(`  last good: ${time(s.lastGood.startedAt)} ${s.lastGood.fileName}`);
+  const time = (d: Date) => formatTime(d, zone, lang);
+  const where = j.destinations.map((d) => (d.type === 'local' ? d.dir : `Dropbox ${d.folder}`)).join(', ');
+  const lines = [`${j.id} (${j.type}${j.passphrase ? `, ${t(lang, 'jobEncrypted')}` : ''}) → ${where}`];
+  const next = s.nextRun ? `, ${t(lang, 'jobNext', { time: time(s.nextRun) })}` : '';
+  lines.push(`  ${t(lang, 'jobSchedule', { schedule: j.schedule ?? t(lang, 'jobOnDemand') })}${next}`);
+  if (s.running) lines.push(`  ${t(lang, 'jobRunning', { stage: s.running.stage })}`);
+  if (s.last) lines.push(`  ${t(lang, 'jobLastRun', { status: runWord(s.last.status, lang), time: time(s.last.startedAt) })}${s.last.error ? ` — ${s.last.error}` : ''}`);
+  else lines.push(`  ${t(lang, 'jobNever')}`);
+  if (s.lastGood && s.lastGood.id !== s.last?.id) lines.push(`  ${t(lang, 'jobLastGood', { time: time(s.lastGood.startedAt), file: s.lastGood.fileName ?? '' })}`);
   return lines;
 }
 
-const verbs = { keep: ['keep  ', 'keep  '], leave: ['leave ', 'leave '], delete: ['delete', 'deleted'] } as const;
+/** A recent run in `tokobot backup list`. */
+export function recentRunLine(r: BackupRun, { lang, zone }: Locale): string {
+  return `  ${formatTime(r.startedAt, zone, lang)} ${r.job} ${runWord(r.status, lang)} (${r.trigger})${r.fileName ? ` ${r.fileName}` : ''}${r.error ? ` — ${r.error}` : ''}`;
+}
 
-export function pruneLines(job: string, r: PruneResult, dryRun: boolean): string[] {
-  const lines = [`[${job}] ${r.destination}:${r.error ? ` could not prune: ${r.error}` : ''}`];
-  for (const d of r.decisions) lines.push(`  ${verbs[d.action][dryRun ? 0 : 1]} ${d.name} (${mb(d.size)}): ${d.reasons.join('; ')}`);
-  if (!r.decisions.length && !r.error) lines.push('  no backups of this job here');
+/** What each verb is called, as a plan (--dry-run) and as done; padded to line up. */
+const VERBS = { keep: ['pruneKeep', 'pruneKeep'], leave: ['pruneLeave', 'pruneLeave'], delete: ['pruneDelete', 'pruneDeleted'] } as const;
+
+export function pruneLines(job: string, r: PruneResult, dryRun: boolean, lang: Lang): string[] {
+  const lines = [`[${job}] ${r.destination}:${r.error ? ` ${t(lang, 'pruneFailed', { error: r.error })}` : ''}`];
+  const verb = (action: keyof typeof VERBS) => t(lang, VERBS[action][dryRun ? 0 : 1]);
+  const width = Math.max(...Object.keys(VERBS).map((a) => verb(a as keyof typeof VERBS).length));
+  for (const d of r.decisions) lines.push(`  ${verb(d.action).padEnd(width)} ${d.name} (${mb(d.size)}): ${d.reasons.join('; ')}`);
+  if (!r.decisions.length && !r.error) lines.push(`  ${t(lang, 'pruneNothing')}`);
   return lines;
 }

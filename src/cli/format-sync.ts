@@ -1,36 +1,46 @@
 import type { SyncOutcome } from '../pipeline/sync/sync-store.ts';
 import type { SyncProgress } from '../pipeline/sync/run-tracker.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
-import { priceRuleLines } from '../pipeline/validate-prices.ts';
+import type { PriceRuleFindings } from '../pipeline/price-rules.ts';
+import { examplesText } from '../pipeline/price-rules.ts';
+import { formatTime } from '../i18n/format-time.ts';
+import { freshnessWord } from '../i18n/status-words.ts';
+import { t, type Lang, type Locale } from '../i18n/text.ts';
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-export function progressLine(store: string, p: SyncProgress): string {
-  if (p.total) return `[${store}] ${p.stage} ${Math.floor(((p.done ?? 0) / p.total) * 100)}% (${mb(p.done ?? 0)} of ${mb(p.total)})`;
+export function progressLine(store: string, p: SyncProgress, lang: Lang): string {
+  if (p.total) return `[${store}] ${p.stage} ${Math.floor(((p.done ?? 0) / p.total) * 100)}% (${t(lang, 'syncProgressOf', { done: mb(p.done ?? 0), total: mb(p.total) })})`;
   return `[${store}] ${p.stage}${p.text ? `: ${p.text}` : ''}`;
 }
 
-export function outcomeLine(o: SyncOutcome): string {
-  if (o.status === 'no-change') return `[${o.store}] no new backup (${o.file} is already published)`;
-  if (o.status === 'failed') return `[${o.store}] sync failed during ${o.failedStage}: ${o.error}`;
-  const warnings = o.validation?.warningCount ? `, ${o.validation.warningCount} warnings` : '';
-  const rules = o.validation ? priceRuleLines(o.validation.priceRules).map((line) => `\n  warning: ${line}`).join('') : '';
-  return `[${o.store}] published ${o.rows} price rows from ${o.file}${warnings}${rules}`;
+/** What the price rules left out or kept on an uncertain reading, in the chat's words (price-rules.ts). */
+function priceRuleLines(f: PriceRuleFindings, lang: Lang): string[] {
+  const lines: string[] = [];
+  if (f.unknownSystem.items) lines.push(t(lang, 'unknownSystem', { n: f.unknownSystem.items, examples: examplesText(f.unknownSystem, 'sistemhargajual') }));
+  if (f.oddFlags.items) lines.push(t(lang, 'oddFlags', { n: f.oddFlags.items, examples: examplesText(f.oddFlags) }));
+  return lines.map((text) => t(lang, 'warningLine', { text }));
 }
 
-function age(hours: number): string {
-  return hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} days`;
+export function outcomeLine(o: SyncOutcome, lang: Lang): string {
+  if (o.status === 'no-change') return t(lang, 'syncNoNew', { store: o.store, file: o.file ?? '' });
+  if (o.status === 'failed') return t(lang, 'syncFailedLine', { store: o.store, stage: o.failedStage ?? '?', error: o.error ?? '' });
+  const warnings = o.validation?.warningCount ? `, ${t(lang, 'syncWarnings', { n: o.validation.warningCount })}` : '';
+  const rules = o.validation ? priceRuleLines(o.validation.priceRules, lang).map((line) => `\n  ${line}`).join('') : '';
+  return `${t(lang, 'syncPublished', { store: o.store, rows: o.rows ?? 0, file: o.file ?? '' })}${warnings}${rules}`;
 }
 
-export function statusText(s: StoreStatus): string {
-  const lines = [`${s.name} (${s.store}): ${s.freshness}`];
-  lines.push(s.newestBackup
-    ? `  newest backup: ${s.newestBackup.file}, ${age(s.newestBackup.ageHours)} old`
-    : '  newest backup: none seen yet');
-  lines.push(s.lastSuccess
-    ? `  last successful sync: ${s.lastSuccess.at.toISOString()} (${s.lastSuccess.rows} rows from ${s.lastSuccess.file})`
-    : '  last successful sync: never');
-  if (s.lastFailure) lines.push(`  last failure: ${s.lastFailure.at.toISOString()} during ${s.lastFailure.stage}: ${s.lastFailure.error}`);
-  if (s.priceRules) lines.push(...priceRuleLines(s.priceRules).map((line) => `  warning: ${line}`));
+function age(hours: number, lang: Lang): string {
+  return hours < 48 ? t(lang, 'hoursShort', { n: hours.toFixed(1) }) : t(lang, 'daysShort', { n: (hours / 24).toFixed(1) });
+}
+
+/** `tokobot status` for one store, its times in the store's zone (`locale.zone`). */
+export function statusText(s: StoreStatus, { lang, zone }: Locale): string {
+  const time = (d: Date) => formatTime(d, zone, lang);
+  const lines = [`${s.name} (${s.store}): ${freshnessWord(s.freshness, lang)}`];
+  lines.push(`  ${s.newestBackup ? t(lang, 'statusNewest', { file: s.newestBackup.file, age: age(s.newestBackup.ageHours, lang) }) : t(lang, 'statusNoBackup')}`);
+  lines.push(`  ${s.lastSuccess ? t(lang, 'statusLastGood', { time: time(s.lastSuccess.at), rows: s.lastSuccess.rows, file: s.lastSuccess.file }) : t(lang, 'statusNeverGood')}`);
+  if (s.lastFailure) lines.push(`  ${t(lang, 'statusLastFailure', { time: time(s.lastFailure.at), stage: s.lastFailure.stage ?? '?', error: s.lastFailure.error ?? '' })}`);
+  if (s.priceRules) lines.push(...priceRuleLines(s.priceRules, lang).map((line) => `  ${line}`));
   return lines.join('\n');
 }

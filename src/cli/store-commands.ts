@@ -2,19 +2,20 @@ import { syncStore } from '../pipeline/sync/sync-store.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { syncAlert } from '../pipeline/alerts/run-alerts.ts';
 import { outcomeLine, progressLine, statusText } from './format-sync.ts';
-import { print, tell } from './print.ts';
+import { cliLang, print, tell } from './print.ts';
 import { withApp } from './with-app.ts';
 
 /** `tokobot sync`: one store, or every store; exits 1 when any failed. */
 export async function sync(store: string | undefined, json: boolean): Promise<number> {
+  const lang = cliLang();
   return withApp(async (app) => {
     const stores = store ? [app.store(store)] : app.config.stores;
     const outcomes = [];
     for (const s of stores) {
-      const o = await syncStore(app.sync, s, 'cli', (p) => { if (!json) tell(`${progressLine(s.id, p)}\n`); });
+      const o = await syncStore(app.sync, s, 'cli', (p) => { if (!json) tell(`${progressLine(s.id, p, lang)}\n`); });
       outcomes.push(o);
       await syncAlert(app.alerts, s, o);
-      if (!json) print(outcomeLine(o));
+      if (!json) print(outcomeLine(o, lang));
     }
     await app.alerts.flush(); // the running tokobot start delivers them
     if (json) print(JSON.stringify(outcomes.length === 1 ? outcomes[0] : outcomes, null, 2));
@@ -22,11 +23,18 @@ export async function sync(store: string | undefined, json: boolean): Promise<nu
   });
 }
 
+/** `tokobot status`: each store's times in its own zone. */
 export async function status(json: boolean): Promise<number> {
+  const lang = cliLang();
   return withApp(async (app) => {
     const all = [];
-    for (const s of app.config.stores) all.push(await storeStatus(app.opsStores, s));
-    print(json ? JSON.stringify(all, null, 2) : all.map(statusText).join('\n\n'));
+    const texts = [];
+    for (const store of app.config.stores) {
+      const s = await storeStatus(app.opsStores, store);
+      all.push(s);
+      texts.push(statusText(s, { lang, zone: store.timeZone ?? app.config.locale.zone }));
+    }
+    print(json ? JSON.stringify(all, null, 2) : texts.join('\n\n'));
     // For monitoring scripts: a store whose last sync failed, or whose backups are old, is not fine.
     return all.some((s) => s.freshness === 'FAILED' || s.freshness === 'CHECK') ? 1 : 0;
   });

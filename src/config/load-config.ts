@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { jobsFrom, type JobConfig } from './jobs-from.ts';
 import { sectionsFrom, zipSection, type DropboxAccount, type Sections } from './sections.ts';
 import { parseSettings, problemLine, type Problem } from './config-issues.ts';
-import { langFrom } from './lang-setting.ts';
+import { langFrom } from './lang-from.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t } from '../i18n/text.ts';
 
@@ -126,6 +126,12 @@ export function dropboxAuthSettings(source: NodeJS.ProcessEnv = process.env): { 
 export function zipSettingsFrom(source: NodeJS.ProcessEnv = process.env): { zipMaxBytes?: number; zipMaxRatio: number } {
   const zip = zipSection(someSettings(source, ['ZIP_MAX_MB', 'ZIP_MAX_RATIO']));
   return { zipMaxBytes: zip.maxBytes, zipMaxRatio: zip.maxRatio };
+}
+
+/** Where a one-off command keeps its log and how much it logs (the CLI's log: src/cli/cli-log.ts), with or without the rest. */
+export function cliLogSettings(source: NodeJS.ProcessEnv = process.env): { dataDir: string; level: Env['LOG_LEVEL'] } {
+  const env = someSettings(source, ['DATA_DIR', 'LOG_LEVEL']);
+  return { dataDir: path.resolve(env.DATA_DIR), level: env.LOG_LEVEL };
 }
 
 function checkCombinations(env: Env, dropbox: DropboxAccount, stores: StoreConfig[], problems: string[], sourceProblems: string[], lang: Lang): void {

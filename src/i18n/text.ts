@@ -1,5 +1,8 @@
 import { CHAT_TEXT } from './chat-text.ts';
+import { CLI_HELP_TEXT } from './cli-help-text.ts';
+import { CLI_TEXT } from './cli-text.ts';
 import { CONFIG_TEXT } from './config-text.ts';
+import { DOCTOR_TEXT } from './doctor-text.ts';
 import type { Lang } from './lang.ts';
 
 export type { Lang, Locale } from './lang.ts';
@@ -7,13 +10,13 @@ export type { Lang, Locale } from './lang.ts';
 /** A value put into a sentence; a list is a set of alternatives ("a, b or c"). */
 export type TextParams = Record<string, string | number | readonly string[]>;
 
-/** Both catalogues, each key in one of them only (a key in both does not compile). */
+/** Two catalogues, each key in one of them only (a key in both does not compile). */
 function joined<A extends object, B extends object>(a: A, b: B & { [K in keyof A]?: never }): A & B {
   return { ...a, ...b };
 }
 
 /** Every sentence tokobot says to a person, in Indonesian and English, for every front end (chat, CLI, config errors). */
-const TEXT = joined(CHAT_TEXT, CONFIG_TEXT);
+const TEXT = joined(joined(joined(joined(CHAT_TEXT, CONFIG_TEXT), CLI_HELP_TEXT), CLI_TEXT), DOCTOR_TEXT);
 
 export type TextKey = keyof typeof TEXT;
 

@@ -1,5 +1,5 @@
 import type { Config, StoreConfig } from '../config/load-config.ts';
-import { createLogger } from '../log.ts';
+import type { Logger } from '../log.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { createApp } from './app.ts';
@@ -14,8 +14,8 @@ export interface DemoApp {
   close(): Promise<void>;
 }
 
-export async function openDemo(config: Config): Promise<DemoApp> {
-  const logger = createLogger('error'); // the demo prints what matters itself
+/** `logger`: the command line's (the demo prints what matters itself). */
+export async function openDemo(config: Config, logger: Logger): Promise<DemoApp> {
   const app = await createApp(config, logger);
   const store = config.stores[0]!;
   const runner = new SyncRunner(app.sync, logger);

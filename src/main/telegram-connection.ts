@@ -183,7 +183,7 @@ export class TelegramConnection {
       return;
     }
     if (kind === 'unreachable') {
-      this.o.logger.warn({ reason }, `telegram: unreachable (${reason}); trying again at least every ${this.waits.maxDelayMs / 1000} s; ${unreachableHint(this.o.apiRoot, this.o.proxy)}`);
+      this.o.logger.warn({ reason }, `telegram: unreachable (${reason}); trying again at least every ${this.waits.maxDelayMs / 1000} s; ${unreachableHint(this.o.apiRoot, this.o.proxy, 'en')}`);
     } else {
       this.o.logger.error({ reason }, `telegram: refused (${reason}); trying again every ${REFUSED_WAIT_MS / 60_000} minutes`);
     }

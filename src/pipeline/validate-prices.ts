@@ -59,7 +59,7 @@ export interface ValidationRules {
 const NO_FINDINGS: PriceRuleFindings = { unknownSystem: { items: 0, examples: [] }, oddFlags: { items: 0, examples: [] } };
 
 /** The report's lines about the price rules' findings, e.g. "items with an unknown sistemhargajual (left out): 2 (e.g. A 'X', B 'Q')". */
-export function priceRuleLines(f: PriceRuleFindings): string[] {
+function priceRuleLines(f: PriceRuleFindings): string[] {
   const lines: string[] = [];
   if (f.unknownSystem.items) lines.push(`items with an unknown sistemhargajual (left out): ${f.unknownSystem.items} (e.g. ${examplesText(f.unknownSystem, 'sistemhargajual')})`);
   if (f.oddFlags.items) lines.push(`items with a flag value other than Y/N (kept): ${f.oddFlags.items} (e.g. ${examplesText(f.oddFlags)})`);

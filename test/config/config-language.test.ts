@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { langFrom } from '../../src/config/lang-setting.ts';
+import { langFrom } from '../../src/config/lang-from.ts';
 import { dropboxAuthSettings, loadConfig } from '../../src/config/load-config.ts';
 import { isAppError } from '../../src/errors.ts';
 

@@ -40,9 +40,9 @@ export async function startBackupHarness(name: string, jobs: object[], extraEnv:
   };
 }
 
-/** Runs the tokobot command line with the harness's environment, as an operator would (in this process: see tokobot-cli.ts). */
+/** Runs the tokobot command line with the harness's environment, as an operator would (in this process: see tokobot-cli.ts), in English. */
 export function runCli(h: Pick<BackupHarness, 'env'>, args: string[]): Promise<CliResult> {
-  return tokobot(args, { ...h.env, PATH: process.env.PATH ?? '' });
+  return tokobot(args, { ...h.env, PATH: process.env.PATH ?? '', TOKOBOT_LANG: 'en' });
 }
 
 /** A copy of `from` at `to` with its bytes changed by `change` (cut short, a byte flipped). */

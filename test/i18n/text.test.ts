@@ -21,3 +21,18 @@ test('statuses: Indonesian says what they mean, English keeps its words; an unkn
   assert.equal(freshnessWord('RUNNING', 'id'), 'SEDANG SYNC');
   assert.equal(freshnessWord('ATTENTION', 'en'), 'ATTENTION');
 });
+
+test('each sentence takes the same {params} in both languages, in every catalogue', async () => {
+  const catalogues = [
+    (await import('../../src/i18n/chat-text.ts')).CHAT_TEXT, (await import('../../src/i18n/config-text.ts')).CONFIG_TEXT,
+    (await import('../../src/i18n/cli-help-text.ts')).CLI_HELP_TEXT, (await import('../../src/i18n/cli-text.ts')).CLI_TEXT,
+    (await import('../../src/i18n/doctor-text.ts')).DOCTOR_TEXT,
+  ];
+  const params = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  for (const catalogue of catalogues) {
+    for (const [key, text] of Object.entries(catalogue) as [string, { id: string; en: string }][]) {
+      assert.deepEqual(params(text.id), params(text.en), key);
+      assert.notEqual(text.id.trim(), '', key);
+    }
+  }
+});

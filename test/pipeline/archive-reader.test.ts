@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { minimumPgRestoreMajor, readArchive, serverMajor, type ArchiveInfo } from '../../src/pipeline/archive/archive-reader.ts';
-import { renderArchiveInfo } from '../../src/pipeline/archive/render-archive.ts';
+import { renderArchiveInfo } from '../../src/cli/format-inspect.ts';
 import { isAppError } from '../../src/errors.ts';
 import { inflateArchive, offsetFields, rewriteArchive } from '../helpers/archive-rewrite.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
@@ -86,7 +86,7 @@ test('header and every table of contents entry agree with pg_restore -l', { skip
   assertBlocksTileTheData(info);
   assert.deepEqual(JSON.parse(JSON.stringify(info)), info, 'the JSON form loses nothing');
 
-  const text = renderArchiveInfo(info);
+  const text = renderArchiveInfo(info, 'en');
   assert.match(text, /custom archive 1\.14/);
   assert.match(text, /Compression:\s+gzip \(level -1\)/);
   assert.match(text, new RegExp(`${data.dumpId}\\s+data\\s+TABLE DATA\\s+public\\.tbl_item\\s+\\[\\d`));

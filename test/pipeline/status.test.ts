@@ -109,11 +109,13 @@ test('the status carries the price rules\' findings of the list in use, from its
     const status = await storeStatus(ops, store);
     assert.deepEqual(status.priceRules, findings, 'the list in use is the last successful run\'s');
 
-    const printed = statusText(status);
-    assert.match(printed, /\n  warning: items with an unknown sistemhargajual \(left out\): 7 \(e\.g\. A9 'X', B2 'q'\)/);
-    assert.match(printed, /\n  warning: items with a flag value other than Y\/N \(kept\): 1 \(e\.g\. C3 statushapus 'T'\)/);
-    const synced = outcomeLine({ runId: good, store: 'main', status: 'success', file: 'b.i5bu', rows: 1, validation, durationsMs: {} });
-    assert.match(synced, /^\[main\] published 1 price rows from b\.i5bu\n  warning: items with an unknown sistemhargajual \(left out\): 7/);
+    // In the chat's words (the same catalogue), in either language.
+    const printed = statusText(status, { lang: 'en', zone: 'Asia/Jakarta' });
+    assert.match(printed, /\n  warning: Items left out of the price list because their sistemhargajual is not O, S, L or J: 7 \(e\.g\. A9 'X', B2 'q'\)/);
+    assert.match(printed, /\n  warning: Items with a statusjual\/statushapus other than Y\/N, kept in the price list: 1 \(e\.g\. C3 statushapus 'T'\)/);
+    assert.match(statusText(status, { lang: 'id', zone: 'Asia/Jakarta' }), /\n  peringatan: Barang tidak masuk daftar harga karena sistemhargajual bukan O, S, L atau J: 7 /);
+    const synced = outcomeLine({ runId: good, store: 'main', status: 'success', file: 'b.i5bu', rows: 1, validation, durationsMs: {} }, 'en');
+    assert.match(synced, /^\[main\] published 1 price rows from b\.i5bu\n  warning: Items left out of the price list .*: 7/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -41,7 +41,7 @@ before(async () => {
   env = {
     PATH: process.env.PATH ?? '', HOME: dir, DROPBOX_FOLDER: '/iPOS/pusat', DROPBOX_APP_KEY: dropbox.appKey, DROPBOX_APP_SECRET: dropbox.appSecret,
     DROPBOX_REFRESH_TOKEN: dropbox.refreshToken, RESTORE_TARGET: 'external', PG_URL: LOCAL_PG_URL, DATA_DIR: path.join(dir, 'data'),
-    TELEGRAM_BOT_TOKEN: tg.token, DISK_MIN_FREE_MB: '1', LOG_LEVEL: 'silent', NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'),
+    TELEGRAM_BOT_TOKEN: tg.token, DISK_MIN_FREE_MB: '1', LOG_LEVEL: 'silent', NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'), LANG: 'en_US.UTF-8',
   };
 });
 
@@ -73,6 +73,9 @@ test('Telegram unreachable: the doctor names the reason and what to check (netwo
   assert.match(viaProxy, /^✗ Telegram: the Bot API cannot be reached \(ECONNREFUSED\): check this server's internet connection; the proxy http:\/\/127\.0\.0\.1:9 \(HTTPS_PROXY\): does it let tokobot through\?; TELEGRAM_API_ROOT is not set, so Telegram's own api\.telegram\.org is asked$/m);
   const ownServer = await doctor({ TELEGRAM_API_ROOT: 'http://127.0.0.1:1' });
   assert.match(ownServer, /^✗ Telegram: the Bot API cannot be reached \(ECONNREFUSED\): check this server's internet connection; behind a proxy, set HTTP_PROXY; TELEGRAM_API_ROOT is http:\/\/127\.0\.0\.1:1: is that Bot API server up\?$/m);
+  // The same advice in the owner's language.
+  const id = await doctor({ HTTPS_PROXY: 'http://127.0.0.1:9', LANG: 'id_ID.UTF-8' });
+  assert.match(id, /^✗ Telegram: Bot API tidak bisa dihubungi \(ECONNREFUSED\): periksa koneksi internet server ini; proxy http:\/\/127\.0\.0\.1:9 \(HTTPS_PROXY\): apakah tokobot diizinkan lewat\?; TELEGRAM_API_ROOT tidak diisi, jadi yang dihubungi api\.telegram\.org milik Telegram$/m);
   assert.doesNotMatch(viaProxy + ownServer, new RegExp(tg.token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'no token in the output');
   assert.equal(proxy.tunnels.length, before);
 });

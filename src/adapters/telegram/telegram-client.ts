@@ -1,5 +1,6 @@
 import type { ApiClientOptions, HttpError } from 'grammy';
 import type { ProxySection } from '../../config/sections.ts';
+import { t, type Lang } from '../../i18n/text.ts';
 import { proxyAgent, proxyFor, shownProxy } from '../proxy-agent.ts';
 
 /** Where grammY sends Bot API calls unless TELEGRAM_API_ROOT says otherwise. */
@@ -24,12 +25,14 @@ export function unreachableReason(err: HttpError): string {
   return typeof e?.type === 'string' ? e.type : 'network error';
 }
 
-/** Where to look when the Bot API cannot be reached: the network, the proxy, TELEGRAM_API_ROOT. */
-export function unreachableHint(apiRoot: string | undefined, proxy: ProxySection | undefined): string {
+/** Where to look when the Bot API cannot be reached: the network, the proxy, TELEGRAM_API_ROOT (in the log's language, or the doctor's reader's). */
+export function unreachableHint(apiRoot: string | undefined, proxy: ProxySection | undefined, lang: Lang): string {
   const root = apiRoot ?? TELEGRAM_API_ROOT;
   const variable = root.startsWith('https:') ? 'HTTPS_PROXY' : 'HTTP_PROXY';
   const via = proxyFor(root, proxy);
-  return `check this server's internet connection; ${via ? `the proxy ${shownProxy(via)} (${variable}): does it let tokobot through?`
-    : `behind a proxy, set ${variable}`}; ${apiRoot ? `TELEGRAM_API_ROOT is ${apiRoot}: is that Bot API server up?`
-    : 'TELEGRAM_API_ROOT is not set, so Telegram\'s own api.telegram.org is asked'}`;
+  return [
+    t(lang, 'hintInternet'),
+    via ? t(lang, 'hintProxy', { proxy: shownProxy(via), variable }) : t(lang, 'hintNoProxy', { variable }),
+    apiRoot ? t(lang, 'hintApiRoot', { root: apiRoot }) : t(lang, 'hintNoApiRoot'),
+  ].join('; ');
 }

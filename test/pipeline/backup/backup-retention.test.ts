@@ -53,7 +53,7 @@ const jobFiles = () => readdirSync(dest).filter((n) => n.startsWith('keeper_')).
 const dryRun = async () => {
   const [destination] = h.app.backups.destinations(h.app.job('keeper'));
   const result = await pruneDestination(h.app.job('keeper'), destination!, await h.app.backups.log.runsWithFiles('keeper'), { dryRun: true });
-  return pruneLines('keeper', result, true);
+  return pruneLines('keeper', result, true, 'en');
 };
 
 test('keepLast 1 after two real runs: the newer good backup stays, future-dated, empty and unknown files stay and say why', { skip }, async () => {

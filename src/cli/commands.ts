@@ -1,0 +1,115 @@
+import type { TextKey } from '../i18n/text.ts';
+
+/**
+ * Every option the command line knows, for node's parseArgs, with the name of its value in the
+ * help. Each command takes those its entry names, and every command --verbose and --help.
+ */
+export const OPTIONS = {
+  store: { type: 'string', value: 'ID' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, out: { type: 'string', value: 'PATH' },
+  into: { type: 'string', value: 'DB' }, ask: { type: 'string', value: 'TEXT' }, 'app-key': { type: 'string', value: 'KEY' },
+  verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type OptionName = keyof typeof OPTIONS;
+export type Options = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+
+/** The options every command takes, with their help. */
+export const COMMON_OPTIONS = { verbose: 'optVerbose', help: 'optHelp' } as const satisfies Partial<Record<OptionName, TextKey>>;
+
+/** A word a command takes after its name: needed unless optional; `rest` takes every word left, as one text. */
+interface Word {
+  name: string;
+  optional?: boolean;
+  rest?: boolean;
+}
+
+interface CommandInput {
+  /** The command's words, as many as it names (a `rest` word holds the rest, joined by spaces). */
+  words: string[];
+  options: Options;
+}
+
+export interface Command {
+  /** One word, or a group's and its own ("backup run"). */
+  name: string;
+  /** What follows the name in the usage line: its words and options. */
+  usage: string;
+  words: Word[];
+  /** Options it cannot do without (a usage error names the one missing). */
+  needs?: OptionName[];
+  /** Its options with their help (OPTIONS' names). */
+  options: Partial<Record<OptionName, TextKey>>;
+  /** Its line in `tokobot help`, and the start of its own help. */
+  summary: TextKey;
+  /** What its own help says besides: what it prints, its exit codes. */
+  more?: TextKey;
+  /** Runs it: only here is the command's module loaded (so that --help loads no database or chat code). */
+  run(input: CommandInput): Promise<number>;
+}
+
+const FILE: Word[] = [{ name: 'FILE' }];
+const json = (o: Options) => o.json ?? false;
+
+/** Every command, in the order `tokobot help` lists them. A new command is one entry here. */
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'start', usage: '', words: [], options: {}, summary: 'helpStart', more: 'moreStart',
+    run: async () => (await import('./start.ts')).start(),
+  },
+  {
+    name: 'sync', usage: '[--store ID] [--json]', words: [], options: { store: 'optStoreOne', json: 'optJson' }, summary: 'helpSync', more: 'moreSync',
+    run: async ({ options }) => (await import('./store-commands.ts')).sync(options.store, json(options)),
+  },
+  {
+    name: 'inspect', usage: 'FILE [--json]', words: FILE, options: { json: 'optJson' }, summary: 'helpInspect', more: 'moreInspect',
+    run: async ({ words: [file], options }) => (await import('./inspect.ts')).inspect(file!, json(options)),
+  },
+  {
+    name: 'status', usage: '[--json]', words: [], options: { json: 'optJson' }, summary: 'helpStatus', more: 'moreStatus',
+    run: async ({ options }) => (await import('./store-commands.ts')).status(json(options)),
+  },
+  {
+    name: 'ask', usage: '"TEXT" [--store ID] [--json]', words: [{ name: 'TEXT', rest: true }], options: { store: 'optStoreAsk', json: 'optJson' }, summary: 'helpAsk', more: 'moreAsk',
+    run: async ({ words: [text], options }) => (await import('./ask.ts')).ask(text!, options.store, json(options)),
+  },
+  {
+    name: 'chat', usage: '[--store ID]', words: [], options: { store: 'optStoreChat' }, summary: 'helpChat', more: 'moreChat',
+    run: async ({ options }) => (await import('./chat.ts')).chat(options.store),
+  },
+  {
+    name: 'backup run', usage: 'JOB [--json]', words: [{ name: 'JOB' }], options: { json: 'optJson' }, summary: 'helpBackupRun', more: 'moreBackupRun',
+    run: async ({ words: [job], options }) => (await import('./backup-cli.ts')).run(job!, json(options)),
+  },
+  {
+    name: 'backup list', usage: '[--json]', words: [], options: { json: 'optJson' }, summary: 'helpBackupList',
+    run: async ({ options }) => (await import('./backup-cli.ts')).list(json(options)),
+  },
+  {
+    name: 'backup prune', usage: '[JOB] [--dry-run] [--json]', words: [{ name: 'JOB', optional: true }], options: { 'dry-run': 'optDryRun', json: 'optJson' }, summary: 'helpBackupPrune',
+    run: async ({ words: [job], options }) => (await import('./backup-cli.ts')).prune(job, options['dry-run'] ?? false, json(options)),
+  },
+  {
+    name: 'backup decrypt', usage: 'FILE [--out PATH]', words: FILE, options: { out: 'optOut' }, summary: 'helpBackupDecrypt', more: 'moreBackupDecrypt',
+    run: async ({ words: [file], options }) => (await import('./backup-cli.ts')).decrypt(file!, options.out),
+  },
+  {
+    name: 'backup restore', usage: 'FILE --into DB', words: FILE, needs: ['into'], options: { into: 'optInto' }, summary: 'helpBackupRestore', more: 'moreBackupRestore',
+    run: async ({ words: [file], options }) => (await import('./backup-cli.ts')).restore(file!, options.into!),
+  },
+  {
+    name: 'demo', usage: '[--ask TEXT]', words: [], options: { ask: 'optAsk' }, summary: 'helpDemo', more: 'moreDemo',
+    run: async ({ options }) => (await import('./demo.ts')).demo(options.ask),
+  },
+  {
+    name: 'doctor', usage: '[--json]', words: [], options: { json: 'optJson' }, summary: 'helpDoctor', more: 'moreDoctor',
+    run: async ({ options }) => (await import('./doctor.ts')).doctorCommand(json(options)),
+  },
+  {
+    name: 'dropbox-auth', usage: '[--app-key KEY]', words: [], options: { 'app-key': 'optAppKey' }, summary: 'helpDropboxAuth', more: 'moreDropboxAuth',
+    run: async ({ options }) => (await import('./dropbox-auth.ts')).dropboxAuth(options['app-key']),
+  },
+  {
+    name: 'help', usage: '[COMMAND]', words: [{ name: 'COMMAND', optional: true, rest: true }], options: {}, summary: 'helpHelp',
+    run: async ({ words: [name] }) => (await import('./help.ts')).help(name),
+  },
+];

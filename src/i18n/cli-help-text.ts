@@ -1,0 +1,108 @@
+/**
+ * The command line's help and its usage errors (src/cli/commands.ts, src/cli/parse-command.ts).
+ * The usage lines themselves (`sync [--store ID] [--json]`) are syntax: the same in every language.
+ */
+export const CLI_HELP_TEXT = {
+  cliUsage: { id: 'Cara pakai: tokobot {usage}', en: 'Usage: tokobot {usage}' },
+  cliCommands: { id: 'Perintah:', en: 'Commands:' },
+  cliOptions: { id: 'Pilihan:', en: 'Options:' },
+  cliUsageEnd: {
+    id: 'tokobot help COMMAND (atau tokobot COMMAND --help) menjelaskan satu perintah tanpa menjalankannya. --verbose menampilkan rincian lengkap bila gagal. Bahasa: TOKOBOT_LANG=id atau en.',
+    en: 'tokobot help COMMAND (or tokobot COMMAND --help) explains one command without running it. --verbose shows the full detail of a failure. Language: TOKOBOT_LANG=id or en.',
+  },
+
+  // What each command does: its line in the list, then the start of its own help.
+  helpStart: { id: 'menjalankan bot Telegram, jadwal sync dan backup, dan peringatan', en: 'run the Telegram bot, the sync and backup schedules and the alerts' },
+  helpSync: { id: 'sync backup terbaru satu toko (bawaan: semua toko)', en: 'sync the newest backup of one store (default: every store)' },
+  helpInspect: { id: 'memeriksa arsip .i5bu (atau .zip) dan menampilkan isinya', en: 'check an .i5bu archive (or a .zip) and show its contents' },
+  helpStatus: { id: 'kesegaran data dan sync terakhir tiap toko', en: 'freshness and last runs per store' },
+  helpAsk: { id: 'menjawab pertanyaan harga dari daftar harga yang terbit', en: 'answer a price question from the published list' },
+  helpChat: {
+    id: 'chat bot di terminal ini, sebagai pemilik (halaman, kartu barang, /status, /sync…)',
+    en: 'the bot\'s chat in this terminal, as the owner (pages, item cards, /status, /sync…)',
+  },
+  helpBackupRun: { id: 'menjalankan job backup sekarang (dump, uji, simpan, retensi)', en: 'run a backup job now (dump, verify, store, prune)' },
+  helpBackupList: { id: 'job backup, jadwal dan hasil terakhirnya, lalu riwayat terbaru', en: 'jobs, their schedules and last results, recent runs' },
+  helpBackupPrune: { id: 'menerapkan retensi; dengan --dry-run hanya menunjukkan apa yang akan dihapus dan alasannya', en: 'apply retention; with --dry-run only show what would go and why' },
+  helpBackupDecrypt: { id: 'membuka enkripsi backup .enc (passphrase dari job-nya, atau dari stdin)', en: 'decrypt an .enc backup (passphrase from its job, or stdin)' },
+  helpBackupRestore: { id: 'memuat backup sebuah job ke database baru (diperiksa utuh lebih dulu)', en: 'load a job\'s backup into a new database (checked whole first)' },
+  helpDemo: { id: 'toko contoh di PostgreSQL bawaan, lalu chat di terminal (atau satu jawaban)', en: 'the sample store in the embedded PostgreSQL, then a terminal chat (or one answer)' },
+  helpDoctor: { id: 'memeriksa konfigurasi, Dropbox, server database, Telegram, WhatsApp dan disk', en: 'check the config, Dropbox, the database servers, Telegram, WhatsApp, disk' },
+  helpDropboxAuth: { id: 'mendapatkan refresh token Dropbox untuk .env (setujui di browser, tempel kodenya)', en: 'get the Dropbox refresh token for .env (approve in a browser, paste the code)' },
+  helpHelp: { id: 'bantuan semua perintah, atau satu perintah', en: 'help on every command, or on one' },
+
+  // What a command's own help says besides (exit codes, where its input comes from).
+  moreStart: {
+    id: 'Berjalan sampai SIGTERM atau Ctrl-C; lalu berhenti menerima pesan dan membiarkan pekerjaan yang berjalan selesai (paling lama 30 detik).',
+    en: 'Runs until SIGTERM or Ctrl-C; then stops taking updates and lets running work finish (for up to 30 s).',
+  },
+  moreSync: {
+    id: 'Kode keluar 0 bila berhasil atau tidak ada backup baru, 1 bila gagal (dengan satu baris alasannya).',
+    en: 'Exit code 0 on success and on "no new backup", 1 on failure (with one line saying why).',
+  },
+  moreInspect: {
+    id: 'Tidak butuh konfigurasi dan tidak menyentuh database. File yang terpotong atau rusak ditolak dengan alasannya (kode keluar 1).',
+    en: 'Needs no configuration and touches no database. A truncated or damaged file is refused with the reason (exit code 1).',
+  },
+  moreStatus: {
+    id: 'Kode keluar 1 bila ada toko yang GAGAL atau PERLU DICEK, untuk skrip pemantau.',
+    en: 'Exit code 1 when any store is FAILED or CHECK, for monitoring scripts.',
+  },
+  moreAsk: {
+    id: 'Jawabannya sama dengan jawaban bot di chat. Kode keluar 3 bila toko belum punya daftar harga (belum ada sync yang berhasil).',
+    en: 'The answer is the one the chat bot gives. Exit code 3 when the store has no price list yet (no successful sync).',
+  },
+  moreChat: {
+    id: 'Butuh database ops di server restore, tidak butuh Telegram. Ctrl-D atau /keluar untuk selesai.',
+    en: 'Needs the ops database on the restore server, not Telegram. Ctrl-D or /exit ends.',
+  },
+  moreBackupRun: {
+    id: 'Kemajuan di stderr; file, ukuran, SHA-256 dan tujuannya di stdout. Kode keluar 1 bila backup gagal.',
+    en: 'Progress on stderr; the file, size, SHA-256 and where it went on stdout. Exit code 1 when the run failed.',
+  },
+  moreBackupDecrypt: {
+    id: 'Tanpa konfigurasi, passphrase dibaca dari baris pertama stdin: echo "$PASS" | tokobot backup decrypt FILE',
+    en: 'Without the config, the passphrase is the first line of stdin: echo "$PASS" | tokobot backup decrypt FILE',
+  },
+  moreBackupRestore: {
+    id: 'Menolak database yang sudah berisi tabel. Seluruh file diperiksa lebih dulu, jadi file yang terpotong atau rusak ditolak sebelum apa pun dimuat.',
+    en: 'Refuses a database that already has tables. The whole file is checked first, so a cut or damaged file is refused before anything is loaded.',
+  },
+  moreDemo: { id: 'Tidak butuh konfigurasi, Docker, Dropbox atau Telegram; datanya di data/demo.', en: 'Needs no configuration, Docker, Dropbox or Telegram; its data is under data/demo.' },
+  moreDoctor: {
+    id: 'Tidak mengubah apa pun. Satu baris per pemeriksaan (✓, ! untuk catatan, ✗ dengan apa yang harus dilakukan); kode keluar 1 bila ada yang harus diperbaiki.',
+    en: 'Changes nothing. One line per check (✓, ! for a note, ✗ with what to do); exit code 1 when something must be fixed.',
+  },
+  moreDropboxAuth: { id: 'Tidak butuh pengaturan lain.', en: 'Needs nothing else configured.' },
+
+  // Options.
+  optJson: { id: 'keluaran JSON, untuk skrip', en: 'JSON output, for scripts' },
+  optStoreOne: { id: 'hanya toko ini (ID-nya di konfigurasi)', en: 'only this store (its ID in the config)' },
+  optStoreAsk: { id: 'toko yang dicari (bawaan: toko pertama)', en: 'the store to search (default: the first)' },
+  optStoreChat: { id: 'toko yang ditanyakan (bisa diganti dengan /toko)', en: 'the store asked about (/toko changes it)' },
+  optDryRun: { id: 'hanya tunjukkan; tidak menghapus apa pun', en: 'only show; delete nothing' },
+  optOut: { id: 'tulis hasilnya ke PATH (bawaan: nama file tanpa .enc)', en: 'write to PATH (default: the name without .enc)' },
+  optInto: { id: 'database baru (atau kosong) tujuannya', en: 'the new (or empty) database to load into' },
+  optAsk: { id: 'jawab satu pertanyaan ini lalu selesai', en: 'answer this one question, then exit' },
+  optAppKey: { id: 'app key aplikasi Dropbox (atau DROPBOX_APP_KEY di .env)', en: 'the Dropbox app\'s key (or DROPBOX_APP_KEY in .env)' },
+  optVerbose: { id: 'rincian lengkap bila gagal (juga LOG_LEVEL=debug)', en: 'the full detail of a failure (also LOG_LEVEL=debug)' },
+  optHelp: { id: 'bantuan ini; tidak menjalankan apa pun', en: 'this help; runs nothing' },
+
+  // Commands given wrongly.
+  cliUnknownCommand: { id: 'perintah "{name}" tidak dikenal', en: 'unknown command "{name}"' },
+  cliDidYouMean: { id: 'mungkin maksud Anda tokobot {name}?', en: 'did you mean tokobot {name}?' },
+  cliSeeHelp: { id: 'tokobot help menampilkan semua perintah', en: 'tokobot help lists the commands' },
+  cliNeedsSub: { id: '{group} butuh salah satu dari: {subs}', en: '{group} needs one of: {subs}' },
+  cliUnknownOption: { id: 'pilihan {option} tidak dikenal', en: 'unknown option {option}' },
+  cliNotItsOption: { id: '{command} tidak punya pilihan {option}', en: '{command} has no option {option}' },
+  cliOptionValue: { id: '{option} butuh nilai', en: '{option} needs a value' },
+  cliOptionNoValue: { id: '{option} tidak menerima nilai', en: '{option} takes no value' },
+  cliMissingWord: { id: '{command} butuh {word}', en: '{command} needs {word}' },
+  cliExtraWord: { id: '{command} tidak menerima "{word}"', en: '{command} does not take "{word}"' },
+  cliHowTo: { id: '{problem}: tokobot {usage}', en: '{problem}: tokobot {usage}' },
+
+  // Failures (src/cli/failure.ts).
+  cliUnexpected: { id: 'kesalahan tak terduga (ref {ref}); rinciannya di log: {where}', en: 'unexpected error (ref {ref}); details in the log: {where}' },
+  cliLogOnStderr: { id: 'catatan di stderr di atas', en: 'the record on stderr above' },
+  cliWarning: { id: 'peringatan', en: 'warning' },
+} as const;
