@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { formatTime } from '../../src/i18n/format-time.ts';
 import { startService, type Service } from '../../src/main/service.ts';
 import type { BackupDestination } from '../../src/pipeline/backup/ports.ts';
 import { FakeTelegram, type SentMessage, type TgUser } from '../fakes/fake-telegram.ts';
@@ -93,11 +92,8 @@ test('/backup from Telegram: buttons, then one message that follows the run and 
 
 test('/jobs and /status show schedules, the next run and the last result to admins; staff may not run backups', { skip }, async () => {
   const jobs = (await ask(admin, '/jobs')).text ?? '';
-  // The schedule fires at 03:00 on this machine's clock; chats show that moment in STORE_TZ (WIB).
-  const three = new Date();
-  three.setHours(3, 0, 0, 0);
-  const shown = formatTime(three, 'Asia/Jakarta', 'id').split(' ')[3];
-  assert.match(jobs, new RegExp(`ops \\(postgres\\)\\n  Jadwal: 0 3 \\* \\* \\* · berikutnya \\d+ \\w{3} \\d{4} ${shown} WIB`));
+  // The schedule runs by the shops' clock (STORE_TZ, WIB), whatever this machine's clock is.
+  assert.match(jobs, /ops \(postgres\)\n  Jadwal: 0 3 \* \* \* · berikutnya \d+ \w{3} \d{4} 03:00 WIB/);
   assert.match(jobs, /Terakhir: OK .* · ops_\d{8}_\d{6}\.dump/);
   assert.match((await ask(admin, '/status')).text ?? '', /Backup:\nticker \(postgres\)/);
   assert.match((await ask(staff, '/backup ops')).text ?? '', /hanya untuk admin/);
