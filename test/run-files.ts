@@ -23,13 +23,19 @@ export interface FileResult {
 }
 
 const TIMES_FILE = new URL('./file-times.txt', import.meta.url);
+/**
+ * A file still running after this long is stopped and fails (a test waiting on something that never
+ * comes, or a timer left running after its tests): every run ends. The slowest file takes about a
+ * minute alone.
+ */
+const FILE_TIMEOUT_MS = 10 * 60_000;
 /** A file not in test/file-times.txt yet (a new one) is taken to be this slow: it starts before the many short ones. */
 const UNKNOWN_SECONDS = 10;
 
 async function runFile(file: string, signal: AbortSignal): Promise<FileResult> {
   const started = Date.now();
   const r: FileResult = { file, seconds: 0, pass: 0, fail: 0, skipped: 0, skips: [], report: '' };
-  const stream = run({ files: [file], signal });
+  const stream = run({ files: [file], signal, timeout: FILE_TIMEOUT_MS });
   // The runner's own closing counts ("# pass 3") for the file.
   stream.on('test:diagnostic', ({ nesting, message }) => {
     const [, what, n] = /^(pass|fail|cancelled|skipped) (\d+)$/.exec(message) ?? [];

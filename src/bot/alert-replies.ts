@@ -1,5 +1,6 @@
 import { alertTime, alertTitle } from '../pipeline/alerts/alert-messages.ts';
 import type { CoreDeps, Who } from './context.ts';
+import { localTimes } from '../i18n/format-time.ts';
 import type { Reply } from './reply.ts';
 
 /**
@@ -28,6 +29,6 @@ export async function alertsReply(deps: CoreDeps, who: Who, args: string): Promi
     ? open.map((a) => `${a.severity === 'critical' ? '❗' : '⚠️'} ${alertTitle(a, reader)} — ${id ? 'sejak' : 'since'} ${alertTime(a, a.openedAt, reader)}` +
       `${a.mutedUntil && a.mutedUntil > new Date() ? ` (${id ? 'bisu sampai' : 'muted until'} ${alertTime(a, a.mutedUntil, reader)})` : ''} [${a.key}]`)
     : [id ? 'Tidak ada peringatan terbuka.' : 'No open alerts.'];
-  lines.push('', ...deps.alerts.channels().map((c) => `${c.channel}: ${c.text}`));
+  lines.push('', ...deps.alerts.channels().map((c) => `${c.channel}: ${localTimes(c.text, reader.zone, reader.lang)}`));
   return { severity: open.some((a) => a.severity === 'critical') ? 'error' : open.length ? 'warning' : 'info', title: id ? 'Peringatan' : 'Alerts', lines };
 }

@@ -47,3 +47,11 @@ export function formatTime(date: Date, zone: string, lang: Lang): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${c.day} ${MONTHS[lang][c.month - 1]} ${c.year} ${two(c.hour)}:${two(c.minute)} ${zoneLabel(shownZone, offsetMinutes)}`;
 }
+
+/** An instant written into a text as ISO (UTC, "2026-11-29T11:04:00.000Z"), as stored texts carry them. */
+const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z\b/g;
+
+/** `text` with every ISO instant in it shown as a person in `zone` reads it (formatTime). */
+export function localTimes(text: string, zone: string, lang: Lang): string {
+  return text.replace(INSTANT, (iso) => formatTime(new Date(iso), zone, lang));
+}

@@ -66,7 +66,7 @@ async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Cha
 export function startAlerting(app: App, o: AlertingOptions): Alerting {
   const telegram = new TelegramMessenger(o.api, o.chat, o.telegram);
   const messengers: Partial<Record<Channel, Messenger>> = { telegram, ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}) };
-  const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.alerts.recipients });
+  const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.alerts.recipients, zone: app.config.locale.zone });
   const loop = new AlertLoop(app.alerts, outbox, o.intervalMs ?? 15_000, app.logger);
   o.syncRunner.onFinished(async (outcome, store) => { await syncAlert(app.alerts, store, outcome); loop.kick(); });
   o.backupRunner.onFinished(async (run) => {

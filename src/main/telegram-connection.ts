@@ -37,7 +37,8 @@ const CONNECT_CALL_TIMEOUT_S = 30;
 /** A refusal (a wrong token, a bad webhook URL) will not pass by itself: asked again this seldom, not every few seconds. */
 const REFUSED_WAIT_MS = 5 * 60_000;
 
-const utcMinute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** ISO, so that each reader sees the moment in their own zone (localTimes). */
+const instant = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000).toISOString();
 
 /** What a failed attempt says: Telegram out of reach (or too busy) may pass; a refusal needs a setting fixed. */
 function classify(err: unknown): { kind: 'unreachable' | 'refused'; reason: string } {
@@ -77,8 +78,8 @@ export class TelegramConnection {
     switch (s.kind) {
       case 'connecting': return { ready: false, text: 'connecting' };
       case 'connected': return { ready: true, text: s.how };
-      case 'unreachable': return { ready: false, text: `unreachable since ${utcMinute(s.since)} (${s.reason})` };
-      case 'refused': return { ready: false, text: `refused since ${utcMinute(s.since)}: ${s.reason}` };
+      case 'unreachable': return { ready: false, text: `unreachable since ${instant(s.since)} (${s.reason})` };
+      case 'refused': return { ready: false, text: `refused since ${instant(s.since)}: ${s.reason}` };
       case 'stopped': return { ready: false, text: 'stopped' };
     }
   }

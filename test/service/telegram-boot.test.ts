@@ -98,7 +98,7 @@ test('Telegram refusing at start: syncs, /healthz and WhatsApp alerts go on; the
   await service.alerting.monitors.run();
   service.alerting.loop.kick(0);
   const alert = await tg.until(() => waTexts().find((x) => /Telegram tidak bisa dihubungi tokobot/.test(x)), 20_000);
-  assert.match(alert, /^❗ \*Telegram tidak bisa dihubungi tokobot\*\nStatus: unreachable since .* UTC \(ECONNREFUSED\)\. Peringatan untuk Telegram dikirim lewat WhatsApp\.\n/);
+  assert.match(alert, /^❗ \*Telegram tidak bisa dihubungi tokobot\*\nStatus: unreachable since \d+ \w{3} \d{4} \d\d:\d\d WIB \(ECONNREFUSED\)\. Peringatan untuk Telegram dikirim lewat WhatsApp\.\n/);
   assert.match(alert, /HTTPS_PROXY/);
 
   // The log says what it connects to and why it cannot, once however many tries.

@@ -95,7 +95,7 @@ test('WhatsApp is never answered in a group, and never with cost prices (its peo
 
 test('while WhatsApp is disconnected, its alerts go through Telegram instead', async () => {
   wa.latest.disconnect('NAVIGATION');
-  assert.match(service.alerting.messengers.whatsapp?.state().text ?? '', /^disconnected since .* UTC \(NAVIGATION\)$/);
+  assert.match(service.alerting.messengers.whatsapp?.state().text ?? '', /^disconnected since \d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z \(NAVIGATION\)$/);
   await h.fake.addFile(`${h.folder}/rusak-lagi.i5bu`, Buffer.from('still not an archive'), new Date(Date.now() + 120_000));
   assert.equal((await service.runner.run(h.store, 'test')).status, 'failed');
   const row = await waitFor(async () => (await h.app.ops.query(

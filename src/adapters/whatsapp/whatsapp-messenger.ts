@@ -40,7 +40,8 @@ type Status =
 /** How long stop() waits for a start in progress to wind down (Chromium launches in well under a second). */
 const STOP_WAIT_MS = 15_000;
 
-const utcMinute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** ISO, so that each reader sees the moment in their own zone (localTimes). */
+const instant = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000).toISOString();
 
 /**
  * Alerts and chat through a linked WhatsApp account (whatsapp-web.js driving Chromium). It is
@@ -72,7 +73,7 @@ export class WhatsAppMessenger implements Messenger {
       case 'starting': return { ready: false, text: 'starting' };
       case 'qr': return { ready: false, text: 'waiting for QR' };
       case 'linked': return { ready: true, text: 'linked' };
-      case 'down': return { ready: false, text: `disconnected since ${utcMinute(s.since)} (${s.reason})` };
+      case 'down': return { ready: false, text: `disconnected since ${instant(s.since)} (${s.reason})` };
       case 'refused': return { ready: false, text: `link refused: ${s.message} — link again` };
       case 'stopped': return { ready: false, text: 'stopped' };
     }

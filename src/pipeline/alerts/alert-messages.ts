@@ -1,5 +1,5 @@
 import { parseErrorFacts, type ErrorFacts } from '../../errors.ts';
-import { formatTime } from '../../i18n/format-time.ts';
+import { formatTime, localTimes } from '../../i18n/format-time.ts';
 import type { Lang, Locale } from '../../i18n/lang.ts';
 import type { Message } from '../../message.ts';
 import { ownerMessage } from '../../owner-messages.ts';
@@ -78,9 +78,6 @@ const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text; resolved
   },
 };
 
-/** An instant in an alert's params (ISO, as stored): each reader sees it in their language and the alert's zone. */
-const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z\b/g;
-
 /** The zone an alert's times are shown in: its store's (params.zone), else the reader's. */
 const zoneOf = (a: Pick<OpenAlert, 'params'>, reader: Locale) => (typeof a.params.zone === 'string' ? a.params.zone : reader.zone);
 
@@ -88,7 +85,8 @@ const zoneOf = (a: Pick<OpenAlert, 'params'>, reader: Locale) => (typeof a.param
 export const alertTime = (a: Pick<OpenAlert, 'params'>, at: Date, reader: Locale): string => formatTime(at, zoneOf(a, reader), reader.lang);
 
 function fill(text: string, params: Params, a: Pick<OpenAlert, 'params'>, reader: Locale): string {
-  return text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? '?').replace(INSTANT, (iso) => alertTime(a, new Date(iso), reader)));
+  // An instant in a param (ISO, as stored): each reader sees it in their language and the alert's zone.
+  return text.replace(/\{(\w+)\}/g, (_m, k: string) => localTimes(String(params[k] ?? '?'), zoneOf(a, reader), reader.lang));
 }
 
 /** The params of an alert about a store: its times are shown in the store's zone. */

@@ -1,6 +1,9 @@
 import type { AlertOutboxStore, OutboxRow } from '../../store/outbox.ts';
 import { AppError, describeError, isAppError } from '../../errors.ts';
 import type { Message } from '../../message.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { localTimes } from '../../i18n/format-time.ts';
+import { STORE_ZONE } from '../../config/time-zone.ts';
 import { addressOf, type Recipient } from './alert-types.ts';
 import type { Channel, Messenger } from './ports.ts';
 
@@ -14,6 +17,8 @@ export interface AlertOutboxOptions {
   maxDelayMs?: number;
   /** A send that has not settled after this long counts as failed (retried later). Default 2 min. */
   sendTimeoutMs?: number;
+  /** The zone the times in a channel's state are shown in (STORE_TZ). */
+  zone?: string;
 }
 
 /**
@@ -28,7 +33,7 @@ const NAME: Record<Channel, string> = { telegram: 'Telegram', whatsapp: 'WhatsAp
 const OTHER: Record<Channel, Channel> = { telegram: 'whatsapp', whatsapp: 'telegram' };
 
 /** The message with a first line saying why it comes through the other channel. */
-const redirected = (m: Message, lang: string, channel: Channel, state: string): Message => ({ ...m, lines: [lang === 'en'
+const redirected = (m: Message, lang: Lang, channel: Channel, state: string): Message => ({ ...m, lines: [lang === 'en'
   ? `(${NAME[channel]} is ${state}, so this comes here instead)` : `(${NAME[channel]} sedang ${state}, jadi pesan ini dikirim ke sini)`, ...m.lines] });
 
 /**
@@ -126,7 +131,9 @@ export class AlertOutbox {
     }
     try {
       for (const target of targets) {
-        if (!(await this.o.store.hasCopy(row.batch, to, target, row.message))) await this.timedSend(other, target, redirected(row.message, person?.lang ?? 'id', from, why));
+        const lang = person?.lang ?? 'id';
+        const note = redirected(row.message, lang, from, localTimes(why, this.o.zone ?? STORE_ZONE, lang));
+        if (!(await this.o.store.hasCopy(row.batch, to, target, row.message))) await this.timedSend(other, target, note);
       }
     } catch (err) {
       await this.later(row, `${NAME[from]} ${why}; ${NAME[to]} too: ${describeError(err)}`);

@@ -5,7 +5,7 @@ export type Channel = 'telegram' | 'whatsapp';
 /** What a channel can say about itself, for /alerts and the fallback note ("WhatsApp: disconnected since 10:04"). */
 export interface MessengerState {
   ready: boolean;
-  /** e.g. "linked", "waiting for QR", "disconnected since 2026-11-23 10:04 UTC". */
+  /** e.g. "linked", "waiting for QR", "disconnected since 2026-11-23T10:04:00.000Z" (instants as ISO: each reader sees them in local time). */
   text: string;
 }
 
