@@ -29,6 +29,8 @@ const ABBREVIATIONS: Record<string, string> = {
   fisher: 'fischer', pilox: 'pylox', keni: 'knee',
 };
 
+const SPELLED_OUT = new Map(Object.entries(ABBREVIATIONS).map(([short, full]) => [short, full.split(' ')]));
+
 /**
  * Other words for the same thing (toko words, brands used as names): a question's word also
  * finds these, a little below its own spelling. Only questions are widened; names keep theirs.
@@ -41,15 +43,33 @@ const SYNONYMS: Record<string, string[]> = {
 
 /** Words of a name or question, lower case, sizes glued to their number ("85 GR" → "85g", "1,5 Ltr" → "1.5l"). */
 export function words(text: string): string[] {
-  const lowered = text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  return glueSizes(lowered).split(/[^a-z0-9./]+/)
-    .flatMap((w) => (/^\d+\/\d+[a-z]*$/.test(w) ? [w] : w.split('/')))
-    .map((w) => w.replace(/^\.+|\.+$/g, '')).filter(Boolean);
+  let lowered = text.toLowerCase();
+  if (/[^\x00-\x7f]/.test(lowered)) lowered = lowered.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const found: string[] = [];
+  for (const part of glueSizes(lowered).split(/[^a-z0-9./]+/)) {
+    // "/" joins only a fraction ("1/2", '1/2"' as "1/2in"); elsewhere it separates words.
+    for (const w of /^\d+\/\d+[a-z]*$/.test(part) ? [part] : part.split('/')) {
+      const word = w.replace(/^\.+|\.+$/g, '');
+      if (word) found.push(word);
+    }
+  }
+  return found;
 }
 
-/** The words with shorthand spelled out and sizes in one unit of each kind; what questions are matched with. */
+/** `words` with shorthand spelled out and sizes in one unit of each kind. */
+export function spelledOut(words: string[]): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const full = SPELLED_OUT.get(w);
+    if (full) out.push(...full);
+    else out.push(canonicalSize(w));
+  }
+  return out;
+}
+
+/** The words of a text spelled out: what questions are matched with and names indexed by. */
 export function canonicalWords(text: string): string[] {
-  return words(text).flatMap((w) => (ABBREVIATIONS[w]?.split(' ') ?? [canonicalSize(w)]));
+  return spelledOut(words(text));
 }
 
 /** Other words a question's word also finds (phrases as their words). */
@@ -59,7 +79,7 @@ export function synonymsOf(word: string): string[][] {
 
 /** The word rules as text (the tables and the code applying them): an index built under other rules is not reused. */
 export function wordRules(): string {
-  return JSON.stringify([ABBREVIATIONS, String(words), String(canonicalWords), sizeRules()]);
+  return JSON.stringify([ABBREVIATIONS, String(words), String(spelledOut), sizeRules()]);
 }
 
 /** How people ask ("berapa harga indomie goreng ya kak?"): words that say nothing about the item. */

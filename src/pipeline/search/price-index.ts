@@ -1,4 +1,4 @@
-import { canonicalWords, wordRules, words } from './abbreviations.ts';
+import { spelledOut, wordRules, words } from './abbreviations.ts';
 import { pack, stringAt, type PackedStrings } from './packed-strings.ts';
 import { QuestionRanking, type FoundItem, type Ranked } from './question-ranking.ts';
 import { biggerForms, sizeKind } from './size-words.ts';
@@ -44,14 +44,15 @@ function partsOf(items: IndexedItem[]): IndexParts {
     // Each code of an item once, so that it is found once: lists published before the items query
     // said each code once repeat a barcode used as the item code, and hold a null for a row without one.
     for (const code of new Set(item.codes)) if (typeof code === 'string' && code) codes.push({ code, item: i });
-    const canonical = [...new Set(canonicalWords(item.namaitem))];
+    const written = words(item.namaitem);
+    const canonical = [...new Set(spelledOut(written))];
     headWords.push(canonical[0]);
     for (const w of canonical) {
       if (classOf(w) === 'variant') variants[i] = Math.min(255, (variants[i] as number) + 1);
       sizeKinds[i] = (sizeKinds[i] as number) | sizeKind(w);
     }
     // Found by its words as written, spelled out, and each size also in a bigger unit ("1500ml" as "1.5l").
-    for (const w of new Set([...words(item.namaitem), ...canonical, ...canonical.flatMap(biggerForms)])) {
+    for (const w of new Set([...written, ...canonical, ...canonical.flatMap(biggerForms)])) {
       const list = byWord.get(w);
       if (list) list.push(i);
       else byWord.set(w, [i]);

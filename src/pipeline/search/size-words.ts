@@ -39,6 +39,7 @@ const SIZE_RE = /^(\d+(?:\.\d+)?|\d+\/\d+)(kg|g|mg|l|ml|m|cm|mm|in|w|a|v|oz)$/;
 
 /** Lower-case text with each size glued to its number and its unit spelled one way ("1,5 Liter" → "1.5l", '1/2"' → "1/2in"). */
 export function glueSizes(lowered: string): string {
+  if (!/\d|setengah|stengah|seperempat/.test(lowered)) return lowered;
   return lowered
     .replace(/(\d),(\d)/g, '$1.$2')
     .replace(HALF_RE, (_m, word: string) => (word === 'seperempat' ? '1/4 ' : '1/2 '))
@@ -46,6 +47,11 @@ export function glueSizes(lowered: string): string {
     .replace(UNIT_RE, (_m, n: string, unit: string) => `${n}${UNIT_OF.get(unit) ?? unit}`)
     // 40 x 40, 2 X 1.5: one word
     .replace(/(\d)\s*x\s*(?=\d)/g, '$1x');
+}
+
+function startsWithDigit(word: string): boolean {
+  const c = word.charCodeAt(0);
+  return c >= 48 && c <= 57;
 }
 
 function valueOf(number: string): number {
@@ -57,7 +63,7 @@ const shown = (n: number) => String(Math.round(n * 1e6) / 1e6);
 
 /** A size in the smallest unit of its kind ("1.5l" → "1500ml", "1/2kg" → "500g"); anything else as it is. */
 export function canonicalSize(word: string): string {
-  const m = SIZE_RE.exec(word);
+  const m = startsWithDigit(word) ? SIZE_RE.exec(word) : null;
   if (!m) return word;
   const [factor, base] = BASE[m[2] as string] as [number, string];
   return `${shown(valueOf(m[1] as string) * factor)}${base}`;
@@ -65,7 +71,7 @@ export function canonicalSize(word: string): string {
 
 /** The other forms a canonical size is indexed by: "1500ml" also as "1.5l". */
 export function biggerForms(canonical: string): string[] {
-  const m = SIZE_RE.exec(canonical);
+  const m = startsWithDigit(canonical) ? SIZE_RE.exec(canonical) : null;
   if (!m) return [];
   const value = valueOf(m[1] as string);
   return (BIGGER[m[2] as string] ?? []).filter(([f]) => value >= f).map(([f, unit]) => `${shown(value / f)}${unit}`);
@@ -73,7 +79,7 @@ export function biggerForms(canonical: string): string[] {
 
 /** The bit of a canonical size's kind (0 for a word that is no size). */
 export function sizeKind(canonical: string): number {
-  const m = SIZE_RE.exec(canonical);
+  const m = startsWithDigit(canonical) ? SIZE_RE.exec(canonical) : null;
   return m ? KIND_BIT[m[2] as string] ?? 0 : 0;
 }
 
