@@ -64,6 +64,8 @@ const shop = new PriceIndex([
   ['I1', 'INDOMIE GRG 85G'], ['I2', 'INDOMIE GRG CABE IJO 85G'], ['I3', 'INDOMIE SOTO MIE 70G'], ['M1', 'MIE SEDAAP GRG 90G'], ['M2', 'MIE SDP KARI SPC 81G'],
   ['A1', 'AIR MINERAL LE MINERALE 600ML'], ['A2', 'AIR MINERAL LE MINERALE 1500ML'], ['K1', 'KOPI ABC GULA AREN 27G'], ['R1', 'LA BOLD 20'],
   ['L1', 'LAMPU LED PHILIPS 5W'], ['G1', 'GULA PSR CURAH 1/2 KG'], ['G2', 'GULA PSR CURAH 1KG'],
+  ['F6', 'FISCHER S6 ISI 100'], ['F8', 'FISCHER S8 ISI 100'], ['H1', 'BATA RINGAN CITICON 60X20X10'], ['H2', 'BATA RINGAN CITICON 60X20X7.5'],
+  ['D1', 'DJI SAM SOE 234 12'], ['S3', 'SO KLIN LIQUID 800ML'], ['S4', 'SOKLIN PEMBERSIH LANTAI 800ML'], ['R2', 'ROLL CAT MINI 4"'],
 ].map(([kodeitem, namaitem]) => ({ kodeitem: kodeitem as string, namaitem: namaitem as string, codes: [kodeitem as string] })));
 const order = (q: string) => shop.rank(q).ranked.map((r) => r.item.kodeitem);
 
@@ -72,6 +74,15 @@ test('sizes meet however they are written', () => {
   assert.equal(order('minerale 1.5')[0], 'A2', 'a bare number is a size in any unit');
   assert.equal(order('gula curah setengah kilo')[0], 'G1');
   assert.equal(order('gula curah 1000 gr')[0], 'G2');
+  assert.equal(order('fischer 8')[0], 'F8', 'the number of a model code');
+  assert.equal(order('bata ringan 7,5')[0], 'H2', 'a side of a dimension');
+});
+
+test('words written together or apart, and with an ending, still meet', () => {
+  assert.equal(order('soklin liquid')[0], 'S3');
+  assert.equal(order('so klin lantai')[0], 'S4');
+  assert.equal(order('djisamsoe')[0], 'D1');
+  assert.equal(order('roller')[0], 'R2');
 });
 
 test('the brand asked comes first when its variant is absent; a size or flavour alone brings nothing of another brand', () => {

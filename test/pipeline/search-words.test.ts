@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalWords, words } from '../../src/pipeline/search/abbreviations.ts';
+import { canonicalWords, questionWords, words } from '../../src/pipeline/search/abbreviations.ts';
 
 
 test('sizes are glued to their number and unit spellings unified', () => {
@@ -27,4 +27,11 @@ test('a size written any way has one form: the smallest unit of its kind', () =>
   assert.equal(size('keramik 40 x 40'), 'keramik 40x40');
   assert.equal(size('BATU SPLIT 1/2'), 'batu split 1/2', 'a fraction without a unit is no weight');
   assert.equal(size('ISI 2 AYAM'), 'isi 2 ayam', 'a unit letter must end the word');
+  assert.equal(size('gula sekilo'), 'gula 1000g');
+  assert.equal(size('PAKU 2 ONS'), 'paku 200g');
+});
+
+test('a question\'s words: filler left out, "se-" (one) taken off what is counted', () => {
+  assert.deepEqual(questionWords('berapa harga telur sebutir ya kak?'), ['telur', 'butir']);
+  assert.deepEqual(questionWords('harga'), ['harga'], 'a question of filler only is searched as it is');
 });

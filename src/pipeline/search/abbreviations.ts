@@ -88,9 +88,12 @@ const FILLER = new Set(['berapa', 'brp', 'brapa', 'berapaan', 'harga', 'hrg', 'h
   'tolong', 'cek', 'info', 'mau', 'minta', 'beli', 'jual', 'stok', 'stoknya', 'ready', 'masih', 'sekarang', 'skrg', 'ini', 'itu',
   'price', 'how', 'much', 'is', 'the', 'of', 'for']);
 
+/** "sebutir", "sebungkus": one of what follows (one egg, one pack). */
+const ONE_OF = /^se(butir|bungkus|dus|karung|batang|lembar|kaleng|botol|biji|sak|slop|renteng|pak|kotak|gelas|roll|rol)$/;
+
 /** A question's words worth searching for. When every word is filler, the words themselves are searched. */
 export function questionWords(text: string): string[] {
-  const all = [...new Set(canonicalWords(text))];
+  const all = [...new Set(canonicalWords(text).map((w) => w.replace(ONE_OF, '$1')))];
   const meaningful = all.filter((w) => !FILLER.has(w));
   return (meaningful.length ? meaningful : all).slice(0, 8);
 }

@@ -1,7 +1,7 @@
 import { spelledOut, wordRules, words } from './abbreviations.ts';
 import { pack, stringAt, type PackedStrings } from './packed-strings.ts';
 import { QuestionRanking, type FoundItem, type Ranked } from './question-ranking.ts';
-import { biggerForms, sizeKind } from './size-words.ts';
+import { biggerForms, numbersIn, sizeKind } from './size-words.ts';
 import { classOf, classRules } from './word-classes.ts';
 
 export interface IndexedItem {
@@ -51,8 +51,8 @@ function partsOf(items: IndexedItem[]): IndexParts {
       if (classOf(w) === 'variant') variants[i] = Math.min(255, (variants[i] as number) + 1);
       sizeKinds[i] = (sizeKinds[i] as number) | sizeKind(w);
     }
-    // Found by its words as written, spelled out, and each size also in a bigger unit ("1500ml" as "1.5l").
-    for (const w of new Set([...written, ...canonical, ...canonical.flatMap(biggerForms)])) {
+    // Found by its words as written, spelled out, each size also in a bigger unit ("1500ml" as "1.5l"), and the numbers in dimensions and model codes.
+    for (const w of new Set([...written, ...canonical, ...canonical.flatMap(biggerForms), ...written.flatMap(numbersIn)])) {
       const list = byWord.get(w);
       if (list) list.push(i);
       else byWord.set(w, [i]);

@@ -126,9 +126,7 @@ export class QuestionRanking {
       const id = joined ? this.wordIds.get(joined) : undefined;
       if (id !== undefined) extra.push([this.postingsOf(id), WEIGHT.exact]);
     }
-    if (/^[a-z]{5,}$/.test(token)) {
-      for (let at = 2; at <= token.length - 2; at++) extra.push([this.itemsWithAll([token.slice(0, at), token.slice(at)]), WEIGHT.spelling]);
-    }
+    if (/^[a-z]{5,}$/.test(token)) extra.push(...this.splits(token).map((items) => [items, WEIGHT.spelling] as [number[], number]));
     const own = this.wordMatches(token);
     if (!extra.some(([items]) => items.length)) return own;
     const all = new Map(own);
@@ -136,6 +134,23 @@ export class QuestionRanking {
       for (const i of items) if ((all.get(i) ?? 0) < weight) all.set(i, weight);
     }
     return all;
+  }
+
+  /** The items of each reading of `token` as two words of the list ("soklin": so klin), or when there is none and nothing else matches it, as three ("djisamsoe"). */
+  private splits(token: string): number[][] {
+    const found: number[][] = [];
+    for (let at = 2; at <= token.length - 2; at++) {
+      const items = this.itemsWithAll([token.slice(0, at), token.slice(at)]);
+      if (items.length) found.push(items);
+    }
+    if (found.length || this.wordIds.has(token) || this.wordMatches(token).size) return found;
+    for (let a = 2; a <= token.length - 4; a++) {
+      for (let b = a + 2; b <= token.length - 2; b++) {
+        const items = this.itemsWithAll([token.slice(0, a), token.slice(a, b), token.slice(b)]);
+        if (items.length) found.push(items);
+      }
+    }
+    return found;
   }
 
   /** Whether item a comes before item b (scores of the question being ranked). */

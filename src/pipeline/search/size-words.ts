@@ -12,13 +12,13 @@ const UNITS: [string, string][] = [
   ['mililiter', 'ml'], ['mili', 'ml'], ['ml', 'ml'], ['cc', 'ml'],
   ['liter', 'l'], ['litre', 'l'], ['ltr', 'l'], ['lt', 'l'], ['l', 'l'],
   ['meter', 'm'], ['mtr', 'm'], ['mm', 'mm'], ['cm', 'cm'], ['m', 'm'],
-  ['watt', 'w'], ['w', 'w'], ['ampere', 'a'], ['amp', 'a'], ['a', 'a'], ['volt', 'v'], ['v', 'v'], ['oz', 'oz'],
+  ['ons', 'ons'], ['watt', 'w'], ['w', 'w'], ['ampere', 'a'], ['amp', 'a'], ['a', 'a'], ['volt', 'v'], ['v', 'v'], ['oz', 'oz'],
 ];
 const UNIT_OF = new Map(UNITS);
 
 /** How many of the smallest unit of its kind one unit is, and that unit. */
 const BASE: Record<string, [number, string]> = {
-  kg: [1000, 'g'], g: [1, 'g'], mg: [0.001, 'g'],
+  kg: [1000, 'g'], g: [1, 'g'], mg: [0.001, 'g'], ons: [100, 'g'],
   l: [1000, 'ml'], ml: [1, 'ml'],
   m: [1000, 'mm'], cm: [10, 'mm'], mm: [1, 'mm'],
   in: [1, 'in'], w: [1, 'w'], a: [1, 'a'], v: [1, 'v'], oz: [1, 'oz'],
@@ -35,12 +35,15 @@ const AFTER = String.raw`(?![a-z0-9])`;
 const UNIT_RE = new RegExp(`(${NUMBER})\\s*(${UNITS.map(([u]) => u).join('|')})${AFTER}`, 'g');
 const INCH_RE = new RegExp(`(${NUMBER})\\s*(?:"|''|inchi|inch|inci|in)${AFTER}`, 'g');
 const HALF_RE = new RegExp(`\\b(setengah|stengah|seperempat)\\s+(?=(?:${UNITS.map(([u]) => u).join('|')})${AFTER})`, 'g');
-const SIZE_RE = /^(\d+(?:\.\d+)?|\d+\/\d+)(kg|g|mg|l|ml|m|cm|mm|in|w|a|v|oz)$/;
+const SIZE_RE = /^(\d+(?:\.\d+)?|\d+\/\d+)(kg|g|mg|ons|l|ml|m|cm|mm|in|w|a|v|oz)$/;
+/** "sekilo", "seliter": one of the unit. */
+const ONE_RE = /\bse(kilo|liter|litre|meter|ons)\b/g;
 
 /** Lower-case text with each size glued to its number and its unit spelled one way ("1,5 Liter" → "1.5l", '1/2"' → "1/2in"). */
 export function glueSizes(lowered: string): string {
-  if (!/\d|setengah|stengah|seperempat/.test(lowered)) return lowered;
+  if (!/\d|setengah|stengah|seperempat|se(?:kilo|liter|litre|meter|ons)\b/.test(lowered)) return lowered;
   return lowered
+    .replace(ONE_RE, '1 $1')
     .replace(/(\d),(\d)/g, '$1.$2')
     .replace(HALF_RE, (_m, word: string) => (word === 'seperempat' ? '1/4 ' : '1/2 '))
     .replace(INCH_RE, '$1in')
@@ -83,6 +86,15 @@ export function sizeKind(canonical: string): number {
   return m ? KIND_BIT[m[2] as string] ?? 0 : 0;
 }
 
+/**
+ * The numbers a word also stands for: each side of a dimension ("60x20x7.5": 60, 20, 7.5) and
+ * the number of a short model code ("s8", "mt60"), so that "bata ringan 7,5" and "fischer 8" find them.
+ */
+export function numbersIn(word: string): string[] {
+  if (!startsWithDigit(word)) return /^[a-z]{1,2}\d+$/.test(word) ? [word.replace(/^[a-z]+/, '')] : [];
+  return /^\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)+$/.test(word) ? word.split('x') : [];
+}
+
 /** A number with nothing after it ("85", "1.5", "1/2"): in a question it means a size in whatever unit. */
 export function isBareNumber(word: string): boolean {
   return /^\d+(?:\.\d+)?(?:\/\d+)?$/.test(word);
@@ -95,6 +107,6 @@ export function numberOf(number: string, word: string): boolean {
 
 /** The size rules as text: an index built under other rules is not reused. */
 export function sizeRules(): string {
-  return JSON.stringify([UNITS, BASE, BIGGER, KIND_BIT, UNIT_RE.source, INCH_RE.source, HALF_RE.source, SIZE_RE.source,
+  return JSON.stringify([UNITS, BASE, BIGGER, KIND_BIT, UNIT_RE.source, INCH_RE.source, HALF_RE.source, SIZE_RE.source, ONE_RE.source,
     String(glueSizes), String(canonicalSize), String(biggerForms), String(sizeKind)]);
 }

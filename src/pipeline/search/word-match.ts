@@ -58,6 +58,9 @@ export function isShorthand(short: string, long: string): boolean {
   return true;
 }
 
+/** Endings a question may add to a name's word: "-nya" (its), "-er" (roller), "-s" (plural in English). */
+const ENDINGS = new Set(['nya', 'er', 's']);
+
 /**
  * How well `query` matches `word`. `known`: the query is itself a word of the list, so a typo
  * reading is not tried ("mild" is not "milo").
@@ -73,6 +76,8 @@ export function matchWeight(query: string, word: string, known = false): number 
     const d = editDistance(query, word, allowed);
     if (d <= allowed) return d === 1 ? WEIGHT.typo1 : WEIGHT.typo2;
   }
+  // The question's word with an ending the name has not ("pipanya", "roller" for ROLL).
+  if (!known && word.length >= 4 && query.startsWith(word) && ENDINGS.has(query.slice(word.length))) return WEIGHT.typo1;
   if (isShorthand(query, word) || isShorthand(word, query)) return WEIGHT.shorthand;
   return 0;
 }
