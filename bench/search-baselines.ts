@@ -6,7 +6,7 @@ import { createScratchDb, dropScratchDb, localConnection } from '../test/helpers
 
 const PAGE = 10;
 
-export interface Baseline {
+interface Baseline {
   name: string;
   search: Searcher;
   close(): Promise<void>;

@@ -3,7 +3,7 @@
  * last answer, or saying thanks. Said alone, with or without the polite words around them
  * ("makasih ya kak", "lanjut dong"), in Indonesian or English; anything else is a search.
  */
-export type ChatWord = 'help' | 'next' | 'thanks';
+type ChatWord = 'help' | 'next' | 'thanks';
 
 const CHAT_WORDS = new Map<string, ChatWord>([
   ...['help', 'bantuan', 'tolong', 'menu', 'cara pakai'].map((w) => [w, 'help'] as const),

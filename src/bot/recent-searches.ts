@@ -1,5 +1,5 @@
 /** A person's last search that showed items: what "lanjut" (next) continues. */
-export interface LastSearch {
+interface LastSearch {
   store: string;
   query: string;
   page: number;

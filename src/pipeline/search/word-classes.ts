@@ -6,7 +6,7 @@
  * liter" answers Sania's 2 litre pouch before Filma's 5 litre jerrycan, and "indomie goreng"
  * answers Indomie before cooking oil (minyak goreng).
  */
-export type WordClass = 'key' | 'variant' | 'size';
+type WordClass = 'key' | 'variant' | 'size';
 
 /** What a matched word of each class adds to an item's score: one key word outweighs a variant and a size together. */
 export const CLASS_WEIGHT: Record<WordClass, number> = { key: 1, variant: 0.45, size: 0.35 };
