@@ -7,6 +7,7 @@ import { ButtonCodec } from './button-codec.ts';
 import type { ChatCommand, CommandContext } from './commands/command.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from '../i18n/text.ts';
+import { RecentSearches } from './recent-searches.ts';
 import { commandNamed, commandsFor, HELP_COMMAND, pressOf, PRICE_COMMAND } from './registry.ts';
 import type { Reply } from './reply.ts';
 
@@ -29,6 +30,7 @@ const MAX_QUESTION = 200;
 export class CommandCore {
   private readonly limiter: RateLimiter;
   private readonly buttons: ButtonCodec;
+  private readonly searches = new RecentSearches();
 
   constructor(private readonly deps: CoreDeps) {
     this.limiter = new RateLimiter(deps.rateLimitPerMinute, 60_000, deps.now);
@@ -60,7 +62,7 @@ export class CommandCore {
   }
 
   private context(who: Who): Omit<CommandContext, 'args'> {
-    return { deps: this.deps, who, buttons: this.buttons, help: () => this.help(who) };
+    return { deps: this.deps, who, buttons: this.buttons, help: () => this.help(who), searches: this.searches };
   }
 
   /** null: say nothing (a user over the rate limit who was already told). */

@@ -1,6 +1,7 @@
 import type { StoreConfig } from '../config/load-config.ts';
 import type { PriceEntry, PriceItem, SearchResult } from '../pipeline/search/price-search.ts';
 import type { ButtonCodec } from './button-codec.ts';
+import type { RecentSearches } from './recent-searches.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { priceLine, rupiah, tierLabels, unitLabel } from './format-price.ts';
 import { t } from '../i18n/text.ts';
@@ -9,10 +10,15 @@ import type { Button, Reply } from './reply.ts';
 /** Results per page (and per `tokobot ask`). */
 export const PAGE = 10;
 
-/** A page of search results: one line per item, a button per item for its card, ◀ ▶ to turn pages. */
-/** `buttons` null: a channel that shows none (tokobot ask), so none are made or kept. */
-export async function searchReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<ButtonCodec, 'encode'> | null, who: Who, store: StoreConfig, query: string, page: number): Promise<Reply> {
+/**
+ * A page of search results: one line per item, a button per item for its card, ◀ ▶ to turn
+ * pages. `buttons` null: a channel that shows none (tokobot ask), so none are made or kept.
+ * A page that shows items becomes the person's last search in `searches` ("lanjut" goes on from it).
+ */
+export async function searchReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<ButtonCodec, 'encode'> | null, who: Who, store: StoreConfig, query: string,
+  page: number, searches?: Pick<RecentSearches, 'set'>): Promise<Reply> {
   const result = await deps.search.search(store.id, query, { limit: PAGE, offset: page * PAGE });
+  if (result.items.length) searches?.set(who.id, { store: store.id, query, page, total: result.total });
   return resultReply(deps, buttons, who, store, result, page);
 }
 
@@ -45,6 +51,16 @@ export async function resultReply(deps: Pick<CoreDeps, 'search'>, buttons: Pick<
     lines.push(pageOf());
   }
   return { severity: 'info', title: store.name, lines, buttons: rows };
+}
+
+/** "lanjut": the page after the person's last search, or why there is none. */
+export async function nextPageReply(deps: Pick<CoreDeps, 'search' | 'stores'>, buttons: Pick<ButtonCodec, 'encode'> | null, who: Who,
+  searches: Pick<RecentSearches, 'get' | 'set'>): Promise<Reply> {
+  const last = searches.get(who.id);
+  if (!last) return { severity: 'info', lines: [t(who.lang, 'nothingToContinue')] };
+  if ((last.page + 1) * PAGE >= last.total) return { severity: 'info', lines: [t(who.lang, 'noMorePages', { total: last.total })] };
+  const store = deps.stores.find((s) => s.id === last.store) ?? who.store;
+  return searchReply(deps, buttons, who, store, last.query, last.page + 1, searches);
 }
 
 function entryLine(item: PriceItem, e: PriceItem['entries'][number], tiers: Map<PriceEntry, string>, owner: boolean): string {

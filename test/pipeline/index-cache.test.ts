@@ -138,6 +138,10 @@ test('a damaged, foreign or forged cache file is not used: the index is built ag
     ['another store\'s index', () => writeWithChecksum(s.cacheFile(), v8.serialize({ ...stored, key: stored.key.replace('"pusat"', '"cabang"') }))],
     ['another format', () => writeWithChecksum(s.cacheFile(), v8.serialize({ key: stored.key, parts: { words: stored.parts.words } }))],
     ['items out of range', () => writeWithChecksum(s.cacheFile(), v8.serialize({ key: stored.key, parts: forged }))],
+    ['a name\'s first word out of range', () => writeWithChecksum(s.cacheFile(), v8.serialize({ key: stored.key,
+      parts: { ...stored.parts, heads: new Int32Array((stored.parts.heads as Int32Array).length).fill(99999) } }))],
+    ['per-item figures missing (an index of an older format)', () => writeWithChecksum(s.cacheFile(), v8.serialize({ key: stored.key,
+      parts: { ...stored.parts, variants: undefined, sizeKinds: undefined } }))],
   ];
   for (const [what, spoil] of damage) {
     spoil();

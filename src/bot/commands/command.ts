@@ -2,6 +2,7 @@ import type { Access } from '../access.ts';
 import type { ButtonCodec, ButtonData, ButtonKind } from '../button-codec.ts';
 import type { CoreDeps, Who } from '../context.ts';
 import type { Lang } from '../../i18n/lang.ts';
+import type { RecentSearches } from '../recent-searches.ts';
 import type { Reply } from '../reply.ts';
 
 /** What a command is given to answer one person: the pipeline, who asks, and what they wrote. */
@@ -14,6 +15,8 @@ export interface CommandContext {
   buttons: Pick<ButtonCodec, 'encode'>;
   /** The /help list for this person (from the registry, which commands cannot import: it imports them). */
   help: () => Reply;
+  /** Each person's last search, for "lanjut" (the next page). */
+  searches: RecentSearches;
 }
 
 /** Answers to the buttons of one kind; null when what the button showed is gone ("expired"). */

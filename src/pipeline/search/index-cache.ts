@@ -12,11 +12,11 @@ const STALE_TMP_MS = 10 * 60_000;
 let rulesDigest: string | undefined;
 const rules = () => (rulesDigest ??= createHash('sha256').update(indexRules()).digest('hex'));
 
-/** Whether every number of `list` is in [0, limit). */
-function allBelow(list: Int32Array, limit: number): boolean {
+/** Whether every number of `list` is in [least, limit). */
+function allBelow(list: Int32Array, limit: number, least = 0): boolean {
   for (let i = 0; i < list.length; i++) {
     const n = list[i] as number;
-    if (n < 0 || n >= limit) return false;
+    if (n < least || n >= limit) return false;
   }
   return true;
 }
@@ -29,6 +29,9 @@ function partsIn(value: unknown): IndexParts | null {
   const { codeItems, ends, postings } = p;
   if (!(codeItems instanceof Int32Array) || !(ends instanceof Int32Array) || !(postings instanceof Int32Array)) return null;
   const n = p.kodeitems.ends.length;
+  const { variants, sizeKinds, heads } = p;
+  if (!(variants instanceof Uint8Array) || !(sizeKinds instanceof Uint8Array) || !(heads instanceof Int32Array)) return null;
+  if (variants.length !== n || sizeKinds.length !== n || heads.length !== n || !allBelow(heads, p.words.length, -1)) return null;
   if (p.names.ends.length !== n || codeItems.length !== p.codes.ends.length || ends.length !== p.words.length) return null;
   if (!rises(ends, postings.length) || !allBelow(codeItems, n) || !allBelow(postings, n)) return null;
   return p as IndexParts;
