@@ -1,3 +1,5 @@
+import type { Lang } from './i18n/lang.ts';
+
 /**
  * The few kinds of failure that callers branch on:
  * - refused: the system (or tokobot, about a file or a list) said no; trying again as it is will not help.
@@ -21,19 +23,30 @@ export interface ErrorFacts {
   system: ErrorSystem;
 }
 
+/** A detail in both of the owner's languages: the same facts and numbers in each. */
+export interface Detail {
+  en: string;
+  id: string;
+}
+
 /**
  * One error type for everything the owner may need to read. `message` is the detail, written for
  * the shop owner or the person running the server: what is wrong and what to do. Never put
  * secrets in it. ownerMessage() gives the short headline for its kind and system.
+ * The detail may come in both languages ({ en, id }): `message` is always the English (logs, run
+ * history), errorDetail() gives the reader's.
  */
 export class AppError extends Error implements ErrorFacts {
   readonly kind: ErrorKind;
   readonly system: ErrorSystem;
   /** True when trying the same thing again later may succeed (network, 429, 5xx, busy). */
   readonly retryable: boolean;
+  /** The detail in Indonesian, when it was written; errorDetail() falls back to the English. */
+  readonly messageId: string | undefined;
 
-  constructor(kind: ErrorKind, system: ErrorSystem, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+  constructor(kind: ErrorKind, system: ErrorSystem, message: string | Detail, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(typeof message === 'string' ? message : message.en, { cause: options.cause });
+    this.messageId = typeof message === 'string' ? undefined : message.id;
     this.name = 'AppError';
     this.kind = kind;
     this.system = system;
@@ -43,6 +56,11 @@ export class AppError extends Error implements ErrorFacts {
 
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
+}
+
+/** An error's detail in the reader's language: the Indonesian when it was written, else the English. */
+export function errorDetail(err: AppError, lang: Lang): string {
+  return lang === 'id' ? (err.messageId ?? err.message) : err.message;
 }
 
 /** The kind and system of an AppError; undefined for anything else. */

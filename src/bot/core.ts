@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isAppError } from '../errors.ts';
+import { errorDetail, isAppError } from '../errors.ts';
 import { ownerMessage } from '../owner-messages.ts';
 import type { StoreConfig } from '../config/load-config.ts';
 import { capAccess, may, RateLimiter, type Access, type Chat } from './access.ts';
@@ -120,7 +120,7 @@ export class CommandCore {
 
   /** The one place errors become replies: a known problem says what it is and what to do, then the detail; anything else gets a reference. */
   failure(err: unknown, lang: Lang, userId: number): Reply {
-    if (isAppError(err)) return { severity: 'error', lines: [ownerMessage(err, lang), err.message] };
+    if (isAppError(err)) return { severity: 'error', lines: [ownerMessage(err, lang), errorDetail(err, lang)] };
     const ref = randomBytes(4).toString('hex');
     this.deps.logger.error({ err, ref, userId }, 'command failed');
     return { severity: 'error', lines: [t(lang, 'apology', { ref })] };

@@ -95,7 +95,7 @@ export function syncReply(deps: CoreDeps, who: Who, store: StoreConfig): Reply {
         if (o.status === 'success') return { severity: 'info', title: store.name, lines: [t(who.lang, 'syncDone', { store: store.name, rows: o.rows ?? 0, file: o.file ?? '' })] };
         if (o.status === 'no-change') return { severity: 'info', title: store.name, lines: [t(who.lang, 'syncSame', { store: store.name, file: o.file ?? '' })] };
         const headline = o.failure ? [ownerMessage(o.failure, who.lang)] : [];
-        return { severity: 'error', title: store.name, lines: [...headline, t(who.lang, 'syncFailed', { store: store.name, stage: o.failedStage ?? '?', error: o.error ?? '' })] };
+        return { severity: 'error', title: store.name, lines: [...headline, t(who.lang, 'syncFailed', { store: store.name, stage: o.failedStage ?? '?', error: (who.lang === 'id' ? o.errorId : undefined) ?? o.error ?? '' })] };
       } catch (err) {
         if (isAppError(err) && err.kind === 'busy') return { severity: 'warning', title: store.name, lines: [t(who.lang, 'syncBusy', { store: store.name, stage: 'sync' })] };
         throw err;

@@ -43,7 +43,7 @@ export async function demo(ask: string | undefined): Promise<number> {
     const o = await runner.run(store, 'demo', progressBar(cliIo().stderr));
     tell('\n');
     if (o.status === 'failed') {
-      tell(`${t(lang, 'demoFailed', { stage: o.failedStage ?? '?', error: o.error ?? '' })}\n`);
+      tell(`${t(lang, 'demoFailed', { stage: o.failedStage ?? '?', error: (lang === 'id' ? o.errorId : undefined) ?? o.error ?? '' })}\n`);
       return 1;
     }
     tell(`${o.status === 'success' ? t(lang, 'demoPublished', { rows: o.rows ?? 0, file: o.file ?? '' }) : t(lang, 'demoSame', { file: o.file ?? '' })}\n`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isAppError, type AppError } from '../errors.ts';
+import { errorDetail, isAppError, type AppError } from '../errors.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t } from '../i18n/text.ts';
 import { ownerMessage, ownerWhat } from '../owner-messages.ts';
@@ -27,7 +27,7 @@ function stackWithCauses(err: unknown): string {
  * lines (the settings' problems, one per line) follows the headline indented, a line each.
  */
 function failureLine(err: AppError, lang: Lang): string {
-  const [first = '', ...more] = err.message.split('\n');
+  const [first = '', ...more] = errorDetail(err, lang).split('\n');
   const what = err.kind === 'usage' ? '' : `${ownerWhat(err, lang)}: `;
   if (!more.length) return `tokobot: ${what}${first}`;
   return `tokobot: ${what.trimEnd()}\n${[first, ...more].map((line) => `  ${line}`).join('\n')}`;

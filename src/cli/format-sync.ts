@@ -24,7 +24,7 @@ function priceRuleLines(f: PriceRuleFindings, lang: Lang): string[] {
 
 export function outcomeLine(o: SyncOutcome, lang: Lang): string {
   if (o.status === 'no-change') return t(lang, 'syncNoNew', { store: o.store, file: o.file ?? '' });
-  if (o.status === 'failed') return t(lang, 'syncFailedLine', { store: o.store, stage: o.failedStage ?? '?', error: o.error ?? '' });
+  if (o.status === 'failed') return t(lang, 'syncFailedLine', { store: o.store, stage: o.failedStage ?? '?', error: (lang === 'id' ? o.errorId : undefined) ?? o.error ?? '' });
   const warnings = o.validation?.warningCount ? `, ${t(lang, 'syncWarnings', { n: o.validation.warningCount })}` : '';
   const rules = o.validation ? priceRuleLines(o.validation.priceRules, lang).map((line) => `\n  ${line}`).join('') : '';
   return `${t(lang, 'syncPublished', { store: o.store, rows: o.rows ?? 0, file: o.file ?? '' })}${warnings}${rules}`;

@@ -98,9 +98,16 @@ export const storeParams = (store: { timeZone?: string }): Params => (store.time
  */
 export const failureParams = (facts: ErrorFacts | null | undefined): Params => (facts ? { errorKind: facts.kind, errorSystem: facts.system } : {});
 
+/**
+ * Alert params for an error's detail: the English (`error`), and the Indonesian (`errorId`) when
+ * it was written; each reader's message shows the one in their language.
+ */
+export const errorParams = (error: string, errorId: string | undefined): Params => (errorId ? { error, errorId } : { error });
+
 function parts(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, reader: Locale) {
   const k = KINDS[a.kind];
-  const params = { ...a.params, subject: a.subject };
+  const inId = reader.lang === 'id' && typeof a.params.errorId === 'string';
+  const params = { ...a.params, subject: a.subject, ...(inId ? { error: a.params.errorId! } : {}) };
   const say = (text: Text) => fill(text[reader.lang], params, a, reader);
   const facts = parseErrorFacts(a.params.errorKind, a.params.errorSystem);
   return { title: say(k.title), detail: say(k.detail), todo: say(k.todo), resolved: say(k.resolved), headline: facts ? [ownerMessage(facts, reader.lang)] : [] };

@@ -2,7 +2,7 @@ import type { StoreConfig } from '../../config/load-config.ts';
 import type { BackupRun } from '../../store/backup-log.ts';
 import type { SyncOutcome } from '../sync/sync-store.ts';
 import type { AlertEngine } from './alert-engine.ts';
-import { failureParams, storeParams } from './alert-messages.ts';
+import { errorParams, failureParams, storeParams } from './alert-messages.ts';
 
 /**
  * A sync that failed opens its store's alert; the next one that works resolves it. Nothing is
@@ -11,7 +11,7 @@ import { failureParams, storeParams } from './alert-messages.ts';
 export async function syncAlert(engine: AlertEngine, store: StoreConfig, o: SyncOutcome): Promise<void> {
   if (o.status === 'failed') {
     await engine.raise({ key: `sync:${store.id}`, kind: 'sync-failed', severity: 'warning', subject: store.name,
-      params: { stage: o.failedStage ?? '?', error: o.error ?? 'unknown', ...failureParams(o.failure), ...storeParams(store) } });
+      params: { stage: o.failedStage ?? '?', ...errorParams(o.error ?? 'unknown', o.errorId), ...failureParams(o.failure), ...storeParams(store) } });
   } else {
     await engine.clear(`sync:${store.id}`);
   }

@@ -50,7 +50,10 @@ export interface SyncOutcome {
   validation?: ValidationReport;
   csvPath?: string;
   failedStage?: string;
+  /** The error in English: what the run log keeps (its tables hold one language). */
   error?: string;
+  /** The same error in Indonesian, when it was written (for the reader's language; not stored). */
+  errorId?: string;
   /** What the error was about, when it was a known kind (for the owner's message). */
   failure?: ErrorFacts;
   durationsMs: Record<string, number>;
@@ -191,5 +194,6 @@ async function recordFailure(deps: SyncDeps, store: StoreConfig, t: RunTracker, 
   deps.logger.error({ err, store: store.id, stage, runId: t.runId }, 'sync failed');
   t.close();
   await deps.runs.update(t.runId, { stage, stages: t.stages, error: message }, 'failed');
-  return { runId: t.runId, store: store.id, status: 'failed', failedStage: stage, error: message, failure: errorFacts(err), durationsMs: t.durations() };
+  const errorId = isAppError(err) ? err.messageId : undefined;
+  return { runId: t.runId, store: store.id, status: 'failed', failedStage: stage, error: message, ...(errorId ? { errorId } : {}), failure: errorFacts(err), durationsMs: t.durations() };
 }
