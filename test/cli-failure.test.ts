@@ -33,13 +33,17 @@ test('a truncated backup: one line on stderr saying what, why and what to do; no
   assert.equal(id.code, 1);
   assert.equal(id.stdout, '');
   assert.equal(id.stderr.split('\n').length, 2, `one line:\n${id.stderr}`);
-  assert.match(id.stderr, /^tokobot: File backup rusak atau tidak lengkap, jadi tidak dipakai: backup_terpotong\.i5bu: the backup is truncated: .* Take a new backup in iPOS/);
+  assert.match(id.stderr, /^tokobot: File backup rusak atau tidak lengkap, jadi tidak dipakai: backup_terpotong\.i5bu: file backup terpotong: .* tidak utuh \(.*; ukuran file \d+ byte\)\. .*Buat backup baru di iPOS/);
+  assert.doesNotMatch(id.stderr, /truncated|Take a new backup|the file/, 'the detail is in Indonesian too');
   assert.doesNotMatch(id.stderr, STACK_LINE);
 
   const en = await tokobot(['inspect', truncated], { ...env, LANG: 'en_US.UTF-8' });
   assert.equal(en.code, 1);
   assert.equal(en.stderr.split('\n').length, 2, `one line:\n${en.stderr}`);
-  assert.match(en.stderr, /^tokobot: The backup file is damaged or incomplete, so it was not used: backup_terpotong\.i5bu: the backup is truncated: /);
+  assert.match(en.stderr, /^tokobot: The backup file is damaged or incomplete, so it was not used: backup_terpotong\.i5bu: the backup is truncated: .* Take a new backup in iPOS/);
+  assert.doesNotMatch(en.stderr, /terpotong:|Buat backup/, 'no Indonesian for an English reader');
+  const numbers = (s: string) => s.match(/\d+/g)?.join(' ');
+  assert.equal(numbers(id.stderr), numbers(en.stderr), 'the same numbers in both languages');
   assert.equal(en.stderr.match(/truncated/g)?.length, 1, 'the detail is said once');
   assert.deepEqual(repeated(en.stderr), []);
 });

@@ -15,7 +15,7 @@ const PIECE_BYTES = 1 << 18;
 
 async function* chunkRun(c: FileCursor, intSize: number): AsyncGenerator<Buffer> {
   for (let len = await c.int(intSize); len !== 0; len = await c.int(intSize)) {
-    if (len < 0) throw new Damaged(`negative chunk length ${len} at byte ${c.pos}`);
+    if (len < 0) throw new Damaged({ en: `negative chunk length ${len} at byte ${c.pos}`, id: `panjang potongan negatif ${len} di byte ${c.pos}` });
     yield await c.bytes(len);
   }
 }
@@ -49,8 +49,8 @@ async function enterBlock(c: FileCursor, offset: number, dumpId: number, intSize
   c.pos = offset;
   const found = await c.byte();
   const id = await c.int(intSize);
-  if (id !== dumpId) throw new Damaged(`the block at byte ${offset} belongs to entry ${id}, not ${dumpId}`);
-  if (found !== type) throw new Damaged(`the block of entry ${dumpId} has type ${found}, expected ${type}`);
+  if (id !== dumpId) throw new Damaged({ en: `the block at byte ${offset} belongs to entry ${id}, not ${dumpId}`, id: `blok di byte ${offset} milik entri ${id}, bukan ${dumpId}` });
+  if (found !== type) throw new Damaged({ en: `the block of entry ${dumpId} has type ${found}, expected ${type}`, id: `blok entri ${dumpId} berjenis ${found}, seharusnya ${type}` });
 }
 
 /** The rows of a TABLE DATA entry in COPY text format, exactly as pg_dump's COPY TO wrote them. */

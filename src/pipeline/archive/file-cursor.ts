@@ -1,10 +1,20 @@
 import type { FileHandle } from 'node:fs/promises';
+import type { Detail } from '../../errors.ts';
 
-/** Raised when a read would go past the end of the file; the reader turns it into a message. */
-export class PastEnd extends Error {}
+/** What a read found wrong, in English (`message`) and in Indonesian (`id`): the reader turns it into an AppError. */
+class ReadFault extends Error {
+  readonly id: string;
+  constructor(text: Detail) {
+    super(text.en);
+    this.id = text.id;
+  }
+}
+
+/** Raised when a read would go past the end of the file. */
+export class PastEnd extends ReadFault {}
 
 /** Raised when bytes are there but cannot be what pg_dump writes (a bad flag, a block of another entry). */
-export class Damaged extends Error {}
+export class Damaged extends ReadFault {}
 
 /**
  * Sequential reads over a file through one fixed buffer, so that reading a table of contents
@@ -21,13 +31,13 @@ export class FileCursor {
   }
 
   private async fill(need: number): Promise<void> {
-    if (this.pos + need > this.size) throw new PastEnd(`needs ${need} bytes at byte ${this.pos}`);
+    if (this.pos + need > this.size) throw new PastEnd({ en: `needs ${need} bytes at byte ${this.pos}`, id: `perlu ${need} byte di byte ${this.pos}` });
     if (this.pos >= this.bufStart && this.pos + need <= this.bufStart + this.bufLen) return;
     if (need > this.buf.length) this.buf = Buffer.alloc(need);
     const { bytesRead } = await this.fh.read(this.buf, 0, this.buf.length, this.pos);
     this.bufStart = this.pos;
     this.bufLen = bytesRead;
-    if (bytesRead < need) throw new PastEnd(`short read at ${this.pos}`);
+    if (bytesRead < need) throw new PastEnd({ en: `short read at ${this.pos}`, id: `bacaan terpotong di byte ${this.pos}` });
   }
 
   async bytes(n: number): Promise<Buffer> {
@@ -43,7 +53,7 @@ export class FileCursor {
   }
 
   skip(n: number): void {
-    if (this.pos + n > this.size) throw new PastEnd(`a chunk of ${n} bytes at byte ${this.pos} runs past the end`);
+    if (this.pos + n > this.size) throw new PastEnd({ en: `a chunk of ${n} bytes at byte ${this.pos} runs past the end`, id: `potongan ${n} byte di byte ${this.pos} melewati akhir file` });
     this.pos += n;
   }
 
@@ -59,7 +69,7 @@ export class FileCursor {
   async str(intSize: number): Promise<string | null> {
     const len = await this.int(intSize);
     if (len < 0) return null;
-    if (this.pos + len > this.size) throw new PastEnd(`a text of ${len} bytes at byte ${this.pos} runs past the end`);
+    if (this.pos + len > this.size) throw new PastEnd({ en: `a text of ${len} bytes at byte ${this.pos} runs past the end`, id: `teks ${len} byte di byte ${this.pos} melewati akhir file` });
     return (await this.bytes(len)).toString('utf8');
   }
 

@@ -21,6 +21,7 @@ import { SQL_DUMP_END } from './ports.ts';
  */
 
 const WHAT_TO_DO = 'Copy it again from where the backups are kept, or restore an older backup.';
+const WHAT_TO_DO_ID = 'Salin ulang dari tempat backup disimpan, atau pulihkan backup yang lebih lama.';
 
 const incomplete = (file: string, found: string) => new AppError('corrupt', 'backup-file', `${path.basename(file)} is incomplete: ${found}. ${WHAT_TO_DO}`);
 const damaged = (file: string, found: string) => new AppError('corrupt', 'backup-file', `${path.basename(file)} is damaged: ${found}. ${WHAT_TO_DO}`);
@@ -125,7 +126,10 @@ async function newerFormat(file: string): Promise<boolean> {
  */
 export async function checkArchive(file: string): Promise<void> {
   if (await newerFormat(file)) return;
-  const info = await readArchive(file, { truncated: `The file ends before the end of the backup. ${WHAT_TO_DO}`, damaged: WHAT_TO_DO });
+  const info = await readArchive(file, {
+    truncated: { en: `The file ends before the end of the backup. ${WHAT_TO_DO}`, id: `File berakhir sebelum akhir backup. ${WHAT_TO_DO_ID}` },
+    damaged: { en: WHAT_TO_DO, id: WHAT_TO_DO_ID },
+  });
   try {
     await readAllData(info);
   } catch (err) {
