@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AppError } from '../../errors.ts';
+import { AppError, type Detail } from '../../errors.ts';
 import type { ArchiveInfo, TocEntry } from './archive-reader.ts';
 import { skipReason } from './restore-plan.ts';
 
@@ -18,38 +18,38 @@ const LANGUAGES = new Set(['plpgsql', 'sql']);
 const EXTENSIONS = new Set(['plpgsql']);
 
 /** Statements no entry of a dump needs, by what they do. */
-const STATEMENTS: [RegExp, string][] = [
-  [/\bCOPY\b[^;]*?\b(?:TO|FROM)\s+PROGRAM\b/is, 'runs a program on the server (COPY ... PROGRAM)'],
-  [/\b(?:CREATE|ALTER|DROP)\s+(?:ROLE|USER|GROUP)\b/i, 'creates or changes database roles'],
-  [/\bALTER\s+SYSTEM\b/i, "changes the server's configuration (ALTER SYSTEM)"],
-  [/\bSET\s+(?:(?:SESSION|LOCAL)\s+)?(?:ROLE|SESSION\s+AUTHORIZATION)\b/i, 'switches to another role'],
-  [/\bLOAD\s+'/i, 'loads a shared library'],
-  [/\b(?:lo_import|lo_export|pg_read_file|pg_read_binary_file|pg_ls_dir|pg_stat_file|pg_file_write)\s*\(/i, "reads or writes the server's files"],
+const STATEMENTS: [RegExp, Detail][] = [
+  [/\bCOPY\b[^;]*?\b(?:TO|FROM)\s+PROGRAM\b/is, { en: 'runs a program on the server (COPY ... PROGRAM)', id: 'menjalankan program di server (COPY ... PROGRAM)' }],
+  [/\b(?:CREATE|ALTER|DROP)\s+(?:ROLE|USER|GROUP)\b/i, { en: 'creates or changes database roles', id: 'membuat atau mengubah role database' }],
+  [/\bALTER\s+SYSTEM\b/i, { en: "changes the server's configuration (ALTER SYSTEM)", id: 'mengubah konfigurasi server (ALTER SYSTEM)' }],
+  [/\bSET\s+(?:(?:SESSION|LOCAL)\s+)?(?:ROLE|SESSION\s+AUTHORIZATION)\b/i, { en: 'switches to another role', id: 'berpindah ke role lain' }],
+  [/\bLOAD\s+'/i, { en: 'loads a shared library', id: 'memuat shared library' }],
+  [/\b(?:lo_import|lo_export|pg_read_file|pg_read_binary_file|pg_ls_dir|pg_stat_file|pg_file_write)\s*\(/i, { en: "reads or writes the server's files", id: 'membaca atau menulis file server' }],
 ];
 
 const name = (e: TocEntry) => `${e.desc} ${e.namespace && e.desc !== 'EXTENSION' ? `${e.namespace}.` : ''}${e.tag ?? e.dumpId}`;
 
 /** Why an entry does not belong in an iPOS backup, or null. */
-function foreignReason(e: TocEntry): string | null {
-  if (e.desc === 'EXTENSION' && !EXTENSIONS.has(e.tag ?? '')) return 'an extension (iPOS uses none but plpgsql)';
-  if (e.desc === 'PROCEDURAL LANGUAGE' && !EXTENSIONS.has(e.tag ?? '')) return 'a procedural language other than plpgsql';
-  if (e.desc === 'EVENT TRIGGER') return 'an event trigger (it would run on every later statement)';
+function foreignReason(e: TocEntry): Detail | null {
+  if (e.desc === 'EXTENSION' && !EXTENSIONS.has(e.tag ?? '')) return { en: 'an extension (iPOS uses none but plpgsql)', id: 'sebuah extension (iPOS hanya memakai plpgsql)' };
+  if (e.desc === 'PROCEDURAL LANGUAGE' && !EXTENSIONS.has(e.tag ?? '')) return { en: 'a procedural language other than plpgsql', id: 'bahasa prosedural selain plpgsql' };
+  if (e.desc === 'EVENT TRIGGER') return { en: 'an event trigger (it would run on every later statement)', id: 'sebuah event trigger (akan berjalan pada setiap perintah berikutnya)' };
   // Entries pg_restore leaves out (privileges, database-level settings) never run: only the rest is read.
   if (skipReason(e, false)) return null;
   const sql = `${e.defn ?? ''}\n${e.copyStmt ?? ''}`;
   if (e.desc === 'FUNCTION' || e.desc === 'PROCEDURE' || e.desc === 'AGGREGATE') {
     const language = /\bLANGUAGE\s+"?([A-Za-z_][\w$]*)"?/i.exec(sql)?.[1]?.toLowerCase();
-    if (language && !LANGUAGES.has(language)) return `a function in language ${language} (iPOS uses plpgsql and sql only)`;
+    if (language && !LANGUAGES.has(language)) return { en: `a function in language ${language} (iPOS uses plpgsql and sql only)`, id: `fungsi dalam bahasa ${language} (iPOS hanya memakai plpgsql dan sql)` };
   }
-  for (const [pattern, why] of STATEMENTS) if (pattern.test(sql)) return `SQL that ${why}`;
+  for (const [pattern, why] of STATEMENTS) if (pattern.test(sql)) return { en: `SQL that ${why.en}`, id: `SQL yang ${why.id}` };
   return null;
 }
 
 /** Every entry of the archive that an iPOS backup never has, with the reason. */
-export function foreignEntries(info: Pick<ArchiveInfo, 'entries'>): { entry: string; reason: string }[] {
+export function foreignEntries(info: Pick<ArchiveInfo, 'entries'>): { entry: string; reason: string; reasonId: string }[] {
   return info.entries.flatMap((e) => {
     const reason = foreignReason(e);
-    return reason ? [{ entry: name(e), reason }] : [];
+    return reason ? [{ entry: name(e), reason: reason.en, reasonId: reason.id }] : [];
   });
 }
 
@@ -57,8 +57,13 @@ export function foreignEntries(info: Pick<ArchiveInfo, 'entries'>): { entry: str
 export function refuseForeignEntries(info: Pick<ArchiveInfo, 'entries' | 'file'>): void {
   const found = foreignEntries(info);
   if (!found.length) return;
-  const listed = found.slice(0, 3).map((f) => `${f.entry}: ${f.reason}`).join('; ');
-  const more = found.length > 3 ? ` (and ${found.length - 3} more)` : '';
-  throw new AppError('corrupt', 'backup-file', `${path.basename(info.file)} is refused: it holds what an iPOS backup never has — ${listed}${more}. ` +
-    'Nothing was restored and the previous price list stays in use. Check who can write to the backup folder, and take a new backup in iPOS.');
+  const listed = (id: boolean) => found.slice(0, 3).map((f) => `${f.entry}: ${id ? f.reasonId : f.reason}`).join('; ');
+  const more = found.length - 3;
+  const file = path.basename(info.file);
+  throw new AppError('corrupt', 'backup-file', {
+    en: `${file} is refused: it holds what an iPOS backup never has — ${listed(false)}${more > 0 ? ` (and ${more} more)` : ''}. ` +
+      'Nothing was restored and the previous price list stays in use. Check who can write to the backup folder, and take a new backup in iPOS.',
+    id: `${file} ditolak: isinya ada yang tidak pernah ada di backup iPOS — ${listed(true)}${more > 0 ? ` (dan ${more} lainnya)` : ''}. ` +
+      'Tidak ada yang dipulihkan dan daftar harga lama tetap dipakai. Periksa siapa yang bisa menulis ke folder backup, lalu buat backup baru di iPOS.',
+  });
 }

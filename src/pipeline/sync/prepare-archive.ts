@@ -39,10 +39,14 @@ export function summarize(info: ArchiveInfo): ArchiveSummary {
 function checkRestorable(info: ArchiveInfo, pgRestoreMajor: number): void {
   const need = Math.max(minimumPgRestoreMajor(info.formatVersion), serverMajor(info.serverVersion) ?? 0);
   if (need > pgRestoreMajor) {
-    throw new AppError('refused', 'postgres',
-      `This backup was made by pg_dump ${info.pgDumpVersion} from PostgreSQL ${info.serverVersion} (archive format ${info.formatVersion}); ` +
-      `the restore server runs PostgreSQL ${pgRestoreMajor}. It needs PostgreSQL ${need} or newer: set PG_DOCKER_IMAGE=postgres:${need}-alpine ` +
-      '(or upgrade the external server) and sync again.');
+    throw new AppError('refused', 'postgres', {
+      en: `This backup was made by pg_dump ${info.pgDumpVersion} from PostgreSQL ${info.serverVersion} (archive format ${info.formatVersion}); ` +
+        `the restore server runs PostgreSQL ${pgRestoreMajor}. It needs PostgreSQL ${need} or newer: set PG_DOCKER_IMAGE=postgres:${need}-alpine ` +
+        '(or upgrade the external server) and sync again.',
+      id: `Backup ini dibuat oleh pg_dump ${info.pgDumpVersion} dari PostgreSQL ${info.serverVersion} (format arsip ${info.formatVersion}); ` +
+        `server restore memakai PostgreSQL ${pgRestoreMajor}. Backup ini butuh PostgreSQL ${need} atau lebih baru: isi PG_DOCKER_IMAGE=postgres:${need}-alpine ` +
+        '(atau perbarui server eksternalnya), lalu sync lagi.',
+    });
   }
 }
 

@@ -77,8 +77,14 @@ export function syncLifecycle(deps: SyncDeps): Lifecycle<StoreConfig, SyncProgre
       const tracker = new RunTracker(deps.runs, await deps.runs.start(store.id, trigger), onProgress, signal);
       return runStages(deps, store, tracker, signal);
     },
-    shutdownError: () => new AppError('interrupted', 'tokobot', 'Stopped because tokobot is shutting down; nothing was published. The next sync will try again.'),
-    cancelError: (_store, by) => new AppError('interrupted', 'tokobot', `Cancelled by ${by}; nothing was published (the price list in use stays as it was).`),
+    shutdownError: () => new AppError('interrupted', 'tokobot', {
+      en: 'Stopped because tokobot is shutting down; nothing was published. The next sync will try again.',
+      id: 'Dihentikan karena tokobot sedang dimatikan; tidak ada yang diterbitkan. Sync berikutnya akan mencoba lagi.',
+    }),
+    cancelError: (_store, by) => new AppError('interrupted', 'tokobot', {
+      en: `Cancelled by ${by}; nothing was published (the price list in use stays as it was).`,
+      id: `Dibatalkan oleh ${by}; tidak ada yang diterbitkan (daftar harga yang dipakai tetap seperti semula).`,
+    }),
     summary: (o) => ({ runId: o.runId, status: o.status, error: o.error ?? null }),
   };
 }
@@ -103,8 +109,10 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     const source = deps.sourceFor(store);
     const file = newest(await source.list());
     if (!file) {
-      throw new AppError('refused', store.source.type,
-        `No .i5bu or .zip backup found in ${source.description}. Check that iPOS (or the tool that copies its backups) saves them there.`);
+      throw new AppError('refused', store.source.type, {
+        en: `No .i5bu or .zip backup found in ${source.description}. Check that iPOS (or the tool that copies its backups) saves them there.`,
+        id: `Tidak ada backup .i5bu atau .zip di ${source.description}. Periksa apakah iPOS (atau alat yang menyalin backup-nya) menyimpannya di sana.`,
+      });
     }
     await t.record({ sourceFile: file.name, sourceModified: file.modifiedAt, bytes: file.size });
     const published = await deps.priceLists.published(store.id);
@@ -143,8 +151,11 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     const validation = await validatePriceCsv(tmpCsv, { previousRows: published?.rowCount ?? null, maxDrop: deps.settings.maxRowDrop, priceRules: exported.findings });
     await t.record({ validation, rowCount: validation.rows });
     if (!validation.ok) {
-      throw new AppError('refused', 'price-list',
-        `The new price list failed its checks and was not published (the previous list stays in use): ${validation.summary}`);
+      // The findings (validation.summary) are in English only; the sentence around them is in both.
+      throw new AppError('refused', 'price-list', {
+        en: `The new price list failed its checks and was not published (the previous list stays in use): ${validation.summary}`,
+        id: `Daftar harga baru gagal diperiksa dan tidak diterbitkan (daftar lama tetap dipakai): ${validation.summary}`,
+      });
     }
 
     await t.begin('publish', { text: `${validation.rows} rows` });

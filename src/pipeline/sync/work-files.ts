@@ -46,9 +46,12 @@ export async function ensureSpace(dataDir: string, fileName: string, size: numbe
   const need = requiredSpace(fileName, size);
   const have = await free(dataDir);
   if (have < need) {
-    throw new AppError('refused', 'disk',
-      `Not enough disk space under ${dataDir}: ${mb(have)} free, about ${mb(need)} needed for ${fileName} (${mb(size)}). ` +
-      'Free some space (old exports, other files) or point DATA_DIR at a larger disk, then sync again.');
+    throw new AppError('refused', 'disk', {
+      en: `Not enough disk space under ${dataDir}: ${mb(have)} free, about ${mb(need)} needed for ${fileName} (${mb(size)}). ` +
+        'Free some space (old exports, other files) or point DATA_DIR at a larger disk, then sync again.',
+      id: `Ruang disk di ${dataDir} tidak cukup: sisa ${mb(have)}, perlu sekitar ${mb(need)} untuk ${fileName} (${mb(size)}). ` +
+        'Kosongkan ruang disk (ekspor lama, file lain) atau arahkan DATA_DIR ke disk yang lebih besar, lalu sync lagi.',
+    });
   }
 }
 
