@@ -125,8 +125,11 @@ export class DropboxSource implements BackupSource {
       const { bytes, contentHash } = counter.result();
       const expected = file.contentHash ?? announced;
       if (bytes !== file.size || (expected && contentHash !== expected)) {
-        const what = bytes !== file.size ? `${bytes} of ${file.size} bytes arrived` : 'its content hash does not match Dropbox\'s';
-        throw new AppError('corrupt', 'backup-file', `The download of ${file.name} was damaged (${what}); the sync will try again.`, { retryable: true });
+        const short = bytes !== file.size;
+        throw new AppError('corrupt', 'backup-file', {
+          en: `The download of ${file.name} was damaged (${short ? `${bytes} of ${file.size} bytes arrived` : 'its content hash does not match Dropbox\'s'}); the sync will try again.`,
+          id: `Unduhan ${file.name} rusak (${short ? `hanya ${bytes} dari ${file.size} byte yang tiba` : 'hash isinya tidak cocok dengan milik Dropbox'}); sync akan mencoba lagi.`,
+        }, { retryable: true });
       }
       return { bytes, contentHash };
     } finally {
@@ -141,13 +144,22 @@ export class DropboxSource implements BackupSource {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC' || code === 'EDQUOT') {
-        throw new AppError('refused', 'disk', `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`, { cause: err });
+        throw new AppError('refused', 'disk', {
+          en: `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`,
+          id: `Tidak ada ruang untuk ${file.name} (${file.size} byte) di ${destPath}: kosongkan ruang disk.`,
+        }, { cause: err });
       }
       if (code && /^E(ACCES|PERM|ROFS|NOENT|ISDIR)$/.test(code)) {
-        throw new AppError('config', 'disk', `Cannot write ${destPath} (${code}): check that the data folder exists and tokobot may write to it.`, { cause: err });
+        throw new AppError('config', 'disk', {
+          en: `Cannot write ${destPath} (${code}): check that the data folder exists and tokobot may write to it.`,
+          id: `Tidak bisa menulis ${destPath} (${code}): periksa bahwa folder data ada dan tokobot boleh menulis ke sana.`,
+        }, { cause: err });
       }
-      throw new AppError('corrupt', 'backup-file', `The download of ${file.name} was damaged (cut off after ${counter.bytes()} of ${file.size} bytes); ` +
-        'the sync will try again.', { retryable: true });
+      const got = counter.bytes();
+      throw new AppError('corrupt', 'backup-file', {
+        en: `The download of ${file.name} was damaged (cut off after ${got} of ${file.size} bytes); the sync will try again.`,
+        id: `Unduhan ${file.name} rusak (terputus setelah ${got} dari ${file.size} byte); sync akan mencoba lagi.`,
+      }, { retryable: true });
     }
   }
 }

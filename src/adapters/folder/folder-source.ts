@@ -26,8 +26,10 @@ export class FolderSource implements BackupSource {
       names = await readdir(this.dir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new AppError('refused', 'folder', `The backup folder ${this.dir} cannot be read (${code}): check SOURCE_DIR ` +
-        '(or the store\'s "dir") and that tokobot may read it.', { cause: err });
+      throw new AppError('refused', 'folder', {
+        en: `The backup folder ${this.dir} cannot be read (${code}): check SOURCE_DIR (or the store's "dir") and that tokobot may read it.`,
+        id: `Folder backup ${this.dir} tidak bisa dibaca (${code}): periksa SOURCE_DIR (atau "dir" toko itu) dan bahwa tokobot boleh membacanya.`,
+      }, { cause: err });
     }
     const files: BackupFile[] = [];
     for (const name of names.filter((n) => BACKUP.test(n))) {
@@ -48,8 +50,10 @@ export class FolderSource implements BackupSource {
     const result = counter.result();
     const changed = await changeSinceListing(file, result.bytes);
     if (changed || (file.contentHash && file.contentHash !== result.contentHash)) {
-      throw new AppError('corrupt', 'backup-file', `The copy of ${file.name} was damaged: it changed while being copied ` +
-        `(${changed ?? 'other content'}; it may still be syncing). The sync will try again.`, { retryable: true });
+      throw new AppError('corrupt', 'backup-file', {
+        en: `The copy of ${file.name} was damaged: it changed while being copied (${changed ?? 'other content'}; it may still be syncing). The sync will try again.`,
+        id: `Salinan ${file.name} rusak: file berubah saat disalin (${changed ?? 'isinya lain'}; mungkin masih disinkronkan). Sync akan mencoba lagi.`,
+      }, { retryable: true });
     }
     return result;
   }
@@ -72,12 +76,20 @@ async function changeSinceListing(file: BackupFile, copied: number): Promise<str
 function copyError(err: unknown, file: BackupFile, destPath: string): AppError {
   const e = err as NodeJS.ErrnoException;
   if (e.path === file.id && e.code === 'ENOENT') {
-    return new AppError('refused', 'folder', `${file.name} disappeared from ${path.dirname(file.id)} after it was listed; ` +
-      'the next sync will pick the newest backup again.', { retryable: true, cause: err });
+    return new AppError('refused', 'folder', {
+      en: `${file.name} disappeared from ${path.dirname(file.id)} after it was listed; the next sync will pick the newest backup again.`,
+      id: `${file.name} hilang dari ${path.dirname(file.id)} setelah didaftar; sync berikutnya akan memilih backup terbaru lagi.`,
+    }, { retryable: true, cause: err });
   }
   if (e.code === 'ENOSPC' || e.code === 'EDQUOT') {
-    return new AppError('refused', 'disk', `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`, { cause: err });
+    return new AppError('refused', 'disk', {
+      en: `No space left for ${file.name} (${file.size} bytes) at ${destPath}: free some disk space.`,
+      id: `Tidak ada ruang untuk ${file.name} (${file.size} byte) di ${destPath}: kosongkan ruang disk.`,
+    }, { cause: err });
   }
-  const where = e.path === file.id ? `read ${file.id}` : `write ${destPath}`;
-  return new AppError('config', 'folder', `Cannot ${where} (${e.code ?? 'error'}): check that the folder exists and tokobot may use it.`, { cause: err });
+  const reading = e.path === file.id;
+  return new AppError('config', 'folder', {
+    en: `Cannot ${reading ? `read ${file.id}` : `write ${destPath}`} (${e.code ?? 'error'}): check that the folder exists and tokobot may use it.`,
+    id: `Tidak bisa ${reading ? `membaca ${file.id}` : `menulis ${destPath}`} (${e.code ?? 'error'}): periksa bahwa foldernya ada dan tokobot boleh memakainya.`,
+  }, { cause: err });
 }
