@@ -1,12 +1,13 @@
 import { after, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FolderSource } from '../../../src/adapters/folder/folder-source.ts';
 import type { JobConfig } from '../../../src/config/load-config.ts';
 import { AppError } from '../../../src/errors.ts';
 import { AlertEngine } from '../../../src/pipeline/alerts/alert-engine.ts';
+import { readArchive } from '../../../src/pipeline/archive/archive-reader.ts';
 import { AlertOutbox } from '../../../src/pipeline/alerts/alert-outbox.ts';
 import type { AlertInput, Recipient } from '../../../src/pipeline/alerts/alert-types.ts';
 import { Monitors, type MonitorDeps } from '../../../src/pipeline/alerts/monitors.ts';
@@ -135,6 +136,24 @@ test('a failed sync or backup of a known kind leads with the owner\'s headline, 
   await backupAlert(engine, { ...run, id: 4, job: 'mingguan', failure: null }, undefined);
   await tell();
   assert.match(telegram.to('1002').at(-1) ?? '', /^❗ <b>Backup mingguan FAILED<\/b>\nupload: Not stored/, 'no headline to give');
+});
+
+test('a sync that failed on a truncated backup: the detail in Indonesian for an Indonesian reader, in English for an English one', async () => {
+  const whole = readFileSync(new URL('../../../demo/toko-contoh/backup_toko_contoh.i5bu', import.meta.url));
+  const cut = path.join(dir, 'terpotong.i5bu');
+  writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+  const err = await readArchive(cut).then(() => assert.fail('a truncated file was read'), (e: unknown) => e as AppError);
+  const { engine, tell } = alerting([owner, { ...tech, severities: ['warning', 'critical'] }]);
+  // As recordFailure makes it: the English for the run log, the Indonesian alongside.
+  await syncAlert(engine, { id: 'pusat', name: 'Toko Pusat', source: { type: 'folder', dir } }, { runId: 1, store: 'pusat', status: 'failed',
+    failedStage: 'inspect', error: err.message, errorId: err.messageId, failure: { kind: err.kind, system: err.system }, durationsMs: {} });
+  await tell();
+  const [toOwner = ''] = whatsapp.to('6281234567890');
+  assert.match(toOwner, /\nTahap inspect: terpotong\.i5bu: file backup terpotong: .* tidak utuh .* Buat backup baru di iPOS/);
+  assert.doesNotMatch(toOwner, /truncated|Take a new backup/);
+  const [toTech = ''] = telegram.to('1002');
+  assert.match(toTech, /\nStage inspect: terpotong\.i5bu: the backup is truncated: .* Take a new backup in iPOS/);
+  assert.doesNotMatch(toTech, /terpotong:|Buat backup/);
 });
 
 test('monitors: a missed scheduled backup, a stuck sync, the restore server down (told directly, once) and back', async () => {
