@@ -148,7 +148,7 @@ export function backupLifecycle(deps: BackupDeps): Lifecycle<JobConfig, BackupPr
     kind: 'backup',
     id: (job) => job.id,
     lock: (name) => deps.lock(name),
-    busy: (job) => `The backup ${job.id} is already running; wait for it to finish.`,
+    busy: (job) => ({ en: `The backup ${job.id} is already running; wait for it to finish.`, id: `Backup ${job.id} sedang berjalan; tunggu sampai selesai.` }),
     // At start destinations are only visited for a run that was interrupted; before a run, always.
     recover: async (job, moment) => { await recoverJob(deps, job, { sweep: moment === 'run' }); },
     starting: { stage: 'dump' },

@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.ts';
+import { AppError, type Detail } from '../../errors.ts';
 import type { Release } from '../../store/locks.ts';
 import type { RunKind } from '../../store/run-history.ts';
 
@@ -22,7 +22,7 @@ export interface Lifecycle<S, P extends { stage: string }, O> {
   /** Takes a lock for every process on the ops database (Locks.tryLock), or null when someone holds it. */
   lock(name: string): Promise<Release | null>;
   /** What a second run of the subject is refused with. */
-  busy(subject: S): string;
+  busy(subject: S): Detail;
   /** Puts right what interrupted runs of the subject left (their records, files, databases); called holding its lock. */
   recover(subject: S, moment: RecoveryMoment): Promise<void>;
   /** The progress shown from the moment a run is asked for. */

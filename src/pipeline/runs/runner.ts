@@ -42,7 +42,10 @@ export class Runner<S, P extends { stage: string }, O> {
    */
   run(subject: S, trigger: string, onProgress?: (p: P) => void): Promise<O> {
     const id = this.lifecycle.id(subject);
-    if (this.stopping) return Promise.reject(new AppError('interrupted', 'tokobot', 'tokobot is shutting down; try again when it is back.', { retryable: true }));
+    if (this.stopping) return Promise.reject(new AppError('interrupted', 'tokobot', {
+      en: 'tokobot is shutting down; try again when it is back.',
+      id: 'tokobot sedang dimatikan; coba lagi setelah tokobot berjalan kembali.',
+    }, { retryable: true }));
     if (this.running.has(id)) return Promise.reject(new AppError('busy', 'tokobot', this.lifecycle.busy(subject), { retryable: true }));
     const stop = new AbortController();
     const entry = { subject, progress: this.lifecycle.starting, stop } as Running<S, P, O>; // its `done` is set below

@@ -3,7 +3,7 @@ import type { StageRecord } from '../../store/run-history.ts';
 
 /** Why a run stops at a stage boundary: the reason its signal was aborted with (shutdown, cancel, time limit). */
 function stopReason(signal: AbortSignal, stage: string): Error {
-  return signal.reason instanceof Error ? signal.reason : new AppError('interrupted', 'tokobot', `Stopped before the ${stage} stage.`);
+  return signal.reason instanceof Error ? signal.reason : new AppError('interrupted', 'tokobot', { en: `Stopped before the ${stage} stage.`, id: `Dihentikan sebelum tahap ${stage}.` });
 }
 
 /**

@@ -69,7 +69,10 @@ export function syncLifecycle(deps: SyncDeps): Lifecycle<StoreConfig, SyncProgre
     kind: 'sync',
     id: (store) => store.id,
     lock: (name) => deps.locks.tryLock(name),
-    busy: (store) => `A sync of store "${store.name}" is already running; wait for it to finish.`,
+    busy: (store) => ({
+      en: `A sync of store "${store.name}" is already running; wait for it to finish.`,
+      id: `Sync toko "${store.name}" sedang berjalan; tunggu sampai selesai.`,
+    }),
     recover: (store) => recoverFromCrash(deps, store.id),
     starting: { stage: 'check' },
     async execute(store, trigger, onProgress, signal) {
