@@ -37,9 +37,13 @@ function dockerDown(err: unknown, docker: Dockerode): AppError | null {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'EPERM') {
     const socket = (docker.modem as { socketPath?: unknown }).socketPath;
-    const where = typeof socket === 'string' ? socket : 'its socket';
-    return new AppError('unreachable', 'docker', `Docker Engine is not running or ${where} is not accessible (${code}): start Docker, ` +
-      'check DOCKER_SOCKET and that this user may use it, or set RESTORE_TARGET=external with PG_URL.', { cause: err, retryable: true });
+    const named = typeof socket === 'string';
+    return new AppError('unreachable', 'docker', {
+      en: `Docker Engine is not running or ${named ? socket : 'its socket'} is not accessible (${code}): start Docker, ` +
+        'check DOCKER_SOCKET and that this user may use it, or set RESTORE_TARGET=external with PG_URL.',
+      id: `Docker Engine tidak berjalan atau ${named ? socket : 'socket-nya'} tidak bisa diakses (${code}): jalankan Docker, ` +
+        'periksa DOCKER_SOCKET dan bahwa pengguna ini boleh memakainya, atau isi RESTORE_TARGET=external dengan PG_URL.',
+    }, { cause: err, retryable: true });
   }
   return null;
 }
@@ -101,8 +105,10 @@ export class DockerPostgres extends PostgresRestoreServer implements RestoreTarg
       return await fn();
     } catch (err) {
       if (statusOf(err) === 409 && /is not running|is paused|is restarting/i.test(String((err as Error).message))) {
-        throw new AppError('unreachable', 'docker', `The PostgreSQL container ${this.o.containerName} is not running; tokobot starts it before each sync.`,
-          { cause: err, retryable: true });
+        throw new AppError('unreachable', 'docker', {
+          en: `The PostgreSQL container ${this.o.containerName} is not running; tokobot starts it before each sync.`,
+          id: `Wadah (container) PostgreSQL ${this.o.containerName} tidak berjalan; tokobot menyalakannya sebelum setiap sync.`,
+        }, { cause: err, retryable: true });
       }
       throw dockerDown(err, this.o.docker) ?? err;
     }
@@ -154,9 +160,13 @@ export class DockerPostgres extends PostgresRestoreServer implements RestoreTarg
     try {
       await pullImage(this.o.docker, this.o.image, this.o.pullIdleTimeoutMs ?? 120_000, say);
     } catch (err) {
-      throw dockerDown(err, this.o.docker) ?? new AppError('unreachable', 'docker', `The PostgreSQL image ${this.o.image} is not on this machine and could not be pulled ` +
-        `(${(err as Error).message.split('\n')[0]}). Load it with "docker load -i FILE", or set PG_DOCKER_IMAGE to an image that is present.`,
-      { cause: err, retryable: true });
+      const why = (err as Error).message.split('\n')[0];
+      throw dockerDown(err, this.o.docker) ?? new AppError('unreachable', 'docker', {
+        en: `The PostgreSQL image ${this.o.image} is not on this machine and could not be pulled ` +
+          `(${why}). Load it with "docker load -i FILE", or set PG_DOCKER_IMAGE to an image that is present.`,
+        id: `Image PostgreSQL ${this.o.image} tidak ada di mesin ini dan tidak bisa diunduh ` +
+          `(${why}). Muat dengan "docker load -i FILE", atau isi PG_DOCKER_IMAGE dengan image yang ada.`,
+      }, { cause: err, retryable: true });
     }
   }
 
@@ -198,16 +208,24 @@ export class DockerPostgres extends PostgresRestoreServer implements RestoreTarg
       }
       await sleep(300);
     }
-    throw new AppError('unreachable', 'postgres', `The PostgreSQL container ${this.o.containerName} did not accept connections on 127.0.0.1:${this.o.port} ` +
-      `within ${Math.round(timeoutMs / 1000)} s (${(last as Error | undefined)?.message ?? 'no answer'}). Check "docker logs ${this.o.containerName}".`,
-    { retryable: true });
+    const seconds = Math.round(timeoutMs / 1000);
+    const why = (last as Error | undefined)?.message;
+    throw new AppError('unreachable', 'postgres', {
+      en: `The PostgreSQL container ${this.o.containerName} did not accept connections on 127.0.0.1:${this.o.port} ` +
+        `within ${seconds} s (${why ?? 'no answer'}). Check "docker logs ${this.o.containerName}".`,
+      id: `Wadah PostgreSQL ${this.o.containerName} tidak menerima koneksi di 127.0.0.1:${this.o.port} ` +
+        `dalam ${seconds} detik (${why ?? 'tidak ada jawaban'}). Periksa "docker logs ${this.o.containerName}".`,
+    }, { retryable: true });
   }
 
   private async failIfStopped(): Promise<void> {
     const info = await this.engine(() => this.container().inspect());
     if (info.State.Running || info.State.Restarting) return;
     const logs = (await this.container().logs({ stdout: true, stderr: true, tail: 5 })).toString().replace(/[^\x20-\x7e\n]/g, '').trim();
-    throw new AppError('unreachable', 'docker', `The PostgreSQL container ${this.o.containerName} stopped (exit code ${info.State.ExitCode}). Its last lines: ${logs}`);
+    throw new AppError('unreachable', 'docker', {
+      en: `The PostgreSQL container ${this.o.containerName} stopped (exit code ${info.State.ExitCode}). Its last lines: ${logs}`,
+      id: `Wadah PostgreSQL ${this.o.containerName} berhenti (exit code ${info.State.ExitCode}). Baris terakhirnya: ${logs}`,
+    });
   }
 
   /** Runs a command in the container; pg_restore in it connects as the restore role, its password in the exec's environment (never on a command line). */

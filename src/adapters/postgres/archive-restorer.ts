@@ -42,8 +42,14 @@ const entryName = (e: TocEntry) => `${e.desc} ${e.namespace ? `${e.namespace}.` 
 export async function restoreArchive(file: string, client: RestoreClient, options: RestoreOptions = {}): Promise<{ tables: number; rows: number }> {
   const info = await readArchive(file);
   if (info.compression.algorithm === 'lz4' || info.compression.algorithm === 'zstd') {
-    throw new AppError('refused', 'backup-file', `${path.basename(file)} is compressed with ${info.compression.algorithm}, which tokobot cannot unpack ` +
-      '(only gzip and uncompressed archives). Restore it with pg_restore (a Docker or external PostgreSQL target), or dump with pg_dump -Z gzip.');
+    const name = path.basename(file);
+    const algorithm = info.compression.algorithm;
+    throw new AppError('refused', 'backup-file', {
+      en: `${name} is compressed with ${algorithm}, which tokobot cannot unpack ` +
+        '(only gzip and uncompressed archives). Restore it with pg_restore (a Docker or external PostgreSQL target), or dump with pg_dump -Z gzip.',
+      id: `${name} dikompres dengan ${algorithm}, yang tidak bisa dibuka tokobot ` +
+        '(hanya arsip gzip dan tanpa kompresi). Pulihkan dengan pg_restore (target PostgreSQL Docker atau eksternal), atau buat dump dengan pg_dump -Z gzip.',
+    });
   }
   const db = typeof client === 'function' ? await client() : client;
   const fh = await open(file, 'r');
@@ -176,12 +182,17 @@ class Restore {
     } catch (err) {
       if (this.options.signal?.aborted) throw interrupted(err);
       if (err instanceof PastEnd) {
-        throw new AppError('corrupt', 'backup-file', `${this.name}: the backup is truncated: the data of ${entryName(e)} is cut off (${err.message}). ` +
-          'Take a new backup in iPOS and sync again.', { cause: err });
+        throw new AppError('corrupt', 'backup-file', {
+          en: `${this.name}: the backup is truncated: the data of ${entryName(e)} is cut off (${err.message}). Take a new backup in iPOS and sync again.`,
+          id: `${this.name}: file backup terpotong: data ${entryName(e)} tidak utuh (${err.id}). Buat backup baru di iPOS, lalu sync lagi.`,
+        }, { cause: err });
       }
       if (err instanceof Damaged || isZlibError(err)) {
-        throw new AppError('corrupt', 'backup-file', `${this.name}: the backup is damaged: the data of ${entryName(e)} is not readable (${(err as Error).message}). ` +
-          'Take a new backup in iPOS and sync again.', { cause: err });
+        const why = { en: (err as Error).message, id: err instanceof Damaged ? err.id : (err as Error).message };
+        throw new AppError('corrupt', 'backup-file', {
+          en: `${this.name}: the backup is damaged: the data of ${entryName(e)} is not readable (${why.en}). Take a new backup in iPOS and sync again.`,
+          id: `${this.name}: file backup rusak: data ${entryName(e)} tidak bisa dibaca (${why.id}). Buat backup baru di iPOS, lalu sync lagi.`,
+        }, { cause: err });
       }
       throw this.refused(e, sql, err);
     }
@@ -199,8 +210,10 @@ class Restore {
     if (err instanceof AppError) return err;
     const message = err instanceof Error ? err.message : String(err);
     if (!sqlState(err)) {
-      return new AppError('unreachable', 'postgres', `${this.name}: lost the database connection during the restore (${message}). ` +
-        'Check that the PostgreSQL server is running, then sync again.', { retryable: true, cause: err });
+      return new AppError('unreachable', 'postgres', {
+        en: `${this.name}: lost the database connection during the restore (${message}). Check that the PostgreSQL server is running, then sync again.`,
+        id: `${this.name}: koneksi database terputus saat restore (${message}). Periksa apakah server PostgreSQL berjalan, lalu sync lagi.`,
+      }, { retryable: true, cause: err });
     }
     const text = sql.trim();
     const quoted = text.length > 200 ? `${text.slice(0, 200)}…` : text;
@@ -236,5 +249,8 @@ const isZlibError = (err: unknown) => typeof (err as { errno?: unknown })?.errno
 const quoteIdentIfNeeded = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 
 function interrupted(cause: unknown): AppError {
-  return new AppError('interrupted', 'postgres', 'The restore was stopped before it finished; the database is incomplete. Drop it and restore again.', { cause });
+  return new AppError('interrupted', 'postgres', {
+    en: 'The restore was stopped before it finished; the database is incomplete. Drop it and restore again.',
+    id: 'Restore dihentikan sebelum selesai; database-nya tidak lengkap. Hapus database itu, lalu restore lagi.',
+  }, { cause });
 }

@@ -98,7 +98,10 @@ export class EmbeddedPostgres extends PostgresRestoreServer implements RestoreTa
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === '28P01') {
-        throw new AppError('refused', 'postgres', `Something else listens on 127.0.0.1:${this.o.port} and refuses tokobot's password: set PG_EMBEDDED_PORT to a free port.`);
+        throw new AppError('refused', 'postgres', {
+          en: `Something else listens on 127.0.0.1:${this.o.port} and refuses tokobot's password: set PG_EMBEDDED_PORT to a free port.`,
+          id: `Program lain mendengarkan di 127.0.0.1:${this.o.port} dan menolak kata sandi tokobot: isi PG_EMBEDDED_PORT dengan port yang kosong.`,
+        });
       }
       return false;
     } finally {
@@ -144,9 +147,16 @@ export class EmbeddedPostgres extends PostgresRestoreServer implements RestoreTa
     } catch (err) {
       const reason = (err as Error | undefined)?.message || recent.join(' | ') || 'it stopped without saying why';
       const denied = /permission denied/i.test(reason);
-      throw new AppError('unreachable', 'postgres', `The embedded PostgreSQL did not start (${reason.split('\n')[0]}). ` +
-        (denied && asRoot ? `As root it runs as the user "postgres", which cannot reach ${this.o.dir}: use a DATA_DIR outside /root, or run tokobot as a normal user.`
-          : `Check that ${this.o.dir} is writable and port ${this.o.port} is free (PG_EMBEDDED_PORT), or set RESTORE_TARGET=docker or external.`), { cause: err });
+      const first = reason.split('\n')[0];
+      const rootly = denied && asRoot;
+      throw new AppError('unreachable', 'postgres', {
+        en: `The embedded PostgreSQL did not start (${first}). ` +
+          (rootly ? `As root it runs as the user "postgres", which cannot reach ${this.o.dir}: use a DATA_DIR outside /root, or run tokobot as a normal user.`
+            : `Check that ${this.o.dir} is writable and port ${this.o.port} is free (PG_EMBEDDED_PORT), or set RESTORE_TARGET=docker or external.`),
+        id: `PostgreSQL bawaan tidak mau jalan (${first}). ` +
+          (rootly ? `Sebagai root ia berjalan sebagai pengguna "postgres", yang tidak bisa menjangkau ${this.o.dir}: pakai DATA_DIR di luar /root, atau jalankan tokobot sebagai pengguna biasa.`
+            : `Periksa bahwa ${this.o.dir} bisa ditulis dan port ${this.o.port} kosong (PG_EMBEDDED_PORT), atau isi RESTORE_TARGET=docker atau external.`),
+      }, { cause: err });
     }
     this.server = server;
   }

@@ -68,8 +68,11 @@ export class ExternalPostgres extends PostgresRestoreServer implements RestoreTa
       const why = code === '28P01' || code === '28000' ? 'the user name or password in PG_URL is wrong'
         : code === 'ECONNREFUSED' ? 'nothing is listening there' : (err as Error).message;
       await client.end().catch(() => undefined);
-      throw new AppError(code === '28P01' || code === '28000' ? 'refused' : 'unreachable', 'postgres', `Cannot connect to the PostgreSQL server at ${this.base.host}:${this.base.port} (${why}). Check PG_URL and that the server runs.`,
-        { cause: err, retryable: code === 'ECONNREFUSED' });
+      const at = `${this.base.host}:${this.base.port}`;
+      throw new AppError(code === '28P01' || code === '28000' ? 'refused' : 'unreachable', 'postgres', {
+        en: `Cannot connect to the PostgreSQL server at ${at} (${why}). Check PG_URL and that the server runs.`,
+        id: `Tidak bisa terhubung ke server PostgreSQL di ${at} (${why}). Periksa PG_URL dan apakah servernya berjalan.`,
+      }, { cause: err, retryable: code === 'ECONNREFUSED' });
     }
     try {
       return await fn(client);

@@ -20,7 +20,10 @@ export function restoreArgs(database: string, jobs = 1): string[] {
 }
 
 export function restoreInterrupted(): AppError {
-  return new AppError('interrupted', 'postgres', 'The restore was stopped before it finished; the partly restored database must be dropped.');
+  return new AppError('interrupted', 'postgres', {
+    en: 'The restore was stopped before it finished; the partly restored database must be dropped.',
+    id: 'Restore dihentikan sebelum selesai; database yang baru sebagian dipulihkan harus dihapus.',
+  });
 }
 
 /** "pg_restore (PostgreSQL) 15.20 (Debian ...)", "postgres (PostgreSQL) 18.4" → 15, 18 */
