@@ -71,8 +71,8 @@ test('sync, then no new backup, then status and ask — exit codes and readable 
   // One line says why, once: progress on stderr, but no log record repeating the failure, no stack.
   const cut = await run(['sync']);
   assert.equal(cut.code, 1);
-  assert.match(cut.stdout, new RegExp(`^\\[${STORE}\\] sync gagal saat inspect: backup_rusak\\.i5bu: the backup is truncated: [^\\n]*\\n$`));
-  assert.equal(`${cut.stdout}${cut.stderr}`.match(/truncated/g)?.length, 1, `the failure is told once:\n${cut.stderr}`);
+  assert.match(cut.stdout, new RegExp(`^\\[${STORE}\\] sync gagal saat inspect: backup_rusak\\.i5bu: file backup terpotong: [^\\n]*\\n$`), 'the detail in Indonesian too');
+  assert.equal(`${cut.stdout}${cut.stderr}`.match(/terpotong/g)?.length, 1, `the failure is told once:\n${cut.stderr}`);
   assert.doesNotMatch(cut.stderr, /^\s+at |"level"|sync failed/m);
   assert.deepEqual(cut.stderr.split('\n').filter((l, i, all) => l && all.indexOf(l) !== i), [], 'no line twice');
   // The log file keeps the record, with the stack.
