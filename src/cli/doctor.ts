@@ -2,7 +2,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
 import { loadConfig, type Config, type JobConfig, type StoreConfig } from '../config/load-config.ts';
-import { describeError } from '../errors.ts';
+import { describeError, errorDetail, isAppError } from '../errors.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import type { BackupSource } from '../pipeline/ports.ts';
 import { freeSpace } from '../pipeline/sync/work-files.ts';
@@ -37,12 +37,15 @@ function within<T>(ms: number, work: Promise<T>, lang: Lang): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer)) as Promise<T>;
 }
 
+/** A failed check's text: an AppError's detail in the reader's language, anything else as it is. */
+const said = (err: unknown, lang: Lang) => (isAppError(err) ? errorDetail(err, lang) : describeError(err));
+
 async function check(what: string, work: () => Promise<string | Omit<Finding, 'what'>>, lang: Lang): Promise<Finding> {
   try {
     const r = await within(20_000, work(), lang);
     return typeof r === 'string' ? { what, level: 'ok', text: r } : { what, ...r };
   } catch (err) {
-    return { what, level: 'fail', text: describeError(err) };
+    return { what, level: 'fail', text: said(err, lang) };
   }
 }
 
@@ -109,7 +112,7 @@ export async function doctor(lang: Lang, load: () => Config = () => loadConfig(c
   try {
     config = load();
   } catch (err) {
-    return [{ what, level: 'fail', text: `${describeError(err)}\n${t(lang, 'configSeeReadme')}` }];
+    return [{ what, level: 'fail', text: `${said(err, lang)}\n${t(lang, 'configSeeReadme')}` }];
   }
   const summary = t(lang, 'configSummary', { stores: config.stores.length, jobs: config.jobs.length, recipients: config.alerts.recipients.length, target: config.restore.target });
   return [{ what, level: 'ok', text: summary }, ...(await configured(config, clientsFor(config), lang))];
