@@ -89,7 +89,7 @@ test('store choice: /toko lists the stores by number, a number picks one, /store
   assert.match(chosen.answers[0]!, /^\[Toko Cabang\]\n1\. INDOMIE CABANG SPESIAL/);
   const unknown = await chat([], ['--store', 'gudang']);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /Unknown store "gudang"\. Configured stores: pusat, cabang\./);
+  assert.match(unknown.stderr, /Toko "gudang" tidak dikenal\. Toko yang diatur: pusat, cabang\./);
 });
 
 test('no rate limit: 30 questions in a row are all answered', { skip }, async () => {
@@ -109,7 +109,7 @@ test('the owner\'s commands: /status, /help, /export; a sync of a store without 
   assert.match(r.answers[1]!, /\/batal — /);
   assert.match(r.answers[2]!, /^\[Toko Cabang\]\nSync Toko Cabang dimulai…\nPengaturan tokobot belum benar\. .*\nDROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN: /);
   // The other store's sync is not held up by Dropbox: it runs, and finds no folder of backups.
-  assert.match(r.answers[3]!, /\n {2}… Toko Pusat: check…\n[^]*Sync Toko Pusat gagal saat check: The backup folder .*\/backups cannot be read/);
+  assert.match(r.answers[3]!, /\n {2}… Toko Pusat: check…\n[^]*Sync Toko Pusat gagal saat check: Folder backup .*\/backups tidak bisa dibaca/);
   assert.match(r.answers[4]!, /^\[Toko Pusat\]\nDaftar harga Toko Pusat \(23 baris\)\n.*pusat-\d+\.csv$/);
   assert.equal(r.answers[5], '');
 });

@@ -67,6 +67,11 @@ export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | und
 export function findJob(jobs: JobConfig[], id: string): JobConfig {
   const found = jobs.find((j) => j.id === id);
   if (found) return found;
-  throw new AppError('usage', 'tokobot', jobs.length ? `Unknown backup job "${id}". Configured jobs: ${jobs.map((j) => j.id).join(', ')}.`
-    : `Unknown backup job "${id}": no jobs are configured (add a jobs section to the config file, see the README).`);
+  const ids = jobs.map((j) => j.id).join(', ');
+  throw new AppError('usage', 'tokobot', jobs.length
+    ? { en: `Unknown backup job "${id}". Configured jobs: ${ids}.`, id: `Job backup "${id}" tidak dikenal. Job yang diatur: ${ids}.` }
+    : {
+      en: `Unknown backup job "${id}": no jobs are configured (add a jobs section to the config file, see the README).`,
+      id: `Job backup "${id}" tidak dikenal: belum ada job yang diatur (tambahkan bagian jobs di file konfigurasi, lihat README).`,
+    });
 }

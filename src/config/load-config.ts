@@ -192,5 +192,6 @@ export function checkRunnable(config: Config, run: { store: StoreConfig } | { jo
 export function findStore(stores: StoreConfig[], id?: string): StoreConfig {
   const found = id ? stores.find((s) => s.id === id) : stores[0];
   if (found) return found;
-  throw new AppError('usage', 'tokobot', `Unknown store "${id}". Configured stores: ${stores.map((s) => s.id).join(', ')}.`);
+  const ids = stores.map((s) => s.id).join(', ');
+  throw new AppError('usage', 'tokobot', { en: `Unknown store "${id}". Configured stores: ${ids}.`, id: `Toko "${id}" tidak dikenal. Toko yang diatur: ${ids}.` });
 }
