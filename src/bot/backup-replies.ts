@@ -29,7 +29,7 @@ const headline = (run: BackupRun, lang: Lang): string[] => (run.failure ? [owner
 
 function resultReply(run: BackupRun, lang: Lang): Reply {
   if (run.status !== 'success') {
-    return { severity: 'error', title: run.job, lines: [...headline(run, lang), t(lang, 'backupFailed', { job: run.job, error: run.error ?? runWord(run.status, lang) })] };
+    return { severity: 'error', title: run.job, lines: [...headline(run, lang), t(lang, 'backupFailed', { job: run.job, error: (lang === 'id' ? run.errorId : undefined) ?? run.error ?? runWord(run.status, lang) })] };
   }
   return {
     severity: 'info', title: run.job,

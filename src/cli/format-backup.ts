@@ -17,7 +17,7 @@ export function backupProgressLine(job: string, p: BackupProgress, lang: Lang): 
 }
 
 export function backupRunLines(run: BackupRun, lang: Lang): string[] {
-  if (run.status !== 'success') return [t(lang, 'backupRunFailed', { job: run.job, error: run.error ?? runWord(run.status, lang) })];
+  if (run.status !== 'success') return [t(lang, 'backupRunFailed', { job: run.job, error: (lang === 'id' ? run.errorId : undefined) ?? run.error ?? runWord(run.status, lang) })];
   return [
     t(lang, 'backupMade', { job: run.job, file: run.fileName ?? '', size: mb(run.bytes ?? 0), sha256: run.sha256 ?? '' }),
     `  ${t(lang, 'backupVerification', { detail: run.verification?.detail ?? t(lang, 'backupNone') })}`,

@@ -31,7 +31,10 @@ export interface BackupRun {
   sha256: string | null;
   destinations: DeliveredCopy[];
   verification: Verification | null;
+  /** The error in English: what the run log keeps (its tables hold one language). */
   error: string | null;
+  /** The same error in Indonesian, on the run as it ends, when it was written (for the reader's language; not stored). */
+  errorId?: string;
   /** What the error was about (for the owner's message); null when it was not a known kind. */
   failure: ErrorFacts | null;
 }

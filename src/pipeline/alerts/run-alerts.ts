@@ -21,7 +21,7 @@ export async function syncAlert(engine: AlertEngine, store: StoreConfig, o: Sync
 export async function backupAlert(engine: AlertEngine, run: BackupRun, lastGood: BackupRun | undefined): Promise<void> {
   if (run.status === 'failed') {
     await engine.raise({ key: `backup:${run.job}`, kind: 'backup-failed', severity: 'critical', subject: run.job,
-      params: { error: run.error ?? 'unknown', lastGood: lastGood ? `${lastGood.fileName} (${lastGood.startedAt.toISOString()})` : '-', ...failureParams(run.failure) } });
+      params: { ...errorParams(run.error ?? 'unknown', run.errorId), lastGood: lastGood ? `${lastGood.fileName} (${lastGood.startedAt.toISOString()})` : '-', ...failureParams(run.failure) } });
   } else if (run.status === 'success') {
     await engine.clear(`backup:${run.job}`);
     await engine.clear(`missed:${run.job}`);

@@ -3,7 +3,7 @@ import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { JobConfig } from '../../config/load-config.ts';
-import { AppError, describeError, errorFacts, type ErrorFacts } from '../../errors.ts';
+import { AppError, describeError, errorDetail, errorFacts, isAppError, type ErrorFacts } from '../../errors.ts';
 import type { RestoreTarget } from '../ports.ts';
 import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
@@ -97,10 +97,14 @@ async function verify(deps: BackupDeps, job: JobConfig, runId: number, made: Mad
 }
 
 /** Each copy is recorded the moment it is stored, so a crash later in the run leaves no stored file the log does not know. */
-/** Each destination's copy, and the kind of the first failure (what the run's error is about). */
+/**
+ * Each destination's copy, the kind of the first failure (what the run's error is about), and
+ * each failed copy's error in Indonesian (by destination; the log keeps the English).
+ */
 async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made, name: string, signal: AbortSignal,
-  progress: BackupProgressFn): Promise<{ copies: DeliveredCopy[]; failure?: ErrorFacts }> {
+  progress: BackupProgressFn): Promise<{ copies: DeliveredCopy[]; failure?: ErrorFacts; errorsId: Map<string, string> }> {
   const copies: DeliveredCopy[] = [];
+  const errorsId = new Map<string, string>();
   let failure: ErrorFacts | undefined;
   for (const destination of deps.destinations(job)) {
     if (signal.aborted) throw signal.reason;
@@ -113,11 +117,12 @@ async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       copies.push({ destination: destination.description, error: describeError(err) });
+      errorsId.set(destination.description, isAppError(err) ? errorDetail(err, 'id') : describeError(err));
       failure ??= errorFacts(err);
     }
     await deps.log.update(run, { destinations: copies });
   }
-  return { copies, failure };
+  return { copies, failure, errorsId };
 }
 
 /**
@@ -138,8 +143,11 @@ async function prune(deps: BackupDeps, job: JobConfig, copies: DeliveredCopy[]):
 }
 
 function timeoutError(job: JobConfig): AppError {
-  return new AppError('interrupted', 'tokobot', `The backup ${job.id} took longer than its limit of ${job.timeoutMs / 60_000} minutes and was stopped; ${NOTHING_KEPT}. ` +
-    'Raise timeoutMinutes for this job if the database has grown.');
+  const minutes = job.timeoutMs / 60_000;
+  return new AppError('interrupted', 'tokobot', {
+    en: `The backup ${job.id} took longer than its limit of ${minutes} minutes and was stopped; ${NOTHING_KEPT.en}. Raise timeoutMinutes for this job if the database has grown.`,
+    id: `Backup ${job.id} berjalan lebih lama dari batasnya, ${minutes} menit, dan dihentikan; ${NOTHING_KEPT.id}. Naikkan timeoutMinutes job ini bila database-nya sudah membesar.`,
+  });
 }
 
 /** Backup jobs as the shared run lifecycle runs them (BackupRunner, and runBackup for a single run). */
@@ -153,8 +161,11 @@ export function backupLifecycle(deps: BackupDeps): Lifecycle<JobConfig, BackupPr
     recover: async (job, moment) => { await recoverJob(deps, job, { sweep: moment === 'run' }); },
     starting: { stage: 'dump' },
     execute: (job, trigger, onProgress, signal) => execute(deps, job, trigger, onProgress, signal),
-    shutdownError: () => new AppError('interrupted', 'tokobot', `tokobot was shut down during this backup; ${NOTHING_KEPT}. It runs again at its next time.`),
-    cancelError: (_job, by) => new AppError('interrupted', 'tokobot', `Cancelled by ${by}; ${NOTHING_KEPT}.`),
+    shutdownError: () => new AppError('interrupted', 'tokobot', {
+      en: `tokobot was shut down during this backup; ${NOTHING_KEPT.en}. It runs again at its next time.`,
+      id: `tokobot dimatikan saat backup ini berjalan; ${NOTHING_KEPT.id}. Backup berjalan lagi pada jadwal berikutnya.`,
+    }),
+    cancelError: (_job, by) => new AppError('interrupted', 'tokobot', { en: `Cancelled by ${by}; ${NOTHING_KEPT.en}.`, id: `Dibatalkan oleh ${by}; ${NOTHING_KEPT.id}.` }),
     summary: (run) => ({ runId: run.id, status: run.status, error: run.error }),
   };
 }
@@ -180,6 +191,7 @@ async function execute(deps: BackupDeps, job: JobConfig, trigger: string, onProg
   try {
     const id = await deps.log.start(job.id, trigger);
     const name = backupName(job.id, job.extension, (deps.now ?? (() => new Date()))());
+    let errorId: string | undefined;
     const t = new StageTracker<BackupProgress>((stage, stages) => deps.log.update(id, { stage, stages }, 'running'), onProgress, signal);
     try {
       await t.begin('dump');
@@ -201,12 +213,16 @@ async function execute(deps: BackupDeps, job: JobConfig, trigger: string, onProg
         await deps.log.update(id, { bytes: made.bytes, sha256: made.sha256 });
       }
       await t.begin('upload');
-      const { copies, failure } = await deliver(deps, job, id, made, name, signal, onProgress);
+      const { copies, failure, errorsId } = await deliver(deps, job, id, made, name, signal, onProgress);
       const failed = copies.filter((c) => c.error);
       if (failed.length) {
-        const stored = copies.filter((c) => c.location).map((c) => c.destination);
-        throw new AppError(failure?.kind ?? 'refused', failure?.system ?? 'tokobot', `${failed.map((c) => `Not stored in ${c.destination}: ${c.error}`).join(' ')}` +
-          (stored.length ? ` (stored in ${stored.join(', ')})` : ' The backup was not stored anywhere.'));
+        const stored = copies.filter((c) => c.location).map((c) => c.destination).join(', ');
+        throw new AppError(failure?.kind ?? 'refused', failure?.system ?? 'tokobot', {
+          en: `${failed.map((c) => `Not stored in ${c.destination}: ${c.error}`).join(' ')}` +
+            (stored ? ` (stored in ${stored})` : ' The backup was not stored anywhere.'),
+          id: `${failed.map((c) => `Tidak tersimpan di ${c.destination}: ${errorsId.get(c.destination) ?? c.error}`).join(' ')}` +
+            (stored ? ` (tersimpan di ${stored})` : ' Backup ini tidak tersimpan di mana pun.'),
+        });
       }
       await t.begin('prune');
       await deps.log.update(id, {}, 'success');
@@ -217,14 +233,18 @@ async function execute(deps: BackupDeps, job: JobConfig, trigger: string, onProg
       const reason = signal.aborted && signal.reason instanceof Error ? signal.reason : err;
       // A run stopped midway may have stored copies already (recorded as each arrived): its error says so.
       const copies = (await deps.log.get(id))?.destinations ?? [];
-      const message = `${t.current ?? 'dump'}: ${describeError(reason)}`.replace(NOTHING_KEPT, whatWasKept(name, copies));
+      const stage = t.current ?? 'dump';
+      const kept = whatWasKept(name, copies);
+      const message = `${stage}: ${describeError(reason)}`.replace(NOTHING_KEPT.en, kept.en);
+      if (isAppError(reason) && reason.messageId) errorId = `${stage}: ${reason.messageId}`.replace(NOTHING_KEPT.id, kept.id);
       deps.logger.warn({ job: job.id, run: id, err: reason }, 'backup failed');
       t.close();
       await deps.log.update(id, { error: message, stages: t.stages, failure: errorFacts(reason) }, 'failed');
     } finally {
       await clearWorkDir(work).catch(() => undefined);
     }
-    return (await deps.log.get(id)) as BackupRun;
+    const run = (await deps.log.get(id)) as BackupRun;
+    return errorId && run.status === 'failed' ? { ...run, errorId } : run;
   } finally {
     clearTimeout(timer);
   }

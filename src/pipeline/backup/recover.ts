@@ -1,6 +1,6 @@
 import { scratchName } from './verify-backup.ts';
 import type { JobConfig } from '../../config/load-config.ts';
-import { describeError } from '../../errors.ts';
+import { describeError, type Detail } from '../../errors.ts';
 import { clearWorkDir, jobWorkDir } from './backup-files.ts';
 import type { BackupDeps } from './backup-job.ts';
 import type { BackupRun, DeliveredCopy } from '../../store/backup-log.ts';
@@ -31,16 +31,20 @@ async function removeUnrecorded(destination: BackupDestination, interrupted: Bac
 }
 
 /** How the error of a run stopped midway says that nothing from it was stored. */
-export const NOTHING_KEPT = 'no file from it was kept';
+export const NOTHING_KEPT: Detail = { en: 'no file from it was kept', id: 'tidak ada file darinya yang disimpan' };
 
 /** What a run stopped midway left: nothing, or the copies it had stored (and recorded) before it stopped. */
-export function whatWasKept(fileName: string | null, copies: DeliveredCopy[]): string {
+export function whatWasKept(fileName: string | null, copies: DeliveredCopy[]): Detail {
   const kept = copies.filter((c) => c.location).map((c) => c.destination);
-  return kept.length ? `its file ${fileName} stays in ${kept.join(' and ')}, where retention leaves it alone` : NOTHING_KEPT;
+  if (!kept.length) return NOTHING_KEPT;
+  return {
+    en: `its file ${fileName} stays in ${kept.join(' and ')}, where retention leaves it alone`,
+    id: `filenya, ${fileName}, tetap ada di ${kept.join(' dan ')}, dan retensi tidak menghapusnya`,
+  };
 }
 
 function interruptedError(run: BackupRun, done: string[]): string {
-  return `tokobot stopped during this backup (crash, restart or power cut); ${whatWasKept(run.fileName, run.destinations)}.` +
+  return `tokobot stopped during this backup (crash, restart or power cut); ${whatWasKept(run.fileName, run.destinations).en}.` +
     `${done.length ? ` The next run ${done.join('; ')}.` : ''} The next run makes a new one.`;
 }
 

@@ -201,6 +201,8 @@ test('cancel mid-backup: the run ends failed saying who stopped it and that no f
   const run = await running;
   assert.equal(run.status, 'failed');
   assert.equal(run.error, 'dump: Cancelled by Budi (chat:1); no file from it was kept.');
+  assert.equal(run.errorId, 'dump: Dibatalkan oleh Budi (chat:1); tidak ada file darinya yang disimpan.', 'the Indonesian alongside, for the reader');
+  assert.equal((await b.log.get(run.id))?.errorId, undefined, 'the log keeps the English only');
   assert.deepEqual(await stopped?.ended, { status: 'failed', error: run.error });
   assert.deepEqual(run.stages.map((st) => [st.name, Boolean(st.endedAt)]), [['dump', true]]);
   assert.deepEqual(readdirSync(b.dest), []);
