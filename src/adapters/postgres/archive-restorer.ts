@@ -217,8 +217,11 @@ class Restore {
     }
     const text = sql.trim();
     const quoted = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-    const what = e ? ` while restoring ${entryName(e)}` : '';
-    return new AppError('refused', 'postgres', `${this.name}: the database server refused a statement${what}: ${message}. Statement: ${quoted}`, { cause: err });
+    const entry = e ? entryName(e) : undefined;
+    return new AppError('refused', 'postgres', {
+      en: `${this.name}: the database server refused a statement${entry ? ` while restoring ${entry}` : ''}: ${message}. Statement: ${quoted}`,
+      id: `${this.name}: server database menolak sebuah perintah${entry ? ` saat memulihkan ${entry}` : ''}: ${message}. Perintahnya: ${quoted}`,
+    }, { cause: err });
   }
 
   private checkAborted(): void {

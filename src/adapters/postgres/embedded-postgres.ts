@@ -47,8 +47,13 @@ async function checkOthersCanReach(dir: string): Promise<void> {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const mode = (await stat(d)).mode & 0o777;
     if (!(mode & 0o001)) {
-      throw new AppError('refused', 'postgres', `As root, tokobot runs the embedded PostgreSQL as the user "postgres", which cannot pass through ${d} ` +
-        `(mode ${mode.toString(8)}). Set DATA_DIR to a folder outside it, or allow passing through with chmod o+x ${d}, or run tokobot as an ordinary user.`);
+      const octal = mode.toString(8);
+      throw new AppError('refused', 'postgres', {
+        en: `As root, tokobot runs the embedded PostgreSQL as the user "postgres", which cannot pass through ${d} ` +
+          `(mode ${octal}). Set DATA_DIR to a folder outside it, or allow passing through with chmod o+x ${d}, or run tokobot as an ordinary user.`,
+        id: `Sebagai root, tokobot menjalankan PostgreSQL bawaan sebagai pengguna "postgres", yang tidak bisa melewati ${d} ` +
+          `(mode ${octal}). Arahkan DATA_DIR ke folder di luarnya, atau izinkan lewat dengan chmod o+x ${d}, atau jalankan tokobot sebagai pengguna biasa.`,
+      });
     }
     if (d === path.dirname(d)) return;
   }

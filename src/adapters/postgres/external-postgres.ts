@@ -19,8 +19,12 @@ export interface ExternalPostgresOptions {
   logger?: Pick<Logger, 'info'>;
 }
 
-const MISSING = 'pg_restore was not found. Install the PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client) ' +
-  'in a version at least as new as the server, or use RESTORE_TARGET=docker.';
+const MISSING = {
+  en: 'pg_restore was not found. Install the PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client) ' +
+    'in a version at least as new as the server, or use RESTORE_TARGET=docker.',
+  id: 'pg_restore tidak ditemukan. Pasang PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client) ' +
+    'dengan versi yang sama atau lebih baru dari servernya, atau pakai RESTORE_TARGET=docker.',
+};
 
 /**
  * An existing PostgreSQL server, restored into with the pg_restore on this machine; where there
@@ -101,7 +105,10 @@ export class ExternalPostgres extends PostgresRestoreServer implements RestoreTa
   async diagnose(): Promise<string> {
     const role = await this.withAdmin((c) => describeRestoreRole(c, this.options.restoreRole));
     const using = await this.restoreProgram().catch((err: Error) => {
-      throw new AppError('refused', 'postgres', `pg_restore cannot be run (${err.message}): install the PostgreSQL client tools (Debian: apt-get install postgresql-client).`);
+      throw new AppError('refused', 'postgres', {
+        en: `pg_restore cannot be run (${err.message}): install the PostgreSQL client tools (Debian: apt-get install postgresql-client).`,
+        id: `pg_restore tidak bisa dijalankan (${err.message}): pasang PostgreSQL client tools (Debian: apt-get install postgresql-client).`,
+      });
     });
     const where = `PostgreSQL ${await this.serverMajor()} at ${this.base.host}:${this.base.port} accepts connections`;
     return `${using === 'own' ? `${where}; no pg_restore here, so tokobot restores with its own restorer` : `${where}; pg_restore ${using}`}; ${role}`;
@@ -110,7 +117,7 @@ export class ExternalPostgres extends PostgresRestoreServer implements RestoreTa
   /** pg_restore's major version; 'own' when it is not installed and the TypeScript restorer stands in. */
   private restoreProgram(): Promise<number | 'own'> {
     this.restoreWith ??= this.run(['--version']).then((r) => parseMajor(r.stdout), (err: unknown) => {
-      if (!this.options.restorer || !(err instanceof AppError && err.message === MISSING)) throw err;
+      if (!this.options.restorer || !(err instanceof AppError && err.message === MISSING.en)) throw err;
       this.options.logger?.info('pg_restore is not installed: restoring with tokobot\'s own restorer (install postgresql-client to use pg_restore)');
       return 'own' as const;
     });

@@ -6,7 +6,7 @@ export function restoreFailure(stderr: string, exitCode: number | null): AppErro
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   const errors = lines.filter((l) => /error|fatal|could not|unsupported|invalid/i.test(l));
   const quoted = (errors.length ? errors : lines).slice(0, 4).join(' | ') || `exit code ${exitCode}`;
-  return new AppError('refused', 'postgres', `pg_restore failed: ${quoted}`);
+  return new AppError('refused', 'postgres', { en: `pg_restore failed: ${quoted}`, id: `pg_restore gagal: ${quoted}` });
 }
 
 /**
@@ -29,7 +29,10 @@ export function restoreInterrupted(): AppError {
 /** "pg_restore (PostgreSQL) 15.20 (Debian ...)", "postgres (PostgreSQL) 18.4" → 15, 18 */
 export function parseMajor(versionOutput: string): number {
   const m = /\(PostgreSQL\)\s+(\d+)/.exec(versionOutput);
-  if (!m) throw new AppError('refused', 'postgres', `Could not read the PostgreSQL version from "${versionOutput.trim()}".`);
+  if (!m) {
+    const said = versionOutput.trim();
+    throw new AppError('refused', 'postgres', { en: `Could not read the PostgreSQL version from "${said}".`, id: `Versi PostgreSQL tidak terbaca dari "${said}".` });
+  }
   return Number(m[1]);
 }
 
