@@ -79,5 +79,6 @@ test('as root, a data folder the server cannot pass through is named, with the f
   chmodSync(path.join(clone, 'data'), 0o700);
   const r = await demo(['--ask', 'indomie'], await freePort());
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`cannot pass through ${clone}/data \\(mode 700\\)\\. .*chmod o\\+x ${clone}/data`));
+  // In the demo's language (Indonesian unless the locale says English): the folder, its mode and the fix.
+  assert.match(r.stderr, new RegExp(`tidak bisa melewati ${clone}/data \\(mode 700\\)\\. .*chmod o\\+x ${clone}/data`));
 });
