@@ -82,6 +82,9 @@ export const envSchema = z.object({
   HTTP_HOST: z.string().default('127.0.0.1').describe('Address that server listens on (0.0.0.0 in a container)'),
   HTTP_TOKEN: z.string().trim().min(16, problem('httpToken')).optional()
     .describe('Bearer token for /status and /metrics; required when HTTP_HOST is not a loopback address'),
+  WEB_PORT: port.optional().describe('Port of the web dashboard (empty: off)'),
+  WEB_HOST: z.string().default('127.0.0.1').describe('Address the web dashboard listens on (0.0.0.0 behind a reverse proxy in a container)'),
+  WEB_URL: urlSetting(['http', 'https'], 'https://toko.example.com').describe('Address people open the dashboard at, for the sign-in links /web sends (empty: http://WEB_HOST:WEB_PORT); https makes the session cookie Secure'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 

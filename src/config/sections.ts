@@ -85,6 +85,22 @@ export interface HttpSection {
   token?: string;
 }
 
+/** The web dashboard (WEB_*): off without a port. */
+export interface WebSection {
+  port?: number;
+  host: string;
+  /** Where sign-in links point: WEB_URL without a trailing slash, else http://host:port. */
+  baseUrl: string;
+  /** Served over https (WEB_URL says so): the session cookie is then Secure. */
+  secure: boolean;
+}
+
+function webSection(env: Env): WebSection {
+  const host = env.WEB_HOST.includes(':') ? `[${env.WEB_HOST}]` : env.WEB_HOST;
+  const baseUrl = (env.WEB_URL ?? `http://${host}:${env.WEB_PORT ?? 80}`).replace(/\/+$/, '');
+  return { port: env.WEB_PORT, host: env.WEB_HOST, baseUrl, secure: baseUrl.startsWith('https:') };
+}
+
 /** Every part of the configuration but the stores and jobs, each shaped for its consumer. */
 export interface Sections {
   dropbox: DropboxAccount;
@@ -97,6 +113,7 @@ export interface Sections {
   whatsapp: WhatsAppSection;
   alerts: AlertsSection;
   http: HttpSection;
+  web: WebSection;
   proxy: ProxySection;
   log: { level: Env['LOG_LEVEL'] };
   /**
@@ -173,6 +190,7 @@ export function sectionsFrom(env: Env, file: FileConfig, lang: Lang): Sections {
       diskMinFreeBytes: env.DISK_MIN_FREE_MB * MB,
     },
     http: { port: env.HTTP_PORT, host: env.HTTP_HOST, token: env.HTTP_TOKEN },
+    web: webSection(env),
     proxy: { https: env.HTTPS_PROXY, http: env.HTTP_PROXY, noProxy: (env.NO_PROXY ?? '').split(/[\s,]+/).filter(Boolean) },
     log: { level: env.LOG_LEVEL },
     locale: { lang, zone: env.STORE_TZ },

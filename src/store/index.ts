@@ -4,11 +4,13 @@ import type { Chats } from './chats.ts';
 import type { Locks } from './locks.ts';
 import type { PriceLists } from './price-lists.ts';
 import type { SyncRunLog } from './sync-runs.ts';
+import type { WebAuth } from './web-auth.ts';
 import { PostgresButtonMemory } from './postgres/button-memory.ts';
 import { PgChats } from './postgres/chats.ts';
 import { PgLocks } from './postgres/locks.ts';
 import { PgPriceLists, type DatabaseSwap } from './postgres/price-lists.ts';
 import { PgSyncRunLog } from './postgres/sync-runs.ts';
+import { PgWebAuth } from './postgres/web-auth.ts';
 
 export { openOpsDatabase, migrate } from './postgres/ops-database.ts';
 
@@ -20,6 +22,8 @@ export interface OpsStores {
   /** What chat buttons too long for Telegram's 64 bytes stand for. */
   buttons: ButtonMemory;
   locks: Locks;
+  /** The web dashboard's sign-in links and sessions. */
+  web: WebAuth;
 }
 
 /** The stores over an open ops database (openOpsDatabase). `swapDatabases`: what a publication swaps with its list (swapStagingIn). */
@@ -30,5 +34,6 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
     chats: new PgChats(pool),
     buttons: new PostgresButtonMemory(pool),
     locks: new PgLocks(pool),
+    web: new PgWebAuth(pool),
   };
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { PRICE_COLUMNS } from '../../src/pipeline/price-rules.ts';
 import type { OpsStores } from '../../src/store/index.ts';
+import { MemoryWebAuth } from './memory-web-auth.ts';
 import type { Chats, ChatUser } from '../../src/store/chats.ts';
 import type { Lang } from '../../src/i18n/lang.ts';
 import type { Locks, Release } from '../../src/store/locks.ts';
@@ -207,6 +208,7 @@ export function createMemoryStores(options: { swapDatabases?: (store: string) =>
     priceLists: new MemoryPriceLists(runs, options.swapDatabases ?? (async () => undefined)),
     chats: new MemoryChats(),
     buttons: new MemoryButtonMemory(),
+    web: new MemoryWebAuth(),
     locks: new MemoryLocks(),
   };
 }

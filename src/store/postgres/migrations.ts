@@ -196,4 +196,27 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       ALTER TABLE backup_runs ADD COLUMN failure jsonb;
     `,
   },
+  {
+    version: 9,
+    name: 'web dashboard sign-in links and sessions (hashes only)',
+    sql: `
+      CREATE TABLE web_links (
+        token_hash text PRIMARY KEY,
+        user_id bigint NOT NULL,
+        role text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+      CREATE TABLE web_sessions (
+        id_hash text PRIMARY KEY,
+        user_id bigint NOT NULL,
+        role text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX web_links_expires ON web_links (expires_at);
+      CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
+    `,
+  },
 ];
