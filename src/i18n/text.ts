@@ -3,6 +3,7 @@ import { CLI_HELP_TEXT } from './cli-help-text.ts';
 import { CLI_TEXT } from './cli-text.ts';
 import { CONFIG_TEXT } from './config-text.ts';
 import { DOCTOR_TEXT } from './doctor-text.ts';
+import { WEB_TEXT } from './web-text.ts';
 import type { Lang } from './lang.ts';
 
 export type { Lang, Locale } from './lang.ts';
@@ -15,8 +16,8 @@ function joined<A extends object, B extends object>(a: A, b: B & { [K in keyof A
   return { ...a, ...b };
 }
 
-/** Every sentence tokobot says to a person, in Indonesian and English, for every front end (chat, CLI, config errors). */
-const TEXT = joined(joined(joined(joined(CHAT_TEXT, CONFIG_TEXT), CLI_HELP_TEXT), CLI_TEXT), DOCTOR_TEXT);
+/** Every sentence tokobot says to a person, in Indonesian and English, for every front end (chat, CLI, config errors, the web dashboard). */
+const TEXT = joined(joined(joined(joined(joined(CHAT_TEXT, CONFIG_TEXT), CLI_HELP_TEXT), CLI_TEXT), DOCTOR_TEXT), WEB_TEXT);
 
 export type TextKey = keyof typeof TEXT;
 

@@ -1,0 +1,41 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { RefusedLink, WebAuth, WebUser } from '../store/web-auth.ts';
+
+/** A link is for opening at once, from the chat it was sent to: ten minutes is enough and leaks little. */
+export const LINK_TTL_MS = 10 * 60_000;
+/** A phone or shop PC stays signed in for a month; a new link is one /web away. */
+export const SESSION_TTL_MS = 30 * 86_400_000;
+/** 32 random bytes: no guessing, in a link or in a cookie. */
+const SECRET_BYTES = 32;
+
+const secret = () => randomBytes(SECRET_BYTES).toString('base64url');
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Sign-in to the web dashboard without passwords: the bot sends a one-time link, opening it starts
+ * a session. Secrets are handed out once and kept only as hashes.
+ */
+export class WebSignIn {
+  constructor(private readonly auth: WebAuth, private readonly now = () => new Date()) {}
+
+  /** A new one-time link token for this user and the role they have now. */
+  async issueLink(user: WebUser): Promise<string> {
+    const token = secret();
+    await this.auth.addLink(hashOf(token), user, new Date(this.now().getTime() + LINK_TTL_MS));
+    return token;
+  }
+
+  /** Uses the link: a new session id (for the cookie) and its user, or why the link is refused. */
+  async redeem(token: string): Promise<{ sessionId: string; user: WebUser } | { refused: RefusedLink }> {
+    const user = await this.auth.useLink(hashOf(token), this.now());
+    if (typeof user === 'string') return { refused: user };
+    const sessionId = secret();
+    await this.auth.addSession(hashOf(sessionId), user, new Date(this.now().getTime() + SESSION_TTL_MS));
+    return { sessionId, user };
+  }
+
+  /** The user of a session id from a cookie, or null (none, expired, or not ours). */
+  session(sessionId: string): Promise<WebUser | null> {
+    return this.auth.session(hashOf(sessionId), this.now());
+  }
+}
