@@ -14,6 +14,7 @@ import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { OpenAlert } from '../pipeline/alerts/alert-types.ts';
 import type { ButtonMemory } from '../store/button-memory.ts';
+import type { WebUser } from '../store/web-auth.ts';
 import type { RunKind } from '../store/run-history.ts';
 import type { RunEnd } from '../pipeline/runs/lifecycle.ts';
 
@@ -65,6 +66,8 @@ export interface CoreDeps {
     test: () => Promise<string[]>;
     channels: () => { channel: string; text: string }[];
   };
+  /** A new one-time sign-in link to the web dashboard (its whole URL); unset while the dashboard is off. */
+  webLink?: (user: WebUser) => Promise<string>;
   /** What long buttons stand for, kept beyond a restart. */
   buttonMemory: ButtonMemory;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;

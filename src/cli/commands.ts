@@ -57,6 +57,10 @@ export const COMMANDS: readonly Command[] = [
     run: async () => (await import('./start.ts')).start(),
   },
   {
+    name: 'web', usage: '', words: [], options: {}, summary: 'helpWeb', more: 'moreWeb',
+    run: async () => (await import('./web.ts')).web(),
+  },
+  {
     name: 'sync', usage: '[--store ID] [--json]', words: [], options: { store: 'optStoreOne', json: 'optJson' }, summary: 'helpSync', more: 'moreSync',
     run: async ({ options }) => (await import('./store-commands.ts')).sync(options.store, json(options)),
   },

@@ -13,6 +13,7 @@ export const CLI_HELP_TEXT = {
 
   // What each command does: its line in the list, then the start of its own help.
   helpStart: { id: 'menjalankan bot Telegram, jadwal sync dan backup, dan peringatan', en: 'run the Telegram bot, the sync and backup schedules and the alerts' },
+  helpWeb: { id: 'menjalankan dasbor web saja (WEB_PORT), tanpa bot', en: 'run the web dashboard alone (WEB_PORT), without the bot' },
   helpSync: { id: 'sync backup terbaru satu toko (bawaan: semua toko)', en: 'sync the newest backup of one store (default: every store)' },
   helpInspect: { id: 'memeriksa arsip .i5bu (atau .zip) dan menampilkan isinya', en: 'check an .i5bu archive (or a .zip) and show its contents' },
   helpStatus: { id: 'kesegaran data dan sync terakhir tiap toko', en: 'freshness and last runs per store' },
@@ -35,6 +36,10 @@ export const CLI_HELP_TEXT = {
   moreStart: {
     id: 'Berjalan sampai SIGTERM atau Ctrl-C; lalu berhenti menerima pesan dan membiarkan pekerjaan yang berjalan selesai (paling lama 30 detik).',
     en: 'Runs until SIGTERM or Ctrl-C; then stops taking updates and lets running work finish (for up to 30 s).',
+  },
+  moreWeb: {
+    id: 'Berjalan sampai SIGTERM atau Ctrl-C. Orang masuk dengan tautan dari /web di bot (tokobot start dengan database ops yang sama; WEB_URL menunjuk ke sini). tokobot start juga menjalankan dasbor bila WEB_PORT diisi.',
+    en: 'Runs until SIGTERM or Ctrl-C. People sign in with the links /web sends in the bot (a tokobot start on the same ops database; WEB_URL pointing here). tokobot start serves the dashboard too when WEB_PORT is set.',
   },
   moreSync: {
     id: 'Kode keluar 0 bila berhasil atau tidak ada backup baru, 1 bila gagal (dengan satu baris alasannya).',

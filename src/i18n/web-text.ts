@@ -29,4 +29,6 @@ export const WEB_TEXT = {
   webSignedInAs: { id: 'Masuk sebagai {id} ({role})', en: 'Signed in as {id} ({role})' },
   webLinkReply: { id: 'Tautan masuk dasbor web (sekali pakai, berlaku 10 menit):\n{url}', en: 'Sign-in link to the web dashboard (one use, valid for 10 minutes):\n{url}' },
   webOff: { id: 'Dasbor web tidak aktif. Pemilik dapat menyalakannya dengan WEB_PORT.', en: 'The web dashboard is off. The owner can turn it on with WEB_PORT.' },
+  webNoPort: { id: 'WEB_PORT belum diisi: isi port dasbor web (misalnya WEB_PORT=8080), lalu jalankan lagi.',
+    en: 'WEB_PORT is not set: set the web dashboard\'s port (e.g. WEB_PORT=8080), then run this again.' },
 } as const;

@@ -20,10 +20,12 @@ export interface CoreWiring {
   nextBackup: (jobId: string) => Date | null;
   /** The alert side once it runs (never in the demo). */
   alerting: () => Alerting | undefined;
+  /** A sign-in link to the web dashboard, when it runs. */
+  webLink?: CoreDeps['webLink'];
 }
 
 /** The command core over the real pipeline. */
-export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting }: CoreWiring): CoreDeps {
+export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting, webLink }: CoreWiring): CoreDeps {
   const telegram = app.config.telegram;
   return {
     stores: app.config.stores, roles: telegram.roles, publicMode: telegram.publicMode, rateLimitPerMinute: telegram.rateLimitPerMinute,
@@ -44,6 +46,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
+    ...(webLink ? { webLink } : {}),
     backups: {
       jobs: app.config.jobs,
       run: (jobId, trigger, onProgress) => backups.run(app.job(jobId), trigger, onProgress),

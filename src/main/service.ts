@@ -21,6 +21,7 @@ import { DROPBOX_API } from '../adapters/dropbox/dropbox-client.ts';
 import { proxyFor, shownProxy } from '../adapters/proxy-agent.ts';
 import { TelegramConnection } from './telegram-connection.ts';
 import { coreDeps } from './core-deps.ts';
+import { startWebServer, type WebServer } from './web-server.ts';
 
 export interface Service {
   bot: Bot;
@@ -32,6 +33,8 @@ export interface Service {
   telegram: TelegramConnection;
   /** The port of the ops HTTP server, when HTTP_PORT is set. */
   httpPort?: number;
+  /** The port of the web dashboard, when WEB_PORT is set. */
+  webPort?: number;
   stop(): Promise<void>;
 }
 
@@ -114,12 +117,14 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   // The core and the bot need each other: the bot hands the core its updates, the core tells the
   // owners and tests the alert channels through the bot. Both are set below, before the bot is
   // connected (and so before the first update is taken), so the core never meets them unset.
-  const late: { bot?: Bot; alerting?: Alerting } = {};
+  const late: { bot?: Bot; alerting?: Alerting; web?: WebServer } = {};
+  const webPort = app.config.web.port;
   const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
     for (const id of owners) await late.bot?.api.sendMessage(id, text(await langOf(id)));
   };
   const core = new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners,
-    nextSync: schedules.nextSync, nextBackup: schedules.nextBackup, alerting: () => late.alerting }));
+    nextSync: schedules.nextSync, nextBackup: schedules.nextBackup, alerting: () => late.alerting,
+    ...(webPort === undefined ? {} : { webLink: (user) => late.web!.link(user) }) }));
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
   // A new list is loaded (and its index cached for tokobot ask) once published, not at the next question; the sync's reply does not wait for it.
   runner.onFinished((outcome, store) => {
@@ -137,6 +142,9 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     telegram: () => connection.state(), messengers: () => Object.values(late.alerting?.messengers ?? {}),
   });
   if (opsHttp) app.logger.info({}, `ops http: /healthz, /metrics and /status on ${httpConfig.host}:${opsHttp.port}`);
+  const web = late.web = webPort === undefined ? undefined
+    : await startWebServer(app, { backups, nextBackup: schedules.nextBackup, chat }, webPort).catch(async (err) => { await opsHttp?.close(); throw err; });
+  if (web) app.logger.info({}, `web dashboard on ${app.config.web.host}:${web.port} (sign-in links: ${app.config.web.baseUrl}/masuk/…)`);
   let whatsapp: WhatsAppMessenger | undefined;
   if (app.config.whatsapp.enabled) {
     const createClient = options.whatsappClient ?? await whatsAppWebClient(app);
@@ -149,7 +157,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   schedules.start();
   connection.start(bot);
   return {
-    bot, core, runner, backups, httpPort: opsHttp?.port, telegram: connection,
+    bot, core, runner, backups, httpPort: opsHttp?.port, webPort: web?.port, telegram: connection,
     alerting,
     async stop() {
       await schedules.stop();
@@ -159,6 +167,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
       await alerting.stop();
       await whatsapp?.stop();
       await opsHttp?.close();
+      await web?.close();
     },
   };
 }
