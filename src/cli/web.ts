@@ -1,6 +1,8 @@
+import { loadConfig } from '../config/load-config.ts';
 import { AppError } from '../errors.ts';
 import { t } from '../i18n/text.ts';
-import { openApp } from '../main/open-app.ts';
+import { createLogger } from '../log.ts';
+import { createApp } from '../main/app.ts';
 import { startWebServer } from '../main/web-server.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { ChatState } from '../pipeline/chat-state.ts';
@@ -11,14 +13,16 @@ import { cliIo } from './print.ts';
  * the bot of a `tokobot start` on the same ops database sends (WEB_URL pointing here).
  */
 export async function web(): Promise<number> {
-  const app = await openApp(cliIo().env, cliIo().stderr);
+  const config = loadConfig(cliIo().env);
+  const port = config.web.port;
+  // Said before any database is opened: nothing else can be wrong yet worth hearing about.
+  if (port === undefined) throw new AppError('config', 'tokobot', { id: t('id', 'webNoPort'), en: t('en', 'webNoPort') });
+  const app = await createApp(config, createLogger(config.log.level, cliIo().stderr));
   try {
-    const port = app.config.web.port;
-    if (port === undefined) throw new AppError('config', 'tokobot', { id: t('id', 'webNoPort'), en: t('en', 'webNoPort') });
     const server = await startWebServer(app, {
-      backups: new BackupRunner(app.backups, app.config.jobs, app.logger), nextBackup: () => null, chat: new ChatState(app.opsStores.chats),
+      backups: new BackupRunner(app.backups, config.jobs, app.logger), nextBackup: () => null, chat: new ChatState(app.opsStores.chats),
     }, port);
-    app.logger.info({}, `web dashboard on ${app.config.web.host}:${server.port}`);
+    app.logger.info({}, `web dashboard on ${config.web.host}:${server.port}`);
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', () => resolve());
       process.once('SIGINT', () => resolve());

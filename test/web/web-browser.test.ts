@@ -100,3 +100,12 @@ test('sign in through the link the bot sent, see the store card on a PC and on a
   t.diagnostic(`screenshot: ${phoneShot}`);
   await Promise.all([pc.close(), again.context().close(), phone.close()]);
 });
+
+test('stopping tokobot start closes the dashboard: its port refuses connections', { skip, timeout: 60_000 }, async () => {
+  const url = `http://127.0.0.1:${service.webPort}/`;
+  assert.equal((await fetch(url)).status, 401, 'answering before');
+  const stopping = service;
+  service = undefined as unknown as Service; // stopped here, not again after the tests
+  await stopping.stop();
+  await assert.rejects(fetch(url), /fetch failed/);
+});
