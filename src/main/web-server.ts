@@ -18,7 +18,7 @@ export interface WebServer {
 }
 
 /** What the dashboard reads besides the app: this process's backup runner and chat state. */
-export interface WebWiring {
+interface WebWiring {
   backups: BackupRunner;
   nextBackup: (jobId: string) => Date | null;
   chat: Pick<ChatState, 'user'>;

@@ -3,7 +3,7 @@ import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { Freshness, StoreStatus } from '../pipeline/status.ts';
 
 /** A card's state: a store's freshness, or NONE when nothing was ever seen or run. */
-export type CardState = Freshness | 'NONE';
+type CardState = Freshness | 'NONE';
 
 /** What needs a person first comes first. */
 const ORDER: readonly CardState[] = ['FAILED', 'CHECK', 'NONE', 'ATTENTION', 'RUNNING', 'OK'];
