@@ -1,6 +1,7 @@
 import { DropboxAuth } from 'dropbox';
 import nodeFetch from 'node-fetch';
 import { AppError } from '../../errors.ts';
+import type { ProxySection } from '../../config/sections.ts';
 import { rewritingFetch, type FetchFn } from './dropbox-client.ts';
 
 export interface DropboxAuthorization {
@@ -15,8 +16,9 @@ export interface DropboxAuthorization {
  * why a shop's server can do it from a terminal. The verifier lives in this object, so finish()
  * must be called on the same one.
  */
-export async function startDropboxAuthorization(o: { appKey: string; apiUrl?: string; fetch?: FetchFn }): Promise<DropboxAuthorization> {
-  const auth = new DropboxAuth({ clientId: o.appKey, fetch: rewritingFetch(o.fetch ?? nodeFetch, o.apiUrl) });
+export async function startDropboxAuthorization(o: { appKey: string; apiUrl?: string; proxy?: ProxySection; fetch?: FetchFn }): Promise<DropboxAuthorization> {
+  // Only the API is called (the token exchange); the page the owner opens is Dropbox's own, in their browser.
+  const auth = new DropboxAuth({ clientId: o.appKey, fetch: rewritingFetch(o.fetch ?? nodeFetch, o.apiUrl, undefined, o.proxy) });
   const url = String(await auth.getAuthenticationUrl('', undefined, 'code', 'offline', undefined, 'none', true));
   return {
     url,
