@@ -2,7 +2,8 @@ import { DropboxAuth } from 'dropbox';
 import nodeFetch from 'node-fetch';
 import { AppError } from '../../errors.ts';
 import type { ProxySection } from '../../config/sections.ts';
-import { rewritingFetch, type FetchFn } from './dropbox-client.ts';
+import { DROPBOX_API, rewritingFetch, type FetchFn } from './dropbox-client.ts';
+import { proxyRoute, unreachableHint } from './dropbox-errors.ts';
 
 export interface DropboxAuthorization {
   /** Where the owner approves the app in a browser; Dropbox then shows a code to paste back. */
@@ -36,7 +37,11 @@ export async function startDropboxAuthorization(o: { appKey: string; apiUrl?: st
           throw new AppError('refused', 'dropbox', 'Dropbox does not know this app key: copy the "App key" from the App Console (dropbox.com/developers/apps).', { cause: err });
         }
         const reason = (err as { code?: string }).code ?? (err as { status?: number }).status ?? 'no answer';
-        throw new AppError('unreachable', 'dropbox', `Dropbox could not be reached to trade the code for a token (${reason}): check the internet connection and try again.`, { retryable: true, cause: err });
+        const hint = unreachableHint(proxyRoute(o.apiUrl ?? DROPBOX_API, o.proxy));
+        throw new AppError('unreachable', 'dropbox', {
+          en: `Dropbox could not be reached to trade the code for a token (${reason}): ${hint.en}; then run tokobot dropbox-auth again.`,
+          id: `Dropbox tidak bisa dihubungi untuk menukar kode dengan token (${reason}): ${hint.id}; lalu jalankan tokobot dropbox-auth lagi.`,
+        }, { retryable: true, cause: err });
       }
       if (!result.refresh_token) throw new AppError('refused', 'dropbox', 'Dropbox answered without a refresh token; run tokobot dropbox-auth again.');
       return { refreshToken: result.refresh_token, accountId: result.account_id };
