@@ -22,6 +22,8 @@ const SAMPLES = Number(process.env.SAMPLES ?? 5);
 /** How long a service may take to start polling, or to stop after SIGTERM, before the bench gives up on it. */
 const START_LIMIT_MS = 120_000;
 const STOP_LIMIT_MS = 40_000;
+/** The service's log line once it polls Telegram (src/main/telegram-connection.ts). */
+const POLLING = /"msg":"telegram: connected as @\S+ \(long polling\)"/;
 const root = path.join(import.meta.dirname, '..');
 if (!existsSync(path.join(root, 'dist', '.built'))) throw new Error('no build: run npm run build first');
 
@@ -37,10 +39,10 @@ async function idleRss(args: string[], env: NodeJS.ProcessEnv): Promise<{ readyM
   let log = '';
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "telegram long polling" within ${START_LIMIT_MS} ms:\n${log}`)), START_LIMIT_MS);
+      const timer = setTimeout(() => reject(new Error(`no "connected as … (long polling)" within ${START_LIMIT_MS} ms:\n${log}`)), START_LIMIT_MS);
       child.stderr.on('data', (chunk: Buffer) => {
         log += chunk.toString();
-        if (log.includes('"msg":"telegram long polling"')) { clearTimeout(timer); resolve(); }
+        if (POLLING.test(log)) { clearTimeout(timer); resolve(); }
       });
       child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the service exited (${code}) before polling:\n${log}`)); });
     });

@@ -7,25 +7,27 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DropboxSource } from '../src/adapters/dropbox/dropbox-source.ts';
 import { FakeDropbox } from './fakes/fake-dropbox.ts';
+import { ConnectProxy } from './helpers/connect-proxy.ts';
 import { tokobot, TOKOBOT_BIN } from './helpers/tokobot-cli.ts';
 
 /** `tokobot dropbox-auth` through the real SDK against the fake Dropbox: PKCE, the code pasted, the refresh token printed. */
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-dbx-auth-'));
 let fake: FakeDropbox;
+let proxy: ConnectProxy;
 
-before(async () => { fake = await FakeDropbox.start(); });
+before(async () => { [fake, proxy] = await Promise.all([FakeDropbox.start(), ConnectProxy.start()]); });
 after(async () => {
-  await fake.close();
+  await Promise.all([fake.close(), proxy.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
 const AUTHORIZE_URL = /(https:\/\/(?:www\.)?dropbox\.com\/oauth2\/authorize\?\S+)/;
 
 /** Runs the program, plays the owner in the browser (approve the printed URL), and pastes `code(real)` on its stdin. */
-function authorize(code: (real: string) => string): Promise<{ status: number | null; stdout: string; stderr: string; url: string }> {
+function authorize(code: (real: string) => string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [TOKOBOT_BIN, 'dropbox-auth', '--app-key', fake.appKey],
-      { cwd: dir, env: { PATH: process.env.PATH ?? '', DROPBOX_API_URL: fake.url } });
+      { cwd: dir, env: { PATH: process.env.PATH ?? '', DROPBOX_API_URL: fake.url, ...env } });
     let stdout = '';
     let stderr = '';
     let url = '';
@@ -57,6 +59,15 @@ test('prints an offline PKCE authorization URL, takes the pasted code and prints
   assert.match(r.stderr, /Akun Dropbox dbid:fake tertaut\. Masukkan dua baris di atas ke \.env/);
   const exchange = fake.requests.find((x) => x.endpoint === 'token' && x.url.includes('authorization_code'));
   assert.ok(exchange && !exchange.url.includes('client_secret'), 'no app secret is sent');
+});
+
+test('behind a proxy (http_proxy in lower case, as curl reads it) the code is traded through it', async () => {
+  // The fake under a name no resolver knows (RFC 6761 reserves .test): only the proxy's tunnel reaches it.
+  const apiUrl = fake.url.replace('127.0.0.1', 'dropbox.tokobot.test');
+  const r = await authorize((real) => real, { DROPBOX_API_URL: apiUrl, http_proxy: proxy.url, HTTPS_PROXY: proxy.url });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `DROPBOX_APP_KEY=${fake.appKey}\nDROPBOX_REFRESH_TOKEN=${fake.refreshToken}\n`);
+  assert.deepEqual(proxy.hosts(), [`dropbox.tokobot.test:${new URL(fake.url).port}`]);
 });
 
 test('a wrong or reused code says what to do, exit code 1 (in this process, see tokobot-cli.ts)', async () => {

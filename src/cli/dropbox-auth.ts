@@ -11,7 +11,7 @@ export async function dropboxAuth(appKeyOption: string | undefined): Promise<num
   const settings = dropboxAuthSettings(cliIo().env);
   const appKey = appKeyOption ?? settings.appKey;
   if (!appKey) throw new AppError('usage', 'tokobot', t(lang, 'dropboxNeedsKey'));
-  const flow = await startDropboxAuthorization({ appKey, apiUrl: settings.apiUrl });
+  const flow = await startDropboxAuthorization({ appKey, apiUrl: settings.apiUrl, proxy: settings.proxy });
   tell(`${t(lang, 'dropboxOpen')}\n\n${flow.url}\n\n${t(lang, 'dropboxPaste')}`);
   const code = await readLine();
   if (!code.trim()) throw new AppError('usage', 'tokobot', t(lang, 'dropboxNoCode'));

@@ -6,7 +6,7 @@ import { envSchema, type Env } from './env-schema.ts';
 import { fileSchema, type FileConfig } from './file-schema.ts';
 import { AppError } from '../errors.ts';
 import { jobsFrom, type JobConfig } from './jobs-from.ts';
-import { sectionsFrom, zipSection, type DropboxAccount, type Sections } from './sections.ts';
+import { proxySection, sectionsFrom, zipSection, type DropboxAccount, type ProxySection, type Sections } from './sections.ts';
 import { parseSettings, problemLine, type Problem } from './config-issues.ts';
 import { langFrom } from './lang-from.ts';
 import type { Lang } from '../i18n/lang.ts';
@@ -106,8 +106,13 @@ function hasDropboxCredentials(account: DropboxAccount): boolean {
   return Boolean((account.appKey && account.refreshToken) || account.accessToken);
 }
 
-// `KEY=` in .env means "not set", not "set to nothing".
-const setOnly = (source: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+/** The variables set (`KEY=` in .env means "not set", not "set to nothing"). */
+function setOnly(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const present: Record<string, string | undefined> = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  // Many systems set the proxy in lower case (https_proxy), as curl reads it; the upper-case name wins.
+  for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) present[name] ??= present[name.toLowerCase()];
+  return present;
+}
 
 /** A few settings, for commands that must work before the rest is configured. */
 function someSettings<K extends keyof Env>(source: NodeJS.ProcessEnv, keys: K[]): Pick<Env, K> {
@@ -116,10 +121,10 @@ function someSettings<K extends keyof Env>(source: NodeJS.ProcessEnv, keys: K[])
   return parseSettings(envSchema.pick(mask), setOnly(source), langFrom(source), (p) => String(p[0])) as unknown as Pick<Env, K>;
 }
 
-/** Only what `tokobot dropbox-auth` needs. */
-export function dropboxAuthSettings(source: NodeJS.ProcessEnv = process.env): { appKey?: string; apiUrl?: string } {
-  const env = someSettings(source, ['DROPBOX_APP_KEY', 'DROPBOX_API_URL']);
-  return { appKey: env.DROPBOX_APP_KEY, apiUrl: env.DROPBOX_API_URL };
+/** Only what `tokobot dropbox-auth` needs: the app key, and how Dropbox is reached (from an office behind a proxy too). */
+export function dropboxAuthSettings(source: NodeJS.ProcessEnv = process.env): { appKey?: string; apiUrl?: string; proxy: ProxySection } {
+  const env = someSettings(source, ['DROPBOX_APP_KEY', 'DROPBOX_API_URL', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']);
+  return { appKey: env.DROPBOX_APP_KEY, apiUrl: env.DROPBOX_API_URL, proxy: proxySection(env) };
 }
 
 /** Only the zip limits, for `tokobot inspect`. */
@@ -150,8 +155,6 @@ function checkCombinations(env: Env, dropbox: DropboxAccount, stores: StoreConfi
 export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const lang = langFrom(source);
   const present = setOnly(source);
-  // Many systems set the proxy in lower case (https_proxy), as curl reads it; the upper-case name wins.
-  for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) present[name] ??= present[name.toLowerCase()];
   const env = parseSettings(envSchema, present, lang, (p) => String(p[0]));
   const file = env.TOKOBOT_CONFIG ? readConfigFile(env.TOKOBOT_CONFIG, lang) : {};
   const sections = sectionsFrom(env, file, lang);

@@ -166,6 +166,10 @@ export function zipSection(env: Pick<Env, 'ZIP_MAX_MB' | 'ZIP_MAX_RATIO'>): Sync
   return { maxBytes: env.ZIP_MAX_MB && env.ZIP_MAX_MB * MB, maxRatio: env.ZIP_MAX_RATIO };
 }
 
+export function proxySection(env: Pick<Env, 'HTTPS_PROXY' | 'HTTP_PROXY' | 'NO_PROXY'>): ProxySection {
+  return { https: env.HTTPS_PROXY, http: env.HTTP_PROXY, noProxy: (env.NO_PROXY ?? '').split(/[\s,]+/).filter(Boolean) };
+}
+
 /** The parsed environment and config file, as sections: booleans as booleans, durations in ms, sizes in bytes. `lang` is langFrom()'s. */
 export function sectionsFrom(env: Env, file: FileConfig, lang: Lang): Sections {
   return {
@@ -191,7 +195,7 @@ export function sectionsFrom(env: Env, file: FileConfig, lang: Lang): Sections {
     },
     http: { port: env.HTTP_PORT, host: env.HTTP_HOST, token: env.HTTP_TOKEN },
     web: webSection(env),
-    proxy: { https: env.HTTPS_PROXY, http: env.HTTP_PROXY, noProxy: (env.NO_PROXY ?? '').split(/[\s,]+/).filter(Boolean) },
+    proxy: proxySection(env),
     log: { level: env.LOG_LEVEL },
     locale: { lang, zone: env.STORE_TZ },
   };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { findStore, type Config, type StoreConfig } from '../config/load-config.ts';
@@ -8,16 +8,14 @@ import { DropboxDestination } from '../adapters/dropbox/dropbox-destination.ts';
 import type { RetryPolicy } from '../adapters/dropbox/retry.ts';
 import { FolderSource } from '../adapters/folder/folder-source.ts';
 import type { BackupSource, RestoreTarget } from '../pipeline/ports.ts';
-import { buildTarget } from './restore-target.ts';
+import { buildTarget, newDocker } from './restore-target.ts';
 import { createOpsStores, openOpsDatabase, type OpsStores } from '../store/index.ts';
 import type { Locks } from '../store/locks.ts';
 import { swapStagingIn } from '../store/postgres/database-swap.ts';
 import type { SyncDeps } from '../pipeline/sync/sync-store.ts';
 import { findJob, type JobConfig } from '../config/jobs-from.ts';
-import { ContainerPgDump } from '../adapters/docker/container-pg-dump.ts';
 import { FolderDestination } from '../adapters/folder/folder-destination.ts';
 import { HostPgDump } from '../adapters/postgres/pg-dump.ts';
-import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
 import type { BackupDeps } from '../pipeline/backup/backup-job.ts';
 import type { BackupDestination } from '../pipeline/backup/ports.ts';
 import { AlertEngine } from '../pipeline/alerts/alert-engine.ts';
@@ -52,14 +50,23 @@ export function buildDestinations(config: Config, job: JobConfig, logger: Logger
     : new DropboxDestination({ ...config.dropbox, proxy: config.proxy, folder: d.folder, retry, logger })));
 }
 
+/**
+ * The MySQL adapter (mysql2) and Docker's client are imported when a job first needs them, as the
+ * restore target's are (restore-target.ts): a service with no such job never carries them.
+ */
 function buildBackups(config: Config, logger: Logger, locks: Locks, stores: BackupAlertStores, target: RestoreTarget): BackupDeps {
-  let docker: Docker | undefined;
+  let docker: Promise<Docker> | undefined;
   return {
     log: stores.backupLog, lock: (name) => locks.tryLock(name), target, logger, workRoot: path.join(config.dataDir, 'backups'),
-    postgres: (job) => (job.container
-      ? new ContainerPgDump(docker ??= new Docker({ socketPath: config.docker.socket }), job.container, job.url)
-      : new HostPgDump(job.url)),
-    mysql: (job) => new MysqlDatabase({ url: job.url }),
+    async postgres(job) {
+      if (!job.container) return new HostPgDump(job.url);
+      const { ContainerPgDump } = await import('../adapters/docker/container-pg-dump.ts');
+      return new ContainerPgDump(await (docker ??= newDocker({ socketPath: config.docker.socket })), job.container, job.url);
+    },
+    async mysql(job) {
+      const { MysqlDatabase } = await import('../adapters/mysql/mysql-database.ts');
+      return new MysqlDatabase({ url: job.url });
+    },
     destinations: (job) => buildDestinations(config, job, logger),
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -30,14 +31,26 @@ const ownRestorer: ArchiveRestorer = async (file, client, options) => {
   return restoreArchive(file, client, { signal: options.signal, onProgress: (p) => { if (p.table) options.onTable?.(p.table); } });
 };
 
-async function newDocker(options: { socketPath: string; timeout?: number }) {
+/** Docker's client; also for the backup jobs that dump in a container (app.ts). */
+export async function newDocker(options: { socketPath: string }) {
   const { default: Docker } = await import('dockerode');
   return new Docker(options);
 }
 
-async function dockerAnswers(socketPath: string): Promise<boolean> {
-  const docker = await newDocker({ socketPath, timeout: 2_000 });
-  return docker.ping().then(() => true, () => false);
+/** How long RESTORE_TARGET=auto waits for Docker's answer before choosing the embedded server. */
+const PING_TIMEOUT_MS = 2_000;
+
+/** Whether a Docker Engine answers GET /_ping on the socket; asked without dockerode, so choosing the embedded server never loads it. */
+function dockerAnswers(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath, path: '/_ping', timeout: PING_TIMEOUT_MS }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer in time')));
+    req.on('error', () => resolve(false));
+    req.on('close', () => resolve(false)); // settles nothing when an answer came first
+  });
 }
 
 /** The unprivileged role every restore runs as, its password made once and kept like the servers'. */

@@ -8,7 +8,7 @@ import { proxyFor } from '../../src/adapters/proxy-agent.ts';
 import { telegramClient } from '../../src/adapters/telegram/telegram-client.ts';
 import { DropboxSource } from '../../src/adapters/dropbox/dropbox-source.ts';
 import type { ProxySection } from '../../src/config/sections.ts';
-import { isAppError } from '../../src/errors.ts';
+import { errorDetail, isAppError } from '../../src/errors.ts';
 import { ConnectProxy } from '../helpers/connect-proxy.ts';
 import { FakeDropbox } from '../fakes/fake-dropbox.ts';
 import { FakeTelegram } from '../fakes/fake-telegram.ts';
@@ -84,4 +84,22 @@ test('NO_PROXY and loopback go directly: the proxy sees nothing', async () => {
   assert.equal((await new Api(tg.token, telegramClient(tg.url, through())).getMe()).username, 'tokobot_test_bot');
   assert.equal((await dropboxAt('127.0.0.1', through()).list()).length, 1);
   assert.equal(proxy.tunnels.length, before);
+});
+
+test('Dropbox out of reach names the proxy it went through (without its password), else the variable that sets one; in English and Indonesian', async () => {
+  const unreachable = (p: ProxySection | undefined) => new DropboxSource({
+    ...dropbox.clientOptions(), apiUrl: 'http://dropbox.tokobot.test:1', contentUrl: 'http://dropbox.tokobot.test:1', folder: '/iPOS/pusat', proxy: p,
+    retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+  }).list().then(() => assert.fail('Dropbox was reached'), (e: unknown) => e);
+  const withPassword = proxy.url.replace('http://', 'http://kasir:rahasia@');
+  const via = await unreachable(through({ http: withPassword }));
+  assert.ok(isAppError(via) && via.kind === 'unreachable', String(via));
+  const shown = proxy.url.replace(/[./]/g, '\\$&');
+  assert.match(via.message, new RegExp(`^Cannot reach Dropbox \\(.+\\): check this server's internet connection; the proxy ${shown} \\(HTTP_PROXY\\): does it let tokobot through\\?`));
+  assert.match(errorDetail(via, 'id'), new RegExp(`^Dropbox tidak bisa dihubungi \\(.+\\): periksa koneksi internet server ini; proxy ${shown} \\(HTTP_PROXY\\): apakah tokobot diizinkan lewat\\?`));
+  assert.ok(!`${via.message} ${errorDetail(via, 'id')}`.includes('rahasia'), 'the proxy password is not shown');
+  const direct = await unreachable(undefined);
+  assert.ok(isAppError(direct) && direct.kind === 'unreachable', String(direct));
+  assert.match(direct.message, /^Cannot reach Dropbox \(ENOTFOUND\): check this server's internet connection; behind a proxy, set HTTP_PROXY; the next sync will try again\.$/);
+  assert.match(errorDetail(direct, 'id'), /^Dropbox tidak bisa dihubungi \(ENOTFOUND\): periksa koneksi internet server ini; bila lewat proxy, isi HTTP_PROXY; sync berikutnya akan mencoba lagi\.$/);
 });

@@ -1,7 +1,9 @@
 import { DropboxAuth } from 'dropbox';
 import nodeFetch from 'node-fetch';
 import { AppError } from '../../errors.ts';
-import { rewritingFetch, type FetchFn } from './dropbox-client.ts';
+import type { ProxySection } from '../../config/sections.ts';
+import { DROPBOX_API, rewritingFetch, type FetchFn } from './dropbox-client.ts';
+import { proxyRoute, unreachableHint } from './dropbox-errors.ts';
 
 export interface DropboxAuthorization {
   /** Where the owner approves the app in a browser; Dropbox then shows a code to paste back. */
@@ -15,8 +17,9 @@ export interface DropboxAuthorization {
  * why a shop's server can do it from a terminal. The verifier lives in this object, so finish()
  * must be called on the same one.
  */
-export async function startDropboxAuthorization(o: { appKey: string; apiUrl?: string; fetch?: FetchFn }): Promise<DropboxAuthorization> {
-  const auth = new DropboxAuth({ clientId: o.appKey, fetch: rewritingFetch(o.fetch ?? nodeFetch, o.apiUrl) });
+export async function startDropboxAuthorization(o: { appKey: string; apiUrl?: string; proxy?: ProxySection; fetch?: FetchFn }): Promise<DropboxAuthorization> {
+  // Only the API is called (the token exchange); the page the owner opens is Dropbox's own, in their browser.
+  const auth = new DropboxAuth({ clientId: o.appKey, fetch: rewritingFetch(o.fetch ?? nodeFetch, o.apiUrl, undefined, o.proxy) });
   const url = String(await auth.getAuthenticationUrl('', undefined, 'code', 'offline', undefined, 'none', true));
   return {
     url,
@@ -34,7 +37,11 @@ export async function startDropboxAuthorization(o: { appKey: string; apiUrl?: st
           throw new AppError('refused', 'dropbox', 'Dropbox does not know this app key: copy the "App key" from the App Console (dropbox.com/developers/apps).', { cause: err });
         }
         const reason = (err as { code?: string }).code ?? (err as { status?: number }).status ?? 'no answer';
-        throw new AppError('unreachable', 'dropbox', `Dropbox could not be reached to trade the code for a token (${reason}): check the internet connection and try again.`, { retryable: true, cause: err });
+        const hint = unreachableHint(proxyRoute(o.apiUrl ?? DROPBOX_API, o.proxy));
+        throw new AppError('unreachable', 'dropbox', {
+          en: `Dropbox could not be reached to trade the code for a token (${reason}): ${hint.en}; then run tokobot dropbox-auth again.`,
+          id: `Dropbox tidak bisa dihubungi untuk menukar kode dengan token (${reason}): ${hint.id}; lalu jalankan tokobot dropbox-auth lagi.`,
+        }, { retryable: true, cause: err });
       }
       if (!result.refresh_token) throw new AppError('refused', 'dropbox', 'Dropbox answered without a refresh token; run tokobot dropbox-auth again.');
       return { refreshToken: result.refresh_token, accountId: result.account_id };

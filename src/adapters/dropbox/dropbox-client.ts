@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Agent } from 'node:http';
 import { Dropbox, DropboxAuth } from 'dropbox';
 import nodeFetch from 'node-fetch';
-import { isAuthExpired, retryVerdict, toAppError, type ErrorContext } from './dropbox-errors.ts';
+import { isAuthExpired, proxyRoute, retryVerdict, toAppError, type ErrorContext, type ProxyRoute } from './dropbox-errors.ts';
 import { defaultRetry, withRetry, type RetryPolicy } from './retry.ts';
 import type { DropboxAccount, ProxySection } from '../../config/sections.ts';
 import { proxyAgent } from '../proxy-agent.ts';
@@ -71,6 +71,8 @@ export class DropboxClient {
   readonly contentAgent: Agent | undefined;
   /** True when a refused access token can be renewed (app key and refresh token given). */
   readonly canRefresh: boolean;
+  /** How the API is reached, named in the message when it cannot be. */
+  private readonly route: ProxyRoute;
 
   constructor(private readonly o: DropboxClientOptions) {
     const fetch = rewritingFetch(o.fetch ?? nodeFetch, o.apiUrl, o.contentUrl, o.proxy);
@@ -79,6 +81,7 @@ export class DropboxClient {
     this.contentUrl = o.contentUrl?.replace(/\/$/, '') ?? CONTENT;
     this.contentAgent = proxyAgent(this.contentUrl, o.proxy);
     this.canRefresh = Boolean(o.appKey && o.refreshToken);
+    this.route = proxyRoute(o.apiUrl ?? DROPBOX_API, o.proxy);
   }
 
   /**
@@ -94,7 +97,8 @@ export class DropboxClient {
    * only renews ahead of the expiry it was told. Every failure leaves as an AppError. `fn` gets
    * the attempt number (1 for the first), so a request may say it is a repeat.
    */
-  async call<T>(fn: (attempt: number) => Promise<T>, ctx: ErrorContext): Promise<T> {
+  async call<T>(fn: (attempt: number) => Promise<T>, given: ErrorContext): Promise<T> {
+    const ctx = { route: this.route, ...given };
     let attempt = 0;
     const once = async () => {
       attempt++;

@@ -1,4 +1,7 @@
-import { AppError } from '../../errors.ts';
+import type { ProxySection } from '../../config/sections.ts';
+import { AppError, type Detail } from '../../errors.ts';
+import { t, type Lang } from '../../i18n/text.ts';
+import { proxyFor, shownProxy } from '../proxy-agent.ts';
 import type { RetryVerdict } from './retry.ts';
 
 /** What the SDK throws (DropboxResponseError) and what the streamed download builds alike. */
@@ -22,6 +25,26 @@ export interface ErrorContext {
   fileName?: string;
   /** 'destination' when tokobot stores backups there: other permission, other advice. Default 'source'. */
   role?: 'source' | 'destination';
+  /** How Dropbox's API is reached, for the advice when it cannot be. Default: directly, over https. */
+  route?: ProxyRoute;
+}
+
+/** The proxy the calls go through (shown without its password), if any, and the variable that sets it. */
+export interface ProxyRoute {
+  via?: string;
+  variable: 'HTTPS_PROXY' | 'HTTP_PROXY';
+}
+
+export function proxyRoute(url: string, proxy: ProxySection | undefined): ProxyRoute {
+  const via = proxyFor(url, proxy);
+  return { via: via && shownProxy(via), variable: url.startsWith('https:') ? 'HTTPS_PROXY' : 'HTTP_PROXY' };
+}
+
+/** Where to look when Dropbox cannot be reached: the network, then the proxy (as for Telegram: telegram-client.ts unreachableHint). */
+export function unreachableHint(route: ProxyRoute = { variable: 'HTTPS_PROXY' }): Detail {
+  const hint = (lang: Lang) => [t(lang, 'hintInternet'),
+    route.via ? t(lang, 'hintProxy', { proxy: route.via, variable: route.variable }) : t(lang, 'hintNoProxy', { variable: route.variable })].join('; ');
+  return { en: hint('en'), id: hint('id') };
 }
 
 function isHttpError(err: unknown): err is DropboxHttpError {
@@ -218,9 +241,10 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
   if (isNetworkError(err)) {
     const e = err as TransportError;
     const reason = e.code ?? e.cause?.code ?? (e.name === 'AbortError' || /timeout/.test(e.type ?? '') ? 'timed out' : 'network error');
+    const hint = unreachableHint(ctx.route);
     return new AppError('unreachable', 'dropbox', {
-      en: `Cannot reach Dropbox (${reason}): check this server's internet connection; the next ${destination ? 'backup' : 'sync'} will try again.`,
-      id: `Dropbox tidak bisa dihubungi (${reason}): periksa koneksi internet server ini; ${destination ? 'backup' : 'sync'} berikutnya akan mencoba lagi.`,
+      en: `Cannot reach Dropbox (${reason}): ${hint.en}; the next ${destination ? 'backup' : 'sync'} will try again.`,
+      id: `Dropbox tidak bisa dihubungi (${reason}): ${hint.id}; ${destination ? 'backup' : 'sync'} berikutnya akan mencoba lagi.`,
     }, { retryable: true });
   }
   const name = (err as Error)?.name ?? 'error';

@@ -25,8 +25,9 @@ export interface BackupDeps {
   target: RestoreTarget;
   /** DATA_DIR/backups: each job makes its files in a folder of its own there. */
   workRoot: string;
-  postgres(job: JobConfig): PostgresDumper;
-  mysql(job: JobConfig): MysqlServer;
+  /** Each server's adapter is made for one run (and its module may be imported only then). */
+  postgres(job: JobConfig): Promise<PostgresDumper>;
+  mysql(job: JobConfig): Promise<MysqlServer>;
   destinations(job: JobConfig): BackupDestination[];
   logger: Pick<Logger, 'info' | 'warn'>;
   now?: () => Date;
@@ -57,12 +58,12 @@ interface Made {
 
 async function dump(deps: BackupDeps, job: JobConfig, file: string, signal: AbortSignal, progress: BackupProgressFn): Promise<Made> {
   if (job.type === 'postgres') {
-    const dumper = deps.postgres(job);
+    const dumper = await deps.postgres(job);
     const made = await writeHashed(file, (into, stop) => dumper.dump(into, { signal: stop }),
       { onBytes: (n) => progress({ stage: 'dump', done: n }), signal });
     return { file, ...made };
   }
-  const server = deps.mysql(job);
+  const server = await deps.mysql(job);
   let snapshot: TableCounts = {};
   let rows = 0;
   let bytes = 0;
@@ -88,7 +89,7 @@ async function dump(deps: BackupDeps, job: JobConfig, file: string, signal: Abor
 
 async function verify(deps: BackupDeps, job: JobConfig, runId: number, made: Made, signal: AbortSignal): Promise<Verification> {
   if (job.type === 'postgres') return verifyPostgres(deps.target, scratchName(job.id, runId), made.file, signal);
-  const server = deps.mysql(job);
+  const server = await deps.mysql(job);
   try {
     return await verifyMysql(server, scratchName(job.id, runId), made.file, made.snapshot ?? {}, signal);
   } finally {

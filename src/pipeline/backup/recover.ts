@@ -56,7 +56,7 @@ async function dropScratch(deps: RecoverDeps, job: JobConfig, runId: number): Pr
       if (!(await deps.target.databaseExists(scratch))) return null;
       await deps.target.dropDatabase(scratch);
     } else {
-      const server = deps.mysql(job);
+      const server = await deps.mysql(job);
       try {
         if (!(await server.databaseExists(scratch))) return null;
         await server.dropDatabase(scratch);

@@ -16,7 +16,7 @@ export interface RestoreDeps {
   log: Pick<BackupLog, 'madeFile'>;
   /** The PostgreSQL server a PostgreSQL job's backups restore into (RESTORE_TARGET). */
   target: RestoreTarget;
-  mysql(job: JobConfig): MysqlServer;
+  mysql(job: JobConfig): Promise<MysqlServer>;
   /** DATA_DIR/backups: an encrypted PostgreSQL backup is decrypted into a folder of its own here. */
   workRoot: string;
 }
@@ -104,7 +104,7 @@ async function afterFailedLoad(loader: Loader, err: unknown, database: string, c
  */
 export async function restoreBackup(deps: RestoreDeps, job: JobConfig, file: string, database: string,
   options: { signal?: AbortSignal } = {}): Promise<Contents> {
-  const loader = job.type === 'mysql' ? mysqlLoader(deps.mysql(job), job.passphrase) : postgresLoader(deps.target, deps.workRoot, job.passphrase);
+  const loader = job.type === 'mysql' ? mysqlLoader(await deps.mysql(job), job.passphrase) : postgresLoader(deps.target, deps.workRoot, job.passphrase);
   try {
     const before = await loader.contents(database);
     if (before?.tables) throw new AppError('usage', 'tokobot', `The database ${database} already has tables; restore into a new name so nothing is overwritten.`);

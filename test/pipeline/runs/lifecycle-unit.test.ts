@@ -117,8 +117,8 @@ function backupWorld(t: TestContext) {
   const locks = new MemoryLocks();
   const dumper = new GatedDumper();
   const deps: BackupDeps = {
-    log, lock: (name) => locks.tryLock(name), target: new FakeRestoreTarget(), workRoot: path.join(dir, 'work'), postgres: () => dumper,
-    mysql: () => { throw new Error('no MySQL in this test'); }, destinations: () => [new FolderDestination(dest)],
+    log, lock: (name) => locks.tryLock(name), target: new FakeRestoreTarget(), workRoot: path.join(dir, 'work'), postgres: async () => dumper,
+    mysql: async () => { throw new Error('no MySQL in this test'); }, destinations: () => [new FolderDestination(dest)],
     logger: { info: () => undefined, warn: () => undefined }, now: () => new Date(Date.UTC(2026, 10, 23, 2)),
   };
   const logged = recordingLogger();
