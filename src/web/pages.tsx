@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import { formatTime } from '../i18n/format-time.ts';
 import { t, type Lang, type TextKey } from '../i18n/text.ts';
 import type { Card } from './overview.ts';
+import type { Role } from '../config/sections.ts';
 
 /**
  * The dashboard's pages, rendered on the server. Hono's JSX escapes every value put into the
@@ -77,11 +78,14 @@ function CardView({ card, lang }: { card: Card; lang: Lang }) {
   );
 }
 
-export function OverviewPage(props: { lang: Lang; cards: Card[]; who: { id: number; role: string } }) {
+/** A role as the page names it, in the reader's language. */
+const ROLE_TEXT = { owner: 'webRole_owner', admin: 'webRole_admin', staff: 'webRole_staff' } as const;
+
+export function OverviewPage(props: { lang: Lang; cards: Card[]; who: { id: number; role: Role } }) {
   const { lang } = props;
   return (
     <Layout lang={lang} title={t(lang, 'webTitle')}>
-      <header><h1>{t(lang, 'webTitle')}</h1><small>{t(lang, 'webSignedInAs', props.who)}</small></header>
+      <header><h1>{t(lang, 'webTitle')}</h1><small>{t(lang, 'webSignedInAs', { id: props.who.id, role: t(lang, ROLE_TEXT[props.who.role]) })}</small></header>
       <main>{props.cards.length ? props.cards.map((card) => <CardView card={card} lang={lang} />) : <p>{t(lang, 'webNoCards')}</p>}</main>
     </Layout>
   );
