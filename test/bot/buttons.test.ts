@@ -1,24 +1,15 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import type { CoreDeps } from '../../src/bot/context.ts';
 import type { ButtonMemory } from '../../src/store/button-memory.ts';
 import { PostgresButtonMemory } from '../../src/store/postgres/button-memory.ts';
 import { MemoryButtonMemory } from '../fakes/memory-button-memory.ts';
 import { ADMIN, item, OWNER, press, say, STAFF, STRANGER, testCore, text } from '../helpers/bot-core.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
-import { scratchOps, type ScratchOps } from '../helpers/scratch-ops.ts';
+import { scratchOpsForFile } from '../helpers/scratch-ops.ts';
 
 const skip = await requireLocalPg();
-const DB = `tokobot_press_${process.pid}`;
-let ops: ScratchOps | undefined;
-let pool: pg.Pool | undefined;
-before(async () => {
-  if (skip) return;
-  ops = await scratchOps(DB);
-  pool = ops.pool;
-});
-after(async () => { await ops?.close(); });
+const pool = scratchOpsForFile(`tokobot_press_${process.pid}`, skip);
 
 /** 25 items, the first with a code too long to travel in a button; records what was searched. */
 function catalogue() {
@@ -37,7 +28,7 @@ function catalogue() {
 
 const memories: [string, () => ButtonMemory, string | undefined][] = [
   ['kept in memory', () => new MemoryButtonMemory(), undefined],
-  ['kept in the ops database', () => new PostgresButtonMemory(pool!), skip],
+  ['kept in the ops database', () => new PostgresButtonMemory(pool()), skip],
 ];
 for (const [where, memoryOf, skipped] of memories) {
   test(`buttons made before a restart open the same page and item after it (${where})`, { skip: skipped }, async () => {

@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import pg from 'pg';
 import { createOpsStores, migrate, type OpsStores } from '../../src/store/index.ts';
 import { createScratchDb, dropScratchDb, localConnection } from './local-pg.ts';
@@ -24,5 +25,19 @@ export async function scratchOps(name: string): Promise<ScratchOps> {
       await pool.end();
       await dropScratchDb(name);
     },
+  };
+}
+
+/**
+ * A scratch ops database for the whole test file (made before its tests, dropped after), or
+ * nothing when `skip` says the server is missing. Returns its pool once the tests run.
+ */
+export function scratchOpsForFile(name: string, skip: string | undefined): () => pg.Pool {
+  let ops: ScratchOps | undefined;
+  before(async () => { if (!skip) ops = await scratchOps(name); });
+  after(async () => { await ops?.close(); });
+  return () => {
+    if (!ops) throw new Error(`scratch ops database ${name} is not made (skipped: ${skip ?? 'no'})`);
+    return ops.pool;
   };
 }

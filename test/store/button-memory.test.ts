@@ -1,22 +1,13 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { BUTTON_MEMORY_ID, type ButtonMemory } from '../../src/store/button-memory.ts';
 import { PostgresButtonMemory } from '../../src/store/postgres/button-memory.ts';
 import { MemoryButtonMemory } from '../fakes/memory-button-memory.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
-import { scratchOps, type ScratchOps } from '../helpers/scratch-ops.ts';
+import { scratchOpsForFile } from '../helpers/scratch-ops.ts';
 
 const skip = await requireLocalPg();
-const DB = `tokobot_buttons_${process.pid}`;
-let ops: ScratchOps | undefined;
-let pool: pg.Pool | undefined;
-before(async () => {
-  if (skip) return;
-  ops = await scratchOps(DB);
-  pool = ops.pool;
-});
-after(async () => { await ops?.close(); });
+const pool = scratchOpsForFile(`tokobot_buttons_${process.pid}`, skip);
 
 /** What every ButtonMemory promises (src/store/button-memory.ts), run on the fake and on PostgreSQL. */
 function contract(name: string, make: () => ButtonMemory, options: { skip?: string } = {}) {
@@ -42,15 +33,15 @@ function contract(name: string, make: () => ButtonMemory, options: { skip?: stri
 }
 
 contract('in memory (test fake)', () => new MemoryButtonMemory());
-contract('PostgreSQL', () => new PostgresButtonMemory(pool!), { skip });
+contract('PostgreSQL', () => new PostgresButtonMemory(pool()), { skip });
 
 test('PostgreSQL: a payload outlives the process that kept it; after 30 days it is gone, and the next put deletes it', { skip }, async () => {
-  const id = await new PostgresButtonMemory(pool!).put({ kind: 'item', store: 'main', kodeitem: 'K'.repeat(70) });
-  const restarted = new PostgresButtonMemory(pool!);
+  const id = await new PostgresButtonMemory(pool()).put({ kind: 'item', store: 'main', kodeitem: 'K'.repeat(70) });
+  const restarted = new PostgresButtonMemory(pool());
   assert.deepEqual(await restarted.get(id), { kind: 'item', store: 'main', kodeitem: 'K'.repeat(70) });
-  await pool!.query("UPDATE button_memory SET created_at = now() - interval '31 days' WHERE id = $1", [id]);
+  await pool().query("UPDATE button_memory SET created_at = now() - interval '31 days' WHERE id = $1", [id]);
   assert.equal(await restarted.get(id), null, 'an old button counts as expired even before it is pruned');
-  await new PostgresButtonMemory(pool!).put({ kind: 'store', store: 'cabang' });
-  const left = await pool!.query('SELECT count(*)::int AS n FROM button_memory WHERE id = $1', [id]);
+  await new PostgresButtonMemory(pool()).put({ kind: 'store', store: 'cabang' });
+  const left = await pool().query('SELECT count(*)::int AS n FROM button_memory WHERE id = $1', [id]);
   assert.equal(left.rows[0].n, 0);
 });
