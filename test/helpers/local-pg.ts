@@ -40,6 +40,17 @@ export async function createScratchDb(name: string): Promise<void> {
   await adminQuery(`CREATE DATABASE "${name}"`);
 }
 
+/**
+ * A pool on a scratch database of the test server. pool.end() resolves before its connections
+ * have closed, so the DROP DATABASE that follows can end one still closing; that error is the
+ * teardown's, not the test's: https://github.com/brianc/node-postgres/issues/2328
+ */
+export function scratchPool(name: string): pg.Pool {
+  const pool = new pg.Pool({ ...localConnection(name), max: 8 });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 export async function dropScratchDb(name: string): Promise<void> {
   await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
   await adminQuery(`DROP DATABASE IF EXISTS "${name}"`);

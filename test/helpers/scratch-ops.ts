@@ -1,7 +1,7 @@
 import { after, before } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { createOpsStores, migrate, type OpsStores } from '../../src/store/index.ts';
-import { createScratchDb, dropScratchDb, localConnection } from './local-pg.ts';
+import { createScratchDb, dropScratchDb, scratchPool } from './local-pg.ts';
 
 export interface ScratchOps {
   pool: pg.Pool;
@@ -15,8 +15,7 @@ export interface ScratchOps {
  */
 export async function scratchOps(name: string): Promise<ScratchOps> {
   await createScratchDb(name);
-  const pool = new pg.Pool({ ...localConnection(name), max: 8 });
-  pool.on('error', () => undefined); // idle clients ended by the final DROP DATABASE
+  const pool = scratchPool(name);
   await migrate(pool);
   const stores = createOpsStores(pool, { swapDatabases: async () => undefined });
   return {

@@ -9,7 +9,7 @@ import { migrations } from '../../src/store/postgres/migrations.ts';
 import { PostgresAlertOutbox } from '../../src/store/postgres/postgres-alert-outbox.ts';
 import { PostgresBackupLog } from '../../src/store/postgres/postgres-backup-log.ts';
 import { RecordingMessenger } from '../fakes/recording-messenger.ts';
-import { createScratchDb, dropScratchDb, localConnection, requireLocalPg } from '../helpers/local-pg.ts';
+import { createScratchDb, dropScratchDb, requireLocalPg, scratchPool } from '../helpers/local-pg.ts';
 
 /**
  * An ops database from before alert messages were data (schema version 6, alerts queued as
@@ -30,7 +30,7 @@ const PLAIN = 'a < b & c\n*not a title';
 before(async () => {
   if (skip) return;
   await createScratchDb(DB);
-  pool = new pg.Pool(localConnection(DB));
+  pool = scratchPool(DB);
   // Schema version 6, as ops-database.ts applied it.
   await pool.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
   for (const m of migrations.filter((x) => x.version <= 6)) {

@@ -9,7 +9,7 @@ import { migrate } from '../../../src/store/postgres/ops-database.ts';
 import { PostgresAlertOutbox } from '../../../src/store/postgres/postgres-alert-outbox.ts';
 import { PostgresAlertStore } from '../../../src/store/postgres/postgres-alert-store.ts';
 import { RecordingMessenger, rendered } from '../../fakes/recording-messenger.ts';
-import { createScratchDb, dropScratchDb, localConnection } from '../../helpers/local-pg.ts';
+import { createScratchDb, dropScratchDb, localConnection, scratchPool } from '../../helpers/local-pg.ts';
 
 const DB = 'tokobot_t_alerts';
 const HOUR = 3_600_000;
@@ -33,7 +33,7 @@ const failed = (store: string, error = 'pg_restore failed: out of disk'): AlertI
 
 before(async () => {
   await createScratchDb(DB);
-  pool = new pg.Pool(localConnection(DB));
+  pool = scratchPool(DB);
   await migrate(pool);
 });
 after(async () => {

@@ -14,7 +14,7 @@ import type { RestoreTarget } from '../../../src/pipeline/ports.ts';
 import type { JobConfig } from '../../../src/config/load-config.ts';
 import { FakeDropbox } from '../../fakes/fake-dropbox.ts';
 import { RecordingMessenger } from '../../fakes/recording-messenger.ts';
-import { createScratchDb, dropScratchDb, localConnection } from '../../helpers/local-pg.ts';
+import { createScratchDb, dropScratchDb, scratchPool } from '../../helpers/local-pg.ts';
 
 const DB = 'tokobot_t_monitors';
 const HOUR = 3_600_000;
@@ -42,7 +42,7 @@ const openKeys = async () => (await engine.open()).map((a) => a.key).sort();
 
 before(async () => {
   await createScratchDb(DB);
-  pool = new pg.Pool(localConnection(DB));
+  pool = scratchPool(DB);
   await migrate(pool);
   fake = await FakeDropbox.start();
 });
