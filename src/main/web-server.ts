@@ -30,7 +30,7 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
   const signIn = new WebSignIn(app.opsStores.web);
   const secrets = secretValues(config);
   const web = createWebApp({
-    signIn, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
+    signIn, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
     roles: config.telegram.roles, langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure,
   });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RefusedLink, WebAuth, WebUser } from '../store/web-auth.ts';
+import { publicId, type RefusedLink, type SessionOrigin, type WebAuth, type WebUser } from '../store/web-auth.ts';
 
 /** A link is for opening at once, from the chat it was sent to: ten minutes is enough and leaks little. */
 export const LINK_TTL_MS = 10 * 60_000;
@@ -26,16 +26,21 @@ export class WebSignIn {
   }
 
   /** Uses the link: a new session id (for the cookie) and its user, or why the link is refused. */
-  async redeem(token: string): Promise<{ sessionId: string; user: WebUser } | { refused: RefusedLink }> {
+  async redeem(token: string, origin?: SessionOrigin): Promise<{ sessionId: string; user: WebUser } | { refused: RefusedLink }> {
     const user = await this.auth.useLink(hashOf(token), this.now());
     if (typeof user === 'string') return { refused: user };
     const sessionId = secret();
-    await this.auth.addSession(hashOf(sessionId), user, new Date(this.now().getTime() + SESSION_TTL_MS));
+    await this.auth.addSession(hashOf(sessionId), user, new Date(this.now().getTime() + SESSION_TTL_MS), origin);
     return { sessionId, user };
   }
 
   /** The user of a session id from a cookie, or null (none, expired, or not ours). */
   session(sessionId: string): Promise<WebUser | null> {
     return this.auth.session(hashOf(sessionId), this.now());
+  }
+
+  /** Signs this session out (the person pressed "sign out"). */
+  async end(sessionId: string): Promise<void> {
+    await this.auth.revokeSession(publicId(hashOf(sessionId)));
   }
 }

@@ -5,12 +5,16 @@ import type { Locks } from './locks.ts';
 import type { PriceLists } from './price-lists.ts';
 import type { SyncRunLog } from './sync-runs.ts';
 import type { WebAuth } from './web-auth.ts';
+import type { WebAudit } from './web-audit.ts';
+import type { WebTokens } from './web-tokens.ts';
 import { PostgresButtonMemory } from './postgres/button-memory.ts';
 import { PgChats } from './postgres/chats.ts';
 import { PgLocks } from './postgres/locks.ts';
 import { PgPriceLists, type DatabaseSwap } from './postgres/price-lists.ts';
 import { PgSyncRunLog } from './postgres/sync-runs.ts';
 import { PgWebAuth } from './postgres/web-auth.ts';
+import { PgWebAudit } from './postgres/web-audit.ts';
+import { PgWebTokens } from './postgres/web-tokens.ts';
 
 export { openOpsDatabase, migrate } from './postgres/ops-database.ts';
 
@@ -24,6 +28,10 @@ export interface OpsStores {
   locks: Locks;
   /** The web dashboard's sign-in links and sessions. */
   web: WebAuth;
+  /** The dashboard's API tokens and kiosk links. */
+  webTokens: WebTokens;
+  /** Who changed what through the dashboard. */
+  webAudit: WebAudit;
 }
 
 /** The stores over an open ops database (openOpsDatabase). `swapDatabases`: what a publication swaps with its list (swapStagingIn). */
@@ -35,5 +43,7 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
     buttons: new PostgresButtonMemory(pool),
     locks: new PgLocks(pool),
     web: new PgWebAuth(pool),
+    webTokens: new PgWebTokens(pool),
+    webAudit: new PgWebAudit(pool),
   };
 }

@@ -6,6 +6,23 @@ export interface WebUser {
   role: Role;
 }
 
+/** Where a session was started from, as the request said (shown to owners; never trusted for access). */
+export interface SessionOrigin {
+  from: string | null;
+  agent: string | null;
+}
+
+/** A session as owners see it in the list: `id` is a short public name of it, not its secret. */
+export interface SessionInfo extends WebUser, SessionOrigin {
+  id: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date | null;
+}
+
+/** A session's name in the list: the first 16 hex digits of its hash (the hash of a secret, so it reveals nothing). */
+export const publicId = (idHash: string) => idHash.slice(0, 16);
+
 /** Why a link did not start a session. */
 export type RefusedLink = 'used' | 'expired' | 'unknown';
 
@@ -21,7 +38,11 @@ export interface WebAuth {
    * moment twice: the second answer is 'used'. A link past `expiresAt` at `now` is 'expired'.
    */
   useLink(tokenHash: string, now: Date): Promise<WebUser | RefusedLink>;
-  addSession(idHash: string, user: WebUser, expiresAt: Date): Promise<void>;
-  /** The session's user, or null when there is none or it expired at `now`. */
+  addSession(idHash: string, user: WebUser, expiresAt: Date, origin?: SessionOrigin): Promise<void>;
+  /** The session's user, or null when there is none or it expired at `now`; notes `now` as last seen. */
   session(idHash: string, now: Date): Promise<WebUser | null>;
+  /** Sessions not expired at `now`, the most recently seen first. */
+  sessions(now: Date): Promise<SessionInfo[]>;
+  /** Ends the session of this public id (SessionInfo.id); false when there was none. */
+  revokeSession(id: string): Promise<boolean>;
 }

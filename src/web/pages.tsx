@@ -3,17 +3,25 @@ import { formatTime } from '../i18n/format-time.ts';
 import { t, type Lang, type TextKey } from '../i18n/text.ts';
 import type { Card } from './overview.ts';
 import type { Role } from '../config/sections.ts';
+import { atLeast } from './web-env.ts';
 
 /**
  * The dashboard's pages, rendered on the server. Hono's JSX escapes every value put into the
  * markup, so store names, file names and error texts can never become markup: nothing here uses
  * raw HTML. A small stylesheet, no script, readable on a phone.
  */
+/** A role as the page names it, in the reader's language. */
+const ROLE_TEXT = { owner: 'webRole_owner', admin: 'webRole_admin', staff: 'webRole_staff' } as const;
+
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:.7rem 1rem;display:flex;justify-content:space-between;flex-wrap:wrap;gap:.5rem}
-header h1{font-size:1.1rem;margin:0}header small{opacity:.8}
-main{padding:1rem;display:grid;gap:.8rem;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr))}
+header h1{font-size:1.1rem;margin:0}header small{opacity:.8}header a{color:#fff;margin-right:.8rem}
+header button{background:none;border:1px solid #fff8;color:#fff;border-radius:.3rem;padding:.1rem .5rem}
+main{padding:1rem}main.cards{display:grid;gap:.8rem;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr))}
+.card h2 a{color:inherit}form.inline{display:inline}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e6e8ec}
+.scroll{overflow-x:auto}
 .card{background:#fff;border-radius:.5rem;padding:.8rem 1rem;border-left:.4rem solid #8a94a6;box-shadow:0 1px 2px #0002;overflow-wrap:anywhere}
 .card h2{font-size:1rem;margin:0 0 .3rem}.kind{font-size:.75rem;color:#5b6475;text-transform:uppercase}
 .state{display:inline-block;font-weight:700;font-size:.8rem;padding:.1rem .5rem;border-radius:1rem;background:#e6e8ec}
@@ -28,28 +36,60 @@ dl{margin:.5rem 0 0;font-size:.9rem}dt{color:#5b6475;font-size:.8rem;margin-top:
 .notice p{line-height:1.5}
 `;
 
-function Layout(props: { lang: Lang; title: string; children: Child }) {
+/** A link of the menu: shown only to roles that may open it (the route refuses the others anyway). */
+const NAV: { href: string; text: TextKey; min: Role }[] = [
+  { href: '/', text: 'webNavOverview', min: 'staff' },
+  { href: '/peringatan', text: 'webNavAlerts', min: 'admin' },
+  { href: '/akses', text: 'webNavAccess', min: 'owner' },
+  { href: '/audit', text: 'webNavAudit', min: 'owner' },
+];
+
+/** The person a page is for: their language and, once signed in, who they are. */
+export interface PageViewer {
+  lang: Lang;
+  who?: { id: number; role: Role; csrf: string };
+}
+
+/** Every page: a header with the menu the viewer's role may use and a sign-out button, then `children`. */
+export function Layout(props: { viewer: PageViewer; title: string; children: Child; script?: string }) {
+  const { lang, who } = props.viewer;
   return (
-    <html lang={props.lang}>
+    <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
         <style>{STYLE}</style>
+        {props.script && <script src={props.script} defer></script>}
       </head>
-      <body>{props.children}</body>
+      <body>
+        {who && (
+          <header>
+            <h1>{props.title}</h1>
+            <nav>{NAV.filter((n) => atLeast(who.role, n.min)).map((n) => <a href={n.href}>{t(lang, n.text)}</a>)}</nav>
+            <small>{t(lang, 'webSignedInAs', { id: who.id, role: t(lang, ROLE_TEXT[who.role]) })}</small>
+            <form method="post" action="/keluar" class="inline"><input type="hidden" name="_csrf" value={who.csrf} /><button>{t(lang, 'webSignOut')}</button></form>
+          </header>
+        )}
+        {props.children}
+      </body>
     </html>
   );
 }
 
-/** A page for someone not signed in (we do not know their language): Indonesian first, then English. */
-export function NoticePage(props: { title: TextKey; text: TextKey }) {
+/** A hidden field with the session's CSRF token: every form that changes something carries one. */
+export const Csrf = (props: { viewer: PageViewer }) => <input type="hidden" name="_csrf" value={props.viewer.who?.csrf ?? ''} />;
+
+/** A refusal or a notice; for someone not signed in (language unknown) Indonesian first, then English. */
+export function NoticePage(props: { title: TextKey; text: TextKey; lang?: Lang | undefined }) {
+  const lang = props.lang ?? 'id';
   return (
-    <Layout lang="id" title={t('id', props.title)}>
+    <Layout viewer={{ lang }} title={t(lang, props.title)}>
       <div class="notice">
-        <h1>{t('id', props.title)}</h1>
-        <p>{t('id', props.text)}</p>
-        <p lang="en"><i>{t('en', props.text)}</i></p>
+        <h1>{t(lang, props.title)}</h1>
+        <p>{t(lang, props.text)}</p>
+        {!props.lang && <p lang="en"><i>{t('en', props.text)}</i></p>}
+        {props.lang && <p><a href="/">{t(lang, 'webNavOverview')}</a></p>}
       </div>
     </Layout>
   );
@@ -64,7 +104,7 @@ function CardView({ card, lang }: { card: Card; lang: Lang }) {
   return (
     <section class={`card ${card.state}`} data-card={card.id}>
       <div class="kind">{t(lang, card.kind === 'store' ? 'webStore' : 'webJob')}</div>
-      <h2>{card.name}</h2>
+      <h2><a href={card.kind === 'store' ? `/toko/${encodeURIComponent(card.id)}` : `/backup/${encodeURIComponent(card.id)}`}>{card.name}</a></h2>
       <span class="state">{t(lang, `webState${card.state}`)}</span>
       <dl>
         <dt>{t(lang, 'webNewest')}</dt>
@@ -78,15 +118,11 @@ function CardView({ card, lang }: { card: Card; lang: Lang }) {
   );
 }
 
-/** A role as the page names it, in the reader's language. */
-const ROLE_TEXT = { owner: 'webRole_owner', admin: 'webRole_admin', staff: 'webRole_staff' } as const;
-
-export function OverviewPage(props: { lang: Lang; cards: Card[]; who: { id: number; role: Role } }) {
-  const { lang } = props;
+export function OverviewPage(props: { viewer: PageViewer; cards: Card[] }) {
+  const { lang } = props.viewer;
   return (
-    <Layout lang={lang} title={t(lang, 'webTitle')}>
-      <header><h1>{t(lang, 'webTitle')}</h1><small>{t(lang, 'webSignedInAs', { id: props.who.id, role: t(lang, ROLE_TEXT[props.who.role]) })}</small></header>
-      <main>{props.cards.length ? props.cards.map((card) => <CardView card={card} lang={lang} />) : <p>{t(lang, 'webNoCards')}</p>}</main>
+    <Layout viewer={props.viewer} title={t(lang, 'webTitle')}>
+      <main class="cards">{props.cards.length ? props.cards.map((card) => <CardView card={card} lang={lang} />) : <p>{t(lang, 'webNoCards')}</p>}</main>
     </Layout>
   );
 }

@@ -1,18 +1,26 @@
-import { Hono, type Context } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { html } from 'hono/html';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Role, StoreConfig } from '../config/load-config.ts';
 import type { Lang } from '../i18n/lang.ts';
+import { t, type TextKey } from '../i18n/text.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
 import { SESSION_TTL_MS, type WebSignIn } from '../pipeline/web-sign-in.ts';
-import type { WebUser } from '../store/web-auth.ts';
-import { jobCard, ordered, storeCard, type Card } from './overview.ts';
-import { NoticePage, OverviewPage } from './pages.tsx';
+import type { AuditEntry, WebAudit } from '../store/web-audit.ts';
+import { csrfMatches, csrfToken } from './csrf.ts';
+import { NoticePage } from './pages.tsx';
+import { overviewRoutes } from './routes/overview.tsx';
+import { atLeast, type WebContext, type WebEnv } from './web-env.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
 export interface WebDeps {
-  signIn: Pick<WebSignIn, 'redeem' | 'session'>;
+  signIn: Pick<WebSignIn, 'redeem' | 'session' | 'end'>;
+  /** The viewer an API token (`Authorization: Bearer …`) stands for, or null when it is none of ours. */
+  apiViewer?: (token: string) => Promise<{ userId: number; role: Role } | null>;
+  audit: WebAudit;
   stores: StoreConfig[];
   status: (store: StoreConfig) => Promise<StoreStatus>;
   jobs: () => Promise<JobState[]>;
@@ -28,64 +36,108 @@ export interface WebDeps {
   now?: () => Date;
 }
 
-const COOKIE = 'tokobot_session';
-/** No script, no frames, no outside resources: the pages need none, so nothing injected could load any. */
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const SESSION_COOKIE = 'tokobot_session';
+/** No script but our own, no frames, no outside resources: nothing injected could load anything. */
+const CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/** Forms here carry a few fields; anything larger is not ours. */
+const MAX_BODY = 64 * 1024;
 
-const page = (c: Context, body: unknown, status: 200 | 401 | 404 | 410) => c.html(html`<!doctype html>${body}`, status);
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A refusal as /api callers and browsers each read it. */
+export function refuse(c: WebContext, status: 400 | 401 | 403 | 404 | 409 | 410 | 413, key: TextKey) {
+  if (c.req.path.startsWith('/api/')) return c.json({ error: key, message: t('en', key) }, status);
+  return c.html(html`<!doctype html>${<NoticePage title={status === 401 ? 'webSignInTitle' : 'webRefusedTitle'} text={key} lang={c.get('viewer') ? c.get('lang') : undefined} />}`, status);
+}
+
+/** Records a state-changing request in the audit trail, as the viewer of `c` from where they are. */
+export function auditOf(deps: Pick<WebDeps, 'audit' | 'now'>) {
+  return (c: WebContext, e: Pick<AuditEntry, 'action' | 'target' | 'outcome' | 'detail'>) => {
+    const v = c.get('viewer');
+    return deps.audit.record({ at: (deps.now ?? (() => new Date()))(), userId: v?.userId ?? null, role: v?.role ?? 'none', via: v?.via ?? 'session', from: c.get('from'), ...e });
+  };
+}
+
+function clientAddress(c: WebContext): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // asked in process (app.request): no socket
+  }
+}
 
 /** The dashboard as a Hono app: served by the web server (src/main/web-server.ts), asked directly in tests (app.request). */
-export function createWebApp(deps: WebDeps): Hono {
-  const app = new Hono();
-  const now = deps.now ?? (() => new Date());
+export function createWebApp(deps: WebDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const audit = auditOf(deps);
 
   app.use(async (c, next) => {
     await next();
     c.header('Content-Security-Policy', CSP);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
-    c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
-  /** The signed-in person with their role as configured now, or null. */
-  async function signedIn(c: Context): Promise<WebUser | null> {
-    const id = getCookie(c, COOKIE);
-    const user = id ? await deps.signIn.session(id) : null;
-    const role = user && deps.roles.get(user.userId);
-    return user && role ? { userId: user.userId, role } : null;
-  }
+  app.use(bodyLimit({ maxSize: MAX_BODY, onError: (c) => refuse(c as WebContext, 413, 'webTooLarge') }));
 
-  async function cards(user: WebUser): Promise<Card[]> {
-    const stores = await Promise.all(deps.stores.map(async (s) => storeCard(s, await deps.status(s), deps.zone)));
-    // Backup jobs are admin matters, as in the bot's /status.
-    const jobs = user.role === 'staff' ? [] : (await deps.jobs()).map((j) => jobCard(j, deps.zone, now()));
-    return ordered([...stores, ...jobs]).map((card) => card.lastFailure ? { ...card, lastFailure: { ...card.lastFailure, why: deps.scrub(card.lastFailure.why) } } : card);
-  }
+  /** Who is asking, with the role they have now (a session or token of someone no longer listed is nobody). */
+  app.use(async (c, next) => {
+    c.set('from', clientAddress(c));
+    c.set('viewer', null);
+    c.set('lang', 'id');
+    const bearer = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    const sessionId = getCookie(c, SESSION_COOKIE);
+    if (bearer && c.req.path.startsWith('/api/')) {
+      const found = deps.apiViewer ? await deps.apiViewer(bearer) : null;
+      const now = found && deps.roles.get(found.userId);
+      if (found && now) c.set('viewer', { userId: found.userId, role: lower(found.role, now), via: 'token', csrf: '' });
+    } else if (sessionId) {
+      const user = await deps.signIn.session(sessionId);
+      const role = user && deps.roles.get(user.userId);
+      if (user && role) {
+        c.set('viewer', { userId: user.userId, role, via: 'session', csrf: csrfToken(sessionId) });
+        c.set('lang', await deps.langOf(user.userId));
+      }
+    }
+    await next();
+  });
+
+  /** Every state-changing request of a session carries its CSRF token and, when the browser says, comes from this site. */
+  app.use(async (c, next) => {
+    const viewer = c.get('viewer');
+    if (!STATE_CHANGING.has(c.req.method) || viewer?.via !== 'session') return next();
+    const origin = c.req.header('origin');
+    const sameSite = !origin || origin === new URL(c.req.url).origin;
+    const form = (c.req.header('content-type') ?? '').match(/form/) ? await c.req.parseBody() : {};
+    const given = c.req.header('x-csrf-token') ?? (typeof form._csrf === 'string' ? form._csrf : undefined);
+    if (sameSite && csrfMatches(getCookie(c, SESSION_COOKIE) ?? '', given)) return next();
+    await audit(c, { action: `${c.req.method} ${c.req.path}`, target: '', outcome: 'refused', detail: sameSite ? 'CSRF token missing or wrong' : `from another site: ${origin}` });
+    return refuse(c, 403, 'webCsrf');
+  });
 
   app.get('/masuk/:token', async (c) => {
-    const result = await deps.signIn.redeem(c.req.param('token'));
+    const result = await deps.signIn.redeem(c.req.param('token'), { from: c.get('from'), agent: c.req.header('user-agent')?.slice(0, 200) ?? null });
     if ('refused' in result) {
       const text = result.refused === 'used' ? 'webLinkUsed' : result.refused === 'expired' ? 'webLinkExpired' : 'webLinkUnknown';
-      return page(c, <NoticePage title="webSignInTitle" text={text} />, result.refused === 'unknown' ? 404 : 410);
+      return refuse(c, result.refused === 'unknown' ? 404 : 410, text);
     }
-    setCookie(c, COOKIE, result.sessionId, { httpOnly: true, sameSite: 'Lax', secure: deps.secure, path: '/', maxAge: SESSION_TTL_MS / 1000 });
+    setCookie(c, SESSION_COOKIE, result.sessionId, { httpOnly: true, sameSite: 'Lax', secure: deps.secure, path: '/', maxAge: SESSION_TTL_MS / 1000 });
     return c.redirect('/', 303);
   });
 
-  app.get('/', async (c) => {
-    const user = await signedIn(c);
-    if (!user) return page(c, <NoticePage title="webSignInTitle" text="webSignInHint" />, 401);
-    const lang = await deps.langOf(user.userId);
-    return page(c, <OverviewPage lang={lang} cards={await cards(user)} who={{ id: user.userId, role: user.role }} />, 200);
+  app.post('/keluar', async (c) => {
+    const id = getCookie(c, SESSION_COOKIE);
+    if (id && c.get('viewer')) await deps.signIn.end(id);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/', 303);
   });
 
-  app.get('/api/status', async (c) => {
-    const user = await signedIn(c);
-    if (!user) return c.json({ error: 'not signed in: send /web to the bot for a sign-in link' }, 401);
-    const all = await cards(user);
-    return c.json({ stores: all.filter((x) => x.kind === 'store'), jobs: all.filter((x) => x.kind === 'job') });
-  });
+  app.route('/', overviewRoutes(deps));
 
-  app.notFound((c) => c.text('not found', 404));
+  app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;
 }
+
+/** An API token acts with the role it was made with, never more than its maker has now. */
+const lower = (made: Role, now: Role): Role => (atLeast(now, made) ? made : now);

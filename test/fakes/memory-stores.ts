@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { PRICE_COLUMNS } from '../../src/pipeline/price-rules.ts';
 import type { OpsStores } from '../../src/store/index.ts';
-import { MemoryWebAuth } from './memory-web-auth.ts';
+import { MemoryWebAudit, MemoryWebAuth, MemoryWebTokens } from './memory-web-auth.ts';
 import type { Chats, ChatUser } from '../../src/store/chats.ts';
 import type { Lang } from '../../src/i18n/lang.ts';
 import type { Locks, Release } from '../../src/store/locks.ts';
@@ -209,6 +209,8 @@ export function createMemoryStores(options: { swapDatabases?: (store: string) =>
     chats: new MemoryChats(),
     buttons: new MemoryButtonMemory(),
     web: new MemoryWebAuth(),
+    webTokens: new MemoryWebTokens(),
+    webAudit: new MemoryWebAudit(),
     locks: new MemoryLocks(),
   };
 }

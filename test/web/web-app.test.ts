@@ -1,60 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Role, StoreConfig } from '../../src/config/load-config.ts';
-import type { JobConfig } from '../../src/config/jobs-from.ts';
-import type { JobState } from '../../src/pipeline/backup/backup-runner.ts';
-import type { Freshness, StoreStatus } from '../../src/pipeline/status.ts';
-import { LINK_TTL_MS, WebSignIn } from '../../src/pipeline/web-sign-in.ts';
-import type { BackupRun } from '../../src/store/backup-log.ts';
-import { createWebApp, type WebDeps } from '../../src/web/web-app.tsx';
-import { MemoryWebAuth } from '../fakes/memory-web-auth.ts';
-
-const NOW = new Date('2026-11-29T05:00:00Z');
-const OWNER = 700100200;
-const STAFF = 700100300;
-const HOUR = 3_600_000;
-
-const store = (id: string, name = `Toko ${id}`): StoreConfig => ({ id, name, timeZone: 'Asia/Jakarta', source: { type: 'folder', dir: '/x' } });
-
-function status(s: StoreConfig, freshness: Freshness, o: Partial<StoreStatus> = {}): StoreStatus {
-  const at = new Date(NOW.getTime() - 2 * HOUR);
-  return {
-    store: s.id, name: s.name, freshness, priceRules: null, published: null, lastRun: null, lastFailure: null,
-    newestBackup: { file: `${s.id}.i5bu`, modifiedAt: at, dumpedAt: at, ageHours: 2, ageFrom: 'dump', archive: null },
-    lastSuccess: { at, file: `${s.id}.i5bu`, rows: 12345 }, ...o,
-  };
-}
-
-const job = (id: string, o: Partial<JobState>): JobState => ({ job: { id } as JobConfig, nextRun: null, running: null, ...o });
-const run = (o: Partial<BackupRun>): BackupRun => ({ id: 1, job: 'x', trigger: 'schedule', status: 'success', stage: null, stages: [], startedAt: new Date(NOW.getTime() - HOUR),
-  finishedAt: new Date(NOW.getTime() - HOUR), fileName: 'db.dump', bytes: 5_242_880, sha256: null, destinations: [], verification: null, error: null, failure: null, ...o });
-
-interface Setup { stores?: [StoreConfig, StoreStatus][]; jobs?: JobState[]; langs?: Record<number, 'id' | 'en'> }
-
-function setup(o: Setup = {}) {
-  const auth = new MemoryWebAuth();
-  let clock = NOW;
-  const signIn = new WebSignIn(auth, () => clock);
-  const stores = o.stores ?? [[store('a'), status(store('a'), 'OK')]];
-  const deps: WebDeps = {
-    signIn, stores: stores.map(([s]) => s), status: async (s) => stores.find(([x]) => x.id === s.id)![1], jobs: async () => o.jobs ?? [],
-    roles: new Map<number, Role>([[OWNER, 'owner'], [STAFF, 'staff']]), langOf: async (id) => o.langs?.[id] ?? 'id', zone: 'Asia/Jakarta',
-    scrub: (text) => text.replaceAll('s3cret-pw', '[secret]'), secure: false, now: () => clock,
-  };
-  const app = createWebApp(deps);
-  return {
-    app, auth, signIn, tick: (ms: number) => { clock = new Date(clock.getTime() + ms); },
-    /** Signs `userId` in through a fresh link; the cookie header to send. */
-    async session(userId = OWNER): Promise<string> {
-      const token = await signIn.issueLink({ userId, role: userId === OWNER ? 'owner' : 'staff' });
-      const res = await app.request(`/masuk/${token}`);
-      return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    },
-  };
-}
+import { LINK_TTL_MS } from '../../src/pipeline/web-sign-in.ts';
+import { createWebApp } from '../../src/web/web-app.tsx';
+import { job, NOW, OWNER, run, STAFF, status, store, webSetup } from '../helpers/web-app.ts';
 
 test('without a session: / says to send /web to the bot (401), /api/status answers 401 JSON, a made-up cookie changes nothing', async () => {
-  const { app } = setup();
+  const { app } = webSetup();
   for (const headers of [{} as Record<string, string>, { cookie: 'tokobot_session=forged' }, { cookie: `tokobot_session=${'A'.repeat(43)}` }]) {
     const page = await app.request('/', { headers });
     assert.equal(page.status, 401);
@@ -65,12 +16,12 @@ test('without a session: / says to send /web to the bot (401), /api/status answe
     assert.doesNotMatch(text, /Toko a/);
     const api = await app.request('/api/status', { headers });
     assert.equal(api.status, 401);
-    assert.match((await api.json() as { error: string }).error, /send \/web/);
+    assert.deepEqual(await api.json(), { error: 'webApiSignIn', message: 'not signed in: send /web to the bot for a sign-in link, or use an API token (Authorization: Bearer …)' });
   }
 });
 
 test('a valid link sets an HttpOnly, SameSite=Lax session cookie and redirects to the overview; the session then sees the stores', async () => {
-  const { app, signIn } = setup();
+  const { app, signIn } = webSetup();
   const token = await signIn.issueLink({ userId: OWNER, role: 'owner' });
   assert.match(token, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
   const res = await app.request(`/masuk/${token}`);
@@ -88,16 +39,13 @@ test('a valid link sets an HttpOnly, SameSite=Lax session cookie and redirects t
 });
 
 test('over https the cookie is Secure', async () => {
-  const auth = new MemoryWebAuth();
-  const signIn = new WebSignIn(auth);
-  const app = createWebApp({ signIn, stores: [], status: async () => { throw new Error('none'); }, jobs: async () => [], roles: new Map([[1, 'admin']]),
-    langOf: async () => 'id', zone: 'Asia/Jakarta', scrub: (x) => x, secure: true });
-  const res = await app.request(`/masuk/${await signIn.issueLink({ userId: 1, role: 'admin' })}`);
+  const { app, signIn } = webSetup({ deps: { secure: true } });
+  const res = await app.request(`/masuk/${await signIn.issueLink({ userId: OWNER, role: 'owner' })}`);
   assert.match(res.headers.get('set-cookie') ?? '', /; Secure/);
 });
 
 test('a link used once, expired, or unknown is refused with a clear page in Indonesian and English, and no cookie', async () => {
-  const { app, signIn, tick } = setup();
+  const { app, signIn, tick } = webSetup();
   const token = await signIn.issueLink({ userId: OWNER, role: 'owner' });
   assert.equal((await app.request(`/masuk/${token}`)).status, 303);
   const again = await app.request(`/masuk/${token}`);
@@ -120,16 +68,15 @@ test('a link used once, expired, or unknown is refused with a clear page in Indo
 });
 
 test('someone removed from the roles is signed out, whatever their session says', async () => {
-  const s = setup();
+  const s = webSetup();
   const cookie = await s.session(OWNER);
-  const app = createWebApp({ signIn: s.signIn, stores: [], status: async () => { throw new Error('none'); }, jobs: async () => [], roles: new Map(),
-    langOf: async () => 'id', zone: 'Asia/Jakarta', scrub: (x) => x, secure: false, now: () => NOW });
+  const app = createWebApp({ ...s.deps, roles: new Map() });
   assert.equal((await app.request('/', { headers: { cookie } })).status, 401);
 });
 
 test('cards come in the order FAILED, CHECK, no data, ATTENTION, RUNNING, OK, stores and jobs together, in the page and the API', async () => {
   const ok = store('ok1'); const att = store('att1'); const run1 = store('run1'); const chk = store('chk1'); const fail = store('fail1'); const none = store('none1');
-  const { app, session } = setup({
+  const { app, session } = webSetup({
     stores: [
       [ok, status(ok, 'OK')], [att, status(att, 'ATTENTION')], [run1, status(run1, 'RUNNING')],
       [chk, status(chk, 'CHECK')], [fail, status(fail, 'FAILED', { lastFailure: { at: NOW, stage: 'restore', error: 'pg_restore: s3cret-pw refused' } })],
@@ -154,7 +101,7 @@ test('cards come in the order FAILED, CHECK, no data, ATTENTION, RUNNING, OK, st
 
 test('the person\'s chat language: English; staff see the stores but not the backup jobs', async () => {
   const a = store('a');
-  const { app, session } = setup({ stores: [[a, status(a, 'OK')]], jobs: [job('jobok', { last: run({}), lastGood: run({}) })], langs: { [STAFF]: 'en' } });
+  const { app, session } = webSetup({ stores: [[a, status(a, 'OK')]], jobs: [job('jobok', { last: run({}), lastGood: run({}) })], langs: { [STAFF]: 'en' } });
   const cookie = await session(STAFF);
   const html = await (await app.request('/', { headers: { cookie } })).text();
   assert.match(html, /<html lang="en">/);
@@ -167,7 +114,7 @@ test('the person\'s chat language: English; staff see the stores but not the bac
 
 test('store names, files and errors with markup and quotes are shown as text, never as markup', async () => {
   const evil = store('evil', '<script>alert(1)</script> "Toko" \'Ibu\' & <b>');
-  const { app, session } = setup({ stores: [[evil, status(evil, 'FAILED', {
+  const { app, session } = webSetup({ stores: [[evil, status(evil, 'FAILED', {
     newestBackup: { file: '"><img src=x onerror=alert(2)>.i5bu', modifiedAt: NOW, dumpedAt: NOW, ageHours: 0, ageFrom: 'dump', archive: null },
     lastFailure: { at: NOW, stage: 'validate', error: '<iframe src="javascript:alert(3)">' } })]] });
   const cookie = await session(OWNER);

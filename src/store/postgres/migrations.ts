@@ -219,4 +219,34 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
     `,
   },
+  {
+    version: 10,
+    name: 'web dashboard: session details, API and kiosk tokens, audit trail',
+    sql: `
+      ALTER TABLE web_sessions ADD COLUMN last_seen_at timestamptz, ADD COLUMN from_addr text, ADD COLUMN agent text;
+      CREATE TABLE web_tokens (
+        id serial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('api', 'kiosk')),
+        token_hash text NOT NULL UNIQUE,
+        name text NOT NULL,
+        role text NOT NULL,
+        created_by bigint NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+      CREATE TABLE web_audit (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL,
+        user_id bigint,
+        role text NOT NULL,
+        via text NOT NULL,
+        action text NOT NULL,
+        target text NOT NULL,
+        from_addr text NOT NULL,
+        outcome text NOT NULL,
+        detail text NOT NULL
+      );
+    `,
+  },
 ];

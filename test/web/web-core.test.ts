@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OWNER, STAFF, webSetup } from '../helpers/web-app.ts';
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const post = (cookie: string, body: string, headers: Record<string, string> = {}) =>
+  ({ method: 'POST', body, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+
+test('sign-out without the CSRF token, with a wrong one, or from another site is refused (403), recorded, and changes nothing', async () => {
+  const { app, session, csrf, audit } = webSetup();
+  const cookie = await session(OWNER);
+  const cases = [
+    { body: form({}), why: /CSRF token missing or wrong/ },
+    { body: form({ _csrf: 'x'.repeat(43) }), why: /CSRF token missing or wrong/ },
+    { body: form({ _csrf: csrf(cookie) }), headers: { origin: 'https://evil.example' }, why: /from another site: https:\/\/evil\.example/ },
+  ];
+  for (const c of cases) {
+    const res = await app.request('/keluar', post(cookie, c.body, c.headers));
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /token CSRF hilang atau salah/);
+    assert.match(audit.entries.at(-1)!.detail, c.why);
+    assert.deepEqual({ ...audit.entries.at(-1), at: undefined, detail: undefined, id: undefined },
+      { at: undefined, detail: undefined, id: undefined, userId: OWNER, role: 'owner', via: 'session', action: 'POST /keluar', target: '', from: 'unknown', outcome: 'refused' });
+  }
+  assert.equal((await app.request('/', { headers: { cookie } })).status, 200, 'still signed in');
+});
+
+test('sign-out with the token ends the session for good; the CSRF header works as the form field does', async () => {
+  const { app, session, csrf } = webSetup();
+  const cookie = await session(STAFF);
+  const res = await app.request('/keluar', post(cookie, '', { 'x-csrf-token': csrf(cookie) }));
+  assert.equal(res.status, 303);
+  assert.match(res.headers.get('set-cookie') ?? '', /tokobot_session=;/);
+  assert.equal((await app.request('/', { headers: { cookie } })).status, 401, 'the old cookie signs nobody in');
+});
+
+test('a form over 64 KB is refused with 413 before anything reads it; an unknown page is a clear 404', async () => {
+  const { app, session, csrf } = webSetup();
+  const cookie = await session(OWNER);
+  const res = await app.request('/keluar', post(cookie, form({ _csrf: csrf(cookie), filler: 'x'.repeat(70_000) })));
+  assert.equal(res.status, 413);
+  assert.match(await res.text(), /terlalu besar/);
+  assert.equal((await app.request('/', { headers: { cookie } })).status, 200);
+  const missing = await app.request('/../../etc/passwd', { headers: { cookie } });
+  assert.equal(missing.status, 404);
+  assert.match(await missing.text(), /tidak ada/);
+  const api = await app.request('/api/nothing', { headers: { cookie } });
+  assert.equal(api.status, 404);
+  assert.equal((await api.json() as { error: string }).error, 'webNotFound');
+});
+
+test('the menu shows each role only what it may open; every page has the sign-out form with its CSRF token', async () => {
+  const { app, session, csrf } = webSetup();
+  const owner = await session(OWNER);
+  const staff = await session(STAFF);
+  const ownerPage = await (await app.request('/', { headers: { cookie: owner } })).text();
+  for (const href of ['/peringatan', '/akses', '/audit']) assert.ok(ownerPage.includes(`href="${href}"`), href);
+  assert.ok(ownerPage.includes(`name="_csrf" value="${csrf(owner)}"`));
+  const staffPage = await (await app.request('/', { headers: { cookie: staff } })).text();
+  for (const href of ['/peringatan', '/akses', '/audit']) assert.ok(!staffPage.includes(`href="${href}"`), href);
+});
