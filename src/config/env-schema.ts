@@ -85,6 +85,7 @@ export const envSchema = z.object({
   WEB_PORT: port.optional().describe('Port of the web dashboard (empty: off)'),
   WEB_HOST: z.string().default('127.0.0.1').describe('Address the web dashboard listens on (0.0.0.0 behind a reverse proxy in a container)'),
   WEB_URL: urlSetting(['http', 'https'], 'https://toko.example.com').describe('Address people open the dashboard at, for the sign-in links /web sends (empty: http://WEB_HOST:WEB_PORT); https makes the session cookie Secure'),
+  WEB_TRUST_PROXY: flag.describe('true: the dashboard is reached through a reverse proxy only; the audit trail and the sessions list take the client address from X-Forwarded-For'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 

@@ -93,12 +93,14 @@ export interface WebSection {
   baseUrl: string;
   /** Served over https (WEB_URL says so): the session cookie is then Secure. */
   secure: boolean;
+  /** Behind a reverse proxy (WEB_TRUST_PROXY): the client is the address the proxy saw. */
+  trustProxy: boolean;
 }
 
 function webSection(env: Env): WebSection {
   const host = env.WEB_HOST.includes(':') ? `[${env.WEB_HOST}]` : env.WEB_HOST;
   const baseUrl = (env.WEB_URL ?? `http://${host}:${env.WEB_PORT ?? 80}`).replace(/\/+$/, '');
-  return { port: env.WEB_PORT, host: env.WEB_HOST, baseUrl, secure: baseUrl.startsWith('https:') };
+  return { port: env.WEB_PORT, host: env.WEB_HOST, baseUrl, secure: baseUrl.startsWith('https:'), trustProxy: env.WEB_TRUST_PROXY === 'true' };
 }
 
 /** Every part of the configuration but the stores and jobs, each shaped for its consumer. */

@@ -32,7 +32,7 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
   const web = createWebApp({
     signIn, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
     roles: config.telegram.roles, langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
-    scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure,
+    scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure, trustProxy: config.web.trustProxy,
   });
   const server = createAdaptorServer({ fetch: web.fetch }) as http.Server;
   await new Promise<void>((resolve, reject) => {

@@ -33,6 +33,8 @@ export interface WebDeps {
   scrub: (text: string) => string;
   /** Served over https: the cookie is Secure. */
   secure: boolean;
+  /** Behind a reverse proxy: the client is the last address of X-Forwarded-For (the one the proxy saw). */
+  trustProxy?: boolean;
   now?: () => Date;
 }
 
@@ -58,7 +60,9 @@ export function auditOf(deps: Pick<WebDeps, 'audit' | 'now'>) {
   };
 }
 
-function clientAddress(c: WebContext): string {
+function clientAddress(c: WebContext, trustProxy: boolean): string {
+  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
+  if (forwarded) return forwarded.slice(0, 100);
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
@@ -83,7 +87,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   /** Who is asking, with the role they have now (a session or token of someone no longer listed is nobody). */
   app.use(async (c, next) => {
-    c.set('from', clientAddress(c));
+    c.set('from', clientAddress(c, deps.trustProxy ?? false));
     c.set('viewer', null);
     c.set('lang', 'id');
     const bearer = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];

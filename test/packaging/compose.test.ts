@@ -78,9 +78,9 @@ const exampleKeys = new Set([...read('.env.example').matchAll(/^([A-Z_][A-Z0-9_]
 
 // ---------------------------------------------------------------- compose.yaml
 
-test('compose.yaml: exactly the tokobot and postgres services, and the named volumes', () => {
-  assert.deepEqual(Object.keys(services).sort(), ['postgres', 'tokobot']);
-  assert.deepEqual(Object.keys(obj(compose.volumes, 'volumes')).sort(), ['pgdata', 'tokobot-data']);
+test('compose.yaml: exactly the tokobot, postgres and caddy services, and the named volumes', () => {
+  assert.deepEqual(Object.keys(services).sort(), ['caddy', 'postgres', 'tokobot']);
+  assert.deepEqual(Object.keys(obj(compose.volumes, 'volumes')).sort(), ['caddy-data', 'pgdata', 'tokobot-data']);
   for (const [name, service] of Object.entries(services)) {
     for (const v of list(obj(service, name).volumes ?? [], `${name}.volumes`)) {
       const source = String(v).split(':')[0] as string;
@@ -150,6 +150,19 @@ test('compose.yaml: postgres 16 with its password from the environment, a health
   assert.match(cmd, /-U tokobot\b/);
   assert.equal(postgres.ports, undefined, 'the restore server is not published');
   assert.equal(tokobot.ports, undefined);
+});
+
+test('compose.yaml: the dashboard is reached only through caddy (web profile), which proxies WEB_URL to tokobot\'s WEB_PORT', () => {
+  const caddy = obj(services.caddy, 'services.caddy');
+  assert.deepEqual(caddy.profiles, ['web'], 'off unless asked for');
+  assert.deepEqual(list(caddy.command, 'caddy.command').map(String),
+    ['caddy', 'reverse-proxy', '--from', '${WEB_URL:-http://localhost}', '--to', 'tokobot:${WEB_PORT:-8081}']);
+  assert.deepEqual(list(caddy.ports, 'caddy.ports').map(String), ['80:80', '443:443']);
+  assert.deepEqual(list(caddy.cap_add, 'caddy.cap_add'), ['NET_BIND_SERVICE']);
+  const env = environment(tokobot);
+  assert.equal(env.WEB_HOST, '0.0.0.0', 'reachable from caddy on the project network');
+  assert.equal(env.WEB_TRUST_PROXY, 'true');
+  assert.equal(tokobot.ports, undefined, 'and from nowhere else');
 });
 
 test('compose.yaml: the Docker socket is not mounted and nothing is privileged', () => {

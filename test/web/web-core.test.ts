@@ -59,3 +59,12 @@ test('the menu shows each role only what it may open; every page has the sign-ou
   const staffPage = await (await app.request('/', { headers: { cookie: staff } })).text();
   for (const href of ['/peringatan', '/akses', '/audit']) assert.ok(!staffPage.includes(`href="${href}"`), href);
 });
+
+test('the audit trail takes the client from X-Forwarded-For only behind a trusted reverse proxy (WEB_TRUST_PROXY)', async () => {
+  for (const [trustProxy, from] of [[false, 'unknown'], [true, '203.0.113.9']] as const) {
+    const { app, session, audit } = webSetup({ deps: { trustProxy } });
+    const cookie = await session(OWNER);
+    await app.request('/keluar', post(cookie, '', { 'x-forwarded-for': '10.9.9.9, 203.0.113.9' }));
+    assert.equal(audit.entries.at(-1)?.from, from);
+  }
+});
