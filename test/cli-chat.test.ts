@@ -100,9 +100,9 @@ test('no rate limit: 30 questions in a row are all answered', { skip }, async ()
 });
 
 test('the owner\'s commands: /status, /help, /export; a sync of a store without its Dropbox settings says which are missing; /keluar ends', { skip }, async () => {
-  const r = await chat(['/status', '/help', '/sync cabang', '/sync pusat', '/export', '/keluar', '/status'], ['--store', 'pusat']);
+  const r = await chat(['/status', '/help', '/sync cabang', '/sync pusat', '/export', '/whoami', '/keluar', '/status'], ['--store', 'pusat']);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.answers.length, 6, r.stdout); // nothing after /keluar
+  assert.equal(r.answers.length, 7, r.stdout); // nothing after /keluar
   assert.match(r.answers[0]!, /^\[Status\]\nToko (Pusat|Cabang): /);
   assert.match(r.answers[0]!, /Toko Pusat: .*\n[^]*Toko Cabang: /);
   assert.match(r.answers[1]!, /\/export — kirim file daftar harga \(CSV\)\n/);
@@ -111,5 +111,6 @@ test('the owner\'s commands: /status, /help, /export; a sync of a store without 
   // The other store's sync is not held up by Dropbox: it runs, and finds no folder of backups.
   assert.match(r.answers[3]!, /\n {2}… Toko Pusat: check…\n[^]*Sync Toko Pusat gagal saat check: Folder backup .*\/backups tidak bisa dibaca/);
   assert.match(r.answers[4]!, /^\[Toko Pusat\]\nDaftar harga Toko Pusat \(23 baris\)\n.*pusat-\d+\.csv$/);
-  assert.equal(r.answers[5], '');
+  assert.equal(r.answers[5], 'Anda di terminal mesin ini (tokobot chat), tanpa ID Telegram.\nPeran: owner', 'no Telegram id 0');
+  assert.equal(r.answers[6], '');
 });

@@ -15,6 +15,9 @@ export function may(access: Access, command: { role: Access }): boolean {
  * answers there are never above staff level (no cost prices, no owner commands) unless the
  * group is configured as an owners' group.
  */
+/** The person at the terminal (`tokobot chat`): id 0 is no Telegram user or group and no WhatsApp number, so their saved language and store are their own. */
+export const LOCAL_OPERATOR = 0;
+
 export interface Chat {
   id: number;
   kind: 'private' | 'group';

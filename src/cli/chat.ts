@@ -6,7 +6,8 @@ import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { cliLogger } from './cli-log.ts';
 import { cliIo } from './print.ts';
-import { LOCAL_OPERATOR, TerminalChat } from './terminal-chat.ts';
+import { LOCAL_OPERATOR } from '../bot/access.ts';
+import { TerminalChat } from './terminal-chat.ts';
 
 /**
  * `tokobot chat [--store ID]`: the bot's chat in this terminal, over the configured stores'

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { Chat } from '../bot/access.ts';
+import { LOCAL_OPERATOR, type Chat } from '../bot/access.ts';
 import type { ButtonData } from '../bot/button-codec.ts';
 import { renderText } from '../bot/render-text.ts';
 import type { Reply } from '../bot/reply.ts';
@@ -7,8 +7,6 @@ import { t, type Lang } from '../i18n/text.ts';
 import type { TerminalCore } from '../main/terminal-core.ts';
 import { cliIo, print } from './print.ts';
 
-/** The person at the terminal: id 0 is no Telegram user or group and no WhatsApp number, so their saved language and store are their own. */
-export const LOCAL_OPERATOR = 0;
 const HERE: Chat = { id: LOCAL_OPERATOR, kind: 'private' };
 const NAME = 'terminal';
 

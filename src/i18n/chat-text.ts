@@ -20,6 +20,7 @@ export const CHAT_TEXT = {
   tooFast: { id: 'Terlalu banyak pesan. Coba lagi sebentar lagi.', en: 'Too many messages. Please try again in a moment.' },
   apology: { id: 'Maaf, terjadi kesalahan. Kode referensi: {ref}', en: 'Sorry, something went wrong. Reference: {ref}' },
   whoami: { id: 'ID Telegram Anda: {id}\nPeran: {role}', en: 'Your Telegram ID: {id}\nRole: {role}' },
+  whoamiTerminal: { id: 'Anda di terminal mesin ini (tokobot chat), tanpa ID Telegram.\nPeran: {role}', en: 'You are at this machine\'s terminal (tokobot chat), with no Telegram ID.\nRole: {role}' },
   groupId: { id: 'ID grup ini: {id} (untuk TELEGRAM_OWNER_GROUPS jika hanya pemilik yang ada di grup ini)', en: 'This group\'s ID: {id} (for TELEGRAM_OWNER_GROUPS if only owners are in this group)' },
   strangerToOwner: { id: 'Pengguna belum terdaftar menghubungi bot: {name} (ID {id}). Tambahkan ID ini ke TELEGRAM_STAFF jika boleh.', en: 'An unregistered user contacted the bot: {name} (ID {id}). Add this ID to TELEGRAM_STAFF if they may use it.' },
   langSet: { id: 'Bahasa: Indonesia.', en: 'Language: English.' },

@@ -1,3 +1,4 @@
+import { LOCAL_OPERATOR } from '../access.ts';
 import { t } from '../../i18n/text.ts';
 import type { ChatCommand } from './command.ts';
 
@@ -12,6 +13,7 @@ export const whoami: ChatCommand = {
   name: 'whoami', aliases: [], role: 'public', menu: true,
   help: { id: 'ID Telegram Anda', en: 'your Telegram ID' },
   run: ({ who }) => {
+    if (who.id === LOCAL_OPERATOR) return { severity: 'info', lines: [t(who.lang, 'whoamiTerminal', { role: who.access })] };
     const lines = [t(who.lang, 'whoami', { id: who.id, role: who.access })];
     if (who.chat.kind === 'group') lines.push(t(who.lang, 'groupId', { id: who.chat.id }));
     return { severity: 'info', lines };
