@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { Role } from '../config/sections.ts';
 import { formatTime } from '../i18n/format-time.ts';
 import { t, type Lang } from '../i18n/text.ts';
@@ -11,6 +12,7 @@ import { atLeast } from './web-env.ts';
  * The owner's pages: who is signed in, the API tokens and kiosk links (each revocable), and the
  * audit trail. Every value (user agents, token names, audit details) goes through JSX escaping.
  */
+/** No quotes in here: JSX escapes the text of a style element, and CSS would read &quot;. */
 const STYLE = `
 main.access section{background:#fff;border-radius:.5rem;padding:.8rem 1rem;margin-bottom:1rem;box-shadow:0 1px 2px #0002}
 main.access h2{font-size:1.05rem;margin:0 0 .5rem}.hint{color:#5b6475;font-size:.85rem}
@@ -18,6 +20,9 @@ td.agent{max-width:22rem;overflow-wrap:anywhere;font-size:.8rem}.mine{font-weigh
 .secret{background:#fff8e1;border:1px solid #f9a825;border-radius:.4rem;padding:.6rem .8rem;margin-bottom:1rem}
 .secret code{display:block;font-size:1rem;word-break:break-all;background:#fff;padding:.4rem;margin-top:.4rem;user-select:all}
 form.new{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-top:.6rem}form.new label{display:flex;flex-direction:column;font-size:.85rem}
+@media (max-width:640px){table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}table.stack tr:first-child{display:none}
+table.stack tr{border-bottom:1px solid #e6e8ec;padding:.3rem 0}table.stack td{border:0;padding:.1rem .3rem;max-width:none}
+table.stack td[data-label]::before{content:attr(data-label);color:#5b6475;font-size:.8rem;margin-right:.4rem}}
 .refused{color:#a31515}.failed{color:#a84300}nav.pages{margin-top:.8rem;display:flex;gap:1rem}
 `;
 
@@ -34,6 +39,19 @@ export interface Fresh {
   value: string;
 }
 
+/** A cell of a list: a phone shows its column name before it (the rows stack there instead of scrolling sideways). */
+interface Cell { label: string; value: Child; class?: string }
+
+/** A list as a table on a PC, as stacked rows on a phone. */
+function StackTable(props: { list: string; heads: string[]; rows: { key: Record<string, string | number>; cells: Cell[] }[] }) {
+  return (
+    <div class="scroll"><table class="stack" data-list={props.list}>
+      <tr>{props.heads.map((h) => <th>{h}</th>)}</tr>
+      {props.rows.map((r) => <tr {...r.key}>{r.cells.map((c) => <td data-label={c.label || undefined} class={c.class}>{c.value}</td>)}</tr>)}
+    </table></div>
+  );
+}
+
 const RevokeButton = (props: { viewer: PageViewer; action: string; label: string }) => (
   <form method="post" action={props.action} class="inline"><Csrf viewer={props.viewer} /><button aria-label={props.label}>{t(props.viewer.lang, 'webRevoke')}</button></form>
 );
@@ -41,18 +59,16 @@ const RevokeButton = (props: { viewer: PageViewer; action: string; label: string
 function TokenTable(props: { viewer: PageViewer; zone: string; tokens: WebToken[]; kind: TokenKind }) {
   const { lang } = props.viewer;
   if (!props.tokens.length) return <p class="hint">{t(lang, 'webNoTokens')}</p>;
+  const api = props.kind === 'api';
+  const heads = [t(lang, 'webName'), ...(api ? [t(lang, 'webRole')] : []), t(lang, 'webColCreatedBy'), t(lang, 'webColCreated'), t(lang, 'webColLastUsed'), ''];
   return (
-    <div class="scroll"><table data-list={props.kind}>
-      <tr><th>{t(lang, 'webName')}</th>{props.kind === 'api' && <th>{t(lang, 'webRole')}</th>}<th>{t(lang, 'webColCreatedBy')}</th>
-        <th>{t(lang, 'webColCreated')}</th><th>{t(lang, 'webColLastUsed')}</th><th></th></tr>
-      {props.tokens.map((k) => (
-        <tr data-token={k.id}>
-          <td>{k.name}</td>{props.kind === 'api' && <td>{t(lang, ROLE_TEXT[k.role])}</td>}<td>{personOf(k.createdBy)}</td>
-          <td>{when(k.createdAt, props.zone, lang)}</td><td>{when(k.lastUsedAt, props.zone, lang)}</td>
-          <td><RevokeButton viewer={props.viewer} action={`/akses/${props.kind === 'api' ? 'token' : 'kios'}/${k.id}/cabut`} label={`${t(lang, 'webRevoke')} ${k.name}`} /></td>
-        </tr>
-      ))}
-    </table></div>
+    <StackTable list={props.kind} heads={heads} rows={props.tokens.map((k) => ({
+      key: { 'data-token': k.id },
+      cells: [{ label: '', value: <b>{k.name}</b> }, ...(api ? [{ label: heads[1]!, value: t(lang, ROLE_TEXT[k.role]) }] : []),
+        { label: t(lang, 'webColCreatedBy'), value: personOf(k.createdBy) }, { label: t(lang, 'webColCreated'), value: when(k.createdAt, props.zone, lang) },
+        { label: t(lang, 'webColLastUsed'), value: when(k.lastUsedAt, props.zone, lang) },
+        { label: '', value: <RevokeButton viewer={props.viewer} action={`/akses/${api ? 'token' : 'kios'}/${k.id}/cabut`} label={`${t(lang, 'webRevoke')} ${k.name}`} /> }],
+    }))} />
   );
 }
 
@@ -81,18 +97,16 @@ export function AccessPage(props: { viewer: PageViewer; data: AccessData; fresh?
         <section>
           <h2>{t(lang, 'webSessions')}</h2>
           {data.sessions.length ? (
-            <div class="scroll"><table data-list="sessions">
-              <tr><th>{t(lang, 'webColWho')}</th><th>{t(lang, 'webColStarted')}</th><th>{t(lang, 'webColLastSeen')}</th><th>{t(lang, 'webColFrom')}</th>
-                <th>{t(lang, 'webColDevice')}</th><th></th></tr>
-              {data.sessions.map((s) => (
-                <tr data-session={s.id}>
-                  <td>{personOf(s.userId)} · {t(lang, ROLE_TEXT[s.role])}{s.id === data.thisSession && <> · <span class="mine">{t(lang, 'webThisSession')}</span></>}</td>
-                  <td>{when(s.createdAt, data.zone, lang)}</td><td>{when(s.lastSeenAt, data.zone, lang)}</td><td>{s.from ?? '—'}</td>
-                  <td class="agent">{s.agent ?? '—'}</td>
-                  <td><RevokeButton viewer={viewer} action={`/akses/sesi/${s.id}/cabut`} label={`${t(lang, 'webRevoke')} ${s.id}`} /></td>
-                </tr>
-              ))}
-            </table></div>
+            <StackTable list="sessions" heads={[t(lang, 'webColWho'), t(lang, 'webColStarted'), t(lang, 'webColLastSeen'), t(lang, 'webColFrom'), t(lang, 'webColDevice'), '']}
+              rows={data.sessions.map((x) => ({
+                key: { 'data-session': x.id },
+                cells: [
+                  { label: '', value: <>{personOf(x.userId)} · {t(lang, ROLE_TEXT[x.role])}{x.id === data.thisSession && <> · <span class="mine">{t(lang, 'webThisSession')}</span></>}</> },
+                  { label: t(lang, 'webColStarted'), value: when(x.createdAt, data.zone, lang) }, { label: t(lang, 'webColLastSeen'), value: when(x.lastSeenAt, data.zone, lang) },
+                  { label: t(lang, 'webColFrom'), value: x.from ?? '—' }, { label: t(lang, 'webColDevice'), value: x.agent ?? '—', class: 'agent' },
+                  { label: '', value: <RevokeButton viewer={viewer} action={`/akses/sesi/${x.id}/cabut`} label={`${t(lang, 'webRevoke')} ${x.id}`} /> },
+                ],
+              }))} />
           ) : <p class="hint">{t(lang, 'webNoSessions')}</p>}
         </section>
         <section>
@@ -129,18 +143,17 @@ export function AuditPage(props: { viewer: PageViewer; zone: string; entries: (A
       <main class="access">
         <section>
           {entries.length ? (
-            <div class="scroll"><table data-list="audit">
-              <tr><th>{t(lang, 'webColWhen')}</th><th>{t(lang, 'webColWho')}</th><th>{t(lang, 'webColAction')}</th><th>{t(lang, 'webColTarget')}</th>
-                <th>{t(lang, 'webColFrom')}</th><th>{t(lang, 'webColOutcome')}</th><th>{t(lang, 'webColDetail')}</th></tr>
-              {entries.map((e) => (
-                <tr data-audit={e.id}>
-                  <td>{when(e.at, zone, lang)}</td>
-                  <td>{personOf(e.userId)} · {e.role in ROLE_TEXT ? t(lang, ROLE_TEXT[e.role as Role]) : e.role}{e.via === 'token' && ` · ${t(lang, 'webViaToken')}`}</td>
-                  <td>{e.action}</td><td>{e.target || '—'}</td><td>{e.from}</td>
-                  <td class={e.outcome}>{t(lang, `webOutcome_${e.outcome}`)}</td><td class="agent">{e.detail}</td>
-                </tr>
-              ))}
-            </table></div>
+            <StackTable list="audit" heads={[t(lang, 'webColWhen'), t(lang, 'webColWho'), t(lang, 'webColAction'), t(lang, 'webColTarget'), t(lang, 'webColFrom'),
+              t(lang, 'webColOutcome'), t(lang, 'webColDetail')]}
+              rows={entries.map((e) => ({
+                key: { 'data-audit': e.id },
+                cells: [
+                  { label: '', value: when(e.at, zone, lang) },
+                  { label: t(lang, 'webColWho'), value: `${personOf(e.userId)} · ${e.role in ROLE_TEXT ? t(lang, ROLE_TEXT[e.role as Role]) : e.role}${e.via === 'token' ? ` · ${t(lang, 'webViaToken')}` : ''}` },
+                  { label: t(lang, 'webColAction'), value: e.action }, { label: t(lang, 'webColTarget'), value: e.target || '—' }, { label: t(lang, 'webColFrom'), value: e.from },
+                  { label: t(lang, 'webColOutcome'), value: t(lang, `webOutcome_${e.outcome}`), class: e.outcome }, { label: t(lang, 'webColDetail'), value: e.detail, class: 'agent' },
+                ],
+              }))} />
           ) : <p class="hint">{t(lang, 'webNoAudit')}</p>}
           <nav class="pages">
             {props.paged && <a href="/audit">{t(lang, 'webAuditNewestLink')}</a>}

@@ -5,7 +5,7 @@ import { CardView, Layout } from './pages.tsx';
 
 /** A screen read from across the shop: large type on big screens, the phone layout kept on small ones. */
 const STYLE = `
-@media (min-width:1000px){html{font-size:22px}}
+@media (min-width:1000px){html{font-size:26px}.card h2{font-size:1.3rem}.state{font-size:1rem}dl{font-size:1rem}}
 .kiosk-bar{display:flex;justify-content:space-between;flex-wrap:wrap;gap:.5rem;padding:.6rem 1rem;background:#1d2330;color:#fff}
 .kiosk-bar b{font-size:1.2rem}.kiosk-bar span{opacity:.85}
 `;

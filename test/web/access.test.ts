@@ -8,6 +8,8 @@ const post = (cookie: string, fields: Record<string, string>) =>
   ({ method: 'POST', body: form(fields), headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 const AGENT = '<script>alert("ua")</script> Mozilla/5.0 "quoted" & <b>bold</b>';
+/** The page without the column names its cells carry for phones: the markup a PC's table shows. */
+const unlabelled = (html: string) => html.replace(/ data-label="[^"]*"/g, '');
 const withJob = { jobs: [job('pg-harian', { last: run({ status: 'success' }), lastGood: run({}) })] };
 
 /** Signs `userId` in from a browser that sends `agent`; the cookie header. */
@@ -68,7 +70,7 @@ test('the owner sees every live session with who, where from and the device (mar
   const s = webSetup();
   const owner = await signInWith(s, OWNER, 'Firefox/120 di kantor');
   await signInWith(s, STAFF, AGENT);
-  const html = await (await s.app.request('/akses', { headers: { cookie: owner } })).text();
+  const html = unlabelled(await (await s.app.request('/akses', { headers: { cookie: owner } })).text());
   const rows = html.match(/<tr data-session="[0-9a-f]{16}">.*?<\/tr>/g) ?? [];
   assert.equal(rows.length, 2);
   const mine = rows.find((r) => r.includes('Firefox/120'))!;
@@ -77,7 +79,7 @@ test('the owner sees every live session with who, where from and the device (mar
   assert.doesNotMatch(staff, /sesi ini/);
   assert.match(staff, /&lt;script&gt;alert\(&quot;ua&quot;\)&lt;\/script&gt; Mozilla\/5\.0 &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;\/b&gt;/);
   assert.doesNotMatch(html, /<script>alert|<b>bold/);
-  assert.match(mine, /<td>29 Nov 2026 12:00 WIB<\/td><td>unknown<\/td>/, 'last seen (now, in process: no address) in the shop zone');
+  assert.match(mine, /<td>29 Nov 2026 12:00 WIB<\/td><td>unknown<\/td><td class="agent">Firefox\/120 di kantor<\/td>/, 'last seen (now, in process: no address) in the shop zone');
 });
 
 test('revoking another session signs that browser out (audited); an unknown or path-like id is a clear 404, recorded, nothing ended', async () => {
@@ -107,9 +109,9 @@ test('an API token is shown once, kept only as its sha256, works as Bearer on /a
   const secret = await apiToken(s, owner, 'admin', 'Laporan <kasir>');
   assert.deepEqual({ ...s.audit.entries.at(-1)!, at: 0, id: 0 },
     { at: 0, id: 0, userId: OWNER, role: 'owner', via: 'session', action: 'token.create', target: '1', from: 'unknown', outcome: 'ok', detail: 'Laporan <kasir> (admin)' });
-  const list = await (await s.app.request('/akses', { headers: { cookie: owner } })).text();
+  const list = unlabelled(await (await s.app.request('/akses', { headers: { cookie: owner } })).text());
   assert.ok(!list.includes(secret), 'never shown again');
-  assert.match(list, /<td>Laporan &lt;kasir&gt;<\/td><td>admin<\/td><td>Telegram 700100200<\/td>/);
+  assert.match(list, /<td><b>Laporan &lt;kasir&gt;<\/b><\/td><td>admin<\/td><td>Telegram 700100200<\/td>/);
   assert.ok(!JSON.stringify(s.audit.entries).includes(secret), 'not in the audit trail either');
   assert.equal((await s.app.request('/api/status', bearer(secret))).status, 200);
   assert.equal((await s.app.request('/', bearer(secret))).status, 401, 'a token opens the API, not the pages');
@@ -213,11 +215,13 @@ test('the audit trail: newest first with who, what, target, when (shop zone), fr
   }
   const first = await s.app.request('/audit', { headers: { cookie: owner } });
   assert.equal(first.status, 200);
-  const html = await first.text();
+  const raw = await first.text();
+  const html = unlabelled(raw);
   const ids = [...html.matchAll(/data-audit="(\d+)"/g)].map((m) => Number(m[1]));
   assert.equal(ids.length, AUDIT_PAGE);
   assert.deepEqual(ids.slice(0, 2), [AUDIT_PAGE + 10, AUDIT_PAGE + 9], 'newest first');
   assert.match(html, /<tr data-audit="60"><td>29 Nov 2026 13:00 WIB<\/td><td>WhatsApp \+6281234567890 · admin<\/td><td>sync\.start<\/td><td>toko60<\/td><td>10\.0\.0\.9<\/td><td class="refused">ditolak<\/td>/);
+  assert.match(raw, /<td data-label="Hasil" class="refused">ditolak<\/td>/, 'a phone shows the column name first');
   const older = /href="\/audit\?before=(\d+)"/.exec(html)?.[1];
   assert.equal(older, '11');
   const second = await (await s.app.request(`/audit?before=${older}`, { headers: { cookie: owner } })).text();
