@@ -72,6 +72,34 @@ function TokenTable(props: { viewer: PageViewer; zone: string; tokens: WebToken[
   );
 }
 
+/** A token name is something to recognise it by in the list, not an essay. */
+export const TOKEN_NAME_MAX = 60;
+
+const TOKEN_TEXT = {
+  api: { title: 'webApiTokens', hint: 'webApiHint', create: 'webCreateToken', action: '/akses/token' },
+  kiosk: { title: 'webKiosks', hint: 'webKioskHint', create: 'webCreateKiosk', action: '/akses/kios' },
+} as const;
+
+/** API tokens or kiosk links: the list and the form that makes one (an API token with the role it acts with). */
+function TokenSection(props: { viewer: PageViewer; zone: string; tokens: WebToken[]; kind: TokenKind; roles: Role[] }) {
+  const { viewer, kind } = props;
+  const { lang } = viewer;
+  const text = TOKEN_TEXT[kind];
+  return (
+    <section>
+      <h2>{t(lang, text.title)}</h2>
+      <p class="hint">{t(lang, text.hint)}</p>
+      <TokenTable viewer={viewer} zone={props.zone} tokens={props.tokens} kind={kind} />
+      <form method="post" action={text.action} class="new">
+        <Csrf viewer={viewer} />
+        <label>{t(lang, 'webName')}<input name="name" required maxlength={TOKEN_NAME_MAX} /></label>
+        {kind === 'api' && <label>{t(lang, 'webRole')}<select name="role">{props.roles.map((r) => <option value={r}>{t(lang, ROLE_TEXT[r])}</option>)}</select></label>}
+        <button>{t(lang, text.create)}</button>
+      </form>
+    </section>
+  );
+}
+
 export interface AccessData {
   zone: string;
   sessions: SessionInfo[];
@@ -84,7 +112,7 @@ export interface AccessData {
 export function AccessPage(props: { viewer: PageViewer; data: AccessData; fresh?: Fresh | undefined }) {
   const { viewer, data, fresh } = props;
   const { lang } = viewer;
-  const roles = (['staff', 'admin', 'owner'] as const).filter((r: Role) => viewer.who && atLeast(viewer.who.role, r));
+  const roles = (['staff', 'admin', 'owner'] as Role[]).filter((r) => viewer.who && atLeast(viewer.who.role, r));
   return (
     <Layout viewer={viewer} title={t(lang, 'webAccessTitle')} style={STYLE}>
       <main class="access">
@@ -109,27 +137,8 @@ export function AccessPage(props: { viewer: PageViewer; data: AccessData; fresh?
               }))} />
           ) : <p class="hint">{t(lang, 'webNoSessions')}</p>}
         </section>
-        <section>
-          <h2>{t(lang, 'webApiTokens')}</h2>
-          <p class="hint">{t(lang, 'webApiHint')}</p>
-          <TokenTable viewer={viewer} zone={data.zone} tokens={data.apiTokens} kind="api" />
-          <form method="post" action="/akses/token" class="new">
-            <Csrf viewer={viewer} />
-            <label>{t(lang, 'webName')}<input name="name" required maxlength={60} /></label>
-            <label>{t(lang, 'webRole')}<select name="role">{roles.map((r) => <option value={r}>{t(lang, ROLE_TEXT[r])}</option>)}</select></label>
-            <button>{t(lang, 'webCreateToken')}</button>
-          </form>
-        </section>
-        <section>
-          <h2>{t(lang, 'webKiosks')}</h2>
-          <p class="hint">{t(lang, 'webKioskHint')}</p>
-          <TokenTable viewer={viewer} zone={data.zone} tokens={data.kiosks} kind="kiosk" />
-          <form method="post" action="/akses/kios" class="new">
-            <Csrf viewer={viewer} />
-            <label>{t(lang, 'webName')}<input name="name" required maxlength={60} /></label>
-            <button>{t(lang, 'webCreateKiosk')}</button>
-          </form>
-        </section>
+        <TokenSection viewer={viewer} zone={data.zone} tokens={data.apiTokens} kind="api" roles={roles} />
+        <TokenSection viewer={viewer} zone={data.zone} tokens={data.kiosks} kind="kiosk" roles={[]} />
       </main>
     </Layout>
   );

@@ -3,13 +3,11 @@ import { html } from 'hono/html';
 import { getCookie } from 'hono/cookie';
 import type { Role } from '../../config/sections.ts';
 import type { TokenKind } from '../../store/web-tokens.ts';
-import { AccessPage, type Fresh } from '../access-pages.tsx';
+import { AccessPage, TOKEN_NAME_MAX, type Fresh } from '../access-pages.tsx';
 import { auditOf, refuse, SESSION_COOKIE, type WebDeps } from '../web-app.tsx';
 import { atLeast, need, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
 import { pageViewer } from './overview.tsx';
 
-/** A name an owner gives a token: something to recognise it by in the list, not an essay. */
-const MAX_NAME = 60;
 const ROLES: readonly Role[] = ['staff', 'admin', 'owner'];
 /** Token ids are database serials; anything else is not one of ours. */
 const TOKEN_ID = /^[1-9]\d{0,9}$/;
@@ -24,11 +22,14 @@ export function accessRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const audit = auditOf(deps);
 
-  /** Owners only; a refused POST is recorded as what it tried. */
+  /**
+   * Owners only; a refused POST of someone signed in is recorded as what it tried. Anonymous ones
+   * are not: anyone could fill the trail with them.
+   */
   const ownerOnly = (action: string) => need('owner', async (c, status) => {
-    if (c.req.method === 'POST') {
-      const v = c.get('viewer');
-      await audit(c, { action, target: c.req.param('id') ?? '', outcome: 'refused', detail: v ? `role ${v.role} is not owner` : 'not signed in' });
+    const v = c.get('viewer');
+    if (c.req.method === 'POST' && v) {
+      await audit(c, { action, target: (c.req.param('id') ?? '').slice(0, 40), outcome: 'refused', detail: `role ${v.role} is not owner` });
     }
     return refuse(c, status, status === 401 ? 'webSignInHint' : 'webNotAllowed');
   });
@@ -45,7 +46,7 @@ export function accessRoutes(deps: WebDeps): Hono<WebEnv> {
   async function nameOf(c: WebContext): Promise<string | null> {
     const body = await c.req.parseBody();
     const name = typeof body.name === 'string' ? body.name.trim() : '';
-    return name && name.length <= MAX_NAME ? name : null;
+    return name && name.length <= TOKEN_NAME_MAX ? name : null;
   }
 
   app.get('/akses', ownerOnly('access.view'), (c) => page(c));
