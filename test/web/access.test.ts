@@ -43,6 +43,10 @@ test('admins and staff get 403 on /akses and /audit with nothing of them in the 
     assert.doesNotMatch(overview, /href="\/akses"|href="\/audit"/, 'no menu link to what they may not open');
   }
   for (const path of ['/akses', '/audit']) assert.equal((await s.app.request(path)).status, 401);
+  const recorded = s.audit.entries.length;
+  assert.equal((await s.app.request('/akses/token', post('', { name: 'x', role: 'owner' }))).status, 401);
+  assert.equal(s.audit.entries.length, recorded, 'anonymous POSTs cannot fill the audit trail');
+  assert.deepEqual(await s.tokens.list('api'), []);
 });
 
 test('forged POSTs of admins and staff (with and without their CSRF token) are refused with 403, audited, and change nothing', async () => {
