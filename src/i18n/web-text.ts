@@ -2,8 +2,8 @@
 export const WEB_TEXT = {
   webTitle: { id: 'tokobot — ringkasan', en: 'tokobot — overview' },
   webSignInTitle: { id: 'Masuk ke tokobot', en: 'Sign in to tokobot' },
-  webSignInHint: { id: 'Kirim /web ke bot tokobot di Telegram: bot membalas dengan tautan masuk sekali pakai (berlaku 10 menit).',
-    en: 'Send /web to the tokobot bot in Telegram: it answers with a one-time sign-in link (valid for 10 minutes).' },
+  webSignInHint: { id: 'Kirim /web ke bot tokobot di Telegram (atau WhatsApp, bila nomor Anda diizinkan): bot membalas dengan tautan masuk sekali pakai (berlaku 10 menit).',
+    en: 'Send /web to the tokobot bot in Telegram (or WhatsApp, if your number is allowed): it answers with a one-time sign-in link (valid for 10 minutes).' },
   webLinkUsed: { id: 'Tautan ini sudah dipakai. Setiap tautan hanya berlaku sekali: kirim /web lagi ke bot untuk tautan baru.',
     en: 'This link has already been used. Each link works once: send /web to the bot again for a new one.' },
   webLinkExpired: { id: 'Tautan ini sudah kedaluwarsa (berlaku 10 menit). Kirim /web lagi ke bot untuk tautan baru.',

@@ -7,6 +7,9 @@ import type { ChatState } from '../pipeline/chat-state.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { WebSignIn } from '../pipeline/web-sign-in.ts';
+import { apiViewerOf, WebTokenKeys } from '../pipeline/web-tokens.ts';
+import { whatsAppUserId } from '../bot/whatsapp/whatsapp-chat.ts';
+import type { Role } from '../config/sections.ts';
 import type { WebUser } from '../store/web-auth.ts';
 import { createWebApp } from '../web/web-app.tsx';
 
@@ -28,10 +31,11 @@ interface WebWiring {
 export async function startWebServer(app: App, wiring: WebWiring, port: number): Promise<WebServer> {
   const { config } = app;
   const signIn = new WebSignIn(app.opsStores.web);
+  const tokens = new WebTokenKeys(app.opsStores.webTokens);
   const secrets = secretValues(config);
   const web = createWebApp({
-    signIn, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
-    roles: config.telegram.roles, langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
+    signIn, tokens, apiViewer: apiViewerOf(tokens), baseUrl: config.web.baseUrl, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
+    roles: dashboardRoles(config.telegram.roles, config.whatsapp.allowed), langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure, trustProxy: config.web.trustProxy,
   });
   const server = createAdaptorServer({ fetch: web.fetch }) as http.Server;
@@ -44,4 +48,12 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
     link: async (user) => `${config.web.baseUrl}/masuk/${await signIn.issueLink(user)}`,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
+}
+
+/**
+ * Who may sign in: the Telegram roles, and the allowed WhatsApp numbers as staff (all that
+ * WHATSAPP_ALLOWED_NUMBERS grants in the chat too), under the negative ids the WhatsApp chat gives them.
+ */
+export function dashboardRoles(telegram: ReadonlyMap<number, Role>, whatsAppAllowed: readonly string[]): ReadonlyMap<number, Role> {
+  return new Map<number, Role>([...whatsAppAllowed.map((n): [number, Role] => [whatsAppUserId(n), 'staff']), ...telegram]);
 }

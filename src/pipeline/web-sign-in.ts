@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { publicId, type RefusedLink, type SessionOrigin, type WebAuth, type WebUser } from '../store/web-auth.ts';
+import { publicId, type RefusedLink, type SessionInfo, type SessionOrigin, type WebAuth, type WebUser } from '../store/web-auth.ts';
 
 /** A link is for opening at once, from the chat it was sent to: ten minutes is enough and leaks little. */
 export const LINK_TTL_MS = 10 * 60_000;
@@ -8,8 +8,9 @@ export const SESSION_TTL_MS = 30 * 86_400_000;
 /** 32 random bytes: no guessing, in a link or in a cookie. */
 const SECRET_BYTES = 32;
 
-const secret = () => randomBytes(SECRET_BYTES).toString('base64url');
-const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+/** A new secret for a link, a cookie or a token; shown once, kept only as `hashOf` it. */
+export const secret = () => randomBytes(SECRET_BYTES).toString('base64url');
+export const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Sign-in to the web dashboard without passwords: the bot sends a one-time link, opening it starts
@@ -41,6 +42,21 @@ export class WebSignIn {
 
   /** Signs this session out (the person pressed "sign out"). */
   async end(sessionId: string): Promise<void> {
-    await this.auth.revokeSession(publicId(hashOf(sessionId)));
+    await this.auth.revokeSession(this.publicIdOf(sessionId));
+  }
+
+  /** The name a session has in the sessions list (to mark "this session"); reveals nothing of the secret. */
+  publicIdOf(sessionId: string): string {
+    return publicId(hashOf(sessionId));
+  }
+
+  /** Live sessions, the most recently seen first (for owners). */
+  sessions(): Promise<SessionInfo[]> {
+    return this.auth.sessions(this.now());
+  }
+
+  /** Ends the session of this public id (an owner revoked it); false when there was none. */
+  revoke(id: string): Promise<boolean> {
+    return this.auth.revokeSession(id);
   }
 }

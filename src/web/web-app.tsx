@@ -9,15 +9,23 @@ import { t, type TextKey } from '../i18n/text.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
 import { SESSION_TTL_MS, type WebSignIn } from '../pipeline/web-sign-in.ts';
+import type { WebTokenKeys } from '../pipeline/web-tokens.ts';
 import type { AuditEntry, WebAudit } from '../store/web-audit.ts';
 import { csrfMatches, csrfToken } from './csrf.ts';
 import { NoticePage } from './pages.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
+import { accessRoutes } from './routes/access.tsx';
+import { auditRoutes } from './routes/audit.tsx';
+import { kioskRoutes } from './routes/kiosk.tsx';
 import { atLeast, type WebContext, type WebEnv } from './web-env.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
 export interface WebDeps {
-  signIn: Pick<WebSignIn, 'redeem' | 'session' | 'end'>;
+  signIn: Pick<WebSignIn, 'redeem' | 'session' | 'end' | 'publicIdOf' | 'sessions' | 'revoke'>;
+  /** API tokens and kiosk links (owners make and revoke them on /akses; a kiosk link opens /kios/…). */
+  tokens: Pick<WebTokenKeys, 'issue' | 'find' | 'list' | 'revoke'>;
+  /** Where the dashboard is reached from outside (WEB_URL): kiosk links are shown with it. */
+  baseUrl?: string;
   /** The viewer an API token (`Authorization: Bearer …`) stands for, or null when it is none of ours. */
   apiViewer?: (token: string) => Promise<{ userId: number; role: Role } | null>;
   audit: WebAudit;
@@ -79,7 +87,10 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     await next();
     c.header('Content-Security-Policy', CSP);
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // Never a Referer to another site (a kiosk or sign-in URL is a secret). Not 'no-referrer': with it
+    // browsers send `Origin: null` on form POSTs (Fetch spec, "serializing a request origin"), which
+    // the CSRF check below must then refuse.
+    c.header('Referrer-Policy', 'same-origin');
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
@@ -95,7 +106,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (bearer && c.req.path.startsWith('/api/')) {
       const found = deps.apiViewer ? await deps.apiViewer(bearer) : null;
       const now = found && deps.roles.get(found.userId);
-      if (found && now) c.set('viewer', { userId: found.userId, role: lower(found.role, now), via: 'token', csrf: '' });
+      if (found && now) c.set('viewer', { userId: found.userId, role: actingRole(found.role, now), via: 'token', csrf: '' });
     } else if (sessionId) {
       const user = await deps.signIn.session(sessionId);
       const role = user && deps.roles.get(user.userId);
@@ -138,10 +149,13 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.route('/', overviewRoutes(deps));
+  app.route('/', accessRoutes(deps));
+  app.route('/', auditRoutes(deps));
+  app.route('/', kioskRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;
 }
 
-/** An API token acts with the role it was made with, never more than its maker has now. */
-const lower = (made: Role, now: Role): Role => (atLeast(now, made) ? made : now);
+/** A token (API or kiosk) acts with the role it was made with, never more than its maker has now. */
+export const actingRole = (made: Role, now: Role): Role => (atLeast(now, made) ? made : now);

@@ -6,7 +6,8 @@ import { WebSignIn } from '../../src/pipeline/web-sign-in.ts';
 import type { BackupRun } from '../../src/store/backup-log.ts';
 import { createWebApp, type WebDeps } from '../../src/web/web-app.tsx';
 import { csrfToken } from '../../src/web/csrf.ts';
-import { MemoryWebAudit, MemoryWebAuth } from '../fakes/memory-web-auth.ts';
+import { apiViewerOf, WebTokenKeys } from '../../src/pipeline/web-tokens.ts';
+import { MemoryWebAudit, MemoryWebAuth, MemoryWebTokens } from '../fakes/memory-web-auth.ts';
 
 /** The dashboard in process on memory stores, for tests that ask it with app.request. */
 export const NOW = new Date('2026-11-29T05:00:00Z');
@@ -38,15 +39,16 @@ export function webSetup(o: Setup = {}) {
   const signIn = new WebSignIn(auth, () => clock);
   const stores = o.stores ?? [[store('a'), status(store('a'), 'OK')]];
   const audit = new MemoryWebAudit();
+  const tokens = new WebTokenKeys(new MemoryWebTokens(), () => clock);
   const roles = new Map<number, Role>([[OWNER, 'owner'], [ADMIN, 'admin'], [STAFF, 'staff']]);
   const deps: WebDeps = {
-    signIn, audit, stores: stores.map(([s]) => s), status: async (s) => stores.find(([x]) => x.id === s.id)![1], jobs: async () => o.jobs ?? [],
+    signIn, tokens, apiViewer: apiViewerOf(tokens), audit, stores: stores.map(([s]) => s), status: async (s) => stores.find(([x]) => x.id === s.id)![1], jobs: async () => o.jobs ?? [],
     roles, langOf: async (id) => o.langs?.[id] ?? 'id', zone: 'Asia/Jakarta',
     scrub: (text) => text.replaceAll('s3cret-pw', '[secret]'), secure: false, now: () => clock, ...o.deps,
   };
   const app = createWebApp(deps);
   return {
-    app, auth, audit, signIn, deps, tick: (ms: number) => { clock = new Date(clock.getTime() + ms); },
+    app, auth, audit, signIn, tokens, roles, deps, tick: (ms: number) => { clock = new Date(clock.getTime() + ms); },
     /** Signs `userId` in through a fresh link; the cookie header to send. */
     async session(userId = OWNER): Promise<string> {
       const token = await signIn.issueLink({ userId, role: roles.get(userId) ?? 'staff' });

@@ -10,7 +10,13 @@ import { renderWhatsApp } from './render-whatsapp.ts';
  */
 export async function answerWhatsApp(core: CommandCore, allowed: string[], from: string, text: string): Promise<string | null> {
   if (!allowed.includes(from)) return null;
-  const userId = -Number(from);
+  const userId = whatsAppUserId(from);
   const reply = await core.message({ userId, name: `+${from}`, text, access: 'staff', chat: { id: userId, kind: 'private' } });
   return reply ? renderWhatsApp(reply) : null;
 }
+
+/**
+ * WhatsApp has no numeric user id: a person is their phone number. Its digits, negated, are the
+ * user id (never a Telegram user id, which are positive); the number is read back as `-id`.
+ */
+export const whatsAppUserId = (number: string) => -Number(number);

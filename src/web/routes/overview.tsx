@@ -3,7 +3,8 @@ import { html } from 'hono/html';
 import { jobCard, ordered, storeCard, type Card } from '../overview.ts';
 import { OverviewPage, type PageViewer } from '../pages.tsx';
 import { refuse, type WebDeps } from '../web-app.tsx';
-import { need, viewerOf, type Viewer, type WebContext, type WebEnv } from '../web-env.ts';
+import type { Role } from '../../config/sections.ts';
+import { need, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
 
 /** The page's viewer: language and who, with the CSRF token its forms carry. */
 export const pageViewer = (c: WebContext): PageViewer => {
@@ -11,25 +12,25 @@ export const pageViewer = (c: WebContext): PageViewer => {
   return { lang: c.get('lang'), who: { id: v.userId, role: v.role, csrf: v.csrf } };
 };
 
+/** The overview's cards as `role` may see them, worst first, failure texts scrubbed of secrets (also the kiosk's). */
+export async function overviewCards(deps: WebDeps, role: Role): Promise<Card[]> {
+  const now = deps.now ?? (() => new Date());
+  const stores = await Promise.all(deps.stores.map(async (s) => storeCard(s, await deps.status(s), deps.zone)));
+  // Backup jobs are admin matters, as in the bot's /status.
+  const jobs = role === 'staff' ? [] : (await deps.jobs()).map((j) => jobCard(j, deps.zone, now()));
+  return ordered([...stores, ...jobs]).map((card) => card.lastFailure ? { ...card, lastFailure: { ...card.lastFailure, why: deps.scrub(card.lastFailure.why) } } : card);
+}
+
 /** Every store and backup job as cards (`/`) and as JSON (`/api/status`). */
 export function overviewRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const now = deps.now ?? (() => new Date());
-
-  async function cards(viewer: Viewer): Promise<Card[]> {
-    const stores = await Promise.all(deps.stores.map(async (s) => storeCard(s, await deps.status(s), deps.zone)));
-    // Backup jobs are admin matters, as in the bot's /status.
-    const jobs = viewer.role === 'staff' ? [] : (await deps.jobs()).map((j) => jobCard(j, deps.zone, now()));
-    return ordered([...stores, ...jobs]).map((card) => card.lastFailure ? { ...card, lastFailure: { ...card.lastFailure, why: deps.scrub(card.lastFailure.why) } } : card);
-  }
-
   app.get('/', async (c) => {
     if (!c.get('viewer')) return refuse(c, 401, 'webSignInHint');
-    return c.html(html`<!doctype html>${<OverviewPage viewer={pageViewer(c)} cards={await cards(viewerOf(c))} />}`);
+    return c.html(html`<!doctype html>${<OverviewPage viewer={pageViewer(c)} cards={await overviewCards(deps, viewerOf(c).role)} />}`);
   });
 
   app.get('/api/status', need('staff', (c, status) => refuse(c, status, status === 401 ? 'webApiSignIn' : 'webNotAllowed')), async (c) => {
-    const all = await cards(viewerOf(c));
+    const all = await overviewCards(deps, viewerOf(c).role);
     return c.json({ stores: all.filter((x) => x.kind === 'store'), jobs: all.filter((x) => x.kind === 'job') });
   });
   return app;
