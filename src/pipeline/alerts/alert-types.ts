@@ -31,6 +31,11 @@ export interface OpenAlert extends AlertInput {
   mutedUntil: Date | null;
 }
 
+/** An alert that is over: its history. */
+export interface ResolvedAlert extends OpenAlert {
+  resolvedAt: Date;
+}
+
 /** Someone who receives alerts, on the channels they have. */
 export interface Recipient {
   name: string;
