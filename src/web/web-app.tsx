@@ -9,9 +9,12 @@ import { t, type TextKey } from '../i18n/text.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
 import { SESSION_TTL_MS, type WebSignIn } from '../pipeline/web-sign-in.ts';
+import type { RunHistory } from '../store/run-history.ts';
 import type { AuditEntry, WebAudit } from '../store/web-audit.ts';
 import { csrfMatches, csrfToken } from './csrf.ts';
 import { NoticePage } from './pages.tsx';
+import { alertsRoutes, type WebAlerts } from './routes/alerts.tsx';
+import { apiRoutes, type RunNow } from './routes/api.ts';
 import { overviewRoutes } from './routes/overview.tsx';
 import { atLeast, type WebContext, type WebEnv } from './web-env.ts';
 
@@ -24,6 +27,11 @@ export interface WebDeps {
   stores: StoreConfig[];
   status: (store: StoreConfig) => Promise<StoreStatus>;
   jobs: () => Promise<JobState[]>;
+  /** Syncs and backup runs, newest first, with their stages (every process's). */
+  runs: RunHistory['recent'];
+  /** The runs recorded as running now, with live stage and progress for those this process runs. */
+  running: () => Promise<RunNow[]>;
+  alerts: WebAlerts;
   /** Roles as configured now: a session of someone no longer listed signs nobody in. */
   roles: ReadonlyMap<number, Role>;
   langOf: (userId: number) => Promise<Lang>;
@@ -134,6 +142,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.route('/', overviewRoutes(deps));
+  app.route('/', apiRoutes(deps));
+  app.route('/', alertsRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;

@@ -41,6 +41,8 @@ export function webSetup(o: Setup = {}) {
   const roles = new Map<number, Role>([[OWNER, 'owner'], [ADMIN, 'admin'], [STAFF, 'staff']]);
   const deps: WebDeps = {
     signIn, audit, stores: stores.map(([s]) => s), status: async (s) => stores.find(([x]) => x.id === s.id)![1], jobs: async () => o.jobs ?? [],
+    runs: async () => [], running: async () => [],
+    alerts: { open: async () => [], resolved: async () => [], mute: async () => 0, channels: () => [], test: async () => [] },
     roles, langOf: async (id) => o.langs?.[id] ?? 'id', zone: 'Asia/Jakarta',
     scrub: (text) => text.replaceAll('s3cret-pw', '[secret]'), secure: false, now: () => clock, ...o.deps,
   };

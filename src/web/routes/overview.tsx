@@ -5,11 +5,22 @@ import { OverviewPage, type PageViewer } from '../pages.tsx';
 import { refuse, type WebDeps } from '../web-app.tsx';
 import { need, viewerOf, type Viewer, type WebContext, type WebEnv } from '../web-env.ts';
 
+/** An /api refusal for `need`: not signed in, or a role too low. */
+export const apiRefusal = (c: WebContext, status: 401 | 403) => refuse(c, status, status === 401 ? 'webApiSignIn' : 'webNotAllowed');
+
 /** The page's viewer: language and who, with the CSRF token its forms carry. */
 export const pageViewer = (c: WebContext): PageViewer => {
   const v = viewerOf(c);
   return { lang: c.get('lang'), who: { id: v.userId, role: v.role, csrf: v.csrf } };
 };
+
+/** The configured stores' cards, as configured (a failure's text scrubbed of secrets): the overview, /api/status and /api/stores. */
+export async function storeCards(deps: Pick<WebDeps, 'stores' | 'status' | 'zone' | 'scrub'>): Promise<Card[]> {
+  return (await Promise.all(deps.stores.map(async (s) => storeCard(s, await deps.status(s), deps.zone)))).map(scrubbed(deps.scrub));
+}
+
+const scrubbed = (scrub: (text: string) => string) => (card: Card): Card =>
+  card.lastFailure ? { ...card, lastFailure: { ...card.lastFailure, why: scrub(card.lastFailure.why) } } : card;
 
 /** Every store and backup job as cards (`/`) and as JSON (`/api/status`). */
 export function overviewRoutes(deps: WebDeps): Hono<WebEnv> {
@@ -17,10 +28,9 @@ export function overviewRoutes(deps: WebDeps): Hono<WebEnv> {
   const now = deps.now ?? (() => new Date());
 
   async function cards(viewer: Viewer): Promise<Card[]> {
-    const stores = await Promise.all(deps.stores.map(async (s) => storeCard(s, await deps.status(s), deps.zone)));
     // Backup jobs are admin matters, as in the bot's /status.
-    const jobs = viewer.role === 'staff' ? [] : (await deps.jobs()).map((j) => jobCard(j, deps.zone, now()));
-    return ordered([...stores, ...jobs]).map((card) => card.lastFailure ? { ...card, lastFailure: { ...card.lastFailure, why: deps.scrub(card.lastFailure.why) } } : card);
+    const jobs = viewer.role === 'staff' ? [] : (await deps.jobs()).map((j) => jobCard(j, deps.zone, now())).map(scrubbed(deps.scrub));
+    return ordered([...await storeCards(deps), ...jobs]);
   }
 
   app.get('/', async (c) => {
@@ -28,7 +38,7 @@ export function overviewRoutes(deps: WebDeps): Hono<WebEnv> {
     return c.html(html`<!doctype html>${<OverviewPage viewer={pageViewer(c)} cards={await cards(viewerOf(c))} />}`);
   });
 
-  app.get('/api/status', need('staff', (c, status) => refuse(c, status, status === 401 ? 'webApiSignIn' : 'webNotAllowed')), async (c) => {
+  app.get('/api/status', need('staff', apiRefusal), async (c) => {
     const all = await cards(viewerOf(c));
     return c.json({ stores: all.filter((x) => x.kind === 'store'), jobs: all.filter((x) => x.kind === 'job') });
   });
