@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { html } from 'hono/html';
@@ -16,7 +16,7 @@ import { NoticePage } from './pages.tsx';
 import { alertsRoutes, type WebAlerts } from './routes/alerts.tsx';
 import { apiRoutes, type RunNow } from './routes/api.ts';
 import { overviewRoutes } from './routes/overview.tsx';
-import { atLeast, type WebContext, type WebEnv } from './web-env.ts';
+import { atLeast, need, type WebContext, type WebEnv } from './web-env.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
 export interface WebDeps {
@@ -64,6 +64,18 @@ export function auditOf(deps: Pick<WebDeps, 'audit' | 'now'>) {
     const v = c.get('viewer');
     return deps.audit.record({ at: (deps.now ?? (() => new Date()))(), userId: v?.userId ?? null, role: v?.role ?? 'none', via: v?.via ?? 'session', from: c.get('from'), ...e });
   };
+}
+
+/**
+ * `need` for state-changing routes: a viewer below `min` (a forged form, a URL typed) is refused
+ * and the attempt recorded in the audit trail.
+ */
+export function needForAction(deps: Pick<WebDeps, 'audit' | 'now'>, min: Role): MiddlewareHandler<WebEnv> {
+  const audit = auditOf(deps);
+  return need(min, async (c, status) => {
+    await audit(c, { action: `${c.req.method} ${c.req.path}`, target: '', outcome: 'refused', detail: status === 401 ? 'not signed in' : `role ${c.get('viewer')?.role} may not` });
+    return refuse(c, status, status === 401 ? 'webSignInHint' : 'webNotAllowed');
+  });
 }
 
 function clientAddress(c: WebContext): string {

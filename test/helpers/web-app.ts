@@ -30,6 +30,11 @@ export const job = (id: string, o: Partial<JobState>): JobState => ({ job: { id 
 export const run = (o: Partial<BackupRun>): BackupRun => ({ id: 1, job: 'x', trigger: 'schedule', status: 'success', stage: null, stages: [], startedAt: new Date(NOW.getTime() - HOUR),
   finishedAt: new Date(NOW.getTime() - HOUR), fileName: 'db.dump', bytes: 5_242_880, sha256: null, destinations: [], verification: null, error: null, failure: null, ...o });
 
+/** A form body, and a POST of it as a browser sends one from a session. */
+export const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+export const post = (cookie: string, body: string, headers: Record<string, string> = {}) =>
+  ({ method: 'POST', body, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+
 export interface Setup { stores?: [StoreConfig, StoreStatus][]; jobs?: JobState[]; langs?: Record<number, 'id' | 'en'>; deps?: Partial<WebDeps> }
 
 export function webSetup(o: Setup = {}) {

@@ -4,7 +4,7 @@ import { MAX_MUTE_HOURS, type OpenAlert, type ResolvedAlert } from '../../pipeli
 import type { Channel, MessengerState } from '../../pipeline/alerts/ports.ts';
 import type { ChannelTest } from '../../main/alerting.ts';
 import { AlertsPage } from '../alerts-page.tsx';
-import { auditOf, refuse, type WebDeps } from '../web-app.tsx';
+import { auditOf, needForAction, refuse, type WebDeps } from '../web-app.tsx';
 import { need, type WebContext, type WebEnv } from '../web-env.ts';
 import { pageViewer } from './overview.tsx';
 
@@ -60,10 +60,11 @@ export function alertsRoutes(deps: WebDeps): Hono<WebEnv> {
     await audit(c, { action, target: key.slice(0, MAX_KEY), outcome: changed ? 'ok' : 'refused', detail: changed ? (unmute ? '' : `${hours} h`) : 'no open alert with that key' });
     return changed ? c.redirect('/peringatan', 303) : refuse(c, 404, 'webAlertsUnknown');
   };
-  app.post('/peringatan/bisukan', admin, muting(false));
-  app.post('/peringatan/bunyikan', admin, muting(true));
+  const adminAction = needForAction(deps, 'admin');
+  app.post('/peringatan/bisukan', adminAction, muting(false));
+  app.post('/peringatan/bunyikan', adminAction, muting(true));
 
-  app.post('/peringatan/tes', admin, async (c) => {
+  app.post('/peringatan/tes', adminAction, async (c) => {
     const form = await c.req.parseBody();
     const channel = deps.alerts.channels().find((x) => x.channel === form.channel)?.channel;
     if (!channel) {
