@@ -95,7 +95,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     await next();
     c.header('Content-Security-Policy', CSP);
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // Not no-referrer: under it Chromium sends `Origin: null` with our own forms, which the CSRF check refuses.
+    // same-origin still tells other sites nothing (a kiosk or sign-in URL never leaves in a Referer).
+    c.header('Referrer-Policy', 'same-origin');
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
