@@ -148,6 +148,7 @@ test('/api/running: what runs now with stage and progress; /api/jobs without con
   const alerts = (await get('/api/alerts', cookies.owner)).body;
   assert.deepEqual(alerts.open.map((a: Record<string, unknown>) => [a.key, a.severity, a.title, a.openedAt, a.mutedUntil, a.params]),
     [['sync:a', 'warning', 'Sync of Toko a failed', NOW.toISOString(), null, { stage: 'restore', error: 'pw [secret]' }]]);
+  assert.deepEqual(Object.keys(alerts.open[0]).sort(), ['key', 'kind', 'lastSentAt', 'mutedUntil', 'openedAt', 'params', 'severity', 'subject', 'title'], 'no bookkeeping');
   assert.deepEqual(alerts.resolved.map((a: Record<string, unknown>) => [a.key, a.resolvedAt]), [['disk', NOW.toISOString()]]);
   assert.deepEqual(alerts.channels, [{ channel: 'telegram', ready: true, text: 'connected' }]);
 });

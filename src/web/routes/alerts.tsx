@@ -29,9 +29,12 @@ const MAX_KEY = 200;
 
 /** Open alerts, their recent history and the channels, params scrubbed of secrets (an error text may quote a URL): page and API. */
 export async function alertsNow(deps: Pick<WebDeps, 'alerts' | 'scrub'>) {
-  const scrub = <A extends OpenAlert>(a: A): A => ({ ...a, params: Object.fromEntries(Object.entries(a.params).map(([k, v]) => [k, typeof v === 'string' ? deps.scrub(v) : v])) });
+  const shown = (a: OpenAlert): OpenAlert => ({
+    key: a.key, kind: a.kind, severity: a.severity, subject: a.subject, openedAt: a.openedAt, lastSentAt: a.lastSentAt, mutedUntil: a.mutedUntil,
+    params: Object.fromEntries(Object.entries(a.params).map(([k, v]) => [k, typeof v === 'string' ? deps.scrub(v) : v])),
+  });
   const [open, resolved] = await Promise.all([deps.alerts.open(), deps.alerts.resolved(HISTORY)]);
-  return { open: open.map(scrub), resolved: resolved.map(scrub), channels: deps.alerts.channels() };
+  return { open: open.map(shown), resolved: resolved.map((a): ResolvedAlert => ({ ...shown(a), resolvedAt: a.resolvedAt })), channels: deps.alerts.channels() };
 }
 
 /** /peringatan: open alerts and their history, mute and unmute, a test message per channel (admins and owners). */
