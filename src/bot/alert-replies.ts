@@ -1,4 +1,5 @@
 import { alertTime, alertTitle } from '../pipeline/alerts/alert-messages.ts';
+import { MAX_MUTE_HOURS } from '../pipeline/alerts/alert-types.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { localTimes } from '../i18n/format-time.ts';
 import type { Reply } from './reply.ts';
@@ -16,7 +17,7 @@ export async function alertsReply(deps: CoreDeps, who: Who, args: string): Promi
   }
   if (verb === 'mute') {
     const hours = Number(hoursText ?? 'NaN');
-    if (!target || !Number.isFinite(hours) || hours <= 0 || hours > 24 * 30) {
+    if (!target || !Number.isFinite(hours) || hours <= 0 || hours > MAX_MUTE_HOURS) {
       return { severity: 'warning', lines: [id ? 'Pakai: /alerts mute KUNCI|all JAM, mis. /alerts mute all 4' : 'Use: /alerts mute KEY|all HOURS, e.g. /alerts mute all 4'] };
     }
     const n = await deps.alerts.mute(target === 'all' ? null : target, hours);

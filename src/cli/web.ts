@@ -21,6 +21,8 @@ export async function web(): Promise<number> {
   try {
     const server = await startWebServer(app, {
       backups: new BackupRunner(app.backups, config.jobs, app.logger), nextBackup: () => null, chat: new ChatState(app.opsStores.chats),
+      // No runs and no alert channels in this process: the dashboard shows the others' from the ops database.
+      syncs: { progress: () => null }, alerting: () => undefined,
     }, port);
     app.logger.info({}, `web dashboard on ${config.web.host}:${server.port}`);
     await new Promise<void>((resolve) => {

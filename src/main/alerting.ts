@@ -43,14 +43,19 @@ export interface Alerting {
   loop: AlertLoop;
   /** A test message to every recipient on every channel; one line per attempt saying what happened. */
   test(): Promise<string[]>;
+  /** A test message to every recipient who has `channel`; one result per attempt (none when nobody has it). */
+  testChannel(channel: Channel): Promise<ChannelTest[]>;
   stop(): Promise<void>;
 }
 
-/** Sends straight to every recipient on each channel they have (bypassing the outbox); one result per attempt. */
-async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Channel, Messenger>>, messageFor: (r: Recipient) => Message) {
-  const results: { name: string; channel: Channel; to: string; off?: boolean; error?: string }[] = [];
+/** One attempt of a direct send: to whom, and whether the channel is off or the send failed. */
+export interface ChannelTest { name: string; channel: Channel; to: string; off?: boolean; error?: string }
+
+/** Sends straight to every recipient on each channel they have (or on `only`), bypassing the outbox; one result per attempt. */
+async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Channel, Messenger>>, messageFor: (r: Recipient) => Message, only?: Channel) {
+  const results: ChannelTest[] = [];
   for (const r of recipients) {
-    for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
+    for (const channel of only ? [only] : ['telegram', 'whatsapp'] as Channel[]) {
       const to = addressOf(r, channel);
       if (!to) continue;
       const m = messengers[channel];
@@ -61,6 +66,9 @@ async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Cha
   }
   return results;
 }
+
+const testMessage = (r: Recipient): Message => (r.lang === 'en' ? { severity: 'info', title: '🔔 Test alert from tokobot', lines: ['This channel works.'] }
+  : { severity: 'info', title: '🔔 Tes peringatan dari tokobot', lines: ['Saluran ini berfungsi.'] });
 
 /** The alert side of `tokobot start`: channels, the delivery loop, the monitors, and runs reporting in. */
 export function startAlerting(app: App, o: AlertingOptions): Alerting {
@@ -96,11 +104,10 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     messengers, monitors, loop,
     async test() {
       if (!app.config.alerts.recipients.length) return ['No alert recipients: set TELEGRAM_ALERT_CHATS or WHATSAPP_ALERT_NUMBERS (or alerts.recipients in the config file).'];
-      const results = await sendToAll(app.config.alerts.recipients, messengers,
-        (r): Message => (r.lang === 'en' ? { severity: 'info', title: '🔔 Test alert from tokobot', lines: ['This channel works.'] }
-          : { severity: 'info', title: '🔔 Tes peringatan dari tokobot', lines: ['Saluran ini berfungsi.'] }));
+      const results = await sendToAll(app.config.alerts.recipients, messengers, testMessage);
       return results.map((x) => `${x.channel} ${x.to} (${x.name}): ${x.off ? 'off (WHATSAPP_ENABLED is not true)' : x.error ? `FAILED — ${x.error}` : 'sent'}`);
     },
+    testChannel: (channel) => sendToAll(app.config.alerts.recipients, messengers, testMessage, channel),
     async stop() {
       await task.stop();
       await loop.stop();

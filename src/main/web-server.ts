@@ -5,6 +5,9 @@ import type { App } from './app.ts';
 import { secretValues } from '../config/secrets.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
+import type { WebAlerts } from '../web/routes/alerts.tsx';
+import type { Alerting } from './alerting.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { WebSignIn } from '../pipeline/web-sign-in.ts';
 import { apiViewerOf, WebTokenKeys } from '../pipeline/web-tokens.ts';
@@ -20,11 +23,23 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** What the dashboard reads besides the app: this process's backup runner and chat state. */
+/** What the dashboard reads besides the app: this process's runners, chat state and alert side. */
 interface WebWiring {
   backups: BackupRunner;
+  syncs: Pick<SyncRunner, 'progress'>;
   nextBackup: (jobId: string) => Date | null;
   chat: Pick<ChatState, 'user'>;
+  /** The alert side once it runs (it starts after the web server). */
+  alerting: () => Alerting | undefined;
+}
+
+/** The alert engine's state and the running channels, as the alerts page and /api/alerts use them. */
+function webAlerts(app: App, alerting: () => Alerting | undefined): WebAlerts {
+  return {
+    open: () => app.alerts.open(), resolved: (limit) => app.alerts.resolved(limit), mute: (key, until) => app.alerts.mute(key, until),
+    channels: () => Object.values(alerting()?.messengers ?? {}).map((m) => ({ channel: m.channel, ...m.state() })),
+    test: async (channel) => (await alerting()?.testChannel(channel)) ?? [],
+  };
 }
 
 /** The web dashboard (WEB_PORT) on node:http; `port` 0 picks a free one. Rejects when the port is taken. */
@@ -35,6 +50,10 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
   const secrets = secretValues(config);
   const web = createWebApp({
     signIn, tokens, apiViewer: apiViewerOf(tokens), baseUrl: config.web.baseUrl, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
+    runs: (options) => app.backupAlertStores.history.recent(options),
+    running: async () => (await app.backupAlertStores.history.running()).map((r) => ({
+      ...r, progress: (r.kind === 'sync' ? wiring.syncs.progress(r.subject) : wiring.backups.progress(r.subject)) ?? null })),
+    alerts: webAlerts(app, wiring.alerting),
     roles: dashboardRoles(config.telegram.roles, config.whatsapp.allowed), langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure, trustProxy: config.web.trustProxy,
   });

@@ -38,8 +38,11 @@ export interface AlertStore {
   /** The open alerts (resolvedAt null), oldest opened first. */
   open(): Promise<AlertRecord[]>;
 
-  /** Sets mutedUntil on the open alert `key`, or on every open one when key is null; returns how many. */
-  mute(key: string | null, until: Date): Promise<number>;
+  /** The resolved alerts, most recently resolved first, at most `limit` (an alert raised again is open, not here). */
+  resolved(limit: number): Promise<AlertRecord[]>;
+
+  /** Sets mutedUntil on the open alert `key`, or on every open one when key is null (null `until` unmutes); returns how many. */
+  mute(key: string | null, until: Date | null): Promise<number>;
 
   /**
    * Marks "remind" every open alert with nothing pending, last told at or before `toldBefore` and

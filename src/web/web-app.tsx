@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { html } from 'hono/html';
@@ -10,14 +10,17 @@ import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
 import { SESSION_TTL_MS, type WebSignIn } from '../pipeline/web-sign-in.ts';
 import type { WebTokenKeys } from '../pipeline/web-tokens.ts';
+import type { RunHistory } from '../store/run-history.ts';
 import type { AuditEntry, WebAudit } from '../store/web-audit.ts';
 import { csrfMatches, csrfToken } from './csrf.ts';
 import { NoticePage } from './pages.tsx';
+import { alertsRoutes, type WebAlerts } from './routes/alerts.tsx';
+import { apiRoutes, type RunNow } from './routes/api.ts';
 import { overviewRoutes } from './routes/overview.tsx';
 import { accessRoutes } from './routes/access.tsx';
 import { auditRoutes } from './routes/audit.tsx';
 import { kioskRoutes } from './routes/kiosk.tsx';
-import { atLeast, type WebContext, type WebEnv } from './web-env.ts';
+import { atLeast, need, type WebContext, type WebEnv } from './web-env.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
 export interface WebDeps {
@@ -32,6 +35,11 @@ export interface WebDeps {
   stores: StoreConfig[];
   status: (store: StoreConfig) => Promise<StoreStatus>;
   jobs: () => Promise<JobState[]>;
+  /** Syncs and backup runs, newest first, with their stages (every process's). */
+  runs: RunHistory['recent'];
+  /** The runs recorded as running now, with live stage and progress for those this process runs. */
+  running: () => Promise<RunNow[]>;
+  alerts: WebAlerts;
   /** Roles as configured now: a session of someone no longer listed signs nobody in. */
   roles: ReadonlyMap<number, Role>;
   langOf: (userId: number) => Promise<Lang>;
@@ -66,6 +74,18 @@ export function auditOf(deps: Pick<WebDeps, 'audit' | 'now'>) {
     const v = c.get('viewer');
     return deps.audit.record({ at: (deps.now ?? (() => new Date()))(), userId: v?.userId ?? null, role: v?.role ?? 'none', via: v?.via ?? 'session', from: c.get('from'), ...e });
   };
+}
+
+/**
+ * `need` for state-changing routes: a viewer below `min` (a forged form, a URL typed) is refused
+ * and the attempt recorded in the audit trail.
+ */
+export function needForAction(deps: Pick<WebDeps, 'audit' | 'now'>, min: Role): MiddlewareHandler<WebEnv> {
+  const audit = auditOf(deps);
+  return need(min, async (c, status) => {
+    await audit(c, { action: `${c.req.method} ${c.req.path}`, target: '', outcome: 'refused', detail: status === 401 ? 'not signed in' : `role ${c.get('viewer')?.role} may not` });
+    return refuse(c, status, status === 401 ? 'webSignInHint' : 'webNotAllowed');
+  });
 }
 
 function clientAddress(c: WebContext, trustProxy: boolean): string {
@@ -152,6 +172,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/', accessRoutes(deps));
   app.route('/', auditRoutes(deps));
   app.route('/', kioskRoutes(deps));
+  app.route('/', apiRoutes(deps));
+  app.route('/', alertsRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;

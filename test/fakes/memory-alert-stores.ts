@@ -44,7 +44,12 @@ export class MemoryAlertStore implements AlertStore {
     return [...this.tables.alerts.values()].filter(isOpen).sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime()).map(copy);
   }
 
-  async mute(key: string | null, until: Date): Promise<number> {
+  async resolved(limit: number): Promise<AlertRecord[]> {
+    return [...this.tables.alerts.values()].filter((a) => !isOpen(a))
+      .sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime() || (a.key < b.key ? -1 : 1)).slice(0, limit).map(copy);
+  }
+
+  async mute(key: string | null, until: Date | null): Promise<number> {
     const muted = [...this.tables.alerts.values()].filter((a) => isOpen(a) && (key === null || a.key === key));
     for (const a of muted) a.mutedUntil = until;
     return muted.length;

@@ -31,6 +31,11 @@ export const job = (id: string, o: Partial<JobState>): JobState => ({ job: { id 
 export const run = (o: Partial<BackupRun>): BackupRun => ({ id: 1, job: 'x', trigger: 'schedule', status: 'success', stage: null, stages: [], startedAt: new Date(NOW.getTime() - HOUR),
   finishedAt: new Date(NOW.getTime() - HOUR), fileName: 'db.dump', bytes: 5_242_880, sha256: null, destinations: [], verification: null, error: null, failure: null, ...o });
 
+/** A form body, and a POST of it as a browser sends one from a session. */
+export const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+export const post = (cookie: string, body: string, headers: Record<string, string> = {}) =>
+  ({ method: 'POST', body, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+
 export interface Setup { stores?: [StoreConfig, StoreStatus][]; jobs?: JobState[]; langs?: Record<number, 'id' | 'en'>; deps?: Partial<WebDeps> }
 
 export function webSetup(o: Setup = {}) {
@@ -43,6 +48,8 @@ export function webSetup(o: Setup = {}) {
   const roles = new Map<number, Role>([[OWNER, 'owner'], [ADMIN, 'admin'], [STAFF, 'staff']]);
   const deps: WebDeps = {
     signIn, tokens, apiViewer: apiViewerOf(tokens), audit, stores: stores.map(([s]) => s), status: async (s) => stores.find(([x]) => x.id === s.id)![1], jobs: async () => o.jobs ?? [],
+    runs: async () => [], running: async () => [],
+    alerts: { open: async () => [], resolved: async () => [], mute: async () => 0, channels: () => [], test: async () => [] },
     roles, langOf: async (id) => o.langs?.[id] ?? 'id', zone: 'Asia/Jakarta',
     scrub: (text) => text.replaceAll('s3cret-pw', '[secret]'), secure: false, now: () => clock, ...o.deps,
   };

@@ -52,6 +52,19 @@ export function alertStoreContract(fresh: () => Promise<AlertStores>): void {
     assert.deepEqual((await alerts.open()).map((a) => a.mutedUntil), [null, at(60)]);
     assert.equal(await alerts.mute(null, at(90)), 2);
     assert.deepEqual((await alerts.open()).map((a) => a.mutedUntil), [at(90), at(90)]);
+    assert.equal(await alerts.mute('b', null), 1);
+    assert.deepEqual((await alerts.open()).map((a) => a.mutedUntil), [null, at(90)]);
+  });
+
+  test('resolved lists resolved alerts, last resolved first, at most limit', async () => {
+    const { alerts } = await fresh();
+    await put(alerts, record('open', { openedAt: at(0) }));
+    await put(alerts, record('early', { resolvedAt: at(5) }));
+    await put(alerts, record('late', { resolvedAt: at(9) }));
+    await put(alerts, record('middle', { resolvedAt: at(7) }));
+    assert.deepEqual((await alerts.resolved(10)).map((a) => a.key), ['late', 'middle', 'early']);
+    assert.deepEqual((await alerts.resolved(2)).map((a) => a.key), ['late', 'middle']);
+    assert.deepEqual((await alerts.resolved(1))[0], record('late', { resolvedAt: at(9) }));
   });
 
   test('markReminders: open, nothing pending, told at or before the time, not muted now', async () => {

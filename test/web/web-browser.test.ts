@@ -1,68 +1,32 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { startService, type Service } from '../../src/main/service.ts';
-import { getSharedFixture } from '../fixtures/shared-fixture.ts';
-import { FakeTelegram } from '../fakes/fake-telegram.ts';
-import { startHarness, type Harness } from '../helpers/sync-harness.ts';
-import { sync } from '../helpers/sync-checks.ts';
-import { freePort } from '../helpers/free-port.ts';
-import { freshBackup } from '../helpers/fresh-backup.ts';
-import { needProgramFile } from '../helpers/needs.ts';
+import type { Browser } from 'playwright-core';
+import type { Service } from '../../src/main/service.ts';
+import { skipBrowser as skip, startWebRun, type WebRun } from '../helpers/web-browser.ts';
 
 /**
- * The dashboard in a real browser (Debian's Chromium driven by playwright-core, which downloads
- * no browser): `tokobot start` with WEB_PORT, the owner sends /web through the fake Bot API, and
- * the link the bot answered is opened on a PC-sized and a phone-sized screen.
+ * The dashboard in a real browser: `tokobot start` with WEB_PORT, the owner sends /web through the
+ * fake Bot API, and the link the bot answered is opened on a PC-sized and a phone-sized screen.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const skip = needProgramFile(CHROMIUM, 'Debian: apt-get install chromium');
 const STORE = `web${process.pid}`;
-const OWNER = { id: 700100200, first_name: 'Ibu Sari' };
-let tg: FakeTelegram;
-let h: Harness;
+let run: WebRun;
 let service: Service;
 let browser: Browser;
 let shots = '';
-const keepShots = process.env.TOKOBOT_SCREENSHOTS;
 
 before(async () => {
   if (skip) return;
-  const fixture = await getSharedFixture('small', { storeId: 'toko1' });
-  tg = await FakeTelegram.start();
-  h = await startHarness('external', STORE, { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, WEB_PORT: String(await freePort()),
-    SYNC_CRON: '0 0 1 1 *', TELEGRAM_OWNERS: String(OWNER.id) });
-  const dumpedAt = new Date(Date.now() - 3 * 3_600_000);
-  await h.fake.addFile(`${h.folder}/backup.zip`, await freshBackup(fixture.i5buPath, path.join(h.dataDir, 'backup.zip'), 'Asia/Jakarta', dumpedAt), dumpedAt);
-  assert.equal((await sync(h)).status, 'success');
-  service = await startService(h.app);
-  await tg.until(() => service.telegram.state().ready);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  shots = keepShots ?? mkdtempSync(path.join(tmpdir(), `tokobot-web-shots-${process.pid}-`));
-  mkdirSync(shots, { recursive: true });
+  run = await startWebRun(STORE);
+  ({ service, browser, shots } = run);
 });
 
 after(async () => {
-  await browser?.close();
-  await service?.stop();
-  await h?.close();
-  await tg?.close();
-  if (shots && !keepShots) rmSync(shots, { recursive: true, force: true });
+  await run?.close();
 });
 
-/** Sends /web as the owner and returns the link from the bot's answer. */
-async function linkFromBot(): Promise<string> {
-  const before = tg.messages(OWNER.id).length;
-  tg.userSays(OWNER, '/web');
-  const reply = await tg.until(() => tg.messages(OWNER.id).slice(before).find((m) => /\/masuk\//.test(m.text ?? '')));
-  const link = /http:\/\/\S+\/masuk\/[A-Za-z0-9_-]{43}/.exec(reply.text ?? '')?.[0];
-  assert.ok(link, `a sign-in link in: ${reply.text}`);
-  assert.equal(new URL(link).port, String(service.webPort));
-  return link;
-}
+const linkFromBot = () => run.linkFromBot();
 
 test('sign in through the link the bot sent, see the store card on a PC and on a phone; the link works once', { skip, timeout: 120_000 }, async (t) => {
   const pc = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -104,8 +68,6 @@ test('sign in through the link the bot sent, see the store card on a PC and on a
 test('stopping tokobot start closes the dashboard: its port refuses connections', { skip, timeout: 60_000 }, async () => {
   const url = `http://127.0.0.1:${service.webPort}/`;
   assert.equal((await fetch(url)).status, 401, 'answering before');
-  const stopping = service;
-  service = undefined as unknown as Service; // stopped here, not again after the tests
-  await stopping.stop();
+  await run.stopService(); // stopped here, not again after the tests
   await assert.rejects(fetch(url), /fetch failed/);
 });

@@ -1,10 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OWNER, STAFF, webSetup } from '../helpers/web-app.ts';
-
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const post = (cookie: string, body: string, headers: Record<string, string> = {}) =>
-  ({ method: 'POST', body, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+import { form, OWNER, post, STAFF, webSetup } from '../helpers/web-app.ts';
 
 test('sign-out without the CSRF token, with a wrong one, or from another site is refused (403), recorded, and changes nothing', async () => {
   const { app, session, csrf, audit } = webSetup();

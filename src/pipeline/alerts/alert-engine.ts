@@ -1,6 +1,6 @@
 import type { AlertEvent, AlertRecord, AlertStore, OutboxMessage } from '../../store/alerts.ts';
 import { digestMessage, openMessage, remindMessage, resolvedMessage } from './alert-messages.ts';
-import { addressOf, type AlertInput, type OpenAlert, type Recipient } from './alert-types.ts';
+import { addressOf, type AlertInput, type OpenAlert, type Recipient, type ResolvedAlert } from './alert-types.ts';
 import type { Channel } from './ports.ts';
 
 export interface AlertEngineOptions {
@@ -57,9 +57,14 @@ export class AlertEngine {
     return (await this.o.store.open()).map(({ updatedAt: _, ...alert }) => alert);
   }
 
-  /** Silences reminders of one open alert (or all, key null) until `until`. Returns how many. */
-  mute(key: string | null, until: Date): Promise<number> {
+  /** Silences reminders of one open alert (or all, key null) until `until` (null: from now on again). Returns how many. */
+  mute(key: string | null, until: Date | null): Promise<number> {
     return this.o.store.mute(key, until);
+  }
+
+  /** The alerts resolved most recently, newest first (their history). */
+  async resolved(limit: number): Promise<ResolvedAlert[]> {
+    return (await this.o.store.resolved(limit)).map(({ updatedAt: _, pending: __, resolvedAt, ...alert }) => ({ ...alert, resolvedAt: resolvedAt! }));
   }
 
   /** Marks open alerts that have been quiet for remindMs (and are not muted) to be said again. */

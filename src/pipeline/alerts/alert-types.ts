@@ -1,6 +1,9 @@
 import type { Lang } from '../../i18n/lang.ts';
 import type { Channel } from './ports.ts';
 
+/** Longest mute, in chat and on the dashboard: a month; longer, an alert would be forgotten rather than muted. */
+export const MAX_MUTE_HOURS = 24 * 30;
+
 export type Severity = 'warning' | 'critical';
 
 export type AlertKind =
@@ -29,6 +32,11 @@ export interface OpenAlert extends AlertInput {
   openedAt: Date;
   lastSentAt: Date | null;
   mutedUntil: Date | null;
+}
+
+/** An alert that is over: its history. */
+export interface ResolvedAlert extends OpenAlert {
+  resolvedAt: Date;
 }
 
 /** Someone who receives alerts, on the channels they have. */

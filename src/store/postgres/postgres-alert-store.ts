@@ -36,7 +36,12 @@ export class PostgresAlertStore implements AlertStore {
     return res.rows.map(toRecord);
   }
 
-  async mute(key: string | null, until: Date): Promise<number> {
+  async resolved(limit: number): Promise<AlertRecord[]> {
+    const res = await this.pool.query('SELECT * FROM alerts WHERE resolved_at IS NOT NULL ORDER BY resolved_at DESC, key LIMIT $1', [limit]);
+    return res.rows.map(toRecord);
+  }
+
+  async mute(key: string | null, until: Date | null): Promise<number> {
     const res = await this.pool.query('UPDATE alerts SET muted_until = $2 WHERE resolved_at IS NULL AND ($1::text IS NULL OR key = $1)', [key, until]);
     return res.rowCount ?? 0;
   }
