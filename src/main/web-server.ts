@@ -5,10 +5,16 @@ import type { App } from './app.ts';
 import { secretValues } from '../config/secrets.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+import { officeStock } from '../pipeline/item-stock.ts';
+import { publishedChanges } from '../pipeline/list-changes.ts';
+import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { WebSignIn } from '../pipeline/web-sign-in.ts';
+import type { OpsStores } from '../store/index.ts';
 import type { WebUser } from '../store/web-auth.ts';
+import type { RestoreTarget } from '../pipeline/ports.ts';
 import { createWebApp } from '../web/web-app.tsx';
+import type { StorePageData } from '../web/store-page.tsx';
 
 export interface WebServer {
   port: number;
@@ -22,6 +28,18 @@ interface WebWiring {
   backups: BackupRunner;
   nextBackup: (jobId: string) => Date | null;
   chat: Pick<ChatState, 'user'>;
+  /** The bot's search (the service's, prices in memory), so the store page answers as the bot does. */
+  search: Pick<PriceSearch, 'search' | 'suggest' | 'item'>;
+}
+
+/** What the store pages read, from the ops stores, the restored databases (stock per office) and the kept price list files. */
+export function storePageData(stores: Pick<OpsStores, 'runs' | 'priceLists'>, target: Pick<RestoreTarget, 'readRestored'>, dataDir: string,
+  search: WebWiring['search']): StorePageData {
+  const published = (store: string) => stores.priceLists.published(store);
+  return {
+    runs: (store, limit) => stores.runs.recent(store, limit), successesSince: (store, since) => stores.runs.successesSince(store, since), published, search,
+    officeStock: (store, kodeitem) => officeStock(target, store, kodeitem), changes: publishedChanges(dataDir, published),
+  };
 }
 
 /** The web dashboard (WEB_PORT) on node:http; `port` 0 picks a free one. Rejects when the port is taken. */
@@ -33,6 +51,7 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
     signIn, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
     roles: config.telegram.roles, langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure,
+    storePage: storePageData(app.opsStores, app.target, config.dataDir, wiring.search),
   });
   const server = createAdaptorServer({ fetch: web.fetch }) as http.Server;
   await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,8 @@ import type { AuditEntry, WebAudit } from '../store/web-audit.ts';
 import { csrfMatches, csrfToken } from './csrf.ts';
 import { NoticePage } from './pages.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
+import { storeRoutes } from './routes/store.tsx';
+import type { StorePageData } from './store-page.tsx';
 import { atLeast, type WebContext, type WebEnv } from './web-env.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
@@ -31,6 +33,8 @@ export interface WebDeps {
   zone: string;
   /** Text shown beyond the log has the configured secrets replaced (a failure may quote a connection URL). */
   scrub: (text: string) => string;
+  /** What the store pages (/toko/:id) read: runs, the published list, the bot's search, the last sync's changes. */
+  storePage: StorePageData;
   /** Served over https: the cookie is Secure. */
   secure: boolean;
   now?: () => Date;
@@ -134,6 +138,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.route('/', overviewRoutes(deps));
+  app.route('/', storeRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;

@@ -7,6 +7,10 @@ import type { BackupRun } from '../../src/store/backup-log.ts';
 import { createWebApp, type WebDeps } from '../../src/web/web-app.tsx';
 import { csrfToken } from '../../src/web/csrf.ts';
 import { MemoryWebAudit, MemoryWebAuth } from '../fakes/memory-web-auth.ts';
+import { createMemoryStores } from '../fakes/memory-stores.ts';
+import { storePageData } from '../../src/main/web-server.ts';
+import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
+import type { OpsStores } from '../../src/store/index.ts';
 
 /** The dashboard in process on memory stores, for tests that ask it with app.request. */
 export const NOW = new Date('2026-11-29T05:00:00Z');
@@ -30,7 +34,11 @@ export const job = (id: string, o: Partial<JobState>): JobState => ({ job: { id 
 export const run = (o: Partial<BackupRun>): BackupRun => ({ id: 1, job: 'x', trigger: 'schedule', status: 'success', stage: null, stages: [], startedAt: new Date(NOW.getTime() - HOUR),
   finishedAt: new Date(NOW.getTime() - HOUR), fileName: 'db.dump', bytes: 5_242_880, sha256: null, destinations: [], verification: null, error: null, failure: null, ...o });
 
-export interface Setup { stores?: [StoreConfig, StoreStatus][]; jobs?: JobState[]; langs?: Record<number, 'id' | 'en'>; deps?: Partial<WebDeps> }
+export interface Setup {
+  stores?: [StoreConfig, StoreStatus][]; jobs?: JobState[]; langs?: Record<number, 'id' | 'en'>; deps?: Partial<WebDeps>;
+  /** The ops stores the store pages read (memory ones by default) and the DATA_DIR of their price list files. */
+  ops?: Pick<OpsStores, 'runs' | 'priceLists'>; dataDir?: string;
+}
 
 export function webSetup(o: Setup = {}) {
   const auth = new MemoryWebAuth();
@@ -39,10 +47,12 @@ export function webSetup(o: Setup = {}) {
   const stores = o.stores ?? [[store('a'), status(store('a'), 'OK')]];
   const audit = new MemoryWebAudit();
   const roles = new Map<number, Role>([[OWNER, 'owner'], [ADMIN, 'admin'], [STAFF, 'staff']]);
+  const ops = o.ops ?? createMemoryStores();
+  const storePage = storePageData(ops, { readRestored: async () => [] }, o.dataDir ?? '/nonexistent', new PriceSearch(ops.priceLists));
   const deps: WebDeps = {
     signIn, audit, stores: stores.map(([s]) => s), status: async (s) => stores.find(([x]) => x.id === s.id)![1], jobs: async () => o.jobs ?? [],
     roles, langOf: async (id) => o.langs?.[id] ?? 'id', zone: 'Asia/Jakarta',
-    scrub: (text) => text.replaceAll('s3cret-pw', '[secret]'), secure: false, now: () => clock, ...o.deps,
+    scrub: (text) => text.replaceAll('s3cret-pw', '[secret]'), secure: false, now: () => clock, storePage, ...o.deps,
   };
   const app = createWebApp(deps);
   return {
