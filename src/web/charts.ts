@@ -28,6 +28,8 @@ export interface ChartText {
   /** The label of a run on the x axis (its day in the store's zone). */
   label: (at: Date) => string;
   empty: string;
+  /** A number on the value axis, written as the reader's language writes numbers. */
+  number: (n: number) => string;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function chartSvg(kind: ChartKind, runs: SyncRun[], text: ChartText
       title: { text: text.title, left: 4, top: 2, textStyle: { fontSize: 13, fontWeight: 'bold' } },
       grid: { left: 8, right: 12, top: 34, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: points.map((p) => p[0]), axisLabel: { fontSize: 11, hideOverlap: true } },
-      yAxis: { type: 'value', scale: kind === 'rows', axisLabel: { fontSize: 11 } },
+      yAxis: { type: 'value', scale: kind === 'rows', axisLabel: { fontSize: 11, formatter: (n: number) => text.number(n) } },
       series: [{ type: 'line', data: points.map((p) => p[1]), symbolSize: 5, lineStyle: { width: 2 }, color: '#1565c0' }],
       ...(points.length ? {} : { graphic: { type: 'text', left: 'center', top: 'middle', style: { text: text.empty, fontSize: 13, fill: '#5b6475' } } }),
     });

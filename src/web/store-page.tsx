@@ -9,7 +9,7 @@ import type { PublishedList } from '../store/price-lists.ts';
 import type { SyncRun } from '../store/sync-runs.ts';
 import { CHART_DAYS, CHART_KINDS } from './charts.ts';
 import { duration, stageMs } from './durations.ts';
-import { Layout, type PageViewer } from './pages.tsx';
+import { Layout, number, type PageViewer } from './pages.tsx';
 import { atLeast } from './web-env.ts';
 
 /** What a store page reads (wired in src/main/web-server.ts): data only, no SQL here. */
@@ -35,11 +35,11 @@ form.search button{font-size:1rem;padding:.4rem .8rem}
 .charts{display:grid;gap:.6rem;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr))}
 .charts img{width:100%;height:auto;background:#fff;border:1px solid #e6e8ec;border-radius:.3rem}
 .muted{color:#5b6475;font-size:.85rem}.stages{font-size:.8rem;color:#5b6475}
-td.why{color:#a31515;font-size:.85rem}ul.items{padding-left:1.2rem;margin:.3rem 0}
+td.why{color:#a31515;font-size:.85rem}table.runs tr.run td{border-bottom:0;padding-bottom:0}table.runs th{overflow-wrap:normal}.state{white-space:nowrap}
+section.block dl{margin-bottom:.8rem}ul.items{padding-left:1.2rem;margin:.3rem 0}
 .pages a{margin-right:1rem}
 `;
 
-const num = (n: number, lang: Lang) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US');
 const storeHref = (store: StoreConfig) => `/toko/${encodeURIComponent(store.id)}`;
 const itemHref = (store: StoreConfig, kodeitem: string) => `${storeHref(store)}/barang?kode=${encodeURIComponent(kodeitem)}`;
 
@@ -52,16 +52,18 @@ function trigger(value: string, lang: Lang): string {
 function RunRows(props: { run: SyncRun; zone: string; lang: Lang; scrub: (s: string) => string }) {
   const { run, lang } = props;
   const took = run.finishedAt ? duration(run.finishedAt.getTime() - run.startedAt.getTime()) : '…';
-  const stages = run.stages.map((s) => `${s.name} ${(() => { const ms = stageMs(s); return ms === null ? '…' : duration(ms); })()}`).join(' · ');
+  const stages = run.stages.map((s) => { const ms = stageMs(s); return `${s.name} ${ms === null ? '…' : duration(ms)}`; }).join(' · ');
+  const state = run.status === 'failed' ? 'FAILED' : run.status === 'running' ? 'RUNNING' : 'OK';
+  // The stages and the failure get rows of their own: three narrow columns fit a phone.
   return (
     <>
-      <tr data-run={run.id}>
+      <tr data-run={run.id} class="run">
         <td>{formatTime(run.startedAt, props.zone, lang)}</td>
-        <td><span class={`state ${run.status === 'failed' ? 'FAILED' : run.status === 'running' ? 'RUNNING' : 'OK'}`}>{t(lang, `webRun_${run.status}`)}</span><br /><span class="muted">{trigger(run.trigger, lang)}</span></td>
+        <td class={state}><span class="state">{t(lang, `webRun_${run.status}`)}</span> <span class="muted">{trigger(run.trigger, lang)}</span></td>
         <td>{took}</td>
-        <td class="stages">{stages}</td>
       </tr>
-      {run.error && <tr><td colspan={4} class="why">{props.scrub(run.error)}</td></tr>}
+      {stages && <tr><td colspan={3} class="stages">{stages}</td></tr>}
+      {run.error && <tr><td colspan={3} class="why">{props.scrub(run.error)}</td></tr>}
     </>
   );
 }
@@ -72,8 +74,8 @@ function History(props: { runs: SyncRun[]; zone: string; lang: Lang; scrub: (s: 
     <section class="block" id="riwayat">
       <h2>{t(lang, 'webStoreHistory')}</h2>
       {props.runs.length === 0 ? <p>{t(lang, 'webStoreNoRuns')}</p> : (
-        <div class="scroll"><table>
-          <thead><tr><th>{t(lang, 'webStoreStarted')}</th><th>{t(lang, 'webStoreStatus')}</th><th>{t(lang, 'webStoreDuration')}</th><th>{t(lang, 'webStoreStages')}</th></tr></thead>
+        <div class="scroll"><table class="runs">
+          <thead><tr><th>{t(lang, 'webStoreStarted')}</th><th>{t(lang, 'webStoreStatus')}</th><th>{t(lang, 'webStoreDuration')}</th></tr></thead>
           <tbody>{props.runs.map((run) => <RunRows run={run} zone={props.zone} lang={lang} scrub={props.scrub} />)}</tbody>
         </table></div>
       )}
@@ -101,13 +103,13 @@ function Changes(props: { changes: ListChanges | null; rows: { before: number | 
   return (
     <section class="block" id="perubahan">
       <h2>{t(lang, 'webStoreChanges')}</h2>
-      {props.rows.after !== null && <p>{t(lang, 'webStoreRowsChange', { before: props.rows.before === null ? '—' : num(props.rows.before, lang), after: num(props.rows.after, lang) })}</p>}
-      {c && !c.previousFile && <p class="muted">{t(lang, 'webStoreNoPrevious')}</p>}
+      {props.rows.after !== null && <p>{t(lang, 'webStoreRowsChange', { before: props.rows.before === null ? '—' : number(props.rows.before, lang), after: number(props.rows.after, lang) })}</p>}
+      {c && !c.previousFile && <p class="muted">{t(lang, props.rows.before === null ? 'webStoreFirstList' : 'webStoreNoPrevious')}</p>}
       {c?.previousFile && c.counts.added + c.counts.removed + c.counts.prices === 0 && <p>{t(lang, 'webStoreNoChanges')}</p>}
-      {c && c.counts.added > 0 && <><h3>{t(lang, 'webStoreAdded', { count: num(c.counts.added, lang) })}</h3><ItemList items={c.added} store={props.store} linked />{shown(c.counts.added, c.added)}</>}
-      {c && c.counts.removed > 0 && <><h3>{t(lang, 'webStoreRemoved', { count: num(c.counts.removed, lang) })}</h3><ItemList items={c.removed} store={props.store} linked={false} />{shown(c.counts.removed, c.removed)}</>}
+      {c && c.counts.added > 0 && <><h3>{t(lang, 'webStoreAdded', { count: number(c.counts.added, lang) })}</h3><ItemList items={c.added} store={props.store} linked />{shown(c.counts.added, c.added)}</>}
+      {c && c.counts.removed > 0 && <><h3>{t(lang, 'webStoreRemoved', { count: number(c.counts.removed, lang) })}</h3><ItemList items={c.removed} store={props.store} linked={false} />{shown(c.counts.removed, c.removed)}</>}
       {c && c.counts.prices > 0 && <>
-        <h3>{t(lang, 'webStorePriceChanges', { count: num(c.counts.prices, lang) })}</h3>
+        <h3>{t(lang, 'webStorePriceChanges', { count: number(c.counts.prices, lang) })}</h3>
         <ul class="items">{c.prices.map((p) => <li><a href={itemHref(props.store, p.kodeitem)}>{p.namaitem}</a> <span class="muted">{tier(p)}</span>: {rupiah(p.before)} → {rupiah(p.after)}</li>)}</ul>
         {shown(c.counts.prices, c.prices)}
       </>}
@@ -126,7 +128,7 @@ function Results(props: { result: SearchResult; suggestions: string[]; page: num
   const from = page * props.pageSize;
   const pageHref = (p: number) => `${storeHref(props.store)}?q=${encodeURIComponent(result.query)}&p=${p}`;
   return <>
-    <p class="muted">{t(lang, 'webStoreFound', { from: from + 1, to: from + result.items.length, total: num(result.total, lang) })}</p>
+    <p class="muted">{t(lang, 'webStoreFound', { from: from + 1, to: from + result.items.length, total: number(result.total, lang) })}</p>
     <ol class="items" start={from + 1}>{result.items.map((item) => (
       <li data-item={item.kodeitem}><a href={itemHref(props.store, item.kodeitem)}>{item.namaitem}</a> <span class="muted">{item.entries.map((e) => `${e.satuan} ${rupiah(e.hargajual)}`).filter((x, i, all) => all.indexOf(x) === i).slice(0, 3).join(' · ')}</span></li>
     ))}</ol>
@@ -166,7 +168,7 @@ export function StorePage(p: StorePageProps) {
         <section class="block" id="harga">
           <h2>{t(lang, 'webStorePrices')}</h2>
           <p class="muted">{p.published
-            ? t(lang, 'webStorePublished', { at: formatTime(p.published.publishedAt, p.zone, lang), rows: num(p.published.rowCount, lang), file: p.published.sourceFile })
+            ? t(lang, 'webStorePublished', { at: formatTime(p.published.publishedAt, p.zone, lang), rows: number(p.published.rowCount, lang), file: p.published.sourceFile })
             : t(lang, 'webStoreNotPublished')}</p>
           <form class="search" method="get" action={base} role="search">
             <input type="search" name="q" value={p.query} maxlength={100} placeholder={t(lang, 'webStoreSearch')} aria-label={t(lang, 'webStoreSearch')} />

@@ -74,7 +74,7 @@ test('admin: runs with stages, durations, trigger and the scrubbed failure, and 
   assert.match(html, /Riwayat sync/);
   assert.match(html, /gagal/);
   assert.match(html, /jadwal/);
-  assert.match(html, /check 2,5 s/);
+  assert.match(html, /<td colspan="3" class="stages">check 2,5 s<\/td>/);
   assert.match(html, /restore 1 m 05 s · publish 1,0 s/);
   assert.match(html, /WIB/);
   assert.match(html, /postgres:\/\/tokobot:\[secret\]@db\/x/);

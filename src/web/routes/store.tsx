@@ -6,6 +6,7 @@ import { PAGE } from '../../bot/price-replies.ts';
 import { formatDay } from '../../i18n/format-time.ts';
 import { CHART_DAYS, CHART_KINDS, chartSvg, type ChartKind } from '../charts.ts';
 import { priceFile } from '../price-file.ts';
+import { number } from '../pages.tsx';
 import { ItemPage, StorePage } from '../store-page.tsx';
 import { refuse, type WebDeps } from '../web-app.tsx';
 import { atLeast, need, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
@@ -72,7 +73,8 @@ export function storeRoutes(deps: Pick<WebDeps, 'stores' | 'storePage' | 'scrub'
     if (!kind || !CHART_KINDS.includes(kind)) return refuse(c, 404, 'webNotFound');
     const lang = c.get('lang');
     const runs = await data.successesSince(store.id, new Date(now().getTime() - CHART_DAYS * DAY_MS));
-    const svg = await chartSvg(kind, runs, { title: t(lang, `webChart_${kind}`), empty: t(lang, 'webChartEmpty'), label: (at) => formatDay(at, zoneOf(store), lang) });
+    const svg = await chartSvg(kind, runs, { title: t(lang, `webChart_${kind}`), empty: t(lang, 'webChartEmpty'),
+      number: (n) => number(n, lang), label: (at) => formatDay(at, zoneOf(store), lang) });
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'private, max-age=60' });
   });
 
