@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import Papa from 'papaparse';
 import type { PublishedList } from '../store/price-lists.ts';
+import { eachCsvRow } from './csv-rows.ts';
 import { exportDir } from './sync/work-files.ts';
 
 /** An item that came or went, by its code and name. */
@@ -44,12 +43,11 @@ const KEY_SEP = '\u0000';
 async function readList(file: string): Promise<ListRead> {
   const names = new Map<string, string>();
   const prices = new Map<string, string>();
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: true, skipEmptyLines: true });
-  for await (const r of createReadStream(file).pipe(parser) as AsyncIterable<Record<string, string>>) {
+  await eachCsvRow(file, (r) => {
     const code = r.kodeitem ?? '';
     names.set(code, r.namaitem ?? '');
     prices.set([code, r.satuan ?? '', r.level ?? '', r.jmlsampai ?? ''].join(KEY_SEP), r.hargajual ?? '');
-  }
+  });
   return { names, prices };
 }
 

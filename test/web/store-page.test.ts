@@ -92,6 +92,23 @@ test('what changed in the last sync: items added and removed and price changes, 
   assert.match(html, /Harga berubah \(1\).*INDOMIE GORENG 85G.*Rp 3\.500 → Rp 3\.700/s);
 });
 
+test('what changed, when the list before is not kept (EXPORT_KEEP=1) or there is none: the row counts, and why no more', async () => {
+  const ops = createMemoryStores();
+  const dir = exportDir(dataDir, 'c');
+  mkdirSync(dir, { recursive: true });
+  const c = webSetup({ stores: [[store('c'), status(store('c'), 'OK')]], ops, dataDir });
+  const cookie = await c.session(STAFF);
+  const changes = async () => /<section class="block" id="perubahan">(.*?)<\/section>/s.exec(await (await c.app.request('/toko/c', { headers: { cookie } })).text())?.[1] ?? '';
+  assert.doesNotMatch(await changes(), /Baris daftar harga/, 'nothing published: no rows to compare');
+  await publishList(ops, 'c', [{ kodeitem: 'A1', namaitem: 'SATU', hargajual: '100' }], dir);
+  await ops.runs.update((await ops.runs.recent('c', 1))[0]!.id, { rowCount: 1 });
+  assert.match(await changes(), /Baris daftar harga: — → 1.*daftar harga pertama/s);
+  await publishList(ops, 'c', [{ kodeitem: 'A1', namaitem: 'SATU', hargajual: '100' }, { kodeitem: 'A2', namaitem: 'DUA', hargajual: '200' }], dir);
+  await ops.runs.update((await ops.runs.recent('c', 1))[0]!.id, { rowCount: 2 });
+  rmSync(path.join(dir, 'c-1.csv'));
+  assert.match(await changes(), /Baris daftar harga: 1 → 2.*sebelumnya tidak disimpan/s);
+});
+
 test('charts are SVG images drawn on the server, per kind, with the runs\' values', async () => {
   const res = await get('/toko/a/grafik/size.svg', 'owner');
   assert.equal(res.status, 200);
