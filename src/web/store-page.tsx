@@ -174,7 +174,7 @@ export function StorePage(p: StorePageProps) {
             <input type="search" name="q" value={p.query} maxlength={100} placeholder={t(lang, 'webStoreSearch')} aria-label={t(lang, 'webStoreSearch')} />
             <button>{t(lang, 'webStoreSearchButton')}</button>
           </form>
-          {p.found && <Results result={p.found.result} suggestions={p.found.suggestions} page={p.page} store={p.store} lang={lang} pageSize={p.pageSize} />}
+          {p.found?.result.listed && <Results result={p.found.result} suggestions={p.found.suggestions} page={p.page} store={p.store} lang={lang} pageSize={p.pageSize} />}
           {owner && p.published && <p>{t(lang, 'webStoreDownload')} <a href={`${base}/daftar-harga.csv`} download>CSV</a> · <a href={`${base}/daftar-harga.xlsx`} download>XLSX</a></p>}
         </section>
         <Changes changes={p.changes} rows={p.rows} store={p.store} lang={lang} />

@@ -109,6 +109,14 @@ test('what changed, when the list before is not kept (EXPORT_KEEP=1) or there is
   assert.match(await changes(), /Baris daftar harga: 1 → 2.*sebelumnya tidak disimpan/s);
 });
 
+test('in English for someone who chose English', async () => {
+  const en = webSetup({ stores: [[store('a'), status(store('a'), 'OK')]], langs: { [OWNER]: 'en' },
+    deps: { storePage: setup.deps.storePage } });
+  const html = await (await en.app.request('/toko/a?q=indomie', { headers: { cookie: await en.session(OWNER) } })).text();
+  for (const text of [/Price list/, /1–1 of 1 items/, /What changed in the last sync/, /Sync history/, /Download the price list/, /Charts of the last 90 days/]) assert.match(html, text);
+  assert.doesNotMatch(html, /Daftar harga|Riwayat/);
+});
+
 test('charts are SVG images drawn on the server, per kind, with the runs\' values', async () => {
   const res = await get('/toko/a/grafik/size.svg', 'owner');
   assert.equal(res.status, 200);
