@@ -48,6 +48,17 @@ export function tierLabels(entries: PriceEntry[]): Map<PriceEntry, string> {
   return labels;
 }
 
+/** What one price of an item card is for: its quantity tier, or its unit with the level of an 'L' item. */
+export function entryLabel(item: Pick<PriceItem, 'sistemhargajual'>, e: PriceEntry, tiers: Map<PriceEntry, string>): string {
+  return tiers.get(e) ?? `${unitLabel(e)}${item.sistemhargajual === 'L' && e.level !== null ? ` level ${e.level}` : ''}`;
+}
+
+/** The margin over cost, "12,5%", or '' without a cost above zero (owners only see it). */
+export function marginPercent(e: Pick<PriceEntry, 'hargapokok' | 'hargajual'>): string {
+  const cost = Number(e.hargapokok);
+  return e.hargapokok !== null && cost > 0 ? `${(((Number(e.hargajual) - cost) / cost) * 100).toFixed(1).replace('.', ',')}%` : '';
+}
+
 /** One unit's prices: a single price, levels "L1 Rp 3.500 / L2 Rp 3.400", or tiers "s/d 5 PCS Rp 3.500 / > 5 PCS Rp 3.400". */
 function unitPrices(system: string, entries: PriceEntry[]): string {
   const first = entries[0] as PriceEntry;

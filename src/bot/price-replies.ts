@@ -3,7 +3,7 @@ import type { PriceEntry, PriceItem, SearchResult } from '../pipeline/search/pri
 import type { ButtonCodec } from './button-codec.ts';
 import type { RecentSearches } from './recent-searches.ts';
 import type { CoreDeps, Who } from './context.ts';
-import { priceLine, rupiah, tierLabels, unitLabel } from './format-price.ts';
+import { entryLabel, marginPercent, priceLine, rupiah, tierLabels } from './format-price.ts';
 import { t } from '../i18n/text.ts';
 import type { Button, Reply } from './reply.ts';
 
@@ -64,12 +64,10 @@ export async function nextPageReply(deps: Pick<CoreDeps, 'search' | 'stores'>, b
 }
 
 function entryLine(item: PriceItem, e: PriceItem['entries'][number], tiers: Map<PriceEntry, string>, owner: boolean): string {
-  const unit = tiers.get(e) ?? `${unitLabel(e)}${item.sistemhargajual === 'L' && e.level !== null ? ` level ${e.level}` : ''}`;
-  let line = `${unit}: ${rupiah(e.hargajual)}`;
+  let line = `${entryLabel(item, e, tiers)}: ${rupiah(e.hargajual)}`;
   if (owner && e.hargapokok !== null) {
-    const cost = Number(e.hargapokok);
-    const margin = cost > 0 ? ` (${(((Number(e.hargajual) - cost) / cost) * 100).toFixed(1).replace('.', ',')}%)` : '';
-    line += ` — pokok ${rupiah(e.hargapokok)}${margin}`;
+    const margin = marginPercent(e);
+    line += ` — pokok ${rupiah(e.hargapokok)}${margin ? ` (${margin})` : ''}`;
   }
   return line + (e.barcode ? ` — ${e.barcode}` : '');
 }

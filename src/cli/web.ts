@@ -6,6 +6,8 @@ import { createApp } from '../main/app.ts';
 import { startWebServer } from '../main/web-server.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { ChatState } from '../pipeline/chat-state.ts';
+import { IndexCache } from '../pipeline/search/index-cache.ts';
+import { PriceSearch } from '../pipeline/search/price-search.ts';
 import { cliIo } from './print.ts';
 
 /**
@@ -23,6 +25,8 @@ export async function web(): Promise<number> {
       backups: new BackupRunner(app.backups, config.jobs, app.logger), nextBackup: () => null, chat: new ChatState(app.opsStores.chats),
       // No runs and no alert channels in this process: the dashboard shows the others' from the ops database.
       syncs: { progress: () => null }, alerting: () => undefined,
+      // As tokobot ask: the index from DATA_DIR's cache, each answer's rows read when asked (the dashboard alone stays small).
+      search: new PriceSearch(app.opsStores.priceLists, { prices: 'per-question', indexCache: new IndexCache(config.dataDir) }),
     }, port);
     app.logger.info({}, `web dashboard on ${config.web.host}:${server.port}`);
     await new Promise<void>((resolve) => {

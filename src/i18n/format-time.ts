@@ -29,23 +29,30 @@ function zoneLabel(zone: string, offsetMinutes: number): string {
   return `UTC${offsetMinutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
 }
 
+/** The wall clock in `zone`; a zone this Node does not know (read back from storage, say) gives UTC's, named so, rather than failing. */
+function clockIn(date: Date, zone: string) {
+  try {
+    return { c: wallClock(date, zone), shownZone: zone };
+  } catch {
+    return { c: wallClock(date, 'UTC'), shownZone: 'UTC' };
+  }
+}
+
 /**
  * A moment as a person in `zone` reads it, to the minute, with the zone named:
- * "29 Nov 2026 18:04 WIB" (months in `lang`). A zone this Node does not know (read back from
- * storage, say) shows the time in UTC, named so, rather than failing.
+ * "29 Nov 2026 18:04 WIB" (months in `lang`).
  */
 export function formatTime(date: Date, zone: string, lang: Lang): string {
-  let shownZone = zone;
-  let c;
-  try {
-    c = wallClock(date, zone);
-  } catch {
-    shownZone = 'UTC';
-    c = wallClock(date, shownZone);
-  }
+  const { c, shownZone } = clockIn(date, zone);
   const offsetMinutes = Math.round((Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute) - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${c.day} ${MONTHS[lang][c.month - 1]} ${c.year} ${two(c.hour)}:${two(c.minute)} ${zoneLabel(shownZone, offsetMinutes)}`;
+}
+
+/** The day of a moment in `zone`, short, for a chart's axis: "29 Nov". */
+export function formatDay(date: Date, zone: string, lang: Lang): string {
+  const { c } = clockIn(date, zone);
+  return `${c.day} ${MONTHS[lang][c.month - 1]}`;
 }
 
 /** An instant written into a text as ISO (UTC, "2026-11-29T11:04:00.000Z"), as stored texts carry them. */

@@ -8,13 +8,19 @@ import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import type { WebAlerts } from '../web/routes/alerts.tsx';
 import type { Alerting } from './alerting.ts';
-import { storeStatus } from '../pipeline/status.ts';
-import { WebSignIn } from '../pipeline/web-sign-in.ts';
 import { apiViewerOf, WebTokenKeys } from '../pipeline/web-tokens.ts';
 import { whatsAppUserId } from '../bot/whatsapp/whatsapp-chat.ts';
 import type { Role } from '../config/sections.ts';
+import { officeStock } from '../pipeline/item-stock.ts';
+import { publishedChanges } from '../pipeline/list-changes.ts';
+import type { PriceSearch } from '../pipeline/search/price-search.ts';
+import { storeStatus } from '../pipeline/status.ts';
+import { WebSignIn } from '../pipeline/web-sign-in.ts';
+import type { OpsStores } from '../store/index.ts';
 import type { WebUser } from '../store/web-auth.ts';
+import type { RestoreTarget } from '../pipeline/ports.ts';
 import { createWebApp } from '../web/web-app.tsx';
+import type { StorePageData } from '../web/store-page.tsx';
 
 export interface WebServer {
   port: number;
@@ -31,6 +37,8 @@ interface WebWiring {
   chat: Pick<ChatState, 'user'>;
   /** The alert side once it runs (it starts after the web server). */
   alerting: () => Alerting | undefined;
+  /** The bot's search (the service's, prices in memory), so the store page answers as the bot does. */
+  search: Pick<PriceSearch, 'search' | 'suggest' | 'item'>;
 }
 
 /** The alert engine's state and the running channels, as the alerts page and /api/alerts use them. */
@@ -39,6 +47,16 @@ function webAlerts(app: App, alerting: () => Alerting | undefined): WebAlerts {
     open: () => app.alerts.open(), resolved: (limit) => app.alerts.resolved(limit), mute: (key, until) => app.alerts.mute(key, until),
     channels: () => Object.values(alerting()?.messengers ?? {}).map((m) => ({ channel: m.channel, ...m.state() })),
     test: async (channel) => (await alerting()?.testChannel(channel)) ?? [],
+  };
+}
+
+/** What the store pages read, from the ops stores, the restored databases (stock per office) and the kept price list files. */
+export function storePageData(stores: Pick<OpsStores, 'runs' | 'priceLists'>, target: Pick<RestoreTarget, 'readRestored'>, dataDir: string,
+  search: WebWiring['search']): StorePageData {
+  const published = (store: string) => stores.priceLists.published(store);
+  return {
+    runs: (store, limit) => stores.runs.recent(store, limit), successesSince: (store, since) => stores.runs.successesSince(store, since), published, search,
+    officeStock: (store, kodeitem) => officeStock(target, store, kodeitem), changes: publishedChanges(dataDir, published),
   };
 }
 
@@ -56,6 +74,7 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
     alerts: webAlerts(app, wiring.alerting),
     roles: dashboardRoles(config.telegram.roles, config.whatsapp.allowed), langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure, trustProxy: config.web.trustProxy,
+    storePage: storePageData(app.opsStores, app.target, config.dataDir, wiring.search),
   });
   const server = createAdaptorServer({ fetch: web.fetch }) as http.Server;
   await new Promise<void>((resolve, reject) => {

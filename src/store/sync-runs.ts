@@ -64,6 +64,8 @@ export interface SyncRunLog {
   failInterrupted(store: string): Promise<number>;
   /** The newest `limit` runs of a store, or of all stores when `store` is null; newest first. */
   recent(store: string | null, limit: number): Promise<SyncRun[]>;
+  /** The store's successful runs (each published a list) started at `since` or later; oldest first. */
+  successesSince(store: string, since: Date): Promise<SyncRun[]>;
   /** The newest run of a store with one of these statuses, or null. */
   lastWith(store: string, statuses: RunStatus[]): Promise<SyncRun | null>;
   /** The run that saw the newest backup at the source (by its modification time), from any run that got that far; or null. */

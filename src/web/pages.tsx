@@ -97,7 +97,8 @@ export function NoticePage(props: { title: TextKey; text: TextKey; lang?: Lang |
   );
 }
 
-const number = (n: number, lang: Lang) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US');
+/** A count as the reader's language writes it: 1.265 (id), 1,265 (en). */
+export const number = (n: number, lang: Lang) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US');
 const age = (hours: number, lang: Lang) => t(lang, 'webAge', { hours: hours < 1 ? '<1' : number(Math.round(hours), lang) });
 
 /** One card; `plain` (the kiosk) links nowhere. */

@@ -21,6 +21,8 @@ import { accessRoutes } from './routes/access.tsx';
 import { auditRoutes } from './routes/audit.tsx';
 import { kioskRoutes } from './routes/kiosk.tsx';
 import { atLeast, need, type WebContext, type WebEnv } from './web-env.ts';
+import { storeRoutes } from './routes/store.tsx';
+import type { StorePageData } from './store-page.tsx';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
 export interface WebDeps {
@@ -47,6 +49,8 @@ export interface WebDeps {
   zone: string;
   /** Text shown beyond the log has the configured secrets replaced (a failure may quote a connection URL). */
   scrub: (text: string) => string;
+  /** What the store pages (/toko/:id) read: runs, the published list, the bot's search, the last sync's changes. */
+  storePage: StorePageData;
   /** Served over https: the cookie is Secure. */
   secure: boolean;
   /** Behind a reverse proxy: the client is the last address of X-Forwarded-For (the one the proxy saw). */
@@ -174,6 +178,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/', kioskRoutes(deps));
   app.route('/', apiRoutes(deps));
   app.route('/', alertsRoutes(deps));
+  app.route('/', storeRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;

@@ -65,6 +65,10 @@ export class MemorySyncRunLog implements SyncRunLog {
     return this.runs.filter((r) => store === null || r.store === store).sort(byNewest).slice(0, limit).map((r) => structuredClone(r));
   }
 
+  async successesSince(store: string, since: Date): Promise<SyncRun[]> {
+    return this.runs.filter((r) => r.store === store && r.status === 'success' && r.startedAt >= since).sort(byNewest).reverse().map((r) => structuredClone(r));
+  }
+
   async lastWith(store: string, statuses: RunStatus[]): Promise<SyncRun | null> {
     const found = this.runs.filter((r) => r.store === store && statuses.includes(r.status)).sort(byNewest)[0];
     return found ? structuredClone(found) : null;

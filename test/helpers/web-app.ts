@@ -8,6 +8,10 @@ import { createWebApp, type WebDeps } from '../../src/web/web-app.tsx';
 import { csrfToken } from '../../src/web/csrf.ts';
 import { apiViewerOf, WebTokenKeys } from '../../src/pipeline/web-tokens.ts';
 import { MemoryWebAudit, MemoryWebAuth, MemoryWebTokens } from '../fakes/memory-web-auth.ts';
+import { createMemoryStores } from '../fakes/memory-stores.ts';
+import { storePageData } from '../../src/main/web-server.ts';
+import { PriceSearch } from '../../src/pipeline/search/price-search.ts';
+import type { OpsStores } from '../../src/store/index.ts';
 
 /** The dashboard in process on memory stores, for tests that ask it with app.request. */
 export const NOW = new Date('2026-11-29T05:00:00Z');
@@ -36,7 +40,11 @@ export const form = (fields: Record<string, string>) => new URLSearchParams(fiel
 export const post = (cookie: string, body: string, headers: Record<string, string> = {}) =>
   ({ method: 'POST', body, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers } });
 
-export interface Setup { stores?: [StoreConfig, StoreStatus][]; jobs?: JobState[]; langs?: Record<number, 'id' | 'en'>; deps?: Partial<WebDeps> }
+export interface Setup {
+  stores?: [StoreConfig, StoreStatus][]; jobs?: JobState[]; langs?: Record<number, 'id' | 'en'>; deps?: Partial<WebDeps>;
+  /** The ops stores the store pages read (memory ones by default) and the DATA_DIR of their price list files. */
+  ops?: Pick<OpsStores, 'runs' | 'priceLists'>; dataDir?: string;
+}
 
 export function webSetup(o: Setup = {}) {
   const auth = new MemoryWebAuth();
@@ -46,12 +54,14 @@ export function webSetup(o: Setup = {}) {
   const audit = new MemoryWebAudit();
   const tokens = new WebTokenKeys(new MemoryWebTokens(), () => clock);
   const roles = new Map<number, Role>([[OWNER, 'owner'], [ADMIN, 'admin'], [STAFF, 'staff']]);
+  const ops = o.ops ?? createMemoryStores();
+  const storePage = storePageData(ops, { readRestored: async () => [] }, o.dataDir ?? '/nonexistent', new PriceSearch(ops.priceLists));
   const deps: WebDeps = {
     signIn, tokens, apiViewer: apiViewerOf(tokens), audit, stores: stores.map(([s]) => s), status: async (s) => stores.find(([x]) => x.id === s.id)![1], jobs: async () => o.jobs ?? [],
     runs: async () => [], running: async () => [],
     alerts: { open: async () => [], resolved: async () => [], mute: async () => 0, channels: () => [], test: async () => [] },
     roles, langOf: async (id) => o.langs?.[id] ?? 'id', zone: 'Asia/Jakarta',
-    scrub: (text) => text.replaceAll('s3cret-pw', '[secret]'), secure: false, now: () => clock, ...o.deps,
+    scrub: (text) => text.replaceAll('s3cret-pw', '[secret]'), secure: false, now: () => clock, storePage, ...o.deps,
   };
   const app = createWebApp(deps);
   return {

@@ -92,4 +92,17 @@ export function syncRunLogContract(make: MakeStores, skip?: string): void {
     assert.equal((await runs.newestSeen('pusat'))?.sourceFile, 'newer.i5bu', 'by the backup\'s time, not the run\'s');
   });
 
+  test('runs: successesSince gives a store\'s successful runs from a time on, oldest first', { skip }, async () => {
+    const { runs } = await make();
+    const since = new Date(Date.now() - 60_000);
+    const first = await runs.start('pusat', 'cli');
+    await runs.update(first, { rowCount: 10 }, 'success');
+    await runs.update(await runs.start('pusat', 'cli'), {}, 'failed');
+    await runs.update(await runs.start('cabang', 'cli'), {}, 'success');
+    await runs.start('pusat', 'cli');
+    const second = await runs.start('pusat', 'cli');
+    await runs.update(second, { rowCount: 11 }, 'success');
+    assert.deepEqual((await runs.successesSince('pusat', since)).map((r) => [r.id, r.rowCount]), [[first, 10], [second, 11]]);
+    assert.deepEqual(await runs.successesSince('pusat', new Date(Date.now() + 60_000)), []);
+  });
 }

@@ -66,6 +66,12 @@ export class PgSyncRunLog implements SyncRunLog {
     return res.rows.map(toRun);
   }
 
+  async successesSince(store: string, since: Date): Promise<SyncRun[]> {
+    const res = await this.pool.query(
+      `SELECT * FROM sync_runs WHERE store = $1 AND status = 'success' AND started_at >= $2 ORDER BY started_at, id`, [store, since]);
+    return res.rows.map(toRun);
+  }
+
   async lastWith(store: string, statuses: RunStatus[]): Promise<SyncRun | null> {
     const res = await this.pool.query(
       'SELECT * FROM sync_runs WHERE store = $1 AND status = ANY($2) ORDER BY started_at DESC, id DESC LIMIT 1',
