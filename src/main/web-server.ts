@@ -4,7 +4,9 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { App } from './app.ts';
 import { secretValues } from '../config/secrets.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
+import { BackupConsole } from '../pipeline/backup/backup-console.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+import { RestoreTasks } from '../pipeline/backup/restore-tasks.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { WebSignIn } from '../pipeline/web-sign-in.ts';
 import type { WebUser } from '../store/web-auth.ts';
@@ -29,10 +31,12 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
   const { config } = app;
   const signIn = new WebSignIn(app.opsStores.web);
   const secrets = secretValues(config);
+  const files = new BackupConsole(app.backups, config.jobs);
   const web = createWebApp({
     signIn, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
     roles: config.telegram.roles, langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure,
+    backups: { files, restores: new RestoreTasks(files) },
   });
   const server = createAdaptorServer({ fetch: web.fetch }) as http.Server;
   await new Promise<void>((resolve, reject) => {

@@ -51,13 +51,15 @@ export interface PageViewer {
 }
 
 /** Every page: a header with the menu the viewer's role may use and a sign-out button, then `children`. */
-export function Layout(props: { viewer: PageViewer; title: string; children: Child; script?: string }) {
+export function Layout(props: { viewer: PageViewer; title: string; children: Child; script?: string; refreshSeconds?: number }) {
   const { lang, who } = props.viewer;
   return (
     <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* Progress pages reload themselves without script (the CSP allows no inline code). */}
+        {props.refreshSeconds && <meta http-equiv="refresh" content={String(props.refreshSeconds)} />}
         <title>{props.title}</title>
         <style>{STYLE}</style>
         {props.script && <script src={props.script} defer></script>}
@@ -95,7 +97,7 @@ export function NoticePage(props: { title: TextKey; text: TextKey; lang?: Lang |
   );
 }
 
-const number = (n: number, lang: Lang) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US');
+export const number = (n: number, lang: Lang) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US');
 const age = (hours: number, lang: Lang) => t(lang, 'webAge', { hours: hours < 1 ? '<1' : number(Math.round(hours), lang) });
 
 function CardView({ card, lang }: { card: Card; lang: Lang }) {

@@ -6,12 +6,15 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Role, StoreConfig } from '../config/load-config.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t, type TextKey } from '../i18n/text.ts';
+import type { BackupConsole } from '../pipeline/backup/backup-console.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
+import type { RestoreTasks } from '../pipeline/backup/restore-tasks.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
 import { SESSION_TTL_MS, type WebSignIn } from '../pipeline/web-sign-in.ts';
 import type { AuditEntry, WebAudit } from '../store/web-audit.ts';
 import { csrfMatches, csrfToken } from './csrf.ts';
 import { NoticePage } from './pages.tsx';
+import { backupRoutes } from './routes/backups.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
 import { atLeast, type WebContext, type WebEnv } from './web-env.ts';
 
@@ -33,6 +36,11 @@ export interface WebDeps {
   scrub: (text: string) => string;
   /** Served over https: the cookie is Secure. */
   secure: boolean;
+  /** The backup console (/backup/:job) and the restores it started; without it those URLs are not found. */
+  backups?: {
+    files: Pick<BackupConsole, 'job' | 'files' | 'find' | 'open' | 'remove' | 'retention' | 'verify' | 'tables'>;
+    restores: Pick<RestoreTasks, 'get' | 'running' | 'start'>;
+  };
   now?: () => Date;
 }
 
@@ -134,6 +142,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.route('/', overviewRoutes(deps));
+  app.route('/', backupRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;
