@@ -131,7 +131,10 @@ export function RestorePage(props: { viewer: PageViewer; task: RestoreTask; zone
         <section class="card" data-restore={task.stage}>
           <h2>{t(lang, 'webBackupRestoreTitle', { file: task.file })}</h2>
           <p>{t(lang, 'webBackupRestoreInto', { database: task.database, time: time(task.startedAt, props.zone, lang) })}</p>
-          <ol class="stages">{STAGES.map((s, i) => <li class={ended || i < now ? 'done' : i === now ? 'now' : ''}>{t(lang, `webBackupStage_${s}`)}</li>)}</ol>
+          <ol class="stages">{STAGES.map((s, i) => {
+            const passed = task.stage === 'done' || i < now;
+            return <li class={passed ? 'done' : i === now ? 'now' : ''}>{passed ? '✓ ' : ''}{t(lang, `webBackupStage_${s}`)}</li>;
+          })}</ol>
           {task.stage === 'done' && task.result && <p class="ok" data-result>{t(lang, 'webBackupRestored', { tables: number(task.result.tables, lang), rows: number(task.result.rows, lang), database: task.database })}</p>}
           {task.stage === 'failed' && <p class="bad" data-result>{t(lang, 'webBackupRestoreFailed', { error: task.error ?? '' })}</p>}
           {!ended && <p>{t(lang, 'webBackupRefreshing')}</p>}
