@@ -1,26 +1,25 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { runBackup } from '../../src/pipeline/backup/backup-job.ts';
 import { startService, type Service } from '../../src/main/service.ts';
 import { FakeTelegram } from '../fakes/fake-telegram.ts';
 import { startBackupHarness, type BackupHarness } from '../helpers/backup-harness.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { dropScratchDb, localConnection } from '../helpers/local-pg.ts';
-import { needPgDump, needPgRestore, needProgramFile } from '../helpers/needs.ts';
+import { needPgDump, needPgRestore } from '../helpers/needs.ts';
 import { makePgSource, pgDigest } from '../helpers/pg-source.ts';
+import { linkFromBot, needChromium, openBrowser } from '../helpers/web-browser.ts';
 
 /**
  * The backup console in a real browser on a phone: `tokobot start` with WEB_PORT and a PostgreSQL
  * backup job, the owner signs in through the link the fake Bot API got, downloads the backup
  * (its SHA-256 must be the one listed) and restores it into a new database, watching it finish.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const skip = needProgramFile(CHROMIUM, 'Debian: apt-get install chromium') ?? (await needPgDump()) ?? (await needPgRestore());
+const skip = needChromium() ?? (await needPgDump()) ?? (await needPgRestore());
 const SOURCE = `tokobot_t_wbb_src_${process.pid}`;
 const RESTORED = `tokobot_t_wbb_restored_${process.pid}`;
 const OWNER = { id: 700100200, first_name: 'Ibu Sari' };
@@ -28,9 +27,7 @@ const dest = mkdtempSync(path.join(tmpdir(), 'tokobot-wbb-'));
 let tg: FakeTelegram;
 let h: BackupHarness;
 let service: Service;
-let browser: Browser;
-let shots = '';
-const keepShots = process.env.TOKOBOT_SCREENSHOTS;
+let chromium: Awaited<ReturnType<typeof openBrowser>>;
 
 before(async () => {
   if (skip) return;
@@ -44,34 +41,23 @@ before(async () => {
   assert.equal(run.status, 'success', run.error ?? '');
   service = await startService(h.app);
   await tg.until(() => service.telegram.state().ready);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  shots = keepShots ?? mkdtempSync(path.join(tmpdir(), `tokobot-backup-shots-${process.pid}-`));
-  mkdirSync(shots, { recursive: true });
+  chromium = await openBrowser('backup');
 });
 
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await service?.stop();
   await h?.close();
   await tg?.close();
   if (!skip) for (const db of [SOURCE, RESTORED]) await dropScratchDb(db);
   rmSync(dest, { recursive: true, force: true });
-  if (shots && !keepShots) rmSync(shots, { recursive: true, force: true });
 });
 
-async function linkFromBot(): Promise<string> {
-  const before = tg.messages(OWNER.id).length;
-  tg.userSays(OWNER, '/web');
-  const reply = await tg.until(() => tg.messages(OWNER.id).slice(before).find((m) => /\/masuk\//.test(m.text ?? '')));
-  const link = /http:\/\/\S+\/masuk\/[A-Za-z0-9_-]{43}/.exec(reply.text ?? '')?.[0];
-  assert.ok(link, `a sign-in link in: ${reply.text}`);
-  return link;
-}
-
 test('on a phone the owner opens the job\'s console, downloads the backup (same SHA-256 as listed) and restores it into a new database', { skip, timeout: 180_000 }, async (t) => {
+  const { browser, shots } = chromium;
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, acceptDownloads: true });
   const page = await phone.newPage();
-  await page.goto(await linkFromBot());
+  await page.goto(await linkFromBot(tg, OWNER));
   await page.locator('[data-card="gudang"] h2 a').click();
   await page.waitForURL(/\/backup\/gudang$/);
   const card = page.locator('[data-file]').first();

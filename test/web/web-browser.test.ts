@@ -1,9 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { startService, type Service } from '../../src/main/service.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram } from '../fakes/fake-telegram.ts';
@@ -11,23 +9,20 @@ import { startHarness, type Harness } from '../helpers/sync-harness.ts';
 import { sync } from '../helpers/sync-checks.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { freshBackup } from '../helpers/fresh-backup.ts';
-import { needProgramFile } from '../helpers/needs.ts';
+import { linkFromBot, needChromium, openBrowser } from '../helpers/web-browser.ts';
 
 /**
  * The dashboard in a real browser (Debian's Chromium driven by playwright-core, which downloads
  * no browser): `tokobot start` with WEB_PORT, the owner sends /web through the fake Bot API, and
  * the link the bot answered is opened on a PC-sized and a phone-sized screen.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const skip = needProgramFile(CHROMIUM, 'Debian: apt-get install chromium');
+const skip = needChromium();
 const STORE = `web${process.pid}`;
 const OWNER = { id: 700100200, first_name: 'Ibu Sari' };
 let tg: FakeTelegram;
 let h: Harness;
 let service: Service;
-let browser: Browser;
-let shots = '';
-const keepShots = process.env.TOKOBOT_SCREENSHOTS;
+let chromium: Awaited<ReturnType<typeof openBrowser>>;
 
 before(async () => {
   if (skip) return;
@@ -40,34 +35,28 @@ before(async () => {
   assert.equal((await sync(h)).status, 'success');
   service = await startService(h.app);
   await tg.until(() => service.telegram.state().ready);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  shots = keepShots ?? mkdtempSync(path.join(tmpdir(), `tokobot-web-shots-${process.pid}-`));
-  mkdirSync(shots, { recursive: true });
+  chromium = await openBrowser('web');
 });
 
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await service?.stop();
   await h?.close();
   await tg?.close();
-  if (shots && !keepShots) rmSync(shots, { recursive: true, force: true });
 });
 
-/** Sends /web as the owner and returns the link from the bot's answer. */
-async function linkFromBot(): Promise<string> {
-  const before = tg.messages(OWNER.id).length;
-  tg.userSays(OWNER, '/web');
-  const reply = await tg.until(() => tg.messages(OWNER.id).slice(before).find((m) => /\/masuk\//.test(m.text ?? '')));
-  const link = /http:\/\/\S+\/masuk\/[A-Za-z0-9_-]{43}/.exec(reply.text ?? '')?.[0];
-  assert.ok(link, `a sign-in link in: ${reply.text}`);
+/** The owner's sign-in link, on the dashboard's port. */
+async function ownerLink(): Promise<string> {
+  const link = await linkFromBot(tg, OWNER);
   assert.equal(new URL(link).port, String(service.webPort));
   return link;
 }
 
 test('sign in through the link the bot sent, see the store card on a PC and on a phone; the link works once', { skip, timeout: 120_000 }, async (t) => {
+  const { browser, shots } = chromium;
   const pc = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await pc.newPage();
-  const link = await linkFromBot();
+  const link = await ownerLink();
   await page.goto(link);
   assert.equal(new URL(page.url()).pathname, '/', 'redirected to the overview');
   const card = page.locator(`[data-card="${STORE}"]`);
@@ -91,7 +80,7 @@ test('sign in through the link the bot sent, see the store card on a PC and on a
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const small = await phone.newPage();
-  await small.goto(await linkFromBot());
+  await small.goto(await ownerLink());
   assert.equal(await small.locator(`[data-card="${STORE}"] .state`).textContent(), 'OK');
   const widths = await small.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
   assert.ok(widths.page <= widths.screen, `no sideways scrolling on a phone: ${JSON.stringify(widths)}`);

@@ -81,7 +81,7 @@ export class BackupConsole {
     return this.jobs.find((j) => j.id === id);
   }
 
-  destinations(job: JobConfig): BackupDestination[] {
+  private destinations(job: JobConfig): BackupDestination[] {
     return this.deps.destinations(job);
   }
 
