@@ -10,7 +10,8 @@ import { RestoreTasks } from '../../src/pipeline/backup/restore-tasks.ts';
 import type { BackupRun } from '../../src/store/backup-log.ts';
 import { startBackupHarness, type BackupHarness } from '../helpers/backup-harness.ts';
 import { adminQuery, createScratchDb, dropScratchDb, localConnection, withLocalClient } from '../helpers/local-pg.ts';
-import { needPgDump, needPgRestore } from '../helpers/needs.ts';
+import mysql from 'mysql2/promise';
+import { needMariadb, needPgDump, needPgRestore } from '../helpers/needs.ts';
 import { makePgSource, pgDigest } from '../helpers/pg-source.ts';
 import { ADMIN, OWNER, STAFF, webSetup } from '../helpers/web-app.ts';
 
@@ -23,9 +24,15 @@ const TAKEN = `tokobot_t_wbc_taken_${process.pid}`;
 const FRESH = `tokobot_t_wbc_fresh_${process.pid}`;
 const root = mkdtempSync(path.join(tmpdir(), 'tokobot-wbc-'));
 const dest = path.join(root, '<img src=x onerror=alert(1)>"\'&');
+const MY_SOURCE = `tokobot_t_wbc_my_${process.pid}`;
+const MY_TAKEN = `tokobot_t_wbc_mytaken_${process.pid}`;
+const MY_FRESH = `tokobot_t_wbc_myfresh_${process.pid}`;
 const skip = (await needPgDump()) ?? (await needPgRestore());
+const skipMysql = skip ?? (await needMariadb());
+const mysqlRoot = () => mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', multipleStatements: true });
 let h: BackupHarness;
 let made: BackupRun;
+let myMade: BackupRun;
 let web: ReturnType<typeof webSetup>;
 
 before(async () => {
@@ -33,9 +40,18 @@ before(async () => {
   await makePgSource(SOURCE, 2_000);
   const url = localConnection(SOURCE);
   h = await startBackupHarness(`wbc${process.pid}`, [{ id: 'shop', type: 'postgres', url: `postgres://${url.user}@${url.host}:${url.port}/${SOURCE}`, verify: true,
-    destinations: [{ type: 'local', dir: dest }] }]);
+    destinations: [{ type: 'local', dir: dest }] }, { id: 'kasir', type: 'mysql', url: `mysql://root@127.0.0.1:3306/${MY_SOURCE}`, verify: true,
+    destinations: [{ type: 'local', dir: path.join(root, 'kasir') }], encryption: { passphraseEnv: 'KASIR_PASS' } }], { KASIR_PASS: 'kata sandi yang cukup panjang' });
   made = await runBackup(h.app.backups, h.app.job('shop'), 'cli');
   assert.equal(made.status, 'success', made.error ?? '');
+  if (!skipMysql) {
+    const c = await mysqlRoot();
+    await c.query(`DROP DATABASE IF EXISTS ${MY_SOURCE}; CREATE DATABASE ${MY_SOURCE} CHARACTER SET utf8mb4; USE ${MY_SOURCE};
+      CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(100)); INSERT INTO items SELECT seq, CONCAT('Kopi <b>"', seq) FROM seq_1_to_300;`);
+    await c.end();
+    myMade = await runBackup(h.app.backups, h.app.job('kasir'), 'cli');
+    assert.equal(myMade.status, 'success', myMade.error ?? '');
+  }
   const files = new BackupConsole(h.app.backups, h.app.config.jobs);
   web = webSetup({ deps: { backups: { files, restores: new RestoreTasks(files) } } });
 });
@@ -44,6 +60,11 @@ after(async () => {
   if (skip) return;
   await h?.close();
   for (const db of [SOURCE, TAKEN, FRESH]) await dropScratchDb(db);
+  if (!skipMysql) {
+    const c = await mysqlRoot();
+    await c.query(`DROP DATABASE IF EXISTS ${MY_SOURCE}; DROP DATABASE IF EXISTS ${MY_TAKEN}; DROP DATABASE IF EXISTS ${MY_FRESH}`);
+    await c.end();
+  }
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -58,6 +79,18 @@ async function as(userId: number) {
       return web.app.request(url, { ...f, headers: { ...f.headers, cookie } });
     },
   };
+}
+
+type Task = { stage: string; result: { tables: number; rows: number } | null; error: string | null };
+
+/** The restore's status once it ended (polled, at most 30 s). */
+async function finished(viewer: Awaited<ReturnType<typeof as>>, api: string): Promise<Task> {
+  let task: Task = { stage: 'fetch', result: null, error: null };
+  for (let i = 0; i < 300 && !['done', 'failed'].includes(task.stage); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    task = await (await viewer.get(api)).json();
+  }
+  return task;
 }
 
 const fileName = () => made.fileName as string;
@@ -157,11 +190,7 @@ test('a restore into a database that has tables, or under a bad name, is refused
   const first = await (await owner.get(progress)).text();
   assert.match(first, /ke database tokobot_t_wbc_fresh_\d+/);
   const api = progress.replace('/backup/shop/pulihkan/', '/api/backup/shop/restores/');
-  let task: { stage: string; result: { tables: number; rows: number } | null; error: string | null } = { stage: 'fetch', result: null, error: null };
-  for (let i = 0; i < 300 && !['done', 'failed'].includes(task.stage); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    task = await (await owner.get(api)).json();
-  }
+  const task = await finished(owner, api);
   assert.equal(task.stage, 'done', task.error ?? '');
   assert.deepEqual(task.result, { tables: 5, rows: 2004 });
   assert.deepEqual(await pgDigest(FRESH), await pgDigest(SOURCE));
@@ -194,4 +223,32 @@ test('a POST without the CSRF token is refused before the console sees it', { sk
   const res = await web.app.request('/backup/shop/pulihkan', { ...f, headers: { ...f.headers, cookie } });
   assert.equal(res.status, 403);
   assert.equal(lastAudit()?.detail, 'CSRF token missing or wrong');
+});
+
+test('an encrypted MySQL job: verify now passes, a restore into a database with tables is refused unchanged, into a new one it loads every row', { skip: skipMysql, timeout: 120_000 }, async () => {
+  const owner = await as(OWNER);
+  const name = myMade.fileName as string;
+  assert.match(name, /^kasir_\d{8}_\d{6}\.sql\.gz\.enc$/);
+  assert.equal((await owner.post('/backup/kasir/verifikasi', { tujuan: '0', berkas: name })).status, 303);
+  assert.equal(lastAudit()?.outcome, 'ok', lastAudit()?.detail);
+  assert.match(await (await owner.get('/backup/kasir')).text(), /OK, .*: restored into a scratch database: 1 tables, 300 rows/);
+
+  const c = await mysqlRoot();
+  try {
+    await c.query(`CREATE DATABASE ${MY_TAKEN}; CREATE TABLE ${MY_TAKEN}.mine (id INT PRIMARY KEY); INSERT INTO ${MY_TAKEN}.mine VALUES (7)`);
+    const taken = await owner.post('/backup/kasir/pulihkan', { tujuan: '0', berkas: name, database: MY_TAKEN });
+    assert.equal(taken.status, 409);
+    const [mine] = await c.query<mysql.RowDataPacket[]>(`SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`, [MY_TAKEN]);
+    assert.deepEqual(mine.map((r) => r.t), ['mine'], 'left as it was');
+
+    const started = await owner.post('/backup/kasir/pulihkan', { tujuan: '0', berkas: name, database: MY_FRESH });
+    assert.equal(started.status, 303);
+    const task = await finished(owner, (started.headers.get('location') as string).replace('/backup/kasir/pulihkan/', '/api/backup/kasir/restores/'));
+    assert.equal(task.stage, 'done', task.error ?? '');
+    assert.deepEqual(task.result, { tables: 1, rows: 300 });
+    const [rows] = await c.query<mysql.RowDataPacket[]>(`SELECT count(*) AS n, max(name) AS top FROM ${MY_FRESH}.items`);
+    assert.deepEqual([Number(rows[0]?.n), rows[0]?.top], [300, 'Kopi <b>"99']);
+  } finally {
+    await c.end();
+  }
 });
