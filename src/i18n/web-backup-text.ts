@@ -35,6 +35,7 @@ export const WEB_BACKUP_TEXT = {
   webBackupHasTables: { id: 'Database itu sudah berisi tabel. Pemulihan hanya ke database baru atau kosong, supaya tidak ada yang tertimpa. Pilih nama lain. Tidak ada yang diubah.',
     en: 'That database already has tables. A restore only goes into a new or empty database, so that nothing is overwritten. Choose another name. Nothing was changed.' },
   webBackupBusy: { id: 'Pemulihan ke database itu sedang berjalan. Tunggu sampai selesai.', en: 'A restore into that database is already running. Wait until it ends.' },
+  webBackupVerifyBusy: { id: 'Verifikasi job ini sedang berjalan. Tunggu sampai selesai, lalu muat ulang konsol.', en: 'A check of this job is already running. Wait until it ends, then reload the console.' },
   webBackupRestoreTitle: { id: 'Pemulihan {file}', en: 'Restoring {file}' },
   webBackupRestoreInto: { id: 'ke database {database}, dimulai {time}', en: 'into the database {database}, started {time}' },
   webBackupStage_fetch: { id: 'Mengambil berkas dari tujuan', en: 'Fetching the file from its destination' },

@@ -74,6 +74,8 @@ const kindOf = (run: BackupRun | undefined): FileKind => {
 
 export class BackupConsole {
   private readonly checks = new Map<string, CheckResult>();
+  /** Jobs with a check running: two at once would share the scratch database (named after the file's run). */
+  private readonly checking = new Set<string>();
 
   constructor(private readonly deps: ConsoleDeps, readonly jobs: JobConfig[], private readonly now: () => Date = () => new Date()) {}
 
@@ -160,13 +162,24 @@ export class BackupConsole {
    * into the restore), restores it into a scratch database, counts what arrived and drops it again.
    * The counts must match what the run's own verification found, when it recorded some.
    */
+  /** Rejects with a 'busy' AppError while another check of the job runs. */
   async verify(job: JobConfig, index: number, name: string): Promise<CheckResult> {
     const found = await this.find(job, index, name);
+    if (this.checking.has(job.id)) throw new AppError('busy', 'tokobot', `A check of ${job.id} is already running; try again when it ends.`);
+    this.checking.add(job.id);
+    try {
+      return await this.check(job, index, name, found.destination);
+    } finally {
+      this.checking.delete(job.id);
+    }
+  }
+
+  private async check(job: JobConfig, index: number, name: string, destination: BackupDestination): Promise<CheckResult> {
     const run = await this.deps.log.madeFile(name);
     const scratch = scratchName(job.id, run?.id ?? 0);
     let result: CheckResult;
     try {
-      const { tables, rows } = await this.withLocalCopy(found.destination, name, async (file) => {
+      const { tables, rows } = await this.withLocalCopy(destination, name, async (file) => {
         await dropRestored(this.deps, job, scratch);
         try {
           return await restoreBackup(this.deps, job, file, scratch);

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Role } from '../../config/sections.ts';
 import type { JobConfig } from '../../config/load-config.ts';
-import { describeError } from '../../errors.ts';
+import { describeError, isAppError } from '../../errors.ts';
 import { NoSuchBackupFile } from '../../pipeline/backup/backup-console.ts';
 import type { RestoreTask } from '../../pipeline/backup/restore-tasks.ts';
 import { BackupConsolePage, consoleHref, DeletePage, RestorePage } from '../backup-pages.tsx';
@@ -82,7 +82,14 @@ export function backupRoutes(deps: WebDeps): Hono<WebEnv> {
   }));
 
   app.post('/backup/:job/verifikasi', allow('admin', 'backup.verify'), async (c) => onFile(c, await c.req.parseBody(), 'backup.verify', async (job, file) => {
-    const result = await backups.files.verify(job, file.destination, file.name);
+    const result = await backups.files.verify(job, file.destination, file.name).catch((err) => {
+      if (isAppError(err) && err.kind === 'busy') return null;
+      throw err;
+    });
+    if (!result) {
+      await audit(c, { action: 'backup.verify', target: `${job.id}/${file.name}`, outcome: 'refused', detail: 'a check of the job is running' });
+      return refuse(c, 409, 'webBackupVerifyBusy');
+    }
     await audit(c, { action: 'backup.verify', target: `${job.id}/${file.name}`, outcome: result.ok ? 'ok' : 'failed', detail: scrubbed(result.detail) });
     return c.redirect(consoleHref(job.id), 303);
   }));
