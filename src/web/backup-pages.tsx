@@ -98,8 +98,7 @@ export function BackupConsolePage(props: { viewer: PageViewer; job: string; data
   const { stats, destinations, files } = props.data;
   const descriptions = destinations.map((d) => d.description);
   return (
-    <Layout viewer={props.viewer} title={t(lang, 'webBackupTitle', { job: props.job })}>
-      <style>{STYLE}</style>
+    <Layout viewer={props.viewer} title={t(lang, 'webBackupTitle', { job: props.job })} style={STYLE}>
       <main class="console">
         <section class="card" data-stats>
           <h2>{t(lang, 'webBackupStats')}</h2>
@@ -125,8 +124,7 @@ export function RestorePage(props: { viewer: PageViewer; task: RestoreTask; zone
   const now = STAGES.indexOf(task.stage as (typeof STAGES)[number]);
   const ended = task.stage === 'done' || task.stage === 'failed';
   return (
-    <Layout viewer={props.viewer} title={t(lang, 'webBackupRestoreTitle', { file: task.file })} refreshSeconds={ended ? undefined : 2}>
-      <style>{STYLE}</style>
+    <Layout viewer={props.viewer} title={t(lang, 'webBackupRestoreTitle', { file: task.file })} refreshSeconds={ended ? undefined : 2} style={STYLE}>
       <main class="console">
         <section class="card" data-restore={task.stage}>
           <h2>{t(lang, 'webBackupRestoreTitle', { file: task.file })}</h2>
@@ -149,8 +147,7 @@ export function RestorePage(props: { viewer: PageViewer; task: RestoreTask; zone
 export function DeletePage(props: { viewer: PageViewer; job: string; destination: number; where: string; file: string; keptFor: string[] | null }) {
   const { lang } = props.viewer;
   return (
-    <Layout viewer={props.viewer} title={t(lang, 'webBackupDeleteTitle', { file: props.file })}>
-      <style>{STYLE}</style>
+    <Layout viewer={props.viewer} title={t(lang, 'webBackupDeleteTitle', { file: props.file })} style={STYLE}>
       <main class="console">
         <section class="card">
           <h2>{t(lang, 'webBackupDeleteTitle', { file: props.file })}</h2>

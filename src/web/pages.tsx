@@ -11,7 +11,7 @@ import { atLeast } from './web-env.ts';
  * raw HTML. A small stylesheet, no script, readable on a phone.
  */
 /** A role as the page names it, in the reader's language. */
-const ROLE_TEXT = { owner: 'webRole_owner', admin: 'webRole_admin', staff: 'webRole_staff' } as const;
+export const ROLE_TEXT = { owner: 'webRole_owner', admin: 'webRole_admin', staff: 'webRole_staff' } as const;
 
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
@@ -51,17 +51,17 @@ export interface PageViewer {
 }
 
 /** Every page: a header with the menu the viewer's role may use and a sign-out button, then `children`. */
-export function Layout(props: { viewer: PageViewer; title: string; children: Child; script?: string; refreshSeconds?: number }) {
+export function Layout(props: { viewer: PageViewer; title: string; children: Child; script?: string; refreshSeconds?: number; style?: string }) {
   const { lang, who } = props.viewer;
   return (
     <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {/* Progress pages reload themselves without script (the CSP allows no inline code). */}
-        {props.refreshSeconds && <meta http-equiv="refresh" content={String(props.refreshSeconds)} />}
         <title>{props.title}</title>
+        {props.refreshSeconds && <meta http-equiv="refresh" content={String(props.refreshSeconds)} />}
         <style>{STYLE}</style>
+        {props.style && <style>{props.style}</style>}
         {props.script && <script src={props.script} defer></script>}
       </head>
       <body>
@@ -100,13 +100,14 @@ export function NoticePage(props: { title: TextKey; text: TextKey; lang?: Lang |
 export const number = (n: number, lang: Lang) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US');
 const age = (hours: number, lang: Lang) => t(lang, 'webAge', { hours: hours < 1 ? '<1' : number(Math.round(hours), lang) });
 
-function CardView({ card, lang }: { card: Card; lang: Lang }) {
+/** One card; `plain` (the kiosk) links nowhere. */
+export function CardView({ card, lang, plain }: { card: Card; lang: Lang; plain?: boolean }) {
   const time = (d: Date) => formatTime(d, card.zone, lang);
   const good = card.lastGood;
   return (
     <section class={`card ${card.state}`} data-card={card.id}>
       <div class="kind">{t(lang, card.kind === 'store' ? 'webStore' : 'webJob')}</div>
-      <h2><a href={card.kind === 'store' ? `/toko/${encodeURIComponent(card.id)}` : `/backup/${encodeURIComponent(card.id)}`}>{card.name}</a></h2>
+      <h2>{plain ? card.name : <a href={card.kind === 'store' ? `/toko/${encodeURIComponent(card.id)}` : `/backup/${encodeURIComponent(card.id)}`}>{card.name}</a>}</h2>
       <span class="state">{t(lang, `webState${card.state}`)}</span>
       <dl>
         <dt>{t(lang, 'webNewest')}</dt>

@@ -83,9 +83,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     await next();
     c.header('Content-Security-Policy', CSP);
     c.header('X-Content-Type-Options', 'nosniff');
-    // Not no-referrer: under it browsers send `Origin: null` with every form POST (Fetch, "serialize
-    // a request origin"), which the CSRF check below must refuse. same-origin keeps our origin on our
-    // own forms and sends nothing (null) to or from other sites.
+    // Never a Referer to another site (a kiosk or sign-in URL is a secret). Not 'no-referrer': with it
+    // browsers send `Origin: null` on form POSTs (Fetch spec, "serializing a request origin"), which
+    // the CSRF check below must then refuse.
     c.header('Referrer-Policy', 'same-origin');
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
