@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { App } from './app.ts';
 import { secretValues } from '../config/secrets.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
+import { BackupConsole } from '../pipeline/backup/backup-console.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import type { WebAlerts } from '../web/routes/alerts.tsx';
@@ -14,6 +15,7 @@ import type { Role } from '../config/sections.ts';
 import { officeStock } from '../pipeline/item-stock.ts';
 import { publishedChanges } from '../pipeline/list-changes.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
+import { RestoreTasks } from '../pipeline/backup/restore-tasks.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { WebSignIn } from '../pipeline/web-sign-in.ts';
 import type { OpsStores } from '../store/index.ts';
@@ -66,6 +68,7 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
   const signIn = new WebSignIn(app.opsStores.web);
   const tokens = new WebTokenKeys(app.opsStores.webTokens);
   const secrets = secretValues(config);
+  const files = new BackupConsole(app.backups, config.jobs);
   const web = createWebApp({
     signIn, tokens, apiViewer: apiViewerOf(tokens), baseUrl: config.web.baseUrl, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
     runs: (options) => app.backupAlertStores.history.recent(options),
@@ -75,6 +78,7 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
     roles: dashboardRoles(config.telegram.roles, config.whatsapp.allowed), langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure, trustProxy: config.web.trustProxy,
     storePage: storePageData(app.opsStores, app.target, config.dataDir, wiring.search),
+    backups: { files, restores: new RestoreTasks(files) },
   });
   const server = createAdaptorServer({ fetch: web.fetch }) as http.Server;
   await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,9 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Role, StoreConfig } from '../config/load-config.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t, type TextKey } from '../i18n/text.ts';
+import type { BackupConsole } from '../pipeline/backup/backup-console.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
+import type { RestoreTasks } from '../pipeline/backup/restore-tasks.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
 import { SESSION_TTL_MS, type WebSignIn } from '../pipeline/web-sign-in.ts';
 import type { WebTokenKeys } from '../pipeline/web-tokens.ts';
@@ -16,6 +18,7 @@ import { csrfMatches, csrfToken } from './csrf.ts';
 import { NoticePage } from './pages.tsx';
 import { alertsRoutes, type WebAlerts } from './routes/alerts.tsx';
 import { apiRoutes, type RunNow } from './routes/api.ts';
+import { backupRoutes } from './routes/backups.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
 import { accessRoutes } from './routes/access.tsx';
 import { auditRoutes } from './routes/audit.tsx';
@@ -55,6 +58,11 @@ export interface WebDeps {
   secure: boolean;
   /** Behind a reverse proxy: the client is the last address of X-Forwarded-For (the one the proxy saw). */
   trustProxy?: boolean;
+  /** The backup console (/backup/:job) and the restores it started; without it those URLs are not found. */
+  backups?: {
+    files: Pick<BackupConsole, 'job' | 'files' | 'find' | 'open' | 'remove' | 'retention' | 'verify' | 'tables'>;
+    restores: Pick<RestoreTasks, 'get' | 'running' | 'start'>;
+  };
   now?: () => Date;
 }
 
@@ -179,6 +187,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/', apiRoutes(deps));
   app.route('/', alertsRoutes(deps));
   app.route('/', storeRoutes(deps));
+  app.route('/', backupRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppError, ErrorKind } from '../../src/errors.ts';
+import { isAppError } from '../../src/errors.ts';
 import { expectFailure, freshEach } from './contract-parts.ts';
 import { partialName, type BackupDestination } from '../../src/pipeline/backup/ports.ts';
 
@@ -117,6 +118,15 @@ export function backupDestinationContract(name: string, open: () => Promise<Dest
       await d.destination.remove('tidak-pernah-ada.dump');
       assert.deepEqual(sorted(await d.stored()), ['b.dump']);
       assert.deepEqual((await d.destination.list()).map((f) => f.name), ['b.dump']);
+    });
+
+    check('read() streams the exact bytes of a finished file; a name that is not there rejects with an AppError', async () => {
+      const bytes = Buffer.from('isi backup yang utuh');
+      await d.destination.put(local(bytes), 'a.dump');
+      const chunks: Buffer[] = [];
+      for await (const chunk of await d.destination.read('a.dump')) chunks.push(chunk as Buffer);
+      assert.ok(Buffer.concat(chunks).equals(bytes));
+      await assert.rejects(d.destination.read('tidak-ada.dump'), (err) => isAppError(err));
     });
 
     check('removeLeftovers() deletes only the temporary files whose final name isOurs accepts, and returns those names', async () => {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { AppError } from '../../src/errors.ts';
 import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, type StoredBackupFile } from '../../src/pipeline/backup/ports.ts';
 
@@ -58,6 +59,13 @@ export class MemoryBackupDestination implements BackupDestination {
     this.reach();
     return [...this.files].filter(([name]) => !name.includes('/') && nameOfPartial(name) === null)
       .map(([name, f]) => ({ name, size: f.bytes.length, modifiedAt: f.modifiedAt }));
+  }
+
+  async read(name: string): Promise<Readable> {
+    this.reach();
+    const file = nameOfPartial(name) === null ? this.files.get(name) : undefined;
+    if (!file) throw new AppError('refused', 'folder', `${name} is not in ${this.description}.`);
+    return Readable.from([file.bytes]);
   }
 
   async remove(name: string): Promise<void> {

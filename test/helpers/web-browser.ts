@@ -13,14 +13,44 @@ import { freshBackup } from './fresh-backup.ts';
 import { needProgramFile } from './needs.ts';
 
 /**
- * The dashboard in a real browser (Debian's Chromium driven by playwright-core, which downloads
- * no browser): `tokobot start` with WEB_PORT over a store synced once from a backup dumped three
- * hours ago, the fake Bot API, and screenshots kept in TOKOBOT_SCREENSHOTS (else a temp dir).
+ * The dashboard in a real browser: Debian's Chromium driven by playwright-core (which downloads
+ * no browser), screenshots kept in TOKOBOT_SCREENSHOTS (else a temporary folder).
  */
 export const CHROMIUM = '/usr/bin/chromium';
 export const skipBrowser = needProgramFile(CHROMIUM, 'Debian: apt-get install chromium');
 export const OWNER_USER = { id: 700100200, first_name: 'Ibu Sari' };
-const keepShots = process.env.TOKOBOT_SCREENSHOTS;
+
+/** Chromium and the folder its screenshots go to: TOKOBOT_SCREENSHOTS when set (kept), else a temporary one (removed by close). */
+export async function openBrowser(name: string): Promise<{ browser: Browser; shots: string; close(): Promise<void> }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const keep = process.env.TOKOBOT_SCREENSHOTS;
+  const shots = keep ?? mkdtempSync(path.join(tmpdir(), `tokobot-${name}-shots-${process.pid}-`));
+  mkdirSync(shots, { recursive: true });
+  return {
+    browser, shots,
+    async close() {
+      await browser.close();
+      if (!keep) rmSync(shots, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends /web as `user` through the fake Bot API and returns the sign-in link from the bot's answer. */
+export async function linkFromBot(tg: FakeTelegram, user: { id: number; first_name: string }): Promise<string> {
+  const before = tg.messages(user.id).length;
+  tg.userSays(user, '/web');
+  const reply = await tg.until(() => tg.messages(user.id).slice(before).find((m) => /\/masuk\//.test(m.text ?? '')));
+  const link = /http:\/\/\S+\/masuk\/[A-Za-z0-9_-]{43}/.exec(reply.text ?? '')?.[0];
+  assert.ok(link, `a sign-in link in: ${reply.text}`);
+  return link;
+}
+
+/** A full-page screenshot named `name` in `shots`; its path. */
+export async function screenshot(page: Page, shots: string, name: string): Promise<string> {
+  const file = path.join(shots, name);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
 
 export interface WebRun {
   tg: FakeTelegram;
@@ -39,17 +69,21 @@ export interface WebRun {
   close(): Promise<void>;
 }
 
-/** Starts it all; `prepare` runs after the sync and before tokobot start. Everything made is removed by close(), also after a failed start. */
+/**
+ * `tokobot start` with WEB_PORT over `store` synced once from a backup dumped three hours ago, the
+ * fake Bot API and Chromium; `prepare` runs after the sync and before tokobot start. Everything
+ * made is removed by close(), also after a failed start.
+ */
 export async function startWebRun(store: string, env: Record<string, string> = {}, prepare?: (h: Harness) => Promise<void>): Promise<WebRun> {
   const run = { shots: '' } as WebRun;
   let stopped = false;
+  let chromiumRun: Awaited<ReturnType<typeof openBrowser>> | undefined;
   run.stopService = async () => { stopped = true; await run.service?.stop(); };
   run.close = async () => {
-    await run.browser?.close();
+    await chromiumRun?.close();
     if (!stopped) await run.service?.stop();
     await run.h?.close();
     await run.tg?.close();
-    if (run.shots && !keepShots) rmSync(run.shots, { recursive: true, force: true });
   };
   try {
     const fixture = await getSharedFixture('small', { storeId: 'toko1' });
@@ -63,28 +97,18 @@ export async function startWebRun(store: string, env: Record<string, string> = {
     await prepare?.(h);
     run.service = await startService(h.app);
     await tg.until(() => run.service.telegram.state().ready);
-    run.browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    run.shots = keepShots ?? mkdtempSync(path.join(tmpdir(), `tokobot-web-shots-${process.pid}-`));
-    mkdirSync(run.shots, { recursive: true });
+    chromiumRun = await openBrowser('web');
+    ({ browser: run.browser, shots: run.shots } = chromiumRun);
   } catch (err) {
     await run.close();
     throw err;
   }
   run.linkFromBot = async () => {
-    const { tg } = run;
-    const before = tg.messages(OWNER_USER.id).length;
-    tg.userSays(OWNER_USER, '/web');
-    const reply = await tg.until(() => tg.messages(OWNER_USER.id).slice(before).find((m) => /\/masuk\//.test(m.text ?? '')));
-    const link = /http:\/\/\S+\/masuk\/[A-Za-z0-9_-]{43}/.exec(reply.text ?? '')?.[0];
-    assert.ok(link, `a sign-in link in: ${reply.text}`);
+    const link = await linkFromBot(run.tg, OWNER_USER);
     assert.equal(new URL(link).port, String(run.service.webPort));
     return link;
   };
   run.signIn = async (page) => { await page.goto(await run.linkFromBot()); };
-  run.shot = async (page, name) => {
-    const file = path.join(run.shots, name);
-    await page.screenshot({ path: file, fullPage: true });
-    return file;
-  };
+  run.shot = (page, name) => screenshot(page, run.shots, name);
   return run;
 }

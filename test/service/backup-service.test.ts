@@ -104,7 +104,7 @@ function waitingDestination(): { destination: BackupDestination; reached: Promis
   let putStarted!: () => void;
   const reached = new Promise<void>((resolve) => { putStarted = resolve; });
   const destination: BackupDestination = {
-    description: 'a destination that waits', list: async () => [], remove: async () => undefined, removeLeftovers: async () => [],
+    description: 'a destination that waits', list: async () => [], remove: async () => undefined, removeLeftovers: async () => [], read: async () => { throw new Error('nothing to read'); },
     put: (_file, _name, options) => new Promise((_resolve, reject) => {
       putStarted();
       options?.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });

@@ -7,6 +7,7 @@ import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, 
 import { ContentHasher } from '../content-hash.ts';
 import { DropboxClient, normalizeFolder, type DropboxClientOptions } from './dropbox-client.ts';
 import { correctOffset, refusal, type ErrorContext } from './dropbox-errors.ts';
+import { openDownload } from './dropbox-source.ts';
 
 export interface DropboxDestinationOptions extends DropboxClientOptions {
   /** Path as seen from the app's root ('' or '/' for the root itself); Dropbox creates it on the first upload. */
@@ -368,6 +369,14 @@ export class DropboxDestination implements BackupDestination {
     return entries
       .filter((e): e is files.FileMetadataReference => e['.tag'] === 'file')
       .map((e) => ({ name: e.name, size: e.size, modifiedAt: new Date(e.server_modified) }));
+  }
+
+  /** Streams the file from Dropbox's content endpoint (the SDK would buffer it whole). */
+  async read(name: string): Promise<Readable> {
+    return this.client.call(async () => {
+      await this.client.auth.checkAndRefreshAccessToken();
+      return openDownload(this.client, `${this.folder}/${name}`, new AbortController().signal);
+    }, { ...this.ctx, fileName: name });
   }
 
   /** Deleting a file that is not there counts as done. */

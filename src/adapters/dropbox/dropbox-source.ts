@@ -50,6 +50,24 @@ async function bodyText(res: IncomingMessage): Promise<string> {
 const headersOf = (res: IncomingMessage) => new Headers(Object.entries(res.headers)
   .flatMap(([name, value]): [string, string][] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v) => [name, v]))));
 
+/**
+ * The answer to `POST /2/files/download` of `path` (an id or a path), its body still to be read;
+ * any other status than 2xx rejects as a DropboxHttpError (which DropboxClient.call classifies).
+ */
+export async function openDownload(client: DropboxClient, path: string, signal: AbortSignal): Promise<IncomingMessage> {
+  const res = await post(`${client.contentUrl}/2/files/download`, {
+    Authorization: `Bearer ${client.auth.getAccessToken()}`, 'Dropbox-API-Arg': headerJson({ path }),
+  }, client.contentAgent, signal);
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status > 299) {
+    const text = await bodyText(res);
+    let error: unknown = text;
+    try { error = JSON.parse(text); } catch { /* Dropbox answers some errors in plain text */ }
+    throw { status, error, headers: headersOf(res) } satisfies DropboxHttpError;
+  }
+  return res;
+}
+
 /** A store's backups in a Dropbox folder, through the official SDK (listing) and a streamed download. */
 export class DropboxSource implements BackupSource {
   readonly description: string;
@@ -105,16 +123,7 @@ export class DropboxSource implements BackupSource {
     let idle = setTimeout(() => abort.abort(), idleMs);
     const touch = () => { clearTimeout(idle); idle = setTimeout(() => abort.abort(), idleMs); };
     try {
-      const res = await post(`${this.client.contentUrl}/2/files/download`, {
-        Authorization: `Bearer ${this.client.auth.getAccessToken()}`, 'Dropbox-API-Arg': headerJson({ path: file.id }),
-      }, this.client.contentAgent, abort.signal);
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status > 299) {
-        const text = await bodyText(res);
-        let error: unknown = text;
-        try { error = JSON.parse(text); } catch { /* Dropbox answers some errors in plain text */ }
-        throw { status, error, headers: headersOf(res) } satisfies DropboxHttpError;
-      }
+      const res = await openDownload(this.client, file.id, abort.signal);
       const announced = announcedHash(headersOf(res));
       if (file.contentHash && announced && announced !== file.contentHash) {
         abort.abort();

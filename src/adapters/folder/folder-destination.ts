@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../../errors.ts';
 import { killPoint } from '../../kill-point.ts';
 import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
@@ -91,6 +92,12 @@ export class FolderDestination implements BackupDestination {
       if (s?.isFile()) files.push({ name, size: s.size, modifiedAt: s.mtime });
     }
     return files;
+  }
+
+  /** Opened before it resolves, so a missing file rejects here rather than mid-stream. */
+  async read(name: string): Promise<Readable> {
+    const handle = await open(path.join(this.dir, name), 'r').catch((err) => { throw this.failure(err, name); });
+    return handle.createReadStream();
   }
 
   async remove(name: string): Promise<void> {

@@ -15,13 +15,16 @@ export interface StoredBackupFile {
  * then renames it to `name`; a failed put leaves no file under `name`. A put killed on the way
  * (kill -9, power cut) can leave the temporary file: removeLeftovers() deletes those whose final
  * name `isOurs` accepts and returns the final names. list() returns the finished files directly in
- * the destination (never temporary ones); remove() deletes one by name and is idempotent.
+ * the destination (never temporary ones); remove() deletes one by name and is idempotent. read()
+ * streams a finished file's bytes (never buffering it whole); a name that is not there rejects.
+ * Callers pass only names that list() returned: names are never trusted as paths.
  */
 export interface BackupDestination {
   readonly description: string;
   put(localPath: string, name: string, options?: { onProgress?: ByteProgress; signal?: AbortSignal }): Promise<{ location: string }>;
   list(): Promise<StoredBackupFile[]>;
   remove(name: string): Promise<void>;
+  read(name: string): Promise<Readable>;
   removeLeftovers(isOurs: (name: string) => boolean): Promise<string[]>;
 }
 

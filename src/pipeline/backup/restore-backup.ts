@@ -33,6 +33,11 @@ interface Loader {
   check(file: string): Promise<string>;
   /** What the database holds; null when there is no such database. */
   contents(database: string): Promise<Contents | null>;
+  /**
+   * How many tables the database has (null: no such database), read from the catalog: a database
+   * someone else filled may have tables the restore role cannot read, and is still refused.
+   */
+  tables(database: string): Promise<number | null>;
   create(database: string): Promise<void>;
   drop(database: string): Promise<void>;
   load(file: string, database: string, signal?: AbortSignal): Promise<void>;
@@ -48,6 +53,7 @@ function mysqlLoader(server: MysqlServer, passphrase: string | undefined): Loade
       const counts = Object.values(await server.countRows(database));
       return { tables: counts.length, rows: counts.reduce((a, b) => a + b, 0) };
     },
+    tables: async (database) => ((await server.databaseExists(database)) ? Object.keys(await server.countRows(database)).length : null),
     create: (database) => server.createDatabase(database),
     drop: (database) => server.dropDatabase(database),
     // Checked already; a file that changes after the check still fails in words.
@@ -77,6 +83,11 @@ function postgresLoader(target: RestoreTarget, workRoot: string, passphrase: str
       return plain;
     },
     contents: async (database) => ((await target.databaseExists(database)) ? countPostgresRows(target, database) : null),
+    async tables(database) {
+      if (!(await target.databaseExists(database))) return null;
+      const [row] = await target.readRestored<{ n: number }>(database, "SELECT count(*)::int AS n FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+      return row?.n ?? 0;
+    },
     create: (database) => target.createDatabase(database),
     drop: (database) => target.dropDatabase(database),
     load: (file, database, signal) => target.restore(file, database, { signal }),
@@ -95,6 +106,25 @@ async function afterFailedLoad(loader: Loader, err: unknown, database: string, c
   return new AppError(kind, system, `${describeError(err)} ${outcome}`, { cause: err });
 }
 
+/** `use` with the loader of `job`'s backups, closed after. */
+async function withLoader<T>(deps: RestoreDeps, job: JobConfig, use: (loader: Loader) => Promise<T>): Promise<T> {
+  const loader = job.type === 'mysql' ? mysqlLoader(await deps.mysql(job), job.passphrase) : postgresLoader(deps.target, deps.workRoot, job.passphrase);
+  try {
+    return await use(loader);
+  } finally {
+    await loader.close();
+  }
+}
+
+/** How many tables `database` has where `job`'s backups restore into, or null when there is no such database: asked before a restore is started. */
+export const restoreTargetTables = (deps: RestoreDeps, job: JobConfig, database: string) => withLoader(deps, job, (l) => l.tables(database));
+
+/** Drops `database` where `job`'s backups restore into (a check's scratch database); no such database is no error. */
+export const dropRestored = (deps: RestoreDeps, job: JobConfig, database: string) => withLoader(deps, job, (l) => l.drop(database));
+
+/** Where a restore is: reading the whole file, loading it, counting what arrived. */
+export type RestoreStage = 'check' | 'load' | 'count';
+
 /**
  * `tokobot backup restore`: loads a job's backup file into a new or empty database — a MySQL job's
  * on the job's server, a PostgreSQL job's on the restore target. Refuses a database that has
@@ -103,22 +133,22 @@ async function afterFailedLoad(loader: Loader, err: unknown, database: string, c
  * it was; when the load fails anyway, a database this restore created is dropped again.
  */
 export async function restoreBackup(deps: RestoreDeps, job: JobConfig, file: string, database: string,
-  options: { signal?: AbortSignal } = {}): Promise<Contents> {
-  const loader = job.type === 'mysql' ? mysqlLoader(await deps.mysql(job), job.passphrase) : postgresLoader(deps.target, deps.workRoot, job.passphrase);
-  try {
-    const before = await loader.contents(database);
-    if (before?.tables) throw new AppError('usage', 'tokobot', `The database ${database} already has tables; restore into a new name so nothing is overwritten.`);
+  options: { signal?: AbortSignal; onStage?: (stage: RestoreStage) => void } = {}): Promise<Contents> {
+  return withLoader(deps, job, async (loader) => {
+    const before = await loader.tables(database);
+    if (before) throw new AppError('usage', 'tokobot', `The database ${database} already has tables; restore into a new name so nothing is overwritten.`);
+    options.onStage?.('check');
     await checkAgainstLog(deps.log, file);
     const plain = await loader.check(file);
     const created = before === null;
     if (created) await loader.create(database);
+    options.onStage?.('load');
     try {
       await loader.load(plain, database, options.signal);
     } catch (err) {
       throw await afterFailedLoad(loader, err, database, created);
     }
+    options.onStage?.('count');
     return (await loader.contents(database)) ?? { tables: 0, rows: 0 };
-  } finally {
-    await loader.close();
-  }
+  });
 }
