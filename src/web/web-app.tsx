@@ -88,15 +88,22 @@ export function auditOf(deps: Pick<WebDeps, 'audit' | 'now'>) {
   };
 }
 
+/** Lets in viewers of at least `min`; others get 401 (how to sign in) or 403 (`text`), as a page or as JSON for /api. */
+export function allowed(min: Role, text: TextKey = 'webNotAllowed'): MiddlewareHandler<WebEnv> {
+  return need(min, (c, status) => refuse(c, status, status === 403 ? text : c.req.path.startsWith('/api/') ? 'webApiSignIn' : 'webSignInHint'));
+}
+
 /**
- * `need` for state-changing routes: a viewer below `min` (a forged form, a URL typed) is refused
- * and the attempt recorded in the audit trail.
+ * `allowed` for what changes or hands out something: a signed-in viewer below `min` (a URL typed,
+ * a form forged) is refused and the attempt recorded as `action` on the route's target. Anonymous
+ * attempts are not recorded: anyone could fill the trail with them.
  */
-export function needForAction(deps: Pick<WebDeps, 'audit' | 'now'>, min: Role): MiddlewareHandler<WebEnv> {
+export function allowedAction(deps: Pick<WebDeps, 'audit' | 'now'>, min: Role, action: string): MiddlewareHandler<WebEnv> {
   const audit = auditOf(deps);
   return need(min, async (c, status) => {
-    await audit(c, { action: `${c.req.method} ${c.req.path}`, target: '', outcome: 'refused', detail: status === 401 ? 'not signed in' : `role ${c.get('viewer')?.role} may not` });
-    return refuse(c, status, status === 401 ? 'webSignInHint' : 'webNotAllowed');
+    const viewer = c.get('viewer');
+    if (viewer) await audit(c, { action, target: (c.req.param('job') ?? c.req.param('id') ?? '').slice(0, 40), outcome: 'refused', detail: `needs ${min}, the viewer is ${viewer.role}` });
+    return refuse(c, status, status === 403 ? 'webNotAllowed' : 'webSignInHint');
   });
 }
 

@@ -59,7 +59,7 @@ test('forged POSTs of admins and staff (with and without their CSRF token) are r
       const res = await s.app.request(path!, post(cookie, { _csrf: s.csrf(cookie), name: 'x', role: 'owner' }));
       assert.equal(res.status, 403, path);
       const entry = s.audit.entries.at(-1)!;
-      assert.deepEqual([entry.action, entry.outcome, entry.userId, entry.detail], [action, 'refused', id, `role ${s.roles.get(id)} is not owner`]);
+      assert.deepEqual([entry.action, entry.outcome, entry.userId, entry.detail], [action, 'refused', id, `needs owner, the viewer is ${s.roles.get(id)}`]);
       const noToken = await s.app.request(path!, post(cookie, { name: 'x', role: 'owner' }));
       assert.equal(noToken.status, 403);
       assert.match(s.audit.entries.at(-1)!.detail, /CSRF token missing or wrong/);

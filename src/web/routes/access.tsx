@@ -4,8 +4,8 @@ import { getCookie } from 'hono/cookie';
 import type { Role } from '../../config/sections.ts';
 import type { TokenKind } from '../../store/web-tokens.ts';
 import { AccessPage, TOKEN_NAME_MAX, type Fresh } from '../access-pages.tsx';
-import { auditOf, refuse, SESSION_COOKIE, type WebDeps } from '../web-app.tsx';
-import { atLeast, need, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
+import { allowedAction, auditOf, refuse, SESSION_COOKIE, type WebDeps } from '../web-app.tsx';
+import { atLeast, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
 import { pageViewer } from './overview.tsx';
 
 const ROLES: readonly Role[] = ['staff', 'admin', 'owner'];
@@ -22,17 +22,7 @@ export function accessRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const audit = auditOf(deps);
 
-  /**
-   * Owners only; a refused POST of someone signed in is recorded as what it tried. Anonymous ones
-   * are not: anyone could fill the trail with them.
-   */
-  const ownerOnly = (action: string) => need('owner', async (c, status) => {
-    const v = c.get('viewer');
-    if (c.req.method === 'POST' && v) {
-      await audit(c, { action, target: (c.req.param('id') ?? '').slice(0, 40), outcome: 'refused', detail: `role ${v.role} is not owner` });
-    }
-    return refuse(c, status, status === 401 ? 'webSignInHint' : 'webNotAllowed');
-  });
+  const ownerOnly = (action: string) => allowedAction(deps, 'owner', action);
 
   async function page(c: WebContext, fresh?: Fresh, status: 200 | 201 = 200) {
     const data = {

@@ -4,8 +4,8 @@ import { MAX_MUTE_HOURS, type OpenAlert, type ResolvedAlert } from '../../pipeli
 import type { Channel, MessengerState } from '../../pipeline/alerts/ports.ts';
 import type { ChannelTest } from '../../main/alerting.ts';
 import { AlertsPage } from '../alerts-page.tsx';
-import { auditOf, needForAction, refuse, type WebDeps } from '../web-app.tsx';
-import { need, type WebContext, type WebEnv } from '../web-env.ts';
+import { allowed, allowedAction, auditOf, refuse, type WebDeps } from '../web-app.tsx';
+import { type WebContext, type WebEnv } from '../web-env.ts';
 import { pageViewer } from './overview.tsx';
 
 /** The alert side as the dashboard uses it: the alert engine's state and this process's channels. */
@@ -42,7 +42,7 @@ export function alertsRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const audit = auditOf(deps);
   const now = deps.now ?? (() => new Date());
-  const admin = need('admin', (c, status) => refuse(c, status, status === 401 ? 'webSignInHint' : 'webNotAllowed'));
+  const admin = allowed('admin');
   const page = async (c: WebContext, test?: { channel: Channel; results: ChannelTest[] }) =>
     c.html(html`<!doctype html>${<AlertsPage viewer={pageViewer(c)} zone={deps.zone} now={now()} {...await alertsNow(deps)} test={test} />}`);
 
@@ -63,11 +63,10 @@ export function alertsRoutes(deps: WebDeps): Hono<WebEnv> {
     await audit(c, { action, target: key.slice(0, MAX_KEY), outcome: changed ? 'ok' : 'refused', detail: changed ? (unmute ? '' : `${hours} h`) : 'no open alert with that key' });
     return changed ? c.redirect('/peringatan', 303) : refuse(c, 404, 'webAlertsUnknown');
   };
-  const adminAction = needForAction(deps, 'admin');
-  app.post('/peringatan/bisukan', adminAction, muting(false));
-  app.post('/peringatan/bunyikan', adminAction, muting(true));
+  app.post('/peringatan/bisukan', allowedAction(deps, 'admin', 'alert mute'), muting(false));
+  app.post('/peringatan/bunyikan', allowedAction(deps, 'admin', 'alert unmute'), muting(true));
 
-  app.post('/peringatan/tes', adminAction, async (c) => {
+  app.post('/peringatan/tes', allowedAction(deps, 'admin', 'alert test'), async (c) => {
     const form = await c.req.parseBody();
     const channel = deps.alerts.channels().find((x) => x.channel === form.channel)?.channel;
     if (!channel) {

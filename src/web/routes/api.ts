@@ -3,10 +3,10 @@ import { alertTitle } from '../../pipeline/alerts/alert-messages.ts';
 import type { OpenAlert, ResolvedAlert } from '../../pipeline/alerts/alert-types.ts';
 import type { BackupRun } from '../../store/backup-log.ts';
 import type { RunKind, RunRecord } from '../../store/run-history.ts';
-import { refuse, type WebDeps } from '../web-app.tsx';
-import { atLeast, need, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
+import { allowed, refuse, type WebDeps } from '../web-app.tsx';
+import { atLeast, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
 import { alertsNow } from './alerts.tsx';
-import { apiRefusal, storeCards } from './overview.tsx';
+import { storeCards } from './overview.tsx';
 
 /** Runs per /api/runs answer: 50 unless asked, never more than 500 (a year of daily syncs of one store fits). */
 const RUNS_DEFAULT = 50;
@@ -48,8 +48,8 @@ const kindsFor = (c: WebContext): RunKind | undefined => (atLeast(viewerOf(c).ro
  */
 export function apiRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const staff = need('staff', apiRefusal);
-  const admin = need('admin', apiRefusal);
+  const staff = allowed('staff');
+  const admin = allowed('admin');
 
   app.get('/api/stores', staff, async (c) => c.json({ stores: await storeCards(deps) }));
 

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { AuditPage } from '../access-pages.tsx';
-import { refuse, type WebDeps } from '../web-app.tsx';
-import { need, type WebEnv } from '../web-env.ts';
+import { allowed, refuse, type WebDeps } from '../web-app.tsx';
+import type { WebEnv } from '../web-env.ts';
 import { pageViewer } from './overview.tsx';
 
 /** A page of the trail: a screenful on a PC, quick to render on a phone. */
@@ -13,7 +13,7 @@ const ENTRY_ID = /^[1-9]\d{0,11}$/;
 /** /audit (owners only): the audit trail, newest first, paged with ?before=<id>. */
 export function auditRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  app.get('/audit', need('owner', (c, status) => refuse(c, status, status === 401 ? 'webSignInHint' : 'webNotAllowed')), async (c) => {
+  app.get('/audit', allowed('owner'), async (c) => {
     const before = c.req.query('before');
     if (before !== undefined && !ENTRY_ID.test(before)) return refuse(c, 400, 'webBadBefore');
     // One more than a page tells whether an older page exists.

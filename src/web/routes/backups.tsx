@@ -7,8 +7,8 @@ import { describeError, isAppError } from '../../errors.ts';
 import { NoSuchBackupFile } from '../../pipeline/backup/backup-console.ts';
 import type { RestoreTask } from '../../pipeline/backup/restore-tasks.ts';
 import { BackupConsolePage, consoleHref, DeletePage, RestorePage } from '../backup-pages.tsx';
-import { auditOf, refuse, type WebDeps } from '../web-app.tsx';
-import { need, type WebContext, type WebEnv } from '../web-env.ts';
+import { allowedAction, auditOf, refuse, type WebDeps } from '../web-app.tsx';
+import { type WebContext, type WebEnv } from '../web-env.ts';
 import { pageViewer } from './overview.tsx';
 
 /** A database a restore may create: plain lower-case names that need no quoting on PostgreSQL or MySQL. */
@@ -35,11 +35,7 @@ export function backupRoutes(deps: WebDeps): Hono<WebEnv> {
   const backups = deps.backups;
   if (!backups) return app; // no console wired: its URLs are not found
 
-  /** `need`, with a refusal of a signed-in viewer recorded: a lower role reaching for an action by URL or forged form. */
-  const allow = (min: Role, action: string) => need(min, async (c, status) => {
-    if (status === 403) await audit(c, { action, target: c.req.param('job') ?? '', outcome: 'refused', detail: `needs ${min}, the viewer is ${c.get('viewer')?.role}` });
-    return refuse(c, status, status === 401 ? 'webSignInHint' : 'webNotAllowed');
-  });
+  const allow = (min: Role, action: string) => allowedAction(deps, min, action);
   const jobOf = (c: WebContext): JobConfig | undefined => backups.files.job(c.req.param('job') ?? '');
   const scrubbed = (text: string) => deps.scrub(text);
 

@@ -2,12 +2,11 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { jobCard, ordered, storeCard, type Card } from '../overview.ts';
 import { OverviewPage, type PageViewer } from '../pages.tsx';
-import { refuse, type WebDeps } from '../web-app.tsx';
+import { allowed, refuse, type WebDeps } from '../web-app.tsx';
 import type { Role } from '../../config/sections.ts';
-import { need, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
+import { viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
 
 /** An /api refusal for `need`: not signed in, or a role too low. */
-export const apiRefusal = (c: WebContext, status: 401 | 403) => refuse(c, status, status === 401 ? 'webApiSignIn' : 'webNotAllowed');
 
 /** The page's viewer: language and who, with the CSRF token its forms carry. */
 export const pageViewer = (c: WebContext): PageViewer => {
@@ -39,7 +38,7 @@ export function overviewRoutes(deps: WebDeps): Hono<WebEnv> {
     return c.html(html`<!doctype html>${<OverviewPage viewer={pageViewer(c)} cards={await overviewCards(deps, viewerOf(c).role)} />}`);
   });
 
-  app.get('/api/status', need('staff', apiRefusal), async (c) => {
+  app.get('/api/status', allowed('staff'), async (c) => {
     const all = await overviewCards(deps, viewerOf(c).role);
     return c.json({ stores: all.filter((x) => x.kind === 'store'), jobs: all.filter((x) => x.kind === 'job') });
   });

@@ -8,8 +8,8 @@ import { CHART_DAYS, CHART_KINDS, chartSvg, type ChartKind } from '../charts.ts'
 import { priceFile } from '../price-file.ts';
 import { number } from '../pages.tsx';
 import { ItemPage, StorePage } from '../store-page.tsx';
-import { refuse, type WebDeps } from '../web-app.tsx';
-import { atLeast, need, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
+import { allowed, refuse, type WebDeps } from '../web-app.tsx';
+import { atLeast, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';
 import { pageViewer } from './overview.tsx';
 
 /** The run history shows this many runs: a month of daily syncs. */
@@ -27,8 +27,7 @@ export function storeRoutes(deps: Pick<WebDeps, 'stores' | 'storePage' | 'scrub'
   const app = new Hono<WebEnv>();
   const data = deps.storePage;
   const now = deps.now ?? (() => new Date());
-  const guard = (min: 'staff' | 'admin' | 'owner', text: 'webNotAllowed' | 'webStoreOwnersOnly' = 'webNotAllowed') =>
-    need(min, (c, status) => refuse(c, status, status === 401 ? 'webSignInHint' : text));
+  const guard = allowed;
   const storeOf = (c: WebContext): StoreConfig | undefined => {
     const id = c.req.param('id') ?? '';
     return STORE_ID.test(id) ? deps.stores.find((s) => s.id === id) : undefined;
