@@ -4,6 +4,7 @@ import { CLI_TEXT } from './cli-text.ts';
 import { CONFIG_TEXT } from './config-text.ts';
 import { DOCTOR_TEXT } from './doctor-text.ts';
 import { WEB_TEXT } from './web-text.ts';
+import { WEB_LIVE_TEXT } from './web-live-text.ts';
 import type { Lang } from './lang.ts';
 
 export type { Lang, Locale } from './lang.ts';
@@ -17,7 +18,7 @@ function joined<A extends object, B extends object>(a: A, b: B & { [K in keyof A
 }
 
 /** Every sentence tokobot says to a person, in Indonesian and English, for every front end (chat, CLI, config errors, the web dashboard). */
-const TEXT = joined(joined(joined(joined(joined(CHAT_TEXT, CONFIG_TEXT), CLI_HELP_TEXT), CLI_TEXT), DOCTOR_TEXT), WEB_TEXT);
+const TEXT = joined(joined(joined(joined(joined(joined(CHAT_TEXT, CONFIG_TEXT), CLI_HELP_TEXT), CLI_TEXT), DOCTOR_TEXT), WEB_TEXT), WEB_LIVE_TEXT);
 
 export type TextKey = keyof typeof TEXT;
 

@@ -143,7 +143,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   });
   if (opsHttp) app.logger.info({}, `ops http: /healthz, /metrics and /status on ${httpConfig.host}:${opsHttp.port}`);
   const web = late.web = webPort === undefined ? undefined
-    : await startWebServer(app, { backups, nextBackup: schedules.nextBackup, chat }, webPort).catch(async (err) => { await opsHttp?.close(); throw err; });
+    : await startWebServer(app, { backups, syncs: runner, nextBackup: schedules.nextBackup, chat }, webPort).catch(async (err) => { await opsHttp?.close(); throw err; });
   if (web) app.logger.info({}, `web dashboard on ${app.config.web.host}:${web.port} (sign-in links: ${app.config.web.baseUrl}/masuk/…)`);
   let whatsapp: WhatsAppMessenger | undefined;
   if (app.config.whatsapp.enabled) {

@@ -13,6 +13,8 @@ import type { AuditEntry, WebAudit } from '../store/web-audit.ts';
 import { csrfMatches, csrfToken } from './csrf.ts';
 import { NoticePage } from './pages.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
+import { liveRoutes } from './routes/live.ts';
+import type { LiveRun, WebActions } from './live-progress.ts';
 import { atLeast, type WebContext, type WebEnv } from './web-env.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
@@ -34,6 +36,12 @@ export interface WebDeps {
   /** Served over https: the cookie is Secure. */
   secure: boolean;
   now?: () => Date;
+  /** What runs now: this process's runs with their progress, other processes' with the stage their run log says. */
+  live?: () => Promise<LiveRun[]>;
+  /** Sync now, back up now, cancel: only where runs are made (tokobot start). Without it no page offers them. */
+  actions?: WebActions;
+  /** The longest gap between a backup job's scheduled runs, or null when it runs on demand only. */
+  jobEvery?: (jobId: string) => number | null;
 }
 
 export const SESSION_COOKIE = 'tokobot_session';
@@ -134,6 +142,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.route('/', overviewRoutes(deps));
+  app.route('/', liveRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;
