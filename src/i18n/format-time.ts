@@ -1,4 +1,5 @@
 import type { Lang } from './lang.ts';
+import { zoneClock } from './zone-clock.ts';
 
 const MONTHS: Record<Lang, readonly string[]> = {
   id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
@@ -12,13 +13,6 @@ const INDONESIAN_ZONES: Record<string, string> = {
 
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu']);
 
-function wallClock(date: Date, zone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
-  }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
-}
 
 /** The zone's name for a reader: WIB, WITA, WIT; UTC; anything else as its offset then (UTC+8, UTC-3:30). */
 function zoneLabel(zone: string, offsetMinutes: number): string {
@@ -38,10 +32,10 @@ export function formatTime(date: Date, zone: string, lang: Lang): string {
   let shownZone = zone;
   let c;
   try {
-    c = wallClock(date, zone);
+    c = zoneClock(date, zone);
   } catch {
     shownZone = 'UTC';
-    c = wallClock(date, shownZone);
+    c = zoneClock(date, shownZone);
   }
   const offsetMinutes = Math.round((Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute) - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000);
   const two = (n: number) => String(n).padStart(2, '0');

@@ -6,7 +6,7 @@ import { secretValues } from '../config/secrets.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { startRun } from '../pipeline/runs/start-run.ts';
-import { storeStatus } from '../pipeline/status.ts';
+import { storeStatus, storeStatuses } from '../pipeline/status.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { WebSignIn } from '../pipeline/web-sign-in.ts';
 import type { WebUser } from '../store/web-auth.ts';
@@ -56,7 +56,8 @@ export function webDeps(app: Pick<App, 'config' | 'opsStores' | 'backupAlertStor
   // A job's schedule does not change while tokobot runs: its longest gap is worked out once.
   const every = new Map(config.jobs.map((j) => [j.id, j.schedule ? longestGapMs(j.schedule, config.locale.zone) : null]));
   return {
-    signIn, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
+    signIn, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store),
+    statuses: (stores) => storeStatuses(app.opsStores, stores), jobs: () => wiring.backups.states(wiring.nextBackup),
     roles: config.telegram.roles, langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure,
     live: () => liveRuns(app, wiring), jobEvery: (id) => every.get(id) ?? null,

@@ -25,6 +25,8 @@ export interface WebDeps {
   audit: WebAudit;
   stores: StoreConfig[];
   status: (store: StoreConfig) => Promise<StoreStatus>;
+  /** status() of many stores in a few queries (the overview of 200 stores); without it, one store at a time. */
+  statuses?: (stores: StoreConfig[]) => Promise<StoreStatus[]>;
   jobs: () => Promise<JobState[]>;
   /** Roles as configured now: a session of someone no longer listed signs nobody in. */
   roles: ReadonlyMap<number, Role>;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { StageRecord } from '../run-history.ts';
-import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type SyncRun, type SyncRunLog, type Trigger } from '../sync-runs.ts';
+import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type StatusRuns, type SyncRun, type SyncRunLog, type Trigger } from '../sync-runs.ts';
 
 const columns: Record<keyof RunDetails, string> = {
   stage: 'stage', stages: 'stages', sourceFile: 'source_file', sourceModified: 'source_modified',
@@ -38,6 +38,10 @@ export async function updateRun(on: pg.Pool | pg.ClientBase, id: number, details
   if (sets.length) await on.query(`UPDATE sync_runs SET ${sets.join(', ')} WHERE id = $1${still}`, values);
 }
 
+/** Every column but the stages, for statusRuns. */
+const STATUS_COLUMNS = `id, store, trigger, status, stage, '[]'::jsonb AS stages, started_at, finished_at, source_file, source_modified, content_hash,
+  bytes, archive, row_count, validation, error, note`;
+
 /** The sync run log in the ops database's sync_runs table. */
 export class PgSyncRunLog implements SyncRunLog {
   constructor(private readonly pool: pg.Pool) {}
@@ -71,6 +75,20 @@ export class PgSyncRunLog implements SyncRunLog {
       'SELECT * FROM sync_runs WHERE store = $1 AND status = ANY($2) ORDER BY started_at DESC, id DESC LIMIT 1',
       [store, statuses]);
     return res.rows[0] ? toRun(res.rows[0]) : null;
+  }
+
+  async statusRuns(stores: string[]): Promise<Map<string, StatusRuns>> {
+    // One index probe per store and question (migration 15 indexes the failed and the seen runs).
+    // Their stages (a kilobyte of JSON each) are not what a status shows: left out, as [].
+    const newest = (where: string, order = 'started_at DESC, id DESC') => this.pool.query(`SELECT r.* FROM unnest($1::text[]) s(store)
+      CROSS JOIN LATERAL (SELECT ${STATUS_COLUMNS} FROM sync_runs WHERE store = s.store ${where} ORDER BY ${order} LIMIT 1) r`, [stores]);
+    const found = await Promise.all([newest(''), newest("AND status = 'success'"), newest("AND status = 'failed'"),
+      newest('AND source_modified IS NOT NULL', 'source_modified DESC, id DESC')]);
+    const all = new Map(stores.map((s): [string, StatusRuns] => [s, { last: null, success: null, failure: null, newest: null }]));
+    (['last', 'success', 'failure', 'newest'] as const).forEach((which, i) => {
+      for (const r of found[i]!.rows) all.get(r.store)![which] = toRun(r);
+    });
+    return all;
   }
 
   async newestSeen(store: string): Promise<SyncRun | null> {

@@ -20,7 +20,7 @@ export function overviewRoutes(deps: WebDeps): Hono<WebEnv> {
   const now = deps.now ?? (() => new Date());
 
   async function cards(viewer: Viewer): Promise<Card[]> {
-    const [statuses, live] = await Promise.all([Promise.all(deps.stores.map((s) => deps.status(s))), deps.live?.() ?? Promise.resolve([] as LiveRun[])]);
+    const [statuses, live] = await Promise.all([deps.statuses?.(deps.stores) ?? Promise.all(deps.stores.map((s) => deps.status(s))), deps.live?.() ?? Promise.resolve([] as LiveRun[])]);
     const syncing = new Map(live.filter((r) => r.card === 'store').map((r) => [r.id, r]));
     const stores = deps.stores.map((s, i) => withLive(storeCard(s, statuses[i]!, deps.zone), syncing.get(s.id)));
     // Backup jobs are admin matters, as in the bot's /status.
