@@ -39,8 +39,8 @@ export async function updateRun(on: pg.Pool | pg.ClientBase, id: number, details
 }
 
 /** Every column but the stages, for statusRuns. */
-const STATUS_COLUMNS = `id, store, trigger, status, stage, '[]'::jsonb AS stages, started_at, finished_at, source_file, source_modified, content_hash,
-  bytes, archive, row_count, validation, error, note`;
+const STATUS_COLUMNS = `r.id, r.store, r.trigger, r.status, r.stage, '[]'::jsonb AS stages, r.started_at, r.finished_at, r.source_file, r.source_modified,
+  r.content_hash, r.bytes, r.archive, r.row_count, r.validation, r.error, r.note`;
 
 /** The sync run log in the ops database's sync_runs table. */
 export class PgSyncRunLog implements SyncRunLog {
@@ -78,16 +78,23 @@ export class PgSyncRunLog implements SyncRunLog {
   }
 
   async statusRuns(stores: string[]): Promise<Map<string, StatusRuns>> {
-    // One index probe per store and question (migration 15 indexes the failed and the seen runs).
-    // Their stages (a kilobyte of JSON each) are not what a status shows: left out, as [].
-    const newest = (where: string, order = 'started_at DESC, id DESC') => this.pool.query(`SELECT r.* FROM unnest($1::text[]) s(store)
-      CROSS JOIN LATERAL (SELECT ${STATUS_COLUMNS} FROM sync_runs WHERE store = s.store ${where} ORDER BY ${order} LIMIT 1) r`, [stores]);
-    const found = await Promise.all([newest(''), newest("AND status = 'success'"), newest("AND status = 'failed'"),
-      newest('AND source_modified IS NOT NULL', 'source_modified DESC, id DESC')]);
+    // One index probe per store and question (migration 15 indexes the failed and the seen runs); a
+    // run that answers several (the newest run is mostly the last success too) is read once.
+    const newest = (where: string, order = 'started_at DESC, id DESC') => `(SELECT id FROM sync_runs WHERE store = s.store ${where} ORDER BY ${order} LIMIT 1)`;
+    const res = await this.pool.query(`WITH picks AS (
+        SELECT s.store, ${newest('')} AS last, ${newest("AND status = 'success'")} AS success, ${newest("AND status = 'failed'")} AS failure,
+          ${newest('AND source_modified IS NOT NULL', 'source_modified DESC, id DESC')} AS newest FROM unnest($1::text[]) s(store))
+      SELECT p.last = r.id AS is_last, p.success = r.id AS is_success, p.failure = r.id AS is_failure, p.newest = r.id AS is_newest, ${STATUS_COLUMNS}
+      FROM picks p JOIN sync_runs r ON r.id = ANY (ARRAY[p.last, p.success, p.failure, p.newest])`, [stores]);
     const all = new Map(stores.map((s): [string, StatusRuns] => [s, { last: null, success: null, failure: null, newest: null }]));
-    (['last', 'success', 'failure', 'newest'] as const).forEach((which, i) => {
-      for (const r of found[i]!.rows) all.get(r.store)![which] = toRun(r);
-    });
+    for (const r of res.rows) {
+      const run = toRun(r);
+      const of = all.get(run.store)!;
+      if (r.is_last) of.last = run;
+      if (r.is_success) of.success = run;
+      if (r.is_failure) of.failure = run;
+      if (r.is_newest) of.newest = run;
+    }
     return all;
   }
 
