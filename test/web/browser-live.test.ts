@@ -1,9 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startService, type Service } from '../../src/main/service.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram } from '../fakes/fake-telegram.ts';
@@ -11,7 +10,7 @@ import { startHarness, type Harness } from '../helpers/sync-harness.ts';
 import { sync } from '../helpers/sync-checks.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { freshBackup } from '../helpers/fresh-backup.ts';
-import { needProgramFile } from '../helpers/needs.ts';
+import { linkFromBot, openBrowser, screenshot, skipWithoutChromium as skip, type Browsing } from '../helpers/web-browser.ts';
 
 /**
  * Sync now from the overview in a real browser (Debian's Chromium, playwright-core) against a real
@@ -19,8 +18,6 @@ import { needProgramFile } from '../helpers/needs.ts';
  * without the page being loaded again. The run is held at its download by the fake Dropbox (half
  * the file sent, the rest once the test has seen the card running): slow by a gate, not by time.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const skip = needProgramFile(CHROMIUM, 'Debian: apt-get install chromium');
 const STORE = `live${process.pid}`;
 const ADMIN = { id: 700100250, first_name: 'Pak Budi' };
 const STAFF = { id: 700100300, first_name: 'Rina' };
@@ -28,9 +25,7 @@ const HOUR = 3_600_000;
 let tg: FakeTelegram;
 let h: Harness;
 let service: Service;
-let browser: Browser;
-let shots = '';
-const keepShots = process.env.TOKOBOT_SCREENSHOTS;
+let browsing: Browsing;
 let letGo: () => void = () => undefined;
 const released = new Promise<void>((resolve) => { letGo = resolve; });
 
@@ -50,39 +45,22 @@ before(async () => {
   h.fake.failNext('download', { holdAfterBytes: Math.floor(statSync(file).size / 2), until: released });
   service = await startService(h.app);
   await tg.until(() => service.telegram.state().ready);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  shots = keepShots ?? mkdtempSync(path.join(tmpdir(), `tokobot-live-shots-${process.pid}-`));
-  mkdirSync(shots, { recursive: true });
+  browsing = await openBrowser('live');
 });
 
 after(async () => {
   letGo();
-  await browser?.close();
+  await browsing?.close();
   await service?.stop();
   await h?.close();
   await tg?.close();
-  if (shots && !keepShots) rmSync(shots, { recursive: true, force: true });
 });
 
-/** Signs `who` in through the link the bot answers /web with. */
-async function signIn(page: Page, who: { id: number; first_name: string }): Promise<void> {
-  const before = tg.messages(who.id).length;
-  tg.userSays(who, '/web');
-  const reply = await tg.until(() => tg.messages(who.id).slice(before).find((m) => /\/masuk\//.test(m.text ?? '')));
-  const link = /http:\/\/\S+\/masuk\/[A-Za-z0-9_-]{43}/.exec(reply.text ?? '')?.[0];
-  assert.ok(link, `a sign-in link in: ${reply.text}`);
-  await page.goto(link);
-}
-
-async function shot(page: Page, name: string, t: { diagnostic: (m: string) => void }): Promise<void> {
-  const file = path.join(shots, name);
-  await page.screenshot({ path: file, fullPage: true });
-  t.diagnostic(`screenshot: ${file}`);
-  assert.ok(statSync(file).size > 1000);
-}
+const signIn = async (page: Page, who: { id: number; first_name: string }) => { await page.goto(await linkFromBot(tg, who)); };
+const shot = (page: Page, name: string, t: { diagnostic: (m: string) => void }) => screenshot(page, browsing.shots, name, t);
 
 test('staff see the store but no Sync now button', { skip, timeout: 60_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const context = await browsing.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   const page = await context.newPage();
   await signIn(page, STAFF);
   await page.locator(`[data-card="${STORE}"]`).waitFor();
@@ -92,7 +70,7 @@ test('staff see the store but no Sync now button', { skip, timeout: 60_000 }, as
 });
 
 test('an admin presses Sync now: the card shows RUNNING with its stage, then OK, without the page loading again', { skip, timeout: 120_000 }, async (t) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const context = await browsing.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const page = await context.newPage();
   const scriptErrors: string[] = [];
   page.on('pageerror', (err) => scriptErrors.push(err.message));

@@ -1,9 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { startService, type Service } from '../../src/main/service.ts';
 import { getSharedFixture } from '../fixtures/shared-fixture.ts';
 import { FakeTelegram } from '../fakes/fake-telegram.ts';
@@ -11,23 +8,19 @@ import { startHarness, type Harness } from '../helpers/sync-harness.ts';
 import { sync } from '../helpers/sync-checks.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { freshBackup } from '../helpers/fresh-backup.ts';
-import { needProgramFile } from '../helpers/needs.ts';
+import { linkFromBot as linkOf, openBrowser, screenshot, skipWithoutChromium as skip, type Browsing } from '../helpers/web-browser.ts';
 
 /**
  * The dashboard in a real browser (Debian's Chromium driven by playwright-core, which downloads
  * no browser): `tokobot start` with WEB_PORT, the owner sends /web through the fake Bot API, and
  * the link the bot answered is opened on a PC-sized and a phone-sized screen.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const skip = needProgramFile(CHROMIUM, 'Debian: apt-get install chromium');
 const STORE = `web${process.pid}`;
 const OWNER = { id: 700100200, first_name: 'Ibu Sari' };
 let tg: FakeTelegram;
 let h: Harness;
 let service: Service;
-let browser: Browser;
-let shots = '';
-const keepShots = process.env.TOKOBOT_SCREENSHOTS;
+let browsing: Browsing;
 
 before(async () => {
   if (skip) return;
@@ -40,32 +33,25 @@ before(async () => {
   assert.equal((await sync(h)).status, 'success');
   service = await startService(h.app);
   await tg.until(() => service.telegram.state().ready);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  shots = keepShots ?? mkdtempSync(path.join(tmpdir(), `tokobot-web-shots-${process.pid}-`));
-  mkdirSync(shots, { recursive: true });
+  browsing = await openBrowser('web');
 });
 
 after(async () => {
-  await browser?.close();
+  await browsing?.close();
   await service?.stop();
   await h?.close();
   await tg?.close();
-  if (shots && !keepShots) rmSync(shots, { recursive: true, force: true });
 });
 
 /** Sends /web as the owner and returns the link from the bot's answer. */
 async function linkFromBot(): Promise<string> {
-  const before = tg.messages(OWNER.id).length;
-  tg.userSays(OWNER, '/web');
-  const reply = await tg.until(() => tg.messages(OWNER.id).slice(before).find((m) => /\/masuk\//.test(m.text ?? '')));
-  const link = /http:\/\/\S+\/masuk\/[A-Za-z0-9_-]{43}/.exec(reply.text ?? '')?.[0];
-  assert.ok(link, `a sign-in link in: ${reply.text}`);
+  const link = await linkOf(tg, OWNER);
   assert.equal(new URL(link).port, String(service.webPort));
   return link;
 }
 
 test('sign in through the link the bot sent, see the store card on a PC and on a phone; the link works once', { skip, timeout: 120_000 }, async (t) => {
-  const pc = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const pc = await browsing.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await pc.newPage();
   const link = await linkFromBot();
   await page.goto(link);
@@ -78,26 +64,21 @@ test('sign in through the link the bot sent, see the store card on a PC and on a
   const cookie = (await pc.cookies()).find((c) => c.name === 'tokobot_session');
   assert.equal(cookie?.httpOnly, true);
   assert.equal(cookie?.sameSite, 'Lax');
-  const pcShot = path.join(shots, 'overview-pc.png');
-  await page.screenshot({ path: pcShot, fullPage: true });
-  t.diagnostic(`screenshot: ${pcShot}`);
-  assert.ok(statSync(pcShot).size > 1000);
+  await screenshot(page, browsing.shots, 'overview-pc.png', t);
 
-  const again = await (await browser.newContext()).newPage();
+  const again = await (await browsing.browser.newContext()).newPage();
   const refused = await again.goto(link);
   assert.equal(refused?.status(), 410);
   assert.match(await again.textContent('body') ?? '', /sudah dipakai.*already been used/s);
   assert.equal((await again.context().cookies()).length, 0);
 
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const phone = await browsing.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const small = await phone.newPage();
   await small.goto(await linkFromBot());
   assert.equal(await small.locator(`[data-card="${STORE}"] .state`).textContent(), 'OK');
   const widths = await small.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
   assert.ok(widths.page <= widths.screen, `no sideways scrolling on a phone: ${JSON.stringify(widths)}`);
-  const phoneShot = path.join(shots, 'overview-phone.png');
-  await small.screenshot({ path: phoneShot, fullPage: true });
-  t.diagnostic(`screenshot: ${phoneShot}`);
+  await screenshot(small, browsing.shots, 'overview-phone.png', t);
   await Promise.all([pc.close(), again.context().close(), phone.close()]);
 });
 
