@@ -20,11 +20,12 @@ export function overviewRoutes(deps: WebDeps): Hono<WebEnv> {
   const now = deps.now ?? (() => new Date());
 
   async function cards(viewer: Viewer): Promise<Card[]> {
-    const [statuses, live] = await Promise.all([deps.statuses?.(deps.stores) ?? Promise.all(deps.stores.map((s) => deps.status(s))), deps.live?.() ?? Promise.resolve([] as LiveRun[])]);
+    // Asked at once: the page waits for the slowest, not for their sum. Backup jobs are admin matters, as in the bot's /status.
+    const [statuses, live, jobStates] = await Promise.all([deps.statuses?.(deps.stores) ?? Promise.all(deps.stores.map((s) => deps.status(s))),
+      deps.live?.() ?? Promise.resolve([] as LiveRun[]), viewer.role === 'staff' ? Promise.resolve([]) : deps.jobs()]);
     const syncing = new Map(live.filter((r) => r.card === 'store').map((r) => [r.id, r]));
     const stores = deps.stores.map((s, i) => withLive(storeCard(s, statuses[i]!, deps.zone), syncing.get(s.id)));
-    // Backup jobs are admin matters, as in the bot's /status.
-    const jobs = viewer.role === 'staff' ? [] : (await deps.jobs()).map((j) => jobCard(j, deps.zone, now(), deps.jobEvery?.(j.job.id) ?? null));
+    const jobs = jobStates.map((j) => jobCard(j, deps.zone, now(), deps.jobEvery?.(j.job.id) ?? null));
     return ordered([...stores, ...jobs]).map((card) => card.lastFailure ? { ...card, lastFailure: { ...card.lastFailure, why: deps.scrub(card.lastFailure.why) } } : card);
   }
 
