@@ -32,6 +32,9 @@ export function syncRunLogContract(make: MakeStores, skip?: string): void {
     const ids = (s: string) => { const r = all.get(s); return r && [r.last?.id, r.success?.id, r.failure?.id, r.newest?.id]; };
     assert.deepEqual(ids('pusat'), [c, a, b, a]);
     assert.deepEqual(ids('gudang'), [undefined, undefined, undefined, undefined], 'a store without runs has none');
+    const many = await runs.statusRuns([...Array.from({ length: 24 }, (_, i) => `toko${i}`), 'pusat']);
+    assert.equal(many.size, 25, 'many stores (asked in parts) answer as one');
+    assert.deepEqual([many.get('pusat')?.last?.id, many.get('pusat')?.newest?.id], [c, a]);
     const single = await runs.lastWith('pusat', ['success']);
     assert.deepEqual({ ...all.get('pusat')?.success, stages: [] }, { ...single, stages: [] }, 'the same run as lastWith (stages may be left out)');
   });
