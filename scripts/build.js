@@ -4,7 +4,7 @@
 // the Docker image) there is nothing to do: bin/tokobot.js then runs the sources through tsx.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,5 +20,7 @@ try {
 rmSync(`${root}dist`, { recursive: true, force: true });
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) process.exit(result.status ?? 1);
+// The dashboard's own script is served as written, not compiled (src/web/routes/live.ts reads it beside itself).
+cpSync(`${root}src/web/static`, `${root}dist/web/static`, { recursive: true });
 // bin/tokobot.js runs dist/ only while no source is newer than this mark.
 writeFileSync(`${root}dist/.built`, `${new Date().toISOString()}\n`);

@@ -24,7 +24,7 @@ export async function web(): Promise<number> {
     const server = await startWebServer(app, {
       backups: new BackupRunner(app.backups, config.jobs, app.logger), nextBackup: () => null, chat: new ChatState(app.opsStores.chats),
       // No runs and no alert channels in this process: the dashboard shows the others' from the ops database.
-      syncs: { progress: () => null }, alerting: () => undefined,
+      alerting: () => undefined,
       // As tokobot ask: the index from DATA_DIR's cache, each answer's rows read when asked (the dashboard alone stays small).
       search: new PriceSearch(app.opsStores.priceLists, { prices: 'per-question', indexCache: new IndexCache(config.dataDir) }),
     }, port);

@@ -1,4 +1,5 @@
 import type { Lang } from './lang.ts';
+import { zoneClock } from './zone-clock.ts';
 
 const MONTHS: Record<Lang, readonly string[]> = {
   id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
@@ -12,13 +13,6 @@ const INDONESIAN_ZONES: Record<string, string> = {
 
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu']);
 
-function wallClock(date: Date, zone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
-  }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
-}
 
 /** The zone's name for a reader: WIB, WITA, WIT; UTC; anything else as its offset then (UTC+8, UTC-3:30). */
 function zoneLabel(zone: string, offsetMinutes: number): string {
@@ -32,9 +26,9 @@ function zoneLabel(zone: string, offsetMinutes: number): string {
 /** The wall clock in `zone`; a zone this Node does not know (read back from storage, say) gives UTC's, named so, rather than failing. */
 function clockIn(date: Date, zone: string) {
   try {
-    return { c: wallClock(date, zone), shownZone: zone };
+    return { c: zoneClock(date, zone), shownZone: zone };
   } catch {
-    return { c: wallClock(date, 'UTC'), shownZone: 'UTC' };
+    return { c: zoneClock(date, 'UTC'), shownZone: 'UTC' };
   }
 }
 

@@ -11,6 +11,20 @@ export interface Schedules {
   stop(): Promise<void>;
 }
 
+/** Scheduled runs looked at to find a schedule's longest gap: a week of daily runs, or eight of a weekly one. */
+const GAPS_SEEN = 8;
+
+/**
+ * The longest time between two runs of a cron schedule in `zone` (a weekdays-only job's is the
+ * weekend's): how late its last run may be before one was missed.
+ */
+export function longestGapMs(schedule: string, zone: string): number {
+  const task = cron.createTask(schedule, () => undefined, { timezone: zone });
+  const runs = task.getNextRuns(GAPS_SEEN + 1);
+  void task.destroy();
+  return Math.max(0, ...runs.slice(1).map((d, i) => d.getTime() - runs[i]!.getTime()));
+}
+
 /**
  * The sync of every store (SYNC_CRON) and each backup job's own schedule, read in the shops' time
  * (STORE_TZ), not the server's clock: "0 2 * * *" is 02:00 at the shop on a UTC server too. Made

@@ -2,27 +2,30 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { App } from './app.ts';
+import type { Alerting } from './alerting.ts';
+import { longestGapMs } from './schedules.ts';
+import { whatsAppUserId } from '../bot/whatsapp/whatsapp-chat.ts';
 import { secretValues } from '../config/secrets.ts';
+import type { Role } from '../config/sections.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
 import { BackupConsole } from '../pipeline/backup/backup-console.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
-import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
-import type { WebAlerts } from '../web/routes/alerts.tsx';
-import type { Alerting } from './alerting.ts';
-import { apiViewerOf, WebTokenKeys } from '../pipeline/web-tokens.ts';
-import { whatsAppUserId } from '../bot/whatsapp/whatsapp-chat.ts';
-import type { Role } from '../config/sections.ts';
+import { RestoreTasks } from '../pipeline/backup/restore-tasks.ts';
 import { officeStock } from '../pipeline/item-stock.ts';
 import { publishedChanges } from '../pipeline/list-changes.ts';
+import type { RestoreTarget } from '../pipeline/ports.ts';
+import { startRun } from '../pipeline/runs/start-run.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
-import { RestoreTasks } from '../pipeline/backup/restore-tasks.ts';
-import { storeStatus } from '../pipeline/status.ts';
+import { storeStatus, storeStatuses } from '../pipeline/status.ts';
+import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { WebSignIn } from '../pipeline/web-sign-in.ts';
+import { apiViewerOf, WebTokenKeys } from '../pipeline/web-tokens.ts';
 import type { OpsStores } from '../store/index.ts';
 import type { WebUser } from '../store/web-auth.ts';
-import type { RestoreTarget } from '../pipeline/ports.ts';
-import { createWebApp } from '../web/web-app.tsx';
+import type { LiveRun, WebActions } from '../web/live-progress.ts';
+import type { WebAlerts } from '../web/routes/alerts.tsx';
 import type { StorePageData } from '../web/store-page.tsx';
+import { createWebApp, type WebDeps } from '../web/web-app.tsx';
 
 export interface WebServer {
   port: number;
@@ -31,10 +34,11 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** What the dashboard reads besides the app: this process's runners, chat state and alert side. */
-interface WebWiring {
+/** What the dashboard reads besides the app: this process's runners, chat state, search and alert side. */
+export interface WebWiring {
   backups: BackupRunner;
-  syncs: Pick<SyncRunner, 'progress'>;
+  /** This process's sync runner where runs are made (tokobot start): with it the dashboard can start and cancel runs. */
+  syncs?: SyncRunner;
   nextBackup: (jobId: string) => Date | null;
   chat: Pick<ChatState, 'user'>;
   /** The alert side once it runs (it starts after the web server). */
@@ -44,7 +48,7 @@ interface WebWiring {
 }
 
 /** The alert engine's state and the running channels, as the alerts page and /api/alerts use them. */
-function webAlerts(app: App, alerting: () => Alerting | undefined): WebAlerts {
+function webAlerts(app: Pick<App, 'alerts'>, alerting: () => Alerting | undefined): WebAlerts {
   return {
     open: () => app.alerts.open(), resolved: (limit) => app.alerts.resolved(limit), mute: (key, until) => app.alerts.mute(key, until),
     channels: () => Object.values(alerting()?.messengers ?? {}).map((m) => ({ channel: m.channel, ...m.state() })),
@@ -62,24 +66,56 @@ export function storePageData(stores: Pick<OpsStores, 'runs' | 'priceLists'>, ta
   };
 }
 
-/** The web dashboard (WEB_PORT) on node:http; `port` 0 picks a free one. Rejects when the port is taken. */
-export async function startWebServer(app: App, wiring: WebWiring, port: number): Promise<WebServer> {
+/** What runs now: this process's runs with the progress their stages report, then other processes' runs with their recorded stage. */
+async function liveRuns(app: Pick<App, 'config' | 'backupAlertStores'>, wiring: WebWiring): Promise<LiveRun[]> {
+  const here: LiveRun[] = [
+    ...app.config.stores.flatMap((s) => { const p = wiring.syncs?.progress(s.id); return p ? [{ ...p, card: 'store' as const, id: s.id, here: true }] : []; }),
+    ...app.config.jobs.flatMap((j) => { const p = wiring.backups.progress(j.id); return p ? [{ ...p, card: 'job' as const, id: j.id, here: true }] : []; }),
+  ];
+  const key = (card: string, id: string) => `${card}:${id}`;
+  const known = new Set(here.map((r) => key(r.card, r.id)));
+  const recorded = (await app.backupAlertStores.history.running()).map((r): LiveRun => ({ card: r.kind === 'sync' ? 'store' : 'job', id: r.subject, stage: r.stage ?? '', here: false }));
+  return [...here, ...recorded.filter((r) => !known.has(key(r.card, r.id)))];
+}
+
+function actions(app: Pick<App, 'logger' | 'store' | 'job'>, syncs: SyncRunner, backups: BackupRunner): WebActions {
+  return {
+    start: (card, id, trigger) => (card === 'store' ? startRun(syncs, app.store(id), id, trigger, app.logger) : startRun(backups, app.job(id), id, trigger, app.logger)),
+    cancel: (card, id, by) => (card === 'store' ? syncs : backups).cancel(id, by),
+  };
+}
+
+/** The dashboard's view of the app: narrow functions over the ops stores and this process's runners. */
+export function webDeps(app: Pick<App, 'config' | 'opsStores' | 'backupAlertStores' | 'logger' | 'store' | 'job' | 'alerts' | 'backups' | 'target'>,
+  wiring: WebWiring, signIn: WebSignIn): WebDeps {
   const { config } = app;
-  const signIn = new WebSignIn(app.opsStores.web);
-  const tokens = new WebTokenKeys(app.opsStores.webTokens);
   const secrets = secretValues(config);
+  // A job's schedule does not change while tokobot runs: its longest gap is worked out once.
+  const every = new Map(config.jobs.map((j) => [j.id, j.schedule ? longestGapMs(j.schedule, config.locale.zone) : null]));
+  const tokens = new WebTokenKeys(app.opsStores.webTokens);
   const files = new BackupConsole(app.backups, config.jobs);
-  const web = createWebApp({
-    signIn, tokens, apiViewer: apiViewerOf(tokens), baseUrl: config.web.baseUrl, audit: app.opsStores.webAudit, stores: config.stores, status: (store) => storeStatus(app.opsStores, store), jobs: () => wiring.backups.states(wiring.nextBackup),
+  return {
+    signIn, tokens, apiViewer: apiViewerOf(tokens), baseUrl: config.web.baseUrl, audit: app.opsStores.webAudit,
+    stores: config.stores, status: (store) => storeStatus(app.opsStores, store),
+    statuses: (stores) => storeStatuses(app.opsStores, stores), jobs: () => wiring.backups.states(wiring.nextBackup),
     runs: (options) => app.backupAlertStores.history.recent(options),
     running: async () => (await app.backupAlertStores.history.running()).map((r) => ({
-      ...r, progress: (r.kind === 'sync' ? wiring.syncs.progress(r.subject) : wiring.backups.progress(r.subject)) ?? null })),
+      ...r, progress: (r.kind === 'sync' ? wiring.syncs?.progress(r.subject) : wiring.backups.progress(r.subject)) ?? null })),
     alerts: webAlerts(app, wiring.alerting),
     roles: dashboardRoles(config.telegram.roles, config.whatsapp.allowed), langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure, trustProxy: config.web.trustProxy,
     storePage: storePageData(app.opsStores, app.target, config.dataDir, wiring.search),
     backups: { files, restores: new RestoreTasks(files) },
-  });
+    live: () => liveRuns(app, wiring), jobEvery: (id) => every.get(id) ?? null,
+    ...(wiring.syncs ? { actions: actions(app, wiring.syncs, wiring.backups) } : {}),
+  };
+}
+
+/** The web dashboard (WEB_PORT) on node:http; `port` 0 picks a free one. Rejects when the port is taken. */
+export async function startWebServer(app: App, wiring: WebWiring, port: number): Promise<WebServer> {
+  const { config } = app;
+  const signIn = new WebSignIn(app.opsStores.web);
+  const web = createWebApp(webDeps(app, wiring, signIn));
   const server = createAdaptorServer({ fetch: web.fetch }) as http.Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

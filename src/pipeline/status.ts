@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { StoreConfig } from '../config/load-config.ts';
 import { RULE_COLUMNS, type PriceRuleFindings } from './price-rules.ts';
-import type { SyncRun, SyncRunLog } from '../store/sync-runs.ts';
-import type { PriceLists } from '../store/price-lists.ts';
+import type { StatusRuns, SyncRun, SyncRunLog } from '../store/sync-runs.ts';
+import type { PriceLists, PublishedList } from '../store/price-lists.ts';
 import type { Locks } from '../store/locks.ts';
 import { STORE_ZONE } from '../config/time-zone.ts';
 import { wallTimeIn } from './wall-time.ts';
@@ -63,6 +63,12 @@ async function isRunning(locks: Locks, store: string): Promise<boolean> {
   return false;
 }
 
+/** What one store's status is made of. */
+interface StatusRecords extends StatusRuns {
+  running: boolean;
+  published: PublishedList | null;
+}
+
 export async function storeStatus(ops: StatusReads, store: StoreConfig, now = new Date()): Promise<StoreStatus> {
   const [running, recent, success, failure, newest, published] = await Promise.all([
     isRunning(ops.locks, store.id),
@@ -72,7 +78,27 @@ export async function storeStatus(ops: StatusReads, store: StoreConfig, now = ne
     ops.runs.newestSeen(store.id),
     ops.priceLists.published(store.id),
   ]);
-  const lastRun = recent[0] ?? null;
+  return statusOf(store, { running, last: recent[0] ?? null, success, failure, newest, published }, now);
+}
+
+/** What the status of many stores is read from, a few queries for all of them (the dashboard's 200-store overview). */
+export interface StatusBatchReads {
+  runs: Pick<SyncRunLog, 'statusRuns'>;
+  priceLists: Pick<PriceLists, 'publishedOf'>;
+  locks: Pick<Locks, 'held'>;
+}
+
+/** storeStatus() of every store given, in their order. */
+export async function storeStatuses(ops: StatusBatchReads, stores: StoreConfig[], now = new Date()): Promise<StoreStatus[]> {
+  const ids = stores.map((s) => s.id);
+  const [held, runs, published] = await Promise.all([ops.locks.held(ids.map((id) => `sync:${id}`)), ops.runs.statusRuns(ids), ops.priceLists.publishedOf(ids)]);
+  const none: StatusRuns = { last: null, success: null, failure: null, newest: null };
+  return stores.map((s) => statusOf(s, { running: held.has(`sync:${s.id}`), ...(runs.get(s.id) ?? none), published: published.get(s.id) ?? null }, now));
+}
+
+function statusOf(store: StoreConfig, r: StatusRecords, now: Date): StoreStatus {
+  const { newest, published, success, failure } = r;
+  const lastRun = r.last;
   // A run that found the file unchanged read no archive: the published list's is the same file's.
   const archive = newest?.archive ?? (newest?.contentHash && newest.contentHash === published?.contentHash ? published.archive : null);
   const dumpTime = (archive as { dumpTime?: unknown } | null)?.dumpTime;
@@ -82,7 +108,7 @@ export async function storeStatus(ops: StatusReads, store: StoreConfig, now = ne
   return {
     store: store.id,
     name: store.name,
-    freshness: freshness(running, lastRun, ageHours),
+    freshness: freshness(r.running, lastRun, ageHours),
     newestBackup: newest?.sourceModified
       ? { file: newest.sourceFile ?? '', modifiedAt: newest.sourceModified, dumpedAt, ageHours: ageHours ?? 0, ageFrom: dumpedAt ? 'dump' : 'file', archive }
       : null,

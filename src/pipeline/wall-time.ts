@@ -1,9 +1,9 @@
+import { zoneClock } from '../i18n/zone-clock.ts';
+
 /** The offset of `zone` from UTC at `at`, in ms (Asia/Jakarta: +7 h). */
 function zoneOffset(at: number, zone: string): number {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  }).formatToParts(new Date(at)).map((p) => [p.type, Number(p.value)]));
-  return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0) - Math.floor(at / 1000) * 1000;
+  const c = zoneClock(new Date(at), zone);
+  return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) - Math.floor(at / 1000) * 1000;
 }
 
 /**

@@ -96,6 +96,10 @@ export interface BackupLog {
   /** The latest `limit` runs (of `job`, or of every job), newest started first. */
   recent(job?: string, limit?: number): Promise<BackupRun[]>;
 
-  /** Per job that has runs: its latest started run, and its latest started successful one. */
-  latest(): Promise<Map<string, { last: BackupRun; lastGood?: BackupRun }>>;
+  /**
+   * Per job that has runs: its latest started run, and its latest started successful one. Of the
+   * jobs named when `jobs` is given (each found through the index: what the dashboard asks every
+   * few seconds), else of every job in the log.
+   */
+  latest(jobs?: string[]): Promise<Map<string, { last: BackupRun; lastGood?: BackupRun }>>;
 }

@@ -12,4 +12,6 @@ export interface Locks {
    * away with a holder process that dies, so a crash never leaves one behind.
    */
   tryLock(name: string): Promise<Release | null>;
+  /** Which of these locks someone holds now (any process, this one included): a look, taking none. */
+  held(names: string[]): Promise<Set<string>>;
 }

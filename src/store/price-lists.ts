@@ -73,6 +73,8 @@ export interface PriceLists {
   publish(p: Publication, options?: PublishOptions): Promise<void>;
   /** The store's published list, or null before its first publication. */
   published(store: string): Promise<PublishedList | null>;
+  /** published() of many stores at once: those with a list. */
+  publishedOf(stores: string[]): Promise<Map<string, PublishedList>>;
   /** The items of the store's published list with their codes, for the search index, in no particular order. */
   items(store: string): Promise<ListedItem[]>;
   /** The price rows of the given items (every item when `kodeitems` is left out), by item, unit size, unit, level and quantity (missing first). */

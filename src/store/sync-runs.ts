@@ -70,4 +70,14 @@ export interface SyncRunLog {
   lastWith(store: string, statuses: RunStatus[]): Promise<SyncRun | null>;
   /** The run that saw the newest backup at the source (by its modification time), from any run that got that far; or null. */
   newestSeen(store: string): Promise<SyncRun | null>;
+  /** For each store named: recent(store, 1), lastWith(store, ['success']), lastWith(store, ['failed']) and newestSeen(store) in one go (a store's status, for many stores), each run's `stages` left out ([]). */
+  statusRuns(stores: string[]): Promise<Map<string, StatusRuns>>;
+}
+
+/** The runs a store's status is read from. */
+export interface StatusRuns {
+  last: SyncRun | null;
+  success: SyncRun | null;
+  failure: SyncRun | null;
+  newest: SyncRun | null;
 }

@@ -31,6 +31,9 @@ export type RefusedLink = 'used' | 'expired' | 'unknown';
  * the database signs nobody in); hashes come from the caller, so any string may be asked for and
  * must never make a method throw. Rejects only when the store itself cannot be reached.
  */
+/** How stale a session's "last seen" may be: it is written again once older than this. */
+export const SEEN_PRECISION_MS = 60_000;
+
 export interface WebAuth {
   addLink(tokenHash: string, user: WebUser, expiresAt: Date): Promise<void>;
   /**
@@ -39,7 +42,11 @@ export interface WebAuth {
    */
   useLink(tokenHash: string, now: Date): Promise<WebUser | RefusedLink>;
   addSession(idHash: string, user: WebUser, expiresAt: Date, origin?: SessionOrigin): Promise<void>;
-  /** The session's user, or null when there is none or it expired at `now`; notes `now` as last seen. */
+  /**
+   * The session's user, or null when there is none or it expired at `now`; notes `now` as last
+   * seen, to the minute (SEEN_PRECISION_MS): every request asks, and a page polled every 2 s
+   * must not write to the database each time.
+   */
   session(idHash: string, now: Date): Promise<WebUser | null>;
   /** Sessions not expired at `now`, the most recently seen first. */
   sessions(now: Date): Promise<SessionInfo[]>;

@@ -21,7 +21,7 @@ export function KioskPage(props: { lang: Lang; zone: string; now: Date; cards: C
   return (
     <Layout viewer={{ lang }} title={t(lang, 'webKioskTitle')} refreshSeconds={KIOSK_REFRESH_SECONDS} style={STYLE}>
       <div class="kiosk-bar"><b>{t(lang, 'webKioskTitle')}</b><span>{t(lang, 'webKioskUpdated', { time: formatTime(props.now, props.zone, lang) })}</span></div>
-      <main class="cards">{props.cards.length ? props.cards.map((card) => <CardView card={card} lang={lang} plain />) : <p>{t(lang, 'webNoCards')}</p>}</main>
+      <main class="cards">{props.cards.length ? props.cards.map((card) => <CardView card={card} viewer={{ lang }} plain />) : <p>{t(lang, 'webNoCards')}</p>}</main>
     </Layout>
   );
 }

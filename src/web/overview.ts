@@ -1,6 +1,7 @@
 import type { StoreConfig } from '../config/load-config.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { Freshness, StoreStatus } from '../pipeline/status.ts';
+import type { LiveProgress } from './live-progress.ts';
 
 /** A card's state: a store's freshness, or NONE when nothing was ever seen or run. */
 type CardState = Freshness | 'NONE';
@@ -19,6 +20,8 @@ export interface Card {
   newest: { file: string; at: Date; ageHours: number } | null;
   lastGood: { at: Date; rows?: number; bytes?: number } | null;
   lastFailure: { at: Date; why: string } | null;
+  /** A RUNNING card's stage and progress, when known. */
+  live?: LiveProgress;
 }
 
 const HOUR = 3_600_000;
@@ -34,16 +37,25 @@ export function storeCard(store: StoreConfig, s: StoreStatus, zone: string): Car
   };
 }
 
-export function jobCard(j: JobState, zone: string, now: Date): Card {
+/**
+ * A scheduled job may run late (a long run before it, a restart): its last good backup is only a
+ * missed run once older than one and a half of its longest gap between runs.
+ */
+export const MISSED_RUN_FACTOR = 1.5;
+
+/** `everyMs`: the longest gap between the job's scheduled runs, or null when it runs on demand only. */
+export function jobCard(j: JobState, zone: string, now: Date, everyMs: number | null = null): Card {
   const good = j.lastGood;
   const goodAt = good && (good.finishedAt ?? good.startedAt);
   const failed = j.last?.status === 'failed' ? j.last : undefined;
+  const missed = everyMs !== null && (!goodAt || now.getTime() - goodAt.getTime() > MISSED_RUN_FACTOR * everyMs);
   return {
     kind: 'job', id: j.job.id, name: j.job.id, zone,
-    state: j.running ? 'RUNNING' : !j.last ? 'NONE' : failed ? 'FAILED' : 'OK',
+    state: j.running ? 'RUNNING' : !j.last ? 'NONE' : failed ? 'FAILED' : missed ? 'ATTENTION' : 'OK',
     newest: good && goodAt ? { file: good.fileName ?? '', at: goodAt, ageHours: (now.getTime() - goodAt.getTime()) / HOUR } : null,
     lastGood: good && goodAt ? { at: goodAt, ...(good.bytes !== null ? { bytes: good.bytes } : {}) } : null,
     lastFailure: failed ? { at: failed.finishedAt ?? failed.startedAt, why: reason(failed.stage, failed.error) } : null,
+    ...(j.running ? { live: j.running } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { t, type Lang, type TextKey } from '../i18n/text.ts';
 import type { Card } from './overview.ts';
 import type { Role } from '../config/sections.ts';
 import { atLeast } from './web-env.ts';
+import { ActionBanner, CardActions, CardLive, LIVE_STYLE } from './live-view.tsx';
 
 /**
  * The dashboard's pages, rendered on the server. Hono's JSX escapes every value put into the
@@ -34,7 +35,7 @@ dl{margin:.5rem 0 0;font-size:.9rem}dt{color:#5b6475;font-size:.8rem;margin-top:
 .OK{border-color:#2e7d32}.OK .state{background:#e8f5e9;color:#1b5e20}
 .notice{max-width:32rem;margin:2rem auto;background:#fff;padding:1rem 1.2rem;border-radius:.5rem;box-shadow:0 1px 2px #0002}
 .notice p{line-height:1.5}
-`;
+${LIVE_STYLE}`;
 
 /** A link of the menu: shown only to roles that may open it (the route refuses the others anyway). */
 const NAV: { href: string; text: TextKey; min: Role }[] = [
@@ -101,15 +102,17 @@ export function NoticePage(props: { title: TextKey; text: TextKey; lang?: Lang |
 export const number = (n: number, lang: Lang) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US');
 const age = (hours: number, lang: Lang) => t(lang, 'webAge', { hours: hours < 1 ? '<1' : number(Math.round(hours), lang) });
 
-/** One card; `plain` (the kiosk) links nowhere. */
-export function CardView({ card, lang, plain }: { card: Card; lang: Lang; plain?: boolean }) {
+/** One card, with its actions where `actions` (runs can be started here) and the viewer's role allow; `plain` (the kiosk) links nowhere. */
+export function CardView({ card, viewer, actions = false, plain }: { card: Card; viewer: PageViewer; actions?: boolean; plain?: boolean }) {
+  const { lang } = viewer;
   const time = (d: Date) => formatTime(d, card.zone, lang);
   const good = card.lastGood;
   return (
-    <section class={`card ${card.state}`} data-card={card.id}>
+    <section class={`card ${card.state}`} id={`${card.kind}-${card.id}`} data-card={card.id} data-kind={card.kind}>
       <div class="kind">{t(lang, card.kind === 'store' ? 'webStore' : 'webJob')}</div>
       <h2>{plain ? card.name : <a href={card.kind === 'store' ? `/toko/${encodeURIComponent(card.id)}` : `/backup/${encodeURIComponent(card.id)}`}>{card.name}</a>}</h2>
       <span class="state">{t(lang, `webState${card.state}`)}</span>
+      <CardLive card={card} lang={lang} />
       <dl>
         <dt>{t(lang, 'webNewest')}</dt>
         <dd>{card.newest ? `${card.newest.file} · ${time(card.newest.at)} (${age(card.newest.ageHours, lang)})` : t(lang, 'webNever')}</dd>
@@ -118,15 +121,20 @@ export function CardView({ card, lang, plain }: { card: Card; lang: Lang; plain?
           good.bytes !== undefined ? `${(good.bytes / 1_048_576).toFixed(1)} MB` : ''].filter(Boolean).join(' · ') : t(lang, 'webNever')}</dd>
         {card.lastFailure && <><dt>{t(lang, 'webLastFailure')}</dt><dd>{time(card.lastFailure.at)} · {card.lastFailure.why}</dd></>}
       </dl>
+      <CardActions card={card} viewer={viewer} actions={actions} />
     </section>
   );
 }
 
-export function OverviewPage(props: { viewer: PageViewer; cards: Card[] }) {
+/** `actions`: whether runs can be started here (tokobot start); `notice`: what the last action did. */
+export function OverviewPage(props: { viewer: PageViewer; cards: Card[]; actions?: boolean; notice?: string | undefined }) {
   const { lang } = props.viewer;
   return (
-    <Layout viewer={props.viewer} title={t(lang, 'webTitle')}>
-      <main class="cards">{props.cards.length ? props.cards.map((card) => <CardView card={card} lang={lang} />) : <p>{t(lang, 'webNoCards')}</p>}</main>
+    <Layout viewer={props.viewer} title={t(lang, 'webTitle')} script="/static/live.js">
+      <main class="cards">
+        {props.notice && <ActionBanner text={props.notice} />}
+        {props.cards.length ? props.cards.map((card) => <CardView card={card} viewer={props.viewer} actions={props.actions ?? false} />) : <p>{t(lang, 'webNoCards')}</p>}
+      </main>
     </Layout>
   );
 }

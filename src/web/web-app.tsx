@@ -26,6 +26,8 @@ import { kioskRoutes } from './routes/kiosk.tsx';
 import { atLeast, need, type WebContext, type WebEnv } from './web-env.ts';
 import { storeRoutes } from './routes/store.tsx';
 import type { StorePageData } from './store-page.tsx';
+import { liveRoutes } from './routes/live.ts';
+import type { LiveRun, WebActions } from './live-progress.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
 export interface WebDeps {
@@ -39,6 +41,8 @@ export interface WebDeps {
   audit: WebAudit;
   stores: StoreConfig[];
   status: (store: StoreConfig) => Promise<StoreStatus>;
+  /** status() of many stores in a few queries (the overview of 200 stores); without it, one store at a time. */
+  statuses?: (stores: StoreConfig[]) => Promise<StoreStatus[]>;
   jobs: () => Promise<JobState[]>;
   /** Syncs and backup runs, newest first, with their stages (every process's). */
   runs: RunHistory['recent'];
@@ -64,6 +68,12 @@ export interface WebDeps {
     restores: Pick<RestoreTasks, 'get' | 'running' | 'start'>;
   };
   now?: () => Date;
+  /** What runs now: this process's runs with their progress, other processes' with the stage their run log says. */
+  live?: () => Promise<LiveRun[]>;
+  /** Sync now, back up now, cancel: only where runs are made (tokobot start). Without it no page offers them. */
+  actions?: WebActions;
+  /** The longest gap between a backup job's scheduled runs, or null when it runs on demand only. */
+  jobEvery?: (jobId: string) => number | null;
 }
 
 export const SESSION_COOKIE = 'tokobot_session';
@@ -195,6 +205,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/', alertsRoutes(deps));
   app.route('/', storeRoutes(deps));
   app.route('/', backupRoutes(deps));
+  app.route('/', liveRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
   return app;

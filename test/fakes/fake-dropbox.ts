@@ -20,6 +20,8 @@ export type Fault =
   | { cutAfterBytes: number }
   /** Send this many body bytes, then nothing more until the client gives up. */
   | { stallAfterBytes: number }
+  /** Send this many body bytes, then the rest once `until` resolves: a slow download a test lets finish when it has seen it run. */
+  | { holdAfterBytes: number; until: Promise<void> }
   /** Announce and send only this many bytes (a short but well-formed answer). */
   | { truncateTo: number }
   /** Flip the first byte (of a download as sent, of an upload as stored). */
@@ -296,10 +298,21 @@ export class FakeDropbox {
     const stopAt = fault && 'cutAfterBytes' in fault ? fault.cutAfterBytes : fault && 'stallAfterBytes' in fault ? fault.stallAfterBytes : Infinity;
     let sent = 0;
     let stopped = false;
+    let hold = fault && 'holdAfterBytes' in fault ? fault : undefined;
     res.on('close', () => stream.destroy());
     stream.on('data', (data: Buffer | string) => {
       let chunk = Buffer.from(data);
       if (stopped) return;
+      if (hold && sent + chunk.length > hold.holdAfterBytes) {
+        const cut = Math.max(0, hold.holdAfterBytes - sent);
+        const rest = chunk.subarray(cut);
+        stream.pause();
+        res.write(chunk.subarray(0, cut));
+        sent += cut;
+        void hold.until.then(() => { sent += rest.length; res.write(rest); stream.resume(); });
+        hold = undefined;
+        return;
+      }
       if (sent + chunk.length > stopAt) {
         stopped = true;
         stream.destroy();

@@ -58,9 +58,9 @@ export class MemoryBackupLog implements BackupLog {
     return this.runs.filter((r) => job === undefined || r.job === job).sort(newestFirst).slice(0, limit).map(copy);
   }
 
-  async latest(): Promise<Map<string, { last: BackupRun; lastGood?: BackupRun }>> {
+  async latest(jobs?: string[]): Promise<Map<string, { last: BackupRun; lastGood?: BackupRun }>> {
     const latest = new Map<string, { last: BackupRun; lastGood?: BackupRun }>();
-    for (const run of [...this.runs].sort(newestFirst)) {
+    for (const run of [...this.runs].filter((r) => !jobs || jobs.includes(r.job)).sort(newestFirst)) {
       const seen = latest.get(run.job) ?? latest.set(run.job, { last: copy(run) }).get(run.job);
       if (seen && !seen.lastGood && run.status === 'success') seen.lastGood = copy(run);
     }

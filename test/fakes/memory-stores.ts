@@ -7,7 +7,7 @@ import type { Chats, ChatUser } from '../../src/store/chats.ts';
 import type { Lang } from '../../src/i18n/lang.ts';
 import type { Locks, Release } from '../../src/store/locks.ts';
 import type { ListedItem, ListedPrice, PriceLists, Publication, PublishedList, PublishOptions } from '../../src/store/price-lists.ts';
-import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type SyncRun, type SyncRunLog, type Trigger } from '../../src/store/sync-runs.ts';
+import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type StatusRuns, type SyncRun, type SyncRunLog, type Trigger } from '../../src/store/sync-runs.ts';
 import { MemoryButtonMemory } from './memory-button-memory.ts';
 
 /*
@@ -72,6 +72,12 @@ export class MemorySyncRunLog implements SyncRunLog {
   async lastWith(store: string, statuses: RunStatus[]): Promise<SyncRun | null> {
     const found = this.runs.filter((r) => r.store === store && statuses.includes(r.status)).sort(byNewest)[0];
     return found ? structuredClone(found) : null;
+  }
+
+  async statusRuns(stores: string[]): Promise<Map<string, StatusRuns>> {
+    return new Map(await Promise.all(stores.map(async (s): Promise<[string, StatusRuns]> => [s, {
+      last: (await this.recent(s, 1))[0] ?? null, success: await this.lastWith(s, ['success']), failure: await this.lastWith(s, ['failed']), newest: await this.newestSeen(s),
+    }])));
   }
 
   async newestSeen(store: string): Promise<SyncRun | null> {
@@ -148,6 +154,10 @@ export class MemoryPriceLists implements PriceLists {
     return list ? structuredClone(list.record) : null;
   }
 
+  async publishedOf(stores: string[]): Promise<Map<string, PublishedList>> {
+    return new Map(stores.flatMap((s) => { const list = this.lists.get(s); return list ? [[s, structuredClone(list.record)] as const] : []; }));
+  }
+
   async items(store: string): Promise<ListedItem[]> {
     return itemsOf(this.lists.get(store)?.rows ?? []);
   }
@@ -195,12 +205,16 @@ export class MemoryChats implements Chats {
 
 /** Locks of one process (the PostgreSQL ones also hold across processes). */
 export class MemoryLocks implements Locks {
-  private readonly held = new Set<string>();
+  private readonly taken = new Set<string>();
 
   async tryLock(name: string): Promise<Release | null> {
-    if (this.held.has(name)) return null;
-    this.held.add(name);
-    return async () => { this.held.delete(name); };
+    if (this.taken.has(name)) return null;
+    this.taken.add(name);
+    return async () => { this.taken.delete(name); };
+  }
+
+  async held(names: string[]): Promise<Set<string>> {
+    return new Set(names.filter((n) => this.taken.has(n)));
   }
 }
 

@@ -1,4 +1,4 @@
-import { publicId, type RefusedLink, type SessionInfo, type SessionOrigin, type WebAuth, type WebUser } from '../../src/store/web-auth.ts';
+import { publicId, SEEN_PRECISION_MS, type RefusedLink, type SessionInfo, type SessionOrigin, type WebAuth, type WebUser } from '../../src/store/web-auth.ts';
 import type { AuditEntry, WebAudit } from '../../src/store/web-audit.ts';
 import type { TokenKind, WebToken, WebTokens } from '../../src/store/web-tokens.ts';
 
@@ -27,7 +27,7 @@ export class MemoryWebAuth implements WebAuth {
   async session(idHash: string, now: Date): Promise<WebUser | null> {
     const s = this.sessionRows.get(idHash);
     if (!s || s.expiresAt <= now) return null;
-    s.lastSeenAt = now;
+    if (!s.lastSeenAt || s.lastSeenAt.getTime() < now.getTime() - SEEN_PRECISION_MS) s.lastSeenAt = now;
     return { ...s.user };
   }
 

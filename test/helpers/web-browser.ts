@@ -20,8 +20,10 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const skipBrowser = needProgramFile(CHROMIUM, 'Debian: apt-get install chromium');
 export const OWNER_USER = { id: 700100200, first_name: 'Ibu Sari' };
 
+export interface Browsing { browser: Browser; shots: string; close(): Promise<void> }
+
 /** Chromium and the folder its screenshots go to: TOKOBOT_SCREENSHOTS when set (kept), else a temporary one (removed by close). */
-export async function openBrowser(name: string): Promise<{ browser: Browser; shots: string; close(): Promise<void> }> {
+export async function openBrowser(name: string): Promise<Browsing> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const keep = process.env.TOKOBOT_SCREENSHOTS;
   const shots = keep ?? mkdtempSync(path.join(tmpdir(), `tokobot-${name}-shots-${process.pid}-`));
@@ -45,10 +47,11 @@ export async function linkFromBot(tg: FakeTelegram, user: { id: number; first_na
   return link;
 }
 
-/** A full-page screenshot named `name` in `shots`; its path. */
-export async function screenshot(page: Page, shots: string, name: string): Promise<string> {
+/** A full-page screenshot named `name` in `shots`, reported as a diagnostic of `t` when given; its path. */
+export async function screenshot(page: Page, shots: string, name: string, t?: { diagnostic: (m: string) => void }): Promise<string> {
   const file = path.join(shots, name);
   await page.screenshot({ path: file, fullPage: true });
+  t?.diagnostic(`screenshot: ${file}`);
   return file;
 }
 
@@ -77,7 +80,7 @@ export interface WebRun {
 export async function startWebRun(store: string, env: Record<string, string> = {}, prepare?: (h: Harness) => Promise<void>): Promise<WebRun> {
   const run = { shots: '' } as WebRun;
   let stopped = false;
-  let chromiumRun: Awaited<ReturnType<typeof openBrowser>> | undefined;
+  let chromiumRun: Browsing | undefined;
   run.stopService = async () => { stopped = true; await run.service?.stop(); };
   run.close = async () => {
     await chromiumRun?.close();

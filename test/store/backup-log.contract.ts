@@ -93,6 +93,9 @@ export function backupLogContract(fresh: () => Promise<BackupLog>): void {
     assert.deepEqual([...latest.keys()].sort(), ['other', 'shop']);
     assert.deepEqual([latest.get('shop')?.last.id, latest.get('shop')?.lastGood?.id], [ids[3], ids[0]]);
     assert.deepEqual([latest.get('other')?.last.id, latest.get('other')?.lastGood?.id], [ids[2], ids[2]]);
+    const named = await log.latest(['shop', 'none']);
+    assert.deepEqual([...named.keys()], ['shop'], 'only the jobs named, and only those with runs');
+    assert.deepEqual([named.get('shop')?.last.id, named.get('shop')?.lastGood?.id], [ids[3], ids[0]]);
   });
 
   test('what a caller gets is a copy: changing it changes nothing stored', async () => {

@@ -39,7 +39,9 @@ export function chatsAndLocksContract(make: MakeStores, skip?: string): void {
     await sync();
     const again = await locks.tryLock('sync:pusat');
     assert.ok(again);
+    assert.deepEqual([...await locks.held(['sync:pusat', 'backup:pusat', 'sync:cabang'])].sort(), ['backup:pusat', 'sync:pusat'], 'held: a look at who holds what');
     await again();
     await other();
+    assert.deepEqual([...await locks.held(['sync:pusat', 'backup:pusat'])], []);
   });
 }

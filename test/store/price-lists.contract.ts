@@ -118,6 +118,9 @@ export function priceListsContract(make: MakeStores, skip?: string): void {
     assert.deepEqual((await stores.priceLists.published('pusat'))?.runId, second.runId);
     assert.equal((await listOf(stores, 'cabang')).rows.length, 2);
     assert.equal((await stores.priceLists.published('cabang'))?.contentHash, 'hash-other');
+    const many = await stores.priceLists.publishedOf(['pusat', 'cabang', 'gudang']);
+    assert.deepEqual([...many.keys()].sort(), ['cabang', 'pusat'], 'publishedOf: the stores with a list');
+    assert.deepEqual(many.get('pusat'), await stores.priceLists.published('pusat'));
   }));
 
   test('price lists: a publication that fails anywhere (the list, the swap, just before the commit) changes nothing', { skip }, withDir(async () => {

@@ -21,6 +21,24 @@ export function syncRunLogContract(make: MakeStores, skip?: string): void {
     assert.deepEqual(await runs.recent('gudang', 10), []);
   });
 
+  test('runs: statusRuns gives, per store, its newest run, newest success, newest failure and the run that saw the newest backup', { skip }, async () => {
+    const { runs } = await make();
+    const a = await runs.start('pusat', 'cli');
+    await runs.update(a, { sourceModified: new Date('2026-11-20T00:00:00Z'), stages: [{ name: 'check', startedAt: '2026-11-20T00:00:00.000Z' }] }, 'success');
+    const b = await runs.start('pusat', 'cli');
+    await runs.update(b, { sourceModified: new Date('2026-11-19T00:00:00Z'), error: 'x' }, 'failed');
+    const c = await runs.start('pusat', 'cli');
+    const all = await runs.statusRuns(['pusat', 'gudang']);
+    const ids = (s: string) => { const r = all.get(s); return r && [r.last?.id, r.success?.id, r.failure?.id, r.newest?.id]; };
+    assert.deepEqual(ids('pusat'), [c, a, b, a]);
+    assert.deepEqual(ids('gudang'), [undefined, undefined, undefined, undefined], 'a store without runs has none');
+    const many = await runs.statusRuns([...Array.from({ length: 24 }, (_, i) => `toko${i}`), 'pusat']);
+    assert.equal(many.size, 25, 'many stores (asked in parts) answer as one');
+    assert.deepEqual([many.get('pusat')?.last?.id, many.get('pusat')?.newest?.id], [c, a]);
+    const single = await runs.lastWith('pusat', ['success']);
+    assert.deepEqual({ ...all.get('pusat')?.success, stages: [] }, { ...single, stages: [] }, 'the same run as lastWith (stages may be left out)');
+  });
+
   test('runs: details are set as given, JSON ones come back as JSON would bring them', { skip }, async () => {
     const { runs } = await make();
     const id = await runs.start('pusat', 'cli');

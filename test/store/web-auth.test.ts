@@ -71,6 +71,10 @@ function contract(name: string, make: () => WebAuth, options: { skip?: string } 
       assert.equal(await auth.revokeSession(a.slice(0, 16)), false);
       for (const odd of ['', 'x', a, "'; --", '%', '_'.repeat(16)]) assert.equal(await auth.revokeSession(odd), false);
       assert.deepEqual(await auth.session(b, later(40)), { userId: 2, role: 'staff' });
+      const seenB = async () => (await auth.sessions(later(5_000))).find((s) => b.startsWith(s.id))?.lastSeenAt?.getTime();
+      assert.equal(await seenB(), later(10).getTime(), 'last seen is kept to the minute: a request 30 ms later writes nothing');
+      await auth.session(b, later(70_000));
+      assert.equal(await seenB(), later(70_000).getTime());
     });
   });
 }

@@ -23,7 +23,7 @@ export class BackupRunner extends Runner<JobConfig, BackupProgress, BackupRun> {
   }
 
   async states(nextRun: (jobId: string) => Date | null): Promise<JobState[]> {
-    const latest = await this.deps.log.latest();
+    const latest = await this.deps.log.latest(this.jobs.map((j) => j.id));
     return this.jobs.map((job) => ({ job, nextRun: nextRun(job.id), ...latest.get(job.id), running: this.progress(job.id) }));
   }
 }

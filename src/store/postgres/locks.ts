@@ -36,4 +36,12 @@ export class PgLocks implements Locks {
   tryLock(name: string): Promise<Release | null> {
     return tryLock(this.pool, name);
   }
+
+  async held(names: string[]): Promise<Set<string>> {
+    // pg_locks shows a two-key advisory lock as classid = key 1, objid = key 2 (as an oid), objsubid = 2.
+    const res = await this.pool.query(`SELECT n FROM unnest($1::text[]) n WHERE EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'
+      AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = $2 AND l.objid = hashtext(n)::oid AND l.objsubid = 2)`,
+    [names, LOCK_CLASS]);
+    return new Set(res.rows.map((r) => r.n as string));
+  }
 }

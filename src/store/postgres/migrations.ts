@@ -249,4 +249,15 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'indexes for the dashboard: a store\'s last failure and newest backup seen, and the runs running now, each found without reading a year of runs',
+    sql: `
+      CREATE INDEX sync_runs_store_failed ON sync_runs (store, started_at DESC, id DESC) WHERE status = 'failed';
+      CREATE INDEX sync_runs_store_seen ON sync_runs (store, source_modified DESC, id DESC) WHERE source_modified IS NOT NULL;
+      CREATE INDEX sync_runs_running ON sync_runs (started_at) WHERE status IN ('running', 'pending');
+      CREATE INDEX backup_runs_job_good ON backup_runs (job, started_at DESC, id DESC) WHERE status = 'success';
+      CREATE INDEX backup_runs_running ON backup_runs (started_at) WHERE status IN ('running', 'pending');
+    `,
+  },
 ];

@@ -75,11 +75,13 @@ export class PostgresBackupLog implements BackupLog {
     return res.rows.map(toRun);
   }
 
-  async latest(): Promise<Map<string, { last: BackupRun; lastGood?: BackupRun }>> {
-    const res = await this.pool.query(`
-      SELECT DISTINCT ON (job) * FROM backup_runs ORDER BY job, started_at DESC, id DESC`);
-    const good = await this.pool.query(`
-      SELECT DISTINCT ON (job) * FROM backup_runs WHERE status = 'success' ORDER BY job, started_at DESC, id DESC`);
+  async latest(jobs?: string[]): Promise<Map<string, { last: BackupRun; lastGood?: BackupRun }>> {
+    // Named jobs: one index probe each; all jobs: DISTINCT ON reads the whole log.
+    const newest = (where: string) => (jobs
+      ? this.pool.query(`SELECT r.* FROM unnest($1::text[]) j(job) CROSS JOIN LATERAL (
+          SELECT * FROM backup_runs WHERE job = j.job ${where ? `AND ${where}` : ''} ORDER BY started_at DESC, id DESC LIMIT 1) r`, [jobs])
+      : this.pool.query(`SELECT DISTINCT ON (job) * FROM backup_runs ${where ? `WHERE ${where}` : ''} ORDER BY job, started_at DESC, id DESC`));
+    const [res, good] = await Promise.all([newest(''), newest("status = 'success'")]);
     const goodByJob = new Map(good.rows.map((r) => [r.job as string, toRun(r)]));
     return new Map(res.rows.map((r) => [r.job as string, { last: toRun(r), lastGood: goodByJob.get(r.job as string) }]));
   }

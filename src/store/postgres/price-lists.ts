@@ -45,6 +45,13 @@ const ROWS_SQL = `
   FROM price_rows p WHERE store = $1 AND ($2::text[] IS NULL OR kodeitem = ANY($2))
   ORDER BY p.kodeitem, p.konversi, p.satuan, p.level NULLS FIRST, p.jmlsampai NULLS FIRST`;
 
+function toPublished(r: Record<string, any>): PublishedList {
+  return {
+    store: r.store, runId: Number(r.run_id), contentHash: r.content_hash, sourceFile: r.source_file, sourceModified: r.source_modified,
+    archive: r.archive, rowCount: r.row_count, csvPath: r.csv_path, publishedAt: r.published_at,
+  };
+}
+
 /** The published lists in the ops database: published (one record per store), price_rows and price_items. */
 export class PgPriceLists implements PriceLists {
   constructor(private readonly pool: pg.Pool, private readonly swap: DatabaseSwap) {}
@@ -60,10 +67,12 @@ export class PgPriceLists implements PriceLists {
 
   async published(store: string): Promise<PublishedList | null> {
     const r = (await this.pool.query('SELECT * FROM published WHERE store = $1', [store])).rows[0];
-    return r ? {
-      store: r.store, runId: Number(r.run_id), contentHash: r.content_hash, sourceFile: r.source_file, sourceModified: r.source_modified,
-      archive: r.archive, rowCount: r.row_count, csvPath: r.csv_path, publishedAt: r.published_at,
-    } : null;
+    return r ? toPublished(r) : null;
+  }
+
+  async publishedOf(stores: string[]): Promise<Map<string, PublishedList>> {
+    const res = await this.pool.query('SELECT * FROM published WHERE store = ANY($1)', [stores]);
+    return new Map(res.rows.map((r) => [r.store as string, toPublished(r)]));
   }
 
   async items(store: string): Promise<ListedItem[]> {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Role } from '../../config/sections.ts';
-import { publicId, type RefusedLink, type SessionInfo, type SessionOrigin, type WebAuth, type WebUser } from '../web-auth.ts';
+import { publicId, SEEN_PRECISION_MS, type RefusedLink, type SessionInfo, type SessionOrigin, type WebAuth, type WebUser } from '../web-auth.ts';
 
 /** The shape of every hash the dashboard makes (sha256, hex); nothing else is sent to the server (a NUL alone would make it fail). */
 const HASH = /^[0-9a-f]{64}$/;
@@ -39,7 +39,10 @@ export class PgWebAuth implements WebAuth {
 
   async session(idHash: string, now: Date): Promise<WebUser | null> {
     if (!HASH.test(idHash)) return null;
-    const res = await this.pool.query('UPDATE web_sessions SET last_seen_at = $2 WHERE id_hash = $1 AND expires_at > $2 RETURNING user_id, role', [idHash, now]);
+    // Read, and written only when last seen a while ago: a read alone commits without waiting for the disk.
+    const res = await this.pool.query(`WITH found AS (SELECT user_id, role FROM web_sessions WHERE id_hash = $1 AND expires_at > $2),
+      seen AS (UPDATE web_sessions SET last_seen_at = $2 WHERE id_hash = $1 AND expires_at > $2 AND (last_seen_at IS NULL OR last_seen_at < $3))
+      SELECT user_id, role FROM found`, [idHash, now, new Date(now.getTime() - SEEN_PRECISION_MS)]);
     return res.rows[0] ? userOf(res.rows[0]) : null;
   }
 
