@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { percentOf, progressText, stageText, type CardKind, type LiveRun } from '../live-progress.ts';
-import { auditOf, refuse, type WebDeps } from '../web-app.tsx';
-import { atLeast, need, viewerOf, type Viewer, type WebContext, type WebEnv } from '../web-env.ts';
+import { allowed, allowedAction, auditOf, refuse, type WebDeps } from '../web-app.tsx';
+import { atLeast, viewerOf, type Viewer, type WebContext, type WebEnv } from '../web-env.ts';
 
 /**
  * The overview's own script, read once: it follows RUNNING cards by polling /api/live every 2 s
@@ -38,19 +38,12 @@ export function liveRoutes(deps: WebDeps): Hono<WebEnv> {
     return c.body(LIVE_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
   });
 
-  app.get('/api/live', need('staff', (c, status) => refuse(c, status, status === 401 ? 'webApiSignIn' : 'webNotAllowed')), async (c) => {
+  app.get('/api/live', allowed('staff'), async (c) => {
     const lang = c.get('lang');
     const runs = visible(await (deps.live?.() ?? Promise.resolve([])), viewerOf(c));
     return c.json({ runs: runs.map((r) => ({ ...r, stageText: stageText(lang, r.stage), percent: percentOf(r), text: progressText(lang, r) })) });
   });
 
-  /** Admins and owners only; anyone else is refused and the attempt recorded (a staff member's forged form included). */
-  const adminOnly = (action: string): MiddlewareHandler<WebEnv> => async (c, next) => {
-    const v = c.get('viewer');
-    if (v && atLeast(v.role, 'admin')) return next();
-    await audit(c, { action, target: (c.req.param('id') ?? '').slice(0, 100), outcome: 'refused', detail: v ? `role ${v.role} may not` : 'not signed in' });
-    return refuse(c, v ? 403 : 401, v ? 'webNotAllowed' : 'webSignInHint');
-  };
 
   async function known(card: CardKind, id: string): Promise<boolean> {
     return card === 'store' ? deps.stores.some((s) => s.id === id) : (await deps.jobs()).some((j) => j.job.id === id);
@@ -96,7 +89,7 @@ export function liveRoutes(deps: WebDeps): Hono<WebEnv> {
 
   for (const [path, card, what] of [['/toko/:id/sync', 'store', 'start'], ['/toko/:id/batal', 'store', 'cancel'],
     ['/backup/:id/jalankan', 'job', 'start'], ['/backup/:id/batal', 'job', 'cancel']] as const) {
-    app.post(path, adminOnly(actionOf(card, what)), act(card, what));
+    app.post(path, allowedAction(deps, 'admin', actionOf(card, what)), act(card, what));
   }
   return app;
 }
