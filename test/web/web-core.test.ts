@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { form, OWNER, post, STAFF, webSetup } from '../helpers/web-app.ts';
 
 test('sign-out without the CSRF token, with a wrong one, or from another site is refused (403), recorded, and changes nothing', async () => {
@@ -63,4 +65,18 @@ test('the audit trail takes the client from X-Forwarded-For only behind a truste
     await app.request('/keluar', post(cookie, '', { 'x-forwarded-for': '10.9.9.9, 203.0.113.9' }));
     assert.equal(audit.entries.at(-1)?.from, from);
   }
+});
+
+test('all the script the dashboard serves is under 50 KB compressed (issue 14: no client framework)', async () => {
+  const { app } = webSetup();
+  const scripts = readdirSync(new URL('../../src/web/static/', import.meta.url)).filter((f) => f.endsWith('.js'));
+  assert.ok(scripts.length > 0);
+  let compressed = 0;
+  for (const file of scripts) {
+    const res = await app.request(`/static/${file}`);
+    assert.equal(res.status, 200, file);
+    assert.match(res.headers.get('content-type') ?? '', /javascript/);
+    compressed += gzipSync(Buffer.from(await res.arrayBuffer())).length;
+  }
+  assert.ok(compressed < 50 * 1024, `${compressed} bytes compressed`);
 });
