@@ -45,6 +45,16 @@ import(workerData.writer).then(({ default: write }) => write(workerData.rows, { 
   .then((b) => parentPort.postMessage(b), (err) => parentPort.postMessage({ error: String(err && err.stack || err) }));
 `;
 
+/** The XLSX built last (or being built): one at a time, so two owners downloading at once do not double the memory it takes. */
+let building: Promise<unknown> = Promise.resolve();
+
+/** The workbook of `csvPath`, built after any other being built now. */
+function xlsxOf(csvPath: string): Promise<Uint8Array> {
+  const mine = building.then(async () => xlsxInWorker(await sheetOf(csvPath)));
+  building = mine.catch(() => undefined);
+  return mine;
+}
+
 function xlsxInWorker(rows: Cell[][]): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(XLSX_WORKER, { eval: true, workerData: { rows, sheet: 'Daftar harga', writer: import.meta.resolve('write-excel-file/node') } });
@@ -59,8 +69,8 @@ function xlsxInWorker(rows: Cell[][]): Promise<Uint8Array> {
 
 /**
  * The published price list as a download: the CSV is the very file that was published, streamed
- * from disk; the XLSX is built from it in a worker thread (write-excel-file holds the sheet in
- * memory: some 100 MB for 100,000 rows, for the length of one download). Null when the store has
+ * from disk; the XLSX is built from it in a worker thread, one at a time (write-excel-file holds
+ * the whole workbook in memory: some 400 MB for 100,000 rows, for the length of one build). Null when the store has
  * no published file on disk.
  */
 export async function priceFile(published: PublishedList | null, kind: PriceFileKind): Promise<Response | null> {
@@ -72,5 +82,5 @@ export async function priceFile(published: PublishedList | null, kind: PriceFile
     'Cache-Control': 'no-store',
   };
   if (kind === 'csv') return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, { headers });
-  return new Response(await xlsxInWorker(await sheetOf(file)) as Uint8Array<ArrayBuffer>, { headers });
+  return new Response(await xlsxOf(file) as Uint8Array<ArrayBuffer>, { headers });
 }
