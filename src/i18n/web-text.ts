@@ -47,4 +47,7 @@ export const WEB_TEXT = {
   webNavAlerts: { id: 'Peringatan', en: 'Alerts' },
   webNavAccess: { id: 'Akses', en: 'Access' },
   webNavAudit: { id: 'Jejak audit', en: 'Audit trail' },
+  webFailed: { id: 'Tidak berhasil: {why}', en: 'It did not work: {why}' },
+  webUnexpected: { id: 'Terjadi kesalahan yang tidak terduga (referensi {ref}). Rinciannya ada di log tokobot dengan referensi yang sama; coba lagi nanti.',
+    en: 'Something unexpected went wrong (reference {ref}). The detail is in tokobot\'s log under the same reference; try again later.' },
 } as const;

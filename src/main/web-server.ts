@@ -107,6 +107,7 @@ export function webDeps(app: Pick<App, 'config' | 'opsStores' | 'backupAlertStor
     storePage: storePageData(app.opsStores, app.target, config.dataDir, wiring.search),
     backups: { files, restores: new RestoreTasks(files) },
     live: () => liveRuns(app, wiring), jobEvery: (id) => every.get(id) ?? null,
+    log: (err, ref) => app.logger.error({ err, ref }, 'web request failed unexpectedly'),
     ...(wiring.syncs ? { actions: actions(app, wiring.syncs, wiring.backups) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { formatTime } from '../i18n/format-time.ts';
-import { t, type Lang, type TextKey } from '../i18n/text.ts';
+import { t, type Lang, type TextKey, type TextParams } from '../i18n/text.ts';
 import type { Card } from './overview.ts';
 import type { Role } from '../config/sections.ts';
 import { atLeast } from './web-env.ts';
@@ -84,14 +84,14 @@ export function Layout(props: { viewer: PageViewer; title: string; children: Chi
 export const Csrf = (props: { viewer: PageViewer }) => <input type="hidden" name="_csrf" value={props.viewer.who?.csrf ?? ''} />;
 
 /** A refusal or a notice; for someone not signed in (language unknown) Indonesian first, then English. */
-export function NoticePage(props: { title: TextKey; text: TextKey; lang?: Lang | undefined }) {
+export function NoticePage(props: { title: TextKey; text: TextKey; lang?: Lang | undefined; params?: TextParams }) {
   const lang = props.lang ?? 'id';
   return (
     <Layout viewer={{ lang }} title={t(lang, props.title)}>
       <div class="notice">
         <h1>{t(lang, props.title)}</h1>
-        <p>{t(lang, props.text)}</p>
-        {!props.lang && <p lang="en"><i>{t('en', props.text)}</i></p>}
+        <p>{t(lang, props.text, props.params)}</p>
+        {!props.lang && <p lang="en"><i>{t('en', props.text, props.params)}</i></p>}
         {props.lang && <p><a href="/">{t(lang, 'webNavOverview')}</a></p>}
       </div>
     </Layout>

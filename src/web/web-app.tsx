@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Role, StoreConfig } from '../config/load-config.ts';
+import { errorDetail, isAppError } from '../errors.ts';
 import type { Lang } from '../i18n/lang.ts';
-import { t, type TextKey } from '../i18n/text.ts';
+import { t, type TextKey, type TextParams } from '../i18n/text.ts';
 import type { BackupConsole } from '../pipeline/backup/backup-console.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { RestoreTasks } from '../pipeline/backup/restore-tasks.ts';
@@ -68,6 +70,8 @@ export interface WebDeps {
     restores: Pick<RestoreTasks, 'get' | 'running' | 'start'>;
   };
   now?: () => Date;
+  /** Where an unexpected error of a request is logged, under the reference the page shows. */
+  log?: (err: unknown, ref: string) => void;
   /** What runs now: this process's runs with their progress, other processes' with the stage their run log says. */
   live?: () => Promise<LiveRun[]>;
   /** Sync now, back up now, cancel: only where runs are made (tokobot start). Without it no page offers them. */
@@ -208,6 +212,25 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/', liveRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
+
+  /**
+   * What a route did not handle: a failure tokobot knows (a destination out of reach, a backup file
+   * that is damaged…) is said as it is, in the reader's language; anything else is a bug, said with
+   * a reference that finds its detail in the log.
+   */
+  app.onError((err, c) => {
+    const ctx = c as WebContext;
+    const signedIn = !!ctx.get('viewer');
+    const lang = signedIn ? ctx.get('lang') : 'id';
+    const ref = randomBytes(4).toString('hex');
+    if (!isAppError(err)) deps.log?.(err, ref);
+    const said = (l: Lang): { key: TextKey; params: TextParams } =>
+      (isAppError(err) ? { key: 'webFailed', params: { why: deps.scrub(errorDetail(err, l)) } } : { key: 'webUnexpected', params: { ref } });
+    const status = isAppError(err) && err.kind === 'unreachable' ? 503 : 500;
+    if (ctx.req.path.startsWith('/api/')) return ctx.json({ error: said('en').key, message: t('en', said('en').key, said('en').params) }, status);
+    const { key, params } = said(lang);
+    return ctx.html(html`<!doctype html>${<NoticePage title="webRefusedTitle" text={key} params={params} lang={signedIn ? lang : undefined} />}`, status);
+  });
   return app;
 }
 

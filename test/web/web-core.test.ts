@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { AppError } from '../../src/errors.ts';
 import { form, OWNER, post, STAFF, webSetup } from '../helpers/web-app.ts';
 
 test('sign-out without the CSRF token, with a wrong one, or from another site is refused (403), recorded, and changes nothing', async () => {
@@ -79,4 +80,29 @@ test('all the script the dashboard serves is under 50 KB compressed (issue 14: n
     compressed += gzipSync(Buffer.from(await res.arrayBuffer())).length;
   }
   assert.ok(compressed < 50 * 1024, `${compressed} bytes compressed`);
+});
+
+test('a failure while answering: a known one is said in the reader\'s language (503 when out of reach), a bug gives a reference that is in the log', async () => {
+  const logged: string[] = [];
+  const out = new AppError('unreachable', 'postgres', { id: 'Database ops tidak bisa dihubungi (s3cret-pw).', en: 'The ops database cannot be reached (s3cret-pw).' });
+  let fail: Error = out;
+  const { app, session } = webSetup({ deps: { jobs: async () => { throw fail; }, log: (_err, ref) => logged.push(ref) } });
+  const cookie = await session(OWNER);
+  const page = await app.request('/', { headers: { cookie } });
+  assert.equal(page.status, 503);
+  const text = await page.text();
+  assert.match(text, /Tidak berhasil: Database ops tidak bisa dihubungi \(\[secret\]\)\./);
+  assert.ok(!text.includes('s3cret-pw'));
+  const api = await app.request('/api/status', { headers: { cookie } });
+  assert.equal(api.status, 503);
+  assert.deepEqual(await api.json(), { error: 'webFailed', message: 'It did not work: The ops database cannot be reached ([secret]).' });
+  assert.deepEqual(logged, [], 'a known failure is no bug');
+
+  fail = new TypeError('cannot read properties of undefined');
+  const bug = await app.request('/', { headers: { cookie } });
+  assert.equal(bug.status, 500);
+  const said = /referensi ([0-9a-f]{8})/.exec(await bug.text());
+  assert.ok(said, 'a reference on the page');
+  assert.deepEqual(logged, [said[1]]);
+  assert.ok(!(await (await app.request('/', { headers: { cookie } })).text()).includes('cannot read properties'), 'no internals shown');
 });
