@@ -3,6 +3,7 @@ import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { PruneResult } from '../pipeline/backup/prune.ts';
 import { formatTime } from '../i18n/format-time.ts';
+import { reasonsText } from '../i18n/retention-words.ts';
 import { runWord } from '../i18n/status-words.ts';
 import { t, type Lang, type Locale } from '../i18n/text.ts';
 
@@ -52,7 +53,7 @@ export function pruneLines(job: string, r: PruneResult, dryRun: boolean, lang: L
   const lines = [`[${job}] ${r.destination}:${r.error ? ` ${t(lang, 'pruneFailed', { error: r.error })}` : ''}`];
   const verb = (action: keyof typeof VERBS) => t(lang, VERBS[action][dryRun ? 0 : 1]);
   const width = Math.max(...Object.keys(VERBS).map((a) => verb(a as keyof typeof VERBS).length));
-  for (const d of r.decisions) lines.push(`  ${verb(d.action).padEnd(width)} ${d.name} (${mb(d.size)}): ${d.reasons.join('; ')}`);
+  for (const d of r.decisions) lines.push(`  ${verb(d.action).padEnd(width)} ${d.name} (${mb(d.size)}): ${reasonsText(lang, d.reasons)}`);
   if (!r.decisions.length && !r.error) lines.push(`  ${t(lang, 'pruneNothing')}`);
   return lines;
 }

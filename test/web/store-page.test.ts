@@ -74,8 +74,8 @@ test('admin: runs with stages, durations, trigger and the scrubbed failure, and 
   assert.match(html, /Riwayat sync/);
   assert.match(html, /gagal/);
   assert.match(html, /jadwal/);
-  assert.match(html, /<td colspan="3" class="stages">check 2,5 s<\/td>/);
-  assert.match(html, /restore 1 m 05 s · publish 1,0 s/);
+  assert.match(html, /<td colspan="3" class="stages">cek sumber 2,5 s<\/td>/, 'stages named and timed in Indonesian');
+  assert.match(html, /restore 1 m 05 s · terbitkan 1,0 s/);
   assert.match(html, /WIB/);
   assert.match(html, /postgres:\/\/tokobot:\[secret\]@db\/x/);
   assert.doesNotMatch(html, /s3cret-pw/);
@@ -113,7 +113,8 @@ test('in English for someone who chose English', async () => {
   const en = webSetup({ stores: [[store('a'), status(store('a'), 'OK')]], langs: { [OWNER]: 'en' },
     deps: { storePage: setup.deps.storePage } });
   const html = await (await en.app.request('/toko/a?q=indomie', { headers: { cookie: await en.session(OWNER) } })).text();
-  for (const text of [/Price list/, /1–1 of 1 items/, /What changed in the last sync/, /Sync history/, /Download the price list/, /Charts of the last 90 days/]) assert.match(html, text);
+  for (const text of [/Price list/, /1–1 of 1 items/, /What changed in the last sync/, /Sync history/, /Download the price list/, /Charts of the last 90 days/,
+    /class="stages">checking the source 2\.5 s</, /restoring 1 m 05 s · publishing 1\.0 s/]) assert.match(html, text);
   assert.doesNotMatch(html, /Daftar harga|Riwayat/);
 });
 

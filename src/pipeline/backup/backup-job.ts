@@ -14,6 +14,7 @@ import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
 import { runOnce, type Lifecycle } from '../runs/lifecycle.ts';
 import { StageTracker } from '../runs/stage-tracker.ts';
 import { scratchName, verifyMysql, verifyPostgres } from './verify-backup.ts';
+import { reasonsText } from '../../i18n/retention-words.ts'; // the log is in English
 
 export interface BackupDeps {
   log: BackupLog;
@@ -135,7 +136,7 @@ async function prune(deps: BackupDeps, job: JobConfig, copies: DeliveredCopy[]):
   for (const destination of deps.destinations(job)) {
     if (!copies.some((c) => c.destination === destination.description && c.location)) continue;
     const result = await pruneDestination(job, destination, runs, { dryRun: false });
-    const why = Object.fromEntries(result.decisions.map((d) => [d.name, `${d.action}: ${d.reasons.join('; ')}`]));
+    const why = Object.fromEntries(result.decisions.map((d) => [d.name, `${d.action}: ${reasonsText('en', d.reasons)}`]));
     if (result.error) deps.logger.warn({ job: job.id, destination: result.destination, error: result.error }, 'retention could not prune this destination');
     else if (result.removed.length || result.decisions.some((d) => d.action === 'leave')) {
       deps.logger.info({ job: job.id, destination: result.destination, removed: result.removed, why }, 'retention applied');

@@ -131,7 +131,7 @@ export function backupRoutes(deps: WebDeps): Hono<WebEnv> {
   app.get('/backup/:job/hapus', allow('owner', 'backup.delete'), (c) => onFile(c, c.req.query(), null, async (job, file) => {
     const { destination } = await backups.files.find(job, file.destination, file.name);
     const decision = (await backups.files.retention(job))[file.destination]?.decisions.find((d) => d.name === file.name);
-    return c.html(html`<!doctype html>${<DeletePage viewer={pageViewer(c)} job={job.id} destination={file.destination} where={destination.description}
+    return c.html(html`<!doctype html>${<DeletePage viewer={pageViewer(c)} job={job.id} destination={file.destination} where={destination}
       file={file.name} keptFor={decision?.action === 'keep' ? decision.reasons : null} />}`);
   }));
 
