@@ -1,6 +1,7 @@
 import { formatTime } from '../i18n/format-time.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import { number, size } from '../i18n/format-number.ts';
+import { placeText } from '../i18n/destination-words.ts';
 import { reasonsText } from '../i18n/retention-words.ts';
 import type { CheckResult, ConsoleFile, JobFiles } from '../pipeline/backup/backup-console.ts';
 import type { DestinationPlace } from '../pipeline/backup/ports.ts';
@@ -29,10 +30,6 @@ code{font-size:.8rem;overflow-wrap:anywhere;word-break:break-all}
 `;
 
 const time = (d: Date, zone: string, lang: Lang) => formatTime(d, zone, lang);
-
-/** A destination as the reader's language names it; one without a place (a test double) by its description. */
-export const placeText = (lang: Lang, d: { description: string; place?: DestinationPlace | undefined }) =>
-  (d.place ? t(lang, `webBackupPlace_${d.place.kind}`, { location: d.place.location }) : d.description);
 
 /**
  * A verification (the run's own, or "verify now") from its counts, in the reader's language; an

@@ -1,4 +1,6 @@
+import { placeText } from '../i18n/destination-words.ts';
 import { megabytes, number } from '../i18n/format-number.ts';
+import type { DestinationPlace } from '../pipeline/backup/ports.ts';
 import { t, type Lang, type TextKey } from '../i18n/text.ts';
 import type { RunStart } from '../pipeline/runs/start-run.ts';
 
@@ -12,8 +14,9 @@ export interface LiveProgress {
   done?: number;
   total?: number;
   rows?: number;
-  /** Where an upload goes. */
+  /** Where an upload goes: in English, and as data. */
   destination?: string;
+  place?: DestinationPlace;
 }
 
 export interface LiveRun extends LiveProgress {
@@ -46,5 +49,5 @@ export function progressText(lang: Lang, p: LiveProgress): string {
   const pct = percentOf(p);
   const amount = pct !== null ? `${pct}% (${megabytes(p.done ?? 0, lang)} / ${megabytes(p.total ?? 0, lang)})` : p.done ? megabytes(p.done, lang) : '';
   const rows = p.rows ? t(lang, 'webRows', { rows: number(p.rows, lang) }) : '';
-  return [`${stageText(lang, p.stage)}${p.destination ? ` → ${p.destination}` : ''}`, [amount, rows].filter(Boolean).join(', ')].filter(Boolean).join(' ');
+  return [`${stageText(lang, p.stage)}${p.destination ? ` → ${placeText(lang, { description: p.destination, place: p.place })}` : ''}`, [amount, rows].filter(Boolean).join(', ')].filter(Boolean).join(' ');
 }

@@ -8,7 +8,7 @@ import type { RestoreTarget } from '../ports.ts';
 import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
 import type { BackupLog, BackupRun, DeliveredCopy, Verification } from '../../store/backup-log.ts';
-import type { BackupDestination, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
+import type { BackupDestination, DestinationPlace, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
 import { pruneDestination } from './prune.ts';
 import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
 import { runOnce, type Lifecycle } from '../runs/lifecycle.ts';
@@ -43,6 +43,8 @@ export interface BackupProgress {
   total?: number;
   rows?: number;
   destination?: string;
+  /** The same destination as data, for readers of other languages. */
+  place?: DestinationPlace;
 }
 
 export type BackupProgressFn = (p: BackupProgress) => void;
@@ -112,7 +114,7 @@ async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made
     if (signal.aborted) throw signal.reason;
     try {
       const { location } = await destination.put(made.file, name, {
-        signal, onProgress: (done, total) => progress({ stage: 'upload', done, total, destination: destination.description }),
+        signal, onProgress: (done, total) => progress({ stage: 'upload', done, total, destination: destination.description, ...(destination.place ? { place: destination.place } : {}) }),
       });
       killPoint('after-rename');
       copies.push({ destination: destination.description, location });
