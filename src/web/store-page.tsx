@@ -46,8 +46,8 @@ const storeHref = (store: StoreConfig) => `/toko/${encodeURIComponent(store.id)}
 const itemHref = (store: StoreConfig, kodeitem: string) => `${storeHref(store)}/barang?kode=${encodeURIComponent(kodeitem)}`;
 
 function trigger(value: string, lang: Lang): string {
-  const chat = /^chat:(-?\d+)$/.exec(value);
-  if (chat) return t(lang, 'webTrigger_chat', { id: chat[1]! });
+  const by = /^(chat|web):(-?\d+)$/.exec(value);
+  if (by) return t(lang, by[1] === 'chat' ? 'webTrigger_chat' : 'webTrigger_web', { id: by[2]! });
   return value === 'cli' || value === 'schedule' ? t(lang, `webTrigger_${value}`) : value;
 }
 
