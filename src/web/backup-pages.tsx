@@ -35,13 +35,16 @@ const time = (d: Date, zone: string, lang: Lang) => formatTime(d, zone, lang);
  * A verification (the run's own, or "verify now") from its counts, in the reader's language; an
  * error, or an old run-log row without counts, is shown as recorded.
  */
-function verificationText(lang: Lang, v: Pick<Verification, 'ok' | 'detail' | 'tables' | 'rows'> & Pick<CheckResult, 'expected'>): string {
-  if (v.tables === undefined || v.rows === undefined) return v.detail;
+function verificationText(lang: Lang, v: Pick<Verification, 'ok' | 'detail' | 'tables' | 'rows'> & Pick<CheckResult, 'expected' | 'detailId'>): string {
+  if (v.tables === undefined || v.rows === undefined) return inLang(lang, v.detail, v.detailId);
   const counts = { tables: number(v.tables, lang), rows: number(v.rows, lang) };
   if (v.ok) return t(lang, 'webBackupScratchCounts', counts);
   if (!v.expected) return v.detail;
   return t(lang, 'webBackupCountsDiffer', { ...counts, wasTables: number(v.expected.tables ?? 0, lang), wasRows: number(v.expected.rows ?? 0, lang) });
 }
+
+/** An error's text in the reader's language: the Indonesian one when the error has it, else the English one. */
+const inLang = (lang: Lang, en: string, id: string | undefined) => (lang === 'id' && id ? id : en);
 
 export const consoleHref = (job: string) => `/backup/${encodeURIComponent(job)}`;
 const fileQuery = (destination: number, name: string) => `tujuan=${destination}&berkas=${encodeURIComponent(name)}`;
@@ -121,7 +124,7 @@ export function BackupConsolePage(props: { viewer: PageViewer; job: string; data
           <p>{t(lang, 'webBackupStatsLine', { files: number(stats.files, lang), copies: number(stats.copies, lang), size: size(stats.bytes, lang) })}</p>
           <ul>{Object.entries(stats.byKind).map(([kind, k]) => <li>{t(lang, 'webBackupKindLine', { kind: t(lang, `webBackupKind_${kind as ConsoleFile['kind']}`), files: number(k.files, lang), size: size(k.bytes, lang) })}</li>)}</ul>
           <h2>{t(lang, 'webBackupDestinations')}</h2>
-          <ul>{destinations.map((d) => <li data-destination={d.index}>{placeText(lang, d)}: {d.error ? <span class="bad">{t(lang, 'webBackupDestError', { error: d.error })}</span> : t(lang, 'webBackupDestLine', { files: number(d.files, lang), size: size(d.bytes, lang) })}</li>)}</ul>
+          <ul>{destinations.map((d) => <li data-destination={d.index}>{placeText(lang, d)}: {d.error ? <span class="bad">{t(lang, 'webBackupDestError', { error: inLang(lang, d.error, d.errorId) })}</span> : t(lang, 'webBackupDestLine', { files: number(d.files, lang), size: size(d.bytes, lang) })}</li>)}</ul>
         </section>
         <h2>{t(lang, 'webBackupFiles')}</h2>
         {files.length ? files.map((f) => <FileCard job={props.job} file={f} destinations={descriptions} viewer={props.viewer} zone={props.zone} />) : <p>{t(lang, 'webBackupNoFiles')}</p>}
@@ -150,7 +153,7 @@ export function RestorePage(props: { viewer: PageViewer; task: RestoreTask; zone
             return <li class={passed ? 'done' : i === now ? 'now' : ''}>{passed ? '✓ ' : ''}{t(lang, `webBackupStage_${s}`)}</li>;
           })}</ol>
           {task.stage === 'done' && task.result && <p class="ok" data-result>{t(lang, 'webBackupRestored', { tables: number(task.result.tables, lang), rows: number(task.result.rows, lang), database: task.database })}</p>}
-          {task.stage === 'failed' && <p class="bad" data-result>{t(lang, 'webBackupRestoreFailed', { error: task.error ?? '' })}</p>}
+          {task.stage === 'failed' && <p class="bad" data-result>{t(lang, 'webBackupRestoreFailed', { error: inLang(lang, task.error ?? '', task.errorId) })}</p>}
           {!ended && <p>{t(lang, 'webBackupRefreshing')}</p>}
           <p><a href={consoleHref(task.job)}>{t(lang, 'webBackupBack')}</a></p>
         </section>

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { JobConfig } from '../../config/load-config.ts';
-import { AppError, describeError } from '../../errors.ts';
+import { AppError, describeError, indonesianDetail } from '../../errors.ts';
 import type { BackupRun, Verification } from '../../store/backup-log.ts';
 import { diskFailure } from './backup-files.ts';
 import type { BackupDeps } from './backup-job.ts';
@@ -50,8 +50,9 @@ export interface ConsoleDestination {
   place?: DestinationPlace;
   files: number;
   bytes: number;
-  /** Why it could not be listed. */
+  /** Why it could not be listed; in Indonesian too when the error says it. */
   error: string | null;
+  errorId?: string;
 }
 
 export interface JobFiles {
@@ -64,6 +65,8 @@ export interface CheckResult {
   ok: boolean;
   /** In English; the counts below say the same as data, for pages in the reader's language. */
   detail: string;
+  /** A failure's detail in Indonesian, when the error says it. */
+  detailId?: string;
   /** What arrived in the scratch database, when the restore got that far. */
   tables?: number;
   rows?: number;
@@ -102,12 +105,15 @@ export class BackupConsole {
     for (const [index, destination] of this.destinations(job).entries()) {
       let listed: StoredBackupFile[] = [];
       let error: string | null = null;
+      let errorId: string | undefined;
       try {
         listed = (await destination.list()).filter((f) => backupTime(job, f.name));
       } catch (err) {
         error = describeError(err);
+        errorId = indonesianDetail(err);
       }
-      destinations.push({ index, description: destination.description, place: destination.place, files: listed.length, bytes: listed.reduce((a, f) => a + f.size, 0), error });
+      destinations.push({ index, description: destination.description, place: destination.place, files: listed.length, bytes: listed.reduce((a, f) => a + f.size, 0),
+        error, ...(errorId ? { errorId } : {}) });
       for (const f of listed) {
         const run = runs.find((r) => r.fileName === f.name && r.status === 'success') ?? runs.find((r) => r.fileName === f.name);
         const file = byName.get(f.name) ?? {
@@ -199,7 +205,8 @@ export class BackupConsole {
       result = { ok: same, at: this.now(), destination: index, tables, rows, ...(same ? {} : { expected: { tables: was?.tables, rows: was?.rows } }),
         detail: same ? `restored into a scratch database: ${tables} tables, ${rows} rows` : `restored ${tables} tables, ${rows} rows, but the run that made it found ${was?.tables} tables, ${was?.rows} rows` };
     } catch (err) {
-      result = { ok: false, at: this.now(), destination: index, detail: describeError(err) };
+      const detailId = indonesianDetail(err);
+      result = { ok: false, at: this.now(), destination: index, detail: describeError(err), ...(detailId ? { detailId } : {}) };
     }
     this.checks.set(`${job.id}/${name}`, result);
     return result;
