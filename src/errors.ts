@@ -63,6 +63,11 @@ export function errorDetail(err: AppError, lang: Lang): string {
   return lang === 'id' ? (err.messageId ?? err.message) : err.message;
 }
 
+/** An error's Indonesian text, when it has one (an AppError written in both languages). */
+export function indonesianDetail(err: unknown): string | undefined {
+  return isAppError(err) ? err.messageId : undefined;
+}
+
 /** The kind and system of an AppError; undefined for anything else. */
 export function errorFacts(err: unknown): ErrorFacts | undefined {
   return isAppError(err) ? { kind: err.kind, system: err.system } : undefined;

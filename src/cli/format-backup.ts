@@ -3,23 +3,24 @@ import type { BackupRun } from '../store/backup-log.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
 import type { PruneResult } from '../pipeline/backup/prune.ts';
 import { formatTime } from '../i18n/format-time.ts';
+import { reasonsText } from '../i18n/retention-words.ts';
 import { runWord } from '../i18n/status-words.ts';
 import { t, type Lang, type Locale } from '../i18n/text.ts';
+import { megabytes } from '../i18n/format-number.ts';
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export function backupProgressLine(job: string, p: BackupProgress, lang: Lang): string {
   if (p.stage === 'upload' && p.total) {
-    return t(lang, 'backupUploading', { job, destination: p.destination ?? '', percent: Math.floor(((p.done ?? 0) / p.total) * 100), size: mb(p.total) });
+    return t(lang, 'backupUploading', { job, destination: p.destination ?? '', percent: Math.floor(((p.done ?? 0) / p.total) * 100), size: megabytes(p.total, lang) });
   }
-  if (p.stage === 'dump' && p.done !== undefined) return `${t(lang, 'backupDumped', { job, size: mb(p.done) })}${p.rows ? `, ${t(lang, 'backupRows', { rows: p.rows })}` : ''}`;
+  if (p.stage === 'dump' && p.done !== undefined) return `${t(lang, 'backupDumped', { job, size: megabytes(p.done, lang) })}${p.rows ? `, ${t(lang, 'backupRows', { rows: p.rows })}` : ''}`;
   return `[${job}] ${p.stage}`;
 }
 
 export function backupRunLines(run: BackupRun, lang: Lang): string[] {
   if (run.status !== 'success') return [t(lang, 'backupRunFailed', { job: run.job, error: (lang === 'id' ? run.errorId : undefined) ?? run.error ?? runWord(run.status, lang) })];
   return [
-    t(lang, 'backupMade', { job: run.job, file: run.fileName ?? '', size: mb(run.bytes ?? 0), sha256: run.sha256 ?? '' }),
+    t(lang, 'backupMade', { job: run.job, file: run.fileName ?? '', size: megabytes(run.bytes ?? 0, lang), sha256: run.sha256 ?? '' }),
     `  ${t(lang, 'backupVerification', { detail: run.verification?.detail ?? t(lang, 'backupNone') })}`,
     ...run.destinations.map((d) => `  ${t(lang, 'backupStored', { where: d.location ?? d.destination })}`),
   ];
@@ -52,7 +53,7 @@ export function pruneLines(job: string, r: PruneResult, dryRun: boolean, lang: L
   const lines = [`[${job}] ${r.destination}:${r.error ? ` ${t(lang, 'pruneFailed', { error: r.error })}` : ''}`];
   const verb = (action: keyof typeof VERBS) => t(lang, VERBS[action][dryRun ? 0 : 1]);
   const width = Math.max(...Object.keys(VERBS).map((a) => verb(a as keyof typeof VERBS).length));
-  for (const d of r.decisions) lines.push(`  ${verb(d.action).padEnd(width)} ${d.name} (${mb(d.size)}): ${d.reasons.join('; ')}`);
+  for (const d of r.decisions) lines.push(`  ${verb(d.action).padEnd(width)} ${d.name} (${megabytes(d.size, lang)}): ${reasonsText(lang, d.reasons)}`);
   if (!r.decisions.length && !r.error) lines.push(`  ${t(lang, 'pruneNothing')}`);
   return lines;
 }

@@ -6,11 +6,11 @@ import { examplesText } from '../pipeline/price-rules.ts';
 import { formatTime } from '../i18n/format-time.ts';
 import { freshnessWord } from '../i18n/status-words.ts';
 import { t, type Lang, type Locale } from '../i18n/text.ts';
+import { megabytes } from '../i18n/format-number.ts';
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export function progressLine(store: string, p: SyncProgress, lang: Lang): string {
-  if (p.total) return `[${store}] ${p.stage} ${Math.floor(((p.done ?? 0) / p.total) * 100)}% (${t(lang, 'syncProgressOf', { done: mb(p.done ?? 0), total: mb(p.total) })})`;
+  if (p.total) return `[${store}] ${p.stage} ${Math.floor(((p.done ?? 0) / p.total) * 100)}% (${t(lang, 'syncProgressOf', { done: megabytes(p.done ?? 0, lang), total: megabytes(p.total, lang) })})`;
   return `[${store}] ${p.stage}${p.text ? `: ${p.text}` : ''}`;
 }
 

@@ -61,5 +61,10 @@ export const WEB_BACKUP_TEXT = {
   webBackupAction_keep: { id: 'disimpan', en: 'kept' },
   webBackupAction_delete: { id: 'akan dihapus', en: 'would be deleted' },
   webBackupAction_leave: { id: 'dibiarkan', en: 'left alone' },
+  webBackupPlace_folder: { id: 'folder {location}', en: 'the folder {location}' },
+  webBackupPlace_dropbox: { id: 'folder Dropbox {location}', en: 'the Dropbox folder {location}' },
+  webBackupScratchCounts: { id: 'dipulihkan ke database sementara: {tables} tabel, {rows} baris', en: 'restored into a scratch database: {tables} tables, {rows} rows' },
+  webBackupCountsDiffer: { id: 'dipulihkan {tables} tabel, {rows} baris, padahal run yang membuatnya menghitung {wasTables} tabel, {wasRows} baris',
+    en: 'restored {tables} tables, {rows} rows, but the run that made it found {wasTables} tables, {wasRows} rows' },
   webBackupNothingToPrune: { id: 'Tidak ada berkas di sini.', en: 'No files here.' },
 } as const;

@@ -48,6 +48,7 @@ export const WEB_STORE_TEXT = {
   webTrigger_cli: { id: 'perintah', en: 'command' },
   webTrigger_schedule: { id: 'jadwal', en: 'schedule' },
   webTrigger_chat: { id: 'chat {id}', en: 'chat {id}' },
+  webTrigger_web: { id: 'dasbor {id}', en: 'dashboard {id}' },
   webStoreCharts: { id: 'Grafik {days} hari terakhir', en: 'Charts of the last {days} days' },
   webChart_size: { id: 'Ukuran backup (MB)', en: 'Backup size (MB)' },
   webChart_restore: { id: 'Lama restore (detik)', en: 'Restore time (seconds)' },

@@ -76,11 +76,11 @@ export class TelegramConnection {
   state(): MessengerState {
     const s = this.status;
     switch (s.kind) {
-      case 'connecting': return { ready: false, text: 'connecting' };
-      case 'connected': return { ready: true, text: s.how };
-      case 'unreachable': return { ready: false, text: `unreachable since ${instant(s.since)} (${s.reason})` };
-      case 'refused': return { ready: false, text: `refused since ${instant(s.since)}: ${s.reason}` };
-      case 'stopped': return { ready: false, text: 'stopped' };
+      case 'connecting': return { ready: false, text: 'connecting', code: 'connecting' };
+      case 'connected': return { ready: true, text: s.how, code: s.how === 'webhook' ? 'webhook' : 'polling' };
+      case 'unreachable': return { ready: false, text: `unreachable since ${instant(s.since)} (${s.reason})`, code: 'unreachable', since: instant(s.since), detail: s.reason };
+      case 'refused': return { ready: false, text: `refused since ${instant(s.since)}: ${s.reason}`, code: 'refused', since: instant(s.since), detail: s.reason };
+      case 'stopped': return { ready: false, text: 'stopped', code: 'stopped' };
     }
   }
 

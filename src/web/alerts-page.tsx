@@ -2,7 +2,7 @@ import type { ChannelTest } from '../main/alerting.ts';
 import { alertTime, alertTitle } from '../pipeline/alerts/alert-messages.ts';
 import { MAX_MUTE_HOURS, type OpenAlert, type ResolvedAlert } from '../pipeline/alerts/alert-types.ts';
 import type { Channel, MessengerState } from '../pipeline/alerts/ports.ts';
-import { localTimes } from '../i18n/format-time.ts';
+import { formatTime, localTimes } from '../i18n/format-time.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import { Csrf, Layout, type PageViewer } from './pages.tsx';
 
@@ -61,6 +61,12 @@ function TestResult({ test, lang }: { test: NonNullable<Props['test']>; lang: La
   );
 }
 
+/** A channel's state in the reader's language; a state without a code (a test double) as its text, its instants in local time. */
+function channelState(ch: MessengerState, zone: string, lang: Lang): string {
+  if (!ch.code) return localTimes(ch.text, zone, lang);
+  return t(lang, `webChannel_${ch.code}`, { since: ch.since ? formatTime(new Date(ch.since), zone, lang) : '', detail: ch.detail ?? '' });
+}
+
 /** /peringatan: what is wrong now (mute, unmute), what was wrong lately, and the channels with a test button each. */
 export function AlertsPage(props: Props) {
   const { lang } = props.viewer;
@@ -78,7 +84,7 @@ export function AlertsPage(props: Props) {
         {props.channels.length ? (
           <ul>{props.channels.map((ch) => (
             <li data-channel={ch.channel}>
-              <b>{ch.channel}</b>: {localTimes(ch.text, props.zone, lang)}{' '}
+              <b>{ch.channel}</b>: <span data-state={ch.code ?? ''}>{channelState(ch, props.zone, lang)}</span>{' '}
               <form method="post" action="/peringatan/tes" class="inline"><Csrf viewer={props.viewer} /><input type="hidden" name="channel" value={ch.channel} /><button>{t(lang, 'webAlertsTest')}</button></form>
             </li>
           ))}</ul>

@@ -1,10 +1,14 @@
 import { formatTime } from '../i18n/format-time.ts';
 import { t, type Lang } from '../i18n/text.ts';
-import type { ConsoleFile, JobFiles } from '../pipeline/backup/backup-console.ts';
-import type { PruneResult } from '../pipeline/backup/prune.ts';
+import { number, size } from '../i18n/format-number.ts';
+import { placeText } from '../i18n/destination-words.ts';
+import { reasonsText } from '../i18n/retention-words.ts';
+import type { CheckResult, ConsoleFile, JobFiles } from '../pipeline/backup/backup-console.ts';
+import type { DestinationPlace } from '../pipeline/backup/ports.ts';
+import type { PruneReason, PruneResult } from '../pipeline/backup/prune.ts';
 import type { RestoreTask } from '../pipeline/backup/restore-tasks.ts';
-import { size } from '../pipeline/archive/render-archive.ts';
-import { Csrf, Layout, number, type PageViewer } from './pages.tsx';
+import type { Verification } from '../store/backup-log.ts';
+import { Csrf, Layout, type PageViewer } from './pages.tsx';
 import { atLeast } from './web-env.ts';
 
 /**
@@ -27,6 +31,21 @@ code{font-size:.8rem;overflow-wrap:anywhere;word-break:break-all}
 
 const time = (d: Date, zone: string, lang: Lang) => formatTime(d, zone, lang);
 
+/**
+ * A verification (the run's own, or "verify now") from its counts, in the reader's language; an
+ * error, or an old run-log row without counts, is shown as recorded.
+ */
+function verificationText(lang: Lang, v: Pick<Verification, 'ok' | 'detail' | 'tables' | 'rows'> & Pick<CheckResult, 'expected' | 'detailId'>): string {
+  if (v.tables === undefined || v.rows === undefined) return inLang(lang, v.detail, v.detailId);
+  const counts = { tables: number(v.tables, lang), rows: number(v.rows, lang) };
+  if (v.ok) return t(lang, 'webBackupScratchCounts', counts);
+  if (!v.expected) return v.detail;
+  return t(lang, 'webBackupCountsDiffer', { ...counts, wasTables: number(v.expected.tables ?? 0, lang), wasRows: number(v.expected.rows ?? 0, lang) });
+}
+
+/** An error's text in the reader's language: the Indonesian one when the error has it, else the English one. */
+const inLang = (lang: Lang, en: string, id: string | undefined) => (lang === 'id' && id ? id : en);
+
 export const consoleHref = (job: string) => `/backup/${encodeURIComponent(job)}`;
 const fileQuery = (destination: number, name: string) => `tujuan=${destination}&berkas=${encodeURIComponent(name)}`;
 
@@ -39,18 +58,18 @@ function FileCard(props: { job: string; file: ConsoleFile; destinations: string[
     <section class="card" data-file={file.name}>
       <h3>{file.name}</h3>
       <dl>
-        <dt>{t(lang, 'webBackupSize')}</dt><dd>{file.bytes !== null ? size(file.bytes) : size(file.copies[0]?.size ?? 0)}</dd>
+        <dt>{t(lang, 'webBackupSize')}</dt><dd>{size(file.bytes ?? file.copies[0]?.size ?? 0, lang)}</dd>
         <dt>{t(lang, 'webBackupSha')}</dt><dd><code data-sha256>{file.sha256 ?? t(lang, 'webBackupNotRecorded')}</code></dd>
         <dt>{t(lang, 'webBackupVerification')}</dt>
-        <dd class={file.verification ? (file.verification.ok ? 'ok' : 'bad') : ''}>{file.verification?.detail ?? t(lang, `webBackupKind_${file.kind}`)}</dd>
+        <dd class={file.verification ? (file.verification.ok ? 'ok' : 'bad') : ''}>{file.verification ? verificationText(lang, file.verification) : t(lang, `webBackupKind_${file.kind}`)}</dd>
         {checked && <><dt>{t(lang, 'webBackupChecked')}</dt>
-          <dd class={checked.ok ? 'ok' : 'bad'} data-checked>{t(lang, checked.ok ? 'webBackupCheckOk' : 'webBackupCheckFailed', { time: time(checked.at, props.zone, lang), detail: checked.detail })}</dd></>}
+          <dd class={checked.ok ? 'ok' : 'bad'} data-checked>{t(lang, checked.ok ? 'webBackupCheckOk' : 'webBackupCheckFailed', { time: time(checked.at, props.zone, lang), detail: verificationText(lang, checked) })}</dd></>}
         <dt>{t(lang, 'webBackupWhere')}</dt>
       </dl>
       <ul>
         {file.copies.map((c) => (
           <li data-copy={c.destination}>
-            {props.destinations[c.destination]} · {size(c.size)}
+            {props.destinations[c.destination]} · {size(c.size, lang)}
             <div class="actions">
               {atLeast(role, 'owner') && <a href={`${consoleHref(job)}/unduh?${fileQuery(c.destination, file.name)}`} download={file.name}>{t(lang, 'webBackupDownload')}</a>}
               <form method="post" action={`${consoleHref(job)}/verifikasi`} class="inline">
@@ -83,10 +102,10 @@ function Retention(props: { results: PruneResult[]; lang: Lang }) {
       <h2>{t(lang, 'webBackupRetention')}</h2>
       {props.results.map((r) => (
         <>
-          <h3>{r.destination}</h3>
+          <h3>{placeText(lang, { description: r.destination, place: r.place })}</h3>
           {r.error && <p class="bad">{t(lang, 'webBackupDestError', { error: r.error })}</p>}
           {!r.error && !r.decisions.length && <p>{t(lang, 'webBackupNothingToPrune')}</p>}
-          <ul>{r.decisions.map((d) => <li data-decision={d.action}><b class={d.action === 'delete' ? 'bad' : ''}>{t(lang, `webBackupAction_${d.action}`)}</b> {d.name}: {d.reasons.join('; ')}</li>)}</ul>
+          <ul>{r.decisions.map((d) => <li data-decision={d.action}><b class={d.action === 'delete' ? 'bad' : ''}>{t(lang, `webBackupAction_${d.action}`)}</b> {d.name}: {reasonsText(lang, d.reasons)}</li>)}</ul>
         </>
       ))}
     </section>
@@ -96,16 +115,16 @@ function Retention(props: { results: PruneResult[]; lang: Lang }) {
 export function BackupConsolePage(props: { viewer: PageViewer; job: string; data: JobFiles; retention: PruneResult[]; zone: string }) {
   const { lang } = props.viewer;
   const { stats, destinations, files } = props.data;
-  const descriptions = destinations.map((d) => d.description);
+  const descriptions = destinations.map((d) => placeText(lang, d));
   return (
     <Layout viewer={props.viewer} title={t(lang, 'webBackupTitle', { job: props.job })} style={STYLE}>
       <main class="console">
         <section class="card" data-stats>
           <h2>{t(lang, 'webBackupStats')}</h2>
-          <p>{t(lang, 'webBackupStatsLine', { files: number(stats.files, lang), copies: number(stats.copies, lang), size: size(stats.bytes) })}</p>
-          <ul>{Object.entries(stats.byKind).map(([kind, k]) => <li>{t(lang, 'webBackupKindLine', { kind: t(lang, `webBackupKind_${kind as ConsoleFile['kind']}`), files: number(k.files, lang), size: size(k.bytes) })}</li>)}</ul>
+          <p>{t(lang, 'webBackupStatsLine', { files: number(stats.files, lang), copies: number(stats.copies, lang), size: size(stats.bytes, lang) })}</p>
+          <ul>{Object.entries(stats.byKind).map(([kind, k]) => <li>{t(lang, 'webBackupKindLine', { kind: t(lang, `webBackupKind_${kind as ConsoleFile['kind']}`), files: number(k.files, lang), size: size(k.bytes, lang) })}</li>)}</ul>
           <h2>{t(lang, 'webBackupDestinations')}</h2>
-          <ul>{destinations.map((d) => <li data-destination={d.index}>{d.description}: {d.error ? <span class="bad">{t(lang, 'webBackupDestError', { error: d.error })}</span> : t(lang, 'webBackupDestLine', { files: number(d.files, lang), size: size(d.bytes) })}</li>)}</ul>
+          <ul>{destinations.map((d) => <li data-destination={d.index}>{placeText(lang, d)}: {d.error ? <span class="bad">{t(lang, 'webBackupDestError', { error: inLang(lang, d.error, d.errorId) })}</span> : t(lang, 'webBackupDestLine', { files: number(d.files, lang), size: size(d.bytes, lang) })}</li>)}</ul>
         </section>
         <h2>{t(lang, 'webBackupFiles')}</h2>
         {files.length ? files.map((f) => <FileCard job={props.job} file={f} destinations={descriptions} viewer={props.viewer} zone={props.zone} />) : <p>{t(lang, 'webBackupNoFiles')}</p>}
@@ -134,7 +153,7 @@ export function RestorePage(props: { viewer: PageViewer; task: RestoreTask; zone
             return <li class={passed ? 'done' : i === now ? 'now' : ''}>{passed ? '✓ ' : ''}{t(lang, `webBackupStage_${s}`)}</li>;
           })}</ol>
           {task.stage === 'done' && task.result && <p class="ok" data-result>{t(lang, 'webBackupRestored', { tables: number(task.result.tables, lang), rows: number(task.result.rows, lang), database: task.database })}</p>}
-          {task.stage === 'failed' && <p class="bad" data-result>{t(lang, 'webBackupRestoreFailed', { error: task.error ?? '' })}</p>}
+          {task.stage === 'failed' && <p class="bad" data-result>{t(lang, 'webBackupRestoreFailed', { error: inLang(lang, task.error ?? '', task.errorId) })}</p>}
           {!ended && <p>{t(lang, 'webBackupRefreshing')}</p>}
           <p><a href={consoleHref(task.job)}>{t(lang, 'webBackupBack')}</a></p>
         </section>
@@ -144,15 +163,15 @@ export function RestorePage(props: { viewer: PageViewer; task: RestoreTask; zone
 }
 
 /** The confirmation step of a delete: names the file and where it is, and warns when retention keeps it. */
-export function DeletePage(props: { viewer: PageViewer; job: string; destination: number; where: string; file: string; keptFor: string[] | null }) {
+export function DeletePage(props: { viewer: PageViewer; job: string; destination: number; where: { description: string; place?: DestinationPlace | undefined }; file: string; keptFor: PruneReason[] | null }) {
   const { lang } = props.viewer;
   return (
     <Layout viewer={props.viewer} title={t(lang, 'webBackupDeleteTitle', { file: props.file })} style={STYLE}>
       <main class="console">
         <section class="card">
           <h2>{t(lang, 'webBackupDeleteTitle', { file: props.file })}</h2>
-          <p>{t(lang, 'webBackupDeleteWhere', { destination: props.where })}</p>
-          {props.keptFor && <p class="warn" data-kept>{t(lang, 'webBackupDeleteKept', { reasons: props.keptFor.join('; ') })}</p>}
+          <p>{t(lang, 'webBackupDeleteWhere', { destination: placeText(lang, props.where) })}</p>
+          {props.keptFor && <p class="warn" data-kept>{t(lang, 'webBackupDeleteKept', { reasons: reasonsText(lang, props.keptFor) })}</p>}
           <form method="post" action={`${consoleHref(props.job)}/hapus`} class="actions">
             <Csrf viewer={props.viewer} /><input type="hidden" name="tujuan" value={String(props.destination)} /><input type="hidden" name="berkas" value={props.file} />
             <input type="hidden" name="konfirmasi" value="ya" />

@@ -1,3 +1,6 @@
+import { placeText } from '../i18n/destination-words.ts';
+import { megabytes, number } from '../i18n/format-number.ts';
+import type { DestinationPlace } from '../pipeline/backup/ports.ts';
 import { t, type Lang, type TextKey } from '../i18n/text.ts';
 import type { RunStart } from '../pipeline/runs/start-run.ts';
 
@@ -11,8 +14,9 @@ export interface LiveProgress {
   done?: number;
   total?: number;
   rows?: number;
-  /** Where an upload goes. */
+  /** Where an upload goes: in English, and as data. */
   destination?: string;
+  place?: DestinationPlace;
 }
 
 export interface LiveRun extends LiveProgress {
@@ -29,9 +33,6 @@ export interface WebActions {
   cancel(card: CardKind, id: string, by: string): { stage: string } | null;
 }
 
-const MB = 1_048_576;
-const mb = (n: number) => `${(n / MB).toFixed(1)} MB`;
-
 /** Whole percent done, when the stage knows its total. */
 export const percentOf = (p: LiveProgress): number | null => (p.total ? Math.min(100, Math.floor(((p.done ?? 0) / p.total) * 100)) : null);
 
@@ -46,7 +47,7 @@ const STAGE_KEYS = Object.fromEntries(['check', 'download', 'extract', 'inspect'
 /** "downloading 45% (1.2 / 2.7 MB)", "dumping 3.0 MB, 1200 rows": what a RUNNING card says, on the page and in /api/live. */
 export function progressText(lang: Lang, p: LiveProgress): string {
   const pct = percentOf(p);
-  const amount = pct !== null ? `${pct}% (${mb(p.done ?? 0)} / ${mb(p.total ?? 0)})` : p.done ? mb(p.done) : '';
-  const rows = p.rows ? t(lang, 'webRows', { rows: p.rows }) : '';
-  return [`${stageText(lang, p.stage)}${p.destination ? ` → ${p.destination}` : ''}`, [amount, rows].filter(Boolean).join(', ')].filter(Boolean).join(' ');
+  const amount = pct !== null ? `${pct}% (${megabytes(p.done ?? 0, lang)} / ${megabytes(p.total ?? 0, lang)})` : p.done ? megabytes(p.done, lang) : '';
+  const rows = p.rows ? t(lang, 'webRows', { rows: number(p.rows, lang) }) : '';
+  return [`${stageText(lang, p.stage)}${p.destination ? ` → ${placeText(lang, { description: p.destination, place: p.place })}` : ''}`, [amount, rows].filter(Boolean).join(', ')].filter(Boolean).join(' ');
 }

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { formatTime } from '../i18n/format-time.ts';
+import { megabytes, number } from '../i18n/format-number.ts';
 import { t, type Lang, type TextKey, type TextParams } from '../i18n/text.ts';
 import type { Card } from './overview.ts';
 import type { Role } from '../config/sections.ts';
@@ -99,7 +100,6 @@ export function NoticePage(props: { title: TextKey; text: TextKey; lang?: Lang |
 }
 
 /** A count as the reader's language writes it: 1.265 (id), 1,265 (en). */
-export const number = (n: number, lang: Lang) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US');
 const age = (hours: number, lang: Lang) => t(lang, 'webAge', { hours: hours < 1 ? '<1' : number(Math.round(hours), lang) });
 
 /** One card, with its actions where `actions` (runs can be started here) and the viewer's role allow; `plain` (the kiosk) links nowhere. */
@@ -118,7 +118,7 @@ export function CardView({ card, viewer, actions = false, plain }: { card: Card;
         <dd>{card.newest ? `${card.newest.file} · ${time(card.newest.at)} (${age(card.newest.ageHours, lang)})` : t(lang, 'webNever')}</dd>
         <dt>{t(lang, card.kind === 'store' ? 'webLastGood' : 'webLastGoodBackup')}</dt>
         <dd>{good ? [time(good.at), good.rows !== undefined ? t(lang, 'webRows', { rows: number(good.rows, lang) }) : '',
-          good.bytes !== undefined ? `${(good.bytes / 1_048_576).toFixed(1)} MB` : ''].filter(Boolean).join(' · ') : t(lang, 'webNever')}</dd>
+          good.bytes !== undefined ? megabytes(good.bytes, lang) : ''].filter(Boolean).join(' · ') : t(lang, 'webNever')}</dd>
         {card.lastFailure && <><dt>{t(lang, 'webLastFailure')}</dt><dd>{time(card.lastFailure.at)} · {card.lastFailure.why}</dd></>}
       </dl>
       <CardActions card={card} viewer={viewer} actions={actions} />

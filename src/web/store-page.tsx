@@ -9,7 +9,9 @@ import type { PublishedList } from '../store/price-lists.ts';
 import type { SyncRun } from '../store/sync-runs.ts';
 import { CHART_DAYS, CHART_KINDS } from './charts.ts';
 import { duration, stageMs } from './durations.ts';
-import { Layout, number, type PageViewer } from './pages.tsx';
+import { stageText } from './live-progress.ts';
+import { number } from '../i18n/format-number.ts';
+import { Layout, type PageViewer } from './pages.tsx';
 import { atLeast } from './web-env.ts';
 
 /** What a store page reads (wired in src/main/web-server.ts): data only, no SQL here. */
@@ -44,15 +46,15 @@ const storeHref = (store: StoreConfig) => `/toko/${encodeURIComponent(store.id)}
 const itemHref = (store: StoreConfig, kodeitem: string) => `${storeHref(store)}/barang?kode=${encodeURIComponent(kodeitem)}`;
 
 function trigger(value: string, lang: Lang): string {
-  const chat = /^chat:(-?\d+)$/.exec(value);
-  if (chat) return t(lang, 'webTrigger_chat', { id: chat[1]! });
+  const by = /^(chat|web):(-?\d+)$/.exec(value);
+  if (by) return t(lang, by[1] === 'chat' ? 'webTrigger_chat' : 'webTrigger_web', { id: by[2]! });
   return value === 'cli' || value === 'schedule' ? t(lang, `webTrigger_${value}`) : value;
 }
 
 function RunRows(props: { run: SyncRun; zone: string; lang: Lang; scrub: (s: string) => string }) {
   const { run, lang } = props;
-  const took = run.finishedAt ? duration(run.finishedAt.getTime() - run.startedAt.getTime()) : '…';
-  const stages = run.stages.map((s) => { const ms = stageMs(s); return `${s.name} ${ms === null ? '…' : duration(ms)}`; }).join(' · ');
+  const took = run.finishedAt ? duration(run.finishedAt.getTime() - run.startedAt.getTime(), lang) : '…';
+  const stages = run.stages.map((s) => { const ms = stageMs(s); return `${stageText(lang, s.name)} ${ms === null ? '…' : duration(ms, lang)}`; }).join(' · ');
   const state = run.status === 'failed' ? 'FAILED' : run.status === 'running' ? 'RUNNING' : 'OK';
   // The stages and the failure get rows of their own: three narrow columns fit a phone.
   return (

@@ -42,7 +42,7 @@ test('while the bot is not connected: the connection\'s state, and a send refuse
     assert.deepEqual(tg.calls, []);
     link.state = () => ({ ready: true, text: 'long polling' });
     await messenger.send('1001', { severity: 'info', lines: ['Tes'] });
-    assert.deepEqual([messenger.state(), tg.messages(1001).length], [{ ready: true, text: 'ready' }, 1]);
+    assert.deepEqual([messenger.state(), tg.messages(1001).length], [{ ready: true, text: 'ready', code: 'ready' }, 1]);
   } finally {
     await tg.close();
   }

@@ -85,29 +85,29 @@ const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeo
 test('state: starting → waiting for QR → linked → disconnected → a new client → linked', async () => {
   const { wa, messenger } = setup();
   const started = messenger.start();
-  assert.deepEqual(messenger.state(), { ready: false, text: 'starting' });
+  assert.deepEqual(messenger.state(), { ready: false, text: 'starting', code: 'starting' });
   await started;
   const first = wa.latest;
   assert.equal(first.initializeCalls, 1);
 
   first.qr();
-  assert.deepEqual(messenger.state(), { ready: false, text: 'waiting for QR' });
+  assert.deepEqual(messenger.state(), { ready: false, text: 'waiting for QR', code: 'qr' });
   first.ready();
-  assert.deepEqual(messenger.state(), { ready: true, text: 'linked' });
+  assert.deepEqual(messenger.state(), { ready: true, text: 'linked', code: 'linked' });
 
   first.disconnect('NAVIGATION');
-  assert.deepEqual(messenger.state(), { ready: false, text: 'disconnected since 2026-11-23T10:04:00.000Z (NAVIGATION)' });
+  assert.deepEqual(messenger.state(), { ready: false, text: 'disconnected since 2026-11-23T10:04:00.000Z (NAVIGATION)', code: 'down', since: '2026-11-23T10:04:00.000Z', detail: 'NAVIGATION' });
   await waitFor('a second client', () => wa.clients.length === 2 && wa.latest.initializeCalls === 1);
   assert.ok(first.destroyCalls >= 1, 'the old client is destroyed before a new one is made');
   assert.notEqual(wa.latest, first);
   assert.equal(messenger.state().ready, false);
 
   wa.latest.ready();
-  assert.deepEqual(messenger.state(), { ready: true, text: 'linked' });
+  assert.deepEqual(messenger.state(), { ready: true, text: 'linked', code: 'linked' });
   first.disconnect('LOGOUT'); // a late event from the replaced client changes nothing
-  assert.deepEqual(messenger.state(), { ready: true, text: 'linked' });
+  assert.deepEqual(messenger.state(), { ready: true, text: 'linked', code: 'linked' });
   await messenger.stop();
-  assert.deepEqual(messenger.state(), { ready: false, text: 'stopped' });
+  assert.deepEqual(messenger.state(), { ready: false, text: 'stopped', code: 'stopped' });
 });
 
 test('offline: start() does not throw; reconnects back off, are bounded, and reset once linked', async (t) => {
@@ -117,7 +117,8 @@ test('offline: start() does not throw; reconnects back off, are bounded, and res
   t.after(() => messenger.stop());
   wa.offline = true;
   await messenger.start();
-  assert.deepEqual(messenger.state(), { ready: false, text: 'disconnected since 2026-11-23T10:04:00.000Z (net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/)' });
+  assert.deepEqual(messenger.state(), { ready: false, text: 'disconnected since 2026-11-23T10:04:00.000Z (net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/)',
+    code: 'down', since: '2026-11-23T10:04:00.000Z', detail: 'net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/' });
   await waitFor('five attempts', () => wa.clients.length >= 5);
   assert.deepEqual(delays().slice(0, 4), [10, 20, 40, 40]);
   assert.match(messenger.state().text, /^disconnected since 2026-11-23T10:04:00.000Z/, 'the time of the first failure stays');
@@ -242,7 +243,7 @@ test('auth_failure: says the link was refused, then offers a new QR', async () =
   const { wa, messenger } = setup();
   await messenger.start();
   wa.latest.authFailure('restore session failed');
-  assert.deepEqual(messenger.state(), { ready: false, text: 'link refused: restore session failed — link again' });
+  assert.deepEqual(messenger.state(), { ready: false, text: 'link refused: restore session failed — link again', code: 'linkRefused', detail: 'restore session failed' });
   await waitFor('a new client', () => wa.clients.length === 2);
   await waitFor('its initialize', () => wa.latest.initializeCalls === 1);
   wa.latest.qr();

@@ -28,6 +28,7 @@ test('a token Telegram refuses: "refused" with what to fix, logged once as an er
   await tg.until(() => c.state().text !== 'connecting');
   assert.match(c.state().text, /^refused since \d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z: 401 Unauthorized: TELEGRAM_BOT_TOKEN is wrong or revoked \(copy it again from @BotFather\)$/);
   assert.equal(c.state().ready, false);
+  assert.deepEqual([c.state().code, c.state().detail], ['refused', '401 Unauthorized: TELEGRAM_BOT_TOKEN is wrong or revoked (copy it again from @BotFather)'], 'the same as data, for the dashboard');
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(lines.filter((l) => l.msg === 'telegram: still not connected').length, 0, 'asked again within the unreachable waits (50-100 ms)');
   assert.deepEqual(lines.filter((l) => l.level === 'error').map((l) => l.msg), ['telegram: refused (401 Unauthorized: TELEGRAM_BOT_TOKEN is wrong or revoked (copy it again from @BotFather)); trying again every 5 minutes']);
@@ -46,6 +47,7 @@ test('webhook mode: the local server listens, the webhook is set with a secret, 
   c.start(bot);
   await tg.until(() => c.state().ready);
   assert.equal(c.state().text, 'webhook');
+  assert.equal(c.state().code, 'webhook');
   const set = tg.calls.find((x) => x.method === 'setWebhook');
   assert.equal(set?.payload.url, 'https://bot.example.com/telegram');
   const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 5, type: 'private' }, from: { id: 5, is_bot: false, first_name: 'A' }, text: 'halo' } };

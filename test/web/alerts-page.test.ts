@@ -22,7 +22,10 @@ async function setup(langs: Record<number, 'id' | 'en'> = {}) {
     langs,
     deps: { alerts: {
       open: () => engine.open(), resolved: (n) => engine.resolved(n), mute: (k, u) => engine.mute(k, u),
-      channels: () => [{ channel: 'telegram', ready: true, text: 'connected since 2026-11-29T01:00:00.000Z' }],
+      channels: () => [
+        { channel: 'telegram', ready: false, text: 'unreachable since 2026-11-29T01:00:00.000Z (ETIMEDOUT s3cret-pw)', code: 'unreachable', since: '2026-11-29T01:00:00.000Z', detail: 'ETIMEDOUT s3cret-pw' },
+        { channel: 'whatsapp', ready: true, text: 'linked', code: 'linked' },
+      ],
       test: async (channel) => { tests.push(channel); return results; },
     } },
   });
@@ -63,7 +66,9 @@ test('admin sees open alerts (severity, opened, last told, muted until), the res
   assert.match(text, /Dibuka<\/dt><dd>29 Nov 2026 12:00 WIB/);
   assert.match(text, /Dibisukan sampai<\/dt><dd class="muted-until">—/);
   assert.match(text, /data-resolved="stale:b"[\s\S]*Backup Toko b berhenti datang/);
-  assert.match(text, /telegram<\/b>: connected since 29 Nov 2026 08:00 WIB/);
+  assert.match(text, /telegram<\/b>: <span data-state="unreachable">tidak terjangkau sejak 29 Nov 2026 08:00 WIB \(ETIMEDOUT \[secret\]\)<\/span>/, 'the state in Indonesian, its time local, secrets scrubbed');
+  assert.match(text, /whatsapp<\/b>: <span data-state="linked">tertaut<\/span>/);
+  assert.ok(!text.includes('s3cret-pw'));
   assert.ok(text.includes(`name="_csrf" value="${csrf(cookie)}"`));
   assert.doesNotMatch(text, /Bunyikan lagi/, 'nothing is muted, so nothing to unmute');
 });
@@ -120,6 +125,8 @@ test('test a channel: the message goes out through that channel, each attempt sh
   assert.deepEqual(tests, ['telegram']);
   const text = await res.text();
   assert.match(text, /Test of telegram/);
+  assert.match(text, /telegram<\/b>: <span data-state="unreachable">unreachable since 29 Nov 2026 08:00 WIB \(ETIMEDOUT \[secret\]\)<\/span>/, 'the state in English');
+  assert.match(text, /whatsapp<\/b>: <span data-state="linked">linked<\/span>/);
   assert.match(text, /class="sent">Ibu Sari \(111\): sent/);
   assert.match(text, /class="failed">Pak &lt;b&gt;Budi&lt;\/b&gt; \(222\): FAILED — chat blocked the bot; \[secret\]/);
   assert.doesNotMatch(text, /s3cret-pw/);

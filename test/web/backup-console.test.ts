@@ -34,6 +34,8 @@ let h: BackupHarness;
 let made: BackupRun;
 let myMade: BackupRun;
 let web: ReturnType<typeof webSetup>;
+/** Each user's language, read on every request: a test switches the owner to English and back. */
+const langs: Record<number, 'id' | 'en'> = {};
 
 before(async () => {
   if (skip) return;
@@ -53,7 +55,7 @@ before(async () => {
     assert.equal(myMade.status, 'success', myMade.error ?? '');
   }
   const files = new BackupConsole(h.app.backups, h.app.config.jobs);
-  web = webSetup({ deps: { backups: { files, restores: new RestoreTasks(files) } } });
+  web = webSetup({ langs, deps: { backups: { files, restores: new RestoreTasks(files) } } });
 });
 
 after(async () => {
@@ -126,9 +128,25 @@ test('the owner sees statistics, escaped destination names, retention reasons; d
   const page = await (await owner.get('/backup/shop')).text();
   assert.ok(!page.includes('<img src=x'), 'a destination name is never markup');
   assert.ok(page.includes('&lt;img src=x onerror=alert(1)&gt;'));
-  assert.match(page, /1 berkas, 1 salinan, total [\d.]+ (kB|MB)/);
+  assert.match(page, /1 berkas, 1 salinan, total \d+,\d (kB|MB)/, 'a size has a decimal comma in Indonesian');
+  assert.ok(!/\d\.\d (kB|MB)/.test(page), 'no English decimal point');
   assert.match(page, /terverifikasi: 1 berkas/);
-  assert.match(page, /disimpan<\/b> shop_\d{8}_\d{6}\.dump: one of the last \d+ \(#1\); newest good backup/);
+  assert.match(page, /<li data-destination="0">folder \//, 'a destination said in Indonesian');
+  assert.ok(!page.includes('the folder'));
+  assert.match(page, /Verifikasi saat dibuat<\/dt><dd class="ok">dipulihkan ke database sementara: 5 tabel, 2\.004 baris</);
+  assert.match(page, /disimpan<\/b> shop_\d{8}_\d{6}\.dump: salah satu dari \d+ terakhir \(#1\); backup baik terbaru; harian \d{4}-\d\d-\d\d; mingguan \d{4}-W\d\d; bulanan \d{4}-\d\d</);
+  assert.ok(!page.includes('one of the last'));
+
+  langs[OWNER] = 'en';
+  try {
+    const english = await (await (await as(OWNER)).get('/backup/shop')).text();
+    assert.match(english, /1 files, 1 copies, \d+\.\d (kB|MB) in total/);
+    assert.match(english, /<li data-destination="0">the folder \//);
+    assert.match(english, /Verification when made<\/dt><dd class="ok">restored into a scratch database: 5 tables, 2,004 rows</);
+    assert.match(english, /kept<\/b> shop_\d{8}_\d{6}\.dump: one of the last \d+ \(#1\); newest good backup; daily /);
+  } finally {
+    delete langs[OWNER];
+  }
 
   const res = await owner.get(`/backup/shop/unduh?tujuan=0&berkas=${encodeURIComponent(fileName())}`);
   assert.equal(res.status, 200);
@@ -161,7 +179,7 @@ test('verify now (admin) restores the file into a scratch database, shows the re
   assert.match(await both.find((r) => r.status === 409)!.text(), /Verifikasi job ini sedang berjalan/);
   assert.deepEqual(web.audit.entries.slice(-2).map((e) => `${e.action} ${e.outcome}`).sort(), ['backup.verify ok', 'backup.verify refused']);
   const page = await (await admin.get('/backup/shop')).text();
-  assert.match(page, /data-checked="true">OK, .*: restored into a scratch database: 5 tables, 2004 rows/);
+  assert.match(page, /data-checked="true">OK, .*: dipulihkan ke database sementara: 5 tabel, 2\.004 baris/);
   assert.equal((await adminQuery("SELECT 1 FROM pg_database WHERE datname LIKE 'tokobot_verify_shop%'")).rowCount, 0);
 });
 
@@ -206,7 +224,8 @@ test('delete asks for confirmation naming the file and warns that retention keep
   const owner = await as(OWNER);
   const confirm = await (await owner.get(`/backup/shop/hapus?tujuan=0&berkas=${fileName()}`)).text();
   assert.ok(confirm.includes(`Hapus ${fileName()}?`));
-  assert.match(confirm, /data-kept="true">Perhatian: retensi menyimpan backup ini \(one of the last/);
+  assert.match(confirm, /akan dihapus dari folder \//);
+  assert.match(confirm, /data-kept="true">Perhatian: retensi menyimpan backup ini \(salah satu dari \d+ terakhir \(#1\); backup baik terbaru/);
   const unconfirmed = await owner.post('/backup/shop/hapus', { tujuan: '0', berkas: fileName() });
   assert.equal(unconfirmed.status, 400);
   assert.ok(stored());
@@ -231,7 +250,7 @@ test('an encrypted MySQL job: verify now passes, a restore into a database with 
   assert.match(name, /^kasir_\d{8}_\d{6}\.sql\.gz\.enc$/);
   assert.equal((await owner.post('/backup/kasir/verifikasi', { tujuan: '0', berkas: name })).status, 303);
   assert.equal(lastAudit()?.outcome, 'ok', lastAudit()?.detail);
-  assert.match(await (await owner.get('/backup/kasir')).text(), /OK, .*: restored into a scratch database: 1 tables, 300 rows/);
+  assert.match(await (await owner.get('/backup/kasir')).text(), /OK, .*: dipulihkan ke database sementara: 1 tabel, 300 baris/);
 
   const c = await mysqlRoot();
   try {

@@ -40,7 +40,7 @@ test('owner: store page from the overview, the run and its stages, charts, searc
   assert.equal(await page.locator('header h1').textContent(), `Toko ${STORE}`);
   const history = await page.locator('#riwayat').textContent() ?? '';
   assert.match(history, /berhasil/);
-  assert.match(history, /check [\d,]+ s.*download.*restore.*publish/s);
+  assert.match(history, /cek sumber \d+,\d s.*unduh.*restore.*terbitkan/s);
   assert.equal(await chartsDrawn(page), 3, 'three charts drawn');
   t.diagnostic(`screenshot: ${await rig.shot(page, 'store-pc.png')}`);
 

@@ -102,7 +102,7 @@ test('Sync now starts the run and the overview shows it RUNNING with its stage a
   assert.deepEqual(runs.started, [`store:a:web:${ADMIN}`]);
   const page = await (await app.request('/?aksi=started&jenis=store&id=a', { headers: { cookie } })).text();
   assert.match(page, /<p class="banner" role="status">Sync Toko a dimulai.<\/p>/);
-  assert.match(page, /<section class="card RUNNING" id="store-a"[^]*?<span class="live-text">unduh 25% \(1.0 MB \/ 4.0 MB\)<\/span><progress max="100" value="25">/);
+  assert.match(page, /<section class="card RUNNING" id="store-a"[^]*?<span class="live-text">unduh 25% \(1,0 MB \/ 4,0 MB\)<\/span><progress max="100" value="25">/);
   assert.match(page, /action="\/toko\/a\/batal"[^]*?Batalkan/);
 
   const again = await post(app, '/toko/a/sync', cookie, csrf(cookie));
@@ -112,7 +112,7 @@ test('Sync now starts the run and the overview shows it RUNNING with its stage a
   assert.deepEqual(audit.entries.map((e) => [e.action, e.outcome, e.detail]), [['sync.start', 'ok', 'started'], ['sync.start', 'refused', 'already running (download)']]);
 
   const live = await (await app.request('/api/live', { headers: { cookie } })).json() as { runs: Record<string, unknown>[] };
-  assert.deepEqual(live.runs, [{ card: 'store', id: 'a', here: true, stage: 'download', done: 1_048_576, total: 4_194_304, stageText: 'unduh', percent: 25, text: 'unduh 25% (1.0 MB / 4.0 MB)' }]);
+  assert.deepEqual(live.runs, [{ card: 'store', id: 'a', here: true, stage: 'download', done: 1_048_576, total: 4_194_304, stageText: 'unduh', percent: 25, text: 'unduh 25% (1,0 MB / 4,0 MB)' }]);
   runs.finish('a');
   await runs.runner.shutdown(1000);
   const done = await (await app.request('/', { headers: { cookie } })).text();

@@ -37,6 +37,7 @@ before(async () => {
   await ops.runs.update(newest.id, { bytes: 5 * 1_048_576, rowCount: 2, stages: [
     { name: 'restore', startedAt: '2026-11-29T02:00:00.000Z', endedAt: '2026-11-29T02:01:05.000Z' },
     { name: 'publish', startedAt: '2026-11-29T02:01:05.000Z', endedAt: '2026-11-29T02:01:06.000Z' }] });
+  await ops.runs.update(await ops.runs.start('a', 'web:42'), { error: 'stopped from the dashboard' }, 'failed'); // a run started from the dashboard
   setup = webSetup({ stores: [[store('a'), status(store('a'), 'OK')], [store('b'), status(store('b'), 'CHECK')]], ops, dataDir });
   cookies = { owner: await setup.session(OWNER), admin: await setup.session(ADMIN), staff: await setup.session(STAFF) };
 });
@@ -74,8 +75,9 @@ test('admin: runs with stages, durations, trigger and the scrubbed failure, and 
   assert.match(html, /Riwayat sync/);
   assert.match(html, /gagal/);
   assert.match(html, /jadwal/);
-  assert.match(html, /<td colspan="3" class="stages">check 2,5 s<\/td>/);
-  assert.match(html, /restore 1 m 05 s · publish 1,0 s/);
+  assert.match(html, /<span class="muted">dasbor 42<\/span>/, 'who started it, in Indonesian');
+  assert.match(html, /<td colspan="3" class="stages">cek sumber 2,5 s<\/td>/, 'stages named and timed in Indonesian');
+  assert.match(html, /restore 1 m 05 s · terbitkan 1,0 s/);
   assert.match(html, /WIB/);
   assert.match(html, /postgres:\/\/tokobot:\[secret\]@db\/x/);
   assert.doesNotMatch(html, /s3cret-pw/);
@@ -113,7 +115,8 @@ test('in English for someone who chose English', async () => {
   const en = webSetup({ stores: [[store('a'), status(store('a'), 'OK')]], langs: { [OWNER]: 'en' },
     deps: { storePage: setup.deps.storePage } });
   const html = await (await en.app.request('/toko/a?q=indomie', { headers: { cookie: await en.session(OWNER) } })).text();
-  for (const text of [/Price list/, /1–1 of 1 items/, /What changed in the last sync/, /Sync history/, /Download the price list/, /Charts of the last 90 days/]) assert.match(html, text);
+  for (const text of [/Price list/, /1–1 of 1 items/, /What changed in the last sync/, /Sync history/, /Download the price list/, /Charts of the last 90 days/,
+    /class="stages">checking the source 2\.5 s</, /<span class="muted">dashboard 42<\/span>/, /restoring 1 m 05 s · publishing 1\.0 s/]) assert.match(html, text);
   assert.doesNotMatch(html, /Daftar harga|Riwayat/);
 });
 

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { files } from 'dropbox';
 import { AppError, isAppError } from '../../errors.ts';
 import { killPoint } from '../../kill-point.ts';
-import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
+import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, type DestinationPlace, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
 import { ContentHasher } from '../content-hash.ts';
 import { DropboxClient, normalizeFolder, type DropboxClientOptions } from './dropbox-client.ts';
 import { correctOffset, refusal, type ErrorContext } from './dropbox-errors.ts';
@@ -123,6 +123,7 @@ interface Upload {
  */
 export class DropboxDestination implements BackupDestination {
   readonly description: string;
+  readonly place: DestinationPlace;
   private readonly folder: string;
   private readonly client: DropboxClient;
   private readonly ctx: ErrorContext;
@@ -132,6 +133,7 @@ export class DropboxDestination implements BackupDestination {
   constructor(private readonly o: DropboxDestinationOptions) {
     this.folder = normalizeFolder(o.folder);
     this.description = `the Dropbox folder ${this.folder || '/'}`;
+    this.place = { kind: 'dropbox', location: this.folder || '/' };
     this.client = new DropboxClient(o);
     this.ctx = { folder: this.folder, canRefresh: this.client.canRefresh, role: 'destination' };
     this.threshold = o.sessionThreshold ?? DEFAULT_THRESHOLD;

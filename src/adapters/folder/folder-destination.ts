@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../../errors.ts';
 import { killPoint } from '../../kill-point.ts';
-import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
+import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, type DestinationPlace, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
 
 async function fsyncPath(p: string): Promise<void> {
   const h = await open(p, 'r');
@@ -24,9 +24,11 @@ async function fsyncPath(p: string): Promise<void> {
  */
 export class FolderDestination implements BackupDestination {
   readonly description: string;
+  readonly place: DestinationPlace;
 
   constructor(private readonly dir: string) {
     this.description = `the folder ${dir}`;
+    this.place = { kind: 'folder', location: dir };
   }
 
   private failure(err: unknown, name: string): AppError {

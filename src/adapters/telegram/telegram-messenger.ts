@@ -27,7 +27,7 @@ export class TelegramMessenger implements Messenger {
   state(): MessengerState {
     const link = this.connection?.state();
     if (link && !link.ready) return link;
-    return { ready: true, text: this.lastFailure ? `last send failed: ${this.lastFailure}` : 'ready' };
+    return this.lastFailure ? { ready: true, text: `last send failed: ${this.lastFailure}`, code: 'sendFailed', detail: this.lastFailure } : { ready: true, text: 'ready', code: 'ready' };
   }
 
   async send(to: string, message: Message): Promise<void> {

@@ -70,12 +70,12 @@ export class WhatsAppMessenger implements Messenger {
   state(): MessengerState {
     const s = this.status;
     switch (s.kind) {
-      case 'starting': return { ready: false, text: 'starting' };
-      case 'qr': return { ready: false, text: 'waiting for QR' };
-      case 'linked': return { ready: true, text: 'linked' };
-      case 'down': return { ready: false, text: `disconnected since ${instant(s.since)} (${s.reason})` };
-      case 'refused': return { ready: false, text: `link refused: ${s.message} — link again` };
-      case 'stopped': return { ready: false, text: 'stopped' };
+      case 'starting': return { ready: false, text: 'starting', code: 'starting' };
+      case 'qr': return { ready: false, text: 'waiting for QR', code: 'qr' };
+      case 'linked': return { ready: true, text: 'linked', code: 'linked' };
+      case 'down': return { ready: false, text: `disconnected since ${instant(s.since)} (${s.reason})`, code: 'down', since: instant(s.since), detail: s.reason };
+      case 'refused': return { ready: false, text: `link refused: ${s.message} — link again`, code: 'linkRefused', detail: s.message };
+      case 'stopped': return { ready: false, text: 'stopped', code: 'stopped' };
     }
   }
 

@@ -3,10 +3,22 @@ import type { Message } from '../../message.ts';
 export type Channel = 'telegram' | 'whatsapp';
 
 /** What a channel can say about itself, for /alerts and the fallback note ("WhatsApp: disconnected since 10:04"). */
+/**
+ * A channel's state as a code, for the dashboard to say in the reader's language: Telegram is
+ * ready, its last send failed, connecting, connected by long polling or webhook, unreachable,
+ * refused; WhatsApp is starting, waiting for its QR code, linked, down, its link refused; either stopped.
+ */
+export type MessengerCode = 'ready' | 'sendFailed' | 'connecting' | 'polling' | 'webhook' | 'unreachable' | 'refused'
+  | 'starting' | 'qr' | 'linked' | 'down' | 'linkRefused' | 'stopped';
+
 export interface MessengerState {
   ready: boolean;
   /** e.g. "linked", "waiting for QR", "disconnected since 2026-11-23T10:04:00.000Z" (instants as ISO: each reader sees them in local time). */
   text: string;
+  /** The same as data (absent in test doubles: then the text is shown); `since` as ISO, `detail` in the service's own words. */
+  code?: MessengerCode;
+  since?: string;
+  detail?: string;
 }
 
 /**

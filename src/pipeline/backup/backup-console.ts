@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { JobConfig } from '../../config/load-config.ts';
-import { AppError, describeError } from '../../errors.ts';
+import { AppError, describeError, indonesianDetail } from '../../errors.ts';
 import type { BackupRun, Verification } from '../../store/backup-log.ts';
 import { diskFailure } from './backup-files.ts';
 import type { BackupDeps } from './backup-job.ts';
-import type { BackupDestination, StoredBackupFile } from './ports.ts';
+import type { BackupDestination, DestinationPlace, StoredBackupFile } from './ports.ts';
 import { backupTime, pruneDestination, type PruneResult } from './prune.ts';
 import { dropRestored, restoreBackup, restoreTargetTables, type RestoreStage } from './restore-backup.ts';
 import { scratchName } from './verify-backup.ts';
@@ -47,10 +47,12 @@ export interface ConsoleFile {
 export interface ConsoleDestination {
   index: number;
   description: string;
+  place?: DestinationPlace;
   files: number;
   bytes: number;
-  /** Why it could not be listed. */
+  /** Why it could not be listed; in Indonesian too when the error says it. */
   error: string | null;
+  errorId?: string;
 }
 
 export interface JobFiles {
@@ -61,7 +63,15 @@ export interface JobFiles {
 
 export interface CheckResult {
   ok: boolean;
+  /** In English; the counts below say the same as data, for pages in the reader's language. */
   detail: string;
+  /** A failure's detail in Indonesian, when the error says it. */
+  detailId?: string;
+  /** What arrived in the scratch database, when the restore got that far. */
+  tables?: number;
+  rows?: number;
+  /** What the run that made the file counted, when it differs from what arrived. */
+  expected?: { tables?: number; rows?: number };
   at: Date;
   destination: number;
 }
@@ -95,12 +105,15 @@ export class BackupConsole {
     for (const [index, destination] of this.destinations(job).entries()) {
       let listed: StoredBackupFile[] = [];
       let error: string | null = null;
+      let errorId: string | undefined;
       try {
         listed = (await destination.list()).filter((f) => backupTime(job, f.name));
       } catch (err) {
         error = describeError(err);
+        errorId = indonesianDetail(err);
       }
-      destinations.push({ index, description: destination.description, files: listed.length, bytes: listed.reduce((a, f) => a + f.size, 0), error });
+      destinations.push({ index, description: destination.description, place: destination.place, files: listed.length, bytes: listed.reduce((a, f) => a + f.size, 0),
+        error, ...(errorId ? { errorId } : {}) });
       for (const f of listed) {
         const run = runs.find((r) => r.fileName === f.name && r.status === 'success') ?? runs.find((r) => r.fileName === f.name);
         const file = byName.get(f.name) ?? {
@@ -189,10 +202,11 @@ export class BackupConsole {
       });
       const was = run?.verification;
       const same = was?.tables === undefined || (was.tables === tables && was.rows === rows);
-      result = { ok: same, at: this.now(), destination: index,
+      result = { ok: same, at: this.now(), destination: index, tables, rows, ...(same ? {} : { expected: { tables: was?.tables, rows: was?.rows } }),
         detail: same ? `restored into a scratch database: ${tables} tables, ${rows} rows` : `restored ${tables} tables, ${rows} rows, but the run that made it found ${was?.tables} tables, ${was?.rows} rows` };
     } catch (err) {
-      result = { ok: false, at: this.now(), destination: index, detail: describeError(err) };
+      const detailId = indonesianDetail(err);
+      result = { ok: false, at: this.now(), destination: index, detail: describeError(err), ...(detailId ? { detailId } : {}) };
     }
     this.checks.set(`${job.id}/${name}`, result);
     return result;

@@ -8,12 +8,13 @@ import type { RestoreTarget } from '../ports.ts';
 import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
 import type { BackupLog, BackupRun, DeliveredCopy, Verification } from '../../store/backup-log.ts';
-import type { BackupDestination, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
+import type { BackupDestination, DestinationPlace, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
 import { pruneDestination } from './prune.ts';
 import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
 import { runOnce, type Lifecycle } from '../runs/lifecycle.ts';
 import { StageTracker } from '../runs/stage-tracker.ts';
 import { scratchName, verifyMysql, verifyPostgres } from './verify-backup.ts';
+import { reasonsText } from '../../i18n/retention-words.ts'; // the log is in English
 
 export interface BackupDeps {
   log: BackupLog;
@@ -42,6 +43,8 @@ export interface BackupProgress {
   total?: number;
   rows?: number;
   destination?: string;
+  /** The same destination as data, for readers of other languages. */
+  place?: DestinationPlace;
 }
 
 export type BackupProgressFn = (p: BackupProgress) => void;
@@ -111,7 +114,7 @@ async function deliver(deps: BackupDeps, job: JobConfig, run: number, made: Made
     if (signal.aborted) throw signal.reason;
     try {
       const { location } = await destination.put(made.file, name, {
-        signal, onProgress: (done, total) => progress({ stage: 'upload', done, total, destination: destination.description }),
+        signal, onProgress: (done, total) => progress({ stage: 'upload', done, total, destination: destination.description, ...(destination.place ? { place: destination.place } : {}) }),
       });
       killPoint('after-rename');
       copies.push({ destination: destination.description, location });
@@ -135,7 +138,7 @@ async function prune(deps: BackupDeps, job: JobConfig, copies: DeliveredCopy[]):
   for (const destination of deps.destinations(job)) {
     if (!copies.some((c) => c.destination === destination.description && c.location)) continue;
     const result = await pruneDestination(job, destination, runs, { dryRun: false });
-    const why = Object.fromEntries(result.decisions.map((d) => [d.name, `${d.action}: ${d.reasons.join('; ')}`]));
+    const why = Object.fromEntries(result.decisions.map((d) => [d.name, `${d.action}: ${reasonsText('en', d.reasons)}`]));
     if (result.error) deps.logger.warn({ job: job.id, destination: result.destination, error: result.error }, 'retention could not prune this destination');
     else if (result.removed.length || result.decisions.some((d) => d.action === 'leave')) {
       deps.logger.info({ job: job.id, destination: result.destination, removed: result.removed, why }, 'retention applied');

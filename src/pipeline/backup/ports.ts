@@ -19,8 +19,17 @@ export interface StoredBackupFile {
  * streams a finished file's bytes (never buffering it whole); a name that is not there rejects.
  * Callers pass only names that list() returned: names are never trusted as paths.
  */
+/** Where a destination is, as data: pages say it in the reader's language ("folder /srv/backup", "the folder /srv/backup"). */
+export interface DestinationPlace {
+  kind: 'folder' | 'dropbox';
+  location: string;
+}
+
 export interface BackupDestination {
+  /** In English; also what the run log records a copy's destination by, so it never changes for a destination. */
   readonly description: string;
+  /** The same as data, for readers of other languages; without it the description is shown. */
+  readonly place?: DestinationPlace;
   put(localPath: string, name: string, options?: { onProgress?: ByteProgress; signal?: AbortSignal }): Promise<{ location: string }>;
   list(): Promise<StoredBackupFile[]>;
   remove(name: string): Promise<void>;

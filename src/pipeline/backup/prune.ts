@@ -1,21 +1,36 @@
 import type { JobConfig } from '../../config/load-config.ts';
 import type { BackupRun } from '../../store/backup-log.ts';
-import type { BackupDestination, StoredBackupFile } from './ports.ts';
-import { decideRetention } from './retention.ts';
+import type { BackupDestination, DestinationPlace, StoredBackupFile } from './ports.ts';
+import { decideRetention, type KeepReason } from './retention.ts';
 
 /** keep and delete are retention's; leave is for files retention may not count or touch. */
 export type PruneAction = 'keep' | 'delete' | 'leave';
+
+/**
+ * Why retention leaves a file alone, as a code with its values (said in the reader's language by
+ * src/i18n/retention-words.ts): dated in the future (`time`, UTC), empty, not in the run log, not
+ * recorded as delivered here, from a failed or unfinished run (`run`), a size other than the run
+ * log's (`here`, `logged` bytes), not verified while the job verifies.
+ */
+export type LeaveReason =
+  | { code: 'future'; time: string }
+  | { code: 'empty' | 'notLogged' | 'unverified' }
+  | { code: 'notHere' | 'failedRun' | 'unfinishedRun'; run: number }
+  | { code: 'sizeDiffers'; here: number; logged: number };
+
+export type PruneReason = KeepReason | LeaveReason;
 
 export interface PruneDecision {
   name: string;
   size: number;
   action: PruneAction;
-  /** Why it stays, or why it goes, for `tokobot backup prune --dry-run`. */
-  reasons: string[];
+  /** Why it stays, or why it goes, for `tokobot backup prune --dry-run` and the backup console. */
+  reasons: PruneReason[];
 }
 
 export interface PruneResult {
   destination: string;
+  place?: DestinationPlace;
   decisions: PruneDecision[];
   removed: string[];
   error?: string;
@@ -49,22 +64,22 @@ function runOf(runs: BackupRun[], destination: BackupDestination, name: string):
  * backup of this destination: made by a successful (and, where the job verifies, verified) run
  * that records delivering it here, with the size the run recorded, finished in the past.
  */
-function leaveReason(job: JobConfig, destination: BackupDestination, file: StoredBackupFile, runs: BackupRun[], now: Date): string | null {
+function leaveReason(job: JobConfig, destination: BackupDestination, file: StoredBackupFile, runs: BackupRun[], now: Date): LeaveReason | null {
   const future = (t: Date) => t.getTime() > now.getTime() + CLOCK_SLACK_MS;
   const { run, here } = runOf(runs, destination, file.name);
   if (!run) {
     const named = backupTime(job, file.name) as Date;
-    if (future(named)) return `dated in the future (${shown(named)}): left alone`;
-    if (file.size === 0) return 'empty file: left alone';
-    return 'not in the run log: left alone';
+    if (future(named)) return { code: 'future', time: shown(named) };
+    if (file.size === 0) return { code: 'empty' };
+    return { code: 'notLogged' };
   }
-  if (!here) return `not recorded as delivered here (run #${run.id}): left alone`;
-  if (run.status !== 'success') return `from a ${run.status === 'failed' ? 'failed run' : 'run not finished yet'} (#${run.id}): left alone`;
-  if (file.size === 0) return 'empty file: left alone';
-  if (file.size !== run.bytes) return `${file.size} bytes here, ${run.bytes} in the run log: left alone`;
+  if (!here) return { code: 'notHere', run: run.id };
+  if (run.status !== 'success') return { code: run.status === 'failed' ? 'failedRun' : 'unfinishedRun', run: run.id };
+  if (file.size === 0) return { code: 'empty' };
+  if (file.size !== run.bytes) return { code: 'sizeDiffers', here: file.size, logged: run.bytes ?? 0 };
   const finished = run.finishedAt as Date;
-  if (future(finished)) return `dated in the future (${shown(finished)}): left alone`;
-  if (job.verify && run.verification?.tables === undefined) return 'not verified, and the job verifies: left alone';
+  if (future(finished)) return { code: 'future', time: shown(finished) };
+  if (job.verify && run.verification?.tables === undefined) return { code: 'unverified' };
   return null;
 }
 
@@ -77,7 +92,7 @@ function leaveReason(job: JobConfig, destination: BackupDestination, file: Store
  */
 export async function pruneDestination(job: JobConfig, destination: BackupDestination, runs: BackupRun[],
   options: { dryRun: boolean; now?: Date }): Promise<PruneResult> {
-  const result: PruneResult = { destination: destination.description, decisions: [], removed: [] };
+  const result: PruneResult = { destination: destination.description, place: destination.place, decisions: [], removed: [] };
   const now = options.now ?? new Date();
   try {
     const files = (await destination.list()).filter((f) => backupTime(job, f.name));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JobConfig } from '../../config/load-config.ts';
-import { describeError } from '../../errors.ts';
+import { describeError, indonesianDetail } from '../../errors.ts';
 import type { BackupConsole } from './backup-console.ts';
 import type { Contents, RestoreStage } from './restore-backup.ts';
 
@@ -18,6 +18,8 @@ export interface RestoreTask {
   finishedAt: Date | null;
   result: Contents | null;
   error: string | null;
+  /** The error in Indonesian, when it says it. */
+  errorId?: string;
 }
 
 /** Finished restores are remembered for their pages up to this many; older ones are forgotten. */
@@ -44,7 +46,7 @@ export class RestoreTasks {
     this.tasks.set(task.id, task);
     for (const old of [...this.tasks.values()].filter((t) => t.finishedAt).slice(0, Math.max(0, this.tasks.size - KEPT))) this.tasks.delete(old.id);
     this.backups.restore(job, destination, file, database, (stage) => { task.stage = stage; })
-      .then((result) => Object.assign(task, { stage: 'done', result }), (err) => Object.assign(task, { stage: 'failed', error: describeError(err) }))
+      .then((result) => Object.assign(task, { stage: 'done', result }), (err) => Object.assign(task, { stage: 'failed', error: describeError(err), errorId: indonesianDetail(err) }))
       .finally(() => { task.finishedAt = this.now(); onEnd(task); })
       .catch(() => undefined); // onEnd's own failure (the audit store) must not end the process
     return task;

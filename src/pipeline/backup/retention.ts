@@ -18,11 +18,24 @@ export interface StoredBackup {
   good: boolean;
 }
 
+/**
+ * Why a backup stays or goes, as a code with its values: the CLI and the dashboard say it in the
+ * reader's language (src/i18n/retention-words.ts). keepLast: one of the last `count` (number `n`);
+ * daily/weekly/monthly: the newest good backup of `period`; outside: in no bucket; failed: a
+ * failed backup not among the last kept.
+ */
+export type KeepReason =
+  | { code: 'keepLast'; count: number; n: number }
+  | { code: 'newestGood' }
+  | { code: 'daily' | 'weekly' | 'monthly'; period: string }
+  | { code: 'outside' }
+  | { code: 'failed' };
+
 export interface Decision {
   id: string;
   keep: boolean;
   /** Why it stays, or why it goes, for `tokobot backup prune --dry-run`. */
-  reasons: string[];
+  reasons: KeepReason[];
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -39,18 +52,18 @@ function isoWeek(d: Date): string {
 
 export function decideRetention(backups: StoredBackup[], policy: RetentionPolicy): Decision[] {
   const newestFirst = [...backups].sort((a, b) => b.time.getTime() - a.time.getTime() || (a.id < b.id ? 1 : -1));
-  const reasons = new Map<string, string[]>(newestFirst.map((b) => [b.id, []]));
-  newestFirst.slice(0, policy.keepLast).forEach((b, i) => reasons.get(b.id)?.push(`one of the last ${policy.keepLast} (#${i + 1})`));
+  const reasons = new Map<string, KeepReason[]>(newestFirst.map((b) => [b.id, []]));
+  newestFirst.slice(0, policy.keepLast).forEach((b, i) => reasons.get(b.id)?.push({ code: 'keepLast', count: policy.keepLast, n: i + 1 }));
   const good = newestFirst.filter((b) => b.good);
-  if (good[0]) reasons.get(good[0].id)?.push('newest good backup');
-  const bucket = (name: string, count: number, key: (d: Date) => string) => {
+  if (good[0]) reasons.get(good[0].id)?.push({ code: 'newestGood' });
+  const bucket = (name: 'daily' | 'weekly' | 'monthly', count: number, key: (d: Date) => string) => {
     const seen = new Set<string>();
     for (const b of good) {
       const k = key(b.time);
       if (seen.has(k)) continue;
       if (seen.size >= count) break;
       seen.add(k);
-      reasons.get(b.id)?.push(`${name} ${k}`);
+      reasons.get(b.id)?.push({ code: name, period: k });
     }
   };
   bucket('daily', policy.daily, day);
@@ -58,6 +71,6 @@ export function decideRetention(backups: StoredBackup[], policy: RetentionPolicy
   bucket('monthly', policy.monthly, month);
   return newestFirst.map((b) => {
     const why = reasons.get(b.id) ?? [];
-    return { id: b.id, keep: why.length > 0, reasons: why.length ? why : [b.good ? 'outside every retention bucket' : 'failed, and not among the last kept'] };
+    return { id: b.id, keep: why.length > 0, reasons: why.length ? why : [{ code: b.good ? 'outside' : 'failed' }] };
   });
 }

@@ -34,7 +34,7 @@ export async function alertsNow(deps: Pick<WebDeps, 'alerts' | 'scrub'>) {
     params: Object.fromEntries(Object.entries(a.params).map(([k, v]) => [k, typeof v === 'string' ? deps.scrub(v) : v])),
   });
   const [open, resolved] = await Promise.all([deps.alerts.open(), deps.alerts.resolved(HISTORY)]);
-  return { open: open.map(shown), resolved: resolved.map((a): ResolvedAlert => ({ ...shown(a), resolvedAt: a.resolvedAt })), channels: deps.alerts.channels() };
+  return { open: open.map(shown), resolved: resolved.map((a): ResolvedAlert => ({ ...shown(a), resolvedAt: a.resolvedAt })), channels: deps.alerts.channels().map((c) => ({ ...c, text: deps.scrub(c.text), ...(c.detail ? { detail: deps.scrub(c.detail) } : {}) })) };
 }
 
 /** /peringatan: open alerts and their history, mute and unmute, a test message per channel (admins and owners). */

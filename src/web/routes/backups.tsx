@@ -61,8 +61,8 @@ export function backupRoutes(deps: WebDeps): Hono<WebEnv> {
     const [data, retention] = await Promise.all([backups.files.files(job), backups.files.retention(job)]);
     const shown = {
       ...data,
-      destinations: data.destinations.map((d) => ({ ...d, error: d.error && scrubbed(d.error) })),
-      files: data.files.map((f) => ({ ...f, checked: f.checked && { ...f.checked, detail: scrubbed(f.checked.detail) } })),
+      destinations: data.destinations.map((d) => ({ ...d, error: d.error && scrubbed(d.error), ...(d.errorId ? { errorId: scrubbed(d.errorId) } : {}) })),
+      files: data.files.map((f) => ({ ...f, checked: f.checked && { ...f.checked, detail: scrubbed(f.checked.detail), ...(f.checked.detailId ? { detailId: scrubbed(f.checked.detailId) } : {}) } })),
     };
     return c.html(html`<!doctype html>${<BackupConsolePage viewer={pageViewer(c)} job={job.id} data={shown} zone={deps.zone}
       retention={retention.map((r) => ({ ...r, ...(r.error ? { error: scrubbed(r.error) } : {}) }))} />}`);
@@ -114,7 +114,7 @@ export function backupRoutes(deps: WebDeps): Hono<WebEnv> {
 
   const taskOf = (c: WebContext): RestoreTask | null => {
     const task = backups.restores.get(c.req.param('id') ?? '');
-    return task && task.job === c.req.param('job') ? { ...task, error: task.error && scrubbed(task.error) } : null;
+    return task && task.job === c.req.param('job') ? { ...task, error: task.error && scrubbed(task.error), ...(task.errorId ? { errorId: scrubbed(task.errorId) } : {}) } : null;
   };
 
   app.get('/backup/:job/pulihkan/:id', allow('owner', 'backup.restore-progress'), (c) => {
@@ -131,7 +131,7 @@ export function backupRoutes(deps: WebDeps): Hono<WebEnv> {
   app.get('/backup/:job/hapus', allow('owner', 'backup.delete'), (c) => onFile(c, c.req.query(), null, async (job, file) => {
     const { destination } = await backups.files.find(job, file.destination, file.name);
     const decision = (await backups.files.retention(job))[file.destination]?.decisions.find((d) => d.name === file.name);
-    return c.html(html`<!doctype html>${<DeletePage viewer={pageViewer(c)} job={job.id} destination={file.destination} where={destination.description}
+    return c.html(html`<!doctype html>${<DeletePage viewer={pageViewer(c)} job={job.id} destination={file.destination} where={destination}
       file={file.name} keptFor={decision?.action === 'keep' ? decision.reasons : null} />}`);
   }));
 

@@ -6,7 +6,7 @@ import { PAGE } from '../../bot/price-replies.ts';
 import { formatDay } from '../../i18n/format-time.ts';
 import { CHART_DAYS, CHART_KINDS, chartSvg, type ChartKind } from '../charts.ts';
 import { priceFile } from '../price-file.ts';
-import { number } from '../pages.tsx';
+import { number } from '../../i18n/format-number.ts';
 import { ItemPage, StorePage } from '../store-page.tsx';
 import { allowed, refuse, type WebDeps } from '../web-app.tsx';
 import { atLeast, viewerOf, type WebContext, type WebEnv } from '../web-env.ts';

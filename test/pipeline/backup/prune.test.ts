@@ -8,6 +8,7 @@ import type { JobConfig } from '../../../src/config/load-config.ts';
 import { pruneDestination } from '../../../src/pipeline/backup/prune.ts';
 import type { BackupRunDetails, BackupStatus } from '../../../src/store/backup-log.ts';
 import { MemoryBackupLog } from '../../fakes/memory-backup-log.ts';
+import { reasonsText } from '../../../src/i18n/retention-words.ts';
 
 /**
  * Retention over an in-memory run log (the unit tier: no database, no dump): every reason a file
@@ -50,7 +51,7 @@ test('keepLast 1: the good backup that finished last stays, whatever its name sa
   const runs = await log.runsWithFiles('shop');
 
   const dry = await pruneDestination(job, destination, runs, { dryRun: true, now });
-  const said = Object.fromEntries(dry.decisions.map((d) => [d.name, `${d.action}: ${d.reasons.join('; ')}`]));
+  const said = Object.fromEntries(dry.decisions.map((d) => [d.name, `${d.action}: ${reasonsText('en', d.reasons)}`]));
   assert.deepEqual(said, {
     'shop_20261101_020000.dump': 'keep: one of the last 1 (#1); newest good backup',
     'shop_20261120_020000.dump': 'delete: outside every retention bucket',

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideRetention, type StoredBackup } from '../../../src/pipeline/backup/retention.ts';
+import { reasonsText } from '../../../src/i18n/retention-words.ts';
 
 const at = (iso: string, good = true, id = iso): StoredBackup => ({ id, time: new Date(`${iso}Z`), good });
 const kept = (backups: StoredBackup[], policy: Parameters<typeof decideRetention>[1]) =>
@@ -37,6 +38,9 @@ test('two years of nightly backups under a 7 daily / 4 weekly / 12 monthly polic
     '2025-10-31', '2025-11-30', '2025-12-14', '2025-12-21', '2025-12-25', '2025-12-26', '2025-12-27', '2025-12-28',
     '2025-12-29', '2025-12-30', '2025-12-31']);
   const newest = decisions[0]!;
-  assert.deepEqual(newest.reasons, ['one of the last 3 (#1)', 'newest good backup', 'daily 2025-12-31', 'weekly 2026-W01', 'monthly 2025-12']);
-  assert.match(decisions.find((d) => d.id.startsWith('2024-06-15'))!.reasons[0]!, /outside every retention bucket/);
+  assert.deepEqual(newest.reasons, [{ code: 'keepLast', count: 3, n: 1 }, { code: 'newestGood' },
+    { code: 'daily', period: '2025-12-31' }, { code: 'weekly', period: '2026-W01' }, { code: 'monthly', period: '2025-12' }]);
+  assert.equal(reasonsText('en', newest.reasons), 'one of the last 3 (#1); newest good backup; daily 2025-12-31; weekly 2026-W01; monthly 2025-12');
+  assert.equal(reasonsText('id', newest.reasons), 'salah satu dari 3 terakhir (#1); backup baik terbaru; harian 2025-12-31; mingguan 2026-W01; bulanan 2025-12');
+  assert.equal(reasonsText('en', decisions.find((d) => d.id.startsWith('2024-06-15'))!.reasons), 'outside every retention bucket');
 });
