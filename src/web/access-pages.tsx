@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { Role } from '../config/sections.ts';
 import { formatTime } from '../i18n/format-time.ts';
-import { t, type Lang } from '../i18n/text.ts';
+import { isTextKey, t, type Lang } from '../i18n/text.ts';
 import type { AuditEntry } from '../store/web-audit.ts';
 import type { SessionInfo } from '../store/web-auth.ts';
 import type { TokenKind, WebToken } from '../store/web-tokens.ts';
@@ -144,6 +144,12 @@ export function AccessPage(props: { viewer: PageViewer; data: AccessData; fresh?
   );
 }
 
+/** An audit entry's action in the reader's words; one this version has no words for (or a refused request's "POST /path") as recorded. */
+function actionText(lang: Lang, action: string): string {
+  const key = `webAudit_${action}`;
+  return isTextKey(key) ? `${t(lang, key)} (${action})` : action;
+}
+
 export function AuditPage(props: { viewer: PageViewer; zone: string; entries: (AuditEntry & { id: number })[]; older: number | null; paged: boolean }) {
   const { viewer, zone, entries } = props;
   const { lang } = viewer;
@@ -159,7 +165,7 @@ export function AuditPage(props: { viewer: PageViewer; zone: string; entries: (A
                 cells: [
                   { label: '', value: when(e.at, zone, lang) },
                   { label: t(lang, 'webColWho'), value: `${personOf(e.userId)} · ${e.role in ROLE_TEXT ? t(lang, ROLE_TEXT[e.role as Role]) : e.role}${e.via === 'token' ? ` · ${t(lang, 'webViaToken')}` : ''}` },
-                  { label: t(lang, 'webColAction'), value: e.action }, { label: t(lang, 'webColTarget'), value: e.target || '—' }, { label: t(lang, 'webColFrom'), value: e.from },
+                  { label: t(lang, 'webColAction'), value: actionText(lang, e.action) }, { label: t(lang, 'webColTarget'), value: e.target || '—' }, { label: t(lang, 'webColFrom'), value: e.from },
                   { label: t(lang, 'webColOutcome'), value: t(lang, `webOutcome_${e.outcome}`), class: e.outcome }, { label: t(lang, 'webColDetail'), value: e.detail, class: 'agent' },
                 ],
               }))} />

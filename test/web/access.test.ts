@@ -224,7 +224,7 @@ test('the audit trail: newest first with who, what, target, when (shop zone), fr
   const ids = [...html.matchAll(/data-audit="(\d+)"/g)].map((m) => Number(m[1]));
   assert.equal(ids.length, AUDIT_PAGE);
   assert.deepEqual(ids.slice(0, 2), [AUDIT_PAGE + 10, AUDIT_PAGE + 9], 'newest first');
-  assert.match(html, /<tr data-audit="60"><td>29 Nov 2026 13:00 WIB<\/td><td>WhatsApp \+6281234567890 · admin<\/td><td>sync\.start<\/td><td>toko60<\/td><td>10\.0\.0\.9<\/td><td class="refused">ditolak<\/td>/);
+  assert.match(html, /<tr data-audit="60"><td>29 Nov 2026 13:00 WIB<\/td><td>WhatsApp \+6281234567890 · admin<\/td><td>memulai sync \(sync\.start\)<\/td><td>toko60<\/td><td>10\.0\.0\.9<\/td><td class="refused">ditolak<\/td>/);
   assert.match(raw, /<td data-label="Hasil" class="refused">ditolak<\/td>/, 'a phone shows the column name first');
   const older = /href="\/audit\?before=(\d+)"/.exec(html)?.[1];
   assert.equal(older, '11');

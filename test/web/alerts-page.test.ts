@@ -42,7 +42,7 @@ test('staff: /peringatan is 403 with no alert in it, and a forged mute, unmute o
   assert.match(text, /Peran Anda tidak boleh membuka ini/);
   assert.doesNotMatch(text, /sync:a|disk|Toko b/);
   const before = await muted();
-  for (const [path, fields, action] of [['/peringatan/bisukan', { key: 'sync:a', hours: '4' }, 'alert mute'], ['/peringatan/bunyikan', { key: 'sync:a' }, 'alert unmute'], ['/peringatan/tes', { channel: 'telegram' }, 'alert test']] as const) {
+  for (const [path, fields, action] of [['/peringatan/bisukan', { key: 'sync:a', hours: '4' }, 'alert.mute'], ['/peringatan/bunyikan', { key: 'sync:a' }, 'alert.unmute'], ['/peringatan/tes', { channel: 'telegram' }, 'alert.test']] as const) {
     const res = await app.request(path, post(cookie, form({ _csrf: csrf(cookie), ...fields })));
     assert.equal(res.status, 403, path);
     assert.deepEqual({ ...audit.entries.at(-1), at: undefined, id: undefined, from: undefined },
@@ -81,7 +81,7 @@ test('mute for N hours and unmute change the alert store and are audited; bad ho
   assert.equal(mute.headers.get('location'), '/peringatan');
   assert.deepEqual(await muted(), { 'sync:a': new Date(NOW.getTime() + 6 * HOUR), disk: null });
   assert.deepEqual([audit.entries.at(-1)?.action, audit.entries.at(-1)?.target, audit.entries.at(-1)?.outcome, audit.entries.at(-1)?.detail, audit.entries.at(-1)?.userId],
-    ['alert mute', 'sync:a', 'ok', '6 h', OWNER]);
+    ['alert.mute', 'sync:a', 'ok', '6 h', OWNER]);
   const page = await (await app.request('/peringatan', { headers: { cookie } })).text();
   assert.match(page, /class="muted-until">29 Nov 2026 18:00 WIB/);
   assert.match(page, /Bunyikan lagi/);
@@ -102,7 +102,7 @@ test('mute for N hours and unmute change the alert store and are audited; bad ho
   const unmute = await app.request('/peringatan/bunyikan', post(cookie, form({ _csrf: csrf(cookie), key: 'sync:a' })));
   assert.equal(unmute.status, 303);
   assert.deepEqual(await muted(), { 'sync:a': null, disk: null });
-  assert.deepEqual([audit.entries.at(-1)?.action, audit.entries.at(-1)?.target, audit.entries.at(-1)?.outcome], ['alert unmute', 'sync:a', 'ok']);
+  assert.deepEqual([audit.entries.at(-1)?.action, audit.entries.at(-1)?.target, audit.entries.at(-1)?.outcome], ['alert.unmute', 'sync:a', 'ok']);
 });
 
 test('a forged POST without the CSRF token (or from another site) is refused, audited, and mutes nothing', async () => {

@@ -53,7 +53,7 @@ export function alertsRoutes(deps: WebDeps): Hono<WebEnv> {
     const form = await c.req.parseBody();
     const key = typeof form.key === 'string' ? form.key : '';
     const hoursText = typeof form.hours === 'string' ? form.hours : '';
-    const action = unmute ? 'alert unmute' : 'alert mute';
+    const action = unmute ? 'alert.unmute' : 'alert.mute';
     const hours = /^\d{1,4}$/.test(hoursText) ? Number(hoursText) : 0;
     if (!unmute && (hours < 1 || hours > MAX_MUTE_HOURS)) {
       await audit(c, { action, target: key.slice(0, MAX_KEY), outcome: 'refused', detail: `hours: ${hoursText.slice(0, 20)}` });
@@ -63,10 +63,10 @@ export function alertsRoutes(deps: WebDeps): Hono<WebEnv> {
     await audit(c, { action, target: key.slice(0, MAX_KEY), outcome: changed ? 'ok' : 'refused', detail: changed ? (unmute ? '' : `${hours} h`) : 'no open alert with that key' });
     return changed ? c.redirect('/peringatan', 303) : refuse(c, 404, 'webAlertsUnknown');
   };
-  app.post('/peringatan/bisukan', allowedAction(deps, 'admin', 'alert mute'), muting(false));
-  app.post('/peringatan/bunyikan', allowedAction(deps, 'admin', 'alert unmute'), muting(true));
+  app.post('/peringatan/bisukan', allowedAction(deps, 'admin', 'alert.mute'), muting(false));
+  app.post('/peringatan/bunyikan', allowedAction(deps, 'admin', 'alert.unmute'), muting(true));
 
-  app.post('/peringatan/tes', allowedAction(deps, 'admin', 'alert test'), async (c) => {
+  app.post('/peringatan/tes', allowedAction(deps, 'admin', 'alert.test'), async (c) => {
     const form = await c.req.parseBody();
     const channel = deps.alerts.channels().find((x) => x.channel === form.channel)?.channel;
     if (!channel) {
