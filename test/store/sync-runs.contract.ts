@@ -38,9 +38,13 @@ export function syncRunLogContract(make: MakeStores, skip?: string): void {
     await runs.update(c, { sourceModified: new Date('2026-11-18T00:00:00Z') }, 'no-change');
     const d = await runs.start('gudang', 'schedule');
     await runs.update(d, { error: 'y' }, 'failed');
-    const later = await runs.statusRuns(['gudang', 'pusat']);
-    assert.deepEqual([later.get('pusat'), later.get('gudang')].map((r) => r && [r.last?.id, r.success?.id, r.failure?.id, r.newest?.id]),
-      [[c, a, b, a], [d, undefined, d, undefined]], 'an unchanged newest run is the last but not a success; an older file seen is not the newest');
+    const e = await runs.start('cabang', 'schedule');
+    await runs.update(e, { error: 'z' }, 'failed');
+    const f = await runs.start('cabang', 'schedule');
+    await runs.update(f, { sourceModified: new Date('2026-11-21T00:00:00Z') }, 'success');
+    const later = await runs.statusRuns(['gudang', 'pusat', 'cabang']);
+    assert.deepEqual([later.get('pusat'), later.get('gudang'), later.get('cabang')].map((r) => r && [r.last?.id, r.success?.id, r.failure?.id, r.newest?.id]),
+      [[c, a, b, a], [d, undefined, d, undefined], [f, f, e, f]], 'an unchanged newest run is the last but not a success; an older file seen is not the newest');
     const single = await runs.lastWith('pusat', ['success']);
     assert.deepEqual({ ...all.get('pusat')?.success, stages: [] }, { ...single, stages: [] }, 'the same run as lastWith (stages may be left out)');
   });

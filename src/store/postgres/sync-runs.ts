@@ -84,13 +84,16 @@ export class PgSyncRunLog implements SyncRunLog {
   }
 
   async statusRuns(stores: string[]): Promise<Map<string, StatusRuns>> {
-    // One index-only probe per store and question (migrations 11 and 12 index each in its order), then
-    // each run picked read once (the newest run is mostly the last success and the newest seen too).
+    // One index-only probe per store and question (migrations 11 and 12 index each in its order); the
+    // newest run that is a success or a failure answers that question too (most stores: the last run is
+    // the last success). Each run picked is then read once (it mostly is the newest seen too).
     // MATERIALIZED: inlined, the probes would run again for every run read (npm run bench:web, EXPLAIN).
     const newest = (where: string, order = 'started_at DESC, id DESC') => `(SELECT id FROM sync_runs WHERE store = s.store ${where} ORDER BY ${order} LIMIT 1)`;
+    const lastOr = (status: RunStatus) => `CASE WHEN l.status = '${status}' THEN l.id ELSE ${newest(`AND status = '${status}'`)} END`;
     const res = await this.pool.query(`WITH picks AS MATERIALIZED (
-        SELECT s.store, ${newest('')} AS last, ${newest("AND status = 'success'")} AS success, ${newest("AND status = 'failed'")} AS failure,
-          ${newest('AND source_modified IS NOT NULL', 'source_modified DESC, id DESC')} AS newest FROM unnest($1::text[]) s(store))
+        SELECT s.store, l.id AS last, ${lastOr('success')} AS success, ${lastOr('failed')} AS failure,
+          ${newest('AND source_modified IS NOT NULL', 'source_modified DESC, id DESC')} AS newest
+        FROM unnest($1::text[]) s(store) LEFT JOIN LATERAL (SELECT id, status FROM sync_runs WHERE store = s.store ORDER BY started_at DESC, id DESC LIMIT 1) l ON true)
       SELECT p.last = r.id AS is_last, p.success = r.id AS is_success, p.failure = r.id AS is_failure, p.newest = r.id AS is_newest, ${STATUS_COLUMNS}
       FROM picks p JOIN sync_runs r ON r.id = ANY (ARRAY[p.last, p.success, p.failure, p.newest])`, [stores]);
     const all = new Map(stores.map((s): [string, StatusRuns] => [s, { last: null, success: null, failure: null, newest: null }]));
