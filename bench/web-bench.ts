@@ -6,7 +6,8 @@
  *      src/main/web-server.ts wires them (webDeps), signed in as an owner. Each URL of URLS is
  *      asked WARMUP times, then ROUNDS times; p50/p95 printed against its target (pages ≤ 50 ms,
  *      /api ≤ 20 ms). A URL this branch does not serve (404) is listed as skipped: add new pages
- *      and endpoints to URLS.
+ *      and endpoints to URLS. The store-card URLs (REUSES) are measured twice: cold, a write
+ *      committed before every request so no read may be reused, and warm. Last a one-line summary.
  *  (b) RSS of `tokobot start` on that database with the web server on (WEB_PORT) and off: idle
  *      after it polls the fake Telegram, and with the web server, again after BURST overview
  *      requests (target: within 60 MB of off). Needs `npm run build` for (b); without it (b) runs
