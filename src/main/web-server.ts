@@ -16,7 +16,7 @@ import { publishedChanges } from '../pipeline/list-changes.ts';
 import type { RestoreTarget } from '../pipeline/ports.ts';
 import { startRun } from '../pipeline/runs/start-run.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
-import { storeStatus, storeStatuses } from '../pipeline/status.ts';
+import { cachedStoreStatuses, storeStatus } from '../pipeline/status.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { WebSignIn } from '../pipeline/web-sign-in.ts';
 import { apiViewerOf, WebTokenKeys } from '../pipeline/web-tokens.ts';
@@ -97,7 +97,7 @@ export function webDeps(app: Pick<App, 'config' | 'opsStores' | 'backupAlertStor
   return {
     signIn, tokens, apiViewer: apiViewerOf(tokens), baseUrl: config.web.baseUrl, audit: app.opsStores.webAudit,
     stores: config.stores, status: (store) => storeStatus(app.opsStores, store),
-    statuses: (stores) => storeStatuses(app.opsStores, stores), jobs: () => wiring.backups.states(wiring.nextBackup),
+    statuses: cachedStoreStatuses(app.opsStores), jobs: () => wiring.backups.states(wiring.nextBackup),
     runs: (options) => app.backupAlertStores.history.recent(options),
     running: async () => (await app.backupAlertStores.history.running()).map((r) => ({
       ...r, progress: (r.kind === 'sync' ? wiring.syncs?.progress(r.subject) : wiring.backups.progress(r.subject)) ?? null })),

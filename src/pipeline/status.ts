@@ -4,6 +4,7 @@ import { RULE_COLUMNS, type PriceRuleFindings } from './price-rules.ts';
 import type { StatusRuns, SyncRun, SyncRunLog } from '../store/sync-runs.ts';
 import type { PriceLists, PublishedList } from '../store/price-lists.ts';
 import type { Locks } from '../store/locks.ts';
+import type { DataVersion } from '../store/data-version.ts';
 import { STORE_ZONE } from '../config/time-zone.ts';
 import { wallTimeIn } from './wall-time.ts';
 
@@ -91,7 +92,43 @@ export interface StatusBatchReads {
 /** storeStatus() of every store given, in their order. */
 export async function storeStatuses(ops: StatusBatchReads, stores: StoreConfig[], now = new Date()): Promise<StoreStatus[]> {
   const ids = stores.map((s) => s.id);
-  const [held, runs, published] = await Promise.all([ops.locks.held(ids.map((id) => `sync:${id}`)), ops.runs.statusRuns(ids), ops.priceLists.publishedOf(ids)]);
+  const [held, records] = await Promise.all([heldOf(ops, ids), recordsOf(ops, ids)]);
+  return statusesOf(stores, held, records, now);
+}
+
+/**
+ * storeStatuses() for the dashboard, which asks every 2 s per viewer: the runs and published lists
+ * read last are used again while the ops database's version is the one they were read at (nothing
+ * written since, so the same rows). The version is asked first and the rows after it: a write in
+ * between only makes the next call read again. Locks (not data) and the time are taken afresh.
+ */
+export function cachedStoreStatuses(ops: StatusBatchReads & { version: DataVersion }): (stores: StoreConfig[], now?: Date) => Promise<StoreStatus[]> {
+  let last: { key: string; records: Promise<BatchRecords> } | null = null;
+  return async (stores, now = new Date()) => {
+    const ids = stores.map((s) => s.id);
+    const [version, held] = await Promise.all([ops.version.current(), heldOf(ops, ids)]);
+    const key = `${version}\n${ids.join('\n')}`;
+    let read = last;
+    if (read?.key !== key) {
+      const fresh = { key, records: recordsOf(ops, ids) };
+      fresh.records.catch(() => { if (last === fresh) last = null; });
+      last = read = fresh;
+    }
+    return statusesOf(stores, held, await read.records, now);
+  };
+}
+
+/** The runs and published lists of many stores. */
+interface BatchRecords { runs: Map<string, StatusRuns>; published: Map<string, PublishedList> }
+
+const heldOf = (ops: StatusBatchReads, ids: string[]) => ops.locks.held(ids.map((id) => `sync:${id}`));
+
+async function recordsOf(ops: StatusBatchReads, ids: string[]): Promise<BatchRecords> {
+  const [runs, published] = await Promise.all([ops.runs.statusRuns(ids), ops.priceLists.publishedOf(ids)]);
+  return { runs, published };
+}
+
+function statusesOf(stores: StoreConfig[], held: Set<string>, { runs, published }: BatchRecords, now: Date): StoreStatus[] {
   const none: StatusRuns = { last: null, success: null, failure: null, newest: null };
   return stores.map((s) => statusOf(s, { running: held.has(`sync:${s.id}`), ...(runs.get(s.id) ?? none), published: published.get(s.id) ?? null }, now));
 }

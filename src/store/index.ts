@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ButtonMemory } from './button-memory.ts';
 import type { Chats } from './chats.ts';
+import type { DataVersion } from './data-version.ts';
 import type { Locks } from './locks.ts';
 import type { PriceLists } from './price-lists.ts';
 import type { SyncRunLog } from './sync-runs.ts';
@@ -9,6 +10,7 @@ import type { WebAudit } from './web-audit.ts';
 import type { WebTokens } from './web-tokens.ts';
 import { PostgresButtonMemory } from './postgres/button-memory.ts';
 import { PgChats } from './postgres/chats.ts';
+import { PgDataVersion } from './postgres/data-version.ts';
 import { PgLocks } from './postgres/locks.ts';
 import { PgPriceLists, type DatabaseSwap } from './postgres/price-lists.ts';
 import { PgSyncRunLog } from './postgres/sync-runs.ts';
@@ -32,6 +34,8 @@ export interface OpsStores {
   webTokens: WebTokens;
   /** Who changed what through the dashboard. */
   webAudit: WebAudit;
+  /** Whether anything was written since: the dashboard reuses what it read while nothing was. */
+  version: DataVersion;
 }
 
 /** The stores over an open ops database (openOpsDatabase). `swapDatabases`: what a publication swaps with its list (swapStagingIn). */
@@ -45,5 +49,6 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
     web: new PgWebAuth(pool),
     webTokens: new PgWebTokens(pool),
     webAudit: new PgWebAudit(pool),
+    version: new PgDataVersion(pool),
   };
 }

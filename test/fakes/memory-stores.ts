@@ -230,5 +230,9 @@ export function createMemoryStores(options: { swapDatabases?: (store: string) =>
     webTokens: new MemoryWebTokens(),
     webAudit: new MemoryWebAudit(),
     locks: new MemoryLocks(),
+    // Memory cannot tell cheaply whether anything was written: every version differs, nothing is reused.
+    version: { current: async () => String(++versions) },
   };
 }
+
+let versions = 0;

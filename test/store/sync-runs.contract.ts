@@ -33,8 +33,18 @@ export function syncRunLogContract(make: MakeStores, skip?: string): void {
     assert.deepEqual(ids('pusat'), [c, a, b, a]);
     assert.deepEqual(ids('gudang'), [undefined, undefined, undefined, undefined], 'a store without runs has none');
     const many = await runs.statusRuns([...Array.from({ length: 24 }, (_, i) => `toko${i}`), 'pusat']);
-    assert.equal(many.size, 25, 'many stores (asked in parts) answer as one');
+    assert.equal(many.size, 25, 'many stores answer as one');
     assert.deepEqual([many.get('pusat')?.last?.id, many.get('pusat')?.newest?.id], [c, a]);
+    await runs.update(c, { sourceModified: new Date('2026-11-18T00:00:00Z') }, 'no-change');
+    const d = await runs.start('gudang', 'schedule');
+    await runs.update(d, { error: 'y' }, 'failed');
+    const e = await runs.start('cabang', 'schedule');
+    await runs.update(e, { error: 'z' }, 'failed');
+    const f = await runs.start('cabang', 'schedule');
+    await runs.update(f, { sourceModified: new Date('2026-11-21T00:00:00Z') }, 'success');
+    const later = await runs.statusRuns(['gudang', 'pusat', 'cabang']);
+    assert.deepEqual([later.get('pusat'), later.get('gudang'), later.get('cabang')].map((r) => r && [r.last?.id, r.success?.id, r.failure?.id, r.newest?.id]),
+      [[c, a, b, a], [d, undefined, d, undefined], [f, f, e, f]], 'an unchanged newest run is the last but not a success; an older file seen is not the newest');
     const single = await runs.lastWith('pusat', ['success']);
     assert.deepEqual({ ...all.get('pusat')?.success, stages: [] }, { ...single, stages: [] }, 'the same run as lastWith (stages may be left out)');
   });

@@ -260,4 +260,15 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX backup_runs_running ON backup_runs (started_at) WHERE status IN ('running', 'pending');
     `,
   },
+  {
+    version: 12,
+    name: 'the newest run of a store or job and a store\'s last success, each an index-only probe in the order every query asks (started_at DESC, id DESC)',
+    sql: `
+      CREATE INDEX sync_runs_store_recent ON sync_runs (store, started_at DESC, id DESC);
+      DROP INDEX sync_runs_store_started;
+      CREATE INDEX sync_runs_store_good ON sync_runs (store, started_at DESC, id DESC) WHERE status = 'success';
+      CREATE INDEX backup_runs_job_recent ON backup_runs (job, started_at DESC, id DESC);
+      DROP INDEX backup_runs_job_started;
+    `,
+  },
 ];

@@ -38,9 +38,6 @@ export async function updateRun(on: pg.Pool | pg.ClientBase, id: number, details
   if (sets.length) await on.query(`UPDATE sync_runs SET ${sets.join(', ')} WHERE id = $1${still}`, values);
 }
 
-/** Many stores' status runs are asked for in two halves at once: PostgreSQL runs one statement on one core (npm run bench:web). */
-const halves = <T>(xs: T[]): T[][] => (xs.length < 20 ? [xs] : [xs.slice(0, Math.ceil(xs.length / 2)), xs.slice(Math.ceil(xs.length / 2))]);
-
 /** Every column but the stages, for statusRuns. */
 const STATUS_COLUMNS = `r.id, r.store, r.trigger, r.status, r.stage, '[]'::jsonb AS stages, r.started_at, r.finished_at, r.source_file, r.source_modified,
   r.content_hash, r.bytes, r.archive, r.row_count, r.validation, r.error, r.note`;
@@ -87,16 +84,20 @@ export class PgSyncRunLog implements SyncRunLog {
   }
 
   async statusRuns(stores: string[]): Promise<Map<string, StatusRuns>> {
-    // One index probe per store and question (migration 11 indexes the failed and the seen runs); a
-    // run that answers several (the newest run is mostly the last success too) is read once.
+    // One index-only probe per store and question (migrations 11 and 12 index each in its order); the
+    // newest run that is a success or a failure answers that question too (most stores: the last run is
+    // the last success). Each run picked is then read once (it mostly is the newest seen too).
+    // MATERIALIZED: inlined, the probes would run again for every run read (npm run bench:web, EXPLAIN).
     const newest = (where: string, order = 'started_at DESC, id DESC') => `(SELECT id FROM sync_runs WHERE store = s.store ${where} ORDER BY ${order} LIMIT 1)`;
-    const parts = await Promise.all(halves(stores).map((some) => this.pool.query(`WITH picks AS (
-        SELECT s.store, ${newest('')} AS last, ${newest("AND status = 'success'")} AS success, ${newest("AND status = 'failed'")} AS failure,
-          ${newest('AND source_modified IS NOT NULL', 'source_modified DESC, id DESC')} AS newest FROM unnest($1::text[]) s(store))
+    const lastOr = (status: RunStatus) => `CASE WHEN l.status = '${status}' THEN l.id ELSE ${newest(`AND status = '${status}'`)} END`;
+    const res = await this.pool.query(`WITH picks AS MATERIALIZED (
+        SELECT s.store, l.id AS last, ${lastOr('success')} AS success, ${lastOr('failed')} AS failure,
+          ${newest('AND source_modified IS NOT NULL', 'source_modified DESC, id DESC')} AS newest
+        FROM unnest($1::text[]) s(store) LEFT JOIN LATERAL (SELECT id, status FROM sync_runs WHERE store = s.store ORDER BY started_at DESC, id DESC LIMIT 1) l ON true)
       SELECT p.last = r.id AS is_last, p.success = r.id AS is_success, p.failure = r.id AS is_failure, p.newest = r.id AS is_newest, ${STATUS_COLUMNS}
-      FROM picks p JOIN sync_runs r ON r.id = ANY (ARRAY[p.last, p.success, p.failure, p.newest])`, [some])));
+      FROM picks p JOIN sync_runs r ON r.id = ANY (ARRAY[p.last, p.success, p.failure, p.newest])`, [stores]);
     const all = new Map(stores.map((s): [string, StatusRuns] => [s, { last: null, success: null, failure: null, newest: null }]));
-    for (const r of parts.flatMap((p) => p.rows)) {
+    for (const r of res.rows) {
       const run = toRun(r);
       const of = all.get(run.store)!;
       if (r.is_last) of.last = run;
