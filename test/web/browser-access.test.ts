@@ -153,7 +153,7 @@ test('the owner makes a kiosk link and an API token on /akses; the kiosk opens r
 
   await owner.goto(new URL('/audit', owner.url()).href);
   const actions = await owner.locator('tr[data-audit] td:nth-child(3)').allTextContents();
-  assert.deepEqual(actions.slice(0, 3), ['kiosk.revoke', 'token.create', 'kiosk.create']);
+  assert.deepEqual(actions.slice(0, 3), ['mencabut tautan layar (kiosk.revoke)', 'membuat token API (token.create)', 'membuat tautan layar (kiosk.create)']);
   await shot(owner, 'audit-pc', t);
   const phone = await context(PHONE);
   await phone.goto(await ownerLink());
