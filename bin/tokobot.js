@@ -22,7 +22,9 @@ if (builtAndCurrent()) {
   cli = await import('../dist/cli.js');
 } else {
   const { register } = await import('tsx/esm/api');
-  register();
+  // The project's tsconfig whatever the working directory: tsx looks for it in the working
+  // directory, and without it the dashboard's JSX (hono/jsx) would compile for React.
+  register({ tsconfig: `${root}tsconfig.json` });
   cli = await import('../src/cli.ts');
 }
 process.exitCode = await cli.runCli(process.argv.slice(2));

@@ -7,7 +7,7 @@ import type { TextKey } from '../i18n/text.ts';
 export const OPTIONS = {
   store: { type: 'string', value: 'ID' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, out: { type: 'string', value: 'PATH' },
   into: { type: 'string', value: 'DB' }, ask: { type: 'string', value: 'TEXT' }, 'app-key': { type: 'string', value: 'KEY' },
-  verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, link: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -57,8 +57,8 @@ export const COMMANDS: readonly Command[] = [
     run: async () => (await import('./start.ts')).start(),
   },
   {
-    name: 'web', usage: '', words: [], options: {}, summary: 'helpWeb', more: 'moreWeb',
-    run: async () => (await import('./web.ts')).web(),
+    name: 'web', usage: '[--link]', words: [], options: { link: 'optLink' }, summary: 'helpWeb', more: 'moreWeb',
+    run: async ({ options }) => (await import('./web.ts')).web(options.link ?? false),
   },
   {
     name: 'sync', usage: '[--store ID] [--json]', words: [], options: { store: 'optStoreOne', json: 'optJson' }, summary: 'helpSync', more: 'moreSync',

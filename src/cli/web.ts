@@ -8,13 +8,15 @@ import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { ChatState } from '../pipeline/chat-state.ts';
 import { IndexCache } from '../pipeline/search/index-cache.ts';
 import { PriceSearch } from '../pipeline/search/price-search.ts';
-import { cliIo } from './print.ts';
+import { LOCAL_OPERATOR } from '../bot/access.ts';
+import { cliIo, cliLang, print } from './print.ts';
 
 /**
  * `tokobot web`: the web dashboard alone, until SIGTERM or SIGINT. People sign in with the links
- * the bot of a `tokobot start` on the same ops database sends (WEB_URL pointing here).
+ * the bot of a `tokobot start` on the same ops database sends (WEB_URL pointing here); with
+ * `--link`, the person at this terminal gets one too, as the owner, as `tokobot chat` makes them.
  */
-export async function web(): Promise<number> {
+export async function web(link = false): Promise<number> {
   const config = loadConfig(cliIo().env);
   const port = config.web.port;
   // Said before any database is opened: nothing else can be wrong yet worth hearing about.
@@ -29,6 +31,7 @@ export async function web(): Promise<number> {
       search: new PriceSearch(app.opsStores.priceLists, { prices: 'per-question', indexCache: new IndexCache(config.dataDir) }),
     }, port);
     app.logger.info({}, `web dashboard on ${config.web.host}:${server.port}`);
+    if (link) print(t(cliLang(), 'webLinkReply', { url: await server.link({ userId: LOCAL_OPERATOR, role: 'owner' }) }));
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', () => resolve());
       process.once('SIGINT', () => resolve());

@@ -85,6 +85,7 @@ export const CLI_HELP_TEXT = {
   optStoreOne: { id: 'hanya toko ini (ID-nya di konfigurasi)', en: 'only this store (its ID in the config)' },
   optStoreAsk: { id: 'toko yang dicari (bawaan: toko pertama)', en: 'the store to search (default: the first)' },
   optStoreChat: { id: 'toko yang ditanyakan (bisa diganti dengan /toko)', en: 'the store asked about (/toko changes it)' },
+  optLink: { id: 'cetak tautan masuk sekali pakai untuk Anda di terminal ini (sebagai pemilik)', en: 'print a one-time sign-in link for you at this terminal (as the owner)' },
   optDryRun: { id: 'hanya tunjukkan; tidak menghapus apa pun', en: 'only show; delete nothing' },
   optOut: { id: 'tulis hasilnya ke PATH (bawaan: nama file tanpa .enc)', en: 'write to PATH (default: the name without .enc)' },
   optInto: { id: 'database baru (atau kosong) tujuannya', en: 'the new (or empty) database to load into' },

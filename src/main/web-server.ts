@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { App } from './app.ts';
 import type { Alerting } from './alerting.ts';
 import { longestGapMs } from './schedules.ts';
+import { LOCAL_OPERATOR } from '../bot/access.ts';
 import { whatsAppUserId } from '../bot/whatsapp/whatsapp-chat.ts';
 import { secretValues } from '../config/secrets.ts';
 import type { Role } from '../config/sections.ts';
@@ -130,9 +131,11 @@ export async function startWebServer(app: App, wiring: WebWiring, port: number):
 }
 
 /**
- * Who may sign in: the Telegram roles, and the allowed WhatsApp numbers as staff (all that
- * WHATSAPP_ALLOWED_NUMBERS grants in the chat too), under the negative ids the WhatsApp chat gives them.
+ * Who may sign in: the Telegram roles, the allowed WhatsApp numbers as staff (all that
+ * WHATSAPP_ALLOWED_NUMBERS grants in the chat too) under the negative ids the WhatsApp chat gives
+ * them, and the person at this machine's terminal as the owner (`tokobot web --link`, as in
+ * `tokobot chat`): only a shell on this machine can make their link.
  */
 export function dashboardRoles(telegram: ReadonlyMap<number, Role>, whatsAppAllowed: readonly string[]): ReadonlyMap<number, Role> {
-  return new Map<number, Role>([...whatsAppAllowed.map((n): [number, Role] => [whatsAppUserId(n), 'staff']), ...telegram]);
+  return new Map<number, Role>([[LOCAL_OPERATOR, 'owner'], ...whatsAppAllowed.map((n): [number, Role] => [whatsAppUserId(n), 'staff']), ...telegram]);
 }

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { Role } from '../config/sections.ts';
 import { formatTime } from '../i18n/format-time.ts';
+import { LOCAL_OPERATOR } from '../bot/access.ts';
 import { isTextKey, t, type Lang } from '../i18n/text.ts';
 import type { AuditEntry } from '../store/web-audit.ts';
 import type { SessionInfo } from '../store/web-auth.ts';
@@ -27,7 +28,7 @@ table.stack td[data-label]::before{content:attr(data-label);color:#5b6475;font-s
 `;
 
 /** A person as the chat they came from names them: WhatsApp users carry a negative id (the number), Telegram users their id. */
-export const personOf = (id: number | null) => (id === null ? '—' : id < 0 ? `WhatsApp +${-id}` : `Telegram ${id}`);
+export const personOf = (id: number | null) => (id === null ? '—' : id === LOCAL_OPERATOR ? 'terminal' : id < 0 ? `WhatsApp +${-id}` : `Telegram ${id}`);
 
 const when = (d: Date | null, zone: string, lang: Lang) => (d ? formatTime(d, zone, lang) : '—');
 

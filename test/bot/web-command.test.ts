@@ -37,5 +37,5 @@ test('/web from an allowed WhatsApp number answers, in WhatsApp text, a link for
 
 test('the dashboard lets allowed WhatsApp numbers in as staff under their negative id; a Telegram role is kept as it is', () => {
   const roles = dashboardRoles(new Map([[OWNER, 'owner']]), ['6281234567890']);
-  assert.deepEqual([...roles].sort(([a], [b]) => a - b), [[-6281234567890, 'staff'], [OWNER, 'owner']]);
+  assert.deepEqual([...roles].sort(([a], [b]) => a - b), [[-6281234567890, 'staff'], [0, 'owner'], [OWNER, 'owner']], 'and the terminal (tokobot web --link) as the owner');
 });
