@@ -18,7 +18,7 @@ export interface RetryVerdict {
 export const defaultRetry: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 20_000 };
 
 /** Resolves after `ms`, or at once when `signal` fires (true then). */
-function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (aborted: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); resolve(aborted); };
