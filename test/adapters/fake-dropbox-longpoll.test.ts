@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DropboxClient } from '../../src/adapters/dropbox/dropbox-client.ts';
 import { FakeDropbox } from '../fakes/fake-dropbox.ts';
+import { until } from '../helpers/until.ts';
 
 /** The fake's get_latest_cursor and longpoll, driven through the real SDK (notify host rewritten like the api host). */
 let fake: FakeDropbox;
@@ -34,7 +35,7 @@ test('a change in the folder answers a waiting longpoll at once; continue lists 
   try {
     const cursor = await latest();
     const pending = longpoll(cursor, 480);
-    await waitFor(() => fake.pendingLongpolls() === 1);
+    await until('the longpoll waits', () => fake.pendingLongpolls() === 1);
     const started = Date.now();
     await fake.addFile(`${FOLDER}/new.i5bu`, Buffer.from('new backup'));
     assert.deepEqual(await pending, { changes: true });
@@ -78,7 +79,7 @@ test('reset: a cursor no longer accepted is refused (409, tag reset) by longpoll
   const cursor = await latest();
   fake.longpollMsPerSecond = 1000;
   const pending = longpoll(cursor, 480).then(() => assert.fail('answered'), (err: unknown) => err);
-  await waitFor(() => fake.pendingLongpolls() === 1);
+  await until('the longpoll waits', () => fake.pendingLongpolls() === 1);
   fake.resetCursors();
   fake.longpollMsPerSecond = 5;
   const err = tagOf(await pending);
@@ -98,11 +99,3 @@ test('a timeout outside 30..480 is refused (400), as Dropbox does', async () => 
     assert.equal(err.status, 400, String(timeout));
   }
 });
-
-async function waitFor(ok: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

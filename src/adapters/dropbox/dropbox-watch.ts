@@ -37,6 +37,8 @@ export class DropboxWatch implements BackupSourceWatch {
   private readonly client: DropboxClient;
   private readonly ctx: ErrorContext;
   private readonly key: string;
+  /** The revision of each file last reported: its own growth, seen as changes after it settled, is not news. */
+  private readonly reported = new Map<string, string>();
 
   constructor(private readonly o: DropboxWatchOptions) {
     this.folder = normalizeFolder(o.folder);
@@ -70,10 +72,10 @@ export class DropboxWatch implements BackupSourceWatch {
       const changed = await this.changesAfter(cursor);
       if (changed === RESET) return await this.relist(onChange, signal);
       await this.o.cursors.put(this.key, changed.cursor);
-      const backups = changed.entries.filter((e) => this.isBackup(e));
+      const backups = changed.entries.filter((e) => this.isBackup(e)).filter((e) => this.reported.get(e.id) !== e.rev);
       if (backups.length) {
         this.o.logger?.info({ folder: this.folder, files: backups.map((e) => e.name) }, 'new backup in Dropbox; waiting for it to stop growing');
-        await this.settled(backups.map((e) => (e as files.FileMetadataReference).id), signal);
+        await this.settled(backups.map((e) => e.id), signal);
         if (!signal.aborted) onChange();
       }
     }
@@ -128,29 +130,31 @@ export class DropboxWatch implements BackupSourceWatch {
   }
 
   /** A backup file directly in the folder (not in a subfolder). */
-  private isBackup(e: Entry): boolean {
+  private isBackup(e: Entry): e is files.FileMetadataReference {
     return e['.tag'] === 'file' && BACKUP.test(e.name) && e.path_lower === `${this.folder.toLowerCase()}/${e.name.toLowerCase()}`;
   }
 
-  /** Resolves once each file's size is the same at two looks settleMs apart (or it is gone). */
+  /** Resolves once each file's size is the same at two looks settleMs apart (or it is gone), noting the revision it settled at. */
   private async settled(ids: string[], signal: AbortSignal): Promise<void> {
+    if (this.reported.size > 10_000) this.reported.clear(); // bounded: forgetting costs at most one sync more
     const sizes = new Map<string, number | undefined>(ids.map((id) => [id, undefined]));
     for (let look = 0; look < MOST_LOOKS && sizes.size && !signal.aborted; look++) {
       if (look > 0 && await pause(this.o.settleMs ?? 5_000, signal)) return;
       for (const [id, before] of sizes) {
-        const size = await this.sizeOf(id);
-        if (size === undefined || size === before) sizes.delete(id);
-        else sizes.set(id, size);
+        const now = await this.look(id);
+        if (now === undefined || now.size === before) sizes.delete(id);
+        else sizes.set(id, now.size);
+        if (now) this.reported.set(id, now.rev);
       }
     }
   }
 
-  /** The file's size now, or undefined when it is gone. */
-  private sizeOf(id: string): Promise<number | undefined> {
+  /** The file's size and revision now, or undefined when it is gone. */
+  private look(id: string): Promise<{ size: number; rev: string } | undefined> {
     return this.client.call(async () => {
       try {
         const meta = (await this.client.dbx.filesGetMetadata({ path: id })).result;
-        return meta['.tag'] === 'file' ? meta.size : undefined;
+        return meta['.tag'] === 'file' ? { size: meta.size, rev: meta.rev } : undefined;
       } catch (err) {
         if (refusal(err)?.startsWith('path/not_found')) return undefined;
         throw err;
