@@ -1,0 +1,67 @@
+import type { App } from './app.ts';
+import type { StoreConfig } from '../config/load-config.ts';
+import { isAppError } from '../errors.ts';
+import type { BackupSourceWatch } from '../pipeline/ports.ts';
+import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
+import { DropboxWatch, type DropboxWatchOptions } from '../adapters/dropbox/dropbox-watch.ts';
+
+/** What tests shorten: the longpoll's timeout, the settle wait, the waits after failures. */
+export type SyncWatchOptions = Pick<DropboxWatchOptions, 'timeoutS' | 'settleMs' | 'errorWaitMs' | 'retry'>;
+
+export interface SyncWatch {
+  /** Aborts every pending longpoll and waits for the watches to end (a sync they started finishes through the runner's shutdown). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Event-driven sync (SYNC_WATCH): each Dropbox store's folder is watched, and a new backup starts
+ * that store's sync through the runner, as the schedule does. Events while the store syncs are not
+ * lost: they make one more sync after it; any number of them make one.
+ */
+export function startSyncWatch(app: Pick<App, 'config' | 'logger' | 'opsStores'>, runner: SyncRunner, options: SyncWatchOptions = {}): SyncWatch {
+  const { config, logger } = app;
+  const stopping = new AbortController();
+  const syncing = new Set<string>();
+  const again = new Set<string>();
+
+  const sync = (store: StoreConfig): void => {
+    if (stopping.signal.aborted) return;
+    if (syncing.has(store.id)) return void again.add(store.id);
+    syncing.add(store.id);
+    void (async () => {
+      try {
+        do {
+          again.delete(store.id);
+          const outcome = await runner.run(store, 'watch');
+          logger.info({ store: store.id, status: outcome.status }, 'sync after a new backup finished');
+        } while (again.has(store.id) && !stopping.signal.aborted);
+      } catch (err) {
+        // Busy: a sync by the schedule or a chat runs; the listener below starts one more after it.
+        if (isAppError(err) && err.kind === 'busy') again.add(store.id);
+        else logger.warn({ store: store.id, err }, 'sync after a new backup did not start');
+      } finally {
+        syncing.delete(store.id);
+      }
+    })();
+  };
+  runner.onFinished((_outcome, store) => {
+    if (again.has(store.id) && !syncing.has(store.id)) sync(store);
+  });
+
+  const watches: Promise<void>[] = [];
+  if (config.sync.watch) {
+    for (const store of config.stores) {
+      if (store.source.type !== 'dropbox') continue; // a folder source is read by the schedule alone for now
+      const watch: BackupSourceWatch = new DropboxWatch({ ...config.dropbox, proxy: config.proxy, logger, folder: store.source.folder,
+        cursors: app.opsStores.watchCursors, ...options });
+      watches.push(watch.watch(() => sync(store), stopping.signal));
+    }
+    if (watches.length) logger.info({}, `sync watch: ${watches.length} Dropbox folder(s) watched for new backups`);
+  }
+  return {
+    async stop() {
+      stopping.abort();
+      await Promise.all(watches);
+    },
+  };
+}
