@@ -14,18 +14,14 @@ export interface SyncWatch {
 }
 
 /**
- * Event-driven sync (SYNC_WATCH): each Dropbox store's folder is watched, and a new backup starts
- * that store's sync through the runner, as the schedule does. Events while the store syncs are not
- * lost: they make one more sync after it; any number of them make one.
+ * Starts a store's sync for each event through the runner. Events while the store syncs are not
+ * lost: they make one more sync after it (busy elsewhere: after that run finishes); any number of them make one.
  */
-export function startSyncWatch(app: Pick<App, 'config' | 'logger' | 'opsStores'>, runner: SyncRunner, options: SyncWatchOptions = {}): SyncWatch {
-  const { config, logger } = app;
-  const stopping = new AbortController();
+export function syncOnEvents(runner: Pick<SyncRunner, 'run' | 'onFinished'>, logger: Pick<App['logger'], 'info' | 'warn'>, signal: AbortSignal): (store: StoreConfig) => void {
   const syncing = new Set<string>();
   const again = new Set<string>();
-
   const sync = (store: StoreConfig): void => {
-    if (stopping.signal.aborted) return;
+    if (signal.aborted) return;
     if (syncing.has(store.id)) return void again.add(store.id);
     syncing.add(store.id);
     void (async () => {
@@ -34,7 +30,7 @@ export function startSyncWatch(app: Pick<App, 'config' | 'logger' | 'opsStores'>
           again.delete(store.id);
           const outcome = await runner.run(store, 'watch');
           logger.info({ store: store.id, status: outcome.status }, 'sync after a new backup finished');
-        } while (again.has(store.id) && !stopping.signal.aborted);
+        } while (again.has(store.id) && !signal.aborted);
       } catch (err) {
         // Busy: a sync by the schedule or a chat runs; the listener below starts one more after it.
         if (isAppError(err) && err.kind === 'busy') again.add(store.id);
@@ -47,6 +43,17 @@ export function startSyncWatch(app: Pick<App, 'config' | 'logger' | 'opsStores'>
   runner.onFinished((_outcome, store) => {
     if (again.has(store.id) && !syncing.has(store.id)) sync(store);
   });
+  return sync;
+}
+
+/**
+ * Event-driven sync (SYNC_WATCH): each Dropbox store's folder is watched, and a new backup starts
+ * that store's sync through the runner, as the schedule does (syncOnEvents).
+ */
+export function startSyncWatch(app: Pick<App, 'config' | 'logger' | 'opsStores'>, runner: SyncRunner, options: SyncWatchOptions = {}): SyncWatch {
+  const { config, logger } = app;
+  const stopping = new AbortController();
+  const sync = syncOnEvents(runner, logger, stopping.signal);
 
   const watches: Promise<void>[] = [];
   if (config.sync.watch) {
