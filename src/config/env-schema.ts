@@ -67,7 +67,7 @@ export const envSchema = z.object({
   TELEGRAM_WEBHOOK_PORT: port.default(8443).describe('Local port the webhook server listens on'),
   TELEGRAM_RATE_LIMIT: count(1).default(20).describe('Messages per minute one user may send'),
   SYNC_CRON: z.string().default('*/30 * * * *').describe('When tokobot start syncs every store (cron)'),
-  SYNC_WATCH: flag.default('true').describe('true: tokobot start watches each store\'s Dropbox folder and syncs a new backup as soon as it lands (SYNC_CRON stays as the fallback)'),
+  SYNC_WATCH: flag.default('true').describe('true: tokobot start watches each store\'s backup folder (Dropbox or local) and syncs a new backup as soon as it lands (SYNC_CRON stays as the fallback)'),
   TELEGRAM_ALERT_CHATS: chatList.describe('Telegram chats (people or groups) that receive alerts'),
   WHATSAPP_ENABLED: flag.describe('true: link a WhatsApp account for alerts and questions'),
   WHATSAPP_ALERT_NUMBERS: numberList.describe('WhatsApp numbers that receive alerts, e.g. 6281234567890'),

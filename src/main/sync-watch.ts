@@ -4,6 +4,7 @@ import { isAppError } from '../errors.ts';
 import type { BackupSourceWatch } from '../pipeline/ports.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { DropboxWatch, type DropboxWatchOptions } from '../adapters/dropbox/dropbox-watch.ts';
+import { FolderWatch } from '../adapters/folder/folder-watch.ts';
 
 /** What tests shorten: the longpoll's timeout, the settle wait, the waits after failures. */
 export type SyncWatchOptions = Pick<DropboxWatchOptions, 'timeoutS' | 'settleMs' | 'errorWaitMs' | 'retry'>;
@@ -47,7 +48,7 @@ export function syncOnEvents(runner: Pick<SyncRunner, 'run' | 'onFinished'>, log
 }
 
 /**
- * Event-driven sync (SYNC_WATCH): each Dropbox store's folder is watched, and a new backup starts
+ * Event-driven sync (SYNC_WATCH): each store's folder (Dropbox or local) is watched, and a new backup starts
  * that store's sync through the runner, as the schedule does (syncOnEvents).
  */
 export function startSyncWatch(app: Pick<App, 'config' | 'logger' | 'opsStores'>, runner: SyncRunner, options: SyncWatchOptions = {}): SyncWatch {
@@ -58,12 +59,12 @@ export function startSyncWatch(app: Pick<App, 'config' | 'logger' | 'opsStores'>
   const watches: Promise<void>[] = [];
   if (config.sync.watch) {
     for (const store of config.stores) {
-      if (store.source.type !== 'dropbox') continue; // a folder source is read by the schedule alone for now
-      const watch: BackupSourceWatch = new DropboxWatch({ ...config.dropbox, proxy: config.proxy, logger, folder: store.source.folder,
-        cursors: app.opsStores.watchCursors, ...options });
+      const watch: BackupSourceWatch = store.source.type === 'folder'
+        ? new FolderWatch({ dir: store.source.dir, logger, settleMs: options.settleMs, errorWaitMs: options.errorWaitMs?.most })
+        : new DropboxWatch({ ...config.dropbox, proxy: config.proxy, logger, folder: store.source.folder, cursors: app.opsStores.watchCursors, ...options });
       watches.push(watch.watch(() => sync(store), stopping.signal));
     }
-    if (watches.length) logger.info({}, `sync watch: ${watches.length} Dropbox folder(s) watched for new backups`);
+    if (watches.length) logger.info({}, `sync watch: ${watches.length} backup folder(s) watched for new backups`);
   }
   return {
     async stop() {

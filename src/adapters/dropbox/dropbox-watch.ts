@@ -3,7 +3,8 @@ import type { BackupSourceWatch } from '../../pipeline/ports.ts';
 import type { WatchCursors } from '../../store/watch-cursors.ts';
 import { DropboxClient, normalizeFolder, type DropboxClientOptions } from './dropbox-client.ts';
 import { refusal, toAppError, type ErrorContext } from './dropbox-errors.ts';
-import { pause } from './retry.ts';
+import { pause } from '../pause.ts';
+import { BACKUP_FILE, untilSettled } from '../backup-files.ts';
 
 export interface DropboxWatchOptions extends DropboxClientOptions {
   folder: string;
@@ -17,9 +18,6 @@ export interface DropboxWatchOptions extends DropboxClientOptions {
   errorWaitMs?: { first: number; most: number };
 }
 
-const BACKUP = /\.(i5bu|zip)$/i;
-/** A file still growing after this many looks is taken as it is: the sync checks it anyway. */
-const MOST_LOOKS = 120;
 const MAX_PAGES = 10_000;
 
 type Entry = files.ListFolderResult['entries'][number];
@@ -131,22 +129,17 @@ export class DropboxWatch implements BackupSourceWatch {
 
   /** A backup file directly in the folder (not in a subfolder). */
   private isBackup(e: Entry): e is files.FileMetadataReference {
-    return e['.tag'] === 'file' && BACKUP.test(e.name) && e.path_lower === `${this.folder.toLowerCase()}/${e.name.toLowerCase()}`;
+    return e['.tag'] === 'file' && BACKUP_FILE.test(e.name) && e.path_lower === `${this.folder.toLowerCase()}/${e.name.toLowerCase()}`;
   }
 
-  /** Resolves once each file's size is the same at two looks settleMs apart (or it is gone), noting the revision it settled at. */
+  /** Resolves once the files stopped growing, noting the revision each settled at. */
   private async settled(ids: string[], signal: AbortSignal): Promise<void> {
     if (this.reported.size > 10_000) this.reported.clear(); // bounded: forgetting costs at most one sync more
-    const sizes = new Map<string, number | undefined>(ids.map((id) => [id, undefined]));
-    for (let look = 0; look < MOST_LOOKS && sizes.size && !signal.aborted; look++) {
-      if (look > 0 && await pause(this.o.settleMs ?? 5_000, signal)) return;
-      for (const [id, before] of sizes) {
-        const now = await this.look(id);
-        if (now === undefined || now.size === before) sizes.delete(id);
-        else sizes.set(id, now.size);
-        if (now) this.reported.set(id, now.rev);
-      }
-    }
+    await untilSettled(ids, async (id) => {
+      const now = await this.look(id);
+      if (now) this.reported.set(id, now.rev);
+      return now?.size;
+    }, this.o.settleMs ?? 5_000, signal);
   }
 
   /** The file's size and revision now, or undefined when it is gone. */
