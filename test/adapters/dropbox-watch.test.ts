@@ -56,7 +56,7 @@ test('a growing file starts one sync, once its size stayed the same for the sett
   await fake.addFile(`${FOLDER}/growing.i5bu`, Buffer.alloc(10));
   let lastGrowth = Date.now();
   for (const size of [20, 40, 80]) {
-    await new Promise((r) => setTimeout(r, SETTLE_MS * 0.6));
+    await new Promise((r) => setTimeout(r, SETTLE_MS * 0.3));
     await fake.addFile(`${FOLDER}/growing.i5bu`, Buffer.alloc(size));
     lastGrowth = Date.now();
   }

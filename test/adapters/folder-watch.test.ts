@@ -34,7 +34,7 @@ test('only .i5bu and .zip directly in the folder start a sync; a growing file on
   writeFileSync(file, 'a');
   let lastGrowth = Date.now();
   for (let i = 0; i < 3; i++) {
-    await settle(SETTLE_MS * 0.6);
+    await settle(SETTLE_MS * 0.3);
     appendFileSync(file, 'more bytes');
     lastGrowth = Date.now();
   }
