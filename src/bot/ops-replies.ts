@@ -43,9 +43,10 @@ function priceRuleWarnings(s: StoreStatus, lang: Lang): string[] {
   return lines;
 }
 
-/** Who started a run, in the reader's words: the schedule, the CLI, or a chat. */
+/** Who started a run, in the reader's words: the schedule, a new backup seen by the watch, the CLI, or a chat. */
 function triggerWord(trigger: string, lang: Lang): string {
   if (lang === 'en') return trigger;
+  if (trigger === 'watch') return 'backup baru';
   return trigger === 'schedule' ? 'terjadwal' : trigger.startsWith('chat:') ? `lewat chat ${trigger.slice(5)}` : trigger === 'cli' ? 'lewat CLI' : trigger;
 }
 

@@ -30,6 +30,8 @@ export interface RestoreSection {
 
 export interface SyncSection {
   cron: string;
+  /** Sync a store as soon as a new backup lands in its Dropbox folder (SYNC_WATCH). */
+  watch: boolean;
   exportKeep: number;
   /** Largest allowed drop in row count against the published list, as a share (0.2 = 20%). */
   maxRowDrop: number;
@@ -184,7 +186,7 @@ export function sectionsFrom(env: Env, file: FileConfig, lang: Lang): Sections {
     },
     docker: { socket: env.DOCKER_SOCKET },
     ops: { database: env.OPS_DATABASE },
-    sync: { cron: env.SYNC_CRON, exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, zip: zipSection(env), restoreJobs: env.RESTORE_JOBS },
+    sync: { cron: env.SYNC_CRON, watch: env.SYNC_WATCH === 'true', exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, zip: zipSection(env), restoreJobs: env.RESTORE_JOBS },
     telegram: {
       token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, roles: rolesFrom(env, file), ownerGroups: new Set(ids(env.TELEGRAM_OWNER_GROUPS)),
       publicMode: env.TELEGRAM_PUBLIC === 'true', rateLimitPerMinute: env.TELEGRAM_RATE_LIMIT,

@@ -47,6 +47,7 @@ export const WEB_STORE_TEXT = {
   webRun_failed: { id: 'gagal', en: 'failed' },
   webTrigger_cli: { id: 'perintah', en: 'command' },
   webTrigger_schedule: { id: 'jadwal', en: 'schedule' },
+  webTrigger_watch: { id: 'backup baru', en: 'new backup' },
   webTrigger_chat: { id: 'chat {id}', en: 'chat {id}' },
   webTrigger_web: { id: 'dasbor {id}', en: 'dashboard {id}' },
   webStoreCharts: { id: 'Grafik {days} hari terakhir', en: 'Charts of the last {days} days' },

@@ -11,6 +11,7 @@ import { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { startAlerting, type Alerting } from './alerting.ts';
 import { createSchedules } from './schedules.ts';
+import { startSyncWatch, type SyncWatchOptions } from './sync-watch.ts';
 import { checkOpsHttpExposure } from '../ops-http.ts';
 import { startOpsHttp } from './ops-http-server.ts';
 import type { WhatsAppClient } from '../adapters/whatsapp/whatsapp-client.ts';
@@ -38,7 +39,7 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** `tokobot start`: the Telegram bot and the sync schedule in one process, stopped cleanly on SIGTERM. */
+/** `tokobot start`: the Telegram bot, the sync schedule and the folder watch in one process, stopped cleanly on SIGTERM. */
 export interface ServiceOptions {
   alertIntervalMs?: number;
   /** A channel down for this long is alerted on through the others (tests shorten it). */
@@ -47,6 +48,8 @@ export interface ServiceOptions {
   whatsappClient?: () => WhatsAppClient;
   /** How Telegram is tried again when unreachable, at start and later (tests shorten the waits). */
   telegramRetry?: NetworkRetryOptions;
+  /** The folder watch's waits (tests shorten them). */
+  syncWatch?: SyncWatchOptions;
 }
 
 /**
@@ -155,12 +158,14 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const alerting = late.alerting = startAlerting(app, { api: bot.api, telegram: connection, chat, syncRunner: runner, backupRunner: backups, whatsapp,
     intervalMs: options.alertIntervalMs, channelGraceMs: options.channelGraceMs });
   schedules.start();
+  const watch = startSyncWatch(app, runner, options.syncWatch);
   connection.start(bot);
   return {
     bot, core, runner, backups, httpPort: opsHttp?.port, webPort: web?.port, telegram: connection,
     alerting,
     async stop() {
       await schedules.stop();
+      await watch.stop();
       stopping.abort();
       await connection.stop();
       await Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]);

@@ -32,6 +32,16 @@ export interface BackupSource {
   download(file: BackupFile, destPath: string, onProgress?: ProgressFn): Promise<DownloadResult>;
 }
 
+/**
+ * Tells when a store's source got a new backup, ahead of the schedule. watch() calls `onChange`
+ * once a new or changed `.i5bu`/`.zip` directly in the store's folder has stopped growing (several
+ * files at once: one call), keeps watching until `signal` aborts, and then resolves. It never
+ * rejects: a source that cannot be reached is tried again after a bounded wait.
+ */
+export interface BackupSourceWatch {
+  watch(onChange: () => void, signal: AbortSignal): Promise<void>;
+}
+
 /** Replays a custom-format archive into a database through pg: the pipeline's TypeScript restorer, for targets without pg_restore. */
 export type ArchiveRestorer = (file: string, client: Client, options: { signal?: AbortSignal; onTable?: (table: string) => void }) => Promise<unknown>;
 

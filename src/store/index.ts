@@ -8,6 +8,7 @@ import type { SyncRunLog } from './sync-runs.ts';
 import type { WebAuth } from './web-auth.ts';
 import type { WebAudit } from './web-audit.ts';
 import type { WebTokens } from './web-tokens.ts';
+import type { WatchCursors } from './watch-cursors.ts';
 import { PostgresButtonMemory } from './postgres/button-memory.ts';
 import { PgChats } from './postgres/chats.ts';
 import { PgDataVersion } from './postgres/data-version.ts';
@@ -17,6 +18,7 @@ import { PgSyncRunLog } from './postgres/sync-runs.ts';
 import { PgWebAuth } from './postgres/web-auth.ts';
 import { PgWebAudit } from './postgres/web-audit.ts';
 import { PgWebTokens } from './postgres/web-tokens.ts';
+import { PgWatchCursors } from './postgres/watch-cursors.ts';
 
 export { openOpsDatabase, migrate } from './postgres/ops-database.ts';
 
@@ -34,6 +36,8 @@ export interface OpsStores {
   webTokens: WebTokens;
   /** Who changed what through the dashboard. */
   webAudit: WebAudit;
+  /** Where each watched backup folder's changes were last read up to. */
+  watchCursors: WatchCursors;
   /** Whether anything was written since: the dashboard reuses what it read while nothing was. */
   version: DataVersion;
 }
@@ -50,5 +54,6 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
     webTokens: new PgWebTokens(pool),
     webAudit: new PgWebAudit(pool),
     version: new PgDataVersion(pool),
+    watchCursors: new PgWatchCursors(pool),
   };
 }

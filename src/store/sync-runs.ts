@@ -1,7 +1,7 @@
 import type { StageRecord } from './run-history.ts';
 
 export type RunStatus = 'running' | 'success' | 'no-change' | 'failed';
-export type Trigger = string; // 'cli', 'schedule', or 'chat:<user id>'
+export type Trigger = string; // 'cli', 'schedule', 'watch' (a new backup seen), or 'chat:<user id>'
 
 export interface SyncRun {
   id: number;

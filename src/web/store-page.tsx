@@ -48,7 +48,7 @@ const itemHref = (store: StoreConfig, kodeitem: string) => `${storeHref(store)}/
 function trigger(value: string, lang: Lang): string {
   const by = /^(chat|web):(-?\d+)$/.exec(value);
   if (by) return t(lang, by[1] === 'chat' ? 'webTrigger_chat' : 'webTrigger_web', { id: by[2]! });
-  return value === 'cli' || value === 'schedule' ? t(lang, `webTrigger_${value}`) : value;
+  return value === 'cli' || value === 'schedule' || value === 'watch' ? t(lang, `webTrigger_${value}`) : value;
 }
 
 function RunRows(props: { run: SyncRun; zone: string; lang: Lang; scrub: (s: string) => string }) {

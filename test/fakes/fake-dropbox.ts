@@ -8,11 +8,13 @@ import { contentHashOfFile, ContentHasher } from '../../src/adapters/content-has
 /**
  * A local stand-in for Dropbox's HTTP API (the api and content hosts on one port), enough for the
  * SDK's real code paths: OAuth refresh, list_folder with cursors, download, get_metadata, delete_v2, move_v2,
- * uploads (plain up to 150 MiB, and in sessions, within an optional quota). Faults can be queued per endpoint, and every request is logged so
+ * uploads (plain up to 150 MiB, and in sessions, within an optional quota), get_latest_cursor and longpoll
+ * (the notify host, also served here). Faults can be queued per endpoint, and every request is logged so
  * tests can check what was sent (and that no secret went where it should not).
  */
 export type Endpoint = 'token' | 'list_folder' | 'list_folder/continue' | 'download' | 'get_metadata' | 'get_current_account'
-  | 'upload' | 'upload_session/start' | 'upload_session/append_v2' | 'upload_session/finish' | 'delete_v2' | 'move_v2';
+  | 'upload' | 'upload_session/start' | 'upload_session/append_v2' | 'upload_session/finish' | 'delete_v2' | 'move_v2'
+  | 'list_folder/get_latest_cursor' | 'list_folder/longpoll';
 
 export type Fault =
   | { status: number; retryAfter?: number; body?: unknown }
@@ -56,6 +58,9 @@ const headerSafeJson = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const hashOf = (b: Buffer) => { const h = new ContentHasher(); h.update(b); return h.digest(); };
 const pathError = (tag: string) => ({ error_summary: `path/${tag}/..`, error: { '.tag': 'path', path: { '.tag': tag } } });
+const resetError = { error_summary: 'reset/..', error: { '.tag': 'reset' } };
+/** What a list_folder cursor holds here: a page of a listing (offset), or the changes after `since`; `epoch` must be the fake's current one. */
+interface Cursor { folder: string; offset?: number; limit?: number; since: number; epoch: number }
 /** files/upload and each upload_session request take at most 150 MiB (their error tag payload_too_large). */
 export const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
 class BadRequest extends Error {}
@@ -84,6 +89,16 @@ export class FakeDropbox {
   /** Authorization codes handed out by approve(), with their PKCE challenge. */
   private readonly codes = new Map<string, string>();
   private issued = 0;
+  /** Every change to a file or folder, in order: what list_folder/continue and longpoll report after a cursor. */
+  private readonly changes: { seq: number; path: string }[] = [];
+  private seq = 0;
+  /** Cursors made before resetCursors() are refused with `reset`. */
+  private epoch = 0;
+  private readonly longpolls = new Set<() => void>();
+  /** Milliseconds a longpoll's second lasts: tests shorten the 30..480 s timeouts (10 makes 480 s last 4.8 s). */
+  longpollMsPerSecond = 1000;
+  /** When set, every longpoll answer asks the client to wait this many seconds before the next call. */
+  longpollBackoff: number | undefined;
   private server!: http.Server;
   url = '';
 
@@ -136,12 +151,54 @@ export class FakeDropbox {
     const file = { pathDisplay: path, id, source, size, contentHash, serverModified, rev: (old?.rev ?? 0) + 1 };
     this.files.set(path.toLowerCase(), file);
     const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) this.folders.set(parts.slice(0, i).join('/').toLowerCase(), parts.slice(0, i).join('/'));
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (!this.folders.has(folder.toLowerCase())) this.changed(folder);
+      this.folders.set(folder.toLowerCase(), folder);
+    }
+    this.changed(path);
     return file;
   }
 
   removeFile(path: string): void {
-    this.files.delete(path.toLowerCase());
+    if (this.files.delete(path.toLowerCase())) this.changed(path);
+  }
+
+  /** Notes a change at `path` and answers the longpolls waiting on its folder. */
+  private changed(path: string): void {
+    this.changes.push({ seq: ++this.seq, path: path.toLowerCase() });
+    for (const wake of [...this.longpolls]) wake();
+  }
+
+  /** Makes every cursor handed out so far invalid (their next use answers `reset`), as Dropbox may at any time. */
+  resetCursors(): void {
+    this.epoch++;
+    for (const wake of [...this.longpolls]) wake();
+  }
+
+  /** How many longpolls are waiting for an answer now. */
+  pendingLongpolls(): number {
+    return this.longpolls.size;
+  }
+
+  private encodeCursor(c: Cursor): string {
+    return Buffer.from(JSON.stringify(c)).toString('base64url');
+  }
+
+  /** The cursor in `text` if this fake made it and still accepts it. */
+  private decodeCursor(text: unknown): Cursor | undefined {
+    try {
+      const c = JSON.parse(Buffer.from(String(text), 'base64url').toString()) as Cursor;
+      return typeof c.folder === 'string' && c.epoch === this.epoch ? c : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Paths directly in `folder` changed after `since`, each once, oldest first. */
+  private changedIn(folder: string, since: number): string[] {
+    const inFolder = (p: string) => p.startsWith(`${folder}/`) && !p.slice(folder.length + 1).includes('/');
+    return [...new Set(this.changes.filter((c) => c.seq > since && inFolder(c.path)).map((c) => c.path))];
   }
 
   /** The bytes stored at a path (uploads included), or undefined. */
@@ -206,6 +263,8 @@ export class FakeDropbox {
     }
 
     if (endpoint === 'token') return this.token(url, json);
+    // Served by notify.dropboxapi.com without a token (the SDK sends it as 'noauth').
+    if (endpoint === 'list_folder/longpoll') return this.longpoll(parseArg(raw.toString('utf8') || 'null'), req, json);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     const expires = this.tokens.get(token);
     if (expires === undefined) return json(401, { error_summary: 'invalid_access_token/..', error: { '.tag': 'invalid_access_token' } });
@@ -213,6 +272,12 @@ export class FakeDropbox {
 
     const arg = parseArg(isContent ? apiArg ?? '{}' : raw.toString('utf8') || 'null');
     if (endpoint === 'list_folder' || endpoint === 'list_folder/continue') return this.list(endpoint, arg, json);
+    if (endpoint === 'list_folder/get_latest_cursor') {
+      const folder = String(arg.path ?? '').replace(/\/$/, '').toLowerCase();
+      if (this.files.has(folder)) return json(409, pathError('not_folder'));
+      if (!this.folders.has(folder)) return json(409, pathError('not_found'));
+      return json(200, { cursor: this.encodeCursor({ folder, since: this.seq, epoch: this.epoch }) });
+    }
     if (endpoint === 'get_metadata') {
       const f = this.find(String(arg.path ?? ''));
       if (f) return json(200, this.metadata(f));
@@ -264,17 +329,18 @@ export class FakeDropbox {
     let folder: string;
     let offset = 0;
     let limit = this.pageSize;
+    let since = this.seq;
     if (endpoint === 'list_folder') {
       folder = String(arg.path ?? '').replace(/\/$/, '').toLowerCase();
       if (arg.limit !== undefined) limit = Math.max(1, Math.min(limit, Number(arg.limit)));
       if (this.files.has(folder)) return json(409, pathError('not_folder'));
       if (!this.folders.has(folder)) return json(409, pathError('not_found'));
     } else {
-      try {
-        ({ folder, offset, limit } = JSON.parse(Buffer.from(String(arg.cursor), 'base64url').toString()));
-      } catch {
-        return json(409, { error_summary: 'reset/..', error: { '.tag': 'reset' } });
-      }
+      const cursor = this.decodeCursor(arg.cursor);
+      if (!cursor) return json(409, resetError);
+      if (cursor.offset === undefined) return this.delta(cursor, json);
+      ({ folder, offset, since } = cursor);
+      limit = cursor.limit ?? limit;
     }
     const inFolder = (p: string) => p.startsWith(`${folder}/`) && !p.slice(folder.length + 1).includes('/');
     const entries = [
@@ -283,8 +349,46 @@ export class FakeDropbox {
     ];
     const page = entries.slice(offset, offset + limit);
     const next = offset + page.length;
-    const cursor = Buffer.from(JSON.stringify({ folder, offset: next, limit })).toString('base64url');
+    // The last page's cursor follows the changes after the listing began.
+    const cursor = this.encodeCursor(next < entries.length ? { folder, offset: next, limit, since, epoch: this.epoch } : { folder, since, epoch: this.epoch });
     json(200, { entries: page, cursor, has_more: next < entries.length });
+  }
+
+  /** list_folder/continue on a cursor that follows changes: what changed since, deleted entries included, in one page. */
+  private delta(cursor: Cursor, json: Json): void {
+    const entries = this.changedIn(cursor.folder, cursor.since).map((p) => {
+      const f = this.files.get(p);
+      if (f) return this.metadata(f);
+      if (this.folders.has(p)) return this.folderMetadata(p);
+      return { '.tag': 'deleted', name: p.split('/').pop(), path_lower: p, path_display: p };
+    });
+    json(200, { entries, cursor: this.encodeCursor({ folder: cursor.folder, since: this.seq, epoch: this.epoch }), has_more: false });
+  }
+
+  /**
+   * files/list_folder/longpoll: {changes: true} as soon as the cursor's folder changed (at once if
+   * it already has), else {changes: false} after `timeout` seconds (30..480, default 30); `backoff`
+   * when longpollBackoff is set; `reset` for a cursor no longer accepted.
+   */
+  private longpoll(arg: Record<string, unknown>, req: http.IncomingMessage, json: Json): void {
+    const timeout = arg.timeout === undefined ? 30 : Number(arg.timeout);
+    if (!Number.isInteger(timeout) || timeout < 30 || timeout > 480) {
+      throw new BadRequest(`Error in call to API function "files/list_folder/longpoll": request body: timeout: ${String(arg.timeout)} is not within range [30, 480]`);
+    }
+    const backoff = this.longpollBackoff === undefined ? {} : { backoff: this.longpollBackoff };
+    const check = (): boolean => {
+      const cursor = this.decodeCursor(arg.cursor);
+      if (!cursor) { json(409, resetError); return true; }
+      if (this.changedIn(cursor.folder, cursor.since).length === 0) return false;
+      json(200, { changes: true, ...backoff });
+      return true;
+    };
+    if (check()) return;
+    const done = () => { clearTimeout(timer); this.longpolls.delete(wake); };
+    const wake = () => { if (check()) done(); };
+    const timer = setTimeout(() => { done(); json(200, { changes: false, ...backoff }); }, timeout * this.longpollMsPerSecond);
+    this.longpolls.add(wake);
+    req.socket.once('close', done);
   }
 
   private download(arg: Record<string, unknown>, res: http.ServerResponse, fault: Fault | undefined, json: Json): void {
@@ -383,6 +487,7 @@ export class FakeDropbox {
       return json(409, { error_summary: 'to/conflict/file/..', error: { '.tag': 'to', to: { '.tag': 'conflict', conflict: { '.tag': 'file' } } } });
     }
     this.files.delete(f.pathDisplay.toLowerCase());
+    this.changed(f.pathDisplay);
     json(200, { metadata: this.metadata(this.store(to, f.source, f.size, f.contentHash, new Date())) });
   }
 
@@ -390,6 +495,7 @@ export class FakeDropbox {
     const f = this.find(path);
     if (f) {
       this.files.delete(f.pathDisplay.toLowerCase());
+      this.changed(f.pathDisplay);
       return json(200, { metadata: this.metadata(f) });
     }
     const lower = path.toLowerCase();
@@ -399,6 +505,7 @@ export class FakeDropbox {
     const metadata = this.folderMetadata(lower);
     for (const key of [...this.files.keys()]) if (key.startsWith(`${lower}/`)) this.files.delete(key);
     for (const key of [...this.folders.keys()]) if (key === lower || key.startsWith(`${lower}/`)) this.folders.delete(key);
+    this.changed(lower);
     json(200, { metadata });
   }
 }

@@ -24,6 +24,10 @@ export interface DropboxClientOptions extends DropboxAccount {
 
 export const DROPBOX_API = 'https://api.dropboxapi.com';
 const CONTENT = 'https://content.dropboxapi.com';
+/** Where the SDK sends files/list_folder/longpoll (without a token). */
+const NOTIFY = 'https://notify.dropboxapi.com';
+/** Dropbox adds up to 90 s of its own to a longpoll's timeout: the HTTP timeout is above both. */
+const LONGPOLL_SLACK_MS = 120_000;
 /**
  * node-fetch v2's own timeout runs from the connection to the answer's headers, so it covers the
  * time to send an upload's body: a request with a body gets extra time to send it at a slow rate.
@@ -36,22 +40,30 @@ const requestSignal = new AsyncLocalStorage<AbortSignal>();
 
 type Body = { length?: unknown; getLengthSync?: () => number } | null | undefined;
 
-function timeoutFor(body: Body): number {
+function timeoutFor(body: Body, target: string): number {
+  if (target.includes('/2/files/list_folder/longpoll')) {
+    const asked = Number((JSON.parse(typeof body === 'string' ? body : 'null') as { timeout?: number } | null)?.timeout ?? 30);
+    return asked * 1000 + LONGPOLL_SLACK_MS;
+  }
   const bytes = Buffer.isBuffer(body) ? body.length : typeof body?.getLengthSync === 'function' ? body.getLengthSync() : 0;
   return CALL_TIMEOUT_MS + Math.ceil((bytes / SLOWEST_UPLOAD_BYTES_PER_S) * 1000);
 }
 
-/** The SDK has its hosts built in; requests are pointed elsewhere by rewriting their URLs, and through the proxy that serves them. */
+/**
+ * The SDK has its hosts built in; requests are pointed elsewhere by rewriting their URLs, and through the proxy that serves them.
+ * The notify host (longpoll) goes to `apiUrl` too: an API stand-in serves both.
+ */
 export function rewritingFetch(base: FetchFn, apiUrl?: string, contentUrl?: string, proxy?: ProxySection): FetchFn {
   const api = apiUrl?.replace(/\/$/, '');
   const content = contentUrl?.replace(/\/$/, '');
   return ((url: string, init?: FetchInit) => {
     let target = String(url);
     if (api && target.startsWith(DROPBOX_API)) target = api + target.slice(DROPBOX_API.length);
+    if (api && target.startsWith(NOTIFY)) target = api + target.slice(NOTIFY.length);
     if (content && target.startsWith(CONTENT)) target = content + target.slice(CONTENT.length);
     const signal = requestSignal.getStore() as FetchInit['signal'];
     const agent = proxyAgent(target, proxy);
-    return base(target, { timeout: timeoutFor(init?.body as Body), signal, ...(agent ? { agent } : {}), ...init });
+    return base(target, { timeout: timeoutFor(init?.body as Body, target), signal, ...(agent ? { agent } : {}), ...init });
   }) as FetchFn;
 }
 

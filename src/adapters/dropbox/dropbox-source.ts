@@ -9,6 +9,7 @@ import type { BackupFile, BackupSource, DownloadResult, ProgressFn } from '../..
 import { hashingCounter, type HashingCounter } from '../content-hash.ts';
 import { DropboxClient, normalizeFolder, type DropboxClientOptions } from './dropbox-client.ts';
 import { FileChangedError, type DropboxHttpError, type ErrorContext } from './dropbox-errors.ts';
+import { BACKUP_FILE } from '../backup-files.ts';
 
 /** Downloads use Node's http client, not `fetch` (see downloadOnce). */
 export interface DropboxSourceOptions extends DropboxClientOptions {
@@ -18,7 +19,6 @@ export interface DropboxSourceOptions extends DropboxClientOptions {
   idleTimeoutMs?: number;
 }
 
-const BACKUP = /\.(i5bu|zip)$/i;
 const MAX_PAGES = 10_000;
 
 /** Dropbox wants non-ASCII in its JSON headers as \uXXXX escapes. */
@@ -97,7 +97,7 @@ export class DropboxSource implements BackupSource {
       entries.push(...page.result.entries);
     }
     const backups = entries
-      .filter((e): e is files.FileMetadataReference => e['.tag'] === 'file' && BACKUP.test(e.name))
+      .filter((e): e is files.FileMetadataReference => e['.tag'] === 'file' && BACKUP_FILE.test(e.name))
       .map((e) => ({ id: e.id, name: e.name, size: e.size, modifiedAt: new Date(e.server_modified), contentHash: e.content_hash }));
     this.o.logger?.debug({ folder: this.folder, pages, entries: entries.length, backups: backups.length }, 'Dropbox folder listed');
     return backups;

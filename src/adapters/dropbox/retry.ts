@@ -1,3 +1,5 @@
+import { pause } from '../pause.ts';
+
 /**
  * Calls `fn` again after failures that say they may pass (429, 5xx, network), waiting the time
  * the server asked for or an exponential backoff; anything else is thrown at once.
@@ -16,17 +18,6 @@ export interface RetryVerdict {
 
 /** No single wait is longer than 20 s, so a shutdown (30 s of grace in tokobot start) never waits on one. */
 export const defaultRetry: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 20_000 };
-
-/** Resolves after `ms`, or at once when `signal` fires (true then). */
-function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (aborted: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); resolve(aborted); };
-    const onAbort = () => done(true);
-    const timer = setTimeout(() => done(false), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** With `signal`, a wait between attempts ends when it fires, and the last failure is thrown. */
 export async function withRetry<T>(fn: () => Promise<T>, judge: (err: unknown) => RetryVerdict, policy: RetryPolicy,

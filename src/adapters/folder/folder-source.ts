@@ -5,8 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../errors.ts';
 import type { BackupFile, BackupSource, DownloadResult, ProgressFn } from '../../pipeline/ports.ts';
 import { hashingCounter } from '../content-hash.ts';
+import { BACKUP_FILE } from '../backup-files.ts';
 
-const BACKUP = /\.(i5bu|zip)$/i;
 
 /**
  * Backups in a local folder: one the Dropbox desktop client keeps in sync, or a demo folder.
@@ -32,7 +32,7 @@ export class FolderSource implements BackupSource {
       }, { cause: err });
     }
     const files: BackupFile[] = [];
-    for (const name of names.filter((n) => BACKUP.test(n))) {
+    for (const name of names.filter((n) => BACKUP_FILE.test(n))) {
       const full = path.join(this.dir, name);
       const s = await stat(full).catch(() => null);
       if (s?.isFile()) files.push({ id: full, name, size: s.size, modifiedAt: s.mtime });

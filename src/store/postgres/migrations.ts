@@ -271,4 +271,15 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       DROP INDEX backup_runs_job_started;
     `,
   },
+  {
+    version: 13,
+    name: 'where each watched backup folder\'s change cursor stands (event-driven sync), so a restart continues from it',
+    sql: `
+      CREATE TABLE watch_cursors (
+        key text PRIMARY KEY,
+        cursor text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
