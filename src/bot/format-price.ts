@@ -15,7 +15,7 @@ function quantity(value: string): string {
   return fraction ? `${grouped},${fraction}` : grouped;
 }
 
-export function unitLabel(e: PriceEntry): string {
+function unitLabel(e: PriceEntry): string {
   return e.konversi === '1' ? e.satuan : `${e.satuan} (${quantity(e.konversi)})`;
 }
 

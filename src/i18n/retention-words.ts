@@ -5,7 +5,7 @@ import { t, type Lang } from './text.ts';
  * One reason of retention in the reader's language. Its values are shown as they are (run ids,
  * periods, UTC times, exact byte counts), so that `tokobot backup prune` prints what it always did.
  */
-export function reasonText(lang: Lang, reason: PruneReason): string {
+function reasonText(lang: Lang, reason: PruneReason): string {
   const { code, ...params } = reason;
   return t(lang, `retention_${code}`, params);
 }

@@ -17,7 +17,7 @@ import { publishedChanges } from '../pipeline/list-changes.ts';
 import type { RestoreTarget } from '../pipeline/ports.ts';
 import { startRun } from '../pipeline/runs/start-run.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
-import { cachedStoreStatuses, storeStatus } from '../pipeline/status.ts';
+import { cachedStoreStatuses } from '../pipeline/status.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { WebSignIn } from '../pipeline/web-sign-in.ts';
 import { apiViewerOf, WebTokenKeys } from '../pipeline/web-tokens.ts';
@@ -67,11 +67,14 @@ export function storePageData(stores: Pick<OpsStores, 'runs' | 'priceLists'>, ta
   };
 }
 
+/** How far this process's sync of a store or backup of a job is, or undefined when it runs none. */
+const progressHere = (wiring: WebWiring, kind: 'sync' | 'backup', id: string) => (kind === 'sync' ? wiring.syncs?.progress(id) : wiring.backups.progress(id));
+
 /** What runs now: this process's runs with the progress their stages report, then other processes' runs with their recorded stage. */
 async function liveRuns(app: Pick<App, 'config' | 'backupAlertStores'>, wiring: WebWiring): Promise<LiveRun[]> {
   const here: LiveRun[] = [
-    ...app.config.stores.flatMap((s) => { const p = wiring.syncs?.progress(s.id); return p ? [{ ...p, card: 'store' as const, id: s.id, here: true }] : []; }),
-    ...app.config.jobs.flatMap((j) => { const p = wiring.backups.progress(j.id); return p ? [{ ...p, card: 'job' as const, id: j.id, here: true }] : []; }),
+    ...app.config.stores.flatMap((s) => { const p = progressHere(wiring, 'sync', s.id); return p ? [{ ...p, card: 'store' as const, id: s.id, here: true }] : []; }),
+    ...app.config.jobs.flatMap((j) => { const p = progressHere(wiring, 'backup', j.id); return p ? [{ ...p, card: 'job' as const, id: j.id, here: true }] : []; }),
   ];
   const key = (card: string, id: string) => `${card}:${id}`;
   const known = new Set(here.map((r) => key(r.card, r.id)));
@@ -97,11 +100,11 @@ export function webDeps(app: Pick<App, 'config' | 'opsStores' | 'backupAlertStor
   const files = new BackupConsole(app.backups, config.jobs);
   return {
     signIn, tokens, apiViewer: apiViewerOf(tokens), baseUrl: config.web.baseUrl, audit: app.opsStores.webAudit,
-    stores: config.stores, status: (store) => storeStatus(app.opsStores, store),
+    stores: config.stores,
     statuses: cachedStoreStatuses(app.opsStores), jobs: () => wiring.backups.states(wiring.nextBackup),
     runs: (options) => app.backupAlertStores.history.recent(options),
     running: async () => (await app.backupAlertStores.history.running()).map((r) => ({
-      ...r, progress: (r.kind === 'sync' ? wiring.syncs?.progress(r.subject) : wiring.backups.progress(r.subject)) ?? null })),
+      ...r, progress: progressHere(wiring, r.kind, r.subject) ?? null })),
     alerts: webAlerts(app, wiring.alerting),
     roles: dashboardRoles(config.telegram.roles, config.whatsapp.allowed), langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure, trustProxy: config.web.trustProxy,

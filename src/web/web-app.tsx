@@ -42,9 +42,8 @@ export interface WebDeps {
   apiViewer?: (token: string) => Promise<{ userId: number; role: Role } | null>;
   audit: WebAudit;
   stores: StoreConfig[];
-  status: (store: StoreConfig) => Promise<StoreStatus>;
-  /** status() of many stores in a few queries (the overview of 200 stores); without it, one store at a time. */
-  statuses?: (stores: StoreConfig[]) => Promise<StoreStatus[]>;
+  /** The status of each store, in the order given, in a few queries (the overview of 200 stores). */
+  statuses: (stores: StoreConfig[]) => Promise<StoreStatus[]>;
   jobs: () => Promise<JobState[]>;
   /** Syncs and backup runs, newest first, with their stages (every process's). */
   runs: RunHistory['recent'];

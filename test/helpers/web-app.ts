@@ -57,7 +57,7 @@ export function webSetup(o: Setup = {}) {
   const ops = o.ops ?? createMemoryStores();
   const storePage = storePageData(ops, { readRestored: async () => [] }, o.dataDir ?? '/nonexistent', new PriceSearch(ops.priceLists));
   const deps: WebDeps = {
-    signIn, tokens, apiViewer: apiViewerOf(tokens), audit, stores: stores.map(([s]) => s), status: async (s) => stores.find(([x]) => x.id === s.id)![1], jobs: async () => o.jobs ?? [],
+    signIn, tokens, apiViewer: apiViewerOf(tokens), audit, stores: stores.map(([s]) => s), statuses: async (ss) => ss.map((s) => stores.find(([x]) => x.id === s.id)![1]), jobs: async () => o.jobs ?? [],
     runs: async () => [], running: async () => [],
     alerts: { open: async () => [], resolved: async () => [], mute: async () => 0, channels: () => [], test: async () => [] },
     roles, langOf: async (id) => o.langs?.[id] ?? 'id', zone: 'Asia/Jakarta',

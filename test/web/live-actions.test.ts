@@ -48,7 +48,7 @@ function setup() {
   const web = webSetup({
     stores: [[a, status(a, 'OK')]],
     jobs: [job('j', { last: run({ job: 'j' }), lastGood: run({ job: 'j' }) })],
-    deps: { actions: runs.actions, live: runs.live, status: async (s) => status(s, runs.runner.progress(s.id) ? 'RUNNING' : 'OK') },
+    deps: { actions: runs.actions, live: runs.live, statuses: async (ss) => ss.map((s) => status(s, runs.runner.progress(s.id) ? 'RUNNING' : 'OK')) },
   });
   return { ...web, runs };
 }

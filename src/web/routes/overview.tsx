@@ -16,9 +16,8 @@ export const pageViewer = (c: WebContext): PageViewer => {
 };
 
 /** The configured stores' cards, as configured (a failure's text scrubbed of secrets): the overview, /api/status and /api/stores. */
-export async function storeCards(deps: Pick<WebDeps, 'stores' | 'status' | 'statuses' | 'zone' | 'scrub'>): Promise<Card[]> {
-  // One batch of reads for all stores where the stores can (200 stores: a few queries, not 1,200).
-  const statuses = await (deps.statuses?.(deps.stores) ?? Promise.all(deps.stores.map((s) => deps.status(s))));
+export async function storeCards(deps: Pick<WebDeps, 'stores' | 'statuses' | 'zone' | 'scrub'>): Promise<Card[]> {
+  const statuses = await deps.statuses(deps.stores);
   return deps.stores.map((s, i) => storeCard(s, statuses[i]!, deps.zone)).map(scrubbed(deps.scrub));
 }
 

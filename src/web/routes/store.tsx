@@ -27,7 +27,6 @@ export function storeRoutes(deps: Pick<WebDeps, 'stores' | 'storePage' | 'scrub'
   const app = new Hono<WebEnv>();
   const data = deps.storePage;
   const now = deps.now ?? (() => new Date());
-  const guard = allowed;
   const storeOf = (c: WebContext): StoreConfig | undefined => {
     const id = c.req.param('id') ?? '';
     return STORE_ID.test(id) ? deps.stores.find((s) => s.id === id) : undefined;
@@ -35,7 +34,7 @@ export function storeRoutes(deps: Pick<WebDeps, 'stores' | 'storePage' | 'scrub'
   const zoneOf = (store: StoreConfig) => store.timeZone ?? deps.zone;
   const unknown = (c: WebContext) => refuse(c, 404, 'webStoreUnknown');
 
-  app.get('/toko/:id', guard('staff'), async (c) => {
+  app.get('/toko/:id', allowed('staff'), async (c) => {
     const store = storeOf(c);
     if (!store) return unknown(c);
     const viewer = viewerOf(c);
@@ -56,7 +55,7 @@ export function storeRoutes(deps: Pick<WebDeps, 'stores' | 'storePage' | 'scrub'
       found={found && { result: found, suggestions }} changes={changes} rows={rows} runs={admin ? runs : null} scrub={deps.scrub} />}`);
   });
 
-  app.get('/toko/:id/barang', guard('staff'), async (c) => {
+  app.get('/toko/:id/barang', allowed('staff'), async (c) => {
     const store = storeOf(c);
     if (!store) return unknown(c);
     const kode = c.req.query('kode') ?? '';
@@ -65,7 +64,7 @@ export function storeRoutes(deps: Pick<WebDeps, 'stores' | 'storePage' | 'scrub'
     return c.html(html`<!doctype html>${<ItemPage viewer={pageViewer(c)} store={store} item={item} stock={await data.officeStock(store.id, item.kodeitem)} />}`);
   });
 
-  app.get('/toko/:id/grafik/:file', guard('admin'), async (c) => {
+  app.get('/toko/:id/grafik/:file', allowed('admin'), async (c) => {
     const store = storeOf(c);
     const kind = /^([a-z]+)\.svg$/.exec(c.req.param('file'))?.[1] as ChartKind | undefined;
     if (!store) return unknown(c);
@@ -78,7 +77,7 @@ export function storeRoutes(deps: Pick<WebDeps, 'stores' | 'storePage' | 'scrub'
   });
 
   for (const kind of ['csv', 'xlsx'] as const) {
-    app.get(`/toko/:id/daftar-harga.${kind}`, guard('owner', 'webStoreOwnersOnly'), async (c) => {
+    app.get(`/toko/:id/daftar-harga.${kind}`, allowed('owner', 'webStoreOwnersOnly'), async (c) => {
       const store = storeOf(c);
       if (!store) return unknown(c);
       return (await priceFile(await data.published(store.id), kind)) ?? refuse(c, 404, 'webStoreNoFile');
