@@ -7,7 +7,7 @@ import type { TextKey } from '../i18n/text.ts';
 export const OPTIONS = {
   store: { type: 'string', value: 'ID' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, out: { type: 'string', value: 'PATH' },
   into: { type: 'string', value: 'DB' }, ask: { type: 'string', value: 'TEXT' }, 'app-key': { type: 'string', value: 'KEY' },
-  verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, link: { type: 'boolean' },
+  verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, link: { type: 'boolean' }, concurrency: { type: 'string', value: 'N' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -55,6 +55,10 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'start', usage: '', words: [], options: {}, summary: 'helpStart', more: 'moreStart',
     run: async () => (await import('./start.ts')).start(),
+  },
+  {
+    name: 'worker', usage: '[--concurrency N]', words: [], options: { concurrency: 'optConcurrency' }, summary: 'helpWorker', more: 'moreWorker',
+    run: async ({ options }) => (await import('./worker.ts')).worker(options.concurrency),
   },
   {
     name: 'web', usage: '[--link]', words: [], options: { link: 'optLink' }, summary: 'helpWeb', more: 'moreWeb',

@@ -51,6 +51,11 @@ export const envSchema = z.object({
   TOKOBOT_LANG: langSetting.describe('Language of the CLI, config errors, the terminal chat and alerts to recipients without a language: id or en '
     + '(empty: en when LC_ALL, LC_MESSAGES or LANG is en_*, else id). Chat users choose their own with /lang'),
   OPS_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, problem('databaseName')).default('tokobot').describe('Ops database (run history, price list)'),
+  OPS_DATABASE_URL: urlSetting(['postgres', 'postgresql'], 'postgres://tokobot:secret@ops.example.lan:5432/tokobot')
+    .describe('The shared ops database (run log, published price lists, job queue) of a fleet whose workers run on several machines (empty: OPS_DATABASE on the restore server)'),
+  WORKER_CONCURRENCY: count(0).max(64).default(1).describe('Jobs (syncs, backups) the worker inside tokobot start runs at once; 0: a front end only (bot, web), the jobs left to tokobot worker processes'),
+  WORKER_NAME: z.string().trim().min(1).max(64).optional().describe('This machine\'s name in logs and alerts about its worker (empty: the host name)'),
+  WORKER_DEAD_AFTER_S: count(10).default(60).describe('A worker silent this long (seconds) is taken for dead: its jobs are taken up by the others'),
   EXPORT_KEEP: count(1).default(5).describe('Price list CSV files kept per store'),
   MAX_ROW_DROP: z.coerce.number({ message: problem('share') }).min(0).max(1).default(0.2).describe('Largest allowed drop in row count against the published list (0.2 = 20%)'),
   ZIP_MAX_MB: count(1).optional().describe('Ceiling on what the backup in a zip may unpack to, in MB (empty: the free space under DATA_DIR)'),

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import cron from 'node-cron';
+import { validCron } from './cron-text.ts';
 import { AppError } from '../errors.ts';
 import type { JobFileConfig } from './job-schema.ts';
 import { urlProblem } from './url-setting.ts';
@@ -43,7 +43,7 @@ export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | und
         : urlProblem(url, ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database');
       if (problem) problems.push(problemLine(`${at}${job.urlEnv ? ` (${job.urlEnv})` : '.url'}`, problem, lang));
     }
-    if (job.schedule && !cron.validate(job.schedule)) problems.push(problemLine(`${at}.schedule`, { key: 'jobCron', params: { value: job.schedule } }, lang));
+    if (job.schedule && !validCron(job.schedule)) problems.push(problemLine(`${at}.schedule`, { key: 'jobCron', params: { value: job.schedule } }, lang));
     const passphraseEnv = job.encryption?.passphraseEnv ?? '';
     const passphrase = job.encryption ? env[passphraseEnv] : undefined;
     if (job.encryption && !passphrase) problems.push(problemLine(`${at}.encryption.passphraseEnv`, { key: 'passphraseUnset', params: { name: passphraseEnv } }, lang));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import cron from 'node-cron';
+import { validCron } from './cron-text.ts';
 import { envSchema, type Env } from './env-schema.ts';
 import { fileSchema, type FileConfig } from './file-schema.ts';
 import { AppError } from '../errors.ts';
@@ -143,7 +143,7 @@ function checkCombinations(env: Env, dropbox: DropboxAccount, stores: StoreConfi
   if (stores.some((s) => s.source.type === 'dropbox') && !hasDropboxCredentials(dropbox)) {
     sourceProblems.push(problemLine('DROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN', { key: 'dropboxCredentials' }, lang));
   }
-  if (!cron.validate(env.SYNC_CRON)) problems.push(problemLine('SYNC_CRON', { key: 'syncCron', params: { value: env.SYNC_CRON } }, lang));
+  if (!validCron(env.SYNC_CRON)) problems.push(problemLine('SYNC_CRON', { key: 'syncCron', params: { value: env.SYNC_CRON } }, lang));
   if (env.RESTORE_TARGET === 'external' && !env.PG_URL) problems.push(problemLine('PG_URL', { key: 'pgUrlNeeded' }, lang));
 }
 

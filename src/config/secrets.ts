@@ -12,13 +12,13 @@ function urlPassword(url: string | undefined): string[] {
 }
 
 /**
- * Every secret value the configuration holds: database passwords (PG_URL, PG_DOCKER_PASSWORD, the
+ * Every secret value the configuration holds: database passwords (PG_URL, OPS_DATABASE_URL, PG_DOCKER_PASSWORD, the
  * backup jobs' URLs), passphrases and tokens. Text shown beyond the log (the /status page) is
  * scrubbed of them, in case a failure message quotes a connection string.
  */
 export function secretValues(config: Config): string[] {
   const all = [
-    ...urlPassword(config.restore.pgUrl), config.restore.docker.password, config.telegram.token, config.http.token,
+    ...urlPassword(config.restore.pgUrl), ...urlPassword(config.ops.url), config.restore.docker.password, config.telegram.token, config.http.token,
     config.dropbox.appSecret, config.dropbox.refreshToken, config.dropbox.accessToken, ...urlPassword(config.proxy.https), ...urlPassword(config.proxy.http),
     ...config.jobs.flatMap((j) => [...urlPassword(j.url), j.passphrase]),
   ];

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Env } from './env-schema.ts';
 import type { FileConfig } from './file-schema.ts';
 import type { Recipient } from '../pipeline/alerts/alert-types.ts';
@@ -105,13 +106,25 @@ function webSection(env: Env): WebSection {
   return { port: env.WEB_PORT, host: env.WEB_HOST, baseUrl, secure: baseUrl.startsWith('https:'), trustProxy: env.WEB_TRUST_PROXY === 'true' };
 }
 
+export interface WorkerSection {
+  /** Job slots; 0: this process runs no jobs and fires no schedule. */
+  concurrency: number;
+  /** The machine, as logs and alerts name it. */
+  name: string;
+  /** How long a worker may stay silent before the others take up its jobs. */
+  deadAfterMs: number;
+}
+
 /** Every part of the configuration but the stores and jobs, each shaped for its consumer. */
 export interface Sections {
   dropbox: DropboxAccount;
   restore: RestoreSection;
   /** The Docker Engine (the restore container; backup jobs that dump inside a container). */
   docker: { socket: string };
-  ops: { database: string };
+  /** The ops database: `url` when it is shared by a fleet (OPS_DATABASE_URL), else `database` on the restore server. */
+  ops: { database: string; url?: string };
+  /** The worker of this process (tokobot start's; tokobot worker may override the slots). */
+  worker: WorkerSection;
   sync: SyncSection;
   telegram: TelegramSection;
   whatsapp: WhatsAppSection;
@@ -185,7 +198,8 @@ export function sectionsFrom(env: Env, file: FileConfig, lang: Lang): Sections {
       embedded: { port: env.PG_EMBEDDED_PORT },
     },
     docker: { socket: env.DOCKER_SOCKET },
-    ops: { database: env.OPS_DATABASE },
+    ops: { database: env.OPS_DATABASE, ...(env.OPS_DATABASE_URL ? { url: env.OPS_DATABASE_URL } : {}) },
+    worker: { concurrency: env.WORKER_CONCURRENCY, name: env.WORKER_NAME ?? hostname(), deadAfterMs: env.WORKER_DEAD_AFTER_S * 1000 },
     sync: { cron: env.SYNC_CRON, watch: env.SYNC_WATCH === 'true', exportKeep: env.EXPORT_KEEP, maxRowDrop: env.MAX_ROW_DROP, zip: zipSection(env), restoreJobs: env.RESTORE_JOBS },
     telegram: {
       token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, roles: rolesFrom(env, file), ownerGroups: new Set(ids(env.TELEGRAM_OWNER_GROUPS)),

@@ -13,6 +13,7 @@ export const CLI_HELP_TEXT = {
 
   // What each command does: its line in the list, then the start of its own help.
   helpStart: { id: 'menjalankan bot Telegram, jadwal sync dan backup, dan peringatan', en: 'run the Telegram bot, the sync and backup schedules and the alerts' },
+  helpWorker: { id: 'menjalankan sync dan backup dari antrean (banyak toko, banyak mesin)', en: 'run syncs and backups from the job queue (many stores, many machines)' },
   helpWeb: { id: 'menjalankan dasbor web saja (WEB_PORT), tanpa bot', en: 'run the web dashboard alone (WEB_PORT), without the bot' },
   helpSync: { id: 'sync backup terbaru satu toko (bawaan: semua toko)', en: 'sync the newest backup of one store (default: every store)' },
   helpInspect: { id: 'memeriksa arsip .i5bu (atau .zip) dan menampilkan isinya', en: 'check an .i5bu archive (or a .zip) and show its contents' },
@@ -33,6 +34,10 @@ export const CLI_HELP_TEXT = {
   helpHelp: { id: 'bantuan semua perintah, atau satu perintah', en: 'help on every command, or on one' },
 
   // What a command's own help says besides (exit codes, where its input comes from).
+  moreWorker: {
+    id: 'Mengambil pekerjaan sync dan backup dari antrean di database ops (OPS_DATABASE_URL bila mesin lain) dan menjalankan jadwal, sekali untuk semua proses. Me-restore ke server restore mesin ini. Worker yang diam lebih dari WORKER_DEAD_AFTER_S detik dianggap mati: pekerjaannya diambil worker lain. Berhenti dengan SIGTERM atau Ctrl-C setelah pekerjaan yang berjalan selesai (paling lama 30 detik).',
+    en: 'Takes sync and backup jobs from the queue on the ops database (OPS_DATABASE_URL from other machines) and fires the schedules, once for all processes. Restores into this machine\'s restore server. A worker silent for WORKER_DEAD_AFTER_S seconds is taken for dead: the others take up its jobs. Stops on SIGTERM or Ctrl-C once running jobs end (for up to 30 s).',
+  },
   moreStart: {
     id: 'Berjalan sampai SIGTERM atau Ctrl-C; lalu berhenti menerima pesan dan membiarkan pekerjaan yang berjalan selesai (paling lama 30 detik).',
     en: 'Runs until SIGTERM or Ctrl-C; then stops taking updates and lets running work finish (for up to 30 s).',
@@ -85,6 +90,7 @@ export const CLI_HELP_TEXT = {
   optStoreOne: { id: 'hanya toko ini (ID-nya di konfigurasi)', en: 'only this store (its ID in the config)' },
   optStoreAsk: { id: 'toko yang dicari (bawaan: toko pertama)', en: 'the store to search (default: the first)' },
   optStoreChat: { id: 'toko yang ditanyakan (bisa diganti dengan /toko)', en: 'the store asked about (/toko changes it)' },
+  optConcurrency: { id: 'pekerjaan yang berjalan bersamaan (bawaan: WORKER_CONCURRENCY, atau 1)', en: 'jobs run at once (default: WORKER_CONCURRENCY, or 1)' },
   optLink: { id: 'cetak tautan masuk sekali pakai untuk Anda di terminal ini (sebagai pemilik)', en: 'print a one-time sign-in link for you at this terminal (as the owner)' },
   optDryRun: { id: 'hanya tunjukkan; tidak menghapus apa pun', en: 'only show; delete nothing' },
   optOut: { id: 'tulis hasilnya ke PATH (bawaan: nama file tanpa .enc)', en: 'write to PATH (default: the name without .enc)' },
@@ -100,6 +106,7 @@ export const CLI_HELP_TEXT = {
   cliSeeHelp: { id: 'tokobot help menampilkan semua perintah', en: 'tokobot help lists the commands' },
   cliNeedsSub: { id: '{group} butuh salah satu dari: {subs}', en: '{group} needs one of: {subs}' },
   cliUnknownOption: { id: 'pilihan {option} tidak dikenal', en: 'unknown option {option}' },
+  cliConcurrency: { id: '--concurrency harus bilangan bulat 1 sampai 64, bukan "{value}"', en: '--concurrency must be a whole number from 1 to 64, not "{value}"' },
   cliNotItsOption: { id: '{command} tidak punya pilihan {option}', en: '{command} has no option {option}' },
   cliOptionValue: { id: '{option} butuh nilai', en: '{option} needs a value' },
   cliOptionNoValue: { id: '{option} tidak menerima nilai', en: '{option} takes no value' },

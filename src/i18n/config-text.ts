@@ -98,12 +98,12 @@ export const CONFIG_TEXT = {
     en: 'a dropbox destination needs DROPBOX_APP_KEY and DROPBOX_REFRESH_TOKEN (run tokobot dropbox-auth), or DROPBOX_ACCESS_TOKEN',
   },
   syncCron: {
-    id: '"{value}" bukan ekspresi cron (mis. */30 * * * * untuk setiap 30 menit)',
-    en: '"{value}" is not a cron expression (e.g. */30 * * * * for every 30 minutes)',
+    id: '"{value}" bukan ekspresi cron lima bagian: menit jam tanggal bulan hari (mis. */30 * * * * untuk setiap 30 menit)',
+    en: '"{value}" is not a five-field cron expression: minute hour day month weekday (e.g. */30 * * * * for every 30 minutes)',
   },
   jobCron: {
-    id: '"{value}" bukan ekspresi cron (mis. 0 2 * * * untuk pukul 02:00 setiap malam)',
-    en: '"{value}" is not a cron expression (e.g. 0 2 * * * for 02:00 every night)',
+    id: '"{value}" bukan ekspresi cron lima bagian: menit jam tanggal bulan hari (mis. 0 2 * * * untuk pukul 02:00 setiap malam)',
+    en: '"{value}" is not a five-field cron expression: minute hour day month weekday (e.g. 0 2 * * * for 02:00 every night)',
   },
   pgUrlNeeded: {
     id: 'wajib diisi bila RESTORE_TARGET=external (postgres://user:password@host:5432/postgres)',

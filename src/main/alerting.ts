@@ -70,17 +70,25 @@ async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Cha
 const testMessage = (r: Recipient): Message => (r.lang === 'en' ? { severity: 'info', title: '🔔 Test alert from tokobot', lines: ['This channel works.'] }
   : { severity: 'info', title: '🔔 Tes peringatan dari tokobot', lines: ['Saluran ini berfungsi.'] });
 
+/**
+ * Runs report in: a failed sync or backup opens its alert, a good one resolves it, in the ops
+ * database, whichever process ran it (a tokobot worker too); `kick` hurries the delivery, where there is one.
+ */
+export function reportRuns(app: Pick<App, 'alerts' | 'backups'>, syncs: SyncRunner, backups: BackupRunner, kick: () => void = () => undefined): void {
+  syncs.onFinished(async (outcome, store) => { await syncAlert(app.alerts, store, outcome); kick(); });
+  backups.onFinished(async (run) => {
+    await backupAlert(app.alerts, run, (await app.backups.log.latest()).get(run.job)?.lastGood);
+    kick();
+  });
+}
+
 /** The alert side of `tokobot start`: channels, the delivery loop, the monitors, and runs reporting in. */
 export function startAlerting(app: App, o: AlertingOptions): Alerting {
   const telegram = new TelegramMessenger(o.api, o.chat, o.telegram);
   const messengers: Partial<Record<Channel, Messenger>> = { telegram, ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}) };
   const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.alerts.recipients, zone: app.config.locale.zone });
   const loop = new AlertLoop(app.alerts, outbox, o.intervalMs ?? 15_000, app.logger);
-  o.syncRunner.onFinished(async (outcome, store) => { await syncAlert(app.alerts, store, outcome); loop.kick(); });
-  o.backupRunner.onFinished(async (run) => {
-    await backupAlert(app.alerts, run, (await app.backups.log.latest()).get(run.job)?.lastGood);
-    loop.kick();
-  });
+  reportRuns(app, o.syncRunner, o.backupRunner, () => loop.kick());
   const monitors = new Monitors({
     engine: app.alerts, watch: app.backupAlertStores.watch, runs: app.backupAlertStores.history, lock: (name) => app.opsStores.locks.tryLock(name), stores: app.config.stores, sourceFor: app.sync.sourceFor,
     staleHours: app.config.alerts.staleBackupMs / HOUR_MS, jobs: app.config.jobs, scheduleZone: app.config.locale.zone, backupLog: app.backups.log, target: app.target, dataDir: app.config.dataDir,

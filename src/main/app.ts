@@ -9,9 +9,10 @@ import type { RetryPolicy } from '../adapters/dropbox/retry.ts';
 import { FolderSource } from '../adapters/folder/folder-source.ts';
 import type { BackupSource, RestoreTarget } from '../pipeline/ports.ts';
 import { buildTarget, newDocker } from './restore-target.ts';
+import { opsConnection, opsDatabaseName } from './ops-connection.ts';
 import { createOpsStores, openOpsDatabase, type OpsStores } from '../store/index.ts';
 import type { Locks } from '../store/locks.ts';
-import { swapStagingIn } from '../store/postgres/database-swap.ts';
+import { swapOnRestoreServer, swapStagingIn } from '../store/postgres/database-swap.ts';
 import type { SyncDeps } from '../pipeline/sync/sync-store.ts';
 import { findJob, type JobConfig } from '../config/jobs-from.ts';
 import { FolderDestination } from '../adapters/folder/folder-destination.ts';
@@ -74,8 +75,8 @@ function buildBackups(config: Config, logger: Logger, locks: Locks, stores: Back
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const target = await buildTarget(config, logger);
   await target.ensure(); // each target logs its own steps (creating, starting): logging them here too printed each twice
-  const ops = await openOpsDatabase((db) => target.opsConnection(db), config.ops.database, (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
-  const opsStores = createOpsStores(ops, { swapDatabases: swapStagingIn });
+  const ops = await openOpsDatabase(opsConnection(config, target), opsDatabaseName(config), (err) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect'));
+  const opsStores = createOpsStores(ops, { swapDatabases: config.ops.url ? swapOnRestoreServer(target.opsConnection('postgres')) : swapStagingIn });
   const settings = config.sync;
   const sync: SyncDeps = {
     stores: config.stores, runs: opsStores.runs, priceLists: opsStores.priceLists, locks: opsStores.locks, target, logger, dataDir: config.dataDir,

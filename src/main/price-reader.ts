@@ -5,19 +5,20 @@ import { swapStagingIn } from '../store/postgres/database-swap.ts';
 import { openMigratedOpsDatabase, openOpsDatabase } from '../store/postgres/ops-database.ts';
 import { PgPriceLists } from '../store/postgres/price-lists.ts';
 import { buildTarget } from './restore-target.ts';
+import { opsConnection, opsDatabaseName } from './ops-connection.ts';
 
 /**
  * Only the published price lists, for a one-shot reader (tokobot ask): the ops database opened on
- * the restore server without building the rest of the app (sources, backups, alerts, Docker's
+ * the restore server (or OPS_DATABASE_URL) without building the rest of the app (sources, backups, alerts, Docker's
  * client for the other targets), so that a question costs a start-up and one search. A restore
  * server that does not answer (a stopped container or embedded server) is started first.
  */
 export async function openPriceLists(config: Config, logger: Logger): Promise<{ priceLists: PriceLists; close(): Promise<void> }> {
   const target = await buildTarget(config, logger);
-  const connection = (db: string) => target.opsConnection(db);
+  const connection = opsConnection(config, target);
   const dropped = (err: Error) => logger.warn({ reason: err.message }, 'ops database connection dropped; it will reconnect');
-  const open = async () => await openMigratedOpsDatabase(connection, config.ops.database, dropped)
-    ?? await openOpsDatabase(connection, config.ops.database, dropped);
+  const open = async () => await openMigratedOpsDatabase(connection, opsDatabaseName(config), dropped)
+    ?? await openOpsDatabase(connection, opsDatabaseName(config), dropped);
   const pool = await open().catch(async () => {
     await target.ensure((text) => logger.info(text));
     return open();

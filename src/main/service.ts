@@ -12,6 +12,7 @@ import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { startAlerting, type Alerting } from './alerting.ts';
 import { createSchedules } from './schedules.ts';
 import { startSyncWatch, type SyncWatchOptions } from './sync-watch.ts';
+import { openJobs, startWorker, type Worker } from './worker.ts';
 import { checkOpsHttpExposure } from '../ops-http.ts';
 import { startOpsHttp } from './ops-http-server.ts';
 import type { WhatsAppClient } from '../adapters/whatsapp/whatsapp-client.ts';
@@ -50,6 +51,8 @@ export interface ServiceOptions {
   telegramRetry?: NetworkRetryOptions;
   /** The folder watch's waits (tests shorten them). */
   syncWatch?: SyncWatchOptions;
+  /** The worker's heartbeat (tests shorten it). */
+  workerBeatMs?: number;
 }
 
 /**
@@ -111,7 +114,9 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const backups = new BackupRunner(app.backups, app.config.jobs, app.logger);
   await runner.recover();
   await backups.recover();
-  const schedules = createSchedules(app, runner, backups);
+  const schedules = createSchedules(app);
+  const slots = app.config.worker.concurrency;
+  const jobs = await openJobs(app, slots);
   const langOf = async (id: number) => (await chat.user(id)).lang;
   const connection = new TelegramConnection({
     token, apiRoot: telegram.apiRoot, proxy: app.config.proxy, webhook: telegram.webhook, logger: app.logger, retry: options.telegramRetry,
@@ -157,18 +162,20 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   }
   const alerting = late.alerting = startAlerting(app, { api: bot.api, telegram: connection, chat, syncRunner: runner, backupRunner: backups, whatsapp,
     intervalMs: options.alertIntervalMs, channelGraceMs: options.channelGraceMs });
-  schedules.start();
-  const watch = startSyncWatch(app, runner, options.syncWatch);
+  // Last of what starts: jobs (and the schedules, which the workers fire) once every listener is in place.
+  const worker: Worker | undefined = slots > 0 ? await startWorker(app, jobs, { syncs: runner, backups }, { concurrency: slots, beatMs: options.workerBeatMs }) : undefined;
+  if (!worker) app.logger.info({}, 'worker: none here (WORKER_CONCURRENCY=0); syncs and backups are left to tokobot worker processes');
+  const watch = startSyncWatch(app, (store) => jobs.queue.sync(store.id, 'watch'), options.syncWatch);
   connection.start(bot);
   return {
     bot, core, runner, backups, httpPort: opsHttp?.port, webPort: web?.port, telegram: connection,
     alerting,
     async stop() {
-      await schedules.stop();
       await watch.stop();
       stopping.abort();
       await connection.stop();
-      await Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]);
+      await (worker ? worker.stop() : Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]));
+      await jobs.close();
       await alerting.stop();
       await whatsapp?.stop();
       await opsHttp?.close();

@@ -1,8 +1,6 @@
 import type { App } from './app.ts';
 import type { StoreConfig } from '../config/load-config.ts';
-import { isAppError } from '../errors.ts';
 import type { BackupSourceWatch } from '../pipeline/ports.ts';
-import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import { DropboxWatch, type DropboxWatchOptions } from '../adapters/dropbox/dropbox-watch.ts';
 import { FolderWatch } from '../adapters/folder/folder-watch.ts';
 
@@ -15,46 +13,18 @@ export interface SyncWatch {
 }
 
 /**
- * Starts a store's sync for each event through the runner. Events while the store syncs are not
- * lost: they make one more sync after it (busy elsewhere: after that run finishes); any number of them make one.
+ * Event-driven sync (SYNC_WATCH): each store's folder (Dropbox or local) is watched, and a new
+ * backup queues that store's sync (`enqueue`). The queue makes events before the sync starts one
+ * sync, and an event during it one more after it, whichever worker runs them.
  */
-export function syncOnEvents(runner: Pick<SyncRunner, 'run' | 'onFinished'>, logger: Pick<App['logger'], 'info' | 'warn'>, signal: AbortSignal): (store: StoreConfig) => void {
-  const syncing = new Set<string>();
-  const again = new Set<string>();
-  const sync = (store: StoreConfig): void => {
-    if (signal.aborted) return;
-    if (syncing.has(store.id)) return void again.add(store.id);
-    syncing.add(store.id);
-    void (async () => {
-      try {
-        do {
-          again.delete(store.id);
-          const outcome = await runner.run(store, 'watch');
-          logger.info({ store: store.id, status: outcome.status }, 'sync after a new backup finished');
-        } while (again.has(store.id) && !signal.aborted);
-      } catch (err) {
-        // Busy: a sync by the schedule or a chat runs; the listener below starts one more after it.
-        if (isAppError(err) && err.kind === 'busy') again.add(store.id);
-        else logger.warn({ store: store.id, err }, 'sync after a new backup did not start');
-      } finally {
-        syncing.delete(store.id);
-      }
-    })();
-  };
-  runner.onFinished((_outcome, store) => {
-    if (again.has(store.id) && !syncing.has(store.id)) sync(store);
-  });
-  return sync;
-}
-
-/**
- * Event-driven sync (SYNC_WATCH): each store's folder (Dropbox or local) is watched, and a new backup starts
- * that store's sync through the runner, as the schedule does (syncOnEvents).
- */
-export function startSyncWatch(app: Pick<App, 'config' | 'logger' | 'opsStores'>, runner: SyncRunner, options: SyncWatchOptions = {}): SyncWatch {
+export function startSyncWatch(app: Pick<App, 'config' | 'logger' | 'opsStores'>, enqueue: (store: StoreConfig) => Promise<void>, options: SyncWatchOptions = {}): SyncWatch {
   const { config, logger } = app;
   const stopping = new AbortController();
-  const sync = syncOnEvents(runner, logger, stopping.signal);
+  const sync = (store: StoreConfig) => {
+    if (stopping.signal.aborted) return;
+    void enqueue(store).then(() => logger.info({ store: store.id }, 'new backup: sync queued'),
+      (err: unknown) => logger.warn({ store: store.id, err }, 'new backup: its sync could not be queued; the schedule will take it'));
+  };
 
   const watches: Promise<void>[] = [];
   if (config.sync.watch) {

@@ -117,3 +117,20 @@ export interface RestoreTarget {
   /** Stops a server this process started (the embedded one); the others keep running. */
   stop?(): Promise<void>;
 }
+
+/**
+ * The job queue on the ops database: work that any worker process (tokobot start or tokobot
+ * worker, on any machine) may take. A store's syncs run one at a time; asks made before its
+ * sync starts are that one sync; an ask made while it syncs is one more sync after it.
+ */
+export interface JobQueue {
+  sync(store: string, trigger: string): Promise<void>;
+  backup(job: string, trigger: string): Promise<void>;
+}
+
+/** A job as its task sees it: what it asks (untrusted: the queue is a table), and which try this is (1 first). */
+export interface JobRun {
+  payload: unknown;
+  attempt: number;
+  maxAttempts: number;
+}

@@ -9,6 +9,7 @@ import type { WebAuth } from './web-auth.ts';
 import type { WebAudit } from './web-audit.ts';
 import type { WebTokens } from './web-tokens.ts';
 import type { WatchCursors } from './watch-cursors.ts';
+import type { Workers } from './workers.ts';
 import { PostgresButtonMemory } from './postgres/button-memory.ts';
 import { PgChats } from './postgres/chats.ts';
 import { PgDataVersion } from './postgres/data-version.ts';
@@ -19,6 +20,7 @@ import { PgWebAuth } from './postgres/web-auth.ts';
 import { PgWebAudit } from './postgres/web-audit.ts';
 import { PgWebTokens } from './postgres/web-tokens.ts';
 import { PgWatchCursors } from './postgres/watch-cursors.ts';
+import { PgWorkers } from './postgres/workers.ts';
 
 export { openOpsDatabase, migrate } from './postgres/ops-database.ts';
 
@@ -38,6 +40,8 @@ export interface OpsStores {
   webAudit: WebAudit;
   /** Where each watched backup folder's changes were last read up to. */
   watchCursors: WatchCursors;
+  /** The heartbeats of worker processes. */
+  workers: Workers;
   /** Whether anything was written since: the dashboard reuses what it read while nothing was. */
   version: DataVersion;
 }
@@ -55,5 +59,6 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
     webAudit: new PgWebAudit(pool),
     version: new PgDataVersion(pool),
     watchCursors: new PgWatchCursors(pool),
+    workers: new PgWorkers(pool),
   };
 }

@@ -9,6 +9,7 @@ import type { Locks, Release } from '../../src/store/locks.ts';
 import type { ListedItem, ListedPrice, PriceLists, Publication, PublishedList, PublishOptions } from '../../src/store/price-lists.ts';
 import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type StatusRuns, type SyncRun, type SyncRunLog, type Trigger } from '../../src/store/sync-runs.ts';
 import { MemoryButtonMemory } from './memory-button-memory.ts';
+import { MemoryWorkers } from './memory-workers.ts';
 import { MemoryWatchCursors } from './memory-watch-cursors.ts';
 
 /*
@@ -232,6 +233,7 @@ export function createMemoryStores(options: { swapDatabases?: (store: string) =>
     webAudit: new MemoryWebAudit(),
     locks: new MemoryLocks(),
     watchCursors: new MemoryWatchCursors(),
+    workers: new MemoryWorkers(),
     // Memory cannot tell cheaply whether anything was written: every version differs, nothing is reused.
     version: { current: async () => String(++versions) },
   };

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { quoteIdent } from '../../adapters/postgres/sql-text.ts';
 import { storeDatabases } from '../../pipeline/databases.ts';
 
@@ -34,4 +34,27 @@ export async function swapStagingIn(c: pg.ClientBase, storeId: string): Promise<
       if ((err as { code?: string }).code !== '55006' || attempt >= SWAP_ATTEMPTS) throw err;
     }
   }
+}
+
+/**
+ * The swap when the ops database is not on the restore server (OPS_DATABASE_URL, a fleet's shared
+ * ops database): renames cannot join the ops transaction there, so they commit in one transaction
+ * of their own on the restore server (`connection`), just before the publication commits. A crash
+ * between the two leaves the new database live with the old list, which the next sync publishes.
+ */
+export function swapOnRestoreServer(connection: pg.ClientConfig): (ops: pg.ClientBase, storeId: string) => Promise<void> {
+  return async (_ops, storeId) => {
+    const c = new pg.Client(connection);
+    await c.connect();
+    try {
+      await c.query('BEGIN');
+      await swapStagingIn(c, storeId);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      await c.end();
+    }
+  };
 }

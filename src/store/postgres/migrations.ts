@@ -282,4 +282,18 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'the heartbeats of worker processes, so that a dead worker\'s jobs are taken up by the others',
+    sql: `
+      CREATE TABLE workers (
+        id text PRIMARY KEY,
+        machine text NOT NULL,
+        pid integer NOT NULL,
+        concurrency integer NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        beat_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

@@ -1,0 +1,114 @@
+import pg from 'pg';
+import type { App } from './app.ts';
+import { opsConnection, opsDatabaseName } from './ops-connection.ts';
+import { reportRuns } from './alerting.ts';
+import { BACKUP_ATTEMPTS, backupPlace, GraphileQueue, startQueueWorker, SYNC_ATTEMPTS, syncPlace, type QueueWorker } from '../adapters/job-queue/graphile-queue.ts';
+import type { ZoneCronItem } from '../adapters/job-queue/zone-cron.ts';
+import { runTask } from '../pipeline/jobs/job-tasks.ts';
+import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
+import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
+
+/** The job queue of a process, on a pool of its own on the ops database (the engine keeps one connection listening). */
+export interface Jobs {
+  queue: GraphileQueue;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export async function openJobs(app: Pick<App, 'config' | 'target' | 'logger'>, slots: number): Promise<Jobs> {
+  const pool = new pg.Pool({ ...opsConnection(app.config, app.target)(opsDatabaseName(app.config)), max: slots + 3 });
+  const dropped = (err: Error) => app.logger.warn({ reason: err.message }, 'job queue connection dropped; it will reconnect');
+  // Both handlers, as graphile-worker asks: an idle client's error and a checked-out client's (https://err.red/wpeh).
+  pool.on('error', dropped);
+  pool.on('connect', (client) => { client.on('error', dropped); });
+  const queue = await GraphileQueue.open(pool, app.logger).catch(async (err) => { await pool.end(); throw err; });
+  return {
+    queue, pool,
+    async close() {
+      await queue.close();
+      await pool.end();
+    },
+  };
+}
+
+/** Every store's sync schedule and every scheduled backup job, as the engine's cron items. */
+function cronItems(config: App['config']): ZoneCronItem[] {
+  const zone = config.locale.zone;
+  return [
+    ...config.stores.map((s): ZoneCronItem => ({
+      identifier: `sync:${s.id}`, task: 'sync', schedule: config.sync.cron, zone: s.timeZone ?? zone,
+      payload: { store: s.id, trigger: 'schedule' }, ...syncPlace(s.id), maxAttempts: SYNC_ATTEMPTS,
+    })),
+    ...config.jobs.flatMap((j): ZoneCronItem[] => (j.schedule ? [{
+      identifier: `backup:${j.id}`, task: 'backup', schedule: j.schedule, zone,
+      payload: { job: j.id, trigger: 'schedule' }, ...backupPlace(j.id), maxAttempts: BACKUP_ATTEMPTS,
+    }] : [])),
+  ];
+}
+
+export interface WorkerOptions {
+  concurrency: number;
+  /** Between heartbeats (tests shorten it); a quarter of WORKER_DEAD_AFTER_S by default, at most 10 s. */
+  beatMs?: number;
+  pollMs?: number;
+}
+
+export interface Worker {
+  id: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker of a process: takes sync and backup jobs from the queue with `concurrency` slots,
+ * runs them through the runners (their locks, crash recovery, run log, alerts), fires the
+ * schedules (once across every worker), beats, and takes up the jobs of workers that stopped beating.
+ */
+export async function startWorker(app: App, jobs: Jobs, runners: { syncs: SyncRunner; backups: BackupRunner }, o: WorkerOptions): Promise<Worker> {
+  const { config, logger } = app;
+  let stopping = false;
+  const tasks = {
+    sync: runTask({ kind: 'sync', find: (id) => config.stores.find((s) => s.id === id), run: (s, t) => runners.syncs.run(s, t), stopping: () => stopping, logger }, 'store'),
+    backup: runTask({ kind: 'backup', find: (id) => config.jobs.find((j) => j.id === id), run: (j, t) => runners.backups.run(j, t), stopping: () => stopping, logger }, 'job'),
+  };
+  const engine: QueueWorker = await startQueueWorker({ pool: jobs.pool, concurrency: o.concurrency, tasks, crons: cronItems(config), logger, pollMs: o.pollMs });
+  const me = { id: engine.id, machine: config.worker.name, pid: process.pid, concurrency: o.concurrency };
+  const workers = app.opsStores.workers;
+  const deadAfterMs = config.worker.deadAfterMs;
+  const beatMs = o.beatMs ?? Math.min(10_000, deadAfterMs / 4);
+  const beat = async () => {
+    await workers.beat(me);
+    const dead = (await workers.silent(deadAfterMs)).filter((w) => w.id !== me.id);
+    if (!dead.length) return;
+    await jobs.queue.unlockWorkers(dead.map((w) => w.id));
+    await workers.forget(dead.map((w) => w.id));
+    for (const w of dead) logger.warn({ worker: w.id, machine: w.machine, pid: w.pid, silentSince: w.beatAt }, `the worker on ${w.machine} (pid ${w.pid}) stopped beating; its jobs were handed to the others`);
+  };
+  await beat();
+  const timer = setInterval(() => { void beat().catch((err) => logger.warn({ err }, 'worker heartbeat failed; tried again')); }, beatMs);
+  logger.info({ worker: me.id, machine: me.machine, concurrency: o.concurrency }, `worker: ${o.concurrency} job slot(s) on ${me.machine}`);
+  return {
+    id: me.id,
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await Promise.all([engine.stop(), runners.syncs.shutdown(30_000), runners.backups.shutdown(30_000)]);
+      await workers.forget([me.id]).catch(() => undefined);
+    },
+  };
+}
+
+/** `tokobot worker`: the runners and the worker alone, with alerts recorded for the front end to deliver. */
+export async function startWorkerProcess(app: App, runners: { syncs: SyncRunner; backups: BackupRunner }, o: WorkerOptions): Promise<Worker> {
+  reportRuns(app, runners.syncs, runners.backups);
+  await runners.syncs.recover();
+  await runners.backups.recover();
+  const jobs = await openJobs(app, o.concurrency);
+  const worker = await startWorker(app, jobs, runners, o).catch(async (err) => { await jobs.close(); throw err; });
+  return {
+    id: worker.id,
+    async stop() {
+      await worker.stop();
+      await jobs.close();
+    },
+  };
+}
