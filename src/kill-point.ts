@@ -6,7 +6,8 @@
  * temporary file complete and checked), mid-verify (a PostgreSQL job: restored into its scratch
  * database, not yet counted), after-rename (backup job: a destination holds the file
  * under its final name, the run log does not know yet); publish:before-commit, publish:committed
- * and publish:file-in-place (a sync's publication: see publish.ts). Without the variable it does nothing.
+ * and publish:file-in-place (a sync's publication: see publish.ts); sync:restored (a sync: its staging database
+ * restored, nothing published). Without the variable it does nothing.
  * Read here and nowhere else; it is not a setting, so it is not in the config schema.
  */
 export function killPoint(point: string): void {

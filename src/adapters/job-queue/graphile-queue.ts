@@ -20,7 +20,8 @@ export const backupPlace = (job: string) => ({ queueName: `job:${job}`, jobKey: 
 /** graphile-worker's log lines through tokobot's logger (its own would go to the console). */
 function engineLogger(logger: Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>): GraphileLogger {
   return new GraphileLogger(() => (level, message, meta) => {
-    const at = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'info' ? 'info' : 'debug';
+    // Its info lines are one per job ("Completed task …" with the payload): tokobot's runs log their own ends.
+    const at = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
     logger[at]({ queue: meta }, `job queue: ${message}`);
   });
 }

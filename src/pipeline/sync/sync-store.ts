@@ -1,5 +1,6 @@
 import { rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { killPoint } from '../../kill-point.ts';
 import type { Logger } from 'pino';
 import { AppError, describeError, errorFacts, isAppError, type ErrorFacts } from '../../errors.ts';
 import type { StoreConfig } from '../../config/load-config.ts';
@@ -141,6 +142,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     await t.begin('restore', { text: `${archive.summary.tables} tables` });
     await deps.target.createDatabase(dbs.staging);
     await deps.target.restore(archive.path, dbs.staging, { jobs: deps.settings.restoreJobs, signal });
+    killPoint('sync:restored');
 
     await t.begin('analyze');
     await deps.target.analyze(dbs.staging);
