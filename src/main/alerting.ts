@@ -74,10 +74,12 @@ const testMessage = (r: Recipient): Message => (r.lang === 'en' ? { severity: 'i
  * Runs report in: a failed sync or backup opens its alert, a good one resolves it, in the ops
  * database, whichever process ran it (a tokobot worker too); `kick` hurries the delivery, where there is one.
  */
-export function reportRuns(app: Pick<App, 'alerts' | 'backups'>, syncs: SyncRunner, backups: BackupRunner, kick: () => void = () => undefined): void {
-  syncs.onFinished(async (outcome, store) => { await syncAlert(app.alerts, store, outcome); kick(); });
+export function reportRuns(app: Pick<App, 'alerts' | 'backups' | 'config'>, syncs: SyncRunner, backups: BackupRunner, kick: () => void = () => undefined): void {
+  // A fleet's alerts say which machine ran the job: its workers may run on several (OPS_DATABASE_URL).
+  const machine = app.config.ops.url ? app.config.worker.name : undefined;
+  syncs.onFinished(async (outcome, store) => { await syncAlert(app.alerts, store, outcome, machine); kick(); });
   backups.onFinished(async (run) => {
-    await backupAlert(app.alerts, run, (await app.backups.log.latest()).get(run.job)?.lastGood);
+    await backupAlert(app.alerts, run, (await app.backups.log.latest()).get(run.job)?.lastGood, machine);
     kick();
   });
 }

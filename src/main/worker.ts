@@ -81,9 +81,14 @@ export async function startWorker(app: App, jobs: Jobs, runners: { syncs: SyncRu
     if (!dead.length) return;
     await jobs.queue.unlockWorkers(dead.map((w) => w.id));
     await workers.forget(dead.map((w) => w.id));
-    for (const w of dead) logger.warn({ worker: w.id, machine: w.machine, pid: w.pid, silentSince: w.beatAt }, `the worker on ${w.machine} (pid ${w.pid}) stopped beating; its jobs were handed to the others`);
+    for (const w of dead) {
+      logger.warn({ worker: w.id, machine: w.machine, pid: w.pid, silentSince: w.beatAt }, `the worker on ${w.machine} (pid ${w.pid}) stopped beating; its jobs were handed to the others`);
+      await app.alerts.raise({ key: `worker:${w.machine}`, kind: 'worker-down', severity: 'warning', subject: w.machine, params: { pid: w.pid, silentSince: w.beatAt.toISOString() } });
+    }
   };
   await beat();
+  // A worker beating again on a machine whose worker stopped: that machine is back.
+  await app.alerts.clear(`worker:${me.machine}`);
   const timer = setInterval(() => { void beat().catch((err) => logger.warn({ err }, 'worker heartbeat failed; tried again')); }, beatMs);
   logger.info({ worker: me.id, machine: me.machine, concurrency: o.concurrency }, `worker: ${o.concurrency} job slot(s) on ${me.machine}`);
   return {

@@ -76,6 +76,12 @@ const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text; resolved
     },
     resolved: { id: 'Telegram tokobot tersambung lagi', en: 'tokobot\'s Telegram is connected again' },
   },
+  'worker-down': {
+    title: { id: 'Worker tokobot di {subject} berhenti', en: 'tokobot\'s worker on {subject} stopped' },
+    detail: { id: 'Tidak ada tanda hidup sejak {silentSince} (pid {pid}). Pekerjaannya sudah diambil alih worker lain.', en: 'No sign of life since {silentSince} (pid {pid}). The other workers took up its jobs.' },
+    todo: { id: 'Periksa mesin {subject}: apakah menyala, terhubung ke database ops, dan tokobot worker berjalan?', en: 'Check the machine {subject}: is it on, connected to the ops database, and is tokobot worker running?' },
+    resolved: { id: 'worker tokobot di {subject} berjalan lagi', en: 'tokobot\'s worker on {subject} runs again' },
+  },
 };
 
 /** The zone an alert's times are shown in: its store's (params.zone), else the reader's. */
@@ -110,13 +116,15 @@ function parts(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, reader: Locale
   const params = { ...a.params, subject: a.subject, ...(inId ? { error: a.params.errorId! } : {}) };
   const say = (text: Text) => fill(text[reader.lang], params, a, reader);
   const facts = parseErrorFacts(a.params.errorKind, a.params.errorSystem);
-  return { title: say(k.title), detail: say(k.detail), todo: say(k.todo), resolved: say(k.resolved), headline: facts ? [ownerMessage(facts, reader.lang)] : [] };
+  // The machine that ran it, in a fleet whose workers run on several (WORKER_NAME).
+  const where = typeof a.params.machine === 'string' && a.kind !== 'worker-down' ? [`${WORDS.machine[reader.lang]}: ${a.params.machine}`] : [];
+  return { title: say(k.title), detail: say(k.detail), todo: say(k.todo), resolved: say(k.resolved), headline: facts ? [ownerMessage(facts, reader.lang)] : [], where };
 }
 
 const WORDS = {
   since: { id: 'Sejak', en: 'Since' }, still: { id: 'Masih', en: 'Still' }, recovered: { id: 'Pulih', en: 'Recovered' },
   lasted: { id: 'Masalah berlangsung dari {from} sampai {to}.', en: 'The problem lasted from {from} to {to}.' },
-  updates: { id: '{n} kabar peringatan', en: '{n} alert updates' }, details: { id: 'Kirim /alerts untuk rinciannya.', en: 'Send /alerts for details.' },
+  updates: { id: '{n} kabar peringatan', en: '{n} alert updates' }, machine: { id: 'Mesin', en: 'Machine' }, details: { id: 'Kirim /alerts untuk rinciannya.', en: 'Send /alerts for details.' },
 } satisfies Record<string, Text>;
 
 const shown = (s: Severity): Message['severity'] => (s === 'critical' ? 'error' : 'warning');
@@ -125,12 +133,12 @@ const recovered = (a: OpenAlert, reader: Locale) => `${WORDS.recovered[reader.la
 
 export function openMessage(a: OpenAlert, reader: Locale): Message {
   const p = parts(a, reader);
-  return { severity: shown(a.severity), title: p.title, lines: [...p.headline, p.detail, since(a, reader), p.todo] };
+  return { severity: shown(a.severity), title: p.title, lines: [...p.headline, p.detail, ...p.where, since(a, reader), p.todo] };
 }
 
 export function remindMessage(a: OpenAlert, reader: Locale): Message {
   const p = parts(a, reader);
-  return { severity: shown(a.severity), title: `${WORDS.still[reader.lang]}: ${p.title}`, lines: [...p.headline, p.detail, since(a, reader), p.todo] };
+  return { severity: shown(a.severity), title: `${WORDS.still[reader.lang]}: ${p.title}`, lines: [...p.headline, p.detail, ...p.where, since(a, reader), p.todo] };
 }
 
 /** Says what is well again ("Pulih: sync Toko Pusat berhasil lagi"), not the failure's title. */

@@ -16,7 +16,8 @@ export type AlertKind =
   | 'disk-low'
   | 'restore-server-down'
   | 'whatsapp-down'
-  | 'telegram-down';
+  | 'telegram-down'
+  | 'worker-down';
 
 /** Something wrong, identified by `key` (what and where): raising it again while open changes nothing but its details. */
 export interface AlertInput {

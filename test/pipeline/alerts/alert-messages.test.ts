@@ -15,7 +15,7 @@ test('a resolved alert says what works again, in each language, never the failur
   assert.equal(resolvedMessage(alert('sync-failed', 'Toko X'), en, opened).title, '✅ Recovered: sync of Toko X works again');
   assert.equal(resolvedMessage(alert('backup-failed', 'harian'), id, opened).title, '✅ Pulih: backup harian berhasil lagi');
   assert.equal(resolvedMessage(alert('stale-backups', 'Toko X'), id, opened).title, '✅ Pulih: backup Toko X datang lagi');
-  const kinds: AlertKind[] = ['sync-failed', 'sync-stuck', 'stale-backups', 'source-unreachable', 'backup-failed', 'backup-missed', 'disk-low', 'restore-server-down', 'whatsapp-down'];
+  const kinds: AlertKind[] = ['sync-failed', 'sync-stuck', 'stale-backups', 'source-unreachable', 'backup-failed', 'backup-missed', 'disk-low', 'restore-server-down', 'whatsapp-down', 'worker-down'];
   for (const kind of kinds) {
     const a = alert(kind, 'Toko X');
     const [idTitle, enTitle] = [resolvedMessage(a, id, opened).title, resolvedMessage(a, en, opened).title];
@@ -41,4 +41,15 @@ test('times in an alert: each reader\'s language, in the store\'s zone when the 
   assert.equal(alertTime(stale, opened, en), '29 Nov 2026 10:00 WITA');
   const older = alert('sync-stuck', 'Toko', { since: '2026-11-23 02:00 UTC', stage: 'restore' });
   assert.equal(openMessage(older, id).lines[0], 'Berjalan sejak 2026-11-23 02:00 UTC (tahap restore).', 'alerts stored before keep their text');
+});
+
+test('in a fleet an alert says which machine ran the job; a stopped worker names its machine and when it went quiet', () => {
+  const failed = alert('sync-failed', 'Toko X', { stage: 'restore', error: 'connect ECONNREFUSED 127.0.0.1:5432', machine: 'gudang-2' });
+  assert.ok(openMessage(failed, id).lines.includes('Mesin: gudang-2'));
+  assert.ok(openMessage(failed, en).lines.includes('Machine: gudang-2'));
+  assert.ok(!openMessage(alert('sync-failed', 'Toko X', { stage: 'restore', error: 'x' }), id).lines.some((l) => /^Mesin/.test(l)));
+  const down = alert('worker-down', 'gudang-2', { pid: 4242, silentSince: '2026-11-29T01:58:00.000Z' });
+  assert.equal(openMessage(down, id).title, 'Worker tokobot di gudang-2 berhenti');
+  assert.equal(openMessage(down, en).lines[0], 'No sign of life since 29 Nov 2026 08:58 WIB (pid 4242). The other workers took up its jobs.');
+  assert.equal(resolvedMessage(down, id, opened).title, '✅ Pulih: worker tokobot di gudang-2 berjalan lagi');
 });

@@ -8,7 +8,7 @@ interface Store { id: string }
 function harness(ends: { status: string; failure?: ErrorFacts | null } | Error, stopping = false) {
   const runs: string[] = [];
   const lines: string[] = [];
-  const log = (_o: object, msg: string) => { lines.push(msg); };
+  const log = ((_o: object, msg: string) => { lines.push(msg); }) as unknown as import('pino').LogFn;
   const task = runTask<Store>({
     kind: 'sync', find: (id) => (id === 'gone' ? undefined : { id }), stopping: () => stopping,
     run: async (s, trigger) => {
