@@ -22,10 +22,12 @@ export interface CoreWiring {
   alerting: () => Alerting | undefined;
   /** A sign-in link to the web dashboard, when it runs. */
   webLink?: CoreDeps['webLink'];
+  /** How /sync runs when this process has no worker (WORKER_CONCURRENCY=0): through the queue (syncThroughQueue). */
+  queuedSync?: CoreDeps['runSync'];
 }
 
 /** The command core over the real pipeline. */
-export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting, webLink }: CoreWiring): CoreDeps {
+export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting, webLink, queuedSync }: CoreWiring): CoreDeps {
   const telegram = app.config.telegram;
   return {
     stores: app.config.stores, roles: telegram.roles, publicMode: telegram.publicMode, rateLimitPerMinute: telegram.rateLimitPerMinute,
@@ -33,7 +35,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
     search,
     status: (store) => storeStatus(app.opsStores, store),
     history: (store, limit) => app.opsStores.runs.recent(store, limit),
-    runSync: (store, trigger, onProgress) => runner.run(store, trigger, onProgress),
+    runSync: queuedSync ?? ((store, trigger, onProgress) => runner.run(store, trigger, onProgress)),
     syncInProgress: (store) => runner.progress(store),
     cancelRuns: (id, by) => {
       const [sync, backup] = [runner.cancel(id, by), backups.cancel(id, by)];

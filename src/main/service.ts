@@ -13,6 +13,9 @@ import { startAlerting, type Alerting } from './alerting.ts';
 import { createSchedules } from './schedules.ts';
 import { startSyncWatch, type SyncWatchOptions } from './sync-watch.ts';
 import { openJobs, startWorker, type Worker } from './worker.ts';
+import { syncThroughQueue } from '../pipeline/jobs/queued-sync.ts';
+import type { SyncProgressFn } from '../pipeline/sync/run-tracker.ts';
+import type { StoreConfig } from '../config/load-config.ts';
 import { checkOpsHttpExposure } from '../ops-http.ts';
 import { startOpsHttp } from './ops-http-server.ts';
 import type { WhatsAppClient } from '../adapters/whatsapp/whatsapp-client.ts';
@@ -130,7 +133,9 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
     for (const id of owners) await late.bot?.api.sendMessage(id, text(await langOf(id)));
   };
-  const core = new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners,
+  // A front end only (no job slots here): /sync and the dashboard's sync button queue the sync for the workers.
+  const queuedSync = slots > 0 ? undefined : (store: StoreConfig, trigger: string, onProgress: SyncProgressFn) => syncThroughQueue({ queue: jobs.queue, runs: app.opsStores.runs }, store, trigger, onProgress);
+  const core = new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, queuedSync,
     nextSync: schedules.nextSync, nextBackup: schedules.nextBackup, alerting: () => late.alerting,
     ...(webPort === undefined ? {} : { webLink: (user) => late.web!.link(user) }) }));
   for (const store of app.config.stores) await search.warm(store.id); // before the first question, not during it
@@ -151,7 +156,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   });
   if (opsHttp) app.logger.info({}, `ops http: /healthz, /metrics and /status on ${httpConfig.host}:${opsHttp.port}`);
   const web = late.web = webPort === undefined ? undefined
-    : await startWebServer(app, { backups, syncs: runner, nextBackup: schedules.nextBackup, chat, search, alerting: () => late.alerting }, webPort).catch(async (err) => { await opsHttp?.close(); throw err; });
+    : await startWebServer(app, { backups, syncs: runner, nextBackup: schedules.nextBackup, chat, search, alerting: () => late.alerting, ...(slots > 0 ? {} : { queue: jobs.queue }) }, webPort).catch(async (err) => { await opsHttp?.close(); throw err; });
   if (web) app.logger.info({}, `web dashboard on ${app.config.web.host}:${web.port} (sign-in links: ${app.config.web.baseUrl}/masuk/…)`);
   let whatsapp: WhatsAppMessenger | undefined;
   if (app.config.whatsapp.enabled) {

@@ -14,8 +14,8 @@ import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { RestoreTasks } from '../pipeline/backup/restore-tasks.ts';
 import { officeStock } from '../pipeline/item-stock.ts';
 import { publishedChanges } from '../pipeline/list-changes.ts';
-import type { RestoreTarget } from '../pipeline/ports.ts';
-import { startRun } from '../pipeline/runs/start-run.ts';
+import type { JobQueue, RestoreTarget } from '../pipeline/ports.ts';
+import { startRun, type RunStart } from '../pipeline/runs/start-run.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import { cachedStoreStatuses } from '../pipeline/status.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
@@ -40,6 +40,8 @@ export interface WebWiring {
   backups: BackupRunner;
   /** This process's sync runner where runs are made (tokobot start): with it the dashboard can start and cancel runs. */
   syncs?: SyncRunner;
+  /** Set in a front end with no worker: the dashboard's sync button queues the sync for the workers. */
+  queue?: Pick<JobQueue, 'sync'>;
   nextBackup: (jobId: string) => Date | null;
   chat: Pick<ChatState, 'user'>;
   /** The alert side once it runs (it starts after the web server). */
@@ -82,9 +84,12 @@ async function liveRuns(app: Pick<App, 'config' | 'backupAlertStores'>, wiring: 
   return [...here, ...recorded.filter((r) => !known.has(key(r.card, r.id)))];
 }
 
-function actions(app: Pick<App, 'logger' | 'store' | 'job'>, syncs: SyncRunner, backups: BackupRunner): WebActions {
+function actions(app: Pick<App, 'logger' | 'store' | 'job'>, syncs: SyncRunner, backups: BackupRunner, queue?: Pick<JobQueue, 'sync'>): WebActions {
+  const startSync = (id: string, trigger: string): Promise<RunStart> => (queue
+    ? queue.sync(app.store(id).id, trigger).then((): RunStart => ({ started: true })) // a worker starts it within a moment; the live view follows it
+    : startRun(syncs, app.store(id), id, trigger, app.logger));
   return {
-    start: (card, id, trigger) => (card === 'store' ? startRun(syncs, app.store(id), id, trigger, app.logger) : startRun(backups, app.job(id), id, trigger, app.logger)),
+    start: (card, id, trigger) => (card === 'store' ? startSync(id, trigger) : startRun(backups, app.job(id), id, trigger, app.logger)),
     cancel: (card, id, by) => (card === 'store' ? syncs : backups).cancel(id, by),
   };
 }
@@ -112,7 +117,7 @@ export function webDeps(app: Pick<App, 'config' | 'opsStores' | 'backupAlertStor
     backups: { files, restores: new RestoreTasks(files) },
     live: () => liveRuns(app, wiring), jobEvery: (id) => every.get(id) ?? null,
     log: (err, ref) => app.logger.error({ err, ref }, 'web request failed unexpectedly'),
-    ...(wiring.syncs ? { actions: actions(app, wiring.syncs, wiring.backups) } : {}),
+    ...(wiring.syncs ? { actions: actions(app, wiring.syncs, wiring.backups, wiring.queue) } : {}),
   };
 }
 

@@ -1,0 +1,54 @@
+import { AppError } from '../../errors.ts';
+import type { StoreConfig } from '../../config/load-config.ts';
+import type { SyncRun, SyncRunLog } from '../../store/sync-runs.ts';
+import type { JobQueue } from '../ports.ts';
+import type { SyncStage, SyncProgressFn } from '../sync/run-tracker.ts';
+import type { SyncOutcome } from '../sync/sync-store.ts';
+import { SYNC_STAGES } from '../sync/run-tracker.ts';
+
+export interface QueuedSyncDeps {
+  queue: Pick<JobQueue, 'sync'>;
+  runs: Pick<SyncRunLog, 'recent'>;
+  /** Between looks at the run log. */
+  pollMs?: number;
+  /** How long a sync may wait for a worker and run before the asker is told to look again later. */
+  waitMs?: number;
+}
+
+const stageOf = (run: SyncRun): SyncStage => SYNC_STAGES.find((s) => s === run.stage) ?? 'check';
+
+/** A finished run as the runner would have handed it back (the kind of failure is not in the run log). */
+function outcomeOf(run: SyncRun): SyncOutcome {
+  const durationsMs = Object.fromEntries(run.stages.map((s) => [s.name, s.endedAt ? Date.parse(s.endedAt) - Date.parse(s.startedAt) : 0]));
+  return {
+    runId: run.id, store: run.store, status: run.status === 'running' ? 'failed' : run.status, durationsMs,
+    ...(run.sourceFile ? { file: run.sourceFile } : {}), ...(run.bytes !== null ? { bytes: run.bytes } : {}), ...(run.rowCount !== null ? { rows: run.rowCount } : {}),
+    ...(run.status === 'failed' ? { failedStage: run.stage ?? undefined, error: run.error ?? undefined } : {}),
+  };
+}
+
+/**
+ * A sync asked for in a front end with no worker of its own (WORKER_CONCURRENCY=0): queued for
+ * the workers, then followed in the run log — its stages as progress, its end as the outcome.
+ * The run is the first of the store with this trigger after the ask (run ids grow).
+ */
+export async function syncThroughQueue(deps: QueuedSyncDeps, store: StoreConfig, trigger: string, onProgress: SyncProgressFn = () => undefined): Promise<SyncOutcome> {
+  const pollMs = deps.pollMs ?? 1_000;
+  const before = (await deps.runs.recent(store.id, 1))[0]?.id ?? 0;
+  await deps.queue.sync(store.id, trigger);
+  let shown = '';
+  const deadline = Date.now() + (deps.waitMs ?? 60 * 60_000);
+  while (Date.now() < deadline) {
+    const run = (await deps.runs.recent(store.id, 10)).find((r) => r.id > before && r.trigger === trigger);
+    if (run && run.status !== 'running') return outcomeOf(run);
+    if (run && run.stage !== shown) {
+      shown = run.stage ?? '';
+      onProgress({ stage: stageOf(run) });
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  throw new AppError('interrupted', 'tokobot', {
+    en: `the sync of ${store.name} is queued but did not end in time: is a tokobot worker running? /status shows it when it ends`,
+    id: `sync ${store.name} sudah masuk antrean tetapi belum selesai: apakah tokobot worker berjalan? /status menunjukkannya setelah selesai`,
+  });
+}
