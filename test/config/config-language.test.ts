@@ -69,7 +69,7 @@ test('config errors in Indonesian by default: each line names the variable, then
   const combos = problems({ SOURCE: 'folder', RESTORE_TARGET: 'external', SYNC_CRON: 'tiap jam' });
   assert.deepEqual(combos, [
     'SOURCE_DIR: wajib diisi bila SOURCE=folder (folder berisi backup .i5bu/.zip)',
-    'SYNC_CRON: "tiap jam" bukan ekspresi cron (mis. */30 * * * * untuk setiap 30 menit)',
+    'SYNC_CRON: "tiap jam" bukan ekspresi cron lima bagian: menit jam tanggal bulan hari (mis. */30 * * * * untuk setiap 30 menit)',
     'PG_URL: wajib diisi bila RESTORE_TARGET=external (postgres://user:password@host:5432/postgres)',
   ]);
 });

@@ -100,7 +100,7 @@ test('jobs: each problem names the job and field, and no secret is repeated', ()
   ] }, { SHORT: 'tiny' }));
   const all = lines.join('\n');
   assert.match(all, /jobs\.0 \(a\)\.urlEnv: the environment variable MISSING_URL is not set/);
-  assert.match(all, /jobs\.0 \(a\)\.schedule: "every night" is not a cron expression/);
+  assert.match(all, /jobs\.0 \(a\)\.schedule: "every night" is not a five-field cron expression/);
   assert.match(all, /jobs\.1 \(b\)\.url: expected a URL starting with mysql:\/\//);
   assert.match(all, /jobs\.1 \(b\)\.encryption: the passphrase in SHORT is too short/);
   assert.match(all, /jobs\.2 \(a\): job id "a" is listed twice/);
@@ -160,4 +160,16 @@ test('URL settings need their scheme and a host: "dbserver:5432" never means 127
   assert.ok(problems(job('dbserver:5432')).some((l) => l.startsWith('jobs.0 (j).url:') && l.includes('postgres://')));
   assert.ok(problems(job('postgres://u@shopdb/x', 'mysql')).some((l) => l.startsWith('jobs.0 (j).url:') && l.includes('mysql://')));
   assert.equal(loadConfig(job('mysql://root@127.0.0.1/shop', 'mysql')).jobs[0]?.url, 'mysql://root@127.0.0.1/shop');
+});
+
+test('schedules have five fields: a seconds field is refused (the job queue counts in minutes); fleet settings parse', () => {
+  const base = { SOURCE: 'folder', SOURCE_DIR: '/b', RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres' };
+  assert.match(problems({ ...base, SYNC_CRON: '*/10 * * * * *' }).join('\n'), /^SYNC_CRON: "\*\/10 \* \* \* \* \*" is not a five-field cron expression/m);
+  const c = loadConfig({ ...base, SYNC_CRON: '0 2 * * 1-5', WORKER_CONCURRENCY: '0', WORKER_NAME: 'gudang-2', WORKER_DEAD_AFTER_S: '30',
+    OPS_DATABASE_URL: 'postgres://tokobot:rahasia@ops.lan:5432/tokobot_ops' });
+  assert.deepEqual(c.worker, { concurrency: 0, name: 'gudang-2', deadAfterMs: 30_000 });
+  assert.equal(c.ops.url, 'postgres://tokobot:rahasia@ops.lan:5432/tokobot_ops');
+  assert.equal(loadConfig(base).worker.concurrency, 1);
+  assert.match(problems({ ...base, OPS_DATABASE_URL: 'ops.lan:5432' }).join('\n'), /^OPS_DATABASE_URL: /m);
+  assert.match(problems({ ...base, WORKER_DEAD_AFTER_S: '3' }).join('\n'), /^WORKER_DEAD_AFTER_S: /m);
 });
