@@ -22,10 +22,12 @@ export interface OpsHttpOptions {
   /** Whether the Telegram bot is taking updates. */
   telegram: () => { ready: boolean; text: string };
   messengers: () => Messenger[];
+  /** The job queue's counts (every process's jobs). */
+  queue: { counts(): Promise<{ waiting: number; running: number; givenUp: number }> };
 }
 
 /** Figures read from the ops database at each scrape, so they survive restarts and count every process's runs. */
-function metrics(app: OpsHttpApp): Registry {
+function metrics(app: OpsHttpApp, queue: OpsHttpOptions['queue']): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tokobot_' });
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
@@ -45,6 +47,13 @@ function metrics(app: OpsHttpApp): Registry {
       const status = await storeStatus(app.opsStores, s);
       if (status.newestBackup) g.set({ store: s.id }, Math.round(status.newestBackup.ageHours * 3600));
     }
+  });
+  gauge('tokobot_workers', 'Worker processes beating now, by machine: their job slots', ['machine'], async (g) => {
+    for (const w of await app.opsStores.workers.list()) g.inc({ machine: w.machine }, w.concurrency);
+  });
+  gauge('tokobot_queue_jobs', 'Jobs in the queue, by state (waiting, running, given up)', ['state'], async (g) => {
+    const c = await queue.counts();
+    for (const [state, n] of [['waiting', c.waiting], ['running', c.running], ['given_up', c.givenUp]] as const) g.set({ state }, n);
   });
   gauge('tokobot_alerts_open', 'Open alerts, by severity', ['severity'], async (g) => {
     g.set({ severity: 'warning' }, 0);
@@ -103,7 +112,7 @@ function authorized(req: http.IncomingMessage, token: string | undefined): boole
  * behind HTTP_TOKEN when one is set, which it must be beyond loopback.
  */
 export function opsHttpHandler(app: OpsHttpApp, o: Omit<OpsHttpOptions, 'host' | 'port'>): http.RequestListener {
-  const registry = metrics(app);
+  const registry = metrics(app, o.queue);
   const secrets = secretValues(app.config);
   return (req, res) => {
     const send = (status: number, type: string, body: string) => { res.writeHead(status, { 'content-type': type }); res.end(body); };
@@ -126,7 +135,8 @@ export function opsHttpHandler(app: OpsHttpApp, o: Omit<OpsHttpOptions, 'host' |
         const stores = [];
         for (const s of app.config.stores) stores.push(await storeStatus(app.opsStores, s));
         const jobs = (await o.backups.states(o.nextBackup)).map((j) => ({ ...j, job: { id: j.job.id, type: j.job.type, schedule: j.job.schedule } }));
-        const body = { health: { status: verdict(all), checks: all }, stores, jobs, alerts: await app.alerts.open() };
+        const queue = { ...(await o.queue.counts()), workers: await app.opsStores.workers.list() };
+        const body = { health: { status: verdict(all), checks: all }, stores, jobs, queue, alerts: await app.alerts.open() };
         return send(200, 'application/json', `${scrubbedJson(body, secrets)}\n`);
       }
       send(404, 'text/plain', 'not found: try /healthz, /metrics or /status\n');

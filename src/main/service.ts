@@ -152,7 +152,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   // First of what listens or runs: a port already taken stops tokobot before anything else started.
   const opsHttp = httpConfig.port === undefined ? undefined : await startOpsHttp(app, {
     host: httpConfig.host, port: httpConfig.port, token: httpConfig.token, backups, nextBackup: schedules.nextBackup,
-    telegram: () => connection.state(), messengers: () => Object.values(late.alerting?.messengers ?? {}),
+    telegram: () => connection.state(), messengers: () => Object.values(late.alerting?.messengers ?? {}), queue: jobs.queue,
   });
   if (opsHttp) app.logger.info({}, `ops http: /healthz, /metrics and /status on ${httpConfig.host}:${opsHttp.port}`);
   const web = late.web = webPort === undefined ? undefined

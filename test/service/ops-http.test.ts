@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, type Service } from '../../src/main/service.ts';
@@ -80,17 +81,24 @@ test('/metrics in Prometheus format: runs and durations per store, backup age, o
   assert.ok(age >= 7190 && age < 7400, `backup age ${age}`);
   assert.match(text, /^tokobot_alerts_open\{severity="critical"\} \d+$/m);
   assert.match(text, /^tokobot_process_resident_memory_bytes \d+/m);
+  // The service's own worker (WORKER_CONCURRENCY 1) beats on this machine; its queue holds no job now.
+  assert.match(text, new RegExp(`^tokobot_workers\\{machine="${hostname()}"\\} 1$`, 'm'));
+  assert.match(text, /^tokobot_queue_jobs\{state="waiting"\} 0$/m);
+  assert.match(text, /^tokobot_queue_jobs\{state="given_up"\} 0$/m);
 });
 
 test('/status as JSON with the health details for the token holder, and anything else is a 404 that names the endpoints', async () => {
   const status = await (await fetch(`${base}/status`, { headers: auth })).json() as {
-    health: { status: string; checks: Record<string, { ok: boolean; text: string }> }; stores: { store: string; freshness: string }[]; jobs: unknown[]; alerts: unknown[] };
+    health: { status: string; checks: Record<string, { ok: boolean; text: string }> }; stores: { store: string; freshness: string }[]; jobs: unknown[]; alerts: unknown[];
+    queue: { waiting: number; running: number; givenUp: number; workers: { machine: string; pid: number; concurrency: number }[] } };
   assert.equal(status.health.status, 'ok');
   assert.equal(status.health.checks.restoreServer?.text, 'external: accepting connections');
   assert.equal(status.health.checks.telegram?.text, 'long polling');
   assert.equal(status.stores[0]?.store, STORE);
   assert.equal(status.stores[0]?.freshness, 'OK');
   assert.deepEqual(status.jobs, []);
+  assert.deepEqual({ ...status.queue, workers: status.queue.workers.map((w) => ({ machine: w.machine, pid: w.pid, concurrency: w.concurrency })) },
+    { waiting: 0, running: 0, givenUp: 0, workers: [{ machine: hostname(), pid: process.pid, concurrency: 1 }] });
   const missing = await fetch(`${base}/nope`);
   assert.equal(missing.status, 404);
   assert.match(await missing.text(), /try \/healthz, \/metrics or \/status/);
@@ -108,7 +116,8 @@ test('beyond loopback without HTTP_TOKEN tokobot refuses to start, saying what t
   const app = { ...h.app, config: { ...h.app.config, http: { ...h.app.config.http, token: undefined } } } as typeof h.app;
   await assert.rejects(startService(app), (err: Error) => isAppError(err) && err.kind === 'config'
     && /HTTP_HOST=0\.0\.0\.0 is not a loopback address.*Set HTTP_TOKEN.*Authorization: Bearer.*HTTP_HOST=127\.0\.0\.1/s.test(err.message));
-  const options = { port: 0, backups: service.backups, nextBackup: () => null, telegram: () => ({ ready: true, text: 'long polling' }), messengers: () => [] };
+  const options = { port: 0, backups: service.backups, nextBackup: () => null, telegram: () => ({ ready: true, text: 'long polling' }), messengers: () => [],
+    queue: { counts: async () => ({ waiting: 0, running: 0, givenUp: 0 }) } };
   await assert.rejects(startOpsHttp(app, { ...options, host: '::' }), /HTTP_HOST=:: is not a loopback address/);
   const local = await startOpsHttp(app, { ...options, host: '127.0.0.1' });
   try {

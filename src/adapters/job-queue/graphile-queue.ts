@@ -26,6 +26,12 @@ function engineLogger(logger: Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>)
   });
 }
 
+export interface QueueCounts {
+  waiting: number;
+  running: number;
+  givenUp: number;
+}
+
 /** The job queue on the ops database (graphile-worker 0.17, schema graphile_worker), for every process that queues work. */
 export class GraphileQueue implements JobQueue {
   private constructor(private readonly utils: WorkerUtils) {}
@@ -43,6 +49,16 @@ export class GraphileQueue implements JobQueue {
 
   async backup(job: string, trigger: string): Promise<void> {
     await this.utils.addJob('backup', { job, trigger }, { ...backupPlace(job), jobKeyMode: 'replace', maxAttempts: BACKUP_ATTEMPTS });
+  }
+
+  /** How many jobs wait, run now, and were given up (tried max_attempts times: only a bug or a killed worker's job). */
+  async counts(): Promise<QueueCounts> {
+    const res = await this.utils.withPgClient((c) => c.query<QueueCounts>(`SELECT
+        count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts)::int AS waiting,
+        count(*) FILTER (WHERE locked_at IS NOT NULL)::int AS running,
+        count(*) FILTER (WHERE locked_at IS NULL AND attempts >= max_attempts)::int AS "givenUp"
+      FROM graphile_worker.jobs`));
+    return res.rows[0] ?? { waiting: 0, running: 0, givenUp: 0 };
   }
 
   /** Hands the locked jobs of dead workers back to the queue, for the others to take. */
