@@ -9,70 +9,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { environment, interpolated, list, obj, seconds, strings } from './compose-parse.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dockerDir = path.join(root, 'docker');
 const read = (rel: string) => readFileSync(path.join(root, rel), 'utf8');
-
-type Obj = Record<string, unknown>;
-const obj = (v: unknown, what: string): Obj => {
-  assert.ok(v !== null && typeof v === 'object' && !Array.isArray(v), `${what} should be a mapping`);
-  return v as Obj;
-};
-const list = (v: unknown, what: string): unknown[] => {
-  assert.ok(Array.isArray(v), `${what} should be a list`);
-  return v;
-};
 
 const compose = obj(parse(read('docker/compose.yaml')), 'compose.yaml');
 const dockerTarget = obj(parse(read('docker/compose.docker-target.yaml')), 'compose.docker-target.yaml');
 const services = obj(compose.services, 'services');
 const tokobot = obj(services.tokobot, 'services.tokobot');
 const postgres = obj(services.postgres, 'services.postgres');
-
-/** Compose's `environment` as a map, from either its mapping or its list form. */
-function environment(service: Obj): Record<string, string> {
-  const env = service.environment;
-  if (env === undefined) return {};
-  if (Array.isArray(env)) {
-    return Object.fromEntries(env.map((e) => {
-      const s = String(e);
-      const i = s.indexOf('=');
-      return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
-    }));
-  }
-  return Object.fromEntries(Object.entries(obj(env, 'environment')).map(([k, v]) => [k, v == null ? '' : String(v)]));
-}
-
-/** Every string (keys included) anywhere in a parsed document; comments are already gone. */
-function strings(v: unknown): string[] {
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) return v.flatMap(strings);
-  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]);
-  return v == null ? [] : [String(v)];
-}
-
-/** Variables compose interpolates: ${VAR}, ${VAR:-x}, ${VAR:?msg}, $VAR; `$$` is a literal dollar. */
-function interpolated(doc: unknown): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  for (const s of strings(doc)) {
-    for (const m of s.matchAll(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
-      const name = m[1] ?? m[3];
-      if (!name) continue;
-      found.set(name, [...(found.get(name) ?? []), m[0]]);
-    }
-  }
-  return found;
-}
-
-/** "45s", "1m30s" → seconds. */
-function seconds(duration: unknown): number {
-  const text = String(duration);
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us)/g)];
-  assert.ok(parts.length && parts.map((p) => p[0]).join('') === text, `"${text}" is not a compose duration`);
-  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001 };
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (unit[p[2] as string] as number), 0);
-}
 
 const exampleKeys = new Set([...read('.env.example').matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1] as string));
 
@@ -357,7 +304,7 @@ function composeCommand(): string[] | undefined {
   return undefined;
 }
 
-test('docker compose config accepts both files', (t) => {
+test('docker compose config accepts the three files, and refuses them without their passwords', (t) => {
   const cmd = composeCommand();
   if (!cmd) {
     // docker.io from Debian ships no compose v2 plugin, and docker-compose v1 does not know the
@@ -370,25 +317,32 @@ test('docker compose config accepts both files', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-compose-'));
   try {
     mkdirSync(path.join(dir, 'docker'));
-    for (const f of ['compose.yaml', 'compose.docker-target.yaml', 'Dockerfile']) copyFileSync(path.join(dockerDir, f), path.join(dir, 'docker', f));
+    for (const f of ['compose.yaml', 'compose.docker-target.yaml', 'compose.fleet.yaml', 'Dockerfile']) copyFileSync(path.join(dockerDir, f), path.join(dir, 'docker', f));
     writeFileSync(path.join(dir, '.env'), '');
     const envFile = path.join(dir, 'compose.env');
-    writeFileSync(envFile, 'POSTGRES_PASSWORD=dummy0123456789\nDOCKER_GID=999\n');
+    writeFileSync(envFile, 'POSTGRES_PASSWORD=dummy0123456789\nOPS_POSTGRES_PASSWORD=dummy9876543210\nDOCKER_GID=999\n');
     const config = (file: string, envPath: string, env: NodeJS.ProcessEnv): SpawnSyncReturns<string> =>
       spawnSync(cmd[0] as string, [...cmd.slice(1), '--env-file', envPath, '-f', path.join(dir, 'docker', file), 'config', '-q'],
         { cwd: dir, encoding: 'utf8', timeout: 20_000, env });
-    for (const f of ['compose.yaml', 'compose.docker-target.yaml']) {
-      const ok = config(f, envFile, { ...process.env, POSTGRES_PASSWORD: 'dummy0123456789', DOCKER_GID: '999' });
+    for (const f of ['compose.yaml', 'compose.docker-target.yaml', 'compose.fleet.yaml']) {
+      const ok = config(f, envFile, { ...process.env, POSTGRES_PASSWORD: 'dummy0123456789', OPS_POSTGRES_PASSWORD: 'dummy9876543210', DOCKER_GID: '999' });
       assert.equal(ok.status, 0, `${f}: ${ok.stderr}`);
     }
-    // Without the password, compose refuses to start instead of running with an empty one.
+    // Without a password, compose refuses to start instead of running with an empty one.
     const env = { ...process.env };
-    delete env.POSTGRES_PASSWORD;
-    const empty = path.join(dir, 'empty.env');
-    writeFileSync(empty, '');
-    const refused = config('compose.yaml', empty, env);
-    assert.notEqual(refused.status, 0);
-    assert.match(refused.stderr, /POSTGRES_PASSWORD/);
+    for (const name of ['POSTGRES_PASSWORD', 'OPS_POSTGRES_PASSWORD', 'DOCKER_GID']) delete env[name];
+    const refusals: [string, string, RegExp][] = [
+      ['compose.yaml', '', /POSTGRES_PASSWORD/],
+      ['compose.fleet.yaml', 'POSTGRES_PASSWORD=dummy0123456789\n', /OPS_POSTGRES_PASSWORD/],
+      ['compose.fleet.yaml', 'OPS_POSTGRES_PASSWORD=dummy9876543210\n', /(^|[^_])POSTGRES_PASSWORD/],
+    ];
+    for (const [i, [file, lines, named]] of refusals.entries()) {
+      const partial = path.join(dir, `partial-${i}.env`);
+      writeFileSync(partial, lines);
+      const refused = config(file, partial, env);
+      assert.notEqual(refused.status, 0, `${file} with only "${lines.trim()}"`);
+      assert.match(refused.stderr, named);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
