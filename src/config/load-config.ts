@@ -9,21 +9,13 @@ import { jobsFrom, type JobConfig } from './jobs-from.ts';
 import { proxySection, sectionsFrom, zipSection, type DropboxAccount, type ProxySection, type Sections } from './sections.ts';
 import { parseSettings, problemLine, type Problem } from './config-issues.ts';
 import { langFrom } from './lang-from.ts';
+import { storesFrom, type StoreConfig } from './stores-from.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t } from '../i18n/text.ts';
 
 export type { JobConfig } from './jobs-from.ts';
 export type { Role } from './sections.ts';
-
-export interface StoreConfig {
-  id: string;
-  name: string;
-  /** Hours without a new backup before the freshness alert. */
-  staleHours?: number;
-  /** The shop's time zone: its backups' dump times are wall times there. loadConfig always sets it; STORE_ZONE otherwise. */
-  timeZone?: string;
-  source: { type: 'dropbox'; folder: string } | { type: 'folder'; dir: string };
-}
+export type { StoreConfig } from './stores-from.ts';
 
 /** The whole configuration, parsed once at start; below src/config and src/main nothing reads the environment. */
 export interface Config extends Sections {
@@ -80,25 +72,14 @@ interface LoadOptions {
   reader?: boolean;
 }
 
-/** `sourceProblems`: where a store's source is missing (problems, unless the config is a reader's). */
-function storesFrom(env: Env, file: FileConfig, problems: string[], sourceProblems: string[], lang: Lang): StoreConfig[] {
-  if (file.stores) {
-    const ids = new Set<string>();
-    return file.stores.map((s) => {
-      if (ids.has(s.id)) problems.push(problemLine('stores', { key: 'storeTwice', params: { id: s.id } }, lang));
-      ids.add(s.id);
-      const source = s.dropboxFolder
-        ? { type: 'dropbox' as const, folder: s.dropboxFolder }
-        : { type: 'folder' as const, dir: s.dir as string };
-      return { id: s.id, name: s.name ?? s.id, timeZone: s.timeZone ?? env.STORE_TZ, source, ...(s.staleHours ? { staleHours: s.staleHours } : {}) };
-    });
+/** Each store a recipient is limited to must be one of the stores (a misspelt id would silence that store's alerts). */
+function checkRecipientStores(file: FileConfig, stores: StoreConfig[], problems: string[], lang: Lang): void {
+  const known = new Set(stores.map((s) => s.id));
+  for (const [i, r] of (file.alerts?.recipients ?? []).entries()) {
+    for (const id of r.stores ?? []) {
+      if (!known.has(id)) problems.push(problemLine(`alerts.recipients.${i} (${r.name}).stores`, { key: 'recipientStore', params: { id } }, lang));
+    }
   }
-  if (env.SOURCE === 'folder') {
-    if (!env.SOURCE_DIR) sourceProblems.push(problemLine('SOURCE_DIR', { key: 'sourceDirNeeded' }, lang));
-    return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, timeZone: env.STORE_TZ, source: { type: 'folder', dir: env.SOURCE_DIR ?? '' } }];
-  }
-  if (!env.DROPBOX_FOLDER) sourceProblems.push(problemLine('DROPBOX_FOLDER', { key: 'dropboxFolderNeeded' }, lang));
-  return [{ id: env.STORE_ID, name: env.STORE_NAME ?? env.STORE_ID, timeZone: env.STORE_TZ, source: { type: 'dropbox', folder: env.DROPBOX_FOLDER ?? '' } }];
 }
 
 /** App key + refresh token (the secret too, unless the token came from tokobot dropbox-auth's PKCE flow), or an access token. */
@@ -163,6 +144,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
   const sourceProblems = options.reader ? [] : problems;
   const stores = storesFrom(env, file, problems, sourceProblems, lang);
   checkCombinations(env, sections.dropbox, stores, problems, sourceProblems, lang);
+  checkRecipientStores(file, stores, problems, lang);
   const jobs = jobsFrom(file.jobs ?? [], present, problems, lang);
   if (jobs.some((j) => j.destinations.some((d) => d.type === 'dropbox')) && !hasDropboxCredentials(sections.dropbox)) {
     sourceProblems.push(problemLine('jobs', { key: 'jobsDropboxCredentials' }, lang));

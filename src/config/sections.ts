@@ -159,7 +159,7 @@ const numbers = (text: string | undefined) => (text ?? '').split(',').map((x) =>
 /** Each chat and number once; the config file's entry (with a name, a language) wins over the bare environment one. Without a language: `lang`. */
 function recipientsFrom(env: Env, file: FileConfig, lang: Lang): Recipient[] {
   const all: Recipient[] = (file.alerts?.recipients ?? []).map((r) => ({
-    name: r.name, lang: r.lang ?? lang, severities: r.severities,
+    name: r.name, lang: r.lang ?? lang, severities: r.severities, ...(r.stores ? { stores: r.stores } : {}),
     ...(r.telegram !== undefined ? { telegram: String(r.telegram) } : {}), ...(r.whatsapp ? { whatsapp: r.whatsapp.replace(/\D/g, '') } : {}),
   }));
   const both: Recipient['severities'] = ['warning', 'critical'];

@@ -84,6 +84,15 @@ export const CONFIG_TEXT = {
   fileSyntax: { id: '{file} bukan {format} yang benar', en: '{file} is not valid {format}' },
   fileSyntaxAt: { id: '{file} bukan {format} yang benar: periksa baris {line}, kolom {column}', en: '{file} is not valid {format}: check line {line}, column {column}' },
   storeTwice: { id: 'ID toko "{id}" tercantum dua kali', en: 'store id "{id}" is listed twice' },
+  folderDirOrRoot: {
+    id: 'isi dropboxFolder atau dir, atau storeDefaults.dropboxRoot untuk semua toko',
+    en: 'give dropboxFolder or dir, or storeDefaults.dropboxRoot for every store',
+  },
+  storeCron: {
+    id: '"{value}" bukan ekspresi cron 5 kolom: menit jam tanggal bulan hari (mis. */30 * * * * untuk setiap 30 menit, 0 6-22 * * * untuk tiap jam 06:00-22:00)',
+    en: '"{value}" is not a 5-field cron expression: minute hour day month weekday (e.g. */30 * * * * for every 30 minutes, 0 6-22 * * * hourly 06:00-22:00)',
+  },
+  recipientStore: { id: 'tidak ada toko dengan ID "{id}" di stores', en: 'no store in stores has the id "{id}"' },
   sourceDirNeeded: { id: 'wajib diisi bila SOURCE=folder (folder berisi backup .i5bu/.zip)', en: 'required when SOURCE=folder (the folder holding the .i5bu/.zip backups)' },
   dropboxFolderNeeded: {
     id: 'wajib diisi bila SOURCE=dropbox (mis. /iPOS/backup), atau daftarkan toko di TOKOBOT_CONFIG',

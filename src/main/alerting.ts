@@ -6,7 +6,7 @@ import type { Message } from '../message.ts';
 import { TelegramMessenger } from '../adapters/telegram/telegram-messenger.ts';
 import { AlertLoop } from '../pipeline/alerts/alert-loop.ts';
 import { AlertOutbox } from '../pipeline/alerts/alert-outbox.ts';
-import { addressOf, type Recipient } from '../pipeline/alerts/alert-types.ts';
+import { addressOf, receives, type Recipient } from '../pipeline/alerts/alert-types.ts';
 import { openMessage, resolvedMessage } from '../pipeline/alerts/alert-messages.ts';
 import { Monitors } from '../pipeline/alerts/monitors.ts';
 import type { Channel, Messenger, MessengerState } from '../pipeline/alerts/ports.ts';
@@ -99,7 +99,8 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     clock: () => new Date(), logger: app.logger,
     tellDirectly: async (alert, since, resolved) => {
       const open = { ...alert, openedAt: since, lastSentAt: null, mutedUntil: null };
-      const results = await sendToAll(app.config.alerts.recipients, messengers, (r) => {
+      // Told to those the engine would tell (a branch manager limited to their stores is not).
+      const results = await sendToAll(app.config.alerts.recipients.filter((r) => receives(r, alert)), messengers, (r) => {
         const reader = { lang: r.lang, zone: app.config.locale.zone };
         return resolved ? resolvedMessage(open, reader, new Date()) : openMessage(open, reader);
       });

@@ -4,8 +4,8 @@ import type { StoreStatus } from '../../src/pipeline/status.ts';
 import type { RunStatus, SyncRun } from '../../src/store/sync-runs.ts';
 import { OWNER, say, STAFF, testCore as core, text } from '../helpers/bot-core.ts';
 
-const pusat = { id: 'pusat', name: 'Toko Pusat', timeZone: 'Asia/Jakarta', source: { type: 'folder' as const, dir: '/a' } };
-const cabang = { id: 'cabang', name: 'Cabang Makassar', timeZone: 'Asia/Makassar', source: { type: 'folder' as const, dir: '/b' } };
+const pusat = { id: 'pusat', name: 'Toko Pusat', schedule: '*/30 * * * *', timeZone: 'Asia/Jakarta', source: { type: 'folder' as const, dir: '/a' } };
+const cabang = { id: 'cabang', name: 'Cabang Makassar', schedule: '*/30 * * * *', timeZone: 'Asia/Makassar', source: { type: 'folder' as const, dir: '/b' } };
 const RAW = /\b(success|no-change|failed|running|ATTENTION|CHECK|FAILED|RUNNING|UTC)\b/;
 
 function statusOf(store: typeof pusat, freshness: StoreStatus['freshness'], status: RunStatus): StoreStatus {

@@ -24,7 +24,7 @@ function problems(env: Record<string, string>): string[] {
 
 test('a single folder store from the environment alone', () => {
   const c = loadConfig({ SOURCE: 'folder', SOURCE_DIR: '/srv/backups', RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres' });
-  assert.deepEqual(c.stores, [{ id: 'main', name: 'main', timeZone: 'Asia/Jakarta', source: { type: 'folder', dir: '/srv/backups' } }]);
+  assert.deepEqual(c.stores, [{ id: 'main', name: 'main', schedule: '*/30 * * * *', staleHours: 26, timeZone: 'Asia/Jakarta', source: { type: 'folder', dir: '/srv/backups' } }]);
   assert.equal(c.restore.docker.image, 'postgres:16-alpine');
   assert.equal(c.sync.exportKeep, 5);
   assert.equal(c.sync.maxRowDrop, 0.2);

@@ -24,7 +24,7 @@ function configError(fn: () => unknown): string {
 test('a Dropbox store without its folder or account: refused to a command that syncs, accepted for a reader', () => {
   assert.match(configError(() => loadConfig(RESTORE)), /^DROPBOX_FOLDER: [^]*\nDROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN: /);
   const reader = loadConfig(RESTORE, { reader: true });
-  assert.deepEqual(reader.stores, [{ id: 'main', name: 'main', timeZone: 'Asia/Jakarta', source: { type: 'dropbox', folder: '' } }]);
+  assert.deepEqual(reader.stores, [{ id: 'main', name: 'main', schedule: '*/30 * * * *', staleHours: 26, timeZone: 'Asia/Jakarta', source: { type: 'dropbox', folder: '' } }]);
   assert.equal(reader.restore.pgUrl, RESTORE.PG_URL);
   const store = reader.stores[0]!;
   assert.equal(configError(() => checkRunnable(reader, { store })).split('\n').map((l) => l.split(':')[0]).join(' | '), 'DROPBOX_FOLDER | DROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN');

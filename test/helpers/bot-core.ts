@@ -19,7 +19,7 @@ export function testCore(over: Partial<CoreDeps> = {}) {
   const seen = new Set<number>();
   const langs = new Map<number, Lang>();
   const deps: CoreDeps = {
-    stores: [{ id: 'main', name: 'Toko Utama', source: { type: 'folder', dir: '/x' } }],
+    stores: [{ id: 'main', name: 'Toko Utama', schedule: '*/30 * * * *', source: { type: 'folder', dir: '/x' } }],
     roles: new Map<number, Role>([[OWNER, 'owner'], [ADMIN, 'admin'], [STAFF, 'staff']]),
     publicMode: false, ownerGroups: new Set([OWNERS_GROUP]), rateLimitPerMinute: 5,
     search: {

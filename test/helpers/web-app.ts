@@ -20,7 +20,7 @@ export const ADMIN = 700100250;
 export const STAFF = 700100300;
 const HOUR = 3_600_000;
 
-export const store = (id: string, name = `Toko ${id}`): StoreConfig => ({ id, name, timeZone: 'Asia/Jakarta', source: { type: 'folder', dir: '/x' } });
+export const store = (id: string, name = `Toko ${id}`): StoreConfig => ({ id, name, schedule: '*/30 * * * *', timeZone: 'Asia/Jakarta', source: { type: 'folder', dir: '/x' } });
 
 export function status(s: StoreConfig, freshness: Freshness, o: Partial<StoreStatus> = {}): StoreStatus {
   const at = new Date(NOW.getTime() - 2 * HOUR);

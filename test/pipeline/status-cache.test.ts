@@ -10,7 +10,7 @@ let ops: ScratchOps;
 before(async () => { if (!skip) ops = await scratchOps(`tokobot_t_status_cache_${process.pid}`); });
 after(async () => { await ops?.close(); });
 
-const stores: StoreConfig[] = ['pusat', 'gudang'].map((id) => ({ id, name: id.toUpperCase(), source: { type: 'folder', dir: '/not-read' } }));
+const stores: StoreConfig[] = ['pusat', 'gudang'].map((id) => ({ id, name: id.toUpperCase(), schedule: '*/30 * * * *', source: { type: 'folder', dir: '/not-read' } }));
 const at = (iso: string) => new Date(iso);
 
 test('the ops database version changes with every write that ends, and stays while nothing is written', { skip }, async () => {

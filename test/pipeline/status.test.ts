@@ -55,7 +55,7 @@ test('wall times of the dump are read in the shop\'s zone', () => {
 
 test('a backup\'s age runs from its dump time, not from a fresh file time; the file time only when no archive was read', async () => {
   const now = new Date('2026-11-29T12:00:00Z');
-  const store = { id: 'main', name: 'Toko', timeZone: 'Asia/Jakarta', source: { type: 'folder' as const, dir: '/b' } };
+  const store = { id: 'main', name: 'Toko', schedule: '*/30 * * * *', timeZone: 'Asia/Jakarta', source: { type: 'folder' as const, dir: '/b' } };
   const runs = new MemorySyncRunLog();
   let published: PublishedList | null = null;
   const reads = { runs, priceLists: { published: async () => published }, locks: new MemoryLocks() };
@@ -96,7 +96,7 @@ test('the status carries the price rules\' findings of the list in use, from its
       oddFlags: { items: 1, examples: [{ kodeitem: 'C3', column: 'statushapus', value: 'T' }] },
     };
     const ops = createMemoryStores();
-    const store = { id: 'main', name: 'Toko Utama', source: { type: 'folder' as const, dir } };
+    const store = { id: 'main', name: 'Toko Utama', schedule: '*/30 * * * *', source: { type: 'folder' as const, dir } };
     const older = await ops.runs.start('main', 'cli');
     await ops.runs.update(older, { validation: { rows: 1, summary: 'from before the price rules were reported' } }, 'success');
     assert.equal((await storeStatus(ops, store)).priceRules, null, 'a report without them');

@@ -13,7 +13,7 @@ import { createMemoryStores } from '../fakes/memory-stores.ts';
 
 // The sync side's orchestration over the in-memory stores: no database, milliseconds.
 
-const STORE = { id: 'pusat', name: 'Toko Pusat', source: { type: 'folder' as const, dir: '/nowhere' } };
+const STORE = { id: 'pusat', name: 'Toko Pusat', schedule: '*/30 * * * *', source: { type: 'folder' as const, dir: '/nowhere' } };
 const CSV = 'store,kodeitem,namaitem,jenis,merek,satuan,konversi,barcode,sistemhargajual,level,jmlsampai,hargapokok,hargajual,stok\n' +
   'pusat,A1,SABUN MANDI,UMUM,LUX,PCS,1,"8991",L,,,2500,3000,10\npusat,B2,KOPI BUBUK,UMUM,,PCS,1,"",L,,,,1500,4\n';
 

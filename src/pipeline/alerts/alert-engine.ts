@@ -1,6 +1,6 @@
 import type { AlertEvent, AlertRecord, AlertStore, OutboxMessage } from '../../store/alerts.ts';
 import { digestMessage, openMessage, remindMessage, resolvedMessage } from './alert-messages.ts';
-import { addressOf, type AlertInput, type OpenAlert, type Recipient, type ResolvedAlert } from './alert-types.ts';
+import { addressOf, receives, type AlertInput, type OpenAlert, type Recipient, type ResolvedAlert } from './alert-types.ts';
 import type { Channel } from './ports.ts';
 
 export interface AlertEngineOptions {
@@ -79,11 +79,11 @@ export class AlertEngine {
     return this.o.store.flush(now, (pending) => this.messages(pending, now));
   }
 
-  /** Per recipient, the pending changes of the severities they receive: one message each, or one digest; on each of their channels. */
+  /** Per recipient, the pending changes they receive (severities, stores): one message each, or one digest; on each of their channels. */
   private messages(pending: AlertRecord[], now: Date): OutboxMessage[] {
     const out: OutboxMessage[] = [];
     for (const r of this.o.recipients) {
-      const items = pending.filter((a) => r.severities.includes(a.severity)).map((alert) => ({ alert, event: alert.pending as AlertEvent }));
+      const items = pending.filter((a) => receives(r, a)).map((alert) => ({ alert, event: alert.pending as AlertEvent }));
       if (!items.length) continue;
       const reader = { lang: r.lang, zone: this.o.zone };
       const bodies = items.length >= (this.o.digestFrom ?? 3)

@@ -4,7 +4,7 @@ import type { Message } from '../../message.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { localTimes } from '../../i18n/format-time.ts';
 import { STORE_ZONE } from '../../config/time-zone.ts';
-import { addressOf, type Recipient } from './alert-types.ts';
+import { addressOf, seesAllOf, type Recipient } from './alert-types.ts';
 import type { Channel, Messenger } from './ports.ts';
 
 export interface AlertOutboxOptions {
@@ -118,12 +118,16 @@ export class AlertOutbox {
     await this.o.store.retryAt(row, new Date(this.clock().getTime() + delay), error);
   }
 
-  /** The row's channel cannot take it: the same person on the other channel, else the recipients who have only that one. */
+  /**
+   * The row's channel cannot take it: the same person on the other channel, else the recipients
+   * who have only that one and are told everything that person is (a branch's alert stays with
+   * those who may see it).
+   */
   private async fallback(row: OutboxRow, why: string): Promise<'delivered' | 'waiting'> {
     const [from, to] = [row.channel, OTHER[row.channel]];
     const person = this.o.recipients.find((r) => addressOf(r, from) === row.recipient);
     const own = person && addressOf(person, to);
-    const targets = own ? [own] : this.o.recipients.filter((r) => !addressOf(r, from)).flatMap((r) => addressOf(r, to) ?? []);
+    const targets = own ? [own] : this.o.recipients.filter((r) => !addressOf(r, from) && seesAllOf(r, person)).flatMap((r) => addressOf(r, to) ?? []);
     const other = this.o.messengers[to];
     if (!targets.length || !other) {
       await this.later(row, `${NAME[from]} ${why}; no ${NAME[to]} recipient to send it to instead`);

@@ -19,6 +19,15 @@ export type AlertKind =
   | 'telegram-down'
   | 'worker-down';
 
+/**
+ * Whether each kind of alert is about one store. Such an alert's key is `<what>:<store id>`
+ * (`sync:pusat`, `stale:pusat`): that is how a recipient limited to some stores finds theirs.
+ */
+const ABOUT_A_STORE: Record<AlertKind, boolean> = {
+  'sync-failed': true, 'sync-stuck': true, 'stale-backups': true, 'source-unreachable': true,
+  'backup-failed': false, 'backup-missed': false, 'disk-low': false, 'restore-server-down': false, 'whatsapp-down': false, 'telegram-down': false,
+};
+
 /** Something wrong, identified by `key` (what and where): raising it again while open changes nothing but its details. */
 export interface AlertInput {
   key: string;
@@ -47,6 +56,30 @@ export interface Recipient {
   whatsapp?: string;
   lang: Lang;
   severities: Severity[];
+  /** Set: only the alerts about these stores (a branch manager); unset: every alert (head office). */
+  stores?: string[];
+}
+
+/** The store an alert is about, or null when it is about no store (a backup job, the disk, a channel). */
+function storeOf(a: Pick<AlertInput, 'key' | 'kind'>): string | null {
+  return ABOUT_A_STORE[a.kind] ? a.key.slice(a.key.indexOf(':') + 1) : null;
+}
+
+/** Whether `r` is told about `a`: one of their severities, and, for a recipient limited to some stores, about one of them. */
+export function receives(r: Recipient, a: Pick<AlertInput, 'key' | 'kind' | 'severity'>): boolean {
+  if (!r.severities.includes(a.severity)) return false;
+  if (!r.stores) return true;
+  const store = storeOf(a);
+  return store !== null && r.stores.includes(store);
+}
+
+/**
+ * Whether `other` is told everything `r` is (as to stores): whom a message for `r` may go to
+ * instead when r's channel is down, without a branch seeing another branch's alerts.
+ */
+export function seesAllOf(other: Recipient, r: Recipient | undefined): boolean {
+  if (!other.stores) return true;
+  return Boolean(r?.stores?.every((id) => other.stores!.includes(id)));
 }
 
 export function addressOf(r: Recipient, channel: Channel): string | undefined {

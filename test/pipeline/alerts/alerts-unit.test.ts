@@ -122,7 +122,7 @@ test('Telegram unreachable: its alerts go to the same person\'s WhatsApp once, e
 
 test('a failed sync or backup of a known kind leads with the owner\'s headline, in each recipient\'s language; an unknown one does not', async () => {
   const { engine, tell } = alerting([owner, tech]);
-  await syncAlert(engine, { id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS' } }, { runId: 1, store: 'pusat', status: 'failed',
+  await syncAlert(engine, { id: 'pusat', name: 'Toko Pusat', schedule: '*/30 * * * *', source: { type: 'dropbox', folder: '/iPOS' } }, { runId: 1, store: 'pusat', status: 'failed',
     failedStage: 'check', error: 'Cannot reach Dropbox (ECONNRESET)', failure: { kind: 'unreachable', system: 'dropbox' }, durationsMs: {} });
   const run = { id: 3, job: 'harian', trigger: 'schedule', status: 'failed', stage: 'upload', stages: [], startedAt: now, finishedAt: now, fileName: null, bytes: null,
     sha256: null, destinations: [], verification: null, error: 'upload: Not stored in the folder /b: disk full', failure: { kind: 'refused', system: 'disk' } } satisfies BackupRun;
@@ -145,7 +145,7 @@ test('a sync that failed on a truncated backup: the detail in Indonesian for an 
   const err = await readArchive(cut).then(() => assert.fail('a truncated file was read'), (e: unknown) => e as AppError);
   const { engine, tell } = alerting([owner, { ...tech, severities: ['warning', 'critical'] }]);
   // As recordFailure makes it: the English for the run log, the Indonesian alongside.
-  await syncAlert(engine, { id: 'pusat', name: 'Toko Pusat', source: { type: 'folder', dir } }, { runId: 1, store: 'pusat', status: 'failed',
+  await syncAlert(engine, { id: 'pusat', name: 'Toko Pusat', schedule: '*/30 * * * *', source: { type: 'folder', dir } }, { runId: 1, store: 'pusat', status: 'failed',
     failedStage: 'inspect', error: err.message, errorId: err.messageId, failure: { kind: err.kind, system: err.system }, durationsMs: {} });
   await tell();
   const [toOwner = ''] = whatsapp.to('6281234567890');
@@ -166,7 +166,7 @@ test('monitors: a missed scheduled backup, a stuck sync, the restore server down
   const engine = new AlertEngine({ store: stores.alerts, recipients: [], remindMs: 6 * HOUR, zone: 'Asia/Jakarta', clock: () => now });
   const deps: MonitorDeps = {
     engine, watch: stores.watch, runs: stores.history, lock: async (name) => { locks.push(name); return async () => undefined; }, backupLog: stores.backupLog,
-    stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'folder', dir } }], sourceFor: () => new FolderSource(dir), staleHours: 26,
+    stores: [{ id: 'pusat', name: 'Toko Pusat', schedule: '*/30 * * * *', source: { type: 'folder', dir } }], sourceFor: () => new FolderSource(dir), staleHours: 26,
     jobs: [job], target: { kind: 'external' } as RestoreTarget, dataDir: dir, exportKeep: 5, diskMinFreeMb: 1, freeSpace: async () => 1024 ** 3,
     syncStuckMs: 3 * HOUR, channels: [], channelGraceMs: 15 * 60_000, clock: () => now, logger: { warn: (o) => { throw new Error(`a monitor failed: ${JSON.stringify(o)}`); } },
     tellDirectly: async (alert, _since, resolved) => { told.push(`${alert.kind} ${resolved ? 'resolved' : 'open'}`); },

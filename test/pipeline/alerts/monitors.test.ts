@@ -31,7 +31,7 @@ let monitors: Monitors;
 
 function deps(): MonitorDeps {
   return {
-    engine, watch: new PostgresOpsWatch(pool), runs: new PgRunHistory(pool), lock: (name) => tryLock(pool, name), stores: [{ id: 'pusat', name: 'Toko Pusat', source: { type: 'dropbox', folder: '/iPOS/pusat' } }],
+    engine, watch: new PostgresOpsWatch(pool), runs: new PgRunHistory(pool), lock: (name) => tryLock(pool, name), stores: [{ id: 'pusat', name: 'Toko Pusat', schedule: '*/30 * * * *', source: { type: 'dropbox', folder: '/iPOS/pusat' } }],
     sourceFor: () => new DropboxSource({ folder: '/iPOS/pusat', ...fake.clientOptions(), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
     staleHours: 26, jobs: [job], backupLog: new PostgresBackupLog(pool), target: { kind: 'external' } as RestoreTarget, dataDir: '/nonexistent',
     exportKeep: 5, diskMinFreeMb: 1024, freeSpace: async () => free, syncStuckMs: 3 * HOUR, channels: [telegram, whatsapp], channelGraceMs: 15 * 60_000,

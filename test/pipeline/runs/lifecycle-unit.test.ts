@@ -26,7 +26,7 @@ import { createMemoryStores, MemoryLocks } from '../../fakes/memory-stores.ts';
 // The run lifecycle both kinds share (src/pipeline/runs), driven through SyncRunner and
 // BackupRunner over the in-memory stores, the fake restore server and a local folder: no database.
 
-const STORE: StoreConfig = { id: 'pusat', name: 'Toko Pusat', source: { type: 'folder', dir: '/not-read' } };
+const STORE: StoreConfig = { id: 'pusat', name: 'Toko Pusat', schedule: '*/30 * * * *', source: { type: 'folder', dir: '/not-read' } };
 const JOB: JobConfig = { id: 'webshop', type: 'postgres', url: 'postgres://x/y', destinations: [], retention: { keepLast: 3, daily: 0, weekly: 0, monthly: 0 },
   verify: false, timeoutMs: 60_000, extension: '.dump' };
 const BY = 'Budi (chat:1)';
