@@ -49,7 +49,8 @@ export interface CoreDeps {
   chat: Pick<ChatState, 'user' | 'setLang' | 'setStore' | 'firstSightOfStranger'>;
   /** Tells every owner something, each in their own language. */
   notifyOwners: (text: (lang: Lang) => string) => Promise<void>;
-  nextSync: () => Date | null;
+  /** When the store's sync schedule fires next. */
+  nextSync: (store: StoreConfig) => Date | null;
   /** The zone of times that belong to no store (backup jobs, alerts about the machine): STORE_TZ. A store's own times use its zone. */
   zone: string;
   backups: {

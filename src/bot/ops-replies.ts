@@ -58,7 +58,7 @@ export async function statusReply(deps: CoreDeps, who: Who): Promise<Reply> {
     if (s.freshness === 'FAILED' || s.freshness === 'CHECK') severity = 'error';
     else if ((s.freshness === 'ATTENTION' || priceRuleWarnings(s, who.lang).length) && severity === 'info') severity = 'warning';
     if (lines.length) lines.push('');
-    lines.push(...statusLines(s, who.lang, deps.nextSync(), storeTime(store, who.lang, deps.zone)));
+    lines.push(...statusLines(s, who.lang, deps.nextSync(store), storeTime(store, who.lang, deps.zone)));
   }
   if (who.access === 'admin' || who.access === 'owner') {
     const jobs = await deps.backups.states();

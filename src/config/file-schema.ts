@@ -1,4 +1,4 @@
-import cron from 'node-cron';
+import { validCron } from './cron-text.ts';
 import { z } from 'zod';
 import { jobSchema } from './job-schema.ts';
 import { timeZone } from './time-zone.ts';
@@ -12,7 +12,7 @@ const storeId = z.string().regex(/^[a-z0-9_]{1,32}$/, problem('storeId'));
  * (graphile-worker, minute resolution) does not.
  */
 const schedule = z.string().trim().superRefine((value, ctx) => {
-  if (value.split(/\s+/).length !== 5 || !cron.validate(value)) ctx.addIssue({ code: 'custom', message: problem('storeCron'), params: { value } });
+  if (!validCron(value)) ctx.addIssue({ code: 'custom', message: problem('storeCron'), params: { value } });
 });
 
 const storeSchema = z

@@ -16,7 +16,7 @@ export interface CoreWiring {
   backupRunner: BackupRunner;
   chat: ChatState;
   notifyOwners: CoreDeps['notifyOwners'];
-  nextSync: () => Date | null;
+  nextSync: CoreDeps['nextSync'];
   nextBackup: (jobId: string) => Date | null;
   /** The alert side once it runs (never in the demo). */
   alerting: () => Alerting | undefined;

@@ -6,7 +6,7 @@ import type { App } from './app.ts';
  * (the job queue's cron, once across every process: worker.ts); this only reads the same patterns.
  */
 export interface Schedules {
-  nextSync(): Date | null;
+  nextSync(store: { schedule: string; timeZone?: string }): Date | null;
   nextBackup(jobId: string): Date | null;
 }
 
@@ -29,12 +29,12 @@ export function longestGapMs(schedule: string, zone: string): number {
   return Math.max(0, ...runs.slice(1).map((d, i) => d.getTime() - runs[i]!.getTime()));
 }
 
-/** SYNC_CRON and each backup job's schedule, read in the shops' time (STORE_TZ): "0 2 * * *" is 02:00 at the shop on a UTC server too. */
+/** Each store's sync schedule (in its zone) and each backup job's (in STORE_TZ): "0 2 * * *" is 02:00 at the shop on a UTC server too. */
 export function createSchedules(app: Pick<App, 'config'>): Schedules {
   const zone = app.config.locale.zone;
   const schedules = new Map(app.config.jobs.flatMap((j) => (j.schedule ? [[j.id, j.schedule] as const] : [])));
   return {
-    nextSync: () => nextRuns(app.config.sync.cron, zone, 1)[0] ?? null,
+    nextSync: (store) => nextRuns(store.schedule, store.timeZone ?? zone, 1)[0] ?? null,
     nextBackup: (jobId) => {
       const schedule = schedules.get(jobId);
       return schedule ? nextRuns(schedule, zone, 1)[0] ?? null : null;

@@ -36,7 +36,7 @@ function cronItems(config: App['config']): ZoneCronItem[] {
   const zone = config.locale.zone;
   return [
     ...config.stores.map((s): ZoneCronItem => ({
-      identifier: `sync:${s.id}`, task: 'sync', schedule: config.sync.cron, zone: s.timeZone ?? zone,
+      identifier: `sync:${s.id}`, task: 'sync', schedule: s.schedule, zone: s.timeZone ?? zone,
       payload: { store: s.id, trigger: 'schedule' }, ...syncPlace(s.id), maxAttempts: SYNC_ATTEMPTS,
     })),
     ...config.jobs.flatMap((j): ZoneCronItem[] => (j.schedule ? [{

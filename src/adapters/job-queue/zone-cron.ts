@@ -1,5 +1,6 @@
 import { parseCronItems, type ParsedCronItem, type TimestampDigest } from 'graphile-worker';
 import { zoneClock } from '../../i18n/zone-clock.ts';
+import { numericCron } from '../../config/cron-text.ts';
 
 /**
  * graphile-worker reads cron patterns in UTC; tokobot's are the shops' wall clock (STORE_TZ or a
@@ -31,7 +32,7 @@ export interface ZoneCronItem {
 /** The engine's cron items for tokobot's schedules; a tick missed while no worker ran is not backfilled (the next one comes). */
 export function zoneCronItems(items: ZoneCronItem[]): ParsedCronItem[] {
   const parsed = parseCronItems(items.map((i) => ({
-    task: i.task, match: i.schedule, identifier: i.identifier, payload: i.payload,
+    task: i.task, match: numericCron(i.schedule), identifier: i.identifier, payload: i.payload,
     options: { backfillPeriod: 0, queueName: i.queueName, jobKey: i.jobKey, jobKeyMode: 'replace' as const, maxAttempts: i.maxAttempts },
   })));
   return parsed.map((p, n) => {

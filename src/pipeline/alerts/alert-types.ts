@@ -25,7 +25,7 @@ export type AlertKind =
  */
 const ABOUT_A_STORE: Record<AlertKind, boolean> = {
   'sync-failed': true, 'sync-stuck': true, 'stale-backups': true, 'source-unreachable': true,
-  'backup-failed': false, 'backup-missed': false, 'disk-low': false, 'restore-server-down': false, 'whatsapp-down': false, 'telegram-down': false,
+  'backup-failed': false, 'backup-missed': false, 'disk-low': false, 'restore-server-down': false, 'whatsapp-down': false, 'telegram-down': false, 'worker-down': false,
 };
 
 /** Something wrong, identified by `key` (what and where): raising it again while open changes nothing but its details. */

@@ -4,7 +4,7 @@ import { syncThroughQueue } from '../../../src/pipeline/jobs/queued-sync.ts';
 import type { SyncProgress } from '../../../src/pipeline/sync/run-tracker.ts';
 import { MemorySyncRunLog } from '../../fakes/memory-stores.ts';
 
-const store = { id: 'toko1', name: 'Toko Satu', source: { type: 'folder' as const, dir: '/b' } };
+const store = { id: 'toko1', name: 'Toko Satu', schedule: '*/30 * * * *', source: { type: 'folder' as const, dir: '/b' } };
 
 /** A queue whose "worker" runs the asked sync in the run log a moment later: stages, then `end`. */
 function workerBehind(runs: MemorySyncRunLog, end: 'success' | 'failed') {

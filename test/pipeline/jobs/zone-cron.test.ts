@@ -38,3 +38,18 @@ test('every minute and step patterns keep their meaning; the item keeps its queu
   assert.deepEqual({ queue: every.options.queueName, key: every.options.jobKey, backfill: every.options.backfillPeriod, id: every.identifier },
     { queue: 'store:a', key: 'sync:a', backfill: 0, id: 'sync:a' });
 });
+
+test('names and Sunday as 7 (node-cron\'s) are read as the queue\'s cron reads digits; every valid schedule parses there', async () => {
+  const { numericCron, validCron } = await import('../../../src/config/cron-text.ts');
+  assert.equal(numericCron('0 2 * jan-mar mon-fri'), '0 2 * 1-3 1-5');
+  assert.equal(numericCron('30 6 * * SAT,sun'), '30 6 * * 6,0');
+  assert.equal(numericCron('0 8 * * 7'), '0 8 * * 0');
+  assert.equal(numericCron('0 8 * * 5-7'), '0 8 * * 5-6,0');
+  for (const ok of ['*/30 * * * *', '0 2 * * *', '0 2 * jan-mar mon-fri', '0 8 * * 5-7', '15 1 1,15 * *']) {
+    assert.ok(validCron(ok), ok);
+    assert.doesNotThrow(() => item(ok, 'Asia/Jakarta'), ok);
+  }
+  for (const bad of ['*/10 * * * * *', 'every night', '0 25 * * *', '']) assert.equal(validCron(bad), false, bad);
+  // Sunday 08:00 WIB is Sunday 01:00 UTC.
+  assert.equal(item('0 8 * * 7', 'Asia/Jakarta').match(digest('2026-11-29T01:00:00Z')), true);
+});
