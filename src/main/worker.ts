@@ -5,6 +5,7 @@ import { reportRuns } from './alerting.ts';
 import { BACKUP_ATTEMPTS, backupPlace, GraphileQueue, startQueueWorker, SYNC_ATTEMPTS, syncPlace, type QueueWorker } from '../adapters/job-queue/graphile-queue.ts';
 import type { ZoneCronItem } from '../adapters/job-queue/zone-cron.ts';
 import { runTask } from '../pipeline/jobs/job-tasks.ts';
+import { RestoreGuard, type RestoreGuardDeps } from '../pipeline/jobs/restore-guard.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 
@@ -51,6 +52,8 @@ export interface WorkerOptions {
   /** Between heartbeats (tests shorten it); a quarter of WORKER_DEAD_AFTER_S by default, at most 10 s. */
   beatMs?: number;
   pollMs?: number;
+  /** Between looks at this machine's restore server (tests shorten it). */
+  guardMs?: number;
 }
 
 export interface Worker {
@@ -70,9 +73,23 @@ export async function startWorker(app: App, jobs: Jobs, runners: { syncs: SyncRu
     sync: runTask({ kind: 'sync', find: (id) => config.stores.find((s) => s.id === id), run: (s, t) => runners.syncs.run(s, t), stopping: () => stopping, logger }, 'store'),
     backup: runTask({ kind: 'backup', find: (id) => config.jobs.find((j) => j.id === id), run: (j, t) => runners.backups.run(j, t), stopping: () => stopping, logger }, 'job'),
   };
-  const engine: QueueWorker = await startQueueWorker({ pool: jobs.pool, concurrency: o.concurrency, tasks, crons: cronItems(config), logger, pollMs: o.pollMs });
+  const startEngine = () => startQueueWorker({ pool: jobs.pool, concurrency: o.concurrency, tasks, crons: cronItems(config), logger, pollMs: o.pollMs });
+  let engine: QueueWorker | null = await startEngine();
   const me = { id: engine.id, machine: config.worker.name, pid: process.pid, concurrency: o.concurrency };
   const workers = app.opsStores.workers;
+  const guard = restoreGuard(app, {
+    async pause() {
+      const stopped = engine;
+      engine = null;
+      await stopped?.stop();
+    },
+    async resume() {
+      engine = await startEngine();
+      const before = me.id;
+      me.id = engine.id;
+      await workers.forget([before]);
+    },
+  });
   const deadAfterMs = config.worker.deadAfterMs;
   const beatMs = o.beatMs ?? Math.min(10_000, deadAfterMs / 4);
   const beat = async () => {
@@ -90,16 +107,35 @@ export async function startWorker(app: App, jobs: Jobs, runners: { syncs: SyncRu
   // A worker beating again on a machine whose worker stopped: that machine is back.
   await app.alerts.clear(`worker:${me.machine}`);
   const timer = setInterval(() => { void beat().catch((err) => logger.warn({ err }, 'worker heartbeat failed; tried again')); }, beatMs);
+  // On one machine the queue is on the restore server too: with it down there is nothing to pause for.
+  const guarding = config.ops.url ? setInterval(() => { void guard.check().catch((err) => logger.warn({ err }, 'worker: checking the restore server failed')); }, o.guardMs ?? 15_000) : undefined;
   logger.info({ worker: me.id, machine: me.machine, concurrency: o.concurrency }, `worker: ${o.concurrency} job slot(s) on ${me.machine}`);
   return {
     id: me.id,
     async stop() {
       stopping = true;
       clearInterval(timer);
-      await Promise.all([engine.stop(), runners.syncs.shutdown(30_000), runners.backups.shutdown(30_000)]);
+      clearInterval(guarding);
+      await Promise.all([engine?.stop(), runners.syncs.shutdown(30_000), runners.backups.shutdown(30_000)]);
       await workers.forget([me.id]).catch(() => undefined);
     },
   };
+}
+
+/**
+ * In a fleet (OPS_DATABASE_URL), while this machine's restore server does not answer its worker
+ * takes no job (RestoreGuard): the jobs wait for the other workers. The alert names the machine.
+ * On one machine the queue is on that same server, and the monitors of tokobot start tell of it.
+ */
+function restoreGuard(app: App, engine: Pick<RestoreGuardDeps, 'pause' | 'resume'>): RestoreGuard {
+  const machine = app.config.worker.name;
+  const key = `restore-server:${machine}`;
+  return new RestoreGuard({
+    ...engine, logger: app.logger,
+    ping: async () => { await app.target.databaseExists('postgres'); },
+    down: async (error) => { await app.alerts.raise({ key, kind: 'restore-server-down', severity: 'critical', subject: machine, params: { error, machine } }); },
+    up: async () => { await app.alerts.clear(key); },
+  });
 }
 
 /** `tokobot worker`: the runners and the worker alone, with alerts recorded for the front end to deliver. */
