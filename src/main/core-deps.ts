@@ -22,7 +22,7 @@ export interface CoreWiring {
   alerting: () => Alerting | undefined;
   /** A sign-in link to the web dashboard, when it runs. */
   webLink?: CoreDeps['webLink'];
-  /** How /sync runs when this process has no worker (WORKER_CONCURRENCY=0): through the queue (syncThroughQueue). */
+  /** How /sync runs in tokobot start: through the job queue (syncThroughQueue); elsewhere (the terminal chat) by the runner. */
   queuedSync?: CoreDeps['runSync'];
 }
 

@@ -133,8 +133,9 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   const notifyOwners: CoreDeps['notifyOwners'] = async (text) => {
     for (const id of owners) await late.bot?.api.sendMessage(id, text(await langOf(id)));
   };
-  // A front end only (no job slots here): /sync and the dashboard's sync button queue the sync for the workers.
-  const queuedSync = slots > 0 ? undefined : (store: StoreConfig, trigger: string, onProgress: SyncProgressFn) => syncThroughQueue({ queue: jobs.queue, runs: app.opsStores.runs }, store, trigger, onProgress);
+  // /sync and the dashboard's sync button queue the sync like every other (this process's worker or another takes it).
+  const queuedSync = (store: StoreConfig, trigger: string, onProgress: SyncProgressFn) =>
+    syncThroughQueue({ queue: jobs.queue, runs: app.opsStores.runs, localProgress: (id) => runner.progress(id) }, store, trigger, onProgress);
   const core = new CommandCore(coreDeps(app, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, queuedSync,
     nextSync: schedules.nextSync, nextBackup: schedules.nextBackup, alerting: () => late.alerting,
     ...(webPort === undefined ? {} : { webLink: (user) => late.web!.link(user) }) }));
@@ -156,7 +157,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   });
   if (opsHttp) app.logger.info({}, `ops http: /healthz, /metrics and /status on ${httpConfig.host}:${opsHttp.port}`);
   const web = late.web = webPort === undefined ? undefined
-    : await startWebServer(app, { backups, syncs: runner, nextBackup: schedules.nextBackup, chat, search, alerting: () => late.alerting, ...(slots > 0 ? {} : { queue: jobs.queue }) }, webPort).catch(async (err) => { await opsHttp?.close(); throw err; });
+    : await startWebServer(app, { backups, syncs: runner, nextBackup: schedules.nextBackup, chat, search, alerting: () => late.alerting, queue: jobs.queue }, webPort).catch(async (err) => { await opsHttp?.close(); throw err; });
   if (web) app.logger.info({}, `web dashboard on ${app.config.web.host}:${web.port} (sign-in links: ${app.config.web.baseUrl}/masuk/…)`);
   let whatsapp: WhatsAppMessenger | undefined;
   if (app.config.whatsapp.enabled) {

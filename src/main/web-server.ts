@@ -40,7 +40,7 @@ export interface WebWiring {
   backups: BackupRunner;
   /** This process's sync runner where runs are made (tokobot start): with it the dashboard can start and cancel runs. */
   syncs?: SyncRunner;
-  /** Set in a front end with no worker: the dashboard's sync button queues the sync for the workers. */
+  /** The job queue: the dashboard's sync button queues the sync, as /sync does. */
   queue?: Pick<JobQueue, 'sync'>;
   nextBackup: (jobId: string) => Date | null;
   chat: Pick<ChatState, 'user'>;
@@ -86,7 +86,7 @@ async function liveRuns(app: Pick<App, 'config' | 'backupAlertStores'>, wiring: 
 
 function actions(app: Pick<App, 'logger' | 'store' | 'job'>, syncs: SyncRunner, backups: BackupRunner, queue?: Pick<JobQueue, 'sync'>): WebActions {
   const startSync = (id: string, trigger: string): Promise<RunStart> => (queue
-    ? queue.sync(app.store(id).id, trigger).then((): RunStart => ({ started: true })) // a worker starts it within a moment; the live view follows it
+    ? queue.sync(app.store(id).id, trigger, { urgent: true }).then((): RunStart => ({ started: true })) // a worker starts it within a moment; the live view follows it
     : startRun(syncs, app.store(id), id, trigger, app.logger));
   return {
     start: (card, id, trigger) => (card === 'store' ? startSync(id, trigger) : startRun(backups, app.job(id), id, trigger, app.logger)),

@@ -124,7 +124,8 @@ export interface RestoreTarget {
  * sync starts are that one sync; an ask made while it syncs is one more sync after it.
  */
 export interface JobQueue {
-  sync(store: string, trigger: string): Promise<void>;
+  /** `urgent`: asked by a person (chat, dashboard), taken before the scheduled ones waiting. */
+  sync(store: string, trigger: string, options?: { urgent?: boolean }): Promise<void>;
   backup(job: string, trigger: string): Promise<void>;
 }
 

@@ -7,6 +7,8 @@ import { zoneCronItems, type ZoneCronItem } from './zone-cron.ts';
 
 /** Tries of a job before it is given up (the engine waits e^attempt seconds between: about 85 s over five). */
 export const SYNC_ATTEMPTS = 5;
+/** The engine takes lower priorities first: a person's ask goes before the scheduled syncs waiting. */
+const URGENT = -10;
 export const BACKUP_ATTEMPTS = 3;
 
 /**
@@ -43,8 +45,8 @@ export class GraphileQueue implements JobQueue {
     return new GraphileQueue(utils);
   }
 
-  async sync(store: string, trigger: string): Promise<void> {
-    await this.utils.addJob('sync', { store, trigger }, { ...syncPlace(store), jobKeyMode: 'replace', maxAttempts: SYNC_ATTEMPTS });
+  async sync(store: string, trigger: string, options: { urgent?: boolean } = {}): Promise<void> {
+    await this.utils.addJob('sync', { store, trigger }, { ...syncPlace(store), jobKeyMode: 'replace', maxAttempts: SYNC_ATTEMPTS, priority: options.urgent ? URGENT : 0 });
   }
 
   async backup(job: string, trigger: string): Promise<void> {

@@ -2,7 +2,7 @@ import { AppError } from '../../errors.ts';
 import type { StoreConfig } from '../../config/load-config.ts';
 import type { SyncRun, SyncRunLog } from '../../store/sync-runs.ts';
 import type { JobQueue } from '../ports.ts';
-import type { SyncStage, SyncProgressFn } from '../sync/run-tracker.ts';
+import type { SyncProgress, SyncStage, SyncProgressFn } from '../sync/run-tracker.ts';
 import type { SyncOutcome } from '../sync/sync-store.ts';
 import { SYNC_STAGES } from '../sync/run-tracker.ts';
 
@@ -13,6 +13,8 @@ export interface QueuedSyncDeps {
   pollMs?: number;
   /** How long a sync may wait for a worker and run before the asker is told to look again later. */
   waitMs?: number;
+  /** The progress of the store's sync when this process's own worker runs it (finer than the run log's stages). */
+  localProgress?: (store: string) => SyncProgress | null;
 }
 
 const stageOf = (run: SyncRun): SyncStage => SYNC_STAGES.find((s) => s === run.stage) ?? 'check';
@@ -28,22 +30,26 @@ function outcomeOf(run: SyncRun): SyncOutcome {
 }
 
 /**
- * A sync asked for in a front end with no worker of its own (WORKER_CONCURRENCY=0): queued for
- * the workers, then followed in the run log — its stages as progress, its end as the outcome.
- * The run is the first of the store with this trigger after the ask (run ids grow).
+ * A sync a person asks for (/sync, the dashboard): queued before the scheduled ones waiting, so
+ * that it never runs beside another sync of the store and a backup landing meanwhile is not
+ * refused as busy, then followed in the run log — its stages (or this process's finer progress,
+ * when its own worker runs it) as progress, its end as the outcome. The run is the first of the
+ * store with this trigger after the ask (run ids grow).
  */
 export async function syncThroughQueue(deps: QueuedSyncDeps, store: StoreConfig, trigger: string, onProgress: SyncProgressFn = () => undefined): Promise<SyncOutcome> {
   const pollMs = deps.pollMs ?? 1_000;
   const before = (await deps.runs.recent(store.id, 1))[0]?.id ?? 0;
-  await deps.queue.sync(store.id, trigger);
+  await deps.queue.sync(store.id, trigger, { urgent: true });
   let shown = '';
   const deadline = Date.now() + (deps.waitMs ?? 60 * 60_000);
   while (Date.now() < deadline) {
     const run = (await deps.runs.recent(store.id, 10)).find((r) => r.id > before && r.trigger === trigger);
     if (run && run.status !== 'running') return outcomeOf(run);
-    if (run && run.stage !== shown) {
-      shown = run.stage ?? '';
-      onProgress({ stage: stageOf(run) });
+    const here = run ? deps.localProgress?.(store.id) : null;
+    const progress = here ?? (run ? { stage: stageOf(run) } : null);
+    if (progress && JSON.stringify(progress) !== shown) {
+      shown = JSON.stringify(progress);
+      onProgress(progress);
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
