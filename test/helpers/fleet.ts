@@ -2,12 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import pino from 'pino';
 import { GraphileQueue } from '../../src/adapters/job-queue/graphile-queue.ts';
+import { createOpsStores, migrate } from '../../src/store/index.ts';
 import { storeDatabases } from '../../src/pipeline/databases.ts';
 import { dropScratchDb, LOCAL_PG_URL } from './local-pg.ts';
 import { scratchOps, type ScratchOps } from './scratch-ops.ts';
 import { TOKOBOT_BIN } from './tokobot-cli.ts';
+
+/** The ops stores on an existing database at `url`, migrated; closing ends the pool (the server is the test's). */
+async function opsAt(url: string): Promise<ScratchOps> {
+  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  pool.on('error', () => undefined);
+  await migrate(pool);
+  return { pool, stores: createOpsStores(pool, { swapDatabases: async () => undefined }), close: () => pool.end() };
+}
 
 /** The demo's real iPOS backup (266 KB): a sync of it takes a few seconds here. */
 const DEMO_BACKUP = path.resolve('demo', 'toko-contoh', 'backup_toko_contoh.i5bu');
@@ -37,7 +47,8 @@ export class Fleet {
   private constructor(readonly dir: string, readonly opsName: string, readonly ops: ScratchOps, readonly queue: GraphileQueue,
     private readonly env: Record<string, string>, private readonly storeIds: string[]) {}
 
-  static async open(tag: string, stores: StoreSpec[], env: Record<string, string>): Promise<Fleet> {
+  /** `opsUrl`: a database the test made on a server of its own (OPS_DATABASE_URL), else a scratch one on the local server. */
+  static async open(tag: string, stores: StoreSpec[], env: Record<string, string>, opsUrl?: string): Promise<Fleet> {
     const dir = mkdtempSync(path.join(tmpdir(), `tokobot-fleet-${tag}-`));
     const opsName = `tokobot_t_ops_${tag}${process.pid}`;
     for (const s of stores) {
@@ -48,7 +59,7 @@ export class Fleet {
     }
     const configFile = path.join(dir, 'tokobot.json');
     writeFileSync(configFile, JSON.stringify({ stores: stores.map((s) => ({ id: s.id, dir: path.join(dir, 'stores', s.id) })) }));
-    const ops = await scratchOps(opsName);
+    const ops = opsUrl ? await opsAt(opsUrl) : await scratchOps(opsName);
     // The engine wants an error handler on each checked-out client too (https://err.red/wpeh).
     ops.pool.on('connect', (c) => c.on('error', () => undefined));
     let queue: GraphileQueue;
@@ -60,7 +71,8 @@ export class Fleet {
     }
     const full = {
       PATH: process.env.PATH ?? '', HOME: dir, RESTORE_TARGET: 'external', PG_URL: LOCAL_PG_URL, OPS_DATABASE: opsName,
-      DATA_DIR: path.join(dir, 'data'), TOKOBOT_CONFIG: configFile, LOG_LEVEL: 'info', TOKOBOT_LANG: 'en', ...env,
+      DATA_DIR: path.join(dir, 'data'), TOKOBOT_CONFIG: configFile, LOG_LEVEL: 'info', TOKOBOT_LANG: 'en',
+      ...(opsUrl ? { OPS_DATABASE_URL: opsUrl } : {}), ...env,
       ...(process.env.PGPASSWORD ? { PGPASSWORD: process.env.PGPASSWORD } : {}),
     };
     return new Fleet(dir, opsName, ops, queue, full, stores.map((s) => s.id));
