@@ -50,8 +50,9 @@ test('at a tick each store syncs exactly once across the three workers', { skip,
   t.diagnostic(`tick ${tick.toISOString()}: all five finished ${ended - tick.getTime()} ms after it; ran by ${ranBy.join(', ')}`);
 });
 
-test('a poison backup fails once, is alerted once, and leaves nothing queued', { skip, timeout: 60_000 }, async () => {
+test('a poison backup fails once, is alerted once, and leaves nothing queued', { skip, timeout: 60_000 }, async (t) => {
   const runs = await tickRuns(POISON);
+  t.diagnostic(`the poison run: ${runs[0]?.error ?? ''}`);
   assert.equal(runs.length, 1, 'tried once: a corrupt backup is not tried again');
   assert.equal(runs[0]!.status, 'failed');
   await until('its job is done', async () => (await fleet.jobsOf(POISON)).length === 0, 10_000);
