@@ -16,9 +16,37 @@ export interface Jobs {
   close(): Promise<void>;
 }
 
+/** What a connection gets from a server restarting or out of reach for a moment. */
+const OUTAGE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03']);
+
+/**
+ * graphile-worker 0.17 neither waits for a connection nor handles the rejection when it records a
+ * job's end (completeJob, failJob): an ops database restarting at that moment ended the whole
+ * process (found by test/fleet/fleet-ops-restart.test.ts). Its pool's connect (the promise form it
+ * uses for queries) waits out an outage instead, up to `ms`, so that the end is recorded once the
+ * database is back. The callback form (its LISTEN connection, which retries on its own) is left as it is.
+ */
+function waitOutOutages(pool: pg.Pool, ms: number, onWait: (err: Error) => void): void {
+  const connect = pool.connect.bind(pool) as (cb?: (...args: unknown[]) => void) => Promise<pg.PoolClient> | void;
+  (pool as { connect: unknown }).connect = async (cb?: (...args: unknown[]) => void) => {
+    if (cb) return connect(cb);
+    const end = Date.now() + ms;
+    for (let wait = 250; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        return await (connect() as Promise<pg.PoolClient>);
+      } catch (err) {
+        if (!OUTAGE.has(String((err as { code?: string }).code)) || Date.now() + wait > end) throw err;
+        if (wait === 250) onWait(err as Error);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  };
+}
+
 export async function openJobs(app: Pick<App, 'config' | 'target' | 'logger'>, slots: number): Promise<Jobs> {
   const pool = new pg.Pool({ ...opsConnection(app.config, app.target)(opsDatabaseName(app.config)), max: slots + 3 });
   const dropped = (err: Error) => app.logger.warn({ reason: err.message }, 'job queue connection dropped; it will reconnect');
+  waitOutOutages(pool, app.config.worker.deadAfterMs, dropped);
   // Both handlers, as graphile-worker asks: an idle client's error and a checked-out client's (https://err.red/wpeh).
   pool.on('error', dropped);
   pool.on('connect', (client) => { client.on('error', dropped); });

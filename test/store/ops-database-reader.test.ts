@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openMigratedOpsDatabase, openOpsDatabase } from '../../src/store/postgres/ops-database.ts';
 import { dropScratchDb, localConnection, requireLocalPg, withLocalClient } from '../helpers/local-pg.ts';
+import { until } from '../helpers/until.ts';
 
 // tokobot ask opens the ops database without the administrator's connection and the migration
 // lock only when it is there and migrated; anything else goes the full way (openOpsDatabase).
@@ -33,4 +34,22 @@ test('a reader takes the ops database only when it exists with every migration a
 test('a reader gets null, not an error, from a server that does not answer', { skip }, async () => {
   const nowhere = (database: string) => ({ ...localConnection(database), port: 1 });
   assert.equal(await openMigratedOpsDatabase(nowhere, name), null);
+});
+
+test('a connection the server drops while checked out (a sync holds its lock on one) does not end the process', { skip }, async () => {
+  const dropped: string[] = [];
+  const pool = await openOpsDatabase(localConnection, name, (err) => dropped.push(err.message));
+  try {
+    const held = await pool.connect();
+    const pid = (await held.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    await withLocalClient('postgres', (c) => c.query('SELECT pg_terminate_backend($1)', [pid]));
+    // Without a listener on the client, its 'error' event is thrown out of the event loop: the test process would end here.
+    await until('the drop is told', () => dropped.length > 0, 5_000);
+    held.release(true);
+    assert.match(dropped[0]!, /terminating connection/);
+    assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1, 'the pool opens a new connection');
+  } finally {
+    await pool.end();
+    await dropScratchDb(name);
+  }
 });

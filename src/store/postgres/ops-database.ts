@@ -5,6 +5,19 @@ import { quoteIdent } from '../../adapters/postgres/sql-text.ts';
 const MIGRATION_LOCK = 7_302_001;
 
 /**
+ * A pool on the ops database that a connection the server drops (restart, admin) cannot crash:
+ * an idle one errors on the pool, one checked out (a sync's lock, held for the whole run) on
+ * itself, where an error without a listener would end the process.
+ */
+function opsPool(config: pg.ClientConfig, onDropped?: (err: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ ...config, max: 8 });
+  pool.on('connect', (client) => { client.on('error', (err) => onDropped?.(err)); });
+  // An idle one errors on both: its own listener above has told it already.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
  * Opens the ops database on the restore server, creating it when missing, and brings its schema
  * up to date. Safe to call from several processes at once (an advisory lock orders them).
  * `connection`: the restore server administrator's settings for a database.
@@ -25,9 +38,7 @@ export async function openOpsDatabase(connection: (database: string) => pg.Clien
   } finally {
     await admin.end();
   }
-  const pool = new pg.Pool({ ...connection(name), max: 8 });
-  // An idle connection the server drops (restart, admin) must not crash a long-running tokobot.
-  pool.on('error', (err) => onIdleError?.(err));
+  const pool = opsPool(connection(name), onIdleError);
   await migrate(pool);
   return pool;
 }
@@ -39,8 +50,7 @@ export async function openOpsDatabase(connection: (database: string) => pg.Clien
  * opens it with openOpsDatabase, which creates and migrates.
  */
 export async function openMigratedOpsDatabase(connection: (database: string) => pg.ClientConfig, name: string, onIdleError?: (err: Error) => void): Promise<pg.Pool | null> {
-  const pool = new pg.Pool({ ...connection(name), max: 8 });
-  pool.on('error', (err) => onIdleError?.(err));
+  const pool = opsPool(connection(name), onIdleError);
   const applied = await pool.query('SELECT count(*)::int AS n FROM schema_migrations WHERE version = ANY($1)', [migrations.map((m) => m.version)])
     .then((r) => r.rows[0]?.n as number, () => -1);
   if (applied === migrations.length) return pool;
