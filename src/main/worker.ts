@@ -122,8 +122,14 @@ export async function startWorker(app: App, jobs: Jobs, runners: { syncs: SyncRu
   });
   const deadAfterMs = config.worker.deadAfterMs;
   const beatMs = o.beatMs ?? Math.min(10_000, deadAfterMs / 4);
+  // Since when this worker's beats have gone through without a break. It judges others only after
+  // a whole WORKER_DEAD_AFTER_S of that: after an ops database outage every worker looks silent,
+  // and the first one back must give the others that long to beat again before taking their jobs.
+  let steadySince: number | null = null;
   const beat = async () => {
     await workers.beat(me);
+    steadySince ??= Date.now();
+    if (Date.now() - steadySince < deadAfterMs) return;
     const dead = (await workers.silent(deadAfterMs)).filter((w) => w.id !== me.id);
     if (!dead.length) return;
     await jobs.queue.unlockWorkers(dead.map((w) => w.id));
@@ -136,7 +142,12 @@ export async function startWorker(app: App, jobs: Jobs, runners: { syncs: SyncRu
   await beat();
   // A worker beating again on a machine whose worker stopped: that machine is back.
   await app.alerts.clear(`worker:${me.machine}`);
-  const timer = setInterval(() => { void beat().catch((err) => logger.warn({ err }, 'worker heartbeat failed; tried again')); }, beatMs);
+  const timer = setInterval(() => {
+    void beat().catch((err) => {
+      steadySince = null;
+      logger.warn({ err }, 'worker heartbeat failed; tried again');
+    });
+  }, beatMs);
   // On one machine the queue is on the restore server too: with it down there is nothing to pause for.
   const guarding = config.ops.url ? setInterval(() => { void guard.check().catch((err) => logger.warn({ err }, 'worker: checking the restore server failed')); }, o.guardMs ?? 15_000) : undefined;
   logger.info({ worker: me.id, machine: me.machine, concurrency: o.concurrency }, `worker: ${o.concurrency} job slot(s) on ${me.machine}`);
