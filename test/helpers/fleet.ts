@@ -80,7 +80,12 @@ export class Fleet {
 
   /** Starts `tokobot worker --concurrency N` named `name` (WORKER_NAME), each with a data folder of its own as on its own machine. */
   spawnWorker(name: string, concurrency: number, env: Record<string, string> = {}): WorkerProcess {
-    const child = spawn(process.execPath, [TOKOBOT_BIN, 'worker', '--concurrency', String(concurrency)], {
+    return this.spawnTokobot(name, ['worker', '--concurrency', String(concurrency)], env);
+  }
+
+  /** Starts `tokobot ARGS` (`start`, say) as a process of the fleet named `name`, with the fleet's settings and its own data folder. */
+  spawnTokobot(name: string, args: string[], env: Record<string, string> = {}): WorkerProcess {
+    const child = spawn(process.execPath, [TOKOBOT_BIN, ...args], {
       env: { ...this.env, DATA_DIR: path.join(this.dir, 'data', name), WORKER_NAME: name, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
