@@ -63,7 +63,7 @@ async function background(): Promise<number> {
 
 try {
   console.log(`fleet: ${small} small stores (${(statSync(DEMO_ARCHIVE).size / 1024).toFixed(0)} KB archive), ${big} big stores (~${args['big-mb']} MB archive), `
-    + `workers ${workerCounts.join(', ')}; machine ${CORES} cores; store ids ${prefix}…`);
+    + `workers ${workerCounts.join(', ')}; machine ${CORES} cores; store ids ${prefix}…; pg_restore -j 2 (RESTORE_JOBS default)`);
   const engine: EngineFigure[] = [];
   for (const slots of [1, 4]) engine.push(await engineOverhead(`tokobot_${prefix}_engine`, Number(args['engine-jobs']), slots));
 
@@ -74,13 +74,14 @@ try {
     bigArchive = fixture.i5buPath;
   }
   const bigBytes = statSync(bigArchive).size;
-  // Big stores spread evenly among the small ones, as in a fleet where a few shops are large.
+  // Big stores spread evenly among the small ones (each block of `every` stores starts with one), as in a fleet where a few shops
+  // are large; they are enqueued in this order, as the schedule enqueues every store at once in config order.
   const stores: FleetStore[] = [];
   const every = big ? Math.max(1, Math.floor((small + big) / big)) : Infinity;
   let s = 0;
   let b = 0;
   for (let i = 0; i < small + big; i++) {
-    const isBig = b < big && (i % every === every - 1 || small - s === 0);
+    const isBig = b < big && (i % every === 0 || small - s === 0);
     const id = isBig ? `${prefix}b${String(++b).padStart(3, '0')}` : `${prefix}s${String(++s).padStart(3, '0')}`;
     const dir = path.join(work, 'stores', id);
     mkdirSync(dir, { recursive: true });
