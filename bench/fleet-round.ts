@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphileQueue } from '../src/adapters/job-queue/graphile-queue.ts';
@@ -56,7 +56,7 @@ function idleWhileWaiting(runs: Run[], slots: number): number {
 async function untilTrue(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await check().catch(() => false)) return;
+    if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await sleep(everyMs);
   }
@@ -81,7 +81,13 @@ export async function fleetRound(s: RoundSetup, workers: number): Promise<Round>
     s.processes.start(['worker', '--concurrency', '1'], { ...env, WORKER_NAME: `bench-${i + 1}` }, path.join(s.work, `worker-w${workers}-${i + 1}.log`)));
   const pool = quietPool(opsDb);
   try {
-    await untilTrue(`${workers} worker(s) beat`, async () => Number((await pool.query('SELECT count(*) AS n FROM workers')).rows[0].n) === workers, 120_000);
+    const beating = async () => {
+      const dead = children.findIndex((c) => c.exitCode !== null || c.signalCode !== null);
+      // The bench's folder goes at its end: what the worker said goes into the error.
+      if (dead >= 0) throw new Error(`worker ${dead + 1} of ${workers} exited at start: ${readFileSync(path.join(s.work, `worker-w${workers}-${dead + 1}.log`), 'utf8').slice(-2000)}`);
+      return Number((await pool.query('SELECT count(*) AS n FROM workers').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n) === workers;
+    };
+    await untilTrue(`${workers} worker(s) beat`, beating, 120_000);
     const queue = await GraphileQueue.open(pool, createLogger('silent'));
     await adminQuery('CHECKPOINT'); // the previous round's writes are not flushed during this one
     const cpu0 = children.map((c) => processCpuSeconds(c.pid!));
@@ -95,7 +101,7 @@ export async function fleetRound(s: RoundSetup, workers: number): Promise<Round>
     }
     await queue.close();
     const finishedAll = async () =>
-      Number((await pool.query('SELECT count(DISTINCT store) AS n FROM sync_runs WHERE finished_at IS NOT NULL')).rows[0].n) === s.stores.length;
+      Number((await pool.query('SELECT count(DISTINCT store) AS n FROM sync_runs WHERE finished_at IS NOT NULL').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n) === s.stores.length;
     await untilTrue(`every store has a finished sync (${workers} worker(s))`, finishedAll, s.timeoutMs);
     const load = loadEnd();
     const postgresCpuSeconds = postgresCpu();
