@@ -29,7 +29,9 @@ export async function openOpsDatabase(connection: (database: string) => pg.Clien
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) {
       await admin.query(`CREATE DATABASE ${quoteIdent(name)}`).catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw err; // created meanwhile by another process
+        // Created meanwhile by another process: 42P04 (duplicate_database) when it committed before
+        // this one looked, 23505 (unique_violation on pg_database's name index) when both were creating it.
+        if (err.code !== '42P04' && err.code !== '23505') throw err;
       });
     }
     // Only the administrator connects: not the restore role, whose sessions run backups' code.
