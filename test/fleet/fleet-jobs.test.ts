@@ -30,7 +30,7 @@ after(async () => {
 
 const finished = async (store: string) => (await fleet.runs(store)).filter((r) => r.status !== 'running');
 
-test('a worker killed (kill -9) mid-sync: another takes its job up, publishes once, the interrupted run is marked failed', { skip, timeout: 120_000 }, async (t) => {
+test('a worker killed (kill -9) mid-sync: another takes its job up, publishes once, the interrupted run is marked failed', { skip, timeout: 180_000 }, async (t) => {
   killer = fleet.spawnWorker('killer', 1, { TOKOBOT_TEST_KILL_AT: 'sync:restored' });
   await fleet.queue.sync(KILLED, 'test');
   const end = await killer.exited;
@@ -46,10 +46,12 @@ test('a worker killed (kill -9) mid-sync: another takes its job up, publishes on
   await fleet.queue.sync(EARLY, 'test-early-1');
   await fleet.queue.sync(EARLY, 'test-early-2');
   survivor = fleet.spawnWorker('survivor', 2, { WORKER_DEAD_AFTER_S: '10' });
-  await until('the job of the killed worker is published by the other', async () => (await finished(KILLED)).some((r) => r.status === 'success'), 40_000);
+  await until('the job of the killed worker is published by the other', async () => (await finished(KILLED)).some((r) => r.status === 'success'), 100_000);
   const takenUp = Date.now() - killedAt;
   t.diagnostic(`kill -9 → the other worker published the store: ${takenUp} ms (dead after 10 s, beats every 2.5 s)`);
-  assert.ok(takenUp < 30_000, `taken up in ${takenUp} ms`);
+  // The bound: the survivor's start, 10 s of its own steady beats, the dead one's 10 s of silence, a beat, then the sync
+  // itself — about 15 s on a quiet machine, more while the whole suite runs (without the heartbeats: 4 hours).
+  assert.ok(takenUp < 90_000, `taken up in ${takenUp} ms`);
   const runs = await fleet.runs(KILLED);
   assert.deepEqual(runs.map((r) => [r.trigger, r.status]), [['test', 'failed'], ['test', 'success']], 'the interrupted run, then one success');
   assert.match(runs[0]!.error ?? '', /^interrupted: tokobot stopped during the \w+ stage/);
