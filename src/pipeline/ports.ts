@@ -83,8 +83,11 @@ export interface RestoreTarget {
   databaseExists(name: string): Promise<boolean>;
   /** Creates an empty database (from template0) owned by the restore role, which alone restores into and reads it. Rejects when it exists. */
   createDatabase(name: string): Promise<void>;
-  /** Drops a database, ending the sessions on it first; idempotent (a missing database is no error). */
-  dropDatabase(name: string): Promise<void>;
+  /**
+   * Drops each of the databases named that exists, ending the sessions on it first, over one
+   * connection; idempotent (a missing database is no error, and costs no DROP).
+   */
+  dropDatabase(...names: string[]): Promise<void>;
   /**
    * Restores a custom-format archive into an existing, empty database made by createDatabase, as
    * the restore role, without the archive's owners and grants, and rejects with an AppError:

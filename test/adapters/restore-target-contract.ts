@@ -84,6 +84,12 @@ export function restoreTargetContract(name: string, make: () => Promise<RestoreT
       await target.dropDatabase(db);
       assert.equal(await target.databaseExists(db), false);
       await target.dropDatabase(db);
+      // Several at once, some missing: those present go, the rest cost nothing.
+      await target.createDatabase(db);
+      await target.createDatabase(`${db}_2`);
+      await target.dropDatabase(`${db}_none`, db, `${db}_2`);
+      assert.deepEqual([await target.databaseExists(db), await target.databaseExists(`${db}_2`)], [false, false]);
+      await target.dropDatabase();
     });
 
     test('a restored database is analyzed, read, counted and exported to a file through the port', async () => {

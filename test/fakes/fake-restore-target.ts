@@ -82,9 +82,11 @@ export class FakeRestoreTarget implements RestoreTarget {
     this.databases.set(name, { restored: false });
   }
 
-  async dropDatabase(name: string): Promise<void> {
-    this.call('dropDatabase', name);
-    this.databases.delete(name);
+  async dropDatabase(...names: string[]): Promise<void> {
+    for (const name of names) {
+      this.call('dropDatabase', name);
+      this.databases.delete(name);
+    }
   }
 
   async restore(archivePath: string, database: string, options: RestoreOptions = {}): Promise<void> {

@@ -181,9 +181,7 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
   } finally {
     if (tmpCsv) await unlink(tmpCsv).catch(() => undefined);
     await rm(work, { recursive: true, force: true }).catch(() => undefined);
-    for (const spare of [dbs.staging, dbs.retired]) {
-      await deps.target.dropDatabase(spare).catch((err) => deps.logger.warn({ err, database: spare }, 'could not drop a spare database'));
-    }
+    await deps.target.dropDatabase(dbs.staging, dbs.retired).catch((err) => deps.logger.warn({ err, databases: [dbs.staging, dbs.retired] }, 'could not drop the spare databases'));
   }
 }
 
@@ -200,8 +198,7 @@ async function recoverFromCrash(deps: SyncDeps, storeId: string): Promise<void> 
   if (finished) deps.logger.warn({ store: storeId }, finished);
   await cleanLeftovers(deps.dataDir, storeId);
   const dbs = storeDatabases(storeId);
-  await deps.target.dropDatabase(dbs.staging);
-  await deps.target.dropDatabase(dbs.retired);
+  await deps.target.dropDatabase(dbs.staging, dbs.retired);
 }
 
 async function recordFailure(deps: SyncDeps, store: StoreConfig, t: RunTracker, err: unknown): Promise<SyncOutcome> {
