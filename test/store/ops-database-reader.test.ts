@@ -53,3 +53,15 @@ test('a connection the server drops while checked out (a sync holds its lock on 
     await dropScratchDb(name);
   }
 });
+
+test('several processes opening a new ops database at once (a fleet\'s workers starting together) all get it', { skip }, async () => {
+  const fresh = `tokobot_test_open_${process.pid}`;
+  try {
+    // Without the lock around it, two GRANTs on the new database at once failed with "tuple concurrently updated".
+    const pools = await Promise.all(Array.from({ length: 6 }, () => openOpsDatabase(localConnection, fresh)));
+    for (const pool of pools) assert.equal((await pool.query('SELECT count(*)::int AS n FROM workers')).rows[0].n, 0);
+    await Promise.all(pools.map((p) => p.end()));
+  } finally {
+    await dropScratchDb(fresh);
+  }
+});

@@ -3,6 +3,8 @@ import { migrations } from './migrations.ts';
 import { quoteIdent } from '../../adapters/postgres/sql-text.ts';
 
 const MIGRATION_LOCK = 7_302_001;
+/** Held on the server's `postgres` database while an ops database is created and its CONNECT rights set. */
+const OPEN_LOCK = 7_302_002;
 
 /**
  * A pool on the ops database that a connection the server drops (restart, admin) cannot crash:
@@ -26,6 +28,9 @@ export async function openOpsDatabase(connection: (database: string) => pg.Clien
   const admin = new pg.Client(connection('postgres'));
   await admin.connect();
   try {
+    // One process at a time: workers of a fleet start together, and two GRANTs on one database at
+    // once fail with "tuple concurrently updated" (found by bench:fleet, 4 workers started at once).
+    await admin.query('SELECT pg_advisory_lock($1)', [OPEN_LOCK]);
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) {
       await admin.query(`CREATE DATABASE ${quoteIdent(name)}`).catch((err: { code?: string }) => {
@@ -38,7 +43,7 @@ export async function openOpsDatabase(connection: (database: string) => pg.Clien
     await admin.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
     await admin.query(`GRANT CONNECT ON DATABASE ${quoteIdent(name)} TO CURRENT_USER`);
   } finally {
-    await admin.end();
+    await admin.end(); // ends the advisory lock with the session
   }
   const pool = opsPool(connection(name), onIdleError);
   await migrate(pool);
