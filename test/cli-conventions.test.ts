@@ -99,6 +99,9 @@ test('a command given wrongly is a usage error naming what is wrong, with the co
     [['sync', '--store'], 'tokobot: --store butuh nilai: tokobot sync [--store ID] [--json]'],
     [['sync', '--json=yes'], 'tokobot: --json tidak menerima nilai: tokobot sync [--store ID] [--json]'],
     [['status', 'now'], 'tokobot: status tidak menerima "now": tokobot status [--json]'],
+    // Checked before the settings are read: no config error comes first.
+    [['worker', '--concurrency', 'nol'], 'tokobot: --concurrency harus bilangan bulat 1 sampai 64, bukan "nol"'],
+    [['worker', '--concurrency', '65'], 'tokobot: --concurrency harus bilangan bulat 1 sampai 64, bukan "65"'],
   ];
   for (const [args, expected] of cases) {
     const r = await run(args);
