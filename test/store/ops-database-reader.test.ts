@@ -56,12 +56,16 @@ test('a connection the server drops while checked out (a sync holds its lock on 
 
 test('several processes opening a new ops database at once (a fleet\'s workers starting together) all get it', { skip }, async () => {
   const fresh = `tokobot_test_open_${process.pid}`;
+  // Every opener is waited for, whatever happens, before the database is dropped: a late one would make it again.
+  const opened = await Promise.allSettled(Array.from({ length: 6 }, () => openOpsDatabase(localConnection, fresh)));
   try {
     // Without the lock around it, two GRANTs on the new database at once failed with "tuple concurrently updated".
-    const pools = await Promise.all(Array.from({ length: 6 }, () => openOpsDatabase(localConnection, fresh)));
-    for (const pool of pools) assert.equal((await pool.query('SELECT count(*)::int AS n FROM workers')).rows[0].n, 0);
-    await Promise.all(pools.map((p) => p.end()));
+    for (const o of opened) {
+      assert.equal(o.status, 'fulfilled', o.status === 'rejected' ? String(o.reason) : '');
+      if (o.status === 'fulfilled') assert.equal((await o.value.query('SELECT count(*)::int AS n FROM workers')).rows[0].n, 0);
+    }
   } finally {
+    await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.end() : undefined)));
     await dropScratchDb(fresh);
   }
 });
