@@ -16,6 +16,7 @@ import { officeStock } from '../pipeline/item-stock.ts';
 import { publishedChanges } from '../pipeline/list-changes.ts';
 import type { JobQueue, RestoreTarget } from '../pipeline/ports.ts';
 import { startRun, type RunStart } from '../pipeline/runs/start-run.ts';
+import { startThroughQueue } from '../pipeline/jobs/queued-sync.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import { cachedStoreStatuses } from '../pipeline/status.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
@@ -84,9 +85,10 @@ async function liveRuns(app: Pick<App, 'config' | 'backupAlertStores'>, wiring: 
   return [...here, ...recorded.filter((r) => !known.has(key(r.card, r.id)))];
 }
 
-function actions(app: Pick<App, 'logger' | 'store' | 'job'>, syncs: SyncRunner, backups: BackupRunner, queue?: Pick<JobQueue, 'sync'>): WebActions {
+function actions(app: Pick<App, 'logger' | 'store' | 'job' | 'opsStores'>, syncs: SyncRunner, backups: BackupRunner, queue?: Pick<JobQueue, 'sync'>): WebActions {
+  // Queued, the answer waits until a worker has started it (up to 15 s), so that the page shows the store running and follows it.
   const startSync = (id: string, trigger: string): Promise<RunStart> => (queue
-    ? queue.sync(app.store(id).id, trigger, { urgent: true }).then((): RunStart => ({ started: true })) // a worker starts it within a moment; the live view follows it
+    ? startThroughQueue({ queue, runs: app.opsStores.runs }, app.store(id).id, trigger).then((): RunStart => ({ started: true }))
     : startRun(syncs, app.store(id), id, trigger, app.logger));
   return {
     start: (card, id, trigger) => (card === 'store' ? startSync(id, trigger) : startRun(backups, app.job(id), id, trigger, app.logger)),

@@ -58,3 +58,19 @@ export async function syncThroughQueue(deps: QueuedSyncDeps, store: StoreConfig,
     id: `sync ${store.name} sudah masuk antrean tetapi belum selesai: apakah tokobot worker berjalan? /status menunjukkannya setelah selesai`,
   });
 }
+
+/**
+ * Queues a person's sync (ahead of scheduled ones) and resolves once a worker has started it (its
+ * run is in the run log), or after `waitMs` with false: still queued. The dashboard's Sync now
+ * answers after this, so the page it shows has the store running, as a sync started here would.
+ */
+export async function startThroughQueue(deps: Pick<QueuedSyncDeps, 'queue' | 'runs' | 'pollMs'>, storeId: string, trigger: string, waitMs = 15_000): Promise<boolean> {
+  const before = (await deps.runs.recent(storeId, 1))[0]?.id ?? 0;
+  await deps.queue.sync(storeId, trigger, { urgent: true });
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    if ((await deps.runs.recent(storeId, 10)).some((r) => r.id > before && r.trigger === trigger)) return true;
+    await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 100));
+  }
+  return false;
+}
