@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { syncThroughQueue } from '../../../src/pipeline/jobs/queued-sync.ts';
+import { startThroughQueue, syncThroughQueue } from '../../../src/pipeline/jobs/queued-sync.ts';
 import type { SyncProgress } from '../../../src/pipeline/sync/run-tracker.ts';
 import { MemorySyncRunLog } from '../../fakes/memory-stores.ts';
 
@@ -51,4 +51,13 @@ test('no worker taking it: the asker is told, in both languages, that the sync w
   const queue = { sync: async () => undefined };
   await assert.rejects(syncThroughQueue({ queue, runs, pollMs: 5, waitMs: 40 }, store, 'chat:9'), (err: Error & { messageId?: string }) =>
     /queued but did not end in time: is a tokobot worker running/.test(err.message) && /masuk antrean/.test(err.messageId ?? ''));
+});
+
+test('Sync now answers once a worker has started the queued sync, or says it is still queued', async () => {
+  const runs = new MemorySyncRunLog();
+  const queue = workerBehind(runs, 'success');
+  assert.equal(await startThroughQueue({ queue, runs, pollMs: 5 }, 'toko1', 'web:1'), true);
+  assert.deepEqual(queue.asked, ['toko1:web:1']);
+  assert.ok((await runs.recent('toko1', 1))[0], 'a run is recorded by then');
+  assert.equal(await startThroughQueue({ queue: { sync: async () => undefined }, runs, pollMs: 5 }, 'toko1', 'web:2', 50), false);
 });
