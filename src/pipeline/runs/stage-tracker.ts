@@ -6,6 +6,11 @@ function stopReason(signal: AbortSignal, stage: string): Error {
   return signal.reason instanceof Error ? signal.reason : new AppError('interrupted', 'tokobot', { en: `Stopped before the ${stage} stage.`, id: `Dihentikan sebelum tahap ${stage}.` });
 }
 
+/** How long each stage took, in ms (0 for one not ended): a run's own, or one read back from the run log. */
+export function stageDurations(stages: readonly StageRecord[]): Record<string, number> {
+  return Object.fromEntries(stages.map((s) => [s.name, s.endedAt ? Date.parse(s.endedAt) - Date.parse(s.startedAt) : 0]));
+}
+
 /**
  * The stages of one run, of any kind: each stage's start and end recorded in the run log as it
  * begins (through `save`), and reported as progress. A run whose signal is aborted stops at the
@@ -43,6 +48,6 @@ export class StageTracker<P extends { stage: string }> {
   }
 
   durations(): Record<string, number> {
-    return Object.fromEntries(this.stages.map((s) => [s.name, s.endedAt ? Date.parse(s.endedAt) - Date.parse(s.startedAt) : 0]));
+    return stageDurations(this.stages);
   }
 }
