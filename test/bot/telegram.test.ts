@@ -1,4 +1,5 @@
 import { after, before, test } from 'node:test';
+import { SYNC_STAGES } from '../../src/pipeline/sync/run-tracker.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ChatState } from '../../src/pipeline/chat-state.ts';
@@ -153,7 +154,7 @@ test('/sync shows one message that follows the stages and ends with the result',
   assert.match(done.text ?? '', new RegExp(`${fixture.expectedRows.length} baris harga dari backup-baru.i5bu`));
   const edits = tg.calls.filter((c) => c.method === 'editMessageText' && c.payload.message_id === first.message_id).map((c) => String(c.payload.text));
   // Telegram allows about one edit a second per chat, so a quick sync may skip stages; one must show.
-  assert.ok(edits.some((t) => /: (check|download|extract|inspect|restore|export|validate|publish)/.test(t)), edits.join(' | '));
+  assert.ok(edits.some((t) => new RegExp(`: (${SYNC_STAGES.join('|')})`).test(t)), edits.join(' | '));
   assert.equal(tg.messages(admin.id).at(-1), first, 'progress must edit, not send new messages');
 });
 

@@ -10,7 +10,7 @@ import { stageDurations } from '../runs/stage-tracker.ts';
 export interface QueuedSyncDeps {
   queue: Pick<JobQueue, 'sync'>;
   runs: Pick<SyncRunLog, 'recent'>;
-  /** Between looks at the run log. */
+  /** Between looks at the run log (default 250 ms for /sync: a small shop's sync takes a couple of seconds, and the chat should show a stage of it). */
   pollMs?: number;
   /** How long a sync may wait for a worker and run before the asker is told to look again later. */
   waitMs?: number;
@@ -55,7 +55,7 @@ async function askAndFollow<T>(deps: Pick<QueuedSyncDeps, 'queue' | 'runs'>, sto
  */
 export async function syncThroughQueue(deps: QueuedSyncDeps, store: StoreConfig, trigger: string, onProgress: SyncProgressFn = () => undefined): Promise<SyncOutcome> {
   let shown = '';
-  const outcome = await askAndFollow(deps, store.id, trigger, { pollMs: deps.pollMs ?? 1_000, waitMs: deps.waitMs ?? 60 * 60_000 }, (run) => {
+  const outcome = await askAndFollow(deps, store.id, trigger, { pollMs: deps.pollMs ?? 250, waitMs: deps.waitMs ?? 60 * 60_000 }, (run) => {
     if (!run) return undefined;
     if (run.status !== 'running') return outcomeOf(run);
     const progress = deps.localProgress?.(store.id) ?? { stage: stageOf(run) };
