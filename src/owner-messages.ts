@@ -15,6 +15,7 @@ const NAME: Record<ErrorSystem, Text> = {
   disk: { id: 'disk server', en: 'the server\'s disk' },
   'backup-file': { id: 'file backup', en: 'the backup file' },
   'price-list': { id: 'daftar harga', en: 'the price list' },
+  'head-office': { id: 'tokobot kantor pusat', en: 'the head office\'s tokobot' },
   tokobot: { id: 'tokobot', en: 'tokobot' },
 };
 

@@ -115,6 +115,16 @@ export interface WorkerSection {
   deadAfterMs: number;
 }
 
+/** The head office's side of shop agents (AGENT_*). */
+export interface AgentsSection {
+  /** The report API is on (it needs the web server, WEB_PORT). */
+  ingest: boolean;
+  /** An agent without a heartbeat for this long is alerted on. */
+  silentMs: number;
+  /** Requests per minute one token may make. */
+  ratePerMinute: number;
+}
+
 /** Every part of the configuration but the stores and jobs, each shaped for its consumer. */
 export interface Sections {
   dropbox: DropboxAccount;
@@ -131,6 +141,7 @@ export interface Sections {
   alerts: AlertsSection;
   http: HttpSection;
   web: WebSection;
+  agents: AgentsSection;
   proxy: ProxySection;
   log: { level: Env['LOG_LEVEL'] };
   /**
@@ -213,6 +224,7 @@ export function sectionsFrom(env: Env, file: FileConfig, lang: Lang): Sections {
     },
     http: { port: env.HTTP_PORT, host: env.HTTP_HOST, token: env.HTTP_TOKEN },
     web: webSection(env),
+    agents: { ingest: env.AGENT_INGEST === 'true', silentMs: env.AGENT_SILENT_MINUTES * 60_000, ratePerMinute: env.AGENT_RATE_PER_MINUTE },
     proxy: proxySection(env),
     log: { level: env.LOG_LEVEL },
     locale: { lang, zone: env.STORE_TZ },
