@@ -105,6 +105,18 @@ export const COMMANDS: readonly Command[] = [
     run: async ({ words: [file], options }) => (await import('./backup-cli.ts')).restore(file!, options.into!),
   },
   {
+    name: 'store add', usage: 'ID', words: [{ name: 'ID' }], options: {}, summary: 'helpStoreAdd', more: 'moreStoreAdd',
+    run: async ({ words: [id] }) => (await import('./agent-store-cli.ts')).add(id!),
+  },
+  {
+    name: 'store revoke', usage: 'ID', words: [{ name: 'ID' }], options: {}, summary: 'helpStoreRevoke', more: 'moreStoreRevoke',
+    run: async ({ words: [id] }) => (await import('./agent-store-cli.ts')).revoke(id!),
+  },
+  {
+    name: 'store list', usage: '[--json]', words: [], options: { json: 'optJson' }, summary: 'helpStoreList', more: 'moreStoreList',
+    run: async ({ options }) => (await import('./agent-store-cli.ts')).list(json(options)),
+  },
+  {
     name: 'demo', usage: '[--ask TEXT]', words: [], options: { ask: 'optAsk' }, summary: 'helpDemo', more: 'moreDemo',
     run: async ({ options }) => (await import('./demo.ts')).demo(options.ask),
   },

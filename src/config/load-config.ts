@@ -126,6 +126,8 @@ function checkCombinations(env: Env, dropbox: DropboxAccount, stores: StoreConfi
   }
   if (!validCron(env.SYNC_CRON)) problems.push(problemLine('SYNC_CRON', { key: 'syncCron', params: { value: env.SYNC_CRON } }, lang));
   if (env.RESTORE_TARGET === 'external' && !env.PG_URL) problems.push(problemLine('PG_URL', { key: 'pgUrlNeeded' }, lang));
+  // The agents' API is served by the web server: without a port, agents would find nobody to report to.
+  if (env.AGENT_INGEST === 'true' && env.WEB_PORT === undefined) problems.push(problemLine('WEB_PORT', { key: 'agentIngestNeedsWeb' }, lang));
 }
 
 /**

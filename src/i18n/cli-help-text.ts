@@ -28,6 +28,9 @@ export const CLI_HELP_TEXT = {
   helpBackupPrune: { id: 'menerapkan retensi; dengan --dry-run hanya menunjukkan apa yang akan dihapus dan alasannya', en: 'apply retention; with --dry-run only show what would go and why' },
   helpBackupDecrypt: { id: 'membuka enkripsi backup .enc (passphrase dari job-nya, atau dari stdin)', en: 'decrypt an .enc backup (passphrase from its job, or stdin)' },
   helpBackupRestore: { id: 'memuat backup sebuah job ke database baru (diperiksa utuh lebih dulu)', en: 'load a job\'s backup into a new database (checked whole first)' },
+  helpStoreAdd: { id: 'token baru untuk agent sebuah toko (tokobot agent di PC toko), ditampilkan sekali', en: 'a new token for a store\'s agent (tokobot agent on the shop PC), shown once' },
+  helpStoreRevoke: { id: 'mencabut token agent sebuah toko', en: 'revoke a store\'s agent tokens' },
+  helpStoreList: { id: 'token dan agent tiap toko: dibuat, oleh, terakhir dipakai, laporan terakhir', en: 'each store\'s tokens and agent: made, by, last used, last report' },
   helpDemo: { id: 'toko contoh di PostgreSQL bawaan, lalu chat di terminal (atau satu jawaban)', en: 'the sample store in the embedded PostgreSQL, then a terminal chat (or one answer)' },
   helpDoctor: { id: 'memeriksa konfigurasi, Dropbox, server database, Telegram, WhatsApp dan disk', en: 'check the config, Dropbox, the database servers, Telegram, WhatsApp, disk' },
   helpDropboxAuth: { id: 'mendapatkan refresh token Dropbox untuk .env (setujui di browser, tempel kodenya)', en: 'get the Dropbox refresh token for .env (approve in a browser, paste the code)' },
@@ -65,6 +68,18 @@ export const CLI_HELP_TEXT = {
   moreChat: {
     id: 'Butuh database ops di server restore, tidak butuh Telegram. Ctrl-D atau /keluar untuk selesai.',
     en: 'Needs the ops database on the restore server, not Telegram. Ctrl-D or /exit ends.',
+  },
+  moreStoreAdd: {
+    id: 'ID harus salah satu toko di konfigurasi (stores). Mencetak token sekali ini saja (kantor pusat hanya menyimpan hash-nya) dan baris tokobot agent enroll WEB_URL TOKEN untuk dijalankan di PC toko. Token lama toko itu dicabut: satu toko, satu token aktif, sehingga token yang hilang bersama PC lama atau tersalin ke catatan langsung tidak berlaku. Agent yang masih memakai token lama ditolak sampai di-enroll ulang, jadi jalankan saat Anda dapat menjangkau PC toko. Perlu AGENT_INGEST=true dan WEB_PORT agar laporan diterima. Kode keluar: 0 berhasil, 2 toko tidak dikenal, 1 gagal.',
+    en: 'ID must be one of the config\'s stores. Prints the token this once only (the head office keeps only its hash) and the line tokobot agent enroll WEB_URL TOKEN to run on the shop PC. The store\'s older tokens are revoked: one store, one live token, so a token lost with an old PC or copied into a note stops working at once. An agent still using an older token is refused until enrolled again, so run this when you can reach the shop PC. Reports are taken with AGENT_INGEST=true and WEB_PORT. Exit codes: 0 done, 2 unknown store, 1 failed.',
+  },
+  moreStoreRevoke: {
+    id: 'Mencabut semua token aktif toko itu (juga toko yang sudah dihapus dari konfigurasi): agent-nya ditolak mulai permintaan berikutnya dan peringatan "agent diam" menyusul. Riwayat laporannya tetap. Kode keluar: 0 berhasil, 2 toko tidak dikenal, 1 gagal.',
+    en: 'Revokes every live token of the store (a store removed from the config too): its agent is refused from its next request and the "agent silent" alert follows. Its reports so far stay. Exit codes: 0 done, 2 unknown store, 1 failed.',
+  },
+  moreStoreList: {
+    id: 'Tiap toko di konfigurasi (dan toko lama yang masih punya token): tokennya (nomor, dibuat, oleh siapa, terakhir dipakai, aktif atau dicabut; tokennya sendiri tidak pernah) dan agent-nya bila sudah melapor (host, versi, laporan dan detak terakhir, selisih jam). Kode keluar: 0, atau 1 bila database ops tidak terjangkau.',
+    en: 'Every configured store (and old stores that still have tokens): its tokens (number, made, by whom, last used, live or revoked; never the token itself) and its agent once it reported (host, version, last report and heartbeat, clock difference). Exit codes: 0, or 1 when the ops database is out of reach.',
   },
   moreBackupRun: {
     id: 'Kemajuan di stderr; file, ukuran, SHA-256 dan tujuannya di stdout. Kode keluar 1 bila backup gagal.',

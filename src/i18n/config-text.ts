@@ -118,6 +118,10 @@ export const CONFIG_TEXT = {
     id: 'wajib diisi bila RESTORE_TARGET=external (postgres://user:password@host:5432/postgres)',
     en: 'required when RESTORE_TARGET=external (postgres://user:password@host:5432/postgres)',
   },
+  agentIngestNeedsWeb: {
+    id: 'wajib diisi bila AGENT_INGEST=true: laporan agent toko diterima server web (mis. WEB_PORT=8080, dengan WEB_URL https://… yang dapat dijangkau PC toko)',
+    en: 'required when AGENT_INGEST=true: shop agents report to the web server (e.g. WEB_PORT=8080, with a WEB_URL https://… the shop PCs can reach)',
+  },
   jobTwice: { id: 'ID job "{id}" tercantum dua kali', en: 'job id "{id}" is listed twice' },
   urlEnvUnset: {
     id: 'variabel lingkungan {name} belum diisi (seharusnya berisi URL database)',

@@ -28,6 +28,8 @@ import type { LiveRun, WebActions } from '../web/live-progress.ts';
 import type { WebAlerts } from '../web/routes/alerts.tsx';
 import type { StorePageData } from '../web/store-page.tsx';
 import { createWebApp, type WebDeps } from '../web/web-app.tsx';
+import { AgentIngest } from '../pipeline/agents/ingest.ts';
+import { TOKOBOT_VERSION } from '../version.ts';
 
 export interface WebServer {
   port: number;
@@ -120,7 +122,16 @@ export function webDeps(app: Pick<App, 'config' | 'opsStores' | 'backupAlertStor
     live: () => liveRuns(app, wiring), jobEvery: (id) => every.get(id) ?? null,
     log: (err, ref) => app.logger.error({ err, ref }, 'web request failed unexpectedly'),
     ...(wiring.syncs ? { actions: actions(app, wiring.syncs, wiring.backups, wiring.queue) } : {}),
+    ...(config.agents.ingest ? { ingest: agentIngest(app, wiring.alerting) } : {}),
   };
+}
+
+/** The shop agents' reports into the ops database; their alerts delivered at once where this process delivers them (tokobot start). */
+function agentIngest(app: Pick<App, 'config' | 'opsStores' | 'backups' | 'alerts' | 'logger'>, alerting: WebWiring['alerting']): AgentIngest {
+  return new AgentIngest({
+    agents: app.opsStores.agents, stores: app.config.stores, runs: app.backups.log, alerts: app.alerts, kick: () => alerting()?.loop.kick(),
+    ratePerMinute: app.config.agents.ratePerMinute, version: TOKOBOT_VERSION, logger: app.logger,
+  });
 }
 
 /** The web dashboard (WEB_PORT) on node:http; `port` 0 picks a free one. Rejects when the port is taken. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { html } from 'hono/html';
@@ -7,6 +7,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Role, StoreConfig } from '../config/load-config.ts';
 import { errorDetail, isAppError } from '../errors.ts';
 import type { Lang } from '../i18n/lang.ts';
+import type { AgentIngest } from '../pipeline/agents/ingest.ts';
+import { PROTOCOL_PATH } from '../pipeline/agents/protocol.ts';
 import { t, type TextKey, type TextParams } from '../i18n/text.ts';
 import type { BackupConsole } from '../pipeline/backup/backup-console.ts';
 import type { JobState } from '../pipeline/backup/backup-runner.ts';
@@ -29,6 +31,7 @@ import { atLeast, need, type WebContext, type WebEnv } from './web-env.ts';
 import { storeRoutes } from './routes/store.tsx';
 import type { StorePageData } from './store-page.tsx';
 import { liveRoutes } from './routes/live.ts';
+import { ingestRoutes } from './routes/ingest.ts';
 import type { LiveRun, WebActions } from './live-progress.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
@@ -77,6 +80,8 @@ export interface WebDeps {
   actions?: WebActions;
   /** The longest gap between a backup job's scheduled runs, or null when it runs on demand only. */
   jobEvery?: (jobId: string) => number | null;
+  /** Shop agents' reports (AGENT_INGEST=true), at PROTOCOL_PATH; without it those URLs are not found. */
+  ingest?: Pick<AgentIngest, 'hello' | 'reports'>;
 }
 
 export const SESSION_COOKIE = 'tokobot_session';
@@ -120,7 +125,7 @@ export function allowedAction(deps: Pick<WebDeps, 'audit' | 'now'>, min: Role, a
   });
 }
 
-function clientAddress(c: WebContext, trustProxy: boolean): string {
+function clientAddress(c: Context, trustProxy: boolean): string {
   const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
   if (forwarded) return forwarded.slice(0, 100);
   try {
@@ -134,6 +139,10 @@ function clientAddress(c: WebContext, trustProxy: boolean): string {
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const audit = auditOf(deps);
+
+  // First, so that it answers before any middleware below runs: agents sign in with their store's
+  // bearer token, never a session, and send batches larger than the dashboard's forms.
+  if (deps.ingest) app.route(PROTOCOL_PATH, ingestRoutes(deps.ingest, (c) => clientAddress(c, deps.trustProxy ?? false)));
 
   app.use(async (c, next) => {
     await next();
