@@ -65,7 +65,7 @@ export interface Agents {
   revokeTokens(store: string): Promise<number>;
   /** Tokens (of one store, or all), newest first, revoked ones included. */
   tokens(store?: string): Promise<AgentToken[]>;
-  /** The token with this hash (revoked too: the caller says which it is), noting its use. */
+  /** The token with this hash (revoked too: the caller says which it is), noting its use (to within a few minutes: lastUsedAt). */
   useToken(tokenHash: string): Promise<AgentToken | null>;
   /**
    * Applies one batch in one transaction, idempotently: a report whose seq this instance already
