@@ -27,7 +27,7 @@ import { migrate } from '../src/store/index.ts';
 import { PgAgents } from '../src/store/postgres/agents.ts';
 import { freePort } from '../test/helpers/free-port.ts';
 import { createScratchDb, dropScratchDb, LOCAL_PG_URL, scratchPool } from '../test/helpers/local-pg.ts';
-import { processCpuSeconds } from './machine-load.ts';
+import { CORES, measureLoad, processCpuSeconds } from './machine-load.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 3);
@@ -69,7 +69,9 @@ async function prepare(): Promise<Agent[]> {
 
 async function startHeadOffice(port: number): Promise<ChildProcess> {
   const compiled = existsSync(path.join(root, 'dist', '.built'));
-  const args = compiled ? ['bin/tokobot.js', 'web'] : ['--import', 'tsx', 'src/cli.ts', 'web'];
+  // BENCH_CPU_PROF=DIR: the head office writes a CPU profile there as it stops (what its CPU goes to).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const args = [...prof, ...(compiled ? ['bin/tokobot.js', 'web'] : ['--import', 'tsx', 'src/cli.ts', 'web'])];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: {
     PATH: process.env.PATH ?? '', HOME: work, RESTORE_TARGET: 'external', PG_URL: LOCAL_PG_URL, OPS_DATABASE: ops, DATA_DIR: path.join(work, 'data'),
     TOKOBOT_CONFIG: configFile(), LOG_LEVEL: 'info', WEB_PORT: String(port), WEB_HOST: '127.0.0.1', AGENT_INGEST: 'true', TOKOBOT_LANG: 'en',
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
     console.log(`head office: tokobot web (pid ${pid}), AGENT_INGEST=true, ${AGENTS} stores; ${MINUTES} minutes of ${MINUTE_MS / 1000} s, every agent once a minute`);
     console.log(summary('hello', hellos));
     const cpu0 = processCpuSeconds(pid);
+    const load = measureLoad();
     const t0 = performance.now();
     const reports: Sample[] = [];
     for (let m = 0; m < MINUTES; m++) {
@@ -156,10 +159,13 @@ async function main(): Promise<void> {
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpu = processCpuSeconds(pid) - cpu0;
+    const machine = load();
     const p95 = pct(reports.map((s) => s.ms).sort((a, b) => a - b), 95);
     console.log(summary('reports', reports));
     console.log(`requests/s ${(reports.length / seconds).toFixed(1)} over ${seconds.toFixed(0)} s`);
     console.log(`head office CPU ${cpu.toFixed(2)} s over the report phase (${((cpu / seconds) * 100).toFixed(1)} % of one core, ${((cpu / reports.length) * 1000).toFixed(2)} ms a request); peak RSS (VmHWM) ${(vmHwmKb(pid) / 1024).toFixed(1)} MB`);
+    // Latency here is mostly waiting for a core: on a shared machine say how busy it was, the bench and the head office included.
+    console.log(`machine: ${machine.coresBusy.toFixed(2)} of ${CORES} cores busy on average over the report phase (every process), I/O wait ${(machine.iowaitShare * 100).toFixed(1)} %`);
     console.log(`p95 ${p95.toFixed(1)} ms / target ${TARGET_P95_MS} ms = ${(p95 / TARGET_P95_MS).toFixed(2)} ${p95 <= TARGET_P95_MS ? '(met)' : '(MISSED)'}`);
   } finally {
     child.kill('SIGTERM');
