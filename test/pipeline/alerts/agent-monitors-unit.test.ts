@@ -54,7 +54,7 @@ test('an agent quiet past AGENT_SILENT_MINUTES raises agent-silent; its heartbea
   agents.put('cabang1', { beatAt: now, host: 'KASIR-01' });
   await check();
   assert.deepEqual(await openKeys(), []);
-  assert.match(resolvedMessage(alert!, { lang: 'en', zone: 'UTC' }, now).title, /the shop agent of Toko Cabang 1 reports again/);
+  assert.match(resolvedMessage(alert!, { lang: 'en', zone: 'UTC' }, now).title ?? '', /the shop agent of Toko Cabang 1 reports again/);
 });
 
 test('a heartbeat with a folder below its floor raises agent-disk-low, and more space resolves it', async () => {
@@ -111,7 +111,7 @@ test('a failed run of an agent\'s job says the store and that the shop agent mad
   await backupAlert(engine, { ...failed, error: 'pg_dump: connection refused' }, undefined);
   const alert = (await engine.open())[0]!;
   assert.equal(alert.key, 'backup:cabang1/nightly');
-  assert.match(openMessage(alert, { lang: 'en', zone: 'UTC' }).title, /Backup nightly of store cabang1 FAILED \(made by the shop agent\)/);
+  assert.match(openMessage(alert, { lang: 'en', zone: 'UTC' }).title ?? '', /Backup nightly of store cabang1 FAILED \(made by the shop agent\)/);
   const id = openMessage(alert, { lang: 'id', zone: 'UTC' });
   assert.match(id.title ?? '', /Backup nightly toko cabang1 GAGAL \(dibuat agen toko\)/);
   assert.match(id.lines.join('\n'), /tokobot doctor/);
