@@ -43,8 +43,9 @@ export interface AgentStatus {
   beatAt: Date | null;
   /** Since the last heartbeat (head office clock); null before the first. */
   beatAgeMs: number | null;
-  /** No heartbeat for longer than AGENT_SILENT_MINUTES. */
+  /** No heartbeat for longer than `silentMs` (AGENT_SILENT_MINUTES). */
   silent: boolean;
+  silentMs: number;
   disk: DiskReport[];
   diskMinFreeBytes: number;
   /** The folder with the least free space, when one is below the agent's floor. */
@@ -88,7 +89,7 @@ export async function agentStatuses(r: AgentStatusReads, now = new Date()): Prom
     return {
       store: a.store, name: store?.name ?? a.store, configured: Boolean(store), zone: store?.timeZone ?? (a.timeZone || STORE_ZONE),
       host: a.host, version: a.version, beatAt: a.beatAt, beatAgeMs: a.beatAt ? Math.max(0, now.getTime() - a.beatAt.getTime()) : null,
-      silent: isSilent(a, r.silentMs, now), disk: a.disk, diskMinFreeBytes: a.diskMinFreeBytes, diskLow: lowDisk(a),
+      silent: isSilent(a, r.silentMs, now), silentMs: r.silentMs, disk: a.disk, diskMinFreeBytes: a.diskMinFreeBytes, diskLow: lowDisk(a),
       skewMs: a.skewMs, outboxPending: a.outboxPending,
       jobs: a.jobs.map((j) => {
         const name = agentJobName(a.store, j.id);
@@ -97,4 +98,10 @@ export async function agentStatuses(r: AgentStatusReads, now = new Date()): Prom
       }),
     };
   });
+}
+
+/** Whether an agent needs looking at: silent, short of disk, or a job's last run failed. */
+export function agentTrouble(a: AgentStatus): 'error' | 'warning' | null {
+  if (a.silent || a.jobs.some((j) => j.last?.status === 'failed')) return 'error';
+  return a.diskLow ? 'warning' : null;
 }

@@ -1,0 +1,20 @@
+/** What the head office says about shop agents (/status, `tokobot status`, /store, the dashboard's /agen), in Indonesian and English. */
+export const AGENT_TEXT = {
+  agentsTitle: { id: 'Agen toko', en: 'Shop agents' },
+  agentHead: { id: '{name} ({store}) · {host} · versi {version}', en: '{name} ({store}) · {host} · version {version}' },
+  agentBeat: { id: 'Lapor terakhir: {age} lalu ({time})', en: 'Last heartbeat: {age} ago ({time})' },
+  agentNeverBeat: { id: 'Belum pernah mengirim tanda hidup', en: 'No heartbeat yet' },
+  agentSilent: { id: 'DIAM: tidak melapor lebih dari {minutes} menit', en: 'SILENT: no report for over {minutes} minutes' },
+  agentDisk: { id: 'Disk: {free} bebas di {dir}', en: 'Disk: {free} free under {dir}' },
+  agentDiskLow: { id: 'HAMPIR PENUH (minimal {min})', en: 'ALMOST FULL (minimum {min})' },
+  agentSkew: { id: 'Jam komputer toko selisih {skew} dari kantor pusat', en: 'The shop PC\'s clock is {skew} off the head office\'s' },
+  agentOutbox: { id: 'Laporan menunggu dikirim: {n}', en: 'Reports waiting to be sent: {n}' },
+  agentJobLast: { id: '{job}: {status} {time} · {file} · {size}', en: '{job}: {status} {time} · {file} · {size}' },
+  agentJobNever: { id: '{job}: belum pernah jalan', en: '{job}: never run yet' },
+  agentJobGood: { id: 'Terakhir berhasil: {time} · {file}', en: 'Last good: {time} · {file}' },
+  agentJobNoGood: { id: 'Terakhir berhasil: belum ada', en: 'Last good: none yet' },
+  agentMinutes: { id: '{n} menit', en: '{n} min' },
+  agentHours: { id: '{n} jam', en: '{n} h' },
+  agentDays: { id: '{n} hari', en: '{n} days' },
+  agentNotConfigured: { id: 'Toko ini tidak ada di konfigurasi kantor pusat.', en: 'This store is not in the head office\'s configuration.' },
+} as const;
