@@ -18,3 +18,30 @@ export const AGENT_TEXT = {
   agentDays: { id: '{n} hari', en: '{n} days' },
   agentNotConfigured: { id: 'Toko ini tidak ada di konfigurasi kantor pusat.', en: 'This store is not in the head office\'s configuration.' },
 } as const;
+
+/** The dashboard's shop agents page (/agen). */
+export const WEB_AGENT_TEXT = {
+  webNavAgents: { id: 'Agen toko', en: 'Shop agents' },
+  webAgentsTitle: { id: 'Agen toko', en: 'Shop agents' },
+  webAgentsNone: { id: 'Belum ada agen toko yang melapor. Buat token untuk sebuah toko, lalu jalankan perintah enroll di komputer toko.',
+    en: 'No shop agent has reported yet. Create a token for a store, then run the enroll command on the shop PC.' },
+  webAgentNoAgent: { id: 'Belum ada agen yang melapor untuk toko ini.', en: 'No agent has reported for this store yet.' },
+  webAgentState_ok: { id: 'MELAPOR', en: 'REPORTING' },
+  webAgentState_silent: { id: 'DIAM', en: 'SILENT' },
+  webAgentState_trouble: { id: 'PERLU DICEK', en: 'CHECK' },
+  webAgentState_none: { id: 'BELUM ADA AGEN', en: 'NO AGENT' },
+  webAgentTokens: { id: 'Token agen', en: 'Agent tokens' },
+  webAgentNoTokens: { id: 'Belum ada token.', en: 'No token yet.' },
+  webAgentColRevoked: { id: 'Dicabut', en: 'Revoked' },
+  webAgentLive: { id: 'aktif', en: 'live' },
+  webAgentCreate: { id: 'Buat token', en: 'Create token' },
+  webAgentRevokeAll: { id: 'Cabut semua token', en: 'Revoke all tokens' },
+  webAgentTokenOnce: { id: 'Token baru untuk {store}. Token ini hanya ditampilkan sekali: salin sekarang. Di komputer toko jalankan:',
+    en: 'A new token for {store}. It is shown this once only: copy it now. On the shop PC run:' },
+  webAgentUnknownStore: { id: 'Toko ini tidak ada di konfigurasi kantor pusat: hanya toko yang dikonfigurasi yang boleh mendapat token.',
+    en: 'This store is not in the head office\'s configuration: only configured stores may get a token.' },
+  webAgentNothingToRevoke: { id: 'Toko ini tidak punya token aktif.', en: 'This store has no live token.' },
+  'webAudit_agents.view': { id: 'membuka halaman agen toko', en: 'opened the shop agents page' },
+  'webAudit_agent.token.create': { id: 'membuat token agen toko', en: 'made a shop agent token' },
+  'webAudit_agent.token.revoke': { id: 'mencabut token agen toko', en: 'revoked shop agent tokens' },
+} as const;

@@ -29,6 +29,7 @@ import { atLeast, need, type WebContext, type WebEnv } from './web-env.ts';
 import { storeRoutes } from './routes/store.tsx';
 import type { StorePageData } from './store-page.tsx';
 import { liveRoutes } from './routes/live.ts';
+import { agentRoutes, type WebAgents } from './routes/agents.tsx';
 import type { LiveRun, WebActions } from './live-progress.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
@@ -75,6 +76,8 @@ export interface WebDeps {
   live?: () => Promise<LiveRun[]>;
   /** Sync now, back up now, cancel: only where runs are made (tokobot start). Without it no page offers them. */
   actions?: WebActions;
+  /** The shop agents (/agen) and their tokens; without it the page lists none. */
+  agents?: WebAgents;
   /** The longest gap between a backup job's scheduled runs, or null when it runs on demand only. */
   jobEvery?: (jobId: string) => number | null;
 }
@@ -209,6 +212,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/', storeRoutes(deps));
   app.route('/', backupRoutes(deps));
   app.route('/', liveRoutes(deps));
+  app.route('/', agentRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
 
