@@ -1,4 +1,4 @@
-/** What the head office says about shop agents (/status, `tokobot status`, /store, the dashboard's /agen), in Indonesian and English. */
+/** What the head office says about shop agents (/status, `tokobot status`, /agen, the dashboard's /agen), in Indonesian and English. */
 export const AGENT_TEXT = {
   agentsTitle: { id: 'Agen toko', en: 'Shop agents' },
   agentHead: { id: '{name} ({store}) · {host} · versi {version}', en: '{name} ({store}) · {host} · version {version}' },
@@ -16,6 +16,25 @@ export const AGENT_TEXT = {
   agentMinutes: { id: '{n} menit', en: '{n} min' },
   agentHours: { id: '{n} jam', en: '{n} h' },
   agentDays: { id: '{n} hari', en: '{n} days' },
+  storeListTitle: { id: 'Toko dan agen toko', en: 'Stores and their shop agents' },
+  storeLine: { id: '{name} ({store}): {state} · token aktif: {tokens}', en: '{name} ({store}): {state} · live tokens: {tokens}' },
+  storeStateNone: { id: 'belum ada agen', en: 'no agent yet' },
+  storeStateOk: { id: 'agen di {host} melapor {age} lalu', en: 'agent on {host} reported {age} ago' },
+  storeStateSilent: { id: 'DIAM: agen di {host} terakhir melapor {age} lalu', en: 'SILENT: agent on {host} last reported {age} ago' },
+  storeStateStray: { id: 'tidak dikonfigurasi di sini', en: 'not configured here' },
+  storeUsage: { id: '/agen add ID membuat token agen untuk toko ID (di chat pribadi); /agen revoke ID mencabut token toko itu.',
+    en: '/agen add ID makes an agent token for store ID (in a private chat); /agen revoke ID revokes that store\'s tokens.' },
+  storeAddPrivate: { id: 'Token agen tidak dikirim di grup (semua anggota bisa membacanya). Minta lewat chat pribadi dengan bot: /agen add {store}',
+    en: 'Agent tokens are not sent in a group (everyone in it can read them). Ask in a private chat with the bot: /agen add {store}' },
+  storeUnknown: { id: 'Toko "{store}" tidak ada di konfigurasi kantor pusat; hanya toko yang dikonfigurasi yang boleh mendapat token. Pilihan: {list}.',
+    en: 'There is no store "{store}" in the head office\'s configuration; only configured stores may get a token. Choose from: {list}.' },
+  storeTokenMade: { id: 'Token agen untuk {name} ({store}). Hanya ditampilkan sekali: simpan sekarang. Di komputer toko jalankan:',
+    en: 'An agent token for {name} ({store}). It is shown this once only: keep it now. On the shop PC run:' },
+  storeTokenAfter: { id: 'Token lama toko ini tetap berlaku sampai dicabut (/agen revoke {store}).', en: 'The store\'s older tokens stay valid until revoked (/agen revoke {store}).' },
+  storeRevoked: { id: 'Token agen {name} dicabut: {n}. Agennya ditolak sampai diberi token baru (/agen add {store}).',
+    en: 'Agent tokens of {name} revoked: {n}. Its agent is refused until it gets a new token (/agen add {store}).' },
+  storeNothingToRevoke: { id: '{name} tidak punya token agen aktif.', en: '{name} has no live agent token.' },
+  storeOff: { id: 'Agen toko tidak tersedia di sini (tanpa database ops).', en: 'Shop agents are not available here (no ops database).' },
   agentNotConfigured: { id: 'Toko ini tidak ada di konfigurasi kantor pusat.', en: 'This store is not in the head office\'s configuration.' },
 } as const;
 

@@ -50,7 +50,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
     ...(webLink ? { webLink } : {}),
-    agents: () => readAgentStatuses(app),
+    agents: () => readAgentStatuses(app), agentTokens: app.opsStores.agents, headOfficeUrl: app.config.web.baseUrl,
     backups: {
       jobs: app.config.jobs,
       run: (jobId, trigger, onProgress) => backups.run(app.job(jobId), trigger, onProgress),
