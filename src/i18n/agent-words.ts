@@ -35,7 +35,7 @@ export function agentFactLines(a: AgentStatus, lang: Lang): AgentLine[] {
     const text = t(lang, 'agentDisk', { free: bytesText(d.freeBytes, lang), dir: d.dir });
     lines.push({ text: low ? `${text} — ${t(lang, 'agentDiskLow', { min: bytesText(a.diskMinFreeBytes, lang) })}` : text, warn: low });
   }
-  if (Math.abs(a.skewMs) > SKEW_SHOWN_MS) lines.push({ text: t(lang, 'agentSkew', { skew: `${a.skewMs > 0 ? '+' : '−'}${spanText(Math.abs(a.skewMs), lang)}` }), warn: true });
+  if (Math.abs(a.skewMs) > SKEW_SHOWN_MS) lines.push({ text: t(lang, 'agentSkew', { skew: `${a.skewMs > 0 ? '+' : '−'}${spanText(Math.abs(a.skewMs), lang)}` }), warn: false });
   if (a.outboxPending > 0) lines.push({ text: t(lang, 'agentOutbox', { n: number(a.outboxPending, lang) }), warn: false });
   if (!a.configured) lines.push({ text: t(lang, 'agentNotConfigured'), warn: true });
   return lines;
@@ -47,7 +47,11 @@ export function agentJobLines(j: AgentJobStatus, zone: string, lang: Lang): Agen
   if (!j.last) return [{ text: t(lang, 'agentJobNever', { job: j.id }), warn: false }];
   const ok = j.last.status === 'success';
   const status = ok ? 'OK' : runWord(j.last.status, lang).toUpperCase();
-  const lines = [{ text: t(lang, 'agentJobLast', { job: j.id, status, time: time(j.last.startedAt), file: j.last.fileName ?? '-', size: j.last.bytes !== null ? bytesText(j.last.bytes, lang) : '-' }), warn: j.last.status === 'failed' }];
+  const at = { job: j.id, status, time: time(j.last.startedAt) };
+  // A run that made no file says why (its error), else which file and how large.
+  const text = j.last.fileName ? t(lang, 'agentJobLast', { ...at, file: j.last.fileName, size: j.last.bytes !== null ? bytesText(j.last.bytes, lang) : '-' })
+    : t(lang, 'agentJobNoFile', { ...at, error: j.last.error ? j.last.error.slice(0, 200) : '-' });
+  const lines = [{ text, warn: j.last.status === 'failed' }];
   if (!ok) {
     lines.push({ text: j.lastGood ? t(lang, 'agentJobGood', { time: time(j.lastGood.startedAt), file: j.lastGood.fileName ?? '-' }) : t(lang, 'agentJobNoGood'), warn: false });
   }

@@ -14,6 +14,7 @@ import { Csrf, Layout, type PageViewer } from './pages.tsx';
 const STYLE = `
 main.agents{display:grid;gap:.8rem;grid-template-columns:repeat(auto-fill,minmax(20rem,1fr))}
 main.agents section{background:#fff;border-radius:.5rem;padding:.8rem 1rem;box-shadow:0 1px 2px #0002;border-left:.4rem solid #8a94a6;overflow-wrap:anywhere}
+main.agents section.OK{border-left-color:#2e7d32}main.agents section.FAILED{border-left-color:#c62828}main.agents section.CHECK{border-left-color:#e65100}
 main.agents h2{font-size:1rem;margin:0 0 .3rem}main.agents h3{font-size:.9rem;margin:.8rem 0 .3rem}
 main.agents ul{margin:.3rem 0;padding-left:1.1rem;font-size:.9rem}li.warn{color:#a31515;font-weight:600}li.sub{list-style:none;color:#5b6475}
 .hint{color:#5b6475;font-size:.85rem}.head{font-size:.85rem;color:#5b6475}
@@ -57,7 +58,7 @@ function Tokens(props: { viewer: PageViewer; card: AgentCard; zone: string }) {
   const { lang } = viewer;
   const tokens = card.tokens ?? [];
   const when = (d: Date | null) => (d ? formatTime(d, props.zone, lang) : '—');
-  const heads = [t(lang, 'webColCreated'), t(lang, 'webColCreatedBy'), t(lang, 'webColLastUsed'), t(lang, 'webAgentColRevoked')];
+  const heads = [t(lang, 'webColCreated'), t(lang, 'webColCreatedBy'), t(lang, 'webColLastUsed'), t(lang, 'webAgentColState')];
   const live = tokens.filter((k) => !k.revokedAt).length;
   return (
     <>
@@ -65,8 +66,8 @@ function Tokens(props: { viewer: PageViewer; card: AgentCard; zone: string }) {
       {tokens.length ? (
         <StackTable list={`tokens-${card.store}`} heads={heads} rows={tokens.map((k) => ({
           key: { 'data-token': k.id },
-          cells: [{ label: '', value: when(k.createdAt) }, { label: heads[1]!, value: k.createdBy }, { label: heads[2]!, value: when(k.lastUsedAt) },
-            { label: heads[3]!, value: k.revokedAt ? when(k.revokedAt) : t(lang, 'webAgentLive') }],
+          cells: [{ label: heads[0]!, value: when(k.createdAt) }, { label: heads[1]!, value: k.createdBy }, { label: heads[2]!, value: when(k.lastUsedAt) },
+            { label: heads[3]!, value: k.revokedAt ? t(lang, 'webAgentRevokedAt', { time: when(k.revokedAt) }) : t(lang, 'webAgentLive') }],
         }))} />
       ) : <p class="hint">{t(lang, 'webAgentNoTokens')}</p>}
       {card.configured && (

@@ -31,14 +31,14 @@ test('/status for an owner has a "Agen toko" part: heartbeat age, SILENT, disk, 
     'Toko A (a) · KASIR-A · versi 1.4.0',
     '  Lapor terakhir: 6 menit lalu (29 Nov 2026 11:54 WIB)',
     '  Disk: 120,0 GB bebas di D:\\tokobot',
-    '  ⚠️ Jam komputer toko selisih +3 menit dari kantor pusat',
+    '  Jam komputer toko selisih +3 menit dari kantor pusat',
     '  Laporan menunggu dikirim: 2',
     '  nightly: OK 29 Nov 2026 04:00 WIB · a-20261129.i5bu · 35,0 MB',
     'Toko B (b) · KASIR-B · versi 1.3.9',
     '  Lapor terakhir: 2 jam lalu (29 Nov 2026 11:00 WITA)',
     '  ⚠️ DIAM: tidak melapor lebih dari 30 menit',
     '  ⚠️ Disk: 512,0 MB bebas di /var/lib/tokobot — HAMPIR PENUH (minimal 2,0 GB)',
-    '  ⚠️ nightly: GAGAL 29 Nov 2026 10:00 WITA · - · -',
+    '  ⚠️ nightly: GAGAL 29 Nov 2026 10:00 WITA · pg_dump: connection refused',
     '    Terakhir berhasil: 29 Nov 2026 05:00 WITA · b-20261128.i5bu',
   ]);
 });
@@ -49,7 +49,7 @@ test('/status in English says the same in English; staff do not see the agents',
   const en = text(await say(core, ADMIN, '/status'));
   assert.match(en, /\nShop agents:\nToko A \(a\) · KASIR-A · version 1\.4\.0\n  Last heartbeat: 6 min ago \(29 Nov 2026 11:54 WIB\)/);
   assert.match(en, /  ⚠️ SILENT: no report for over 30 minutes\n  ⚠️ Disk: 512\.0 MB free under \/var\/lib\/tokobot — ALMOST FULL \(minimum 2\.0 GB\)/);
-  assert.match(en, /⚠️ The shop PC's clock is \+3 min off the head office's/);
+  assert.match(en, /The shop PC's clock is \+3 min off the head office's/);
   assert.match(en, /⚠️ nightly: FAILED 29 Nov 2026 10:00 WITA[^\n]*\n    Last good: 29 Nov 2026 05:00 WITA · b-20261128\.i5bu/);
   assert.doesNotMatch(text(await say(core, STAFF, '/status')), /Agen toko|KASIR/);
 });
