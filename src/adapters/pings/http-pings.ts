@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from 'pino';
 import type { JobConfig } from '../../config/jobs-from.ts';
 import type { ProxySection } from '../../config/sections.ts';
 import type { PingSummary, RunPings } from '../../pipeline/backup/ports.ts';
@@ -17,7 +16,7 @@ const BACKOFF_MS = 1_000;
 
 export interface HttpPingsOptions {
   proxy?: ProxySection;
-  logger: Pick<Logger, 'warn'>;
+  logger: { warn: (obj: object, msg: string) => void };
   /** For tests: shorter waits. */
   timeoutMs?: number;
   tries?: number;
