@@ -97,6 +97,6 @@ export class HttpPings implements RunPings {
       }
     }
     logger.warn({ job: job.id, monitor: request.url.host, style: job.ping.style, ping: event.kind, reason },
-      "could not ping the job's monitor; the backup itself is not affected");
+      `could not ping the job's monitor at ${request.url.host}; the backup itself is not affected`);
   }
 }
