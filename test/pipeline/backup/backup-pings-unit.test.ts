@@ -18,6 +18,7 @@ import { MemoryBackupLog } from '../../fakes/memory-backup-log.ts';
 import { MemoryLocks } from '../../fakes/memory-stores.ts';
 import { ConnectProxy } from '../../helpers/connect-proxy.ts';
 import { freePort } from '../../helpers/free-port.ts';
+import { until } from '../../helpers/until.ts';
 
 // Real backup runs (BackupRunner over the in-memory run log, a local folder) pinging monitors
 // that are real HTTP servers on loopback: Healthchecks' and Uptime Kuma's ping APIs.
@@ -29,8 +30,12 @@ const RID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12
 class TestDumper implements PostgresDumper {
   readonly description = 'the test database';
   failWith: Error | null = null;
-  async dump(out: Writable): Promise<void> {
+  /** Hold the dump until the run is stopped. */
+  hold = false;
+  async dump(out: Writable, options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.failWith) throw this.failWith;
+    const signal = options.signal;
+    if (this.hold && signal) await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
     out.write('PGDMP a small database');
   }
 }
@@ -187,6 +192,18 @@ test('pings go through the office proxy (HTTP_PROXY/HTTPS_PROXY) as Telegram and
   assert.deepEqual(proxy.hosts(), [`hc-ping.test:${port}`]);
   assert.deepEqual(monitor.hits.map((h) => h.path), [`/${UUID}/start`, `/${UUID}`]);
   assert.deepEqual(w.logged.lines, []);
+});
+
+test('a run stopped by the shutdown is reported as failed before the shutdown ends', async (t) => {
+  const monitor = await started(t);
+  const w = world(t, { url: `${monitor.url}/${UUID}`, style: 'healthchecks' });
+  w.dumper.hold = true;
+  const run = w.runner.run(w.job, 'schedule');
+  await until('the start ping', () => monitor.hits.length === 1);
+  await w.runner.shutdown(0);
+  assert.deepEqual(monitor.hits.map((h) => h.path), [`/${UUID}/start`, `/${UUID}/fail`]);
+  assert.match(monitor.hits[1]?.body ?? '', /shut down during this backup/);
+  assert.equal((await run).status, 'failed');
 });
 
 test('a job without ping is not pinged; a body is cut at a character, never inside one', async (t) => {
