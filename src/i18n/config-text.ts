@@ -123,6 +123,10 @@ export const CONFIG_TEXT = {
     id: 'variabel lingkungan {name} belum diisi (seharusnya berisi URL database)',
     en: 'the environment variable {name} is not set (it should hold the database URL)',
   },
+  pingUrlEnvUnset: {
+    id: 'variabel lingkungan {name} belum diisi (seharusnya berisi URL ping monitor, mis. https://hc-ping.com/<uuid>)',
+    en: 'the environment variable {name} is not set (it should hold the monitor\'s ping URL, e.g. https://hc-ping.com/<uuid>)',
+  },
   passphraseUnset: { id: 'variabel lingkungan {name} belum diisi', en: 'the environment variable {name} is not set' },
   passphraseShort: { id: 'passphrase di {name} terlalu pendek (minimal 12 karakter)', en: 'the passphrase in {name} is too short (12 characters or more)' },
 } as const;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Agents } from './agents.ts';
 import type { ButtonMemory } from './button-memory.ts';
 import type { Chats } from './chats.ts';
 import type { DataVersion } from './data-version.ts';
@@ -21,6 +22,7 @@ import { PgWebAudit } from './postgres/web-audit.ts';
 import { PgWebTokens } from './postgres/web-tokens.ts';
 import { PgWatchCursors } from './postgres/watch-cursors.ts';
 import { PgWorkers } from './postgres/workers.ts';
+import { PgAgents } from './postgres/agents.ts';
 
 export { openOpsDatabase, migrate } from './postgres/ops-database.ts';
 
@@ -42,6 +44,8 @@ export interface OpsStores {
   watchCursors: WatchCursors;
   /** The heartbeats of worker processes. */
   workers: Workers;
+  /** Shop agents: their tokens, their latest state (their runs are in the backup run log). */
+  agents: Agents;
   /** Whether anything was written since: the dashboard reuses what it read while nothing was. */
   version: DataVersion;
 }
@@ -60,5 +64,6 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
     version: new PgDataVersion(pool),
     watchCursors: new PgWatchCursors(pool),
     workers: new PgWorkers(pool),
+    agents: new PgAgents(pool),
   };
 }

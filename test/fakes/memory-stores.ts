@@ -1,3 +1,4 @@
+import { MemoryAgents } from './memory-agents.ts';
 import { readFile } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { PRICE_COLUMNS } from '../../src/pipeline/price-rules.ts';
@@ -234,6 +235,7 @@ export function createMemoryStores(options: { swapDatabases?: (store: string) =>
     locks: new MemoryLocks(),
     watchCursors: new MemoryWatchCursors(),
     workers: new MemoryWorkers(),
+    agents: new MemoryAgents(),
     // Memory cannot tell cheaply whether anything was written: every version differs, nothing is reused.
     version: { current: async () => String(++versions) },
   };

@@ -296,4 +296,37 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 15,
+    name: 'shop agents: per-store tokens (their hashes), each agent\'s latest state, and agent runs in the backup run log, once each',
+    sql: `
+      CREATE TABLE agent_tokens (
+        id serial PRIMARY KEY,
+        store text NOT NULL,
+        token_hash text NOT NULL UNIQUE,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+      CREATE INDEX agent_tokens_store ON agent_tokens (store, created_at DESC);
+      CREATE TABLE agents (
+        store text PRIMARY KEY,
+        instance uuid NOT NULL,
+        host text NOT NULL,
+        version text NOT NULL,
+        first_seen_at timestamptz NOT NULL DEFAULT now(),
+        beat_at timestamptz,
+        report_at timestamptz NOT NULL DEFAULT now(),
+        last_seq bigint NOT NULL DEFAULT 0,
+        skew_ms bigint NOT NULL DEFAULT 0,
+        disk jsonb NOT NULL DEFAULT '[]',
+        disk_min_free bigint NOT NULL DEFAULT 0,
+        jobs jsonb NOT NULL DEFAULT '[]',
+        time_zone text NOT NULL DEFAULT '',
+        outbox_pending integer NOT NULL DEFAULT 0
+      );
+      ALTER TABLE backup_runs ADD COLUMN agent_run uuid UNIQUE, ADD COLUMN agent_seq bigint;
+    `,
+  },
 ];
