@@ -1,10 +1,19 @@
 import type { StoreConfig } from '../../src/config/load-config.ts';
 import { agentStatuses } from '../../src/pipeline/agents/agent-status.ts';
 import type { WebAgents } from '../../src/web/routes/agents.tsx';
+import type { AgentRecord } from '../../src/store/agents.ts';
 import { MemoryAgents } from '../fakes/memory-agents.ts';
 import { MemoryBackupLog } from '../fakes/memory-backup-log.ts';
 
 const MIN = 60_000;
+
+/** Sets a store's agent as its reports would have left it (by default a healthy one, beating at `now`, with no jobs). */
+export function putAgent(agents: MemoryAgents, now: Date, store: string, fields: Partial<AgentRecord> = {}): AgentRecord {
+  const record: AgentRecord = { store, instance: '00000000-0000-4000-8000-000000000000', host: `pc-${store}`, version: '1.0.0', firstSeenAt: now, beatAt: now,
+    reportAt: now, lastSeq: 1, skewMs: 0, disk: [], diskMinFreeBytes: 0, jobs: [], timeZone: 'Asia/Jakarta', outboxPending: 0, ...fields };
+  agents.agents.set(store, record);
+  return record;
+}
 const GB = 1024 ** 3;
 export const SILENT_MS = 30 * MIN;
 
@@ -15,8 +24,8 @@ export const SILENT_MS = 30 * MIN;
  */
 export async function agentWorld(now: Date, stores: Pick<StoreConfig, 'id' | 'name' | 'timeZone'>[]) {
   let clock = now;
-  const agents = new MemoryAgents(() => clock);
   const log = new MemoryBackupLog(() => clock);
+  const agents = new MemoryAgents(log, () => clock);
   const nightly = { id: 'nightly', type: 'postgres' as const, schedule: '0 2 * * *', nextRun: null };
   const at = (ms: number) => { clock = new Date(now.getTime() - ms); };
   at(8 * 3_600_000);
@@ -28,9 +37,9 @@ export async function agentWorld(now: Date, stores: Pick<StoreConfig, 'id' | 'na
   const bad = await log.start('b/nightly', 'schedule');
   await log.update(bad, { error: 'pg_dump: connection refused' }, 'failed');
   clock = now;
-  agents.put('a', { host: 'KASIR-A', version: '1.4.0', beatAt: new Date(now.getTime() - 6 * MIN), skewMs: 3 * MIN, outboxPending: 2, jobs: [nightly],
+  putAgent(agents, now, 'a', { host: 'KASIR-A', version: '1.4.0', beatAt: new Date(now.getTime() - 6 * MIN), skewMs: 3 * MIN, outboxPending: 2, jobs: [nightly],
     disk: [{ dir: 'D:\\tokobot', freeBytes: 120 * GB, totalBytes: 500 * GB }], diskMinFreeBytes: 2 * GB });
-  agents.put('b', { host: 'KASIR-B', version: '1.3.9', beatAt: new Date(now.getTime() - 2 * 3_600_000), jobs: [nightly],
+  putAgent(agents, now, 'b', { host: 'KASIR-B', version: '1.3.9', beatAt: new Date(now.getTime() - 2 * 3_600_000), jobs: [nightly],
     disk: [{ dir: '/var/lib/tokobot', freeBytes: 0.5 * GB, totalBytes: 50 * GB }], diskMinFreeBytes: 2 * GB });
   const web: WebAgents = { statuses: () => agentStatuses({ agents, backupLog: log, stores, silentMs: SILENT_MS }, now), store: agents };
   return { agents, log, web };

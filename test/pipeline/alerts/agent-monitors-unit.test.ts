@@ -6,6 +6,7 @@ import { checkAgents } from '../../../src/pipeline/alerts/agent-monitors.ts';
 import { backupAlert } from '../../../src/pipeline/alerts/run-alerts.ts';
 import { createMemoryBackupAlertStores, type MemoryBackupAlertStores } from '../../fakes/memory-backup-alert-stores.ts';
 import { MemoryAgents } from '../../fakes/memory-agents.ts';
+import { putAgent } from '../../helpers/agent-world.ts';
 
 /** The shop agents' dead man's switch over in-memory stores, on a clock the test moves. */
 const MIN = 60_000;
@@ -28,7 +29,7 @@ async function run(status: 'success' | 'failed') {
 beforeEach(() => {
   at('2026-11-23T10:00:00Z');
   stores = createMemoryBackupAlertStores(() => now);
-  agents = new MemoryAgents(() => now);
+  agents = new MemoryAgents(stores.backupLog, () => now);
   engine = new AlertEngine({ store: stores.alerts, recipients: [], remindMs: 6 * 3_600_000, zone: 'Asia/Jakarta', clock: () => now });
 });
 
@@ -36,7 +37,7 @@ beforeEach(() => {
 const nightly = { id: 'nightly', type: 'postgres' as const, schedule: '0 2 * * *', nextRun: null };
 
 test('an agent quiet past AGENT_SILENT_MINUTES raises agent-silent; its heartbeat resolves it', async () => {
-  agents.put('cabang1', { beatAt: new Date('2026-11-23T09:45:00Z'), host: 'KASIR-01' });
+  putAgent(agents, now, 'cabang1', { beatAt: new Date('2026-11-23T09:45:00Z'), host: 'KASIR-01' });
   await check();
   assert.deepEqual(await openKeys(), []);
   at('2026-11-23T10:20:00Z');
@@ -51,19 +52,19 @@ test('an agent quiet past AGENT_SILENT_MINUTES raises agent-silent; its heartbea
   const en = openMessage(alert!, { lang: 'en', zone: 'Asia/Jakarta' });
   assert.match(en.lines.join('\n'), /The agent on KASIR-01 last reported at 23 Nov 2026 17:45 WITA/);
   assert.match(en.lines.join('\n'), /`tokobot agent` service running/);
-  agents.put('cabang1', { beatAt: now, host: 'KASIR-01' });
+  putAgent(agents, now, 'cabang1', { beatAt: now, host: 'KASIR-01' });
   await check();
   assert.deepEqual(await openKeys(), []);
   assert.match(resolvedMessage(alert!, { lang: 'en', zone: 'UTC' }, now).title ?? '', /the shop agent of Toko Cabang 1 reports again/);
 });
 
 test('a heartbeat with a folder below its floor raises agent-disk-low, and more space resolves it', async () => {
-  agents.put('cabang1', { disk: [{ dir: 'D:\\backup', freeBytes: 0.5 * GB, totalBytes: 100 * GB }, { dir: 'C:\\', freeBytes: 20 * GB, totalBytes: 100 * GB }], diskMinFreeBytes: 1 * GB });
+  putAgent(agents, now, 'cabang1', { disk: [{ dir: 'D:\\backup', freeBytes: 0.5 * GB, totalBytes: 100 * GB }, { dir: 'C:\\', freeBytes: 20 * GB, totalBytes: 100 * GB }], diskMinFreeBytes: 1 * GB });
   await check();
   assert.deepEqual(await openKeys(), ['agent-disk:cabang1']);
   const msg = openMessage((await engine.open())[0]!, { lang: 'en', zone: 'UTC' });
   assert.match(msg.lines.join('\n'), /512 MB free under D:\\backup on pc-cabang1 \(minimum 1024 MB\)/);
-  agents.put('cabang1', { disk: [{ dir: 'D:\\backup', freeBytes: 5 * GB, totalBytes: 100 * GB }], diskMinFreeBytes: 1 * GB });
+  putAgent(agents, now, 'cabang1', { disk: [{ dir: 'D:\\backup', freeBytes: 5 * GB, totalBytes: 100 * GB }], diskMinFreeBytes: 1 * GB });
   await check();
   assert.deepEqual(await openKeys(), []);
 });
@@ -72,7 +73,7 @@ test('an agent up whose scheduled backup did not start raises backup-missed for 
   at('2026-11-22T17:00:00Z');
   await run('success'); // the night before's run, 01:00 WITA
   at('2026-11-23T10:00:00Z'); // 18:00 WITA: the 02:00 run never came
-  agents.put('cabang1', { jobs: [nightly], timeZone: 'Asia/Makassar' });
+  putAgent(agents, now, 'cabang1', { jobs: [nightly], timeZone: 'Asia/Makassar' });
   await check();
   assert.deepEqual(await openKeys(), ['missed:cabang1/nightly']);
   const alert = (await engine.open())[0]!;
@@ -89,18 +90,18 @@ test('an agent up whose scheduled backup did not start raises backup-missed for 
 test('a silent agent raises agent-silent only, not backup-missed for its jobs; back, the missed backup is judged', async () => {
   at('2026-11-22T17:00:00Z');
   await run('success');
-  agents.put('cabang1', { jobs: [nightly], beatAt: new Date('2026-11-22T17:30:00Z') });
+  putAgent(agents, now, 'cabang1', { jobs: [nightly], beatAt: new Date('2026-11-22T17:30:00Z') });
   at('2026-11-23T10:00:00Z');
   await check();
   assert.deepEqual(await openKeys(), ['agent:cabang1']);
-  agents.put('cabang1', { jobs: [nightly], beatAt: now });
+  putAgent(agents, now, 'cabang1', { jobs: [nightly], beatAt: now });
   await check();
   assert.deepEqual(await openKeys(), ['missed:cabang1/nightly'], 'heartbeats back: silent resolved, the backup it did not make is now told');
 });
 
 test('jobs on demand, unknown schedules and stores not configured here raise nothing', async () => {
-  agents.put('cabang1', { jobs: [{ ...nightly, schedule: null }, { ...nightly, id: 'odd', schedule: 'every full moon' }] });
-  agents.put('gone', { beatAt: new Date('2026-11-01T00:00:00Z') });
+  putAgent(agents, now, 'cabang1', { jobs: [{ ...nightly, schedule: null }, { ...nightly, id: 'odd', schedule: 'every full moon' }] });
+  putAgent(agents, now, 'gone', { beatAt: new Date('2026-11-01T00:00:00Z') });
   await check();
   assert.deepEqual(await openKeys(), []);
 });
