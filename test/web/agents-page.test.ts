@@ -90,3 +90,12 @@ test('Revoke revokes the store\'s live tokens; unknown stores, admins and forms 
   assert.ok(outcomes.includes('agent.token.create zzz refused'));
   assert.ok(outcomes.includes('agent.token.create a refused'), 'the admin\'s attempt');
 });
+
+test('/api/status carries the agents for admins and owners, not for staff', async () => {
+  const { s } = await setup();
+  const admin = await s.session(ADMIN);
+  const body = await (await s.app.request('/api/status', { headers: { cookie: admin } })).json() as { agents?: { store: string; silent: boolean }[] };
+  assert.deepEqual(body.agents?.map((x) => [x.store, x.silent]), [['a', false], ['b', true]]);
+  const staff = await s.session(STAFF);
+  assert.equal(((await (await s.app.request('/api/status', { headers: { cookie: staff } })).json()) as { agents?: unknown }).agents, undefined);
+});
