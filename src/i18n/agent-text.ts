@@ -14,6 +14,7 @@ export const AGENT_TEXT = {
   agentJobNever: { id: '{job}: belum pernah jalan', en: '{job}: never run yet' },
   agentJobGood: { id: 'Terakhir berhasil: {time} · {file}', en: 'Last good: {time} · {file}' },
   agentJobNoGood: { id: 'Terakhir berhasil: belum ada', en: 'Last good: none yet' },
+  agentUnderMinute: { id: 'kurang dari 1 menit', en: 'under a minute' },
   agentMinutes: { id: '{n} menit', en: '{n} min' },
   agentHours: { id: '{n} jam', en: '{n} h' },
   agentDays: { id: '{n} hari', en: '{n} days' },

@@ -9,9 +9,10 @@ import { t } from './text.ts';
 const MIN = 60_000;
 const GB = 1024 ** 3;
 
-/** A span as a person says it: "12 menit", "5 jam", "3 hari" (minutes under two hours, hours under two days). */
+/** A span as a person says it: "kurang dari 1 menit", "12 menit", "5 jam", "3 hari" (minutes under two hours, hours under two days). */
 export function spanText(ms: number, lang: Lang): string {
   const minutes = Math.floor(ms / MIN);
+  if (minutes < 1) return t(lang, 'agentUnderMinute');
   if (minutes < 120) return t(lang, 'agentMinutes', { n: number(minutes, lang) });
   if (minutes < 48 * 60) return t(lang, 'agentHours', { n: number(Math.floor(minutes / 60), lang) });
   return t(lang, 'agentDays', { n: number(Math.floor(minutes / 1440), lang) });

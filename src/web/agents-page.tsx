@@ -12,7 +12,7 @@ import { Csrf, Layout, type PageViewer } from './pages.tsx';
  * with the exact enroll line to copy. Every value goes through JSX escaping.
  */
 const STYLE = `
-main.agents{display:grid;gap:.8rem;grid-template-columns:repeat(auto-fill,minmax(20rem,1fr))}
+main.agents{display:grid;gap:.8rem;grid-template-columns:repeat(auto-fill,minmax(min(34rem,100%),1fr))}main.agents th{white-space:nowrap}
 main.agents section{background:#fff;border-radius:.5rem;padding:.8rem 1rem;box-shadow:0 1px 2px #0002;border-left:.4rem solid #8a94a6;overflow-wrap:anywhere}
 main.agents section.OK{border-left-color:#2e7d32}main.agents section.FAILED{border-left-color:#c62828}main.agents section.CHECK{border-left-color:#e65100}
 main.agents h2{font-size:1rem;margin:0 0 .3rem}main.agents h3{font-size:.9rem;margin:.8rem 0 .3rem}
