@@ -55,8 +55,8 @@ export const CLI_HELP_TEXT = {
     en: 'Needs no configuration and touches no database. A truncated or damaged file is refused with the reason (exit code 1).',
   },
   moreStatus: {
-    id: 'Kode keluar 1 bila ada toko yang GAGAL atau PERLU DICEK, untuk skrip pemantau.',
-    en: 'Exit code 1 when any store is FAILED or CHECK, for monitoring scripts.',
+    id: 'Juga agen toko yang melapor ke sini (bagian "Agen toko"; di --json sebagai "agent" tiap toko). Kode keluar 1 bila ada toko yang GAGAL atau PERLU DICEK, atau agen toko yang DIAM atau backup terakhirnya gagal, untuk skrip pemantau.',
+    en: 'Also the shop agents that report here (the "Shop agents" part; in --json as each store\'s "agent"). Exit code 1 when any store is FAILED or CHECK, or a shop agent is SILENT or its last backup failed, for monitoring scripts.',
   },
   moreAsk: {
     id: 'Jawabannya sama dengan jawaban bot di chat. Kode keluar 3 bila toko belum punya daftar harga (belum ada sync yang berhasil).',
