@@ -139,10 +139,14 @@ export const storeParams = (store: { timeZone?: string }): Params => (store.time
  */
 export const failureParams = (facts: ErrorFacts | null | undefined): Params => (facts ? { errorKind: facts.kind, errorSystem: facts.system } : {});
 
-/** Alert params of a job named agentJobName(store, job) (a shop agent's): which store's agent, which job, for its own texts (AGENT_JOB). */
-export const agentJobParams = (job: string): Params => {
+/**
+ * Alert params of a job named agentJobName(store, job) (a shop agent's): which store's agent, which
+ * job, for its own texts (AGENT_JOB); with the store's config, its name and zone. None for other jobs.
+ */
+export const agentJobParams = (job: string, store?: { name: string; timeZone?: string }): Params => {
   const slash = job.indexOf('/');
-  return slash > 0 ? { agentStore: job.slice(0, slash), agentJob: job.slice(slash + 1) } : {};
+  if (slash <= 0) return {};
+  return { agentStore: store?.name ?? job.slice(0, slash), agentJob: job.slice(slash + 1), ...(store ? storeParams(store) : {}) };
 };
 
 /**

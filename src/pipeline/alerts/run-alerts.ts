@@ -20,12 +20,13 @@ export async function syncAlert(engine: AlertEngine, store: StoreConfig, o: Sync
 
 /**
  * A backup run that failed opens its job's alert (saying when the last good one was); a good run resolves it and a "missed" one.
- * A shop agent's run (job "<store>/<job>") says so: its message names the store and the agent (agentJobParams).
+ * A shop agent's run (job "<store>/<job>") says so: its message names the store (`store`: its name and zone, when the caller
+ * has its config; else its id) and that the shop agent made it (agentJobParams).
  */
-export async function backupAlert(engine: AlertEngine, run: BackupRun, lastGood: BackupRun | undefined, machine?: string): Promise<void> {
+export async function backupAlert(engine: AlertEngine, run: BackupRun, lastGood: BackupRun | undefined, machine?: string, store?: Pick<StoreConfig, 'name' | 'timeZone'>): Promise<void> {
   if (run.status === 'failed') {
     await engine.raise({ key: `backup:${run.job}`, kind: 'backup-failed', severity: 'critical', subject: run.job,
-      params: { ...errorParams(run.error ?? 'unknown', run.errorId), lastGood: lastGood ? `${lastGood.fileName} (${lastGood.startedAt.toISOString()})` : '-', ...failureParams(run.failure), ...agentJobParams(run.job), ...(machine ? { machine } : {}) } });
+      params: { ...errorParams(run.error ?? 'unknown', run.errorId), lastGood: lastGood ? `${lastGood.fileName} (${lastGood.startedAt.toISOString()})` : '-', ...failureParams(run.failure), ...agentJobParams(run.job, store), ...(machine ? { machine } : {}) } });
   } else if (run.status === 'success') {
     await engine.clear(`backup:${run.job}`);
     await engine.clear(`missed:${run.job}`);

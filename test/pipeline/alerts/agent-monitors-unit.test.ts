@@ -116,6 +116,11 @@ test('a failed run of an agent\'s job says the store and that the shop agent mad
   const id = openMessage(alert, { lang: 'id', zone: 'UTC' });
   assert.match(id.title ?? '', /Backup nightly toko cabang1 GAGAL \(dibuat agen toko\)/);
   assert.match(id.lines.join('\n'), /tokobot doctor/);
+  // With the store's config (the ingest has it): its name, and times in its zone.
+  await backupAlert(engine, { ...failed, error: 'disk full', finishedAt: new Date('2026-11-23T10:00:00Z') }, undefined, undefined, pusat);
+  const named = (await engine.open()).find((x) => x.key === 'backup:cabang1/nightly')!;
+  assert.match(openMessage(named, { lang: 'en', zone: 'Asia/Jakarta' }).title ?? '', /Backup nightly of store Toko Cabang 1 FAILED/);
+  assert.match(openMessage(named, { lang: 'en', zone: 'Asia/Jakarta' }).lines.join('\n'), /WITA/);
   // A configured job's alert is as before.
   const local = await stores.backupLog.start('nightly', 'schedule');
   await stores.backupLog.update(local, {}, 'failed');
