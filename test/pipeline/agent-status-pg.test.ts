@@ -31,6 +31,7 @@ test('an ingested heartbeat and run: the status shows the job\'s last run; silen
   const run = { id: randomUUID(), job: 'ipos', jobType: 'postgres' as const, trigger: 'schedule', status: 'success' as const, stage: null, stages: [],
     startedAt: started.toISOString(), finishedAt: new Date(started.getTime() + MIN).toISOString(), fileName: 'cabang1_20261128.i5bu', bytes: 4_200_000, sha256: 'b'.repeat(64),
     destinations: [], verification: null, error: null, failure: null };
+  await agents.addToken('cabang1', `hash-${instance}`, 'cli');
   await agents.ingest({ store: 'cabang1', instance, host: 'KASIR-01', version: '0.1.0', skewMs: 0,
     reports: [{ seq: 1, type: 'heartbeat', beat: beat(new Date()) }, { seq: 2, type: 'run', run }] });
 

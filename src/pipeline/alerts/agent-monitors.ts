@@ -13,7 +13,7 @@ const DEFAULT_SILENT_MS = 30 * 60_000;
 
 export interface AgentMonitorDeps {
   engine: Pick<AlertEngine, 'raise' | 'clear'>;
-  agents?: Pick<Agents, 'list'>;
+  agents?: Pick<Agents, 'list' | 'tokens'>;
   agentSilentMs?: number;
   backupLog: Pick<BackupLog, 'latest'>;
   stores: Pick<StoreConfig, 'id' | 'name' | 'timeZone'>[];
@@ -34,24 +34,29 @@ const keys = {
  * in its zone). A silent agent's jobs are left alone: the one cause gives one alert, and the
  * missed backups are judged again once it reports. Failed runs are alerted as they arrive
  * (backupAlert, from the ingest). A low disk is the agent's own floor (DISK_MIN_FREE_MB there).
+ * Only stores configured here with a live token are watched: revoking a store's tokens retires its PC.
  */
 export async function checkAgents(d: AgentMonitorDeps): Promise<void> {
   if (!d.agents) return;
   const now = d.clock();
-  const agents = await d.agents.list();
+  const [agents, tokens] = await Promise.all([d.agents.list(), d.agents.tokens()]);
+  const live = new Set(tokens.filter((k) => !k.revokedAt).map((k) => k.store));
   const names = agents.flatMap((a) => a.jobs.map((j) => agentJobName(a.store, j.id)));
   const latest = names.length ? await d.backupLog.latest(names) : new Map();
   for (const agent of agents) {
     const store = d.stores.find((s) => s.id === agent.store);
-    if (!store) {
-      // A store no longer configured here is no longer watched: what it had open is over.
+    if (!store || !live.has(agent.store)) {
+      // A store no longer configured here, or whose tokens were all revoked (its PC retired), is no
+      // longer watched: its agent cannot report, and what it had open is over.
       await clearAll(d, agent);
       continue;
     }
     const silent = isSilent(agent, d.agentSilentMs ?? DEFAULT_SILENT_MS, now);
+    // An agent that sent runs but never a heartbeat last reported with its last batch.
+    const lastReport = agent.beatAt ?? agent.reportAt;
     const where = { host: agent.host, ...storeParams({ timeZone: store.timeZone ?? agent.timeZone }) };
     await setAlert(d.engine, silent, { key: keys.silent(agent.store), kind: 'agent-silent', severity: 'critical', subject: store.name,
-      params: { ...where, last: agent.beatAt ? agent.beatAt.toISOString() : '-', minutes: agent.beatAt ? Math.floor((now.getTime() - agent.beatAt.getTime()) / 60_000) : '∞' } });
+      params: { ...where, last: lastReport.toISOString(), minutes: Math.floor((now.getTime() - lastReport.getTime()) / 60_000) } });
     const low = lowDisk(agent);
     await setAlert(d.engine, Boolean(low), { key: keys.disk(agent.store), kind: 'agent-disk-low', severity: 'warning', subject: store.name,
       params: { ...where, dir: low?.dir ?? '-', free: Math.floor((low?.freeBytes ?? 0) / MB), min: Math.floor(agent.diskMinFreeBytes / MB) } });

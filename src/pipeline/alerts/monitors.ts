@@ -44,7 +44,7 @@ export interface MonitorDeps {
   /** A channel not ready for this long raises an alert (a short reconnect stays quiet). */
   channelGraceMs: number;
   /** The head office's shop agents (their heartbeats); unset where there are none to watch. */
-  agents?: Pick<Agents, 'list'>;
+  agents?: Pick<Agents, 'list' | 'tokens'>;
   /** An agent without a heartbeat for longer than this is silent (AGENT_SILENT_MINUTES). */
   agentSilentMs?: number;
   clock: () => Date;

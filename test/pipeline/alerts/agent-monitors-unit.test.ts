@@ -26,10 +26,11 @@ async function run(status: 'success' | 'failed') {
   await stores.backupLog.update(id, { fileName: 'cabang1.i5bu', bytes: 1000 }, status);
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   at('2026-11-23T10:00:00Z');
   stores = createMemoryBackupAlertStores(() => now);
   agents = new MemoryAgents(stores.backupLog, () => now);
+  await agents.addToken('cabang1', 'hash-1', 'cli');
   engine = new AlertEngine({ store: stores.alerts, recipients: [], remindMs: 6 * 3_600_000, zone: 'Asia/Jakarta', clock: () => now });
 });
 
@@ -99,9 +100,19 @@ test('a silent agent raises agent-silent only, not backup-missed for its jobs; b
   assert.deepEqual(await openKeys(), ['missed:cabang1/nightly'], 'heartbeats back: silent resolved, the backup it did not make is now told');
 });
 
+test('revoking a store\'s tokens retires its agent: its open alerts resolve and no new ones come', async () => {
+  putAgent(agents, now, 'cabang1', { beatAt: new Date('2026-11-23T08:00:00Z') });
+  await check();
+  assert.deepEqual(await openKeys(), ['agent:cabang1']);
+  await agents.revokeTokens('cabang1');
+  await check();
+  assert.deepEqual(await openKeys(), []);
+});
+
 test('jobs on demand, unknown schedules and stores not configured here raise nothing', async () => {
   putAgent(agents, now, 'cabang1', { jobs: [{ ...nightly, schedule: null }, { ...nightly, id: 'odd', schedule: 'every full moon' }] });
   putAgent(agents, now, 'gone', { beatAt: new Date('2026-11-01T00:00:00Z') });
+  await agents.addToken('gone', 'hash-gone', 'cli'); // live, but the store is no longer configured here
   await check();
   assert.deepEqual(await openKeys(), []);
 });
