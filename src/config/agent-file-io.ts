@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Lang } from '../i18n/lang.ts';
 import { agentFileSchema, type AgentFileConfig } from './agent-file-schema.ts';
-import { readSettingsFile } from './load-config.ts';
+import { agentConfigPath } from './agent-config.ts';
+import { readSettingsFile, someSettings } from './load-config.ts';
 
 /**
  * The agent file as it is now, for enrolling again: null when there is none. One that is there but
@@ -45,5 +47,22 @@ export async function writeAgentFile(file: string, content: AgentFileConfig): Pr
   if (process.platform !== 'win32') {
     const folder = await open(dir, 'r');
     await folder.sync().finally(() => folder.close());
+  }
+}
+
+/**
+ * Whether this computer is a shop agent and nothing else: its agent file is there and nothing of
+ * a head office is set up. `tokobot agent enroll` leaves a shop PC with agent.json and neither a
+ * config file (TOKOBOT_CONFIG) nor a bot token, which a head office always has (tokobot start needs
+ * it); so a plain `tokobot doctor` checks the right thing on both, and a computer that is both
+ * asks for the agent's checks with --agent.
+ */
+export function isShopAgent(source: NodeJS.ProcessEnv): boolean {
+  try {
+    const env = someSettings(source, ['TOKOBOT_CONFIG', 'TELEGRAM_BOT_TOKEN']);
+    return !env.TOKOBOT_CONFIG && !env.TELEGRAM_BOT_TOKEN && existsSync(agentConfigPath(source).file);
+  } catch {
+    // Settings that do not parse: the head office's doctor names them.
+    return false;
   }
 }
