@@ -123,6 +123,10 @@ export const CONFIG_TEXT = {
     id: 'variabel lingkungan {name} belum diisi (seharusnya berisi URL database)',
     en: 'the environment variable {name} is not set (it should hold the database URL)',
   },
+  pingUrlEnvUnset: {
+    id: 'variabel lingkungan {name} belum diisi (seharusnya berisi URL ping monitor, mis. https://hc-ping.com/<uuid>)',
+    en: 'the environment variable {name} is not set (it should hold the monitor\'s ping URL, e.g. https://hc-ping.com/<uuid>)',
+  },
   agentNotEnrolled: {
     id: 'komputer ini belum didaftarkan (file {file} tidak ada): jalankan `tokobot agent enroll URL TOKEN`',
     en: 'this computer is not enrolled yet (there is no file {file}): run `tokobot agent enroll URL TOKEN`',
