@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { HeadOfficeError } from '../adapters/head-office/head-office-client.ts';
 import { agentConfigPath, loadAgentConfig, type AgentConfig } from '../config/agent-config.ts';
 import { agentFileSchema } from '../config/agent-file-schema.ts';
 import type { JobConfig, JobDestination } from '../config/jobs-from.ts';
@@ -9,6 +10,7 @@ import { proxySection, type ProxySection } from '../config/sections.ts';
 import { isAppError } from '../errors.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import type { HeadOffice } from '../pipeline/agents/ports.ts';
+import { isTokenRefusal } from './agent-enroll.ts';
 import { agentClients } from '../main/agent-doctor-clients.ts';
 import { check, diskCheck, said, type CheckResult, type Finding } from './doctor-checks.ts';
 import { cliIo } from './print.ts';
@@ -47,8 +49,7 @@ async function headOfficeCheck(headOffice: AgentConfig['headOffice'], proxy: Pro
     return t(lang, 'headOfficeAnswers', { version: answer.headOffice.version, host, store: answer.store.id, name: answer.store.name });
   } catch (err) {
     if (!isAppError(err)) throw err;
-    const refusal = (err as { refusal?: string }).refusal;
-    if (refusal === 'token-unknown' || refusal === 'token-revoked' || refusal === 'token-missing') {
+    if (err instanceof HeadOfficeError && isTokenRefusal(err.refusal)) {
       return { level: 'fail', text: t(lang, 'headOfficeTokenRefused', { said: said(err, lang), store: headOffice.store }) };
     }
     return { level: 'fail', text: err.kind === 'unreachable' ? t(lang, 'headOfficeUnreachable', { said: said(err, lang) }) : said(err, lang) };
@@ -87,12 +88,12 @@ async function folderCheck(dir: string, lang: Lang): Promise<CheckResult> {
   } catch (err) {
     return { level: 'fail', text: t(lang, 'folderNotWritable', { dir, code: (err as NodeJS.ErrnoException).code ?? (err as Error).message }) };
   }
-  return at === dir ? t(lang, 'folderWritable', { dir }) : t(lang, 'folderWillBeMade', { dir, parent: at });
+  return at === dir ? t(lang, 'folderWritable') : t(lang, 'folderWillBeMade', { parent: at });
 }
 
 async function destinationCheck(d: JobDestination, clients: AgentDoctorClients, lang: Lang): Promise<CheckResult> {
   if (d.type === 'local') return folderCheck(d.dir, lang);
-  return t(lang, 'dropboxAnswers', { count: await clients.dropboxFiles(d.folder), folder: d.folder });
+  return t(lang, 'dropboxAnswers', { count: await clients.dropboxFiles(d.folder) });
 }
 
 /** The sender's state, read tolerantly: any field may be missing or of another type (another version of the agent wrote it). */

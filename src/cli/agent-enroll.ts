@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { HttpHeadOffice } from '../adapters/head-office/head-office-client.ts';
+import { HeadOfficeError, HttpHeadOffice } from '../adapters/head-office/head-office-client.ts';
 import { agentConfigPath } from '../config/agent-config.ts';
 import { agentFileSchema } from '../config/agent-file-schema.ts';
 import { readAgentFileIfAny, writeAgentFile } from '../config/agent-file-io.ts';
@@ -13,7 +13,7 @@ import { urlProblem } from '../config/url-setting.ts';
 import { AppError, errorDetail, isAppError } from '../errors.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import { isLoopbackHost } from '../loopback.ts';
-import type { HelloAnswer } from '../pipeline/agents/protocol.ts';
+import type { HelloAnswer, Refusal } from '../pipeline/agents/protocol.ts';
 import { splitPassword } from '../adapters/postgres/pg-dump.ts';
 import { formatEnrolment } from './format-enrolment.ts';
 import { cliIo, cliLang, print } from './print.ts';
@@ -26,7 +26,7 @@ export interface EnrolOptions {
 }
 
 /** Refusals a new token fixes: the head office does not know the token, or it was revoked. */
-const TOKEN_REFUSALS = new Set(['token-missing', 'token-unknown', 'token-revoked']);
+export const isTokenRefusal = (refusal: Refusal | undefined) => refusal === 'token-missing' || refusal === 'token-unknown' || refusal === 'token-revoked';
 
 const usage = (lang: Lang, key: Parameters<typeof t>[1], params = {}) => new AppError('usage', 'tokobot', t(lang, key, params));
 
@@ -64,7 +64,7 @@ async function hello(url: string, token: string): Promise<HelloAnswer> {
   } catch (err) {
     if (!isAppError(err)) throw err;
     const key = err.kind === 'unreachable' ? 'enrollUnreachable'
-      : TOKEN_REFUSALS.has((err as { refusal?: string }).refusal ?? '') ? 'enrollTokenRefused' : 'enrollRefused';
+      : err instanceof HeadOfficeError && isTokenRefusal(err.refusal) ? 'enrollTokenRefused' : 'enrollRefused';
     const detail = { en: t('en', key, { said: err.message }), id: t('id', key, { said: errorDetail(err, 'id') }) };
     throw new AppError(err.kind, 'head-office', detail, { cause: err });
   }

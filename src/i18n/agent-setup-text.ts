@@ -121,13 +121,13 @@ export const AGENT_SETUP_TEXT = {
     en: 'there is no pg_dump at {path} ({from}): install the PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client) or set PG_BIN_DIR to PostgreSQL\'s bin folder',
   },
   pgDumpInContainer: { id: 'pg_dump milik kontainer {container} (diperiksa saat backup pertama)', en: 'the container {container}\'s own pg_dump (checked at the first run)' },
-  folderWritable: { id: 'folder {dir} bisa ditulisi', en: 'the folder {dir} is writable' },
-  folderWillBeMade: { id: 'folder {dir} akan dibuat saat backup pertama (di {parent}, yang bisa ditulisi)', en: 'the folder {dir} will be made at the first run (in {parent}, which is writable)' },
+  folderWritable: { id: 'bisa ditulisi', en: 'writable' },
+  folderWillBeMade: { id: 'dibuat saat backup pertama (di {parent}, yang bisa ditulisi)', en: 'made at the first run (in {parent}, which is writable)' },
   folderNotWritable: {
     id: 'tokobot tidak bisa menulis ke {dir} ({code}): perbaiki pemilik atau izin foldernya, atau pilih folder lain (--dir saat enroll)',
     en: 'tokobot cannot write to {dir} ({code}): fix the folder\'s owner or permissions, or choose another folder (--dir when enrolling)',
   },
-  dropboxAnswers: { id: 'Dropbox menjawab; {count} file di {folder}', en: 'Dropbox answers; {count} file(s) in {folder}' },
+  dropboxAnswers: { id: 'Dropbox menjawab; {count} file di sana', en: 'Dropbox answers; {count} file(s) there' },
   outboxNotRun: {
     id: 'agen belum pernah berjalan (tidak ada {file}): jalankan tokobot agent, sebaiknya sebagai layanan',
     en: 'the agent has not run yet (there is no {file}): start tokobot agent, best as a service',
