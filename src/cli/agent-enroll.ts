@@ -10,8 +10,8 @@ import { validCron } from '../config/cron-text.ts';
 import { someSettings } from '../config/load-config.ts';
 import { proxySection } from '../config/sections.ts';
 import { urlProblem } from '../config/url-setting.ts';
-import { AppError, errorDetail, isAppError } from '../errors.ts';
-import { t, type Lang } from '../i18n/text.ts';
+import { AppError, errorDetail, isAppError, type Detail } from '../errors.ts';
+import { t, type Lang, type TextKey, type TextParams } from '../i18n/text.ts';
 import { isLoopbackHost } from '../loopback.ts';
 import type { HelloAnswer, Refusal } from '../pipeline/agents/protocol.ts';
 import { splitPassword } from '../adapters/postgres/pg-dump.ts';
@@ -28,7 +28,13 @@ export interface EnrolOptions {
 /** Refusals a new token fixes: the head office does not know the token, or it was revoked. */
 export const isTokenRefusal = (refusal: Refusal | undefined) => refusal === 'token-missing' || refusal === 'token-unknown' || refusal === 'token-revoked';
 
-const usage = (lang: Lang, key: Parameters<typeof t>[1], params = {}) => new AppError('usage', 'tokobot', t(lang, key, params));
+const usage = (lang: Lang, key: TextKey, params: TextParams = {}) => new AppError('usage', 'tokobot', t(lang, key, params));
+
+/** The sentence `key` in both languages, for an AppError; `params` per language (a detail quoted in each). */
+const inBoth = (key: TextKey, params: (lang: Lang) => TextParams = () => ({})): Detail => ({ en: t('en', key, params('en')), id: t('id', key, params('id')) });
+
+/** An error's detail in `lang`, whatever it is. */
+const detailIn = (err: unknown, lang: Lang) => (isAppError(err) ? errorDetail(err, lang) : String(err));
 
 /**
  * The head office's address as the agent file keeps it (no trailing slash), or a usage error
@@ -65,8 +71,7 @@ async function hello(url: string, token: string): Promise<HelloAnswer> {
     if (!isAppError(err)) throw err;
     const key = err.kind === 'unreachable' ? 'enrollUnreachable'
       : err instanceof HeadOfficeError && isTokenRefusal(err.refusal) ? 'enrollTokenRefused' : 'enrollRefused';
-    const detail = { en: t('en', key, { said: err.message }), id: t('id', key, { said: errorDetail(err, 'id') }) };
-    throw new AppError(err.kind, 'head-office', detail, { cause: err });
+    throw new AppError(err.kind, 'head-office', inBoth(key, (lang) => ({ said: errorDetail(err, lang) })), { cause: err });
   }
 }
 
@@ -79,19 +84,16 @@ export async function enrollCommand(urlText: string, tokenText: string, options:
   const { file } = agentConfigPath(cliIo().env);
   const zone = someSettings(cliIo().env, ['STORE_TZ']).STORE_TZ;
   const existing = await readAgentFileIfAny(file, lang).catch((err: unknown) => {
-    throw new AppError('config', 'tokobot', {
-      en: t('en', 'enrollExisting', { file, why: isAppError(err) ? errorDetail(err, 'en') : String(err) }),
-      id: t('id', 'enrollExisting', { file, why: isAppError(err) ? errorDetail(err, 'id') : String(err) }),
-    }, { cause: err });
+    throw new AppError('config', 'tokobot', inBoth('enrollExisting', (lang) => ({ file, why: detailIn(err, lang) })), { cause: err });
   });
   const answer = await hello(url, token);
   const dir = options.dir === undefined ? undefined : path.resolve(options.dir);
   const enrolled = enrolledAgentFile(existing, answer, { url, token, iposUrl: options.iposUrl?.trim(), schedule: options.schedule?.trim(), dir, newInstance: randomUUID() });
-  if (!enrolled) throw new AppError('usage', 'tokobot', { en: t('en', 'enrollNoDestination', { store: answer.store.id }), id: t('id', 'enrollNoDestination', { store: answer.store.id }) });
+  if (!enrolled) throw new AppError('usage', 'tokobot', inBoth('enrollNoDestination', () => ({ store: answer.store.id })));
   const parsed = agentFileSchema.safeParse(enrolled.file);
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new AppError('refused', 'head-office', { en: t('en', 'enrollInvalid', { why }), id: t('id', 'enrollInvalid', { why }) });
+    throw new AppError('refused', 'head-office', inBoth('enrollInvalid', () => ({ why })));
   }
   await writeAgentFile(file, parsed.data);
   const job = parsed.data.jobs.find((j) => j.id === IPOS_JOB_ID)!;
