@@ -62,7 +62,9 @@ async function pgDumpCheck(job: JobConfig, pgDump: string, clients: AgentDoctorC
   const from = t(lang, pgDump === path.basename(pgDump) ? 'pgDumpFromPath' : 'pgDumpFromBinDir');
   const found = await clients.pgDump(pgDump);
   if (!found) throw new Error(t(lang, 'pgDumpMissing', { path: pgDump, from }));
-  const server = await clients.serverVersion(job);
+  // A database that does not answer is the job's own finding; here it only leaves the comparison out.
+  const server = await clients.serverVersion(job).catch(() => null);
+  if (server === null) return { level: 'warn', text: t(lang, 'pgDumpNoServer', { version: found.version, path: found.path, from }) };
   const text = t(lang, 'pgDumpFound', { version: found.version, path: found.path, from, server: server.split(' ')[0]! });
   const [dumpMajor, serverMajor] = [major(found.version), major(server)];
   if (dumpMajor && serverMajor && dumpMajor.key < serverMajor.key) throw new Error(t(lang, 'pgDumpTooOld', { text, major: serverMajor.text }));

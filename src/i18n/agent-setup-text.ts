@@ -110,6 +110,10 @@ export const AGENT_SETUP_TEXT = {
     en: '{said} The agent keeps backing up and holds its reports until the head office answers.',
   },
   pgDumpFound: { id: 'pg_dump {version} di {path} ({from}); server PostgreSQL {server}', en: 'pg_dump {version} at {path} ({from}); PostgreSQL server {server}' },
+  pgDumpNoServer: {
+    id: 'pg_dump {version} di {path} ({from}); versi server belum diketahui sampai databasenya menjawab',
+    en: 'pg_dump {version} at {path} ({from}); the server\'s version is unknown until its database answers',
+  },
   pgDumpFromBinDir: { id: 'dari PG_BIN_DIR', en: 'from PG_BIN_DIR' },
   pgDumpFromPath: { id: 'dari PATH; PG_BIN_DIR tidak diisi', en: 'from the PATH; PG_BIN_DIR is not set' },
   pgDumpTooOld: {

@@ -145,6 +145,11 @@ test('IPOS_DATABASE_URL not set: the agent file fails with the variable named, a
   assert.equal(r.code, 1);
   assert.match(r.out, /^✗ agent file: .*IPOS_DATABASE_URL is not set/m);
   assert.match(r.out, /^✓ head office: tokobot 0\.9\.0 at /m);
+  // A database that does not answer: its own failure; pg_dump is still found, the comparison waits.
+  const down = await doctor({ IPOS_DATABASE_URL: 'postgres://postgres@127.0.0.1:9/i5' });
+  assert.equal(down.code, 1);
+  assert.match(down.out, /^✗ backup job ipos: nothing listens at the host and port in the job's URL$/m);
+  assert.match(down.out, /^! pg_dump for ipos: pg_dump \d+\.\d+ at \S+ \(from the PATH; PG_BIN_DIR is not set\); the server's version is unknown until its database answers$/m);
 });
 
 test('which doctor: a head office\'s settings (TELEGRAM_BOT_TOKEN) run the head office\'s checks, unless --agent', { skip }, async () => {
