@@ -140,7 +140,7 @@ test('a local destination tokobot cannot write to fails; the outbox\'s state is 
   }
 });
 
-test('IPOS_DATABASE_URL not set: the agent file fails with the variable named, and the head office is still asked', { skip }, async () => {
+test('IPOS_DATABASE_URL not set: the agent file fails with the variable named, the head office still asked; its database down: one failure, pg_dump still named', { skip }, async () => {
   const r = await doctor({ IPOS_DATABASE_URL: '' });
   assert.equal(r.code, 1);
   assert.match(r.out, /^✗ agent file: .*IPOS_DATABASE_URL is not set/m);
