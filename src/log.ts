@@ -5,7 +5,7 @@ export type { Logger };
 /** Where the configuration (src/config/sections.ts) keeps secrets: the config logged whole or as `config`. */
 const configSecrets = [
   'restore.pgUrl', 'restore.docker.password', 'dropbox.appSecret', 'dropbox.refreshToken', 'dropbox.accessToken',
-  'telegram.token', 'http.token', 'jobs[*].url', 'jobs[*].passphrase', 'proxy.https', 'proxy.http',
+  'telegram.token', 'http.token', 'jobs[*].url', 'jobs[*].passphrase', 'jobs[*].ping.url', 'proxy.https', 'proxy.http',
 ];
 
 /** Keys that may hold secrets anywhere in a logged object; pino replaces their values. */

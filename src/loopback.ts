@@ -10,3 +10,9 @@ export function isLoopbackHost(host: string): boolean {
   if (h === 'localhost') return true;
   return isIP(h) !== 0 && LOOPBACK.check(h, isIPv6(h) ? 'ipv6' : 'ipv4');
 }
+
+/** A plain-http URL to a host other than this machine: a token sent there crosses the network in the clear. */
+export function isPlainHttpElsewhere(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === 'http:' && !isLoopbackHost(u.hostname);
+}

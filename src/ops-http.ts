@@ -11,6 +11,8 @@ import { scrubbedJson, secretValues } from './config/secrets.ts';
 import type { Messenger } from './pipeline/alerts/ports.ts';
 import type { BackupRunner } from './pipeline/backup/backup-runner.ts';
 import { storeStatus } from './pipeline/status.ts';
+import { readAgentStatuses } from './main/agent-reads.ts';
+import type { AgentStatus } from './pipeline/agents/agent-status.ts';
 
 export interface OpsHttpOptions {
   host: string;
@@ -30,7 +32,7 @@ export interface OpsHttpOptions {
 function metrics(app: OpsHttpApp, queue: OpsHttpOptions['queue']): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tokobot_' });
-  const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
+  const gauge: GaugeOf = (name, help, labelNames, collect) =>
     new Gauge({ name, help, labelNames, registers: [registry], async collect() { this.reset(); await collect(this); } });
   // Runs by outcome and the duration of the last finished one, for syncs (per store) and backup jobs (per job).
   const { watch } = app.backupAlertStores;
@@ -48,6 +50,7 @@ function metrics(app: OpsHttpApp, queue: OpsHttpOptions['queue']): Registry {
       if (status.newestBackup) g.set({ store: s.id }, Math.round(status.newestBackup.ageHours * 3600));
     }
   });
+  agentGauges(app, gauge);
   gauge('tokobot_workers', 'Worker processes beating now, by machine: their job slots', ['machine'], async (g) => {
     for (const w of await app.opsStores.workers.list()) g.inc({ machine: w.machine }, w.concurrency);
   });
@@ -61,6 +64,35 @@ function metrics(app: OpsHttpApp, queue: OpsHttpOptions['queue']): Registry {
     for (const a of await app.backupAlertStores.alerts.open()) g.inc({ severity: a.severity });
   });
   return registry;
+}
+
+type GaugeOf = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) => Gauge;
+
+/**
+ * The shop agents (when any reported): each store's agent's heartbeat age, disk, outbox and clock,
+ * and each of its jobs' last good backup. Their runs also count in tokobot_backup_runs and
+ * tokobot_backup_last_duration_seconds, as job "<store>/<job>" (the same run log). One read serves
+ * every gauge of a scrape.
+ */
+function agentGauges(app: OpsHttpApp, gauge: GaugeOf): void {
+  let read: { at: number; agents: Promise<AgentStatus[]> } | null = null;
+  const agents = () => {
+    if (!read || Date.now() - read.at > 1000) read = { at: Date.now(), agents: readAgentStatuses(app) };
+    return read.agents;
+  };
+  const perAgent = (name: string, help: string, value: (a: AgentStatus) => number | null) => gauge(name, help, ['store'], async (g) => {
+    for (const a of await agents()) { const v = value(a); if (v !== null) g.set({ store: a.store }, v); }
+  });
+  perAgent('tokobot_agent_heartbeat_age_seconds', 'Seconds since each store\'s shop agent last sent a heartbeat (head office clock)', (a) => (a.beatAgeMs === null ? null : Math.round(a.beatAgeMs / 1000)));
+  perAgent('tokobot_agent_silent', '1 when the store\'s shop agent sent no heartbeat for longer than AGENT_SILENT_MINUTES', (a) => (a.silent ? 1 : 0));
+  perAgent('tokobot_agent_outbox_pending', 'Reports waiting in the shop agent\'s outbox at its last heartbeat', (a) => a.outboxPending);
+  perAgent('tokobot_agent_clock_skew_seconds', 'How far the shop PC\'s clock is ahead of the head office\'s', (a) => Math.round(a.skewMs / 1000));
+  gauge('tokobot_agent_disk_free_bytes', 'Free space of each folder the shop agent writes to, at its last heartbeat', ['store', 'dir'], async (g) => {
+    for (const a of await agents()) for (const d of a.disk) g.set({ store: a.store, dir: d.dir }, d.freeBytes);
+  });
+  gauge('tokobot_agent_backup_last_success_timestamp_seconds', 'When the last good backup of each shop agent\'s job started (Unix time)', ['store', 'job'], async (g) => {
+    for (const a of await agents()) for (const j of a.jobs) if (j.lastGood) g.set({ store: a.store, job: j.id }, Math.floor(j.lastGood.startedAt.getTime() / 1000));
+  });
 }
 
 type Check = { ok: boolean; text: string };
@@ -108,7 +140,7 @@ function authorized(req: http.IncomingMessage, token: string | undefined): boole
 /**
  * The operator's view over HTTP (off unless HTTP_PORT is set): /healthz (200, or 503 when the ops
  * database is unreachable) for anyone, with up/down per part and nothing else; /metrics in
- * Prometheus format and /status as JSON (the checks' details, stores, backup jobs, open alerts),
+ * Prometheus format and /status as JSON (the checks' details, stores, backup jobs, shop agents, open alerts),
  * behind HTTP_TOKEN when one is set, which it must be beyond loopback.
  */
 export function opsHttpHandler(app: OpsHttpApp, o: Omit<OpsHttpOptions, 'host' | 'port'>): http.RequestListener {
@@ -136,7 +168,7 @@ export function opsHttpHandler(app: OpsHttpApp, o: Omit<OpsHttpOptions, 'host' |
         for (const s of app.config.stores) stores.push(await storeStatus(app.opsStores, s));
         const jobs = (await o.backups.states(o.nextBackup)).map((j) => ({ ...j, job: { id: j.job.id, type: j.job.type, schedule: j.job.schedule } }));
         const queue = { ...(await o.queue.counts()), workers: await app.opsStores.workers.list() };
-        const body = { health: { status: verdict(all), checks: all }, stores, jobs, queue, alerts: await app.alerts.open() };
+        const body = { health: { status: verdict(all), checks: all }, stores, jobs, agents: await readAgentStatuses(app), queue, alerts: await app.alerts.open() };
         return send(200, 'application/json', `${scrubbedJson(body, secrets)}\n`);
       }
       send(404, 'text/plain', 'not found: try /healthz, /metrics or /status\n');

@@ -6,6 +6,8 @@ import type { OfficeStock } from '../pipeline/item-stock.ts';
 import type { SyncRun } from '../store/sync-runs.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
+import type { AgentStatus } from '../pipeline/agents/agent-status.ts';
+import type { Agents } from '../store/agents.ts';
 import type { SyncProgress, SyncProgressFn } from '../pipeline/sync/run-tracker.ts';
 import type { SyncOutcome } from '../pipeline/sync/sync-store.ts';
 import type { Access, Chat } from './access.ts';
@@ -67,6 +69,12 @@ export interface CoreDeps {
     test: () => Promise<string[]>;
     channels: () => { channel: string; text: string }[];
   };
+  /** The shop agents that report to this head office, as /status shows them (admins and owners); unset where there are none. */
+  agents?: () => Promise<AgentStatus[]>;
+  /** The shop agents' tokens (/agen); unset where there is no ops database. */
+  agentTokens?: Pick<Agents, 'tokens' | 'addToken' | 'revokeTokens'>;
+  /** The address agents enrol with (WEB_URL): what /agen add's enroll line names. */
+  headOfficeUrl?: string;
   /** A new one-time sign-in link to the web dashboard (its whole URL); unset while the dashboard is off. */
   webLink?: (user: WebUser) => Promise<string>;
   /** What long buttons stand for, kept beyond a restart. */

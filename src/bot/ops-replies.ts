@@ -11,6 +11,8 @@ import { formatTime } from '../i18n/format-time.ts';
 import { freshnessWord, runWord } from '../i18n/status-words.ts';
 import { progressEdits, type Reply } from './reply.ts';
 import { jobLines, jobsSeverity } from './backup-replies.ts';
+import { agentTextLines } from '../i18n/agent-words.ts';
+import { agentTrouble } from '../pipeline/agents/agent-status.ts';
 
 const hours = (h: number, lang: Lang) => (h < 48 ? `${h.toFixed(1).replace('.', ',')} ${lang === 'id' ? 'jam' : 'h'}` : `${(h / 24).toFixed(1).replace('.', ',')} ${lang === 'id' ? 'hari' : 'days'}`);
 
@@ -65,6 +67,13 @@ export async function statusReply(deps: CoreDeps, who: Who): Promise<Reply> {
     if (jobs.length) {
       lines.push('', `${t(who.lang, 'backupsTitle')}:`, ...jobs.flatMap((s) => jobLines(s, { lang: who.lang, zone: deps.zone })));
       if (jobsSeverity(jobs) === 'error') severity = 'error';
+    }
+    const agents = (await deps.agents?.()) ?? [];
+    if (agents.length) {
+      lines.push('', `${t(who.lang, 'agentsTitle')}:`, ...agents.flatMap((a) => agentTextLines(a, who.lang)));
+      const trouble = agents.map(agentTrouble);
+      if (trouble.includes('error')) severity = 'error';
+      else if (trouble.includes('warning') && severity === 'info') severity = 'warning';
     }
   }
   return { severity, title: 'Status', lines };

@@ -13,20 +13,21 @@ const MADE_BY = 'cli';
 
 /**
  * `tokobot store add ID`: a new token for the store's agent, printed once with the line to run on
- * the shop PC. The store's older tokens are revoked first: one store, one live token, so a token
- * lost with an old PC or copied into a note stops working the moment a new one is made.
+ * the shop PC. The store's older tokens stay valid until `tokobot store revoke`, as /agen add and
+ * the dashboard's button do: making a token (to set up a second PC, or to read the enrol line
+ * again) never cuts off a shop that reports now. A token lost or copied: revoke, then add.
  */
 export const add = (id: string) => withApp(async (app) => {
   const lang = cliLang();
   const store = findStore(app.config.stores, id);
-  const revoked = await app.opsStores.agents.revokeTokens(store.id);
+  const older = (await app.opsStores.agents.tokens(store.id)).filter((x) => !x.revokedAt).length;
   const { token } = await createAgentToken(app.opsStores.agents, store.id, MADE_BY);
-  print(t(lang, 'storeTokenMade', { store: store.id, name: store.name }));
+  print(t(lang, 'cliStoreTokenMade', { store: store.id, name: store.name }));
   print(`  ${token}`);
-  print(t(lang, 'storeEnrollHint'));
+  print(t(lang, 'cliStoreEnrollHint'));
   print(`  tokobot agent enroll ${app.config.web.baseUrl} ${token}`);
-  if (revoked) tell(`${t(lang, 'storeOlderRevoked', { count: revoked })}\n`);
-  if (!app.config.agents.ingest) tell(`${t(lang, 'storeIngestOff')}\n`);
+  if (older) tell(`${t(lang, 'cliStoreOlderLive', { count: older, store: store.id })}\n`);
+  if (!app.config.agents.ingest) tell(`${t(lang, 'cliStoreIngestOff')}\n`);
   return 0;
 });
 
@@ -37,7 +38,7 @@ export const revoke = (id: string) => withApp(async (app) => {
   const known = app.config.stores.some((s) => s.id === id) || (await app.opsStores.agents.tokens(id)).length > 0;
   if (!known) findStore(app.config.stores, id);
   const count = await app.opsStores.agents.revokeTokens(id);
-  print(t(lang, count ? 'storeRevokedCount' : 'storeNothingToRevoke', { store: id, count }));
+  print(t(lang, count ? 'cliStoreRevokedCount' : 'cliStoreNothingToRevoke', { store: id, count }));
   return 0;
 });
 
@@ -60,16 +61,16 @@ async function storeAgents(app: App): Promise<StoreAgents[]> {
 }
 
 function storeLines(s: StoreAgents, lang: Lang, zone: string): string[] {
-  const when = (d: Date | null) => (d ? formatTime(d, zone, lang) : t(lang, 'storeNever'));
-  const head = `${s.store}${s.name && s.name !== s.store ? ` (${s.name})` : ''}${s.configured ? '' : ` ${t(lang, 'storeNotConfigured')}`}`;
-  const tokens = s.tokens.length ? s.tokens.map((x) => t(lang, 'storeTokenLine', {
+  const when = (d: Date | null) => (d ? formatTime(d, zone, lang) : t(lang, 'cliStoreNever'));
+  const head = `${s.store}${s.name && s.name !== s.store ? ` (${s.name})` : ''}${s.configured ? '' : ` ${t(lang, 'cliStoreNotConfigured')}`}`;
+  const tokens = s.tokens.length ? s.tokens.map((x) => t(lang, 'cliStoreTokenLine', {
     id: x.id, created: when(x.createdAt), by: x.createdBy, used: when(x.lastUsedAt),
-    state: x.revokedAt ? t(lang, 'storeTokenRevokedAt', { at: when(x.revokedAt) }) : t(lang, 'storeTokenLive'),
-  })) : [t(lang, 'storeNoTokens', { store: s.store })];
+    state: x.revokedAt ? t(lang, 'cliStoreTokenRevokedAt', { at: when(x.revokedAt) }) : t(lang, 'cliStoreTokenLive'),
+  })) : [t(lang, 'cliStoreNoTokens', { store: s.store })];
   const a = s.agent;
-  const agent = a ? t(lang, 'storeAgentLine', {
+  const agent = a ? t(lang, 'cliStoreAgentLine', {
     host: a.host, version: a.version, report: when(a.reportAt), beat: when(a.beatAt), skew: `${a.skewMs >= 0 ? '+' : ''}${Math.round(a.skewMs / 1000)} s`,
-  }) : t(lang, 'storeNoAgent');
+  }) : t(lang, 'cliStoreNoAgent');
   return [head, ...tokens.map((line) => `  ${line}`), `  ${agent}`];
 }
 

@@ -30,6 +30,7 @@ export async function backupRun(app: App, jobId: string, json: boolean): Promise
     last = line;
   });
   print(json ? JSON.stringify(run, null, 2) : backupRunLines(run, lang).join('\n'));
+  await runner.pingsSent(); // the job's monitor hears of the run before the command ends
   return run.status === 'success' ? 0 : 1;
 }
 
@@ -37,7 +38,7 @@ export async function backupList(app: App, json: boolean): Promise<number> {
   const states = await new BackupRunner(app.backups, app.config.jobs, app.logger).states(() => null);
   const recent = await app.backups.log.recent(undefined, 20);
   if (json) {
-    print(JSON.stringify({ jobs: states.map((s) => ({ ...s, job: { ...s.job, url: undefined, passphrase: undefined } })), recent }, null, 2));
+    print(JSON.stringify({ jobs: states.map((s) => ({ ...s, job: { ...s.job, url: undefined, passphrase: undefined, ping: s.job.ping && { style: s.job.ping.style } } })), recent }, null, 2));
     return 0;
   }
   const locale = { lang: cliLang(), zone: app.config.locale.zone };

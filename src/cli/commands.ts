@@ -8,6 +8,7 @@ export const OPTIONS = {
   store: { type: 'string', value: 'ID' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, out: { type: 'string', value: 'PATH' },
   into: { type: 'string', value: 'DB' }, ask: { type: 'string', value: 'TEXT' }, 'app-key': { type: 'string', value: 'KEY' },
   verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, link: { type: 'boolean' }, concurrency: { type: 'string', value: 'N' },
+  'ipos-url': { type: 'string', value: 'URL' }, schedule: { type: 'string', value: 'CRON' }, dir: { type: 'string', value: 'PATH' }, agent: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -121,12 +122,19 @@ export const COMMANDS: readonly Command[] = [
     run: async ({ options }) => (await import('./demo.ts')).demo(options.ask),
   },
   {
-    name: 'doctor', usage: '[--json]', words: [], options: { json: 'optJson' }, summary: 'helpDoctor', more: 'moreDoctor',
-    run: async ({ options }) => (await import('./doctor.ts')).doctorCommand(json(options)),
+    name: 'doctor', usage: '[--agent] [--json]', words: [], options: { agent: 'optAgent', json: 'optJson' }, summary: 'helpDoctor', more: 'moreDoctor',
+    run: async ({ options }) => (await import('./doctor.ts')).doctorCommand(json(options), options.agent ?? false),
   },
   {
     name: 'dropbox-auth', usage: '[--app-key KEY]', words: [], options: { 'app-key': 'optAppKey' }, summary: 'helpDropboxAuth', more: 'moreDropboxAuth',
     run: async ({ options }) => (await import('./dropbox-auth.ts')).dropboxAuth(options['app-key']),
+  },
+  {
+    name: 'agent enroll', usage: 'URL TOKEN [--ipos-url URL] [--schedule CRON] [--dir PATH] [--json]', words: [{ name: 'URL' }, { name: 'TOKEN' }],
+    options: { 'ipos-url': 'optIposUrl', schedule: 'optSchedule', dir: 'optDir', json: 'optJson' }, summary: 'helpAgentEnroll', more: 'moreAgentEnroll',
+    run: async ({ words: [url, token], options }) => (await import('./agent-enroll.ts')).enrollCommand(url!, token!, {
+      iposUrl: options['ipos-url'], schedule: options.schedule, dir: options.dir, json: json(options),
+    }),
   },
   {
     name: 'help', usage: '[COMMAND]', words: [{ name: 'COMMAND', optional: true, rest: true }], options: {}, summary: 'helpHelp',

@@ -2,20 +2,13 @@ import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
 import { loadConfig, type Config, type JobConfig, type StoreConfig } from '../config/load-config.ts';
-import { describeError, errorDetail, isAppError } from '../errors.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import type { BackupSource } from '../pipeline/ports.ts';
-import { freeSpace } from '../pipeline/sync/work-files.ts';
+import { isShopAgent } from '../config/agent-file-io.ts';
 import { doctorClients } from '../main/doctor-clients.ts';
 import { unreachableHint, unreachableReason } from '../adapters/telegram/telegram-client.ts';
+import { check, diskCheck, renderFindings, said, type CheckResult, type Finding } from './doctor-checks.ts';
 import { cliIo, cliLang, print } from './print.ts';
-
-export interface Finding {
-  what: string;
-  /** fail: tokobot cannot work until it is fixed; warn: a part is off or not set up yet. */
-  level: 'ok' | 'warn' | 'fail';
-  text: string;
-}
 
 /** The outside systems the doctor asks, built by src/main/doctor-clients.ts (fakes in tests). */
 export interface DoctorClients {
@@ -29,31 +22,6 @@ export interface DoctorClients {
 }
 
 const HOUR = 3_600_000;
-const MB = 1024 * 1024;
-
-function within<T>(ms: number, work: Promise<T>, lang: Lang): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(t(lang, 'noAnswerWithin', { seconds: ms / 1000 }))), ms); });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer)) as Promise<T>;
-}
-
-/** A failed check's text: an AppError's detail in the reader's language, anything else as it is. */
-const said = (err: unknown, lang: Lang) => (isAppError(err) ? errorDetail(err, lang) : describeError(err));
-
-async function check(what: string, work: () => Promise<string | Omit<Finding, 'what'>>, lang: Lang): Promise<Finding> {
-  try {
-    const r = await within(20_000, work(), lang);
-    return typeof r === 'string' ? { what, level: 'ok', text: r } : { what, ...r };
-  } catch (err) {
-    return { what, level: 'fail', text: said(err, lang) };
-  }
-}
-
-async function nearestDir(dir: string): Promise<string> {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if ((await stat(d).catch(() => null))?.isDirectory() || d === path.dirname(d)) return d;
-  }
-}
 
 async function configured(config: Config, clients: DoctorClients, lang: Lang): Promise<Finding[]> {
   const findings: Finding[] = [];
@@ -83,16 +51,11 @@ async function configured(config: Config, clients: DoctorClients, lang: Lang): P
     }, lang));
   }
   for (const job of config.jobs) findings.push(await check(t(lang, 'checkJob', { job: job.id }), () => clients.jobDatabase(job), lang));
-  findings.push(await check(t(lang, 'checkDisk'), async () => {
-    const free = await freeSpace(await nearestDir(config.dataDir));
-    const text = t(lang, 'diskFree', { mb: Math.floor(free / MB), dir: config.dataDir });
-    if (free < config.alerts.diskMinFreeBytes) throw new Error(t(lang, 'diskLow', { text, min: config.alerts.diskMinFreeBytes / MB }));
-    return text;
-  }, lang));
+  findings.push(await check(t(lang, 'checkDisk'), () => diskCheck(config.dataDir, config.alerts.diskMinFreeBytes, lang), lang));
   return findings;
 }
 
-async function telegram(config: Config, clients: DoctorClients, lang: Lang): Promise<string | Omit<Finding, 'what'>> {
+async function telegram(config: Config, clients: DoctorClients, lang: Lang): Promise<CheckResult> {
   const { token, apiRoot } = config.telegram;
   if (!token) return { level: 'warn', text: t(lang, 'telegramNoToken') };
   try {
@@ -118,14 +81,10 @@ export async function doctor(lang: Lang, load: () => Config = () => loadConfig(c
   return [{ what, level: 'ok', text: summary }, ...(await configured(config, clientsFor(config), lang))];
 }
 
-function renderFindings(findings: Finding[]): string {
-  const mark = { ok: '✓', warn: '!', fail: '✗' } as const;
-  return findings.map((f) => `${mark[f.level]} ${f.what}: ${f.text.replace(/\n/g, '\n    ')}`).join('\n');
-}
-
-/** `tokobot doctor [--json]`: exit code 1 when something must be fixed. */
-export async function doctorCommand(json: boolean): Promise<number> {
-  const findings = await doctor(cliLang());
+/** `tokobot doctor [--agent] [--json]`: exit code 1 when something must be fixed. */
+export async function doctorCommand(json: boolean, agent = false): Promise<number> {
+  // A shop PC set up by `tokobot agent enroll` gets the agent's checks without --agent (isShopAgent says when).
+  const findings = agent || isShopAgent(cliIo().env) ? await (await import('./agent-doctor.ts')).agentDoctor(cliLang()) : await doctor(cliLang());
   print(json ? JSON.stringify(findings, null, 2) : renderFindings(findings));
   return findings.some((f) => f.level === 'fail') ? 1 : 0;
 }

@@ -7,6 +7,8 @@ import { formatTime } from '../i18n/format-time.ts';
 import { freshnessWord } from '../i18n/status-words.ts';
 import { t, type Lang, type Locale } from '../i18n/text.ts';
 import { megabytes } from '../i18n/format-number.ts';
+import { agentTextLines } from '../i18n/agent-words.ts';
+import type { AgentStatus } from '../pipeline/agents/agent-status.ts';
 
 
 export function progressLine(store: string, p: SyncProgress, lang: Lang): string {
@@ -43,4 +45,9 @@ export function statusText(s: StoreStatus, { lang, zone }: Locale): string {
   if (s.lastFailure) lines.push(`  ${t(lang, 'statusLastFailure', { time: time(s.lastFailure.at), stage: s.lastFailure.stage ?? '?', error: s.lastFailure.error ?? '' })}`);
   if (s.priceRules) lines.push(...priceRuleLines(s.priceRules, lang).map((line) => `  ${line}`));
   return lines.join('\n');
+}
+
+/** `tokobot status`'s part about the shop agents that report here (none: nothing). */
+export function agentsText(agents: AgentStatus[], lang: Lang): string {
+  return agents.length ? [`${t(lang, 'agentsTitle')}:`, ...agents.flatMap((a) => agentTextLines(a, lang).map((line) => `  ${line}`))].join('\n') : '';
 }

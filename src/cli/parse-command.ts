@@ -36,6 +36,9 @@ function unknown(name: string, known: string[], group?: string): AppError {
  */
 export function findCommand(words: string[]): { found: Command | string; rest: string[] } {
   const [first = '', second, ...others] = words;
+  // A group's command before a command of the group's name: "agent enroll URL TOKEN" is not `agent` given three words.
+  const named = second === undefined ? undefined : COMMANDS.find((c) => c.name === `${first} ${second}`);
+  if (named) return { found: named, rest: others };
   const single = COMMANDS.find((c) => c.name === first);
   if (single) return { found: single, rest: words.slice(1) };
   if (!COMMANDS.some((c) => c.name.startsWith(`${first} `))) throw unknown(first, firstWords());

@@ -1,7 +1,9 @@
 import { syncStore } from '../pipeline/sync/sync-store.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import { syncAlert } from '../pipeline/alerts/run-alerts.ts';
-import { outcomeLine, progressLine, statusText } from './format-sync.ts';
+import { agentsText, outcomeLine, progressLine, statusText } from './format-sync.ts';
+import { readAgentStatuses } from '../main/agent-reads.ts';
+import { agentTrouble } from '../pipeline/agents/agent-status.ts';
 import { cliLang, print, tell } from './print.ts';
 import { withApp } from './with-app.ts';
 
@@ -34,8 +36,12 @@ export async function status(json: boolean): Promise<number> {
       all.push(s);
       texts.push(statusText(s, { lang, zone: store.timeZone ?? app.config.locale.zone }));
     }
-    print(json ? JSON.stringify(all, null, 2) : texts.join('\n\n'));
-    // For monitoring scripts: a store whose last sync failed, or whose backups are old, is not fine.
-    return all.some((s) => s.freshness === 'FAILED' || s.freshness === 'CHECK') ? 1 : 0;
+    const agents = await readAgentStatuses(app);
+    const agentsPart = agentsText(agents, lang);
+    // JSON: each store's agent (if it has one) with its status; an agent of a store not configured here has no store to go with.
+    const withAgents = all.map((s) => { const agent = agents.find((a) => a.store === s.store); return agent ? { ...s, agent } : s; });
+    print(json ? JSON.stringify(withAgents, null, 2) : [...texts, ...(agentsPart ? [agentsPart] : [])].join('\n\n'));
+    // For monitoring scripts: a store whose last sync failed, or whose backups are old, or whose agent is silent or failing, is not fine.
+    return all.some((s) => s.freshness === 'FAILED' || s.freshness === 'CHECK') || agents.some((a) => agentTrouble(a) === 'error') ? 1 : 0;
   });
 }

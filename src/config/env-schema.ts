@@ -93,8 +93,10 @@ export const envSchema = z.object({
   WEB_URL: urlSetting(['http', 'https'], 'https://toko.example.com').describe('Address people open the dashboard at, for the sign-in links /web sends (empty: http://WEB_HOST:WEB_PORT); https makes the session cookie Secure'),
   WEB_TRUST_PROXY: flag.describe('true: the dashboard is reached through a reverse proxy only; the audit trail and the sessions list take the client address from X-Forwarded-For'),
   AGENT_INGEST: flag.describe('true: the web server (WEB_PORT) also takes reports from shop agents (tokobot agent) at /api/agent/v1, each store with its own token (tokobot store add)'),
-  AGENT_SILENT_MINUTES: count(5).default(30).describe('Alert when a store\'s agent has sent no heartbeat for this long (minutes); agents beat every 5 minutes'),
+  AGENT_SILENT_MINUTES: count(1).default(30).describe('Alert when a store\'s agent has sent no heartbeat for this long (minutes); agents beat every 5 minutes'),
   AGENT_RATE_PER_MINUTE: count(1).default(60).describe('Requests per minute one agent token may make to the report API (more are refused with 429 until the minute is over)'),
+  AGENT_CONFIG: optionalText.describe('The shop agent\'s config file, written by tokobot agent enroll (empty: DATA_DIR/agent.json)'),
+  PG_BIN_DIR: optionalText.describe('Folder holding pg_dump, for backup jobs run on this machine, e.g. C:\\Program Files\\PostgreSQL\\9.6\\bin beside iPOS (empty: pg_dump on the PATH)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 

@@ -10,6 +10,16 @@ const destinationSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dropbox'), folder: z.string().min(1) }).strict(),
 ], { message: problem('destination') });
 
+/** A monitor the job's runs are also reported to (README: backup jobs, ping); its URL is a secret, as the database's. */
+const pingSchema = z
+  .object({
+    url: z.string().min(1).optional(),
+    urlEnv: envName.optional(),
+    style: z.enum(['healthchecks', 'uptime-kuma']).default('healthchecks'),
+  })
+  .strict()
+  .refine((p) => Boolean(p.url) !== Boolean(p.urlEnv), { message: problem('urlOrUrlEnv') });
+
 /** One backup job in the config file's `jobs` section. */
 export const jobSchema = z
   .object({
@@ -26,6 +36,7 @@ export const jobSchema = z
     encryption: z.object({ passphraseEnv: envName }).strict().optional(),
     verify: z.boolean().default(true),
     timeoutMinutes: z.number().int().min(1).max(24 * 60).default(60),
+    ping: pingSchema.optional(),
   })
   .strict()
   .refine((j) => Boolean(j.url) !== Boolean(j.urlEnv), { message: problem('urlOrUrlEnv') })

@@ -6,6 +6,15 @@ import { urlProblem } from './url-setting.ts';
 import { problemLine } from './config-issues.ts';
 import type { Lang } from '../i18n/lang.ts';
 
+export type PingStyle = 'healthchecks' | 'uptime-kuma';
+
+/** A monitor told of each run (start, success, fail): a Healthchecks check or an Uptime Kuma push monitor. */
+export interface JobPing {
+  /** Secret: whoever has it can ping the check. */
+  url: string;
+  style: PingStyle;
+}
+
 export type JobDestination = { type: 'local'; dir: string } | { type: 'dropbox'; folder: string };
 
 export interface JobConfig {
@@ -20,6 +29,7 @@ export interface JobConfig {
   passphrase?: string;
   verify: boolean;
   timeoutMs: number;
+  ping?: JobPing;
   /** File name ending: .i5bu (iPOS) or .dump for PostgreSQL, .sql.gz for MySQL, then .enc when encrypted. */
   extension: string;
 }
@@ -27,6 +37,26 @@ export interface JobConfig {
 function extensionOf(job: JobFileConfig): string {
   const base = job.type === 'mysql' ? '.sql.gz' : job.ipos ? '.i5bu' : '.dump';
   return job.encryption ? `${base}.enc` : base;
+}
+
+const PING_EXAMPLE: Record<PingStyle, string> = {
+  healthchecks: 'https://hc-ping.com/<uuid>',
+  'uptime-kuma': 'https://kuma.example.com/api/push/<key>',
+};
+
+/** The job's ping resolved against the environment, or undefined with a problem line (where: `at`.ping). */
+function pingFrom(ping: NonNullable<JobFileConfig['ping']>, env: Record<string, string | undefined>, at: string, problems: string[], lang: Lang): JobPing | undefined {
+  const url = ping.url ?? env[ping.urlEnv as string]?.trim();
+  if (!url) {
+    problems.push(problemLine(`${at}.ping.urlEnv`, { key: 'pingUrlEnvUnset', params: { name: ping.urlEnv ?? '' } }, lang));
+    return undefined;
+  }
+  const problem = urlProblem(url, ['https', 'http'], PING_EXAMPLE[ping.style]);
+  if (problem) {
+    problems.push(problemLine(`${at}.ping${ping.urlEnv ? ` (${ping.urlEnv})` : '.url'}`, problem, lang));
+    return undefined;
+  }
+  return { url: url.trim(), style: ping.style };
 }
 
 /** Resolves the jobs section against the environment; each problem is one line naming the field, in `lang`. */
@@ -48,6 +78,7 @@ export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | und
     const passphrase = job.encryption ? env[passphraseEnv] : undefined;
     if (job.encryption && !passphrase) problems.push(problemLine(`${at}.encryption.passphraseEnv`, { key: 'passphraseUnset', params: { name: passphraseEnv } }, lang));
     else if (passphrase && passphrase.length < 12) problems.push(problemLine(`${at}.encryption`, { key: 'passphraseShort', params: { name: passphraseEnv } }, lang));
+    const ping = job.ping && pingFrom(job.ping, env, at, problems, lang);
     return {
       id: job.id,
       type: job.type,
@@ -59,6 +90,7 @@ export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | und
       passphrase,
       verify: job.verify,
       timeoutMs: job.timeoutMinutes * 60_000,
+      ...(ping ? { ping } : {}),
       extension: extensionOf(job),
     };
   });

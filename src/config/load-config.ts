@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { validCron } from './cron-text.ts';
@@ -51,16 +52,22 @@ function unreadable(file: string, text: string | null, err: unknown): Problem {
   return at ? { key: 'fileSyntaxAt', params: { file, format, ...at } } : { key: 'fileSyntax', params: { file, format } };
 }
 
-function readConfigFile(file: string, lang: Lang): FileConfig {
+/**
+ * A settings file (YAML or JSON by its name) checked by `schema`. `setting` names where the file
+ * came from (TOKOBOT_CONFIG, AGENT_CONFIG); `missing` tells a file that is not there, when that
+ * means more than "no such file".
+ */
+export function readSettingsFile<T extends z.ZodType>(file: string, schema: T, lang: Lang, setting: string, missing?: Problem): z.output<T> {
   let text: string | null = null;
   let raw: unknown;
   try {
     text = readFileSync(file, 'utf8');
     raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new AppError('config', 'tokobot', problemLine('TOKOBOT_CONFIG', unreadable(file, text, err), lang), { cause: err });
+    const problem = missing && text === null && (err as NodeJS.ErrnoException).code === 'ENOENT' ? missing : unreadable(file, text, err);
+    throw new AppError('config', 'tokobot', problemLine(setting, problem, lang), { cause: err });
   }
-  return parseSettings(fileSchema, raw ?? {}, lang, (p) => `${file}: ${p.length ? p.map(String).join('.') : t(lang, 'topLevel')}`);
+  return parseSettings(schema, raw ?? {}, lang, (p) => `${file}: ${p.length ? p.map(String).join('.') : t(lang, 'topLevel')}`);
 }
 
 /**
@@ -83,12 +90,12 @@ function checkRecipientStores(file: FileConfig, stores: StoreConfig[], problems:
 }
 
 /** App key + refresh token (the secret too, unless the token came from tokobot dropbox-auth's PKCE flow), or an access token. */
-function hasDropboxCredentials(account: DropboxAccount): boolean {
+export function hasDropboxCredentials(account: DropboxAccount): boolean {
   return Boolean((account.appKey && account.refreshToken) || account.accessToken);
 }
 
 /** The variables set (`KEY=` in .env means "not set", not "set to nothing"). */
-function setOnly(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
+export function setOnly(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
   const present: Record<string, string | undefined> = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
   // Many systems set the proxy in lower case (https_proxy), as curl reads it; the upper-case name wins.
   for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) present[name] ??= present[name.toLowerCase()];
@@ -96,7 +103,7 @@ function setOnly(source: NodeJS.ProcessEnv): Record<string, string | undefined> 
 }
 
 /** A few settings, for commands that must work before the rest is configured. */
-function someSettings<K extends keyof Env>(source: NodeJS.ProcessEnv, keys: K[]): Pick<Env, K> {
+export function someSettings<K extends keyof Env>(source: NodeJS.ProcessEnv, keys: K[]): Pick<Env, K> {
   // zod's pick() types cannot follow a generic key list; the result is checked by the schema all the same.
   const mask = Object.fromEntries(keys.map((k) => [k, true])) as never;
   return parseSettings(envSchema.pick(mask), setOnly(source), langFrom(source), (p) => String(p[0])) as unknown as Pick<Env, K>;
@@ -139,7 +146,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
   const lang = langFrom(source);
   const present = setOnly(source);
   const env = parseSettings(envSchema, present, lang, (p) => String(p[0]));
-  const file = env.TOKOBOT_CONFIG ? readConfigFile(env.TOKOBOT_CONFIG, lang) : {};
+  const file: FileConfig = env.TOKOBOT_CONFIG ? readSettingsFile(env.TOKOBOT_CONFIG, fileSchema, lang, 'TOKOBOT_CONFIG') : {};
   const sections = sectionsFrom(env, file, lang);
   const problems: string[] = [];
   // A reader's sources go unchecked: checkRunnable tells their problems when a sync or backup needs them.

@@ -13,14 +13,14 @@ function urlPassword(url: string | undefined): string[] {
 
 /**
  * Every secret value the configuration holds: database passwords (PG_URL, OPS_DATABASE_URL, PG_DOCKER_PASSWORD, the
- * backup jobs' URLs), passphrases and tokens. Text shown beyond the log (the /status page) is
+ * backup jobs' URLs), passphrases, tokens and the jobs' ping URLs (whole: the key is in the path). Text shown beyond the log (the /status page) is
  * scrubbed of them, in case a failure message quotes a connection string.
  */
 export function secretValues(config: Config): string[] {
   const all = [
     ...urlPassword(config.restore.pgUrl), ...urlPassword(config.ops.url), config.restore.docker.password, config.telegram.token, config.http.token,
     config.dropbox.appSecret, config.dropbox.refreshToken, config.dropbox.accessToken, ...urlPassword(config.proxy.https), ...urlPassword(config.proxy.http),
-    ...config.jobs.flatMap((j) => [...urlPassword(j.url), j.passphrase]),
+    ...config.jobs.flatMap((j) => [...urlPassword(j.url), j.passphrase, j.ping?.url]),
   ];
   // Longest first, so that a secret containing another is replaced whole.
   return [...new Set(all.filter((s): s is string => typeof s === 'string' && s.length >= 4))].sort((a, b) => b.length - a.length);

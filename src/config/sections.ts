@@ -183,7 +183,7 @@ function recipientsFrom(env: Env, file: FileConfig, lang: Lang): Recipient[] {
   return all;
 }
 
-function dropboxSection(env: Partial<Env>): DropboxAccount {
+export function dropboxSection(env: Partial<Env>): DropboxAccount {
   return {
     appKey: env.DROPBOX_APP_KEY, appSecret: env.DROPBOX_APP_SECRET, refreshToken: env.DROPBOX_REFRESH_TOKEN,
     accessToken: env.DROPBOX_ACCESS_TOKEN, apiUrl: env.DROPBOX_API_URL, contentUrl: env.DROPBOX_CONTENT_URL,

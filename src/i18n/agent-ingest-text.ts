@@ -41,33 +41,33 @@ export const AGENT_INGEST_TEXT = {
   },
 
   // tokobot store add / revoke / list
-  storeTokenMade: {
+  cliStoreTokenMade: {
     id: 'Token agent untuk toko {store} ({name}), hanya ditampilkan sekali ini (kantor pusat hanya menyimpan hash-nya):',
     en: 'The agent token of store {store} ({name}), shown this once only (the head office keeps only its hash):',
   },
-  storeEnrollHint: { id: 'Jalankan di PC toko:', en: 'Run on the shop PC:' },
-  storeOlderRevoked: {
-    id: '{count} token lama toko ini dicabut: agent yang masih memakainya ditolak sampai di-enroll dengan token baru.',
-    en: '{count} older token(s) of this store revoked: an agent still using one is refused until enrolled with the new token.',
+  cliStoreEnrollHint: { id: 'Jalankan di PC toko:', en: 'Run on the shop PC:' },
+  cliStoreOlderLive: {
+    id: 'Toko ini masih punya {count} token lama yang aktif; tetap berlaku sampai dicabut (tokobot store revoke {store}, lalu store add lagi untuk PC yang dipakai).',
+    en: 'This store still has {count} older live token(s); they stay valid until revoked (tokobot store revoke {store}, then store add again for the PC in use).',
   },
-  storeIngestOff: {
+  cliStoreIngestOff: {
     id: 'Perhatian: AGENT_INGEST belum true (atau WEB_PORT kosong): kantor pusat ini belum menerima laporan agent.',
     en: 'Note: AGENT_INGEST is not true (or WEB_PORT is unset): this head office takes no agent reports yet.',
   },
-  storeRevokedCount: { id: '{count} token toko {store} dicabut. Agent-nya ditolak mulai permintaan berikutnya.', en: '{count} token(s) of store {store} revoked. Its agent is refused from its next request.' },
-  storeNothingToRevoke: { id: 'Toko {store} tidak punya token aktif.', en: 'Store {store} has no live token.' },
-  storeNotConfigured: { id: '(tidak ada lagi di konfigurasi)', en: '(no longer in the config)' },
-  storeNoTokens: { id: 'belum ada token (tokobot store add {store})', en: 'no token yet (tokobot store add {store})' },
-  storeTokenLine: {
+  cliStoreRevokedCount: { id: '{count} token toko {store} dicabut. Agent-nya ditolak mulai permintaan berikutnya.', en: '{count} token(s) of store {store} revoked. Its agent is refused from its next request.' },
+  cliStoreNothingToRevoke: { id: 'Toko {store} tidak punya token aktif.', en: 'Store {store} has no live token.' },
+  cliStoreNotConfigured: { id: '(tidak ada lagi di konfigurasi)', en: '(no longer in the config)' },
+  cliStoreNoTokens: { id: 'belum ada token (tokobot store add {store})', en: 'no token yet (tokobot store add {store})' },
+  cliStoreTokenLine: {
     id: 'token #{id} dibuat {created} oleh {by}, terakhir dipakai {used}, {state}',
     en: 'token #{id} made {created} by {by}, last used {used}, {state}',
   },
-  storeTokenLive: { id: 'aktif', en: 'live' },
-  storeTokenRevokedAt: { id: 'dicabut {at}', en: 'revoked {at}' },
-  storeNever: { id: 'belum pernah', en: 'never' },
-  storeAgentLine: {
+  cliStoreTokenLive: { id: 'aktif', en: 'live' },
+  cliStoreTokenRevokedAt: { id: 'dicabut {at}', en: 'revoked {at}' },
+  cliStoreNever: { id: 'belum pernah', en: 'never' },
+  cliStoreAgentLine: {
     id: 'agent {host} (tokobot {version}), laporan terakhir {report}, detak terakhir {beat}, jam agent {skew}',
     en: 'agent {host} (tokobot {version}), last report {report}, last heartbeat {beat}, agent clock {skew}',
   },
-  storeNoAgent: { id: 'belum ada laporan agent', en: 'no agent report yet' },
+  cliStoreNoAgent: { id: 'belum ada laporan agent', en: 'no agent report yet' },
 } as const;

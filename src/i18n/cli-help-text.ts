@@ -34,6 +34,10 @@ export const CLI_HELP_TEXT = {
   helpDemo: { id: 'toko contoh di PostgreSQL bawaan, lalu chat di terminal (atau satu jawaban)', en: 'the sample store in the embedded PostgreSQL, then a terminal chat (or one answer)' },
   helpDoctor: { id: 'memeriksa konfigurasi, Dropbox, server database, Telegram, WhatsApp dan disk', en: 'check the config, Dropbox, the database servers, Telegram, WhatsApp, disk' },
   helpDropboxAuth: { id: 'mendapatkan refresh token Dropbox untuk .env (setujui di browser, tempel kodenya)', en: 'get the Dropbox refresh token for .env (approve in a browser, paste the code)' },
+  helpAgentEnroll: {
+    id: 'mendaftarkan komputer toko ini ke kantor pusat dan menulis file agennya (job backup iPOS)',
+    en: 'enrol this shop PC with the head office and write its agent file (the iPOS backup job)',
+  },
   helpHelp: { id: 'bantuan semua perintah, atau satu perintah', en: 'help on every command, or on one' },
 
   // What a command's own help says besides (exit codes, where its input comes from).
@@ -58,8 +62,8 @@ export const CLI_HELP_TEXT = {
     en: 'Needs no configuration and touches no database. A truncated or damaged file is refused with the reason (exit code 1).',
   },
   moreStatus: {
-    id: 'Kode keluar 1 bila ada toko yang GAGAL atau PERLU DICEK, untuk skrip pemantau.',
-    en: 'Exit code 1 when any store is FAILED or CHECK, for monitoring scripts.',
+    id: 'Juga agen toko yang melapor ke sini (bagian "Agen toko"; di --json sebagai "agent" tiap toko). Kode keluar 1 bila ada toko yang GAGAL atau PERLU DICEK, atau agen toko yang DIAM atau backup terakhirnya gagal, untuk skrip pemantau.',
+    en: 'Also the shop agents that report here (the "Shop agents" part; in --json as each store\'s "agent"). Exit code 1 when any store is FAILED or CHECK, or a shop agent is SILENT or its last backup failed, for monitoring scripts.',
   },
   moreAsk: {
     id: 'Jawabannya sama dengan jawaban bot di chat. Kode keluar 3 bila toko belum punya daftar harga (belum ada sync yang berhasil).',
@@ -70,8 +74,8 @@ export const CLI_HELP_TEXT = {
     en: 'Needs the ops database on the restore server, not Telegram. Ctrl-D or /exit ends.',
   },
   moreStoreAdd: {
-    id: 'ID harus salah satu toko di konfigurasi (stores). Mencetak token sekali ini saja (kantor pusat hanya menyimpan hash-nya) dan baris tokobot agent enroll WEB_URL TOKEN untuk dijalankan di PC toko. Token lama toko itu dicabut: satu toko, satu token aktif, sehingga token yang hilang bersama PC lama atau tersalin ke catatan langsung tidak berlaku. Agent yang masih memakai token lama ditolak sampai di-enroll ulang, jadi jalankan saat Anda dapat menjangkau PC toko. Perlu AGENT_INGEST=true dan WEB_PORT agar laporan diterima. Kode keluar: 0 berhasil, 2 toko tidak dikenal, 1 gagal.',
-    en: 'ID must be one of the config\'s stores. Prints the token this once only (the head office keeps only its hash) and the line tokobot agent enroll WEB_URL TOKEN to run on the shop PC. The store\'s older tokens are revoked: one store, one live token, so a token lost with an old PC or copied into a note stops working at once. An agent still using an older token is refused until enrolled again, so run this when you can reach the shop PC. Reports are taken with AGENT_INGEST=true and WEB_PORT. Exit codes: 0 done, 2 unknown store, 1 failed.',
+    id: 'ID harus salah satu toko di konfigurasi (stores). Mencetak token sekali ini saja (kantor pusat hanya menyimpan hash-nya) dan baris tokobot agent enroll WEB_URL TOKEN untuk dijalankan di PC toko. Token lama toko itu tetap berlaku sampai dicabut, seperti /agen add di chat dan tombol di dasbor: membuat token (untuk PC kedua, atau melihat baris enroll lagi) tidak pernah memutus toko yang sedang melapor. Token hilang atau tersalin: tokobot store revoke ID, lalu store add lagi dan enroll ulang PC toko. Laporan diterima bila AGENT_INGEST=true dan WEB_PORT diisi. Kode keluar: 0 berhasil, 2 toko tidak dikenal, 1 gagal.',
+    en: 'ID must be one of the config\'s stores. Prints the token this once only (the head office keeps only its hash) and the line tokobot agent enroll WEB_URL TOKEN to run on the shop PC. The store\'s older tokens stay valid until revoked, as with /agen add in the chat and the dashboard\'s button: making a token (for a second PC, or to see the enrol line again) never cuts off a shop that reports now. A token lost or copied: tokobot store revoke ID, then store add again and enrol the shop PC again. Reports are taken with AGENT_INGEST=true and WEB_PORT set. Exit codes: 0 done, 2 unknown store, 1 failed.',
   },
   moreStoreRevoke: {
     id: 'Mencabut semua token aktif toko itu (juga toko yang sudah dihapus dari konfigurasi): agent-nya ditolak mulai permintaan berikutnya dan peringatan "agent diam" menyusul. Riwayat laporannya tetap. Kode keluar: 0 berhasil, 2 toko tidak dikenal, 1 gagal.',
@@ -95,8 +99,12 @@ export const CLI_HELP_TEXT = {
   },
   moreDemo: { id: 'Tidak butuh konfigurasi, Docker, Dropbox atau Telegram; datanya di data/demo.', en: 'Needs no configuration, Docker, Dropbox or Telegram; its data is under data/demo.' },
   moreDoctor: {
-    id: 'Tidak mengubah apa pun. Satu baris per pemeriksaan (✓, ! untuk catatan, ✗ dengan apa yang harus dilakukan); kode keluar 1 bila ada yang harus diperbaiki.',
-    en: 'Changes nothing. One line per check (✓, ! for a note, ✗ with what to do); exit code 1 when something must be fixed.',
+    id: 'Tidak mengubah apa pun. Satu baris per pemeriksaan (✓, ! untuk catatan, ✗ dengan apa yang harus dilakukan); kode keluar 1 bila ada yang harus diperbaiki. Di komputer toko (ada file agen, tanpa TOKOBOT_CONFIG dan TELEGRAM_BOT_TOKEN, atau dengan --agent) yang diperiksa agennya: database iPOS, versi pg_dump, tujuan backup, kantor pusat, laporan yang menunggu dan disk.',
+    en: 'Changes nothing. One line per check (✓, ! for a note, ✗ with what to do); exit code 1 when something must be fixed. On a shop PC (an agent file, no TOKOBOT_CONFIG and no TELEGRAM_BOT_TOKEN, or with --agent) it checks the agent: the iPOS database, pg_dump\'s version, the destinations, the head office, the reports waiting and the disk.',
+  },
+  moreAgentEnroll: {
+    id: 'URL: alamat https kantor pusat (WEB_URL-nya); TOKEN: yang dicetak tokobot store add di sana. Token diperiksa ke kantor pusat lebih dulu; bila ditolak atau kantor pusat tidak bisa dihubungi, tidak ada yang ditulis (kode keluar 1). File ditulis ke AGENT_CONFIG, atau DATA_DIR/agent.json, dengan mode 600. Daftar ulang toko yang sama mempertahankan ID instalasi dan job lain di file itu.',
+    en: 'URL: the head office\'s https address (its WEB_URL); TOKEN: what tokobot store add printed there. The token is checked with the head office first; when it is refused or the head office cannot be reached nothing is written (exit code 1). The file goes to AGENT_CONFIG, else DATA_DIR/agent.json, with mode 600. Enrolling the same store again keeps the install\'s id and the file\'s other jobs.',
   },
   moreDropboxAuth: { id: 'Tidak butuh pengaturan lain.', en: 'Needs nothing else configured.' },
 
@@ -112,6 +120,10 @@ export const CLI_HELP_TEXT = {
   optInto: { id: 'database baru (atau kosong) tujuannya', en: 'the new (or empty) database to load into' },
   optAsk: { id: 'jawab satu pertanyaan ini lalu selesai', en: 'answer this one question, then exit' },
   optAppKey: { id: 'app key aplikasi Dropbox (atau DROPBOX_APP_KEY di .env)', en: 'the Dropbox app\'s key (or DROPBOX_APP_KEY in .env)' },
+  optIposUrl: { id: 'URL database iPOS ditulis di file (bawaan: dibaca dari IPOS_DATABASE_URL saat berjalan)', en: 'the iPOS database URL, written into the file (default: read from IPOS_DATABASE_URL at run time)' },
+  optSchedule: { id: 'jadwal cron backup iPOS (bawaan: "0 21 * * *", pukul 21.00 waktu STORE_TZ)', en: 'the iPOS backup\'s cron schedule (default: "0 21 * * *", 21:00 STORE_TZ time)' },
+  optDir: { id: 'juga simpan backup di folder lokal ini (disk kedua, NAS)', en: 'also keep the backups in this local folder (a second disk, a NAS)' },
+  optAgent: { id: 'periksa agen toko di komputer ini (file agen), bukan kantor pusat', en: 'check this computer\'s shop agent (its agent file), not a head office' },
   optVerbose: { id: 'rincian lengkap bila gagal (juga LOG_LEVEL=debug)', en: 'the full detail of a failure (also LOG_LEVEL=debug)' },
   optHelp: { id: 'bantuan ini; tidak menjalankan apa pun', en: 'this help; runs nothing' },
 

@@ -127,6 +127,18 @@ export const CONFIG_TEXT = {
     id: 'variabel lingkungan {name} belum diisi (seharusnya berisi URL database)',
     en: 'the environment variable {name} is not set (it should hold the database URL)',
   },
+  pingUrlEnvUnset: {
+    id: 'variabel lingkungan {name} belum diisi (seharusnya berisi URL ping monitor, mis. https://hc-ping.com/<uuid>)',
+    en: 'the environment variable {name} is not set (it should hold the monitor\'s ping URL, e.g. https://hc-ping.com/<uuid>)',
+  },
+  agentNotEnrolled: {
+    id: 'komputer ini belum didaftarkan (file {file} tidak ada): jalankan `tokobot agent enroll URL TOKEN`',
+    en: 'this computer is not enrolled yet (there is no file {file}): run `tokobot agent enroll URL TOKEN`',
+  },
+  headOfficeHttps: {
+    id: 'http biasa ke komputer lain akan mengirim token toko tanpa enkripsi: pakai alamat https kantor pusat',
+    en: 'plain http to another machine would send the store\'s token unencrypted: use the head office\'s https address',
+  },
   passphraseUnset: { id: 'variabel lingkungan {name} belum diisi', en: 'the environment variable {name} is not set' },
   passphraseShort: { id: 'passphrase di {name} terlalu pendek (minimal 12 karakter)', en: 'the passphrase in {name} is too short (12 characters or more)' },
 } as const;

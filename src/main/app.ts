@@ -20,6 +20,7 @@ import { HostPgDump } from '../adapters/postgres/pg-dump.ts';
 import type { BackupDeps } from '../pipeline/backup/backup-job.ts';
 import type { BackupDestination } from '../pipeline/backup/ports.ts';
 import { AlertEngine } from '../pipeline/alerts/alert-engine.ts';
+import { HttpPings } from '../adapters/pings/http-pings.ts';
 import { createBackupAlertStores, type BackupAlertStores } from '../store/backup-alert-stores.ts';
 
 /**
@@ -69,6 +70,7 @@ function buildBackups(config: Config, logger: Logger, locks: Locks, stores: Back
       return new MysqlDatabase({ url: job.url });
     },
     destinations: (job) => buildDestinations(config, job, logger),
+    pings: new HttpPings({ proxy: config.proxy, logger }),
   };
 }
 

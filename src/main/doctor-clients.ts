@@ -10,7 +10,7 @@ import { buildTarget } from './restore-target.ts';
 import { telegramClient } from '../adapters/telegram/telegram-client.ts';
 
 /** What a backup job's database answers; each refusal named with what to fix. */
-async function jobDatabase(job: JobConfig): Promise<string> {
+export async function jobDatabase(job: JobConfig): Promise<string> {
   if (job.type === 'mysql') {
     const db = new MysqlDatabase({ url: job.url });
     try {

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { readAgentStatuses } from './agent-reads.ts';
 import type { App } from './app.ts';
 import type { Alerting } from './alerting.ts';
 import { longestGapMs } from './schedules.ts';
@@ -119,6 +120,7 @@ export function webDeps(app: Pick<App, 'config' | 'opsStores' | 'backupAlertStor
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure, trustProxy: config.web.trustProxy,
     storePage: storePageData(app.opsStores, app.target, config.dataDir, wiring.search),
     backups: { files, restores: new RestoreTasks(files) },
+    agents: { statuses: () => readAgentStatuses(app), store: app.opsStores.agents },
     live: () => liveRuns(app, wiring), jobEvery: (id) => every.get(id) ?? null,
     log: (err, ref) => app.logger.error({ err, ref }, 'web request failed unexpectedly'),
     ...(wiring.syncs ? { actions: actions(app, wiring.syncs, wiring.backups, wiring.queue) } : {}),

@@ -44,7 +44,7 @@ export interface Fresh {
 interface Cell { label: string; value: Child; class?: string }
 
 /** A list as a table on a PC, as stacked rows on a phone. */
-function StackTable(props: { list: string; heads: string[]; rows: { key: Record<string, string | number>; cells: Cell[] }[] }) {
+export function StackTable(props: { list: string; heads: string[]; rows: { key: Record<string, string | number>; cells: Cell[] }[] }) {
   return (
     <div class="scroll"><table class="stack" data-list={props.list}>
       <tr>{props.heads.map((h) => <th>{h}</th>)}</tr>
@@ -53,7 +53,7 @@ function StackTable(props: { list: string; heads: string[]; rows: { key: Record<
   );
 }
 
-const RevokeButton = (props: { viewer: PageViewer; action: string; label: string }) => (
+export const RevokeButton = (props: { viewer: PageViewer; action: string; label: string }) => (
   <form method="post" action={props.action} class="inline"><Csrf viewer={props.viewer} /><button aria-label={props.label}>{t(props.viewer.lang, 'webRevoke')}</button></form>
 );
 

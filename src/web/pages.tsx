@@ -42,6 +42,7 @@ ${LIVE_STYLE}`;
 const NAV: { href: string; text: TextKey; min: Role }[] = [
   { href: '/', text: 'webNavOverview', min: 'staff' },
   { href: '/peringatan', text: 'webNavAlerts', min: 'admin' },
+  { href: '/agen', text: 'webNavAgents', min: 'admin' },
   { href: '/akses', text: 'webNavAccess', min: 'owner' },
   { href: '/audit', text: 'webNavAudit', min: 'owner' },
 ];

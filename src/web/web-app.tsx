@@ -32,6 +32,7 @@ import { storeRoutes } from './routes/store.tsx';
 import type { StorePageData } from './store-page.tsx';
 import { liveRoutes } from './routes/live.ts';
 import { ingestRoutes } from './routes/ingest.ts';
+import { agentRoutes, type WebAgents } from './routes/agents.tsx';
 import type { LiveRun, WebActions } from './live-progress.ts';
 
 /** What the dashboard shows and who may see it: the pipeline's data and actions, never SQL. */
@@ -78,6 +79,8 @@ export interface WebDeps {
   live?: () => Promise<LiveRun[]>;
   /** Sync now, back up now, cancel: only where runs are made (tokobot start). Without it no page offers them. */
   actions?: WebActions;
+  /** The shop agents (/agen) and their tokens; without it the page lists none. */
+  agents?: WebAgents;
   /** The longest gap between a backup job's scheduled runs, or null when it runs on demand only. */
   jobEvery?: (jobId: string) => number | null;
   /** Shop agents' reports (AGENT_INGEST=true), at PROTOCOL_PATH; without it those URLs are not found. */
@@ -218,6 +221,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/', storeRoutes(deps));
   app.route('/', backupRoutes(deps));
   app.route('/', liveRoutes(deps));
+  app.route('/', agentRoutes(deps));
 
   app.notFound((c) => refuse(c, 404, 'webNotFound'));
 

@@ -11,12 +11,12 @@ test('the configuration logged whole or as `config` shows none of its secrets', 
   const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-log-'));
   try {
     const file = path.join(dir, 'tokobot.json');
-    writeFileSync(file, JSON.stringify({ jobs: [{ id: 'shop', type: 'postgres', urlEnv: 'SHOP_URL', encryption: { passphraseEnv: 'SHOP_PASS' },
+    writeFileSync(file, JSON.stringify({ jobs: [{ id: 'shop', type: 'postgres', urlEnv: 'SHOP_URL', encryption: { passphraseEnv: 'SHOP_PASS' }, ping: { urlEnv: 'SHOP_PING' },
       destinations: [{ type: 'local', dir }] }] }));
     const secrets = {
       PG_URL: 'postgres://u:pg-url-secret@127.0.0.1/postgres', PG_DOCKER_PASSWORD: 'docker-pw-secret', DROPBOX_APP_SECRET: 'app-secret-x',
       DROPBOX_REFRESH_TOKEN: 'refresh-token-x', DROPBOX_ACCESS_TOKEN: 'access-token-x', TELEGRAM_BOT_TOKEN: '123:bot-token-x',
-      HTTP_TOKEN: 'http-token-0123456789', SHOP_URL: 'postgres://u:job-url-secret@10.0.0.5/shop', SHOP_PASS: 'job-passphrase-x',
+      HTTP_TOKEN: 'http-token-0123456789', SHOP_URL: 'postgres://u:job-url-secret@10.0.0.5/shop', SHOP_PASS: 'job-passphrase-x', SHOP_PING: 'https://hc-ping.com/ping-uuid-secret',
       HTTPS_PROXY: 'http://kantor:proxy-pw-secret@proxy.kantor:3128',
     };
     const config = loadConfig({ SOURCE: 'folder', SOURCE_DIR: dir, RESTORE_TARGET: 'external', DROPBOX_APP_KEY: 'k', TOKOBOT_CONFIG: file, ...secrets });

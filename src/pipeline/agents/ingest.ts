@@ -128,7 +128,7 @@ export class AgentIngest {
       this.deps.logger.warn({ store: batch.store, reason: (err as Error).message }, 'agent reports not stored; the agent retries');
       return refusal('busy');
     }
-    await this.alertOn(batch, result.finished);
+    await this.alertOn(batch, who.store, result.finished);
     return { status: 200, body: { accepted: result.accepted, duplicates: result.duplicates, lastSeq: result.lastSeq } };
   }
 
@@ -137,7 +137,7 @@ export class AgentIngest {
    * reports are stored by now: a failure here is logged, not answered (a retry would be a duplicate
    * and change nothing), and the monitors still see the run in the log.
    */
-  private async alertOn(batch: ReportBatch, finished: { job: string; runId: number }[]): Promise<void> {
+  private async alertOn(batch: ReportBatch, store: StoreConfig, finished: { job: string; runId: number }[]): Promise<void> {
     if (!finished.length) return;
     try {
       const latest = await this.deps.runs.latest(finished.map((f) => f.job));
@@ -147,7 +147,7 @@ export class AgentIngest {
         if (!run) continue;
         // The log keeps English only; the agent's Indonesian text of the same failure, when it sent one.
         const same = sent.find((r) => agentJobName(batch.store, r.job) === f.job && r.error === run.error && r.errorId);
-        await backupAlert(this.deps.alerts, same ? { ...run, errorId: same.errorId } : run, latest.get(f.job)?.lastGood, batch.agent.host);
+        await backupAlert(this.deps.alerts, same ? { ...run, errorId: same.errorId } : run, latest.get(f.job)?.lastGood, batch.agent.host, store);
       }
       this.deps.kick?.();
     } catch (err) {

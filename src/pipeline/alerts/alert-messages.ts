@@ -82,6 +82,41 @@ const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text; resolved
     todo: { id: 'Periksa mesin {subject}: apakah menyala, terhubung ke database ops, dan tokobot worker berjalan?', en: 'Check the machine {subject}: is it on, connected to the ops database, and is tokobot worker running?' },
     resolved: { id: 'worker tokobot di {subject} berjalan lagi', en: 'tokobot\'s worker on {subject} runs again' },
   },
+  'agent-silent': {
+    title: { id: 'Agen toko {subject} tidak melapor', en: 'The shop agent of {subject} went silent' },
+    detail: { id: 'Agen di {host} terakhir melapor {last} ({minutes} menit lalu).', en: 'The agent on {host} last reported at {last} ({minutes} minutes ago).' },
+    todo: {
+      id: 'Periksa komputer toko: menyala dan terhubung ke internet? Apakah layanan `tokobot agent` berjalan? Jalankan `tokobot doctor` di sana. Selama agen diam, backup toko ini tidak dibuat.',
+      en: 'Check the shop PC: is it on and online? Is the `tokobot agent` service running? Run `tokobot doctor` there. While the agent is silent, this store\'s backups are not made.',
+    },
+    resolved: { id: 'agen toko {subject} melapor lagi', en: 'the shop agent of {subject} reports again' },
+  },
+  'agent-disk-low': {
+    title: { id: 'Disk komputer toko {subject} hampir penuh', en: 'The shop PC of {subject} is almost out of disk' },
+    detail: { id: 'Sisa {free} MB di {dir} pada {host} (minimal {min} MB).', en: '{free} MB free under {dir} on {host} (minimum {min} MB).' },
+    todo: { id: 'Kosongkan ruang di komputer toko (file lama, backup lokal lama) atau pasang disk yang lebih besar; backup berikutnya bisa gagal.',
+      en: 'Free some space on the shop PC (old files, old local backups) or fit a larger disk; the next backups may fail.' },
+    resolved: { id: 'disk komputer toko {subject} cukup lagi', en: 'the shop PC of {subject} has enough free space again' },
+  },
+};
+
+/**
+ * A backup job of a shop agent (params `agentStore`, `agentJob`): /backup at the head office cannot
+ * run it, so its alerts say which store's agent made it and what to look at there instead.
+ */
+const AGENT_JOB: Partial<Record<AlertKind, { title: Text; todo: Text; resolved: Text }>> = {
+  'backup-failed': {
+    title: { id: 'Backup {agentJob} toko {agentStore} GAGAL (dibuat agen toko)', en: 'Backup {agentJob} of store {agentStore} FAILED (made by the shop agent)' },
+    todo: { id: 'Backup terakhir yang baik: {lastGood}. Perbaiki penyebabnya di komputer toko (`tokobot doctor` di sana); agen mencoba lagi sesuai jadwal.',
+      en: 'Last good backup: {lastGood}. Fix the cause on the shop PC (`tokobot doctor` there); the agent tries again on schedule.' },
+    resolved: { id: 'backup {agentJob} toko {agentStore} berhasil lagi', en: 'backup {agentJob} of store {agentStore} works again' },
+  },
+  'backup-missed': {
+    title: { id: 'Backup {agentJob} toko {agentStore} tidak berjalan (agen toko)', en: 'Backup {agentJob} of store {agentStore} did not run (shop agent)' },
+    todo: { id: 'Agen toko masih melapor, tetapi backup tidak dimulai. Periksa jadwal di agent.json dan log agen; jalankan `tokobot doctor` di komputer toko.',
+      en: 'The shop agent still reports, but the backup did not start. Check the schedule in agent.json and the agent\'s log; run `tokobot doctor` on the shop PC.' },
+    resolved: { id: 'backup {agentJob} toko {agentStore} berjalan lagi sesuai jadwal', en: 'backup {agentJob} of store {agentStore} runs on schedule again' },
+  },
 };
 
 /** The zone an alert's times are shown in: its store's (params.zone), else the reader's. */
@@ -105,13 +140,23 @@ export const storeParams = (store: { timeZone?: string }): Params => (store.time
 export const failureParams = (facts: ErrorFacts | null | undefined): Params => (facts ? { errorKind: facts.kind, errorSystem: facts.system } : {});
 
 /**
+ * Alert params of a job named agentJobName(store, job) (a shop agent's): which store's agent, which
+ * job, for its own texts (AGENT_JOB); with the store's config, its name and zone. None for other jobs.
+ */
+export const agentJobParams = (job: string, store?: { name: string; timeZone?: string }): Params => {
+  const slash = job.indexOf('/');
+  if (slash <= 0) return {};
+  return { agentStore: store?.name ?? job.slice(0, slash), agentJob: job.slice(slash + 1), ...(store ? storeParams(store) : {}) };
+};
+
+/**
  * Alert params for an error's detail: the English (`error`), and the Indonesian (`errorId`) when
  * it was written; each reader's message shows the one in their language.
  */
 export const errorParams = (error: string, errorId: string | undefined): Params => (errorId ? { error, errorId } : { error });
 
 function parts(a: Pick<OpenAlert, 'kind' | 'subject' | 'params'>, reader: Locale) {
-  const k = KINDS[a.kind];
+  const k = { ...KINDS[a.kind], ...(typeof a.params.agentJob === 'string' ? AGENT_JOB[a.kind] : undefined) };
   const inId = reader.lang === 'id' && typeof a.params.errorId === 'string';
   const params = { ...a.params, subject: a.subject, ...(inId ? { error: a.params.errorId! } : {}) };
   const say = (text: Text) => fill(text[reader.lang], params, a, reader);

@@ -17,7 +17,9 @@ export type AlertKind =
   | 'restore-server-down'
   | 'whatsapp-down'
   | 'telegram-down'
-  | 'worker-down';
+  | 'worker-down'
+  | 'agent-silent'
+  | 'agent-disk-low';
 
 /**
  * Whether each kind of alert is about one store. Such an alert's key is `<what>:<store id>`
@@ -26,6 +28,7 @@ export type AlertKind =
 const ABOUT_A_STORE: Record<AlertKind, boolean> = {
   'sync-failed': true, 'sync-stuck': true, 'stale-backups': true, 'source-unreachable': true,
   'backup-failed': false, 'backup-missed': false, 'disk-low': false, 'restore-server-down': false, 'whatsapp-down': false, 'telegram-down': false, 'worker-down': false,
+  'agent-silent': true, 'agent-disk-low': true,
 };
 
 /** Something wrong, identified by `key` (what and where): raising it again while open changes nothing but its details. */

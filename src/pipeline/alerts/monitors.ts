@@ -1,14 +1,18 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import type { JobConfig, StoreConfig } from '../../config/load-config.ts';
 import { describeError, errorFacts } from '../../errors.ts';
 import type { BackupLog } from '../../store/backup-log.ts';
 import type { OpsWatch } from '../../store/ops-watch.ts';
 import type { RunHistory } from '../../store/run-history.ts';
+import type { Agents } from '../../store/agents.ts';
 import type { BackupSource, RestoreTarget } from '../ports.ts';
 import { cleanLeftovers, pruneExports, type FreeSpaceFn } from '../sync/work-files.ts';
 import type { AlertEngine } from './alert-engine.ts';
+import { checkAgents } from './agent-monitors.ts';
+import { missedAlert, missedRun, setAlert as set } from './scheduled-runs.ts';
 import { failureParams, storeParams } from './alert-messages.ts';
 import type { Messenger } from './ports.ts';
+
+export { previousFire } from './scheduled-runs.ts';
 
 const HOUR = 3_600_000;
 const MB = 1024 * 1024;
@@ -39,6 +43,10 @@ export interface MonitorDeps {
   channels: Messenger[];
   /** A channel not ready for this long raises an alert (a short reconnect stays quiet). */
   channelGraceMs: number;
+  /** The head office's shop agents (their heartbeats); unset where there are none to watch. */
+  agents?: Pick<Agents, 'list' | 'tokens'>;
+  /** An agent without a heartbeat for longer than this is silent (AGENT_SILENT_MINUTES). */
+  agentSilentMs?: number;
   clock: () => Date;
   logger: { warn: (obj: object, msg?: string) => void };
   /**
@@ -46,12 +54,6 @@ export interface MonitorDeps {
    * its alert cannot be stored, so it is told straight to the channels (and once more when back).
    */
   tellDirectly?: (alert: Parameters<AlertEngine['raise']>[0], since: Date, resolved: boolean) => Promise<void>;
-}
-
-/** Raises or clears one alert by a condition. */
-async function set(engine: AlertEngine, on: boolean, alert: Parameters<AlertEngine['raise']>[0]): Promise<void> {
-  if (on) await engine.raise(alert);
-  else await engine.clear(alert.key);
 }
 
 /** The dead man's switch: each store's folder must receive a new backup within its threshold. */
@@ -73,14 +75,6 @@ async function checkBackupFreshness(d: MonitorDeps): Promise<void> {
   }
 }
 
-/** The last time before `before` that a cron schedule fired (minute resolution, up to 35 days back). */
-export function previousFire(task: Pick<ScheduledTask, 'match'>, before: Date): Date | null {
-  const t = new Date(before);
-  t.setSeconds(0, 0);
-  for (let i = 0; i < 35 * 24 * 60; i++, t.setMinutes(t.getMinutes() - 1)) if (task.match(t)) return new Date(t);
-  return null;
-}
-
 /**
  * Scheduled jobs: a run that should have started (30 minutes' grace) but did not, and one still
  * "running" well past its timeout. Failed runs are reported as they end (backupAlert).
@@ -91,12 +85,8 @@ async function checkBackupJobs(d: MonitorDeps): Promise<void> {
   for (const job of d.jobs) {
     const last = latest.get(job.id)?.last;
     if (job.schedule) {
-      const task = cron.createTask(job.schedule, () => undefined, { timezone: d.scheduleZone });
-      const due = previousFire(task, new Date(now.getTime() - 30 * 60_000));
-      await task.destroy();
-      const missed = Boolean(due && (!last || last.startedAt.getTime() < due.getTime() - 60_000));
-      await set(d.engine, missed, { key: `missed:${job.id}`, kind: 'backup-missed', severity: 'critical', subject: job.id,
-        params: { expected: due ? due.toISOString() : '-', last: last ? last.startedAt.toISOString() : '-' } });
+      const { due, missed } = await missedRun(job.schedule, d.scheduleZone, last, now);
+      await set(d.engine, missed, missedAlert(`missed:${job.id}`, job.id, due, last));
     }
     const overdue = last && (last.status === 'running' || last.status === 'pending') && now.getTime() - last.startedAt.getTime() > job.timeoutMs + 5 * 60_000;
     if (overdue) {
@@ -179,6 +169,7 @@ export class Monitors {
     const checks: [string, () => Promise<void>][] = [
       ['backups', () => checkBackupFreshness(this.d)], ['jobs', () => checkBackupJobs(this.d)], ['disk', () => checkDisk(this.d)],
       ['restore server', () => this.checkRestoreServer()], ['stuck syncs', () => checkStuckSyncs(this.d)], ['channels', () => this.checkChannels()],
+      ['agents', () => checkAgents(this.d)],
     ];
     for (const [name, check] of checks) await check().catch((err) => this.d.logger.warn({ err, monitor: name }, 'monitor failed'));
   }

@@ -8,7 +8,7 @@ import type { RestoreTarget } from '../ports.ts';
 import { killPoint } from '../../kill-point.ts';
 import { backupName, clearWorkDir, encryptAndCheck, jobWorkDir, writeHashed } from './backup-files.ts';
 import type { BackupLog, BackupRun, DeliveredCopy, Verification } from '../../store/backup-log.ts';
-import type { BackupDestination, DestinationPlace, MysqlServer, PostgresDumper, TableCounts } from './ports.ts';
+import type { BackupDestination, DestinationPlace, MysqlServer, PostgresDumper, RunPings, TableCounts } from './ports.ts';
 import { pruneDestination } from './prune.ts';
 import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
 import { runOnce, type Lifecycle } from '../runs/lifecycle.ts';
@@ -30,6 +30,8 @@ export interface BackupDeps {
   postgres(job: JobConfig): Promise<PostgresDumper>;
   mysql(job: JobConfig): Promise<MysqlServer>;
   destinations(job: JobConfig): BackupDestination[];
+  /** Other monitors told of each run (job.ping), by every BackupRunner made with these deps (pingRuns). */
+  pings?: RunPings;
   logger: Pick<Logger, 'info' | 'warn'>;
   now?: () => Date;
 }

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { JobConfig } from '../../config/jobs-from.ts';
 
 export type ByteProgress = (done: number, total: number) => void;
 
@@ -78,4 +79,25 @@ export interface MysqlServer {
 export interface PostgresDumper {
   readonly description: string;
   dump(out: Writable, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+/** What a good run tells another monitor: how long it took and, in English, what it made and where it went. */
+export interface PingSummary {
+  durationMs: number;
+  text: string;
+}
+
+/**
+ * Another monitor the jobs' runs are reported to (a Healthchecks check, an Uptime Kuma push
+ * monitor), for jobs whose config names one (`job.ping`); other jobs are not pinged. start() as a
+ * run begins, then success() or fail() with the same `runId`, a UUID that lets the monitor pair the
+ * two when runs overlap. Each call resolves once the monitor took the ping or a bounded number of
+ * tries is spent (seconds, never the run's length), and never rejects: a monitor that cannot be
+ * reached is logged (its host only: the URL's path is the secret), never the backup's failure.
+ */
+export interface RunPings {
+  start(job: JobConfig, runId: string): Promise<void>;
+  success(job: JobConfig, runId: string, summary: PingSummary): Promise<void>;
+  /** `message`: why the run failed, as the run log keeps it (English). */
+  fail(job: JobConfig, runId: string, message: string): Promise<void>;
 }

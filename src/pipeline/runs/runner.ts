@@ -19,6 +19,7 @@ export class Runner<S, P extends { stage: string }, O> {
   private readonly running = new Map<string, Running<S, P, O>>();
   private stopping = false;
   private readonly listeners: ((outcome: O, subject: S) => Promise<void> | void)[] = [];
+  private readonly startListeners: ((subject: S, trigger: string) => void)[] = [];
 
   constructor(
     private readonly lifecycle: Lifecycle<S, P, O>,
@@ -29,6 +30,15 @@ export class Runner<S, P extends { stage: string }, O> {
   /** Called with every finished run, good or failed (alerts listen here); a listener's failure is logged, never the run's. */
   onFinished(listener: (outcome: O, subject: S) => Promise<void> | void): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Called once per run as it begins (lock taken, recovery done, recorded in the run log, its first
+   * stage under way), so a run refused busy is never heard of; other monitors listen here. The
+   * listener is called synchronously and must not hold the run: its failure is logged, never the run's.
+   */
+  onStarted(listener: (subject: S, trigger: string) => void): void {
+    this.startListeners.push(listener);
   }
 
   /** What this process's run of the store or job is doing now, if it runs one. */
@@ -49,12 +59,27 @@ export class Runner<S, P extends { stage: string }, O> {
     if (this.running.has(id)) return Promise.reject(new AppError('busy', 'tokobot', this.lifecycle.busy(subject), { retryable: true }));
     const stop = new AbortController();
     const entry = { subject, progress: this.lifecycle.starting, stop } as Running<S, P, O>; // its `done` is set below
-    const report = (p: P) => { entry.progress = p; onProgress?.(p); };
+    let begun = false;
+    const report = (p: P) => {
+      entry.progress = p;
+      if (!begun) { begun = true; this.started(subject, trigger); }
+      onProgress?.(p);
+    };
     entry.done = runOnce(this.lifecycle, subject, trigger, report, stop.signal)
       .then(async (outcome) => { await this.finished(id, subject, outcome); return outcome; })
       .finally(() => { this.running.delete(id); });
     this.running.set(id, entry);
     return entry.done;
+  }
+
+  private started(subject: S, trigger: string): void {
+    for (const listener of this.startListeners) {
+      try {
+        listener(subject, trigger);
+      } catch (err) {
+        this.logger.warn({ err, kind: this.lifecycle.kind }, `a listener of started ${this.lifecycle.kind} runs failed`);
+      }
+    }
   }
 
   private async finished(id: string, subject: S, outcome: O): Promise<void> {

@@ -45,8 +45,10 @@ export function overviewRoutes(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.get('/api/status', allowed('staff'), async (c) => {
-    const all = await overviewCards(deps, viewerOf(c).role);
-    return c.json({ stores: all.filter((x) => x.kind === 'store'), jobs: all.filter((x) => x.kind === 'job') });
+    const role = viewerOf(c).role;
+    // Shop agents are admin matters, like backup jobs (and /agen).
+    const [all, agents] = await Promise.all([overviewCards(deps, role), role !== 'staff' && deps.agents ? deps.agents.statuses() : Promise.resolve(null)]);
+    return c.json({ stores: all.filter((x) => x.kind === 'store'), jobs: all.filter((x) => x.kind === 'job'), ...(agents?.length ? { agents } : {}) });
   });
   return app;
 }
