@@ -222,3 +222,17 @@ test('without AGENT_INGEST the path is the dashboard\'s (not found); AGENT_INGES
   assert.throws(() => loadConfig({ ...env, TOKOBOT_LANG: 'id' }), /WEB_PORT: wajib diisi bila AGENT_INGEST=true/);
   assert.doesNotThrow(() => loadConfig({ ...env, WEB_PORT: '8080' }));
 });
+
+test('the agent\'s own client (HttpHeadOffice) against this head office: hello, a batch sent, a revoked token refused', { skip }, async () => {
+  const { HttpHeadOffice, HeadOfficeError } = await import('../../src/adapters/head-office/head-office-client.ts');
+  const root = base.slice(0, -PROTOCOL_PATH.length);
+  const office = new HttpHeadOffice({ url: root, token: tokens.north! });
+  assert.equal((await office.hello()).store.id, 'north');
+  const answer = await office.send(batch('north', [{ seq: 1000, type: 'heartbeat', beat: beat() }]));
+  assert.equal(answer.lastSeq, 1000);
+  const revoked = await new HttpHeadOffice({ url: root, token: tokens.old! }).hello().catch((err: unknown) => err);
+  assert.ok(revoked instanceof HeadOfficeError);
+  assert.equal(revoked.kind, 'refused');
+  assert.equal(revoked.refusal, 'token-revoked');
+  assert.ok(!String(revoked.message).includes(tokens.old!));
+});
