@@ -50,8 +50,8 @@ export const CLI_HELP_TEXT = {
     en: 'Runs until SIGTERM or Ctrl-C; then stops taking updates and lets running work finish (for up to 30 s).',
   },
   moreWeb: {
-    id: 'Berjalan sampai SIGTERM atau Ctrl-C. Orang masuk dengan tautan dari /web di bot (tokobot start dengan database ops yang sama; WEB_URL menunjuk ke sini). tokobot start juga menjalankan dasbor bila WEB_PORT diisi.',
-    en: 'Runs until SIGTERM or Ctrl-C. People sign in with the links /web sends in the bot (a tokobot start on the same ops database; WEB_URL pointing here). tokobot start serves the dashboard too when WEB_PORT is set.',
+    id: 'Berjalan sampai SIGTERM atau Ctrl-C. Orang masuk dengan tautan dari /web di bot (tokobot start dengan database ops yang sama; WEB_URL menunjuk ke sini). tokobot start juga menjalankan dasbor bila WEB_PORT diisi. Dengan AGENT_INGEST=true keduanya juga menerima laporan agent toko di /api/agent/v1 (token per toko: tokobot store add).',
+    en: 'Runs until SIGTERM or Ctrl-C. People sign in with the links /web sends in the bot (a tokobot start on the same ops database; WEB_URL pointing here). tokobot start serves the dashboard too when WEB_PORT is set. With AGENT_INGEST=true both also take the shop agents\' reports at /api/agent/v1 (a token per store: tokobot store add).',
   },
   moreSync: {
     id: 'Kode keluar 0 bila berhasil atau tidak ada backup baru, 1 bila gagal (dengan satu baris alasannya).',
