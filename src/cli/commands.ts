@@ -61,6 +61,10 @@ export const COMMANDS: readonly Command[] = [
     run: async ({ options }) => (await import('./worker.ts')).worker(options.concurrency),
   },
   {
+    name: 'agent', usage: '', words: [], options: {}, summary: 'helpAgent', more: 'moreAgent',
+    run: async () => (await import('./agent.ts')).agent(),
+  },
+  {
     name: 'web', usage: '[--link]', words: [], options: { link: 'optLink' }, summary: 'helpWeb', more: 'moreWeb',
     run: async ({ options }) => (await import('./web.ts')).web(options.link ?? false),
   },

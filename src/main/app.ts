@@ -46,7 +46,7 @@ export function buildSource(config: Config, store: StoreConfig, logger: Logger, 
   return new DropboxSource({ ...config.dropbox, proxy: config.proxy, folder: store.source.folder, retry, logger });
 }
 
-export function buildDestinations(config: Config, job: JobConfig, logger: Logger, retry?: RetryPolicy): BackupDestination[] {
+export function buildDestinations(config: Pick<Config, 'dropbox' | 'proxy'>, job: JobConfig, logger: Logger, retry?: RetryPolicy): BackupDestination[] {
   return job.destinations.map((d) => (d.type === 'local' ? new FolderDestination(d.dir)
     : new DropboxDestination({ ...config.dropbox, proxy: config.proxy, folder: d.folder, retry, logger })));
 }
