@@ -99,6 +99,10 @@ export const CLI_HELP_TEXT = {
   optStoreAsk: { id: 'toko yang dicari (bawaan: toko pertama)', en: 'the store to search (default: the first)' },
   optStoreChat: { id: 'toko yang ditanyakan (bisa diganti dengan /toko)', en: 'the store asked about (/toko changes it)' },
   optConcurrency: { id: 'pekerjaan yang berjalan bersamaan (bawaan: WORKER_CONCURRENCY, atau 1)', en: 'jobs run at once (default: WORKER_CONCURRENCY, or 1)' },
+  optOnce: {
+    id: 'menjalankan setiap job sekali sekarang, mengirim laporannya, lalu keluar (kode 1 bila ada yang gagal): untuk mencoba pengaturan, atau untuk Task Scheduler Windows',
+    en: 'run every job once now, send the reports, then exit (code 1 when one failed): to try the setup, or for the Windows Task Scheduler',
+  },
   optLink: { id: 'cetak tautan masuk sekali pakai untuk Anda di terminal ini (sebagai pemilik)', en: 'print a one-time sign-in link for you at this terminal (as the owner)' },
   optDryRun: { id: 'hanya tunjukkan; tidak menghapus apa pun', en: 'only show; delete nothing' },
   optOut: { id: 'tulis hasilnya ke PATH (bawaan: nama file tanpa .enc)', en: 'write to PATH (default: the name without .enc)' },

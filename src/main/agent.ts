@@ -87,9 +87,10 @@ function agentBackups(config: AgentConfig, log: ReportingBackupLog, logger: Logg
 /**
  * `tokobot agent` put together: the file run log reporting every run to the outbox, the sender,
  * a heartbeat every heartbeatSeconds (and at start), and each job on its schedule in STORE_TZ.
- * `headOffice` for tests; by default the head office of agent.json over HTTPS.
+ * `headOffice` for tests; by default the head office of agent.json over HTTPS. `schedules: false`
+ * (tokobot agent --once): the caller runs the jobs.
  */
-export async function startAgent(config: AgentConfig, logger: Logger, o: { headOffice?: HeadOffice } = {}): Promise<RunningAgent> {
+export async function startAgent(config: AgentConfig, logger: Logger, o: { headOffice?: HeadOffice; schedules?: boolean } = {}): Promise<RunningAgent> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const releasePid = await holdPidLock(config.dataDir);
   try {
@@ -126,7 +127,7 @@ export async function startAgent(config: AgentConfig, logger: Logger, o: { headO
     const sending = sender.run(stopSending.signal);
     await beatLogged();
     const beats = setInterval(beatLogged, config.heartbeatSeconds * 1000);
-    const tasks: ScheduledTask[] = config.jobs.flatMap((job) => (job.schedule ? [cron.schedule(job.schedule, () => {
+    const tasks: ScheduledTask[] = o.schedules === false ? [] : config.jobs.flatMap((job) => (job.schedule ? [cron.schedule(job.schedule, () => {
       runner.run(job, 'schedule').catch((err) => {
         if (isAppError(err) && (err.kind === 'busy' || err.kind === 'interrupted')) logger.info({ job: job.id, reason: err.message }, 'scheduled backup skipped');
         else logger.error({ job: job.id, err }, 'scheduled backup failed to start');

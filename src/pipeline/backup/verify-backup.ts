@@ -69,22 +69,49 @@ export async function verifyMysql(server: MysqlServer, scratch: string, file: st
 }
 
 /**
+ * Rows of one table's COPY text as pg_dump wrote it: one line per row, up to the line `\.` that
+ * ends the data (pg_dump writes blank lines after it). Fed in pieces cut anywhere.
+ */
+class CopyRows {
+  rows = 0;
+  #ended = false;
+  /** The current line's length so far and its first bytes (enough to tell the end line). */
+  #length = 0;
+  #head = '';
+
+  add(chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1 && !this.#ended; nl = chunk.indexOf(10, nl + 1)) {
+      const head = (this.#head + chunk.toString('latin1', start, Math.min(nl, start + 3))).slice(0, 3);
+      if (this.#length + nl - start === 2 && head === '\\.') this.#ended = true;
+      else this.rows++;
+      this.#length = 0;
+      this.#head = '';
+      start = nl + 1;
+    }
+    if (this.#ended) return;
+    this.#length += chunk.length - start;
+    if (this.#head.length < 3) this.#head = (this.#head + chunk.toString('latin1', start, Math.min(chunk.length, start + 3))).slice(0, 3);
+  }
+}
+
+/**
  * A shop agent's verification, without a restore server: reads the whole archive as pg_restore
  * would (checkArchive: header, table of contents, every data block inflated to its end) and
  * counts the tables and rows it read. Weaker than a restore (the server never parses the rows),
  * but it catches a dump that was cut off or damaged.
  */
 export async function verifyPostgresByReading(file: string): Promise<Verification> {
-  const tables = new Set<number>();
-  let rows = 0;
+  const tables = new Map<number, CopyRows>();
   const read = await checkArchive(file, (entry, chunk) => {
-    tables.add(entry.dumpId);
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+    const rows = tables.get(entry.dumpId) ?? tables.set(entry.dumpId, new CopyRows()).get(entry.dumpId) as CopyRows;
+    rows.add(chunk);
   });
   if (!read) return { ok: true, detail: 'read: an archive format newer than tokobot reads; not checked' };
   const withData = read.info.entries.filter((e) => e.desc === 'TABLE DATA').length;
-  const detail = read.dataRead
-    ? `read the whole archive: ${withData} tables, ${rows} rows`
-    : `read the archive's table of contents (${withData} tables); its ${read.info.compression.algorithm} data is checked by pg_restore only`;
-  return { ok: true, detail, tables: withData, rows: read.dataRead ? rows : undefined } as Verification;
+  if (!read.dataRead) {
+    return { ok: true, detail: `read the archive's table of contents (${withData} tables); its ${read.info.compression.algorithm} data is checked by pg_restore only`, tables: withData };
+  }
+  const rows = [...tables.values()].reduce((sum, t) => sum + t.rows, 0);
+  return { ok: true, detail: `read the whole archive: ${withData} tables, ${rows} rows`, tables: withData, rows };
 }
