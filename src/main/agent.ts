@@ -109,6 +109,7 @@ export async function startAgent(config: AgentConfig, logger: Logger, o: { headO
     const runner = new BackupRunner(agentBackups(config, log, logger), config.jobs, logger);
     wirePings(runner, config, logger);
     await runner.recover();
+    await log.reportLatest(config.jobs.map((j) => j.id));
 
     const startedAt = new Date();
     const schedules = createSchedules({ config });

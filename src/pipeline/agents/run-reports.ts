@@ -54,6 +54,15 @@ export class ReportingBackupLog implements BackupLog {
     }
   }
 
+  /**
+   * At start: each job's latest run once more, as it stands. A process killed between recording a
+   * change and queueing its report (a run's very end, say) would otherwise leave the head office
+   * with a stale state; a report repeated only updates the same record.
+   */
+  async reportLatest(jobs: string[]): Promise<void> {
+    for (const { last } of (await this.log.latest(jobs)).values()) await this.#report(last.id);
+  }
+
   async start(job: string, trigger: string): Promise<number> {
     const id = await this.log.start(job, trigger);
     await this.#report(id);
