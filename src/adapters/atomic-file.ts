@@ -21,6 +21,21 @@ export async function fsyncPath(p: string): Promise<void> {
 
 let unique = 0;
 
+/** Windows refuses to replace a file another process has open for a moment (an antivirus scanning it): a few tries. */
+const RENAME_TRIES = 5;
+
+async function renameOver(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rename(from, to);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (process.platform !== 'win32' || attempt >= RENAME_TRIES || !['EPERM', 'EACCES', 'EBUSY'].includes(code ?? '')) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
 /**
  * Writes `file` so that a crash (kill -9, a power cut) leaves either the old content or the new,
  * never a mix: a temporary file beside it, flushed, renamed over it, and the folder flushed so the
@@ -39,7 +54,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode 
   }
   await h.close();
   try {
-    await rename(temp, file);
+    await renameOver(temp, file);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     throw err;

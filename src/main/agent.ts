@@ -107,6 +107,7 @@ export async function startAgent(config: AgentConfig, logger: Logger, o: { headO
     });
     const log = new ReportingBackupLog(fileLog, outbox, new Map(config.jobs.map((j) => [j.id, j.type])), logger, () => sender.wake());
     const runner = new BackupRunner(agentBackups(config, log, logger), config.jobs, logger);
+    runner.onFinished((run) => log.reportFinished(run));
     wirePings(runner, config, logger);
     await runner.recover();
     await log.reportLatest(config.jobs.map((j) => j.id));

@@ -40,6 +40,7 @@ async function reportingRun(dump: (out: NodeJS.WritableStream) => Promise<void>)
     verifyPostgres: async () => ({ ok: true, detail: 'read the whole archive: 1 tables, 2 rows', tables: 1, rows: 2 }),
   };
   const run = await runBackup(deps, job, 'schedule');
+  await log.reportFinished(run);
   return { run, queued, wakes, fileLog };
 }
 
@@ -64,6 +65,7 @@ test('a failed run reports its error and its kind', async () => {
   assert.equal(last.status, 'failed');
   assert.match(last.error ?? '', /dump: the iPOS database does not answer/);
   assert.deepEqual(last.failure, { kind: 'unreachable', system: 'postgres' });
+  assert.match(last.errorId ?? '', /dump: database iPOS tidak menjawab/, 'the ended run\'s Indonesian error is reported too');
 });
 
 test('texts longer than the protocol takes are cut; a heartbeat leaves out a folder it cannot read', async () => {

@@ -42,9 +42,17 @@ export class ReportingBackupLog implements BackupLog {
     private readonly queued: () => void = () => undefined,
   ) {}
 
-  async #report(id: number): Promise<void> {
+  /**
+   * A run as it ended, from the runner (onFinished): its error in Indonesian too, which the log
+   * does not keep (BackupRun.errorId), for the head office's owners who read Indonesian.
+   */
+  async reportFinished(run: BackupRun): Promise<void> {
+    if (run.errorId) await this.#report(run.id, run);
+  }
+
+  async #report(id: number, ended?: BackupRun): Promise<void> {
     try {
-      const run = await this.log.get(id);
+      const run = ended ?? (await this.log.get(id));
       const uuid = this.log.uuidOf(id);
       if (!run || !uuid) return;
       await this.queue.enqueue({ type: 'run', run: agentRun(run, uuid, this.jobTypes.get(run.job) ?? 'postgres') });
