@@ -120,6 +120,8 @@ export async function startAgent(config: AgentConfig, logger: Logger, o: { headO
         startedAt, timeZone: config.locale.zone, dirs, diskMinFreeBytes: config.diskMinFreeBytes, diskSpace, outboxPending: () => outbox.size,
         jobs: () => config.jobs.map((j) => ({ id: j.id, type: j.type, schedule: j.schedule ?? null, nextRun: schedules.nextBackup(j.id)?.toISOString() ?? null })),
       });
+      const low = beatNow.disk.filter((d) => d.freeBytes < config.diskMinFreeBytes);
+      if (low.length) logger.warn({ low, minFreeBytes: config.diskMinFreeBytes }, 'disk space is below DISK_MIN_FREE_MB');
       await outbox.enqueue({ type: 'heartbeat', beat: beatNow });
       sender.wake();
     };

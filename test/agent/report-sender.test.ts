@@ -121,3 +121,13 @@ test('run(): sends what is queued, wakes for new reports, stops on abort', async
   await running;
   assert.equal(outbox.size, 0);
 });
+
+test('a head office holding seqs this outbox never gave (DATA_DIR reset, agent.json kept): nothing is deleted, enrolment again is asked for', async () => {
+  const { outbox, headOffice, sender, states } = await setup(3);
+  headOffice.seqs.push(...Array.from({ length: 50 }, (_, i) => i + 1)); // an earlier life of the same instance
+  logged.length = 0;
+  assert.deepEqual(await sender.sendOnce(never), { wait: REFUSED_RETRY_MS });
+  assert.equal(outbox.size, 3);
+  assert.match(logged.find((l) => l.level === 'error')?.msg ?? '', /tokobot agent enroll/);
+  assert.equal(states.at(-1)?.lastError?.kind, 'refused');
+});

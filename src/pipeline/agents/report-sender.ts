@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { describeError, isAppError } from '../../errors.ts';
+import { AppError, describeError, isAppError } from '../../errors.ts';
 import type { HeadOffice } from './ports.ts';
 import { MAX_BATCH, MAX_BODY_BYTES, type Refusal, type Report, type ReportBatch } from './protocol.ts';
 
@@ -28,6 +28,8 @@ export interface SenderOutbox {
   setAside(seq: number, reason: string): Promise<void>;
   readonly size: number;
   readonly rejected: number;
+  /** The seq the next report gets: the head office can hold none at or past it. */
+  readonly nextSeq: number;
 }
 
 export interface SenderDeps {
@@ -150,6 +152,7 @@ export class ReportSender {
     if (!reports.length) return 'empty';
     try {
       const answer = await this.deps.headOffice.send({ ...this.deps.batch, sentAt: this.#now(), reports }, signal);
+      if (answer.lastSeq >= outbox.nextSeq) return this.#outboxReset(answer.lastSeq);
       const removed = await outbox.ackThrough(answer.lastSeq);
       if (removed === 0) {
         // The head office holds less than what it was sent: it lost its record of this instance, or counts another way. Try again later, not in a tight loop.
@@ -164,6 +167,20 @@ export class ReportSender {
       if (signal.aborted) return { wait: 0 };
       return this.#refusedOrUnreachable(err, reports);
     }
+  }
+
+  /**
+   * The head office holds seqs this outbox never gave: DATA_DIR was emptied or replaced while
+   * agent.json kept its instance, so new reports would be taken for ones it has (and dropped).
+   * Nothing is deleted; a new enrolment starts a new instance.
+   */
+  async #outboxReset(lastSeq: number): Promise<Outcome> {
+    const message = {
+      en: `The head office already holds reports up to number ${lastSeq} from this install, but this agent has only made ${this.deps.outbox.nextSeq - 1}: its data folder was reset while agent.json was kept. Run \`tokobot agent enroll URL TOKEN\` again (a new install id); the reports are kept until then.`,
+      id: `Kantor pusat sudah menyimpan laporan sampai nomor ${lastSeq} dari instalasi ini, padahal agent ini baru membuat ${this.deps.outbox.nextSeq - 1}: folder datanya direset sementara agent.json tetap. Jalankan \`tokobot agent enroll URL TOKEN\` lagi (ID instalasi baru); laporan disimpan sampai saat itu.`,
+    };
+    this.deps.logger.error({ lastSeq, nextSeq: this.deps.outbox.nextSeq, id: message.id }, message.en);
+    return this.#failed(new AppError('refused', 'head-office', message), REFUSED_RETRY_MS);
   }
 
   async #refusedOrUnreachable(err: unknown, reports: Report[]): Promise<Outcome> {
