@@ -129,3 +129,27 @@ test('a second agent on the same DATA_DIR is refused, naming the pid that runs',
   first.child.kill('SIGTERM');
   assert.equal(await first.exited, 0, first.out.stderr);
 });
+
+test('an agent killed mid-upload: the next start ends that run as failed and reports it, no half file stays, the next backup is whole', { skip, timeout: 120_000 }, async () => {
+  down = false;
+  const before = new Set(readdirSync(copies));
+  const killed = spawn(process.execPath, [TOKOBOT_BIN, 'agent', '--once'], { cwd: root, env: { ...env, TOKOBOT_TEST_KILL_AT: 'mid-upload' }, stdio: 'ignore' });
+  children.push(killed);
+  const signal = await new Promise((resolve) => killed.on('close', (_code, sig) => resolve(sig)));
+  assert.equal(signal, 'SIGKILL');
+  assert.ok(existsSync(path.join(dataDir, 'agent.pid')), 'a killed agent leaves its pid file');
+
+  const next = agentProcess(['--once']);
+  assert.equal(await next.exited, 0, next.out.stderr);
+  const added = readdirSync(copies).filter((n) => !before.has(n));
+  assert.equal(added.length, 1, `only the new backup, whole: ${added.join(', ')}`);
+  assert.match(added[0] ?? '', /^ipos_.*\.i5bu$/);
+  await until('the reports of both runs arrive', () => readdirSync(path.join(dataDir, 'agent-outbox')).filter((n) => /^\d+\.json$/.test(n)).length === 0, 20_000);
+  const byRun = new Map<string, AgentRun>();
+  for (const r of received) if (r.type === 'run') byRun.set(r.run.id, r.run);
+  const ends = [...byRun.values()].slice(-2);
+  assert.equal(ends[0]?.status, 'failed');
+  assert.match(ends[0]?.error ?? '', /stopped during this backup/);
+  assert.equal(ends[1]?.status, 'success');
+  assert.deepEqual(received.map((r) => r.seq), received.map((_, i) => i + 1), 'still every seq once, in order');
+});
