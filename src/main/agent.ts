@@ -21,7 +21,7 @@ import { diskSpace } from '../pipeline/sync/work-files.ts';
 import { FileBackupLog } from '../store/file/file-backup-log.ts';
 import { holdPidLock, ProcessLocks } from '../store/file/process-locks.ts';
 import { ReportOutbox } from '../store/file/report-outbox.ts';
-import { buildDestinations } from './app.ts';
+import { buildDestinations } from './backup-destinations.ts';
 import { createSchedules } from './schedules.ts';
 
 /** How long a running backup may go on at shutdown before it is stopped (as tokobot start allows). */
