@@ -84,6 +84,36 @@ function agentBackups(config: AgentConfig, log: ReportingBackupLog, logger: Logg
   };
 }
 
+/** Each job on its schedule, in STORE_TZ: "0 2 * * *" is 02:00 at the shop. A run still going when the next is due is skipped. */
+function scheduleJobs(config: AgentConfig, runner: BackupRunner, logger: Logger): ScheduledTask[] {
+  return config.jobs.flatMap((job) => (job.schedule ? [cron.schedule(job.schedule, () => {
+    runner.run(job, 'schedule').catch((err) => {
+      if (isAppError(err) && (err.kind === 'busy' || err.kind === 'interrupted')) logger.info({ job: job.id, reason: err.message }, 'scheduled backup skipped');
+      else logger.error({ job: job.id, err }, 'scheduled backup failed to start');
+    });
+  }, { timezone: config.locale.zone, name: `backup:${job.id}`, noOverlap: true })] : []));
+}
+
+/** A heartbeat now and every heartbeatSeconds: the disks the agent writes to, its jobs and next runs, what waits to be sent. */
+async function startHeartbeats(config: AgentConfig, outbox: ReportOutbox, queued: () => void, logger: Logger): Promise<{ beat(): Promise<void>; timer: NodeJS.Timeout }> {
+  const startedAt = new Date();
+  const schedules = createSchedules({ config });
+  const dirs = [config.dataDir, ...config.jobs.flatMap((j) => j.destinations.flatMap((d) => (d.type === 'local' ? [d.dir] : [])))];
+  const beat = async () => {
+    const beatNow = await heartbeat({
+      startedAt, timeZone: config.locale.zone, dirs, diskMinFreeBytes: config.diskMinFreeBytes, diskSpace, outboxPending: () => outbox.size,
+      jobs: () => config.jobs.map((j) => ({ id: j.id, type: j.type, schedule: j.schedule ?? null, nextRun: schedules.nextBackup(j.id)?.toISOString() ?? null })),
+    });
+    const low = beatNow.disk.filter((d) => d.freeBytes < config.diskMinFreeBytes);
+    if (low.length) logger.warn({ low, minFreeBytes: config.diskMinFreeBytes }, 'disk space is below DISK_MIN_FREE_MB');
+    await outbox.enqueue({ type: 'heartbeat', beat: beatNow });
+    queued();
+  };
+  const beatLogged = () => beat().catch((err) => logger.warn({ err }, 'could not queue a heartbeat'));
+  await beatLogged();
+  return { beat, timer: setInterval(beatLogged, config.heartbeatSeconds * 1000) };
+}
+
 /**
  * `tokobot agent` put together: the file run log reporting every run to the outbox, the sender,
  * a heartbeat every heartbeatSeconds (and at start), and each job on its schedule in STORE_TZ.
@@ -112,39 +142,18 @@ export async function startAgent(config: AgentConfig, logger: Logger, o: { headO
     await runner.recover();
     await log.reportLatest(config.jobs.map((j) => j.id));
 
-    const startedAt = new Date();
-    const schedules = createSchedules({ config });
-    const dirs = [config.dataDir, ...config.jobs.flatMap((j) => j.destinations.flatMap((d) => (d.type === 'local' ? [d.dir] : [])))];
-    const beat = async () => {
-      const beatNow = await heartbeat({
-        startedAt, timeZone: config.locale.zone, dirs, diskMinFreeBytes: config.diskMinFreeBytes, diskSpace, outboxPending: () => outbox.size,
-        jobs: () => config.jobs.map((j) => ({ id: j.id, type: j.type, schedule: j.schedule ?? null, nextRun: schedules.nextBackup(j.id)?.toISOString() ?? null })),
-      });
-      const low = beatNow.disk.filter((d) => d.freeBytes < config.diskMinFreeBytes);
-      if (low.length) logger.warn({ low, minFreeBytes: config.diskMinFreeBytes }, 'disk space is below DISK_MIN_FREE_MB');
-      await outbox.enqueue({ type: 'heartbeat', beat: beatNow });
-      sender.wake();
-    };
-    const beatLogged = () => beat().catch((err) => logger.warn({ err }, 'could not queue a heartbeat'));
-
     const stopSending = new AbortController();
     const sending = sender.run(stopSending.signal);
-    await beatLogged();
-    const beats = setInterval(beatLogged, config.heartbeatSeconds * 1000);
-    const tasks: ScheduledTask[] = o.schedules === false ? [] : config.jobs.flatMap((job) => (job.schedule ? [cron.schedule(job.schedule, () => {
-      runner.run(job, 'schedule').catch((err) => {
-        if (isAppError(err) && (err.kind === 'busy' || err.kind === 'interrupted')) logger.info({ job: job.id, reason: err.message }, 'scheduled backup skipped');
-        else logger.error({ job: job.id, err }, 'scheduled backup failed to start');
-      });
-    }, { timezone: config.locale.zone, name: `backup:${job.id}`, noOverlap: true })] : []));
+    const heartbeats = await startHeartbeats(config, outbox, () => sender.wake(), logger);
+    const tasks = o.schedules === false ? [] : scheduleJobs(config, runner, logger);
     logger.info({ store, jobs: config.jobs.map((j) => ({ id: j.id, schedule: j.schedule ?? null })), headOffice: new URL(url).host, pending: outbox.size },
       'tokobot agent running');
 
     return {
-      runner, sender, outbox, log: fileLog, beat,
+      runner, sender, outbox, log: fileLog, beat: heartbeats.beat,
       async stop() {
         for (const t of tasks) await t.destroy();
-        clearInterval(beats);
+        clearInterval(heartbeats.timer);
         await runner.shutdown(STOP_GRACE_MS);
         stopSending.abort();
         await sending;
