@@ -7,7 +7,7 @@ import type { TextKey } from '../i18n/text.ts';
 export const OPTIONS = {
   store: { type: 'string', value: 'ID' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, out: { type: 'string', value: 'PATH' },
   into: { type: 'string', value: 'DB' }, ask: { type: 'string', value: 'TEXT' }, 'app-key': { type: 'string', value: 'KEY' },
-  verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, link: { type: 'boolean' }, concurrency: { type: 'string', value: 'N' },
+  verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, link: { type: 'boolean' }, once: { type: 'boolean' }, concurrency: { type: 'string', value: 'N' },
   'ipos-url': { type: 'string', value: 'URL' }, schedule: { type: 'string', value: 'CRON' }, dir: { type: 'string', value: 'PATH' }, agent: { type: 'boolean' },
 } as const;
 
@@ -60,6 +60,10 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'worker', usage: '[--concurrency N]', words: [], options: { concurrency: 'optConcurrency' }, summary: 'helpWorker', more: 'moreWorker',
     run: async ({ options }) => (await import('./worker.ts')).worker(options.concurrency),
+  },
+  {
+    name: 'agent', usage: '[--once]', words: [], options: { once: 'optOnce' }, summary: 'helpAgent', more: 'moreAgent',
+    run: async ({ options }) => (await import('./agent.ts')).agent(options.once ?? false),
   },
   {
     name: 'web', usage: '[--link]', words: [], options: { link: 'optLink' }, summary: 'helpWeb', more: 'moreWeb',

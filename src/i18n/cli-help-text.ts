@@ -14,6 +14,10 @@ export const CLI_HELP_TEXT = {
   // What each command does: its line in the list, then the start of its own help.
   helpStart: { id: 'menjalankan bot Telegram, jadwal sync dan backup, dan peringatan', en: 'run the Telegram bot, the sync and backup schedules and the alerts' },
   helpWorker: { id: 'menjalankan sync dan backup dari antrean (banyak toko, banyak mesin)', en: 'run syncs and backups from the job queue (many stores, many machines)' },
+  helpAgent: {
+    id: 'agent di PC toko: menjalankan job backup agent.json sesuai jadwal dan melapor ke kantor pusat',
+    en: 'the shop PC\'s agent: run agent.json\'s backup jobs on schedule and report to the head office',
+  },
   helpWeb: { id: 'menjalankan dasbor web saja (WEB_PORT), tanpa bot', en: 'run the web dashboard alone (WEB_PORT), without the bot' },
   helpSync: { id: 'sync backup terbaru satu toko (bawaan: semua toko)', en: 'sync the newest backup of one store (default: every store)' },
   helpInspect: { id: 'memeriksa arsip .i5bu (atau .zip) dan menampilkan isinya', en: 'check an .i5bu archive (or a .zip) and show its contents' },
@@ -48,6 +52,10 @@ export const CLI_HELP_TEXT = {
   moreStart: {
     id: 'Berjalan sampai SIGTERM atau Ctrl-C; lalu berhenti menerima pesan dan membiarkan pekerjaan yang berjalan selesai (paling lama 30 detik).',
     en: 'Runs until SIGTERM or Ctrl-C; then stops taking updates and lets running work finish (for up to 30 s).',
+  },
+  moreAgent: {
+    id: 'Membaca agent.json (AGENT_CONFIG, bawaan DATA_DIR/agent.json; dibuat oleh tokobot agent enroll). Tanpa bot, server web, atau database ops: catatan backup dan laporan yang belum terkirim disimpan sebagai file di DATA_DIR, dan dikirim begitu kantor pusat bisa dihubungi. Hanya satu agent per DATA_DIR. Berjalan sampai SIGTERM atau Ctrl-C; backup yang berjalan diberi waktu selesai (paling lama 30 detik).',
+    en: 'Reads agent.json (AGENT_CONFIG, default DATA_DIR/agent.json; written by tokobot agent enroll). No bot, web server or ops database: the run log and the reports not yet sent are files in DATA_DIR, sent as soon as the head office can be reached. One agent per DATA_DIR. Runs until SIGTERM or Ctrl-C; a running backup gets up to 30 s to finish.',
   },
   moreWeb: {
     id: 'Berjalan sampai SIGTERM atau Ctrl-C. Orang masuk dengan tautan dari /web di bot (tokobot start dengan database ops yang sama; WEB_URL menunjuk ke sini). tokobot start juga menjalankan dasbor bila WEB_PORT diisi. Dengan AGENT_INGEST=true keduanya juga menerima laporan agent toko di /api/agent/v1 (token per toko: tokobot store add).',
@@ -114,6 +122,10 @@ export const CLI_HELP_TEXT = {
   optStoreAsk: { id: 'toko yang dicari (bawaan: toko pertama)', en: 'the store to search (default: the first)' },
   optStoreChat: { id: 'toko yang ditanyakan (bisa diganti dengan /toko)', en: 'the store asked about (/toko changes it)' },
   optConcurrency: { id: 'pekerjaan yang berjalan bersamaan (bawaan: WORKER_CONCURRENCY, atau 1)', en: 'jobs run at once (default: WORKER_CONCURRENCY, or 1)' },
+  optOnce: {
+    id: 'menjalankan setiap job sekali sekarang, mengirim laporannya, lalu keluar (kode 1 bila ada yang gagal): untuk mencoba pengaturan, atau untuk Task Scheduler Windows',
+    en: 'run every job once now, send the reports, then exit (code 1 when one failed): to try the setup, or for the Windows Task Scheduler',
+  },
   optLink: { id: 'cetak tautan masuk sekali pakai untuk Anda di terminal ini (sebagai pemilik)', en: 'print a one-time sign-in link for you at this terminal (as the owner)' },
   optDryRun: { id: 'hanya tunjukkan; tidak menghapus apa pun', en: 'only show; delete nothing' },
   optOut: { id: 'tulis hasilnya ke PATH (bawaan: nama file tanpa .enc)', en: 'write to PATH (default: the name without .enc)' },

@@ -110,6 +110,9 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
   });
   const check = () => monitors.run().then(() => loop.kick(0));
   const task: ScheduledTask = cron.schedule('*/5 * * * *', check, { noOverlap: true, name: 'monitors' });
+  // Agents beat every few minutes: their switch is checked every minute (a list of agents, one query).
+  const agentTask: ScheduledTask | null = app.config.agents.ingest
+    ? cron.schedule('* * * * *', () => monitors.runAgents().then(() => loop.kick(0)), { noOverlap: true, name: 'agent monitors' }) : null;
   loop.start();
   void check();
   return {
@@ -122,6 +125,7 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     testChannel: (channel) => sendToAll(app.config.alerts.recipients, messengers, testMessage, channel),
     async stop() {
       await task.stop();
+      await agentTask?.stop();
       await loop.stop();
     },
   };

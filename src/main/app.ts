@@ -4,7 +4,6 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { findStore, type Config, type StoreConfig } from '../config/load-config.ts';
 import { DropboxSource } from '../adapters/dropbox/dropbox-source.ts';
-import { DropboxDestination } from '../adapters/dropbox/dropbox-destination.ts';
 import type { RetryPolicy } from '../adapters/dropbox/retry.ts';
 import { FolderSource } from '../adapters/folder/folder-source.ts';
 import type { BackupSource, RestoreTarget } from '../pipeline/ports.ts';
@@ -15,10 +14,9 @@ import type { Locks } from '../store/locks.ts';
 import { swapOnRestoreServer, swapStagingIn } from '../store/postgres/database-swap.ts';
 import type { SyncDeps } from '../pipeline/sync/sync-store.ts';
 import { findJob, type JobConfig } from '../config/jobs-from.ts';
-import { FolderDestination } from '../adapters/folder/folder-destination.ts';
 import { HostPgDump } from '../adapters/postgres/pg-dump.ts';
+import { buildDestinations } from './backup-destinations.ts';
 import type { BackupDeps } from '../pipeline/backup/backup-job.ts';
-import type { BackupDestination } from '../pipeline/backup/ports.ts';
 import { AlertEngine } from '../pipeline/alerts/alert-engine.ts';
 import { HttpPings } from '../adapters/pings/http-pings.ts';
 import { createBackupAlertStores, type BackupAlertStores } from '../store/backup-alert-stores.ts';
@@ -42,15 +40,13 @@ export interface App {
   close(): Promise<void>;
 }
 
+export { buildDestinations } from './backup-destinations.ts';
+
 export function buildSource(config: Config, store: StoreConfig, logger: Logger, retry?: RetryPolicy): BackupSource {
   if (store.source.type === 'folder') return new FolderSource(store.source.dir);
   return new DropboxSource({ ...config.dropbox, proxy: config.proxy, folder: store.source.folder, retry, logger });
 }
 
-export function buildDestinations(config: Config, job: JobConfig, logger: Logger, retry?: RetryPolicy): BackupDestination[] {
-  return job.destinations.map((d) => (d.type === 'local' ? new FolderDestination(d.dir)
-    : new DropboxDestination({ ...config.dropbox, proxy: config.proxy, folder: d.folder, retry, logger })));
-}
 
 /**
  * The MySQL adapter (mysql2) and Docker's client are imported when a job first needs them, as the

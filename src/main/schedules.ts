@@ -30,7 +30,7 @@ export function longestGapMs(schedule: string, zone: string): number {
 }
 
 /** Each store's sync schedule (in its zone) and each backup job's (in STORE_TZ): "0 2 * * *" is 02:00 at the shop on a UTC server too. */
-export function createSchedules(app: Pick<App, 'config'>): Schedules {
+export function createSchedules(app: { config: Pick<App['config'], 'locale' | 'jobs'> }): Schedules {
   const zone = app.config.locale.zone;
   const schedules = new Map(app.config.jobs.flatMap((j) => (j.schedule ? [[j.id, j.schedule] as const] : [])));
   return {

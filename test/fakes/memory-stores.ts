@@ -6,7 +6,6 @@ import type { OpsStores } from '../../src/store/index.ts';
 import { MemoryWebAudit, MemoryWebAuth, MemoryWebTokens } from './memory-web-auth.ts';
 import type { Chats, ChatUser } from '../../src/store/chats.ts';
 import type { Lang } from '../../src/i18n/lang.ts';
-import type { Locks, Release } from '../../src/store/locks.ts';
 import type { ListedItem, ListedPrice, PriceLists, Publication, PublishedList, PublishOptions } from '../../src/store/price-lists.ts';
 import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type StatusRuns, type SyncRun, type SyncRunLog, type Trigger } from '../../src/store/sync-runs.ts';
 import { MemoryButtonMemory } from './memory-button-memory.ts';
@@ -206,20 +205,9 @@ export class MemoryChats implements Chats {
   }
 }
 
-/** Locks of one process (the PostgreSQL ones also hold across processes). */
-export class MemoryLocks implements Locks {
-  private readonly taken = new Set<string>();
-
-  async tryLock(name: string): Promise<Release | null> {
-    if (this.taken.has(name)) return null;
-    this.taken.add(name);
-    return async () => { this.taken.delete(name); };
-  }
-
-  async held(names: string[]): Promise<Set<string>> {
-    return new Set(names.filter((n) => this.taken.has(n)));
-  }
-}
+/** Locks of one process (the PostgreSQL ones also hold across processes): the shop agent's own. */
+export { ProcessLocks as MemoryLocks } from '../../src/store/file/process-locks.ts';
+import { ProcessLocks as MemoryLocks } from '../../src/store/file/process-locks.ts';
 
 /** Every ops store in memory; `swapDatabases` stands for the restore server's swap of a store's databases. */
 export function createMemoryStores(options: { swapDatabases?: (store: string) => Promise<void> } = {}): OpsStores {

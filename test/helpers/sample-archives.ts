@@ -20,7 +20,7 @@ export interface SampleArchives {
  * without a primary key, an index, foreign keys, a trigger and its function, bytea pictures)
  * plus one large object, so that the reader meets BLOBS blocks too.
  */
-const SCHEMA = `
+export const SCHEMA = `
 CREATE TABLE tbl_kantor (kodekantor varchar(20) PRIMARY KEY, namakantor varchar(100) NOT NULL);
 CREATE TABLE tbl_item (
   kodeitem varchar(30) PRIMARY KEY, namaitem varchar(200) NOT NULL, satuan varchar(10),

@@ -4,16 +4,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../../errors.ts';
 import { killPoint } from '../../kill-point.ts';
+import { fsyncPath } from '../atomic-file.ts';
 import { nameOfPartial, partialName, type BackupDestination, type ByteProgress, type DestinationPlace, type StoredBackupFile } from '../../pipeline/backup/ports.ts';
-
-async function fsyncPath(p: string): Promise<void> {
-  const h = await open(p, 'r');
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-}
 
 /**
  * Backups kept in a local folder (a second disk, a NAS mount). Files are 0600 in a 0700 folder,

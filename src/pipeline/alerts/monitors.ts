@@ -173,4 +173,9 @@ export class Monitors {
     ];
     for (const [name, check] of checks) await check().catch((err) => this.d.logger.warn({ err, monitor: name }, 'monitor failed'));
   }
+
+  /** The shop agents' switch alone: run every minute, so a silent agent is told within a minute of its limit. */
+  async runAgents(): Promise<void> {
+    await checkAgents(this.d).catch((err) => this.d.logger.warn({ err, monitor: 'agents' }, 'monitor failed'));
+  }
 }

@@ -16,8 +16,9 @@ const entryLabel = (e: TocEntry) => `${e.desc} ${e.namespace ? `${e.namespace}.`
 
 const isZlibError = (err: unknown) => String((err as { code?: unknown })?.code).startsWith('Z_');
 
-async function drain(bytes: Readable): Promise<void> {
-  for await (const _ of bytes) { /* only read */ }
+/** Reads `bytes` to the end, handing each piece to `onData` when given. */
+async function drain(bytes: Readable, onData?: (chunk: Buffer) => void): Promise<void> {
+  for await (const chunk of bytes) onData?.(chunk as Buffer);
 }
 
 /**
@@ -25,9 +26,10 @@ async function drain(bytes: Readable): Promise<void> {
  * compressed data: readArchive walks only the chunk lengths, so a changed byte inside the data is
  * found only here (by zlib's checksum), before a restore has loaded anything. One read buffer and
  * one inflated piece in memory. lz4 and zstd data (pg_dump 16+ on request) are not unpacked here:
- * resolves false for them, since pg_restore checks them itself as it loads.
+ * resolves false for them, since pg_restore checks them itself as it loads. `onTableData` sees
+ * each TABLE DATA entry's COPY text as it is read (a shop agent counts the rows).
  */
-export async function readAllData(info: ArchiveInfo): Promise<boolean> {
+export async function readAllData(info: ArchiveInfo, onTableData?: (entry: TocEntry, chunk: Buffer) => void): Promise<boolean> {
   if (info.compression.algorithm === 'lz4' || info.compression.algorithm === 'zstd') return false;
   const compressed = info.compression.algorithm === 'gzip';
   const fh = await open(info.file, 'r');
@@ -40,7 +42,7 @@ export async function readAllData(info: ArchiveInfo): Promise<boolean> {
         if ((await c.byte()) === BLOCK.blobs) {
           for await (const lo of largeObjects(c, e.dataOffset, e.dumpId, info.intSize, compressed)) await drain(lo.bytes);
         } else {
-          await drain(await tableData(c, e.dataOffset, e.dumpId, info.intSize, compressed));
+          await drain(await tableData(c, e.dataOffset, e.dumpId, info.intSize, compressed), onTableData && ((chunk) => onTableData(e, chunk)));
         }
       } catch (err) {
         if (err instanceof PastEnd) throw new UnreadableData('cut', entryLabel(e), err.message);

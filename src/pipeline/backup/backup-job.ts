@@ -32,6 +32,11 @@ export interface BackupDeps {
   destinations(job: JobConfig): BackupDestination[];
   /** Other monitors told of each run (job.ping), by every BackupRunner made with these deps (pingRuns). */
   pings?: RunPings;
+  /**
+   * Set: a PostgreSQL dump is verified by this instead of a restore into `target` (a shop agent,
+   * which has no restore server, reads the archive: verifyPostgresByReading).
+   */
+  verifyPostgres?(file: string, signal: AbortSignal): Promise<Verification>;
   logger: Pick<Logger, 'info' | 'warn'>;
   now?: () => Date;
 }
@@ -93,6 +98,7 @@ async function dump(deps: BackupDeps, job: JobConfig, file: string, signal: Abor
 }
 
 async function verify(deps: BackupDeps, job: JobConfig, runId: number, made: Made, signal: AbortSignal): Promise<Verification> {
+  if (job.type === 'postgres' && deps.verifyPostgres) return deps.verifyPostgres(made.file, signal);
   if (job.type === 'postgres') return verifyPostgres(deps.target, scratchName(job.id, runId), made.file, signal);
   const server = await deps.mysql(job);
   try {

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { AppError, isAppError } from '../../errors.ts';
 import { MAGIC, NEWEST, version } from '../archive/archive-format.ts';
-import { readArchive } from '../archive/archive-reader.ts';
+import { readArchive, type ArchiveInfo, type TocEntry } from '../archive/archive-reader.ts';
 import { readAllData, UnreadableData } from '../archive/read-all-data.ts';
 import { size } from '../archive/render-archive.ts';
 import type { BackupLog } from '../../store/backup-log.ts';
@@ -122,16 +122,17 @@ async function newerFormat(file: string): Promise<boolean> {
 
 /**
  * Reads a pg_dump custom-format archive as pg_restore will: the header, the table of contents,
- * every data block to its end (inflated, so zlib's checksum catches a changed byte).
+ * every data block to its end (inflated, so zlib's checksum catches a changed byte). Resolves
+ * with what was read (null for a format newer than tokobot reads); `onTableData` as readAllData's.
  */
-export async function checkArchive(file: string): Promise<void> {
-  if (await newerFormat(file)) return;
+export async function checkArchive(file: string, onTableData?: (entry: TocEntry, chunk: Buffer) => void): Promise<{ info: ArchiveInfo; dataRead: boolean } | null> {
+  if (await newerFormat(file)) return null;
   const info = await readArchive(file, {
     truncated: { en: `The file ends before the end of the backup. ${WHAT_TO_DO}`, id: `File berakhir sebelum akhir backup. ${WHAT_TO_DO_ID}` },
     damaged: { en: WHAT_TO_DO, id: WHAT_TO_DO_ID },
   });
   try {
-    await readAllData(info);
+    return { info, dataRead: await readAllData(info, onTableData) };
   } catch (err) {
     if (err instanceof UnreadableData) throw (err.kind === 'cut' ? incomplete : damaged)(file, err.message);
     throw err;

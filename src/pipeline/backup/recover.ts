@@ -7,7 +7,7 @@ import type { BackupRun, DeliveredCopy } from '../../store/backup-log.ts';
 import type { BackupDestination } from './ports.ts';
 import { backupTime } from './prune.ts';
 
-type RecoverDeps = Pick<BackupDeps, 'log' | 'destinations' | 'workRoot' | 'logger' | 'target' | 'mysql'>;
+type RecoverDeps = Pick<BackupDeps, 'log' | 'destinations' | 'workRoot' | 'logger' | 'target' | 'mysql' | 'verifyPostgres'>;
 
 const deliveredTo = (run: BackupRun, destination: BackupDestination) =>
   run.destinations.some((c) => c.destination === destination.description && c.location);
@@ -53,6 +53,7 @@ async function dropScratch(deps: RecoverDeps, job: JobConfig, runId: number): Pr
   const scratch = scratchName(job.id, runId);
   try {
     if (job.type === 'postgres') {
+      if (deps.verifyPostgres) return null; // verified without a scratch database
       if (!(await deps.target.databaseExists(scratch))) return null;
       await deps.target.dropDatabase(scratch);
     } else {

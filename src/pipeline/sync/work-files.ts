@@ -68,3 +68,9 @@ export function stamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}_${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
+
+/** The free and whole size of the disk holding `dir` (what a shop agent's heartbeat tells). */
+export async function diskSpace(dir: string): Promise<{ freeBytes: number; totalBytes: number }> {
+  const s = await statfs(dir);
+  return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+}
