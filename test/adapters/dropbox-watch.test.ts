@@ -147,3 +147,18 @@ test('backoff: the next longpoll waits as long as Dropbox asked', async () => {
     fake.longpollBackoff = undefined;
   }
 });
+
+test('a folder not made yet (a new store\'s agent makes it with its first upload): its first backup is synced once the folder can be read', async () => {
+  const stop = new AbortController();
+  stops.push(stop);
+  const calls: number[] = [];
+  const folder = '/iPOS/toko-baru';
+  const watch = new DropboxWatch({ ...fake.clientOptions(), folder, cursors: new MemoryWatchCursors(), timeoutS: 30, settleMs: SETTLE_MS, logger,
+    retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 20 }, errorWaitMs: { first: 20, most: 100 } });
+  void watch.watch(() => calls.push(Date.now()), stop.signal);
+  await soon('the missing folder is told', () => warnings.some((w) => w.includes('toko-baru') && w.includes('not found')));
+  await fake.addFile(`${folder}/ipos_20261130_210000.i5bu`, Buffer.from('the first backup'));
+  await soon('the backup already there is synced', () => calls.length === 1);
+  await fake.addFile(`${folder}/ipos_20261201_210000.i5bu`, Buffer.from('the next night'));
+  await soon('later backups are seen as news', () => calls.length === 2);
+});

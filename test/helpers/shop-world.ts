@@ -53,6 +53,8 @@ export class ShopWorld {
   /** Unique per test file: the head office restores it into databases named after it (databases.ts). */
   readonly store: string;
   readonly folder: string;
+  /** A second store of the head office (whose token must not report for the first). */
+  readonly otherStore: string;
   readonly processes: TokobotProcess[] = [];
   headOffice: TokobotProcess | undefined;
   agent: TokobotProcess | undefined;
@@ -61,6 +63,7 @@ export class ShopWorld {
     readonly webPort: number, readonly httpPort: number, readonly ops: pg.Pool) {
     this.store = `toko_${tag}`;
     this.folder = `/iPOS/${this.store}`;
+    this.otherStore = `${this.store}_b`;
   }
 
   get iposDb() { return `tokobot_t_ipos_${this.tag}`; }
@@ -76,7 +79,8 @@ export class ShopWorld {
     const world = new ShopWorld(dir, tag, dropbox, tg, await freePort(), await freePort(), ops);
     await createScratchDb(world.iposDb);
     await pgRestoreInto(world.iposDb, DEMO_BACKUP);
-    writeFileSync(path.join(dir, 'tokobot.json'), JSON.stringify({ stores: [{ id: world.store, name: 'Toko Agen', dropboxFolder: world.folder }] }));
+    writeFileSync(path.join(dir, 'tokobot.json'), JSON.stringify({ stores: [
+      { id: world.store, name: 'Toko Agen', dropboxFolder: world.folder }, { id: world.otherStore, name: 'Toko Lain', dropboxFolder: `${world.folder}_b` }] }));
     return world;
   }
 
@@ -159,7 +163,7 @@ export class ShopWorld {
     await this.ops.end().catch(() => undefined);
     await this.dropbox.close().catch(() => undefined);
     await this.tg.close().catch(() => undefined);
-    for (const db of [this.iposDb, this.opsDb, ...Object.values(storeDatabases(this.store))]) await dropScratchDb(db).catch(() => undefined);
+    for (const db of [this.iposDb, this.opsDb, ...Object.values(storeDatabases(this.store)), ...Object.values(storeDatabases(this.otherStore))]) await dropScratchDb(db).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

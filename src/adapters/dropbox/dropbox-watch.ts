@@ -24,6 +24,7 @@ type Entry = files.ListFolderResult['entries'][number];
 /** A cursor Dropbox no longer accepts: the folder must be listed again. */
 const RESET = Symbol('reset');
 const isReset = (err: unknown) => refusal(err)?.startsWith('reset') === true;
+const RESET_SAID = 'Dropbox reset the folder\'s cursor; listing it again';
 
 /**
  * Event-driven sync for one store's Dropbox folder: files/list_folder/longpoll on the folder's
@@ -37,6 +38,12 @@ export class DropboxWatch implements BackupSourceWatch {
   private readonly key: string;
   /** The revision of each file last reported: its own growth, seen as changes after it settled, is not news. */
   private readonly reported = new Map<string, string>();
+  /**
+   * The folder could not be read before its first cursor was taken (not made yet: a new store's
+   * agent makes it with its first upload). Its first cursor then comes from a listing, so that
+   * the backups it already holds by then are synced.
+   */
+  private unreadBefore = false;
 
   constructor(private readonly o: DropboxWatchOptions) {
     this.folder = normalizeFolder(o.folder);
@@ -54,6 +61,7 @@ export class DropboxWatch implements BackupSourceWatch {
         failures = 0;
       } catch (err) {
         if (signal.aborted) break;
+        if (!await this.o.cursors.get(this.key).catch(() => null)) this.unreadBefore = true;
         const waitMs = Math.min(waits.most, waits.first * 2 ** failures++);
         this.o.logger?.warn({ folder: this.folder, waitMs, reason: toAppError(err, this.ctx).message }, 'Dropbox watch failed; trying again');
         await pause(waitMs, signal);
@@ -63,12 +71,14 @@ export class DropboxWatch implements BackupSourceWatch {
 
   /** One longpoll, and what follows from its answer. */
   private async round(onChange: () => void, signal: AbortSignal): Promise<void> {
-    const cursor = await this.o.cursors.get(this.key) ?? await this.latestCursor();
+    const stored = await this.o.cursors.get(this.key);
+    if (!stored && this.unreadBefore) return await this.relist(onChange, signal, 'the folder can be read now; listing it');
+    const cursor = stored ?? await this.latestCursor();
     const answer = await this.rpc(() => this.client.dbx.filesListFolderLongpoll({ cursor, timeout: this.o.timeoutS ?? 480 }));
-    if (answer === RESET) return await this.relist(onChange, signal);
+    if (answer === RESET) return await this.relist(onChange, signal, RESET_SAID);
     if (answer.changes) {
       const changed = await this.changesAfter(cursor);
-      if (changed === RESET) return await this.relist(onChange, signal);
+      if (changed === RESET) return await this.relist(onChange, signal, RESET_SAID);
       await this.o.cursors.put(this.key, changed.cursor);
       const backups = changed.entries.filter((e) => this.isBackup(e)).filter((e) => this.reported.get(e.id) !== e.rev);
       if (backups.length) {
@@ -114,8 +124,8 @@ export class DropboxWatch implements BackupSourceWatch {
    * Dropbox no longer follows our cursor: changes may have been missed, so the folder is listed
    * again from a new cursor and the store synced (a sync of the backup it already has changes nothing).
    */
-  private async relist(onChange: () => void, signal: AbortSignal): Promise<void> {
-    this.o.logger?.info({ folder: this.folder }, 'Dropbox reset the folder\'s cursor; listing it again');
+  private async relist(onChange: () => void, signal: AbortSignal, why: string): Promise<void> {
+    this.o.logger?.info({ folder: this.folder }, why);
     let page = (await this.client.call(() => this.client.dbx.filesListFolder({ path: this.folder, limit: 2000 }), this.ctx)).result;
     let backups = page.entries.some((e) => this.isBackup(e));
     for (let pages = 1; page.has_more && pages < MAX_PAGES; pages++) {
@@ -124,6 +134,7 @@ export class DropboxWatch implements BackupSourceWatch {
       backups ||= page.entries.some((e) => this.isBackup(e));
     }
     await this.o.cursors.put(this.key, page.cursor);
+    this.unreadBefore = false;
     if (backups && !signal.aborted) onChange();
   }
 
