@@ -42,9 +42,10 @@ test('head office down all night, an agent killed mid-upload: backups go on, not
   assert.ok(state().pending > 0, 'the reports wait in the outbox');
   assert.equal(state().lastError?.kind, 'unreachable');
 
-  // Night 3: the PC loses power in the middle of the upload.
-  const killed = await w.cli(['agent', '--once'], w.agentEnv({ TOKOBOT_TEST_KILL_AT: 'mid-upload' }));
+  // Night 3: the PC loses power in the middle of the upload: the file is up under its temporary name, not yet renamed.
+  const killed = await w.cli(['agent', '--once'], w.agentEnv({ TOKOBOT_TEST_KILL_AT: 'before-rename' }));
   assert.notEqual(killed.code, 0, 'the agent was killed');
+  assert.ok(shipped().some((n) => n.endsWith('.partial')), 'the killed upload left its temporary file');
   // Night 4: the next run clears what the killed one left, then makes a whole backup.
   assert.equal((await w.cli(['agent', '--once'], w.agentEnv())).code, 0);
   const files = shipped();
