@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
+import { ownClient } from '../adapters/postgres/with-client.ts';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { DropboxDestination } from '../adapters/dropbox/dropbox-destination.ts';
 import { HttpHeadOffice } from '../adapters/head-office/head-office-client.ts';
 import type { AgentDoctorClients } from '../cli/agent-doctor.ts';
@@ -33,7 +33,7 @@ async function pgDumpVersion(program: string, env: NodeJS.ProcessEnv): Promise<{
 }
 
 async function serverVersion(url: string): Promise<string> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const c = ownClient({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await c.connect();
     return String((await c.query('SHOW server_version')).rows[0].server_version);

@@ -1,5 +1,5 @@
 import { Api } from 'grammy';
-import pg from 'pg';
+import { ownClient } from '../adapters/postgres/with-client.ts';
 import type { Config, JobConfig } from '../config/load-config.ts';
 import { describeError } from '../errors.ts';
 import { createLogger } from '../log.ts';
@@ -21,7 +21,7 @@ export async function jobDatabase(job: JobConfig): Promise<string> {
     }
   }
   if (job.container) return `PostgreSQL inside the container ${job.container} (checked at the first run)`;
-  const c = new pg.Client({ connectionString: job.url, connectionTimeoutMillis: 10_000 });
+  const c = ownClient({ connectionString: job.url, connectionTimeoutMillis: 10_000 });
   try {
     await c.connect();
     const r = await c.query('SELECT current_database() AS db, version() AS v');

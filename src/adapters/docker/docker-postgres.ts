@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ownClient } from '../postgres/with-client.ts';
 import { stat } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
 import pg from 'pg';
@@ -195,7 +196,7 @@ export class DockerPostgres extends PostgresRestoreServer implements RestoreTarg
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     while (Date.now() < deadline) {
-      const client = new pg.Client({ ...this.adminConnection('postgres'), connectionTimeoutMillis: 2000 });
+      const client = ownClient({ ...this.adminConnection('postgres'), connectionTimeoutMillis: 2000 });
       try {
         await client.connect();
         await client.query('SELECT 1');

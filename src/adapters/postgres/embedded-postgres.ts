@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { ownClient } from './with-client.ts';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -95,7 +96,7 @@ export class EmbeddedPostgres extends PostgresRestoreServer implements RestoreTa
   }
 
   private async answers(): Promise<boolean> {
-    const c = new pg.Client({ ...this.adminConnection('postgres'), connectionTimeoutMillis: 3_000 });
+    const c = ownClient({ ...this.adminConnection('postgres'), connectionTimeoutMillis: 3_000 });
     try {
       await c.connect();
       await c.query('SELECT 1');

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ownClient } from './with-client.ts';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
 import type { ArchiveRestorer, RestoreOptions, RestoreTarget } from '../../pipeline/ports.ts';
@@ -64,7 +65,7 @@ export class ExternalPostgres extends PostgresRestoreServer implements RestoreTa
 
   /** An administrator's connection to the server's `postgres` database, for the length of `fn`; a refused connection says what to check in PG_URL. */
   protected override async withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ ...this.adminConnection('postgres'), connectionTimeoutMillis: 10_000 });
+    const client = ownClient({ ...this.adminConnection('postgres'), connectionTimeoutMillis: 10_000 });
     try {
       await client.connect();
     } catch (err) {

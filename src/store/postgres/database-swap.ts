@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ownClient } from '../../adapters/postgres/with-client.ts';
 import { quoteIdent } from '../../adapters/postgres/sql-text.ts';
 import { storeDatabases } from '../../pipeline/databases.ts';
 
@@ -44,7 +45,7 @@ export async function swapStagingIn(c: pg.ClientBase, storeId: string): Promise<
  */
 export function swapOnRestoreServer(connection: pg.ClientConfig): (ops: pg.ClientBase, storeId: string) => Promise<void> {
   return async (_ops, storeId) => {
-    const c = new pg.Client(connection);
+    const c = ownClient(connection);
     await c.connect();
     try {
       await c.query('BEGIN');

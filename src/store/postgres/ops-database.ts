@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ownClient } from '../../adapters/postgres/with-client.ts';
 import { migrations } from './migrations.ts';
 import { quoteIdent } from '../../adapters/postgres/sql-text.ts';
 
@@ -25,7 +26,7 @@ function opsPool(config: pg.ClientConfig, onDropped?: (err: Error) => void): pg.
  * `connection`: the restore server administrator's settings for a database.
  */
 export async function openOpsDatabase(connection: (database: string) => pg.ClientConfig, name: string, onIdleError?: (err: Error) => void): Promise<pg.Pool> {
-  const admin = new pg.Client(connection('postgres'));
+  const admin = ownClient(connection('postgres'));
   await admin.connect();
   try {
     // One process at a time: workers of a fleet start together, and two GRANTs on one database at
