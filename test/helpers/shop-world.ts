@@ -135,8 +135,8 @@ export class ShopWorld {
   }
 
   /** `tokobot agent enroll` on the shop PC, then the heartbeat made short for the test. */
-  async enroll(token: string, schedule: string, heartbeatSeconds = 10): Promise<void> {
-    const r = await this.cli(['agent', 'enroll', this.url, token, '--schedule', schedule], this.agentEnv());
+  async enroll(token: string, schedule: string, heartbeatSeconds = 10, over: { url?: string; env?: Record<string, string> } = {}): Promise<void> {
+    const r = await this.cli(['agent', 'enroll', over.url ?? this.url, token, '--schedule', schedule], this.agentEnv(over.env));
     if (r.code !== 0) throw new Error(`enroll failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
     const file = path.join(this.dir, 'shop-pc', 'agent.json');
     const config = JSON.parse(readFileSync(file, 'utf8'));

@@ -21,6 +21,9 @@ const MAX_ANSWER_CHARS = 64 * 1024;
  * the head office's reason (a RefusalBody's `error`) when it gave one; `retryAfterMs` is its
  * Retry-After (429 rate-limited, 503 busy) in milliseconds; `status` the HTTP status, if any.
  */
+/** Node's TLS verification codes (a self-signed, expired, or other name's certificate): the connection was made, its certificate refused. */
+const CERTIFICATE_PROBLEM = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
 export class HeadOfficeError extends AppError {
   readonly refusal: Refusal | undefined;
   readonly retryAfterMs: number | undefined;
@@ -155,6 +158,12 @@ export class HttpHeadOffice implements HeadOffice {
     }
     const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
     const reason = code ?? (err instanceof Error ? err.message : String(err));
+    if (code && CERTIFICATE_PROBLEM.test(code)) {
+      return new HeadOfficeError('refused', {
+        en: `The head office's https certificate (${this.#host}) is not trusted here: ${code}. Its address needs a certificate from a public authority (a reverse proxy such as Caddy gets one by itself), or this computer must be given the head office's own CA (NODE_EXTRA_CA_CERTS=file.pem); check this computer's date and time too.`,
+        id: `Sertifikat https kantor pusat (${this.#host}) tidak dipercaya di sini: ${code}. Alamatnya perlu sertifikat dari otoritas publik (reverse proxy seperti Caddy mengurusnya sendiri), atau komputer ini diberi CA kantor pusat (NODE_EXTRA_CA_CERTS=file.pem); periksa juga tanggal dan jam komputer ini.`,
+      });
+    }
     return new HeadOfficeError('unreachable', {
       en: `Cannot reach the head office (${this.#host}): ${reason}. Is this computer online, and the URL right?`,
       id: `Tidak bisa menghubungi kantor pusat (${this.#host}): ${reason}. Apakah komputer ini terhubung ke internet, dan URL-nya benar?`,
