@@ -10,6 +10,8 @@ import { proxySection, type ProxySection } from '../config/sections.ts';
 import { isAppError } from '../errors.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import type { HeadOffice } from '../pipeline/agents/ports.ts';
+import { agentStatePath, type SenderState } from '../pipeline/agents/report-sender.ts';
+import { formatTime } from '../i18n/format-time.ts';
 import { isTokenRefusal } from './agent-enroll.ts';
 import { agentClients } from '../main/agent-doctor-clients.ts';
 import { check, diskCheck, said, type CheckResult, type Finding } from './doctor-checks.ts';
@@ -28,9 +30,8 @@ export interface AgentDoctorClients {
   dropboxFiles(folder: string): Promise<number>;
 }
 
-/** The file the agent's report sender keeps its state in; only these fields are read, each only when it has the right type. */
-export const AGENT_STATE_FILE = 'agent-state.json';
-interface OutboxState { pending?: number; rejected?: number; lastSentAt?: string; lastError?: { kind?: string; message?: string } }
+/** What the agent's report sender keeps (SenderState), as read here: any field may be missing or of another type. */
+type OutboxState = { [K in keyof SenderState]?: unknown };
 
 /** A version's major release as pg_dump counts them: 9.6 before 10, the first number from 10 on. */
 function major(version: string): { key: number; text: string } | null {
@@ -99,8 +100,8 @@ async function destinationCheck(d: JobDestination, clients: AgentDoctorClients, 
 }
 
 /** The sender's state, read tolerantly: any field may be missing or of another type (another version of the agent wrote it). */
-async function outboxCheck(dataDir: string, lang: Lang): Promise<CheckResult> {
-  const file = path.join(dataDir, AGENT_STATE_FILE);
+async function outboxCheck(dataDir: string, zone: string, lang: Lang): Promise<CheckResult> {
+  const file = agentStatePath(dataDir);
   let state: OutboxState;
   try {
     const raw: unknown = JSON.parse(await readFile(file, 'utf8'));
@@ -114,10 +115,11 @@ async function outboxCheck(dataDir: string, lang: Lang): Promise<CheckResult> {
   const count = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : 0);
   const pending = count(state.pending);
   const rejected = count(state.rejected);
-  const sentAt = typeof state.lastSentAt === 'string' ? state.lastSentAt : t(lang, 'outboxNeverSent');
-  const lines = [t(lang, 'outboxState', { pending, rejected, sent: sentAt })];
-  const error = state.lastError && typeof state.lastError === 'object' ? state.lastError : undefined;
-  if (error) lines.push(t(lang, 'outboxLastError', { kind: String(error.kind ?? '?'), message: String(error.message ?? '').slice(0, 500) }));
+  const sent = typeof state.lastSuccessAt === 'string' && !Number.isNaN(Date.parse(state.lastSuccessAt)) ? new Date(state.lastSuccessAt) : null;
+  const lines = [t(lang, 'outboxState', { pending, rejected, sent: sent ? formatTime(sent, zone, lang) : t(lang, 'outboxNeverSent') })];
+  const error = state.lastError && typeof state.lastError === 'object' ? state.lastError as { kind?: unknown; message?: unknown; messageId?: unknown } : undefined;
+  const told = lang === 'id' && typeof error?.messageId === 'string' ? error.messageId : error?.message;
+  if (error) lines.push(t(lang, 'outboxLastError', { kind: String(error.kind ?? '?'), message: String(told ?? '').slice(0, 500) }));
   if (rejected) lines.push(t(lang, 'outboxRejected', { rejected }));
   return { level: rejected || (pending && error) ? 'warn' : 'ok', text: lines.join('\n') };
 }
@@ -136,7 +138,7 @@ async function agentChecks(config: AgentConfig, clients: AgentDoctorClients, lan
       findings.push(await check(t(lang, 'checkDestination', { job: job.id, destination }), () => destinationCheck(d, clients, lang), lang));
     }
   }
-  findings.push(await check(t(lang, 'checkOutbox'), () => outboxCheck(config.dataDir, lang), lang));
+  findings.push(await check(t(lang, 'checkOutbox'), () => outboxCheck(config.dataDir, config.locale.zone, lang), lang));
   for (const dir of foldersOf(config)) findings.push(await check(t(lang, 'checkDisk'), () => diskCheck(dir, config.diskMinFreeBytes, lang), lang));
   return findings;
 }

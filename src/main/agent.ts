@@ -13,7 +13,7 @@ import type { JobConfig } from '../config/jobs-from.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { HeadOffice } from '../pipeline/agents/ports.ts';
 import { heartbeat, ReportingBackupLog } from '../pipeline/agents/run-reports.ts';
-import { ReportSender } from '../pipeline/agents/report-sender.ts';
+import { agentStatePath, ReportSender } from '../pipeline/agents/report-sender.ts';
 import type { BackupDeps } from '../pipeline/backup/backup-job.ts';
 import { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { verifyPostgresByReading } from '../pipeline/backup/verify-backup.ts';
@@ -32,8 +32,6 @@ const FLUSH_MS = 5_000;
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-/** DATA_DIR/agent-state.json: what the sender last managed (read by doctor). */
-export const agentStatePath = (dataDir: string) => path.join(dataDir, 'agent-state.json');
 
 /**
  * The agent has no restore server: its PostgreSQL dumps are verified by reading them

@@ -123,17 +123,17 @@ test('a local destination tokobot cannot write to fails; the outbox\'s state is 
   writeFileSync(agentFile, JSON.stringify(file), { mode: 0o600 });
   const state = path.join(dir, 'data', 'agent-state.json');
   try {
-    writeFileSync(state, JSON.stringify({ pending: 3, rejected: 'many', lastSentAt: '2026-11-29T21:05:00Z', lastError: { kind: 'unreachable', message: 'no route' }, future: true }));
+    writeFileSync(state, JSON.stringify({ pending: 3, rejected: 'many', lastSuccessAt: '2026-11-29T21:05:00Z', lastError: { kind: 'unreachable', message: 'no route' }, future: true }));
     const r = await doctor();
     assert.equal(r.code, 1);
     assert.match(r.out, /^✗ ipos destination: \S+a-file\/ipos: tokobot cannot write to \S+a-file\/ipos \(ENOTDIR\): fix the folder's owner or permissions/m);
-    assert.match(r.out, /^! reports to the head office: 3 report\(s\) waiting, 0 refused; last sent 2026-11-29T21:05:00Z\n {4}last error \(unreachable\): no route$/m);
-    writeFileSync(state, JSON.stringify({ pending: 0, rejected: 2, lastSentAt: '2026-11-29T21:05:00Z' }));
+    assert.match(r.out, /^! reports to the head office: 3 report\(s\) waiting, 0 refused; last sent 30 Nov 2026 04:05 WIB\n {4}last error \(unreachable\): no route$/m);
+    writeFileSync(state, JSON.stringify({ pending: 0, rejected: 2, lastSuccessAt: '2026-11-29T21:05:00Z' }));
     assert.match((await doctor()).out, /^! reports to the head office: 0 report\(s\) waiting, 2 refused; .*\n {4}the head office refused 2 report\(s\)/m);
     writeFileSync(state, '[1, 2');
     assert.match((await doctor()).out, /^! reports to the head office: \S+agent-state\.json cannot be read \(.+\); the agent writes it again$/m);
-    writeFileSync(state, JSON.stringify({ pending: 0, lastSentAt: '2026-11-29T21:05:00Z' }));
-    assert.match((await doctor()).out, /^✓ reports to the head office: 0 report\(s\) waiting, 0 refused; last sent 2026-11-29T21:05:00Z$/m);
+    writeFileSync(state, JSON.stringify({ pending: 0, lastSuccessAt: '2026-11-29T21:05:00Z' }));
+    assert.match((await doctor()).out, /^✓ reports to the head office: 0 report\(s\) waiting, 0 refused; last sent 30 Nov 2026 04:05 WIB$/m);
   } finally {
     writeFileSync(agentFile, saved, { mode: 0o600 });
     rmSync(state, { force: true });

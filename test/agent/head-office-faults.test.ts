@@ -66,6 +66,8 @@ test('head office down all night, an agent killed mid-upload: backups go on, not
   assert.match(String(runs[2]!.error), /interrupted|stopped|killed|power/i);
   assert.deepEqual(runs.filter((r) => r.status === 'success').map((r) => r.file_name).sort(), finals.sort());
   for (const r of runs.filter((x) => x.status === 'success')) assert.equal(Number(r.bytes), w.dropbox.fileBytes(`${w.folder}/${r.file_name}`)!.length);
+  const doctor = await w.cli(['doctor'], w.agentEnv());
+  assert.match(doctor.stdout, /reports to the head office: \d+ report\(s\) waiting, 0 refused; last sent \d+ \w+ \d{4} \d\d:\d\d WIB/, 'doctor tells when reports last went through');
   // In order: the reports were taken in the order the agent made them.
   const seqs = runs.map((r) => Number(r.agent_seq));
   assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, 'later runs carry later reports');

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { AppError, describeError, isAppError } from '../../errors.ts';
 import type { HeadOffice } from './ports.ts';
@@ -10,6 +11,9 @@ export const MAX_BACKOFF_MS = 10 * 60_000;
 export const REFUSED_RETRY_MS = 10 * 60_000;
 /** A batch's JSON is kept under this share of the head office's body limit (headers, the batch's own fields). */
 const BODY_SHARE = 0.9;
+
+/** DATA_DIR/agent-state.json: what the sender last managed (read by doctor). */
+export const agentStatePath = (dataDir: string) => path.join(dataDir, 'agent-state.json');
 
 /** What doctor reads of the sender (DATA_DIR/agent-state.json). */
 export interface SenderState {
