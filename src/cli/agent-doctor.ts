@@ -8,6 +8,7 @@ import type { JobConfig, JobDestination } from '../config/jobs-from.ts';
 import { readSettingsFile, someSettings } from '../config/load-config.ts';
 import { proxySection, type ProxySection } from '../config/sections.ts';
 import { isAppError } from '../errors.ts';
+import type { Detail } from '../errors.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import type { HeadOffice } from '../pipeline/agents/ports.ts';
 import { agentStatePath, type SenderState } from '../pipeline/agents/report-sender.ts';
@@ -21,7 +22,7 @@ import { cliIo } from './print.ts';
 export interface AgentDoctorClients {
   headOffice(o: { url: string; token: string; proxy: ProxySection }): Pick<HeadOffice, 'hello'>;
   /** What a backup job's database answers (the head office's doctor asks the same). */
-  jobDatabase(job: JobConfig): Promise<string>;
+  jobDatabase(job: JobConfig): Promise<Detail>;
   /** The job's PostgreSQL server's version as it says it ("15.4 (Debian …)", "9.6.24"). */
   serverVersion(job: JobConfig): Promise<string>;
   /** pg_dump's version and the file it is (searched on the PATH when `program` names no folder); null when there is none. */
@@ -131,7 +132,7 @@ async function agentChecks(config: AgentConfig, clients: AgentDoctorClients, lan
   const findings: Finding[] = [];
   findings.push(await check(t(lang, 'checkHeadOffice'), () => headOfficeCheck(config.headOffice, config.proxy, clients, lang), lang));
   for (const job of config.jobs) {
-    findings.push(await check(t(lang, 'checkJob', { job: job.id }), () => clients.jobDatabase(job), lang));
+    findings.push(await check(t(lang, 'checkJob', { job: job.id }), async () => (await clients.jobDatabase(job))[lang], lang));
     if (job.type === 'postgres') findings.push(await check(t(lang, 'checkPgDump', { job: job.id }), () => pgDumpCheck(job, config.pgDump, clients, lang), lang));
     for (const d of job.destinations) {
       const destination = d.type === 'local' ? d.dir : `Dropbox ${d.folder}`;

@@ -1,3 +1,4 @@
+import type { Detail } from '../errors.ts';
 import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
@@ -18,7 +19,7 @@ export interface DoctorClients {
   /** The bot's username; Telegram's GrammyError when it refuses the token. */
   telegramBot(token: string, apiRoot: string | undefined): Promise<string | undefined>;
   /** What a backup job's database answers. */
-  jobDatabase(job: JobConfig): Promise<string>;
+  jobDatabase(job: JobConfig): Promise<Detail>;
 }
 
 const HOUR = 3_600_000;
@@ -50,7 +51,7 @@ async function configured(config: Config, clients: DoctorClients, lang: Lang): P
       return t(lang, 'whatsappLinked', { path: chromium, session });
     }, lang));
   }
-  for (const job of config.jobs) findings.push(await check(t(lang, 'checkJob', { job: job.id }), () => clients.jobDatabase(job), lang));
+  for (const job of config.jobs) findings.push(await check(t(lang, 'checkJob', { job: job.id }), async () => (await clients.jobDatabase(job))[lang], lang));
   findings.push(await check(t(lang, 'checkDisk'), () => diskCheck(config.dataDir, config.alerts.diskMinFreeBytes, lang), lang));
   return findings;
 }

@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import { ownClient } from '../adapters/postgres/with-client.ts';
 import type { Config, JobConfig } from '../config/load-config.ts';
-import { describeError } from '../errors.ts';
+import { AppError, describeError, type Detail } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
 import type { DoctorClients } from '../cli/doctor.ts';
@@ -9,27 +9,33 @@ import { buildSource } from './app.ts';
 import { buildTarget } from './restore-target.ts';
 import { telegramClient } from '../adapters/telegram/telegram-client.ts';
 
-/** What a backup job's database answers; each refusal named with what to fix. */
-export async function jobDatabase(job: JobConfig): Promise<string> {
+/** What a backup job's database answers, in both languages; each refusal an AppError naming what to fix. */
+export async function jobDatabase(job: JobConfig): Promise<Detail> {
   if (job.type === 'mysql') {
     const db = new MysqlDatabase({ url: job.url });
     try {
       const tables = Object.keys(await db.countRows(db.database)).length;
-      return `MySQL database ${db.database} answers (${tables} tables)`;
+      return { en: `MySQL database ${db.database} answers (${tables} tables)`, id: `database MySQL ${db.database} menjawab (${tables} tabel)` };
     } finally {
       await db.close();
     }
   }
-  if (job.container) return `PostgreSQL inside the container ${job.container} (checked at the first run)`;
+  if (job.container) {
+    return { en: `PostgreSQL inside the container ${job.container} (checked at the first run)`, id: `PostgreSQL di dalam container ${job.container} (diperiksa saat backup pertama)` };
+  }
   const c = ownClient({ connectionString: job.url, connectionTimeoutMillis: 10_000 });
   try {
     await c.connect();
     const r = await c.query('SELECT current_database() AS db, version() AS v');
-    return `PostgreSQL database ${r.rows[0].db} answers (${String(r.rows[0].v).split(' ').slice(0, 2).join(' ')})`;
+    const version = String(r.rows[0].v).split(' ').slice(0, 2).join(' ');
+    return { en: `PostgreSQL database ${r.rows[0].db} answers (${version})`, id: `database PostgreSQL ${r.rows[0].db} menjawab (${version})` };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    throw new Error(code === '28P01' ? 'the password in the job\'s URL is wrong' : code === '3D000' ? 'the database in the job\'s URL does not exist'
-      : code === 'ECONNREFUSED' ? 'nothing listens at the host and port in the job\'s URL' : describeError(err));
+    const said = code === '28P01' ? { en: 'the password in the job\'s URL is wrong', id: 'kata sandi di URL job salah' }
+      : code === '3D000' ? { en: 'the database in the job\'s URL does not exist', id: 'database di URL job tidak ada' }
+        : code === 'ECONNREFUSED' ? { en: 'nothing listens at the host and port in the job\'s URL', id: 'tidak ada yang mendengarkan di host dan port pada URL job' }
+          : { en: describeError(err), id: describeError(err) };
+    throw new AppError(code === 'ECONNREFUSED' ? 'unreachable' : 'refused', 'postgres', said, { cause: err });
   } finally {
     await c.end().catch(() => undefined);
   }

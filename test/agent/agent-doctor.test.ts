@@ -72,6 +72,7 @@ test('an enrolled shop PC: every check of the agent, one line each; the agent no
   const id = await doctor({ TOKOBOT_LANG: 'id' });
   assert.match(id.out, /^✓ kantor pusat: tokobot 0\.9\.0 di 127\.0\.0\.1:\d+ menjawab; token berlaku untuk toko cabang_1 \(Cabang Satu\)$/m);
   assert.match(id.out, /^! laporan ke kantor pusat: agen belum pernah berjalan/m);
+  assert.match(id.out, /^✓ job backup ipos: database PostgreSQL \S+ menjawab \(PostgreSQL \d+/m);
 });
 
 test('the token revoked at the head office: named with what to do (exit code 1)', { skip }, async () => {
