@@ -9,6 +9,7 @@ const NAME: Record<ErrorSystem, Text> = {
   folder: { id: 'folder backup', en: 'the backup folder' },
   telegram: { id: 'Telegram', en: 'Telegram' },
   whatsapp: { id: 'WhatsApp tokobot', en: 'tokobot\'s WhatsApp' },
+  email: { id: 'server e-mail (SMTP)', en: 'the e-mail (SMTP) server' },
   postgres: { id: 'server PostgreSQL', en: 'the PostgreSQL server' },
   mysql: { id: 'server MySQL/MariaDB', en: 'the MySQL/MariaDB server' },
   docker: { id: 'Docker', en: 'Docker' },
@@ -80,6 +81,14 @@ const SPECIFIC: Partial<Record<`${ErrorKind}/${ErrorSystem}`, Text>> = {
   'refused/whatsapp': {
     id: 'WhatsApp tidak bisa mengirim ke nomor ini. Periksa nomornya di pengaturan (bentuk internasional, mis. 6281234567890).',
     en: 'WhatsApp cannot send to this number. Check it in the settings (international form, e.g. 6281234567890).',
+  },
+  'unreachable/email': {
+    id: 'Server e-mail (SMTP) tidak bisa dihubungi. Periksa SMTP_URL (atau SMTP_HOST dan SMTP_PORT) dan koneksi internet; e-mail dikirim lagi nanti.',
+    en: 'The e-mail (SMTP) server cannot be reached. Check SMTP_URL (or SMTP_HOST and SMTP_PORT) and the internet connection; the e-mail goes again later.',
+  },
+  'refused/email': {
+    id: 'Server e-mail (SMTP) menolak e-mail tokobot. Periksa alamat penerima, SMTP_FROM, serta nama pengguna dan kata sandi SMTP.',
+    en: 'The e-mail (SMTP) server refused tokobot\'s e-mail. Check the recipient\'s address, SMTP_FROM, and the SMTP user name and password.',
   },
   'unreachable/postgres': {
     id: 'Server PostgreSQL tokobot tidak bisa dihubungi. Periksa apakah server itu (atau Docker) berjalan; tokobot mencoba lagi nanti.',

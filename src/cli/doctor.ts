@@ -1,4 +1,5 @@
-import type { Detail } from '../errors.ts';
+import { errorDetail, isAppError, type Detail } from '../errors.ts';
+import type { SmtpSettings } from '../adapters/email/email-messenger.ts';
 import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
@@ -18,6 +19,8 @@ export interface DoctorClients {
   source(store: StoreConfig): Pick<BackupSource, 'list' | 'description'>;
   /** The bot's username; Telegram's GrammyError when it refuses the token. */
   telegramBot(token: string, apiRoot: string | undefined): Promise<string | undefined>;
+  /** Connects to the SMTP server and logs in, sending nothing; rejects with an AppError of system email. */
+  smtp(settings: SmtpSettings): Promise<void>;
   /** What a backup job's database answers. */
   jobDatabase(job: JobConfig): Promise<Detail>;
 }
@@ -40,6 +43,13 @@ async function configured(config: Config, clients: DoctorClients, lang: Lang): P
     }, lang));
   }
   findings.push(await check('Telegram', () => telegram(config, clients, lang), lang));
+  const smtp = config.email;
+  if (smtp) {
+    findings.push(await check('E-mail (SMTP)', async () => {
+      await clients.smtp(smtp).catch((err: unknown) => { throw isAppError(err) ? new Error(errorDetail(err, lang)) : err; });
+      return t(lang, 'smtpAnswers', { server: `${smtp.host}:${smtp.port}`, from: smtp.from, count: config.alerts.recipients.filter((r) => r.email).length });
+    }, lang));
+  }
   const chromium = config.whatsapp.chromiumPath;
   if (config.whatsapp.enabled) {
     findings.push(await check('WhatsApp', async () => {

@@ -17,6 +17,10 @@ const idList = z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, problem('telegramUse
 const chatList = z.string().regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, problem('telegramChats')).optional();
 const groupList = z.string().regex(/^\s*-\d+(\s*,\s*-\d+)*\s*$/, problem('telegramGroups')).optional();
 const numberList = z.string().regex(/^\s*\+?\d{8,15}(\s*,\s*\+?\d{8,15})*\s*$/, problem('phoneNumbers')).optional();
+// A plain address check (something@domain.tld): the SMTP server has the last word, and says so per recipient.
+const ADDRESS = /^[^\s@,<>"]+@[^\s@,<>"]+\.[^\s@,<>"]+$/;
+const emailList = z.string().refine((s) => s.split(',').every((a) => ADDRESS.test(a.trim())), problem('emailAddresses')).optional();
+const emailAddress = z.string().trim().refine((s) => ADDRESS.test(s.replace(/^.*<([^>]*)>$/, '$1')), problem('emailAddress')).optional();
 const flag = z.enum(['true', 'false'], { message: problem('trueFalse') }).default('false');
 // Only a value that is no whole number is told so; a number out of range hears its limit.
 const count = (min: number) => z.coerce.number({ error: (iss) => (iss.code === 'invalid_type' ? problem('wholeNumber') : undefined) }).int().min(min);
@@ -77,6 +81,13 @@ export const envSchema = z.object({
   WHATSAPP_ENABLED: flag.describe('true: link a WhatsApp account for alerts and questions'),
   WHATSAPP_ALERT_NUMBERS: numberList.describe('WhatsApp numbers that receive alerts, e.g. 6281234567890'),
   WHATSAPP_ALLOWED_NUMBERS: numberList.describe('WhatsApp numbers that may ask prices and /status'),
+  EMAIL_ALERT_TO: emailList.describe('E-mail addresses that receive alerts, separated by commas, e.g. pemilik@toko.co.id (needs SMTP_URL or SMTP_HOST, and SMTP_FROM)'),
+  SMTP_URL: urlSetting(['smtp', 'smtps'], 'smtp://user:password@mail.example.com:587').describe('SMTP server for e-mail alerts: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (instead of SMTP_HOST…)'),
+  SMTP_HOST: optionalText.describe('SMTP server for e-mail alerts, with SMTP_PORT, SMTP_USER and SMTP_PASSWORD (instead of SMTP_URL)'),
+  SMTP_PORT: port.optional().describe('SMTP port: 587 (STARTTLS, required), 465 (TLS) or 25 (empty: 587)'),
+  SMTP_USER: optionalText.describe('SMTP user name (empty: send without logging in)'),
+  SMTP_PASSWORD: optionalText.describe('SMTP password (never shown in logs or messages)'),
+  SMTP_FROM: emailAddress.describe('Sender of e-mail alerts, e.g. tokobot@toko.co.id or "tokobot <tokobot@toko.co.id>"'),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium').describe('Chromium that WhatsApp Web runs in'),
   ALERT_REMIND_HOURS: count(1).default(6).describe('Hours between reminders of an alert that stays open'),
   STALE_BACKUP_HOURS: count(1).default(26).describe('Alert when a store has had no new backup for this long (hours)'),

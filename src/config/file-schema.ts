@@ -63,12 +63,13 @@ export const fileSchema = z
           name: z.string().min(1),
           telegram: z.number().int().optional(),
           whatsapp: z.string().regex(/^\+?\d{8,15}$/, problem('phoneNumber')).optional(),
+          email: z.string().trim().regex(/^[^\s@,<>"]+@[^\s@,<>"]+\.[^\s@,<>"]+$/, problem('emailAddress')).optional(),
           /** Unset: TOKOBOT_LANG (or the locale's). */
           lang: z.enum(['id', 'en']).optional(),
           severities: z.array(z.enum(['warning', 'critical'])).min(1).default(['warning', 'critical']),
           /** Set: only the alerts about these stores (a branch manager); unset: every alert (head office). */
           stores: z.array(storeId).min(1).optional(),
-        }).strict().refine((r) => r.telegram !== undefined || r.whatsapp !== undefined, { message: problem('telegramOrWhatsApp') })),
+        }).strict().refine((r) => r.telegram !== undefined || r.whatsapp !== undefined || r.email !== undefined, { message: problem('telegramOrWhatsApp') })),
       })
       .strict()
       .optional(),

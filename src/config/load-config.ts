@@ -12,6 +12,7 @@ import { parseSettings, problemLine, type Problem } from './config-issues.ts';
 import { langFrom } from './lang-from.ts';
 import { storesFrom, type StoreConfig } from './stores-from.ts';
 import type { Lang } from '../i18n/lang.ts';
+import type { Recipient } from '../pipeline/alerts/alert-types.ts';
 import { t } from '../i18n/text.ts';
 
 export type { JobConfig } from './jobs-from.ts';
@@ -127,13 +128,16 @@ export function cliLogSettings(source: NodeJS.ProcessEnv = process.env): { dataD
   return { dataDir: path.resolve(env.DATA_DIR), level: env.LOG_LEVEL };
 }
 
-function checkCombinations(env: Env, dropbox: DropboxAccount, stores: StoreConfig[], problems: string[], sourceProblems: string[], lang: Lang): void {
+function checkCombinations(env: Env, dropbox: DropboxAccount, stores: StoreConfig[], recipients: Recipient[], problems: string[], sourceProblems: string[], lang: Lang): void {
   if (stores.some((s) => s.source.type === 'dropbox') && !hasDropboxCredentials(dropbox)) {
     sourceProblems.push(problemLine('DROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN', { key: 'dropboxCredentials' }, lang));
   }
   if (!validCron(env.SYNC_CRON)) problems.push(problemLine('SYNC_CRON', { key: 'syncCron', params: { value: env.SYNC_CRON } }, lang));
   if (env.RESTORE_TARGET === 'external' && !env.PG_URL) problems.push(problemLine('PG_URL', { key: 'pgUrlNeeded' }, lang));
   // The agents' API is served by the web server: without a port, agents would find nobody to report to.
+  if (env.SMTP_URL && env.SMTP_HOST) problems.push(problemLine('SMTP_URL, SMTP_HOST', { key: 'smtpUrlOrHost' }, lang));
+  if ((env.SMTP_URL || env.SMTP_HOST) && !env.SMTP_FROM) problems.push(problemLine('SMTP_FROM', { key: 'smtpFromNeeded' }, lang));
+  if (recipients.some((r) => r.email) && !env.SMTP_URL && !env.SMTP_HOST) problems.push(problemLine('EMAIL_ALERT_TO', { key: 'smtpNeeded' }, lang));
   if (env.AGENT_INGEST === 'true' && env.WEB_PORT === undefined) problems.push(problemLine('WEB_PORT', { key: 'agentIngestNeedsWeb' }, lang));
 }
 
@@ -152,7 +156,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
   // A reader's sources go unchecked: checkRunnable tells their problems when a sync or backup needs them.
   const sourceProblems = options.reader ? [] : problems;
   const stores = storesFrom(env, file, problems, sourceProblems, lang);
-  checkCombinations(env, sections.dropbox, stores, problems, sourceProblems, lang);
+  checkCombinations(env, sections.dropbox, stores, sections.alerts.recipients, problems, sourceProblems, lang);
   checkRecipientStores(file, stores, problems, lang);
   const jobs = jobsFrom(file.jobs ?? [], present, problems, lang);
   if (jobs.some((j) => j.destinations.some((d) => d.type === 'dropbox')) && !hasDropboxCredentials(sections.dropbox)) {

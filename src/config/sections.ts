@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Env } from './env-schema.ts';
 import type { FileConfig } from './file-schema.ts';
 import type { Recipient } from '../pipeline/alerts/alert-types.ts';
+import type { SmtpSettings } from '../adapters/email/email-messenger.ts';
 import type { Lang, Locale } from '../i18n/lang.ts';
 
 export type Role = 'owner' | 'admin' | 'staff';
@@ -139,6 +140,8 @@ export interface Sections {
   telegram: TelegramSection;
   whatsapp: WhatsAppSection;
   alerts: AlertsSection;
+  /** The SMTP server for e-mail alerts (SMTP_URL or SMTP_HOST…, SMTP_FROM); unset: no e-mail channel. */
+  email?: SmtpSettings;
   http: HttpSection;
   web: WebSection;
   agents: AgentsSection;
@@ -172,6 +175,7 @@ function recipientsFrom(env: Env, file: FileConfig, lang: Lang): Recipient[] {
   const all: Recipient[] = (file.alerts?.recipients ?? []).map((r) => ({
     name: r.name, lang: r.lang ?? lang, severities: r.severities, ...(r.stores ? { stores: r.stores } : {}),
     ...(r.telegram !== undefined ? { telegram: String(r.telegram) } : {}), ...(r.whatsapp ? { whatsapp: r.whatsapp.replace(/\D/g, '') } : {}),
+    ...(r.email ? { email: r.email.trim() } : {}),
   }));
   const both: Recipient['severities'] = ['warning', 'critical'];
   for (const chat of (env.TELEGRAM_ALERT_CHATS ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
@@ -180,8 +184,36 @@ function recipientsFrom(env: Env, file: FileConfig, lang: Lang): Recipient[] {
   for (const number of numbers(env.WHATSAPP_ALERT_NUMBERS)) {
     if (!all.some((r) => r.whatsapp === number)) all.push({ name: `WhatsApp ${number}`, whatsapp: number, lang, severities: both });
   }
+  for (const address of (env.EMAIL_ALERT_TO ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (!all.some((r) => r.email?.toLowerCase() === address.toLowerCase())) all.push({ name: address, email: address, lang, severities: both });
+  }
   return all;
 }
+
+/** STARTTLS's port: there it is required, so that the password never crosses the network in the clear. */
+const SUBMISSION_PORT = 587;
+
+/**
+ * The SMTP server from SMTP_URL or SMTP_HOST…; undefined when neither is set, or without SMTP_FROM
+ * (loadConfig says so). The password is not enumerable: a config object logged or printed whole
+ * does not show it.
+ */
+export function emailSection(env: Pick<Env, 'SMTP_URL' | 'SMTP_HOST' | 'SMTP_PORT' | 'SMTP_USER' | 'SMTP_PASSWORD' | 'SMTP_FROM'>): SmtpSettings | undefined {
+  if (!env.SMTP_FROM || (!env.SMTP_URL && !env.SMTP_HOST)) return undefined;
+  const url = env.SMTP_URL ? new URL(env.SMTP_URL) : null;
+  const secure = url ? url.protocol === 'smtps:' : env.SMTP_PORT === 465;
+  const port = url ? Number(url.port || (secure ? 465 : SUBMISSION_PORT)) : env.SMTP_PORT ?? SUBMISSION_PORT;
+  const user = url ? decodeURIComponent(url.username) || undefined : env.SMTP_USER;
+  const password = url ? decodeURIComponent(url.password) || undefined : env.SMTP_PASSWORD;
+  const smtp: SmtpSettings = { host: url ? url.hostname : env.SMTP_HOST!, port, secure, requireTLS: !secure && port === SUBMISSION_PORT, ...(user ? { user } : {}), from: env.SMTP_FROM };
+  if (password) Object.defineProperty(smtp, 'password', { value: password, enumerable: false });
+  return smtp;
+}
+
+const withEmail = (env: Env): { email?: SmtpSettings } => {
+  const email = emailSection(env);
+  return email ? { email } : {};
+};
 
 export function dropboxSection(env: Partial<Env>): DropboxAccount {
   return {
@@ -222,6 +254,7 @@ export function sectionsFrom(env: Env, file: FileConfig, lang: Lang): Sections {
       recipients: recipientsFrom(env, file, lang), remindMs: env.ALERT_REMIND_HOURS * HOUR_MS, staleBackupMs: env.STALE_BACKUP_HOURS * HOUR_MS,
       diskMinFreeBytes: env.DISK_MIN_FREE_MB * MB,
     },
+    ...withEmail(env),
     http: { port: env.HTTP_PORT, host: env.HTTP_HOST, token: env.HTTP_TOKEN },
     web: webSection(env),
     agents: { ingest: env.AGENT_INGEST === 'true', silentMs: env.AGENT_SILENT_MINUTES * 60_000, ratePerMinute: env.AGENT_RATE_PER_MINUTE },

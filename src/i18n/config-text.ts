@@ -49,6 +49,17 @@ export const CONFIG_TEXT = {
     id: 'harus nomor HP bentuk internasional dipisah koma, mis. 6281234567890',
     en: 'expected phone numbers in international form separated by commas, e.g. 6281234567890',
   },
+  emailAddresses: {
+    id: 'harus alamat e-mail dipisah koma, mis. pemilik@toko.co.id,admin@toko.co.id',
+    en: 'expected e-mail addresses separated by commas, e.g. pemilik@toko.co.id,admin@toko.co.id',
+  },
+  emailAddress: { id: 'harus alamat e-mail, mis. tokobot@toko.co.id', en: 'expected an e-mail address, e.g. tokobot@toko.co.id' },
+  smtpUrlOrHost: { id: 'isi salah satu saja: SMTP_URL atau SMTP_HOST', en: 'give only one of SMTP_URL or SMTP_HOST' },
+  smtpNeeded: {
+    id: 'ada penerima peringatan e-mail, tetapi server SMTP belum diatur: isi SMTP_URL (atau SMTP_HOST) dan SMTP_FROM',
+    en: 'there are e-mail alert recipients but no SMTP server: set SMTP_URL (or SMTP_HOST) and SMTP_FROM',
+  },
+  smtpFromNeeded: { id: 'isi alamat pengirim e-mail, mis. SMTP_FROM=tokobot@toko.co.id', en: 'give the sender address, e.g. SMTP_FROM=tokobot@toko.co.id' },
   phoneNumber: { id: 'harus nomor HP bentuk internasional, mis. 6281234567890', en: 'expected a phone number in international form, e.g. 6281234567890' },
   storeId: { id: 'harus 1-32 karakter a-z, 0-9 atau _', en: 'expected 1-32 characters a-z, 0-9 or _' },
   databaseName: { id: 'harus nama database biasa (a-z, 0-9, _; diawali huruf atau _)', en: 'expected a plain database name (a-z, 0-9, _; starting with a letter or _)' },
@@ -76,7 +87,7 @@ export const CONFIG_TEXT = {
   containerIsPostgres: { id: 'hanya job postgres yang menjalankan dump di dalam container', en: 'only postgres jobs run their dump inside a container' },
   folderOrDir: { id: 'isi salah satu saja: dropboxFolder atau dir', en: 'give exactly one of dropboxFolder or dir' },
   someStore: { id: 'cantumkan minimal satu toko', en: 'list at least one store' },
-  telegramOrWhatsApp: { id: 'isi telegram, whatsapp, atau keduanya', en: 'give telegram, whatsapp or both' },
+  telegramOrWhatsApp: { id: 'isi telegram, whatsapp, email, atau lebih dari satu', en: 'give telegram, whatsapp, email, or more than one' },
 
   // What loadConfig checks beyond one setting (src/config/load-config.ts, jobs-from.ts).
   fileMissing: { id: 'file {file} tidak ada', en: 'there is no file {file}' },

@@ -30,6 +30,10 @@ export const DOCTOR_TEXT = {
     id: 'Telegram menolak TELEGRAM_BOT_TOKEN: salin lagi dari @BotFather (/mybots → API Token)',
     en: 'Telegram refuses TELEGRAM_BOT_TOKEN: copy it again from @BotFather (/mybots → API Token)',
   },
+  smtpAnswers: {
+    id: 'server SMTP {server} menerima login tokobot; pengirim {from}; {count} penerima e-mail',
+    en: 'the SMTP server {server} accepts tokobot\'s login; sender {from}; {count} e-mail recipients',
+  },
   telegramUnreachable: { id: 'Bot API tidak bisa dihubungi ({reason}): {hint}', en: 'the Bot API cannot be reached ({reason}): {hint}' },
   hintInternet: { id: 'periksa koneksi internet server ini', en: 'check this server\'s internet connection' },
   hintProxy: { id: 'proxy {proxy} ({variable}): apakah tokobot diizinkan lewat?', en: 'the proxy {proxy} ({variable}): does it let tokobot through?' },

@@ -4,12 +4,13 @@ import type { App } from './app.ts';
 import { describeError } from '../errors.ts';
 import type { Message } from '../message.ts';
 import { TelegramMessenger } from '../adapters/telegram/telegram-messenger.ts';
+import { EmailMessenger } from '../adapters/email/email-messenger.ts';
 import { AlertLoop } from '../pipeline/alerts/alert-loop.ts';
 import { AlertOutbox } from '../pipeline/alerts/alert-outbox.ts';
 import { addressOf, receives, type Recipient } from '../pipeline/alerts/alert-types.ts';
 import { openMessage, resolvedMessage } from '../pipeline/alerts/alert-messages.ts';
 import { Monitors } from '../pipeline/alerts/monitors.ts';
-import type { Channel, Messenger, MessengerState } from '../pipeline/alerts/ports.ts';
+import { CHANNELS, type Channel, type Messenger, type MessengerState } from '../pipeline/alerts/ports.ts';
 import { backupAlert, syncAlert } from '../pipeline/alerts/run-alerts.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
@@ -55,7 +56,7 @@ export interface ChannelTest { name: string; channel: Channel; to: string; off?:
 async function sendToAll(recipients: Recipient[], messengers: Partial<Record<Channel, Messenger>>, messageFor: (r: Recipient) => Message, only?: Channel) {
   const results: ChannelTest[] = [];
   for (const r of recipients) {
-    for (const channel of only ? [only] : ['telegram', 'whatsapp'] as Channel[]) {
+    for (const channel of only ? [only] : CHANNELS) {
       const to = addressOf(r, channel);
       if (!to) continue;
       const m = messengers[channel];
@@ -84,10 +85,20 @@ export function reportRuns(app: Pick<App, 'alerts' | 'backups' | 'config'>, sync
   });
 }
 
+/** The e-mail channel when an SMTP server is set: each address's subject in its recipient's language. */
+export function emailMessenger(config: Pick<App['config'], 'email' | 'alerts' | 'locale'>): EmailMessenger | undefined {
+  if (!config.email) return undefined;
+  const langs = new Map(config.alerts.recipients.flatMap((r) => (r.email ? [[r.email.toLowerCase(), r.lang] as const] : [])));
+  return new EmailMessenger({ smtp: config.email, langOf: (to) => langs.get(to.toLowerCase()) ?? config.locale.lang });
+}
+
+const OFF: Record<Channel, string> = { telegram: 'off', whatsapp: 'off (WHATSAPP_ENABLED is not true)', email: 'off (SMTP_URL or SMTP_HOST is not set)' };
+
 /** The alert side of `tokobot start`: channels, the delivery loop, the monitors, and runs reporting in. */
 export function startAlerting(app: App, o: AlertingOptions): Alerting {
   const telegram = new TelegramMessenger(o.api, o.chat, o.telegram);
-  const messengers: Partial<Record<Channel, Messenger>> = { telegram, ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}) };
+  const email = emailMessenger(app.config);
+  const messengers: Partial<Record<Channel, Messenger>> = { telegram, ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}), ...(email ? { email } : {}) };
   const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.alerts.recipients, zone: app.config.locale.zone });
   const loop = new AlertLoop(app.alerts, outbox, o.intervalMs ?? 15_000, app.logger);
   reportRuns(app, o.syncRunner, o.backupRunner, () => loop.kick());
@@ -118,15 +129,16 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
   return {
     messengers, monitors, loop,
     async test() {
-      if (!app.config.alerts.recipients.length) return ['No alert recipients: set TELEGRAM_ALERT_CHATS or WHATSAPP_ALERT_NUMBERS (or alerts.recipients in the config file).'];
+      if (!app.config.alerts.recipients.length) return ['No alert recipients: set TELEGRAM_ALERT_CHATS, WHATSAPP_ALERT_NUMBERS or EMAIL_ALERT_TO (or alerts.recipients in the config file).'];
       const results = await sendToAll(app.config.alerts.recipients, messengers, testMessage);
-      return results.map((x) => `${x.channel} ${x.to} (${x.name}): ${x.off ? 'off (WHATSAPP_ENABLED is not true)' : x.error ? `FAILED — ${x.error}` : 'sent'}`);
+      return results.map((x) => `${x.channel} ${x.to} (${x.name}): ${x.off ? OFF[x.channel] : x.error ? `FAILED — ${x.error}` : 'sent'}`);
     },
     testChannel: (channel) => sendToAll(app.config.alerts.recipients, messengers, testMessage, channel),
     async stop() {
       await task.stop();
       await agentTask?.stop();
       await loop.stop();
+      email?.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Api } from 'grammy';
+import { EmailMessenger } from '../adapters/email/email-messenger.ts';
 import { ownClient } from '../adapters/postgres/with-client.ts';
 import type { Config, JobConfig } from '../config/load-config.ts';
 import { AppError, describeError, type Detail } from '../errors.ts';
@@ -50,6 +51,14 @@ export function doctorClients(config: Config): DoctorClients {
     source: (store) => buildSource(config, store, logger, { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 }),
     // Its own time limit, under the doctor's: a network that drops packets is then named as unreachable, with what to check.
     telegramBot: async (token, apiRoot) => (await new Api(token, { ...telegramClient(apiRoot, config.proxy), timeoutSeconds: 15 }).getMe()).username,
+    smtp: async (smtp) => {
+      const email = new EmailMessenger({ smtp });
+      try {
+        await email.verify();
+      } finally {
+        email.close();
+      }
+    },
     jobDatabase,
   };
 }

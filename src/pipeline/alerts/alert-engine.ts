@@ -1,7 +1,7 @@
 import type { AlertEvent, AlertRecord, AlertStore, OutboxMessage } from '../../store/alerts.ts';
 import { digestMessage, openMessage, remindMessage, resolvedMessage } from './alert-messages.ts';
 import { addressOf, receives, type AlertInput, type OpenAlert, type Recipient, type ResolvedAlert } from './alert-types.ts';
-import type { Channel } from './ports.ts';
+import { CHANNELS } from './ports.ts';
 
 export interface AlertEngineOptions {
   store: AlertStore;
@@ -90,7 +90,7 @@ export class AlertEngine {
         ? [{ alertKey: null, event: 'digest' as const, message: digestMessage(items, reader) }]
         : items.map(({ alert, event }) => ({ alertKey: alert.key, event,
           message: event === 'open' ? openMessage(alert, reader) : event === 'remind' ? remindMessage(alert, reader) : resolvedMessage(alert, reader, alert.resolvedAt ?? now) }));
-      for (const channel of ['telegram', 'whatsapp'] as Channel[]) {
+      for (const channel of CHANNELS) {
         const recipient = addressOf(r, channel);
         if (!recipient) continue;
         for (const b of bodies) out.push({ ...b, channel, recipient });

@@ -29,8 +29,9 @@ export interface AlertOutboxOptions {
 const LEASE_MS = 10 * 60_000;
 const SEND_TIMEOUT_MS = 2 * 60_000;
 
-const NAME: Record<Channel, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp' };
-const OTHER: Record<Channel, Channel> = { telegram: 'whatsapp', whatsapp: 'telegram' };
+const NAME: Record<Channel, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', email: 'E-mail' };
+/** Where a channel's message goes while it cannot take it. E-mail has no other: its rows wait for the SMTP server (a mailbox is read later anyway). */
+const OTHER: Partial<Record<Channel, Channel>> = { telegram: 'whatsapp', whatsapp: 'telegram' };
 
 /** The message with a first line saying why it comes through the other channel. */
 const redirected = (m: Message, lang: Lang, channel: Channel, state: string): Message => ({ ...m, lines: [lang === 'en'
@@ -125,6 +126,10 @@ export class AlertOutbox {
    */
   private async fallback(row: OutboxRow, why: string): Promise<'delivered' | 'waiting'> {
     const [from, to] = [row.channel, OTHER[row.channel]];
+    if (!to) {
+      await this.later(row, `${NAME[from]} ${why}`);
+      return 'waiting';
+    }
     const person = this.o.recipients.find((r) => addressOf(r, from) === row.recipient);
     const own = person && addressOf(person, to);
     const targets = own ? [own] : this.o.recipients.filter((r) => !addressOf(r, from) && seesAllOf(r, person)).flatMap((r) => addressOf(r, to) ?? []);

@@ -57,6 +57,7 @@ export interface Recipient {
   name: string;
   telegram?: string;
   whatsapp?: string;
+  email?: string;
   lang: Lang;
   severities: Severity[];
   /** Set: only the alerts about these stores (a branch manager); unset: every alert (head office). */
@@ -86,5 +87,5 @@ export function seesAllOf(other: Recipient, r: Recipient | undefined): boolean {
 }
 
 export function addressOf(r: Recipient, channel: Channel): string | undefined {
-  return channel === 'telegram' ? r.telegram : r.whatsapp;
+  return r[channel];
 }

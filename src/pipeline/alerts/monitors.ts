@@ -123,6 +123,10 @@ async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
 
 /** The scheduled checks, each on its own: one that fails is logged and the others still run. */
 /** The alert each channel's outage raises. */
+/**
+ * The outage alert of each channel that has a connection to lose. E-mail has none: each send is its
+ * own SMTP connection, a failed one waits in the outbox, and its messenger stays ready.
+ */
 const CHANNEL_DOWN = { whatsapp: { kind: 'whatsapp-down', subject: 'WhatsApp' }, telegram: { kind: 'telegram-down', subject: 'Telegram' } } as const;
 
 export class Monitors {
@@ -137,6 +141,7 @@ export class Monitors {
     const { d } = this;
     const now = d.clock().getTime();
     for (const channel of d.channels) {
+      if (channel.channel === 'email') continue;
       const state = channel.state();
       if (state.ready) this.downSince.delete(channel.channel);
       else if (!this.downSince.has(channel.channel)) this.downSince.set(channel.channel, now);

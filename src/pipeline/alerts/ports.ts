@@ -1,6 +1,9 @@
 import type { Message } from '../../message.ts';
 
-export type Channel = 'telegram' | 'whatsapp';
+export type Channel = 'telegram' | 'whatsapp' | 'email';
+
+/** Every channel, in the order a recipient's messages go out on them. */
+export const CHANNELS: readonly Channel[] = ['telegram', 'whatsapp', 'email'];
 
 /** What a channel can say about itself, for /alerts and the fallback note ("WhatsApp: disconnected since 10:04"). */
 /**
@@ -23,7 +26,7 @@ export interface MessengerState {
 
 /**
  * One way of reaching alert recipients (a Telegram bot, a linked WhatsApp account). `to` is a
- * chat id or a phone number in international form (6281234567890). send() renders the message
+ * chat id, a phone number in international form (6281234567890) or an e-mail address. send() renders the message
  * as the channel renders chat replies, and resolves once the service accepted it. It rejects
  * with an AppError whose system is the channel: unreachable and retryable when the service cannot
  * be reached or is not connected; refused and not retryable when it will never take a message for

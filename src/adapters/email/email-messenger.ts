@@ -1,0 +1,119 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import { renderEmail } from '../../bot/email/render-email.ts';
+import { AppError } from '../../errors.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import type { Message } from '../../message.ts';
+import type { Messenger, MessengerState } from '../../pipeline/alerts/ports.ts';
+
+/** How tokobot reaches its SMTP server (SMTP_URL, or SMTP_HOST/PORT/USER/PASSWORD, and SMTP_FROM). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte (smtps://, port 465). */
+  secure: boolean;
+  /** STARTTLS or nothing: on for port 587, so a password never crosses the network in the clear. */
+  requireTLS: boolean;
+  user?: string;
+  password?: string;
+  from: string;
+}
+
+export interface EmailMessengerOptions {
+  smtp: SmtpSettings;
+  /** The language of the recipient at `to` (the subject's severity word); default Indonesian. */
+  langOf?: (to: string) => Lang;
+  /** SMTP waits, in ms; tests shorten them. All well under the outbox's own 2 min send limit. */
+  timeouts?: { connectMs?: number; socketMs?: number };
+}
+
+/** What nodemailer's errors carry (https://nodemailer.com/smtp/#error-codes). */
+interface SmtpError { code?: string; responseCode?: number; response?: string; command?: string }
+
+const both = (en: string, id: string) => ({ en, id });
+
+/**
+ * An SMTP failure as tokobot's error: an address the server refuses for good (5xx on RCPT TO, or
+ * for the message) is refused and not retryable, so the outbox gives it up and records why; a 4xx
+ * (greylisting, a full mailbox for now) and every network failure are retryable. A wrong user or
+ * password, or a sender the server will not take, is refused but stays retryable: it is this
+ * server's setting to fix, and the alert must still go out once it is fixed. The password is
+ * never in the message: only the server's reply and the code are.
+ */
+export function smtpError(err: unknown, where: string, to?: string): AppError {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as SmtpError;
+  const reply = (e.response ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
+  const permanent = (e.responseCode ?? 0) >= 500;
+  if (e.code === 'EAUTH') {
+    return new AppError('refused', 'email', both(`The SMTP server ${where} refused tokobot's user name or password (${reply || 'no reply'}): check SMTP_USER and SMTP_PASSWORD (or SMTP_URL)`,
+      `Server SMTP ${where} menolak nama pengguna atau kata sandi tokobot (${reply || 'tanpa jawaban'}): periksa SMTP_USER dan SMTP_PASSWORD (atau SMTP_URL)`), { retryable: true });
+  }
+  if (e.code === 'EENVELOPE' && /^MAIL/i.test(e.command ?? '') && permanent) {
+    return new AppError('refused', 'email', both(`The SMTP server ${where} refused the sender SMTP_FROM (${reply}): check SMTP_FROM`,
+      `Server SMTP ${where} menolak pengirim SMTP_FROM (${reply}): periksa SMTP_FROM`), { retryable: true });
+  }
+  if ((e.code === 'EENVELOPE' || e.code === 'EMESSAGE') && e.responseCode !== undefined) {
+    const whom = to ?? '?';
+    return permanent
+      ? new AppError('refused', 'email', both(`The SMTP server ${where} refused the e-mail for ${whom} (${reply}): check the address`,
+        `Server SMTP ${where} menolak e-mail untuk ${whom} (${reply}): periksa alamatnya`))
+      : new AppError('unreachable', 'email', both(`The SMTP server ${where} put off the e-mail for ${whom} (${reply}); it goes again later`,
+        `Server SMTP ${where} menunda e-mail untuk ${whom} (${reply}); dikirim lagi nanti`), { retryable: true });
+  }
+  const why = [e.code, reply].filter(Boolean).join(' ') || (err instanceof Error ? err.name : 'no answer');
+  return new AppError('unreachable', 'email', both(`The SMTP server ${where} cannot be reached (${why}); the e-mail goes again later`,
+    `Server SMTP ${where} tidak bisa dihubungi (${why}); e-mail dikirim lagi nanti`), { retryable: true });
+}
+
+/**
+ * Alerts by e-mail through one SMTP server (nodemailer): each send its own connection, so a
+ * server that was down is simply tried again by the outbox. HTML with a plain-text part, both from
+ * the same Message; the subject in the recipient's language. nodemailer's logger stays off: its
+ * debug output would show the AUTH exchange.
+ */
+export class EmailMessenger implements Messenger {
+  readonly channel = 'email' as const;
+  private readonly transport: Transporter;
+  private readonly where: string;
+  private lastFailure: string | null = null;
+
+  constructor(private readonly o: EmailMessengerOptions) {
+    const { smtp } = o;
+    this.where = `${smtp.host}:${smtp.port}`;
+    this.transport = nodemailer.createTransport({
+      host: smtp.host, port: smtp.port, secure: smtp.secure, requireTLS: smtp.requireTLS,
+      ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+      connectionTimeout: o.timeouts?.connectMs ?? 20_000, greetingTimeout: o.timeouts?.connectMs ?? 20_000, socketTimeout: o.timeouts?.socketMs ?? 60_000,
+      logger: false, debug: false,
+    });
+  }
+
+  /** Always ready: there is no connection to lose. After a failed send the text says so (the /alerts page shows it). */
+  state(): MessengerState {
+    return this.lastFailure ? { ready: true, text: `last send failed: ${this.lastFailure}`, code: 'sendFailed', detail: this.lastFailure } : { ready: true, text: 'ready', code: 'ready' };
+  }
+
+  async send(to: string, message: Message): Promise<void> {
+    const mail = renderEmail(message, this.o.langOf?.(to) ?? 'id');
+    try {
+      await this.transport.sendMail({ from: this.o.smtp.from, to, ...mail });
+      this.lastFailure = null;
+    } catch (err) {
+      const failure = smtpError(err, this.where, to);
+      this.lastFailure = failure.message;
+      throw failure;
+    }
+  }
+
+  /** Connects and logs in without sending (`tokobot doctor`); rejects with smtpError's AppError. */
+  async verify(): Promise<void> {
+    try {
+      await this.transport.verify();
+    } catch (err) {
+      throw smtpError(err, this.where);
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}

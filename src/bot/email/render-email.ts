@@ -1,0 +1,41 @@
+import type { Lang } from '../../i18n/lang.ts';
+import type { Message } from '../../message.ts';
+
+/** The severity as a mail client's list shows it, first in the subject: an owner sorts a full inbox by it. */
+const SEVERITY: Record<Message['severity'], Record<Lang, string>> = {
+  error: { id: 'PENTING', en: 'CRITICAL' },
+  warning: { id: 'Peringatan', en: 'Warning' },
+  info: { id: 'Info', en: 'Info' },
+};
+const ICON: Record<Message['severity'], string> = { info: '', warning: '⚠️ ', error: '❗ ' };
+const COLOUR: Record<Message['severity'], string> = { info: '#1d4ed8', warning: '#b45309', error: '#b91c1c' };
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A subject is one line: a title never carries a newline into the header. */
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+export interface RenderedEmail {
+  subject: string;
+  /** The plain-text part: what a text-only client (or a phone's preview) shows. */
+  text: string;
+  html: string;
+}
+
+/**
+ * A message as an e-mail in `lang` (the recipient's): the subject with the severity and the title
+ * ("[PENTING] tokobot: Backup harian GAGAL"; a digest's title carries its count), the same lines
+ * as HTML and as plain text. Inline styles only: mail clients drop <style> blocks.
+ */
+export function renderEmail(message: Message, lang: Lang): RenderedEmail {
+  const title = message.title ?? message.lines[0] ?? 'tokobot';
+  const subject = `[${SEVERITY[message.severity][lang]}] tokobot: ${oneLine(title)}`;
+  const head = message.title ? [`${ICON[message.severity]}${message.title}`] : [];
+  const text = [...head, ...message.lines].join('\n');
+  const heading = message.title
+    ? `<h2 style="margin:0 0 12px;font-size:18px;color:${COLOUR[message.severity]}">${escapeHtml(ICON[message.severity] + message.title)}</h2>\n` : '';
+  const body = message.lines.map((l) => `<p style="margin:0 0 8px">${escapeHtml(l)}</p>`).join('\n');
+  const html = `<!doctype html>\n<html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(oneLine(title))}</title></head>\n`
+    + `<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.4;color:#111">\n${heading}${body}\n</body></html>\n`;
+  return { subject, text, html };
+}
