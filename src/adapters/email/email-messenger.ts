@@ -59,7 +59,9 @@ export function smtpError(err: unknown, where: string, to?: string): AppError {
       : new AppError('unreachable', 'email', both(`The SMTP server ${where} put off the e-mail for ${whom} (${reply}); it goes again later`,
         `Server SMTP ${where} menunda e-mail untuk ${whom} (${reply}); dikirim lagi nanti`), { retryable: true });
   }
-  const why = [e.code, reply].filter(Boolean).join(' ') || (err instanceof Error ? err.name : 'no answer');
+  // The socket's own code (ECONNREFUSED, ETIMEDOUT, ENOTFOUND) says more than nodemailer's ESOCKET; only the code is kept.
+  const cause = err instanceof Error ? /\b(E[A-Z]{3,})\b/.exec(err.message)?.[1] : undefined;
+  const why = [...new Set([e.code, cause])].filter(Boolean).join(' ') + (reply ? ` ${reply}` : '') || 'no answer';
   return new AppError('unreachable', 'email', both(`The SMTP server ${where} cannot be reached (${why}); the e-mail goes again later`,
     `Server SMTP ${where} tidak bisa dihubungi (${why}); e-mail dikirim lagi nanti`), { retryable: true });
 }
