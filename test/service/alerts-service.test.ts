@@ -11,6 +11,7 @@ import { FakeWhatsApp } from '../fakes/fake-whatsapp-client.ts';
 import { adminQuery, LOCAL_PG_URL } from '../helpers/local-pg.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';
 import { needPgDump } from '../helpers/needs.ts';
+import { SMTP_PASSWORD, SMTP_USER, SmtpTestServer } from '../helpers/smtp-test-server.ts';
 
 /**
  * `tokobot start` with alerts, through the fake Bot API and a fake WhatsApp client: a failed
@@ -26,6 +27,8 @@ const disk = path.join(work, 'disk');
 const JOB_DB = `tokobot_t_alertjob_${process.pid}`;
 const WA_NUMBER = '6281234567890';
 const wa = new FakeWhatsApp();
+const EMAIL = 'budi@toko.test';
+let smtp: SmtpTestServer;
 let tg: FakeTelegram;
 let h: Harness;
 let service: Service;
@@ -42,12 +45,15 @@ before(async () => {
     stores: [{ id: STORE, name: 'Toko Alarm', dropboxFolder: `/iPOS/${STORE}`, staleHours: 26 }],
     jobs: [{ id: 'kasir', type: 'postgres', url: LOCAL_PG_URL.replace(/\/[^/]*$/, `/${JOB_DB}`), verify: false,
       destinations: [{ type: 'local', dir: path.join(work, 'backups') }] }],
-    alerts: { recipients: [{ name: 'Grup Toko', telegram: ALERT_CHAT, lang: 'id' }, { name: 'Bu Sri', whatsapp: WA_NUMBER, lang: 'id' }] },
+    alerts: { recipients: [{ name: 'Grup Toko', telegram: ALERT_CHAT, lang: 'id' }, { name: 'Bu Sri', whatsapp: WA_NUMBER, lang: 'id' },
+      { name: 'Pak Budi', email: EMAIL, lang: 'en' }] },
   }));
   tg = await FakeTelegram.start();
+  smtp = await SmtpTestServer.start();
   h = await startHarness('external', STORE, {
     TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_ADMINS: String(admin.id), TOKOBOT_CONFIG: path.join(work, 'tokobot.json'),
     DATA_DIR: disk, DISK_MIN_FREE_MB: '100', SYNC_CRON: '0 0 1 1 *', WHATSAPP_ENABLED: 'true',
+    SMTP_URL: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${smtp.port}`, SMTP_FROM: 'tokobot@toko.test',
   });
   await h.fake.addFile(`/iPOS/${STORE}/backup-lama.zip`, fixture.zipPath, new Date(Date.now() - 30 * 3_600_000));
   service = await startService(h.app, { alertIntervalMs: 100, whatsappClient: wa.createClient });
@@ -61,6 +67,7 @@ after(async () => {
   await service?.stop();
   await h?.close();
   await tg?.close();
+  await smtp?.close();
   await adminQuery(`DROP DATABASE IF EXISTS "${JOB_DB}"`);
   try { execFileSync('umount', [disk]); } catch { /* not mounted */ }
   rmSync(work, { recursive: true, force: true });
@@ -107,6 +114,11 @@ test('a failed sync alerts; the next good sync resolves it', { skip }, async () 
   assert.equal((await service.runner.run(store(), 'test')).status, 'success');
   await until(/Pulih: sync Toko Alarm berhasil lagi/);
   onceEach('Sync Toko Alarm gagal', 'sync Toko Alarm berhasil lagi');
+  // By e-mail too, once each, in the recipient's English, the severity first in the subject.
+  const subjects = () => smtp.received(EMAIL).map((m) => m.subject ?? '');
+  await tg.until(() => subjects().some((s) => s.includes('Recovered: sync of Toko Alarm works again')), 20_000);
+  assert.equal(subjects().filter((s) => /^\[(CRITICAL|Warning)\] tokobot: Sync of Toko Alarm failed$/.test(s)).length, 1, subjects().join('\n'));
+  assert.equal(subjects().filter((s) => s === '[Info] tokobot: ✅ Recovered: sync of Toko Alarm works again').length, 1, subjects().join('\n'));
 });
 
 test('a failed backup job alerts with what to do; a good run resolves it', { skip }, async () => {
@@ -141,9 +153,10 @@ test('/alerts lists what is open and the channels; /alerts test reports each rec
   const before = tg.messages(admin.id).length;
   tg.userSays(admin, '/alerts');
   const list = await tg.until(() => tg.messages(admin.id).length > before && tg.messages(admin.id).at(-1));
-  assert.match(list.text ?? '', /Tidak ada peringatan terbuka\.\n\ntelegram: ready\nwhatsapp: linked/);
+  assert.match(list.text ?? '', /Tidak ada peringatan terbuka\.\n\ntelegram: ready\nwhatsapp: linked\nemail: ready/);
   tg.userSays(admin, '/alerts test');
   const report = await tg.until(() => tg.messages(admin.id).length > before + 1 && tg.messages(admin.id).at(-1));
-  assert.match(report.text ?? '', /telegram 4242 \(Grup Toko\): sent\nwhatsapp 6281234567890 \(Bu Sri\): sent/);
+  assert.match(report.text ?? '', /telegram 4242 \(Grup Toko\): sent\nwhatsapp 6281234567890 \(Bu Sri\): sent\nemail budi@toko\.test \(Pak Budi\): sent/);
+  assert.deepEqual(smtp.received(EMAIL).filter((m) => /Test alert/.test(m.subject ?? '')).map((m) => m.subject), ['[Info] tokobot: 🔔 Test alert from tokobot']);
   assert.equal(count(/Tes peringatan dari tokobot/), 1);
 });
