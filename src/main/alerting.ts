@@ -99,7 +99,7 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
   const telegram = new TelegramMessenger(o.api, o.chat, o.telegram);
   const email = emailMessenger(app.config);
   const messengers: Partial<Record<Channel, Messenger>> = { telegram, ...(o.whatsapp ? { whatsapp: o.whatsapp } : {}), ...(email ? { email } : {}) };
-  const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.alerts.recipients, zone: app.config.locale.zone });
+  const outbox = new AlertOutbox({ store: app.backupAlertStores.outbox, messengers, recipients: app.config.alerts.recipients, zone: app.config.locale.zone, logger: app.logger });
   const loop = new AlertLoop(app.alerts, outbox, o.intervalMs ?? 15_000, app.logger);
   reportRuns(app, o.syncRunner, o.backupRunner, () => loop.kick());
   const monitors = new Monitors({

@@ -49,14 +49,14 @@ const OWNER: Recipient = { name: 'Bu Sari', email: 'sari@toko.test', lang: 'id',
 const TECH: Recipient = { name: 'Tech', email: 'tech@toko.test', lang: 'en', severities: ['warning', 'critical'] };
 const ALERT = { key: 'sync:pusat', kind: 'sync-failed' as const, severity: 'critical' as const, subject: 'Toko Pusat', params: { stage: 'restore', error: 'disk full' } };
 
-function setup(recipients: Recipient[], port = smtp.port, password?: string) {
+function setup(recipients: Recipient[], port = smtp.port, password?: string, logger?: { warn: (obj: object, msg: string) => void }) {
   let now = new Date('2026-11-30T01:00:00Z');
   const clock = () => now;
   const stores = memoryAlertStores();
   const langs = new Map(recipients.map((r) => [r.email!, r.lang]));
   const email = messenger(port, password, (to) => langs.get(to) ?? 'id');
   const engine = new AlertEngine({ store: stores.alerts, recipients, remindMs: 6 * 3_600_000, zone: 'Asia/Jakarta', clock });
-  const outbox = new AlertOutbox({ store: stores.outbox, recipients, messengers: { email }, clock, baseDelayMs: 60_000, maxDelayMs: 600_000 });
+  const outbox = new AlertOutbox({ store: stores.outbox, recipients, messengers: { email }, clock, baseDelayMs: 60_000, maxDelayMs: 600_000, logger });
   return {
     engine, outbox, email, rows: () => stores.outbox.rows,
     later: (ms: number) => { now = new Date(now.getTime() + ms); },
@@ -94,13 +94,15 @@ test('a recipient the server refuses (550 at RCPT TO): given up with the reason 
   const gone: Recipient = { ...OWNER, name: 'Gone', email: 'pindah@toko.test' };
   smtp.refused.add(gone.email!);
   const other: Recipient = { ...TECH, email: 'other@toko.test' };
-  const s = setup([gone, other]);
+  const warnings: object[] = [];
+  const s = setup([gone, other], smtp.port, undefined, { warn: (obj) => { warnings.push(obj); } });
   try {
     await s.engine.raise(ALERT);
     assert.deepEqual(await s.tell(), { delivered: 1, waiting: 1 });
     const row = s.rows().find((r) => r.recipient === gone.email)!;
     assert.ok(row.gaveUpAt, 'the refused row is given up');
     assert.match(row.lastError ?? '', /refused the e-mail for pindah@toko\.test \(550 .*mailbox unavailable\)/);
+    assert.deepEqual(warnings, [{ channel: 'email', to: gone.email, error: row.lastError }]);
     const before = smtp.connections;
     s.later(24 * 3_600_000);
     assert.deepEqual(await s.outbox.deliver(), { delivered: 0, waiting: 0 });
@@ -140,9 +142,9 @@ test('the SMTP server down: the alert waits with backoff, and is delivered once 
 
 test('a wrong password: refused by the e-mail server, said clearly in both languages, the password nowhere in the error or the logs', async () => {
   const wrong = 'Salah-sandi-91b2e4';
-  const s = setup([TECH], smtp.port, wrong);
   let logged = '';
   const logger = createLogger('debug', new Writable({ write(chunk, _enc, cb) { logged += String(chunk); cb(); } }));
+  const s = setup([TECH], smtp.port, wrong, logger);
   try {
     const err = await s.email.send(TECH.email!, { severity: 'info', lines: ['Tes'] }).then(() => assert.fail('sent'), (e: unknown) => e);
     assert.ok(isAppError(err));
@@ -165,7 +167,7 @@ test('a wrong password: refused by the e-mail server, said clearly in both langu
     for (const text of [logged, describeError(err), JSON.stringify(err), row.lastError ?? '', err.stack ?? '']) {
       assert.ok(!text.includes(wrong), `the password shows in: ${text.slice(0, 300)}`);
     }
-    assert.match(logged, /user name or password/);
+    assert.match(logged, /"channel":"email","error":"[^"]*user name or password[^"]*","msg":"alert message waits: the channel refuses tokobot's settings"/);
   } finally {
     s.email.close();
   }

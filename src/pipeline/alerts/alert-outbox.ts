@@ -19,6 +19,11 @@ export interface AlertOutboxOptions {
   sendTimeoutMs?: number;
   /** The zone the times in a channel's state are shown in (STORE_TZ). */
   zone?: string;
+  /**
+   * Told of each message given up for good (a chat that blocked the bot, an address the mail server
+   * refuses), and of each that waits because the channel refuses tokobot's settings (a wrong SMTP password).
+   */
+  logger?: { warn: (obj: object, msg: string) => void };
 }
 
 /**
@@ -43,7 +48,9 @@ const redirected = (m: Message, lang: Lang, channel: Channel, state: string): Me
  * linked, Telegram unreachable) hands the message to the same person on the other channel, or
  * to the recipients who have only the other one, with a note saying why; when that fails too the
  * row waits for its next try. WhatsApp refusing a number does the same (a number not on WhatsApp
- * is a setting to fix, the alert still matters); a Telegram chat that refuses the bot is given up.
+ * is a setting to fix, the alert still matters); a Telegram chat that refuses the bot, or an e-mail
+ * address the mail server refuses for good, is given up (recorded with the row, and logged). E-mail
+ * has no other channel: its rows wait for the SMTP server.
  *
  * Nothing is held open in the store while a message is on its way (a network send can take
  * minutes in an outage, and an open transaction holds locks and a connection all that time): a
@@ -107,8 +114,11 @@ export class AlertOutbox {
       if (row.channel === 'whatsapp' && isAppError(err) && !err.retryable) return this.fallback(row, describeError(err));
       if (isAppError(err) && !err.retryable) {
         await this.o.store.giveUp(row, this.clock(), describeError(err));
+        this.o.logger?.warn({ channel: row.channel, to: row.recipient, error: describeError(err) }, 'alert message given up: the recipient is refused for good');
         return 'waiting';
       }
+      // Refused yet retryable: tokobot's own settings are wrong (an SMTP password), which someone must hear of to fix.
+      if (isAppError(err) && err.kind === 'refused') this.o.logger?.warn({ channel: row.channel, error: describeError(err) }, 'alert message waits: the channel refuses tokobot\'s settings');
       await this.later(row, describeError(err));
       return 'waiting';
     }
