@@ -172,3 +172,19 @@ test('a wrong password: refused by the e-mail server, said clearly in both langu
     s.email.close();
   }
 });
+
+test('STARTTLS required (port 587) and the server does not offer it: refused, nothing sent, the password not sent in the clear', async () => {
+  const m = new EmailMessenger({ smtp: { ...settings(smtp.port), requireTLS: true }, timeouts: { connectMs: 2_000, socketMs: 5_000 } });
+  const logins = smtp.logins;
+  try {
+    const err = await m.send('tls@toko.test', { severity: 'info', lines: ['Tes'] }).then(() => assert.fail('sent'), (e: unknown) => e);
+    assert.ok(isAppError(err));
+    assert.deepEqual([err.kind, err.system], ['refused', 'email']);
+    assert.match(err.message, /does not offer STARTTLS \(500 .*\), which tokobot requires on port 587/);
+    assert.match(err.messageId ?? '', /tidak menyediakan STARTTLS/);
+    assert.equal(smtp.received('tls@toko.test').length, 0);
+    assert.equal(smtp.logins, logins, 'the password went out without TLS');
+  } finally {
+    m.close();
+  }
+});

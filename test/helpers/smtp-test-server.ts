@@ -13,6 +13,8 @@ export class SmtpTestServer {
   readonly refused = new Set<string>();
   /** How many connections were opened: a retry is a new connection. */
   connections = 0;
+  /** How many times a client sent a user name and password. */
+  logins = 0;
 
   private constructor(public port: number) {}
 
@@ -31,7 +33,7 @@ export class SmtpTestServer {
     const server = new SMTPServer({
       logger: false, disabledCommands: ['STARTTLS'], allowInsecureAuth: true, authMethods: ['PLAIN', 'LOGIN'],
       onConnect: (_session, cb) => { this.connections++; cb(); },
-      onAuth: (auth, _session, cb) => (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD
+      onAuth: (auth, _session, cb) => (++this.logins, auth.username === SMTP_USER && auth.password === SMTP_PASSWORD
         ? cb(null, { user: SMTP_USER }) : cb(Object.assign(new Error('Authentication failed'), { responseCode: 535 }))),
       onRcptTo: (address, _session, cb) => (this.refused.has(address.address.toLowerCase())
         ? cb(Object.assign(new Error(`<${address.address}>: mailbox unavailable`), { responseCode: 550 })) : cb()),

@@ -47,6 +47,16 @@ export function smtpError(err: unknown, where: string, to?: string): AppError {
     return new AppError('refused', 'email', both(`The SMTP server ${where} refused tokobot's user name or password (${reply || 'no reply'}): check SMTP_USER and SMTP_PASSWORD (or SMTP_URL)`,
       `Server SMTP ${where} menolak nama pengguna atau kata sandi tokobot (${reply || 'tanpa jawaban'}): periksa SMTP_USER dan SMTP_PASSWORD (atau SMTP_URL)`), { retryable: true });
   }
+  if (e.code === 'ETLS' && e.responseCode !== undefined) {
+    return new AppError('refused', 'email', both(`The SMTP server ${where} does not offer STARTTLS (${reply}), which tokobot requires on port 587 so that the password never crosses the network in the clear: use smtps:// on port 465, or the port the server takes mail on (SMTP_PORT)`,
+      `Server SMTP ${where} tidak menyediakan STARTTLS (${reply}), yang diwajibkan tokobot di port 587 agar kata sandi tidak terkirim tanpa enkripsi: pakai smtps:// di port 465, atau port yang dipakai server itu (SMTP_PORT)`), { retryable: true });
+  }
+  if (e.code === 'ETLS') {
+    // A TLS handshake that failed: the certificate's complaint (self-signed, expired, another name) is what to fix.
+    const tls = err instanceof Error ? err.message.replace(/\s+/g, ' ').slice(0, 200) : 'TLS';
+    return new AppError('unreachable', 'email', both(`The SMTP server ${where} failed the TLS handshake (${tls}): check its certificate and the clock of this server`,
+      `Server SMTP ${where} gagal membuka TLS (${tls}): periksa sertifikatnya dan jam server ini`), { retryable: true });
+  }
   if (e.code === 'EENVELOPE' && /^MAIL/i.test(e.command ?? '') && permanent) {
     return new AppError('refused', 'email', both(`The SMTP server ${where} refused the sender SMTP_FROM (${reply}): check SMTP_FROM`,
       `Server SMTP ${where} menolak pengirim SMTP_FROM (${reply}): periksa SMTP_FROM`), { retryable: true });
