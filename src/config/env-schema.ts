@@ -18,9 +18,9 @@ const chatList = z.string().regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, problem('teleg
 const groupList = z.string().regex(/^\s*-\d+(\s*,\s*-\d+)*\s*$/, problem('telegramGroups')).optional();
 const numberList = z.string().regex(/^\s*\+?\d{8,15}(\s*,\s*\+?\d{8,15})*\s*$/, problem('phoneNumbers')).optional();
 // A plain address check (something@domain.tld): the SMTP server has the last word, and says so per recipient.
-const ADDRESS = /^[^\s@,<>"]+@[^\s@,<>"]+\.[^\s@,<>"]+$/;
-const emailList = z.string().refine((s) => s.split(',').every((a) => ADDRESS.test(a.trim())), problem('emailAddresses')).optional();
-const emailAddress = z.string().trim().refine((s) => ADDRESS.test(s.replace(/^.*<([^>]*)>$/, '$1')), problem('emailAddress')).optional();
+export const EMAIL_ADDRESS = /^[^\s@,<>"]+@[^\s@,<>"]+\.[^\s@,<>"]+$/;
+const emailList = z.string().refine((s) => s.split(',').map((a) => a.trim()).filter(Boolean).every((a) => EMAIL_ADDRESS.test(a)), problem('emailAddresses')).optional();
+const emailAddress = z.string().trim().refine((s) => EMAIL_ADDRESS.test(s.replace(/^.*<([^>]*)>$/, '$1')), problem('emailAddress')).optional();
 const flag = z.enum(['true', 'false'], { message: problem('trueFalse') }).default('false');
 // Only a value that is no whole number is told so; a number out of range hears its limit.
 const count = (min: number) => z.coerce.number({ error: (iss) => (iss.code === 'invalid_type' ? problem('wholeNumber') : undefined) }).int().min(min);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jobSchema } from './job-schema.ts';
 import { timeZone } from './time-zone.ts';
 import { problem } from './config-issues.ts';
+import { EMAIL_ADDRESS } from './env-schema.ts';
 
 const storeId = z.string().regex(/^[a-z0-9_]{1,32}$/, problem('storeId'));
 
@@ -63,7 +64,7 @@ export const fileSchema = z
           name: z.string().min(1),
           telegram: z.number().int().optional(),
           whatsapp: z.string().regex(/^\+?\d{8,15}$/, problem('phoneNumber')).optional(),
-          email: z.string().trim().regex(/^[^\s@,<>"]+@[^\s@,<>"]+\.[^\s@,<>"]+$/, problem('emailAddress')).optional(),
+          email: z.string().trim().regex(EMAIL_ADDRESS, problem('emailAddress')).optional(),
           /** Unset: TOKOBOT_LANG (or the locale's). */
           lang: z.enum(['id', 'en']).optional(),
           severities: z.array(z.enum(['warning', 'critical'])).min(1).default(['warning', 'critical']),
