@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { PassThrough, Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
 import { AppError, isAppError } from '../../errors.ts';
 import { killPoint } from '../../kill-point.ts';
@@ -33,7 +34,8 @@ export function hostKeyFingerprint(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 }
 
-type Session = { sftp: SftpClient; alive: () => void };
+/** A connection under way: alive() after each step that moved, stop(err) to fail the call and drop it. */
+type Session = { sftp: SftpClient; alive: () => void; stop: (err: unknown) => void };
 
 /**
  * Backups kept on an SSH server over SFTP (ssh2-sftp-client). The server must show the host key
@@ -88,7 +90,8 @@ export class SftpDestination implements BackupDestination {
         id: `Server SFTP ${this.server} menolak login ${this.o.user}: periksa user dan password (passwordEnv) atau kunci (privateKeyPath) di job.`,
       }, { cause: err });
     }
-    if (typeof code === 'number') {
+    // Numbers are the server's SFTP status; ssh2-sftp-client's own path checks use these codes.
+    if (typeof code === 'number' || ['ERR_BAD_PATH', 'EACCES', 'ENOENT', 'ENOTDIR'].includes(String(code))) {
       const said = message.replace(/^[\w.>-]+:\s*/, '').slice(0, 200);
       const full = code === FAILURE && /space|quota|full/i.test(message);
       return new AppError('refused', 'sftp', full ? {
@@ -118,27 +121,36 @@ export class SftpDestination implements BackupDestination {
     });
   }
 
-  /** One connection for `fn`, ended whatever happens; a step that moves nothing for timeoutMs ends it. */
+  /**
+   * One connection for `fn`, ended whatever happens. A step that moves nothing for timeoutMs, or
+   * stop(), fails the call at once and drops the connection: a request on a dead connection may
+   * never answer (ssh2's streams neither end nor fail then).
+   */
   private async session<T>(what: string, fn: (s: Session) => Promise<T>): Promise<T> {
     const sftp = new SftpClient('tokobot');
     let shownKey: string | undefined;
     const limit = this.o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
-    let stalled = false;
+    let fail!: (err: unknown) => void;
+    const failed = new Promise<never>((_, reject) => { fail = reject; });
+    failed.catch(() => undefined);
+    const drop = () => (sftp as unknown as { client?: { destroy(): void } }).client?.destroy();
+    const stop = (err: unknown) => { fail(err); drop(); };
     const alive = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => { stalled = true; sftp.end().catch(() => undefined); }, limit);
+      timer = setTimeout(() => stop(new Error(`no answer for ${limit / 1000} s`)), limit);
     };
     try {
       await this.connect(sftp, (k) => { shownKey = k; });
       alive();
-      return await fn({ sftp, alive });
+      return await Promise.race([fn({ sftp, alive, stop }), failed]);
     } catch (err) {
-      if (stalled) throw this.failure(new Error(`no answer for ${limit / 1000} s`), what, undefined);
       throw this.failure(err, what, shownKey);
     } finally {
       clearTimeout(timer);
-      await sftp.end().catch(() => undefined);
+      // end() waits for the server's goodbye, which a dead connection never sends.
+      await Promise.race([sftp.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      drop();
     }
   }
 
@@ -157,8 +169,8 @@ export class SftpDestination implements BackupDestination {
     });
     const temporary = this.path(partialName(name));
     const final = this.path(name);
-    await this.session(name, async ({ sftp, alive }) => {
-      const abort = () => { sftp.end().catch(() => undefined); };
+    await this.session(name, async ({ sftp, alive, stop }) => {
+      const abort = () => { try { stopIfAborted(); } catch (err) { stop(err); } };
       options.signal?.addEventListener('abort', abort, { once: true });
       try {
         if (!(await sftp.exists(this.dir))) await sftp.mkdir(this.dir, true);
@@ -171,7 +183,8 @@ export class SftpDestination implements BackupDestination {
             done(null, chunk);
           },
         });
-        await sftp.put(createReadStream(localPath).pipe(counter), temporary);
+        // pipeline() rejects on the server's write error; sftp.put() may resolve on the stream's close instead.
+        await pipeline(createReadStream(localPath), counter, sftp.createWriteStream(temporary));
         killPoint('mid-upload');
         stopIfAborted();
         const arrived = (await sftp.stat(temporary)).size;
@@ -220,7 +233,8 @@ export class SftpDestination implements BackupDestination {
   async read(name: string): Promise<Readable> {
     const out = new PassThrough();
     let opened!: () => void;
-    const ready = new Promise<void>((resolve) => { opened = resolve; });
+    let isOpen = false;
+    const ready = new Promise<void>((resolve) => { opened = () => { isOpen = true; resolve(); }; });
     const done = this.session(name, async ({ sftp, alive }) => {
       await sftp.stat(this.path(name));
       const source = sftp.createReadStream(this.path(name));
@@ -232,7 +246,8 @@ export class SftpDestination implements BackupDestination {
         source.pipe(out);
       });
     });
-    done.catch((err) => out.destroy(err));
+    // Before the stream is handed out, a failure rejects read() itself (below).
+    done.catch((err) => { if (isOpen) out.destroy(err); });
     await Promise.race([ready, done]);
     return out;
   }
