@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,4 +99,25 @@ test('the copy\'s location says only the size was checked', async () => {
 
 test('nothing listens: unreachable, worth retrying', async () => {
   await expectFailure(new FtpDestination(options({ port: await freePort() })).list(), { kind: 'unreachable', retryable: true, says: /could not be reached/ });
+});
+
+test('FTPS (explicit, AUTH TLS): a self-signed certificate is refused unless the job says checkCertificate: false; then the copy goes over TLS', async (t) => {
+  const tlsDir = mkdtempSync(path.join(work, 'tls-'));
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-keyout', path.join(tlsDir, 'key.pem'), '-out', path.join(tlsDir, 'cert.pem')], { encoding: 'utf8', timeout: 20_000 });
+  if (made.status !== 0) return void t.skip(`openssl could not make a certificate: ${made.stderr ?? made.error}`);
+  const top = freshRoot();
+  const tlsServer = await startFtpServer({ user: 'toko', password: PASSWORD, root: () => top,
+    tls: { key: readFileSync(path.join(tlsDir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(tlsDir, 'cert.pem'), 'utf8') } });
+  try {
+    const secure = (checkCertificate: boolean) => new FtpDestination(options({ port: tlsServer.port, secure: true, checkCertificate }));
+    await expectFailure(secure(true).list(), { kind: 'refused', retryable: false, says: /certificate this computer does not trust .*checkCertificate: false/ }, noPassword);
+    const bytes = randomBytes(50_000);
+    const { location } = await secure(false).put(local(bytes), 'aman.dump');
+    assert.match(location, /^ftps:\/\/127\.0\.0\.1:\d+\/cadangan\/aman\.dump/);
+    assert.ok(readFileSync(path.join(top, 'cadangan', 'aman.dump')).equals(bytes));
+    assert.deepEqual((await secure(false).list()).map((f) => f.name), ['aman.dump']);
+  } finally {
+    await tlsServer.close();
+  }
 });
