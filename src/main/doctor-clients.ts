@@ -7,6 +7,7 @@ import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
 import type { DoctorClients } from '../cli/doctor.ts';
 import { buildSource } from './app.ts';
 import { buildTarget } from './restore-target.ts';
+import { buildDestinations } from './backup-destinations.ts';
 import { telegramClient } from '../adapters/telegram/telegram-client.ts';
 
 /** What a backup job's database answers, in both languages; each refusal an AppError naming what to fix. */
@@ -51,5 +52,6 @@ export function doctorClients(config: Config): DoctorClients {
     // Its own time limit, under the doctor's: a network that drops packets is then named as unreachable, with what to check.
     telegramBot: async (token, apiRoot) => (await new Api(token, { ...telegramClient(apiRoot, config.proxy), timeoutSeconds: 15 }).getMe()).username,
     jobDatabase,
+    jobDestination: (job, index) => buildDestinations(config, job, logger)[index]!,
   };
 }
