@@ -7,6 +7,8 @@ type Text = Record<Lang, string>;
 const NAME: Record<ErrorSystem, Text> = {
   dropbox: { id: 'Dropbox', en: 'Dropbox' },
   folder: { id: 'folder backup', en: 'the backup folder' },
+  ftp: { id: 'server FTP', en: 'the FTP server' },
+  sftp: { id: 'server SFTP', en: 'the SFTP server' },
   telegram: { id: 'Telegram', en: 'Telegram' },
   whatsapp: { id: 'WhatsApp tokobot', en: 'tokobot\'s WhatsApp' },
   email: { id: 'server e-mail (SMTP)', en: 'the e-mail (SMTP) server' },
@@ -65,6 +67,14 @@ const SPECIFIC: Partial<Record<`${ErrorKind}/${ErrorSystem}`, Text>> = {
   'refused/folder': {
     id: 'Folder backup tidak bisa dipakai. Periksa bahwa foldernya ada dan tokobot boleh membacanya.',
     en: 'The backup folder cannot be used. Check that it exists and that tokobot may read it.',
+  },
+  'refused/ftp': {
+    id: 'Server FTP menolak tokobot. Periksa user dan password, foldernya, sertifikatnya, dan ruang kosongnya.',
+    en: 'The FTP server refused tokobot. Check the user and password, the folder, its certificate, and the free space.',
+  },
+  'refused/sftp': {
+    id: 'Server SFTP menolak tokobot atau kunci host-nya tidak cocok. Periksa kunci host, user dan password atau kuncinya, foldernya, dan ruang kosongnya.',
+    en: 'The SFTP server refused tokobot, or its host key does not match. Check the host key, the user and password or key, the folder, and the free space.',
   },
   'unreachable/telegram': {
     id: 'Telegram tidak bisa dihubungi. Periksa koneksi internet server; pesan dikirim lagi nanti.',

@@ -13,7 +13,7 @@ after(() => smtp.close());
 // The other checks answer at once here: this file is about the SMTP one, which uses the real client.
 const others: Omit<DoctorClients, 'smtp'> = {
   restoreServer: async () => 'ok', source: () => ({ list: async () => [], description: 'folder' }),
-  telegramBot: async () => 'bot', jobDatabase: async () => ({ en: 'ok', id: 'ok' }),
+  telegramBot: async () => 'bot', jobDatabase: async () => ({ en: 'ok', id: 'ok' }), jobDestination: () => ({ list: async () => [] }),
 };
 
 async function emailFinding(password: string, lang: 'id' | 'en', port = smtp.port) {

@@ -45,6 +45,6 @@ test('an error\'s facts are its kind and system; read back from storage only whe
   assert.equal(errorFacts(new Error('x')), undefined);
   assert.deepEqual(parseErrorFacts('refused', 'dropbox'), { kind: 'refused', system: 'dropbox' });
   assert.equal(parseErrorFacts('source-unreachable', 'dropbox'), undefined);
-  assert.equal(parseErrorFacts('refused', 'ftp'), undefined);
+  assert.equal(parseErrorFacts('refused', 'gopher'), undefined);
   assert.equal(parseErrorFacts(undefined, undefined), undefined);
 });

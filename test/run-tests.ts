@@ -63,7 +63,7 @@ async function testPostgres(): Promise<TestServer> {
 /** `--unit`: the small tier, only the files that need no database server, program or browser. */
 const UNIT = process.argv.includes('--unit');
 /** What a file uses that makes it more than a unit test: a database, a server of its own, a program, a browser, a shared fixture. */
-const NEEDS_MORE = /helpers\/(local-pg|sync-harness|backup-harness|scratch-ops|pg-source|docker|embedded-as-user|needs|web-browser)\.ts|fixtures\/shared-fixture|pg-scratch|src\/store\/postgres\/|stores-under-test|from 'pg'|mysql2|chromium|execFile|spawn\(/;
+const NEEDS_MORE = /helpers\/(local-pg|sync-harness|backup-harness|scratch-ops|pg-source|docker|embedded-as-user|needs|web-browser|ftp-server|sftp-server)\.ts|fixtures\/shared-fixture|pg-scratch|src\/store\/postgres\/|stores-under-test|from 'pg'|mysql2|chromium|execFile|spawn\(/;
 
 function testFiles(): string[] {
   const named = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((f) => path.normalize(f));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { HeadOfficeError } from '../adapters/head-office/head-office-client.ts';
 import { agentConfigPath, loadAgentConfig, type AgentConfig } from '../config/agent-config.ts';
 import { agentFileSchema } from '../config/agent-file-schema.ts';
-import type { JobConfig, JobDestination } from '../config/jobs-from.ts';
+import { destinationLabel, type JobConfig, type JobDestination } from '../config/jobs-from.ts';
 import { readSettingsFile, someSettings } from '../config/load-config.ts';
 import { proxySection, type ProxySection } from '../config/sections.ts';
 import { isAppError } from '../errors.ts';
@@ -97,6 +97,7 @@ async function folderCheck(dir: string, lang: Lang): Promise<CheckResult> {
 
 async function destinationCheck(d: JobDestination, clients: AgentDoctorClients, lang: Lang): Promise<CheckResult> {
   if (d.type === 'local') return folderCheck(d.dir, lang);
+  if (d.type !== 'dropbox') return t(lang, 'remoteNotChecked');
   return t(lang, 'dropboxAnswers', { count: await clients.dropboxFiles(d.folder) });
 }
 
@@ -135,7 +136,7 @@ async function agentChecks(config: AgentConfig, clients: AgentDoctorClients, lan
     findings.push(await check(t(lang, 'checkJob', { job: job.id }), async () => (await clients.jobDatabase(job))[lang], lang));
     if (job.type === 'postgres') findings.push(await check(t(lang, 'checkPgDump', { job: job.id }), () => pgDumpCheck(job, config.pgDump, clients, lang), lang));
     for (const d of job.destinations) {
-      const destination = d.type === 'local' ? d.dir : `Dropbox ${d.folder}`;
+      const destination = destinationLabel(d);
       findings.push(await check(t(lang, 'checkDestination', { job: job.id, destination }), () => destinationCheck(d, clients, lang), lang));
     }
   }

@@ -6,6 +6,8 @@ import { GrammyError, HttpError } from 'grammy';
 import { loadConfig, type Config, type JobConfig, type StoreConfig } from '../config/load-config.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import type { BackupSource } from '../pipeline/ports.ts';
+import type { BackupDestination } from '../pipeline/backup/ports.ts';
+import { destinationLabel } from '../config/jobs-from.ts';
 import { isShopAgent } from '../config/agent-file-io.ts';
 import { doctorClients } from '../main/doctor-clients.ts';
 import { unreachableHint, unreachableReason } from '../adapters/telegram/telegram-client.ts';
@@ -23,6 +25,8 @@ export interface DoctorClients {
   smtp(settings: SmtpSettings): Promise<void>;
   /** What a backup job's database answers. */
   jobDatabase(job: JobConfig): Promise<Detail>;
+  /** The job's destination at `index`, as the backup builds it (an SFTP server with no pinned key refuses, printing its fingerprint). */
+  jobDestination(job: JobConfig, index: number): Pick<BackupDestination, 'list'>;
 }
 
 const HOUR = 3_600_000;
@@ -61,7 +65,15 @@ async function configured(config: Config, clients: DoctorClients, lang: Lang): P
       return t(lang, 'whatsappLinked', { path: chromium, session });
     }, lang));
   }
-  for (const job of config.jobs) findings.push(await check(t(lang, 'checkJob', { job: job.id }), async () => (await clients.jobDatabase(job))[lang], lang));
+  for (const job of config.jobs) {
+    findings.push(await check(t(lang, 'checkJob', { job: job.id }), async () => (await clients.jobDatabase(job))[lang], lang));
+    // FTP and SFTP servers are asked here: the first use of an SFTP server prints the host key to pin.
+    for (const [i, d] of job.destinations.entries()) {
+      if (d.type !== 'ftp' && d.type !== 'sftp') continue;
+      findings.push(await check(t(lang, 'checkJobServer', { job: job.id, destination: destinationLabel(d) }),
+        async () => t(lang, 'serverAnswers', { count: (await clients.jobDestination(job, i).list()).length }), lang));
+    }
+  }
   findings.push(await check(t(lang, 'checkDisk'), () => diskCheck(config.dataDir, config.alerts.diskMinFreeBytes, lang), lang));
   return findings;
 }

@@ -7,6 +7,7 @@ import { reasonsText } from '../i18n/retention-words.ts';
 import { runWord } from '../i18n/status-words.ts';
 import { t, type Lang, type Locale } from '../i18n/text.ts';
 import { megabytes } from '../i18n/format-number.ts';
+import { destinationLabel } from '../config/jobs-from.ts';
 
 
 export function backupProgressLine(job: string, p: BackupProgress, lang: Lang): string {
@@ -30,7 +31,7 @@ export function backupRunLines(run: BackupRun, lang: Lang): string[] {
 export function jobStateLines(s: JobState, { lang, zone }: Locale): string[] {
   const j = s.job;
   const time = (d: Date) => formatTime(d, zone, lang);
-  const where = j.destinations.map((d) => (d.type === 'local' ? d.dir : `Dropbox ${d.folder}`)).join(', ');
+  const where = j.destinations.map(destinationLabel).join(', ');
   const lines = [`${j.id} (${j.type}${j.passphrase ? `, ${t(lang, 'jobEncrypted')}` : ''}) → ${where}`];
   const next = s.nextRun ? `, ${t(lang, 'jobNext', { time: time(s.nextRun) })}` : '';
   lines.push(`  ${t(lang, 'jobSchedule', { schedule: j.schedule ?? t(lang, 'jobOnDemand') })}${next}`);

@@ -1,5 +1,6 @@
 import { t, type Lang } from '../i18n/text.ts';
 import type { HelloAnswer } from '../pipeline/agents/protocol.ts';
+import type { JobFileConfig } from '../config/job-schema.ts';
 
 /** What `tokobot agent enroll` wrote (also its --json output). */
 export interface Enrolment {
@@ -10,12 +11,13 @@ export interface Enrolment {
   zone: string;
   instance: string;
   instanceKept: boolean;
-  job: { id: string; schedule: string | null; database?: string; urlEnv?: string; destinations: ({ type: 'local'; dir: string } | { type: 'dropbox'; folder: string })[] };
+  job: { id: string; schedule: string | null; database?: string; urlEnv?: string; destinations: JobFileConfig['destinations'] };
   otherJobs: string[];
 }
 
 const place = (d: Enrolment['job']['destinations'][number], lang: Lang) =>
-  (d.type === 'local' ? t(lang, 'webBackupPlace_folder', { location: d.dir }) : t(lang, 'webBackupPlace_dropbox', { location: d.folder }));
+  (d.type === 'local' ? t(lang, 'webBackupPlace_folder', { location: d.dir }) : d.type === 'dropbox' ? t(lang, 'webBackupPlace_dropbox', { location: d.folder })
+    : t(lang, `webBackupPlace_${d.type === 'ftp' && d.secure ? 'ftps' : d.type}`, { location: `${d.user}@${d.host}/${d.dir.replace(/^\//, '')}` }));
 
 /** What was written, lined up, then the steps left, numbered. */
 export function formatEnrolment(e: Enrolment, lang: Lang): string {

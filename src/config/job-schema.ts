@@ -5,9 +5,39 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, problem('envName'));
 const cronText = z.string().min(1);
 const keep = z.number().int().min(0);
 
+const port = z.number().int().min(1).max(65535);
+
+/** An FTP or FTPS server (README: backup jobs); the password only through an environment variable, as every secret. */
+const ftpSchema = z.object({
+  type: z.literal('ftp'),
+  host: z.string().min(1),
+  port: port.optional(),
+  user: z.string().min(1),
+  dir: z.string().min(1),
+  passwordEnv: envName,
+  /** true: explicit FTPS (AUTH TLS); 'implicit': TLS from the first byte (port 990). */
+  secure: z.union([z.boolean(), z.literal('implicit')]).default(false),
+  /** false accepts any certificate (self-signed): encrypted, but anyone in between could pose as the server. */
+  checkCertificate: z.boolean().default(true),
+}).strict();
+
+/** An SSH server over SFTP: a password or a private key file, and the server's host key pinned. */
+const sftpSchema = z.object({
+  type: z.literal('sftp'),
+  host: z.string().min(1),
+  port: port.default(22),
+  user: z.string().min(1),
+  dir: z.string().min(1),
+  passwordEnv: envName.optional(),
+  privateKeyPath: z.string().min(1).optional(),
+  hostKey: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, problem('hostKey')).optional(),
+}).strict().refine((d) => Boolean(d.passwordEnv) !== Boolean(d.privateKeyPath), { message: problem('passwordOrKey') });
+
 const destinationSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('local'), dir: z.string().min(1) }).strict(),
   z.object({ type: z.literal('dropbox'), folder: z.string().min(1) }).strict(),
+  ftpSchema,
+  sftpSchema,
 ], { message: problem('destination') });
 
 /** A monitor the job's runs are also reported to (README: backup jobs, ping); its URL is a secret, as the database's. */

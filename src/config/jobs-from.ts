@@ -15,7 +15,55 @@ export interface JobPing {
   style: PingStyle;
 }
 
-export type JobDestination = { type: 'local'; dir: string } | { type: 'dropbox'; folder: string };
+/** An FTP(S) server, its password read from the environment (a secret). */
+export interface FtpJobDestination {
+  type: 'ftp';
+  host: string;
+  port: number;
+  user: string;
+  dir: string;
+  password: string;
+  secure: boolean | 'implicit';
+  checkCertificate: boolean;
+}
+
+/** An SFTP server: the password from the environment or a private key file (absolute path); hostKey pinned (absent: refused, its fingerprint shown). */
+export interface SftpJobDestination {
+  type: 'sftp';
+  host: string;
+  port: number;
+  user: string;
+  dir: string;
+  password?: string;
+  privateKeyPath?: string;
+  hostKey?: string;
+}
+
+export type JobDestination = { type: 'local'; dir: string } | { type: 'dropbox'; folder: string } | FtpJobDestination | SftpJobDestination;
+
+/** A destination as a line names it (lists, the agent's doctor); never with a secret. */
+export function destinationLabel(d: JobDestination): string {
+  if (d.type === 'local') return d.dir;
+  if (d.type === 'dropbox') return `Dropbox ${d.folder}`;
+  const scheme = d.type === 'ftp' && d.secure ? 'ftps' : d.type;
+  return `${scheme}://${d.user}@${d.host}:${d.port}/${d.dir.replace(/^\//, '')}`;
+}
+
+type FileDestination = JobFileConfig['destinations'][number];
+
+/** A destination resolved against the environment; a secret that is not set is a problem line. */
+function destinationFrom(d: FileDestination, env: Record<string, string | undefined>, at: string, problems: string[], lang: Lang): JobDestination {
+  if (d.type === 'local') return { type: 'local', dir: path.resolve(d.dir) };
+  if (d.type === 'dropbox') return d;
+  const password = d.passwordEnv ? env[d.passwordEnv] : undefined;
+  if (d.passwordEnv && !password) problems.push(problemLine(`${at}.passwordEnv`, { key: 'passphraseUnset', params: { name: d.passwordEnv } }, lang));
+  if (d.type === 'ftp') {
+    return { type: 'ftp', host: d.host, port: d.port ?? (d.secure === 'implicit' ? 990 : 21), user: d.user, dir: d.dir, password: password ?? '',
+      secure: d.secure, checkCertificate: d.checkCertificate };
+  }
+  return { type: 'sftp', host: d.host, port: d.port, user: d.user, dir: d.dir, ...(password ? { password } : {}),
+    ...(d.privateKeyPath ? { privateKeyPath: path.resolve(d.privateKeyPath) } : {}), ...(d.hostKey ? { hostKey: d.hostKey } : {}) };
+}
 
 export interface JobConfig {
   id: string;
@@ -85,7 +133,7 @@ export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | und
       url: url ?? '',
       container: job.container,
       schedule: job.schedule,
-      destinations: job.destinations.map((d) => (d.type === 'local' ? { type: 'local' as const, dir: path.resolve(d.dir) } : d)),
+      destinations: job.destinations.map((d, k) => destinationFrom(d, env, `${at}.destinations.${k}`, problems, lang)),
       retention: job.retention,
       passphrase,
       verify: job.verify,

@@ -131,6 +131,7 @@ export const AGENT_SETUP_TEXT = {
     id: 'tokobot tidak bisa menulis ke {dir} ({code}): perbaiki pemilik atau izin foldernya, atau pilih folder lain (--dir saat enroll)',
     en: 'tokobot cannot write to {dir} ({code}): fix the folder\'s owner or permissions, or choose another folder (--dir when enrolling)',
   },
+  remoteNotChecked: { id: 'belum diperiksa di sini; jalankan backup sekali untuk mengujinya', en: 'not checked here; run a backup once to test it' },
   dropboxAnswers: { id: 'Dropbox menjawab; {count} file di sana', en: 'Dropbox answers; {count} file(s) there' },
   outboxNotRun: {
     id: 'agen belum pernah berjalan (tidak ada {file}): jalankan tokobot agent, sebaiknya sebagai layanan',

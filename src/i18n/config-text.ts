@@ -80,7 +80,12 @@ export const CONFIG_TEXT = {
     id: 'harus 1-40 karakter a-z, 0-9, _ atau - (menjadi awal nama file backup)',
     en: 'expected 1-40 characters a-z, 0-9, _ or - (it starts the file names)',
   },
-  destination: { id: 'harus { type: local, dir } atau { type: dropbox, folder }', en: 'expected { type: local, dir } or { type: dropbox, folder }' },
+  destination: {
+    id: 'harus { type: local, dir }, { type: dropbox, folder }, { type: ftp, host, user, dir, passwordEnv } atau { type: sftp, host, user, dir, passwordEnv atau privateKeyPath, hostKey }',
+    en: 'expected { type: local, dir }, { type: dropbox, folder }, { type: ftp, host, user, dir, passwordEnv } or { type: sftp, host, user, dir, passwordEnv or privateKeyPath, hostKey }',
+  },
+  hostKey: { id: 'harus sidik jari SHA256 kunci host, mis. SHA256:… (ssh-keygen -lf)', en: 'expected the host key\'s SHA256 fingerprint, e.g. SHA256:… (ssh-keygen -lf)' },
+  passwordOrKey: { id: 'isi salah satu saja: passwordEnv atau privateKeyPath', en: 'give exactly one of passwordEnv or privateKeyPath' },
   someDestination: { id: 'cantumkan minimal satu tujuan', en: 'list at least one destination' },
   urlOrUrlEnv: { id: 'isi salah satu saja: url atau urlEnv', en: 'give exactly one of url or urlEnv' },
   iposIsPostgres: { id: 'hanya job postgres yang bisa berisi database iPOS', en: 'only a postgres job can hold an iPOS database' },

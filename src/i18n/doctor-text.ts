@@ -8,6 +8,8 @@ export const DOCTOR_TEXT = {
   checkRestoreServer: { id: 'server restore', en: 'restore server' },
   checkBackups: { id: 'backup {store}', en: 'backups of {store}' },
   checkJob: { id: 'job backup {job}', en: 'backup job {job}' },
+  checkJobServer: { id: 'tujuan {job}: {destination}', en: '{job} destination: {destination}' },
+  serverAnswers: { id: 'server menjawab; {count} file di sana', en: 'the server answers; {count} file(s) there' },
   checkDisk: { id: 'disk', en: 'disk' },
   configSummary: {
     id: '{stores} toko, {jobs} job backup, {recipients} penerima peringatan; target restore {target}',

@@ -8,6 +8,7 @@ import { MysqlDatabase } from '../adapters/mysql/mysql-database.ts';
 import type { DoctorClients } from '../cli/doctor.ts';
 import { buildSource } from './app.ts';
 import { buildTarget } from './restore-target.ts';
+import { buildDestinations } from './backup-destinations.ts';
 import { telegramClient } from '../adapters/telegram/telegram-client.ts';
 
 /** What a backup job's database answers, in both languages; each refusal an AppError naming what to fix. */
@@ -60,5 +61,6 @@ export function doctorClients(config: Config): DoctorClients {
       }
     },
     jobDatabase,
+    jobDestination: (job, index) => buildDestinations(config, job, logger)[index]!,
   };
 }

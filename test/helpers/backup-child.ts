@@ -14,7 +14,7 @@ import { runBackup } from '../../src/pipeline/backup/backup-job.ts';
 
 const app = await createApp(loadConfig(process.env as Record<string, string>), createLogger('silent'));
 app.backups.destinations = (job) => job.destinations.map((d) => (d.type === 'local' ? new FolderDestination(d.dir)
-  : new DropboxDestination({ ...app.config.dropbox, folder: d.folder, sessionThreshold: 4096, chunkSize: 4096, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } })));
+  : new DropboxDestination({ ...app.config.dropbox, folder: d.type === 'dropbox' ? d.folder : '', sessionThreshold: 4096, chunkSize: 4096, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } })));
 try {
   const run = await runBackup(app.backups, app.job(process.argv[2] ?? ''), 'cli');
   process.stdout.write(`${JSON.stringify({ status: run.status, error: run.error })}\n`);

@@ -22,7 +22,7 @@ export interface StoredBackupFile {
  */
 /** Where a destination is, as data: pages say it in the reader's language ("folder /srv/backup", "the folder /srv/backup"). */
 export interface DestinationPlace {
-  kind: 'folder' | 'dropbox';
+  kind: 'folder' | 'dropbox' | 'ftp' | 'ftps' | 'sftp';
   location: string;
 }
 

@@ -1,0 +1,108 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { hostKeyFingerprint, SftpDestination, type SftpDestinationOptions } from '../../src/adapters/sftp/sftp-destination.ts';
+import { partialName } from '../../src/pipeline/backup/ports.ts';
+import { backupDestinationContract } from './backup-destination-contract.ts';
+import { expectFailure } from './contract-parts.ts';
+import { freePort } from '../helpers/ftp-server.ts';
+import { newHostKey, startSftpServer } from '../helpers/sftp-server.ts';
+
+const PASSWORD = 'rahasia-sftp-123';
+const work = mkdtempSync(path.join(tmpdir(), 'tokobot-ftp-sftp-'));
+const host = newHostKey();
+const FINGERPRINT = hostKeyFingerprint(host.blob);
+let root = '';
+let server: Awaited<ReturnType<typeof startSftpServer>>;
+before(async () => { server = await startSftpServer({ user: 'toko', password: PASSWORD, hostKey: host.key, root: () => root }); });
+after(async () => { await server.close(); rmSync(work, { recursive: true, force: true }); });
+
+const options = (more: Partial<SftpDestinationOptions> = {}): SftpDestinationOptions =>
+  ({ host: '127.0.0.1', port: server.port, user: 'toko', password: PASSWORD, dir: '/cadangan', hostKey: FINGERPRINT, timeoutMs: 5000, ...more });
+const noPassword = (err: { message: string; messageId?: string }) => {
+  assert.ok(!err.message.includes(PASSWORD) && !(err.messageId ?? '').includes(PASSWORD), 'the password is in the message');
+};
+function freshRoot(): string {
+  root = mkdtempSync(path.join(work, 'root-'));
+  return root;
+}
+
+backupDestinationContract('sftp', async () => {
+  const top = freshRoot();
+  const dir = path.join(top, 'cadangan');
+  const at = (name: string) => path.join(dir, name);
+  return {
+    destination: new SftpDestination(options()),
+    plant: async (name, bytes) => { mkdirSync(path.dirname(at(name)), { recursive: true }); writeFileSync(at(name), bytes); },
+    stored: async () => {
+      const files = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()) : [];
+      return Object.fromEntries(files.map((e) => [e.name, readFileSync(at(e.name))]));
+    },
+    block: async (name) => { mkdirSync(at(name), { recursive: true }); writeFileSync(path.join(at(name), 'isi.txt'), 'in the way'); },
+    damageNextPut: () => { server.state.mishap = 'damage'; },
+    readOnly: () => {
+      writeFileSync(path.join(top, 'berkas'), 'a file where a folder should be');
+      return new SftpDestination(options({ dir: '/berkas/cadangan' }));
+    },
+    unreachable: () => new SftpDestination(options({ port: 1 })),
+    close: async () => { server.state.mishap = null; rmSync(top, { recursive: true, force: true }); },
+  };
+}, {
+  says: { blocked: /^The SFTP server .* refused toko_/, damaged: /arrived on .* with 10 bytes instead of 5000/, interrupted: /was stopped before it finished/,
+    unreadable: /^Could not store .*: cannot read .*ENOENT/, refused: /^The SFTP server .* refused toko_/, unreachable: /could not be reached/ },
+  onError: noPassword,
+});
+
+const local = (bytes: Buffer) => {
+  const file = path.join(work, `lokal-${randomBytes(4).toString('hex')}.dump`);
+  writeFileSync(file, bytes);
+  return file;
+};
+
+test('a wrong password is refused, clearly, without the password', async () => {
+  freshRoot();
+  await expectFailure(new SftpDestination(options({ password: 'salah-sekali-999' })).list(),
+    { kind: 'refused', retryable: false, says: /refused the login of toko/ }, (err) => assert.ok(!err.message.includes('salah-sekali-999')));
+});
+
+test('no host key in the job: refused before any secret is sent, printing the server\'s fingerprint to copy', async () => {
+  const top = freshRoot();
+  const { hostKey: _none, ...rest } = options();
+  await expectFailure(new SftpDestination(rest).put(local(Buffer.from('x')), 'pertama.dump'),
+    { kind: 'refused', retryable: false, says: new RegExp(`not trusted yet: its host key is ${FINGERPRINT.replace(/[+/]/g, '\\$&')}.*hostKey: '`) }, noPassword);
+  assert.deepEqual(readdirSync(top), []);
+});
+
+test('a host key other than the pinned one is refused', async () => {
+  freshRoot();
+  const other = hostKeyFingerprint(newHostKey().blob);
+  await expectFailure(new SftpDestination(options({ hostKey: other })).list(),
+    { kind: 'refused', retryable: false, says: /showed the host key SHA256:.*, not the SHA256:.* the job expects/ }, noPassword);
+});
+
+test('a full disk on the server (SFTP failure on write) is a clear refusal, and nothing is left under either name', async () => {
+  const top = freshRoot();
+  server.state.mishap = 'full';
+  await expectFailure(new SftpDestination(options()).put(local(randomBytes(5000)), 'penuh.dump'),
+    { kind: 'refused', retryable: false, says: /has no room for penuh\.dump/ }, noPassword);
+  assert.deepEqual(readdirSync(path.join(top, 'cadangan')), []);
+});
+
+test('a connection cut mid-upload fails the put with nothing under its name; the next removeLeftovers recovers', async () => {
+  const top = freshRoot();
+  server.state.mishap = 'cut';
+  const d = new SftpDestination(options());
+  const err = await d.put(local(randomBytes(2_000_000)), 'putus.dump').then(() => assert.fail('the put succeeded'), (e: Error & { kind?: string }) => e);
+  assert.equal(err.kind, 'unreachable', err.message);
+  assert.ok(!readdirSync(path.join(top, 'cadangan')).includes('putus.dump'), 'a file is under the final name');
+  assert.deepEqual(await d.list(), []);
+  await d.removeLeftovers((n) => n === 'putus.dump');
+  assert.deepEqual(readdirSync(path.join(top, 'cadangan')).filter((f) => f === partialName('putus.dump')), []);
+});
+
+test('nothing listens: unreachable, worth retrying', async () => {
+  await expectFailure(new SftpDestination(options({ port: await freePort() })).list(), { kind: 'unreachable', retryable: true, says: /could not be reached/ });
+});
