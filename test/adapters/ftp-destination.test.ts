@@ -1,8 +1,9 @@
 import { after, before, test } from 'node:test';
+import { servedFolder, withoutSecret } from '../helpers/served-folder.ts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FtpDestination, type FtpDestinationOptions } from '../../src/adapters/ftp/ftp-destination.ts';
@@ -20,9 +21,7 @@ after(async () => { await server.close(); rmSync(work, { recursive: true, force:
 
 const options = (more: Partial<FtpDestinationOptions> = {}): FtpDestinationOptions =>
   ({ host: '127.0.0.1', port: server.port, user: 'toko', password: PASSWORD, dir: '/cadangan', secure: false, checkCertificate: true, timeoutMs: 5000, ...more });
-const noPassword = (err: { message: string; messageId?: string }) => {
-  assert.ok(!err.message.includes(PASSWORD) && !(err.messageId ?? '').includes(PASSWORD), 'the password is in the message');
-};
+const noPassword = withoutSecret(PASSWORD);
 
 /** A fresh login root per test, as the FTP user sees it. */
 function freshRoot(): string {
@@ -32,16 +31,9 @@ function freshRoot(): string {
 
 backupDestinationContract('ftp', async () => {
   const top = freshRoot();
-  const dir = path.join(top, 'cadangan');
-  const at = (name: string) => path.join(dir, name);
   return {
     destination: new FtpDestination(options()),
-    plant: async (name, bytes) => { mkdirSync(path.dirname(at(name)), { recursive: true }); writeFileSync(at(name), bytes); },
-    stored: async () => {
-      const files = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()) : [];
-      return Object.fromEntries(files.map((e) => [e.name, readFileSync(at(e.name))]));
-    },
-    block: async (name) => { mkdirSync(at(name), { recursive: true }); writeFileSync(path.join(at(name), 'isi.txt'), 'in the way'); },
+    ...servedFolder(top, 'cadangan'),
     damageNextPut: () => { server.state.mishap = 'damage'; },
     readOnly: () => {
       writeFileSync(path.join(top, 'berkas'), 'a file where a folder should be');

@@ -34,7 +34,8 @@ after(async () => {
   await tg?.close();
 });
 
-async function until(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
+/** A wait for what must come: long enough for a machine busy with the whole suite (the index is written after the sync, in the background). */
+async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
   for (const end = Date.now() + ms; !ok(); await sleep(50)) {
     if (Date.now() > end) throw new Error(`still not: ${what}`);
   }

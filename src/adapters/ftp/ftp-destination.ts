@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { localFileSize, putStopped } from '../remote-put.ts';
 import { PassThrough, type Readable } from 'node:stream';
 import { Client, FTPError } from 'basic-ftp';
 import { AppError, isAppError } from '../../errors.ts';
@@ -101,17 +101,10 @@ export class FtpDestination implements BackupDestination {
 
   async put(localPath: string, name: string, options: { onProgress?: ByteProgress; signal?: AbortSignal } = {}): Promise<{ location: string }> {
     const stopIfAborted = () => {
-      if (options.signal?.aborted) {
-        throw new AppError('interrupted', 'ftp', {
-          en: `The copy of ${name} to ${this.description} was stopped before it finished; nothing was kept under its name.`,
-          id: `Penyalinan ${name} ke ${this.description} dihentikan sebelum selesai; tidak ada yang disimpan dengan namanya.`,
-        });
-      }
+      if (options.signal?.aborted) throw putStopped('ftp', name, this.description);
     };
     stopIfAborted();
-    const size = await stat(localPath).then((s) => s.size, (err: NodeJS.ErrnoException) => {
-      throw new AppError('refused', 'disk', `Could not store ${name}: cannot read ${localPath} (${err.code ?? 'error'}).`, { cause: err });
-    });
+    const size = await localFileSize(localPath, name);
     const temporary = this.path(partialName(name));
     const final = this.path(name);
     await this.session(name, async (client) => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { localFileSize, putStopped } from '../remote-put.ts';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
@@ -156,17 +156,10 @@ export class SftpDestination implements BackupDestination {
 
   async put(localPath: string, name: string, options: { onProgress?: ByteProgress; signal?: AbortSignal } = {}): Promise<{ location: string }> {
     const stopIfAborted = () => {
-      if (options.signal?.aborted) {
-        throw new AppError('interrupted', 'sftp', {
-          en: `The copy of ${name} to ${this.description} was stopped before it finished; nothing was kept under its name.`,
-          id: `Penyalinan ${name} ke ${this.description} dihentikan sebelum selesai; tidak ada yang disimpan dengan namanya.`,
-        });
-      }
+      if (options.signal?.aborted) throw putStopped('sftp', name, this.description);
     };
     stopIfAborted();
-    const size = await stat(localPath).then((s) => s.size, (err: NodeJS.ErrnoException) => {
-      throw new AppError('refused', 'disk', `Could not store ${name}: cannot read ${localPath} (${err.code ?? 'error'}).`, { cause: err });
-    });
+    const size = await localFileSize(localPath, name);
     const temporary = this.path(partialName(name));
     const final = this.path(name);
     await this.session(name, async ({ sftp, alive, stop }) => {
