@@ -1,5 +1,5 @@
 import { after, before, test } from 'node:test';
-import { servedFolder, withoutSecret } from '../helpers/served-folder.ts';
+import { servedDestination, withoutSecret } from '../helpers/served-folder.ts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,20 +29,7 @@ function freshRoot(): string {
   return root;
 }
 
-backupDestinationContract('ftp', async () => {
-  const top = freshRoot();
-  return {
-    destination: new FtpDestination(options()),
-    ...servedFolder(top, 'cadangan'),
-    damageNextPut: () => { server.state.mishap = 'damage'; },
-    readOnly: () => {
-      writeFileSync(path.join(top, 'berkas'), 'a file where a folder should be');
-      return new FtpDestination(options({ dir: '/berkas/cadangan' }));
-    },
-    unreachable: () => new FtpDestination(options({ port: 1 })),
-    close: async () => { server.state.mishap = null; rmSync(top, { recursive: true, force: true }); },
-  };
-}, {
+backupDestinationContract('ftp', async () => servedDestination(freshRoot(), server, (over) => new FtpDestination(options(over))), {
   says: { blocked: /^The FTP server .* refused toko_/, damaged: /arrived on .* with 10 bytes instead of 5000/, interrupted: /was stopped before it finished/,
     unreadable: /^Could not store .*: cannot read .*ENOENT/, refused: /^The FTP server .* refused toko_.*: 5\d\d/, unreachable: /could not be reached/ },
   onError: noPassword,

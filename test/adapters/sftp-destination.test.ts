@@ -1,5 +1,5 @@
 import { after, before, test } from 'node:test';
-import { servedFolder, withoutSecret } from '../helpers/served-folder.ts';
+import { servedDestination, withoutSecret } from '../helpers/served-folder.ts';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,20 +29,7 @@ function freshRoot(): string {
   return root;
 }
 
-backupDestinationContract('sftp', async () => {
-  const top = freshRoot();
-  return {
-    destination: new SftpDestination(options()),
-    ...servedFolder(top, 'cadangan'),
-    damageNextPut: () => { server.state.mishap = 'damage'; },
-    readOnly: () => {
-      writeFileSync(path.join(top, 'berkas'), 'a file where a folder should be');
-      return new SftpDestination(options({ dir: '/berkas/cadangan' }));
-    },
-    unreachable: () => new SftpDestination(options({ port: 1 })),
-    close: async () => { server.state.mishap = null; rmSync(top, { recursive: true, force: true }); },
-  };
-}, {
+backupDestinationContract('sftp', async () => servedDestination(freshRoot(), server, (over) => new SftpDestination(options(over))), {
   says: { blocked: /^The SFTP server .* refused toko_/, damaged: /arrived on .* with 10 bytes instead of 5000/, interrupted: /was stopped before it finished/,
     unreadable: /^Could not store .*: cannot read .*ENOENT/, refused: /^The SFTP server .* refused toko_/, unreachable: /could not be reached/ },
   onError: noPassword,

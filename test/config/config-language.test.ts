@@ -1,11 +1,11 @@
 import { after, test } from 'node:test';
+import { configProblems } from '../helpers/config-problems.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { langFrom } from '../../src/config/lang-from.ts';
 import { dropboxAuthSettings, loadConfig } from '../../src/config/load-config.ts';
-import { isAppError } from '../../src/errors.ts';
 
 const made: string[] = [];
 after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
@@ -16,15 +16,7 @@ function file(name: string, text: string): string {
   return path.join(dir, name);
 }
 
-function problems(env: Record<string, string | undefined>, load: (env: NodeJS.ProcessEnv) => unknown = loadConfig): string[] {
-  try {
-    load(env);
-  } catch (err) {
-    assert.ok(isAppError(err) && err.kind === 'config', `expected a config error, got ${err}`);
-    return err.message.split('\n');
-  }
-  assert.fail('config was accepted');
-}
+const problems = configProblems;
 
 const line = (lines: string[], name: string) => lines.find((l) => l.startsWith(`${name}: `)) ?? assert.fail(`no line for ${name} in\n${lines.join('\n')}`);
 

@@ -1,23 +1,17 @@
 import { after, test } from 'node:test';
+import { configProblems } from '../helpers/config-problems.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { isAppError } from '../../src/errors.ts';
 
 const BASE = { SOURCE: 'folder', SOURCE_DIR: '/srv/backups', RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres' };
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-email-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function problems(env: Record<string, string>, lang = 'en'): string[] {
-  try {
-    loadConfig({ ...BASE, TOKOBOT_LANG: lang, ...env });
-  } catch (err) {
-    assert.ok(isAppError(err) && err.kind === 'config', `expected a config error, got ${err}`);
-    return err.message.split('\n');
-  }
-  assert.fail('config was accepted');
+  return configProblems({ ...BASE, TOKOBOT_LANG: lang, ...env });
 }
 
 test('SMTP_URL: smtp:// is STARTTLS on 587 (required), smtps:// is TLS on 465; the user and password from the URL, the password not enumerable', () => {

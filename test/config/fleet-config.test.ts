@@ -1,10 +1,10 @@
 import { after, test } from 'node:test';
+import { configProblems } from '../helpers/config-problems.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { isAppError } from '../../src/errors.ts';
 
 /** A fleet in one config file (issue 15): storeDefaults, per-store schedules and thresholds, recipients limited to their stores. */
 const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-fleet-'));
@@ -19,13 +19,7 @@ function configFile(name: string, text: string): string {
 }
 
 function problems(file: string, env: Record<string, string> = {}): string[] {
-  try {
-    loadConfig({ ...ENV, TOKOBOT_CONFIG: file, ...env });
-  } catch (err) {
-    assert.ok(isAppError(err) && err.kind === 'config', `expected a config error, got ${err}`);
-    return err.message.split('\n');
-  }
-  assert.fail('config was accepted');
+  return configProblems({ ...ENV, TOKOBOT_CONFIG: file, ...env });
 }
 
 const FLEET = `

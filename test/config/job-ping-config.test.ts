@@ -1,11 +1,11 @@
 import { after, test } from 'node:test';
+import { configProblems } from '../helpers/config-problems.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { secretValues } from '../../src/config/secrets.ts';
-import { isAppError } from '../../src/errors.ts';
 
 // A backup job's `ping` (README: backup jobs): the monitor's URL from the file or the environment, checked like the database's.
 
@@ -22,13 +22,7 @@ function env(jobs: object[], extra: Record<string, string> = {}): Record<string,
 const job = (id: string, ping: object) => ({ id, type: 'postgres', url: 'postgres://u@db/shop', destinations: [{ type: 'local', dir }], ping });
 
 function problems(e: Record<string, string>, lang = 'en'): string[] {
-  try {
-    loadConfig({ TOKOBOT_LANG: lang, ...e });
-  } catch (err) {
-    assert.ok(isAppError(err) && err.kind === 'config', `expected a config error, got ${err}`);
-    return err.message.split('\n');
-  }
-  assert.fail('config was accepted');
+  return configProblems({ TOKOBOT_LANG: lang, ...e });
 }
 
 test('a ping URL from the file or the environment; healthchecks unless the style says otherwise; a secret like the database URL', () => {

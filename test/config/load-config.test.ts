@@ -1,10 +1,10 @@
 import { after, test } from 'node:test';
+import { configProblems } from '../helpers/config-problems.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { isAppError } from '../../src/errors.ts';
 
 /** Every folder a test here makes, removed at the end. */
 const made: string[] = [];
@@ -13,13 +13,7 @@ after(() => { for (const d of made) rmSync(d, { recursive: true, force: true });
 
 /** The problems, in English (config-language.test.ts covers Indonesian, the default). */
 function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig({ TOKOBOT_LANG: 'en', ...env });
-  } catch (err) {
-    assert.ok(isAppError(err) && err.kind === 'config', `expected a config error, got ${err}`);
-    return err.message.split('\n');
-  }
-  assert.fail('config was accepted');
+  return configProblems({ TOKOBOT_LANG: 'en', ...env });
 }
 
 test('a single folder store from the environment alone', () => {

@@ -1,11 +1,11 @@
 import { after, test } from 'node:test';
+import { configProblems } from '../helpers/config-problems.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { secretValues } from '../../src/config/secrets.ts';
-import { isAppError } from '../../src/errors.ts';
 
 // A backup job's FTP, FTPS and SFTP destinations (README: backup jobs): passwords only through environment variables, host keys as fingerprints.
 
@@ -21,13 +21,7 @@ function env(destinations: object[], extra: Record<string, string> = {}): Record
 }
 
 function problems(e: Record<string, string>, lang = 'en'): string[] {
-  try {
-    loadConfig({ TOKOBOT_LANG: lang, ...e });
-  } catch (err) {
-    assert.ok(isAppError(err) && err.kind === 'config', `expected a config error, got ${err}`);
-    return err.message.split('\n');
-  }
-  assert.fail('config was accepted');
+  return configProblems({ TOKOBOT_LANG: lang, ...e });
 }
 
 test('ftp and sftp destinations: ports by default, passwords from the environment (secrets), the key file made absolute', () => {

@@ -1,22 +1,36 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DestinationUnderTest } from '../adapters/backup-destination-contract.ts';
+import type { BackupDestination } from '../../src/pipeline/backup/ports.ts';
+
+/** A test server (FTP, SFTP) whose next upload can be made to go wrong. */
+interface ServerWithMishaps { state: { mishap: unknown } }
 
 /**
- * The folder `sub` under a test server's root (FTP, SFTP), as the destination contract arranges
- * and inspects it: files planted and read there directly, beside the server.
+ * A destination on a test server (FTP, SFTP) whose login root is `top`, as the destination
+ * contract arranges and inspects it: its folder `cadangan` read and planted in directly, beside
+ * the server; `make` builds the destination, in another folder or at another port when asked.
  */
-export function servedFolder(top: string, sub: string): Pick<DestinationUnderTest, 'plant' | 'stored' | 'block'> {
-  const dir = path.join(top, sub);
+export function servedDestination(top: string, server: ServerWithMishaps,
+  make: (over?: { dir?: string; port?: number }) => BackupDestination): DestinationUnderTest {
+  const dir = path.join(top, 'cadangan');
   const at = (name: string) => path.join(dir, name);
   return {
+    destination: make(),
     plant: async (name, bytes) => { mkdirSync(path.dirname(at(name)), { recursive: true }); writeFileSync(at(name), bytes); },
     stored: async () => {
       const files = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()) : [];
       return Object.fromEntries(files.map((e) => [e.name, readFileSync(at(e.name))]));
     },
     block: async (name) => { mkdirSync(at(name), { recursive: true }); writeFileSync(path.join(at(name), 'isi.txt'), 'in the way'); },
+    damageNextPut: () => { server.state.mishap = 'damage'; },
+    readOnly: () => {
+      writeFileSync(path.join(top, 'berkas'), 'a file where a folder should be');
+      return make({ dir: '/berkas/cadangan' });
+    },
+    unreachable: () => make({ port: 1 }),
+    close: async () => { server.state.mishap = null; rmSync(top, { recursive: true, force: true }); },
   };
 }
 
