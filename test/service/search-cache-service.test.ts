@@ -34,8 +34,7 @@ after(async () => {
   await tg?.close();
 });
 
-/** A wait for what must come: long enough for a machine busy with the whole suite (the index is written after the sync, in the background). */
-async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
+async function until(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
   for (const end = Date.now() + ms; !ok(); await sleep(50)) {
     if (Date.now() > end) throw new Error(`still not: ${what}`);
   }

@@ -101,9 +101,10 @@ export class PriceSearch {
     return { listed, index, items: itemsFrom(rows) };
   }
 
-  private async listOf(store: string): Promise<StoreList> {
+  /** `recheck`: ask for the published version even when it was asked within the second (a list was just published). */
+  private async listOf(store: string, recheck = false): Promise<StoreList> {
     const fresh = this.lists.get(store);
-    if (fresh && Date.now() - fresh.checkedAt < 1000) return fresh.list;
+    if (!recheck && fresh && Date.now() - fresh.checkedAt < 1000) return fresh.list;
     const version = versionOf(await this.priceLists.published(store));
     const cached = this.lists.get(store);
     if (cached?.version === version) {
@@ -123,9 +124,12 @@ export class PriceSearch {
     return codes.map((c) => items.get(c)).filter((i): i is PriceItem => Boolean(i));
   }
 
-  /** Loads a store's list ahead of the first question. */
+  /**
+   * Loads a store's list ahead of the first question; called at start and once a sync published a
+   * new list, so it never takes the list looked up within the last second for the current one.
+   */
   async warm(store: string): Promise<void> {
-    await this.listOf(store);
+    await this.listOf(store, true);
   }
 
   /** An exact item code or barcode first; otherwise names ranked by how well each word matches. */
