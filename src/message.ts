@@ -8,4 +8,16 @@ export interface Message {
   severity: 'info' | 'warning' | 'error';
   title?: string;
   lines: string[];
+  /** Files that go with the text (a report's chart and PDF); a channel that cannot send files says so in the text it sends. */
+  files?: MessageFile[];
+}
+
+/**
+ * A file sent with a message: an image is shown (a chart), any other type goes as a document (a
+ * PDF). The bytes are base64 so that a queued message stays JSON in the outbox.
+ */
+export interface MessageFile {
+  name: string;
+  type: 'image/png' | 'application/pdf';
+  base64: string;
 }
