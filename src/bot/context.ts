@@ -46,7 +46,11 @@ export interface CoreDeps {
   syncInProgress: (store: string) => SyncProgress | null;
   /** Stops the sync of the store and the backup of the job with this id that this process runs; one entry per run stopped. */
   cancelRuns: (id: string, by: string) => CancelledRun[];
-  latestExport: (store: string) => Promise<{ path: string; rows: number } | null>;
+  /**
+   * The store's published price list as a file: the CSV itself, or its Excel workbook in `lang`
+   * (built once: price-workbook.ts); `unsheeted` counts rows whose price system no sheet holds.
+   */
+  latestExport: (store: string, format: 'csv' | 'xlsx', lang: Lang) => Promise<{ path: string; filename: string; rows: number; unsheeted?: number } | null>;
   officeStock: (store: string, kodeitem: string) => Promise<OfficeStock[]>;
   chat: Pick<ChatState, 'user' | 'setLang' | 'setStore' | 'firstSightOfStranger'>;
   /** Tells every owner something, each in their own language. */

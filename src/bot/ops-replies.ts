@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { isAppError } from '../errors.ts';
 import { ownerMessage } from '../owner-messages.ts';
 import type { StoreConfig } from '../config/load-config.ts';
@@ -114,9 +113,12 @@ export function syncReply(deps: CoreDeps, who: Who, store: StoreConfig): Reply {
   };
 }
 
-export async function exportReply(deps: CoreDeps, who: Who): Promise<Reply> {
-  const found = await deps.latestExport(who.store.id);
+/** /export: the Excel workbook people open; `/export csv`: the CSV machines read. */
+export async function exportReply(deps: CoreDeps, who: Who, args: string): Promise<Reply> {
+  const format = args.trim().toLowerCase() === 'csv' ? 'csv' : 'xlsx';
+  const found = await deps.latestExport(who.store.id, format, who.lang);
   if (!found) return { severity: 'warning', title: who.store.name, lines: [t(who.lang, 'noExport', { store: who.store.name })] };
-  const caption = t(who.lang, 'exportCaption', { store: who.store.name, rows: found.rows });
-  return { severity: 'info', title: who.store.name, lines: [caption], document: { path: found.path, filename: path.basename(found.path), caption } };
+  const caption = t(who.lang, 'exportCaption', { store: who.store.name, rows: found.rows })
+    + (found.unsheeted ? ` ${t(who.lang, 'exportUnsheeted', { rows: found.unsheeted })}` : '');
+  return { severity: 'info', title: who.store.name, lines: [caption], document: { path: found.path, filename: found.filename, caption } };
 }

@@ -34,6 +34,7 @@ export const CHAT_TEXT = {
   syncFailed: { id: 'Sync {store} gagal saat {stage}: {error}', en: 'Sync of {store} failed during {stage}: {error}' },
   noExport: { id: 'Belum ada file daftar harga untuk {store}.', en: 'There is no price list file for {store} yet.' },
   exportCaption: { id: 'Daftar harga {store} ({rows} baris)', en: 'Price list of {store} ({rows} rows)' },
+  exportUnsheeted: { id: '{rows} baris dengan sistem harga yang tidak dikenal hanya ada di CSV (/export csv).', en: '{rows} rows with an unknown price system are only in the CSV (/export csv).' },
   unknownSystem: { id: 'Barang tidak masuk daftar harga karena sistemhargajual bukan O, S, L atau J: {n} (mis. {examples}). Perbaiki di iPOS.', en: 'Items left out of the price list because their sistemhargajual is not O, S, L or J: {n} (e.g. {examples}). Correct them in iPOS.' },
   oddFlags: { id: 'Barang dengan statusjual/statushapus selain Y/N, tetap masuk daftar harga: {n} (mis. {examples}).', en: 'Items with a statusjual/statushapus other than Y/N, kept in the price list: {n} (e.g. {examples}).' },
   noRuns: { id: 'Belum ada riwayat sync.', en: 'No sync history yet.' },

@@ -9,6 +9,7 @@ import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import type { Alerting } from './alerting.ts';
 import { readAgentStatuses } from './agent-reads.ts';
+import { priceFileName, priceWorkbook } from '../pipeline/price-workbook.ts';
 
 /** What the command core is wired to besides the app: the runners and schedules of this process. */
 export interface CoreWiring {
@@ -43,9 +44,13 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
       return [...(sync ? [{ kind: 'sync' as const, name: app.config.stores.find((s) => s.id === id)?.name ?? id, ...sync }] : []),
         ...(backup ? [{ kind: 'backup' as const, name: id, ...backup }] : [])];
     },
-    latestExport: async (store) => {
+    latestExport: async (store, format, lang) => {
       const p = await app.opsStores.priceLists.published(store);
-      return p?.csvPath && existsSync(p.csvPath) ? { path: p.csvPath, rows: p.rowCount } : null;
+      if (!p?.csvPath || !existsSync(p.csvPath)) return null;
+      const filename = priceFileName(store, p.publishedAt, format);
+      if (format === 'csv') return { path: p.csvPath, filename, rows: p.rowCount };
+      const book = await priceWorkbook(p.csvPath, lang);
+      return { path: book.path, filename, rows: book.rows, unsheeted: book.unsheeted };
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,

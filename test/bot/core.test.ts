@@ -51,8 +51,9 @@ test('in a group an owner gets staff answers: no cost on cards (also from a priv
   assert.match(text(await say(c, STAFF, '/export', inGroup())), /hanya untuk owner/, 'someone who may not anyway is told so');
   assert.match(text(await say(c, OWNER, '/whoami', inGroup())), /Peran: staff\nID grup ini: -100200/);
   assert.doesNotMatch(text(await say(c, OWNER, '/help', inGroup())), /\/export|\/sync/);
-  assert.equal((await say(c, OWNER, '/export'))?.document?.path, '/tmp/x.csv');
-  assert.equal((await say(c, OWNER, '/export', inGroup(OWNERS_GROUP)))?.document?.path, '/tmp/x.csv');
+  assert.equal((await say(c, OWNER, '/export'))?.document?.path, '/tmp/x.xlsx');
+  assert.equal((await say(c, OWNER, '/export csv'))?.document?.path, '/tmp/x.csv');
+  assert.equal((await say(c, OWNER, '/export', inGroup(OWNERS_GROUP)))?.document?.path, '/tmp/x.xlsx');
   assert.match(text(await press(c, OWNER, card, inGroup(OWNERS_GROUP))), /pokok Rp 3\.000/);
   assert.doesNotMatch(text(await press(c, STAFF, card, inGroup(OWNERS_GROUP))), /pokok/, 'an owners\' group does not raise anyone');
 });

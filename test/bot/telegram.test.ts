@@ -2,6 +2,8 @@ import { after, before, test } from 'node:test';
 import { SYNC_STAGES } from '../../src/pipeline/sync/run-tracker.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import readXlsxFile from 'read-excel-file/node';
 import { ChatState } from '../../src/pipeline/chat-state.ts';
 import { startService, type Service } from '../../src/main/service.ts';
 import { getSharedFixture, type SharedFixture } from '../fixtures/shared-fixture.ts';
@@ -158,11 +160,19 @@ test('/sync shows one message that follows the stages and ends with the result',
   assert.equal(tg.messages(admin.id).at(-1), first, 'progress must edit, not send new messages');
 });
 
-test('/export sends the newest CSV to an owner', { skip }, async () => {
-  const msg = await ask(owner, '/export');
-  assert.match(msg.document?.file_name ?? '', new RegExp(`^${STORE}_\\d{8}_\\d{6}\\.csv$`));
+test('/export sends the newest list to an owner as an Excel workbook, /export csv as the published CSV', { skip }, async () => {
   const published = await h.app.ops.query('SELECT csv_path FROM published WHERE store = $1', [STORE]);
-  assert.deepEqual(msg.document?.bytes, readFileSync(published.rows[0].csv_path));
+  const msg = await ask(owner, '/export');
+  assert.match(msg.document?.file_name ?? '', new RegExp(`^daftar-harga-${STORE}-\\d{8}\\.xlsx$`));
+  const sheets = await readXlsxFile(Buffer.from(msg.document?.bytes ?? []));
+  const csvRows = Papa.parse<Record<string, string>>(readFileSync(published.rows[0].csv_path, 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const inSheets = sheets.reduce((n, s) => n + s.data.length - 1, 0);
+  assert.ok(csvRows.length > 0);
+  assert.equal(inSheets, csvRows.filter((r) => ['O', 'S', 'L', 'J'].includes(r.sistemhargajual ?? '')).length, 'every row of a known price system is in a sheet');
+  assert.deepEqual(sheets[0]?.data[0]?.slice(0, 2), ['Kode', 'Nama barang']);
+  const csv = await ask(owner, '/export csv');
+  assert.match(csv.document?.file_name ?? '', new RegExp(`^daftar-harga-${STORE}-\\d{8}\\.csv$`));
+  assert.deepEqual(csv.document?.bytes, readFileSync(published.rows[0].csv_path));
 });
 
 test('/lang en switches the replies to English', { skip }, async () => {

@@ -31,7 +31,7 @@ export function testCore(over: Partial<CoreDeps> = {}) {
     runSync: async () => { throw new AppError('busy', 'tokobot', 'A sync of store "Toko Utama" is already running; wait for it to finish.'); },
     syncInProgress: () => null,
     cancelRuns: () => [],
-    latestExport: async () => ({ path: '/tmp/x.csv', rows: 10 }),
+    latestExport: async (_store, format) => ({ path: `/tmp/x.${format}`, filename: `daftar-harga.${format}`, rows: 10 }),
     officeStock: async () => [{ office: 'UTM', name: 'Pusat', stok: '5' }],
     chat: {
       user: async (id) => ({ lang: langs.get(id) ?? 'id', store: null }),

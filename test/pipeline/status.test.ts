@@ -27,15 +27,16 @@ test('freshness classes: OK under 24 h, ATTENTION to 48 h, CHECK beyond or never
   assert.equal(freshness(true, run('failed'), 1), 'RUNNING');
 });
 
-test('exports: only the newest EXPORT_KEEP CSV files of a store stay', async () => {
+test('exports: only the newest EXPORT_KEEP CSV files of a store stay, with their Excel workbooks', async () => {
   const data = mkdtempSync(path.join(tmpdir(), 'tokobot-prune-'));
   const dir = path.join(data, 'exports', 'main');
   mkdirSync(dir, { recursive: true });
   for (const d of ['20261101_010000', '20261103_010000', '20261102_010000', '20261104_010000']) writeFileSync(path.join(dir, `main_${d}.csv`), 'x');
   writeFileSync(path.join(dir, 'catatan.txt'), 'kept: not an export');
+  for (const book of ['main_20261101_010000.id.xlsx', 'main_20261104_010000.en.xlsx']) writeFileSync(path.join(dir, book), 'x');
   const gone = await pruneExports(data, 'main', 2);
   assert.deepEqual(gone.sort(), ['main_20261101_010000.csv', 'main_20261102_010000.csv']);
-  assert.deepEqual(readdirSync(dir).sort(), ['catatan.txt', 'main_20261103_010000.csv', 'main_20261104_010000.csv']);
+  assert.deepEqual(readdirSync(dir).sort(), ['catatan.txt', 'main_20261103_010000.csv', 'main_20261104_010000.csv', 'main_20261104_010000.en.xlsx']);
   rmSync(data, { recursive: true, force: true });
 });
 

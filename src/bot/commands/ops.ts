@@ -28,8 +28,8 @@ export const sync: ChatCommand = {
 /** The CSV holds cost prices (hargapokok): owners only. */
 export const exportList: ChatCommand = {
   name: 'export', aliases: [], role: 'owner', menu: true,
-  help: { id: 'kirim file daftar harga (CSV)', en: 'send the price list file (CSV)' },
-  run: ({ deps, who }) => exportReply(deps, who),
+  help: { id: 'kirim daftar harga (Excel; /export csv: CSV)', en: 'send the price list (Excel; /export csv: CSV)' },
+  run: ({ deps, who, args }) => exportReply(deps, who, args),
 };
 
 /** /batal NAME: stops a running sync or backup of that store or job (what was kept is said); owners only, as it throws away a run's work. */

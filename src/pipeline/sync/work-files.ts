@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm, statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.ts';
+import { csvOfWorkbook } from '../price-workbook.ts';
 
 export function workDir(dataDir: string, store: string): string {
   return path.join(dataDir, 'work', store);
@@ -58,9 +59,13 @@ export async function ensureSpace(dataDir: string, fileName: string, size: numbe
 /** Keeps the newest `keep` CSV files of a store (names carry a sortable timestamp). */
 export async function pruneExports(dataDir: string, store: string, keep: number): Promise<string[]> {
   const dir = exportDir(dataDir, store);
-  const csvs = (await readdir(dir)).filter((n) => n.endsWith('.csv')).sort().reverse();
+  const names = await readdir(dir);
+  const csvs = names.filter((n) => n.endsWith('.csv')).sort().reverse();
   const gone = csvs.slice(keep);
-  await Promise.all(gone.map((n) => unlink(path.join(dir, n))));
+  const kept = new Set(csvs.slice(0, keep));
+  // A list's Excel workbooks (price-workbook.ts) go with it.
+  const books = names.filter((n) => { const csv = csvOfWorkbook(n); return csv !== null && !kept.has(csv); });
+  await Promise.all([...gone, ...books].map((n) => unlink(path.join(dir, n))));
   return gone;
 }
 

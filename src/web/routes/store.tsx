@@ -80,7 +80,7 @@ export function storeRoutes(deps: Pick<WebDeps, 'stores' | 'storePage' | 'scrub'
     app.get(`/toko/:id/daftar-harga.${kind}`, allowed('owner', 'webStoreOwnersOnly'), async (c) => {
       const store = storeOf(c);
       if (!store) return unknown(c);
-      return (await priceFile(await data.published(store.id), kind)) ?? refuse(c, 404, 'webStoreNoFile');
+      return (await priceFile(await data.published(store.id), kind, c.get('lang'))) ?? refuse(c, 404, 'webStoreNoFile');
     });
   }
   return app;
