@@ -19,6 +19,8 @@ const HOUR = 3_600_000;
 const MAX_BUCKETS = 62;
 /** Past this, a name is cut in the legend so that the legend stays a few rows. */
 const MAX_LABEL = 28;
+/** A daily chart names every third hour: 24 would not fit under each other's column. */
+const HOURS_LABELLED = 3;
 /** Largest over smallest size past which the size axis is logarithmic. */
 const LOG_RATIO = 50;
 
@@ -118,7 +120,7 @@ export async function digestChartSvg(d: Digest, lang: Lang): Promise<string> {
         { left: 56, right: 16, top: 34, height: 160 },
         { left: 56, right: 16, top: 250, height: 100 },
       ],
-      xAxis: [0, 1].map((g) => ({ type: 'category', gridIndex: g, data: columns, axisLabel: { fontSize: 10, hideOverlap: true } })),
+      xAxis: [0, 1].map((g) => ({ type: 'category', gridIndex: g, data: columns, axisLabel: { fontSize: 10, interval: d.period === 'day' ? HOURS_LABELLED - 1 : 0, hideOverlap: true } })),
       yAxis: [{ type: log ? 'log' : 'value', gridIndex: 0, axisLabel }, { type: 'value', gridIndex: 1, axisLabel }],
       series: [
         ...data.flatMap((x, k) => {
