@@ -37,7 +37,7 @@ function summaryTable(d: Digest, lang: Lang): Content {
   const rows = d.subjects.map((s): Content[] => {
     const c = subjectCells(s, d, lang);
     const failed = s.failures > 0 ? { color: RED, bold: true } : {};
-    return [c.name, c.kind, { text: c.runs, alignment: 'right' }, { text: c.failures, alignment: 'right', ...failed }, { text: c.lastGood, noWrap: true }, { text: c.size, alignment: 'right', noWrap: true }, { text: c.duration, alignment: 'right', noWrap: true }, c.restore];
+    return [c.name, c.kind, { text: c.runs, alignment: 'right' }, { text: c.failures, alignment: 'right', ...failed }, { text: c.lastGood, noWrap: true }, { text: c.size, alignment: 'right', noWrap: true }, { text: c.duration, alignment: 'right', noWrap: true }, { text: c.restore, noWrap: true }];
   });
   return { table: { headerRows: 1, widths: ['*', 'auto', 'auto', 'auto', 'auto', 'auto', 'auto', 'auto'], body: [head, ...rows] }, layout: 'lightHorizontalLines', fontSize: 8 };
 }
