@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import readXlsxFile from 'read-excel-file/node';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LOCAL_PG_URL, requireLocalPg } from './helpers/local-pg.ts';
@@ -91,4 +92,28 @@ test('--json: the first page of ranked items, each with its selling prices (neve
   const none = await ask(['qwxzv']);
   assert.equal(none.code, 0, none.stderr);
   assert.match(none.stdout, /^\[Toko Tanya\]\nTidak ada barang yang cocok dengan "qwxzv"\./);
+});
+
+test('tokobot export: the published list as an Excel workbook (read back by another library), --csv the very CSV; exit 3 before any list', { skip }, async () => {
+  const out = path.join(dir, 'out');
+  mkdirSync(out, { recursive: true });
+  const exp = (args: string[], extra: Record<string, string> = {}) => tokobot(['export', ...args], { ...env, ...extra });
+  const none = await exp(['--store', 'kosong'], { STORE_ID: 'kosong' });
+  assert.equal(none.code, 3, none.stderr);
+  assert.match(none.stderr, /Belum ada daftar harga/);
+
+  await publishList(ops!.stores, STORE, [{ kodeitem: 'GL9', namaitem: 'GULA AREN', hargajual: '25000', hargapokok: '21000.25', stok: '3' }], dir);
+  const xlsx = path.join(out, 'daftar.xlsx');
+  const r = await exp(['--out', xlsx]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `[${STORE}] daftar harga (1 baris) ditulis ke ${xlsx}\n`);
+  const [sheet] = await readXlsxFile(xlsx);
+  assert.deepEqual(sheet?.data, [['Kode', 'Nama barang', 'Jenis', 'Merek', 'Satuan', 'Isi', 'Barcode', 'Harga jual', 'Harga pokok', 'Stok'],
+    ['GL9', 'GULA AREN', 'UMUM', null, 'PCS', 1, null, 25000, 21000.25, 3]]);
+
+  const copy = path.join(out, 'daftar.csv');
+  const csv = await exp(['--csv', '--out', copy], { TOKOBOT_LANG: 'en' });
+  assert.equal(csv.code, 0, csv.stderr);
+  assert.equal(csv.stdout, `[${STORE}] price list (1 rows) written to ${copy}\n`);
+  assert.match(readFileSync(copy, 'utf8'), /GL9,GULA AREN,UMUM,,PCS,1,,O,,,21000\.25,25000,3/);
 });

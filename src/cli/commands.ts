@@ -8,7 +8,7 @@ export const OPTIONS = {
   store: { type: 'string', value: 'ID' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, out: { type: 'string', value: 'PATH' },
   into: { type: 'string', value: 'DB' }, ask: { type: 'string', value: 'TEXT' }, 'app-key': { type: 'string', value: 'KEY' },
   verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, link: { type: 'boolean' }, once: { type: 'boolean' }, concurrency: { type: 'string', value: 'N' },
-  'ipos-url': { type: 'string', value: 'URL' }, schedule: { type: 'string', value: 'CRON' }, dir: { type: 'string', value: 'PATH' }, agent: { type: 'boolean' },
+  csv: { type: 'boolean' }, 'ipos-url': { type: 'string', value: 'URL' }, schedule: { type: 'string', value: 'CRON' }, dir: { type: 'string', value: 'PATH' }, agent: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -84,6 +84,10 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'ask', usage: '"TEXT" [--store ID] [--json]', words: [{ name: 'TEXT', rest: true }], options: { store: 'optStoreAsk', json: 'optJson' }, summary: 'helpAsk', more: 'moreAsk',
     run: async ({ words: [text], options }) => (await import('./ask.ts')).ask(text!, options.store, json(options)),
+  },
+  {
+    name: 'export', usage: '[--store ID] [--csv] [--out PATH]', words: [], options: { store: 'optStoreOne', csv: 'optCsv', out: 'optOutList' }, summary: 'helpExport', more: 'moreExport',
+    run: async ({ options }) => (await import('./export.ts')).exportList(options.store, options.csv ?? false, options.out),
   },
   {
     name: 'chat', usage: '[--store ID]', words: [], options: { store: 'optStoreChat' }, summary: 'helpChat', more: 'moreChat',

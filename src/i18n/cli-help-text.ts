@@ -22,6 +22,7 @@ export const CLI_HELP_TEXT = {
   helpSync: { id: 'sync backup terbaru satu toko (bawaan: semua toko)', en: 'sync the newest backup of one store (default: every store)' },
   helpInspect: { id: 'memeriksa arsip .i5bu (atau .zip) dan menampilkan isinya', en: 'check an .i5bu archive (or a .zip) and show its contents' },
   helpStatus: { id: 'kesegaran data dan sync terakhir tiap toko', en: 'freshness and last runs per store' },
+  helpExport: { id: 'menulis daftar harga yang terbit ke file Excel (atau CSV)', en: 'write the published price list to an Excel (or CSV) file' },
   helpAsk: { id: 'menjawab pertanyaan harga dari daftar harga yang terbit', en: 'answer a price question from the published list' },
   helpChat: {
     id: 'chat bot di terminal ini, sebagai pemilik (halaman, kartu barang, /status, /sync…)',
@@ -77,6 +78,10 @@ export const CLI_HELP_TEXT = {
     id: 'Jawabannya sama dengan jawaban bot di chat. Kode keluar 3 bila toko belum punya daftar harga (belum ada sync yang berhasil).',
     en: 'The answer is the one the chat bot gives. Exit code 3 when the store has no price list yet (no successful sync).',
   },
+  moreExport: {
+    id: 'Excel: satu sheet per sistem harga, angka sebagai angka dengan format rupiah, judul kolom dibekukan dan difilter. --csv menyalin file CSV yang terbit apa adanya (angka persis seperti di iPOS). Mencetak file yang ditulis. Kode keluar 3 bila toko belum punya daftar harga.',
+    en: 'Excel: one sheet per price system, numbers as number cells in rupiah formats, the header frozen and filtered. --csv copies the published CSV as it is (numbers exactly as iPOS keeps them). Prints the file written. Exit code 3 when the store has no price list yet.',
+  },
   moreChat: {
     id: 'Butuh database ops di server restore, tidak butuh Telegram. Ctrl-D atau /keluar untuk selesai.',
     en: 'Needs the ops database on the restore server, not Telegram. Ctrl-D or /exit ends.',
@@ -128,6 +133,8 @@ export const CLI_HELP_TEXT = {
   },
   optLink: { id: 'cetak tautan masuk sekali pakai untuk Anda di terminal ini (sebagai pemilik)', en: 'print a one-time sign-in link for you at this terminal (as the owner)' },
   optDryRun: { id: 'hanya tunjukkan; tidak menghapus apa pun', en: 'only show; delete nothing' },
+  optCsv: { id: 'CSV untuk mesin, bukan Excel', en: 'the CSV for machines instead of Excel' },
+  optOutList: { id: 'tulis ke PATH (bawaan: daftar-harga-TOKO-TANGGAL.xlsx di folder ini)', en: 'write to PATH (default: daftar-harga-STORE-DATE.xlsx in this folder)' },
   optOut: { id: 'tulis hasilnya ke PATH (bawaan: nama file tanpa .enc)', en: 'write to PATH (default: the name without .enc)' },
   optInto: { id: 'database baru (atau kosong) tujuannya', en: 'the new (or empty) database to load into' },
   optAsk: { id: 'jawab satu pertanyaan ini lalu selesai', en: 'answer this one question, then exit' },

@@ -4,6 +4,8 @@
  * retention reason) come in the words they were recorded in.
  */
 export const CLI_TEXT = {
+  // tokobot export (export.ts).
+  exportWritten: { id: '[{store}] daftar harga ({rows} baris) ditulis ke {file}', en: '[{store}] price list ({rows} rows) written to {file}' },
   // tokobot sync, tokobot status (format-sync.ts).
   syncProgressOf: { id: '{done} dari {total}', en: '{done} of {total}' },
   syncNoNew: { id: '[{store}] tidak ada backup baru ({file} sudah terbit)', en: '[{store}] no new backup ({file} is already published)' },
