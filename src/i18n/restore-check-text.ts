@@ -1,5 +1,10 @@
 /** The per-table restore check of a verified backup (issue 17), in Indonesian and English: /backup, the CLI, the run log's error. */
 export const RESTORE_CHECK_TEXT = {
+  restoreCheckTitle: { id: 'Cek pemulihan', en: 'Restore check' },
+  restoreCheckTables: { id: 'Baris per tabel', en: 'Rows per table' },
+  restoreCheckTable: { id: 'Tabel', en: 'Table' },
+  restoreCheckSource: { id: 'Di sumber', en: 'In the source' },
+  restoreCheckRestored: { id: 'Setelah dipulihkan', en: 'Restored' },
   restoreCheckLine: { id: 'Cek pemulihan: {detail}', en: 'Restore check: {detail}' },
   restoreCheckEqual: { id: '{tables} tabel, {rows} baris, semua sama', en: '{tables} tables, {rows} rows, all equal' },
   restoreCheckDiffer: { id: '{mismatches} dari {tables} tabel berbeda: {list}', en: '{mismatches} of {tables} tables differ: {list}' },
