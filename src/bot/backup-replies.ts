@@ -8,6 +8,7 @@ import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang, type Locale } from '../i18n/text.ts';
 import { formatTime } from '../i18n/format-time.ts';
 import { runWord } from '../i18n/status-words.ts';
+import { restoreCheckLine } from '../i18n/restore-check-words.ts';
 import { progressEdits, type Reply } from './reply.ts';
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1).replace('.', ',')} MB`;
@@ -27,9 +28,12 @@ function backupProgressText(job: string, p: BackupProgress, lang: Lang): string 
 /** The owner's headline for a failed run whose error was a known kind. */
 const headline = (run: BackupRun, lang: Lang): string[] => (run.failure ? [ownerMessage(run.failure, lang)] : []);
 
+/** The verification's per-table restore check, when it made one (runs before issue 17 have none). */
+const checkLines = (run: BackupRun, lang: Lang): string[] => (run.verification?.restoreCheck ? [restoreCheckLine(run.verification.restoreCheck, lang)] : []);
+
 function resultReply(run: BackupRun, lang: Lang): Reply {
   if (run.status !== 'success') {
-    return { severity: 'error', title: run.job, lines: [...headline(run, lang), t(lang, 'backupFailed', { job: run.job, error: (lang === 'id' ? run.errorId : undefined) ?? run.error ?? runWord(run.status, lang) })] };
+    return { severity: 'error', title: run.job, lines: [...headline(run, lang), t(lang, 'backupFailed', { job: run.job, error: (lang === 'id' ? run.errorId : undefined) ?? run.error ?? runWord(run.status, lang) }), ...checkLines(run, lang)] };
   }
   return {
     severity: 'info', title: run.job,
@@ -37,6 +41,7 @@ function resultReply(run: BackupRun, lang: Lang): Reply {
       t(lang, 'backupDone', { job: run.job, file: run.fileName ?? '', size: mb(run.bytes ?? 0) }),
       `SHA-256 ${run.sha256}`,
       `${lang === 'id' ? 'Uji' : 'Check'}: ${run.verification?.detail ?? '-'}`,
+      ...checkLines(run, lang),
       ...run.destinations.map((d) => `→ ${d.location ?? d.destination}`),
     ],
   };

@@ -7,6 +7,7 @@ import { reasonsText } from '../i18n/retention-words.ts';
 import { runWord } from '../i18n/status-words.ts';
 import { t, type Lang, type Locale } from '../i18n/text.ts';
 import { megabytes } from '../i18n/format-number.ts';
+import { restoreCheckLine } from '../i18n/restore-check-words.ts';
 import { destinationLabel } from '../config/jobs-from.ts';
 
 
@@ -18,11 +19,15 @@ export function backupProgressLine(job: string, p: BackupProgress, lang: Lang): 
   return `[${job}] ${p.stage}`;
 }
 
+/** The verification's per-table restore check as an indented line, when the run made one. */
+const checkLines = (run: BackupRun, lang: Lang): string[] => (run.verification?.restoreCheck ? [`  ${restoreCheckLine(run.verification.restoreCheck, lang)}`] : []);
+
 export function backupRunLines(run: BackupRun, lang: Lang): string[] {
-  if (run.status !== 'success') return [t(lang, 'backupRunFailed', { job: run.job, error: (lang === 'id' ? run.errorId : undefined) ?? run.error ?? runWord(run.status, lang) })];
+  if (run.status !== 'success') return [t(lang, 'backupRunFailed', { job: run.job, error: (lang === 'id' ? run.errorId : undefined) ?? run.error ?? runWord(run.status, lang) }), ...checkLines(run, lang)];
   return [
     t(lang, 'backupMade', { job: run.job, file: run.fileName ?? '', size: megabytes(run.bytes ?? 0, lang), sha256: run.sha256 ?? '' }),
     `  ${t(lang, 'backupVerification', { detail: run.verification?.detail ?? t(lang, 'backupNone') })}`,
+    ...checkLines(run, lang),
     ...run.destinations.map((d) => `  ${t(lang, 'backupStored', { where: d.location ?? d.destination })}`),
   ];
 }
@@ -36,7 +41,7 @@ export function jobStateLines(s: JobState, { lang, zone }: Locale): string[] {
   const next = s.nextRun ? `, ${t(lang, 'jobNext', { time: time(s.nextRun) })}` : '';
   lines.push(`  ${t(lang, 'jobSchedule', { schedule: j.schedule ?? t(lang, 'jobOnDemand') })}${next}`);
   if (s.running) lines.push(`  ${t(lang, 'jobRunning', { stage: s.running.stage })}`);
-  if (s.last) lines.push(`  ${t(lang, 'jobLastRun', { status: runWord(s.last.status, lang), time: time(s.last.startedAt) })}${s.last.error ? ` — ${s.last.error}` : ''}`);
+  if (s.last) lines.push(`  ${t(lang, 'jobLastRun', { status: runWord(s.last.status, lang), time: time(s.last.startedAt) })}${s.last.error ? ` — ${s.last.error}` : ''}`, ...checkLines(s.last, lang));
   else lines.push(`  ${t(lang, 'jobNever')}`);
   if (s.lastGood && s.lastGood.id !== s.last?.id) lines.push(`  ${t(lang, 'jobLastGood', { time: time(s.lastGood.startedAt), file: s.lastGood.fileName ?? '' })}`);
   return lines;

@@ -9,11 +9,39 @@ export interface DeliveredCopy {
   error?: string;
 }
 
+/** One table's rows: in the source when the backup was made, and after the verification restore; null where the table is missing. */
+export interface TableRows {
+  /** "schema.table" for PostgreSQL, the table's name for MySQL. */
+  table: string;
+  source: number | null;
+  restored: number | null;
+}
+
+/** Why a verification restore could not be compared table by table: what in the dump tokobot cannot read. */
+export type RestoreCheckGap = 'lz4' | 'zstd' | 'newer-format';
+
+/**
+ * The verification restore compared with the source, table by table (issue 17). A run whose
+ * counts differ fails, and keeps its check, so the owner sees which tables differ.
+ */
+export interface RestoreCheck {
+  /** Tables compared (0 when `notMade`). */
+  checked: number;
+  /** Of those, the tables whose rows differ or that are missing on one side. */
+  mismatches: number;
+  /** Every table compared, by name. */
+  tables: TableRows[];
+  /** Set when no per-table comparison could be made (the restore's totals still count). */
+  notMade?: RestoreCheckGap;
+}
+
 export interface Verification {
   ok: boolean;
   detail: string;
+  /** Totals of what the verification found (older runs have only these). */
   tables?: number;
   rows?: number;
+  restoreCheck?: RestoreCheck;
 }
 
 export interface BackupRun {

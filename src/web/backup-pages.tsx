@@ -7,7 +7,8 @@ import type { CheckResult, ConsoleFile, JobFiles } from '../pipeline/backup/back
 import type { DestinationPlace } from '../pipeline/backup/ports.ts';
 import type { PruneReason, PruneResult } from '../pipeline/backup/prune.ts';
 import type { RestoreTask } from '../pipeline/backup/restore-tasks.ts';
-import type { Verification } from '../store/backup-log.ts';
+import type { RestoreCheck, Verification } from '../store/backup-log.ts';
+import { restoreCheckDetail } from '../i18n/restore-check-words.ts';
 import { Csrf, Layout, type PageViewer } from './pages.tsx';
 import { atLeast } from './web-env.ts';
 
@@ -49,6 +50,28 @@ const inLang = (lang: Lang, en: string, id: string | undefined) => (lang === 'id
 export const consoleHref = (job: string) => `/backup/${encodeURIComponent(job)}`;
 const fileQuery = (destination: number, name: string) => `tujuan=${destination}&berkas=${encodeURIComponent(name)}`;
 
+/** The run's per-table restore check: its summary, and every table's rows folded away (iPOS has about 300). */
+function RestoreCheckRows(props: { check: RestoreCheck; lang: Lang }) {
+  const { check, lang } = props;
+  const count = (n: number | null) => (n === null ? '-' : number(n, lang));
+  return (
+    <>
+      <dt>{t(lang, 'restoreCheckTitle')}</dt>
+      <dd class={check.mismatches ? 'bad' : check.notMade ? '' : 'ok'} data-restore-check>
+        {restoreCheckDetail(check, lang)}
+        {check.tables.length > 0 && (
+          <details><summary>{t(lang, 'restoreCheckTables')}</summary>
+            <table>
+              <tr><th>{t(lang, 'restoreCheckTable')}</th><th>{t(lang, 'restoreCheckSource')}</th><th>{t(lang, 'restoreCheckRestored')}</th></tr>
+              {check.tables.map((r) => <tr class={r.source !== r.restored ? 'bad' : ''} data-table={r.table}><td>{r.table}</td><td>{count(r.source)}</td><td>{count(r.restored)}</td></tr>)}
+            </table>
+          </details>
+        )}
+      </dd>
+    </>
+  );
+}
+
 function FileCard(props: { job: string; file: ConsoleFile; destinations: string[]; viewer: PageViewer; zone: string }) {
   const { file, viewer, job } = props;
   const { lang } = viewer;
@@ -62,6 +85,7 @@ function FileCard(props: { job: string; file: ConsoleFile; destinations: string[
         <dt>{t(lang, 'webBackupSha')}</dt><dd><code data-sha256>{file.sha256 ?? t(lang, 'webBackupNotRecorded')}</code></dd>
         <dt>{t(lang, 'webBackupVerification')}</dt>
         <dd class={file.verification ? (file.verification.ok ? 'ok' : 'bad') : ''}>{file.verification ? verificationText(lang, file.verification) : t(lang, `webBackupKind_${file.kind}`)}</dd>
+        {file.verification?.restoreCheck && <RestoreCheckRows check={file.verification.restoreCheck} lang={lang} />}
         {checked && <><dt>{t(lang, 'webBackupChecked')}</dt>
           <dd class={checked.ok ? 'ok' : 'bad'} data-checked>{t(lang, checked.ok ? 'webBackupCheckOk' : 'webBackupCheckFailed', { time: time(checked.at, props.zone, lang), detail: verificationText(lang, checked) })}</dd></>}
         <dt>{t(lang, 'webBackupWhere')}</dt>

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JobConfig } from '../../src/config/jobs-from.ts';
 import { AppError } from '../../src/errors.ts';
-import { agentRunSchema, heartbeatSchema } from '../../src/pipeline/agents/protocol.ts';
+import { agentRunSchema, heartbeatSchema, MAX_CHECKED_TABLES } from '../../src/pipeline/agents/protocol.ts';
+import { compareRows } from '../../src/pipeline/backup/restore-check.ts';
 import { agentRun, heartbeat, ReportingBackupLog } from '../../src/pipeline/agents/run-reports.ts';
 import { runBackup, type BackupDeps } from '../../src/pipeline/backup/backup-job.ts';
 import type { BackupRun } from '../../src/store/backup-log.ts';
@@ -82,4 +83,21 @@ test('texts longer than the protocol takes are cut; a heartbeat leaves out a fol
   heartbeatSchema.parse(beat);
   assert.deepEqual(beat.disk, [{ dir: '/a', freeBytes: 1, totalBytes: 2 }]);
   assert.equal(beat.outboxPending, 4);
+});
+
+test('a run\'s restore check travels to the head office; past the protocol\'s limit only its differing tables; a report without one still parses', async () => {
+  const base: BackupRun = {
+    id: 2, job: 'ipos', trigger: 'schedule', status: 'failed', stage: 'verify', stages: [], startedAt: new Date(), finishedAt: new Date(), fileName: null, bytes: null, sha256: null,
+    destinations: [], verification: { ok: true, detail: 'read the whole archive: 1 tables, 2 rows', tables: 1, rows: 2 }, error: 'verify: differs', failure: null,
+  };
+  const uuid = '7d1f3a52-8a43-4a4e-9a55-5f0e5d1c2b11';
+  assert.equal(agentRunSchema.parse(agentRun(base, uuid, 'mysql')).verification?.restoreCheck, undefined, 'agents before issue 17 send none');
+  const small = compareRows({ a: 1, b: 2 }, { a: 1, b: 3 });
+  assert.deepEqual(agentRunSchema.parse(agentRun({ ...base, verification: { ...base.verification!, restoreCheck: small } }, uuid, 'mysql')).verification?.restoreCheck, small);
+  const names = Array.from({ length: MAX_CHECKED_TABLES + 10 }, (_, i) => `t${i}`);
+  const big = compareRows(Object.fromEntries(names.map((n) => [n, 5])), Object.fromEntries(names.map((n, i) => [n, i % 1000 === 0 ? 4 : 5])));
+  const sent = agentRunSchema.parse(agentRun({ ...base, verification: { ...base.verification!, restoreCheck: big } }, uuid, 'mysql')).verification?.restoreCheck;
+  assert.deepEqual({ checked: sent?.checked, mismatches: sent?.mismatches }, { checked: MAX_CHECKED_TABLES + 10, mismatches: 3 });
+  assert.deepEqual(sent?.tables.map((t) => t.table), ['t0', 't1000', 't2000']);
+  assert.throws(() => agentRunSchema.parse({ ...agentRun(base, uuid, 'mysql'), verification: { ok: true, detail: 'x', restoreCheck: { checked: 1, mismatches: 0, tables: [{ table: 'a', source: -1, restored: 1 }] } } }));
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JobConfig } from '../../src/config/load-config.ts';
 import type { JobFiles } from '../../src/pipeline/backup/backup-console.ts';
+import { compareRows } from '../../src/pipeline/backup/restore-check.ts';
 import type { PruneResult } from '../../src/pipeline/backup/prune.ts';
 import type { RestoreTask } from '../../src/pipeline/backup/restore-tasks.ts';
 import type { WebDeps } from '../../src/web/web-app.tsx';
@@ -69,4 +70,14 @@ test('English: the same page with English numbers, places and errors', async () 
   assert.match(console, /left alone<\/b> shop_20261129_020000\.dump: 1288490189 bytes here, 1288490190 in the run log: left alone/);
   assert.match(restore, /The restore failed: The restore failed: \[secret\]/);
   assert.ok(!console.includes('folder Dropbox'));
+});
+
+test("a verified file shows its restore check: the summary, and each table's rows folded away, in the reader's language", async () => {
+  const restoreCheck = compareRows({ 'public.tbl_item': 1234, 'public.tbl_user': 3 }, { 'public.tbl_item': 1234, 'public.tbl_user': 3 });
+  const verified = { ...data, files: [{ ...data.files[0]!, kind: 'verified' as const, checked: null,
+    verification: { ok: true, detail: 'restored', tables: 2, rows: 1237, restoreCheck } }] };
+  const web = webSetup({ langs: { [OWNER]: 'id' }, deps: { backups: { ...backups, files: { ...backups.files, files: async () => verified } } as never } });
+  const page = await (await web.app.request('/backup/shop', { headers: { cookie: await web.session(OWNER) } })).text();
+  assert.match(page, /<dt>Cek pemulihan<\/dt><dd class="ok" data-restore-check="true">2 tabel, 1\.237 baris, semua sama<details>/);
+  assert.match(page, /<tr class="" data-table="public\.tbl_item"><td>public\.tbl_item<\/td><td>1\.234<\/td><td>1\.234<\/td><\/tr>/);
 });

@@ -117,7 +117,8 @@ export abstract class PostgresRestoreServer implements Omit<RestoreTarget, 'kind
         "SELECT schemaname, relname FROM pg_stat_user_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2")).rows;
       const counts: RestoredCounts = {};
       for (const t of tables) {
-        const res = await c.query(`SELECT count(*)::bigint AS n FROM ${quoteIdent(t.schemaname)}.${quoteIdent(t.relname)}`);
+        // ONLY: a table's own rows, as pg_dump copies them; an inheritance parent's count would also hold its children's.
+        const res = await c.query(`SELECT count(*)::bigint AS n FROM ONLY ${quoteIdent(t.schemaname)}.${quoteIdent(t.relname)}`);
         counts[`${t.schemaname}.${t.relname}`] = Number(res.rows[0].n);
       }
       return counts;

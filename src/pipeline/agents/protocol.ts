@@ -25,7 +25,15 @@ const text = (max: number) => z.string().max(max);
 
 const stage = z.object({ name: text(40), startedAt: iso, endedAt: iso.optional() }).strict();
 const copy = z.object({ destination: text(500), location: text(1000).optional(), error: text(2000).optional() }).strict();
-const verification = z.object({ ok: z.boolean(), detail: text(2000), tables: z.number().int().nonnegative().optional(), rows: z.number().int().nonnegative().optional() }).strict();
+/** The most tables of a run's restore check a report carries (iPOS has about 300); a longer check is sent with its differing tables only. */
+export const MAX_CHECKED_TABLES = 2000;
+const count = z.number().int().nonnegative();
+const tableRows = z.object({ table: text(200), source: count.nullable(), restored: count.nullable() }).strict();
+/** Optional: agents before issue 17 send none. */
+const restoreCheck = z.object({
+  checked: count, mismatches: count, tables: z.array(tableRows).max(MAX_CHECKED_TABLES), notMade: z.enum(['lz4', 'zstd', 'newer-format']).optional(),
+}).strict();
+const verification = z.object({ ok: z.boolean(), detail: text(2000), tables: count.optional(), rows: count.optional(), restoreCheck: restoreCheck.optional() }).strict();
 
 /** One backup run on the agent, whole, as it stands at the moment of the report (start, each stage, end). */
 export const agentRunSchema = z.object({

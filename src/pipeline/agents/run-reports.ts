@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { BackupLog, BackupRun, BackupRunDetails, BackupStatus } from '../../store/backup-log.ts';
+import type { BackupLog, BackupRun, BackupRunDetails, BackupStatus, RestoreCheck } from '../../store/backup-log.ts';
+import { differs } from '../backup/restore-check.ts';
 import type { ReportBody } from '../../store/file/report-outbox.ts';
-import type { AgentJob, AgentRun, DiskReport, Heartbeat } from './protocol.ts';
+import { MAX_CHECKED_TABLES, type AgentJob, type AgentRun, type DiskReport, type Heartbeat } from './protocol.ts';
 
 /** Where reports go: the outbox (report-outbox.ts). */
 export interface ReportQueue {
@@ -10,6 +11,12 @@ export interface ReportQueue {
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const cutOrNull = (text: string | null, max: number) => (text === null ? null : cut(text, max));
+
+/** A restore check within the protocol's limits: past MAX_CHECKED_TABLES, only the tables that differ (names cut to 200). */
+function reportedCheck(check: RestoreCheck): RestoreCheck {
+  const tables = check.tables.length > MAX_CHECKED_TABLES ? check.tables.filter(differs).slice(0, MAX_CHECKED_TABLES) : check.tables;
+  return { ...check, tables: tables.map((t) => ({ ...t, table: cut(t.table, 200) })) };
+}
 
 /** A run of the agent's log as the protocol carries it (agentRunSchema): the protocol's limits kept, longer texts cut. */
 export function agentRun(run: BackupRun, uuid: string, jobType: AgentRun['jobType']): AgentRun {
@@ -21,7 +28,8 @@ export function agentRun(run: BackupRun, uuid: string, jobType: AgentRun['jobTyp
     destinations: run.destinations.slice(0, 20).map((d) => ({
       destination: cut(d.destination, 500), ...(d.location ? { location: cut(d.location, 1000) } : {}), ...(d.error ? { error: cut(d.error, 2000) } : {}),
     })),
-    verification: run.verification && { ...run.verification, detail: cut(run.verification.detail, 2000) },
+    verification: run.verification && { ...run.verification, detail: cut(run.verification.detail, 2000),
+      ...(run.verification.restoreCheck ? { restoreCheck: reportedCheck(run.verification.restoreCheck) } : {}) },
     error: cutOrNull(run.error, 4000), ...(run.errorId ? { errorId: cut(run.errorId, 4000) } : {}), failure: run.failure,
   };
 }

@@ -14,6 +14,7 @@ import { NOTHING_KEPT, recoverJob, whatWasKept } from './recover.ts';
 import { runOnce, type Lifecycle } from '../runs/lifecycle.ts';
 import { StageTracker } from '../runs/stage-tracker.ts';
 import { scratchName, verifyMysql, verifyPostgres } from './verify-backup.ts';
+import { mismatchError } from './restore-check.ts';
 import { reasonsText } from '../../i18n/retention-words.ts'; // the log is in English
 
 export interface BackupDeps {
@@ -218,6 +219,8 @@ async function execute(deps: BackupDeps, job: JobConfig, trigger: string, onProg
         verification = await verify(deps, job, id, made, signal);
       }
       await deps.log.update(id, { verification });
+      // Recorded first: the failed run keeps which tables differ.
+      if (!verification.ok && verification.restoreCheck) throw mismatchError(verification.restoreCheck);
       if (job.passphrase) {
         await t.begin('encrypt');
         const sealed = path.join(work, `${name}.partial`);
