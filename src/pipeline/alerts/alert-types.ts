@@ -77,6 +77,13 @@ export function receives(r: Recipient, a: Pick<AlertInput, 'key' | 'kind' | 'sev
   return store !== null && r.stores.includes(store);
 }
 
+/** Whether an alert is for someone limited to `stores` (null: every store) to see: about one of them, or anything when unlimited. */
+export function withinStores(stores: readonly string[] | null, a: Pick<AlertInput, 'key' | 'kind'>): boolean {
+  if (!stores) return true;
+  const store = storeOf(a);
+  return store !== null && stores.includes(store);
+}
+
 /**
  * Whether `other` is told everything `r` is (as to stores): whom a message for `r` may go to
  * instead when r's channel is down, without a branch seeing another branch's alerts.
