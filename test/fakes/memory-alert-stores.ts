@@ -120,8 +120,8 @@ export class MemoryAlertOutbox implements AlertOutboxStore {
     return this.settle(row, { deliveredAt: at, via, lastError });
   }
 
-  retryAt(row: OutboxRow, at: Date, error: string): Promise<void> {
-    return this.settle(row, { nextAttemptAt: at, lastError: error });
+  retryAt(row: OutboxRow, at: Date, error: string, rest?: Message): Promise<void> {
+    return this.settle(row, { nextAttemptAt: at, lastError: error, ...(rest ? { message: asJson(rest) } : {}) });
   }
 
   giveUp(row: OutboxRow, at: Date, error: string): Promise<void> {

@@ -3,6 +3,7 @@ import { AppError, describeError } from '../../errors.ts';
 import type { Message } from '../../message.ts';
 import type { Messenger, MessengerState } from '../../pipeline/alerts/ports.ts';
 import type { WhatsAppClient, WhatsAppIncoming } from './whatsapp-client.ts';
+import { keepUnsent, sendInParts } from '../../pipeline/alerts/send-in-parts.ts';
 import { qrTerminal } from './whatsapp-qr.ts';
 
 export { qrPng } from './whatsapp-qr.ts';
@@ -113,9 +114,10 @@ export class WhatsAppMessenger implements Messenger {
     }
     const chatId = await this.chatId(client, number);
     try {
-      await client.sendMessage(chatId, renderWhatsApp(message));
+      await sendInParts(message, () => client.sendMessage(chatId, renderWhatsApp(message)).then(() => undefined),
+        (file) => client.sendFile(chatId, file).then(() => undefined));
     } catch (err) {
-      throw new AppError('unreachable', 'whatsapp', `WhatsApp did not take the message to ${number}: ${describeError(err)}`, { retryable: true, cause: err });
+      throw keepUnsent(err, new AppError('unreachable', 'whatsapp', `WhatsApp did not take the message to ${number}: ${describeError(err)}`, { retryable: true, cause: err }));
     }
   }
 

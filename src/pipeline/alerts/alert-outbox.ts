@@ -6,6 +6,7 @@ import { localTimes } from '../../i18n/format-time.ts';
 import { STORE_ZONE } from '../../config/time-zone.ts';
 import { addressOf, seesAllOf, type Recipient } from './alert-types.ts';
 import type { Channel, Messenger } from './ports.ts';
+import { unsentOf } from './send-in-parts.ts';
 
 export interface AlertOutboxOptions {
   store: AlertOutboxStore;
@@ -119,14 +120,15 @@ export class AlertOutbox {
       }
       // Refused yet retryable: tokobot's own settings are wrong (an SMTP password), which someone must hear of to fix.
       if (isAppError(err) && err.kind === 'refused') this.o.logger?.warn({ channel: row.channel, error: describeError(err) }, 'alert message waits: the channel refuses tokobot\'s settings');
-      await this.later(row, describeError(err));
+      await this.later(row, describeError(err), unsentOf(err));
       return 'waiting';
     }
   }
 
-  private async later(row: OutboxRow, error: string): Promise<void> {
+  /** Tried again after a backoff; with `rest` (a send that went part-way) only what is still unsent. */
+  private async later(row: OutboxRow, error: string, rest?: Message): Promise<void> {
     const delay = Math.min((this.o.baseDelayMs ?? 30_000) * 2 ** (row.attempts - 1), this.o.maxDelayMs ?? 30 * 60_000);
-    await this.o.store.retryAt(row, new Date(this.clock().getTime() + delay), error);
+    await this.o.store.retryAt(row, new Date(this.clock().getTime() + delay), error, rest);
   }
 
   /**

@@ -49,8 +49,8 @@ export class PostgresAlertOutbox implements AlertOutboxStore {
     return this.settle(row, 'delivered_at = $3, via = $4, last_error = coalesce($5, last_error)', [at, via, note]);
   }
 
-  retryAt(row: OutboxRow, at: Date, error: string): Promise<void> {
-    return this.settle(row, 'next_attempt_at = $3, last_error = $4', [at, error]);
+  retryAt(row: OutboxRow, at: Date, error: string, rest?: Message): Promise<void> {
+    return this.settle(row, 'next_attempt_at = $3, last_error = $4, message = coalesce($5::jsonb, message)', [at, error, rest ? JSON.stringify(rest) : null]);
   }
 
   giveUp(row: OutboxRow, at: Date, error: string): Promise<void> {
