@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { JobRun } from '../ports.ts';
 import type { DigestFiring } from './digest-schedule.ts';
 import { sendDigests, type SendDigestsDeps } from './send-digests.ts';
@@ -15,7 +14,7 @@ function readFiring(payload: unknown): DigestFiring | null {
  * (the ops database out of reach, a renderer that threw) is thrown for the engine to try again:
  * recipients already queued are not queued twice (sendDigests' keys).
  */
-export function digestTask(deps: SendDigestsDeps, logger: Pick<Logger, 'info' | 'error'>): (job: JobRun) => Promise<void> {
+export function digestTask(deps: SendDigestsDeps, logger: { info(obj: object, msg: string): void; error(obj: object, msg: string): void }): (job: JobRun) => Promise<void> {
   return async (job) => {
     const firing = readFiring(job.payload);
     if (!firing) return void logger.error({ payload: job.payload }, 'a queued digest job names no period and time; it was dropped');
