@@ -2,7 +2,10 @@ import type { App } from './app.ts';
 import { renderPlainDigest } from '../bot/digest-plain.ts';
 import type { ZoneCronItem } from '../adapters/job-queue/zone-cron.ts';
 import { gatherDigest, type DigestAsk } from '../pipeline/reports/gather-digest.ts';
-import type { Digest } from '../pipeline/reports/digest.ts';
+import type { Digest, DigestPeriod } from '../pipeline/reports/digest.ts';
+import { digestPeriod } from '../pipeline/reports/digest-period.ts';
+import type { Lang } from '../i18n/lang.ts';
+import type { Message } from '../message.ts';
 import { DEFAULT_DIGEST, distinctFirings } from '../pipeline/reports/digest-schedule.ts';
 import type { RenderDigest, SendDigestsDeps } from '../pipeline/reports/send-digests.ts';
 import { freeSpace } from '../pipeline/sync/work-files.ts';
@@ -43,4 +46,13 @@ export function digestCronItems(config: App['config']): ZoneCronItem[] {
     identifier: `digest:${f.period}:${f.cron}`, task: 'digest', schedule: f.cron, zone: config.locale.zone, payload: { period: f.period, cron: f.cron },
     queueName: 'reports', jobKey: `digest:${f.period}:${f.cron}`, maxAttempts: DIGEST_ATTEMPTS,
   }));
+}
+
+/** A report asked for (/report, tokobot report): every store, the last 24 hours or 7 days up to now, rendered in `lang`. */
+export function onDemandReport(app: ReportApp, render: RenderDigest = renderDigest): (period: DigestPeriod, lang: Lang) => Promise<Message> {
+  const gather = gatherer(app);
+  return async (period, lang) => {
+    const { from, to } = digestPeriod(period, new Date(), app.config.locale.zone, true);
+    return render(await gather({ period, from, to, stores: null }), lang);
+  };
 }
