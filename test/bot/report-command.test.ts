@@ -62,7 +62,7 @@ test('/report week in Telegram: the report, its chart and its PDF to an owner; /
     assert.ok(!('error' in shown));
     assert.match(shown.text, new RegExp(`Laporan week\n${expected(7 * 24)}$`));
     assert.ok(/main: 2[78]\/7/.test(expected(7 * 24)), 'a week of syncs every 6 hours, every fourth failed');
-    const files = renderer.calls.length && (await renderer.render(renderer.calls[0]!.digest, 'id')).files!;
+    const files = (await renderer.render(renderer.calls[0]!.digest, 'id')).files!;
     assert.deepEqual([sent[1]!.photo?.file_name, sent[1]!.photo?.bytes], ['grafik.png', Buffer.from(files[0]!.base64, 'base64')]);
     assert.deepEqual([sent[2]!.document?.file_name, sent[2]!.document?.bytes], ['laporan.pdf', Buffer.from(files[1]!.base64, 'base64')]);
 
