@@ -51,7 +51,9 @@ const redirected = (m: Message, lang: Lang, channel: Channel, state: string): Me
  * row waits for its next try. WhatsApp refusing a number does the same (a number not on WhatsApp
  * is a setting to fix, the alert still matters); a Telegram chat that refuses the bot, or an e-mail
  * address the mail server refuses for good, is given up (recorded with the row, and logged). E-mail
- * has no other channel: its rows wait for the SMTP server.
+ * has no other channel: its rows wait for the SMTP server. A message with files (a report's chart
+ * and PDF) goes in parts on the chat channels: when a part fails after others went, the row keeps
+ * only the parts still unsent (sendInParts), so a retry never repeats what was delivered.
  *
  * Nothing is held open in the store while a message is on its way (a network send can take
  * minutes in an outage, and an open transaction holds locks and a connection all that time): a
@@ -157,7 +159,8 @@ export class AlertOutbox {
         if (!(await this.o.store.hasCopy(row.batch, to, target, row.message))) await this.timedSend(other, target, note);
       }
     } catch (err) {
-      await this.later(row, `${NAME[from]} ${why}; ${NAME[to]} too: ${describeError(err)}`);
+      // With one target, what it already got (a report's text) is not sent again: the row keeps only what is unsent.
+      await this.later(row, `${NAME[from]} ${why}; ${NAME[to]} too: ${describeError(err)}`, targets.length === 1 ? unsentOf(err) : undefined);
       return 'waiting';
     }
     await this.delivered(row, `${to} ${targets.join(',')}`, `${NAME[from]} ${why}`);
