@@ -10,6 +10,12 @@ export interface Message {
   lines: string[];
   /** Files that go with the text (a report's chart and PDF); a channel that cannot send files says so in the text it sends. */
   files?: MessageFile[];
+  /**
+   * The same message as an HTML fragment, for e-mail (a report's tables), escaped by whoever made
+   * it; an image among `files` is shown in it as <img src="cid:NAME"> (NAME: the file's name).
+   * Chat channels send the lines.
+   */
+  html?: string;
 }
 
 /**

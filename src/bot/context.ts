@@ -18,6 +18,8 @@ import type { OpenAlert } from '../pipeline/alerts/alert-types.ts';
 import type { ButtonMemory } from '../store/button-memory.ts';
 import type { WebUser } from '../store/web-auth.ts';
 import type { RunKind } from '../store/run-history.ts';
+import type { DigestPeriod } from '../pipeline/reports/digest.ts';
+import type { Message } from '../message.ts';
 import type { RunEnd } from '../pipeline/runs/lifecycle.ts';
 
 /** A run /batal stopped: what it was, the stage it was in, and how it ends (it may finish well, when too far to stop). */
@@ -81,6 +83,8 @@ export interface CoreDeps {
   headOfficeUrl?: string;
   /** A new one-time sign-in link to the web dashboard (its whole URL); unset while the dashboard is off. */
   webLink?: (user: WebUser) => Promise<string>;
+  /** The report of the last day or week up to now, rendered with its files (chart, PDF) in `lang`: /report. Unset where there is no ops database. */
+  report?: (period: DigestPeriod, lang: Lang) => Promise<Message>;
   /** What long buttons stand for, kept beyond a restart. */
   buttonMemory: ButtonMemory;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;

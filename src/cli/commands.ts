@@ -8,7 +8,7 @@ export const OPTIONS = {
   store: { type: 'string', value: 'ID' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, out: { type: 'string', value: 'PATH' },
   into: { type: 'string', value: 'DB' }, ask: { type: 'string', value: 'TEXT' }, 'app-key': { type: 'string', value: 'KEY' },
   verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, link: { type: 'boolean' }, once: { type: 'boolean' }, concurrency: { type: 'string', value: 'N' },
-  csv: { type: 'boolean' }, 'ipos-url': { type: 'string', value: 'URL' }, schedule: { type: 'string', value: 'CRON' }, dir: { type: 'string', value: 'PATH' }, agent: { type: 'boolean' },
+  csv: { type: 'boolean' }, pdf: { type: 'string', value: 'FILE' }, 'ipos-url': { type: 'string', value: 'URL' }, schedule: { type: 'string', value: 'CRON' }, dir: { type: 'string', value: 'PATH' }, agent: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -80,6 +80,10 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'status', usage: '[--json]', words: [], options: { json: 'optJson' }, summary: 'helpStatus', more: 'moreStatus',
     run: async ({ options }) => (await import('./store-commands.ts')).status(json(options)),
+  },
+  {
+    name: 'report', usage: '[day|week] [--pdf FILE]', words: [{ name: 'PERIOD', optional: true }], options: { pdf: 'optPdf' }, summary: 'helpReport', more: 'moreReport',
+    run: async ({ words: [period], options }) => (await import('./report-cli.ts')).report(period, options.pdf),
   },
   {
     name: 'ask', usage: '"TEXT" [--store ID] [--json]', words: [{ name: 'TEXT', rest: true }], options: { store: 'optStoreAsk', json: 'optJson' }, summary: 'helpAsk', more: 'moreAsk',

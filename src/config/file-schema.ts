@@ -4,6 +4,7 @@ import { jobSchema } from './job-schema.ts';
 import { timeZone } from './time-zone.ts';
 import { problem } from './config-issues.ts';
 import { EMAIL_ADDRESS } from './env-schema.ts';
+import { parseDailyTime, parseWeeklyTime } from '../pipeline/reports/digest-schedule.ts';
 
 const storeId = z.string().regex(/^[a-z0-9_]{1,32}$/, problem('storeId'));
 
@@ -70,6 +71,11 @@ export const fileSchema = z
           severities: z.array(z.enum(['warning', 'critical'])).min(1).default(['warning', 'critical']),
           /** Set: only the alerts about these stores (a branch manager); unset: every alert (head office). */
           stores: z.array(storeId).min(1).optional(),
+          /** When the reports come (store zone): daily "07:00" and weekly "mon 07:00" by default; false: none. */
+          digest: z.object({
+            daily: z.union([z.literal(false), z.string().refine((t) => parseDailyTime(t) !== null, { message: problem('digestDaily') })]).optional(),
+            weekly: z.union([z.literal(false), z.string().refine((t) => parseWeeklyTime(t) !== null, { message: problem('digestWeekly') })]).optional(),
+          }).strict().optional(),
         }).strict().refine((r) => r.telegram !== undefined || r.whatsapp !== undefined || r.email !== undefined, { message: problem('telegramOrWhatsApp') })),
       })
       .strict()

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Env } from './env-schema.ts';
 import type { FileConfig } from './file-schema.ts';
 import type { Recipient } from '../pipeline/alerts/alert-types.ts';
+import { DEFAULT_DIGEST, parseDailyTime, parseWeeklyTime, type DigestSchedule } from '../pipeline/reports/digest-schedule.ts';
 import type { SmtpSettings } from '../adapters/email/email-messenger.ts';
 import type { Lang, Locale } from '../i18n/lang.ts';
 
@@ -170,10 +171,18 @@ function rolesFrom(env: Env, file: FileConfig): Map<number, Role> {
 
 const numbers = (text: string | undefined) => (text ?? '').split(',').map((x) => x.replace(/\D/g, '')).filter(Boolean);
 
+/** A recipient's report times from the config file: what is not given is the default, false is none. */
+function digestSchedule(d: { daily?: string | false; weekly?: string | false }): DigestSchedule {
+  return {
+    daily: d.daily === false ? null : d.daily === undefined ? DEFAULT_DIGEST.daily : parseDailyTime(d.daily),
+    weekly: d.weekly === false ? null : d.weekly === undefined ? DEFAULT_DIGEST.weekly : parseWeeklyTime(d.weekly),
+  };
+}
+
 /** Each chat and number once; the config file's entry (with a name, a language) wins over the bare environment one. Without a language: `lang`. */
 function recipientsFrom(env: Env, file: FileConfig, lang: Lang): Recipient[] {
   const all: Recipient[] = (file.alerts?.recipients ?? []).map((r) => ({
-    name: r.name, lang: r.lang ?? lang, severities: r.severities, ...(r.stores ? { stores: r.stores } : {}),
+    name: r.name, lang: r.lang ?? lang, severities: r.severities, ...(r.stores ? { stores: r.stores } : {}), ...(r.digest ? { digest: digestSchedule(r.digest) } : {}),
     ...(r.telegram !== undefined ? { telegram: String(r.telegram) } : {}), ...(r.whatsapp ? { whatsapp: r.whatsapp.replace(/\D/g, '') } : {}),
     ...(r.email ? { email: r.email.trim() } : {}),
   }));

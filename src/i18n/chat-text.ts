@@ -32,6 +32,8 @@ export const CHAT_TEXT = {
   syncDone: { id: 'Sync {store} berhasil: {rows} baris harga dari {file}.', en: 'Sync of {store} succeeded: {rows} price rows from {file}.' },
   syncSame: { id: 'Sync {store}: tidak ada backup baru ({file} sudah dipakai).', en: 'Sync of {store}: no new backup ({file} is already in use).' },
   syncFailed: { id: 'Sync {store} gagal saat {stage}: {error}', en: 'Sync of {store} failed during {stage}: {error}' },
+  reportUsage: { id: 'Pakai /laporan hari (24 jam terakhir) atau /laporan minggu (7 hari terakhir).', en: 'Use /report day (the last 24 hours) or /report week (the last 7 days).' },
+  reportOff: { id: 'Laporan tidak tersedia di sini (perlu database ops).', en: 'Reports are not available here (they need the ops database).' },
   noExport: { id: 'Belum ada file daftar harga untuk {store}.', en: 'There is no price list file for {store} yet.' },
   exportCaption: { id: 'Daftar harga {store} ({rows} baris)', en: 'Price list of {store} ({rows} rows)' },
   exportUnsheeted: { id: '{rows} baris dengan sistem harga yang tidak dikenal hanya ada di CSV (/export csv).', en: '{rows} rows with an unknown price system are only in the CSV (/export csv).' },

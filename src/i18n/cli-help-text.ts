@@ -21,6 +21,7 @@ export const CLI_HELP_TEXT = {
   helpWeb: { id: 'menjalankan dasbor web saja (WEB_PORT), tanpa bot', en: 'run the web dashboard alone (WEB_PORT), without the bot' },
   helpSync: { id: 'sync backup terbaru satu toko (bawaan: semua toko)', en: 'sync the newest backup of one store (default: every store)' },
   helpInspect: { id: 'memeriksa arsip .i5bu (atau .zip) dan menampilkan isinya', en: 'check an .i5bu archive (or a .zip) and show its contents' },
+  helpReport: { id: 'laporan backup dan sync hari atau minggu terakhir', en: 'report of the last day\'s or week\'s backups and syncs' },
   helpStatus: { id: 'kesegaran data dan sync terakhir tiap toko', en: 'freshness and last runs per store' },
   helpExport: { id: 'menulis daftar harga yang terbit ke file Excel (atau CSV)', en: 'write the published price list to an Excel (or CSV) file' },
   helpAsk: { id: 'menjawab pertanyaan harga dari daftar harga yang terbit', en: 'answer a price question from the published list' },
@@ -69,6 +70,10 @@ export const CLI_HELP_TEXT = {
   moreInspect: {
     id: 'Tidak butuh konfigurasi dan tidak menyentuh database. File yang terpotong atau rusak ditolak dengan alasannya (kode keluar 1).',
     en: 'Needs no configuration and touches no database. A truncated or damaged file is refused with the reason (exit code 1).',
+  },
+  moreReport: {
+    id: 'day: 24 jam terakhir; week (bawaan): 7 hari terakhir sampai sekarang, semua toko, dalam bahasa CLI. --pdf FILE juga menulis laporan PDF ke FILE. Laporan terjadwal (harian 07:00, mingguan Senin 07:00, per penerima: alerts.recipients[].digest) dikirim oleh worker lewat saluran peringatan.',
+    en: 'day: the last 24 hours; week (the default): the last 7 days up to now, every store, in the CLI\'s language. --pdf FILE also writes the PDF report to FILE. Scheduled reports (daily 07:00, weekly Monday 07:00, per recipient: alerts.recipients[].digest) are sent by the workers through the alert channels.',
   },
   moreStatus: {
     id: 'Juga agen toko yang melapor ke sini (bagian "Agen toko"; di --json sebagai "agent" tiap toko). Kode keluar 1 bila ada toko yang GAGAL atau PERLU DICEK, atau agen toko yang DIAM atau backup terakhirnya gagal, untuk skrip pemantau.',
@@ -122,6 +127,9 @@ export const CLI_HELP_TEXT = {
   moreDropboxAuth: { id: 'Tidak butuh pengaturan lain.', en: 'Needs nothing else configured.' },
 
   // Options.
+  optPdf: { id: 'tulis laporan PDF ke FILE', en: 'write the PDF report to FILE' },
+  reportPeriod: { id: 'periode "{given}" tidak dikenal: pakai day atau week', en: 'unknown period "{given}": use day or week' },
+  reportNoPdf: { id: 'laporan ini tidak punya PDF (penyaji laporan tanpa file); teksnya dicetak di atas', en: 'this report has no PDF (a report renderer without files); its text is printed above' },
   optJson: { id: 'keluaran JSON, untuk skrip', en: 'JSON output, for scripts' },
   optStoreOne: { id: 'hanya toko ini (ID-nya di konfigurasi)', en: 'only this store (its ID in the config)' },
   optStoreAsk: { id: 'toko yang dicari (bawaan: toko pertama)', en: 'the store to search (default: the first)' },

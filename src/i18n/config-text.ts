@@ -53,6 +53,11 @@ export const CONFIG_TEXT = {
     id: 'harus alamat e-mail dipisah koma, mis. pemilik@toko.co.id,admin@toko.co.id',
     en: 'expected e-mail addresses separated by commas, e.g. pemilik@toko.co.id,admin@toko.co.id',
   },
+  digestDaily: { id: 'harus jam "JJ:MM" (mis. "07:00") atau false', en: 'expected a time "HH:MM" (e.g. "07:00") or false' },
+  digestWeekly: {
+    id: 'harus hari (mon, tue, wed, thu, fri, sat, sun) dan jam "JJ:MM", mis. "mon 07:00", atau false',
+    en: 'expected a day (mon, tue, wed, thu, fri, sat, sun) and a time "HH:MM", e.g. "mon 07:00", or false',
+  },
   emailAddress: { id: 'harus alamat e-mail, mis. tokobot@toko.co.id', en: 'expected an e-mail address, e.g. tokobot@toko.co.id' },
   smtpUrlOrHost: { id: 'isi salah satu saja: SMTP_URL atau SMTP_HOST', en: 'give only one of SMTP_URL or SMTP_HOST' },
   smtpNeeded: {

@@ -10,6 +10,7 @@ import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import type { Alerting } from './alerting.ts';
 import { readAgentStatuses } from './agent-reads.ts';
 import { priceFileName, priceWorkbook } from '../pipeline/price-workbook.ts';
+import { onDemandReport } from './reports.ts';
 
 /** What the command core is wired to besides the app: the runners and schedules of this process. */
 export interface CoreWiring {
@@ -56,6 +57,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
     ...(webLink ? { webLink } : {}),
     agents: () => readAgentStatuses(app), agentTokens: app.opsStores.agents, headOfficeUrl: app.config.web.baseUrl,
+    report: onDemandReport(app),
     backups: {
       jobs: app.config.jobs,
       run: (jobId, trigger, onProgress) => backups.run(app.job(jobId), trigger, onProgress),

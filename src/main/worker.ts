@@ -5,6 +5,8 @@ import { reportRuns } from './alerting.ts';
 import { BACKUP_ATTEMPTS, backupPlace, GraphileQueue, startQueueWorker, SYNC_ATTEMPTS, syncPlace, type QueueWorker } from '../adapters/job-queue/graphile-queue.ts';
 import type { ZoneCronItem } from '../adapters/job-queue/zone-cron.ts';
 import { runTask } from '../pipeline/jobs/job-tasks.ts';
+import { digestTask } from '../pipeline/reports/digest-task.ts';
+import { digestCronItems, digestDeps } from './reports.ts';
 import { RestoreGuard, type RestoreGuardDeps } from '../pipeline/jobs/restore-guard.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
@@ -62,7 +64,7 @@ export async function openJobs(app: Pick<App, 'config' | 'target' | 'logger'>, s
   };
 }
 
-/** Every store's sync schedule and every scheduled backup job, as the engine's cron items. */
+/** Every store's sync schedule, every scheduled backup job and the recipients' report times, as the engine's cron items. */
 function cronItems(config: App['config']): ZoneCronItem[] {
   const zone = config.locale.zone;
   return [
@@ -74,6 +76,7 @@ function cronItems(config: App['config']): ZoneCronItem[] {
       identifier: `backup:${j.id}`, task: 'backup', schedule: j.schedule, zone,
       payload: { job: j.id, trigger: 'schedule' }, ...backupPlace(j.id), maxAttempts: BACKUP_ATTEMPTS,
     }] : [])),
+    ...digestCronItems(config),
   ];
 }
 
@@ -102,6 +105,7 @@ export async function startWorker(app: App, jobs: Jobs, runners: { syncs: SyncRu
   const tasks = {
     sync: runTask({ kind: 'sync', find: (id) => config.stores.find((s) => s.id === id), run: (s, t) => runners.syncs.run(s, t), stopping: () => stopping, logger }, 'store'),
     backup: runTask({ kind: 'backup', find: (id) => config.jobs.find((j) => j.id === id), run: (j, t) => runners.backups.run(j, t), stopping: () => stopping, logger }, 'job'),
+    digest: digestTask(digestDeps(app), logger),
   };
   const startEngine = () => startQueueWorker({ pool: jobs.pool, concurrency: o.concurrency, tasks, crons: cronItems(config), logger, pollMs: o.pollMs });
   let engine: QueueWorker | null = await startEngine();

@@ -59,4 +59,12 @@ export interface AlertStore {
    * Returns how many messages were queued.
    */
   flush(now: Date, compose: (pending: AlertRecord[]) => OutboxMessage[]): Promise<number>;
+
+  /**
+   * Queues `messages` (a scheduled report's) in the outbox as one new batch, due at `now`, unless a
+   * batch was already queued under `key` (e.g. "digest:week:2026-11-23:Bu Sari"): then nothing
+   * changes. The key and the messages are stored together or not at all, so that a task retried
+   * after a crash, or run by two processes at once, queues a report once. Returns whether it queued.
+   */
+  queueOnce(key: string, now: Date, messages: OutboxMessage[]): Promise<boolean>;
 }

@@ -130,4 +130,7 @@ export interface BackupLog {
    * few seconds), else of every job in the log.
    */
   latest(jobs?: string[]): Promise<Map<string, { last: BackupRun; lastGood?: BackupRun }>>;
+
+  /** Every run (of every job) started at `from` or later and before `to`, oldest started first: what a report covers. */
+  between(from: Date, to: Date): Promise<BackupRun[]>;
 }

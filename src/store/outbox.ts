@@ -34,7 +34,11 @@ export interface AlertOutboxStore {
    * and nothing is written).
    */
   delivered(row: OutboxRow, at: Date, via: string, note: string | null): Promise<void>;
-  retryAt(row: OutboxRow, at: Date, error: string): Promise<void>;
+  /**
+   * `rest`, when given, becomes the row's message: what is still to send after a send that got part
+   * of it through (the text of a report, not its PDF), so that the next try never repeats that part.
+   */
+  retryAt(row: OutboxRow, at: Date, error: string, rest?: Message): Promise<void>;
   giveUp(row: OutboxRow, at: Date, error: string): Promise<void>;
 
   /** Whether `batch` has a message for `recipient` on `channel` equal to `message`, whatever became of it. */

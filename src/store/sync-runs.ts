@@ -72,6 +72,8 @@ export interface SyncRunLog {
   newestSeen(store: string): Promise<SyncRun | null>;
   /** For each store named: recent(store, 1), lastWith(store, ['success']), lastWith(store, ['failed']) and newestSeen(store) in one go (a store's status, for many stores), each run's `stages` left out ([]). */
   statusRuns(stores: string[]): Promise<Map<string, StatusRuns>>;
+  /** Every run (of every store) started at `from` or later and before `to`, oldest started first, `stages` left out ([]): what a report covers. */
+  between(from: Date, to: Date): Promise<SyncRun[]>;
 }
 
 /** The runs a store's status is read from. */

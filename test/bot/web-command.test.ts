@@ -28,8 +28,8 @@ test('/web from an allowed WhatsApp number answers, in WhatsApp text, a link for
   const asked: WebUser[] = [];
   const { core } = testCore({ webLink: async (user) => { asked.push(user); return `https://toko.example.com/masuk/tok${user.userId}`; } });
   const answer = await answerWhatsApp(core, ['6281234567890'], '6281234567890', '/web');
-  assert.match(answer ?? '', /berlaku 10 menit\):\nhttps:\/\/toko\.example\.com\/masuk\/tok-6281234567890$/);
-  assert.doesNotMatch(answer ?? '', /<[a-z]/, 'WhatsApp text, no HTML');
+  assert.match(String(answer ?? ''), /berlaku 10 menit\):\nhttps:\/\/toko\.example\.com\/masuk\/tok-6281234567890$/);
+  assert.doesNotMatch(String(answer ?? ''), /<[a-z]/, 'WhatsApp text, no HTML');
   assert.deepEqual(asked, [{ userId: whatsAppUserId('6281234567890'), role: 'staff' }]);
   assert.equal(await answerWhatsApp(core, ['6281234567890'], '6289999999999', '/web'), null);
   assert.equal(asked.length, 1);

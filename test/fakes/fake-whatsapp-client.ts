@@ -17,6 +17,8 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
   initialized = false;
   destroyCalls = 0;
   readonly sent: { chatId: string; text: string }[] = [];
+  /** Files sent (sendFile), in order, with the text sent before each counted in `afterTexts`. */
+  readonly files: { chatId: string; type: string; name: string; bytes: Buffer; afterTexts: number }[] = [];
   readonly lookups: string[] = [];
   private isReady = false;
 
@@ -52,6 +54,16 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     return { id: { _serialized: `true_${chatId}_${this.sent.length}` } };
   }
 
+  async sendFile(chatId: string, file: { type: string; base64: string; name: string }): Promise<unknown> {
+    this.mustBeReady();
+    if (this.net.fileFailures > 0) {
+      this.net.fileFailures--;
+      throw new Error('Evaluation failed: media upload failed');
+    }
+    this.files.push({ chatId, type: file.type, name: file.name, bytes: Buffer.from(file.base64, 'base64'), afterTexts: this.sent.length });
+    return { id: { _serialized: `true_${chatId}_f${this.files.length}` } };
+  }
+
   qr(code = '2@fakeqr,abc,def'): void { this.emit('qr', code); }
   ready(): void { this.isReady = true; this.emit('ready'); }
   authFailure(message: string): void { this.emit('auth_failure', message); }
@@ -71,6 +83,8 @@ export class FakeWhatsApp {
   readonly clients: FakeWhatsAppClient[] = [];
   offline = false;
   sendFailures = 0;
+  /** The next this many sendFile calls fail (a media upload that breaks after the text went). */
+  fileFailures = 0;
   readonly notOnWhatsApp = new Set<string>();
 
   readonly createClient = (): FakeWhatsAppClient => {

@@ -22,6 +22,8 @@ export interface MemoryOutboxEntry extends OutboxMessage {
 class AlertTables {
   readonly alerts = new Map<string, AlertRecord>();
   readonly outbox: MemoryOutboxEntry[] = [];
+  /** queueOnce's keys, as the outbox_keys table. */
+  readonly keys = new Set<string>();
   batches = 0;
 }
 
@@ -67,16 +69,27 @@ export class MemoryAlertStore implements AlertStore {
       Number(b.severity === 'critical') - Number(a.severity === 'critical') || a.openedAt.getTime() - b.openedAt.getTime() || (a.key < b.key ? -1 : 1));
     if (!pending.length) return 0;
     const messages = compose(pending.map(copy)); // before any change: a compose that throws leaves everything as it was
-    const batch = ++this.tables.batches;
-    for (const m of messages) {
-      this.tables.outbox.push({ ...m, message: asJson(m.message), id: this.tables.outbox.length + 1, batch, createdAt: now, attempts: 0, nextAttemptAt: now,
-        deliveredAt: null, gaveUpAt: null, via: null, lastError: null });
-    }
+    this.push(messages, now);
     for (const a of pending) {
       if (a.pending !== 'resolve') a.lastSentAt = now;
       a.pending = null;
     }
     return messages.length;
+  }
+
+  async queueOnce(key: string, now: Date, messages: OutboxMessage[]): Promise<boolean> {
+    if (this.tables.keys.has(key)) return false;
+    this.tables.keys.add(key);
+    this.push(messages, now);
+    return true;
+  }
+
+  private push(messages: OutboxMessage[], now: Date): void {
+    const batch = ++this.tables.batches;
+    for (const m of messages) {
+      this.tables.outbox.push({ ...m, message: asJson(m.message), id: this.tables.outbox.length + 1, batch, createdAt: now, attempts: 0, nextAttemptAt: now,
+        deliveredAt: null, gaveUpAt: null, via: null, lastError: null });
+    }
   }
 }
 
@@ -107,8 +120,8 @@ export class MemoryAlertOutbox implements AlertOutboxStore {
     return this.settle(row, { deliveredAt: at, via, lastError });
   }
 
-  retryAt(row: OutboxRow, at: Date, error: string): Promise<void> {
-    return this.settle(row, { nextAttemptAt: at, lastError: error });
+  retryAt(row: OutboxRow, at: Date, error: string, rest?: Message): Promise<void> {
+    return this.settle(row, { nextAttemptAt: at, lastError: error, ...(rest ? { message: asJson(rest) } : {}) });
   }
 
   giveUp(row: OutboxRow, at: Date, error: string): Promise<void> {

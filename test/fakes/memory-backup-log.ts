@@ -66,4 +66,8 @@ export class MemoryBackupLog implements BackupLog {
     }
     return latest;
   }
+
+  async between(from: Date, to: Date): Promise<BackupRun[]> {
+    return this.runs.filter((r) => r.startedAt >= from && r.startedAt < to).sort((a, b) => -newestFirst(a, b)).map(copy);
+  }
 }

@@ -87,6 +87,10 @@ export class MemorySyncRunLog implements SyncRunLog {
     const found = seen.sort((a, b) => (b.sourceModified as Date).getTime() - (a.sourceModified as Date).getTime() || b.id - a.id)[0];
     return found ? structuredClone(found) : null;
   }
+
+  async between(from: Date, to: Date): Promise<SyncRun[]> {
+    return this.runs.filter((r) => r.startedAt >= from && r.startedAt < to).sort(byNewest).reverse().map((r) => ({ ...structuredClone(r), stages: [] }));
+  }
 }
 
 type StoredRow = ListedPrice & { barcode: string; satuan: string | null };

@@ -7,7 +7,7 @@ import { outboxContract } from './outbox.contract.ts';
 import { scratchOpsDatabase } from './pg-scratch.ts';
 
 describe('PostgresAlertStore and PostgresAlertOutbox', () => {
-  const db = scratchOpsDatabase(`tokobot_t_store_alerts_${process.pid}`, ['alerts', 'alert_outbox']);
+  const db = scratchOpsDatabase(`tokobot_t_store_alerts_${process.pid}`, ['alerts', 'alert_outbox', 'outbox_keys']);
   const fresh = async (): Promise<AlertStores> => {
     const pool = await db.emptied();
     return { alerts: new PostgresAlertStore(pool), outbox: new PostgresAlertOutbox(pool) };

@@ -8,6 +8,26 @@ const tick = () => sleep(5);
 
 /** What every BackupLog must do; `fresh` gives an empty log for each test. */
 export function backupLogContract(fresh: () => Promise<BackupLog>): void {
+  test('between: the runs of every job started in [from, to), oldest first', async () => {
+    const log = await fresh();
+    const before = await log.start('a', 'cli');
+    await tick();
+    const from = new Date();
+    await tick();
+    const first = await log.start('b', 'cli');
+    await log.update(first, { bytes: 7 }, 'success');
+    await tick();
+    const second = await log.start('a', 'schedule');
+    await tick();
+    const to = new Date();
+    await tick();
+    await log.start('a', 'cli');
+    const within = await log.between(from, to);
+    assert.deepEqual(within.map((r) => [r.id, r.job, r.status, r.bytes]), [[first, 'b', 'success', 7], [second, 'a', 'pending', null]]);
+    assert.ok(!within.some((r) => r.id === before));
+    assert.deepEqual(await log.between(to, to), []);
+  });
+
   test('start records a pending run; update sets what it is given, and finishing sets the finish time', async () => {
     const log = await fresh();
     const id = await log.start('shop', 'cli');

@@ -19,6 +19,22 @@ const textOf = (row: { message: Message } | null) => row?.message.lines[0];
 
 /** What every AlertOutboxStore must do; rows come in through the AlertStore's flush. */
 export function outboxContract(fresh: () => Promise<AlertStores>): void {
+  test('queueOnce: a report\'s messages, files and all, queued once under its key, however many ask at once', async () => {
+    const s = await fresh();
+    const report: Message = { severity: 'info', title: 'Laporan', lines: ['minggu ini'], files: [
+      { name: 'chart.png', type: 'image/png', base64: Buffer.from('png bytes').toString('base64') },
+      { name: 'report.pdf', type: 'application/pdf', base64: Buffer.from('%PDF-1.4 x').toString('base64') }] };
+    const messages = (to: string) => [{ alertKey: null, event: 'digest' as const, channel: 'email' as const, recipient: to, message: report }];
+    const answers = await Promise.all(Array.from({ length: 6 }, () => s.alerts.queueOnce('digest:week:2026-11-23:Bu Sari', T0, messages('sari@toko.co.id'))));
+    assert.deepEqual(answers.filter(Boolean).length, 1);
+    assert.equal(await s.alerts.queueOnce('digest:week:2026-11-23:Bu Sari', at(5), messages('sari@toko.co.id')), false);
+    assert.equal(await s.alerts.queueOnce('digest:week:2026-11-23:Pak Budi', T0, messages('budi@toko.co.id')), true);
+    const first = await s.outbox.take(T0, at(10));
+    assert.deepEqual([first?.recipient, first?.message], ['sari@toko.co.id', report]);
+    assert.equal((await s.outbox.take(T0, at(10)))?.recipient, 'budi@toko.co.id');
+    assert.equal(await s.outbox.take(T0, at(10)), null);
+  });
+
   test('take: the oldest due row, its attempt counted, leased until the time given; due again when the lease runs out', async () => {
     const s = await fresh();
     assert.equal(await s.outbox.take(at(0), at(10)), null);

@@ -4,6 +4,25 @@ import type { MakeStores } from './stores-under-test.ts';
 
 /** The contract of SyncRunLog (src/store/sync-runs.ts). */
 export function syncRunLogContract(make: MakeStores, skip?: string): void {
+  test('runs: between gives every store\'s runs started in [from, to), oldest first, without their stages', { skip }, async () => {
+    const { runs } = await make();
+    const wait = () => new Promise((r) => setTimeout(r, 5));
+    await runs.start('pusat', 'cli');
+    await wait();
+    const from = new Date();
+    await wait();
+    const a = await runs.start('cabang', 'schedule');
+    await runs.update(a, { stages: [{ name: 'check', startedAt: '2026-11-20T00:00:00.000Z' }], bytes: 9 }, 'success');
+    await wait();
+    const b = await runs.start('pusat', 'cli');
+    await wait();
+    const to = new Date();
+    await wait();
+    await runs.start('pusat', 'cli');
+    const within = await runs.between(from, to);
+    assert.deepEqual(within.map((r) => [r.id, r.store, r.status, r.bytes, r.stages]), [[a, 'cabang', 'success', 9, []], [b, 'pusat', 'running', null, []]]);
+  });
+
   test('runs: a new run is running, ids grow, newest first, per store or all', { skip }, async () => {
     const { runs } = await make();
     const a = await runs.start('pusat', 'cli');

@@ -79,7 +79,8 @@ export function smtpError(err: unknown, where: string, to?: string): AppError {
 /**
  * Alerts by e-mail through one SMTP server (nodemailer): each send its own connection, so a
  * server that was down is simply tried again by the outbox. HTML with a plain-text part, both from
- * the same Message; the subject in the recipient's language. nodemailer's logger stays off: its
+ * the same Message, and its files (a report's chart inline, its PDF attached) in the same mail: an
+ * e-mail goes whole or not at all, so a retry never repeats a part. The subject in the recipient's language. nodemailer's logger stays off: its
  * debug output would show the AUTH exchange.
  */
 export class EmailMessenger implements Messenger {

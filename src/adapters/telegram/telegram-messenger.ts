@@ -1,8 +1,9 @@
-import { GrammyError, HttpError, type Api } from 'grammy';
+import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import { renderHtml } from '../../bot/telegram/render-html.ts';
 import { AppError } from '../../errors.ts';
 import type { Message } from '../../message.ts';
 import type { Messenger, MessengerState } from '../../pipeline/alerts/ports.ts';
+import { keepUnsent, sendInParts } from '../../pipeline/alerts/send-in-parts.ts';
 import { unreachableReason } from './telegram-client.ts';
 
 /** An alert send that has not gone through by then is given up (the outbox tries again later); less than the outbox's own limit. */
@@ -38,33 +39,47 @@ export class TelegramMessenger implements Messenger {
     // The call's own limit: a request still waiting is cancelled, so it cannot go out after the outbox gave up on it.
     const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
     try {
-      await this.sendTo(Number(to), renderHtml(message).text, signal as Parameters<Api['sendMessage']>[3]);
+      await this.sendTo(Number(to), message, signal as Parameters<Api['sendMessage']>[3]);
       this.lastFailure = null;
     } catch (err) {
-      this.lastFailure = err instanceof Error ? err.message : String(err);
-      if (signal.aborted) {
-        throw new AppError('unreachable', 'telegram', `Telegram did not take the alert for chat ${to} within ${SEND_TIMEOUT_MS / 1000} s`, { retryable: true, cause: err });
-      }
-      if (err instanceof GrammyError) {
-        const permanent = err.error_code === 403 || (err.error_code === 400 && /chat not found|user not found|blocked/i.test(err.description));
-        const unavailable = err.error_code === 429 || err.error_code >= 500; // too many requests, or Telegram's own trouble: later may work
-        throw new AppError(unavailable ? 'unreachable' : 'refused', 'telegram', `Telegram refused the alert for chat ${to}: ${err.description}` +
-          (permanent ? ' (has the bot been removed from the chat or blocked?)' : ''), { retryable: !permanent, cause: err });
-      }
-      if (err instanceof HttpError) throw new AppError('unreachable', 'telegram', `Telegram cannot be reached (${unreachableReason(err)})`, { retryable: true, cause: err });
-      throw err;
+      throw keepUnsent(err, this.failure(err, to, signal));
     }
   }
 
-  private async sendTo(configured: number, html: string, signal: Parameters<Api['sendMessage']>[3]): Promise<void> {
-    const chat = (await this.chats?.currentChatId(configured)) ?? configured;
-    try {
-      await this.api.sendMessage(chat, html, { parse_mode: 'HTML' }, signal);
-    } catch (err) {
-      const moved = err instanceof GrammyError ? err.parameters?.migrate_to_chat_id : undefined;
-      if (!moved) throw err;
-      await this.chats?.recordMigration(chat, moved);
-      await this.api.sendMessage(moved, html, { parse_mode: 'HTML' }, signal);
+  /** A failed send as tokobot's error: refused for good, or worth trying again. */
+  private failure(err: unknown, to: string, signal: AbortSignal): unknown {
+    this.lastFailure = err instanceof Error ? err.message : String(err);
+    if (signal.aborted) {
+      return new AppError('unreachable', 'telegram', `Telegram did not take the alert for chat ${to} within ${SEND_TIMEOUT_MS / 1000} s`, { retryable: true, cause: err });
     }
+    if (err instanceof GrammyError) {
+      const permanent = err.error_code === 403 || (err.error_code === 400 && /chat not found|user not found|blocked/i.test(err.description));
+      const unavailable = err.error_code === 429 || err.error_code >= 500; // too many requests, or Telegram's own trouble: later may work
+      return new AppError(unavailable ? 'unreachable' : 'refused', 'telegram', `Telegram refused the alert for chat ${to}: ${err.description}` +
+        (permanent ? ' (has the bot been removed from the chat or blocked?)' : ''), { retryable: !permanent, cause: err });
+    }
+    if (err instanceof HttpError) return new AppError('unreachable', 'telegram', `Telegram cannot be reached (${unreachableReason(err)})`, { retryable: true, cause: err });
+    return err;
+  }
+
+  /** The text, then each file (a chart as a photo, a PDF as a document), to the chat the configured one now is. */
+  private async sendTo(configured: number, message: Message, signal: Parameters<Api['sendMessage']>[3]): Promise<void> {
+    let chat = (await this.chats?.currentChatId(configured)) ?? configured;
+    const html = renderHtml(message).text;
+    await sendInParts(message, async () => {
+      try {
+        await this.api.sendMessage(chat, html, { parse_mode: 'HTML' }, signal);
+      } catch (err) {
+        const moved = err instanceof GrammyError ? err.parameters?.migrate_to_chat_id : undefined;
+        if (!moved) throw err;
+        await this.chats?.recordMigration(chat, moved);
+        chat = moved;
+        await this.api.sendMessage(moved, html, { parse_mode: 'HTML' }, signal);
+      }
+    }, async (file) => {
+      const input = new InputFile(Buffer.from(file.base64, 'base64'), file.name);
+      if (file.type === 'image/png') await this.api.sendPhoto(chat, input, {}, signal);
+      else await this.api.sendDocument(chat, input, {}, signal);
+    });
   }
 }

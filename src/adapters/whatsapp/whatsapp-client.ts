@@ -2,7 +2,7 @@ import wwebjs from 'whatsapp-web.js';
 import path from 'node:path';
 
 // whatsapp-web.js is CommonJS: under ESM only its default export (module.exports) is reliable.
-const { Client, LocalAuth } = wwebjs;
+const { Client, LocalAuth, MessageMedia } = wwebjs;
 
 /** What tokobot reads from an incoming message. */
 export interface WhatsAppIncoming {
@@ -36,6 +36,8 @@ export interface WhatsAppClient {
   /** `{ _serialized: '62812…@c.us' }`, or null for a number that is not on WhatsApp. */
   getNumberId(number: string): Promise<{ _serialized: string } | null>;
   sendMessage(chatId: string, text: string): Promise<unknown>;
+  /** A file (base64): an image shown as a photo, anything else as a document (a PDF the owner can forward). */
+  sendFile(chatId: string, file: { type: string; base64: string; name: string }): Promise<unknown>;
 }
 
 export interface WhatsAppClientOptions {
@@ -56,5 +58,6 @@ export function createWhatsAppClient(options: WhatsAppClientOptions): WhatsAppCl
     on: (event, listener) => client.on(event, listener),
     getNumberId: (number) => client.getNumberId(number),
     sendMessage: (chatId, text) => client.sendMessage(chatId, text),
+    sendFile: (chatId, f) => client.sendMessage(chatId, new MessageMedia(f.type, f.base64, f.name), { sendMediaAsDocument: !f.type.startsWith('image/') }),
   };
 }

@@ -1,8 +1,9 @@
 import { renderWhatsApp } from '../../bot/whatsapp/render-whatsapp.ts';
 import { AppError, describeError } from '../../errors.ts';
-import type { Message } from '../../message.ts';
+import type { Message, MessageFile } from '../../message.ts';
 import type { Messenger, MessengerState } from '../../pipeline/alerts/ports.ts';
 import type { WhatsAppClient, WhatsAppIncoming } from './whatsapp-client.ts';
+import { keepUnsent, sendInParts } from '../../pipeline/alerts/send-in-parts.ts';
 import { qrTerminal } from './whatsapp-qr.ts';
 
 export { qrPng } from './whatsapp-qr.ts';
@@ -11,7 +12,8 @@ type LogFn = (obj: object, msg: string) => void;
 export interface WhatsAppLogger { debug: LogFn; info: LogFn; warn: LogFn; error: LogFn }
 
 /** Answers a chat message from a person (`from` is their number, digits only); null means no answer. */
-export type WhatsAppMessageHandler = (from: string, text: string) => Promise<string | null>;
+/** The answer to a person's message: its text, and the files that go after it (a report's chart and PDF); null: no answer. */
+export type WhatsAppMessageHandler = (from: string, text: string) => Promise<string | { text: string; files: MessageFile[] } | null>;
 
 export interface WhatsAppMessengerOptions {
   /** Called for the first connection and again for every reconnect: each call must give a fresh client. */
@@ -113,9 +115,10 @@ export class WhatsAppMessenger implements Messenger {
     }
     const chatId = await this.chatId(client, number);
     try {
-      await client.sendMessage(chatId, renderWhatsApp(message));
+      await sendInParts(message, () => client.sendMessage(chatId, renderWhatsApp(message)).then(() => undefined),
+        (file) => client.sendFile(chatId, file).then(() => undefined));
     } catch (err) {
-      throw new AppError('unreachable', 'whatsapp', `WhatsApp did not take the message to ${number}: ${describeError(err)}`, { retryable: true, cause: err });
+      throw keepUnsent(err, new AppError('unreachable', 'whatsapp', `WhatsApp did not take the message to ${number}: ${describeError(err)}`, { retryable: true, cause: err }));
     }
   }
 
@@ -200,7 +203,11 @@ export class WhatsAppMessenger implements Messenger {
     const from = message.from.slice(0, -'@c.us'.length);
     try {
       const reply = await this.handler(from, text);
-      if (reply) await client.sendMessage(message.from, reply);
+      if (typeof reply === 'string') await client.sendMessage(message.from, reply);
+      else if (reply) {
+        await client.sendMessage(message.from, reply.text);
+        for (const file of reply.files) await client.sendFile(message.from, file);
+      }
     } catch (err) {
       this.o.logger.error({ from, reason: describeError(err), err }, 'WhatsApp message could not be answered');
     }

@@ -1,6 +1,7 @@
 import { cancelReply } from '../cancel-replies.ts';
 import { exportReply, historyReply, statusReply, syncReply } from '../ops-replies.ts';
 import type { ChatCommand } from './command.ts';
+import { reportReply } from '../report-replies.ts';
 import { unknownStore } from './settings.ts';
 
 export const status: ChatCommand = {
@@ -37,4 +38,11 @@ export const cancel: ChatCommand = {
   name: 'batal', aliases: ['cancel'], role: 'owner', menu: true,
   help: { id: 'hentikan sync atau backup yang berjalan: /batal NAMA', en: 'stop a running sync or backup: /cancel NAME' },
   run: ({ deps, who, args }) => cancelReply(deps, who, args),
+};
+
+/** /report [day|week]: the digest on demand, with its chart and PDF; owners and admins (it tells every store's runs and disks). */
+export const report: ChatCommand = {
+  name: 'report', aliases: ['laporan'], role: 'admin', menu: true,
+  help: { id: 'laporan 24 jam atau 7 hari terakhir, dengan grafik dan PDF: /laporan hari|minggu', en: 'report of the last 24 hours or 7 days, with chart and PDF: /report day|week' },
+  run: ({ deps, who, args }) => reportReply(deps, who, args),
 };

@@ -6,6 +6,7 @@ import { fileStem } from './digest-facts.ts';
 import { digestChartSvg } from './digest-chart.ts';
 import { digestPdf } from './digest-pdf.ts';
 import { digestText } from './digest-text.ts';
+import { digestHtml } from './digest-html.ts';
 
 /**
  * A daily digest or weekly report as one message: the text for the chat (its title carries the
@@ -18,6 +19,7 @@ export async function renderDigest(d: Digest, lang: Lang): Promise<Message> {
   const stem = fileStem(d, lang);
   return {
     ...digestText(d, lang),
+    html: digestHtml(d, lang, { chartSrc: `cid:${stem}.png` }),
     files: [
       { name: `${stem}.png`, type: 'image/png', base64: png.toString('base64') },
       { name: `${stem}.pdf`, type: 'application/pdf', base64: pdf.toString('base64') },

@@ -68,6 +68,11 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
     }
     const html = renderHtml(reply);
     const shown = await ctx.reply(html.text, { parse_mode: 'HTML', reply_markup: html.reply_markup });
+    // A reply's files (a report's chart and PDF) follow its text: an image as a photo, the rest as documents.
+    for (const file of reply.files ?? []) {
+      const input = new InputFile(Buffer.from(file.base64, 'base64'), file.name);
+      await (file.type === 'image/png' ? ctx.replyWithPhoto(input) : ctx.replyWithDocument(input));
+    }
     if (!reply.live) return;
     // Progress comes faster than Telegram lets one chat be edited (about once a second): one edit
     // is under way at a time and only the newest waiting state is shown next.

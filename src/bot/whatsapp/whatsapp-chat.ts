@@ -1,5 +1,6 @@
 import type { CommandCore } from '../core.ts';
 import { renderWhatsApp } from './render-whatsapp.ts';
+import type { MessageFile } from '../../message.ts';
 
 /**
  * A WhatsApp message to the shop's linked number, in a person's own chat (the messenger passes
@@ -8,11 +9,13 @@ import { renderWhatsApp } from './render-whatsapp.ts';
  * — customers write to shop numbers — gets no reply at all. WhatsApp users are kept apart from
  * Telegram ids by a negative user id.
  */
-export async function answerWhatsApp(core: CommandCore, allowed: string[], from: string, text: string): Promise<string | null> {
+export async function answerWhatsApp(core: CommandCore, allowed: string[], from: string, text: string): Promise<string | { text: string; files: MessageFile[] } | null> {
   if (!allowed.includes(from)) return null;
   const userId = whatsAppUserId(from);
   const reply = await core.message({ userId, name: `+${from}`, text, access: 'staff', chat: { id: userId, kind: 'private' } });
-  return reply ? renderWhatsApp(reply) : null;
+  if (!reply) return null;
+  // A reply's files (a report's chart and PDF) follow its text.
+  return reply.files?.length ? { text: renderWhatsApp(reply), files: reply.files } : renderWhatsApp(reply);
 }
 
 /**

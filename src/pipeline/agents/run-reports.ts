@@ -101,6 +101,7 @@ export class ReportingBackupLog implements BackupLog {
   madeFile(name: string) { return this.log.madeFile(name); }
   recent(job?: string, limit?: number) { return this.log.recent(job, limit); }
   latest(jobs?: string[]) { return this.log.latest(jobs); }
+  between(from: Date, to: Date) { return this.log.between(from, to); }
 }
 
 export interface HeartbeatSources {

@@ -6,6 +6,7 @@ import { localTimes } from '../../i18n/format-time.ts';
 import { STORE_ZONE } from '../../config/time-zone.ts';
 import { addressOf, seesAllOf, type Recipient } from './alert-types.ts';
 import type { Channel, Messenger } from './ports.ts';
+import { unsentOf } from './send-in-parts.ts';
 
 export interface AlertOutboxOptions {
   store: AlertOutboxStore;
@@ -50,7 +51,9 @@ const redirected = (m: Message, lang: Lang, channel: Channel, state: string): Me
  * row waits for its next try. WhatsApp refusing a number does the same (a number not on WhatsApp
  * is a setting to fix, the alert still matters); a Telegram chat that refuses the bot, or an e-mail
  * address the mail server refuses for good, is given up (recorded with the row, and logged). E-mail
- * has no other channel: its rows wait for the SMTP server.
+ * has no other channel: its rows wait for the SMTP server. A message with files (a report's chart
+ * and PDF) goes in parts on the chat channels: when a part fails after others went, the row keeps
+ * only the parts still unsent (sendInParts), so a retry never repeats what was delivered.
  *
  * Nothing is held open in the store while a message is on its way (a network send can take
  * minutes in an outage, and an open transaction holds locks and a connection all that time): a
@@ -119,14 +122,15 @@ export class AlertOutbox {
       }
       // Refused yet retryable: tokobot's own settings are wrong (an SMTP password), which someone must hear of to fix.
       if (isAppError(err) && err.kind === 'refused') this.o.logger?.warn({ channel: row.channel, error: describeError(err) }, 'alert message waits: the channel refuses tokobot\'s settings');
-      await this.later(row, describeError(err));
+      await this.later(row, describeError(err), unsentOf(err));
       return 'waiting';
     }
   }
 
-  private async later(row: OutboxRow, error: string): Promise<void> {
+  /** Tried again after a backoff; with `rest` (a send that went part-way) only what is still unsent. */
+  private async later(row: OutboxRow, error: string, rest?: Message): Promise<void> {
     const delay = Math.min((this.o.baseDelayMs ?? 30_000) * 2 ** (row.attempts - 1), this.o.maxDelayMs ?? 30 * 60_000);
-    await this.o.store.retryAt(row, new Date(this.clock().getTime() + delay), error);
+    await this.o.store.retryAt(row, new Date(this.clock().getTime() + delay), error, rest);
   }
 
   /**
@@ -155,7 +159,8 @@ export class AlertOutbox {
         if (!(await this.o.store.hasCopy(row.batch, to, target, row.message))) await this.timedSend(other, target, note);
       }
     } catch (err) {
-      await this.later(row, `${NAME[from]} ${why}; ${NAME[to]} too: ${describeError(err)}`);
+      // With one target, what it already got (a report's text) is not sent again: the row keeps only what is unsent.
+      await this.later(row, `${NAME[from]} ${why}; ${NAME[to]} too: ${describeError(err)}`, targets.length === 1 ? unsentOf(err) : undefined);
       return 'waiting';
     }
     await this.delivered(row, `${to} ${targets.join(',')}`, `${NAME[from]} ${why}`);

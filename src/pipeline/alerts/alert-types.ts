@@ -1,5 +1,6 @@
 import type { Lang } from '../../i18n/lang.ts';
 import type { Channel } from './ports.ts';
+import type { DigestSchedule } from '../reports/digest-schedule.ts';
 
 /** Longest mute, in chat and on the dashboard: a month; longer, an alert would be forgotten rather than muted. */
 export const MAX_MUTE_HOURS = 24 * 30;
@@ -62,6 +63,8 @@ export interface Recipient {
   severities: Severity[];
   /** Set: only the alerts about these stores (a branch manager); unset: every alert (head office). */
   stores?: string[];
+  /** When they get the daily digest and the weekly report (config alerts.recipients[].digest; unset: DEFAULT_DIGEST). */
+  digest?: DigestSchedule;
 }
 
 /** The store an alert is about, or null when it is about no store (a backup job, the disk, a channel). */
@@ -75,6 +78,13 @@ export function receives(r: Recipient, a: Pick<AlertInput, 'key' | 'kind' | 'sev
   if (!r.stores) return true;
   const store = storeOf(a);
   return store !== null && r.stores.includes(store);
+}
+
+/** Whether an alert is for someone limited to `stores` (null: every store) to see: about one of them, or anything when unlimited. */
+export function withinStores(stores: readonly string[] | null, a: Pick<AlertInput, 'key' | 'kind'>): boolean {
+  if (!stores) return true;
+  const store = storeOf(a);
+  return store !== null && stores.includes(store);
 }
 
 /**

@@ -133,4 +133,9 @@ export class FileBackupLog implements BackupLog {
     }
     return latest;
   }
+
+  async between(from: Date, to: Date): Promise<BackupRun[]> {
+    const within = (r: StoredRun) => Date.parse(r.startedAt) >= from.getTime() && Date.parse(r.startedAt) < to.getTime();
+    return this.#data.runs.filter(within).sort(newestFirst).reverse().map(toRun);
+  }
 }

@@ -329,4 +329,15 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       ALTER TABLE backup_runs ADD COLUMN agent_run uuid UNIQUE, ADD COLUMN agent_seq bigint;
     `,
   },
+  {
+    version: 16,
+    name: 'which scheduled reports were queued, so that a retried task or a second process never sends one twice',
+    sql: `
+      CREATE TABLE outbox_keys (
+        key text PRIMARY KEY,
+        batch bigint NOT NULL,
+        queued_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];

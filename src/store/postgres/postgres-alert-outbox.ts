@@ -1,18 +1,26 @@
 import type pg from 'pg';
-import type { Message } from '../../message.ts';
+import type { Message, MessageFile } from '../../message.ts';
 import type { Channel } from '../../pipeline/alerts/ports.ts';
 import type { AlertOutboxStore, OutboxRow } from '../outbox.ts';
 
 const SEVERITIES: Message['severity'][] = ['info', 'warning', 'error'];
 
+const FILE_TYPES: MessageFile['type'][] = ['image/png', 'application/pdf'];
+const isFile = (f: unknown): f is MessageFile => {
+  const x = f as Partial<MessageFile> | null;
+  return Boolean(x) && typeof x!.name === 'string' && typeof x!.base64 === 'string' && FILE_TYPES.includes(x!.type as MessageFile['type']);
+};
+
 /** A stored message as a Message, whatever the row holds: a damaged row still goes out, as what it has. */
 function readMessage(v: unknown): Message {
-  const m = (v ?? {}) as { severity?: unknown; title?: unknown; lines?: unknown };
+  const m = (v ?? {}) as { severity?: unknown; title?: unknown; lines?: unknown; files?: unknown };
   const lines = Array.isArray(m.lines) ? m.lines.map(String) : [];
+  const files = Array.isArray(m.files) ? m.files.filter(isFile) : [];
   return {
     severity: SEVERITIES.find((s) => s === m.severity) ?? 'warning',
     ...(typeof m.title === 'string' ? { title: m.title } : {}),
     lines,
+    ...(files.length ? { files } : {}),
   };
 }
 
@@ -41,8 +49,8 @@ export class PostgresAlertOutbox implements AlertOutboxStore {
     return this.settle(row, 'delivered_at = $3, via = $4, last_error = coalesce($5, last_error)', [at, via, note]);
   }
 
-  retryAt(row: OutboxRow, at: Date, error: string): Promise<void> {
-    return this.settle(row, 'next_attempt_at = $3, last_error = $4', [at, error]);
+  retryAt(row: OutboxRow, at: Date, error: string, rest?: Message): Promise<void> {
+    return this.settle(row, 'next_attempt_at = $3, last_error = $4, message = coalesce($5::jsonb, message)', [at, error, rest ? JSON.stringify(rest) : null]);
   }
 
   giveUp(row: OutboxRow, at: Date, error: string): Promise<void> {

@@ -11,6 +11,13 @@ function toRecord(r: Record<string, unknown>): AlertRecord {
   };
 }
 
+async function insertMessages(c: pg.ClientBase, batch: number, messages: OutboxMessage[], now: Date): Promise<void> {
+  for (const m of messages) {
+    await c.query(`INSERT INTO alert_outbox (batch, alert_key, event, channel, recipient, message, created_at, next_attempt_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, [batch, m.alertKey, m.event, m.channel, m.recipient, JSON.stringify(m.message), now]);
+  }
+}
+
 /** Alerts in the ops database's alerts table; flush() also fills alert_outbox, in the same transaction. */
 export class PostgresAlertStore implements AlertStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -52,16 +59,24 @@ export class PostgresAlertStore implements AlertStore {
     return res.rowCount ?? 0;
   }
 
+  queueOnce(key: string, now: Date, messages: OutboxMessage[]): Promise<boolean> {
+    return inTransaction(this.pool, async (c) => {
+      const batch = Number((await c.query("SELECT nextval('alert_batches') AS b")).rows[0].b);
+      // The key's row is the claim: a second queueOnce of the same key waits here for the first to commit, then inserts nothing.
+      const claimed = await c.query('INSERT INTO outbox_keys (key, batch, queued_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING', [key, batch, now]);
+      if (!claimed.rowCount) return false;
+      await insertMessages(c, batch, messages, now);
+      return true;
+    });
+  }
+
   flush(now: Date, compose: (pending: AlertRecord[]) => OutboxMessage[]): Promise<number> {
     return inTransaction(this.pool, async (c) => {
       const rows = (await c.query("SELECT * FROM alerts WHERE pending IS NOT NULL ORDER BY severity = 'critical' DESC, opened_at, key FOR UPDATE")).rows.map(toRecord);
       if (!rows.length) return 0;
       const batch = Number((await c.query("SELECT nextval('alert_batches') AS b")).rows[0].b);
       const messages = compose(rows);
-      for (const m of messages) {
-        await c.query(`INSERT INTO alert_outbox (batch, alert_key, event, channel, recipient, message, created_at, next_attempt_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, [batch, m.alertKey, m.event, m.channel, m.recipient, JSON.stringify(m.message), now]);
-      }
+      await insertMessages(c, batch, messages, now);
       await c.query(`UPDATE alerts SET last_sent_at = CASE WHEN pending = 'resolve' THEN last_sent_at ELSE $2 END, pending = NULL
         WHERE key = ANY($1)`, [rows.map((a) => a.key), now]);
       return messages.length;

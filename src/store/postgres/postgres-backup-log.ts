@@ -85,4 +85,9 @@ export class PostgresBackupLog implements BackupLog {
     const goodByJob = new Map(good.rows.map((r) => [r.job as string, toRun(r)]));
     return new Map(res.rows.map((r) => [r.job as string, { last: toRun(r), lastGood: goodByJob.get(r.job as string) }]));
   }
+
+  async between(from: Date, to: Date): Promise<BackupRun[]> {
+    const res = await this.pool.query('SELECT * FROM backup_runs WHERE started_at >= $1 AND started_at < $2 ORDER BY started_at, id', [from, to]);
+    return res.rows.map(toRun);
+  }
 }

@@ -114,4 +114,9 @@ export class PgSyncRunLog implements SyncRunLog {
        ORDER BY source_modified DESC, id DESC LIMIT 1`, [store]);
     return res.rows[0] ? toRun(res.rows[0]) : null;
   }
+
+  async between(from: Date, to: Date): Promise<SyncRun[]> {
+    const res = await this.pool.query(`SELECT ${STATUS_COLUMNS} FROM sync_runs r WHERE r.started_at >= $1 AND r.started_at < $2 ORDER BY r.started_at, r.id`, [from, to]);
+    return res.rows.map(toRun);
+  }
 }

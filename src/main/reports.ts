@@ -1,0 +1,58 @@
+import type { App } from './app.ts';
+import { renderDigest as renderReport } from '../bot/report/render-digest.ts';
+import type { ZoneCronItem } from '../adapters/job-queue/zone-cron.ts';
+import { gatherDigest, type DigestAsk } from '../pipeline/reports/gather-digest.ts';
+import type { Digest, DigestPeriod } from '../pipeline/reports/digest.ts';
+import { digestPeriod } from '../pipeline/reports/digest-period.ts';
+import type { Lang } from '../i18n/lang.ts';
+import type { Message } from '../message.ts';
+import { DEFAULT_DIGEST, distinctFirings } from '../pipeline/reports/digest-schedule.ts';
+import type { RenderDigest, SendDigestsDeps } from '../pipeline/reports/send-digests.ts';
+import { freeSpace } from '../pipeline/sync/work-files.ts';
+
+/**
+ * The one place the report renderer is chosen (for the scheduled reports, /report and tokobot
+ * report alike): text, chart PNG and PDF in the reader's language.
+ */
+export const renderDigest: RenderDigest = renderReport;
+
+const MB = 1024 * 1024;
+/** A digest job is tried this many times (the ops database back, a renderer's failure passing); queued recipients are not queued again. */
+const DIGEST_ATTEMPTS = 3;
+
+type ReportApp = Pick<App, 'config' | 'opsStores' | 'backupAlertStores'>;
+
+/** A report's facts from this process's ops stores. */
+export function gatherer(app: ReportApp, clock: () => Date = () => new Date()): (ask: DigestAsk) => Promise<Digest> {
+  const { config } = app;
+  return (ask) => gatherDigest({
+    backupLog: app.backupAlertStores.backupLog, syncRuns: app.opsStores.runs, alerts: app.backupAlertStores.alerts, agents: app.opsStores.agents,
+    stores: config.stores, jobs: config.jobs, dataDir: config.dataDir, diskMinFreeMb: config.alerts.diskMinFreeBytes / MB, freeSpace,
+    timeZone: config.locale.zone, clock,
+  }, ask);
+}
+
+/** What the scheduled reports need: gathering, the renderer, the outbox and the recipients. */
+export function digestDeps(app: ReportApp, render: RenderDigest = renderDigest): SendDigestsDeps {
+  return {
+    gather: gatherer(app), render, queue: app.backupAlertStores.alerts, recipients: app.config.alerts.recipients,
+    zone: app.config.locale.zone, clock: () => new Date(),
+  };
+}
+
+/** One cron item per distinct report time among the recipients (read in STORE_TZ), fired once across every worker. */
+export function digestCronItems(config: App['config']): ZoneCronItem[] {
+  return distinctFirings(config.alerts.recipients.map((r) => r.digest ?? DEFAULT_DIGEST)).map((f) => ({
+    identifier: `digest:${f.period}:${f.cron}`, task: 'digest', schedule: f.cron, zone: config.locale.zone, payload: { period: f.period, cron: f.cron },
+    queueName: 'reports', jobKey: `digest:${f.period}:${f.cron}`, maxAttempts: DIGEST_ATTEMPTS,
+  }));
+}
+
+/** A report asked for (/report, tokobot report): every store, the last 24 hours or 7 days up to now, rendered in `lang`. */
+export function onDemandReport(app: ReportApp, render: RenderDigest = renderDigest): (period: DigestPeriod, lang: Lang) => Promise<Message> {
+  const gather = gatherer(app);
+  return async (period, lang) => {
+    const { from, to } = digestPeriod(period, new Date(), app.config.locale.zone, true);
+    return render(await gather({ period, from, to, stores: null }), lang);
+  };
+}
