@@ -9,7 +9,9 @@ import type { SelfSource } from '../pipeline/backup/self-backup.ts';
 import type { SelfPart } from '../pipeline/backup/self-archive.ts';
 import { TOKOBOT_VERSION } from '../version.ts';
 import { opsConnection, opsDatabaseName } from './ops-connection.ts';
-import { KEPT_PASSWORD_FILES } from './restore-target.ts';
+import { buildTarget, KEPT_PASSWORD_FILES } from './restore-target.ts';
+import type { Logger } from 'pino';
+import { OpsDatabaseRestore } from '../store/postgres/ops-restore.ts';
 
 /** A pg connection's settings as the URL pg_dump takes (a unix socket folder as `?host=`). */
 export function connectionUrl(c: pg.ClientConfig): string {
@@ -44,4 +46,16 @@ export function selfSource(config: Config, target: RestoreTarget): SelfSource {
     files: async () => selfFiles(config),
     ops: new HostPgDump(connectionUrl(opsConnection(config, target)(opsDatabaseName(config)))),
   };
+}
+
+/**
+ * The ops database restore-self fills, on the restore server of `config` (started when it is the
+ * embedded one or Docker's) or OPS_DATABASE_URL's; close() stops a server this process started.
+ */
+export async function opsRestoreFor(config: Config, logger: Logger): Promise<{ ops: OpsDatabaseRestore; close(): Promise<void> }> {
+  const target = await buildTarget(config, logger);
+  await target.ensure();
+  const connection = opsConnection(config, target);
+  const name = opsDatabaseName(config);
+  return { ops: new OpsDatabaseRestore(connection, connectionUrl(connection(name)), name), close: async () => { await target.stop?.(); } };
 }

@@ -1,0 +1,45 @@
+import type pg from 'pg';
+import { splitPassword } from '../../adapters/postgres/pg-dump.ts';
+import { restoreArgs, restoreFailure, runProgram } from '../../adapters/postgres/pg-restore-process.ts';
+import { withClient } from '../../adapters/postgres/with-client.ts';
+import { quoteIdent } from '../../adapters/postgres/sql-text.ts';
+import { AppError } from '../../errors.ts';
+import type { OpsRestore } from '../../pipeline/backup/restore-self.ts';
+
+/**
+ * The ops database as restore-self fills it: as the administrator (who alone holds it), with the
+ * host's pg_restore. The database is created when missing; one that holds tables is never written
+ * into (restore-self refuses it first).
+ */
+export class OpsDatabaseRestore implements OpsRestore {
+  readonly description: string;
+
+  constructor(private readonly connection: (database: string) => pg.ClientConfig, private readonly url: string, readonly name: string,
+    private readonly pgRestore = 'pg_restore') {
+    this.description = splitPassword(url).where;
+  }
+
+  async tables(): Promise<number | null> {
+    const exists = await withClient(this.connection('postgres'), async (c) => ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.name])).rowCount ?? 0) > 0);
+    if (!exists) return null;
+    return withClient(this.connection(this.name), async (c) => Number((await c.query(
+      "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_toast%'")).rows[0].n));
+  }
+
+  async restore(file: string, signal?: AbortSignal): Promise<void> {
+    await withClient(this.connection('postgres'), async (c) => {
+      const exists = ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.name])).rowCount ?? 0) > 0;
+      if (!exists) await c.query(`CREATE DATABASE ${quoteIdent(this.name)}`);
+    });
+    const { url, password } = splitPassword(this.url);
+    const env = { ...process.env, PGPASSWORD: password ?? process.env.PGPASSWORD, PGCONNECT_TIMEOUT: '15' };
+    let result;
+    try {
+      result = await runProgram(this.pgRestore, [...restoreArgs(url), file], env, { signal });
+    } catch (err) {
+      throw new AppError('refused', 'postgres', { en: `Cannot run ${this.pgRestore}: ${(err as Error).message}. Install the PostgreSQL client tools.`,
+        id: `${this.pgRestore} tidak bisa dijalankan: ${(err as Error).message}. Pasang PostgreSQL client tools.` }, { cause: err });
+    }
+    if (result.code !== 0) throw restoreFailure(result.stderr, result.code);
+  }
+}
