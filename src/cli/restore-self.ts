@@ -42,7 +42,8 @@ export async function restoreSelfCommand(file: string, options: { to?: string; f
       places: { ...(settings.TOKOBOT_CONFIG ? { config: path.resolve(settings.TOKOBOT_CONFIG) } : {}), ...(io.envFile ? { env: io.envFile } : {}), dataDir: path.resolve(settings.DATA_DIR) },
       openOps: async () => {
         if (io.envFile && existsSync(io.envFile)) (await import('dotenv')).default.config({ quiet: true, path: io.envFile, processEnv: io.env });
-        const config = loadConfig(io.env, { envFile: io.envFile });
+        // Only the ops database is reached: where the stores' backups come from is not asked (a reader's config).
+        const config = loadConfig(io.env, { reader: true, envFile: io.envFile });
         const opened = await opsRestoreFor(config, cliLogger(config));
         close = opened.close;
         return opened.ops;

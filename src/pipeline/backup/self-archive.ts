@@ -125,7 +125,9 @@ async function readAll(entry: AsyncIterable<unknown>, max: number): Promise<Buff
  */
 export async function readSelfArchive(input: Readable, into?: string): Promise<SelfManifest> {
   const extract = tar.extract();
-  input.on('error', (err) => extract.destroy(err));
+  // A failing input (decryption refusing a chunk) must end the member being read too, not only the tar parser.
+  const failed = new AbortController();
+  input.on('error', (err) => { failed.abort(err); extract.destroy(err); });
   input.pipe(extract);
   let manifest: SelfManifest | undefined;
   const seen = new Set<string>();
@@ -142,12 +144,14 @@ export async function readSelfArchive(input: Readable, into?: string): Promise<S
       seen.add(name);
       const hash = new HashCounter();
       const sink = into ? await fileSink(into, name) : null;
-      await pipeline(entry, hash, sink ?? (async function* (source) { for await (const _ of source) { /* checked */ } }));
+      await pipeline(entry, hash, sink ?? (async function* (source) { for await (const _ of source) { /* checked */ } }), { signal: failed.signal });
       if (hash.bytes !== member.bytes || hash.digest() !== member.sha256) throw damaged(`${name} does not match its SHA-256 in the manifest`);
     }
-  } catch (err) {
+  } catch (caught) {
+    const err: unknown = failed.signal.aborted ? failed.signal.reason : caught;
     input.unpipe(extract);
     input.destroy();
+    extract.destroy();
     if (err instanceof AppError) throw err;
     // A decryption failure reaches us through the input; tar's own errors mean a cut or changed file.
     if ((err as { kind?: unknown }).kind) throw err;
