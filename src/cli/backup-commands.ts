@@ -102,7 +102,6 @@ export async function backupRestore(app: App, file: string, into: string): Promi
   const name = path.basename(file);
   const job = app.config.jobs.find((j) => backupTime(j, name));
   if (!job) throw new AppError('usage', 'tokobot', t(lang, 'notAJobsFile', { file: name }));
-  if (job.type === 'tokobot') throw new AppError('usage', 'tokobot', t(lang, 'selfNotForBackupRestore', { file: name }));
   const { tables, rows } = await restoreBackup(app.backups, job, file, into);
   print(t(lang, 'restored', { file: name, into, tables, rows }));
   return 0;

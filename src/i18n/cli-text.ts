@@ -60,10 +60,6 @@ export const CLI_TEXT = {
     id: 'Tidak ada passphrase: isi TOKOBOT_RESTORE_PASSPHRASE untuk perintah ini, atau berikan lewat stdin (echo "$PASS" | tokobot restore-self FILE).',
     en: 'No passphrase: set TOKOBOT_RESTORE_PASSPHRASE for this command, or give it on stdin (echo "$PASS" | tokobot restore-self FILE).',
   },
-  selfNotForBackupRestore: {
-    id: '{file} adalah backup pengaturan tokobot: pulihkan dengan tokobot restore-self.',
-    en: '{file} is a tokobot self-backup: restore it with tokobot restore-self.',
-  },
   noSuchFile: { id: 'File {file} tidak ada.', en: 'There is no file {file}.' },
   notAFile: { id: '{file} bukan file (folder?); sebutkan file backupnya.', en: '{file} is not a file (a folder?); name the backup file.' },
   noPassphrase: {

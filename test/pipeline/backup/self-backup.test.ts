@@ -118,6 +118,10 @@ test('a tokobot job writes one encrypted archive, verified by reading it back', 
   assert.equal(bytes.indexOf('TELEGRAM_BOT_TOKEN'), -1);
   assert.equal(bytes.indexOf('manifest.json'), -1);
   assert.deepEqual(readdirSync(path.join(src, 'data', 'backups', 'self')), [], 'the work folder is emptied');
+  const restore = await tokobot(['backup', 'restore', archive, '--into', `${NEW_DB}_b`], srcEnv());
+  assert.equal(restore.code, 2, restore.stdout + restore.stderr);
+  assert.match(restore.stderr, /is a tokobot self-backup \(settings, keys and the ops database\), not one database: rebuild a server from it with tokobot restore-self/);
+  assert.equal((await adminQuery('SELECT 1 FROM pg_database WHERE datname = $1', [`${NEW_DB}_b`])).rowCount, 0);
 });
 
 test('restore-self on a new server: files byte-equal (secrets 0600), the ops database restored whole', { skip }, async () => {
