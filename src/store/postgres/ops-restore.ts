@@ -32,7 +32,8 @@ export class OpsDatabaseRestore implements OpsRestore {
       if (!exists) await c.query(`CREATE DATABASE ${quoteIdent(this.name)}`);
     });
     const { url, password } = splitPassword(this.url);
-    const env = { ...process.env, PGPASSWORD: password ?? process.env.PGPASSWORD, PGCONNECT_TIMEOUT: '15' };
+    // The environment handed on whole (libpq's own PGPASSWORD, when the URL has none).
+    const env = { ...process.env, ...(password ? { PGPASSWORD: password } : {}), PGCONNECT_TIMEOUT: '15' };
     let result;
     try {
       result = await runProgram(this.pgRestore, [...restoreArgs(url), file], env, { signal });
