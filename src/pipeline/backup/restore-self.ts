@@ -127,9 +127,14 @@ async function writeFiles(plan: RestoredFile[], dir: string, manifest: SelfManif
     const role = manifest.members.find((m) => m.name === f.member)?.role;
     await mkdir(path.dirname(f.to), { recursive: true, mode: 0o700 });
     const temporary = `${f.to}.restoring`;
-    await copyFile(path.join(dir, f.member), temporary);
-    // Every file here holds secrets but the config file, which keeps the usual mode of a settings file.
-    await chmod(temporary, role === 'config' ? 0o640 : 0o600);
+    try {
+      await copyFile(path.join(dir, f.member), temporary);
+      // Every file here holds secrets but the config file, which keeps the usual mode of a settings file.
+      await chmod(temporary, role === 'config' ? 0o640 : 0o600);
+    } catch (err) {
+      await rm(temporary, { force: true });
+      throw err;
+    }
     if (f.before) await rename(f.to, f.before);
     await rename(temporary, f.to);
   }
