@@ -62,7 +62,9 @@ async function unpack(file: string, passphrase: string, dir: string): Promise<Se
       `${path.basename(file)} bukan backup pengaturan tokobot: restore-self menerima file terenkripsi dari job bertipe tokobot (namanya berakhiran .tokobot.tar.enc).`));
   }
   const plain = new HashCounter();
-  const decrypted = createReadStream(file).pipe(decryptStream(passphrase));
+  const raw = createReadStream(file);
+  const decrypted = raw.pipe(decryptStream(passphrase));
+  raw.on('error', (err) => decrypted.destroy(err));
   decrypted.on('error', (err) => plain.destroy(err));
   decrypted.pipe(plain);
   try {

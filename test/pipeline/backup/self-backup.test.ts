@@ -185,6 +185,7 @@ async function refusedOn(file: string, env: Record<string, string> = {}): Promis
 
 test('a wrong passphrase, a cut file, a damaged file, something else: refused, nothing written', { skip }, async () => {
   assert.match(await refusedOn(archive, { TOKOBOT_RESTORE_PASSPHRASE: 'not the passphrase at all' }), /The passphrase does not open this self-backup/);
+  assert.match(await refusedOn(archive, { TOKOBOT_RESTORE_PASSPHRASE: 'not the passphrase at all', TOKOBOT_LANG: 'id' }), /Passphrase ini tidak bisa membuka backup pengaturan ini/);
   const bytes = readFileSync(archive);
   const cut = path.join(root, 'cut.tokobot.tar.enc');
   writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
