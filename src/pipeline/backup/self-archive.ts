@@ -27,7 +27,8 @@ export const OPS_DUMP_NAME = 'ops.dump';
 
 export type SelfRole = 'config' | 'env' | 'data' | 'ops-database';
 
-const memberName = z.string().regex(/^(config\/[^/\\]{1,200}|env\/\.env|data\/[A-Za-z0-9._-]{1,100}|ops\.dump)$/);
+/** Names never reach outside the folder they are unpacked into: one level, no `.` or `..`. */
+const memberName = z.string().regex(/^(config\/(?!\.\.?$)[^/\\]{1,200}|env\/\.env|data\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}|ops\.dump)$/);
 
 const manifestSchema = z.object({
   format: z.literal(SELF_FORMAT),
@@ -41,7 +42,7 @@ const manifestSchema = z.object({
     bytes: z.number().int().min(0),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     /** Where the file was on the server that made the backup (config and env only). */
-    from: z.string().optional(),
+    from: z.string().refine((p) => path.isAbsolute(p)).optional(),
   }).strict()).max(50),
 }).strict();
 

@@ -67,5 +67,9 @@ test('a member that does not match its SHA-256, one the manifest does not list, 
   await assert.rejects(read([['manifest.json', Buffer.from('{"format": "something else"}')], ...good]), /This is not a tokobot self-backup \(no tokobot manifest\)/);
   const traversal = { ...manifest, members: [...manifest.members, { name: '../../etc/passwd', role: 'data', bytes: 1, sha256: sha(Buffer.from('x')) }] };
   await assert.rejects(read([['manifest.json', manifestJson(traversal as SelfManifest)], ...good]), /damaged \(its manifest does not read: members\.3\.name\)/);
+  const up = { ...manifest, members: manifest.members.map((m, i) => (i === 0 ? { ...m, name: 'config/..' } : m)) };
+  await assert.rejects(read([['manifest.json', manifestJson(up)], ...good]), /its manifest does not read: members\.0\.name/);
+  const relative = { ...manifest, members: manifest.members.map((m, i) => (i === 0 ? { ...m, from: 'etc/tokobot.json' } : m)) };
+  await assert.rejects(read([['manifest.json', manifestJson(relative)], ...good]), /its manifest does not read: members\.0\.from/);
   await assert.rejects(readSelfArchive(Readable.from([Buffer.from('not a tar at all, just text '.repeat(40))])), /This is not a tokobot self-backup/);
 });
