@@ -6,7 +6,7 @@ import type { TextKey } from '../i18n/text.ts';
  */
 export const OPTIONS = {
   store: { type: 'string', value: 'ID' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, out: { type: 'string', value: 'PATH' },
-  into: { type: 'string', value: 'DB' }, ask: { type: 'string', value: 'TEXT' }, 'app-key': { type: 'string', value: 'KEY' },
+  into: { type: 'string', value: 'DB' }, to: { type: 'string', value: 'DIR' }, force: { type: 'boolean' }, ask: { type: 'string', value: 'TEXT' }, 'app-key': { type: 'string', value: 'KEY' },
   verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, link: { type: 'boolean' }, once: { type: 'boolean' }, concurrency: { type: 'string', value: 'N' },
   csv: { type: 'boolean' }, pdf: { type: 'string', value: 'FILE' }, 'ipos-url': { type: 'string', value: 'URL' }, schedule: { type: 'string', value: 'CRON' }, dir: { type: 'string', value: 'PATH' }, agent: { type: 'boolean' },
 } as const;
@@ -112,6 +112,10 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'backup decrypt', usage: 'FILE [--out PATH]', words: FILE, options: { out: 'optOut' }, summary: 'helpBackupDecrypt', more: 'moreBackupDecrypt',
     run: async ({ words: [file], options }) => (await import('./backup-cli.ts')).decrypt(file!, options.out),
+  },
+  {
+    name: 'restore-self', usage: 'FILE [--to DIR] [--force]', words: FILE, options: { to: 'optTo', force: 'optForce' }, summary: 'helpRestoreSelf', more: 'moreRestoreSelf',
+    run: async ({ words: [file], options }) => (await import('./restore-self.ts')).restoreSelfCommand(file!, { to: options.to, force: options.force ?? false }),
   },
   {
     name: 'backup restore', usage: 'FILE --into DB', words: FILE, needs: ['into'], options: { into: 'optInto' }, summary: 'helpBackupRestore', more: 'moreBackupRestore',

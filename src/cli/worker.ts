@@ -17,7 +17,7 @@ function askedSlots(given: string | undefined): number | undefined {
 /** `tokobot worker`: runs jobs until SIGTERM or SIGINT, then lets running ones finish (up to 30 s) and gives the rest back to the queue. */
 export async function worker(concurrency: string | undefined): Promise<number> {
   const asked = askedSlots(concurrency);
-  const app = await openApp(cliIo().env, cliIo().stderr);
+  const app = await openApp(cliIo().env, cliIo().stderr, cliIo().envFile);
   try {
     const runners = { syncs: new SyncRunner(app.sync, app.logger), backups: new BackupRunner(app.backups, app.config.jobs, app.logger) };
     const running = await startWorkerProcess(app, runners, { concurrency: asked ?? Math.max(1, app.config.worker.concurrency) });

@@ -13,6 +13,11 @@ import { dropboxSection, proxySection, type DropboxAccount, type ProxySection } 
 
 const MB = 1024 * 1024;
 
+/** A shop agent backs up the shop's databases only: tokobot's own settings live at the head office. */
+export type AgentJob = JobConfig & { type: 'postgres' | 'mysql' };
+
+const isAgentJob = (j: JobConfig): j is AgentJob => j.type !== 'tokobot';
+
 /** Everything `tokobot agent` (and its enrolment and doctor) runs with: agent.json plus the environment. */
 export interface AgentConfig {
   dataDir: string;
@@ -22,7 +27,7 @@ export interface AgentConfig {
   headOffice: { url: string; token: string; store: string; instance: string };
   heartbeatSeconds: number;
   /** The jobs of agent.json, URLs and passphrases resolved, local destination dirs absolute. */
-  jobs: JobConfig[];
+  jobs: AgentJob[];
   dropbox: DropboxAccount;
   proxy: ProxySection;
   /** STORE_TZ is the zone of the job schedules; TOKOBOT_LANG the language of the log's texts. */
@@ -77,7 +82,9 @@ export function loadAgentConfig(source: NodeJS.ProcessEnv = process.env): AgentC
   const agent = readSettingsFile(file, agentFileSchema, lang, 'AGENT_CONFIG', { key: 'agentNotEnrolled', params: { file } });
   const problems: string[] = [];
   if (isPlainHttpElsewhere(agent.headOffice.url)) problems.push(problemLine(`${file}: headOffice.url`, { key: 'headOfficeHttps' }, lang));
-  const jobs = jobsFrom(agent.jobs, setOnly(source), problems, lang);
+  const all = jobsFrom(agent.jobs, setOnly(source), problems, lang);
+  for (const j of all.filter((job) => !isAgentJob(job))) problems.push(problemLine(`${file}: jobs (${j.id}).type`, { key: 'agentNoSelfJob' }, lang));
+  const jobs = all.filter(isAgentJob);
   const dropbox = dropboxSection(env);
   if (jobs.some((j) => j.destinations.some((d) => d.type === 'dropbox')) && !hasDropboxCredentials(dropbox)) {
     problems.push(problemLine(`${file}: jobs`, { key: 'jobsDropboxCredentials' }, lang));

@@ -47,6 +47,7 @@ export const envSchema = z.object({
   DOCKER_SOCKET: z.string().default('/var/run/docker.sock').describe('Docker Engine socket'),
   DATA_DIR: z.string().default('./data').describe('Downloads, exports and state'),
   TOKOBOT_CONFIG: optionalText.describe('Config file (YAML or JSON) listing stores and later sections'),
+  TOKOBOT_RESTORE_PASSPHRASE: optionalText.describe('Passphrase of the tokobot job whose file tokobot restore-self opens (empty: the first line of stdin); set it for that command only'),
   STORE_ID: z.string().regex(/^[a-z0-9_]{1,32}$/, problem('storeId')).default('main').describe('Id of the single store configured by environment'),
   STORE_NAME: optionalText.describe('Display name of that store'),
   // Not TZ: that is the server's clock (often UTC in a container), which node-cron follows; the shops' zone is their own.

@@ -54,7 +54,8 @@ const pingSchema = z
 export const jobSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, problem('jobId')),
-    type: z.enum(['postgres', 'mysql']),
+    /** tokobot: tokobot's own settings (config file, ops database, key files), to rebuild a lost server (README: Rebuilding a lost server). */
+    type: z.enum(['postgres', 'mysql', 'tokobot']),
     url: z.string().min(1).optional(),
     urlEnv: envName.optional(),
     container: z.string().min(1).optional(),
@@ -69,7 +70,10 @@ export const jobSchema = z
     ping: pingSchema.optional(),
   })
   .strict()
-  .refine((j) => Boolean(j.url) !== Boolean(j.urlEnv), { message: problem('urlOrUrlEnv') })
+  .refine((j) => j.type === 'tokobot' || Boolean(j.url) !== Boolean(j.urlEnv), { message: problem('urlOrUrlEnv') })
+  .refine((j) => j.type !== 'tokobot' || (!j.url && !j.urlEnv), { message: problem('selfNoUrl'), path: ['url'] })
+  // The archive holds the .env and the database passwords: never stored in the clear.
+  .refine((j) => j.type !== 'tokobot' || j.encryption, { message: problem('selfNeedsEncryption'), path: ['encryption'] })
   .refine((j) => !j.ipos || j.type === 'postgres', { message: problem('iposIsPostgres'), path: ['ipos'] })
   .refine((j) => !j.container || j.type === 'postgres', { message: problem('containerIsPostgres'), path: ['container'] });
 

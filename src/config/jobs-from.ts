@@ -67,8 +67,9 @@ function destinationFrom(d: FileDestination, env: Record<string, string | undefi
 
 export interface JobConfig {
   id: string;
-  type: 'postgres' | 'mysql';
-  /** Connection URL (as seen from inside `container` when one is named). */
+  /** tokobot: tokobot's own settings and ops database (no url: main wires them, SelfBackup). */
+  type: 'postgres' | 'mysql' | 'tokobot';
+  /** Connection URL (as seen from inside `container` when one is named); empty for a tokobot job. */
   url: string;
   container?: string;
   schedule?: string;
@@ -78,12 +79,15 @@ export interface JobConfig {
   verify: boolean;
   timeoutMs: number;
   ping?: JobPing;
-  /** File name ending: .i5bu (iPOS) or .dump for PostgreSQL, .sql.gz for MySQL, then .enc when encrypted. */
+  /** File name ending: .i5bu (iPOS) or .dump for PostgreSQL, .sql.gz for MySQL, .tokobot.tar for tokobot, then .enc when encrypted. */
   extension: string;
 }
 
+/** A tokobot job's archive (before .enc): a tar file whose members the manifest lists. */
+export const SELF_BACKUP_EXTENSION = '.tokobot.tar';
+
 function extensionOf(job: JobFileConfig): string {
-  const base = job.type === 'mysql' ? '.sql.gz' : job.ipos ? '.i5bu' : '.dump';
+  const base = job.type === 'tokobot' ? SELF_BACKUP_EXTENSION : job.type === 'mysql' ? '.sql.gz' : job.ipos ? '.i5bu' : '.dump';
   return job.encryption ? `${base}.enc` : base;
 }
 
@@ -114,8 +118,8 @@ export function jobsFrom(jobs: JobFileConfig[], env: Record<string, string | und
     const at = `jobs.${i} (${job.id})`;
     if (seen.has(job.id)) problems.push(problemLine(at, { key: 'jobTwice', params: { id: job.id } }, lang));
     seen.add(job.id);
-    const url = job.url ?? env[job.urlEnv as string];
-    if (!url) problems.push(problemLine(`${at}.urlEnv`, { key: 'urlEnvUnset', params: { name: job.urlEnv ?? '' } }, lang));
+    const url = job.type === 'tokobot' ? '' : job.url ?? env[job.urlEnv as string];
+    if (job.type === 'tokobot') { /* its database is tokobot's own (OPS_DATABASE_URL or the restore server) */ } else if (!url) problems.push(problemLine(`${at}.urlEnv`, { key: 'urlEnvUnset', params: { name: job.urlEnv ?? '' } }, lang));
     else {
       const problem = job.type === 'mysql' ? urlProblem(url, ['mysql'], 'mysql://user:password@host:3306/database')
         : urlProblem(url, ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database');

@@ -25,6 +25,8 @@ export interface Config extends Sections {
   stores: StoreConfig[];
   /** Backup jobs from the config file's jobs section, with URLs and passphrases resolved. */
   jobs: JobConfig[];
+  /** TOKOBOT_CONFIG, absolute; and the .env file the command line read (LoadOptions.envFile): what a tokobot job backs up. */
+  files: { config?: string; env?: string };
 }
 
 /** Line and column of a parser's error in `text`: YAML gives them, JSON.parse a position (when it gives one). */
@@ -78,6 +80,8 @@ export function readSettingsFile<T extends z.ZodType>(file: string, schema: T, l
  */
 interface LoadOptions {
   reader?: boolean;
+  /** The .env file the variables came from (src/cli.ts reads it), for a tokobot job. */
+  envFile?: string;
 }
 
 /** Each store a recipient is limited to must be one of the stores (a misspelt id would silence that store's alerts). */
@@ -163,7 +167,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
     sourceProblems.push(problemLine('jobs', { key: 'jobsDropboxCredentials' }, lang));
   }
   if (problems.length) throw new AppError('config', 'tokobot', problems.join('\n'));
-  return { ...sections, dataDir: path.resolve(env.DATA_DIR), stores, jobs };
+  const files = { ...(env.TOKOBOT_CONFIG ? { config: path.resolve(env.TOKOBOT_CONFIG) } : {}), ...(options.envFile ? { env: path.resolve(options.envFile) } : {}) };
+  return { ...sections, dataDir: path.resolve(env.DATA_DIR), stores, jobs, files };
 }
 
 /**

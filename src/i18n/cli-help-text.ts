@@ -33,6 +33,10 @@ export const CLI_HELP_TEXT = {
   helpBackupList: { id: 'job backup, jadwal dan hasil terakhirnya, lalu riwayat terbaru', en: 'jobs, their schedules and last results, recent runs' },
   helpBackupPrune: { id: 'menerapkan retensi; dengan --dry-run hanya menunjukkan apa yang akan dihapus dan alasannya', en: 'apply retention; with --dry-run only show what would go and why' },
   helpBackupDecrypt: { id: 'membuka enkripsi backup .enc (passphrase dari job-nya, atau dari stdin)', en: 'decrypt an .enc backup (passphrase from its job, or stdin)' },
+  helpRestoreSelf: {
+    id: 'membangun ulang server yang hilang dari backup job tokobot: konfigurasi, .env, kunci dan database ops',
+    en: 'rebuild a lost server from a tokobot job\'s backup: config, .env, keys and the ops database',
+  },
   helpBackupRestore: { id: 'memuat backup sebuah job ke database baru (diperiksa utuh lebih dulu)', en: 'load a job\'s backup into a new database (checked whole first)' },
   helpStoreAdd: { id: 'token baru untuk agent sebuah toko (tokobot agent di PC toko), ditampilkan sekali', en: 'a new token for a store\'s agent (tokobot agent on the shop PC), shown once' },
   helpStoreRevoke: { id: 'mencabut token agent sebuah toko', en: 'revoke a store\'s agent tokens' },
@@ -111,6 +115,10 @@ export const CLI_HELP_TEXT = {
     id: 'Tanpa konfigurasi, passphrase dibaca dari baris pertama stdin: echo "$PASS" | tokobot backup decrypt FILE',
     en: 'Without the config, the passphrase is the first line of stdin: echo "$PASS" | tokobot backup decrypt FILE',
   },
+  moreRestoreSelf: {
+    id: 'Passphrase dari TOKOBOT_RESTORE_PASSPHRASE, atau baris pertama stdin. Seluruh file diperiksa (SHA-256 tiap isi, dump database dibaca utuh) sebelum apa pun ditulis. File ditulis ke tempat yang disebut pengaturan sekarang (TOKOBOT_CONFIG, .env di folder ini, DATA_DIR); file yang berbeda tidak ditimpa tanpa --force (yang lama disimpan sebagai .before-restore-…); password di DATA_DIR yang sudah ada tidak pernah diganti. Database ops hanya diisi bila belum berisi tabel. --to DIR: hanya membongkar isi file ke DIR. Kode keluar 1 bila database ops tidak dipulihkan.',
+    en: 'The passphrase from TOKOBOT_RESTORE_PASSPHRASE, or the first line of stdin. The whole file is checked (every member\'s SHA-256, the database dump read whole) before anything is written. Files go where the current settings say (TOKOBOT_CONFIG, the .env of this folder, DATA_DIR); a different file there is not replaced without --force (the old one kept as .before-restore-…); a password already in DATA_DIR is never replaced. The ops database is filled only when it has no tables. --to DIR: only unpack the members into DIR. Exit code 1 when the ops database was not restored.',
+  },
   moreBackupRestore: {
     id: 'Menolak database yang sudah berisi tabel. Seluruh file diperiksa lebih dulu, jadi file yang terpotong atau rusak ditolak sebelum apa pun dimuat.',
     en: 'Refuses a database that already has tables. The whole file is checked first, so a cut or damaged file is refused before anything is loaded.',
@@ -144,6 +152,8 @@ export const CLI_HELP_TEXT = {
   optCsv: { id: 'CSV untuk mesin, bukan Excel', en: 'the CSV for machines instead of Excel' },
   optOutList: { id: 'tulis ke PATH (bawaan: daftar-harga-TOKO-TANGGAL.xlsx di folder ini)', en: 'write to PATH (default: daftar-harga-STORE-DATE.xlsx in this folder)' },
   optOut: { id: 'tulis hasilnya ke PATH (bawaan: nama file tanpa .enc)', en: 'write to PATH (default: the name without .enc)' },
+  optTo: { id: 'hanya bongkar isinya ke folder baru ini', en: 'only unpack the members into this new folder' },
+  optForce: { id: 'timpa konfigurasi dan .env yang berbeda (yang lama disimpan)', en: 'replace a different config file and .env (the old ones kept)' },
   optInto: { id: 'database baru (atau kosong) tujuannya', en: 'the new (or empty) database to load into' },
   optAsk: { id: 'jawab satu pertanyaan ini lalu selesai', en: 'answer this one question, then exit' },
   optAppKey: { id: 'app key aplikasi Dropbox (atau DROPBOX_APP_KEY di .env)', en: 'the Dropbox app\'s key (or DROPBOX_APP_KEY in .env)' },

@@ -47,6 +47,21 @@ export const CLI_TEXT = {
   pruneNothing: { id: 'tidak ada backup job ini di sini', en: 'no backups of this job here' },
   decrypted: { id: '{file} dibuka → {target}', en: 'decrypted {file} → {target}' },
   restored: { id: '{file} dimuat ke {into}: {tables} tabel, {rows} baris', en: 'restored {file} into {into}: {tables} tables, {rows} rows' },
+  selfMadeBy: { id: '{file}: backup pengaturan tokobot {version} dari {host}, dibuat {at}', en: '{file}: self-backup of tokobot {version} on {host}, made {at}' },
+  selfFile_written: { id: 'ditulis: {to}', en: 'written: {to}' },
+  selfFile_replaced: { id: 'ditimpa: {to} (yang lama: {before})', en: 'replaced: {to} (the old one: {before})' },
+  selfFile_same: { id: 'sudah sama: {to}', en: 'already the same: {to}' },
+  selfFile_kept: { id: 'dibiarkan: {to} (berbeda dari backup, tapi server di sini memakainya)', en: 'kept: {to} (differs from the backup\'s, but the server here uses it)' },
+  selfDbRestored: { id: 'database ops dipulihkan ke {into}: {tables} tabel, {rows} baris', en: 'ops database restored into {into}: {tables} tables, {rows} rows' },
+  selfDbNot: { id: 'database ops TIDAK dipulihkan: {why}', en: 'ops database NOT restored: {why}' },
+  selfNext: {
+    id: 'Berikutnya: tokobot doctor, lalu jalankan tokobot (tokobot start, atau layanannya). WhatsApp dipasangkan lagi dengan memindai QR.',
+    en: 'Next: tokobot doctor, then start tokobot (tokobot start, or its service). WhatsApp is paired again by scanning its QR code.',
+  },
+  selfNoPassphrase: {
+    id: 'Tidak ada passphrase: isi TOKOBOT_RESTORE_PASSPHRASE untuk perintah ini, atau berikan lewat stdin (echo "$PASS" | tokobot restore-self FILE).',
+    en: 'No passphrase: set TOKOBOT_RESTORE_PASSPHRASE for this command, or give it on stdin (echo "$PASS" | tokobot restore-self FILE).',
+  },
   noSuchFile: { id: 'File {file} tidak ada.', en: 'There is no file {file}.' },
   notAFile: { id: '{file} bukan file (folder?); sebutkan file backupnya.', en: '{file} is not a file (a folder?); name the backup file.' },
   noPassphrase: {

@@ -93,6 +93,15 @@ export const CONFIG_TEXT = {
   passwordOrKey: { id: 'isi salah satu saja: passwordEnv atau privateKeyPath', en: 'give exactly one of passwordEnv or privateKeyPath' },
   someDestination: { id: 'cantumkan minimal satu tujuan', en: 'list at least one destination' },
   urlOrUrlEnv: { id: 'isi salah satu saja: url atau urlEnv', en: 'give exactly one of url or urlEnv' },
+  selfNoUrl: { id: 'job tokobot mencadangkan database ops tokobot sendiri: hapus url/urlEnv', en: 'a tokobot job backs up tokobot\'s own ops database: remove url/urlEnv' },
+  selfNeedsEncryption: {
+    id: 'job tokobot wajib dienkripsi (encryption: { passphraseEnv: ... }): file-nya berisi rahasia (.env, password database)',
+    en: 'a tokobot job must be encrypted (encryption: { passphraseEnv: ... }): its file holds secrets (.env, database passwords)',
+  },
+  agentNoSelfJob: {
+    id: 'agent toko tidak menjalankan job tokobot (cadangan pengaturan tokobot dibuat di kantor pusat)',
+    en: 'a shop agent does not run tokobot jobs (tokobot\'s own settings are backed up at the head office)',
+  },
   iposIsPostgres: { id: 'hanya job postgres yang bisa berisi database iPOS', en: 'only a postgres job can hold an iPOS database' },
   containerIsPostgres: { id: 'hanya job postgres yang menjalankan dump di dalam container', en: 'only postgres jobs run their dump inside a container' },
   folderOrDir: { id: 'isi salah satu saja: dropboxFolder atau dir', en: 'give exactly one of dropboxFolder or dir' },

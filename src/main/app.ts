@@ -16,6 +16,7 @@ import type { SyncDeps } from '../pipeline/sync/sync-store.ts';
 import { findJob, type JobConfig } from '../config/jobs-from.ts';
 import { HostPgDump } from '../adapters/postgres/pg-dump.ts';
 import { buildDestinations } from './backup-destinations.ts';
+import { selfSource } from './self-source.ts';
 import type { BackupDeps } from '../pipeline/backup/backup-job.ts';
 import { AlertEngine } from '../pipeline/alerts/alert-engine.ts';
 import { HttpPings } from '../adapters/pings/http-pings.ts';
@@ -66,6 +67,7 @@ function buildBackups(config: Config, logger: Logger, locks: Locks, stores: Back
       return new MysqlDatabase({ url: job.url });
     },
     destinations: (job) => buildDestinations(config, job, logger),
+    self: selfSource(config, target),
     pings: new HttpPings({ proxy: config.proxy, logger }),
   };
 }

@@ -13,6 +13,7 @@ import { telegramClient } from '../adapters/telegram/telegram-client.ts';
 
 /** What a backup job's database answers, in both languages; each refusal an AppError naming what to fix. */
 export async function jobDatabase(job: JobConfig): Promise<Detail> {
+  if (job.type === 'tokobot') return { en: 'tokobot\'s own ops database (checked with the restore server)', id: 'database ops tokobot sendiri (diperiksa bersama server restore)' };
   if (job.type === 'mysql') {
     const db = new MysqlDatabase({ url: job.url });
     try {

@@ -13,6 +13,9 @@ import type { ArchiveRestorer, RestoreTarget } from '../pipeline/ports.ts';
  * the ops database starts without them.
  */
 
+/** Every file keptPassword writes into DATA_DIR: the keys a tokobot job backs up (self-source.ts). */
+export const KEPT_PASSWORD_FILES = ['pg-docker-password', 'pg-embedded-password', 'pg-restore-password'] as const;
+
 /** A password from the environment, else made once and kept in DATA_DIR/<file> (0600). */
 async function keptPassword(config: Config, given: string | undefined, file: string): Promise<string> {
   if (given) return given;

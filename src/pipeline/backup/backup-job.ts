@@ -15,6 +15,7 @@ import { runOnce, type Lifecycle } from '../runs/lifecycle.ts';
 import { StageTracker } from '../runs/stage-tracker.ts';
 import { scratchName, verifyMysql, verifyPostgres } from './verify-backup.ts';
 import { mismatchError } from './restore-check.ts';
+import { makeSelfBackup, verifySelfBackup, type SelfSource } from './self-backup.ts';
 import { reasonsText } from '../../i18n/retention-words.ts'; // the log is in English
 
 export interface BackupDeps {
@@ -31,6 +32,8 @@ export interface BackupDeps {
   postgres(job: JobConfig): Promise<PostgresDumper>;
   mysql(job: JobConfig): Promise<MysqlServer>;
   destinations(job: JobConfig): BackupDestination[];
+  /** What a `tokobot` job backs up (tokobot's own settings); without it such a job fails saying so. */
+  self?: SelfSource;
   /** Other monitors told of each run (job.ping), by every BackupRunner made with these deps (pingRuns). */
   pings?: RunPings;
   /**
@@ -68,6 +71,10 @@ interface Made {
 }
 
 async function dump(deps: BackupDeps, job: JobConfig, file: string, signal: AbortSignal, progress: BackupProgressFn): Promise<Made> {
+  if (job.type === 'tokobot') {
+    if (!deps.self) throw new AppError('config', 'tokobot', 'This tokobot cannot back up its own settings here (a shop agent): remove the tokobot job.');
+    return { file, ...(await makeSelfBackup(deps.self, file, { signal, now: (deps.now ?? (() => new Date()))(), onBytes: (n) => progress({ stage: 'dump', done: n }) })) };
+  }
   if (job.type === 'postgres') {
     const dumper = await deps.postgres(job);
     const made = await writeHashed(file, (into, stop) => dumper.dump(into, { signal: stop }),
@@ -99,6 +106,7 @@ async function dump(deps: BackupDeps, job: JobConfig, file: string, signal: Abor
 }
 
 async function verify(deps: BackupDeps, job: JobConfig, runId: number, made: Made, signal: AbortSignal): Promise<Verification> {
+  if (job.type === 'tokobot') return verifySelfBackup(made.file);
   if (job.type === 'postgres' && deps.verifyPostgres) return deps.verifyPostgres(made.file, signal);
   if (job.type === 'postgres') return verifyPostgres(deps.target, scratchName(job.id, runId), made.file, signal);
   const server = await deps.mysql(job);

@@ -13,6 +13,9 @@ import { AppError } from '../../errors.ts';
  * dropped, or a file cut after any chunk, is refused. An empty file is one empty last chunk.
  */
 const MAGIC = Buffer.from('TOKOBOT-ENC1\n');
+
+/** Whether `head` (a file's first bytes) starts as encryptStream's output does. */
+export const looksEncrypted = (head: Buffer): boolean => head.subarray(0, MAGIC.length).equals(MAGIC);
 const HEADER = MAGIC.length + 16 + 3 + 8 + 4;
 const TAG = 16;
 const CHUNK = 1024 * 1024;

@@ -52,6 +52,7 @@ function interruptedError(run: BackupRun, done: string[]): string {
 async function dropScratch(deps: RecoverDeps, job: JobConfig, runId: number): Promise<string | null> {
   const scratch = scratchName(job.id, runId);
   try {
+    if (job.type === 'tokobot') return null; // verified by reading, in the work folder
     if (job.type === 'postgres') {
       if (deps.verifyPostgres) return null; // verified without a scratch database
       if (!(await deps.target.databaseExists(scratch))) return null;

@@ -134,6 +134,12 @@ export type RestoreStage = 'check' | 'load' | 'count';
  */
 export async function restoreBackup(deps: RestoreDeps, job: JobConfig, file: string, database: string,
   options: { signal?: AbortSignal; onStage?: (stage: RestoreStage) => void } = {}): Promise<Contents> {
+  if (job.type === 'tokobot') {
+    throw new AppError('usage', 'tokobot', {
+      en: `${path.basename(file)} is a tokobot self-backup (settings, keys and the ops database), not one database: rebuild a server from it with tokobot restore-self.`,
+      id: `${path.basename(file)} adalah backup pengaturan tokobot (pengaturan, kunci dan database ops), bukan satu database: bangun ulang server darinya dengan tokobot restore-self.`,
+    });
+  }
   return withLoader(deps, job, async (loader) => {
     const before = await loader.tables(database);
     if (before) throw new AppError('usage', 'tokobot', `The database ${database} already has tables; restore into a new name so nothing is overwritten.`);
