@@ -17,6 +17,7 @@ export const REPORT_TEXT = {
   kind_job: { id: 'backup', en: 'backup' },
   kind_store: { id: 'sync', en: 'sync' },
   runs: { id: '{runs} run, {failures} gagal', en: '{runs} runs, {failures} failed' },
+  oneRun: { id: '1 run, {failures} gagal', en: '1 run, {failures} failed' },
   noRunsInPeriod: { id: 'tidak ada run dalam periode ini', en: 'no runs in this period' },
   lastGood: { id: 'terakhir baik {time}', en: 'last good {time}' },
   neverGood: { id: 'belum pernah berhasil', en: 'never succeeded' },

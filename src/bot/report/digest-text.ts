@@ -16,7 +16,7 @@ function mark(s: DigestSubject): string {
 /** "✅ Toko Pusat (sync): 7 run, 0 gagal · terakhir baik 29 Nov 2026 18:04 WIB, 34,7 MB · rata-rata 2 m 05 s". */
 export function subjectLine(s: DigestSubject, d: Digest, lang: Lang): string {
   const c = subjectCells(s, d, lang);
-  const parts = [s.runs === 0 ? reportText(lang, 'noRunsInPeriod') : reportText(lang, 'runs', { runs: c.runs, failures: c.failures })];
+  const parts = [s.runs === 0 ? reportText(lang, 'noRunsInPeriod') : reportText(lang, s.runs === 1 ? 'oneRun' : 'runs', { runs: c.runs, failures: c.failures })];
   parts.push(s.lastGoodAt ? `${reportText(lang, 'lastGood', { time: c.lastGood })}${s.lastBytes === null ? '' : `, ${c.size}`}` : c.lastGood);
   if (c.duration !== '–') parts.push(reportText(lang, 'avgDuration', { duration: c.duration }));
   if (s.restoreCheck) parts.push(reportText(lang, 'restoreCheck', { checked: number(s.restoreCheck.checked, lang), mismatches: number(s.restoreCheck.mismatches, lang) }));

@@ -18,6 +18,7 @@ import { memoryAlertStores } from '../../fakes/memory-alert-stores.ts';
 import { MemorySyncRunLog } from '../../fakes/memory-stores.ts';
 import { SMTP_PASSWORD, SMTP_USER, SmtpTestServer } from '../../helpers/smtp-test-server.ts';
 import { testRenderer } from './report-files.ts';
+import { renderDigest } from '../../../src/bot/report/render-digest.ts';
 
 /** The scheduled reports: who is due at a firing, queued once per recipient and period, and an owner with only an e-mail address. */
 const ZONE = 'Asia/Jakarta';
@@ -29,7 +30,7 @@ const STORES = [{ id: 'pusat', name: 'Toko Pusat', schedule: '0 2 * * *', source
   { id: 'cabang1', name: 'Toko Cabang 1', schedule: '0 2 * * *', source: { type: 'folder' as const, dir } }];
 
 /** A week with one run per store: pusat's sync failed on Wednesday, cabang1's went well. */
-async function world(recipients: Recipient[], clock = () => MONDAY_7_WIB) {
+async function world(recipients: Recipient[], clock = () => MONDAY_7_WIB, render?: SendDigestsDeps['render']) {
   let at = new Date('2026-11-25T19:00:00Z');
   const runs = new MemorySyncRunLog(() => at);
   for (const [store, status] of [['pusat', 'failed'], ['cabang1', 'success']] as const) {
@@ -42,7 +43,7 @@ async function world(recipients: Recipient[], clock = () => MONDAY_7_WIB) {
   const deps: SendDigestsDeps = {
     gather: (ask) => gatherDigest({ backupLog: new MemoryBackupLog(), syncRuns: runs, alerts: stores.alerts, stores: STORES, jobs: [], dataDir: dir,
       diskMinFreeMb: 100, freeSpace: async () => 5e9, timeZone: ZONE, clock }, ask),
-    render: renderer.render, queue: stores.alerts, recipients, zone: ZONE, clock,
+    render: render ?? renderer.render, queue: stores.alerts, recipients, zone: ZONE, clock,
   };
   return { stores, renderer, deps };
 }
@@ -107,7 +108,7 @@ test('an owner with only an e-mail address (EMAIL_ALERT_TO): their alert, and on
   const email = new EmailMessenger({ smtp: { host: '127.0.0.1', port: smtp.port, secure: false, requireTLS: false, user: SMTP_USER, password: SMTP_PASSWORD, from: 'tokobot@toko.test' },
     langOf: () => 'en', timeouts: { connectMs: 2_000, socketMs: 5_000 } });
   try {
-    const w = await world(config.alerts.recipients);
+    const w = await world(config.alerts.recipients, undefined, renderDigest); // the real report: its chart and PDF
     const engine = new AlertEngine({ store: w.stores.alerts, recipients: config.alerts.recipients, remindMs: 6 * 3_600_000, zone: ZONE, clock: () => MONDAY_7_WIB });
     const outbox = new AlertOutbox({ store: w.stores.outbox, recipients: config.alerts.recipients, messengers: { email }, clock: () => MONDAY_7_WIB });
     await engine.raise({ key: 'stale:pusat', kind: 'stale-backups', severity: 'critical', subject: 'Toko Pusat', params: { newest: '-', hours: 30, limit: 26 } });
@@ -117,10 +118,14 @@ test('an owner with only an e-mail address (EMAIL_ALERT_TO): their alert, and on
     const mails = smtp.received('owner@toko.test');
     assert.equal(mails.length, 3);
     assert.match(mails[0]!.subject ?? '', /CRITICAL/);
-    const weekly = mails.find((m) => /Report week/.test(m.subject ?? ''));
+    const weekly = mails.find((m) => /Weekly report 23–29 Nov 2026 — 1 failed of 2/.test(m.subject ?? ''));
     assert.ok(weekly, mails.map((m) => m.subject).join(' | '));
-    assert.match(weekly.text ?? '', /pusat: 1\/1/);
-    assert.deepEqual(weekly.attachments.map((a) => [a.filename, a.contentType]), [['grafik.png', 'image/png'], ['laporan.pdf', 'application/pdf']]);
+    assert.match(weekly.text ?? '', /Toko Pusat \(sync\): 1 run, 1 failed/);
+    // The chart shown in the HTML by its content id: mailparser puts the attachment it names in place (as a data: URL).
+    assert.equal(weekly.attachments[0]?.cid, 'report-weekly-2026-11-23.png');
+    assert.match(String(weekly.html), /<img src="data:image\/png;base64,/);
+    assert.match(String(weekly.html), /<table/);
+    assert.deepEqual(weekly.attachments.map((a) => [a.filename, a.contentType]), [['report-weekly-2026-11-23.png', 'image/png'], ['report-weekly-2026-11-23.pdf', 'application/pdf']]);
     assert.equal(weekly.attachments[1]!.content.subarray(0, 5).toString(), '%PDF-');
     assert.deepEqual(weekly.attachments[0]!.content.subarray(1, 4).toString(), 'PNG');
   } finally {
