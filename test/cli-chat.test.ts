@@ -105,7 +105,7 @@ test('the owner\'s commands: /status, /help, /export; a sync of a store without 
   assert.equal(r.answers.length, 7, r.stdout); // nothing after /keluar
   assert.match(r.answers[0]!, /^\[Status\]\nToko (Pusat|Cabang): /);
   assert.match(r.answers[0]!, /Toko Pusat: .*\n[^]*Toko Cabang: /);
-  assert.match(r.answers[1]!, /\/export — kirim file daftar harga \(CSV\)\n/);
+  assert.match(r.answers[1]!, /\/export — kirim daftar harga \(Excel; \/export csv: CSV\)\n/);
   assert.match(r.answers[1]!, /\/batal — /);
   assert.match(r.answers[2]!, /^\[Toko Cabang\]\nSync Toko Cabang dimulai…\nPengaturan tokobot belum benar\. .*\nDROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN: /);
   // The other store's sync is not held up by Dropbox: it runs, and finds no folder of backups.
