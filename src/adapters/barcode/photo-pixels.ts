@@ -45,7 +45,8 @@ const FORMATS = new Set(['jpeg', 'png', 'webp']);
  */
 export async function photoPixels(image: Buffer): Promise<GreyImage> {
   if (image.length > MAX_IMAGE_BYTES) throw imageTooBig(image.length);
-  const meta = await sharp(image).metadata().catch(() => null);
+  // sharp refuses an empty buffer at once (a throw, not a rejection).
+  const meta = image.length ? await sharp(image).metadata().catch(() => null) : null;
   if (!meta?.format || !FORMATS.has(meta.format) || !meta.width || !meta.height) throw notAnImage();
   const pixels = meta.width * meta.height;
   if (pixels > MAX_IMAGE_PIXELS) {
