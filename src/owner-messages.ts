@@ -133,6 +133,10 @@ const SPECIFIC: Partial<Record<`${ErrorKind}/${ErrorSystem}`, Text>> = {
     id: 'Yang dikirim bukan foto yang bisa dibaca tokobot. Kirim foto barcode (JPEG, PNG atau WebP).',
     en: 'What was sent is not a photo tokobot can read. Send a photo of the barcode (JPEG, PNG or WebP).',
   },
+  'unreachable/barcode': {
+    id: 'Foto tidak bisa diambil dari chat. Kirim fotonya lagi.',
+    en: 'The photo could not be fetched from the chat. Send it again.',
+  },
   'corrupt/barcode': {
     id: 'Foto ini rusak atau terpotong. Kirim fotonya lagi.',
     en: 'This photo is damaged or cut short. Send it again.',

@@ -18,7 +18,8 @@ export interface TelegramFileOptions {
   timeoutMs?: number;
 }
 
-const unreachable = (why: string) => new AppError('unreachable', 'telegram', {
+// System 'barcode': what the person reads is that their photo did not arrive, to send again.
+const unreachable = (why: string) => new AppError('unreachable', 'barcode', {
   en: `The photo could not be downloaded from Telegram (${why}); send it again.`,
   id: `Foto tidak bisa diunduh dari Telegram (${why}); kirim lagi.`,
 }, { retryable: true });

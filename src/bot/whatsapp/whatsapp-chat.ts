@@ -29,7 +29,7 @@ function whatsAppImage(message: Pick<WhatsAppIncoming, 'hasMedia' | 'type' | 'do
   return async () => {
     const media = await download();
     if (!media) {
-      throw new AppError('unreachable', 'whatsapp', { en: 'WhatsApp no longer has this photo; send it again.', id: 'Foto ini sudah tidak ada di WhatsApp; kirim lagi.' }, { retryable: true });
+      throw new AppError('unreachable', 'barcode', { en: 'WhatsApp no longer has this photo; send it again.', id: 'Foto ini sudah tidak ada di WhatsApp; kirim lagi.' }, { retryable: true });
     }
     if ((media.filesize ?? 0) > MAX_IMAGE_BYTES) throw imageTooBig(media.filesize ?? 0);
     return Buffer.from(media.data, 'base64');
