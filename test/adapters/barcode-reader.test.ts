@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { ZXING_WASM_SHA256 } from 'zxing-wasm/reader';
-import { MAX_IMAGE_BYTES, ZxingBarcodeReader } from '../../src/adapters/barcode/barcode-reader.ts';
+import { MAX_IMAGE_BYTES, MAX_SIDE, ZxingBarcodeReader } from '../../src/adapters/barcode/barcode-reader.ts';
+import { photoPixels } from '../../src/adapters/barcode/photo-pixels.ts';
 import { ZXING_WASM_PATH } from '../../src/adapters/barcode/zxing-module.ts';
 import { AppError, errorDetail } from '../../src/errors.ts';
 import { ownerMessage } from '../../src/owner-messages.ts';
@@ -98,4 +99,13 @@ test('what is not a picture is refused as such; a picture cut short as damaged',
   assert.equal(ownerMessage(err, 'en'), 'This photo is damaged or cut short. Send it again.');
   // The reader goes on reading after a refusal.
   assert.deepEqual((await reader.read(photo.image)).map((c) => c.text), photo.codes);
+});
+
+test('a photo is turned upright as its EXIF orientation says and scaled down to 1600 px, one grey byte a pixel', async () => {
+  // Stored 3000 wide and 4000 tall, EXIF orientation 6: shown turned a quarter, 4000 × 3000.
+  const stored = await sharp({ create: { width: 3000, height: 4000, channels: 3, background: '#808080' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+  const pixels = await photoPixels(stored);
+  assert.deepEqual([pixels.width, pixels.height, pixels.data.length], [MAX_SIDE, 1200, MAX_SIDE * 1200]);
+  const small = await photoPixels(await sharp({ create: { width: 640, height: 480, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer());
+  assert.deepEqual([small.width, small.height, small.data[0]], [640, 480, 255], 'not enlarged; transparency is white');
 });
