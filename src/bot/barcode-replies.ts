@@ -7,14 +7,15 @@ import { searchReply } from './price-replies.ts';
 import type { Reply } from './reply.ts';
 
 /**
- * What to search for a code read: the code as printed; for a UPC-A that the list has only in its
- * EAN-13 form (a leading 0, as some scanners type it), that form.
+ * What to search for a code read: the code as printed, unless the list has the code only in
+ * another form (a UPC-A as its EAN-13 with a leading 0, a UPC-E as its UPC-A, as some scanners type them).
  */
 async function queryOf(deps: Pick<CoreDeps, 'search'>, store: StoreConfig, code: FoundBarcode): Promise<string> {
-  if (code.format !== 'UPC-A') return code.text;
-  if ((await deps.search.search(store.id, code.text, { limit: 1 })).exact) return code.text;
-  const ean13 = `0${code.text}`;
-  return (await deps.search.search(store.id, ean13, { limit: 1 })).exact ? ean13 : code.text;
+  if (!code.alsoWritten?.length) return code.text;
+  for (const form of [code.text, ...(code.alsoWritten ?? [])]) {
+    if ((await deps.search.search(store.id, form, { limit: 1 })).exact) return form;
+  }
+  return code.text;
 }
 
 /**

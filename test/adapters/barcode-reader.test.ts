@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import bwipjs from 'bwip-js';
 import sharp from 'sharp';
 import { ZXING_WASM_SHA256 } from 'zxing-wasm/reader';
 import { MAX_IMAGE_BYTES, MAX_SIDE, ZxingBarcodeReader } from '../../src/adapters/barcode/barcode-reader.ts';
@@ -10,7 +11,7 @@ import { photoPixels } from '../../src/adapters/barcode/photo-pixels.ts';
 import { ZXING_WASM_PATH } from '../../src/adapters/barcode/zxing-module.ts';
 import { AppError, errorDetail } from '../../src/errors.ts';
 import { ownerMessage } from '../../src/owner-messages.ts';
-import { barcodePhoto, barcodePhotoSet, photoWithoutBarcode } from '../helpers/barcode-photos.ts';
+import { barcodePhoto, barcodePhotoSet, gs1CheckDigit, photoWithoutBarcode } from '../helpers/barcode-photos.ts';
 
 // Left to itself zxing-wasm fetches its WebAssembly from a CDN at first use. Every fetch of this
 // process is recorded (and fails) from before the decoder's first use: none may happen.
@@ -58,7 +59,21 @@ test('what each code is: UPC-A as its 12 printed digits, Code 128 as its text; t
   const photo = await barcodePhoto('two', {
     labels: [{ symbology: 'code128', data: 'TK-000123' }, { symbology: 'upca', data: '01234567890' }], angle: 0, blur: 0.5, modulePx: 4, noise: 4, light: 1, seed: 3,
   });
-  assert.deepEqual(await reader.read(photo.image), [{ text: 'TK-000123', format: 'Code 128' }, { text: '012345678905', format: 'UPC-A' }]);
+  assert.deepEqual(await reader.read(photo.image), [{ text: 'TK-000123', format: 'Code 128' },
+    { text: '012345678905', format: 'UPC-A', alsoWritten: ['0012345678905'] }]);
+});
+
+test('a UPC-E is its 8 printed digits, also written as the UPC-A and EAN-13 it stands for; Code 39 is read too', async () => {
+  // UPC-E 0 123456: its last digit 6 says the UPC-A is 0 12345 0000 6, plus that number's check digit.
+  const upcA = `0123450000${6}${gs1CheckDigit('01234500006')}`;
+  const labels = await Promise.all([bwipjs.toBuffer({ bcid: 'upce', text: '0123456', scale: 4, height: 15, includetext: true, backgroundcolor: 'ffffff', paddingwidth: 10 }),
+    bwipjs.toBuffer({ bcid: 'code39', text: 'TK123456', scale: 3, height: 12, includetext: true, backgroundcolor: 'ffffff', paddingwidth: 10 })]);
+  const photo = await sharp({ create: { width: 1200, height: 1600, channels: 3, background: '#aa7744' } })
+    .composite([{ input: labels[0] as Buffer, left: 300, top: 300 }, { input: labels[1] as Buffer, left: 200, top: 900 }]).jpeg({ quality: 80 }).toBuffer();
+  assert.deepEqual(await reader.read(photo), [
+    { text: `0123456${upcA.at(-1)}`, format: 'UPC-E', alsoWritten: [upcA, `0${upcA}`] },
+    { text: 'TK123456', format: 'Code 39' },
+  ]);
 });
 
 test('a photo with no barcode reads as none (the chat answers with a hint), not as an error', async () => {

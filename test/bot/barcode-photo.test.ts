@@ -16,7 +16,7 @@ const itemOf = (kodeitem: string, namaitem: string, barcode: string, hargajual: 
 /** A list of three items, searched by exact barcode only; and what was searched. */
 function shop(codes: FoundBarcode[]) {
   const items = [itemOf('N1', 'MIE SEDAAP GORENG', '8998866200301', '3100'), itemOf('K1', 'KOPI KAPAL API 165G', '8991002101104', '14500'),
-    itemOf('U1', 'HERSHEYS KISSES', '0034000002405', '45000')];
+    itemOf('U1', 'HERSHEYS KISSES', '0034000002405', '45000'), itemOf('E1', 'PERMEN MINT', '012345000065', '2500')];
   const searched: string[] = [];
   const read: Buffer[] = [];
   const search: CoreDeps['search'] = {
@@ -57,10 +57,12 @@ test('several codes on one photo: each answered, in one reply; a code not in the
   assert.equal(reply?.buttons?.length, 2, 'a card button per item found');
 });
 
-test('a UPC-A the list keeps in its EAN-13 form (a leading 0) is still found', async () => {
-  const s = shop([{ text: '034000002405', format: 'UPC-A' }]);
-  assert.equal(text(await s.photo(STAFF)), 'Barcode terbaca: 034000002405 (UPC-A)\nHERSHEYS KISSES — PCS Rp 45.000');
-  assert.deepEqual(s.searched, ['034000002405', '0034000002405', '0034000002405']);
+test('a code the list keeps in another form is still found: a UPC-A as its EAN-13, a UPC-E as its UPC-A', async () => {
+  const s = shop([{ text: '034000002405', format: 'UPC-A', alsoWritten: ['0034000002405'] },
+    { text: '01234565', format: 'UPC-E', alsoWritten: ['012345000065', '0012345000065'] }]);
+  assert.equal(text(await s.photo(STAFF)), ['Barcode terbaca: 034000002405 (UPC-A)', 'HERSHEYS KISSES — PCS Rp 45.000',
+    'Barcode terbaca: 01234565 (UPC-E)', 'PERMEN MINT — PCS Rp 2.500'].join('\n'));
+  assert.deepEqual(s.searched, ['034000002405', '0034000002405', '0034000002405', '01234565', '012345000065', '012345000065']);
 });
 
 test('no barcode read: the hint to take a closer, sharper photo in good light, in the person\'s language', async () => {

@@ -9,6 +9,11 @@ export interface FoundBarcode {
   text: string;
   /** EAN-13, EAN-8, UPC-A, UPC-E, Code 128 or Code 39. */
   format: string;
+  /**
+   * The same code as other scanners type it, when it has other forms: a UPC-A also as its EAN-13
+   * (a leading 0); a UPC-E also as the UPC-A and EAN-13 it stands for.
+   */
+  alsoWritten?: string[];
 }
 
 /**
@@ -66,12 +71,17 @@ export const READ_BUDGET_MS = 1500;
 const FORMAT_NAMES: Record<string, string> = { EAN13: 'EAN-13', EAN8: 'EAN-8', UPCA: 'UPC-A', UPCE: 'UPC-E', Code128: 'Code 128', Code39: 'Code 39' };
 
 /**
- * A code as printed under its bars. zxing reports a UPC-A as the EAN-13 it also is (a leading 0);
- * the 12 digits are what the pack shows and what a scanner types by default.
+ * A code as printed under its bars. zxing reports a UPC-A as the EAN-13 it also is (a leading 0),
+ * and a UPC-E expanded to that EAN-13, its 8 printed digits in `extra`; the printed digits are what
+ * the pack shows and what a scanner types by default.
  */
 function printed(r: ReadResult): FoundBarcode {
   const text = r.text.trim();
-  if (r.format === 'EAN13' && /^0\d{12}$/.test(text)) return { text: text.slice(1), format: 'UPC-A' };
+  if (r.format === 'UPCE' && /^0\d{12}$/.test(text)) {
+    const upce = /"UPCE":"(\d{8})"/.exec(r.extra)?.[1];
+    if (upce) return { text: upce, format: 'UPC-E', alsoWritten: [text.slice(1), text] };
+  }
+  if (r.format === 'EAN13' && /^0\d{12}$/.test(text)) return { text: text.slice(1), format: 'UPC-A', alsoWritten: [text] };
   return { text, format: FORMAT_NAMES[r.format] ?? r.format };
 }
 
