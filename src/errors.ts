@@ -13,8 +13,8 @@ import type { Lang } from './i18n/lang.ts';
 export const ERROR_KINDS = ['refused', 'unreachable', 'busy', 'interrupted', 'corrupt', 'config', 'usage'] as const;
 export type ErrorKind = typeof ERROR_KINDS[number];
 
-/** What a failure concerns: an outside system, this machine's disk, a file or list tokobot checks, or tokobot itself. */
-export const ERROR_SYSTEMS = ['dropbox', 'folder', 'ftp', 'sftp', 'telegram', 'whatsapp', 'email', 'postgres', 'mysql', 'docker', 'disk', 'backup-file', 'price-list', 'head-office', 'tokobot'] as const;
+/** What a failure concerns: an outside system, this machine's disk, a file or list tokobot checks (a barcode photo too), or tokobot itself. */
+export const ERROR_SYSTEMS = ['dropbox', 'folder', 'ftp', 'sftp', 'telegram', 'whatsapp', 'email', 'postgres', 'mysql', 'docker', 'disk', 'backup-file', 'price-list', 'head-office', 'barcode', 'tokobot'] as const;
 export type ErrorSystem = typeof ERROR_SYSTEMS[number];
 
 /** The part of an error that outlives it (an alert, a run record): enough for the owner's message. */

@@ -19,6 +19,7 @@ const NAME: Record<ErrorSystem, Text> = {
   'backup-file': { id: 'file backup', en: 'the backup file' },
   'price-list': { id: 'daftar harga', en: 'the price list' },
   'head-office': { id: 'tokobot kantor pusat', en: 'the head office\'s tokobot' },
+  barcode: { id: 'foto barcode', en: 'the barcode photo' },
   tokobot: { id: 'tokobot', en: 'tokobot' },
 };
 
@@ -123,6 +124,22 @@ const SPECIFIC: Partial<Record<`${ErrorKind}/${ErrorSystem}`, Text>> = {
   'refused/price-list': {
     id: 'Daftar harga baru gagal diperiksa dan tidak diterbitkan; daftar lama tetap dipakai. Periksa data di iPOS.',
     en: 'The new price list failed its checks and was not published; the previous list stays in use. Check the data in iPOS.',
+  },
+  'refused/barcode': {
+    id: 'tokobot tidak membaca foto ini. Rincian di bawah menyebut sebabnya.',
+    en: 'tokobot does not read this photo. The detail below says why.',
+  },
+  'usage/barcode': {
+    id: 'Yang dikirim bukan foto yang bisa dibaca tokobot. Kirim foto barcode (JPEG, PNG atau WebP).',
+    en: 'What was sent is not a photo tokobot can read. Send a photo of the barcode (JPEG, PNG or WebP).',
+  },
+  'unreachable/barcode': {
+    id: 'Foto tidak bisa diambil dari chat. Kirim fotonya lagi.',
+    en: 'The photo could not be fetched from the chat. Send it again.',
+  },
+  'corrupt/barcode': {
+    id: 'Foto ini rusak atau terpotong. Kirim fotonya lagi.',
+    en: 'This photo is damaged or cut short. Send it again.',
   },
   'busy/tokobot': {
     id: 'Pekerjaan ini sedang berjalan. Tunggu sampai selesai, lalu coba lagi.',

@@ -21,6 +21,7 @@ import type { RunKind } from '../store/run-history.ts';
 import type { DigestPeriod } from '../pipeline/reports/digest.ts';
 import type { Message } from '../message.ts';
 import type { RunEnd } from '../pipeline/runs/lifecycle.ts';
+import type { BarcodeReader } from '../adapters/barcode/barcode-reader.ts';
 
 /** A run /batal stopped: what it was, the stage it was in, and how it ends (it may finish well, when too far to stop). */
 export interface CancelledRun {
@@ -40,6 +41,8 @@ export interface CoreDeps {
   ownerGroups: ReadonlySet<number>;
   rateLimitPerMinute: number;
   search: Pick<PriceSearch, 'search' | 'suggest' | 'item'>;
+  /** Reads the barcodes on a photo sent to the bot. */
+  barcodes: BarcodeReader;
   status: (store: StoreConfig) => Promise<StoreStatus>;
   history: (store: string, limit: number) => Promise<SyncRun[]>;
   /** Starts a sync; rejects with AppError 'busy' when one of that store runs (in any process). */

@@ -7,6 +7,7 @@ import { ButtonCodec } from './button-codec.ts';
 import type { ChatCommand, CommandContext } from './commands/command.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from '../i18n/text.ts';
+import { barcodeReply } from './barcode-replies.ts';
 import { RecentSearches } from './recent-searches.ts';
 import { commandNamed, commandsFor, HELP_COMMAND, pressOf, PRICE_COMMAND } from './registry.ts';
 import type { Reply } from './reply.ts';
@@ -19,6 +20,15 @@ export interface Incoming {
   chat: Chat;
   /** Given by channels whose people are not in the Telegram roles (allowed WhatsApp numbers). */
   access?: Access;
+}
+
+/** A photo sent to the bot: read for barcodes, each answered as if typed. */
+export interface IncomingPhoto extends Omit<Incoming, 'text'> {
+  /**
+   * Fetches the picture, called only once the person may ask (a stranger's photo is never
+   * downloaded). Rejects with AppError (system 'barcode', 'refused') for one over the size limit.
+   */
+  image: () => Promise<Buffer>;
 }
 
 const MAX_QUESTION = 200;
@@ -68,18 +78,35 @@ export class CommandCore {
   /** null: say nothing (a user over the rate limit who was already told). */
   async message(m: Incoming): Promise<Reply | null> {
     return this.guard(m.userId, async (saved) => {
-      const lang = saved.lang;
       const text = m.text.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
       const cmd = /^\/([a-zA-Z_]+)(?:@\w+)?\s*(.*)$/s.exec(text);
       const command = cmd ? commandNamed(cmd[1] as string) ?? HELP_COMMAND : PRICE_COMMAND;
       const args = (cmd ? (cmd[2] as string) : text).slice(0, MAX_QUESTION).trim();
-      const role = m.access ?? this.accessOf(m.userId);
-      if (!role) return this.stranger(m, lang, command);
-      const access = this.access(role, m.chat);
-      if (!may(access, command)) return this.refusal(role, command, lang);
-      const who = this.who(m.userId, m.name, access, m.chat, saved);
-      return command.run({ ...this.context(who), args });
+      const admitted = await this.admit(m, command, saved);
+      return 'reply' in admitted ? admitted.reply : command.run({ ...this.context(admitted.who), args });
     });
+  }
+
+  /**
+   * A photo: the barcodes on it answered as each would be typed, or a hint for a better photo.
+   * Asked as a price question is, with the same access and rate limit.
+   */
+  async photo(p: IncomingPhoto): Promise<Reply | null> {
+    return this.guard(p.userId, async (saved) => {
+      const admitted = await this.admit(p, PRICE_COMMAND, saved);
+      if ('reply' in admitted) return admitted.reply;
+      const codes = await this.deps.barcodes.read(await p.image());
+      return barcodeReply(this.context(admitted.who), codes);
+    });
+  }
+
+  /** Who asks, as `command` answers them, or the reply that turns them away: a stranger, a role too low, a chat too open. */
+  private async admit(m: Omit<Incoming, 'text'>, command: ChatCommand, saved: { lang: Lang; store: string | null }): Promise<{ who: Who } | { reply: Reply }> {
+    const role = m.access ?? this.accessOf(m.userId);
+    if (!role) return { reply: await this.stranger(m, saved.lang, command) };
+    const access = this.access(role, m.chat);
+    if (!may(access, command)) return { reply: this.refusal(role, command, saved.lang) };
+    return { who: this.who(m.userId, m.name, access, m.chat, saved) };
   }
 
   /**
@@ -126,7 +153,7 @@ export class CommandCore {
     return { severity: 'error', lines: [t(lang, 'apology', { ref })] };
   }
 
-  private async stranger(m: Incoming, lang: Lang, command: ChatCommand): Promise<Reply> {
+  private async stranger(m: Pick<Incoming, 'userId' | 'name'>, lang: Lang, command: ChatCommand): Promise<Reply> {
     if (command.forStranger) return command.forStranger({ id: m.userId, lang });
     if (await this.deps.chat.firstSightOfStranger(m.userId, m.name)) {
       await this.deps.notifyOwners((l) => t(l, 'strangerToOwner', { name: m.name, id: m.userId })).catch((err) =>

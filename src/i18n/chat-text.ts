@@ -3,6 +3,8 @@ export const CHAT_TEXT = {
   noMatch: { id: 'Tidak ada barang yang cocok dengan "{q}".', en: 'No item matches "{q}".' },
   didYouMean: { id: 'Mungkin maksud Anda: {s}', en: 'Did you mean: {s}' },
   pageOf: { id: '{from}–{to} dari {total}', en: '{from}–{to} of {total}' },
+  barcodeRead: { id: 'Barcode terbaca: {code} ({format})', en: 'Barcode read: {code} ({format})' },
+  barcodeUnreadable: { id: 'Barcode tidak terbaca. Foto lebih dekat, tajam, dan di tempat terang.', en: 'The barcode could not be read. Take the photo closer, in focus, and in good light.' },
   noList: { id: 'Belum ada daftar harga (belum ada sync yang berhasil).', en: 'No price list yet (no successful sync).' },
   termIntro: { id: 'Tanya seperti ke bot: nama barang ("minyak goreng"), kode atau barcode, atau /status, /sync, /toko, /help. Ctrl-D atau /keluar untuk selesai.',
     en: 'Ask as you would ask the bot: an item\'s name ("minyak goreng"), a code or a barcode, or /status, /sync, /toko, /help. Ctrl-D or /exit ends.' },

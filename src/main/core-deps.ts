@@ -11,6 +11,7 @@ import type { Alerting } from './alerting.ts';
 import { readAgentStatuses } from './agent-reads.ts';
 import { priceFileName, priceWorkbook } from '../pipeline/price-workbook.ts';
 import { onDemandReport } from './reports.ts';
+import { ZxingBarcodeReader } from '../adapters/barcode/barcode-reader.ts';
 
 /** What the command core is wired to besides the app: the runners and schedules of this process. */
 export interface CoreWiring {
@@ -35,7 +36,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
   return {
     stores: app.config.stores, roles: telegram.roles, publicMode: telegram.publicMode, rateLimitPerMinute: telegram.rateLimitPerMinute,
     ownerGroups: telegram.ownerGroups,
-    search,
+    search, barcodes: new ZxingBarcodeReader(),
     status: (store) => storeStatus(app.opsStores, store),
     history: (store, limit) => app.opsStores.runs.recent(store, limit),
     runSync: queuedSync ?? ((store, trigger, onProgress) => runner.run(store, trigger, onProgress)),

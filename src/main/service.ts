@@ -163,7 +163,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   if (app.config.whatsapp.enabled) {
     const createClient = options.whatsappClient ?? await whatsAppWebClient(app);
     whatsapp = new WhatsAppMessenger({ createClient, logger: app.logger, onQr: qrToOwners(app, bot, connection, owners) });
-    whatsapp.onMessage((from, text) => answerWhatsApp(core, app.config.whatsapp.allowed, from, text));
+    whatsapp.onMessage((from, text, message) => answerWhatsApp(core, app.config.whatsapp.allowed, from, text, message));
     void whatsapp.start();
   }
   const alerting = late.alerting = startAlerting(app, { api: bot.api, telegram: connection, chat, syncRunner: runner, backupRunner: backups, whatsapp,

@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net';
  * messages sent and edited are kept per chat (an HTML text Telegram could not parse is refused
  * as Telegram refuses it), every call is recorded, user updates can be injected, a method can be
  * made to answer 429 with retry_after, a chat can block the bot, and Telegram can be made
- * unreachable for a while (an outage), or start refusing connections and come up later.
+ * unreachable for a while (an outage), or start refusing connections and come up later. Users can
+ * send photos and files: getFile names a path and /file/bot<token>/<path> serves the bytes, as
+ * Telegram does (core.telegram.org/bots/api#getfile), files over 20 MB refused by getFile.
  */
 export interface Call {
   method: string;
@@ -30,6 +32,21 @@ export type OutageMode = 'refuse' | '502';
 export interface TgUser { id: number; first_name: string; username?: string }
 
 const MAX_WAIT_MS = 2000;
+
+/** The largest file getFile hands out (core.telegram.org/bots/api#getfile). */
+const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+
+/** A file a user sent: what getFile and the file address serve. */
+interface HeldFile {
+  file_id: string;
+  file_unique_id: string;
+  file_size?: number;
+  file_path: string;
+  bytes: Buffer;
+}
+
+/** One size of a photo as the test makes it (Telegram makes several, from a 90 px thumbnail up). */
+export interface PhotoSizeBytes { bytes: Buffer; width: number; height: number }
 
 /** The tags of Telegram's HTML style (core.telegram.org/bots/api#html-style). */
 const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote']);
@@ -111,6 +128,9 @@ export class FakeTelegram {
   readonly blocked = new Set<number>();
   /** When each request during an outage arrived (connections cut or 502 answered). */
   readonly turnedAway: number[] = [];
+  private readonly files = new Map<string, HeldFile>();
+  /** The file_id of each file downloaded through its file address, in order. */
+  readonly downloads: string[] = [];
 
   /**
    * `refusing`: the port is chosen but nothing listens on it yet, so every connection is refused
@@ -185,6 +205,34 @@ export class FakeTelegram {
     this.push({ message: { message_id: this.nextMessage++, from: { ...from, is_bot: false }, chat, date: Math.floor(Date.now() / 1000), text } });
   }
 
+  /**
+   * Keeps a file a user sent. `announce: false`: Telegram does not say its size (file_size is
+   * optional in the Bot API), so only the download shows it.
+   */
+  private hold(bytes: Buffer, path: string, announce = true): Omit<HeldFile, 'bytes' | 'file_path'> {
+    const n = this.files.size + 1;
+    const file: HeldFile = { file_id: `file-${n}-${path.replace(/\W/g, '')}`, file_unique_id: `u${n}`, file_path: path, bytes,
+      ...(announce ? { file_size: bytes.length } : {}) };
+    this.files.set(file.file_id, file);
+    return { file_id: file.file_id, file_unique_id: file.file_unique_id, ...(announce ? { file_size: bytes.length } : {}) };
+  }
+
+  /** A user sends a photo: each size a file of its own, as Telegram sends them (smallest first). */
+  userSendsPhoto(from: TgUser, sizes: PhotoSizeBytes[], chat: { id: number; type: string } = { id: from.id, type: 'private' }, caption?: string): string[] {
+    const photo = sizes.map((s, i) => ({ ...this.hold(s.bytes, `photos/file_${this.files.size}_${i}.jpg`), width: s.width, height: s.height }));
+    this.push({ message: { message_id: this.nextMessage++, from: { ...from, is_bot: false }, chat, date: Math.floor(Date.now() / 1000), photo, ...(caption ? { caption } : {}) } });
+    return photo.map((p) => p.file_id);
+  }
+
+  /** A user sends a file (a picture sent "as a file" keeps its bytes and its mime type). */
+  userSendsDocument(from: TgUser, doc: { bytes: Buffer; mime_type: string; file_name: string; announce?: boolean },
+    chat: { id: number; type: string } = { id: from.id, type: 'private' }): string {
+    const held = this.hold(doc.bytes, `documents/${doc.file_name}`, doc.announce);
+    this.push({ message: { message_id: this.nextMessage++, from: { ...from, is_bot: false }, chat, date: Math.floor(Date.now() / 1000),
+      document: { ...held, file_name: doc.file_name, mime_type: doc.mime_type } } });
+    return held.file_id;
+  }
+
   userPresses(from: TgUser, message: SentMessage, data: string): void {
     this.push({ callback_query: { id: String(this.nextUpdate), from: { ...from, is_bot: false }, chat_instance: '1', data,
       message: { message_id: message.message_id, chat: message.chat, date: Math.floor(Date.now() / 1000), text: message.text } } });
@@ -219,6 +267,8 @@ export class FakeTelegram {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? '');
+    if (download) return this.serveFile(download[1] as string, decodeURIComponent(download[2] as string), res);
     const m = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? '');
     const send = (status: number, value: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(value)); };
     if (!m || m[1] !== this.token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
@@ -258,9 +308,27 @@ export class FakeTelegram {
         msg.reply_markup = fields.reply_markup as SentMessage['reply_markup'];
         return ok({ ...msg, date: 0 });
       }
+      case 'getFile': {
+        const file = this.files.get(String(fields.file_id));
+        if (!file) return send(400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+        if (file.bytes.length > MAX_DOWNLOAD_BYTES) return send(400, { ok: false, error_code: 400, description: 'Bad Request: file is too big' });
+        const { bytes: _bytes, ...shown } = file;
+        return ok(shown);
+      }
       case 'answerCallbackQuery': case 'setMyCommands': case 'deleteWebhook': case 'setWebhook': return ok(true);
       default: return send(404, { ok: false, error_code: 404, description: `Not Found: method ${method}` });
     }
+  }
+
+  private serveFile(token: string, path: string, res: http.ServerResponse): void {
+    const file = [...this.files.values()].find((f) => f.file_path === path);
+    if (token !== this.token || !file || file.bytes.length > MAX_DOWNLOAD_BYTES) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
+    }
+    this.downloads.push(file.file_id);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
+    res.end(file.bytes);
   }
 
   private store(fields: Record<string, unknown>, content: Partial<SentMessage>): SentMessage {

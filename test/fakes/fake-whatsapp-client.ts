@@ -20,6 +20,8 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
   /** Files sent (sendFile), in order, with the text sent before each counted in `afterTexts`. */
   readonly files: { chatId: string; type: string; name: string; bytes: Buffer; afterTexts: number }[] = [];
   readonly lookups: string[] = [];
+  /** How many attachments were downloaded (downloadMedia). */
+  downloads = 0;
   private isReady = false;
 
   constructor(private readonly net: FakeWhatsApp) {
@@ -70,6 +72,13 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
   disconnect(reason = 'NAVIGATION'): void { this.isReady = false; this.emit('disconnected', reason); }
   message(m: Partial<WhatsAppIncoming> & { from: string }): void {
     this.emit('message', { fromMe: false, body: '', ...m });
+  }
+
+  /** A photo from `from` (a chat id): type 'image', its bytes given by downloadMedia as base64, as whatsapp-web.js's MessageMedia. */
+  photo(from: string, bytes: Buffer, options: { mimetype?: string; caption?: string; type?: string } = {}): void {
+    const media = { mimetype: options.mimetype ?? 'image/jpeg', data: bytes.toString('base64'), filesize: bytes.length };
+    this.emit('message', { from, fromMe: false, body: options.caption ?? '', hasMedia: true, type: options.type ?? 'image',
+      downloadMedia: async () => { this.downloads++; return media; } });
   }
 
   private mustBeReady(): void {

@@ -26,6 +26,7 @@ export function testCore(over: Partial<CoreDeps> = {}) {
       search: async (store, query) => ({ store, query, listed: true, exact: false, total: 1, items: [item] }),
       suggest: async () => [], item: async () => item,
     },
+    barcodes: { read: async () => [] },
     status: async () => { throw new Error('not under test'); },
     history: async () => [],
     runSync: async () => { throw new AppError('busy', 'tokobot', 'A sync of store "Toko Utama" is already running; wait for it to finish.'); },

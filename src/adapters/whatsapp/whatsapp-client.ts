@@ -9,7 +9,21 @@ export interface WhatsAppIncoming {
   /** The chat: `<digits>@c.us` for a person, `…@g.us` for a group, `status@broadcast`, `…@lid`. */
   from: string;
   fromMe: boolean;
+  /** The text, or a photo's caption. */
   body: string;
+  /** True for a photo, video, voice note, sticker or document. */
+  hasMedia?: boolean;
+  /** What the message is: 'chat' (text), 'image', 'document', 'sticker', … */
+  type?: string;
+  /** The attachment, base64 (whatsapp-web.js's MessageMedia); undefined when WhatsApp no longer has it. */
+  downloadMedia?: () => Promise<WhatsAppMedia | undefined>;
+}
+
+export interface WhatsAppMedia {
+  mimetype: string;
+  /** The file, base64. */
+  data: string;
+  filesize?: number | null;
 }
 
 export interface WhatsAppListeners {

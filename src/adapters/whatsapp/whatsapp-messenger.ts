@@ -11,9 +11,8 @@ export { qrPng } from './whatsapp-qr.ts';
 type LogFn = (obj: object, msg: string) => void;
 export interface WhatsAppLogger { debug: LogFn; info: LogFn; warn: LogFn; error: LogFn }
 
-/** Answers a chat message from a person (`from` is their number, digits only); null means no answer. */
-/** The answer to a person's message: its text, and the files that go after it (a report's chart and PDF); null: no answer. */
-export type WhatsAppMessageHandler = (from: string, text: string) => Promise<string | { text: string; files: MessageFile[] } | null>;
+/** The answer to a person's message (`from` is their number, digits only; `message` for its attachment): its text, and the files that go after it (a report's chart and PDF); null: no answer. */
+export type WhatsAppMessageHandler = (from: string, text: string, message: WhatsAppIncoming) => Promise<string | { text: string; files: MessageFile[] } | null>;
 
 export interface WhatsAppMessengerOptions {
   /** Called for the first connection and again for every reconnect: each call must give a fresh client. */
@@ -199,10 +198,10 @@ export class WhatsAppMessenger implements Messenger {
   private async answer(client: WhatsAppClient, message: WhatsAppIncoming): Promise<void> {
     const text = message.body?.trim();
     // Groups (@g.us), status updates and other kinds of chat are not for the bot.
-    if (!this.handler || message.fromMe || !text || !message.from.endsWith('@c.us')) return;
+    if (!this.handler || message.fromMe || !(text || message.hasMedia) || !message.from.endsWith('@c.us')) return;
     const from = message.from.slice(0, -'@c.us'.length);
     try {
-      const reply = await this.handler(from, text);
+      const reply = await this.handler(from, text ?? '', message);
       if (typeof reply === 'string') await client.sendMessage(message.from, reply);
       else if (reply) {
         await client.sendMessage(message.from, reply.text);

@@ -12,6 +12,7 @@ import { commandsFor, strangerCommands } from '../registry.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import type { Reply } from '../reply.ts';
 import { renderHtml } from './render-html.ts';
+import { telegramImage } from './telegram-photo.ts';
 import { networkRetry, type NetworkRetryOptions } from '../../adapters/telegram/network-retry.ts';
 import { telegramClient } from '../../adapters/telegram/telegram-client.ts';
 import type { ProxySection } from '../../config/sections.ts';
@@ -112,6 +113,14 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
 
   bot.on('message:text', async (ctx) => {
     const reply = await o.core.message({ userId: ctx.from.id, name: nameOf(ctx), text: ctx.msg.text, chat: chatOf(ctx.chat) });
+    if (reply) await send(ctx, reply);
+  });
+
+  // A photo of a barcode, or a picture sent as a file: answered as the code typed.
+  bot.on(['message:photo', 'message:document'], async (ctx) => {
+    const image = telegramImage(ctx.msg, ctx.api, o);
+    if (!image) return;
+    const reply = await o.core.photo({ userId: ctx.from.id, name: nameOf(ctx), chat: chatOf(ctx.chat), image });
     if (reply) await send(ctx, reply);
   });
 
