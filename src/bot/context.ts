@@ -19,6 +19,8 @@ import type { ButtonMemory } from '../store/button-memory.ts';
 import type { WebUser } from '../store/web-auth.ts';
 import type { RunKind } from '../store/run-history.ts';
 import type { RunEnd } from '../pipeline/runs/lifecycle.ts';
+import type { RecordedChange } from '../store/price-changes.ts';
+import type { ChangeReader } from '../pipeline/price-change-workbook.ts';
 
 /** A run /batal stopped: what it was, the stage it was in, and how it ends (it may finish well, when too far to stop). */
 export interface CancelledRun {
@@ -81,6 +83,15 @@ export interface CoreDeps {
   headOfficeUrl?: string;
   /** A new one-time sign-in link to the web dashboard (its whole URL); unset while the dashboard is off. */
   webLink?: (user: WebUser) => Promise<string>;
+  /** The recorded price changes (/changes); unset where none are recorded. */
+  priceChanges?: {
+    /** The store's changes published in [from, to). */
+    since: (store: string, from: Date, to: Date) => Promise<RecordedChange[]>;
+    /** All of them as an Excel workbook for this reader (cost only with withCost). */
+    workbook: (store: string, changes: readonly RecordedChange[], days: number, reader: ChangeReader) => Promise<{ path: string; filename: string }>;
+    /** Whether the person gets the changes after each sync. */
+    subscribe: (userId: number, on: boolean) => Promise<void>;
+  };
   /** What long buttons stand for, kept beyond a restart. */
   buttonMemory: ButtonMemory;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;

@@ -10,6 +10,7 @@ import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import type { Alerting } from './alerting.ts';
 import { readAgentStatuses } from './agent-reads.ts';
 import { priceFileName, priceWorkbook } from '../pipeline/price-workbook.ts';
+import { changeCommands } from './change-notices.ts';
 
 /** What the command core is wired to besides the app: the runners and schedules of this process. */
 export interface CoreWiring {
@@ -55,6 +56,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
     ...(webLink ? { webLink } : {}),
+    priceChanges: changeCommands(app),
     agents: () => readAgentStatuses(app), agentTokens: app.opsStores.agents, headOfficeUrl: app.config.web.baseUrl,
     backups: {
       jobs: app.config.jobs,
