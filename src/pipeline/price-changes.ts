@@ -30,8 +30,9 @@ export const BIG_CHANGE_PERCENT = 50;
 export const UNIT_RATIO = 10;
 
 /**
- * One change. Item changes carry the item only (satuan, level and jmlsampai ''); unit changes the
- * unit; the rest one price entry. Prices and cost as the CSV wrote them; cost is the list's
+ * One change. Item changes carry the item only (satuan, level and jmlsampai '', no prices); unit
+ * changes the unit and the price of its first entry (after for a unit added, before for one
+ * removed); the rest one price entry. Prices and cost as the CSV wrote them; cost is the list's
  * hargapokok after the change (before it, for what was removed), null when it has none.
  */
 export interface PriceChange {
@@ -143,10 +144,10 @@ function compareItem(code: string, was: Map<string, Map<string, Entry>>, now: Ma
   for (const [satuan, entries] of now) {
     const old = was.get(satuan);
     if (old) compareUnit(code, old, entries, perUnit, out);
-    else out.push(change('unit-added', code, entries.values().next().value!, 'unit', { before: null, after: null }, unionFlags(entries.values(), perUnit)));
+    else { const first = entries.values().next().value!; out.push(change('unit-added', code, first, 'unit', { before: null, after: first.price }, unionFlags(entries.values(), perUnit))); }
   }
   for (const [satuan, entries] of was) {
-    if (!now.has(satuan)) out.push(change('unit-removed', code, entries.values().next().value!, 'unit', { before: null, after: null }, []));
+    if (!now.has(satuan)) { const first = entries.values().next().value!; out.push(change('unit-removed', code, first, 'unit', { before: first.price, after: null }, [])); }
   }
 }
 
