@@ -3,7 +3,7 @@ import type { Role, StoreConfig } from '../config/load-config.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { ChangeReader } from '../pipeline/price-change-workbook.ts';
 import type { ChangeAnnouncement, PriceChangeLog, RecordedChange } from '../store/price-changes.ts';
-import { changeNotice } from './change-replies.ts';
+import { changeNotice, changesCaption } from './change-replies.ts';
 import type { Reply } from './reply.ts';
 
 /** A publication older than this when the service sees it (after a long stop) is not told: /changes still shows it. */
@@ -46,7 +46,7 @@ async function announce(deps: ChangeNoticeDeps, a: ChangeAnnouncement, to: { id:
       if (!books.has(key)) books.set(key, await deps.workbook(a.store, a.changes, reader));
       const book = books.get(key)!;
       const notice = changeNotice(store, a.publishedAt, a.changes, reader, deps.zone, deps.dashboard?.(a.store));
-      const caption = notice.title ?? '';
+      const caption = changesCaption(store.name, a.changes.length, reader.lang);
       await deps.send(r.id, { ...notice, document: { path: book.path, filename: book.filename, caption } })
         .then(() => sent++, (err: unknown) => deps.logger.warn({ err, to: r.id, store: a.store }, 'could not send the price changes'));
     }

@@ -33,8 +33,8 @@ export function changeLine(c: PriceChange, lang: Lang): string {
   return `${head}: ${body}${flags}`;
 }
 
-/** Counts, what to check, and the biggest changes, for a reader (cost only for owners). */
-export function changeSummary(all: readonly PriceChange[], reader: ChangeReader): string[] {
+/** Counts and what to check, then the biggest changes, for a reader (cost only for owners). */
+export function changeSummary(all: readonly PriceChange[], reader: ChangeReader): { counts: string[]; biggest: string[] } {
   const changes = reader.withCost ? [...all] : withoutCost(all);
   const counts = countChanges(changes);
   const kinds = CHANGE_KINDS.filter((k) => counts[k] > 0).map((k) => t(reader.lang, KIND_TEXT[k], { n: number(counts[k], reader.lang) }));
@@ -44,8 +44,19 @@ export function changeSummary(all: readonly PriceChange[], reader: ChangeReader)
     const byFlag = (['below-cost', 'big-change', 'unit-ratio'] as const).map((f) => [f, flagged.filter((c) => c.flags.includes(f)).length] as const).filter(([, n]) => n > 0);
     lines.push(t(reader.lang, 'changesFlagged', { n: number(flagged.length, reader.lang), list: byFlag.map(([f, n]) => `${flagText(f, reader.lang)}: ${number(n, reader.lang)}`).join(', ') }));
   }
-  lines.push(t(reader.lang, 'changesBiggest'), ...biggestFirst(changes).slice(0, SHOWN_CHANGES).map((c) => `• ${changeLine(c, reader.lang)}`));
-  return lines;
+  return { counts: lines, biggest: [t(reader.lang, 'changesBiggest'), ...biggestFirst(changes).slice(0, SHOWN_CHANGES).map((c) => `• ${changeLine(c, reader.lang)}`)] };
+}
+
+/** Telegram's limit for a document's caption. */
+const CAPTION_LIMIT = 1024;
+
+/**
+ * The caption of the workbook: the title, the counts and what to check. Telegram shows a reply
+ * with a document as the document and its caption alone, so this is what a /changes there reads.
+ */
+function captionOf(title: string, counts: string[]): string {
+  const text = [title, ...counts].join('\n');
+  return text.length <= CAPTION_LIMIT ? text : `${text.slice(0, CAPTION_LIMIT - 1)}…`;
 }
 
 /** The reader of a person: owners see cost. */
@@ -72,23 +83,28 @@ export async function changesReply(deps: CoreDeps, who: Who, args: string): Prom
   if (!changes.length) return { severity: 'info', title, lines: [t(who.lang, 'changesNone', { store: who.store.name, period })] };
   const reader = readerOf(who);
   const file = await log.workbook(who.store.id, changes, days, reader);
-  const caption = t(who.lang, 'changesCaption', { store: who.store.name, period, n: number(changes.length, who.lang) });
+  const { counts, biggest } = changeSummary(changes, reader);
+  const caption = captionOf(t(who.lang, 'changesCaption', { store: who.store.name, period, n: number(changes.length, who.lang) }), counts);
   return {
     severity: 'info', title,
-    lines: [...changeSummary(changes, reader), t(who.lang, 'changesAllInFile', { n: number(changes.length, who.lang) })],
+    lines: [...counts, ...biggest, t(who.lang, 'changesAllInFile', { n: number(changes.length, who.lang) })],
     document: { path: file.path, filename: file.filename, caption },
   };
 }
 
+/** The workbook's caption after a sync (the message before it says the rest). */
+export const changesCaption = (store: string, n: number, lang: Lang) => t(lang, 'changesCaption', { store, period: t(lang, 'changesAfterSyncPeriod'), n: number(n, lang) });
+
 /** The message after a publication: when it was published, its changes summed up, and where all of them are. */
 export function changeNotice(store: StoreConfig, publishedAt: Date, changes: readonly RecordedChange[], reader: ChangeReader, zone: string, dashboard?: string): Reply {
   const flagged = (reader.withCost ? changes : withoutCost(changes)).some((c) => c.flags.length);
+  const { counts, biggest } = changeSummary(changes, reader);
   return {
     severity: flagged ? 'warning' : 'info',
     title: t(reader.lang, 'changesTitle', { store: store.name }),
     lines: [
       t(reader.lang, 'changesAfterSync', { time: formatTime(publishedAt, store.timeZone ?? zone, reader.lang) }),
-      ...changeSummary(changes, reader),
+      ...counts, ...biggest,
       t(reader.lang, 'changesAllInFile', { n: number(changes.length, reader.lang) }),
       ...(dashboard ? [t(reader.lang, 'changesLink', { url: dashboard })] : []),
     ],

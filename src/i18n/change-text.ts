@@ -4,6 +4,7 @@ export const CHANGE_TEXT = {
   changesSinceDays: { id: '{days} hari terakhir', en: 'the last {days} days' },
   changesSinceDay: { id: '24 jam terakhir', en: 'the last 24 hours' },
   changesAfterSync: { id: 'Daftar harga baru terbit {time}.', en: 'A new price list was published at {time}.' },
+  changesAfterSyncPeriod: { id: 'sync terakhir', en: 'the last sync' },
   changesNone: { id: 'Tidak ada perubahan harga {store} dalam {period}.', en: 'No price changes of {store} in {period}.' },
   changesCounts: { id: 'Perubahan: {list}.', en: 'Changes: {list}.' },
   changesFlagged: { id: '⚠️ Perlu dicek: {n} ({list}).', en: '⚠️ To check: {n} ({list}).' },

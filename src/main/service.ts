@@ -57,6 +57,8 @@ export interface ServiceOptions {
   syncWatch?: SyncWatchOptions;
   /** The worker's heartbeat (tests shorten it). */
   workerBeatMs?: number;
+  /** How often publications are looked for to tell their price changes (tests shorten it). */
+  changeNoticeMs?: number;
 }
 
 /**
@@ -168,7 +170,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     void whatsapp.start();
   }
   // Each publication's price changes to the owners, whichever process published it; once Telegram answers.
-  const notices = startChangeNotices(app, { api: () => (connection.state().ready ? bot.api : undefined), langOf });
+  const notices = startChangeNotices(app, { api: () => (connection.state().ready ? bot.api : undefined), langOf, intervalMs: options.changeNoticeMs });
   runner.onFinished((outcome) => { if (outcome.status === 'success') notices.kick(); });
   const alerting = late.alerting = startAlerting(app, { api: bot.api, telegram: connection, chat, syncRunner: runner, backupRunner: backups, whatsapp,
     intervalMs: options.alertIntervalMs, channelGraceMs: options.channelGraceMs });
