@@ -159,7 +159,7 @@ export function compareLists(before: ListRead, after: ListRead): PriceChange[] {
     if (was) { compareItem(code, was, units, out); continue; }
     const perUnit = perBaseUnit(units);
     const first = units.values().next().value!.values().next().value!;
-    out.push(change('item-added', code, first, 'item', { before: null, after: null }, [...units.values()].flatMap((u) => unionFlags(u.values(), perUnit)).filter((f, i, all) => all.indexOf(f) === i)));
+    out.push(change('item-added', code, first, 'item', { before: null, after: null }, unionFlags([...units.values()].flatMap((u) => [...u.values()]), perUnit)));
   }
   for (const [code, units] of before) {
     if (!after.has(code)) out.push(change('item-removed', code, units.values().next().value!.values().next().value!, 'item', { before: null, after: null }, []));

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { biggestFirst, changeAmount, comparePriceFiles, countChanges, withoutCost, type ChangeFlag, type PriceChange } from '../../src/pipeline/price-changes.ts';
+import { recordChanges } from '../../src/pipeline/record-changes.ts';
 import { generateStore, mutate, writeList, type Mutations, type Row } from '../helpers/list-pairs.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), `tokobot-F-changes-${process.pid}-`));
@@ -69,4 +70,26 @@ test('biggest first: flagged changes, then by percent', async () => {
   assert.ok(ordered[0]!.flags.includes('big-change'));
   const rest = ordered.slice(1).map((c) => Math.abs(changeAmount(c).percent!));
   assert.deepEqual(rest, [...rest].sort((a, b) => b - a));
+});
+
+test('recording never fails a sync: no list before, a list before gone, a log that refuses', async () => {
+  const rows = generateStore('catat', 5, 8);
+  const now = writeList(dir, 'record-now.csv', rows);
+  const { after: changed } = mutate(rows, { ...NONE, raised: 2 }, 88);
+  const before = writeList(dir, 'record-before.csv', changed);
+  const recorded: [string, number, string | null, number][] = [];
+  const warned: unknown[] = [];
+  const deps = (fail = false) => ({
+    log: { record: async (store: string, runId: number, previous: string | null, changes: readonly PriceChange[]) => {
+      if (fail) throw new Error('ops database gone');
+      recorded.push([store, runId, previous, changes.length]);
+    } },
+    logger: { warn: (o: unknown) => { warned.push(o); } },
+  });
+  assert.equal(await recordChanges(deps(), 'catat', 1, null, now), null, 'the first publication has nothing to compare with');
+  assert.equal(await recordChanges(deps(), 'catat', 2, before, now), 2);
+  assert.deepEqual(recorded, [['catat', 2, 'record-before.csv', 2]]);
+  assert.equal(await recordChanges(deps(), 'catat', 3, path.join(dir, 'gone.csv'), now), null);
+  assert.equal(await recordChanges(deps(true), 'catat', 4, before, now), null);
+  assert.equal(warned.length, 2);
 });
