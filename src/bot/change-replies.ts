@@ -33,12 +33,16 @@ export function changeLine(c: PriceChange, lang: Lang): string {
   return `${head}: ${body}${flags}`;
 }
 
+/** "naik 5, turun 3, barang baru 2": the kinds there are, in CHANGE_KINDS order. */
+function kindCounts(changes: readonly PriceChange[], lang: Lang): string {
+  const counts = countChanges(changes);
+  return CHANGE_KINDS.filter((k) => counts[k] > 0).map((k) => t(lang, KIND_TEXT[k], { n: number(counts[k], lang) })).join(', ');
+}
+
 /** Counts and what to check, then the biggest changes, for a reader (cost only for owners). */
 export function changeSummary(all: readonly PriceChange[], reader: ChangeReader): { counts: string[]; biggest: string[] } {
   const changes = reader.withCost ? [...all] : withoutCost(all);
-  const counts = countChanges(changes);
-  const kinds = CHANGE_KINDS.filter((k) => counts[k] > 0).map((k) => t(reader.lang, KIND_TEXT[k], { n: number(counts[k], reader.lang) }));
-  const lines = [t(reader.lang, 'changesCounts', { list: kinds.join(', ') })];
+  const lines = [t(reader.lang, 'changesCounts', { list: kindCounts(changes, reader.lang) })];
   const flagged = changes.filter((c) => c.flags.length);
   if (flagged.length) {
     const byFlag = (['below-cost', 'big-change', 'unit-ratio'] as const).map((f) => [f, flagged.filter((c) => c.flags.includes(f)).length] as const).filter(([, n]) => n > 0);
@@ -109,4 +113,15 @@ export function changeNotice(store: StoreConfig, publishedAt: Date, changes: rea
       ...(dashboard ? [t(reader.lang, 'changesLink', { url: dashboard })] : []),
     ],
   };
+}
+
+/**
+ * One line for a daily digest: "Toko Pusat: naik 5, turun 3, barang baru 2 · ⚠️ 2 perlu dicek",
+ * or null without changes. The digest reads the changes with PriceChangeLog.since(store, from, to).
+ */
+export function changeDigestLine(storeName: string, all: readonly PriceChange[], reader: ChangeReader): string | null {
+  if (!all.length) return null;
+  const changes = reader.withCost ? [...all] : withoutCost(all);
+  const flagged = changes.filter((c) => c.flags.length).length;
+  return `${storeName}: ${kindCounts(changes, reader.lang)}${flagged ? ` · ⚠️ ${t(reader.lang, 'changesToCheck', { n: number(flagged, reader.lang) })}` : ''}`;
 }

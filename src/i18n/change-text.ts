@@ -8,6 +8,7 @@ export const CHANGE_TEXT = {
   changesNone: { id: 'Tidak ada perubahan harga {store} dalam {period}.', en: 'No price changes of {store} in {period}.' },
   changesCounts: { id: 'Perubahan: {list}.', en: 'Changes: {list}.' },
   changesFlagged: { id: '⚠️ Perlu dicek: {n} ({list}).', en: '⚠️ To check: {n} ({list}).' },
+  changesToCheck: { id: '{n} perlu dicek', en: '{n} to check' },
   changesBiggest: { id: 'Terbesar:', en: 'Biggest:' },
   changesAllInFile: { id: 'Semua {n} perubahan ada di file Excel.', en: 'All {n} changes are in the Excel file.' },
   changesLink: { id: 'Dasbor: {url}', en: 'Dashboard: {url}' },

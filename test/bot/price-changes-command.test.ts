@@ -6,6 +6,7 @@ import path from 'node:path';
 import readXlsxFile from 'read-excel-file/node';
 import type { CoreDeps } from '../../src/bot/context.ts';
 import { announceChanges, noticeRecipients } from '../../src/bot/change-notices.ts';
+import { changeDigestLine } from '../../src/bot/change-replies.ts';
 import type { Reply } from '../../src/bot/reply.ts';
 import type { Role } from '../../src/config/load-config.ts';
 import { comparePriceFiles } from '../../src/pipeline/price-changes.ts';
@@ -121,4 +122,12 @@ test('after a sync: owners are told once (unless they said off), admins who said
   await log.record('main', id, null, []);
   await runs.update(id, {}, 'success');
   assert.equal(await announceChanges(deps), 0, 'a publication that changed nothing is not told');
+});
+
+test('a digest line per store: counts and how many to check (below cost for owners only)', async () => {
+  const { changes } = await logWithChanges();
+  assert.equal(changeDigestLine('Toko Utama', changes, { lang: 'id', withCost: true }),
+    'Toko Utama: naik 5, turun 3, barang baru 2, barang hilang 1, satuan baru 1, satuan hilang 1, level baru 1, level hilang 1, harga grosir baru 1, harga grosir hilang 1 · ⚠️ 3 perlu dicek');
+  assert.match(changeDigestLine('Toko Utama', changes, { lang: 'en', withCost: false })!, /^Toko Utama: 5 up, 3 down, .* · ⚠️ 2 to check$/);
+  assert.equal(changeDigestLine('Toko Utama', [], { lang: 'id', withCost: true }), null);
 });
