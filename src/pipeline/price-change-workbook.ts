@@ -44,7 +44,7 @@ const COLUMNS: Column[] = [
   { header: 'colFlags', width: 30, kind: 'text', value: (c, lang) => c.flags.map((f) => flagWords(f, lang)).join('; ') },
 ];
 
-export const flagWords = (f: ChangeFlag, lang: Lang) => t(lang, FLAG_TEXT[f], { percent: 50, ratio: 10 });
+const flagWords = (f: ChangeFlag, lang: Lang) => t(lang, FLAG_TEXT[f], { percent: 50, ratio: 10 });
 
 const FORMAT = { rupiah: '"Rp"#,##0', count: '#,##0.###', percent: '0.0%', time: 'yyyy-mm-dd hh:mm', text: '@' } as const;
 

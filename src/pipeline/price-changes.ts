@@ -65,7 +65,7 @@ type ListRead = Map<string, Map<string, Map<string, Entry>>>;
 
 const SEP = '\u0000';
 
-export async function readList(file: string): Promise<ListRead> {
+async function readList(file: string): Promise<ListRead> {
   const items: ListRead = new Map();
   await eachCsvRow(file, (r) => {
     const e: Entry = {
