@@ -3,7 +3,7 @@ import path from 'node:path';
 import { t, type TextKey } from '../i18n/text.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { RecordedChange } from '../store/price-changes.ts';
-import { changeAmount, type ChangeFlag, type ChangeKind } from './price-changes.ts';
+import { BIG_CHANGE_PERCENT, changeAmount, UNIT_RATIO, type ChangeFlag, type ChangeKind } from './price-changes.ts';
 
 /** How a reader sees changes: in their language, and with cost (owners) or without. */
 export interface ChangeReader {
@@ -44,7 +44,7 @@ const COLUMNS: Column[] = [
   { header: 'colFlags', width: 30, kind: 'text', value: (c, lang) => c.flags.map((f) => flagWords(f, lang)).join('; ') },
 ];
 
-const flagWords = (f: ChangeFlag, lang: Lang) => t(lang, FLAG_TEXT[f], { percent: 50, ratio: 10 });
+const flagWords = (f: ChangeFlag, lang: Lang) => t(lang, FLAG_TEXT[f], { percent: BIG_CHANGE_PERCENT, ratio: UNIT_RATIO });
 
 const FORMAT = { rupiah: '"Rp"#,##0', count: '#,##0.###', percent: '0.0%', time: 'yyyy-mm-dd hh:mm', text: '@' } as const;
 
