@@ -22,6 +22,8 @@ import type { DigestPeriod } from '../pipeline/reports/digest.ts';
 import type { Message } from '../message.ts';
 import type { RunEnd } from '../pipeline/runs/lifecycle.ts';
 import type { BarcodeReader } from '../adapters/barcode/barcode-reader.ts';
+import type { RecordedChange } from '../store/price-changes.ts';
+import type { ChangeReader } from '../pipeline/price-change-workbook.ts';
 
 /** A run /batal stopped: what it was, the stage it was in, and how it ends (it may finish well, when too far to stop). */
 export interface CancelledRun {
@@ -88,6 +90,15 @@ export interface CoreDeps {
   webLink?: (user: WebUser) => Promise<string>;
   /** The report of the last day or week up to now, rendered with its files (chart, PDF) in `lang`: /report. Unset where there is no ops database. */
   report?: (period: DigestPeriod, lang: Lang) => Promise<Message>;
+  /** The recorded price changes (/changes); unset where none are recorded. */
+  priceChanges?: {
+    /** The store's changes published in [from, to). */
+    since: (store: string, from: Date, to: Date) => Promise<RecordedChange[]>;
+    /** All of them as an Excel workbook for this reader (cost only with withCost). */
+    workbook: (store: string, changes: readonly RecordedChange[], days: number, reader: ChangeReader) => Promise<{ path: string; filename: string }>;
+    /** Whether the person gets the changes after each sync. */
+    subscribe: (userId: number, on: boolean) => Promise<void>;
+  };
   /** What long buttons stand for, kept beyond a restart. */
   buttonMemory: ButtonMemory;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;

@@ -8,10 +8,11 @@ import { cancel, exportList, history, report, status, sync } from './commands/op
 import { alerts, backup, jobs } from './commands/backups.ts';
 import { web } from './commands/web.ts';
 import { agents } from './commands/agents.ts';
+import { changes } from './commands/changes.ts';
 import type { Reply } from './reply.ts';
 
 /** Every chat command, in the order /help and the menus list them. */
-export const COMMANDS: readonly ChatCommand[] = [price, help, whoami, lang, toko, status, history, sync, exportList, report, backup, jobs, cancel, alerts, agents, web];
+export const COMMANDS: readonly ChatCommand[] = [price, help, whoami, lang, toko, status, history, changes, sync, exportList, report, backup, jobs, cancel, alerts, agents, web];
 
 /** What a message without a slash asks, and what an unknown /word gets. */
 export const PRICE_COMMAND = price;

@@ -79,7 +79,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const opsStores = createOpsStores(ops, { swapDatabases: config.ops.url ? swapOnRestoreServer(target.opsConnection('postgres')) : swapStagingIn });
   const settings = config.sync;
   const sync: SyncDeps = {
-    stores: config.stores, runs: opsStores.runs, priceLists: opsStores.priceLists, locks: opsStores.locks, target, logger, dataDir: config.dataDir,
+    stores: config.stores, runs: opsStores.runs, priceLists: opsStores.priceLists, priceChanges: opsStores.priceChanges, locks: opsStores.locks, target, logger, dataDir: config.dataDir,
     sourceFor: (store) => buildSource(config, store, logger),
     settings: { exportKeep: settings.exportKeep, maxRowDrop: settings.maxRowDrop, zipMaxBytes: settings.zip.maxBytes, zipMaxRatio: settings.zip.maxRatio,
       restoreJobs: settings.restoreJobs },

@@ -12,6 +12,7 @@ import { readAgentStatuses } from './agent-reads.ts';
 import { priceFileName, priceWorkbook } from '../pipeline/price-workbook.ts';
 import { onDemandReport } from './reports.ts';
 import { ZxingBarcodeReader } from '../adapters/barcode/barcode-reader.ts';
+import { changeCommands } from './change-notices.ts';
 
 /** What the command core is wired to besides the app: the runners and schedules of this process. */
 export interface CoreWiring {
@@ -57,6 +58,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
     ...(webLink ? { webLink } : {}),
+    priceChanges: changeCommands(app),
     agents: () => readAgentStatuses(app), agentTokens: app.opsStores.agents, headOfficeUrl: app.config.web.baseUrl,
     report: onDemandReport(app),
     backups: {

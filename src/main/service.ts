@@ -27,6 +27,7 @@ import { proxyFor, shownProxy } from '../adapters/proxy-agent.ts';
 import { TelegramConnection } from './telegram-connection.ts';
 import { coreDeps } from './core-deps.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
+import { startChangeNotices } from './change-notices.ts';
 
 export interface Service {
   bot: Bot;
@@ -56,6 +57,8 @@ export interface ServiceOptions {
   syncWatch?: SyncWatchOptions;
   /** The worker's heartbeat (tests shorten it). */
   workerBeatMs?: number;
+  /** How often publications are looked for to tell their price changes (tests shorten it). */
+  changeNoticeMs?: number;
 }
 
 /**
@@ -166,6 +169,9 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     whatsapp.onMessage((from, text, message) => answerWhatsApp(core, app.config.whatsapp.allowed, from, text, message));
     void whatsapp.start();
   }
+  // Each publication's price changes to the owners, whichever process published it; once Telegram answers.
+  const notices = startChangeNotices(app, { api: () => (connection.state().ready ? bot.api : undefined), langOf, intervalMs: options.changeNoticeMs });
+  runner.onFinished((outcome) => { if (outcome.status === 'success') notices.kick(); });
   const alerting = late.alerting = startAlerting(app, { api: bot.api, telegram: connection, chat, syncRunner: runner, backupRunner: backups, whatsapp,
     intervalMs: options.alertIntervalMs, channelGraceMs: options.channelGraceMs });
   // Last of what starts: jobs (and the schedules, which the workers fire) once every listener is in place.
@@ -178,6 +184,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     alerting,
     async stop() {
       await watch.stop();
+      await notices.stop();
       stopping.abort();
       await connection.stop();
       await (worker ? worker.stop() : Promise.all([runner.shutdown(30_000), backups.shutdown(30_000)]));

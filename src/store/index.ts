@@ -5,6 +5,7 @@ import type { Chats } from './chats.ts';
 import type { DataVersion } from './data-version.ts';
 import type { Locks } from './locks.ts';
 import type { PriceLists } from './price-lists.ts';
+import type { PriceChangeLog } from './price-changes.ts';
 import type { SyncRunLog } from './sync-runs.ts';
 import type { WebAuth } from './web-auth.ts';
 import type { WebAudit } from './web-audit.ts';
@@ -16,6 +17,7 @@ import { PgChats } from './postgres/chats.ts';
 import { PgDataVersion } from './postgres/data-version.ts';
 import { PgLocks } from './postgres/locks.ts';
 import { PgPriceLists, type DatabaseSwap } from './postgres/price-lists.ts';
+import { PgPriceChangeLog } from './postgres/price-changes.ts';
 import { PgSyncRunLog } from './postgres/sync-runs.ts';
 import { PgWebAuth } from './postgres/web-auth.ts';
 import { PgWebAudit } from './postgres/web-audit.ts';
@@ -30,6 +32,8 @@ export { openOpsDatabase, migrate } from './postgres/ops-database.ts';
 export interface OpsStores {
   runs: SyncRunLog;
   priceLists: PriceLists;
+  /** What each publication changed, and who is told after a sync. */
+  priceChanges: PriceChangeLog;
   chats: Chats;
   /** What chat buttons too long for Telegram's 64 bytes stand for. */
   buttons: ButtonMemory;
@@ -55,6 +59,7 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
   return {
     runs: new PgSyncRunLog(pool),
     priceLists: new PgPriceLists(pool, options.swapDatabases),
+    priceChanges: new PgPriceChangeLog(pool),
     chats: new PgChats(pool),
     buttons: new PostgresButtonMemory(pool),
     locks: new PgLocks(pool),

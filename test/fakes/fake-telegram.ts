@@ -23,7 +23,7 @@ export interface SentMessage {
   chat: { id: number; type: string };
   text?: string;
   reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
-  document?: { file_name: string; bytes: Buffer };
+  document?: { file_name: string; bytes: Buffer; caption?: string };
   photo?: { file_name: string; bytes: Buffer; caption?: string };
 }
 
@@ -292,7 +292,7 @@ export class FakeTelegram {
       case 'sendMessage': return ok(this.store(fields, { text: String(fields.text) }));
       case 'sendDocument': {
         const doc = files[0];
-        return ok(this.store(fields, { document: { file_name: doc?.filename ?? '', bytes: doc?.bytes ?? Buffer.alloc(0) } }));
+        return ok(this.store(fields, { document: { file_name: doc?.filename ?? '', bytes: doc?.bytes ?? Buffer.alloc(0), caption: fields.caption as string | undefined } }));
       }
       case 'sendPhoto': {
         const photo = files[0];

@@ -11,6 +11,7 @@ import { INTERRUPTED_ERROR, type RunDetails, type RunStatus, type StatusRuns, ty
 import { MemoryButtonMemory } from './memory-button-memory.ts';
 import { MemoryWorkers } from './memory-workers.ts';
 import { MemoryWatchCursors } from './memory-watch-cursors.ts';
+import { MemoryPriceChangeLog } from './memory-price-changes.ts';
 
 /*
  * The ops stores in memory, for unit tests: they keep the contracts of src/store (checked by the
@@ -219,6 +220,7 @@ export function createMemoryStores(options: { swapDatabases?: (store: string) =>
   return {
     runs,
     priceLists: new MemoryPriceLists(runs, options.swapDatabases ?? (async () => undefined)),
+    priceChanges: new MemoryPriceChangeLog(runs),
     chats: new MemoryChats(),
     buttons: new MemoryButtonMemory(),
     web: new MemoryWebAuth(),

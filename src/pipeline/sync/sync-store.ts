@@ -11,6 +11,8 @@ import { validatePriceCsv, type ValidationReport } from '../validate-prices.ts';
 import { finishPublication, publishRun } from '../publish.ts';
 import type { SyncRunLog } from '../../store/sync-runs.ts';
 import type { PriceLists } from '../../store/price-lists.ts';
+import type { PriceChangeLog } from '../../store/price-changes.ts';
+import { recordChanges } from '../record-changes.ts';
 import type { Locks } from '../../store/locks.ts';
 import { RunTracker, type SyncProgress, type SyncProgressFn } from './run-tracker.ts';
 import { runOnce, type Lifecycle } from '../runs/lifecycle.ts';
@@ -31,6 +33,8 @@ export interface SyncDeps {
   stores: StoreConfig[];
   runs: SyncRunLog;
   priceLists: PriceLists;
+  /** Where each publication's changes are recorded (unset: not recorded). */
+  priceChanges?: Pick<PriceChangeLog, 'record'>;
   locks: Locks;
   target: RestoreTarget;
   sourceFor: (store: StoreConfig) => BackupSource;
@@ -164,6 +168,8 @@ async function runStages(deps: SyncDeps, store: StoreConfig, t: RunTracker, sign
     }
 
     await t.begin('publish', { text: `${validation.rows} rows` });
+    // Before the commit, while the list before is surely on disk; it counts once the run commits as a success.
+    if (deps.priceChanges) await recordChanges({ log: deps.priceChanges, logger: deps.logger }, store.id, t.runId, published?.csvPath ?? null, tmpCsv);
     t.close();
     const csvPath = tmpCsv.slice(0, -'.tmp'.length);
     // From here the file is the publication's: recoverFromCrash puts it in place or removes it.

@@ -340,4 +340,39 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 17,
+    name: 'what each publication changed in its price list (price_change_runs, price_changes), and who asked to be told (price_change_subscribers)',
+    sql: `
+      CREATE TABLE price_change_runs (
+        run_id bigint PRIMARY KEY REFERENCES sync_runs (id) ON DELETE CASCADE,
+        store text NOT NULL,
+        previous_file text,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        announced_at timestamptz
+      );
+      CREATE INDEX price_change_runs_unannounced ON price_change_runs (run_id) WHERE announced_at IS NULL;
+      CREATE TABLE price_changes (
+        run_id bigint NOT NULL REFERENCES price_change_runs (run_id) ON DELETE CASCADE,
+        seq integer NOT NULL,
+        kind text NOT NULL,
+        kodeitem text NOT NULL,
+        namaitem text NOT NULL,
+        satuan text NOT NULL,
+        konversi text NOT NULL,
+        level text NOT NULL,
+        jmlsampai text NOT NULL,
+        before numeric,
+        after numeric,
+        cost numeric,
+        flags text NOT NULL DEFAULT '',
+        PRIMARY KEY (run_id, seq)
+      );
+      CREATE TABLE price_change_subscribers (
+        user_id bigint PRIMARY KEY,
+        subscribed boolean NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
