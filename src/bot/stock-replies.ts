@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type { StoreConfig } from '../config/load-config.ts';
+import { number } from '../i18n/format-number.ts';
+import { t, type Lang } from '../i18n/text.ts';
+import { lowStockByOffice, type LowStockReport } from '../pipeline/low-stock.ts';
+import type { PriceItem } from '../pipeline/search/price-search.ts';
+import type { ButtonCodec } from './button-codec.ts';
+import type { CoreDeps, Who } from './context.ts';
+import type { Button, Reply } from './reply.ts';
+
+/** Items a /stok question offers to pick from: a short list of buttons; a longer one asks for more of the name. */
+export const STOCK_PICK = 8;
+/** What a chat message shows of the low-stock list: the first rows of each office, and so many offices. The file has all. */
+export const LOW_STOCK_TOP = 5;
+export const LOW_STOCK_OFFICES = 10;
+
+/** An exact iPOS quantity ("-1234.5", as the pipeline gives it) as the reader writes it: "-1.234,5" / "-1,234.5". Never rounded. */
+export function quantityText(value: string, lang: Lang): string {
+  const negative = value.startsWith('-');
+  const [whole = '0', fraction] = value.replace(/^-/, '').split('.');
+  const [group, point] = lang === 'id' ? ['.', ','] : [',', '.'];
+  return `${negative ? '-' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, group)}${fraction ? `${point}${fraction}` : ''}`;
+}
+
+/** The exact sum of iPOS quantities ("1.25" + "-2" = "-0.75"), in BigInt so that no float creeps in. */
+export function quantitySum(values: readonly string[]): string {
+  const digits = Math.max(0, ...values.map((v) => (v.split('.')[1] ?? '').length));
+  const scaled = values.reduce((sum, v) => {
+    const [whole = '0', fraction = ''] = v.replace(/^-/, '').split('.');
+    const n = BigInt(whole + fraction.padEnd(digits, '0'));
+    return sum + (v.startsWith('-') ? -n : n);
+  }, 0n);
+  const text = (scaled < 0n ? -scaled : scaled).toString().padStart(digits + 1, '0');
+  const whole = text.slice(0, text.length - digits);
+  const fraction = text.slice(text.length - digits).replace(/0+$/, '');
+  return `${scaled < 0n ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** The item's base unit: the unit of the list that holds one base unit (konversi 1), '' when the list has none. */
+const baseUnit = (item: PriceItem) => item.entries.find((e) => e.konversi === '1')?.satuan ?? '';
+
+/** One item's stock in each office (officeStock), in its base unit, with the total when there are several offices. */
+export async function itemStockReply(deps: Pick<CoreDeps, 'search' | 'officeStock'>, who: Who, store: StoreConfig, kodeitem: string): Promise<Reply | null> {
+  const item = await deps.search.item(store.id, kodeitem);
+  if (!item) return null;
+  const unit = baseUnit(item);
+  const amount = (n: string) => `${quantityText(n, who.lang)}${unit ? ` ${unit}` : ''}`;
+  const offices = await deps.officeStock(store.id, kodeitem);
+  const lines = [t(who.lang, 'stockItem', { name: item.namaitem, code: item.kodeitem })];
+  if (!offices.length) lines.push(t(who.lang, 'stockNoOffices', { n: amount(item.stok) }));
+  lines.push(...offices.map((o) => `${o.name}: ${amount(o.stok)}`));
+  if (offices.length > 1) lines.push(t(who.lang, 'stockTotal', { n: amount(quantitySum(offices.map((o) => o.stok))) }));
+  return { severity: 'info', title: store.name, lines };
+}
+
+/** /stok NAME: the one item found (a code, a barcode, a single match) at once; several, as buttons to pick from. */
+export async function stockSearchReply(deps: Pick<CoreDeps, 'search' | 'officeStock'>, buttons: Pick<ButtonCodec, 'encode'>, who: Who, query: string): Promise<Reply> {
+  const store = who.store;
+  const result = await deps.search.search(store.id, query, { limit: STOCK_PICK });
+  if (!result.listed) return { severity: 'warning', title: store.name, lines: [t(who.lang, 'noList')] };
+  const [first] = result.items;
+  const found = first && result.total === 1 ? await itemStockReply(deps, who, store, first.kodeitem) : null;
+  if (found) return found;
+  if (!first || result.total === 1) {
+    const close = await deps.search.suggest(store.id, query);
+    return { severity: 'warning', title: store.name, lines: [t(who.lang, 'noMatch', { q: query }), ...(close.length ? [t(who.lang, 'didYouMean', { s: close.join(' · ') })] : [])] };
+  }
+  const rows: Button[][] = await Promise.all(result.items.map(async (item) => [{
+    text: `${item.namaitem} (${item.kodeitem})`.slice(0, 60), data: await buttons.encode({ kind: 'stock', store: store.id, kodeitem: item.kodeitem }),
+  }]));
+  const lines = [t(who.lang, 'stockPick', { total: number(result.total, who.lang), q: query })];
+  if (result.total > result.items.length) lines.push(t(who.lang, 'stockPickMore', { shown: result.items.length }));
+  return { severity: 'info', title: store.name, lines, buttons: rows };
+}
+
+/**
+ * The low-stock list as message lines: the counts, the first LOW_STOCK_TOP rows of the first
+ * LOW_STOCK_OFFICES offices, then what was left out. Also what the daily digest can show.
+ */
+export function lowStockLines(report: Extract<LowStockReport, { live: true }>, lang: Lang): string[] {
+  const c = report.counts;
+  const n = (x: number) => number(x, lang);
+  const lines: string[] = [];
+  if (!c.rows) lines.push(t(lang, 'lowStockNone'));
+  else lines.push(t(lang, 'lowStockHead', { items: n(c.items), rows: n(c.rows), offices: n(c.offices) }));
+  const offices = lowStockByOffice(report.rows, LOW_STOCK_TOP);
+  for (const o of offices.slice(0, LOW_STOCK_OFFICES)) {
+    const office = o.officeName && o.officeName !== o.office ? `${o.officeName} (${o.office})` : o.office;
+    lines.push('', t(lang, 'lowStockOffice', { office, rows: n(o.rows) }));
+    for (const r of o.top) {
+      lines.push(t(lang, 'lowStockLine', { name: r.namaitem, code: r.kodeitem, stok: quantityText(r.stok, lang), min: `${quantityText(r.stokmin, lang)}${r.satuan ? ` ${r.satuan}` : ''}`,
+        short: quantityText(r.shortfall, lang) }));
+    }
+    if (o.rows > o.top.length) lines.push(t(lang, 'lowStockMore', { n: n(o.rows - o.top.length) }));
+  }
+  if (offices.length > LOW_STOCK_OFFICES) lines.push(t(lang, 'lowStockMoreOffices', { n: n(offices.length - LOW_STOCK_OFFICES) }));
+  const notes: string[] = [];
+  if (c.deleted || c.notForSale) notes.push(t(lang, 'lowStockLeftOut', { deleted: n(c.deleted), notForSale: n(c.notForSale) }));
+  if (c.noStockRows) notes.push(t(lang, 'lowStockNoRows', { n: n(c.noStockRows) }));
+  if (c.noMinimum) notes.push(t(lang, 'lowStockNoMinimum', { n: n(c.noMinimum) }));
+  return notes.length ? [...lines, '', ...notes] : lines;
+}
+
+const noLive = (who: Who): Reply => ({ severity: 'warning', title: who.store.name, lines: [t(who.lang, 'stockNoLive', { store: who.store.name })] });
+
+/** /stok alone: the store's items under their minimum stock, as a message. */
+export async function lowStockReply(deps: Pick<CoreDeps, 'lowStock'>, who: Who): Promise<Reply> {
+  const report = await deps.lowStock(who.store.id);
+  if (!report.live) return noLive(who);
+  const lines = lowStockLines(report, who.lang);
+  if (report.counts.rows) lines.push('', t(who.lang, 'lowStockFileHint'));
+  return { severity: report.counts.rows ? 'warning' : 'info', title: who.store.name, lines };
+}
+
+/** /stok excel: the whole list as an Excel file (one sheet per office); none when nothing is under its minimum. */
+export async function lowStockFileReply(deps: Pick<CoreDeps, 'lowStock' | 'lowStockWorkbook'>, who: Who): Promise<Reply> {
+  const report = await deps.lowStock(who.store.id);
+  if (!report.live) return noLive(who);
+  if (!report.counts.rows) return { severity: 'info', title: who.store.name, lines: [t(who.lang, 'lowStockNone')] };
+  const file = await deps.lowStockWorkbook(report, who.lang);
+  const caption = t(who.lang, 'lowStockCaption', { store: who.store.name, items: number(report.counts.items, who.lang), rows: number(report.counts.rows, who.lang) });
+  return { severity: 'warning', title: who.store.name, lines: [caption], document: { path: file, filename: path.basename(file), caption } };
+}
