@@ -88,7 +88,7 @@ export function lowStockLines(report: Extract<LowStockReport, { live: true }>, l
     const office = o.officeName && o.officeName !== o.office ? `${o.officeName} (${o.office})` : o.office;
     lines.push('', t(lang, 'lowStockOffice', { office, rows: n(o.rows) }));
     for (const r of o.top) {
-      lines.push(t(lang, 'lowStockLine', { name: r.namaitem, code: r.kodeitem, stok: quantityText(r.stok, lang), min: `${quantityText(r.stokmin, lang)}${r.satuan ? ` ${r.satuan}` : ''}`,
+      lines.push(t(lang, 'lowStockLine', { name: r.namaitem, code: r.kodeitem, stok: `${quantityText(r.stok, lang)}${r.satuan ? ` ${r.satuan}` : ''}`, min: quantityText(r.stokmin, lang),
         short: quantityText(r.shortfall, lang) }));
     }
     if (o.rows > o.top.length) lines.push(t(lang, 'lowStockMore', { n: n(o.rows - o.top.length) }));

@@ -11,7 +11,7 @@ export const STOCK_TEXT = {
   lowStockNone: { id: 'Tidak ada barang di bawah stok minimum.', en: 'No item is under its minimum stock.' },
   lowStockHead: { id: '{items} barang di bawah stok minimum ({rows} baris di {offices} kantor):', en: '{items} items under their minimum stock ({rows} rows in {offices} offices):' },
   lowStockOffice: { id: '{office}: {rows} barang', en: '{office}: {rows} items' },
-  lowStockLine: { id: '• {name} ({code}): stok {stok}, minimum {min}, kurang {short}', en: '• {name} ({code}): stock {stok}, minimum {min}, short by {short}' },
+  lowStockLine: { id: '• {name} ({code}): stok {stok} (minimum {min}), kurang {short}', en: '• {name} ({code}): stock {stok} (minimum {min}), short by {short}' },
   lowStockMore: { id: '  …dan {n} lainnya', en: '  …and {n} more' },
   lowStockMoreOffices: { id: '…dan {n} kantor lainnya', en: '…and {n} more offices' },
   lowStockLeftOut: { id: 'Tidak dimasukkan, walau di bawah minimum: {deleted} barang dihapus, {notForSale} barang tidak dijual.',
