@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { StoreConfig } from '../config/load-config.ts';
 import { number } from '../i18n/format-number.ts';
 import { t, type Lang } from '../i18n/text.ts';
+import { decimalSum } from '../pipeline/decimal-text.ts';
 import { lowStockByOffice, type LowStockReport } from '../pipeline/low-stock.ts';
 import type { PriceItem } from '../pipeline/search/price-search.ts';
 import type { ButtonCodec } from './button-codec.ts';
@@ -22,20 +23,6 @@ export function quantityText(value: string, lang: Lang): string {
   return `${negative ? '-' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, group)}${fraction ? `${point}${fraction}` : ''}`;
 }
 
-/** The exact sum of iPOS quantities ("1.25" + "-2" = "-0.75"), in BigInt so that no float creeps in. */
-export function quantitySum(values: readonly string[]): string {
-  const digits = Math.max(0, ...values.map((v) => (v.split('.')[1] ?? '').length));
-  const scaled = values.reduce((sum, v) => {
-    const [whole = '0', fraction = ''] = v.replace(/^-/, '').split('.');
-    const n = BigInt(whole + fraction.padEnd(digits, '0'));
-    return sum + (v.startsWith('-') ? -n : n);
-  }, 0n);
-  const text = (scaled < 0n ? -scaled : scaled).toString().padStart(digits + 1, '0');
-  const whole = text.slice(0, text.length - digits);
-  const fraction = text.slice(text.length - digits).replace(/0+$/, '');
-  return `${scaled < 0n ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
-}
-
 /** The item's base unit: the unit of the list that holds one base unit (konversi 1), '' when the list has none. */
 const baseUnit = (item: PriceItem) => item.entries.find((e) => e.konversi === '1')?.satuan ?? '';
 
@@ -49,7 +36,7 @@ export async function itemStockReply(deps: Pick<CoreDeps, 'search' | 'officeStoc
   const lines = [t(who.lang, 'stockItem', { name: item.namaitem, code: item.kodeitem })];
   if (!offices.length) lines.push(t(who.lang, 'stockNoOffices', { n: amount(item.stok) }));
   lines.push(...offices.map((o) => `${o.name}: ${amount(o.stok)}`));
-  if (offices.length > 1) lines.push(t(who.lang, 'stockTotal', { n: amount(quantitySum(offices.map((o) => o.stok))) }));
+  if (offices.length > 1) lines.push(t(who.lang, 'stockTotal', { n: amount(decimalSum(offices.map((o) => o.stok))) }));
   return { severity: 'info', title: store.name, lines };
 }
 

@@ -1,4 +1,5 @@
 import { storeDatabases } from './databases.ts';
+import { compareRatios } from './decimal-text.ts';
 import type { RestoreTarget } from './ports.ts';
 
 /**
@@ -66,13 +67,24 @@ const BASE = `
     SELECT i.kodeitem, i.namaitem, i.satuan, CASE WHEN i.stokmin > 0 THEN i.stokmin END AS stokmin, ${STATE} AS state FROM public.tbl_item i
   )`;
 
-/** The rows below the minimum, by office code, then the largest share of the minimum missing first, then item code. */
+/** The rows below the minimum, by office code, then item code (bytes, as the C collation compares); byShareMissing then orders each office. */
 const ROWS_SQL = `WITH ${BASE}
   SELECT s.kantor AS office, coalesce(k.namakantor, s.kantor) AS "officeName", i.kodeitem, coalesce(i.namaitem, '') AS namaitem,
     coalesce(i.satuan, '') AS satuan, ${plain('s.stok')} AS stok, ${plain('i.stokmin')} AS stokmin, ${plain('i.stokmin - s.stok')} AS shortfall
   FROM stock s JOIN items i ON i.kodeitem = s.kodeitem LEFT JOIN public.tbl_kantor k ON k.kodekantor = s.kantor
   WHERE i.state = 'listed' AND s.stok < i.stokmin
-  ORDER BY s.kantor COLLATE "C", (i.stokmin - s.stok) / i.stokmin DESC, i.kodeitem COLLATE "C"`;
+  ORDER BY s.kantor COLLATE "C", i.kodeitem COLLATE "C"`;
+
+/**
+ * Within an office, the largest share of the minimum missing first (shortfall / stokmin), compared
+ * exactly: PostgreSQL's numeric division rounds to a scale that depends on its operands, so two
+ * equal shares could come out unequal there. Offices keep the query's order; sort() is stable,
+ * so equal shares keep the item code order.
+ */
+function byShareMissing(a: LowStockRow, b: LowStockRow): number {
+  if (a.office !== b.office) return Buffer.compare(Buffer.from(a.office), Buffer.from(b.office));
+  return compareRatios(b.shortfall, b.stokmin, a.shortfall, a.stokmin);
+}
 
 const COUNTS_SQL = `WITH ${BASE}, low AS (SELECT DISTINCT s.kodeitem FROM stock s JOIN items i ON i.kodeitem = s.kodeitem WHERE s.stok < i.stokmin)
   SELECT count(*) FILTER (WHERE i.state = 'deleted' AND l.kodeitem IS NOT NULL)::integer AS deleted,
@@ -91,7 +103,7 @@ const NO_DATABASE = '3D000';
 export async function lowStockReport(target: Pick<RestoreTarget, 'readRestored'>, store: string): Promise<LowStockReport> {
   const database = storeDatabases(store).live;
   try {
-    const rows = await target.readRestored<LowStockRow>(database, ROWS_SQL);
+    const rows = (await target.readRestored<LowStockRow>(database, ROWS_SQL)).sort(byShareMissing);
     const [found] = await target.readRestored<Omit<LowStockCounts, 'rows' | 'items' | 'offices'>>(database, COUNTS_SQL);
     const counts: LowStockCounts = {
       rows: rows.length, items: new Set(rows.map((r) => r.kodeitem)).size, offices: new Set(rows.map((r) => r.office)).size,

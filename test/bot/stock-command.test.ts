@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readXlsxFile from 'read-excel-file/node';
 import type { CoreDeps } from '../../src/bot/context.ts';
-import { quantitySum, quantityText } from '../../src/bot/stock-replies.ts';
+import { quantityText } from '../../src/bot/stock-replies.ts';
+import { compareRatios, decimalSum } from '../../src/pipeline/decimal-text.ts';
 import type { StoreConfig } from '../../src/config/load-config.ts';
 import { officeStock } from '../../src/pipeline/item-stock.ts';
 import { lowStockReport, type LowStockRow } from '../../src/pipeline/low-stock.ts';
@@ -14,7 +15,7 @@ import type { PriceItem } from '../../src/pipeline/search/price-search.ts';
 import type { ExternalPostgres } from '../../src/adapters/postgres/external-postgres.ts';
 import { ADMIN, inGroup, OWNER, press, say, STAFF, testCore, text } from '../helpers/bot-core.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
-import { EXPECTED_COUNTS, EXPECTED_ROWS, lowStockStore } from '../helpers/low-stock-db.ts';
+import { EXPECTED_COUNTS, lowStockStore } from '../helpers/low-stock-db.ts';
 
 const skip = await requireLocalPg();
 const storeId = `g_stockcmd_${process.pid}`;
@@ -83,16 +84,18 @@ test('/stok NAME with several matches: a pick list of buttons; a press answers t
   assert.equal(text(await say(unlisted, STAFF, '/stok gula')), 'Belum ada daftar harga (belum ada sync yang berhasil).');
 });
 
-const LIST_ID = `5 barang di bawah stok minimum (6 baris di 2 kantor):
+const LIST_ID = `7 barang di bawah stok minimum (8 baris di 2 kantor):
 
 Cabang Barat (CBG): 3 barang
 • GULA PASIR (A2): stok -2 KG (minimum 5,5), kurang 7,5
 • SUSU KALENG (A11): stok 1 KLG (minimum 4), kurang 3
 • BERAS 5KG (A5): stok 19,5 SAK (minimum 20), kurang 0,5
 
-Toko Utama (UTM): 3 barang
+Toko Utama (UTM): 5 barang
 • TELUR (A10): stok 0 KG (minimum 2), kurang 2
 • GULA PASIR (A2): stok 1,25 KG (minimum 5,5), kurang 4,25
+• GARAM (A13): stok 2 PCS (minimum 3), kurang 1
+• MERICA (A14): stok 1 KG (minimum 1,5), kurang 0,5
 • INDOMIE GORENG (A1): stok 7 PCS (minimum 10), kurang 3
 
 Tidak dimasukkan, walau di bawah minimum: 1 barang dihapus, 1 barang tidak dijual.
@@ -109,7 +112,7 @@ test('/stok alone: admins and owners get the items under their minimum per offic
   assert.equal(text(reply), LIST_ID);
   await say(c, OWNER, '/lang en');
   const en = text(await say(c, OWNER, '/stock'));
-  assert.match(en, /^5 items under their minimum stock \(6 rows in 2 offices\):\n\nCabang Barat \(CBG\): 3 items\n• GULA PASIR \(A2\): stock -2 KG \(minimum 5\.5\), short by 7\.5\n/);
+  assert.match(en, /^7 items under their minimum stock \(8 rows in 2 offices\):\n\nCabang Barat \(CBG\): 3 items\n• GULA PASIR \(A2\): stock -2 KG \(minimum 5\.5\), short by 7\.5\n/);
   assert.match(en, /• GULA PASIR \(A2\): stock 1\.25 KG \(minimum 5\.5\), short by 4\.25/);
   assert.match(en, /Left out, though under their minimum: 1 deleted items, 1 items not for sale\.\n1 items have a minimum stock but no stock record in any office\.\n3 items have no minimum stock/);
   assert.match(en, /The full list \(Excel\): \/stock excel$/);
@@ -129,13 +132,13 @@ test('/stok excel: the full list as an Excel file in the reader\'s language, cap
   const doc = reply?.document;
   assert.ok(doc, text(reply));
   try {
-    assert.equal(doc.caption, 'Stok di bawah minimum, Toko Makmur: 5 barang, 6 baris.');
+    assert.equal(doc.caption, 'Stok di bawah minimum, Toko Makmur: 7 barang, 8 baris.');
     assert.equal(text(reply), doc.caption);
     assert.equal(doc.filename, path.basename(doc.path));
     assert.match(doc.filename, new RegExp(`^stok-minimum-${storeId}-\\d{8}\\.xlsx$`));
     const sheets = await readXlsxFile(doc.path);
     assert.deepEqual(sheets.map((s) => s.sheet), ['CBG Cabang Barat', 'UTM Toko Utama']);
-    assert.deepEqual(sheets.map((s) => s.data.length - 1), [3, 3]);
+    assert.deepEqual(sheets.map((s) => s.data.length - 1), [3, 5]);
     assert.deepEqual(sheets[1]?.data[0], ['Kode', 'Nama barang', 'Satuan', 'Stok', 'Stok minimum', 'Kurang']);
   } finally {
     await removeLowStockWorkbook(doc.path);
@@ -173,9 +176,12 @@ test('quantities are exact: grouped and with the reader\'s decimal sign, summed 
   assert.equal(quantityText('-1234567.125', 'id'), '-1.234.567,125');
   assert.equal(quantityText('-1234567.125', 'en'), '-1,234,567.125');
   assert.equal(quantityText('0', 'id'), '0');
-  assert.equal(quantitySum(['0.1', '0.2']), '0.3');
-  assert.equal(quantitySum(['1.25', '-2']), '-0.75');
-  assert.equal(quantitySum(['-0.5', '0.5']), '0');
-  assert.equal(quantitySum(['99999999999999999.999', '0.001']), '100000000000000000');
-  assert.equal(EXPECTED_ROWS.length, EXPECTED_COUNTS.rows);
+  assert.equal(decimalSum(['0.1', '0.2']), '0.3');
+  assert.equal(decimalSum(['1.25', '-2']), '-0.75');
+  assert.equal(decimalSum(['-0.5', '0.5']), '0');
+  assert.equal(decimalSum(['99999999999999999.999', '0.001']), '100000000000000000');
+  assert.equal(decimalSum([]), '0');
+  assert.equal(compareRatios('1', '3', '2.5', '7.5'), 0, 'equal shares compare equal, whatever their scales');
+  assert.equal(compareRatios('1', '3', '0.333', '1'), 1);
+  assert.equal(compareRatios('-1', '2', '0', '5'), -1);
 });

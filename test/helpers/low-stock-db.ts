@@ -24,6 +24,8 @@ import { dropScratchDb, LOCAL_PG_URL, TEST_RESTORE_ROLE } from './local-pg.ts';
  * | A10  | 2       |                  | UTM NULL                    | low in UTM (NULL is 0)             |
  * | A11  | 4       | statusjual 'T'   | CBG 1                       | kept (odd flag read as unset): low |
  * | A12  | -1      |                  | UTM 0                       | no minimum                         |
+ * | A13  | 3       |                  | UTM 2                       | low; a third missing               |
+ * | A14  | 1.5     |                  | UTM 1                       | low; a third missing: after A13    |
  */
 const OFFICES = [['UTM', 'Toko Utama'], ['CBG', 'Cabang Barat']];
 const ITEMS: [string, string, string, string | null, string | null, string | null][] = [
@@ -40,6 +42,8 @@ const ITEMS: [string, string, string, string | null, string | null, string | nul
   ['A10', 'TELUR', 'KG', '2', 'Y', 'N'],
   ['A11', 'SUSU KALENG', 'KLG', '4', 'T', 'N'],
   ['A12', 'KECAP', 'BTL', '-1', 'Y', 'N'],
+  ['A13', 'GARAM', 'PCS', '3', 'Y', 'N'],
+  ['A14', 'MERICA', 'KG', '1.5', 'Y', 'N'],
 ];
 const STOCK: [string, string, string | null][] = [
   ['A1', 'UTM', '3'], ['A1', 'UTM', '4'], ['A1', 'CBG', '12'],
@@ -48,6 +52,7 @@ const STOCK: [string, string, string | null][] = [
   ['A5', 'UTM', '20'], ['A5', 'CBG', '19.5'],
   ['A6', 'UTM', '1'], ['A7', 'UTM', '1'], ['A8', 'UTM', '10'],
   ['A10', 'UTM', null], ['A11', 'CBG', '1'], ['A12', 'UTM', '0'],
+  ['A13', 'UTM', '2'], ['A14', 'UTM', '1'],
 ];
 
 /** The rows the rules give for the data above, in the report's order (office code, then largest share of the minimum missing). */
@@ -57,9 +62,11 @@ export const EXPECTED_ROWS: LowStockRow[] = [
   { office: 'CBG', officeName: 'Cabang Barat', kodeitem: 'A5', namaitem: 'BERAS 5KG', satuan: 'SAK', stok: '19.5', stokmin: '20', shortfall: '0.5' },
   { office: 'UTM', officeName: 'Toko Utama', kodeitem: 'A10', namaitem: 'TELUR', satuan: 'KG', stok: '0', stokmin: '2', shortfall: '2' },
   { office: 'UTM', officeName: 'Toko Utama', kodeitem: 'A2', namaitem: 'GULA PASIR', satuan: 'KG', stok: '1.25', stokmin: '5.5', shortfall: '4.25' },
+  { office: 'UTM', officeName: 'Toko Utama', kodeitem: 'A13', namaitem: 'GARAM', satuan: 'PCS', stok: '2', stokmin: '3', shortfall: '1' },
+  { office: 'UTM', officeName: 'Toko Utama', kodeitem: 'A14', namaitem: 'MERICA', satuan: 'KG', stok: '1', stokmin: '1.5', shortfall: '0.5' },
   { office: 'UTM', officeName: 'Toko Utama', kodeitem: 'A1', namaitem: 'INDOMIE GORENG', satuan: 'PCS', stok: '7', stokmin: '10', shortfall: '3' },
 ];
-export const EXPECTED_COUNTS = { rows: 6, items: 5, offices: 2, deleted: 1, notForSale: 1, noMinimum: 3, noStockRows: 1 };
+export const EXPECTED_COUNTS = { rows: 8, items: 7, offices: 2, deleted: 1, notForSale: 1, noMinimum: 3, noStockRows: 1 };
 
 const TABLES = new Set(['tbl_kantor', 'tbl_item', 'tbl_itemstok']);
 
