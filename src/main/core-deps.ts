@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { App } from './app.ts';
 import type { CoreDeps } from '../bot/context.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
@@ -56,7 +57,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
     lowStock: (store) => lowStockReport(app.target, store),
-    lowStockWorkbook: (report, lang) => lowStockWorkbook(report, lang),
+    lowStockWorkbook: (report, lang) => lowStockWorkbook(report, lang, { dir: path.join(app.config.dataDir, 'low-stock') }),
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
     ...(webLink ? { webLink } : {}),
     agents: () => readAgentStatuses(app), agentTokens: app.opsStores.agents, headOfficeUrl: app.config.web.baseUrl,

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Lang } from '../i18n/lang.ts';
@@ -10,7 +10,8 @@ import type { LowStockReport, LowStockRow } from './low-stock.ts';
  * first), the header frozen and filtered, quantities as number cells (Excel shows them with the
  * reader's own separators).
  *
- * Each workbook is a temporary file, alone in a folder of its own named tokobot-stok-*: whoever
+ * Each workbook is a temporary file, alone in a folder of its own named tokobot-stok-* (under
+ * `dir`: tokobot start gives DATA_DIR/low-stock, so nothing lands outside its data): whoever
  * sends it removes it with removeLowStockWorkbook once sent. A chat channel sends a Reply.document
  * and keeps no hook to call afterwards, so each build also removes the folders of builds older than
  * KEEP_MS: a file is never left for longer than that past the next build.
@@ -68,6 +69,7 @@ function sheetsOf(rows: readonly LowStockRow[]): { name: string; rows: LowStockR
  */
 export async function lowStockWorkbook(report: Extract<LowStockReport, { live: true }>, lang: Lang, options: { dir?: string; now?: Date } = {}): Promise<string> {
   const parent = options.dir ?? tmpdir();
+  await mkdir(parent, { recursive: true });
   await removeOldWorkbooks(parent);
   const folder = await mkdtemp(path.join(parent, PREFIX));
   const file = path.join(folder, lowStockFileName(report.store, options.now ?? new Date()));
