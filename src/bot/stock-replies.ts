@@ -3,7 +3,7 @@ import type { StoreConfig } from '../config/load-config.ts';
 import { number } from '../i18n/format-number.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import { decimalSum } from '../pipeline/decimal-text.ts';
-import { lowStockByOffice, type LowStockReport } from '../pipeline/low-stock.ts';
+import { lowStockByOffice, type LowStockReport, type OfficeLowStock } from '../pipeline/low-stock.ts';
 import type { PriceItem } from '../pipeline/search/price-search.ts';
 import type { ButtonCodec } from './button-codec.ts';
 import type { CoreDeps, Who } from './context.ts';
@@ -11,9 +11,16 @@ import type { Button, Reply } from './reply.ts';
 
 /** Items a /stok question offers to pick from: a short list of buttons; a longer one asks for more of the name. */
 export const STOCK_PICK = 8;
-/** What a chat message shows of the low-stock list: the first rows of each office, and so many offices. The file has all. */
+/** What a chat message shows of the low-stock list: the first rows of each office. The file has all. */
 export const LOW_STOCK_TOP = 5;
-export const LOW_STOCK_OFFICES = 10;
+/**
+ * Characters the offices' part of the message may take: Telegram takes 4096 in all and the HTML
+ * renderer cuts beyond 4000, which would lose the notes and the file hint at the end; so offices
+ * that do not fit are counted instead of shown.
+ */
+export const LOW_STOCK_CHARS = 3000;
+/** An item name in a line is cut here, so that one long name cannot take an office's room. */
+const NAME_CHARS = 48;
 
 /** An exact iPOS quantity ("-1234.5", as the pipeline gives it) as the reader writes it: "-1.234,5" / "-1,234.5". Never rounded. */
 export function quantityText(value: string, lang: Lang): string {
@@ -60,9 +67,23 @@ export async function stockSearchReply(deps: Pick<CoreDeps, 'search' | 'officeSt
   return { severity: 'info', title: store.name, lines, buttons: rows };
 }
 
+/** One office's part of the low-stock message: its name and count, its first rows, how many more. */
+function officeLines(o: OfficeLowStock, lang: Lang): string[] {
+  const n = (x: number) => number(x, lang);
+  const office = o.officeName && o.officeName !== o.office ? `${o.officeName} (${o.office})` : o.office;
+  const lines = ['', t(lang, 'lowStockOffice', { office, rows: n(o.rows) })];
+  for (const r of o.top) {
+    const name = r.namaitem.length > NAME_CHARS ? `${r.namaitem.slice(0, NAME_CHARS - 1)}…` : r.namaitem;
+    lines.push(t(lang, 'lowStockLine', { name, code: r.kodeitem, stok: `${quantityText(r.stok, lang)}${r.satuan ? ` ${r.satuan}` : ''}`,
+      min: quantityText(r.stokmin, lang), short: quantityText(r.shortfall, lang) }));
+  }
+  if (o.rows > o.top.length) lines.push(t(lang, 'lowStockMore', { n: n(o.rows - o.top.length) }));
+  return lines;
+}
+
 /**
- * The low-stock list as message lines: the counts, the first LOW_STOCK_TOP rows of the first
- * LOW_STOCK_OFFICES offices, then what was left out. Also what the daily digest can show.
+ * The low-stock list as message lines: the counts, the first LOW_STOCK_TOP rows of each office
+ * while they fit in LOW_STOCK_CHARS, then what was left out. Also what the daily digest can show.
  */
 export function lowStockLines(report: Extract<LowStockReport, { live: true }>, lang: Lang): string[] {
   const c = report.counts;
@@ -71,16 +92,16 @@ export function lowStockLines(report: Extract<LowStockReport, { live: true }>, l
   if (!c.rows) lines.push(t(lang, 'lowStockNone'));
   else lines.push(t(lang, 'lowStockHead', { items: n(c.items), rows: n(c.rows), offices: n(c.offices) }));
   const offices = lowStockByOffice(report.rows, LOW_STOCK_TOP);
-  for (const o of offices.slice(0, LOW_STOCK_OFFICES)) {
-    const office = o.officeName && o.officeName !== o.office ? `${o.officeName} (${o.office})` : o.office;
-    lines.push('', t(lang, 'lowStockOffice', { office, rows: n(o.rows) }));
-    for (const r of o.top) {
-      lines.push(t(lang, 'lowStockLine', { name: r.namaitem, code: r.kodeitem, stok: `${quantityText(r.stok, lang)}${r.satuan ? ` ${r.satuan}` : ''}`, min: quantityText(r.stokmin, lang),
-        short: quantityText(r.shortfall, lang) }));
-    }
-    if (o.rows > o.top.length) lines.push(t(lang, 'lowStockMore', { n: n(o.rows - o.top.length) }));
+  let room = LOW_STOCK_CHARS;
+  let shown = 0;
+  for (const o of offices) {
+    const block = officeLines(o, lang);
+    room -= block.join('\n').length + 1;
+    if (room < 0) break;
+    lines.push(...block);
+    shown++;
   }
-  if (offices.length > LOW_STOCK_OFFICES) lines.push(t(lang, 'lowStockMoreOffices', { n: n(offices.length - LOW_STOCK_OFFICES) }));
+  if (shown < offices.length) lines.push(t(lang, 'lowStockMoreOffices', { n: n(offices.length - shown) }));
   const notes: string[] = [];
   if (c.deleted || c.notForSale) notes.push(t(lang, 'lowStockLeftOut', { deleted: n(c.deleted), notForSale: n(c.notForSale) }));
   if (c.noStockRows) notes.push(t(lang, 'lowStockNoRows', { n: n(c.noStockRows) }));

@@ -155,18 +155,24 @@ test('a store with no restored database yet: a clear answer to every stock quest
   assert.equal(text(await say(c, STAFF, '/stok gula')), 'GULA PASIR (A2), stok per kantor:\nStok per kantor belum bisa dibaca; stok di daftar harga: -0,75 KG.');
 });
 
-test('a long list is cut for the chat: the first rows of each office, the first offices, and how many more', async () => {
-  const rows: LowStockRow[] = Array.from({ length: 12 }, (_, o) => Array.from({ length: o === 0 ? 8 : 1 }, (_, i) => ({
-    office: `K${String(o).padStart(2, '0')}`, officeName: `Kantor ${o}`, kodeitem: `B${o}-${i}`, namaitem: `BARANG ${i}`, satuan: 'PCS', stok: '1', stokmin: '1234.5', shortfall: '1233.5',
+test('a long list is cut for the chat: the first rows of each office, the offices that fit a Telegram message, and how many more', async () => {
+  const rows: LowStockRow[] = Array.from({ length: 40 }, (_, o) => Array.from({ length: o === 0 ? 8 : 1 }, (_, i) => ({
+    office: `K${String(o).padStart(2, '0')}`, officeName: `Kantor ${o}`, kodeitem: `B${o}-${i}`, namaitem: `BARANG ${i} ${'X'.repeat(o === 1 ? 300 : 30)}`,
+    satuan: 'PCS', stok: '1', stokmin: '1234.5', shortfall: '1233.5',
   }))).flat();
-  const counts = { rows: rows.length, items: rows.length, offices: 12, deleted: 0, notForSale: 0, noMinimum: 0, noStockRows: 0 };
+  const counts = { rows: rows.length, items: rows.length, offices: 40, deleted: 2, notForSale: 0, noMinimum: 0, noStockRows: 0 };
   const c = testCore({ lowStock: async (s) => ({ store: s, live: true, rows, counts }) }).core;
-  const lines = text(await say(c, ADMIN, '/stok')).split('\n');
-  assert.equal(lines.filter((l) => l.startsWith('• ')).length, 5 + 9, 'five of the first office, one of each of the nine others shown');
+  const reply = await say(c, ADMIN, '/stok');
+  const lines = text(reply).split('\n');
+  const shown = lines.filter((l) => /^Kantor \d+ \(K\d+\): \d+ barang$/.test(l)).length;
+  assert.ok(shown > 10 && shown < 40, `${shown} offices shown`);
+  assert.ok(text(reply).length + (reply?.title?.length ?? 0) < 4000, 'fits a Telegram message whole');
+  assert.equal(lines.filter((l) => l.startsWith('• ')).length, 5 + shown - 1, 'five of the first office, one of each other office shown');
   assert.ok(lines.includes('  …dan 3 lainnya'), lines.join('\n'));
-  assert.ok(lines.includes('…dan 2 kantor lainnya'), lines.join('\n'));
-  assert.ok(lines.includes('• BARANG 0 (B0-0): stok 1 PCS (minimum 1.234,5), kurang 1.233,5'), lines.join('\n'));
-  assert.equal(lines.at(-1), 'Daftar lengkap (Excel): /stok excel');
+  assert.ok(lines.includes(`…dan ${40 - shown} kantor lainnya`), lines.join('\n'));
+  assert.ok(lines.includes(`• BARANG 0 ${'X'.repeat(30)} (B0-0): stok 1 PCS (minimum 1.234,5), kurang 1.233,5`), lines.join('\n'));
+  assert.ok(lines.includes(`• BARANG 0 ${'X'.repeat(38)}… (B1-0): stok 1 PCS (minimum 1.234,5), kurang 1.233,5`), 'a long name is cut');
+  assert.deepEqual(lines.slice(-3), ['Tidak dimasukkan, walau di bawah minimum: 2 barang dihapus, 0 barang tidak dijual.', '', 'Daftar lengkap (Excel): /stok excel']);
   const none = testCore({ lowStock: async (s) => ({ store: s, live: true, rows: [], counts: { ...EXPECTED_COUNTS, rows: 0, items: 0, offices: 0, deleted: 0, notForSale: 0, noStockRows: 0 } }) }).core;
   assert.equal(text(await say(none, ADMIN, '/stok')), 'Tidak ada barang di bawah stok minimum.\n\n3 barang tanpa stok minimum (kosong atau 0 di iPOS).');
   assert.equal(text(await say(none, ADMIN, '/stok excel')), 'Tidak ada barang di bawah stok minimum.');

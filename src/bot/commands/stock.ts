@@ -23,8 +23,8 @@ const storeOf = (deps: CoreDeps, id: string, who: Who) => deps.stores.find((s) =
  */
 export const stock: ChatCommand = {
   name: 'stok', aliases: ['stock'], role: 'staff', menu: true,
-  help: { id: 'stok barang per kantor: /stok NAMA; /stok: barang di bawah stok minimum (/stok excel: sebagai file)',
-    en: 'an item\'s stock per office: /stock NAME; /stock: items under their minimum stock (/stock excel: as a file)' },
+  help: { id: 'stok barang per kantor: /stok NAMA (admin: /stok saja untuk barang di bawah stok minimum, /stok excel sebagai file)',
+    en: 'an item\'s stock per office: /stock NAME (admins: /stock alone for the items under their minimum stock, /stock excel as a file)' },
   run: ({ deps, who, args, buttons }) => {
     const asFile = FILE_WORDS.has(args.toLowerCase());
     if (args && !asFile) return stockSearchReply(deps, buttons, who, args);
