@@ -1,5 +1,6 @@
 import { storeDatabases } from './databases.ts';
 import { compareRatios } from './decimal-text.ts';
+import { code, plain } from './price-rules.ts';
 import type { RestoreTarget } from './ports.ts';
 
 /**
@@ -53,11 +54,8 @@ export type LowStockReport =
   /** The store has no restored database yet (no sync has succeeded): nothing can be read. */
   | { store: string; live: false };
 
-// numeric::text never uses exponent notation; this only strips trailing zeros ("3.000" → "3"), as price-rules.ts does.
-const plain = (expr: string) => `regexp_replace(regexp_replace((${expr})::text, '(\\.[0-9]*?)0+$', '\\1'), '\\.$', '')`;
-/** A flag as the price rules read it: trimmed, upper case, '' for NULL. */
-const flag = (expr: string) => `upper(trim(coalesce(${expr}, '')))`;
-const STATE = `CASE WHEN ${flag('i.statushapus')} = 'Y' THEN 'deleted' WHEN ${flag('i.statusjual')} = 'N' THEN 'not-for-sale' ELSE 'listed' END`;
+/** Deleted, else not for sale, else listed: the flags read as the price rules read them (price-rules.ts). */
+const STATE = `CASE WHEN ${code('i.statushapus')} = 'Y' THEN 'deleted' WHEN ${code('i.statusjual')} = 'N' THEN 'not-for-sale' ELSE 'listed' END`;
 
 /** Summed stock per item and office, and each item's minimum (NULL when it has none) and state. */
 const BASE = `
