@@ -5,7 +5,7 @@ export const STOCK_TEXT = {
   stockPickMore: { id: 'Hanya {shown} yang pertama ditampilkan; ketik nama yang lebih lengkap.', en: 'Only the first {shown} are shown; type more of the name.' },
   stockItem: { id: '{name} ({code}), stok per kantor:', en: '{name} ({code}), stock per office:' },
   stockTotal: { id: 'Total: {n}', en: 'Total: {n}' },
-  stockNoOffices: { id: 'Stok per kantor belum bisa dibaca; stok di daftar harga: {n}.', en: 'Stock per office cannot be read yet; stock in the price list: {n}.' },
+  stockNoOffices: { id: 'Tidak ada catatan stok per kantor yang bisa dibaca; stok di daftar harga: {n}.', en: 'No stock per office could be read; stock in the price list: {n}.' },
   stockNoLive: { id: 'Stok {store} belum bisa dibaca: belum ada database iPOS yang dipulihkan (belum ada sync yang berhasil).',
     en: 'The stock of {store} cannot be read yet: no iPOS database has been restored (no sync has succeeded).' },
   lowStockNone: { id: 'Tidak ada barang di bawah stok minimum.', en: 'No item is under its minimum stock.' },

@@ -63,7 +63,7 @@ test('/stok NAME: one item\'s stock per office in its base unit, summed exactly,
   await say(c, STAFF, '/lang en');
   assert.equal(text(await say(c, STAFF, '/stock A1')), 'INDOMIE GORENG (A1), stock per office:\nCabang Barat: 12 PCS\nToko Utama: 7 PCS\nTotal: 19 PCS');
   assert.equal(text(await say(c, STAFF, '/stock telur')), 'TELUR (A10), stock per office:\nToko Utama: 0 KG', 'a NULL stock row reads 0; one office, no total');
-  assert.equal(text(await say(c, STAFF, '/stock minyak')), 'MINYAK BARU (A9), stock per office:\nStock per office cannot be read yet; stock in the price list: 0 LTR.');
+  assert.equal(text(await say(c, STAFF, '/stock minyak')), 'MINYAK BARU (A9), stock per office:\nNo stock per office could be read; stock in the price list: 0 LTR.');
 });
 
 test('/stok NAME with several matches: a pick list of buttons; a press answers that item\'s stock', { skip }, async () => {
@@ -152,7 +152,7 @@ test('a store with no restored database yet: a clear answer to every stock quest
   const none = 'Stok Toko Makmur belum bisa dibaca: belum ada database iPOS yang dipulihkan (belum ada sync yang berhasil).';
   assert.equal(text(await say(c, ADMIN, '/stok')), none);
   assert.equal(text(await say(c, ADMIN, '/stok excel')), none);
-  assert.equal(text(await say(c, STAFF, '/stok gula')), 'GULA PASIR (A2), stok per kantor:\nStok per kantor belum bisa dibaca; stok di daftar harga: -0,75 KG.');
+  assert.equal(text(await say(c, STAFF, '/stok gula')), 'GULA PASIR (A2), stok per kantor:\nTidak ada catatan stok per kantor yang bisa dibaca; stok di daftar harga: -0,75 KG.');
 });
 
 test('a long list is cut for the chat: the first rows of each office, the offices that fit a Telegram message, and how many more', async () => {
