@@ -13,7 +13,7 @@ import { lowStockReport, type LowStockRow } from '../../src/pipeline/low-stock.t
 import { lowStockWorkbook, removeLowStockWorkbook } from '../../src/pipeline/low-stock-workbook.ts';
 import type { PriceItem } from '../../src/pipeline/search/price-search.ts';
 import type { ExternalPostgres } from '../../src/adapters/postgres/external-postgres.ts';
-import { ADMIN, inGroup, OWNER, press, say, STAFF, testCore, text } from '../helpers/bot-core.ts';
+import { ADMIN, inGroup, OWNER, press, say, STAFF, STRANGER, testCore, text } from '../helpers/bot-core.ts';
 import { requireLocalPg } from '../helpers/local-pg.ts';
 import { EXPECTED_COUNTS, lowStockStore } from '../helpers/low-stock-db.ts';
 
@@ -74,6 +74,7 @@ test('/stok NAME with several matches: a pick list of buttons; a press answers t
   const beras = pick?.buttons?.[3]?.[0]?.data ?? '';
   assert.match(beras, /^sk:/);
   assert.equal(text(await press(c, STAFF, beras)), 'BERAS 5KG (A5), stok per kantor:\nCabang Barat: 19,5 SAK\nToko Utama: 20 SAK\nTotal: 39,5 SAK');
+  assert.equal(text(await press(core({ publicMode: true }), STRANGER, beras)), 'Maaf, perintah ini hanya untuk staff.', 'a stock button needs /stok\'s role');
   assert.equal(text(await say(c, STAFF, '/stok kacang')), 'Tidak ada barang yang cocok dengan "kacang".\nMungkin maksud Anda: gula');
   const many = core({ search: { ...search, search: async (s, query, o) => ({ store: s, query, listed: true, exact: false, total: 1234,
     items: Array.from({ length: o?.limit ?? 10 }, (_, i) => LIST[i % LIST.length] as PriceItem) }) } });
