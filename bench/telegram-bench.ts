@@ -27,7 +27,7 @@ export async function telegramBench(list: BenchList, throttle: boolean): Promise
   const core = new CommandCore({
     stores: [{ id: list.store, name: 'Toko Bench', schedule: '*/30 * * * *', source: { type: 'folder', dir: '/nonexistent' } }], roles, publicMode: false, ownerGroups: new Set(),
     rateLimitPerMinute: 1000, search, barcodes: { read: unused }, chat: new ChatState(list.stores.chats), buttonMemory: list.stores.buttons, logger: silent,
-    status: unused, history: unused, runSync: unused, syncInProgress: () => null, cancelRuns: () => [], latestExport: unused, officeStock: unused,
+    status: unused, history: unused, runSync: unused, syncInProgress: () => null, cancelRuns: () => [], latestExport: unused, officeStock: unused, lowStock: unused, lowStockWorkbook: unused,
     notifyOwners: async () => undefined, nextSync: () => null, zone: 'Asia/Jakarta',
     backups: { jobs: [], run: unused, progress: () => null, states: async () => [] },
     alerts: { open: async () => [], mute: unused, test: unused, channels: () => [] },

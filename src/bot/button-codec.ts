@@ -5,17 +5,18 @@ import { BUTTON_MEMORY_ID, type ButtonMemory } from '../store/button-memory.ts';
 export type ButtonData =
   | { kind: 'page'; store: string; query: string; page: number }
   | { kind: 'item'; store: string; kodeitem: string }
+  | { kind: 'stock'; store: string; kodeitem: string }
   | { kind: 'store'; store: string }
   | { kind: 'backup'; job: string };
 
 export type ButtonKind = ButtonData['kind'];
 
 /**
- * A button's data as it travels through a channel: the data itself (page, item, store choice,
- * backup job) or `m:` and the id under which ButtonMemory keeps it. `st:` and `bk:` are spelled
+ * A button's data as it travels through a channel: the data itself (page, item, stock, store
+ * choice, backup job) or `m:` and the id under which ButtonMemory keeps it. `st:` and `bk:` are spelled
  * as before typed buttons, so store and backup buttons sent by older versions still work.
  */
-export type ButtonText = `${'p' | 'i' | 'st' | 'bk' | 'm'}:${string}`;
+export type ButtonText = `${'p' | 'i' | 'sk' | 'st' | 'bk' | 'm'}:${string}`;
 
 /** Telegram's limit for callback_data (https://core.telegram.org/bots/api#inlinekeyboardbutton). */
 export const BUTTON_DATA_BYTES = 64;
@@ -39,6 +40,7 @@ function checked(v: unknown): ButtonData | null {
         ? { kind: 'page', store, query, page: page as number } : null;
     }
     case 'item': return isName(o.store) && isText(o.kodeitem) ? { kind: 'item', store: o.store, kodeitem: o.kodeitem } : null;
+    case 'stock': return isName(o.store) && isText(o.kodeitem) ? { kind: 'stock', store: o.store, kodeitem: o.kodeitem } : null;
     case 'store': return isName(o.store) ? { kind: 'store', store: o.store } : null;
     case 'backup': return isName(o.job) ? { kind: 'backup', job: o.job } : null;
     default: return null;
@@ -50,6 +52,7 @@ function spelled(b: ButtonData): ButtonText {
   switch (b.kind) {
     case 'page': return `p:${b.store}:${b.page}:${b.query}`;
     case 'item': return `i:${b.store}:${b.kodeitem}`;
+    case 'stock': return `sk:${b.store}:${b.kodeitem}`;
     case 'store': return `st:${b.store}`;
     case 'backup': return `bk:${b.job}`;
   }
@@ -62,9 +65,9 @@ function unspelled(text: string): ButtonData | null {
     const [, store, page, query] = /^([^:]*):(\d{1,4}):(.*)$/s.exec(rest) ?? [];
     return checked({ kind: 'page', store, page: Number(page), query });
   }
-  if (prefix === 'i') {
+  if (prefix === 'i' || prefix === 'sk') {
     const [, store, kodeitem] = /^([^:]*):(.*)$/s.exec(rest) ?? [];
-    return checked({ kind: 'item', store, kodeitem });
+    return checked({ kind: prefix === 'i' ? 'item' : 'stock', store, kodeitem });
   }
   if (prefix === 'st') return checked({ kind: 'store', store: rest });
   if (prefix === 'bk') return checked({ kind: 'backup', job: rest });

@@ -3,6 +3,7 @@ import type { Role, StoreConfig } from '../config/load-config.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { OfficeStock } from '../pipeline/item-stock.ts';
+import type { LowStockReport } from '../pipeline/low-stock.ts';
 import type { SyncRun } from '../store/sync-runs.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
@@ -59,6 +60,10 @@ export interface CoreDeps {
    */
   latestExport: (store: string, format: 'csv' | 'xlsx', lang: Lang) => Promise<{ path: string; filename: string; rows: number; unsheeted?: number } | null>;
   officeStock: (store: string, kodeitem: string) => Promise<OfficeStock[]>;
+  /** The store's items under their minimum stock, per office, from its live iPOS database (low-stock.ts). */
+  lowStock: (store: string) => Promise<LowStockReport>;
+  /** The report's full list as a temporary Excel file in `lang` (low-stock-workbook.ts: removed by a later build once an hour old). */
+  lowStockWorkbook: (report: Extract<LowStockReport, { live: true }>, lang: Lang) => Promise<string>;
   chat: Pick<ChatState, 'user' | 'setLang' | 'setStore' | 'firstSightOfStranger'>;
   /** Tells every owner something, each in their own language. */
   notifyOwners: (text: (lang: Lang) => string) => Promise<void>;

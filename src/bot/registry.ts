@@ -3,6 +3,7 @@ import type { ButtonData, ButtonKind } from './button-codec.ts';
 import type { ChatCommand, CommandContext } from './commands/command.ts';
 import { help, whoami } from './commands/help.ts';
 import { price } from './commands/price.ts';
+import { stock } from './commands/stock.ts';
 import { lang, toko } from './commands/settings.ts';
 import { cancel, exportList, history, report, status, sync } from './commands/ops.ts';
 import { alerts, backup, jobs } from './commands/backups.ts';
@@ -12,7 +13,7 @@ import { changes } from './commands/changes.ts';
 import type { Reply } from './reply.ts';
 
 /** Every chat command, in the order /help and the menus list them. */
-export const COMMANDS: readonly ChatCommand[] = [price, help, whoami, lang, toko, status, history, changes, sync, exportList, report, backup, jobs, cancel, alerts, agents, web];
+export const COMMANDS: readonly ChatCommand[] = [price, stock, help, whoami, lang, toko, status, history, changes, sync, exportList, report, backup, jobs, cancel, alerts, agents, web];
 
 /** What a message without a slash asks, and what an unknown /word gets. */
 export const PRICE_COMMAND = price;

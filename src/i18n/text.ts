@@ -15,6 +15,7 @@ import { AGENT_SETUP_TEXT } from './agent-setup-text.ts';
 import { AGENT_INGEST_TEXT } from './agent-ingest-text.ts';
 import { RESTORE_CHECK_TEXT } from './restore-check-text.ts';
 import { CHANGE_TEXT } from './change-text.ts';
+import { STOCK_TEXT } from './stock-text.ts';
 import type { Lang } from './lang.ts';
 
 export type { Lang, Locale } from './lang.ts';
@@ -28,7 +29,7 @@ function joined<A extends object, B extends object>(a: A, b: B & { [K in keyof A
 }
 
 /** Every sentence tokobot says to a person, in Indonesian and English, for every front end (chat, CLI, config errors, the web dashboard). */
-const TEXT = joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(CHAT_TEXT, CONFIG_TEXT), CLI_HELP_TEXT), CLI_TEXT), DOCTOR_TEXT), WEB_TEXT), WEB_ACCESS_TEXT), WEB_ALERTS_TEXT), WEB_STORE_TEXT), WEB_BACKUP_TEXT), WEB_LIVE_TEXT), RETENTION_TEXT), AGENT_SETUP_TEXT), AGENT_TEXT), WEB_AGENT_TEXT), AGENT_INGEST_TEXT), RESTORE_CHECK_TEXT), CHANGE_TEXT);
+const TEXT = joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(joined(CHAT_TEXT, CONFIG_TEXT), CLI_HELP_TEXT), CLI_TEXT), DOCTOR_TEXT), WEB_TEXT), WEB_ACCESS_TEXT), WEB_ALERTS_TEXT), WEB_STORE_TEXT), WEB_BACKUP_TEXT), WEB_LIVE_TEXT), RETENTION_TEXT), AGENT_SETUP_TEXT), AGENT_TEXT), WEB_AGENT_TEXT), AGENT_INGEST_TEXT), RESTORE_CHECK_TEXT), CHANGE_TEXT), STOCK_TEXT);
 
 export type TextKey = keyof typeof TEXT;
 

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { App } from './app.ts';
 import type { CoreDeps } from '../bot/context.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
 import { officeStock } from '../pipeline/item-stock.ts';
+import { lowStockReport } from '../pipeline/low-stock.ts';
+import { lowStockWorkbook } from '../pipeline/low-stock-workbook.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
@@ -56,6 +59,8 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
       return { path: book.path, filename, rows: book.rows, unsheeted: book.unsheeted };
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
+    lowStock: (store) => lowStockReport(app.target, store),
+    lowStockWorkbook: (report, lang) => lowStockWorkbook(report, lang, { dir: path.join(app.config.dataDir, 'low-stock') }),
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
     ...(webLink ? { webLink } : {}),
     priceChanges: changeCommands(app),

@@ -37,9 +37,9 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const known = PRICE_SYSTEMS.map(literal).join(', ');
 
 // numeric::text never uses exponent notation; this only strips trailing zeros ("3500.000" → "3500").
-const plain = (expr: string) => `regexp_replace(regexp_replace((${expr})::text, '(\\.[0-9]*?)0+$', '\\1'), '\\.$', '')`;
+export const plain = (expr: string) => `regexp_replace(regexp_replace((${expr})::text, '(\\.[0-9]*?)0+$', '\\1'), '\\.$', '')`;
 /** A code or flag as the rules read it: trimmed, upper case, '' for NULL. */
-const code = (expr: string) => `upper(trim(coalesce(${expr}, '')))`;
+export const code = (expr: string) => `upper(trim(coalesce(${expr}, '')))`;
 /** The price system of tbl_item `i`, NULL or blank read as the default. */
 const SYSTEM = `CASE WHEN ${code('i.sistemhargajual')} = '' THEN ${literal(DEFAULT_SYSTEM)} ELSE ${code('i.sistemhargajual')} END`;
 /** For sale and not deleted, tbl_item `i`. */

@@ -24,7 +24,7 @@ test('every command is declared whole: a name, Indonesian and English help, a ro
       assert.equal(commandNamed(w.toUpperCase()), c, `/${w} in capitals`);
     }
   }
-  assert.deepEqual(COMMANDS.map((c) => c.name), ['harga', 'help', 'whoami', 'lang', 'toko', 'status', 'history', 'changes', 'sync', 'export', 'report', 'backup', 'jobs', 'batal', 'alerts', 'agen', 'web']);
+  assert.deepEqual(COMMANDS.map((c) => c.name), ['harga', 'stok', 'help', 'whoami', 'lang', 'toko', 'status', 'history', 'changes', 'sync', 'export', 'report', 'backup', 'jobs', 'batal', 'alerts', 'agen', 'web']);
 });
 
 test('each command\'s one declared role decides /help, the menus and whether it runs, for every role and every word', async () => {

@@ -11,6 +11,8 @@ import { FakeTelegram, type SentMessage, type TgUser } from '../fakes/fake-teleg
 import { requireLocalPg } from '../helpers/local-pg.ts';
 import { startHarness, type Harness } from '../helpers/sync-harness.ts';
 import { sync } from '../helpers/sync-checks.ts';
+import { expectedLowStock } from '../fixtures/expected-low-stock.ts';
+import { quantityText } from '../../src/bot/stock-replies.ts';
 
 const skip = await requireLocalPg();
 const STORE = `tg${process.pid}`;
@@ -173,6 +175,20 @@ test('/export sends the newest list to an owner as an Excel workbook, /export cs
   const csv = await ask(owner, '/export csv');
   assert.match(csv.document?.file_name ?? '', new RegExp(`^daftar-harga-${STORE}-\\d{8}\\.csv$`));
   assert.deepEqual(csv.document?.bytes, readFileSync(published.rows[0].csv_path));
+});
+
+test('/stok: an item\'s stock per office for staff; the low-stock list and its workbook for the owner, as computed from the data', { skip }, async () => {
+  const want = expectedLowStock(fixture.data.tables);
+  const list = await ask(owner, '/stok');
+  assert.match(list.text ?? '', new RegExp(`${want.counts.items} barang di bawah stok minimum \\(${want.counts.rows} baris di ${want.counts.offices} kantor\\)`));
+  const file = await ask(owner, '/stok excel');
+  assert.match(file.document?.file_name ?? '', new RegExp(`^stok-minimum-${STORE}-\\d{8}\\.xlsx$`));
+  const sheets = await readXlsxFile(Buffer.from(file.document?.bytes ?? []));
+  assert.deepEqual(sheets.flatMap((sheet) => sheet.data.slice(1).map((r) => r[0])), want.rows.map((r) => r.kodeitem), 'every row, in order');
+  const row = want.rows.find((r) => fixture.expectedRows.some((p) => p.kodeitem === r.kodeitem && p.satuan === r.satuan && p.konversi === '1'))!;
+  const one = await ask(staff, `/stok ${row.kodeitem}`);
+  assert.ok(one.text?.includes(`${row.officeName}: ${quantityText(row.stok, 'id')} ${row.satuan}`), one.text);
+  assert.match((await ask(staff, '/stok excel')).text ?? '', /hanya untuk admin/);
 });
 
 test('/lang en switches the replies to English', { skip }, async () => {

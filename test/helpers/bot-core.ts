@@ -34,6 +34,8 @@ export function testCore(over: Partial<CoreDeps> = {}) {
     cancelRuns: () => [],
     latestExport: async (_store, format) => ({ path: `/tmp/x.${format}`, filename: `daftar-harga.${format}`, rows: 10 }),
     officeStock: async () => [{ office: 'UTM', name: 'Pusat', stok: '5' }],
+    lowStock: async (store) => ({ store, live: false }),
+    lowStockWorkbook: async () => { throw new Error('not under test'); },
     chat: {
       user: async (id) => ({ lang: langs.get(id) ?? 'id', store: null }),
       setLang: async (id, lang) => { langs.set(id, lang); }, setStore: async () => undefined,

@@ -4,8 +4,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
-import yauzl from 'yauzl';
 import readXlsxFile, { type SheetData as Sheet } from 'read-excel-file/node';
+import { zipEntry } from '../helpers/xlsx-part.ts';
 import { PRICE_COLUMNS } from '../../src/pipeline/price-rules.ts';
 import { csvOfWorkbook, priceWorkbook, workbookPath } from '../../src/pipeline/price-workbook.ts';
 
@@ -30,23 +30,6 @@ function writeCsv(name: string, rows: Record<string, string>[]): string {
   const file = path.join(dir, name);
   writeFileSync(file, Papa.unparse(rows, { columns: [...PRICE_COLUMNS] }) + '\n');
   return file;
-}
-
-/** One part of the .xlsx zip as text: what Excel reads for frozen panes, filters and number formats. */
-function zipEntry(file: string, name: string): Promise<string> {
-  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-    if (err) return reject(err);
-    zip.on('entry', (e: yauzl.Entry) => {
-      if (e.fileName !== name) return zip.readEntry();
-      zip.openReadStream(e, (err2, s) => {
-        if (err2) return reject(err2);
-        const parts: Buffer[] = [];
-        s.on('data', (c: Buffer) => parts.push(c)).on('end', () => { zip.close(); resolve(Buffer.concat(parts).toString('utf8')); });
-      });
-    });
-    zip.on('end', () => reject(new Error(`${name} is not in ${file}`)));
-    zip.readEntry();
-  }));
 }
 
 test('a sheet per price system, numbers as number cells, codes as text, read back by another library', async () => {

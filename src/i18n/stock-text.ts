@@ -1,0 +1,23 @@
+/** Stock in the chat (issue 18), in Indonesian and English: /stok NAME per office, /stok the items under their minimum, /stok excel the list as a file. */
+export const STOCK_TEXT = {
+  stockUsage: { id: 'Ketik /stok NAMA (nama barang, kode atau barcode) untuk stok per kantor.', en: 'Type /stock NAME (an item\'s name, code or barcode) for its stock per office.' },
+  stockPick: { id: '{total} barang cocok dengan "{q}"; pilih satu:', en: '{total} items match "{q}"; pick one:' },
+  stockPickMore: { id: 'Hanya {shown} yang pertama ditampilkan; ketik nama yang lebih lengkap.', en: 'Only the first {shown} are shown; type more of the name.' },
+  stockItem: { id: '{name} ({code}), stok per kantor:', en: '{name} ({code}), stock per office:' },
+  stockTotal: { id: 'Total: {n}', en: 'Total: {n}' },
+  stockNoOffices: { id: 'Tidak ada catatan stok per kantor yang bisa dibaca; stok di daftar harga: {n}.', en: 'No stock per office could be read; stock in the price list: {n}.' },
+  stockNoLive: { id: 'Stok {store} belum bisa dibaca: belum ada database iPOS yang dipulihkan (belum ada sync yang berhasil).',
+    en: 'The stock of {store} cannot be read yet: no iPOS database has been restored (no sync has succeeded).' },
+  lowStockNone: { id: 'Tidak ada barang di bawah stok minimum.', en: 'No item is under its minimum stock.' },
+  lowStockHead: { id: '{items} barang di bawah stok minimum ({rows} baris di {offices} kantor):', en: '{items} items under their minimum stock ({rows} rows in {offices} offices):' },
+  lowStockOffice: { id: '{office}: {rows} barang', en: '{office}: {rows} items' },
+  lowStockLine: { id: '• {name} ({code}): stok {stok} (minimum {min}), kurang {short}', en: '• {name} ({code}): stock {stok} (minimum {min}), short by {short}' },
+  lowStockMore: { id: '  …dan {n} lainnya', en: '  …and {n} more' },
+  lowStockMoreOffices: { id: '…dan {n} kantor lainnya', en: '…and {n} more offices' },
+  lowStockLeftOut: { id: 'Tidak dimasukkan, walau di bawah minimum: {deleted} barang dihapus, {notForSale} barang tidak dijual.',
+    en: 'Left out, though under their minimum: {deleted} deleted items, {notForSale} items not for sale.' },
+  lowStockNoMinimum: { id: '{n} barang tanpa stok minimum (kosong atau 0 di iPOS).', en: '{n} items have no minimum stock (empty or 0 in iPOS).' },
+  lowStockNoRows: { id: '{n} barang punya stok minimum tetapi tidak punya catatan stok di kantor mana pun.', en: '{n} items have a minimum stock but no stock record in any office.' },
+  lowStockFileHint: { id: 'Daftar lengkap (Excel): /stok excel', en: 'The full list (Excel): /stock excel' },
+  lowStockCaption: { id: 'Stok di bawah minimum, {store}: {items} barang, {rows} baris.', en: 'Under minimum stock, {store}: {items} items, {rows} rows.' },
+} as const;
