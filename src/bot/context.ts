@@ -3,6 +3,7 @@ import type { Role, StoreConfig } from '../config/load-config.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { OfficeStock } from '../pipeline/item-stock.ts';
+import type { ItemPicture } from '../pipeline/item-picture.ts';
 import type { SyncRun } from '../store/sync-runs.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
@@ -54,6 +55,8 @@ export interface CoreDeps {
    */
   latestExport: (store: string, format: 'csv' | 'xlsx', lang: Lang) => Promise<{ path: string; filename: string; rows: number; unsheeted?: number } | null>;
   officeStock: (store: string, kodeitem: string) => Promise<OfficeStock[]>;
+  /** The item's picture in iPOS (tbl_item.gambar), or null; never rejects for a picture that cannot be shown. Unset: cards without pictures. */
+  itemPicture?: (store: string, kodeitem: string) => Promise<ItemPicture | null>;
   chat: Pick<ChatState, 'user' | 'setLang' | 'setStore' | 'firstSightOfStranger'>;
   /** Tells every owner something, each in their own language. */
   notifyOwners: (text: (lang: Lang) => string) => Promise<void>;

@@ -3,6 +3,7 @@ import type { App } from './app.ts';
 import type { CoreDeps } from '../bot/context.ts';
 import type { ChatState } from '../pipeline/chat-state.ts';
 import { officeStock } from '../pipeline/item-stock.ts';
+import { ItemPictures } from '../pipeline/item-picture.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
@@ -32,6 +33,11 @@ export interface CoreWiring {
 /** The command core over the real pipeline. */
 export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting, webLink, queuedSync }: CoreWiring): CoreDeps {
   const telegram = app.config.telegram;
+  const pictures = new ItemPictures({
+    target: app.target, logger: app.logger,
+    // sharp is loaded with the first picture shown, not by every command that builds a core (tokobot ask).
+    convert: async (stored) => (await import('../adapters/image/chat-jpeg.ts')).toChatJpeg(stored),
+  });
   return {
     stores: app.config.stores, roles: telegram.roles, publicMode: telegram.publicMode, rateLimitPerMinute: telegram.rateLimitPerMinute,
     ownerGroups: telegram.ownerGroups,
@@ -54,6 +60,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
       return { path: book.path, filename, rows: book.rows, unsheeted: book.unsheeted };
     },
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
+    itemPicture: (store, kodeitem) => pictures.picture(store, kodeitem),
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
     ...(webLink ? { webLink } : {}),
     agents: () => readAgentStatuses(app), agentTokens: app.opsStores.agents, headOfficeUrl: app.config.web.baseUrl,
