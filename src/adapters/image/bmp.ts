@@ -1,6 +1,6 @@
 /**
  * Windows bitmaps, which sharp (libvips) does not read: iPOS is a Delphi program, and a picture
- * pasted into it may be stored as a BMP. Decoded by hand into raw RGB(A) pixels for sharp, for
+ * pasted into it may be stored as a BMP. Decoded by hand into raw RGB pixels for sharp, for
  * the kinds Windows writes unless asked otherwise: uncompressed 24 and 32 bits, 32 bits with the
  * standard BI_BITFIELDS masks, and 8 bits with a palette. Anything else (RLE, 1/4/16 bits,
  * embedded JPEG/PNG, OS/2 headers) is refused with the reason. Layout:
