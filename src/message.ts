@@ -24,6 +24,6 @@ export interface Message {
  */
 export interface MessageFile {
   name: string;
-  type: 'image/png' | 'application/pdf';
+  type: 'image/png' | 'image/jpeg' | 'application/pdf';
   base64: string;
 }

@@ -4,6 +4,7 @@ import type { ChatState } from '../pipeline/chat-state.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { OfficeStock } from '../pipeline/item-stock.ts';
 import type { LowStockReport } from '../pipeline/low-stock.ts';
+import type { ItemPicture } from '../pipeline/item-picture.ts';
 import type { SyncRun } from '../store/sync-runs.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import type { StoreStatus } from '../pipeline/status.ts';
@@ -64,6 +65,8 @@ export interface CoreDeps {
   lowStock: (store: string) => Promise<LowStockReport>;
   /** The report's full list as a temporary Excel file in `lang` (low-stock-workbook.ts: removed by a later build once an hour old). */
   lowStockWorkbook: (report: Extract<LowStockReport, { live: true }>, lang: Lang) => Promise<string>;
+  /** The item's picture in iPOS (tbl_item.gambar), or null; never rejects for a picture that cannot be shown. Unset: cards without pictures. */
+  itemPicture?: (store: string, kodeitem: string) => Promise<ItemPicture | null>;
   chat: Pick<ChatState, 'user' | 'setLang' | 'setStore' | 'firstSightOfStranger'>;
   /** Tells every owner something, each in their own language. */
   notifyOwners: (text: (lang: Lang) => string) => Promise<void>;

@@ -72,12 +72,14 @@ function entryLine(item: PriceItem, e: PriceItem['entries'][number], tiers: Map<
   return line + (e.barcode ? ` — ${e.barcode}` : '');
 }
 
-/** An item's card: code, units with konversi and barcode, every level or tier, stock per office; cost only for owners. */
+/** An item's card: code, units with konversi and barcode, every level or tier, stock per office, its picture where iPOS has one; cost only for owners. */
 export async function cardReply(deps: CoreDeps, who: Who, storeId: string, kodeitem: string): Promise<Reply | null> {
   const item = await deps.search.item(storeId, kodeitem);
   if (!item) return null;
   const store = deps.stores.find((s) => s.id === storeId);
-  const stock = await deps.officeStock(storeId, kodeitem);
+  const [stock, picture] = await Promise.all([deps.officeStock(storeId, kodeitem),
+    // A picture that cannot be had is no reason to hold back the card.
+    deps.itemPicture?.(storeId, kodeitem).catch(() => null) ?? null]);
   const owner = who.access === 'owner';
   const tiers = item.sistemhargajual === 'J' ? tierLabels(item.entries) : new Map<PriceEntry, string>();
   const lines = [
@@ -86,5 +88,5 @@ export async function cardReply(deps: CoreDeps, who: Who, storeId: string, kodei
     ...item.entries.map((e) => entryLine(item, e, tiers, owner)),
     `Stok: ${item.stok.replace('.', ',')}${stock.length ? ` (${stock.map((s) => `${s.name} ${s.stok.replace('.', ',')}`).join(', ')})` : ''}`,
   ];
-  return { severity: 'info', title: store?.name ?? storeId, lines };
+  return { severity: 'info', title: store?.name ?? storeId, lines, ...(picture ? { picture } : {}) };
 }

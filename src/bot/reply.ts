@@ -1,4 +1,5 @@
 import type { Message } from '../message.ts';
+import type { ItemPicture } from '../pipeline/item-picture.ts';
 
 /**
  * What a command answers, before any channel renders it: Telegram as HTML with buttons, the
@@ -16,6 +17,11 @@ export interface Reply extends Message {
   replace?: boolean;
   /** A file to send with the reply (the /export CSV). */
   document?: { path: string; filename: string; caption: string };
+  /**
+   * An item's picture (the item card only): a channel that shows pictures sends it after the text;
+   * read and converted only then, and not at all where Telegram already has it (picture file ids).
+   */
+  picture?: ItemPicture;
   /**
    * Work that reports as it goes (a sync): the channel shows this reply first, then calls
    * `live` with a function that replaces the shown reply, and shows what `live` returns last.

@@ -6,6 +6,7 @@ import type { ChatState } from '../pipeline/chat-state.ts';
 import { officeStock } from '../pipeline/item-stock.ts';
 import { lowStockReport } from '../pipeline/low-stock.ts';
 import { lowStockWorkbook } from '../pipeline/low-stock-workbook.ts';
+import { ItemPictures } from '../pipeline/item-picture.ts';
 import type { PriceSearch } from '../pipeline/search/price-search.ts';
 import { storeStatus } from '../pipeline/status.ts';
 import type { SyncRunner } from '../pipeline/sync/sync-runner.ts';
@@ -37,6 +38,11 @@ export interface CoreWiring {
 /** The command core over the real pipeline. */
 export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting, webLink, queuedSync }: CoreWiring): CoreDeps {
   const telegram = app.config.telegram;
+  const pictures = new ItemPictures({
+    target: app.target, logger: app.logger,
+    // sharp is loaded with the first picture shown, not by every command that builds a core (tokobot ask).
+    convert: async (stored) => (await import('../adapters/image/chat-jpeg.ts')).toChatJpeg(stored),
+  });
   return {
     stores: app.config.stores, roles: telegram.roles, publicMode: telegram.publicMode, rateLimitPerMinute: telegram.rateLimitPerMinute,
     ownerGroups: telegram.ownerGroups,
@@ -61,6 +67,7 @@ export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: b
     officeStock: (store, kodeitem) => officeStock(app.target, store, kodeitem),
     lowStock: (store) => lowStockReport(app.target, store),
     lowStockWorkbook: (report, lang) => lowStockWorkbook(report, lang, { dir: path.join(app.config.dataDir, 'low-stock') }),
+    itemPicture: (store, kodeitem) => pictures.picture(store, kodeitem),
     chat, notifyOwners, nextSync, logger: app.logger, buttonMemory: app.opsStores.buttons, zone: app.config.locale.zone,
     ...(webLink ? { webLink } : {}),
     priceChanges: changeCommands(app),

@@ -152,6 +152,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     signal: stopping.signal, retry: { ...options.telegramRetry, ...connection.pollingHooks }, proxy: app.config.proxy,
     token, apiRoot: telegram.apiRoot, core, roles: telegram.roles,
     publicMode: telegram.publicMode, ownerGroups: telegram.ownerGroups, logger: app.logger, onMigrate: (from, to) => chat.recordMigration(from, to),
+    pictureFileIds: app.opsStores.pictureFileIds,
   });
   // First of what listens or runs: a port already taken stops tokobot before anything else started.
   const opsHttp = httpConfig.port === undefined ? undefined : await startOpsHttp(app, {

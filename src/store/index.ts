@@ -12,6 +12,7 @@ import type { WebAudit } from './web-audit.ts';
 import type { WebTokens } from './web-tokens.ts';
 import type { WatchCursors } from './watch-cursors.ts';
 import type { Workers } from './workers.ts';
+import type { PictureFileIds } from './picture-file-ids.ts';
 import { PostgresButtonMemory } from './postgres/button-memory.ts';
 import { PgChats } from './postgres/chats.ts';
 import { PgDataVersion } from './postgres/data-version.ts';
@@ -25,6 +26,7 @@ import { PgWebTokens } from './postgres/web-tokens.ts';
 import { PgWatchCursors } from './postgres/watch-cursors.ts';
 import { PgWorkers } from './postgres/workers.ts';
 import { PgAgents } from './postgres/agents.ts';
+import { PgPictureFileIds } from './postgres/picture-file-ids.ts';
 
 export { openOpsDatabase, migrate } from './postgres/ops-database.ts';
 
@@ -52,6 +54,8 @@ export interface OpsStores {
   agents: Agents;
   /** Whether anything was written since: the dashboard reuses what it read while nothing was. */
   version: DataVersion;
+  /** Telegram's file ids of item pictures already sent. */
+  pictureFileIds: PictureFileIds;
 }
 
 /** The stores over an open ops database (openOpsDatabase). `swapDatabases`: what a publication swaps with its list (swapStagingIn). */
@@ -70,5 +74,6 @@ export function createOpsStores(pool: pg.Pool, options: { swapDatabases: Databas
     watchCursors: new PgWatchCursors(pool),
     workers: new PgWorkers(pool),
     agents: new PgAgents(pool),
+    pictureFileIds: new PgPictureFileIds(pool),
   };
 }

@@ -24,7 +24,7 @@ export interface SentMessage {
   text?: string;
   reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
   document?: { file_name: string; bytes: Buffer; caption?: string };
-  photo?: { file_name: string; bytes: Buffer; caption?: string };
+  photo?: { file_name: string; bytes: Buffer; caption?: string; file_id: string };
 }
 
 export type OutageMode = 'refuse' | '502';
@@ -113,6 +113,8 @@ export class FakeTelegram {
   readonly token = '123456:fake-telegram-token';
   readonly calls: Call[] = [];
   readonly chats = new Map<number, SentMessage[]>();
+  /** Photos uploaded, by the file_id they were given. */
+  readonly uploads = new Map<string, NonNullable<SentMessage['photo']>>();
   private readonly updates: Record<string, unknown>[] = [];
   private readonly faults = new Map<string, number[]>();
   private waiters: (() => void)[] = [];
@@ -294,10 +296,7 @@ export class FakeTelegram {
         const doc = files[0];
         return ok(this.store(fields, { document: { file_name: doc?.filename ?? '', bytes: doc?.bytes ?? Buffer.alloc(0), caption: fields.caption as string | undefined } }));
       }
-      case 'sendPhoto': {
-        const photo = files[0];
-        return ok(this.store(fields, { photo: { file_name: photo?.filename ?? '', bytes: photo?.bytes ?? Buffer.alloc(0), caption: fields.caption as string | undefined } }));
-      }
+      case 'sendPhoto': return this.sendPhoto(fields, files[0], ok, send);
       case 'editMessageText': {
         const msg = this.messages(Number(fields.chat_id)).find((x) => x.message_id === Number(fields.message_id));
         if (!msg) return send(400, { ok: false, error_code: 400, description: 'Bad Request: message to edit not found' });
@@ -329,6 +328,28 @@ export class FakeTelegram {
     this.downloads.push(file.file_id);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
     res.end(file.bytes);
+  }
+
+  /**
+   * As Telegram: a photo is uploaded (multipart) or named by the file_id of one sent before (a
+   * file id this bot never got is refused), and the answer lists the sizes made, each with its
+   * file_id, smallest first (the fake makes two: a thumbnail and the photo itself).
+   */
+  private sendPhoto(fields: Record<string, unknown>, upload: Call['files'][number] | undefined, ok: (result: unknown) => void,
+    send: (status: number, value: unknown) => void): void {
+    const caption = fields.caption as string | undefined;
+    let photo: NonNullable<SentMessage['photo']>;
+    if (upload) {
+      photo = { file_name: upload.filename, bytes: upload.bytes, caption, file_id: `photo-${this.uploads.size + 1}-${upload.bytes.length}` };
+      this.uploads.set(photo.file_id, photo);
+    } else {
+      const known = this.uploads.get(String(fields.photo));
+      if (!known) return send(400, { ok: false, error_code: 400, description: 'Bad Request: wrong file identifier/HTTP URL specified' });
+      photo = { ...known, caption };
+    }
+    const msg = this.store(fields, { photo });
+    const size = (file_id: string, width: number) => ({ file_id, file_unique_id: `u${file_id}`, width, height: width, file_size: photo.bytes.length });
+    ok({ ...msg, photo: [size(`${photo.file_id}-thumb`, 90), size(photo.file_id, 800)] });
   }
 
   private store(fields: Record<string, unknown>, content: Partial<SentMessage>): SentMessage {

@@ -12,6 +12,7 @@ import { MemoryButtonMemory } from './memory-button-memory.ts';
 import { MemoryWorkers } from './memory-workers.ts';
 import { MemoryWatchCursors } from './memory-watch-cursors.ts';
 import { MemoryPriceChangeLog } from './memory-price-changes.ts';
+import { MemoryPictureFileIds } from './memory-picture-file-ids.ts';
 
 /*
  * The ops stores in memory, for unit tests: they keep the contracts of src/store (checked by the
@@ -230,6 +231,7 @@ export function createMemoryStores(options: { swapDatabases?: (store: string) =>
     watchCursors: new MemoryWatchCursors(),
     workers: new MemoryWorkers(),
     agents: new MemoryAgents(),
+    pictureFileIds: new MemoryPictureFileIds(),
     // Memory cannot tell cheaply whether anything was written: every version differs, nothing is reused.
     version: { current: async () => String(++versions) },
   };

@@ -16,6 +16,8 @@ import { telegramImage } from './telegram-photo.ts';
 import { networkRetry, type NetworkRetryOptions } from '../../adapters/telegram/network-retry.ts';
 import { telegramClient } from '../../adapters/telegram/telegram-client.ts';
 import type { ProxySection } from '../../config/sections.ts';
+import type { PictureFileIds } from '../../store/picture-file-ids.ts';
+import { sendPicture } from './send-picture.ts';
 
 export interface TelegramBotOptions {
   token: string;
@@ -38,6 +40,8 @@ export interface TelegramBotOptions {
   retry?: NetworkRetryOptions;
   /** HTTPS_PROXY and friends. */
   proxy?: ProxySection;
+  /** Where the file ids of item pictures already sent are kept; unset: each picture is uploaded every time. */
+  pictureFileIds?: PictureFileIds;
 }
 
 /**
@@ -74,6 +78,7 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
       const input = new InputFile(Buffer.from(file.base64, 'base64'), file.name);
       await (file.type === 'image/png' ? ctx.replyWithPhoto(input) : ctx.replyWithDocument(input));
     }
+    if (reply.picture) await sendPicture(ctx, reply.picture, o.pictureFileIds, o.logger);
     if (!reply.live) return;
     // Progress comes faster than Telegram lets one chat be edited (about once a second): one edit
     // is under way at a time and only the newest waiting state is shown next.

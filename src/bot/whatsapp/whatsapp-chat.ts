@@ -4,6 +4,7 @@ import type { WhatsAppIncoming } from '../../adapters/whatsapp/whatsapp-client.t
 import { AppError } from '../../errors.ts';
 import { renderWhatsApp } from './render-whatsapp.ts';
 import type { MessageFile } from '../../message.ts';
+import type { Reply } from '../reply.ts';
 
 /**
  * A WhatsApp message to the shop's linked number, in a person's own chat (the messenger passes
@@ -21,8 +22,15 @@ export async function answerWhatsApp(core: CommandCore, allowed: string[], from:
   if (!image && !text) return null; // a sticker, a voice note, a video: nothing to answer
   const reply = image ? await core.photo({ ...person, image }) : await core.message({ ...person, text });
   if (!reply) return null;
-  // A reply's files (a report's chart and PDF) follow its text.
-  return reply.files?.length ? { text: renderWhatsApp(reply), files: reply.files } : renderWhatsApp(reply);
+  // A reply's files (a report's chart and PDF, an item's picture) follow its text.
+  const files = [...(reply.files ?? []), ...await pictureFile(reply)];
+  return files.length ? { text: renderWhatsApp(reply), files } : renderWhatsApp(reply);
+}
+
+/** An item card's picture as a JPEG file (whatsapp-web.js sends media as its bytes: converted each time). */
+async function pictureFile(reply: Reply): Promise<MessageFile[]> {
+  const jpeg = await reply.picture?.jpeg().catch(() => null);
+  return jpeg ? [{ name: `${reply.picture!.kodeitem}.jpg`, type: 'image/jpeg', base64: jpeg.toString('base64') }] : [];
 }
 
 /** What downloads a photo message's picture (whatsapp-web.js's downloadMedia); null for any other message. */

@@ -375,4 +375,18 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 18,
+    name: 'Telegram file ids of item pictures already sent, so that each picture is uploaded once',
+    sql: `
+      CREATE TABLE picture_file_ids (
+        store text NOT NULL,
+        kodeitem text NOT NULL,
+        hash text NOT NULL,
+        file_id text NOT NULL,
+        saved_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (store, kodeitem)
+      );
+    `,
+  },
 ];
