@@ -47,14 +47,18 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The bot over the published lists, with every search and every read of a chat user counted. */
-async function start(options: { publicMode?: boolean } = {}) {
+async function start(options: { publicMode?: boolean; failing?: boolean } = {}) {
   const tg = await FakeTelegram.start();
   const search = new PriceSearch(world.priceLists);
   const counted = { searches: [] as string[], userReads: 0 };
   const chat = new ChatState(world.chats);
-  const { core, tick } = testCore({
+  const { core, tick, logged } = testCore({
     stores, publicMode: options.publicMode ?? false, rateLimitPerMinute: 100,
-    search: { search: (store, query, o) => { counted.searches.push(`${store}:${query}`); return search.search(store, query, o); },
+    search: { search: async (store, query, o) => {
+      counted.searches.push(`${store}:${query}`);
+      if (options.failing) throw new Error('the price list could not be read');
+      return search.search(store, query, o);
+    },
       suggest: (s, q) => search.suggest(s, q), item: (s, k) => search.item(s, k) },
     chat: { user: (id) => { counted.userReads++; return chat.user(id); }, setLang: (id, l) => chat.setLang(id, l), setStore: (id, s) => chat.setStore(id, s),
       firstSightOfStranger: (id, name) => chat.firstSightOfStranger(id, name) },
@@ -70,7 +74,7 @@ async function start(options: { publicMode?: boolean } = {}) {
     return tg.until(() => tg.inlineAnswers.get(qid));
   };
   const stop = async () => { await bot.stop(); await polling; await tg.close(); };
-  return { tg, inline, counted, tick, stop };
+  return { tg, inline, counted, tick, logged, stop };
 }
 
 /** What a person sees of a picked result once sent: the message text as Telegram shows it. */
@@ -169,6 +173,19 @@ test('results come from the store the person chose with /toko', async () => {
     assert.deepEqual(bot.counted.searches, ['cabang:gula']);
     // Another person still asks the first store.
     assert.equal((await bot.inline(OWNER, 'gula')).results.length, INLINE_RESULTS);
+  } finally {
+    await bot.stop();
+  }
+});
+
+test('a search that fails: an empty answer Telegram must not keep, the error logged, and the next query searches again', async () => {
+  const bot = await start({ failing: true });
+  try {
+    const answer = await bot.inline(STAFF, 'gula');
+    assert.deepEqual([answer.results, answer.cache_time, answer.is_personal], [[], 0, true]);
+    assert.match(String((bot.logged[0] as { err: Error }).err), /could not be read/);
+    await bot.inline(STAFF, 'gula');
+    assert.equal(bot.counted.searches.length, 2, 'a failure is not kept');
   } finally {
     await bot.stop();
   }
