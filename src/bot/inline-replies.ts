@@ -40,14 +40,14 @@ export const INLINE_PER_MINUTE = 60;
 /** Answers kept in this process; the oldest is forgotten first. */
 const CACHE_ENTRIES = 500;
 
-/** What an answer of nothing is: for strangers, an empty text, or a question nothing matched. */
+/** The answer of nothing: to strangers, and to an empty text. */
 export const NOTHING: InlineAnswer = { items: [], cacheSeconds: INLINE_CACHE_SECONDS };
 
 /** `i:kodeitem`, or `i` alone where a long code would pass Telegram's 64 bytes: the index keeps ids unique. */
 const idOf = (i: number, kodeitem: string) => (Buffer.byteLength(`${i}:${kodeitem}`) <= 64 ? `${i}:${kodeitem}` : String(i));
 
 /** The results of a search as inline items: name, unit prices; cost is never read. */
-export function inlineItems(items: PriceItem[]): InlineItem[] {
+function inlineItems(items: PriceItem[]): InlineItem[] {
   return items.map((item, i) => {
     const prices = unitPriceLines(item);
     return { id: idOf(i, item.kodeitem), title: item.namaitem, description: prices.join(' · '), message: { severity: 'info', title: item.namaitem, lines: prices } };
