@@ -8,6 +8,7 @@ import type { ChatCommand, CommandContext } from './commands/command.ts';
 import type { CoreDeps, Who } from './context.ts';
 import { t, type Lang } from '../i18n/text.ts';
 import { barcodeReply } from './barcode-replies.ts';
+import { INLINE_PER_MINUTE, InlineAnswers, NOTHING, type InlineAnswer } from './inline-replies.ts';
 import { RecentSearches } from './recent-searches.ts';
 import { commandNamed, commandsFor, HELP_COMMAND, pressOf, PRICE_COMMAND } from './registry.ts';
 import type { Reply } from './reply.ts';
@@ -33,6 +34,9 @@ export interface IncomingPhoto extends Omit<Incoming, 'text'> {
 
 const MAX_QUESTION = 200;
 
+/** A message's or an inline query's text: control characters as spaces, trimmed. */
+const cleaned = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+
 /**
  * Turns a message or a button press from anyone into a reply, the same for every channel.
  * Access, rate limits and errors are handled here, once.
@@ -41,9 +45,13 @@ export class CommandCore {
   private readonly limiter: RateLimiter;
   private readonly buttons: ButtonCodec;
   private readonly searches = new RecentSearches();
+  private readonly inlineLimiter: RateLimiter;
+  private readonly inlineAnswers: InlineAnswers;
 
   constructor(private readonly deps: CoreDeps) {
     this.limiter = new RateLimiter(deps.rateLimitPerMinute, 60_000, deps.now);
+    this.inlineLimiter = new RateLimiter(INLINE_PER_MINUTE, 60_000, deps.now);
+    this.inlineAnswers = new InlineAnswers(deps);
     this.buttons = new ButtonCodec(deps.buttonMemory);
   }
 
@@ -78,7 +86,7 @@ export class CommandCore {
   /** null: say nothing (a user over the rate limit who was already told). */
   async message(m: Incoming): Promise<Reply | null> {
     return this.guard(m.userId, async (saved) => {
-      const text = m.text.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+      const text = cleaned(m.text);
       const cmd = /^\/([a-zA-Z_]+)(?:@\w+)?\s*(.*)$/s.exec(text);
       const command = cmd ? commandNamed(cmd[1] as string) ?? HELP_COMMAND : PRICE_COMMAND;
       const args = (cmd ? (cmd[2] as string) : text).slice(0, MAX_QUESTION).trim();
@@ -129,6 +137,25 @@ export class CommandCore {
       const who = this.who(userId, name, access, chat, saved);
       return (await handler.press(this.context(who), button)) ?? expired;
     });
+  }
+
+  /**
+   * An inline query (`@bot gula` typed in any chat): items and prices from the person's chosen
+   * store, for the configured people only (owners, admins, staff). Not for anyone else, public
+   * mode or not: the answer lands in a chat the bot is not in, outside every group rule, and
+   * TELEGRAM_PUBLIC is about asking the bot itself. A stranger's query costs no search and no
+   * database read. null: do not answer at all (over INLINE_PER_MINUTE).
+   */
+  async inline(userId: number, query: string): Promise<InlineAnswer | null> {
+    if (this.inlineLimiter.check(userId) !== 'ok') return null;
+    if (!this.deps.roles.has(userId)) return NOTHING;
+    try {
+      return await this.inlineAnswers.answer(userId, cleaned(query).slice(0, MAX_QUESTION).trim());
+    } catch (err) {
+      // No chat to say it in: logged, and an empty answer Telegram must not keep.
+      this.deps.logger.error({ err, userId }, 'inline query failed');
+      return { items: [], cacheSeconds: 0 };
+    }
   }
 
   private async guard(userId: number, fn: (saved: { lang: Lang; store: string | null }) => Promise<Reply>): Promise<Reply | null> {

@@ -72,8 +72,12 @@ function unitPrices(system: string, entries: PriceEntry[]): string {
   return `${unitLabel(first)} ${rupiah(first.hargajual)}`;
 }
 
+/** Each unit's prices of an item, no cost: ["PCS Rp 3.500", "DUS (40) Rp 132.000"]. */
+export function unitPriceLines(item: PriceItem): string[] {
+  return [...byUnit(item.entries).values()].map((entries) => unitPrices(item.sistemhargajual, entries));
+}
+
 /** "INDOMIE GORENG 85G — PCS Rp 3.500 · DUS (40) Rp 132.000" */
 export function priceLine(item: PriceItem): string {
-  const units = [...byUnit(item.entries).values()].map((entries) => unitPrices(item.sistemhargajual, entries));
-  return `${item.namaitem} — ${units.join(' · ')}`;
+  return `${item.namaitem} — ${unitPriceLines(item).join(' · ')}`;
 }

@@ -36,6 +36,8 @@ type Status =
 const CONNECT_CALL_TIMEOUT_S = 30;
 /** A refusal (a wrong token, a bad webhook URL) will not pass by itself: asked again this seldom, not every few seconds. */
 const REFUSED_WAIT_MS = 5 * 60_000;
+/** The updates the bot handles: messages, button presses, and `@bot gula` typed in any chat (inline mode). */
+const UPDATES = ['message', 'callback_query', 'inline_query'] as const;
 
 /** ISO, so that each reader sees the moment in their own zone (localTimes). */
 const instant = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000).toISOString();
@@ -146,17 +148,18 @@ export class TelegramConnection {
   private async attempt(bot: Bot, api: Api): Promise<void> {
     const me = await api.getMe();
     bot.botInfo = me; // bot.init() and the runner need no getMe of their own now
+    if (!me.supports_inline_queries) this.o.logger.info({}, `telegram: inline mode is off; for "@${me.username} gula" in any chat, send /setinline to @BotFather`);
     await this.o.setUp(api);
     const webhook = this.o.webhook;
     if (webhook) {
       await this.listen(bot, webhook.port);
-      await api.setWebhook(webhook.url, { secret_token: this.secret, allowed_updates: ['message', 'callback_query'] });
+      await api.setWebhook(webhook.url, { secret_token: this.secret, allowed_updates: UPDATES });
     } else {
       await api.deleteWebhook();
     }
     if (this.stopping.signal.aborted) return;
     // Updates are handled concurrently (one user's slow command never holds up another), in order per chat.
-    if (!webhook) this.polling = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+    if (!webhook) this.polling = run(bot, { runner: { fetch: { allowed_updates: UPDATES } } });
     const how = webhook ? 'webhook' : 'long polling';
     this.status = { kind: 'connected', how };
     this.o.logger.info({ port: webhook?.port }, `telegram: connected as @${me.username} (${how})`);

@@ -9,7 +9,10 @@ import type { AddressInfo } from 'node:net';
  * made to answer 429 with retry_after, a chat can block the bot, and Telegram can be made
  * unreachable for a while (an outage), or start refusing connections and come up later. Users can
  * send photos and files: getFile names a path and /file/bot<token>/<path> serves the bytes, as
- * Telegram does (core.telegram.org/bots/api#getfile), files over 20 MB refused by getFile.
+ * Telegram does (core.telegram.org/bots/api#getfile), files over 20 MB refused by getFile. Inline
+ * queries (`@bot text` typed in a chat) are delivered like messages and their answers
+ * (answerInlineQuery) kept per query, refused as Telegram refuses them; getUpdates delivers only
+ * the update types of its last allowed_updates, as Telegram does.
  */
 export interface Call {
   method: string;
@@ -28,6 +31,16 @@ export interface SentMessage {
 }
 
 export type OutageMode = 'refuse' | '502';
+
+/** An answerInlineQuery as the bot sent it (core.telegram.org/bots/api#answerinlinequery). */
+export interface InlineAnswer {
+  results: { type: string; id: string; title?: string; description?: string; input_message_content?: { message_text: string; parse_mode?: string } }[];
+  cache_time?: number;
+  is_personal?: boolean;
+  /** Who asked, and what they typed. */
+  from: number;
+  query: string;
+}
 
 export interface TgUser { id: number; first_name: string; username?: string }
 
@@ -133,6 +146,14 @@ export class FakeTelegram {
   private readonly files = new Map<string, HeldFile>();
   /** The file_id of each file downloaded through its file address, in order. */
   readonly downloads: string[] = [];
+  /** BotFather's /setinline: what getMe says; off, Telegram sends the bot no inline queries. */
+  inlineMode = true;
+  /** Inline queries sent and not yet answered, by id. */
+  private readonly openQueries = new Map<string, { from: number; query: string }>();
+  /** The answer to each inline query, by its id. */
+  readonly inlineAnswers = new Map<string, InlineAnswer>();
+  /** The update types of the last getUpdates that named them (null: Telegram's default, all these). */
+  private allowedUpdates: string[] | null = null;
 
   /**
    * `refusing`: the port is chosen but nothing listens on it yet, so every connection is refused
@@ -240,6 +261,15 @@ export class FakeTelegram {
       message: { message_id: message.message_id, chat: message.chat, date: Math.floor(Date.now() / 1000), text: message.text } } });
   }
 
+  /** `from` types "@bot `query`" in a chat of `chatType`: an inline query. Returns its id, by which its answer is kept. */
+  userTypesInline(from: TgUser, query: string, chatType = 'private'): string {
+    if (!this.inlineMode) throw new Error('fake telegram: inline mode is off (BotFather /setinline): Telegram would send no inline query');
+    const id = `iq${this.nextUpdate}`;
+    this.openQueries.set(id, { from: from.id, query });
+    this.push({ inline_query: { id, from: { ...from, is_bot: false }, query, offset: '', chat_type: chatType } });
+    return id;
+  }
+
   groupMigrates(chatId: number, toChatId: number, from: TgUser): void {
     this.push({ message: { message_id: this.nextMessage++, from: { ...from, is_bot: false }, chat: { id: chatId, type: 'group', title: 'Toko' },
       date: Math.floor(Date.now() / 1000), migrate_to_chat_id: toChatId } });
@@ -289,7 +319,7 @@ export class FakeTelegram {
     if (html && 'error' in html) return send(400, { ok: false, error_code: 400, description: `Bad Request: can't parse entities: ${html.error}` });
     if (this.blocked.has(Number(fields.chat_id))) return send(403, { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     switch (method) {
-      case 'getMe': return ok({ id: 42, is_bot: true, first_name: 'Tokobot', username: 'tokobot_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
+      case 'getMe': return ok({ id: 42, is_bot: true, first_name: 'Tokobot', username: 'tokobot_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: this.inlineMode });
       case 'getUpdates': return ok(await this.getUpdates(fields));
       case 'sendMessage': return ok(this.store(fields, { text: String(fields.text) }));
       case 'sendDocument': {
@@ -313,6 +343,10 @@ export class FakeTelegram {
         if (file.bytes.length > MAX_DOWNLOAD_BYTES) return send(400, { ok: false, error_code: 400, description: 'Bad Request: file is too big' });
         const { bytes: _bytes, ...shown } = file;
         return ok(shown);
+      }
+      case 'answerInlineQuery': {
+        const refused = this.answerInline(fields);
+        return refused ? send(400, { ok: false, error_code: 400, description: `Bad Request: ${refused}` }) : ok(true);
       }
       case 'answerCallbackQuery': case 'setMyCommands': case 'deleteWebhook': case 'setWebhook': return ok(true);
       default: return send(404, { ok: false, error_code: 404, description: `Not Found: method ${method}` });
@@ -352,6 +386,29 @@ export class FakeTelegram {
     ok({ ...msg, photo: [size(`${photo.file_id}-thumb`, 90), size(photo.file_id, 800)] });
   }
 
+  /** Keeps an inline answer, or says why Telegram refuses it. A query is answered once at most. */
+  private answerInline(fields: Record<string, unknown>): string | null {
+    const id = String(fields.inline_query_id);
+    const asked = this.openQueries.get(id);
+    if (!asked) return 'query is too old and response timeout expired or query ID is invalid';
+    const results = (typeof fields.results === 'string' ? JSON.parse(fields.results) : fields.results) as InlineAnswer['results'];
+    if (!Array.isArray(results)) return 'RESULTS_INVALID';
+    if (results.length > 50) return 'RESULTS_TOO_MUCH';
+    const ids = results.map((r) => r.id);
+    if (ids.some((i) => typeof i !== 'string' || Buffer.byteLength(i) < 1 || Buffer.byteLength(i) > 64)) return 'RESULT_ID_INVALID';
+    if (new Set(ids).size !== ids.length) return 'RESULT_ID_DUPLICATE';
+    for (const r of results) {
+      const content = r.input_message_content;
+      if (r.type === 'article' && (!r.title || !content?.message_text)) return 'MESSAGE_EMPTY';
+      if (content && content.message_text.length > 4096) return 'MESSAGE_TOO_LONG';
+      const html = content?.parse_mode === 'HTML' ? readTelegramHtml(content.message_text) : null;
+      if (html && 'error' in html) return `can't parse entities: ${html.error}`;
+    }
+    this.openQueries.delete(id);
+    this.inlineAnswers.set(id, { results, cache_time: fields.cache_time as number | undefined, is_personal: fields.is_personal as boolean | undefined, ...asked });
+    return null;
+  }
+
   private store(fields: Record<string, unknown>, content: Partial<SentMessage>): SentMessage {
     const chatId = Number(fields.chat_id);
     const markup = typeof fields.reply_markup === 'string' ? JSON.parse(fields.reply_markup) : fields.reply_markup;
@@ -363,7 +420,10 @@ export class FakeTelegram {
 
   private async getUpdates(fields: Record<string, unknown>): Promise<unknown[]> {
     const offset = Number(fields.offset ?? 0);
-    const pending = () => this.updates.filter((u) => (u.update_id as number) >= offset);
+    const named = typeof fields.allowed_updates === 'string' ? JSON.parse(fields.allowed_updates) : fields.allowed_updates;
+    if (Array.isArray(named)) this.allowedUpdates = named.length ? named as string[] : null;
+    const allowed = (u: Record<string, unknown>) => !this.allowedUpdates || Object.keys(u).some((k) => this.allowedUpdates?.includes(k));
+    const pending = () => this.updates.filter((u) => (u.update_id as number) >= offset && allowed(u));
     if (pending().length === 0) {
       const wait = Math.min(Number(fields.timeout ?? 0) * 1000, MAX_WAIT_MS);
       await new Promise<void>((resolve) => { const t = setTimeout(resolve, wait); this.waiters.push(() => { clearTimeout(t); resolve(); }); });

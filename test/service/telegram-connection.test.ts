@@ -59,3 +59,30 @@ test('webhook mode: the local server listens, the webhook is set with a secret, 
   await c.stop();
   await assert.rejects(post('x'), /fetch failed/, 'the server is closed');
 });
+
+test('long polling asks for inline queries too, and a bot whose inline mode is off is told how to turn it on', async () => {
+  for (const inlineMode of [true, false]) {
+    lines.length = 0;
+    tg.inlineMode = inlineMode;
+    const bot = new Bot(tg.token, { client: { apiRoot: tg.url } });
+    const heard: string[] = [];
+    bot.on('message:text', (ctx) => { heard.push(ctx.msg.text); });
+    bot.on('inline_query', (ctx) => { heard.push(`@ ${ctx.inlineQuery.query}`); });
+    const c = connection();
+    c.start(bot);
+    try {
+      await tg.until(() => c.state().ready);
+      const hint = lines.filter((l) => /inline mode is off/.test(l.msg)).map((l) => l.msg);
+      assert.deepEqual(hint, inlineMode ? [] : ['telegram: inline mode is off; for "@tokobot_test_bot gula" in any chat, send /setinline to @BotFather']);
+      if (!inlineMode) continue; // Telegram sends such a bot no inline query
+      tg.userTypesInline({ id: 7, first_name: 'A' }, 'gula');
+      tg.userSays({ id: 7, first_name: 'A' }, 'halo');
+      // The runner handles updates concurrently: both arrive, in either order.
+      await tg.until(() => heard.includes('halo') && heard.includes('@ gula'));
+      assert.deepEqual(heard.sort(), ['@ gula', 'halo']);
+    } finally {
+      await c.stop();
+      tg.inlineMode = true;
+    }
+  }
+});

@@ -13,6 +13,7 @@ import type { Lang } from '../../i18n/lang.ts';
 import type { Reply } from '../reply.ts';
 import { renderHtml } from './render-html.ts';
 import { telegramImage } from './telegram-photo.ts';
+import { renderInline } from './render-inline.ts';
 import { networkRetry, type NetworkRetryOptions } from '../../adapters/telegram/network-retry.ts';
 import { telegramClient } from '../../adapters/telegram/telegram-client.ts';
 import type { ProxySection } from '../../config/sections.ts';
@@ -141,6 +142,13 @@ export function createTelegramBot(o: TelegramBotOptions): Bot {
     } else {
       await send(ctx, reply);
     }
+  });
+
+  // Inline mode (`@bot gula` in any chat; BotFather's /setinline). is_personal: Telegram keeps an
+  // answer for the person who asked only, so nobody is shown another's, a stranger no staff answer.
+  bot.on('inline_query', async (ctx) => {
+    const answer = await o.core.inline(ctx.from.id, ctx.inlineQuery.query);
+    if (answer) await ctx.answerInlineQuery(renderInline(answer.items), { cache_time: answer.cacheSeconds, is_personal: true });
   });
 
   bot.catch((err) => o.logger.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
