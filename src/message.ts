@@ -18,12 +18,16 @@ export interface Message {
   html?: string;
 }
 
+/** The kinds of file a message carries: pictures are shown, the others go as documents. */
+export const MESSAGE_FILE_TYPES = ['image/png', 'image/jpeg', 'application/pdf', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] as const;
+export type MessageFileType = (typeof MESSAGE_FILE_TYPES)[number];
+
 /**
  * A file sent with a message: an image is shown (a chart), any other type goes as a document (a
  * PDF). The bytes are base64 so that a queued message stays JSON in the outbox.
  */
 export interface MessageFile {
   name: string;
-  type: 'image/png' | 'image/jpeg' | 'application/pdf';
+  type: MessageFileType;
   base64: string;
 }

@@ -9,6 +9,7 @@ import type { Message } from '../message.ts';
 import { DEFAULT_DIGEST, distinctFirings } from '../pipeline/reports/digest-schedule.ts';
 import type { RenderDigest, SendDigestsDeps } from '../pipeline/reports/send-digests.ts';
 import { freeSpace } from '../pipeline/sync/work-files.ts';
+import { lowStockReport } from '../pipeline/low-stock.ts';
 
 /**
  * The one place the report renderer is chosen (for the scheduled reports, /report and tokobot
@@ -20,7 +21,7 @@ const MB = 1024 * 1024;
 /** A digest job is tried this many times (the ops database back, a renderer's failure passing); queued recipients are not queued again. */
 const DIGEST_ATTEMPTS = 3;
 
-type ReportApp = Pick<App, 'config' | 'opsStores' | 'backupAlertStores'>;
+type ReportApp = Pick<App, 'config' | 'opsStores' | 'backupAlertStores' | 'target'>;
 
 /** A report's facts from this process's ops stores. */
 export function gatherer(app: ReportApp, clock: () => Date = () => new Date()): (ask: DigestAsk) => Promise<Digest> {
@@ -28,7 +29,7 @@ export function gatherer(app: ReportApp, clock: () => Date = () => new Date()): 
   return (ask) => gatherDigest({
     backupLog: app.backupAlertStores.backupLog, syncRuns: app.opsStores.runs, alerts: app.backupAlertStores.alerts, agents: app.opsStores.agents,
     stores: config.stores, jobs: config.jobs, dataDir: config.dataDir, diskMinFreeMb: config.alerts.diskMinFreeBytes / MB, freeSpace,
-    timeZone: config.locale.zone, clock,
+    timeZone: config.locale.zone, clock, priceChanges: app.opsStores.priceChanges, lowStock: (store) => lowStockReport(app.target, store),
   }, ask);
 }
 

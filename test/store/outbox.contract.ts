@@ -19,11 +19,13 @@ const textOf = (row: { message: Message } | null) => row?.message.lines[0];
 
 /** What every AlertOutboxStore must do; rows come in through the AlertStore's flush. */
 export function outboxContract(fresh: () => Promise<AlertStores>): void {
-  test('queueOnce: a report\'s messages, files and all, queued once under its key, however many ask at once', async () => {
+  test('queueOnce: a report\'s messages, files and HTML and all, queued once under its key, however many ask at once', async () => {
     const s = await fresh();
     const report: Message = { severity: 'info', title: 'Laporan', lines: ['minggu ini'], files: [
       { name: 'chart.png', type: 'image/png', base64: Buffer.from('png bytes').toString('base64') },
-      { name: 'report.pdf', type: 'application/pdf', base64: Buffer.from('%PDF-1.4 x').toString('base64') }] };
+      { name: 'report.pdf', type: 'application/pdf', base64: Buffer.from('%PDF-1.4 x').toString('base64') },
+      { name: 'stok.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: Buffer.from('PK xlsx').toString('base64') }],
+      html: '<div><table><tr><td>minggu ini</td></tr></table><img src="cid:chart.png"></div>' };
     const messages = (to: string) => [{ alertKey: null, event: 'digest' as const, channel: 'email' as const, recipient: to, message: report }];
     const answers = await Promise.all(Array.from({ length: 6 }, () => s.alerts.queueOnce('digest:week:2026-11-23:Bu Sari', T0, messages('sari@toko.co.id'))));
     assert.deepEqual(answers.filter(Boolean).length, 1);

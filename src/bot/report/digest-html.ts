@@ -2,6 +2,7 @@ import { formatTime } from '../../i18n/format-time.ts';
 import type { Lang, Locale } from '../../i18n/lang.ts';
 import { reportText, type ReportTextKey } from '../../i18n/report-text.ts';
 import { alertTime, alertTitle } from '../../pipeline/alerts/alert-messages.ts';
+import { shopLines } from './digest-shops.ts';
 import type { Digest } from '../../pipeline/reports/digest.ts';
 import { counts, diskWhere, isLow, oneLine, reportTitle, space, subjectCells } from './digest-facts.ts';
 
@@ -62,6 +63,7 @@ export function digestHtml(d: Digest, lang: Lang, options: { chartSrc?: string }
       isLow(disk) ? { text: reportText(lang, 'diskLow'), style: `${CELL};color:${RED};font-weight:bold` } : { text: reportText(lang, 'diskOk') },
     ]))
     : para(reportText(lang, 'noDisks'), `color:${GREY}`));
+  if (d.shops?.length) parts.push(heading(reportText(lang, 'shopsHeading').replace(/:$/, '')), ...d.shops.flatMap((s) => shopLines(s, lang)).map((l) => para(l)));
   parts.push(para(reportText(lang, 'generatedAt', { time: time(d.generatedAt) }), `margin-top:16px;font-size:12px;color:${GREY}`));
   return `<div style="font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.4;color:#111">\n${parts.join('\n')}\n</div>\n`;
 }

@@ -3,6 +3,7 @@ import { formatTime } from '../../i18n/format-time.ts';
 import type { Lang, Locale } from '../../i18n/lang.ts';
 import { reportText } from '../../i18n/report-text.ts';
 import { alertTime, alertTitle } from '../../pipeline/alerts/alert-messages.ts';
+import { shopLines } from './digest-shops.ts';
 import type { Digest } from '../../pipeline/reports/digest.ts';
 import { counts, diskWhere, isLow, oneLine, reportTitle, space, subjectCells, zoneLabel } from './digest-facts.ts';
 import { robotoFiles } from './report-fonts.ts';
@@ -71,6 +72,12 @@ function disks(d: Digest, lang: Lang): Content[] {
   return [heading, { table: { headerRows: 1, widths: ['auto', '*', 'auto', 'auto', 'auto'], body: [head, ...rows] }, layout: 'lightHorizontalLines', fontSize: 8 }];
 }
 
+/** Each store's price changes and low stock, as the chat says them. */
+function shops(d: Digest, lang: Lang): Content[] {
+  if (!d.shops?.length) return [];
+  return [{ text: reportText(lang, 'shopsHeading').replace(/:$/, ''), style: 'h2' }, { ul: d.shops.flatMap((s) => shopLines(s, lang)) }];
+}
+
 /** The document: title and counts, period and zone, the summary table, errors, the chart, open alerts, disks; made-at and page on every page. */
 export function digestDocument(d: Digest, lang: Lang, chartPng: Buffer): TDocumentDefinitions {
   const title = reportTitle(d, lang);
@@ -96,6 +103,7 @@ export function digestDocument(d: Digest, lang: Lang, chartPng: Buffer): TDocume
       { image: 'chart', width: CONTENT_WIDTH },
       ...alerts(d, lang),
       ...disks(d, lang),
+      ...shops(d, lang),
     ],
     footer: (page: number, pages: number) => ({ text: reportText(lang, 'generated', { time: made, page, pages }), alignment: 'center', fontSize: 8, color: GREY, margin: [40, 16, 40, 0] }),
   };

@@ -4,6 +4,7 @@ import { reportText } from '../../i18n/report-text.ts';
 import type { Message } from '../../message.ts';
 import { alertTime, alertTitle } from '../../pipeline/alerts/alert-messages.ts';
 import type { OpenAlert } from '../../pipeline/alerts/alert-types.ts';
+import { shopsSection } from './digest-shops.ts';
 import type { Digest, DigestSubject } from '../../pipeline/reports/digest.ts';
 import { counts, diskWhere, isLow, oneLine, reportTitle, severity, space, subjectCells } from './digest-facts.ts';
 
@@ -43,5 +44,6 @@ export function digestText(d: Digest, lang: Lang): Message {
     const free = reportText(lang, 'diskFree', { free: space(disk.freeBytes, lang), min: space(disk.minFreeBytes, lang) });
     lines.push(`💾 ${diskWhere(disk, d, lang)} ${disk.path}: ${free}${isLow(disk) ? ` — ⚠️ ${reportText(lang, 'diskLow')}` : ''}`);
   }
+  lines.push(...shopsSection(d, lang));
   return { severity: severity(d), title: `${reportTitle(d, lang)} — ${counts(d, lang)}`, lines };
 }

@@ -1,4 +1,6 @@
 import type { OpenAlert } from '../alerts/alert-types.ts';
+import type { LowStockReport } from '../low-stock.ts';
+import type { PriceChange } from '../price-changes.ts';
 
 /** A daily digest covers the day before it is sent; a weekly report the seven days before (Monday to Sunday when sent on a Monday). */
 export type DigestPeriod = 'day' | 'week';
@@ -51,6 +53,16 @@ export interface DigestDisk {
   minFreeBytes: number;
 }
 
+/** What a store's own data said in the period: its price changes and its items under their minimum stock. */
+export interface DigestShop {
+  store: string;
+  name: string;
+  /** The changes of the lists published in the period, or null where none are recorded (no change log). */
+  changes: PriceChange[] | null;
+  /** Its items under their minimum stock when the report was made, or null when they could not be read. */
+  lowStock: LowStockReport | null;
+}
+
 /** Everything a daily digest or a weekly report tells, as data: each channel renders it (text, PNG chart, HTML, PDF). */
 export interface Digest {
   period: DigestPeriod;
@@ -65,5 +77,7 @@ export interface Digest {
   /** Alerts open when the report was made, oldest opened first. */
   openAlerts: OpenAlert[];
   disks: DigestDisk[];
+  /** Per store in the report: price changes and low stock (the owners' morning news); absent where not gathered. */
+  shops?: DigestShop[];
   generatedAt: Date;
 }

@@ -6,7 +6,9 @@ import type { SyncRun, SyncRunLog } from '../../store/sync-runs.ts';
 import { agentJobName } from '../agents/protocol.ts';
 import { withinStores } from '../alerts/alert-types.ts';
 import type { FreeSpaceFn } from '../sync/work-files.ts';
-import type { Digest, DigestDisk, DigestPeriod, DigestPoint, DigestSubject } from './digest.ts';
+import type { Digest, DigestDisk, DigestPeriod, DigestPoint, DigestShop, DigestSubject } from './digest.ts';
+import type { PriceChangeLog } from '../../store/price-changes.ts';
+import type { LowStockReport } from '../low-stock.ts';
 
 const MB = 1024 * 1024;
 
@@ -25,6 +27,10 @@ export interface GatherDeps {
   /** The zone the report's times are shown in (STORE_TZ). */
   timeZone: string;
   clock: () => Date;
+  /** The recorded price changes; unset: the report says nothing of prices. */
+  priceChanges?: Pick<PriceChangeLog, 'since'>;
+  /** A store's items under their minimum stock, from its live iPOS database; unset: nothing of stock. */
+  lowStock?: (store: string) => Promise<LowStockReport>;
 }
 
 export interface DigestAsk {
@@ -115,6 +121,20 @@ export async function gatherDigest(d: GatherDeps, ask: DigestAsk): Promise<Diges
   return {
     period: ask.period, from: ask.from, to: ask.to, timeZone: d.timeZone, stores: ask.stores, subjects,
     openAlerts: open.filter((a) => withinStores(ask.stores, a)).map(({ updatedAt: _u, resolvedAt: _r, pending: _p, ...a }) => a),
-    disks: await disksOf(d, agents.filter((a) => visible(a.store)), ask.stores), generatedAt: d.clock(),
+    disks: await disksOf(d, agents.filter((a) => visible(a.store)), ask.stores),
+    ...(d.priceChanges || d.lowStock ? { shops: await shopsOf(d, stores, ask) } : {}), generatedAt: d.clock(),
   };
+}
+
+/**
+ * Each store's price changes published in the period and its items under minimum stock now. What
+ * cannot be read (the ops database's change log, a store not synced yet) is null, and the report
+ * says so: a report is never held back by one store's data.
+ */
+async function shopsOf(d: GatherDeps, stores: StoreConfig[], ask: DigestAsk): Promise<DigestShop[]> {
+  return Promise.all(stores.map(async (s) => ({
+    store: s.id, name: s.name,
+    changes: d.priceChanges ? await d.priceChanges.since(s.id, ask.from, ask.to).catch(() => null) : null,
+    lowStock: d.lowStock ? await d.lowStock(s.id).catch(() => null) : null,
+  })));
 }

@@ -1,19 +1,18 @@
 import type pg from 'pg';
-import type { Message, MessageFile } from '../../message.ts';
+import { MESSAGE_FILE_TYPES, type Message, type MessageFile } from '../../message.ts';
 import type { Channel } from '../../pipeline/alerts/ports.ts';
 import type { AlertOutboxStore, OutboxRow } from '../outbox.ts';
 
 const SEVERITIES: Message['severity'][] = ['info', 'warning', 'error'];
 
-const FILE_TYPES: MessageFile['type'][] = ['image/png', 'application/pdf'];
 const isFile = (f: unknown): f is MessageFile => {
   const x = f as Partial<MessageFile> | null;
-  return Boolean(x) && typeof x!.name === 'string' && typeof x!.base64 === 'string' && FILE_TYPES.includes(x!.type as MessageFile['type']);
+  return Boolean(x) && typeof x!.name === 'string' && typeof x!.base64 === 'string' && MESSAGE_FILE_TYPES.includes(x!.type as MessageFile['type']);
 };
 
 /** A stored message as a Message, whatever the row holds: a damaged row still goes out, as what it has. */
 function readMessage(v: unknown): Message {
-  const m = (v ?? {}) as { severity?: unknown; title?: unknown; lines?: unknown; files?: unknown };
+  const m = (v ?? {}) as { severity?: unknown; title?: unknown; lines?: unknown; files?: unknown; html?: unknown };
   const lines = Array.isArray(m.lines) ? m.lines.map(String) : [];
   const files = Array.isArray(m.files) ? m.files.filter(isFile) : [];
   return {
@@ -21,6 +20,7 @@ function readMessage(v: unknown): Message {
     ...(typeof m.title === 'string' ? { title: m.title } : {}),
     lines,
     ...(files.length ? { files } : {}),
+    ...(typeof m.html === 'string' ? { html: m.html } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ import { memoryAlertStores } from '../../fakes/memory-alert-stores.ts';
 import { MemorySyncRunLog } from '../../fakes/memory-stores.ts';
 import { SMTP_PASSWORD, SMTP_USER, SmtpTestServer } from '../../helpers/smtp-test-server.ts';
 import { testRenderer } from './report-files.ts';
+import type { LowStockReport } from '../../../src/pipeline/low-stock.ts';
 import { renderDigest } from '../../../src/bot/report/render-digest.ts';
 
 /** The scheduled reports: who is due at a firing, queued once per recipient and period, and an owner with only an e-mail address. */
@@ -132,4 +133,29 @@ test('an owner with only an e-mail address (EMAIL_ALERT_TO): their alert, and on
     email.close();
     await smtp.close();
   }
+});
+
+test('each store in a report gets its price changes of the period and its low stock; a branch manager\'s only their store; what cannot be read is null', async () => {
+  const asked: string[] = [];
+  const base = { backupLog: new MemoryBackupLog(), syncRuns: new MemorySyncRunLog(() => MONDAY_7_WIB), alerts: memoryAlertStores().alerts, stores: STORES, jobs: [],
+    dataDir: dir, diskMinFreeMb: 100, freeSpace: async () => 5e9, timeZone: ZONE, clock: () => MONDAY_7_WIB };
+  const deps = {
+    ...base,
+    priceChanges: { since: async (store: string | null, from: Date, to: Date) => {
+      asked.push(`${store} ${from.toISOString()} ${to.toISOString()}`);
+      if (store === 'cabang1') throw new Error('ops database gone');
+      return [];
+    } },
+    lowStock: async (store: string): Promise<LowStockReport> => ({ store, live: false }),
+  };
+  const from = new Date('2026-11-28T17:00:00Z');
+  const d = await gatherDigest(deps, { period: 'day', from, to: MONDAY_7_WIB, stores: null });
+  assert.deepEqual(d.shops, [
+    { store: 'pusat', name: 'Toko Pusat', changes: [], lowStock: { store: 'pusat', live: false } },
+    { store: 'cabang1', name: 'Toko Cabang 1', changes: null, lowStock: { store: 'cabang1', live: false } },
+  ]);
+  assert.deepEqual(asked, [`pusat ${from.toISOString()} ${MONDAY_7_WIB.toISOString()}`, `cabang1 ${from.toISOString()} ${MONDAY_7_WIB.toISOString()}`]);
+  const branch = await gatherDigest(deps, { period: 'day', from, to: MONDAY_7_WIB, stores: ['pusat'] });
+  assert.deepEqual(branch.shops?.map((s) => s.store), ['pusat']);
+  assert.equal((await gatherDigest(base, { period: 'day', from, to: MONDAY_7_WIB, stores: null })).shops, undefined, 'nothing gathered, no section');
 });
