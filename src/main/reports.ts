@@ -6,6 +6,7 @@ import type { Digest, DigestPeriod } from '../pipeline/reports/digest.ts';
 import { digestPeriod } from '../pipeline/reports/digest-period.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Message } from '../message.ts';
+import type { Recipient } from '../pipeline/alerts/alert-types.ts';
 import { DEFAULT_DIGEST, distinctFirings } from '../pipeline/reports/digest-schedule.ts';
 import type { RenderDigest, SendDigestsDeps } from '../pipeline/reports/send-digests.ts';
 import { freeSpace } from '../pipeline/sync/work-files.ts';
@@ -33,17 +34,30 @@ export function gatherer(app: ReportApp, clock: () => Date = () => new Date()): 
   }, ask);
 }
 
-/** What the scheduled reports need: gathering, the renderer, the outbox and the recipients. */
+/**
+ * Who gets the scheduled reports: every alert recipient, and every Telegram owner who is not one
+ * (the shop's owner reads the morning report: yesterday's price changes, low stock, backups),
+ * at the default times, in TOKOBOT_LANG's language. An owner who wants other times, or none, is
+ * put among the alert recipients with their own `digest`.
+ */
+export function reportReaders(config: Pick<App['config'], 'alerts' | 'telegram' | 'locale'>): Recipient[] {
+  const told = new Set(config.alerts.recipients.flatMap((r) => (r.telegram ? [r.telegram] : [])));
+  const owners = [...config.telegram.roles].filter(([id, role]) => role === 'owner' && !told.has(String(id)));
+  return [...config.alerts.recipients,
+    ...owners.map(([id]): Recipient => ({ name: `Owner ${id}`, telegram: String(id), lang: config.locale.lang, severities: ['warning', 'critical'] }))];
+}
+
+/** What the scheduled reports need: gathering, the renderer, the outbox and the readers. */
 export function digestDeps(app: ReportApp, render: RenderDigest = renderDigest): SendDigestsDeps {
   return {
-    gather: gatherer(app), render, queue: app.backupAlertStores.alerts, recipients: app.config.alerts.recipients,
+    gather: gatherer(app), render, queue: app.backupAlertStores.alerts, recipients: reportReaders(app.config),
     zone: app.config.locale.zone, clock: () => new Date(),
   };
 }
 
-/** One cron item per distinct report time among the recipients (read in STORE_TZ), fired once across every worker. */
+/** One cron item per distinct report time among the readers (read in STORE_TZ), fired once across every worker. */
 export function digestCronItems(config: App['config']): ZoneCronItem[] {
-  return distinctFirings(config.alerts.recipients.map((r) => r.digest ?? DEFAULT_DIGEST)).map((f) => ({
+  return distinctFirings(reportReaders(config).map((r) => r.digest ?? DEFAULT_DIGEST)).map((f) => ({
     identifier: `digest:${f.period}:${f.cron}`, task: 'digest', schedule: f.cron, zone: config.locale.zone, payload: { period: f.period, cron: f.cron },
     queueName: 'reports', jobKey: `digest:${f.period}:${f.cron}`, maxAttempts: DIGEST_ATTEMPTS,
   }));

@@ -1,4 +1,5 @@
 import bwipjs from 'bwip-js';
+import { mulberry32 } from '../fixtures/prng.ts';
 import sharp, { type OverlayOptions, type Sharp } from 'sharp';
 
 /**
@@ -42,18 +43,6 @@ export interface BarcodePhoto {
 
 const WIDTH = 1200;
 const HEIGHT = 1600;
-
-/** Mulberry32: a small seeded source, so the photos are the same every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The GS1 check digit of EAN-13, EAN-8 and UPC-A data (weights 3 and 1 from the right). */
 export function gs1CheckDigit(data: string): string {
@@ -134,7 +123,7 @@ async function camera(composed: { data: Buffer; width: number; height: number },
 
 /** The photo of `spec`: 1200 × 1600, as a phone in portrait takes it. */
 export async function barcodePhoto(name: string, spec: PhotoSpec): Promise<BarcodePhoto> {
-  const random = seeded(spec.seed);
+  const random = mulberry32(spec.seed);
   const labels = await Promise.all(spec.labels.map((l, i) => placedLabel(l, spec.modulePx * (i === 0 ? 1 : 0.9), spec.angle)));
   let y = Math.round(HEIGHT * 0.08 + random() * HEIGHT * 0.1);
   const layers: OverlayOptions[] = [];
@@ -162,7 +151,7 @@ export async function barcodePhotoSet(perSymbology = 12): Promise<BarcodePhoto[]
   for (const [s, symbology] of symbologies.entries()) {
     for (let i = 0; i < perSymbology; i++) {
       const seed = 1000 * (s + 1) + i;
-      const random = seeded(seed);
+      const random = mulberry32(seed);
       const labels = [randomLabel(symbology, random)];
       if (i % 5 === 3) labels.push(randomLabel(symbologies[(s + 1) % symbologies.length] as Symbology, random));
       const angle = angles[i % angles.length] as number;
@@ -187,7 +176,7 @@ export async function barcodePhotoSet(perSymbology = 12): Promise<BarcodePhoto[]
 
 /** A photo of a pack with no barcode on it. */
 export async function photoWithoutBarcode(seed = 7): Promise<Buffer> {
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const pack = await sharp(Buffer.from(packSvg(random))).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   const photo = await camera({ data: pack.data, width: pack.info.width, height: pack.info.height }, { labels: [], angle: 0, blur: 1, modulePx: 0, noise: 8, light: 1, seed }, random);
   return photo.jpeg({ quality: 80 }).toBuffer();

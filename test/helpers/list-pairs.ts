@@ -1,22 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { mulberry32 } from '../fixtures/prng.ts';
 import { PRICE_COLUMNS } from '../../src/pipeline/price-rules.ts';
 import type { ChangeFlag, ChangeKind } from '../../src/pipeline/price-changes.ts';
 
 /** One row of a published list, every column as the CSV holds it. */
 export type Row = Record<(typeof PRICE_COLUMNS)[number], string>;
-
-/** A small deterministic generator (mulberry32): the same seed gives the same store. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const row = (store: string, code: string, system: string, over: Partial<Row>): Row => ({
   store, kodeitem: code, namaitem: `BARANG ${code}`, jenis: 'UMUM', merek: '', satuan: 'PCS', konversi: '1', barcode: '',
@@ -28,7 +17,7 @@ const row = (store: string, code: string, system: string, over: Partial<Row>): R
  * 9.5 pieces, costs are 80 % of prices), so that nothing in it is flagged before a change.
  */
 export function generateStore(store: string, n: number, seed: number): Row[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const price = () => 1000 * (1 + Math.floor(next() * 50));
   const rows: Row[] = [];
   for (let i = 0; i < n; i++) {
@@ -67,7 +56,7 @@ export interface Mutations {
  * tenth of the items of a system per kind), and the changes as they must be counted.
  */
 export function mutate(rows: Row[], m: Mutations, seed: number): { after: Row[]; expected: Expected } {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const store = rows[0]!.store;
   const codes = (prefix: string) => [...new Set(rows.map((r) => r.kodeitem).filter((c) => c.startsWith(prefix)))].sort(() => next() - 0.5);
   const pools = { O: codes('O'), S: codes('S'), L: codes('L'), J: codes('J') };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { zoneCronItems } from '../../../src/adapters/job-queue/zone-cron.ts';
 import { EmailMessenger } from '../../../src/adapters/email/email-messenger.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
-import { digestCronItems } from '../../../src/main/reports.ts';
+import { digestCronItems, reportReaders } from '../../../src/main/reports.ts';
 import { AlertEngine } from '../../../src/pipeline/alerts/alert-engine.ts';
 import { AlertOutbox } from '../../../src/pipeline/alerts/alert-outbox.ts';
 import type { Recipient } from '../../../src/pipeline/alerts/alert-types.ts';
@@ -158,4 +158,13 @@ test('each store in a report gets its price changes of the period and its low st
   const branch = await gatherDigest(deps, { period: 'day', from, to: MONDAY_7_WIB, stores: ['pusat'] });
   assert.deepEqual(branch.shops?.map((s) => s.store), ['pusat']);
   assert.equal((await gatherDigest(base, { period: 'day', from, to: MONDAY_7_WIB, stores: null })).shops, undefined, 'nothing gathered, no section');
+});
+
+test('the reports\' readers: every alert recipient, and each Telegram owner who is not one, at the default times; no readers, no firings', () => {
+  const base = { SOURCE: 'folder', SOURCE_DIR: dir, RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres', STORE_TZ: ZONE, TELEGRAM_BOT_TOKEN: '1:x' };
+  const config = loadConfig({ ...base, TELEGRAM_OWNERS: '111,222', TELEGRAM_ADMINS: '333', TELEGRAM_ALERT_CHATS: '222' });
+  assert.deepEqual(reportReaders(config).map((r) => [r.name, r.telegram, r.digest ?? 'default']),
+    [['Telegram 222', '222', 'default'], ['Owner 111', '111', 'default']]);
+  assert.deepEqual(digestCronItems(config).map((c) => c.identifier), ['digest:day:0 7 * * *', 'digest:week:0 7 * * 1']);
+  assert.deepEqual(digestCronItems(loadConfig({ ...base, TELEGRAM_ADMINS: '333' })), []);
 });
