@@ -110,7 +110,7 @@ test('the owner\'s commands: /status, /help, /export; a sync of a store without 
   assert.match(r.answers[2]!, /^\[Toko Cabang\]\nSync Toko Cabang dimulai…\nPengaturan tokobot belum benar\. .*\nDROPBOX_APP_KEY, DROPBOX_REFRESH_TOKEN: /);
   // The other store's sync is not held up by Dropbox: it runs, and finds no folder of backups.
   assert.match(r.answers[3]!, /\n {2}… Toko Pusat: check…\n[^]*Sync Toko Pusat gagal saat check: Folder backup .*\/backups tidak bisa dibaca/);
-  assert.match(r.answers[4]!, /^\[Toko Pusat\]\nDaftar harga Toko Pusat \(23 baris\)\n.*pusat-\d+\.csv$/);
+  assert.match(r.answers[4]!, /^\[Toko Pusat\]\nDaftar harga Toko Pusat \(23 baris\)\n.*pusat-\d+\.id\.xlsx$/);
   assert.equal(r.answers[5], 'Anda di terminal mesin ini (tokobot chat), tanpa ID Telegram.\nPeran: owner', 'no Telegram id 0');
   assert.equal(r.answers[6], '');
 });
