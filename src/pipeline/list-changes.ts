@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { PublishedList } from '../store/price-lists.ts';
-import { eachCsvRow } from './csv-rows.ts';
+import { comparePriceFiles, type PriceChange } from './price-changes.ts';
 import { exportDir } from './sync/work-files.ts';
 
 /** An item that came or went, by its code and name. */
@@ -11,7 +11,7 @@ export interface ChangedItem {
 }
 
 /** A selling price that changed: one unit, level or quantity tier of an item. */
-export interface PriceChange extends ChangedItem {
+export interface ChangedPrice extends ChangedItem {
   satuan: string;
   level: string;
   jmlsampai: string;
@@ -25,31 +25,12 @@ export interface ListChanges {
   previousFile: string | null;
   added: ChangedItem[];
   removed: ChangedItem[];
-  prices: PriceChange[];
+  prices: ChangedPrice[];
   counts: { added: number; removed: number; prices: number };
 }
 
 /** Of each kind, the page shows this many: enough to read, not a second price list. */
 export const SHOWN_CHANGES = 50;
-
-interface ListRead {
-  names: Map<string, string>;
-  /** Selling price by item, unit, level and quantity tier. Cost (hargapokok) is never read: the changes are for every role. */
-  prices: Map<string, string>;
-}
-
-const KEY_SEP = '\u0000';
-
-async function readList(file: string): Promise<ListRead> {
-  const names = new Map<string, string>();
-  const prices = new Map<string, string>();
-  await eachCsvRow(file, (r) => {
-    const code = r.kodeitem ?? '';
-    names.set(code, r.namaitem ?? '');
-    prices.set([code, r.satuan ?? '', r.level ?? '', r.jmlsampai ?? ''].join(KEY_SEP), r.hargajual ?? '');
-  });
-  return { names, prices };
-}
 
 /** The published CSV kept just before `current` in the store's export folder (names carry a sortable time), or null. */
 export async function previousExport(dataDir: string, store: string, current: string): Promise<string | null> {
@@ -62,20 +43,17 @@ export async function previousExport(dataDir: string, store: string, current: st
 /**
  * Items added and removed and selling prices changed between two published lists, read from the
  * CSV files the syncs keep (EXPORT_KEEP of them): the ops database keeps only the current list.
+ * The comparison is the one each publication records (price-changes.ts); this is its view for the
+ * store page, of the kinds it shows.
  */
 export async function listChanges(previousFile: string | null, currentFile: string): Promise<ListChanges> {
   if (!previousFile) return { previousFile: null, added: [], removed: [], prices: [], counts: { added: 0, removed: 0, prices: 0 } };
-  const [before, after] = await Promise.all([readList(previousFile), readList(currentFile)]);
-  const gone = (a: ListRead, b: ListRead) => [...a.names].filter(([code]) => !b.names.has(code)).map(([kodeitem, namaitem]) => ({ kodeitem, namaitem }));
-  const added = gone(after, before);
-  const removed = gone(before, after);
-  const prices: PriceChange[] = [];
-  for (const [key, was] of before.prices) {
-    const now = after.prices.get(key);
-    if (now === undefined || Number(now) === Number(was)) continue;
-    const [kodeitem = '', satuan = '', level = '', jmlsampai = ''] = key.split(KEY_SEP);
-    prices.push({ kodeitem, namaitem: after.names.get(kodeitem) ?? '', satuan, level, jmlsampai, before: was, after: now });
-  }
+  const all = await comparePriceFiles(previousFile, currentFile);
+  const item = ({ kodeitem, namaitem }: PriceChange) => ({ kodeitem, namaitem });
+  const added = all.filter((c) => c.kind === 'item-added').map(item);
+  const removed = all.filter((c) => c.kind === 'item-removed').map(item);
+  const prices = all.filter((c) => c.kind === 'price-up' || c.kind === 'price-down')
+    .map((c) => ({ ...item(c), satuan: c.satuan, level: c.level, jmlsampai: c.jmlsampai, before: c.before ?? '', after: c.after ?? '' }));
   return {
     previousFile: path.basename(previousFile),
     added: added.slice(0, SHOWN_CHANGES), removed: removed.slice(0, SHOWN_CHANGES), prices: prices.slice(0, SHOWN_CHANGES),
