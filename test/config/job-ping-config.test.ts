@@ -1,23 +1,13 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { configProblems } from '../helpers/config-problems.ts';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { jobsEnv } from '../helpers/jobs-env.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { secretValues } from '../../src/config/secrets.ts';
 
 // A backup job's `ping` (README: backup jobs): the monitor's URL from the file or the environment, checked like the database's.
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tokobot-ping-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-
-function env(jobs: object[], extra: Record<string, string> = {}): Record<string, string> {
-  const file = path.join(dir, `tokobot-${n++}.json`);
-  writeFileSync(file, JSON.stringify({ jobs }));
-  return { SOURCE: 'folder', SOURCE_DIR: dir, RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres', TOKOBOT_CONFIG: file, ...extra };
-}
+const { dir, env } = jobsEnv('ping-config');
 
 const job = (id: string, ping: object) => ({ id, type: 'postgres', url: 'postgres://u@db/shop', destinations: [{ type: 'local', dir }], ping });
 

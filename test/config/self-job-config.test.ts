@@ -1,7 +1,7 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { jobsEnv } from '../helpers/jobs-env.ts';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { loadAgentConfig } from '../../src/config/agent-config.ts';
@@ -9,15 +9,7 @@ import { configProblems } from '../helpers/config-problems.ts';
 
 // A backup job of type tokobot (README: Rebuilding a lost server): no URL, encryption required.
 
-const dir = mkdtempSync(path.join(tmpdir(), `tokobot-D-selfconfig-${process.pid}-`));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-
-function env(jobs: object[], extra: Record<string, string> = {}): Record<string, string> {
-  const file = path.join(dir, `tokobot-${n++}.json`);
-  writeFileSync(file, JSON.stringify({ jobs }));
-  return { SOURCE: 'folder', SOURCE_DIR: dir, RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres', TOKOBOT_CONFIG: file, ...extra };
-}
+const { dir, env } = jobsEnv('selfconfig');
 
 const self = (more: object = {}) => ({ id: 'self', type: 'tokobot', encryption: { passphraseEnv: 'SELF_PASS' }, destinations: [{ type: 'local', dir }], ...more });
 
