@@ -84,3 +84,25 @@ test('/perubahan in Telegram answers from the log: an admin gets the changes wit
   const refused = await tg.until(() => tg.messages(staff.id).at(-1));
   assert.match(refused.text ?? '', /hanya untuk/);
 });
+
+test('the owner\'s report of the day (the morning message, asked for now): the store\'s price changes and its low stock, the list attached in Excel', { skip }, async () => {
+  const before = tg.messages(owner.id).length;
+  tg.userSays(owner, '/laporan hari', { id: owner.id, type: 'private' });
+  const sent = await tg.until(() => {
+    const got = tg.messages(owner.id).slice(before);
+    return got.filter((m) => m.document).length >= 2 && got;
+  }, 60_000);
+  const text = sent.find((m) => m.text?.startsWith('ℹ️') || m.text?.includes('Laporan harian'))?.text ?? '';
+  assert.match(text, /Harga dan stok:/);
+  assert.match(text, new RegExp(`🏷️ Toko Makmur: turun ${DOUBLED}, barang baru ${MISSING}`));
+  const low = /🏷️ Toko Makmur: (\d+) barang di bawah stok minimum \((\d+) baris, (\d+) kantor\)/.exec(text);
+  assert.ok(low, text);
+  assert.ok(sent.some((m) => m.photo), 'the chart');
+  const pdf = sent.find((m) => m.document?.file_name.endsWith('.pdf'));
+  assert.equal(pdf?.document?.bytes.subarray(0, 5).toString(), '%PDF-');
+  const xlsx = sent.find((m) => m.document?.file_name.startsWith(`stok-minimum-${STORE}-`));
+  assert.ok(xlsx, sent.map((m) => m.document?.file_name ?? m.text?.slice(0, 30)).join(' | '));
+  const sheets = await readXlsxFile(Buffer.from(xlsx.document?.bytes ?? []));
+  assert.equal(sheets.length, Number(low[3]), 'a sheet per office');
+  assert.equal(sheets.reduce((n, s) => n + s.data.length - 1, 0), Number(low[2]), 'every row under its minimum');
+});
