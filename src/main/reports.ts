@@ -35,16 +35,18 @@ export function gatherer(app: ReportApp, clock: () => Date = () => new Date()): 
 }
 
 /**
- * Who gets the scheduled reports: every alert recipient, and every Telegram owner who is not one
- * (the shop's owner reads the morning report: yesterday's price changes, low stock, backups),
- * at the default times, in TOKOBOT_LANG's language. An owner who wants other times, or none, is
- * put among the alert recipients with their own `digest`.
+ * Who gets the scheduled reports: every alert recipient, and every Telegram owner and admin who is
+ * not one (the owner reads the morning report for yesterday's price changes and low stock, the
+ * admin for the backups), at the default times, in TOKOBOT_LANG's language. Someone who wants
+ * other times, or none, is put among the alert recipients with their own `digest`.
  */
 export function reportReaders(config: Pick<App['config'], 'alerts' | 'telegram' | 'locale'>): Recipient[] {
   const told = new Set(config.alerts.recipients.flatMap((r) => (r.telegram ? [r.telegram] : [])));
-  const owners = [...config.telegram.roles].filter(([id, role]) => role === 'owner' && !told.has(String(id)));
-  return [...config.alerts.recipients,
-    ...owners.map(([id]): Recipient => ({ name: `Owner ${id}`, telegram: String(id), lang: config.locale.lang, severities: ['warning', 'critical'] }))];
+  const readers = [...config.telegram.roles].filter(([id, role]) => role !== 'staff' && !told.has(String(id)))
+    .sort(([a, ra], [b, rb]) => Number(rb === 'owner') - Number(ra === 'owner') || a - b);
+  return [...config.alerts.recipients, ...readers.map(([id, role]): Recipient => ({
+    name: `${role === 'owner' ? 'Owner' : 'Admin'} ${id}`, telegram: String(id), lang: config.locale.lang, severities: ['warning', 'critical'],
+  }))];
 }
 
 /** What the scheduled reports need: gathering, the renderer, the outbox and the readers. */

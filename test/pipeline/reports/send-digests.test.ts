@@ -160,11 +160,11 @@ test('each store in a report gets its price changes of the period and its low st
   assert.equal((await gatherDigest(base, { period: 'day', from, to: MONDAY_7_WIB, stores: null })).shops, undefined, 'nothing gathered, no section');
 });
 
-test('the reports\' readers: every alert recipient, and each Telegram owner who is not one, at the default times; no readers, no firings', () => {
+test('the reports\' readers: every alert recipient, and each Telegram owner and admin who is not one, at the default times; no readers, no firings', () => {
   const base = { SOURCE: 'folder', SOURCE_DIR: dir, RESTORE_TARGET: 'external', PG_URL: 'postgres://x@127.0.0.1/postgres', STORE_TZ: ZONE, TELEGRAM_BOT_TOKEN: '1:x' };
   const config = loadConfig({ ...base, TELEGRAM_OWNERS: '111,222', TELEGRAM_ADMINS: '333', TELEGRAM_ALERT_CHATS: '222' });
   assert.deepEqual(reportReaders(config).map((r) => [r.name, r.telegram, r.digest ?? 'default']),
-    [['Telegram 222', '222', 'default'], ['Owner 111', '111', 'default']]);
+    [['Telegram 222', '222', 'default'], ['Owner 111', '111', 'default'], ['Admin 333', '333', 'default']]);
   assert.deepEqual(digestCronItems(config).map((c) => c.identifier), ['digest:day:0 7 * * *', 'digest:week:0 7 * * 1']);
-  assert.deepEqual(digestCronItems(loadConfig({ ...base, TELEGRAM_ADMINS: '333' })), []);
+  assert.deepEqual(digestCronItems(loadConfig({ ...base, TELEGRAM_STAFF: '444' })), [], 'staff get no reports');
 });
