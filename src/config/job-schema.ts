@@ -30,8 +30,11 @@ const sftpSchema = z.object({
   dir: z.string().min(1),
   passwordEnv: envName.optional(),
   privateKeyPath: z.string().min(1).optional(),
+  /** The key file's passphrase, when it has one (ssh-keygen -N). */
+  passphraseEnv: envName.optional(),
   hostKey: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, problem('hostKey')).optional(),
-}).strict().refine((d) => Boolean(d.passwordEnv) !== Boolean(d.privateKeyPath), { message: problem('passwordOrKey') });
+}).strict().refine((d) => Boolean(d.passwordEnv) !== Boolean(d.privateKeyPath), { message: problem('passwordOrKey') })
+  .refine((d) => !d.passphraseEnv || d.privateKeyPath, { message: problem('passphraseForKey'), path: ['passphraseEnv'] });
 
 const destinationSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('local'), dir: z.string().min(1) }).strict(),

@@ -36,6 +36,8 @@ export interface SftpJobDestination {
   dir: string;
   password?: string;
   privateKeyPath?: string;
+  /** The key file's passphrase (passphraseEnv), when it has one. */
+  passphrase?: string;
   hostKey?: string;
 }
 
@@ -61,8 +63,10 @@ function destinationFrom(d: FileDestination, env: Record<string, string | undefi
     return { type: 'ftp', host: d.host, port: d.port ?? (d.secure === 'implicit' ? 990 : 21), user: d.user, dir: d.dir, password: password ?? '',
       secure: d.secure, checkCertificate: d.checkCertificate };
   }
+  const passphrase = d.passphraseEnv ? env[d.passphraseEnv] : undefined;
+  if (d.passphraseEnv && !passphrase) problems.push(problemLine(`${at}.passphraseEnv`, { key: 'passphraseUnset', params: { name: d.passphraseEnv } }, lang));
   return { type: 'sftp', host: d.host, port: d.port, user: d.user, dir: d.dir, ...(password ? { password } : {}),
-    ...(d.privateKeyPath ? { privateKeyPath: path.resolve(d.privateKeyPath) } : {}), ...(d.hostKey ? { hostKey: d.hostKey } : {}) };
+    ...(d.privateKeyPath ? { privateKeyPath: path.resolve(d.privateKeyPath) } : {}), ...(passphrase ? { passphrase } : {}), ...(d.hostKey ? { hostKey: d.hostKey } : {}) };
 }
 
 export interface JobConfig {

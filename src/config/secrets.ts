@@ -21,7 +21,7 @@ export function secretValues(config: Config): string[] {
     ...urlPassword(config.restore.pgUrl), ...urlPassword(config.ops.url), config.restore.docker.password, config.telegram.token, config.http.token,
     config.dropbox.appSecret, config.dropbox.refreshToken, config.dropbox.accessToken, ...urlPassword(config.proxy.https), ...urlPassword(config.proxy.http),
     ...config.jobs.flatMap((j) => [...urlPassword(j.url), j.passphrase, j.ping?.url,
-      ...j.destinations.map((d) => (d.type === 'ftp' || d.type === 'sftp' ? d.password : undefined))]),
+      ...j.destinations.flatMap((d) => (d.type === 'ftp' ? [d.password] : d.type === 'sftp' ? [d.password, d.passphrase] : []))]),
   ];
   // Longest first, so that a secret containing another is replaced whole.
   return [...new Set(all.filter((s): s is string => typeof s === 'string' && s.length >= 4))].sort((a, b) => b.length - a.length);

@@ -91,6 +91,7 @@ export const CONFIG_TEXT = {
   },
   hostKey: { id: 'harus sidik jari SHA256 kunci host, mis. SHA256:… (ssh-keygen -lf)', en: 'expected the host key\'s SHA256 fingerprint, e.g. SHA256:… (ssh-keygen -lf)' },
   passwordOrKey: { id: 'isi salah satu saja: passwordEnv atau privateKeyPath', en: 'give exactly one of passwordEnv or privateKeyPath' },
+  passphraseForKey: { id: 'passphraseEnv hanya untuk kunci (privateKeyPath)', en: 'passphraseEnv goes with a key (privateKeyPath) only' },
   someDestination: { id: 'cantumkan minimal satu tujuan', en: 'list at least one destination' },
   urlOrUrlEnv: { id: 'isi salah satu saja: url atau urlEnv', en: 'give exactly one of url or urlEnv' },
   selfNoUrl: { id: 'job tokobot mencadangkan database ops tokobot sendiri: hapus url/urlEnv', en: 'a tokobot job backs up tokobot\'s own ops database: remove url/urlEnv' },

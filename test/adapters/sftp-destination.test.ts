@@ -11,14 +11,18 @@ import { backupDestinationContract } from './backup-destination-contract.ts';
 import { expectFailure } from './contract-parts.ts';
 import { freePort } from '../helpers/ftp-server.ts';
 import { newHostKey, startSftpServer } from '../helpers/sftp-server.ts';
+import ssh2 from 'ssh2';
 
 const PASSWORD = 'rahasia-sftp-123';
 const work = mkdtempSync(path.join(tmpdir(), 'tokobot-ftp-sftp-'));
 const host = newHostKey();
+const KEY_PASSPHRASE = 'kunci-rahasia-77';
+/** A client key encrypted with a passphrase (ssh-keygen -N), as a shop's IT would make one. */
+const clientKey = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: KEY_PASSPHRASE, cipher: 'aes256-ctr', comment: 'tokobot' });
 const FINGERPRINT = hostKeyFingerprint(host.blob);
 let root = '';
 let server: Awaited<ReturnType<typeof startSftpServer>>;
-before(async () => { server = await startSftpServer({ user: 'toko', password: PASSWORD, hostKey: host.key, root: () => root }); });
+before(async () => { server = await startSftpServer({ user: 'toko', password: PASSWORD, hostKey: host.key, root: () => root, clientKey: clientKey.public }); });
 after(async () => { await server.close(); rmSync(work, { recursive: true, force: true }); });
 
 const options = (more: Partial<SftpDestinationOptions> = {}): SftpDestinationOptions =>
@@ -84,4 +88,15 @@ test('a connection cut mid-upload fails the put with nothing under its name; the
 
 test('nothing listens: unreachable, worth retrying', async () => {
   await expectFailure(new SftpDestination(options({ port: await freePort() })).list(), { kind: 'unreachable', retryable: true, says: /could not be reached/ });
+});
+
+test('a key file with a passphrase logs in with it; without it, or with a wrong one, the job is told what to set, and no secret is shown', async () => {
+  freshRoot();
+  const keyed = (passphrase?: string) => new SftpDestination(options({ password: undefined, privateKey: clientKey.private, ...(passphrase ? { passphrase } : {}) }));
+  const file = local(randomBytes(3000));
+  await keyed(KEY_PASSPHRASE).put(file, 'kunci.dump');
+  assert.deepEqual((await keyed(KEY_PASSPHRASE).list()).map((f) => [f.name, f.size]), [['kunci.dump', 3000]]);
+  const secretFree = (err: Error) => assert.ok(!err.message.includes(KEY_PASSPHRASE) && !err.message.includes('salah-kunci') && !err.message.includes('PRIVATE KEY'));
+  await expectFailure(keyed().list(), { kind: 'config', retryable: false, says: /key file \(privateKeyPath\) .* cannot be used: .*no passphrase given.*passphraseEnv/ }, secretFree);
+  await expectFailure(keyed('salah-kunci').list(), { kind: 'config', retryable: false, says: /cannot be used: .*bad passphrase/ }, secretFree);
 });

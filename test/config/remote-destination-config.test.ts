@@ -56,3 +56,14 @@ test('problems are named by field, in Indonesian and English, and never quote a 
   const unset = problems(env([{ type: 'ftp', host: 'nas.lan', user: 'toko', dir: '/c', passwordEnv: 'NAS_FTP_PASSWORD' }])).join('\n');
   assert.match(unset, /destinations\.0\.passwordEnv: the environment variable NAS_FTP_PASSWORD is not set/);
 });
+
+test('an SFTP key with a passphrase: from the environment (a secret), only with a key, and named when unset', () => {
+  const keyed = { type: 'sftp', host: 'backup.example.com', user: 'toko', dir: 'c', privateKeyPath: '/etc/tokobot/id_ed25519', passphraseEnv: 'SFTP_KEY_PASS', hostKey: KEY };
+  const c = loadConfig(env([keyed], { SFTP_KEY_PASS: 'frasa-kunci-9' }));
+  assert.equal((c.jobs[0]!.destinations[0] as { passphrase?: string }).passphrase, 'frasa-kunci-9');
+  assert.ok(secretValues(c).includes('frasa-kunci-9'));
+  assert.ok(problems(env([keyed])).some((p) => /passphraseEnv.*SFTP_KEY_PASS/.test(p)), 'unset: named');
+  const withPassword = { type: 'sftp', host: 'h', user: 'toko', dir: 'c', passwordEnv: 'P', passphraseEnv: 'SFTP_KEY_PASS', hostKey: KEY };
+  assert.ok(problems(env([withPassword], { P: 'x', SFTP_KEY_PASS: 'y' })).some((p) => /passphraseEnv goes with a key \(privateKeyPath\) only/.test(p)));
+  assert.ok(problems(env([withPassword], { P: 'x', SFTP_KEY_PASS: 'y' }), 'id').some((p) => /passphraseEnv hanya untuk kunci/.test(p)));
+});

@@ -82,14 +82,25 @@ function serve(sftp: SFTPWrapper, root: () => string, state: { mishap: Mishap },
 }
 
 /** A real SSH server (ssh2) on loopback with an SFTP subsystem over `root()`, for one user and password. */
-export async function startSftpServer(o: { user: string; password: string; hostKey: string; root: () => string }) {
+/**
+ * `clientKey`: a public key (OpenSSH format) that may log in as `user` too, checked as sshd does
+ * (the key offered, then its signature over the session).
+ */
+export async function startSftpServer(o: { user: string; password: string; hostKey: string; root: () => string; clientKey?: string }) {
+  const allowed = o.clientKey ? utils.parseKey(o.clientKey) : undefined;
+  if (allowed instanceof Error) throw allowed;
+  const clientKey = Array.isArray(allowed) ? allowed[0] : allowed;
   const state: { mishap: Mishap } = { mishap: null };
   const server = new Server({ hostKeys: [o.hostKey] }, (client) => {
     const sock = (client as unknown as { _sock: Socket })._sock;
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
-      if (ctx.method === 'password' && ctx.username === o.user && ctx.password === o.password) ctx.accept();
-      else ctx.reject(['password']);
+      if (ctx.method === 'password' && ctx.username === o.user && ctx.password === o.password) return ctx.accept();
+      if (ctx.method === 'publickey' && clientKey && ctx.username === o.user && ctx.key.algo === clientKey.type && ctx.key.data.equals(clientKey.getPublicSSH())) {
+        if (!ctx.signature || !ctx.blob) return ctx.accept(); // the key is one it takes: the client signs next
+        if (clientKey.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
+      }
+      ctx.reject(clientKey ? ['password', 'publickey'] : ['password']);
     });
     client.on('ready', () => client.on('session', (accept) => accept().on('sftp', (acceptSftp) => serve(acceptSftp(), o.root, state, () => sock.destroy()))));
   });

@@ -15,6 +15,8 @@ export interface SftpDestinationOptions {
   /** Secrets: never in a message or a log line. One of the two. */
   password?: string;
   privateKey?: Buffer | string;
+  /** The private key's passphrase, when the key file is encrypted. */
+  passphrase?: string;
   /** Folder on the server (relative to the login folder unless it starts with '/'); created on the first put. */
   dir: string;
   /** The server's host key as `SHA256:<base64>` (ssh-keygen -lf); without it every call is refused, naming the key the server showed. */
@@ -84,6 +86,14 @@ export class SftpDestination implements BackupDestination {
     const message = (err as Error).message ?? String(err);
     const code = (err as { code?: unknown }).code;
     if (shownKey && (!this.o.hostKey || shownKey !== this.o.hostKey)) return this.hostKeyFailure(shownKey);
+    if (/Cannot parse privateKey/i.test(message)) {
+      // ssh2's reason names no secret: "… but no passphrase given", "… bad passphrase?", an unknown key format.
+      const why = message.replace(/^.*Cannot parse privateKey:\s*/i, '').slice(0, 200);
+      return new AppError('config', 'sftp', {
+        en: `The SFTP key file (privateKeyPath) of ${this.server} cannot be used: ${why}. An encrypted key needs its passphrase in the variable named by passphraseEnv.`,
+        id: `File kunci SFTP (privateKeyPath) untuk ${this.server} tidak bisa dipakai: ${why}. Kunci yang terenkripsi butuh passphrase-nya di variabel yang disebut passphraseEnv.`,
+      }, { cause: err });
+    }
     if (/authentication methods failed/i.test(message)) {
       return new AppError('refused', 'sftp', {
         en: `The SFTP server ${this.server} refused the login of ${this.o.user}: check the user and the password (passwordEnv) or key (privateKeyPath) in the job.`,
@@ -108,7 +118,7 @@ export class SftpDestination implements BackupDestination {
   /** Connects, checking the host key before any secret is sent. `shown` receives the key the server showed. */
   private async connect(sftp: SftpClient, shown: (fingerprint: string) => void): Promise<void> {
     await sftp.connect({
-      host: this.o.host, port: this.o.port, username: this.o.user, password: this.o.password, privateKey: this.o.privateKey,
+      host: this.o.host, port: this.o.port, username: this.o.user, password: this.o.password, privateKey: this.o.privateKey, passphrase: this.o.passphrase,
       readyTimeout: this.o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       // Keepalives notice a cut connection that sends no reset: 3 unanswered, 5 s apart.
       keepaliveInterval: 5_000, keepaliveCountMax: 3,
