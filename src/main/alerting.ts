@@ -106,7 +106,7 @@ export function startAlerting(app: App, o: AlertingOptions): Alerting {
     engine: app.alerts, watch: app.backupAlertStores.watch, runs: app.backupAlertStores.history, lock: (name) => app.opsStores.locks.tryLock(name), stores: app.config.stores, sourceFor: app.sync.sourceFor,
     staleHours: app.config.alerts.staleBackupMs / HOUR_MS, jobs: app.config.jobs, scheduleZone: app.config.locale.zone, backupLog: app.backups.log, target: app.target, dataDir: app.config.dataDir,
     exportKeep: app.config.sync.exportKeep, diskMinFreeMb: app.config.alerts.diskMinFreeBytes / MB, freeSpace, syncStuckMs: 3 * 3_600_000,
-    channels: [telegram, ...(o.whatsapp ? [o.whatsapp] : [])], channelGraceMs: o.channelGraceMs ?? CHANNEL_GRACE_MS,
+    channels: Object.values(messengers), channelGraceMs: o.channelGraceMs ?? CHANNEL_GRACE_MS,
     agents: app.opsStores.agents, agentSilentMs: app.config.agents.silentMs,
     clock: () => new Date(), logger: app.logger,
     tellDirectly: async (alert, since, resolved) => {

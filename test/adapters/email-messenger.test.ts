@@ -108,6 +108,7 @@ test('a recipient the server refuses (550 at RCPT TO): given up with the reason 
     assert.deepEqual(await s.outbox.deliver(), { delivered: 0, waiting: 0 });
     assert.equal(smtp.connections, before, 'no further attempt');
     assert.equal(smtp.received(other.email!).length, 1);
+    assert.equal(s.email.state().since, undefined, 'one address refused for good is no outage of the server');
   } finally {
     s.email.close();
   }
@@ -122,6 +123,9 @@ test('the SMTP server down: the alert waits with backoff, and is delivered once 
     assert.deepEqual(await s.tell(), { delivered: 0, waiting: 1 });
     const row = s.rows()[0]!;
     assert.match(row.lastError ?? '', /cannot be reached \(E[A-Z]+ ECONNREFUSED\)/);
+    const failing = s.email.state();
+    assert.deepEqual([failing.ready, failing.code], [true, 'sendFailed'], 'still tried by the outbox');
+    assert.ok(failing.since, 'since when the sends fail: what the e-mail outage alert goes by');
     s.later(30_000); // before the first backoff (60 s) is over: not tried
     assert.deepEqual(await s.outbox.deliver(), { delivered: 0, waiting: 0 });
     s.later(31_000);
@@ -134,6 +138,7 @@ test('the SMTP server down: the alert waits with backoff, and is delivered once 
     s.later(3_600_000);
     assert.deepEqual(await s.outbox.deliver(), { delivered: 0, waiting: 0 });
     assert.equal(late.received(TECH.email!).length, 1, 'delivered once');
+    assert.deepEqual(s.email.state(), { ready: true, text: 'ready', code: 'ready' });
   } finally {
     s.email.close();
     await late.close();

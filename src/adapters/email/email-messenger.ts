@@ -88,6 +88,8 @@ export class EmailMessenger implements Messenger {
   private readonly transport: Transporter;
   private readonly where: string;
   private lastFailure: string | null = null;
+  /** When the sends began to fail for a reason of the server's (down, the login or the sender refused); null while they go. */
+  private failingSince: Date | null = null;
 
   constructor(private readonly o: EmailMessengerOptions) {
     const { smtp } = o;
@@ -100,9 +102,14 @@ export class EmailMessenger implements Messenger {
     });
   }
 
-  /** Always ready: there is no connection to lose. After a failed send the text says so (the /alerts page shows it). */
+  /**
+   * Always ready: there is no connection to lose, and the outbox keeps trying. After a failed send
+   * the text says so (the /alerts page shows it), and `since` says since when sends fail for a
+   * reason of the server's (the e-mail outage alert); one address refused for good is not that.
+   */
   state(): MessengerState {
-    return this.lastFailure ? { ready: true, text: `last send failed: ${this.lastFailure}`, code: 'sendFailed', detail: this.lastFailure } : { ready: true, text: 'ready', code: 'ready' };
+    if (!this.lastFailure) return { ready: true, text: 'ready', code: 'ready' };
+    return { ready: true, text: `last send failed: ${this.lastFailure}`, code: 'sendFailed', detail: this.lastFailure, ...(this.failingSince ? { since: this.failingSince.toISOString() } : {}) };
   }
 
   async send(to: string, message: Message): Promise<void> {
@@ -110,9 +117,11 @@ export class EmailMessenger implements Messenger {
     try {
       await this.transport.sendMail({ from: this.o.smtp.from, to, ...mail });
       this.lastFailure = null;
+      this.failingSince = null;
     } catch (err) {
       const failure = smtpError(err, this.where, to);
       this.lastFailure = failure.message;
+      if (failure.retryable) this.failingSince ??= new Date();
       throw failure;
     }
   }

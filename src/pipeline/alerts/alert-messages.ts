@@ -76,6 +76,15 @@ const KINDS: Record<AlertKind, { title: Text; detail: Text; todo: Text; resolved
     },
     resolved: { id: 'Telegram tokobot tersambung lagi', en: 'tokobot\'s Telegram is connected again' },
   },
+  'email-down': {
+    title: { id: 'E-mail tokobot tidak terkirim', en: 'tokobot\'s e-mail cannot be sent' },
+    detail: { id: 'Status: {state}. E-mail menunggu di antrean dan dikirim begitu server SMTP menerimanya.', en: 'State: {state}. E-mails wait in the outbox and go once the SMTP server takes them.' },
+    todo: {
+      id: 'Periksa server SMTP (SMTP_URL atau SMTP_HOST), user dan password-nya, dan SMTP_FROM; tokobot doctor mengujinya.',
+      en: 'Check the SMTP server (SMTP_URL or SMTP_HOST), its user and password, and SMTP_FROM; tokobot doctor tests them.',
+    },
+    resolved: { id: 'e-mail tokobot terkirim lagi', en: 'tokobot\'s e-mail goes out again' },
+  },
   'worker-down': {
     title: { id: 'Worker tokobot di {subject} berhenti', en: 'tokobot\'s worker on {subject} stopped' },
     detail: { id: 'Tidak ada tanda hidup sejak {silentSince} (pid {pid}). Pekerjaannya sudah diambil alih worker lain.', en: 'No sign of life since {silentSince} (pid {pid}). The other workers took up its jobs.' },

@@ -18,6 +18,7 @@ export type AlertKind =
   | 'restore-server-down'
   | 'whatsapp-down'
   | 'telegram-down'
+  | 'email-down'
   | 'worker-down'
   | 'agent-silent'
   | 'agent-disk-low';
@@ -28,7 +29,7 @@ export type AlertKind =
  */
 const ABOUT_A_STORE: Record<AlertKind, boolean> = {
   'sync-failed': true, 'sync-stuck': true, 'stale-backups': true, 'source-unreachable': true,
-  'backup-failed': false, 'backup-missed': false, 'disk-low': false, 'restore-server-down': false, 'whatsapp-down': false, 'telegram-down': false, 'worker-down': false,
+  'backup-failed': false, 'backup-missed': false, 'disk-low': false, 'restore-server-down': false, 'whatsapp-down': false, 'telegram-down': false, 'email-down': false, 'worker-down': false,
   'agent-silent': true, 'agent-disk-low': true,
 };
 

@@ -10,7 +10,7 @@ import type { AlertEngine } from './alert-engine.ts';
 import { checkAgents } from './agent-monitors.ts';
 import { missedAlert, missedRun, setAlert as set } from './scheduled-runs.ts';
 import { failureParams, storeParams } from './alert-messages.ts';
-import type { Messenger } from './ports.ts';
+import type { Messenger, MessengerState } from './ports.ts';
 
 export { previousFire } from './scheduled-runs.ts';
 
@@ -121,13 +121,20 @@ async function checkStuckSyncs(d: MonitorDeps): Promise<void> {
   }
 }
 
-/** The scheduled checks, each on its own: one that fails is logged and the others still run. */
 /** The alert each channel's outage raises. */
+const CHANNEL_DOWN = {
+  whatsapp: { kind: 'whatsapp-down', subject: 'WhatsApp' }, telegram: { kind: 'telegram-down', subject: 'Telegram' }, email: { kind: 'email-down', subject: 'E-mail' },
+} as const;
+
 /**
- * The outage alert of each channel that has a connection to lose. E-mail has none: each send is its
- * own SMTP connection, a failed one waits in the outbox, and its messenger stays ready.
+ * Since when a channel cannot send, or undefined while it can. Chat channels have a connection to
+ * lose (state().ready). E-mail has none, each send being its own SMTP connection, so its messenger
+ * stays ready (the outbox keeps trying it) and says since when its sends fail instead.
  */
-const CHANNEL_DOWN = { whatsapp: { kind: 'whatsapp-down', subject: 'WhatsApp' }, telegram: { kind: 'telegram-down', subject: 'Telegram' } } as const;
+function downSince(state: MessengerState, channel: Messenger['channel'], known: number | undefined, now: number): number | undefined {
+  if (channel === 'email') return state.code === 'sendFailed' && state.since ? Date.parse(state.since) : undefined;
+  return state.ready ? undefined : known ?? now;
+}
 
 export class Monitors {
   private readonly downSince = new Map<string, number>();
@@ -141,11 +148,10 @@ export class Monitors {
     const { d } = this;
     const now = d.clock().getTime();
     for (const channel of d.channels) {
-      if (channel.channel === 'email') continue;
       const state = channel.state();
-      if (state.ready) this.downSince.delete(channel.channel);
-      else if (!this.downSince.has(channel.channel)) this.downSince.set(channel.channel, now);
-      const since = this.downSince.get(channel.channel);
+      const since = downSince(state, channel.channel, this.downSince.get(channel.channel), now);
+      if (since === undefined) this.downSince.delete(channel.channel);
+      else this.downSince.set(channel.channel, since);
       await set(d.engine, since !== undefined && now - since >= d.channelGraceMs,
         { key: channel.channel, ...CHANNEL_DOWN[channel.channel], severity: 'critical', params: { state: state.text } });
     }

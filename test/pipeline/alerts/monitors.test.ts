@@ -4,6 +4,7 @@ import pg from 'pg';
 import { DropboxSource } from '../../../src/adapters/dropbox/dropbox-source.ts';
 import { AlertEngine } from '../../../src/pipeline/alerts/alert-engine.ts';
 import { Monitors, previousFire, type MonitorDeps } from '../../../src/pipeline/alerts/monitors.ts';
+import type { Messenger, MessengerState } from '../../../src/pipeline/alerts/ports.ts';
 import { migrate } from '../../../src/store/postgres/ops-database.ts';
 import { tryLock } from '../../../src/store/postgres/locks.ts';
 import { PostgresAlertStore } from '../../../src/store/postgres/postgres-alert-store.ts';
@@ -126,6 +127,26 @@ test('a channel down for longer than the grace raises its own alert; a short rec
   await monitors.run();
   assert.ok(!(await openKeys()).includes('whatsapp'));
   assert.ok(!(await openKeys()).includes('telegram'));
+});
+
+test('e-mail failing for a reason of the server\'s for longer than the grace raises its alert; it goes when a send goes', async () => {
+  let state: MessengerState = { ready: true, text: 'ready', code: 'ready' };
+  const email: Messenger = { channel: 'email', state: () => state, send: async () => undefined };
+  const m = new Monitors({ ...deps(), channels: [email] });
+  state = { ready: true, text: 'last send failed: a recipient refused for good', code: 'sendFailed', detail: '550' };
+  now = new Date(now.getTime() + 60 * 60_000);
+  await m.checkChannels();
+  assert.ok(!(await openKeys()).includes('email'), 'one address refused is not an outage');
+  state = { ready: true, text: 'last send failed: cannot be reached (ECONNREFUSED)', code: 'sendFailed', since: new Date(now.getTime() - 10 * 60_000).toISOString() };
+  await m.checkChannels();
+  assert.ok(!(await openKeys()).includes('email'), 'failing for 10 minutes only');
+  now = new Date(now.getTime() + 6 * 60_000);
+  await m.checkChannels();
+  const down = (await engine.open()).find((a) => a.key === 'email');
+  assert.deepEqual([down?.kind, down?.severity, down?.params.state], ['email-down', 'critical', 'last send failed: cannot be reached (ECONNREFUSED)']);
+  state = { ready: true, text: 'ready', code: 'ready' };
+  await m.checkChannels();
+  assert.ok(!(await openKeys()).includes('email'));
 });
 
 test('low disk and a sync stuck for hours', async () => {
