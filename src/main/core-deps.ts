@@ -35,14 +35,19 @@ export interface CoreWiring {
   queuedSync?: CoreDeps['runSync'];
 }
 
-/** The command core over the real pipeline. */
-export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting, webLink, queuedSync }: CoreWiring): CoreDeps {
-  const telegram = app.config.telegram;
-  const pictures = new ItemPictures({
+/** Item pictures from the stores' live iPOS databases, for the chat's cards and the dashboard's. */
+export function itemPictures(app: Pick<App, 'target' | 'logger'>): ItemPictures {
+  return new ItemPictures({
     target: app.target, logger: app.logger,
     // sharp is loaded with the first picture shown, not by every command that builds a core (tokobot ask).
     convert: async (stored) => (await import('../adapters/image/chat-jpeg.ts')).toChatJpeg(stored),
   });
+}
+
+/** The command core over the real pipeline. */
+export function coreDeps(app: App, { search, syncRunner: runner, backupRunner: backups, chat, notifyOwners, nextSync, nextBackup, alerting, webLink, queuedSync }: CoreWiring): CoreDeps {
+  const telegram = app.config.telegram;
+  const pictures = itemPictures(app);
   return {
     stores: app.config.stores, roles: telegram.roles, publicMode: telegram.publicMode, rateLimitPerMinute: telegram.rateLimitPerMinute,
     ownerGroups: telegram.ownerGroups,

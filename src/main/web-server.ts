@@ -14,6 +14,8 @@ import { BackupConsole } from '../pipeline/backup/backup-console.ts';
 import type { BackupRunner } from '../pipeline/backup/backup-runner.ts';
 import { RestoreTasks } from '../pipeline/backup/restore-tasks.ts';
 import { officeStock } from '../pipeline/item-stock.ts';
+import type { ItemPictures } from '../pipeline/item-picture.ts';
+import { itemPictures } from './core-deps.ts';
 import { publishedChanges } from '../pipeline/list-changes.ts';
 import type { JobQueue, RestoreTarget } from '../pipeline/ports.ts';
 import { startRun, type RunStart } from '../pipeline/runs/start-run.ts';
@@ -65,11 +67,12 @@ function webAlerts(app: Pick<App, 'alerts'>, alerting: () => Alerting | undefine
 
 /** What the store pages read, from the ops stores, the restored databases (stock per office) and the kept price list files. */
 export function storePageData(stores: Pick<OpsStores, 'runs' | 'priceLists'>, target: Pick<RestoreTarget, 'readRestored'>, dataDir: string,
-  search: WebWiring['search']): StorePageData {
+  search: WebWiring['search'], pictures?: Pick<ItemPictures, 'picture'>): StorePageData {
   const published = (store: string) => stores.priceLists.published(store);
   return {
     runs: (store, limit) => stores.runs.recent(store, limit), successesSince: (store, since) => stores.runs.successesSince(store, since), published, search,
     officeStock: (store, kodeitem) => officeStock(target, store, kodeitem), changes: publishedChanges(dataDir, published),
+    ...(pictures ? { picture: (store: string, kodeitem: string) => pictures.picture(store, kodeitem) } : {}),
   };
 }
 
@@ -118,7 +121,7 @@ export function webDeps(app: Pick<App, 'config' | 'opsStores' | 'backupAlertStor
     alerts: webAlerts(app, wiring.alerting),
     roles: dashboardRoles(config.telegram.roles, config.whatsapp.allowed), langOf: async (id) => (await wiring.chat.user(id)).lang, zone: config.locale.zone,
     scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), text), secure: config.web.secure, trustProxy: config.web.trustProxy,
-    storePage: storePageData(app.opsStores, app.target, config.dataDir, wiring.search),
+    storePage: storePageData(app.opsStores, app.target, config.dataDir, wiring.search, itemPictures(app)),
     backups: { files, restores: new RestoreTasks(files) },
     agents: { statuses: () => readAgentStatuses(app), store: app.opsStores.agents },
     live: () => liveRuns(app, wiring), jobEvery: (id) => every.get(id) ?? null,

@@ -13,6 +13,7 @@ import { stageText } from './live-progress.ts';
 import { number } from '../i18n/format-number.ts';
 import { Layout, type PageViewer } from './pages.tsx';
 import { atLeast } from './web-env.ts';
+import type { ItemPicture } from '../pipeline/item-picture.ts';
 
 /** What a store page reads (wired in src/main/web-server.ts): data only, no SQL here. */
 export interface StorePageData {
@@ -26,12 +27,15 @@ export interface StorePageData {
   officeStock: (store: string, kodeitem: string) => Promise<OfficeStock[]>;
   /** What the newest publication changed against the one before; null before the first. */
   changes: (store: string) => Promise<ListChanges | null>;
+  /** The item's picture in iPOS (tbl_item.gambar) as the chat shows it, or null; unset: cards without pictures. */
+  picture?: (store: string, kodeitem: string) => Promise<ItemPicture | null>;
 }
 
 /** The store page's extra style: charts scale to the screen, long names wrap. */
 const STYLE = `
 section.block{background:#fff;border-radius:.5rem;padding:.8rem 1rem;margin:0 0 1rem;box-shadow:0 1px 2px #0002;overflow-wrap:anywhere}
 section.block h2{font-size:1rem;margin:0 0 .5rem}
+img.picture{display:block;max-width:100%;max-height:16rem;margin:0 0 .6rem;border-radius:.4rem}
 form.search{display:flex;gap:.4rem;flex-wrap:wrap}form.search input{flex:1 1 12rem;font-size:1rem;padding:.4rem;min-width:0}
 form.search button{font-size:1rem;padding:.4rem .8rem}
 .charts{display:grid;gap:.6rem;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr))}
@@ -201,7 +205,10 @@ function PriceRow(props: { item: PriceItem; e: PriceEntry; tiers: Map<PriceEntry
 }
 
 /** An item's card, with the bot's facts: code, brand, type, each unit, level or tier with its price, stock per office; cost and margin for owners only. */
-export function ItemPage(props: { viewer: PageViewer; store: StoreConfig; item: PriceItem; stock: OfficeStock[] }) {
+/** The address of an item's picture; its hash in it, so a browser's cached copy is never taken for a replaced picture. */
+const pictureHref = (store: StoreConfig, kodeitem: string, hash: string) => `${storeHref(store)}/gambar?kode=${encodeURIComponent(kodeitem)}&v=${hash.slice(0, 16)}`;
+
+export function ItemPage(props: { viewer: PageViewer; store: StoreConfig; item: PriceItem; stock: OfficeStock[]; pictureHash?: string }) {
   const { lang, who } = props.viewer;
   const { item } = props;
   const owner = Boolean(who && atLeast(who.role, 'owner'));
@@ -214,6 +221,7 @@ export function ItemPage(props: { viewer: PageViewer; store: StoreConfig; item: 
         <p><a href={storeHref(props.store)}>{t(lang, 'webStoreBack', { store: props.store.name })}</a></p>
         <section class="block" data-card-item={item.kodeitem}>
           <h2>{item.namaitem}</h2>
+          {props.pictureHash && <img class="picture" src={pictureHref(props.store, item.kodeitem, props.pictureHash)} alt={item.namaitem} />}
           <dl>
             <dt>{t(lang, 'webStoreCode')}</dt><dd>{item.kodeitem}</dd>
             {item.merek && <><dt>{t(lang, 'webStoreBrand')}</dt><dd>{item.merek}</dd></>}

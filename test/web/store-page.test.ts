@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
+import sharp from 'sharp';
 import readXlsxFile from 'read-excel-file/node';
 import { exportDir } from '../../src/pipeline/sync/work-files.ts';
 import { createMemoryStores } from '../fakes/memory-stores.ts';
@@ -195,3 +196,29 @@ test('unknown stores, odd or path-like ids, unknown items and chart kinds: a cle
 });
 
 /** The cells of an XLSX's first sheet, row by row (shared strings resolved, numbers as numbers). */
+
+test('an item with a picture in iPOS shows it on its card, as the chat sends it (JPEG, cached by address); without one, no picture and a 404', async () => {
+  const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c0392b' } }).jpeg().toBuffer();
+  const hash = 'ab'.repeat(32);
+  const asked: string[] = [];
+  const pictured = webSetup({ stores: [[store('a'), status(store('a'), 'OK')]], deps: { storePage: {
+    ...setup.deps.storePage,
+    picture: async (s, kode) => {
+      asked.push(`${s}/${kode}`);
+      return kode === 'IDM01' ? { store: s, kodeitem: kode, hash, jpeg: async () => jpeg } : null;
+    },
+  } } });
+  const cookie = await pictured.session(STAFF);
+  const card = await (await pictured.app.request('/toko/a/barang?kode=IDM01', { headers: { cookie } })).text();
+  const src = /<img class="picture" src="([^"]+)" alt="INDOMIE GORENG 85G"/.exec(card)?.[1];
+  assert.equal(src, `/toko/a/gambar?kode=IDM01&amp;v=${hash.slice(0, 16)}`);
+  const res = await pictured.app.request(src!.replaceAll('&amp;', '&'), { headers: { cookie } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/jpeg');
+  assert.equal(res.headers.get('etag'), `"${hash}"`);
+  assert.deepEqual(Buffer.from(await res.arrayBuffer()), jpeg);
+  assert.doesNotMatch(await (await pictured.app.request('/toko/a/barang?kode=XSS1', { headers: { cookie } })).text(), /<img class="picture"/);
+  assert.equal((await pictured.app.request('/toko/a/gambar?kode=XSS1', { headers: { cookie } })).status, 404);
+  assert.equal((await pictured.app.request('/toko/a/gambar?kode=IDM01')).status, 401, 'no session, no picture');
+  assert.deepEqual(asked, ['a/IDM01', 'a/IDM01', 'a/XSS1', 'a/XSS1']);
+});

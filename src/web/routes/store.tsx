@@ -61,7 +61,19 @@ export function storeRoutes(deps: Pick<WebDeps, 'stores' | 'storePage' | 'scrub'
     const kode = c.req.query('kode') ?? '';
     const item = kode && kode.length <= MAX_QUERY ? await data.search.item(store.id, kode) : null;
     if (!item) return refuse(c, 404, 'webStoreNoItem');
-    return c.html(html`<!doctype html>${<ItemPage viewer={pageViewer(c)} store={store} item={item} stock={await data.officeStock(store.id, item.kodeitem)} />}`);
+    const [stock, picture] = await Promise.all([data.officeStock(store.id, item.kodeitem), data.picture?.(store.id, item.kodeitem).catch(() => null) ?? null]);
+    return c.html(html`<!doctype html>${<ItemPage viewer={pageViewer(c)} store={store} item={item} stock={stock} pictureHash={picture?.hash} />}`);
+  });
+
+  // The card's picture, as the chat sends it (a JPEG at most 1280 px a side); cached by the browser, its address changing with the picture.
+  app.get('/toko/:id/gambar', allowed('staff'), async (c) => {
+    const store = storeOf(c);
+    if (!store) return unknown(c);
+    const kode = c.req.query('kode') ?? '';
+    const picture = kode && kode.length <= MAX_QUERY ? await data.picture?.(store.id, kode).catch(() => null) : null;
+    const jpeg = picture ? await picture.jpeg() : null;
+    if (!jpeg) return refuse(c, 404, 'webNotFound');
+    return c.body(new Uint8Array(jpeg), 200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400', ETag: `"${picture!.hash}"` });
   });
 
   app.get('/toko/:id/grafik/:file', allowed('admin'), async (c) => {
