@@ -3,8 +3,10 @@ import type { Role, StoreConfig } from '../config/load-config.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { ChangeReader } from '../pipeline/price-change-workbook.ts';
 import type { ChangeAnnouncement, PriceChangeLog, RecordedChange } from '../store/price-changes.ts';
-import { changeNotice, changesCaption } from './change-replies.ts';
-import type { Reply } from './reply.ts';
+import { readFile } from 'node:fs/promises';
+import type { MessageFile } from '../message.ts';
+import type { AlertStore, OutboxMessage } from '../store/alerts.ts';
+import { changeNotice } from './change-replies.ts';
 
 /** A publication older than this when the service sees it (after a long stop) is not told: /changes still shows it. */
 export const NOTICE_MAX_AGE_MS = 24 * 3_600_000;
@@ -15,10 +17,10 @@ export interface ChangeNoticeDeps {
   stores: StoreConfig[];
   zone: string;
   langOf: (id: number) => Promise<Lang>;
-  /** The changes as a workbook for this reader; `done` removes it once sent. */
+  /** The changes as a workbook for this reader; `done` removes it once read. */
   workbook: (store: string, changes: readonly RecordedChange[], reader: ChangeReader) => Promise<{ path: string; filename: string; done: () => Promise<void> }>;
-  /** Sends a reply (its text, then its document) to a person. */
-  send: (to: number, reply: Reply) => Promise<void>;
+  /** The alert outbox: each publication's messages are queued there once, and go out under its rules (retried while Telegram is down). */
+  queue: Pick<AlertStore, 'queueOnce'>;
   /** The store's page on the dashboard, when it has an address (WEB_URL). */
   dashboard?: (store: string) => string;
   now?: () => Date;
@@ -34,40 +36,52 @@ export function noticeRecipients(roles: Map<number, Role>, said: Map<number, boo
     .map(([id, role]) => ({ id, withCost: role === 'owner' }));
 }
 
-async function announce(deps: ChangeNoticeDeps, a: ChangeAnnouncement, to: { id: number; withCost: boolean }[]): Promise<number> {
-  const store = deps.stores.find((s) => s.id === a.store);
-  if (!store || !a.changes.length) return 0;
-  const books = new Map<string, Awaited<ReturnType<ChangeNoticeDeps['workbook']>>>();
-  let sent = 0;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The workbook of each kind of reader (language, with or without cost), made once and read into the messages. */
+async function workbookFile(deps: ChangeNoticeDeps, a: ChangeAnnouncement, reader: ChangeReader): Promise<MessageFile> {
+  const book = await deps.workbook(a.store, a.changes, reader);
   try {
-    for (const r of to) {
-      const reader = { lang: await deps.langOf(r.id), withCost: r.withCost };
-      const key = `${reader.lang}/${reader.withCost}`;
-      if (!books.has(key)) books.set(key, await deps.workbook(a.store, a.changes, reader));
-      const book = books.get(key)!;
-      const notice = changeNotice(store, a.publishedAt, a.changes, reader, deps.zone, deps.dashboard?.(a.store));
-      const caption = changesCaption(store.name, a.changes.length, reader.lang);
-      await deps.send(r.id, { ...notice, document: { path: book.path, filename: book.filename, caption } })
-        .then(() => sent++, (err: unknown) => deps.logger.warn({ err, to: r.id, store: a.store }, 'could not send the price changes'));
-    }
+    return { name: book.filename, type: XLSX, base64: (await readFile(book.path)).toString('base64') };
   } finally {
-    for (const b of books.values()) await b.done().catch(() => undefined);
+    await book.done().catch(() => undefined);
   }
-  return sent;
+}
+
+/** Queues one publication's message, with its workbook, to each person told, in the outbox once (its key: the run). */
+async function announce(deps: ChangeNoticeDeps, a: ChangeAnnouncement, to: { id: number; withCost: boolean }[], now: Date): Promise<number> {
+  const store = deps.stores.find((s) => s.id === a.store);
+  if (!store || !a.changes.length || !to.length) return 0;
+  const files = new Map<string, MessageFile>();
+  const messages: OutboxMessage[] = [];
+  for (const r of to) {
+    const reader = { lang: await deps.langOf(r.id), withCost: r.withCost };
+    const key = `${reader.lang}/${reader.withCost}`;
+    if (!files.has(key)) files.set(key, await workbookFile(deps, a, reader));
+    const { severity, title, lines } = changeNotice(store, a.publishedAt, a.changes, reader, deps.zone, deps.dashboard?.(a.store));
+    messages.push({ alertKey: null, event: 'digest', channel: 'telegram', recipient: String(r.id), message: { severity, ...(title ? { title } : {}), lines, files: [files.get(key)!] } });
+  }
+  return (await deps.queue.queueOnce(`changes:${a.runId}`, now, messages)) ? messages.length : 0;
 }
 
 /**
  * Tells the changes of every publication not yet told (whichever process synced it: they are
- * claimed from the ops database, once). A claimed publication is not told again if sending fails
- * halfway: a missed message beats the same message twice; /changes shows it all the same.
- * Returns how many messages were sent.
+ * claimed from the ops database, once), by queueing them in the alert outbox: a Telegram that is
+ * down holds them back, never loses them. Only a crash between the claim and the queueing (one
+ * statement apart) loses one: a missed message beats the same message twice, and /changes shows
+ * it all the same. Returns how many messages were queued.
  */
 export async function announceChanges(deps: ChangeNoticeDeps): Promise<number> {
   const now = (deps.now ?? (() => new Date()))();
   const claimed = await deps.log.claimAnnouncements(new Date(now.getTime() - NOTICE_MAX_AGE_MS));
   if (!claimed.length) return 0;
   const to = noticeRecipients(deps.roles, await deps.log.subscriptions());
-  let sent = 0;
-  for (const a of claimed) sent += await announce(deps, a, to);
-  return sent;
+  let queued = 0;
+  for (const a of claimed) {
+    queued += await announce(deps, a, to, now).catch((err: unknown) => {
+      deps.logger.warn({ err, store: a.store, runId: a.runId }, 'could not queue the price changes of a publication');
+      return 0;
+    });
+  }
+  return queued;
 }

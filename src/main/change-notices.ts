@@ -1,11 +1,8 @@
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { InputFile, type Api } from 'grammy';
 import type { App } from './app.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { announceChanges } from '../bot/change-notices.ts';
-import { renderHtml } from '../bot/telegram/render-html.ts';
-import type { Reply } from '../bot/reply.ts';
 import type { CoreDeps } from '../bot/context.ts';
 import { changesFileName, changesWorkbook } from '../pipeline/price-change-workbook.ts';
 
@@ -25,12 +22,6 @@ export function changeCommands(app: Pick<App, 'config' | 'opsStores'>): NonNulla
   };
 }
 
-/** A reply to one Telegram chat: its text as the bot renders it, then its document. */
-export async function sendReply(api: Api, to: number, reply: Reply): Promise<void> {
-  await api.sendMessage(to, renderHtml(reply).text, { parse_mode: 'HTML' });
-  if (reply.document) await api.sendDocument(to, new InputFile(reply.document.path, reply.document.filename), { caption: reply.document.caption });
-}
-
 export interface ChangeNotices {
   /** Looks for publications to tell now (a sync of this process just finished). */
   kick(): void;
@@ -42,26 +33,26 @@ const POLL_MS = 30_000;
 
 /**
  * `tokobot start` tells owners (and admins who asked) each publication's changes in Telegram,
- * whichever process synced it: the changes are claimed from the ops database.
+ * whichever process synced it: the changes are claimed from the ops database and queued in the
+ * alert outbox, which delivers them (`delivered` hurries it).
  */
-export function startChangeNotices(app: App, o: { api: () => Api | undefined; langOf: (id: number) => Promise<Lang>; intervalMs?: number }): ChangeNotices {
+export function startChangeNotices(app: App, o: { langOf: (id: number) => Promise<Lang>; intervalMs?: number; queued?: () => void }): ChangeNotices {
   const { config } = app;
   let running: Promise<unknown> = Promise.resolve();
   let again = false;
   let stopped = false;
   const tick = () => {
-    const api = o.api();
-    if (!api || stopped) return;
+    if (stopped) return;
     running = announceChanges({
       log: app.opsStores.priceChanges, roles: config.telegram.roles, stores: config.stores, zone: config.locale.zone, langOf: o.langOf,
       workbook: async (store, changes, reader) => {
         const file = await changesWorkbook(changesDir(app), changesFileName(store, new Date(), 1), changes, reader, config.locale.zone);
         return { path: file, filename: changesFileName(store, new Date(), 1), done: () => unlink(file) };
       },
-      send: (to, reply) => sendReply(api, to, reply),
+      queue: app.backupAlertStores.alerts,
       ...(config.web.port === undefined ? {} : { dashboard: (store: string) => `${config.web.baseUrl}/toko/${encodeURIComponent(store)}` }),
       logger: app.logger,
-    }).catch((err) => app.logger.warn({ err }, 'could not tell the price changes'));
+    }).then((queued) => { if (queued) o.queued?.(); }, (err) => app.logger.warn({ err }, 'could not tell the price changes'));
   };
   const kick = () => {
     if (again) return;

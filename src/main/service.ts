@@ -171,7 +171,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     void whatsapp.start();
   }
   // Each publication's price changes to the owners, whichever process published it; once Telegram answers.
-  const notices = startChangeNotices(app, { api: () => (connection.state().ready ? bot.api : undefined), langOf, intervalMs: options.changeNoticeMs });
+  const notices = startChangeNotices(app, { langOf, intervalMs: options.changeNoticeMs, queued: () => late.alerting?.loop.kick(0) });
   runner.onFinished((outcome) => { if (outcome.status === 'success') notices.kick(); });
   const alerting = late.alerting = startAlerting(app, { api: bot.api, telegram: connection, chat, syncRunner: runner, backupRunner: backups, whatsapp,
     intervalMs: options.alertIntervalMs, channelGraceMs: options.channelGraceMs });

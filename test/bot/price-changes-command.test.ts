@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readXlsxFile from 'read-excel-file/node';
@@ -13,6 +13,7 @@ import { comparePriceFiles } from '../../src/pipeline/price-changes.ts';
 import { changesFileName, changesWorkbook } from '../../src/pipeline/price-change-workbook.ts';
 import { MemoryPriceChangeLog } from '../fakes/memory-price-changes.ts';
 import { MemorySyncRunLog } from '../fakes/memory-stores.ts';
+import { memoryAlertStores } from '../fakes/memory-alert-stores.ts';
 import { ADMIN, OWNER, STAFF, say, testCore, text } from '../helpers/bot-core.ts';
 import { generateStore, mutate, writeList } from '../helpers/list-pairs.ts';
 
@@ -97,8 +98,8 @@ test('after a sync: owners are told once (unless they said off), admins who said
   await log.subscribe(ADMIN, true);
   await log.subscribe(4, false);
   assert.deepEqual(noticeRecipients(roles, await log.subscriptions()), [{ id: OWNER, withCost: true }, { id: ADMIN, withCost: false }]);
-  const sent: { to: number; reply: Reply; rows: number }[] = [];
   const removed: string[] = [];
+  const stores = memoryAlertStores();
   const deps = {
     log, roles, stores: [{ id: 'main', name: 'Toko Utama', schedule: '*/30 * * * *', source: { type: 'folder' as const, dir: '/x' } }], zone: 'Asia/Jakarta',
     langOf: async (id: number) => (id === ADMIN ? 'en' as const : 'id' as const),
@@ -106,17 +107,25 @@ test('after a sync: owners are told once (unless they said off), admins who said
       const file = await changesWorkbook(path.join(dir, 'notices'), changesFileName(store, new Date(), 1), changes as never, reader, 'Asia/Jakarta');
       return { path: file, filename: 'x.xlsx', done: async () => { removed.push(file); rmSync(file); } };
     },
-    send: async (to: number, reply: Reply) => { sent.push({ to, reply, rows: (await sheetRows(reply.document!.path)).length }); },
+    queue: stores.alerts,
     dashboard: (store: string) => `https://toko.example/toko/${store}`,
     logger: { warn: () => undefined },
   };
   assert.equal(await announceChanges(deps), 2);
-  assert.deepEqual(sent.map((s) => [s.to, s.rows]), [[OWNER, 1 + TOTAL], [ADMIN, 1 + TOTAL]]);
+  // Queued in the alert outbox (it delivers them, retried while Telegram is down), each with its workbook.
+  const sent = [];
+  for (let row = await stores.outbox.take(new Date(), new Date(Date.now() + 60_000)); row; row = await stores.outbox.take(new Date(), new Date(Date.now() + 60_000))) {
+    const file = row.message.files?.[0];
+    const xlsx = path.join(dir, `queued-${row.id}.xlsx`);
+    writeFileSync(xlsx, Buffer.from(file?.base64 ?? '', 'base64'));
+    sent.push({ to: Number(row.recipient), channel: row.channel, reply: row.message, rows: (await sheetRows(xlsx)).length });
+  }
+  assert.deepEqual(sent.map((s) => [s.to, s.channel, s.rows]), [[OWNER, 'telegram', 1 + TOTAL], [ADMIN, 'telegram', 1 + TOTAL]]);
   assert.match(text(sent[0]!.reply), /Daftar harga baru terbit .*\nPerubahan: naik 5/);
   assert.match(text(sent[0]!.reply), /Dasbor: https:\/\/toko\.example\/toko\/main/);
   assert.match(text(sent[1]!.reply), /A new price list was published/);
   assert.doesNotMatch(text(sent[1]!.reply), /below cost/);
-  assert.equal(removed.length, 2, 'the workbooks are removed once sent');
+  assert.equal(removed.length, 2, 'the workbooks are removed once read into the messages');
   assert.equal(await announceChanges(deps), 0, 'told once');
   const id = await runs.start('main', 'cli');
   await log.record('main', id, null, []);

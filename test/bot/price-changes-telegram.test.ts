@@ -55,13 +55,17 @@ after(async () => {
 
 const sheetRows = async (m: SentMessage) => (await readXlsxFile(Buffer.from(m.document?.bytes ?? [])))[0]!.data;
 
-test('after a sync in another process, the owner gets the changes and every one of them in Excel; the admin and staff do not', { skip }, async () => {
+test('after a sync in another process, the owner gets the changes and every one of them in Excel, through the outbox; the admin and staff do not', { skip }, async () => {
   const doc = await tg.until(() => tg.messages(owner.id).find((m) => m.document));
   const text = tg.messages(owner.id).find((m) => m.text?.includes('Perubahan harga'))?.text ?? '';
   assert.match(text, new RegExp(`Perubahan: turun ${DOUBLED}, barang baru ${MISSING}\\.`));
   assert.match(text, /Semua 5 perubahan ada di file Excel/);
   assert.match(doc.document?.file_name ?? '', new RegExp(`^perubahan-harga-${STORE}-\\d{8}-1d\\.xlsx$`));
-  assert.equal(doc.document?.caption, `Perubahan harga Toko Makmur, sync terakhir (${DOUBLED + MISSING})`);
+  // Through the alert outbox: delivered (and kept until Telegram takes it), once.
+  const outboxRows = async () => (await h.app.ops.query('SELECT delivered_at FROM alert_outbox WHERE recipient = $1', [String(owner.id)])).rows;
+  for (let i = 0; i < 100 && !(await outboxRows())[0]?.delivered_at; i++) await new Promise((r) => setTimeout(r, 100)); // marked once the send returned
+  assert.ok((await outboxRows())[0]?.delivered_at);
+  assert.equal((await outboxRows()).length, 1);
   const rows = await sheetRows(doc);
   assert.equal(rows.length, 1 + DOUBLED + MISSING);
   assert.ok(rows[0]!.includes('Harga pokok'));
