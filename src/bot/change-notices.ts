@@ -59,7 +59,7 @@ async function announce(deps: ChangeNoticeDeps, a: ChangeAnnouncement, to: { id:
     const key = `${reader.lang}/${reader.withCost}`;
     if (!files.has(key)) files.set(key, await workbookFile(deps, a, reader));
     const { severity, title, lines } = changeNotice(store, a.publishedAt, a.changes, reader, deps.zone, deps.dashboard?.(a.store));
-    messages.push({ alertKey: null, event: 'digest', channel: 'telegram', recipient: String(r.id), message: { severity, ...(title ? { title } : {}), lines, files: [files.get(key)!] } });
+    messages.push({ alertKey: null, event: 'report', channel: 'telegram', recipient: String(r.id), message: { severity, ...(title ? { title } : {}), lines, files: [files.get(key)!] } });
   }
   return (await deps.queue.queueOnce(`changes:${a.runId}`, now, messages)) ? messages.length : 0;
 }

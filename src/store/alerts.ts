@@ -5,6 +5,9 @@ import type { Channel } from '../pipeline/alerts/ports.ts';
 /** What is still to be told about an alert: that it opened, that it is still open (a reminder), that it was resolved. */
 export type AlertEvent = 'open' | 'remind' | 'resolve';
 
+/** What a queued message tells: an alert's change, a digest of several alerts, or a person's own report. */
+export type OutboxEvent = AlertEvent | 'digest' | 'report';
+
 /** An alert as stored: open (resolvedAt null) or resolved, and what is still to be told about it. */
 export interface AlertRecord extends OpenAlert {
   updatedAt: Date;
@@ -12,10 +15,14 @@ export interface AlertRecord extends OpenAlert {
   pending: AlertEvent | null;
 }
 
-/** One message flush() queues: to `recipient` on `channel`; alertKey null for a digest of several alerts. */
+/**
+ * One queued message: to `recipient` on `channel`; alertKey null for a digest of several alerts
+ * and for a report. A report (a scheduled report, a publication's price changes) is that person's
+ * own: it may go to them on another channel, never to someone else instead.
+ */
 export interface OutboxMessage {
   alertKey: string | null;
-  event: AlertEvent | 'digest';
+  event: OutboxEvent;
   channel: Channel;
   recipient: string;
   message: Message;

@@ -1,5 +1,6 @@
 import type { Message } from '../message.ts';
 import type { Channel } from '../pipeline/alerts/ports.ts';
+import type { OutboxEvent } from './alerts.ts';
 
 /** A queued message, as a deliverer takes it. */
 export interface OutboxRow {
@@ -7,6 +8,8 @@ export interface OutboxRow {
   batch: number;
   channel: Channel;
   recipient: string;
+  /** A report is its recipient's own: never handed to someone else when its channel is down. */
+  event: OutboxEvent;
   /** As the engine composed it; each channel renders it. */
   message: Message;
   /** Attempts so far, the one it was taken for included (taking a row counts it: it is also the row's fence). */

@@ -106,7 +106,7 @@ export class MemoryAlertOutbox implements AlertOutboxStore {
     if (!row) return null;
     row.attempts++;
     row.nextAttemptAt = leaseUntil;
-    return { id: row.id, batch: row.batch, channel: row.channel, recipient: row.recipient, message: asJson(row.message), attempts: row.attempts };
+    return { id: row.id, batch: row.batch, event: row.event, channel: row.channel, recipient: row.recipient, message: asJson(row.message), attempts: row.attempts };
   }
 
   private settle(taken: OutboxRow, change: Partial<MemoryOutboxEntry>): Promise<void> {

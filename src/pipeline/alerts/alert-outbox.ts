@@ -146,7 +146,9 @@ export class AlertOutbox {
     }
     const person = this.o.recipients.find((r) => addressOf(r, from) === row.recipient);
     const own = person && addressOf(person, to);
-    const targets = own ? [own] : this.o.recipients.filter((r) => !addressOf(r, from) && seesAllOf(r, person)).flatMap((r) => addressOf(r, to) ?? []);
+    // A report is its recipient's own (a price change with cost, their stores): to them alone, else it waits.
+    const others = row.event === 'report' ? [] : this.o.recipients.filter((r) => !addressOf(r, from) && seesAllOf(r, person)).flatMap((r) => addressOf(r, to) ?? []);
+    const targets = own ? [own] : others;
     const other = this.o.messengers[to];
     if (!targets.length || !other) {
       await this.later(row, `${NAME[from]} ${why}; no ${NAME[to]} recipient to send it to instead`);

@@ -54,7 +54,7 @@ export async function sendDigests(d: SendDigestsDeps, firing: DigestFiring): Pro
     const message = await messages.get(rendered)!;
     const out: OutboxMessage[] = CHANNELS.flatMap((channel) => {
       const to = addressOf(r, channel);
-      return to ? [{ alertKey: null, event: 'digest' as const, channel, recipient: to, message }] : [];
+      return to ? [{ alertKey: null, event: 'report' as const, channel, recipient: to, message }] : [];
     });
     if (await d.queue.queueOnce(digestKey(firing.period, day, r.name), now, out)) queued++;
     else already++;

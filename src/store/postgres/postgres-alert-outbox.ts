@@ -36,9 +36,9 @@ export class PostgresAlertOutbox implements AlertOutboxStore {
     const res = await this.pool.query(`UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = $2
       WHERE id = (SELECT id FROM alert_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1
         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, batch, channel, recipient, message, attempts`, [now, leaseUntil]);
+      RETURNING id, batch, event, channel, recipient, message, attempts`, [now, leaseUntil]);
     const r = res.rows[0];
-    return r ? { id: Number(r.id), batch: Number(r.batch), channel: r.channel, recipient: r.recipient, message: readMessage(r.message), attempts: r.attempts } : null;
+    return r ? { id: Number(r.id), batch: Number(r.batch), event: r.event, channel: r.channel, recipient: r.recipient, message: readMessage(r.message), attempts: r.attempts } : null;
   }
 
   private async settle(row: OutboxRow, set: string, params: unknown[]): Promise<void> {

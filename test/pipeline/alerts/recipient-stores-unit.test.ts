@@ -71,3 +71,24 @@ test('a recipient with stores gets only the alerts about them (in their severiti
   assert.equal(redirected.length, 2, "Pak Budi's two alerts reach head office's Telegram, with why");
   assert.ok(redirected.every((t) => t.includes('Cabang')), redirected.join('\n---\n'));
 });
+
+test('a report is its recipient\'s own: with their channel down it goes to them on their other channel, or waits; never to someone else instead', async () => {
+  const now = new Date(Date.UTC(2026, 10, 30, 0, 0));
+  const clock = () => now;
+  const stores = createMemoryBackupAlertStores(clock);
+  const owner: Recipient = { name: 'Owner 2001', telegram: '2001', lang: 'id', severities: ['warning', 'critical'] };
+  const both: Recipient = { name: 'Bu Rina', telegram: '2002', whatsapp: '6281100000009', lang: 'id', severities: ['warning', 'critical'] };
+  const headOffice: Recipient = { name: 'Kantor', whatsapp: '6281100000002', lang: 'id', severities: ['warning', 'critical'] };
+  const recipients = [owner, both, headOffice];
+  const telegram = new RecordingMessenger('telegram');
+  const whatsapp = new RecordingMessenger('whatsapp');
+  telegram.ready = false;
+  telegram.stateText = 'unreachable';
+  const outbox = new AlertOutbox({ store: stores.outbox, recipients, messengers: { telegram, whatsapp }, clock, baseDelayMs: 60_000 });
+  const report = (to: string, title: string) => ({ alertKey: null, event: 'report' as const, channel: 'telegram' as const, recipient: to,
+    message: { severity: 'info' as const, title, lines: ['Harga pokok di bawah …'] } });
+  await stores.alerts.queueOnce('changes:1', now, [report('2001', 'Perubahan harga (owner)'), report('2002', 'Perubahan harga (Bu Rina)')]);
+  assert.deepEqual(await outbox.deliver(), { delivered: 1, waiting: 1 });
+  assert.deepEqual(whatsapp.sent.map((m) => m.to), ['6281100000009'], 'Bu Rina on her WhatsApp; nobody gets the owner\'s');
+  assert.ok(whatsapp.sent.every((m) => !JSON.stringify(m).includes('(owner)')));
+});

@@ -117,7 +117,7 @@ test('two workers firing Monday\'s report at once over PostgreSQL: each recipien
   assert.equal(a.queued + b.queued, 2);
   assert.equal(a.already + b.already, 2);
   const rows = (await p.query("SELECT channel, recipient, event, message FROM alert_outbox ORDER BY id")).rows;
-  assert.deepEqual(rows.map((r) => [r.channel, r.recipient, r.event]).sort(), [['email', 'sari@toko.test', 'digest'], ['telegram', '1001', 'digest'], ['whatsapp', '6281234567890', 'digest']]);
+  assert.deepEqual(rows.map((r) => [r.channel, r.recipient, r.event]).sort(), [['email', 'sari@toko.test', 'report'], ['telegram', '1001', 'report'], ['whatsapp', '6281234567890', 'report']]);
   const joko = rows.find((r) => r.recipient === '6281234567890');
   assert.deepEqual(joko.message.lines, ['cabang1: 27/4', 'cabang1/ipos: 7/0']);
   assert.deepEqual((await p.query('SELECT key FROM outbox_keys ORDER BY key')).rows.map((r) => r.key), ['digest:week:2026-11-23:Bu Sari', 'digest:week:2026-11-23:Pak Joko']);

@@ -57,7 +57,7 @@ test('Monday 07:00: the weekly report for each recipient due, on each of their c
   const w = await world([OWNER, BRANCH, EVENING]);
   assert.deepEqual(await sendDigests(w.deps, { period: 'week', cron: '0 7 * * 1' }), { queued: 2, already: 0 });
   const rows = w.stores.outbox.rows;
-  assert.deepEqual(rows.map((r) => [r.channel, r.recipient, r.event]), [['telegram', '1001', 'digest'], ['email', 'sari@toko.test', 'digest'], ['whatsapp', '6281234567890', 'digest']]);
+  assert.deepEqual(rows.map((r) => [r.channel, r.recipient, r.event]), [['telegram', '1001', 'report'], ['email', 'sari@toko.test', 'report'], ['whatsapp', '6281234567890', 'report']]);
   assert.deepEqual(rows[0]!.message.lines, ['pusat: 1/1', 'cabang1: 1/0']);
   assert.deepEqual(rows[2]!.message.lines, ['cabang1: 1/0'], 'the branch manager sees only cabang1');
   assert.equal(rows[2]!.message.title, 'Report week');
