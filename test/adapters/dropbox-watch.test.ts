@@ -33,28 +33,38 @@ function watching(cursors = new MemoryWatchCursors(), timeoutS = 30) {
 }
 
 const longpollsSoFar = () => fake.count('list_folder/longpoll');
-/** Waits for the watcher to be in a longpoll begun after now, so what follows is news to it. */
+/** The cursor of the newest longpoll the fake received. */
+const lastLongpollCursor = () => (JSON.parse(fake.requests.filter((r) => r.endpoint === 'list_folder/longpoll').at(-1)?.body || '{}') as { cursor?: string }).cursor;
 /** A wait for what must come: long enough for a machine busy with the whole suite (the fake's longpoll answers in ms when quiet). */
 const soon = (what: string, ok: () => boolean) => until(what, ok, 20_000);
-const nextLongpoll = async () => { const n = longpollsSoFar(); await soon('a new longpoll', () => longpollsSoFar() > n && fake.pendingLongpolls() > 0); };
+/**
+ * Waits for `w` to be in a longpoll begun after now, on the cursor it keeps, so that what follows
+ * is news to it. A longpoll of an earlier test's watch, sent just before it was stopped and
+ * received late by a loaded machine, does not count: taken for w's, the files added next landed
+ * before w took its first cursor, and w never heard of them.
+ */
+const nextLongpoll = async (w: { cursors: MemoryWatchCursors }) => {
+  const n = longpollsSoFar();
+  await soon('a new longpoll', () => longpollsSoFar() > n && fake.pendingLongpolls() > 0 && lastLongpollCursor() === w.cursors.cursors.get(`dropbox:${FOLDER.toLowerCase()}`));
+};
 
 test('only .i5bu and .zip directly in the folder start a sync; other files and subfolders do not', async () => {
   const w = watching();
-  await nextLongpoll();
+  await nextLongpoll(w);
   await fake.addFile(`${FOLDER}/catatan.txt`, Buffer.from('notes'));
   await fake.addFile(`${FOLDER}/arsip/lama.i5bu`, Buffer.from('in a subfolder'));
   await fake.addFile('/iPOS/other/x.zip', Buffer.from('another store'));
-  await nextLongpoll(); await nextLongpoll(); // those changes were seen and passed over
+  await nextLongpoll(w); await nextLongpoll(w); // those changes were seen and passed over
   assert.equal(w.calls.length, 0);
   await fake.addFile(`${FOLDER}/BACKUP-2.ZIP`, Buffer.from('zip'));
   await soon('the sync is asked for', () => w.calls.length === 1);
-  await nextLongpoll();
+  await nextLongpoll(w);
   assert.equal(w.calls.length, 1);
 });
 
 test('a growing file starts one sync, once its size stayed the same for the settle wait', async () => {
   const w = watching();
-  await nextLongpoll();
+  await nextLongpoll(w);
   await fake.addFile(`${FOLDER}/growing.i5bu`, Buffer.alloc(10));
   let lastGrowth = Date.now();
   for (const size of [20, 40, 80]) {
@@ -65,7 +75,7 @@ test('a growing file starts one sync, once its size stayed the same for the sett
   await soon('the sync is asked for', () => w.calls.length > 0);
   assert.ok(w.calls[0]! - lastGrowth >= SETTLE_MS, `asked ${w.calls[0]! - lastGrowth} ms after the last growth`);
   // The growths were changes too, but of the file already reported as it settled: no second sync.
-  await nextLongpoll(); await nextLongpoll();
+  await nextLongpoll(w); await nextLongpoll(w);
   assert.equal(w.calls.length, 1);
   await fake.addFile(`${FOLDER}/growing.i5bu`, Buffer.alloc(90));
   await soon('a later change of the same file is news', () => w.calls.length === 2);
@@ -73,24 +83,24 @@ test('a growing file starts one sync, once its size stayed the same for the sett
 
 test('two files landing together start one sync', async () => {
   const w = watching();
-  await nextLongpoll();
+  await nextLongpoll(w);
   await fake.addFile(`${FOLDER}/a.i5bu`, Buffer.from('a'));
   await fake.addFile(`${FOLDER}/b.zip`, Buffer.from('b'));
   await soon('the sync is asked for', () => w.calls.length > 0);
-  await nextLongpoll();
+  await nextLongpoll(w);
   assert.equal(w.calls.length, 1);
 });
 
 test('reset: the folder is listed again from a new cursor and the store synced; later files are still seen', async () => {
   const w = watching();
-  await nextLongpoll();
+  await nextLongpoll(w);
   const before = await w.cursors.get(`dropbox:${FOLDER.toLowerCase()}`);
   const lists = fake.count('list_folder');
   fake.resetCursors();
   await soon('the store is synced after the reset', () => w.calls.length === 1);
   assert.ok(fake.count('list_folder') > lists, 'listed again');
   assert.notEqual(await w.cursors.get(`dropbox:${FOLDER.toLowerCase()}`), before);
-  await nextLongpoll();
+  await nextLongpoll(w);
   await fake.addFile(`${FOLDER}/after-reset.i5bu`, Buffer.from('r'));
   await soon('a later file is seen', () => w.calls.length === 2);
 });
@@ -98,7 +108,7 @@ test('reset: the folder is listed again from a new cursor and the store synced; 
 test('a restart continues from the kept cursor: a file that landed while stopped is seen', async () => {
   const cursors = new MemoryWatchCursors();
   const first = watching(cursors);
-  await nextLongpoll();
+  await nextLongpoll(first);
   first.stop.abort();
   await first.done;
   await fake.addFile(`${FOLDER}/while-stopped.i5bu`, Buffer.from('s'));
@@ -108,13 +118,13 @@ test('a restart continues from the kept cursor: a file that landed while stopped
 
 test('network failures are tried again after a bounded wait and logged; the watch goes on', async () => {
   const w = watching();
-  await nextLongpoll();
+  await nextLongpoll(w);
   warnings.length = 0;
   fake.failNext('list_folder/longpoll', { status: 503 }, 4);
   fake.failNext('list_folder/longpoll', { acceptThenCut: true }, 2);
   await until('the faults are used up', () => longpollsSoFar() > 0 && fake.pendingLongpolls() > 0 && warnings.length >= 3, 10_000);
   assert.match(warnings.join('\n'), /Dropbox watch failed; trying again/);
-  await nextLongpoll();
+  await nextLongpoll(w);
   await fake.addFile(`${FOLDER}/after-faults.i5bu`, Buffer.from('f'));
   await soon('the sync is asked for', () => w.calls.length === 1);
 });
