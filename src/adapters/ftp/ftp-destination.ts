@@ -1,4 +1,4 @@
-import { localFileSize, putStopped } from '../remote-put.ts';
+import { localFileSha256, localFileSize, putStopped } from '../remote-put.ts';
 import { PassThrough, type Readable } from 'node:stream';
 import { Client, FTPError } from 'basic-ftp';
 import { AppError, isAppError } from '../../errors.ts';
@@ -26,10 +26,25 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const TLS_CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/;
 
 /**
+ * The server's SHA-256 of a file (hex), where it offers one: the HASH command of
+ * draft-bryan-ftpext-hash (FileZilla Server, ProFTPD's mod_digest, Serv-U), listed by FEAT with
+ * SHA-256 among its algorithms. Null where it does not, or refuses it for this file: the size
+ * was checked, and that is all the server allows.
+ */
+async function serverSha256(client: Client, file: string): Promise<string | null> {
+  const algorithms = (await client.features().catch(() => new Map<string, string>())).get('HASH');
+  if (!algorithms || !/SHA-256/i.test(algorithms)) return null;
+  await client.sendIgnoringError('OPTS HASH SHA-256');
+  const answer = await client.sendIgnoringError(`HASH ${file}`);
+  if (answer.code !== 213) return null;
+  return /\bSHA-256\s+\S+\s+([0-9a-f]{64})\b/i.exec(answer.message)?.[1]?.toLowerCase() ?? null;
+}
+
+/**
  * Backups kept on an FTP or FTPS server (basic-ftp). Each call opens its own connection and closes
  * it on every path. put() uploads under the temporary name, compares the size the server reports
- * (SIZE) with the local file, and only then renames it; FTP servers seldom offer a checksum, so the
- * copy's location says that only the size was checked. A cut connection fails the put and the
+ * (SIZE) with the local file, and, where the server offers a SHA-256 (HASH), that too; only then
+ * renames it. The copy's location says which was checked. A cut connection fails the put and the
  * temporary file stays until removeLeftovers(), or the next put of the same name replaces it.
  */
 export class FtpDestination implements BackupDestination {
@@ -107,6 +122,7 @@ export class FtpDestination implements BackupDestination {
     const size = await localFileSize(localPath, name);
     const temporary = this.path(partialName(name));
     const final = this.path(name);
+    let checked = '';
     await this.session(name, async (client) => {
       if (this.dir) await client.ensureDir(this.dir);
       client.trackProgress((info) => options.onProgress?.(Math.min(info.bytesOverall, size), size));
@@ -125,6 +141,15 @@ export class FtpDestination implements BackupDestination {
             id: `${name} tiba di ${this.description} dengan ${arrived} byte, bukan ${size}; salinannya dihapus, dan percobaan berikutnya mengirim ulang.`,
           }, { retryable: true });
         }
+        const checksum = await serverSha256(client, temporary);
+        if (checksum !== null && checksum !== await localFileSha256(localPath)) {
+          await client.remove(temporary, true);
+          throw new AppError('corrupt', 'ftp', {
+            en: `${name} arrived on ${this.description} with the right size but other bytes (its SHA-256 differs); it was deleted there, and the next try sends it again.`,
+            id: `${name} tiba di ${this.description} dengan ukuran yang benar tetapi isi yang lain (SHA-256 berbeda); salinannya dihapus, dan percobaan berikutnya mengirim ulang.`,
+          }, { retryable: true });
+        }
+        checked = checksum === null ? 'size checked; the server gives no checksum' : 'size and SHA-256 checked';
         options.onProgress?.(size, size);
         killPoint('before-rename');
         await client.remove(final, true);
@@ -137,7 +162,7 @@ export class FtpDestination implements BackupDestination {
         options.signal?.removeEventListener('abort', abort);
       }
     });
-    return { location: `${this.scheme}://${this.o.host}:${this.o.port}${final} (size checked; the server gives no checksum)` };
+    return { location: `${this.scheme}://${this.o.host}:${this.o.port}${final} (${checked})` };
   }
 
   private async entries(client: Client) {
