@@ -12,6 +12,20 @@ export function putStopped(system: ErrorSystem, name: string, where: string): Ap
   });
 }
 
+/**
+ * A copy that arrived on a server other than it was sent (`arrived` bytes for `size`, or the right
+ * size with a SHA-256 of other bytes), deleted there by the caller: the next run sends it again.
+ */
+export function arrivedDamaged(system: ErrorSystem, name: string, where: string, got: { arrived: number; size: number } | 'checksum'): AppError {
+  const what = got === 'checksum'
+    ? { en: 'with the right size but other bytes (its SHA-256 differs)', id: 'dengan ukuran yang benar tetapi isi yang lain (SHA-256 berbeda)' }
+    : { en: `with ${got.arrived} bytes instead of ${got.size}`, id: `dengan ${got.arrived} byte, bukan ${got.size}` };
+  return new AppError('corrupt', system, {
+    en: `${name} arrived on ${where} ${what.en}; it was deleted there, and the next try sends it again.`,
+    id: `${name} tiba di ${where} ${what.id}; salinannya dihapus, dan percobaan berikutnya mengirim ulang.`,
+  }, { retryable: true });
+}
+
 /** The size of the local file a put sends; a file that cannot be read is this machine's disk refusing. */
 export function localFileSize(localPath: string, name: string): Promise<number> {
   return stat(localPath).then((s) => s.size, (err: NodeJS.ErrnoException) => {

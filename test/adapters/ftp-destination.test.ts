@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
-import { servedDestination, withoutSecret } from '../helpers/served-folder.ts';
+import { localFile, servedDestination, withoutSecret } from '../helpers/served-folder.ts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FtpDestination, type FtpDestinationOptions } from '../../src/adapters/ftp/ftp-destination.ts';
@@ -35,11 +35,7 @@ backupDestinationContract('ftp', async () => servedDestination(freshRoot(), serv
   onError: noPassword,
 });
 
-const local = (bytes: Buffer) => {
-  const file = path.join(work, `lokal-${randomBytes(4).toString('hex')}.dump`);
-  writeFileSync(file, bytes);
-  return file;
-};
+const local = (bytes: Buffer) => localFile(work, bytes);
 
 test('a wrong password is refused, clearly, without the password', async () => {
   freshRoot();

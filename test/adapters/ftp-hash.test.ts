@@ -1,11 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FtpDestination, type FtpDestinationOptions } from '../../src/adapters/ftp/ftp-destination.ts';
 import { expectFailure } from './contract-parts.ts';
+import { localFile } from '../helpers/served-folder.ts';
 import { addHashCommand, startFtpServer } from '../helpers/ftp-server.ts';
 
 // An FTP server that offers its own SHA-256 (HASH, as FileZilla Server does): a copy is checked
@@ -30,9 +31,7 @@ const options = (port: number): FtpDestinationOptions =>
   ({ host: '127.0.0.1', port, user: 'toko', password: PASSWORD, dir: '/cadangan', secure: false, checkCertificate: true, timeoutMs: 5000 });
 const fresh = (bytes: Buffer) => {
   root = mkdtempSync(path.join(work, 'root-'));
-  const file = path.join(work, `lokal-${randomBytes(4).toString('hex')}.dump`);
-  writeFileSync(file, bytes);
-  return file;
+  return localFile(work, bytes);
 };
 
 test('a server with HASH: the copy is checked by its SHA-256 too, and its record says so', async () => {

@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
-import { servedDestination, withoutSecret } from '../helpers/served-folder.ts';
+import { localFile, servedDestination, withoutSecret } from '../helpers/served-folder.ts';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hostKeyFingerprint, SftpDestination, type SftpDestinationOptions } from '../../src/adapters/sftp/sftp-destination.ts';
@@ -39,11 +39,7 @@ backupDestinationContract('sftp', async () => servedDestination(freshRoot(), ser
   onError: noPassword,
 });
 
-const local = (bytes: Buffer) => {
-  const file = path.join(work, `lokal-${randomBytes(4).toString('hex')}.dump`);
-  writeFileSync(file, bytes);
-  return file;
-};
+const local = (bytes: Buffer) => localFile(work, bytes);
 
 test('a wrong password is refused, clearly, without the password', async () => {
   freshRoot();

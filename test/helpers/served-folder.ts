@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DestinationUnderTest } from '../adapters/backup-destination-contract.ts';
@@ -38,3 +39,10 @@ export function servedDestination(top: string, server: ServerWithMishaps,
 export const withoutSecret = (secret: string) => (err: { message: string; messageId?: string }) => {
   assert.ok(!err.message.includes(secret) && !(err.messageId ?? '').includes(secret), 'the secret is in the message');
 };
+
+/** A local file of `bytes` in `dir`, under a name of its own: what a put sends. */
+export function localFile(dir: string, bytes: Buffer): string {
+  const file = path.join(dir, `lokal-${randomBytes(4).toString('hex')}.dump`);
+  writeFileSync(file, bytes);
+  return file;
+}

@@ -1,4 +1,4 @@
-import { localFileSha256, localFileSize, putStopped } from '../remote-put.ts';
+import { arrivedDamaged, localFileSha256, localFileSize, putStopped } from '../remote-put.ts';
 import { PassThrough, type Readable } from 'node:stream';
 import { Client, FTPError } from 'basic-ftp';
 import { AppError, isAppError } from '../../errors.ts';
@@ -136,18 +136,12 @@ export class FtpDestination implements BackupDestination {
         const arrived = await client.size(temporary);
         if (arrived !== size) {
           await client.remove(temporary, true);
-          throw new AppError('corrupt', 'ftp', {
-            en: `${name} arrived on ${this.description} with ${arrived} bytes instead of ${size}; it was deleted there, and the next try sends it again.`,
-            id: `${name} tiba di ${this.description} dengan ${arrived} byte, bukan ${size}; salinannya dihapus, dan percobaan berikutnya mengirim ulang.`,
-          }, { retryable: true });
+          throw arrivedDamaged('ftp', name, this.description, { arrived, size });
         }
         const checksum = await serverSha256(client, temporary);
         if (checksum !== null && checksum !== await localFileSha256(localPath)) {
           await client.remove(temporary, true);
-          throw new AppError('corrupt', 'ftp', {
-            en: `${name} arrived on ${this.description} with the right size but other bytes (its SHA-256 differs); it was deleted there, and the next try sends it again.`,
-            id: `${name} tiba di ${this.description} dengan ukuran yang benar tetapi isi yang lain (SHA-256 berbeda); salinannya dihapus, dan percobaan berikutnya mengirim ulang.`,
-          }, { retryable: true });
+          throw arrivedDamaged('ftp', name, this.description, 'checksum');
         }
         checked = checksum === null ? 'size checked; the server gives no checksum' : 'size and SHA-256 checked';
         options.onProgress?.(size, size);

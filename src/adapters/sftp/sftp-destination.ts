@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { localFileSize, putStopped } from '../remote-put.ts';
+import { arrivedDamaged, localFileSize, putStopped } from '../remote-put.ts';
 import { createReadStream } from 'node:fs';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -192,10 +192,7 @@ export class SftpDestination implements BackupDestination {
         stopIfAborted();
         const arrived = (await sftp.stat(temporary)).size;
         if (arrived !== size) {
-          throw new AppError('corrupt', 'sftp', {
-            en: `${name} arrived on ${this.description} with ${arrived} bytes instead of ${size}; it was deleted there, and the next try sends it again.`,
-            id: `${name} tiba di ${this.description} dengan ${arrived} byte, bukan ${size}; salinannya dihapus, dan percobaan berikutnya mengirim ulang.`,
-          }, { retryable: true });
+          throw arrivedDamaged('sftp', name, this.description, { arrived, size });
         }
         if (sent === 0) options.onProgress?.(size, size);
         killPoint('before-rename');
