@@ -76,8 +76,8 @@ export const CLI_HELP_TEXT = {
     en: 'Needs no configuration and touches no database. A truncated or damaged file is refused with the reason (exit code 1).',
   },
   moreReport: {
-    id: 'day: 24 jam terakhir; week (bawaan): 7 hari terakhir sampai sekarang, semua toko, dalam bahasa CLI. --pdf FILE juga menulis laporan PDF ke FILE. Laporan terjadwal (harian 07:00, mingguan Senin 07:00, per penerima: alerts.recipients[].digest) dikirim oleh worker lewat saluran peringatan.',
-    en: 'day: the last 24 hours; week (the default): the last 7 days up to now, every store, in the CLI\'s language. --pdf FILE also writes the PDF report to FILE. Scheduled reports (daily 07:00, weekly Monday 07:00, per recipient: alerts.recipients[].digest) are sent by the workers through the alert channels.',
+    id: 'day: 24 jam terakhir; week (bawaan): 7 hari terakhir sampai sekarang, semua toko, dalam bahasa CLI. --pdf FILE juga menulis laporan PDF ke FILE. Laporan terjadwal (harian 07:00, mingguan Senin 07:00, per penerima: alerts.recipients[].digest) dikirim oleh worker lewat saluran peringatan ke penerima peringatan, serta ke pemilik dan admin Telegram.',
+    en: 'day: the last 24 hours; week (the default): the last 7 days up to now, every store, in the CLI\'s language. --pdf FILE also writes the PDF report to FILE. Scheduled reports (daily 07:00, weekly Monday 07:00, per recipient: alerts.recipients[].digest) are sent by the workers through the alert channels to the alert recipients, and to the Telegram owners and admins.',
   },
   moreStatus: {
     id: 'Juga agen toko yang melapor ke sini (bagian "Agen toko"; di --json sebagai "agent" tiap toko). Kode keluar 1 bila ada toko yang GAGAL atau PERLU DICEK, atau agen toko yang DIAM atau backup terakhirnya gagal, untuk skrip pemantau.',
