@@ -33,8 +33,19 @@ function syncKilledAt(point: `publish:${'before-commit' | 'committed' | 'file-in
     child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`the child sync did not end within 120 s: ${output}`)); }, 120_000);
     child.on('error', reject);
-    child.on('close', (_code, signal) => { clearTimeout(timer); resolve({ signal, output }); });
+    child.on('close', (_code, signal) => { clearTimeout(timer); void sessionsGone().then(() => resolve({ signal, output }), reject); });
   });
+}
+
+/**
+ * Waits for PostgreSQL to end the killed child's sessions, and so free the store's sync lock
+ * (an advisory lock on the ops database): the server does so once it notices the closed socket,
+ * which a loaded machine may take a moment to. Until then a sync here is refused as busy, rightly.
+ */
+async function sessionsGone(): Promise<void> {
+  const held = async () => Number((await h.app.ops.query(`SELECT count(*) AS n FROM pg_locks
+    WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows[0].n);
+  for (let i = 0; i < 100 && (await held()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 const dbExists = async (name: string) => (await h.query('postgres', 'SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
